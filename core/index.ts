@@ -1,0 +1,8 @@
+/**
+ * The integration model: pure TypeScript, no I/O. Everything else imports it; it imports nothing
+ * of ours.
+ */
+export * from "./dataverse/schema";
+export * from "./dataverse/tables";
+export * from "./scm/schema";
+export * from "./scm/entities";

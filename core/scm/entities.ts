@@ -1,0 +1,117 @@
+/**
+ * SCM data entities the integration reads and writes (DESIGN.md §3). The OData collection names are
+ * unconfirmed against a live SCM; they are kept here and nowhere else.
+ */
+import type { ScmEntityDefinition, ScmFieldDefinition } from "./schema";
+
+const str = (maxLength: number, mandatory = false): ScmFieldDefinition => ({ type: "String", maxLength, mandatory });
+const noYes: ScmFieldDefinition = { type: "Enum", enumName: "NoYes", values: ["No", "Yes"] };
+const dataAreaId = str(4, true);
+
+export const WarehouseTypeValues = ["Default", "Quarantine", "Transit"] as const;
+export const PaymentMethodTypeValues = ["Net", "CurrentMonth", "CurrentQuarter", "CurrentYear", "CurrentWeek", "COD"] as const;
+
+export const operationalSites: ScmEntityDefinition = {
+  collection: "OperationalSites",
+  entityName: "OperationalSite",
+  displayName: "Sites",
+  keys: ["dataAreaId", "SiteId"],
+  fields: { dataAreaId, SiteId: str(10, true), SiteName: str(60) },
+};
+
+export const warehouses: ScmEntityDefinition = {
+  collection: "Warehouses",
+  entityName: "Warehouse",
+  displayName: "Warehouses",
+  keys: ["dataAreaId", "WarehouseId"],
+  fields: {
+    dataAreaId,
+    WarehouseId: str(10, true),
+    WarehouseName: str(60),
+    OperationalSiteId: str(10),
+    WarehouseType: { type: "Enum", enumName: "InventLocationType", values: WarehouseTypeValues },
+    TransitWarehouseId: str(10),
+    QuarantineWarehouseId: str(10),
+    MainRefillingWarehouseId: str(10),
+    PrimaryAddressStreet: str(250),
+    PrimaryAddressCity: str(60),
+    PrimaryAddressStateId: str(10),
+    PrimaryAddressZipCode: str(10),
+    PrimaryAddressCountryRegionId: str(10),
+    FormattedPrimaryAddress: str(1000),
+    PrimaryAddressLatitude: { type: "Real" },
+    PrimaryAddressLongitude: { type: "Real" },
+  },
+};
+
+export const maintenanceAssetTypes: ScmEntityDefinition = {
+  collection: "MaintenanceAssetTypes",
+  entityName: "MaintenanceAssetType",
+  displayName: "Asset types",
+  keys: ["dataAreaId", "MaintenanceAssetTypeId"],
+  fields: {
+    dataAreaId,
+    MaintenanceAssetTypeId: str(20, true),
+    Name: str(60),
+    LifecycleModelId: str(20),
+    CalculateKPITotal: noYes,
+  },
+};
+
+export const maintenanceAssets: ScmEntityDefinition = {
+  collection: "MaintenanceAssets",
+  entityName: "MaintenanceAsset",
+  displayName: "Assets",
+  keys: ["dataAreaId", "MaintenanceAssetId"],
+  fields: {
+    dataAreaId,
+    MaintenanceAssetId: str(20, true),
+    Name: str(60),
+    MaintenanceAssetTypeId: str(20),
+    FunctionalLocationId: str(20),
+    ParentMaintenanceAssetId: str(20),
+    CustomerAccount: str(20),
+    ItemNumber: str(20),
+    ActiveFrom: { type: "DateTime" },
+    ActiveTo: { type: "DateTime" },
+  },
+};
+
+export const paymentTerms: ScmEntityDefinition = {
+  collection: "PaymentTerms",
+  entityName: "PaymentTerm",
+  displayName: "Terms of payment",
+  keys: ["dataAreaId", "Name"],
+  fields: {
+    dataAreaId,
+    Name: str(10, true),
+    Description: str(60),
+    NumberOfDays: { type: "Int" },
+    NumberOfMonths: { type: "Int" },
+    CutOffDayOfMonth: { type: "Int" },
+    PaymentMethodType: { type: "Enum", enumName: "NetCurrent", values: PaymentMethodTypeValues },
+    IsCashPayment: noYes,
+    IsDefaultPaymentTerm: noYes,
+  },
+};
+
+export const modesOfDelivery: ScmEntityDefinition = {
+  collection: "ModesOfDelivery",
+  entityName: "ModeOfDelivery",
+  displayName: "Modes of delivery",
+  keys: ["dataAreaId", "ModeCode"],
+  fields: { dataAreaId, ModeCode: str(10, true), ModeDescription: str(60) },
+};
+
+export const scmEntities: readonly ScmEntityDefinition[] = [
+  operationalSites,
+  warehouses,
+  maintenanceAssetTypes,
+  maintenanceAssets,
+  paymentTerms,
+  modesOfDelivery,
+];
+
+export function scmEntityByCollection(collection: string): ScmEntityDefinition | undefined {
+  return scmEntities.find((entity) => entity.collection === collection);
+}

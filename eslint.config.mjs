@@ -1,0 +1,44 @@
+// ESLint flat config: typescript-eslint's type-checked presets everywhere, plus the Power Apps
+// checker rules for code that runs inside model-driven forms (controls and form scripts).
+import js from "@eslint/js";
+import powerApps from "@microsoft/eslint-plugin-power-apps";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+const powerAppsRules = Object.fromEntries(
+  Object.keys(powerApps.rules).map((rule) => [`@microsoft/power-apps/${rule}`, "error"]),
+);
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "out/", ".sandbox/", "coverage/", "test-results/", "**/generated/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    files: ["controls/**/*.{ts,tsx}", "plugins-ts/forms/**/*.ts"],
+    ignores: ["**/__tests__/**"],
+    plugins: { "@microsoft/power-apps": powerApps },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: powerAppsRules,
+  },
+  {
+    // Tests may use non-null assertions on values they just checked with expect().
+    files: ["**/__tests__/**", "test/**", "**/*.test.ts", "**/*.test.tsx"],
+    rules: { "@typescript-eslint/no-non-null-assertion": "off" },
+  },
+);
