@@ -8,6 +8,7 @@ interface Flags {
   readonly required?: boolean;
   readonly readOnly?: boolean;
   readonly createOnly?: boolean;
+  readonly secret?: boolean;
 }
 
 export const id = (displayName: string) => ({ type: "uniqueidentifier", displayName, readOnly: true }) as const;

@@ -19,6 +19,11 @@ interface ColumnBase {
   readonly readOnly?: boolean;
   /** Can be set on create only (a row's company never changes once saved). */
   readonly createOnly?: boolean;
+  /**
+   * IsValidForRead false in Dataverse: accepted on create and update, never returned by a read
+   * (a service endpoint's `authvalue`).
+   */
+  readonly secret?: boolean;
 }
 
 export type ColumnDefinition =

@@ -4,18 +4,20 @@ import * as fieldService from "./field-service-tables";
 import * as integration from "./integration-tables";
 import * as inventory from "./inventory-tables";
 import * as platform from "./platform-tables";
+import * as pluginRegistration from "./plugin-registration-tables";
 
 export * from "./field-service-tables";
 export * from "./integration-tables";
 export * from "./inventory-tables";
 export * from "./platform-tables";
+export * from "./plugin-registration-tables";
 
 function isTable(value: unknown): value is TableDefinition {
   return typeof value === "object" && value !== null && "logicalName" in value && "columns" in value;
 }
 
 export const tables: Readonly<Record<string, TableDefinition>> = Object.fromEntries(
-  [fieldService, integration, inventory, platform]
+  [fieldService, integration, inventory, platform, pluginRegistration]
     .flatMap((module) => Object.values<unknown>(module))
     .filter(isTable)
     .map((table) => [table.logicalName, table]),

@@ -81,6 +81,9 @@ export const asyncOperation = defineTable({
     primaryentitytype: text("Entity Name", 100),
     regardingobjectid: text("Regarding", 100),
     correlationid: text("Correlation Id", 100),
+    /** The step whose execution this job records (Learn: "Query failed asynchronous jobs for a given step"). */
+    owningextensionid: lookup("Owning Extension", "sdkmessageprocessingstep"),
+    errorcode: whole("Error Code"),
     depth: whole("Depth"),
     retrycount: whole("Retry Count"),
     completedon: dateTime("Completed On"),

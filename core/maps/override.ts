@@ -1,0 +1,120 @@
+/**
+ * User overrides of a built-in map: a JSON file that adds column pairs, changes a pair's direction
+ * or transforms, or removes pairs, without touching code. The plug-in host reads the file; core
+ * merges and validates, and reports problems at their path in the override file.
+ */
+import { z } from "zod";
+import { formatJsonPath } from "../validation/format-zod-error";
+import { MapTemplateError, checkedMap, parseJsonDocument } from "./parse-template";
+import { checkMapTemplate } from "./template-checks";
+import {
+  columnPairSchema,
+  defaultValueSchema,
+  lookupTransformSchema,
+  mapDirectionSchema,
+  valueMapSchema,
+  type ColumnPair,
+  type EntityMap,
+} from "./template-schema";
+
+const logicalName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*$/, "must be a Dataverse logical name (lower-case letters, digits, _)");
+
+/** A change to a mapped pair, found by its Dataverse column. `null` removes an optional transform. */
+export const columnChangeSchema = z.strictObject({
+  dataverse: logicalName,
+  scm: columnPairSchema.shape.scm.optional(),
+  direction: mapDirectionSchema.optional(),
+  valueMap: valueMapSchema.nullable().optional(),
+  default: defaultValueSchema.nullable().optional(),
+  trim: z.boolean().nullable().optional(),
+  lookup: lookupTransformSchema.nullable().optional(),
+});
+
+export const mapOverrideSchema = z.strictObject({
+  /** The name of the map this file overrides (`warehouses`); guards against applying it to another. */
+  map: z.string(),
+  description: z.string().optional(),
+  /** Applied in this order: remove, change, add (so remove + add replaces a pair). */
+  remove: z.array(logicalName).optional(),
+  change: z.array(columnChangeSchema).optional(),
+  add: z.array(columnPairSchema).optional(),
+});
+
+export type ColumnChange = z.infer<typeof columnChangeSchema>;
+export type MapOverride = z.infer<typeof mapOverrideSchema>;
+
+/**
+ * Applies an override (JSON text or a parsed value) to a map and returns the checked result. Throws
+ * a `MapTemplateError` naming `source` and the override's paths when the override does not parse,
+ * targets another map, names unmapped columns, or yields a map that fails the template checks.
+ */
+export function applyMapOverride(base: EntityMap, override: unknown, source = "map override"): EntityMap {
+  const parsed = mapOverrideSchema.safeParse(parseJsonDocument(override, source));
+  if (!parsed.success) {
+    throw new MapTemplateError(
+      source,
+      parsed.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message })),
+    );
+  }
+  const { map, remove = [], change = [], add = [] } = parsed.data;
+  if (map !== base.name) {
+    throw new MapTemplateError(source, [
+      { path: "$.map", message: `this override is for map ${map}, not ${base.name}` },
+    ]);
+  }
+  // Each merged pair remembers where it came from, so problems point into the override file.
+  const merged: Array<{ pair: ColumnPair; origin: readonly PropertyKey[] }> = base.columns.map((pair, index) => ({
+    pair,
+    origin: ["base", base.name, "columns", index],
+  }));
+  const problems: Array<{ path: readonly PropertyKey[]; message: string }> = [];
+  const indexOf = (column: string) => merged.findIndex((entry) => entry.pair.dataverse === column);
+
+  remove.forEach((column, index) => {
+    const at = indexOf(column);
+    if (at < 0) problems.push({ path: ["remove", index], message: notMapped(column, base) });
+    else merged.splice(at, 1);
+  });
+  change.forEach((columnChange, index) => {
+    const at = indexOf(columnChange.dataverse);
+    const entry = merged[at];
+    if (entry === undefined)
+      problems.push({ path: ["change", index, "dataverse"], message: notMapped(columnChange.dataverse, base) });
+    else merged[at] = { pair: applyChange(entry.pair, columnChange), origin: ["change", index] };
+  });
+  add.forEach((pair, index) => {
+    if (indexOf(pair.dataverse) >= 0) {
+      problems.push({
+        path: ["add", index, "dataverse"],
+        message: `${pair.dataverse} is already mapped in ${base.name}; use "change"`,
+      });
+    } else merged.push({ pair, origin: ["add", index] });
+  });
+
+  const template = { ...base, columns: merged.map((entry) => entry.pair) };
+  for (const problem of checkMapTemplate(template)) {
+    const [section, index, ...rest] = problem.path;
+    const origin = section === "columns" && typeof index === "number" ? merged[index]?.origin : undefined;
+    problems.push({ path: origin === undefined ? problem.path : [...origin, ...rest], message: problem.message });
+  }
+  return checkedMap(template, source, problems);
+}
+
+function applyChange(pair: ColumnPair, change: ColumnChange): ColumnPair {
+  const result: ColumnPair = { ...pair };
+  if (change.scm !== undefined) result.scm = change.scm;
+  if (change.direction !== undefined) result.direction = change.direction;
+  if (change.valueMap === null) delete result.valueMap;
+  else if (change.valueMap !== undefined) result.valueMap = change.valueMap;
+  if (change.default === null) delete result.default;
+  else if (change.default !== undefined) result.default = change.default;
+  if (change.trim === null) delete result.trim;
+  else if (change.trim !== undefined) result.trim = change.trim;
+  if (change.lookup === null) delete result.lookup;
+  else if (change.lookup !== undefined) result.lookup = change.lookup;
+  return result;
+}
+
+const notMapped = (column: string, base: EntityMap) => `${column} is not a mapped column of ${base.name}`;

@@ -1,0 +1,3 @@
+export * from "./codes";
+export * from "./contract";
+export * from "./format-zod-error";
