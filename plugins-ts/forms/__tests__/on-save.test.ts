@@ -1,0 +1,296 @@
+import { standardFixture } from "./fake-dataverse";
+import { settle } from "./form-harness";
+import type { TestPage } from "./test-page";
+import { existingWarehouse, existingWarehouseId, newPage } from "./test-page";
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  jest.useRealTimers();
+});
+
+const warehouseId = existingWarehouseId.slice(1, -1).toLowerCase();
+const tooLongName = "Main warehouse for the whole Chicago region";
+
+/** The update requests (the empty creates OnLoad posts to learn required columns are left out). */
+function updates(page: TestPage) {
+  return page.api.requests.filter((request) => request.body.operation === "update");
+}
+
+async function openWarehouse(page: TestPage, asyncSaveHandlers = true) {
+  const form = page.open({ table: "msdyn_warehouse", existing: existingWarehouse(), asyncSaveHandlers });
+  await form.load();
+  return form;
+}
+
+describe("OnSave with async save handlers on", () => {
+  it("lets a valid change through after posting only the changed mapped columns, with a bearer token", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    form.set("msdyn_name", "Main warehouse (north)");
+    form.set("fsi_scmlasterror", "not a mapped column");
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(true);
+    expect(updates(page)).toEqual([
+      {
+        authorization: "Bearer token-1",
+        body: {
+          table: "msdyn_warehouse",
+          operation: "update",
+          id: warehouseId,
+          company: "usmf",
+          attributes: { msdyn_name: "Main warehouse (north)" },
+        },
+      },
+    ]);
+    expect(page.api.tokenRequests).toEqual([{ credentials: "include" }]);
+    expect(page.api.malformed).toEqual([]);
+    expect(form.formNotifications()).toEqual([]);
+  });
+
+  it("cancels an invalid save: each error on its field, a summary with the errors no field shows, and a rejected promise", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    page.api.extraErrors = [
+      { attribute: "msdyn_nosuchcolumn", code: "unknownColumn", message: "SCM does not know this column." },
+      { code: "crossField", message: "A quarantine warehouse cannot have a quarantine warehouse." },
+    ];
+    form.set("msdyn_name", tooLongName);
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(false);
+    expect(attempt.args.preventOnError).toBe(true);
+    expect(attempt.rejection).toBeInstanceOf(Error);
+    expect((attempt.rejection as Error).message).toContain("Name can have at most 30 characters in SCM.");
+    expect(form.fieldNotifications("msdyn_name")).toEqual(["Name can have at most 30 characters in SCM."]);
+    expect(form.fieldNotifications("msdyn_primaryaddresscity")).toEqual([]);
+    const summary = form.formNotification("fsi-scm-summary");
+    expect(summary?.level).toBe("ERROR");
+    expect(summary?.message).toContain("can't accept this warehouse in company USMF");
+    expect(summary?.message).toContain("Check Name.");
+    expect(summary?.message).toContain("msdyn_nosuchcolumn: SCM does not know this column.");
+    expect(summary?.message).toContain("A quarantine warehouse cannot have a quarantine warehouse.");
+    expect(form.commits).toEqual([]);
+  });
+
+  it("sends nothing when no mapped column changed, and nothing for deactivate, reactivate or assign", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    form.set("fsi_scmlasterror", "changed, but SCM never sees it");
+    expect((await form.save()).saved).toBe(true);
+
+    for (const saveMode of [5, 6, 47]) {
+      form.set("msdyn_name", tooLongName);
+      expect((await form.save(saveMode)).saved).toBe(true);
+    }
+
+    expect(page.api.posts).toBe(1); // the OnLoad request that learns the required columns
+    expect(form.commits).toEqual([1, 5, 6, 47]);
+  });
+
+  it("reuses the bearer token until it is refused, then fetches a new one and retries once", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    form.set("msdyn_name", "North");
+    await form.save();
+    page.api.revoked.add("token-1");
+    form.set("msdyn_name", "North 2");
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(true);
+    expect(page.api.tokenRequests).toHaveLength(2);
+    expect(updates(page).map((r) => r.authorization)).toEqual(["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+  });
+
+  it("reads the environment variables once per page", async () => {
+    const page = newPage();
+    const first = await openWarehouse(page);
+    first.set("msdyn_name", "North");
+    await first.save();
+    const second = await openWarehouse(page);
+    second.set("msdyn_name", "South");
+    await second.save();
+
+    expect(page.dataverse.calls.filter((call) => call.startsWith("execute")).sort()).toEqual([
+      "execute fsi_DefaultCompany",
+      "execute fsi_ScmUnavailablePolicy",
+      "execute fsi_ValidationApiTokenUrl",
+      "execute fsi_ValidationApiUrl",
+    ]);
+  });
+});
+
+describe("OnSave when SCM cannot be asked", () => {
+  it("block policy: SCM unavailable (503) cancels the save with a message saying why", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    page.api.mode = "scmDown";
+    form.set("msdyn_name", "North");
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(false);
+    const status = form.formNotification("fsi-scm-status");
+    expect(status?.level).toBe("ERROR");
+    expect(status?.message).toContain(
+      "Not saved: Supply Chain Management could not check this warehouse (Supply Chain Management is unavailable)",
+    );
+    expect(form.fieldNotifications("msdyn_name")).toEqual([]);
+  });
+
+  it("warn policy: SCM unavailable saves, with a warning that the server-side check decides", async () => {
+    const page = newPage({
+      fixture: standardFixture({
+        environmentVariables: { ...standardFixture().environmentVariables, fsi_ScmUnavailablePolicy: "warn" },
+      }),
+    });
+    const form = await openWarehouse(page);
+    page.api.mode = "scmDown";
+    form.set("msdyn_name", "North");
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(true);
+    const status = form.formNotification("fsi-scm-status");
+    expect(status?.level).toBe("WARNING");
+    expect(status?.message).toContain("the server checks it with Supply Chain Management");
+  });
+
+  it("block policy: an unreachable validation service cancels the save", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    page.api.mode = "unreachable";
+    form.set("msdyn_name", "North");
+
+    expect((await form.save()).saved).toBe(false);
+    expect(form.formNotification("fsi-scm-status")?.message).toContain("the validation service could not be reached");
+  });
+
+  it("gives up at the deadline, well before the platform's 10 s, and applies the policy", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    page.api.mode = "hang";
+    jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask"] });
+    form.set("msdyn_name", "North");
+
+    const pending = form.save();
+    await jest.advanceTimersByTimeAsync(8_000);
+    const attempt = await pending;
+
+    expect(attempt.saved).toBe(false);
+    expect(page.api.aborted).toBe(1);
+    expect(form.formNotification("fsi-scm-status")?.message).toContain("no answer within 8 seconds");
+  });
+
+  it("block policy: a validation API with no URL configured cancels the save and says which setting is missing", async () => {
+    const { fsi_ValidationApiUrl: _unset, ...variables } = standardFixture().environmentVariables;
+    const page = newPage({ fixture: standardFixture({ environmentVariables: variables }) });
+    const form = await openWarehouse(page);
+    form.set("msdyn_name", "North");
+
+    expect((await form.save()).saved).toBe(false);
+    expect(form.formNotification("fsi-scm-status")?.message).toContain("fsi_ValidationApiUrl");
+    expect(page.api.posts).toBe(0);
+  });
+
+  it("refuses a row without a company on the company field, since SCM keeps every row in one", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    form.set("msdyn_company", null);
+    form.set("msdyn_name", "North");
+
+    expect((await form.save()).saved).toBe(false);
+    expect(form.fieldNotifications("msdyn_company")).toEqual([
+      "Choose a company: Supply Chain Management keeps every warehouse in a company.",
+    ]);
+    expect(updates(page)).toEqual([]);
+  });
+
+  it("offline: saves on the device with an INFO notification and asks nobody", async () => {
+    const page = newPage();
+    const form = page.open({ table: "msdyn_warehouse", existing: existingWarehouse(), offline: true });
+    await form.load();
+    form.set("msdyn_name", tooLongName);
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(true);
+    expect(page.api.posts).toBe(0);
+    expect(page.dataverse.calls).toEqual([]);
+    const status = form.formNotification("fsi-scm-status");
+    expect(status?.level).toBe("INFO");
+    expect(status?.message).toContain("You're offline");
+  });
+});
+
+describe("OnSave with async save handlers off", () => {
+  it("cancels synchronously, checks, then saves again once without a second check", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page, false);
+    form.set("msdyn_name", "North");
+
+    const attempt = await form.save();
+    expect(attempt.saved).toBe(false); // prevented synchronously, as the platform requires
+    await settle();
+
+    expect(form.commits).toEqual([1]);
+    expect(updates(page)).toHaveLength(1);
+  });
+
+  it("does not save again when SCM refuses the record", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page, false);
+    form.set("msdyn_name", tooLongName);
+
+    await form.save();
+    await settle();
+
+    expect(form.commits).toEqual([]);
+    expect(form.fieldNotifications("msdyn_name")).toHaveLength(1);
+  });
+
+  it.each([
+    ["save and close", 2, { closed: 1, openedForms: [] }],
+    ["save and new", 59, { closed: 0, openedForms: [{ entityName: "msdyn_warehouse" }] }],
+    ["autosave", 70, { closed: 0, openedForms: [] }],
+  ])("replays %s with its save mode and then does what the user asked", async (_name, saveMode, expected) => {
+    const page = newPage();
+    const form = await openWarehouse(page, false);
+    form.set("msdyn_name", "North");
+
+    await form.save(saveMode);
+    await settle();
+
+    expect(form.commits).toEqual([saveMode]);
+    expect(form.closed).toBe(expected.closed);
+    expect(form.openedForms).toEqual(expected.openedForms);
+    expect(updates(page)).toHaveLength(1);
+  });
+});
+
+describe("a double click on Save", () => {
+  it.each([
+    ["on", true],
+    ["off", false],
+  ])("with async handlers %s sends one request and saves once", async (_mode, asyncSaveHandlers) => {
+    const page = newPage();
+    const form = await openWarehouse(page, asyncSaveHandlers);
+    page.api.mode = "hang";
+    form.set("msdyn_name", "North");
+
+    const first = form.startSave();
+    const second = await form.save();
+    expect(second.saved).toBe(false);
+    expect(second.args.isDefaultPrevented()).toBe(true);
+
+    page.api.answerHeldRequests();
+    await first;
+    await settle();
+
+    expect(form.commits).toEqual([1]);
+    expect(page.api.posts).toBe(2); // the OnLoad request, and one check
+  });
+});
