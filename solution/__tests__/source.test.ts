@@ -1,0 +1,127 @@
+import { integrationTableNames, tableByLogicalName } from "../../core";
+import { mainForms, formScriptNamespaces } from "../components/forms";
+import { byPath, compareTrees, readTree } from "../file-tree";
+import { attributeXml } from "../generate/attributes";
+import { generateSourceFiles } from "../generate/source-files";
+import { packageVersion, sourceFolder } from "../paths";
+import { attribute, childElement, childElements, childText, descendants, parseXml } from "../xml";
+
+const generated = generateSourceFiles(packageVersion());
+
+function generatedXml(file: string) {
+  const text = generated.get(file);
+  if (text === undefined) throw new Error(`${file} was not generated`);
+  return parseXml(text, file);
+}
+
+describe("solution/src", () => {
+  it("is what the generator writes from core: run npx tsx solution/generate/cli.ts after changing core or the components", () => {
+    const expected = byPath([...generated].map(([file, text]) => [file, Buffer.from(text, "utf8")] as const));
+    expect(compareTrees(expected, readTree(sourceFolder))).toEqual({ missing: [], changed: [], extra: [] });
+  });
+
+  it("gives each integration table exactly our fsi_ columns from core, and the work order tables none", () => {
+    for (const tableName of [...integrationTableNames, "msdyn_workorder", "msdyn_workorderproduct"]) {
+      const entity = generatedXml(`Entities/${tableName}/Entity.xml`);
+      const attributes = childElement(
+        childElement(childElement(entity, "EntityInfo") ?? entity, "entity") ?? entity,
+        "attributes",
+      );
+      const names = childElements(attributes ?? entity, "attribute").map((element) =>
+        childText(element, "LogicalName"),
+      );
+      const ours = Object.keys(tableByLogicalName(tableName)?.columns ?? {}).filter((column) =>
+        column.startsWith("fsi_"),
+      );
+      expect(names).toEqual(ours);
+      expect(
+        attribute(childElement(childElement(entity, "EntityInfo") ?? entity, "entity") ?? entity, "unmodified"),
+      ).toBe("1");
+    }
+    const asset = generatedXml("Entities/msdyn_customerasset/Entity.xml");
+    expect(descendants(asset, (element) => element.name === "LogicalName").map((element) => element.text)).toEqual([
+      "fsi_activefrom",
+      "fsi_activeto",
+      "fsi_origin",
+      "fsi_scmsyncstatus",
+      "fsi_scmlastsyncedon",
+      "fsi_scmlasterror",
+    ]);
+  });
+
+  it("writes our choice values with the publisher's 71690 option value prefix", () => {
+    const warehouse = generatedXml("Entities/msdyn_warehouse/Entity.xml");
+    const values = descendants(warehouse, (element) => element.name === "option").map((option) =>
+      attribute(option, "value"),
+    );
+    expect(values).toEqual(["716900000", "716900001", "716900002", "716900003"]);
+    const solution = generatedXml("Other/Solution.xml");
+    expect(descendants(solution, (element) => element.name === "CustomizationOptionValuePrefix")[0]?.text).toBe(
+      "71690",
+    );
+    expect(descendants(solution, (element) => element.name === "CustomizationPrefix")[0]?.text).toBe("fsi");
+  });
+
+  it("registers FSI.Forms.<Table>.onLoad and .onSave with the execution context on each integration table's form", () => {
+    for (const table of integrationTableNames) {
+      const form = mainForms.find((candidate) => candidate.table === table);
+      if (form === undefined) throw new Error(`no form for ${table}`);
+      const file = generatedXml(`Entities/${table}/FormXml/main/{${form.id}}.xml`);
+      const handlers = descendants(file, (element) => element.name === "Handler").map((handler) => [
+        attribute(handler, "functionName"),
+        attribute(handler, "libraryName"),
+        attribute(handler, "passExecutionContext"),
+      ]);
+      expect(handlers).toEqual([
+        [`${formScriptNamespaces[table]}.onLoad`, "fsi_/scripts/forms.js", "true"],
+        [`${formScriptNamespaces[table]}.onSave`, "fsi_/scripts/forms.js", "true"],
+      ]);
+      const events = descendants(file, (element) => element.name === "event").map((event) => attribute(event, "name"));
+      expect(events).toEqual(["onload", "onsave"]);
+      const components = descendants(file, (element) => element.name === "customControl").flatMap(
+        (control) => attribute(control, "name") ?? [],
+      );
+      expect(new Set(components)).toEqual(new Set(["fsi_FieldServiceScm.ScmIntegrationPanel"]));
+    }
+  });
+
+  it("puts the Nearby Warehouses control on the work order and its products, and the asset picker on the work order's asset", () => {
+    const placements = (table: string) => {
+      const form = mainForms.find((candidate) => candidate.table === table);
+      if (form === undefined) throw new Error(`no form for ${table}`);
+      const file = generatedXml(`Entities/${table}/FormXml/main/{${form.id}}.xml`);
+      return descendants(
+        file,
+        (element) => element.name === "customControl" && attribute(element, "formFactor") === "0",
+      ).map((control) => [attribute(control, "name"), childElement(control, "parameters")?.children[0]?.text]);
+    };
+    expect(placements("msdyn_workorder")).toEqual([
+      ["fsi_FieldServiceScm.CustomerAssetPicker", "msdyn_customerasset"],
+      ["fsi_FieldServiceScm.NearbyWarehouses", "msdyn_latitude"],
+    ]);
+    expect(placements("msdyn_workorderproduct")).toEqual([["fsi_FieldServiceScm.NearbyWarehouses", "msdyn_warehouse"]]);
+  });
+
+  it("keeps every form's id fixed", () => {
+    expect(mainForms.map((form) => [form.table, form.id])).toEqual([
+      ["msdyn_warehouse", "82d3e93b-bbc0-584e-91ef-cb9202031753"],
+      ["msdyn_customerasset", "56f52943-9675-51f4-a54a-4c6b3b8f67ae"],
+      ["msdyn_customerassetcategory", "08e647d3-673a-528f-a5d2-40cec778fc41"],
+      ["msdyn_paymentterm", "487b8629-5c6d-575a-adfd-9d6d9d027138"],
+      ["msdyn_shipvia", "a3017bcd-90c6-5868-9c5c-cfc4948a2d86"],
+      ["msdyn_workorder", "d611a6a7-afe1-5d42-a2e3-8d33864e0280"],
+      ["msdyn_workorderproduct", "d41fc733-b9bd-551c-b1e4-e736877a5762"],
+    ]);
+  });
+
+  it("refuses to generate a column type it cannot express as an attribute element", () => {
+    expect(() =>
+      attributeXml("msdyn_warehouse", "fsi_site", {
+        type: "lookup",
+        displayName: "Site",
+        targets: ["msdyn_operationalsite"],
+        navigationProperty: "fsi_site",
+      }),
+    ).toThrow("msdyn_warehouse.fsi_site: columns of type lookup cannot be generated yet");
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * The main forms the solution adds (new forms of ours, so Microsoft's forms stay untouched): one
+ * per integration table with the form script library, its OnLoad/OnSave handlers and the SCM
+ * Integration panel, and one each for work orders and work order products carrying the Nearby
+ * Warehouses and Customer Asset Picker controls. Fields come from core's table definitions, so a
+ * column added there shows up here on the next `generate`.
+ */
+import { integrationTableNames, type IntegrationTableName, type TableDefinition } from "../../core";
+import { stableId } from "../ids";
+import type { ControlName } from "./controls";
+import { platformColumns, solutionTable } from "./tables";
+import { formLibrary, type WebResourceDefinition } from "./web-resources";
+
+/** A column bound to one of the control's properties (`<property usage="bound">`). */
+export interface BoundParameter {
+  readonly property: string;
+  readonly column: string;
+  /** The property's data type for this column (`Lookup.Simple`, `FP`, `OptionSet`, ...). */
+  readonly type: string;
+}
+
+/** A fixed value for an input property (`<property usage="input">`). */
+export interface StaticParameter {
+  readonly property: string;
+  readonly value: string;
+  readonly type: string;
+}
+
+export interface ControlPlacement {
+  readonly control: ControlName;
+  /** The first parameter is the column the cell shows; the rest are further bound columns or fixed inputs. */
+  readonly bound: readonly BoundParameter[];
+  readonly inputs?: readonly StaticParameter[];
+}
+
+export interface FormCell {
+  readonly column: string;
+  readonly readOnly?: boolean;
+  /** A code component shown instead of the platform's control for the column. */
+  readonly control?: ControlPlacement;
+}
+
+export interface FormSection {
+  readonly name: string;
+  readonly label: string;
+  readonly cells: readonly FormCell[];
+}
+
+export interface FormTab {
+  readonly name: string;
+  readonly label: string;
+  readonly sections: readonly FormSection[];
+}
+
+export interface FormScript {
+  readonly library: WebResourceDefinition;
+  readonly onLoad: string;
+  readonly onSave: string;
+}
+
+export interface MainFormDefinition {
+  readonly id: string;
+  readonly table: string;
+  readonly name: string;
+  readonly description: string;
+  readonly tabs: readonly FormTab[];
+  readonly script?: FormScript;
+}
+
+/**
+ * How the forms bind the controls: the property names and types each control's manifest must
+ * declare (`boundField` is each control's main bound property). The packer checks every placement
+ * against the built `ControlManifest.xml`, so a renamed property stops the build.
+ */
+export const controlBindings = {
+  /** On the sync status column of any integration table. */
+  scmIntegrationPanel: (): ControlPlacement => ({
+    control: "ScmIntegrationPanel",
+    bound: [
+      { property: "boundField", column: "fsi_scmsyncstatus", type: "OptionSet" },
+      { property: "lastSyncedOn", column: "fsi_scmlastsyncedon", type: "DateAndTime.DateAndTime" },
+      { property: "lastError", column: "fsi_scmlasterror", type: "Multiple" },
+    ],
+  }),
+  /**
+   * On the work order's latitude (browse mode: choosing a row opens the warehouse). Position: the
+   * device, else the work order's coordinates, else its service account's.
+   */
+  nearbyWarehousesOnWorkOrder: (): ControlPlacement => ({
+    control: "NearbyWarehouses",
+    bound: [
+      { property: "boundField", column: "msdyn_latitude", type: "FP" },
+      { property: "longitude", column: "msdyn_longitude", type: "FP" },
+      { property: "serviceAccount", column: "msdyn_serviceaccount", type: "Lookup.Simple" },
+      { property: "company", column: "msdyn_company", type: "Lookup.Simple" },
+    ],
+  }),
+  /** On the work order product's warehouse lookup: choosing a row sets it; stock shown for its product. */
+  nearbyWarehousesOnWorkOrderProduct: (): ControlPlacement => ({
+    control: "NearbyWarehouses",
+    bound: [
+      { property: "boundField", column: "msdyn_warehouse", type: "Lookup.Simple" },
+      { property: "workOrder", column: "msdyn_workorder", type: "Lookup.Simple" },
+      { property: "product", column: "msdyn_product", type: "Lookup.Simple" },
+    ],
+  }),
+  /** On the work order's customer asset lookup. */
+  customerAssetPicker: (): ControlPlacement => ({
+    control: "CustomerAssetPicker",
+    bound: [{ property: "boundField", column: "msdyn_customerasset", type: "Lookup.Simple" }],
+  }),
+} as const;
+
+/** `FSI.Forms.<Table>`: the namespace of each table's handlers in the form script library. */
+export const formScriptNamespaces: Readonly<Record<IntegrationTableName, string>> = {
+  msdyn_warehouse: "FSI.Forms.Warehouse",
+  msdyn_customerasset: "FSI.Forms.CustomerAsset",
+  msdyn_customerassetcategory: "FSI.Forms.CustomerAssetCategory",
+  msdyn_paymentterm: "FSI.Forms.PaymentTerm",
+  msdyn_shipvia: "FSI.Forms.ShipVia",
+};
+
+const syncColumns = new Set(["fsi_scmsyncstatus", "fsi_scmlastsyncedon", "fsi_scmlasterror"]);
+
+/** The business columns of a table, name first, then in definition order: what a person edits on the form. */
+function businessColumns(table: TableDefinition): string[] {
+  const columns = Object.keys(table.columns).filter(
+    (column) => column !== table.primaryIdAttribute && !platformColumns.has(column) && !syncColumns.has(column),
+  );
+  return [table.primaryNameAttribute, ...columns.filter((column) => column !== table.primaryNameAttribute)];
+}
+
+function integrationForm(tableName: IntegrationTableName): MainFormDefinition {
+  const table = solutionTable(tableName);
+  const namespace = formScriptNamespaces[tableName];
+  return {
+    id: stableId("form", tableName, "main"),
+    table: tableName,
+    name: `${table.displayName} (SCM integration)`,
+    description: `${table.displayName} form that checks changes against Supply Chain Management before saving.`,
+    tabs: [
+      {
+        name: "general",
+        label: "General",
+        sections: [
+          { name: "details", label: "Details", cells: businessColumns(table).map((column) => ({ column })) },
+          {
+            name: "supplychain",
+            label: "Supply Chain Management",
+            // Not disabled: the panel follows the form's read-only state (context.mode.isControlDisabled)
+            // for its "Check against SCM" button, and never writes the status itself.
+            cells: [{ column: "fsi_scmsyncstatus", control: controlBindings.scmIntegrationPanel() }],
+          },
+        ],
+      },
+    ],
+    script: { library: formLibrary, onLoad: `${namespace}.onLoad`, onSave: `${namespace}.onSave` },
+  };
+}
+
+const workOrderForm: MainFormDefinition = {
+  id: stableId("form", "msdyn_workorder", "main"),
+  table: "msdyn_workorder",
+  name: "Work Order (SCM integration)",
+  description: "Work order form with the customer asset picker and the warehouses near the job.",
+  tabs: [
+    {
+      name: "general",
+      label: "General",
+      sections: [
+        {
+          name: "details",
+          label: "Details",
+          cells: [
+            { column: "msdyn_name" },
+            { column: "msdyn_serviceaccount" },
+            { column: "msdyn_customerasset", control: controlBindings.customerAssetPicker() },
+            { column: "msdyn_systemstatus" },
+            { column: "msdyn_company" },
+          ],
+        },
+        {
+          name: "location",
+          label: "Location",
+          cells: [
+            { column: "msdyn_address1" },
+            { column: "msdyn_city" },
+            { column: "msdyn_stateorprovince" },
+            { column: "msdyn_postalcode" },
+            { column: "msdyn_country" },
+            { column: "msdyn_latitude" },
+            { column: "msdyn_longitude" },
+          ],
+        },
+        {
+          name: "nearbywarehouses",
+          label: "Nearby warehouses",
+          cells: [{ column: "msdyn_latitude", control: controlBindings.nearbyWarehousesOnWorkOrder() }],
+        },
+      ],
+    },
+  ],
+};
+
+const workOrderProductForm: MainFormDefinition = {
+  id: stableId("form", "msdyn_workorderproduct", "main"),
+  table: "msdyn_workorderproduct",
+  name: "Work Order Product (SCM integration)",
+  description: "Work order product form whose warehouse is chosen from the warehouses nearest the job.",
+  tabs: [
+    {
+      name: "general",
+      label: "General",
+      sections: [
+        {
+          name: "details",
+          label: "Details",
+          cells: [
+            { column: "msdyn_name" },
+            { column: "msdyn_workorder" },
+            { column: "msdyn_product" },
+            { column: "msdyn_quantity" },
+            { column: "msdyn_unit" },
+            { column: "msdyn_warehouse", control: controlBindings.nearbyWarehousesOnWorkOrderProduct() },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+export const mainForms: readonly MainFormDefinition[] = [
+  ...integrationTableNames.map((table) => integrationForm(table)),
+  workOrderForm,
+  workOrderProductForm,
+];
