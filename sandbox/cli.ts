@@ -1,0 +1,87 @@
+/**
+ * `npm start`: the sandbox on http://127.0.0.1:${PORT:-8080}, state in `.sandbox/` (seeded on first
+ * run). `--fresh` starts from a clean state folder, `--state-dir <dir>` uses another folder,
+ * `--port <n>` overrides PORT (0 picks a free port). Ctrl-C closes everything cleanly.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { startSandbox } from "./server";
+
+interface CliOptions {
+  readonly fresh: boolean;
+  readonly stateDir: string;
+  readonly port: number;
+}
+
+const usage = "Usage: npm start -- [--fresh] [--state-dir <dir>] [--port <n>]";
+
+function parseArguments(args: readonly string[]): CliOptions {
+  let fresh = false;
+  let stateDir = ".sandbox";
+  let port = process.env.PORT === undefined || process.env.PORT === "" ? 8080 : Number(process.env.PORT);
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index];
+    const value = (): string => {
+      const next = args[index + 1];
+      if (next === undefined) throw new Error(`${arg ?? ""} needs a value. ${usage}`);
+      index += 1;
+      return next;
+    };
+    if (arg === "--fresh") fresh = true;
+    else if (arg === "--state-dir") stateDir = value();
+    else if (arg === "--port") port = Number(value());
+    else if (arg === "--help" || arg === "-h") {
+      console.log(usage);
+      process.exit(0);
+    } else throw new Error(`Unknown argument '${arg ?? ""}'. ${usage}`);
+  }
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The port must be a number from 0 to 65535. ${usage}`);
+  return { fresh, stateDir: resolve(stateDir), port };
+}
+
+async function main(): Promise<void> {
+  const options = parseArguments(process.argv.slice(2));
+  if (options.fresh) rmSync(options.stateDir, { recursive: true, force: true });
+  mkdirSync(options.stateDir, { recursive: true });
+
+  const sandbox = await startSandbox({
+    port: options.port,
+    stateDir: options.stateDir,
+    log: (message) => {
+      console.error(message);
+    },
+  });
+  console.log(`Sandbox ready at ${sandbox.url}`);
+  console.log(`State: ${options.stateDir}${options.fresh ? " (fresh)" : ""}`);
+  console.log("Try:");
+  for (const mount of sandbox.mounts) {
+    for (const path of mount.tryPaths ?? []) console.log(`  ${sandbox.url}${encodeURI(path)}`);
+  }
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting.`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`${signal}: closing the sandbox...`);
+    sandbox.close().then(
+      () => {
+        console.log("Sandbox closed.");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`Closing failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`The sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

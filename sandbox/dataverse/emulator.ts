@@ -1,0 +1,295 @@
+/**
+ * The Dataverse Web API emulator: storage, the plug-in pipeline and request dispatch. `handle`
+ * answers one `ApiRequest`; `http-adapter.ts` serves it over `node:http`.
+ */
+import { randomUUID } from "node:crypto";
+import { systemUser, tables as allTables, tableByEntitySetName, type TableDefinition } from "../../core";
+import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
+import { parseBatch, toApiRequest, writeBatchResponse, type BatchResult, type HttpPart, type PartResult } from "./batch";
+import { handleEntitySet } from "./entity-handlers";
+import { DataverseError, noHttpResource, segmentNotFound } from "./errors";
+import { retrieveEnvironmentVariableValue, whoAmI } from "./functions";
+import { authenticate, type EmulatorUser } from "./identity";
+import { splitSegment } from "./keys";
+import { RequestLimiter, type RequestLimit } from "./limits";
+import { entityDefinitions } from "./metadata";
+import { AsyncJobRunner } from "./pipeline/async-jobs";
+import { PipelineEngine, type Caller } from "./pipeline/engine";
+import { seedMessages, stableId } from "./pipeline/registrations";
+import { TransactionGate, type TransactionScope } from "./pipeline/transactions";
+import { parsePreferences } from "./prefer";
+import type { ReadContext } from "./query";
+import { DataverseStore } from "./storage/store";
+import { normalizeDateTime } from "./storage/values";
+
+export interface DataverseEmulatorOptions {
+  /** SQLite database file, or `:memory:` (the default). */
+  readonly databasePath?: string;
+  readonly tables?: readonly TableDefinition[];
+  readonly organizationName?: string;
+  /** Users seeded as `systemuser` rows; the first is the default caller. */
+  readonly users?: readonly EmulatorUser[];
+  /** Bearer token → system user id; other tokens act as the default user. */
+  readonly tokens?: Readonly<Record<string, string>>;
+  /** Refuse requests without `Authorization: Bearer …` with 401 (default true). */
+  readonly requireAuthorization?: boolean;
+  /** How long a webhook may take to answer (Dataverse: 60 s). */
+  readonly webhookTimeoutMs?: number;
+  /** Depth beyond which steps are refused as an infinite loop (Dataverse: 8). */
+  readonly maxDepth?: number;
+  /** Service protection limits; none by default. */
+  readonly requestLimit?: RequestLimit;
+  readonly clock?: () => Date;
+  /** Where internal failures outside any request are reported (default: nowhere). */
+  readonly log?: (message: string) => void;
+}
+
+export const DEFAULT_USER: EmulatorUser = {
+  id: stableId("systemuser:sandbox-admin"),
+  fullname: "Sandbox Administrator",
+  domainname: "admin@sandbox.local",
+};
+
+/** The header that runs a request as the mobile app's offline store would. */
+export const CLIENT_STATE_HEADER = "x-fsi-client-state";
+
+export class DataverseEmulator {
+  readonly store: DataverseStore;
+  readonly organizationId: string;
+  readonly organizationName: string;
+  readonly businessUnitId: string;
+  readonly defaultUserId: string;
+  private readonly tables: readonly TableDefinition[];
+  private readonly gate: TransactionGate;
+  private readonly jobs: AsyncJobRunner;
+  private readonly engine: PipelineEngine;
+  private readonly limiter: RequestLimiter | undefined;
+  private readonly clock: () => Date;
+  private webhookTimeoutMs: number;
+
+  constructor(private readonly options: DataverseEmulatorOptions = {}) {
+    this.tables = options.tables ?? Object.values(allTables);
+    this.clock = options.clock ?? (() => new Date());
+    this.store = new DataverseStore(options.databasePath ?? ":memory:", this.tables);
+    this.organizationName = options.organizationName ?? "fsisandbox";
+    this.organizationId = stableId(`organization:${this.organizationName}`);
+    this.businessUnitId = stableId(`businessunit:${this.organizationName}`);
+    const users = options.users ?? [DEFAULT_USER];
+    this.defaultUserId = users[0]?.id ?? DEFAULT_USER.id;
+    this.webhookTimeoutMs = options.webhookTimeoutMs ?? 60_000;
+    this.gate = new TransactionGate(this.store);
+    this.jobs = new AsyncJobRunner(this.store, this.gate, () => this.webhookTimeoutMs, this.clock, options.log ?? (() => undefined));
+    this.engine = new PipelineEngine(this.store, this.gate, this.jobs, {
+      organizationId: this.organizationId,
+      organizationName: this.organizationName,
+      businessUnitId: this.businessUnitId,
+      maxDepth: options.maxDepth ?? 8,
+      webhookTimeoutMs: () => this.webhookTimeoutMs,
+      clock: this.clock,
+    });
+    this.limiter = options.requestLimit === undefined ? undefined : new RequestLimiter(options.requestLimit, () => this.clock().getTime());
+    this.seed(users);
+  }
+
+  /** Changes the webhook timeout (tests shorten it). */
+  setWebhookTimeout(ms: number): void {
+    this.webhookTimeoutMs = ms;
+  }
+
+  /** Resolves once every queued asynchronous step has run. */
+  idle(): Promise<void> {
+    return this.jobs.idle();
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  async handle(request: ApiRequest): Promise<ApiResponse> {
+    try {
+      const identity = authenticate(request.headers, this.authSettings(), this.store);
+      this.limiter?.admit(identity.userId);
+      return await this.dispatch(request, this.callerFor(request, identity.userId, identity.initiatingUserId, undefined));
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
+
+  private authSettings() {
+    return {
+      requireAuthorization: this.options.requireAuthorization ?? true,
+      tokens: this.options.tokens ?? {},
+      defaultUserId: this.defaultUserId,
+    };
+  }
+
+  /**
+   * The pipeline position of a request: a callback carrying the correlation id of a step whose
+   * webhook call is in flight runs one level deeper, inside that step's transaction if it has one.
+   */
+  private callerFor(request: ApiRequest, userId: string, initiatingUserId: string, scope: TransactionScope | undefined): Caller {
+    const correlation = request.headers["x-ms-correlation-request-id"];
+    const inFlight = correlation === undefined ? undefined : this.gate.current(correlation);
+    const organizationDomain = new URL(request.baseUrl).host;
+    if (correlation !== undefined && inFlight !== undefined) {
+      return {
+        userId,
+        initiatingUserId,
+        correlationId: correlation,
+        depth: inFlight.depth + 1,
+        scope: scope ?? inFlight.scope,
+        parentContext: inFlight.context,
+        organizationDomain,
+      };
+    }
+    return { userId, initiatingUserId, correlationId: correlation ?? randomUUID(), depth: 1, scope, parentContext: null, organizationDomain };
+  }
+
+  private readContext(request: ApiRequest, caller: Caller): ReadContext {
+    return {
+      store: this.store,
+      db: caller.scope === undefined ? this.store.reader : this.store.writer,
+      baseUrl: request.baseUrl,
+      annotations: parsePreferences(request.headers.prefer).includeAnnotations,
+      offline: request.headers[CLIENT_STATE_HEADER]?.toLowerCase() === "offline",
+    };
+  }
+
+  private async dispatch(request: ApiRequest, caller: Caller): Promise<ApiResponse> {
+    const segments = request.path
+      .split("/")
+      .filter((segment) => segment !== "")
+      .map((segment) => {
+        try {
+          return decodeURIComponent(segment);
+        } catch {
+          throw segmentNotFound(segment);
+        }
+      });
+    const method = request.method.toUpperCase();
+    const [first, ...rest] = segments;
+    if (first === undefined) {
+      if (method !== "GET") throw noHttpResource(request.baseUrl);
+      return jsonResponse(200, {
+        "@odata.context": `${request.baseUrl}$metadata`,
+        value: this.tables.map((table) => ({ name: table.entitySetName, kind: "EntitySet", url: table.entitySetName })),
+      });
+    }
+    const { name, key } = splitSegment(first);
+    const preferences = parsePreferences(request.headers.prefer);
+    if (name === "$batch") {
+      if (method !== "POST" || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
+      return this.batch(request, caller, preferences.continueOnError);
+    }
+    if (name === "$metadata") {
+      throw new DataverseError(501, "0x80060888", "The CSDL $metadata document is not served by the emulator; use EntityDefinitions.");
+    }
+    if (name === "WhoAmI") {
+      if (method !== "GET" || (key !== undefined && key !== "") || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
+      return jsonResponse(200, whoAmI(request.baseUrl, { userId: caller.userId, businessUnitId: this.businessUnitId, organizationId: this.organizationId }));
+    }
+    if (name === "RetrieveEnvironmentVariableValue") {
+      if (method !== "GET" || key === undefined || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
+      return jsonResponse(200, retrieveEnvironmentVariableValue(this.store, this.readContext(request, caller).db, request.baseUrl, key, request.query));
+    }
+    if (name === "EntityDefinitions") {
+      if (method !== "GET") throw noHttpResource(`${request.baseUrl}${request.path}`);
+      return jsonResponse(200, entityDefinitions(this.tables, segments, request.query, request.baseUrl));
+    }
+    const table = tableByEntitySetName(name);
+    if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
+    return handleEntitySet(
+      { request, caller, preferences, store: this.store, engine: this.engine, read: this.readContext(request, caller), tables: this.tables },
+      table,
+      key,
+      rest,
+    );
+  }
+
+  private async batch(request: ApiRequest, caller: Caller, continueOnError: boolean): Promise<ApiResponse> {
+    const parts = parseBatch(request.body, request.headers["content-type"]);
+    const results: BatchResult[] = [];
+    let stopped = false;
+    for (const part of parts) {
+      if (part.kind === "request") {
+        const response = await this.runPart(toApiRequest(part.request, request, new Map()), caller, caller.scope);
+        results.push({ kind: "single", result: { contentId: part.request.contentId, response } });
+        stopped = response.status >= 400 && !continueOnError;
+      } else {
+        const outcome = await this.changeSet(part.requests, request, caller);
+        results.push(outcome);
+        stopped = outcome.kind === "single" && !continueOnError;
+      }
+      if (stopped) break;
+    }
+    const { contentType, body } = writeBatchResponse(results);
+    // A batch that stopped at a failed request answers 400 (Learn, "Troubleshoot Dataverse Web API
+    // client errors", $batch sample); with odata.continue-on-error it answers 200.
+    return { status: stopped ? 400 : 200, headers: { "content-type": contentType, "odata-version": "4.0" }, body };
+  }
+
+  /** Runs a change set in one transaction: every request succeeds, or none is kept. */
+  private async changeSet(requests: readonly HttpPart[], outer: ApiRequest, caller: Caller): Promise<BatchResult> {
+    const results: PartResult[] = [];
+    let failed: PartResult | undefined;
+    try {
+      // Inside a handler's open transaction the change set is a savepoint of it, not a transaction of its own.
+      const run = (work: (scope: TransactionScope) => Promise<void>): Promise<void> =>
+        caller.scope === undefined ? this.gate.transaction(caller.correlationId, work) : this.gate.savepointScope(caller.scope, work);
+      await run(async (scope) => {
+        const references = new Map<string, string>();
+        for (const part of requests) {
+          const response = await this.runPart(toApiRequest(part, outer, references), caller, scope);
+          const result = { contentId: part.contentId, response };
+          if (response.status >= 400) {
+            failed = result;
+            throw new Error("change set failed");
+          }
+          results.push(result);
+          const entityId = response.headers["odata-entityid"];
+          if (part.contentId !== undefined && entityId !== undefined) references.set(part.contentId, entityId.slice(outer.baseUrl.length));
+        }
+      });
+    } catch (error) {
+      if (failed !== undefined) return { kind: "single", result: failed };
+      return { kind: "single", result: { contentId: undefined, response: errorResponse(error) } };
+    }
+    return { kind: "changeset", results };
+  }
+
+  private async runPart(request: ApiRequest, outer: Caller, scope: TransactionScope | undefined): Promise<ApiResponse> {
+    try {
+      const identity = authenticate(request.headers, this.authSettings(), this.store);
+      const caller = { ...this.callerFor(request, identity.userId, identity.initiatingUserId, scope), correlationId: outer.correlationId, depth: outer.depth };
+      return await this.dispatch(request, scope === undefined ? caller : { ...caller, scope, parentContext: outer.parentContext });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  }
+
+  private seed(users: readonly EmulatorUser[]): void {
+    const now = normalizeDateTime(this.clock());
+    this.store.begin();
+    try {
+      seedMessages(this.store, this.tables, now);
+      for (const user of users) {
+        if (this.store.getRow(this.store.writer, systemUser, user.id) !== undefined) continue;
+        this.store.insertRow(systemUser, {
+          systemuserid: user.id,
+          fullname: user.fullname,
+          domainname: user.domainname,
+          createdon: now,
+          modifiedon: now,
+          versionnumber: this.store.nextVersion(),
+          statecode: 0,
+          statuscode: 1,
+        });
+      }
+      this.store.commit();
+    } catch (error) {
+      this.store.rollback();
+      throw error;
+    }
+  }
+}
+

@@ -1,0 +1,127 @@
+/**
+ * Entity set requests: GET a collection or a row, POST a row, PATCH (update or upsert) and DELETE
+ * a row addressed by id or alternate key.
+ */
+import type { TableDefinition } from "../../core";
+import { emptyResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
+import { DataverseError, ErrorCode, entityNotFound, invalidPayload, keyNotFound, noHttpResource, segmentNotFound } from "./errors";
+import { parseKeySegment, resolveKey, splitSegment, type RowAddress } from "./keys";
+import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
+import type { Caller, PipelineEngine, WriteResult } from "./pipeline/engine";
+import { preferenceApplied, type Preferences } from "./prefer";
+import { retrieveMultiple, retrieveSingle, type ReadContext } from "./query";
+import { etagOf } from "./serialize";
+import type { Connection, DataverseStore } from "./storage/store";
+import type { LookupValue } from "./storage/values";
+import { relativeApiPath } from "./api";
+
+export interface EntityRequestContext {
+  readonly request: ApiRequest;
+  readonly caller: Caller;
+  readonly preferences: Preferences;
+  readonly store: DataverseStore;
+  readonly engine: PipelineEngine;
+  readonly read: ReadContext;
+  readonly tables: readonly TableDefinition[];
+}
+
+export async function handleEntitySet(context: EntityRequestContext, table: TableDefinition, keyText: string | undefined, rest: readonly string[]): Promise<ApiResponse> {
+  const { request } = context;
+  if (rest.length > 0) throw segmentNotFound(rest[0] ?? "");
+  const method = request.method.toUpperCase();
+  if (keyText === undefined) {
+    if (method === "GET") return collection(context, table);
+    if (method === "POST") return create(context, table);
+    throw noHttpResource(`${request.baseUrl}${request.path}`);
+  }
+  const address = resolveKey(table, parseKeySegment(keyText));
+  switch (method) {
+    case "GET":
+      return single(context, table, address);
+    case "PATCH":
+      return upsert(context, table, address);
+    case "DELETE":
+      await context.engine.execute({ kind: "delete", table, address, ifMatch: request.headers["if-match"] }, context.caller);
+      return emptyResponse(204);
+    default:
+      throw noHttpResource(`${request.baseUrl}${request.path}`);
+  }
+}
+
+function collection(context: EntityRequestContext, table: TableDefinition): ApiResponse {
+  const { preferences } = context;
+  const body = retrieveMultiple(context.read, table, context.request.query, preferences.maxPageSize);
+  const applied = preferenceApplied(preferences, context.request.query.get("$top") === null);
+  return jsonResponse(200, body, applied === undefined ? {} : { "preference-applied": applied });
+}
+
+function findRow(context: EntityRequestContext, table: TableDefinition, address: RowAddress) {
+  const db = context.read.db;
+  const id = address.kind === "id" ? address.id : context.store.findId(db, table, address.columns);
+  const row = id === undefined ? undefined : context.store.getRow(db, table, id);
+  if (row === undefined) throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
+  return row;
+}
+
+function single(context: EntityRequestContext, table: TableDefinition, address: RowAddress): ApiResponse {
+  const row = findRow(context, table, address);
+  const etag = etagOf(row);
+  const ifNoneMatch = context.request.headers["if-none-match"];
+  if (etag !== undefined && ifNoneMatch !== undefined && ifNoneMatch.split(",").some((tag) => tag.trim() === etag)) {
+    return emptyResponse(304, { etag });
+  }
+  const applied = preferenceApplied({ ...context.preferences, returnRepresentation: false, maxPageSize: undefined }, false);
+  return jsonResponse(200, retrieveSingle(context.read, table, row, context.request.query), applied === undefined ? {} : { "preference-applied": applied });
+}
+
+async function create(context: EntityRequestContext, table: TableDefinition): Promise<ApiResponse> {
+  const body = parseObjectBody(context.request.body, table.entitySetName);
+  const changes = readRowPayload(table, body, referenceResolver(context.store, context.read.db, context.tables));
+  const result = await context.engine.execute({ kind: "create", table, changes }, context.caller);
+  return written(context, table, result, 201);
+}
+
+async function upsert(context: EntityRequestContext, table: TableDefinition, address: RowAddress): Promise<ApiResponse> {
+  const { request } = context;
+  const body = parseObjectBody(request.body, table.entitySetName);
+  const changes = readRowPayload(table, body, referenceResolver(context.store, context.read.db, context.tables));
+  const result = await context.engine.execute(
+    { kind: "update", table, address, changes, ifMatch: request.headers["if-match"], ifNoneMatch: request.headers["if-none-match"], upsert: true },
+    context.caller,
+  );
+  return written(context, table, result, result.created ? 201 : 200);
+}
+
+/** 204 with OData-EntityId, or the row itself when `Prefer: return=representation` asks. */
+function written(context: EntityRequestContext, table: TableDefinition, result: WriteResult, representationStatus: number): ApiResponse {
+  const entityId = `${context.request.baseUrl}${table.entitySetName}(${result.id})`;
+  if (!context.preferences.returnRepresentation || result.row === undefined) {
+    return emptyResponse(204, { "odata-entityid": entityId });
+  }
+  const row = context.store.getRow(context.caller.scope === undefined ? context.store.reader : context.store.writer, table, result.id) ?? result.row;
+  const body = retrieveSingle(context.read, table, row, context.request.query);
+  const applied = preferenceApplied({ ...context.preferences, maxPageSize: undefined }, false);
+  return jsonResponse(representationStatus, body, { "odata-entityid": entityId, ...(applied === undefined ? {} : { "preference-applied": applied }) });
+}
+
+/** Resolves `/<entity set>(<key>)` (relative, root-relative or absolute) to an existing row of an allowed table. */
+export function referenceResolver(store: DataverseStore, db: Connection, tables: readonly TableDefinition[]): ReferenceResolver {
+  return (url, targets, navigationProperty): LookupValue => {
+    const invalid = (): DataverseError =>
+      new DataverseError(400, ErrorCode.InvalidBindUrl, `Invalid url value '${url}' for lookup property '${navigationProperty}'.`);
+    const path = relativeApiPath(url);
+    if (path.includes("/")) throw invalid();
+    const { name, key } = splitSegment(decodeURIComponent(path));
+    const table = tables.find((candidate) => candidate.entitySetName === name);
+    if (table === undefined || key === undefined) throw invalid();
+    if (!targets.includes(table.logicalName)) {
+      throw invalidPayload(table.entitySetName, `The navigation property '${navigationProperty}' cannot refer to a '${table.logicalName}' row; it refers to ${targets.join(" or ")}.`);
+    }
+    const address = resolveKey(table, parseKeySegment(key));
+    const id = address.kind === "id" ? address.id : store.findId(db, table, address.columns);
+    if (id === undefined || store.getRow(db, table, id) === undefined) {
+      throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
+    }
+    return { id, logicalName: table.logicalName };
+  };
+}

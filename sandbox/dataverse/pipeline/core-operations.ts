@@ -1,0 +1,84 @@
+/**
+ * The main operation of the pipeline (stage 30): the row written to SQLite, with the columns the
+ * platform sets (created/modified on, row version, default state) and alternate-key uniqueness.
+ * Deleting a row clears the lookups that point at it (Dataverse's default "remove link"
+ * behaviour for custom relationships).
+ */
+import type { TableDefinition } from "../../../core";
+import { duplicateKey } from "../errors";
+import type { DataverseStore } from "../storage/store";
+import { lookupIdColumn, lookupTypeColumn, normalizeDateTime, quoteIdentifier, sqlFromRow, type Row, type SqlValue } from "../storage/values";
+
+/** Columns the platform sets on create, given the clock and the next row version. */
+export function platformColumnsOnCreate(table: TableDefinition, now: Date, version: number, supplied: Row): Row {
+  const row: Row = {};
+  const stamp = normalizeDateTime(now);
+  if ("createdon" in table.columns) row.createdon = stamp;
+  if ("modifiedon" in table.columns) row.modifiedon = stamp;
+  if ("versionnumber" in table.columns) row.versionnumber = version;
+  const state = table.columns.statecode;
+  if (state?.type === "state" && (supplied.statecode ?? null) === null) row.statecode = state.options[0]?.value ?? 0;
+  const status = table.columns.statuscode;
+  if (status?.type === "status" && (supplied.statuscode ?? null) === null) row.statuscode = status.options[0]?.value ?? 1;
+  return row;
+}
+
+export function platformColumnsOnUpdate(table: TableDefinition, now: Date, version: number): Row {
+  const row: Row = {};
+  if ("modifiedon" in table.columns) row.modifiedon = normalizeDateTime(now);
+  if ("versionnumber" in table.columns) row.versionnumber = version;
+  return row;
+}
+
+/** Refuses a row whose alternate key values another row already has (keys with a null part are not enforced). */
+export function checkAlternateKeys(store: DataverseStore, table: TableDefinition, row: Row, id: string): void {
+  const sql = sqlFromRow(table, row);
+  for (const key of table.alternateKeys) {
+    const values: Record<string, SqlValue> = {};
+    let complete = true;
+    for (const column of key.columns) {
+      const physical = table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column;
+      const value = sql[physical] ?? null;
+      if (value === null) complete = false;
+      values[physical] = value;
+    }
+    if (complete && store.findId(store.writer, table, values, id) !== undefined) {
+      throw duplicateKey(key.name, key.columns.map((column) => table.columns[column]?.displayName ?? column));
+    }
+  }
+}
+
+export function insertRow(store: DataverseStore, table: TableDefinition, id: string, row: Row): void {
+  checkAlternateKeys(store, table, row, id);
+  store.insertRow(table, row);
+}
+
+export function updateRow(store: DataverseStore, table: TableDefinition, id: string, after: Row, changes: Row): void {
+  checkAlternateKeys(store, table, after, id);
+  store.updateRow(table, id, changes);
+}
+
+export function deleteRow(store: DataverseStore, table: TableDefinition, id: string, now: Date): void {
+  store.deleteRow(table, id);
+  for (const referencing of store.tables) {
+    for (const [name, column] of Object.entries(referencing.columns)) {
+      if (column.type !== "lookup" || !column.targets.includes(table.logicalName)) continue;
+      const sets = [`${quoteIdentifier(lookupIdColumn(name))} = NULL`, `${quoteIdentifier(lookupTypeColumn(name))} = NULL`];
+      const params: SqlValue[] = [];
+      if ("versionnumber" in referencing.columns) {
+        sets.push(`"versionnumber" = ?`);
+        params.push(store.nextVersion());
+      }
+      if ("modifiedon" in referencing.columns) {
+        sets.push(`"modifiedon" = ?`);
+        params.push(normalizeDateTime(now));
+      }
+      store
+        .statement(
+          store.writer,
+          `UPDATE ${quoteIdentifier(referencing.logicalName)} SET ${sets.join(", ")} WHERE ${quoteIdentifier(lookupIdColumn(name))} = ? AND ${quoteIdentifier(lookupTypeColumn(name))} = ?`,
+        )
+        .run(...params, id, table.logicalName);
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * One SQLite table per Dataverse table, built from `core`'s definitions. Writes go through one
+ * connection with explicit BEGIN/COMMIT/ROLLBACK (a synchronous webhook is an awaited HTTP call in
+ * the middle of a transaction, which better-sqlite3's synchronous `transaction()` cannot span).
+ *
+ * A file database runs in WAL mode with a second, read-only connection: reads see the last
+ * committed state and never wait for a write in flight. `:memory:` has a single connection (a
+ * second one would open a different database), so there a read made while a write transaction is
+ * open sees that transaction's rows.
+ */
+import Database from "better-sqlite3";
+import type { TableDefinition } from "../../../core";
+import {
+  lookupIdColumn,
+  physicalColumns,
+  quoteIdentifier,
+  rowFromSql,
+  sqlFromRow,
+  type Row,
+  type SqlRow,
+  type SqlValue,
+} from "./values";
+
+export type Connection = Database.Database;
+
+export class DataverseStore {
+  readonly writer: Connection;
+  readonly reader: Connection;
+  private readonly statements = new WeakMap<Connection, Map<string, Database.Statement>>();
+  private version: number;
+
+  constructor(
+    path: string,
+    readonly tables: readonly TableDefinition[],
+  ) {
+    this.writer = new Database(path);
+    const inMemory = path === ":memory:" || path === "";
+    if (!inMemory) {
+      this.writer.pragma("journal_mode = WAL");
+      this.writer.pragma("synchronous = NORMAL");
+    }
+    for (const table of tables) this.createTable(table);
+    this.reader = inMemory ? this.writer : new Database(path, { readonly: true, fileMustExist: true });
+    this.version = this.highestVersion();
+  }
+
+  close(): void {
+    if (this.reader !== this.writer) this.reader.close();
+    this.writer.close();
+  }
+
+  get inTransaction(): boolean {
+    return this.writer.inTransaction;
+  }
+
+  begin(): void {
+    this.writer.exec("BEGIN IMMEDIATE");
+  }
+
+  commit(): void {
+    this.writer.exec("COMMIT");
+  }
+
+  rollback(): void {
+    if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
+  }
+
+  savepoint(name: string): void {
+    this.writer.exec(`SAVEPOINT ${quoteIdentifier(name)}`);
+  }
+
+  release(name: string): void {
+    this.writer.exec(`RELEASE ${quoteIdentifier(name)}`);
+  }
+
+  rollbackTo(name: string): void {
+    this.writer.exec(`ROLLBACK TO ${quoteIdentifier(name)}`);
+    this.writer.exec(`RELEASE ${quoteIdentifier(name)}`);
+  }
+
+  /** The next row version (Dataverse's `versionnumber`, a database-wide rowversion). */
+  nextVersion(): number {
+    this.version += 1;
+    return this.version;
+  }
+
+  statement(db: Connection, sql: string): Database.Statement {
+    let cache = this.statements.get(db);
+    if (cache === undefined) {
+      cache = new Map();
+      this.statements.set(db, cache);
+    }
+    let prepared = cache.get(sql);
+    if (prepared === undefined) {
+      prepared = db.prepare(sql);
+      cache.set(sql, prepared);
+    }
+    return prepared;
+  }
+
+  all(db: Connection, sql: string, params: readonly SqlValue[] = []): SqlRow[] {
+    return this.statement(db, sql).all(...params) as SqlRow[];
+  }
+
+  first(db: Connection, sql: string, params: readonly SqlValue[] = []): SqlRow | undefined {
+    return this.statement(db, sql).get(...params) as SqlRow | undefined;
+  }
+
+  getRow(db: Connection, table: TableDefinition, id: string): Row | undefined {
+    const sql = `SELECT * FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
+    const found = this.first(db, sql, [id]);
+    return found === undefined ? undefined : rowFromSql(table, found);
+  }
+
+  /** The id of the row whose physical columns equal `values`, if any. */
+  findId(db: Connection, table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined {
+    const names = Object.keys(values);
+    const where = names.map((name) => `${quoteIdentifier(name)} = ?`);
+    const params: SqlValue[] = names.map((name) => values[name] ?? null);
+    if (exceptId !== undefined) {
+      where.push(`${quoteIdentifier(table.primaryIdAttribute)} <> ?`);
+      params.push(exceptId);
+    }
+    const sql = `SELECT ${quoteIdentifier(table.primaryIdAttribute)} AS id FROM ${quoteIdentifier(table.logicalName)} WHERE ${where.join(" AND ")} LIMIT 1`;
+    const found = this.first(db, sql, params);
+    return typeof found?.id === "string" ? found.id : undefined;
+  }
+
+  insertRow(table: TableDefinition, row: Row): void {
+    const values = sqlFromRow(table, row);
+    const names = Object.keys(values);
+    const sql = `INSERT INTO ${quoteIdentifier(table.logicalName)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`;
+    this.statement(this.writer, sql).run(...names.map((name) => values[name] ?? null));
+  }
+
+  updateRow(table: TableDefinition, id: string, changes: Row): void {
+    const values = sqlFromRow(table, changes);
+    const names = Object.keys(values);
+    if (names.length === 0) return;
+    const sql = `UPDATE ${quoteIdentifier(table.logicalName)} SET ${names.map((name) => `${quoteIdentifier(name)} = ?`).join(", ")} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
+    this.statement(this.writer, sql).run(...names.map((name) => values[name] ?? null), id);
+  }
+
+  deleteRow(table: TableDefinition, id: string): void {
+    const sql = `DELETE FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
+    this.statement(this.writer, sql).run(id);
+  }
+
+  private createTable(table: TableDefinition): void {
+    const name = quoteIdentifier(table.logicalName);
+    const declared: [string, string][] = [];
+    for (const [columnName, column] of Object.entries(table.columns)) {
+      for (const [physical, type] of physicalColumns(columnName, column)) {
+        declared.push([physical, columnName === table.primaryIdAttribute ? `${type} PRIMARY KEY NOT NULL` : type]);
+      }
+    }
+    this.writer.exec(`CREATE TABLE IF NOT EXISTS ${name} (${declared.map(([c, t]) => `${quoteIdentifier(c)} ${t}`).join(", ")})`);
+    // A database file written by an older definition gains the columns added since.
+    const existing = new Set(
+      (this.writer.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((info) => info.name),
+    );
+    for (const [physical, type] of declared) {
+      if (!existing.has(physical)) this.writer.exec(`ALTER TABLE ${name} ADD COLUMN ${quoteIdentifier(physical)} ${type}`);
+    }
+    for (const key of table.alternateKeys) {
+      const columns = key.columns.map((column) => (table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column));
+      this.writer.exec(
+        `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdentifier(`${table.logicalName}__${key.name}`)} ON ${name} (${columns.map(quoteIdentifier).join(", ")})`,
+      );
+    }
+    for (const [columnName, column] of Object.entries(table.columns)) {
+      if (column.type !== "lookup") continue;
+      // $filter compares GUIDs case-insensitively (sandbox/odata), so the index uses NOCASE to serve
+      // it; the primary id second keeps a lookup's rows in the order pages are read in (ORDER BY id).
+      this.writer.exec(
+        `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${table.logicalName}__${columnName}__byid`)} ON ${name} (${quoteIdentifier(lookupIdColumn(columnName))} COLLATE NOCASE, ${quoteIdentifier(table.primaryIdAttribute)})`,
+      );
+    }
+  }
+
+  private highestVersion(): number {
+    let highest = 0;
+    for (const table of this.tables) {
+      if (!("versionnumber" in table.columns)) continue;
+      const found = this.first(this.writer, `SELECT MAX(versionnumber) AS v FROM ${quoteIdentifier(table.logicalName)}`);
+      if (typeof found?.v === "number" && found.v > highest) highest = found.v;
+    }
+    return highest;
+  }
+}

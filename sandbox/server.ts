@@ -1,0 +1,111 @@
+/**
+ * One origin for the whole sandbox: every emulator is a mount (a path prefix and a handler) on a
+ * single `node:http` server. To add an emulator, add its factory to `sandboxMounts`.
+ */
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { join } from "node:path";
+import { HttpError, Router, closeServer, listen } from "./http";
+import { dataverseMount } from "./dataverse/mount";
+import { createScmEmulator } from "./scm";
+
+export interface SandboxContext {
+  /** Folder for state files (SQLite); `null` keeps everything in memory (tests). */
+  readonly stateDir: string | null;
+  /** Fill empty emulators with their seed data. */
+  readonly seed: boolean;
+  readonly log: (message: string) => void;
+}
+
+export interface Mount {
+  /** Path prefix served, without a trailing slash (`/scm`, `/api/data/v9.2`). */
+  readonly prefix: string;
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  readonly close: () => Promise<void>;
+  /** Paths worth trying, printed by `npm start`. */
+  readonly tryPaths?: readonly string[];
+}
+
+export type MountFactory = (context: SandboxContext) => Mount | Promise<Mount>;
+
+export const scmMount: MountFactory = (context) => {
+  const scm = createScmEmulator({
+    database: context.stateDir === null ? ":memory:" : join(context.stateDir, "scm.sqlite"),
+    seed: context.seed,
+    log: context.log,
+  });
+  return {
+    prefix: scm.prefix,
+    handle: scm.handle,
+    close: scm.close,
+    tryPaths: [
+      "/scm/data/Warehouses?$filter=PrimaryAddressCity eq 'Chicago'&$select=WarehouseId,WarehouseName,PrimaryAddressLatitude,PrimaryAddressLongitude",
+      "/scm/data/Warehouses(dataAreaId='demf',WarehouseId='DE-BER-01')",
+      "/scm/data/MaintenanceAssets?cross-company=true&$top=5&$count=true",
+      "/scm/admin/rules",
+    ],
+  };
+};
+
+/** The emulators `npm start` serves, in mount order. */
+export const sandboxMounts: readonly MountFactory[] = [scmMount, dataverseMount];
+
+export interface SandboxOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly stateDir: string | null;
+  readonly seed?: boolean;
+  readonly mounts?: readonly MountFactory[];
+  readonly log?: (message: string) => void;
+}
+
+export interface SandboxServer {
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly mounts: readonly Mount[];
+  readonly close: () => Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<SandboxServer> {
+  const log = options.log ?? (() => undefined);
+  const context: SandboxContext = { stateDir: options.stateDir, seed: options.seed ?? true, log };
+  const mounts: Mount[] = [];
+  const closeMounts = async (): Promise<void> => {
+    for (const mount of [...mounts].reverse()) await mount.close();
+  };
+  try {
+    for (const factory of options.mounts ?? sandboxMounts) mounts.push(await factory(context));
+  } catch (error) {
+    await closeMounts();
+    throw error;
+  }
+
+  const router = new Router({
+    onServerError: (error) => {
+      log(`sandbox: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    },
+  });
+  for (const mount of mounts) router.on("*", mount.prefix, ({ req, res }) => mount.handle(req, res));
+  if (!mounts.some((mount) => mount.prefix === "/" || mount.prefix === "")) {
+    const served = mounts.map((mount) => `${mount.prefix}/`).join(", ");
+    router.on("*", "/", ({ url }) => {
+      throw new HttpError(404, "NOT_FOUND", `No resource at '${url.pathname}'; the sandbox serves ${served}.`);
+    });
+  }
+
+  const server = createServer(router.listener);
+  let url: string;
+  try {
+    url = await listen(server, options.port ?? 8080, options.host ?? "127.0.0.1");
+  } catch (error) {
+    await closeMounts();
+    throw error;
+  }
+  return {
+    url,
+    mounts,
+    close: async () => {
+      await closeServer(server);
+      await closeMounts();
+    },
+  };
+}
