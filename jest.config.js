@@ -8,7 +8,7 @@ module.exports = {
   transform: {
     "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript", tsx: true } } }],
   },
-  testMatch: ["**/__tests__/**/*.test.ts", "**/test/**/*.test.ts", "**/*.test.ts"],
+  testMatch: ["**/__tests__/**/*.test.ts", "**/test/**/*.test.ts", "**/*.test.ts", "**/*.test.tsx"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/out/", "/.sandbox/"],
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/out/"],
   testTimeout: 20000,

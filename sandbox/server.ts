@@ -23,6 +23,8 @@ export interface Mount {
   readonly close: () => Promise<void>;
   /** Paths worth trying, printed by `npm start`. */
   readonly tryPaths?: readonly string[];
+  /** Called once the server listens, with its base URL (the plug-in host registers itself then). */
+  readonly onListening?: (url: string) => Promise<void>;
 }
 
 export type MountFactory = (context: SandboxContext) => Mount | Promise<Mount>;
@@ -97,6 +99,13 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxServ
   try {
     url = await listen(server, options.port ?? 8080, options.host ?? "127.0.0.1");
   } catch (error) {
+    await closeMounts();
+    throw error;
+  }
+  try {
+    for (const mount of mounts) await mount.onListening?.(url);
+  } catch (error) {
+    await closeServer(server);
     await closeMounts();
     throw error;
   }

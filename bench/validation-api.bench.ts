@@ -1,0 +1,153 @@
+/**
+ * The validation API under load, against a no-op endpoint on the same host in the same run: the
+ * load comes from a second process (autocannon's CLI), so the client's work does not slow the
+ * server. The no-op endpoint goes through the same `node:http` server and HTTP layer (body read
+ * with the same limit, JSON reply), so the ratio is the cost of the API itself: token check, zod,
+ * mapping, the Dataverse lookups and SCM's validation service (both emulators, in this process).
+ * Also measured: sync latency both ways, one change at a time (Dataverse create → its SCM row
+ * written by the synchronous step; SCM update → its Dataverse row written by the event handler).
+ *
+ * Run alone: `npx tsx bench/validation-api.bench.ts`.
+ */
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { parseJsonBody } from "../plugins-ts/host/http/body";
+import { fromNodeRequest, writeReply } from "../plugins-ts/host/http/node-adapter";
+import { ADMIN, dataverseRequest, dataverseRowByKey, scmRequest, startEnvironment } from "../plugins-ts/__tests__/support/environment";
+
+const run = promisify(execFile);
+
+export interface ValidationApiBenchRow {
+  readonly endpoint: string;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Requests per second of this row ÷ the baseline's; latency rows: 1. */
+  readonly throughputRatio: number;
+  readonly errors: number;
+}
+
+interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+const CONNECTIONS = 10;
+const DURATION_SECONDS = 4;
+const NOOP_PATH = "/bench/noop";
+
+/** autocannon in a child process; its `--json` report. */
+async function load(url: string, body: string, headers: Record<string, string>): Promise<LoadResult> {
+  const cli = path.join(path.dirname(require.resolve("autocannon/package.json")), "autocannon.js");
+  const args = [cli, "--json", "-c", String(CONNECTIONS), "-d", String(DURATION_SECONDS), "-m", "POST", "-b", body];
+  for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
+  args.push(url);
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
+  const report = JSON.parse(stdout) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    errors: number;
+    non2xx: number;
+  };
+  return { requestsPerSecond: report.requests.average, p50Ms: report.latency.p50, p99Ms: report.latency.p99, errors: report.errors + report.non2xx };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function timed(times: number, step: (index: number) => Promise<void>): Promise<{ p50Ms: number; p99Ms: number; perSecond: number }> {
+  const samples: number[] = [];
+  for (let index = 0; index < times; index += 1) {
+    const start = process.hrtime.bigint();
+    await step(index);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  const total = samples.reduce((sum, sample) => sum + sample, 0);
+  return { p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99), perSecond: (1000 * samples.length) / total };
+}
+
+export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
+  const env = await startEnvironment({
+    extendRouter: (router) => {
+      router.on("POST", NOOP_PATH, async ({ req, res }) => {
+        const request = fromNodeRequest(req);
+        parseJsonBody(await request.readBody(1024 * 1024), "no-op");
+        writeReply(res, { status: 200, json: { ok: true } });
+      });
+    },
+  });
+  try {
+    await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+    const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
+    const siteId = String(site?.msdyn_operationalsiteid);
+    // Valid for its whole run: the bench outlasts nothing, but a token's default life is 5 min.
+    const token = (await env.issuer.issueToken({ id: ADMIN.id }, { lifetimeSeconds: 600 })).access_token;
+    const single = JSON.stringify({
+      table: "msdyn_warehouse",
+      operation: "create",
+      company: "usmf",
+      attributes: {
+        msdyn_warehouseidentifier: "8001",
+        msdyn_name: "Bench",
+        msdyn_warehousetype: 192350002,
+        msdyn_operationalsite: { id: siteId, logicalName: "msdyn_operationalsite" },
+      },
+    });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+
+    const noop = await load(`${env.hostUrl}${NOOP_PATH}`, single, headers);
+    const validation = await load(`${env.hostUrl}/plugins/validate`, single, headers);
+
+    const company = `/cdm_companies(${env.companyId})`;
+    const fsToScm = await timed(30, async (index) => {
+      const reply = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
+        msdyn_name: `Latency ${index}`,
+        msdyn_warehouseidentifier: String(8100 + index),
+        msdyn_warehousetype: 192350002,
+        "msdyn_company@odata.bind": company,
+        "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${siteId})`,
+      });
+      if (reply.status !== 204) throw new Error(`create failed: ${reply.status}`);
+    });
+    await env.dataverse.emulator.idle();
+    const scmToFs = await timed(30, async (index) => {
+      const reply = await scmRequest(env.scmUrl, "PATCH", `Warehouses(dataAreaId='usmf',WarehouseId='${8100 + index}')`, { WarehouseName: `Renamed ${index}` });
+      if (reply.status !== 204) throw new Error(`update failed: ${reply.status}`);
+    });
+
+    const ratio = (value: number) => Number((value / noop.requestsPerSecond).toFixed(3));
+    const latencyRow = (endpoint: string, measured: { p50Ms: number; p99Ms: number; perSecond: number }): ValidationApiBenchRow => ({
+      endpoint,
+      requestsPerSecond: Number(measured.perSecond.toFixed(1)),
+      p50Ms: Number(measured.p50Ms.toFixed(2)),
+      p99Ms: Number(measured.p99Ms.toFixed(2)),
+      throughputRatio: 1,
+      errors: 0,
+    });
+    return [
+      { endpoint: `POST ${NOOP_PATH} (baseline, same server)`, ...noop, throughputRatio: 1 },
+      { endpoint: "POST /plugins/validate (single request)", ...validation, throughputRatio: ratio(validation.requestsPerSecond) },
+      latencyRow("sync latency FS → SCM (Dataverse create incl. SCM write), sequential", fsToScm),
+      latencyRow("sync latency SCM → FS (SCM update incl. Dataverse upsert), sequential", scmToFs),
+    ];
+  } finally {
+    await env.close();
+  }
+}
+
+if (require.main === module) {
+  validationApiBench().then(
+    (rows) => {
+      console.table(rows);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

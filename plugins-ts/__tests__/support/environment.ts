@@ -1,0 +1,225 @@
+/**
+ * Starts the real parts on port 0 for the integration tests: the SCM emulator, the Dataverse
+ * emulator (with the integration's webhook steps registered as rows, as a solution import does),
+ * the plug-in host with the sandbox's local token issuer beside it, and SCM's sync subscription to
+ * `/plugins/scm-events`. Tests talk to all of them over HTTP. (Test code may start the sandbox's
+ * emulators; product code never imports the sandbox.)
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "../../../sandbox/auth";
+import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
+import { type Router, closeServer, listen } from "../../../sandbox/http";
+import { createScmEmulator, type ScmEmulator } from "../../../sandbox/scm";
+import { type PluginHost, createPluginHost } from "../../host/plugin-host";
+import type { IntegrationSettings } from "../../integration/settings";
+import { type LogEntry, createLogger, memorySink } from "../../services/logger";
+import { registerWebhookSteps } from "../../registration/register-webhooks";
+import { type WebhookHandlerName, webhookSteps } from "../../registration/webhook-steps";
+import { DataverseClient } from "../../services/dataverse-client";
+
+export const ADMIN = { id: "a0000000-0000-4000-8000-000000000001", fullname: "Dana Admin", domainname: "dana@contoso.test" };
+export const INTEGRATION = { id: "a0000000-0000-4000-8000-0000000000f5", fullname: "FSI Integration", domainname: "fsi@contoso.test" };
+export const ADMIN_TOKEN = "admin-token";
+export const INTEGRATION_TOKEN = "integration-token";
+export const WEBHOOK_KEY = "webhook-key-0123456789abcdef";
+export const SCM_EVENTS_KEY = "scm-events-key-0123456789abcdef";
+export const ISSUER = "urn:fsi:sandbox";
+export const AUDIENCE = "api://fsi-validation";
+export const ALLOWED_ORIGIN = "https://contoso.crm.dynamics.com";
+
+export interface EnvironmentOptions {
+  readonly scmUnavailablePolicy?: IntegrationSettings["scmUnavailablePolicy"];
+  /** SCM as the host sees it (a proxy in front of the emulator); default the emulator itself. */
+  readonly scmUrlForHost?: (scmUrl: string) => string | Promise<string>;
+  readonly bodyLimitBytes?: number;
+  /** Put a recording proxy between Dataverse and the host's webhooks. */
+  readonly recordWebhooks?: boolean;
+  /** More routes on the host's server (a benchmark's baseline endpoint). */
+  readonly extendRouter?: (router: Router) => void;
+}
+
+export interface RecordedWebhook {
+  readonly handler: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface Environment {
+  readonly scm: ScmEmulator;
+  /** `http://127.0.0.1:<port>/scm` */
+  readonly scmUrl: string;
+  readonly dataverse: DataverseServer;
+  readonly host: PluginHost;
+  /** The origin serving `/plugins/...` (host and token issuer). */
+  readonly hostUrl: string;
+  readonly issuer: LocalTokenIssuer;
+  readonly logs: LogEntry[];
+  readonly stepIds: Readonly<Record<WebhookHandlerName, readonly string[]>>;
+  readonly webhooks: RecordedWebhook[];
+  readonly companyId: string;
+  close(): Promise<void>;
+}
+
+function server(listener: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  return createServer(listener);
+}
+
+export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  const scm = createScmEmulator({ seed: false, syncTimeoutMs: 10_000 });
+  const scmServer = server((req, res) => void scm.handle(req, res));
+  const scmOrigin = await listen(scmServer, 0);
+  const scmUrl = `${scmOrigin}/scm`;
+
+  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id } });
+
+  const sink = memorySink();
+  const issuer = await createLocalTokenIssuer({ issuer: ISSUER, audience: AUDIENCE });
+  // The host needs its own URL (for the JWKS), so the server listens before the host exists.
+  const routing: { router?: Router } = {};
+  const hostServer = server((req, res) => {
+    if (routing.router === undefined) res.writeHead(503).end();
+    else void routing.router.dispatch(req, res);
+  });
+  const hostUrl = await listen(hostServer, 0);
+  const scmUrlForHost = options.scmUrlForHost === undefined ? scmUrl : await options.scmUrlForHost(scmUrl);
+  const host = createPluginHost({
+    dataverse: { url: dataverse.url, accessToken: () => Promise.resolve(INTEGRATION_TOKEN) },
+    scm: { url: scmUrlForHost, integrationUser: "FSI-Integration", timeoutMs: 5_000, retryDelayMs: 10 },
+    integration: {
+      integrationUserId: INTEGRATION.id,
+      scmIntegrationUser: "FSI-Integration",
+      echoTag: "fsi-integration",
+      scmUnavailablePolicy: options.scmUnavailablePolicy ?? "fail-closed",
+    },
+    webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
+    scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
+    validationApi: {
+      bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { url: `${hostUrl}/plugins/.well-known/jwks.json` } },
+      cors: { allowedOrigins: [ALLOWED_ORIGIN] },
+    },
+    retryIntervalMs: 0,
+    log: createLogger(sink, "debug"),
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+  });
+  const router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: ADMIN.id, name: ADMIN.fullname }) });
+  options.extendRouter?.(router);
+  routing.router = router;
+
+  // Optionally record what Dataverse posts, then forward it unchanged.
+  const webhooks: RecordedWebhook[] = [];
+  let webhookOrigin = hostUrl;
+  let recorder: Server | undefined;
+  if (options.recordWebhooks === true) {
+    recorder = server((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks).toString("utf8");
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
+        webhooks.push({ handler: (req.url ?? "").split("/").pop() ?? "", headers, body });
+        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" }, body }).then(async (reply) => {
+          res.writeHead(reply.status, { "content-type": "application/json" }).end(await reply.text());
+        });
+      });
+    });
+    webhookOrigin = await listen(recorder, 0);
+  }
+
+  // Registered through the Web API by a customiser, as a deployment would.
+  const { stepIds } = await registerWebhookSteps(new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }), {
+    hostUrl: webhookOrigin,
+    auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
+    steps: webhookSteps(host.maps.maps),
+  });
+
+  const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: `${hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, mode: "sync" }),
+  });
+  if (subscribed.status !== 201) throw new Error(`SCM subscription failed: ${subscribed.status} ${await subscribed.text()}`);
+
+  const company = await dataverseRequest(dataverse.url, "POST", "cdm_companies", { cdm_name: "Contoso USA", cdm_companycode: "usmf" });
+  const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1];
+  if (company.status !== 204 || companyId === undefined) throw new Error(`company create failed: ${company.status}`);
+
+  const environment: Environment = {
+    scm,
+    scmUrl,
+    dataverse,
+    host,
+    hostUrl,
+    issuer,
+    logs: sink.entries,
+    stepIds,
+    webhooks,
+    companyId,
+    async close() {
+      await host.close();
+      await closeServer(hostServer);
+      if (recorder !== undefined) await closeServer(recorder);
+      await dataverse.close();
+      await closeServer(scmServer);
+      await scm.close();
+    },
+  };
+  return environment;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly json: unknown;
+}
+
+async function reply(response: Response): Promise<Reply> {
+  const text = await response.text();
+  let json: unknown = undefined;
+  if (text !== "") {
+    try {
+      json = JSON.parse(text) as unknown;
+    } catch {
+      json = text;
+    }
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+/** A Dataverse Web API call as a user (admin by default). */
+export async function dataverseRequest(origin: string, method: string, path: string, body?: unknown, token = ADMIN_TOKEN, headers: Record<string, string> = {}): Promise<Reply> {
+  return reply(
+    await fetch(`${origin}/api/data/v9.2/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
+}
+
+/** An SCM OData call as a user (`Admin` by default, as a person in SCM would). */
+export async function scmRequest(scmUrl: string, method: string, path: string, body?: unknown, user = "Admin"): Promise<Reply> {
+  return reply(
+    await fetch(`${scmUrl}/data/${path}`, {
+      method,
+      headers: { "x-fsi-user": user, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
+}
+
+export async function httpRequest(url: string, init: RequestInit = {}): Promise<Reply> {
+  return reply(await fetch(url, init));
+}
+
+/** The Dataverse row of a table by natural key, or undefined. */
+export async function dataverseRowByKey(env: Environment, entitySet: string, filter: string): Promise<Record<string, unknown> | undefined> {
+  const found = await dataverseRequest(env.dataverse.url, "GET", `${entitySet}?$filter=${encodeURIComponent(filter)}`);
+  if (found.status !== 200) throw new Error(`query failed: ${found.status} ${JSON.stringify(found.json)}`);
+  return (found.json as { value: Record<string, unknown>[] }).value[0];
+}
+
+export function guidFromEntityId(headers: Headers): string {
+  const id = /\(([0-9a-f-]{36})\)/.exec(headers.get("odata-entityid") ?? "")?.[1];
+  if (id === undefined) throw new Error("no OData-EntityId");
+  return id;
+}

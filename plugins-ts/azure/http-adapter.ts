@@ -1,0 +1,36 @@
+/**
+ * Azure Functions (v4 programming model) ⇄ the host's transport-neutral handler: the same
+ * handlers run unchanged under `func start` / an Azure Function App and under `node:http`.
+ */
+import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { checkDeclaredLength, payloadTooLarge } from "../host/http/body";
+import type { HostHandler, HostRequest } from "../host/http/exchange";
+import { replyText } from "../host/http/exchange";
+
+export function fromAzureRequest(request: HttpRequest): HostRequest {
+  return {
+    method: request.method.toUpperCase(),
+    url: new URL(request.url),
+    header: (name) => request.headers.get(name) ?? undefined,
+    async readBody(limitBytes) {
+      checkDeclaredLength(request.headers.get("content-length") ?? undefined, limitBytes);
+      // The Functions host has already buffered the body; the limit still applies to what we parse.
+      const body = Buffer.from(await request.arrayBuffer());
+      if (body.length > limitBytes) throw payloadTooLarge(limitBytes);
+      return body;
+    },
+  };
+}
+
+export type AzureHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+export function azureHandler(handler: () => HostHandler): AzureHttpHandler {
+  return async (request, context) => {
+    const response = await handler()(fromAzureRequest(request));
+    context.log(`${request.method} ${new URL(request.url).pathname} → ${response.status}`);
+    const body = replyText(response);
+    const headers: Record<string, string> = { ...response.headers };
+    if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+    return { status: response.status, headers, ...(body === undefined ? {} : { body }) };
+  };
+}

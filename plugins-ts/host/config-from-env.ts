@@ -1,0 +1,131 @@
+/**
+ * The host's configuration from environment variables (Azure Functions app settings, or a shell),
+ * validated with zod; a bad or missing setting stops the host with every problem named.
+ *
+ * | variable | meaning |
+ * |---|---|
+ * | `FSI_DATAVERSE_URL` | organization URL |
+ * | `FSI_DATAVERSE_TOKEN` | fixed bearer token (sandbox) — or `FSI_TENANT_ID`, `FSI_CLIENT_ID`, `FSI_CLIENT_SECRET` (Entra ID app) |
+ * | `FSI_SCM_URL` | SCM environment URL; `FSI_SCM_TOKEN` or the same app credentials (omit both for the sandbox) |
+ * | `FSI_INTEGRATION_USER_ID` | systemuserid of the integration's application user in Dataverse |
+ * | `FSI_SCM_INTEGRATION_USER` | the SCM user the integration writes as (default `FSI-Integration`) |
+ * | `FSI_ECHO_TAG` | Web API `tag` marking the integration's writes (default `fsi-integration`) |
+ * | `FSI_SCM_UNAVAILABLE_POLICY` | `fail-closed` (default) or `fail-open` |
+ * | `FSI_WEBHOOK_AUTH` | `HttpHeader` (default), `WebhookKey` or `HttpQueryString` |
+ * | `FSI_WEBHOOK_KEY` | the service endpoint's key |
+ * | `FSI_WEBHOOK_KEY_NAME` | header (default `x-fsi-webhook-key`) or query parameter name |
+ * | `FSI_SCM_EVENTS_KEY` | key SCM's subscription sends as `?code=` to `/plugins/scm-events` |
+ * | `FSI_VALIDATION_ISSUER`, `FSI_VALIDATION_AUDIENCE`, `FSI_VALIDATION_JWKS_URL` | bearer token checks of the validation API |
+ * | `FSI_VALIDATION_ALLOWED_ORIGINS` | comma-separated origins allowed by CORS |
+ * | `FSI_BODY_LIMIT_BYTES`, `FSI_MAP_OVERRIDE_PATH`, `FSI_STATE_PATH`, `FSI_RETRY_INTERVAL_MS` | limits and files |
+ * | `FSI_AUTHORITY_HOST` | Entra ID authority (default `https://login.microsoftonline.com`) |
+ * | `FSI_PORT`, `FSI_LISTEN_ADDRESS` | the standalone server (`main.ts`): port (default 7071) and address (default 127.0.0.1) |
+ */
+import { z } from "zod";
+import { formatZodError } from "../../core/validation/format-zod-error";
+import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/settings";
+import { type AccessTokenProvider, clientCredentialsToken, fixedToken } from "../services/access-token";
+import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
+import type { PluginHostConfig } from "./plugin-host";
+
+const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const optionalText = z.string().trim().min(1).optional();
+
+const envSchema = z
+  .object({
+    FSI_DATAVERSE_URL: url,
+    FSI_DATAVERSE_TOKEN: optionalText,
+    FSI_TENANT_ID: optionalText,
+    FSI_CLIENT_ID: optionalText,
+    FSI_CLIENT_SECRET: optionalText,
+    FSI_AUTHORITY_HOST: url.optional(),
+    FSI_SCM_URL: url,
+    FSI_SCM_TOKEN: optionalText,
+    FSI_INTEGRATION_USER_ID: z.guid("must be the GUID of a systemuser"),
+    FSI_SCM_INTEGRATION_USER: z.string().trim().min(1).max(100).default(DEFAULT_SCM_INTEGRATION_USER),
+    FSI_ECHO_TAG: z.string().trim().min(1).default(DEFAULT_ECHO_TAG),
+    FSI_SCM_UNAVAILABLE_POLICY: z.enum(["fail-closed", "fail-open"]).default("fail-closed"),
+    FSI_WEBHOOK_AUTH: z.enum(["HttpHeader", "WebhookKey", "HttpQueryString"]).default("HttpHeader"),
+    FSI_WEBHOOK_KEY: z.string().min(16, "must be at least 16 characters"),
+    FSI_WEBHOOK_KEY_NAME: optionalText,
+    FSI_SCM_EVENTS_KEY: z.string().min(16, "must be at least 16 characters"),
+    FSI_VALIDATION_ISSUER: z.string().trim().min(1),
+    FSI_VALIDATION_AUDIENCE: z.string().trim().min(1),
+    FSI_VALIDATION_JWKS_URL: url,
+    FSI_VALIDATION_ALLOWED_ORIGINS: z.string().default(""),
+    FSI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).optional(),
+    FSI_MAP_OVERRIDE_PATH: optionalText,
+    FSI_STATE_PATH: optionalText,
+    FSI_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((env) => env.FSI_DATAVERSE_TOKEN !== undefined || (env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined && env.FSI_CLIENT_SECRET !== undefined), {
+    path: ["FSI_DATAVERSE_TOKEN"],
+    error: "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET",
+  })
+  .refine((env) => env.FSI_WEBHOOK_AUTH !== "HttpQueryString" || env.FSI_WEBHOOK_KEY_NAME !== undefined, {
+    path: ["FSI_WEBHOOK_KEY_NAME"],
+    error: "HttpQueryString needs the query parameter's name",
+  });
+
+export class HostConfigurationError extends Error {
+  override readonly name = "HostConfigurationError";
+  readonly code = "INVALID_CONFIGURATION";
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function tokenFor(env: Env, fixed: string | undefined, resource: string): AccessTokenProvider | undefined {
+  if (fixed !== undefined) return fixedToken(fixed);
+  if (env.FSI_TENANT_ID === undefined || env.FSI_CLIENT_ID === undefined || env.FSI_CLIENT_SECRET === undefined) return undefined;
+  return clientCredentialsToken({
+    tenantId: env.FSI_TENANT_ID,
+    clientId: env.FSI_CLIENT_ID,
+    clientSecret: env.FSI_CLIENT_SECRET,
+    resource,
+    ...(env.FSI_AUTHORITY_HOST === undefined ? {} : { authorityHost: env.FSI_AUTHORITY_HOST }),
+  });
+}
+
+function webhookAuth(env: Env): WebhookAuth {
+  switch (env.FSI_WEBHOOK_AUTH) {
+    case "HttpHeader":
+      return { kind: "HttpHeader", headerName: env.FSI_WEBHOOK_KEY_NAME ?? DEFAULT_WEBHOOK_KEY_HEADER, key: env.FSI_WEBHOOK_KEY };
+    case "WebhookKey":
+      return { kind: "WebhookKey", key: env.FSI_WEBHOOK_KEY };
+    case "HttpQueryString":
+      return { kind: "HttpQueryString", parameterName: env.FSI_WEBHOOK_KEY_NAME ?? "", key: env.FSI_WEBHOOK_KEY };
+  }
+}
+
+export function hostConfigFromEnv(environment: Readonly<Record<string, string | undefined>>): PluginHostConfig {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
+  const env = parsed.data;
+  const dataverseToken = tokenFor(env, env.FSI_DATAVERSE_TOKEN, env.FSI_DATAVERSE_URL);
+  if (dataverseToken === undefined) throw new HostConfigurationError("environment: no way to get a Dataverse token.");
+  const scmToken = tokenFor(env, env.FSI_SCM_TOKEN, env.FSI_SCM_URL);
+  return {
+    dataverse: { url: env.FSI_DATAVERSE_URL, accessToken: dataverseToken },
+    scm: { url: env.FSI_SCM_URL, integrationUser: env.FSI_SCM_INTEGRATION_USER, ...(scmToken === undefined ? {} : { accessToken: scmToken }) },
+    integration: {
+      integrationUserId: env.FSI_INTEGRATION_USER_ID.toLowerCase(),
+      scmIntegrationUser: env.FSI_SCM_INTEGRATION_USER,
+      echoTag: env.FSI_ECHO_TAG,
+      scmUnavailablePolicy: env.FSI_SCM_UNAVAILABLE_POLICY,
+    },
+    webhookAuth: webhookAuth(env),
+    scmEventsAuth: { kind: "WebhookKey", key: env.FSI_SCM_EVENTS_KEY },
+    validationApi: {
+      bearer: { issuer: env.FSI_VALIDATION_ISSUER, audience: env.FSI_VALIDATION_AUDIENCE, jwks: { url: env.FSI_VALIDATION_JWKS_URL } },
+      cors: {
+        allowedOrigins: env.FSI_VALIDATION_ALLOWED_ORIGINS.split(",")
+          .map((origin) => origin.trim())
+          .filter((origin) => origin !== ""),
+      },
+    },
+    ...(env.FSI_BODY_LIMIT_BYTES === undefined ? {} : { bodyLimitBytes: env.FSI_BODY_LIMIT_BYTES }),
+    ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),
+    ...(env.FSI_STATE_PATH === undefined ? {} : { statePath: env.FSI_STATE_PATH }),
+    ...(env.FSI_RETRY_INTERVAL_MS === undefined ? {} : { retryIntervalMs: env.FSI_RETRY_INTERVAL_MS }),
+  };
+}

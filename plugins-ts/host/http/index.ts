@@ -1,0 +1,12 @@
+/**
+ * A tiny, generic HTTP layer over plain `node:http` with a transport-neutral request/reply, used
+ * by the plug-in host and its Azure Functions entry (and importable by the sandbox).
+ */
+export { HttpError, isHttpError, toHttpError } from "./errors";
+export { answer, errorReply, jsonReply, replyText } from "./exchange";
+export type { HostHandler, HostRequest, HostResponse } from "./exchange";
+export { checkDeclaredLength, parseJsonBody, payloadTooLarge, readNodeBody } from "./body";
+export { requireJsonContentType } from "./content-type";
+export { fromNodeRequest, toRequestListener, writeReply } from "./node-adapter";
+export type { NodeAdapterOptions } from "./node-adapter";
+export { listen, closeServer } from "./lifecycle";

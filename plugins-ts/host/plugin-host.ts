@@ -1,0 +1,237 @@
+/**
+ * The plug-in host: parses, authenticates and routes; plug-ins do the work. Routes (under
+ * `/plugins`):
+ * - `POST webhooks/<handler>`: Dataverse webhook steps (`validate`, `sync-to-scm`, `sync-status`),
+ *   the service endpoint's key checked in constant time;
+ * - `POST scm-events`: SCM business events (its own key);
+ * - `POST|OPTIONS validate`: the validation API for form scripts (bearer JWT, CORS);
+ * - `GET health`: liveness and queue depth.
+ * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
+ */
+import type { RequestListener } from "node:http";
+import { parseExecutionContext } from "../context/execution-context";
+import { CompanyDirectory } from "../integration/company-directory";
+import type { IntegrationSettings } from "../integration/settings";
+import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
+import { type Plugin, type PluginServices, statusOf } from "../plugins/plugin";
+import { ScmToDataverseSync, parseBusinessEvent } from "../plugins/scm-to-dataverse";
+import { SyncStatusPlugin } from "../plugins/sync-status-plugin";
+import { SyncToScmPlugin } from "../plugins/sync-to-scm-plugin";
+import { ValidatePlugin } from "../plugins/validate-plugin";
+import { DataverseClient, type DataverseClientConfig } from "../services/dataverse-client";
+import { type Logger, createLogger } from "../services/logger";
+import { type MapCatalog, loadMapCatalog } from "../services/map-catalog";
+import { ScmClient, type ScmClientConfig } from "../services/scm-client";
+import { ChangeQueue } from "../sync/change-queue";
+import { openSyncDatabase } from "../sync/sync-database";
+import { SyncLedger } from "../sync/sync-ledger";
+import { validationEndpoint } from "../validation-api/validation-endpoint";
+import { type BearerAuthConfig, createBearerVerifier } from "./auth/bearer-token";
+import { type WebhookAuth, requireWebhookKey } from "./auth/webhook-key";
+import { BackgroundWork } from "./background-work";
+import type { CorsPolicy } from "./cors";
+import { integrationHttpError } from "./error-replies";
+import { parseJsonBody } from "./http/body";
+import { requireJsonContentType } from "./http/content-type";
+import { HttpError } from "./http/errors";
+import { type HostHandler, type HostRequest, type HostResponse, answer, errorReply, jsonReply } from "./http/exchange";
+import { toRequestListener } from "./http/node-adapter";
+
+export interface PluginHostConfig {
+  readonly dataverse: DataverseClientConfig;
+  readonly scm: ScmClientConfig;
+  readonly integration: IntegrationSettings;
+  /** How Dataverse's service endpoint authenticates to `/plugins/webhooks/*`. */
+  readonly webhookAuth: WebhookAuth;
+  /** How SCM's business event subscription authenticates to `/plugins/scm-events`. */
+  readonly scmEventsAuth: WebhookAuth;
+  readonly validationApi: {
+    readonly bearer: BearerAuthConfig;
+    readonly cors: CorsPolicy;
+    /**
+     * SCM timeout per attempt for the API; default 4 s, so two attempts fit the 10 s a form gives
+     * its OnSave check (webhooks keep the SCM client's own timeout: Dataverse waits 60 s).
+     */
+    readonly scmTimeoutMs?: number;
+  };
+  /** Largest request body; default 1 MiB (a RemoteExecutionContext with two full images fits easily). */
+  readonly bodyLimitBytes?: number;
+  /** A JSON file of map overrides, read once at start; a bad file stops the host. */
+  readonly mapOverridePath?: string;
+  /** The SQLite file of the change queue and ledger; default `:memory:`. */
+  readonly statePath?: string;
+  /** How often due queued changes are retried; default 30 s, 0 turns the timer off. */
+  readonly retryIntervalMs?: number;
+  readonly log?: Logger;
+  /** Path prefix of every route; default `/plugins`. */
+  readonly pathPrefix?: string;
+}
+
+export interface PluginHost {
+  /** The transport-neutral handler (Azure Functions, the sandbox). */
+  readonly handle: HostHandler;
+  /** For `http.createServer`. */
+  readonly listener: RequestListener;
+  readonly maps: MapCatalog;
+  readonly queue: ChangeQueue;
+  readonly ledger: SyncLedger;
+  /** Replays every queued change now (not only due ones). */
+  replayQueue(): Promise<ReplaySummary>;
+  /** Resolves once background work (replays started by arriving rows) has finished. */
+  whenIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_RETRY_INTERVAL_MS = 30_000;
+
+export function createPluginHost(config: PluginHostConfig): PluginHost {
+  const log = config.log ?? createLogger();
+  const prefix = (config.pathPrefix ?? "/plugins").replace(/\/+$/, "");
+  const limit = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const maps = loadMapCatalog(config.mapOverridePath);
+  const db = openSyncDatabase(config.statePath ?? ":memory:");
+  const queue = new ChangeQueue(db);
+  const ledger = new SyncLedger(db);
+  const dataverse = new DataverseClient(config.dataverse);
+  const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
+  const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
+  const companies = new CompanyDirectory();
+  const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
+  const inbound = new ScmToDataverseSync();
+  const replayer = new ChangeReplayer(inbound);
+  const background = new BackgroundWork((error) => {
+    log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
+  });
+
+  const servicesFor = (correlationId: string | undefined, joinTransaction: boolean): PluginServices => ({
+    dataverse: dataverse.scoped({ tag: config.integration.echoTag, ...(joinTransaction && correlationId !== undefined ? { correlationId } : {}) }),
+    scm,
+    maps,
+    log: correlationId === undefined ? log : log.child({ correlationId }),
+    settings: config.integration,
+    companies,
+    ledger,
+    queue,
+  });
+
+  const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined, false), { dueOnly });
+
+  const webhook = async (request: HostRequest, handlerName: string): Promise<HostResponse> => {
+    const plugin = plugins.get(handlerName);
+    if (plugin === undefined) {
+      throw new HttpError(404, "UNKNOWN_HANDLER", `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`);
+    }
+    requireWebhookKey(request, config.webhookAuth);
+    requireJsonContentType(request);
+    const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
+    const services = servicesFor(context.correlationId, context.mode === "synchronous");
+    services.log.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`, { depth: context.depth, stage: context.stage });
+    try {
+      const result = await plugin.execute(context, services);
+      services.log.info(`${plugin.name}: ${result.outcome}`, { detail: result.message });
+      return jsonReply(statusOf(result), result);
+    } catch (error) {
+      const httpError = integrationHttpError(error);
+      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      return errorReply(httpError);
+    }
+  };
+
+  const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
+    requireWebhookKey(request, config.scmEventsAuth);
+    requireJsonContentType(request);
+    const event = parseBusinessEvent(parseJsonBody(await request.readBody(limit), "SCM business event"));
+    const services = servicesFor(event.EventId, false);
+    try {
+      const result = await inbound.receive(event, services);
+      services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, controlNumber: event.ControlNumber });
+      if (result.arrived.length > 0 && queue.depth({ direction: "scm-to-fs" }) > 0) {
+        // After the reply: SCM's write waits on this answer, and the waiting changes are ours to retry.
+        background.run(() => replay(false));
+      }
+      const { arrived: _arrived, ...reply } = result;
+      return jsonReply(statusOf(result), reply);
+    } catch (error) {
+      const httpError = integrationHttpError(error);
+      services.log.warn(`scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      return errorReply(httpError);
+    }
+  };
+
+  const validate = validationEndpoint({
+    verifyBearer: createBearerVerifier(config.validationApi.bearer),
+    cors: config.validationApi.cors,
+    bodyLimitBytes: limit,
+    dependencies: () => ({ dataverse: dataverse.scoped({ tag: config.integration.echoTag }), scm: validationScm, maps }),
+    log,
+  });
+
+  const route: HostHandler = async (request) => {
+    const path = request.url.pathname;
+    if (path === `${prefix}/validate`) return validate(request);
+    const segments = path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1).split("/") : [];
+    const [first, second, ...rest] = segments;
+    if (first === "webhooks" && second !== undefined && second !== "" && rest.length === 0) {
+      requireMethod(request, "POST");
+      return webhook(request, decodeSegment(second));
+    }
+    if (first === "scm-events" && second === undefined) {
+      requireMethod(request, "POST");
+      return scmEvent(request);
+    }
+    if (first === "health" && second === undefined) {
+      requireMethod(request, "GET");
+      return jsonReply(200, { status: "ok", queueDepth: queue.depth() });
+    }
+    throw new HttpError(404, "NOT_FOUND", `No resource at '${path}'.`);
+  };
+
+  const handle: HostHandler = (request) =>
+    answer(
+      route,
+      request,
+      (error) => {
+        log.error("Unexpected failure", { reason: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      },
+      integrationHttpError,
+    );
+
+  const retryInterval = config.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
+  const timer =
+    retryInterval > 0
+      ? setInterval(() => {
+          if (queue.depth() > 0) background.run(() => replay(true));
+        }, retryInterval)
+      : undefined;
+  timer?.unref();
+
+  return {
+    handle,
+    listener: toRequestListener(handle),
+    maps,
+    queue,
+    ledger,
+    replayQueue: () => replay(false),
+    whenIdle: () => background.idle(),
+    async close() {
+      if (timer !== undefined) clearInterval(timer);
+      await background.idle();
+      db.close();
+    },
+  };
+}
+
+function requireMethod(request: HostRequest, method: string): void {
+  if (request.method !== method) {
+    throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; use ${method}.`, undefined, { allow: method });
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, "INVALID_PATH", `The path segment '${segment}' is not valid percent-encoding.`);
+  }
+}

@@ -1,0 +1,21 @@
+/** How the integration identifies itself and what it does when SCM does not answer. */
+export interface IntegrationSettings {
+  /** The Dataverse systemuserid of the integration's application user (the echo check compares it). */
+  readonly integrationUserId: string;
+  /** The SCM user the integration writes as (`x-fsi-user`); events it initiates are echoes. */
+  readonly scmIntegrationUser: string;
+  /**
+   * Written to the `tag` parameter of every Dataverse write the integration makes; Dataverse copies
+   * it into SharedVariables["tag"], the second echo marker (works even where the integration runs
+   * as a user that also edits data by hand).
+   */
+  readonly echoTag: string;
+  /**
+   * SCM unreachable: `fail-closed` (default) refuses the Dataverse operation; `fail-open` lets it
+   * through — validation passes with a warning and sync changes are queued for replay.
+   */
+  readonly scmUnavailablePolicy: "fail-closed" | "fail-open";
+}
+
+export const DEFAULT_ECHO_TAG = "fsi-integration";
+export const DEFAULT_SCM_INTEGRATION_USER = "FSI-Integration";

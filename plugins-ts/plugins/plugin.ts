@@ -1,0 +1,48 @@
+/**
+ * The plug-in model: one class per plug-in with a single `execute(context, services)`, as a
+ * Dataverse `IPlugin` has `Execute(IServiceProvider)`. The host parses, authenticates and routes;
+ * the plug-in does the work and either returns a result (2xx) or throws an `IntegrationError`
+ * (its status tells Dataverse to cancel the operation or fail the system job).
+ */
+import type { ValidationIssue } from "../../core/validation/contract";
+import type { PluginExecutionContext } from "../context/execution-context";
+import type { CompanyDirectory } from "../integration/company-directory";
+import type { IntegrationSettings } from "../integration/settings";
+import type { DataverseClient } from "../services/dataverse-client";
+import type { Logger } from "../services/logger";
+import type { MapCatalog } from "../services/map-catalog";
+import type { ScmClient } from "../services/scm-client";
+import type { ChangeQueue } from "../sync/change-queue";
+import type { SyncLedger } from "../sync/sync-ledger";
+
+export interface PluginServices {
+  /** Dataverse, as the integration user; in a synchronous step its calls join the step's transaction. */
+  readonly dataverse: DataverseClient;
+  readonly scm: ScmClient;
+  readonly maps: MapCatalog;
+  /** Carries the execution's correlation id. */
+  readonly log: Logger;
+  readonly settings: IntegrationSettings;
+  readonly companies: CompanyDirectory;
+  readonly ledger: SyncLedger;
+  readonly queue: ChangeQueue;
+}
+
+export type PluginOutcome = "valid" | "applied" | "unchanged" | "skipped" | "queued";
+
+export interface PluginResult {
+  readonly outcome: PluginOutcome;
+  readonly message: string;
+  readonly warnings?: readonly ValidationIssue[];
+}
+
+export interface Plugin {
+  /** The webhook handler name: the last segment of `/plugins/webhooks/<name>`. */
+  readonly name: string;
+  execute(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult>;
+}
+
+/** 202 for a change queued for later (accepted, not yet applied), 200 otherwise. */
+export function statusOf(result: PluginResult): number {
+  return result.outcome === "queued" ? 202 : 200;
+}

@@ -1,0 +1,160 @@
+/**
+ * (2) Sync to SCM — synchronous PostOperation step on Create, Update and Delete of the mapped
+ * tables: upserts (or deletes) the SCM row by natural key + company. SCM refuses → 422, and
+ * Dataverse rolls the operation back, so the two sides never disagree about an accepted change.
+ *
+ * Idempotent and order-safe: the write only sends fields that differ from SCM's row (a redelivery
+ * changes nothing), and a change whose Dataverse `versionnumber` is older than the last one applied
+ * to the row is dropped as stale.
+ */
+import type { DataverseRecord } from "../../core/dataverse/record";
+import { isEntityReference } from "../../core/dataverse/record";
+import { scmLookups } from "../../core/maps/lookups";
+import { toScmRow } from "../../core/maps/to-scm";
+import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
+import type { EntityMap } from "../../core/maps/template-schema";
+import { scmEntityByCollection } from "../../core/scm/entities";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
+import type { ValidationIssue } from "../../core/validation/contract";
+import { type PluginExecutionContext, preImageOf } from "../context/execution-context";
+import { entityToRecord } from "../context/entity-record";
+import { isDataverseEcho } from "../integration/echo";
+import { IntegrationError, describeIssues } from "../integration/errors";
+import { resolveScmLookups } from "../integration/lookup-resolver";
+import { mapRowKey } from "../integration/row-identity";
+import { deleteScmRow, upsertScmRow } from "../integration/scm-writer";
+import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
+import { executionRow, mappedTable } from "./execution-row";
+import type { Plugin, PluginResult, PluginServices } from "./plugin";
+
+/** What a queued FS → SCM change holds: the mapped row, ready to write when SCM answers again. */
+export interface QueuedScmWrite {
+  readonly collection: string;
+  readonly key: ScmKey;
+  readonly operation: "upsert" | "delete";
+  readonly row: ScmRow;
+  readonly dataverseId: string;
+  readonly stamp?: number;
+}
+
+export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
+  const entity = scmEntityByCollection(map.scmCollection);
+  if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Map ${map.name} names an unknown SCM collection ${map.scmCollection}.`);
+  return entity;
+}
+
+function versionOf(record: Readonly<DataverseRecord>): number | undefined {
+  const version = record.versionnumber;
+  return typeof version === "number" ? version : undefined;
+}
+
+export class SyncToScmPlugin implements Plugin {
+  readonly name = "sync-to-scm";
+
+  async execute(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
+    if (isDataverseEcho(context, services.settings)) {
+      return { outcome: "skipped", message: "Written by the integration from SCM; not sent back." };
+    }
+    switch (context.messageName) {
+      case "Create":
+      case "Update":
+        return this.upsert(context, services);
+      case "Delete":
+        return this.delete(context, services);
+      default:
+        throw new IntegrationError("UNSUPPORTED_MESSAGE", `The sync-to-scm plug-in runs on Create, Update and Delete, not ${context.messageName}.`);
+    }
+  }
+
+  private async upsert(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
+    const row = await executionRow(context, services);
+    const entity = scmEntityOf(row.map);
+    if (row.company === undefined) {
+      throw new IntegrationError("INCOMPLETE_CONTEXT", `${row.table.displayName} ${row.id} names no company, so it has no SCM row.`);
+    }
+    const rowKey = mapRowKey(row.map, row.company, row.record);
+    if (rowKey === undefined) {
+      throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} ${row.id} has no ${row.map.keys.map((key) => key.dataverse).join(", ")}.`);
+    }
+    const stamp = versionOf(row.record);
+    const last = services.ledger.get(row.map.name, rowKey);
+    if (stamp !== undefined && last?.fsStamp != null && stamp < last.fsStamp) {
+      services.log.info("Stale change dropped", { rowKey, stamp, applied: last.fsStamp });
+      return { outcome: "skipped", message: `Version ${stamp} is older than version ${last.fsStamp}, already in SCM.` };
+    }
+    const lookups = await resolveScmLookups(services.dataverse, scmLookups(row.map, row.record));
+    const mapped = toScmRow(row.record, row.map, row.company, lookups.answers);
+    const issues: ValidationIssue[] = [
+      ...lookups.missing.map((query): ValidationIssue => ({
+        attribute: query.column,
+        code: "referenceNotFound",
+        message: `The ${query.reference.logicalName} it points to has no ${query.keyColumn}.`,
+      })),
+      ...mapped.issues.map((issue): ValidationIssue => ({ ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }), code: issue.code, message: issue.message })),
+    ];
+    if (issues.length > 0) throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} cannot be sent to SCM: ${describeIssues(issues)}`, issues);
+    const key = keyOf(entity, mapped.row);
+    if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} ${row.id} maps to no complete ${entity.collection} key.`);
+    const write: QueuedScmWrite = { collection: entity.collection, key, operation: "upsert", row: mapped.row, dataverseId: row.id, ...(stamp === undefined ? {} : { stamp }) };
+    return this.write(row.map, rowKey, write, services);
+  }
+
+  private async delete(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
+    const { map, table } = mappedTable(context, services);
+    const preImage = preImageOf(context);
+    const before = preImage === undefined ? undefined : entityToRecord(preImage, table);
+    const company = before?.[map.company.dataverse];
+    const companyCode = isEntityReference(company) ? await services.companies.codeOf(services.dataverse, company.id) : undefined;
+    const rowKey = before === undefined || companyCode === undefined ? undefined : mapRowKey(map, companyCode, before);
+    if (before === undefined || companyCode === undefined || rowKey === undefined) {
+      throw new IntegrationError(
+        "INCOMPLETE_CONTEXT",
+        `Delete of ${table.logicalName} ${context.primaryEntityId} needs a PreImage with ${map.company.dataverse} and ${map.keys.map((key) => key.dataverse).join(", ")}; register one on the step.`,
+      );
+    }
+    const entity = scmEntityOf(map);
+    const mapped = toScmRow(before, map, companyCode);
+    const key = keyOf(entity, mapped.row);
+    if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `The deleted ${table.displayName} maps to no complete ${entity.collection} key.`);
+    return this.write(map, rowKey, { collection: entity.collection, key, operation: "delete", row: {}, dataverseId: context.primaryEntityId }, services);
+  }
+
+  /** Writes now; when SCM does not answer, refuses (fail closed) or queues for replay (fail open). */
+  private async write(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices): Promise<PluginResult> {
+    if (services.queue.hasQueued(map.name, "fs-to-scm", rowKey)) {
+      // An earlier change to this row is still waiting for SCM; this one must not overtake it.
+      return this.enqueue(map, rowKey, write, services, "an earlier change to this row is still queued");
+    }
+    try {
+      const outcome = await applyScmWrite(write, services);
+      services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
+      services.log.info(`SCM ${write.collection} ${rowKey}: ${outcome}`);
+      return { outcome: outcome === "unchanged" || outcome === "absent" ? "unchanged" : "applied", message: `SCM ${write.collection} ${rowKey}: ${outcome}.` };
+    } catch (error) {
+      if (error instanceof ScmRejectedError) {
+        const issues = scmErrorsToDataverse(error.fieldErrors, map);
+        services.log.warn("SCM refused the change; Dataverse rolls it back", { rowKey, errors: issues, reason: error.message });
+        throw new IntegrationError("SCM_REJECTED", issues.length > 0 ? `SCM refused the change: ${describeIssues(issues)}` : error.message, issues);
+      }
+      if (!(error instanceof ScmUnavailableError)) throw error;
+      if (services.settings.scmUnavailablePolicy === "fail-closed") {
+        throw new IntegrationError("SCM_UNAVAILABLE", `SCM could not be reached, so the change is refused: ${error.message}`);
+      }
+      return this.enqueue(map, rowKey, write, services, error.message);
+    }
+  }
+
+  private enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, reason: string): PluginResult {
+    const queued = services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: "unavailable", error: reason });
+    services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "pending", error: `Queued for SCM (${reason}).` });
+    services.log.warn("Change queued for SCM", { rowKey, sequence: queued.sequence, reason });
+    return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${reason}` };
+  }
+}
+
+/** Applies one FS → SCM write (now, or when a queued change is replayed). */
+export async function applyScmWrite(write: QueuedScmWrite, services: Pick<PluginServices, "scm">): Promise<string> {
+  const entity = scmEntityByCollection(write.collection);
+  if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Unknown SCM collection ${write.collection}.`);
+  return write.operation === "delete" ? deleteScmRow(services.scm, entity, write.key) : upsertScmRow(services.scm, entity, write.key, write.row);
+}

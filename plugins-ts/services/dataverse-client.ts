@@ -1,0 +1,157 @@
+/**
+ * The Dataverse client plug-ins use: dataverse-ify's Web API implementation (`WebApiBase`, the Node
+ * twin of `Xrm.WebApi`) with our request implementation (`dataverse-request.ts`), speaking in
+ * core's Dataverse-shape records. Rows are addressed by id or by alternate key; an upsert is a
+ * PATCH on the alternate key, which Dataverse creates when no row has that key (Learn: "Use Upsert
+ * to Create or Update a record").
+ */
+import { WebApiBase } from "dataverse-ify/lib/webapi/WebApiBase";
+import { type DataverseRecord, type DataverseValue, fromWebApiRow, isEntityReference, toWebApiBody } from "../../core/dataverse/record";
+import type { TableDefinition } from "../../core/dataverse/schema";
+import { type DataverseCallScope, DataverseRequestError, ScopedNodeWebApiRequest } from "./dataverse-request";
+
+export interface DataverseClientConfig {
+  /** The organization URL (`https://contoso.crm.dynamics.com`, or the sandbox origin). */
+  readonly url: string;
+  /** A bearer token for the integration's application user; called before every request. */
+  readonly accessToken: () => Promise<string>;
+  readonly apiVersion?: string;
+}
+
+/** A row found by a query: its id and the requested columns. */
+export interface FoundRow {
+  readonly id: string;
+  readonly record: DataverseRecord;
+}
+
+/** Column values that identify a row: scalars, or a lookup given as a reference (compared by id). */
+export type KeyValues = Readonly<Record<string, string | number | boolean | { readonly id: string; readonly logicalName: string }>>;
+
+/** OData literal of a key or filter value (strings quoted, quotes doubled). */
+function literal(value: string | number | boolean): string {
+  return typeof value === "string" ? `'${value.replaceAll("'", "''")}'` : String(value);
+}
+
+/** `msdyn_siteid` → `msdyn_siteid`; a lookup `msdyn_company` → `_msdyn_company_value`, as the Web API names it. */
+function propertyName(table: TableDefinition, column: string): string {
+  return table.columns[column]?.type === "lookup" ? `_${column}_value` : column;
+}
+
+/** `name=value` pairs; a lookup's id is a GUID literal, which OData writes unquoted. */
+function keyParts(table: TableDefinition, key: KeyValues): string[] {
+  return Object.entries(key).map(([column, value]) => `${propertyName(table, column)}=${typeof value === "object" ? value.id : literal(value)}`);
+}
+
+function filterOf(table: TableDefinition, key: KeyValues): string {
+  return keyParts(table, key)
+    .map((part) => part.replace("=", " eq "))
+    .join(" and ");
+}
+
+function foundRow(table: TableDefinition, row: Readonly<Record<string, unknown>>): FoundRow {
+  const id = row[table.primaryIdAttribute];
+  if (typeof id !== "string") throw new DataverseRequestError(200, "MISSING_ID", `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`);
+  return { id, record: fromWebApiRow(table, withIsoDates(row)) };
+}
+
+/** Restores ISO strings where dataverse-ify's reviver made `Date`s (core's records keep ISO text). */
+function withIsoDates(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]));
+}
+
+function selectOf(table: TableDefinition, columns: readonly string[]): string {
+  const names = [table.primaryIdAttribute, ...columns.filter((column) => column !== table.primaryIdAttribute)];
+  return names.map((column) => propertyName(table, column)).join(",");
+}
+
+/** The shared part of every scoped view: one request implementation and one dataverse-ify client. */
+interface Connection {
+  readonly request: ScopedNodeWebApiRequest;
+  readonly api: WebApiBase;
+}
+
+export class DataverseClient {
+  private readonly connection: Connection;
+
+  constructor(
+    private readonly config: DataverseClientConfig,
+    private readonly callScope: DataverseCallScope = {},
+    connection?: Connection,
+  ) {
+    if (connection !== undefined) {
+      this.connection = connection;
+    } else {
+      const request = new ScopedNodeWebApiRequest(config.url, config.apiVersion ?? "9.2", config.accessToken);
+      this.connection = { request, api: new WebApiBase(request) };
+    }
+  }
+
+  private get api(): WebApiBase {
+    return this.connection.api;
+  }
+
+  /** The same client whose calls carry a correlation id and/or a SharedVariables tag. */
+  scoped(scope: DataverseCallScope): DataverseClient {
+    return new DataverseClient(this.config, { ...this.callScope, ...scope }, this.connection);
+  }
+
+  private call<T>(work: () => Promise<T>): Promise<T> {
+    return this.connection.request.scope.run(this.callScope, work);
+  }
+
+  async retrieve(table: TableDefinition, id: string, columns: readonly string[]): Promise<DataverseRecord | undefined> {
+    try {
+      const row = await this.call(() => this.api.retrieveRecord(table.logicalName, id, `?$select=${selectOf(table, columns)}`));
+      return fromWebApiRow(table, withIsoDates(row as Record<string, unknown>));
+    } catch (error) {
+      if (error instanceof DataverseRequestError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The first row whose columns equal `key` (an alternate key's columns, typically). */
+  async findByKey(table: TableDefinition, key: KeyValues, columns: readonly string[]): Promise<FoundRow | undefined> {
+    const result = await this.call(() =>
+      this.api.retrieveMultipleRecords(table.logicalName, `?$select=${selectOf(table, columns)}&$filter=${encodeURIComponent(filterOf(table, key))}&$top=1`),
+    );
+    const first = result.entities[0] as Record<string, unknown> | undefined;
+    return first === undefined ? undefined : foundRow(table, first);
+  }
+
+  /** Every row whose columns equal `key` (up to the Web API's page of 5,000). */
+  async findAll(table: TableDefinition, key: KeyValues, columns: readonly string[]): Promise<FoundRow[]> {
+    const result = await this.call(() => this.api.retrieveMultipleRecords(table.logicalName, `?$select=${selectOf(table, columns)}&$filter=${encodeURIComponent(filterOf(table, key))}`));
+    return (result.entities as Record<string, unknown>[]).map((row) => foundRow(table, row));
+  }
+
+  async create(table: TableDefinition, record: Readonly<DataverseRecord>): Promise<string> {
+    const created = await this.call(() => this.api.createRecord(table.logicalName, toWebApiBody(table, record, "create")));
+    return created.id;
+  }
+
+  async update(table: TableDefinition, id: string, record: Readonly<DataverseRecord>): Promise<void> {
+    await this.call(() => this.api.updateRecord(table.logicalName, id, toWebApiBody(table, record, "update")));
+  }
+
+  /**
+   * Creates or updates the row with this alternate key. Key columns are left out of the body: they
+   * are in the URL, and a create-only key column (the company) may not be "changed" on update.
+   */
+  async upsertByKey(table: TableDefinition, key: KeyValues, record: Readonly<DataverseRecord>): Promise<void> {
+    const body = toWebApiBody(table, withoutKeys(record, key), "update");
+    await this.call(() => this.api.updateRecord(table.logicalName, keyParts(table, key).join(","), body));
+  }
+
+  async delete(table: TableDefinition, id: string): Promise<void> {
+    await this.call(() => this.api.deleteRecord(table.logicalName, id));
+  }
+}
+
+function withoutKeys(record: Readonly<DataverseRecord>, key: KeyValues): DataverseRecord {
+  const rest: Record<string, DataverseValue> = {};
+  for (const [column, value] of Object.entries(record)) {
+    if (column in key) continue;
+    rest[column] = isEntityReference(value) ? { id: value.id, logicalName: value.logicalName } : value;
+  }
+  return rest;
+}

@@ -1,0 +1,73 @@
+/**
+ * The entity maps a host runs with: core's built-in maps, optionally changed by a user's override
+ * file read once at start. A bad file stops the host with its path and every problem, rather than
+ * syncing with a map nobody meant.
+ */
+import { readFileSync } from "node:fs";
+import { builtInMaps } from "../../core/maps/built-in";
+import { MapTemplateError } from "../../core/maps/parse-template";
+import { applyMapOverride } from "../../core/maps/override";
+import type { EntityMap } from "../../core/maps/template-schema";
+
+export interface MapCatalog {
+  readonly maps: readonly EntityMap[];
+  forTable(logicalName: string): EntityMap | undefined;
+  forScmCollection(collection: string): EntityMap | undefined;
+  byName(name: string): EntityMap | undefined;
+}
+
+export class MapOverrideFileError extends Error {
+  override readonly name = "MapOverrideFileError";
+  readonly code = "INVALID_MAP_OVERRIDE";
+}
+
+export function mapCatalog(maps: readonly EntityMap[]): MapCatalog {
+  return {
+    maps,
+    forTable: (logicalName) => maps.find((map) => map.dataverseTable === logicalName),
+    forScmCollection: (collection) => maps.find((map) => map.scmCollection === collection),
+    byName: (name) => maps.find((map) => map.name === name),
+  };
+}
+
+/**
+ * Applies the overrides in a JSON file: one override object (`{ "map": "warehouses", ... }`) or an
+ * array of them, each for a different map.
+ */
+export function loadMapCatalog(overridePath?: string): MapCatalog {
+  if (overridePath === undefined) return mapCatalog(builtInMaps);
+  let text: string;
+  try {
+    text = readFileSync(overridePath, "utf8");
+  } catch (error) {
+    throw new MapOverrideFileError(`Map override file ${overridePath} cannot be read: ${(error as Error).message}`);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new MapOverrideFileError(`Map override file ${overridePath} is not valid JSON: ${(error as Error).message}`);
+  }
+  const overrides = Array.isArray(document) ? document : [document];
+  const maps = [...builtInMaps];
+  const seen = new Set<string>();
+  overrides.forEach((override: unknown, index) => {
+    const source = Array.isArray(document) ? `${overridePath} [${index}]` : overridePath;
+    const name = typeof override === "object" && override !== null && "map" in override ? (override as { map: unknown }).map : undefined;
+    const at = maps.findIndex((map) => map.name === name);
+    const base = maps[at];
+    if (typeof name !== "string" || base === undefined) {
+      const known = builtInMaps.map((map) => map.name).join(", ");
+      throw new MapOverrideFileError(`${source}: $.map: must name a built-in map (${known}); got ${JSON.stringify(name)}.`);
+    }
+    if (seen.has(name)) throw new MapOverrideFileError(`${source}: $.map: map ${name} is overridden twice in this file.`);
+    seen.add(name);
+    try {
+      maps[at] = applyMapOverride(base, override, source);
+    } catch (error) {
+      if (error instanceof MapTemplateError) throw new MapOverrideFileError(error.message);
+      throw error;
+    }
+  });
+  return mapCatalog(maps);
+}

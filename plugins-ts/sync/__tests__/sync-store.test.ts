@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ChangeQueue } from "../change-queue";
+import { openSyncDatabase } from "../sync-database";
+import { SyncLedger } from "../sync-ledger";
+
+describe("ChangeQueue", () => {
+  it("keeps changes in arrival order and survives a restart of the host (file database)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fsi-queue-"));
+    try {
+      const path = join(dir, "state.db");
+      const first = openSyncDatabase(path);
+      const queue = new ChangeQueue(first);
+      queue.enqueue({ map: "warehouses", direction: "scm-to-fs", rowKey: "usmf/W1", operation: "upsert", payload: { n: 1 }, reason: "dependency", waitingFor: ["msdyn_operationalsite usmf/S9"] });
+      queue.enqueue({ map: "warehouses", direction: "scm-to-fs", rowKey: "usmf/W2", operation: "upsert", payload: { n: 2 }, reason: "dependency" });
+      first.close();
+
+      const reopened = new ChangeQueue(openSyncDatabase(path));
+      const pending = reopened.pending();
+      expect(pending.map((change) => change.payload)).toEqual([{ n: 1 }, { n: 2 }]);
+      expect(pending[0]?.waitingFor).toEqual(["msdyn_operationalsite usmf/S9"]);
+      expect(reopened.waitingFor("msdyn_operationalsite usmf/S9").map((change) => change.rowKey)).toEqual(["usmf/W1"]);
+      expect(reopened.hasQueued("warehouses", "scm-to-fs", "usmf/W2")).toBe(true);
+      expect(reopened.hasQueued("warehouses", "fs-to-scm", "usmf/W2")).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reschedules a failed replay with growing backoff and keeps its error", () => {
+    let now = new Date("2024-05-01T00:00:00Z");
+    const queue = new ChangeQueue(openSyncDatabase(":memory:"), () => now);
+    const change = queue.enqueue({ map: "ship-vias", direction: "fs-to-scm", rowKey: "usmf/AIR", operation: "upsert", payload: {}, reason: "unavailable" });
+    expect(queue.due()).toEqual([]);
+    now = new Date("2024-05-01T00:00:06Z");
+    expect(queue.due().map((due) => due.sequence)).toEqual([change.sequence]);
+    queue.retryLater(change.sequence, "SCM still down");
+    const [retried] = queue.pending();
+    expect(retried).toMatchObject({ attempts: 1, lastError: "SCM still down", nextAttemptAt: "2024-05-01T00:00:16.000Z" });
+    expect(queue.due()).toEqual([]);
+    queue.complete(change.sequence);
+    expect(queue.depth()).toBe(0);
+  });
+});
+
+describe("SyncLedger", () => {
+  it("only ever raises a row's stamps, so a late replay cannot lower them", () => {
+    const ledger = new SyncLedger(openSyncDatabase(":memory:"), () => new Date("2024-05-01T00:00:00Z"));
+    ledger.record({ map: "warehouses", rowKey: "usmf/W1", status: "synced", fsStamp: 10, dataverseId: "ABC" });
+    ledger.record({ map: "warehouses", rowKey: "usmf/W1", status: "synced", fsStamp: 7, scmStamp: 3 });
+    expect(ledger.get("warehouses", "usmf/W1")).toMatchObject({ fsStamp: 10, scmStamp: 3, dataverseId: "abc", lastSyncedOn: "2024-05-01T00:00:00.000Z" });
+    ledger.record({ map: "warehouses", rowKey: "usmf/W1", status: "pending", error: "queued" });
+    expect(ledger.byDataverseId("warehouses", "ABC")).toMatchObject({ status: "pending", lastError: "queued", fsStamp: 10, lastSyncedOn: "2024-05-01T00:00:00.000Z" });
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The validation API's work for one request (DESIGN.md §5): Dataverse's own column checks, then
+ * SCM's rules through `validateWithScm`, every problem named by its Dataverse column.
+ */
+import { validateRecord } from "../../core/dataverse/record-validation";
+import { tableByLogicalName } from "../../core/dataverse/tables";
+import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../core/validation/contract";
+import { validateWithScm } from "../integration/scm-validation";
+import { mapColumns } from "../plugins/execution-row";
+import type { DataverseClient } from "../services/dataverse-client";
+import type { MapCatalog } from "../services/map-catalog";
+import type { ScmClient } from "../services/scm-client";
+
+export interface ValidationApiDependencies {
+  readonly dataverse: DataverseClient;
+  readonly scm: ScmClient;
+  readonly maps: MapCatalog;
+}
+
+/** Throws `ScmUnavailableError` when SCM cannot answer (the endpoint answers 503). */
+export async function validateRequest(request: ValidationRequest, deps: ValidationApiDependencies): Promise<ValidationResponse> {
+  const table = tableByLogicalName(request.table);
+  const map = deps.maps.forTable(request.table);
+  if (table === undefined || map === undefined) {
+    return { valid: false, errors: [{ code: "invalidValue", message: `No entity map covers table ${request.table}.` }], warnings: [] };
+  }
+  // The company travels as `company` (its code), so the company lookup need not be among the attributes.
+  const columnIssues: ValidationIssue[] = validateRecord(table, request.attributes, { operation: request.operation }).filter(
+    (issue) => !(issue.attribute === map.company.dataverse && issue.code === "required"),
+  );
+  const flagged = new Set(columnIssues.map((issue) => issue.attribute));
+  // A form sends only what changed; on update the stored row supplies the rest (its key, above all),
+  // as the pre image does for the Validate plug-in.
+  const stored = request.operation === "update" && request.id !== undefined ? await deps.dataverse.retrieve(table, request.id, mapColumns(map)) : undefined;
+  const scmIssues = await validateWithScm(
+    { map, operation: request.operation, company: request.company.toLowerCase(), record: { ...stored, ...request.attributes } },
+    deps,
+  );
+  // One message per column: Dataverse's own check (type, length) speaks first.
+  const errors = [...columnIssues, ...scmIssues.filter((issue) => issue.attribute === undefined || !flagged.has(issue.attribute))];
+  return { valid: errors.length === 0, errors, warnings: [] };
+}

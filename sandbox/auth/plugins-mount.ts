@@ -1,0 +1,125 @@
+/**
+ * The `/plugins` mount of the sandbox: the plug-in host (webhooks, SCM events, validation API) and
+ * the local token issuer, on the sandbox's one origin. Once the server listens (`onListening`), it
+ * wires the integration the way an administrator would in a real environment:
+ * - registers the webhook steps in the Dataverse emulator through the Web API;
+ * - subscribes the host to SCM's business events (synchronously: dual-write), replacing the
+ *   subscription of an earlier run (the URL and key change with the port and the run).
+ *
+ * The host calls Dataverse with `SANDBOX_INTEGRATION_TOKEN`; for echo suppression the Dataverse
+ * emulator must map it to `SANDBOX_INTEGRATION_USER` (options `users`/`tokens`) or copy the Web API
+ * `tag` parameter into SharedVariables — see plugins-ts/README.md.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { EmulatorUser } from "../dataverse";
+import { DEFAULT_USER } from "../dataverse";
+import { writeReply } from "../../plugins-ts/host/http";
+import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
+import { registerWebhookSteps } from "../../plugins-ts/registration/register-webhooks";
+import { type WebhookStepDefinition, webhookSteps } from "../../plugins-ts/registration/webhook-steps";
+import type { EntityMap } from "../../core/maps/template-schema";
+import { DataverseClient } from "../../plugins-ts/services/dataverse-client";
+import { createLogger } from "../../plugins-ts/services/logger";
+import type { Mount, MountFactory, SandboxContext } from "../server";
+import { pluginsRouter } from "./plugins-router";
+import { createLocalTokenIssuer } from "./token-issuer";
+
+export const SANDBOX_INTEGRATION_USER: EmulatorUser = {
+  id: "f5100000-0000-4000-8000-00000000f5f5",
+  fullname: "FSI Integration",
+  domainname: "fsi-integration@sandbox.local",
+};
+export const SANDBOX_INTEGRATION_TOKEN = "sandbox-integration";
+export const SANDBOX_SCM_INTEGRATION_USER = "FSI-Integration";
+export const SANDBOX_TOKEN_ISSUER = "urn:fsi:sandbox";
+export const SANDBOX_VALIDATION_AUDIENCE = "api://fsi-validation";
+
+export interface PluginsMountOptions {
+  /** Token the host calls Dataverse with (mapped to the integration user by the Dataverse emulator). */
+  readonly dataverseToken?: string;
+  readonly integrationUserId?: string;
+  /** Token a customiser registers the steps with; default none (the sandbox's default user). */
+  readonly registrationToken?: string;
+  /** Who `/plugins/token` issues tokens for; default the Dataverse emulator's default user. */
+  readonly signedInUser?: EmulatorUser;
+  /** The steps to register; default `webhookSteps(host.maps.maps)` (the npm start wiring passes the solution's). */
+  readonly steps?: (maps: readonly EntityMap[]) => readonly WebhookStepDefinition[];
+}
+
+export interface PluginsMount extends Mount {
+  /** Registers the steps and the SCM subscription once the sandbox's URL is known. */
+  readonly onListening: (url: string) => Promise<void>;
+  /** The running host (after `onListening`). */
+  readonly host: () => PluginHost | undefined;
+}
+
+const STARTING = { status: 503, json: { error: { code: "STARTING", message: "The plug-in host is starting; try again in a moment." } }, headers: { "retry-after": "1" } };
+
+export function createPluginsMount(options: PluginsMountOptions = {}): (context: SandboxContext) => Promise<PluginsMount> {
+  return async (context: SandboxContext): Promise<PluginsMount> => {
+    const issuer = await createLocalTokenIssuer({ issuer: SANDBOX_TOKEN_ISSUER, audience: SANDBOX_VALIDATION_AUDIENCE });
+    const user = options.signedInUser ?? DEFAULT_USER;
+    let host: PluginHost | undefined;
+    let router: ReturnType<typeof pluginsRouter> | undefined;
+    return {
+      prefix: "/plugins",
+      host: () => host,
+      handle: async (req, res) => {
+        if (router === undefined) writeReply(res, STARTING);
+        else await router.dispatch(req, res);
+      },
+      close: async () => {
+        await host?.close();
+      },
+      tryPaths: ["/plugins/health", "/plugins/token", "/plugins/.well-known/jwks.json"],
+      onListening: async (url) => {
+        // Keys live as long as this run: every start re-registers the endpoints with new ones.
+        const webhookKey = randomBytes(24).toString("base64url");
+        const scmEventsKey = randomBytes(24).toString("base64url");
+        const dataverseToken = options.dataverseToken ?? SANDBOX_INTEGRATION_TOKEN;
+        host = createPluginHost({
+          dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
+          scm: { url: `${url}/scm`, integrationUser: SANDBOX_SCM_INTEGRATION_USER },
+          integration: {
+            integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id,
+            scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER,
+            echoTag: "fsi-integration",
+            scmUnavailablePolicy: "fail-closed",
+          },
+          webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey },
+          scmEventsAuth: { kind: "WebhookKey", key: scmEventsKey },
+          validationApi: {
+            bearer: { issuer: SANDBOX_TOKEN_ISSUER, audience: SANDBOX_VALIDATION_AUDIENCE, jwks: { keys: issuer.jwks } },
+            cors: { allowedOrigins: [url] },
+          },
+          statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "plugins.sqlite"),
+          log: createLogger((entry) => {
+            context.log(`plugins: ${JSON.stringify(entry)}`);
+          }, "warn"),
+        });
+        router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: user.id, name: user.fullname }) });
+        const customiser = new DataverseClient({ url, accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser") });
+        await registerWebhookSteps(customiser, { hostUrl: url, auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey }, steps: (options.steps ?? webhookSteps)(host.maps.maps) });
+        await subscribeToScmEvents(`${url}/scm`, `${url}/plugins/scm-events?code=${scmEventsKey}`);
+      },
+    };
+  };
+}
+
+/** The `/plugins` mount with the sandbox's defaults. */
+export const pluginsMount: MountFactory = createPluginsMount();
+
+async function subscribeToScmEvents(scmUrl: string, eventsUrl: string): Promise<void> {
+  const listed = await fetch(`${scmUrl}/admin/subscriptions`);
+  const { value } = (await listed.json()) as { value: { id: string; url: string }[] };
+  for (const subscription of value.filter((candidate) => new URL(candidate.url).pathname === "/plugins/scm-events")) {
+    await fetch(`${scmUrl}/admin/subscriptions/${encodeURIComponent(subscription.id)}`, { method: "DELETE" });
+  }
+  const created = await fetch(`${scmUrl}/admin/subscriptions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: eventsUrl, mode: "sync" }),
+  });
+  if (created.status !== 201) throw new Error(`Subscribing the plug-in host to SCM's business events failed: ${created.status} ${await created.text()}`);
+}

@@ -1,0 +1,28 @@
+/**
+ * Everything the sandbox serves under `/plugins`: the plug-in host (webhooks, SCM events, the
+ * validation API) and, beside it, the local token issuer (`/plugins/token`,
+ * `/plugins/.well-known/jwks.json`). Longest prefix wins, so the issuer's two paths never reach
+ * the host.
+ */
+import { fromNodeRequest, writeReply } from "../../plugins-ts/host/http";
+import type { HostHandler } from "../../plugins-ts/host/http";
+import { Router } from "../http";
+import { registerAuthRoutes } from "./routes";
+import type { LocalTokenIssuer, SignedInUser } from "./token-issuer";
+
+export interface PluginsRouterOptions {
+  readonly host: { readonly handle: HostHandler };
+  readonly issuer: LocalTokenIssuer;
+  readonly signedInUser: () => SignedInUser | Promise<SignedInUser>;
+  /** Default `/plugins`. */
+  readonly prefix?: string;
+}
+
+export function pluginsRouter(options: PluginsRouterOptions): Router {
+  const prefix = options.prefix ?? "/plugins";
+  const router = new Router();
+  router.on("*", prefix, async ({ req, res }) => {
+    writeReply(res, await options.host.handle(fromNodeRequest(req)));
+  });
+  return registerAuthRoutes(router, options.issuer, { prefix, signedInUser: options.signedInUser });
+}
