@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: runs every benchmark one after another (two cores: running them side by side
+ * would measure the contention), prints one table per section and writes `bench/results.json`.
+ * Every row names the baseline it is compared with, measured in the same run.
+ *
+ * `npm run bench -- <section> ...` runs only the named sections.
+ */
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { controlBundleSizes, nearbyQueryCost } from "./controls.bench";
+import { dataverseEmulatorThroughput } from "./dataverse-emulator.bench";
+import { formsBundleSizes } from "./forms.bench";
+import { type BenchRow, markdownTable } from "./report";
+import { validationApiBench } from "./validation-api.bench";
+
+interface Section {
+  readonly name: string;
+  readonly title: string;
+  readonly run: () => Promise<readonly BenchRow[]> | readonly BenchRow[];
+}
+
+const sections: readonly Section[] = [
+  { name: "nearby", title: "NearbyWarehouses query: bounding box vs fetch-all", run: () => nearbyQueryCost() },
+  { name: "bundles", title: "Control bundle sizes: virtual vs React + Fluent bundled", run: controlBundleSizes },
+  { name: "forms", title: "Form script library size", run: formsBundleSizes },
+  { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },
+  { name: "dataverse", title: "Dataverse emulator throughput vs direct SQLite", run: () => dataverseEmulatorThroughput() },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !sections.some((section) => section.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown section(s) ${unknown.join(", ")}; known: ${sections.map((s) => s.name).join(", ")}`);
+  }
+  const chosen = wanted.length === 0 ? sections : sections.filter((section) => wanted.includes(section.name));
+  const results: Record<string, { title: string; seconds: number; rows: readonly BenchRow[] }> = {};
+  for (const section of chosen) {
+    const started = performance.now();
+    process.stdout.write(`\n## ${section.title}\n\n`);
+    const rows = await section.run();
+    const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+    results[section.name] = { title: section.title, seconds, rows };
+    process.stdout.write(`${markdownTable(rows)}\n\n(${seconds} s)\n`);
+  }
+  const file = path.join(__dirname, "results.json");
+  const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" };
+  writeFileSync(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2)}\n`);
+  process.stdout.write(`\nWrote ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

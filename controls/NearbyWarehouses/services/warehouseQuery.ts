@@ -1,0 +1,86 @@
+/**
+ * The one Web API request NearbyWarehouses makes for warehouses: a latitude/longitude box around the
+ * position (correct across the antimeridian and at the poles, from `core/geo`), the company and
+ * active rows, and only the columns a row shows. Distances are measured exactly afterwards.
+ */
+import { boundingBox, boundingBoxFilter, type GeoPoint } from "../../../core/geo";
+import type { RowOf } from "../../../core/dataverse/schema";
+import type { productInventory, warehouse } from "../../../core/dataverse/tables";
+import { allOf, compare, guidLiteral, queryString } from "../../shared/services/odata";
+import { lookupValueColumn } from "../../shared/services/webApi";
+
+type WarehouseColumn = keyof RowOf<typeof warehouse>;
+type InventoryColumn = keyof RowOf<typeof productInventory>;
+
+/** The warehouse columns a row shows (and needs for its distance and directions link). */
+export const warehouseColumns = {
+  id: "msdyn_warehouseid",
+  name: "msdyn_name",
+  identifier: "msdyn_warehouseidentifier",
+  address: "msdyn_formattedprimaryaddress",
+  latitude: "msdyn_primaryaddresslatitude",
+  longitude: "msdyn_primaryaddresslongitude",
+} as const satisfies Record<string, WarehouseColumn>;
+
+const companyColumn = "msdyn_company" satisfies WarehouseColumn;
+const stateColumn = "statecode" satisfies WarehouseColumn;
+
+export const inventoryColumns = {
+  warehouse: "msdyn_warehouse",
+  product: "msdyn_product",
+  onHand: "msdyn_qtyonhand",
+  available: "msdyn_qtyavailable",
+} as const satisfies Record<string, InventoryColumn>;
+
+export const warehouseTable = "msdyn_warehouse";
+export const inventoryTable = "msdyn_productinventory";
+
+/**
+ * Dataverse's largest page. The box request asks for one page only; when the box holds more rows
+ * than that the answer says so (`nextLink`) and the control asks the user to narrow the radius.
+ */
+export const maxPageSize = 5000;
+
+export interface WarehouseQueryInput {
+  readonly center: GeoPoint;
+  readonly radiusKm: number;
+  /** Only this company's warehouses; null for every company. */
+  readonly companyId: string | null;
+}
+
+export interface WebApiQuery {
+  readonly entityLogicalName: string;
+  readonly options: string;
+  readonly maxPageSize: number;
+}
+
+export function warehouseQuery(input: WarehouseQueryInput): WebApiQuery {
+  const box = boundingBox(input.center, input.radiusKm);
+  const filter = allOf(
+    compare(stateColumn, "eq", "0"),
+    input.companyId === null ? null : compare(lookupValueColumn(companyColumn), "eq", guidLiteral(input.companyId)),
+    boundingBoxFilter(box, warehouseColumns.latitude, warehouseColumns.longitude),
+  );
+  return {
+    entityLogicalName: warehouseTable,
+    options: queryString({ select: Object.values(warehouseColumns), filter }),
+    maxPageSize,
+  };
+}
+
+/**
+ * Stock of one product in the given warehouses, in one request: `eq` comparisons joined by `or`
+ * (offline-safe; `in` and `contains` are not).
+ */
+export function stockQuery(productId: string, warehouseIds: readonly string[]): WebApiQuery {
+  const warehouseColumn = lookupValueColumn(inventoryColumns.warehouse);
+  const filter = allOf(
+    compare(lookupValueColumn(inventoryColumns.product), "eq", guidLiteral(productId)),
+    warehouseIds.map((id) => compare(warehouseColumn, "eq", guidLiteral(id))).join(" or "),
+  );
+  return {
+    entityLogicalName: inventoryTable,
+    options: queryString({ select: [warehouseColumn, inventoryColumns.onHand, inventoryColumns.available], filter }),
+    maxPageSize,
+  };
+}

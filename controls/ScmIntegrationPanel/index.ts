@@ -1,0 +1,93 @@
+import * as React from "react";
+import type { AttributeValue } from "../../core/validation/contract";
+import { ControlRoot } from "../shared/components/ControlRoot";
+import { layoutFor } from "../shared/layout";
+import { firstLookup, recordFromContext, stringsFromContext, themeFromContext } from "../shared/pcf";
+import { ScmIntegrationPanelView, type ScmIntegrationPanelProps } from "./components/ScmIntegrationPanelView";
+import type { PanelStringKey } from "./components/strings";
+import { columnLabelsFrom } from "./services/columnLabels";
+import { createScmCheckService, type CheckOutcome, type ScmCheckService } from "./services/scmCheck";
+import { isIntegrationTable } from "./services/scmMaps";
+import { createValidationClient } from "./services/validationClient";
+import type { IInputs, IOutputs } from "./generated/ManifestTypes";
+
+/** Well under the platform's 10 s per OnSave promise, the budget the form scripts work to as well. */
+const validationTimeoutMs = 8000;
+
+/**
+ * ScmIntegrationPanel — the lifecycle only: `init` builds the check service, `updateView` turns the
+ * context into the panel's props, `destroy` makes later answers go nowhere. The panel writes no
+ * column, so it has no outputs.
+ */
+export class ScmIntegrationPanel implements ComponentFramework.ReactControl<IInputs, IOutputs> {
+  private service: ScmCheckService | undefined;
+
+  public init(context: ComponentFramework.Context<IInputs>, _notifyOutputChanged?: () => void): void {
+    context.mode.trackContainerResize(true);
+    this.service = createScmCheckService(
+      context.webAPI,
+      createValidationClient((url, init) => fetch(url, init), validationTimeoutMs),
+      columnLabelsFrom(context.utils),
+    );
+  }
+
+  public updateView(context: ComponentFramework.Context<IInputs>): React.ReactElement {
+    return React.createElement(
+      ControlRoot,
+      { theme: themeFromContext(context) },
+      React.createElement(ScmIntegrationPanelView, this.props(context)),
+    );
+  }
+
+  public getOutputs(): IOutputs {
+    return {};
+  }
+
+  public destroy(): void {
+    this.service = undefined;
+  }
+
+  private props(context: ComponentFramework.Context<IInputs>): ScmIntegrationPanelProps {
+    const { parameters } = context;
+    const record = recordFromContext(context);
+    const table = record && isIntegrationTable(record.entityTypeName) ? record.entityTypeName : null;
+    const company = firstLookup(parameters.company);
+    const site = firstLookup(parameters.site);
+    const identifier = parameters.scmIdentifier.raw;
+    const overrides: Record<string, AttributeValue> = {};
+    const identifierColumn = parameters.scmIdentifier.attributes?.LogicalName;
+    if (identifierColumn && typeof identifier === "string") {
+      overrides[identifierColumn] = identifier;
+    }
+    const siteColumn = parameters.site.attributes?.LogicalName;
+    if (siteColumn) {
+      overrides[siteColumn] = site ? { id: site.id, logicalName: site.entityType, name: site.name } : null;
+    }
+    const lastSynced = parameters.lastSyncedOn.raw;
+    return {
+      strings: stringsFromContext<PanelStringKey>(context),
+      layout: layoutFor(context.mode.allocatedWidth, context.client.getFormFactor()),
+      company: company?.name ?? null,
+      scmIdentifier: identifier && identifier !== "" ? identifier : null,
+      site: table === "msdyn_warehouse" ? (site?.name ?? null) : undefined,
+      syncStatus: parameters.syncStatus.raw,
+      syncStatusLabel: parameters.syncStatus.formatted ? parameters.syncStatus.formatted : null,
+      lastSyncedOn: lastSynced ? context.formatting.formatDateShort(lastSynced, true) : null,
+      lastError: parameters.lastError.raw ? parameters.lastError.raw : null,
+      saved: table !== null && record?.entityId !== null,
+      readOnly: context.mode.isControlDisabled,
+      offline: context.client.isOffline(),
+      onCheck: (): Promise<CheckOutcome> => {
+        const service = this.service;
+        if (!service || !table || !record?.entityId) {
+          return Promise.resolve({
+            kind: "unchecked",
+            reason: "notSaved",
+            detail: "The record has not been saved yet.",
+          });
+        }
+        return service.check({ table, id: record.entityId, companyId: company?.id ?? null, overrides });
+      },
+    };
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * "Check against SCM": reads the saved record's mapped columns, overlays what the form shows in the
+ * panel's own fields, and asks the validation API what SCM would say. Behind one small interface so
+ * the component never sees `context.webAPI` or `fetch`.
+ */
+import type { IntegrationTableName } from "../../../core/dataverse/tables";
+import type { AttributeValue, ValidationIssue, ValidationRequest } from "../../../core/validation/contract";
+import { readEnvironmentVariables } from "../../shared/services/environmentVariables";
+import { normalizeId } from "../../shared/services/ids";
+import { queryString } from "../../shared/services/odata";
+import {
+  formattedValue,
+  lookupValueColumn,
+  stringColumn,
+  type WebApiEntity,
+  type WebApiReader,
+} from "../../shared/services/webApi";
+import { scmMaps, type ScmMapSummary } from "./scmMaps";
+import type { UncheckedReason, ValidationClient } from "./validationClient";
+
+export const validationApiUrlVariable = "fsi_ValidationApiUrl";
+export const validationApiTokenUrlVariable = "fsi_ValidationApiTokenUrl";
+
+export interface RecordToCheck {
+  readonly table: IntegrationTableName;
+  /** Null for a record not saved yet. */
+  readonly id: string | null;
+  /** The company the form shows (the record's `msdyn_company`), when the panel has it bound. */
+  readonly companyId: string | null;
+  /** Values the form shows in the panel's bound fields, which may be newer than the saved row. */
+  readonly overrides: Readonly<Record<string, AttributeValue>>;
+}
+
+export interface LabelledIssue extends ValidationIssue {
+  /** The column's display name, when the issue is about a column. */
+  readonly label: string | null;
+}
+
+export type CheckOutcome =
+  | {
+      readonly kind: "checked";
+      readonly valid: boolean;
+      readonly errors: readonly LabelledIssue[];
+      readonly warnings: readonly LabelledIssue[];
+    }
+  | { readonly kind: "unchecked"; readonly reason: UncheckedReason; readonly detail: string };
+
+export interface ScmCheckService {
+  check(record: RecordToCheck): Promise<CheckOutcome>;
+}
+
+/** Display names of a table's columns (the platform's `utils.getEntityMetadata`). */
+export type ColumnLabels = (table: string, columns: readonly string[]) => Promise<Readonly<Record<string, string>>>;
+
+const lookupTableSuffix = "@Microsoft.Dynamics.CRM.lookuplogicalname";
+
+/** The saved row's mapped columns in the contract's shape: scalars, null, or `{ id, logicalName, name? }`. */
+export function attributesOf(row: WebApiEntity, map: ScmMapSummary): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const column of map.columns) {
+    if (map.lookups.includes(column)) {
+      const valueColumn = lookupValueColumn(column);
+      const id = stringColumn(row, valueColumn);
+      const logicalName = stringColumn(row, valueColumn + lookupTableSuffix);
+      const name = formattedValue(row, valueColumn);
+      attributes[column] = id && logicalName ? { id: normalizeId(id), logicalName, ...(name ? { name } : {}) } : null;
+      continue;
+    }
+    const value = row[column];
+    attributes[column] =
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : null;
+  }
+  return attributes;
+}
+
+function unchecked(reason: UncheckedReason, detail: string): CheckOutcome {
+  return { kind: "unchecked", reason, detail };
+}
+
+export function createScmCheckService(
+  webApi: WebApiReader,
+  client: ValidationClient,
+  columnLabels: ColumnLabels,
+): ScmCheckService {
+  const companyCodes = new Map<string, Promise<string | null>>();
+
+  const companyCode = (companyId: string, map: ScmMapSummary) => {
+    const key = normalizeId(companyId);
+    let code = companyCodes.get(key);
+    if (!code) {
+      code = webApi
+        .retrieveRecord("cdm_company", companyId, queryString({ select: [map.companyKey] }))
+        .then((row) => stringColumn(row, map.companyKey));
+      companyCodes.set(key, code);
+      // A failed read is not kept: the next check asks again.
+      code.catch(() => companyCodes.delete(key));
+    }
+    return code;
+  };
+
+  const labelled = async (table: string, issues: readonly ValidationIssue[]): Promise<LabelledIssue[]> => {
+    const columns = [...new Set(issues.flatMap((issue) => (issue.attribute ? [issue.attribute] : [])))];
+    const labels =
+      columns.length > 0 ? await columnLabels(table, columns).catch(() => ({}) as Record<string, string>) : {};
+    return issues.map((issue) => ({
+      ...issue,
+      label: issue.attribute ? (labels[issue.attribute] ?? issue.attribute) : null,
+    }));
+  };
+
+  return {
+    async check(record) {
+      if (!record.id) {
+        return unchecked("notSaved", "The record has not been saved yet.");
+      }
+      const map = scmMaps[record.table];
+      let settings: Readonly<Record<string, string | null>>;
+      let row: WebApiEntity;
+      try {
+        settings = await readEnvironmentVariables(webApi, [validationApiUrlVariable, validationApiTokenUrlVariable]);
+        row = await webApi.retrieveRecord(
+          record.table,
+          record.id,
+          queryString({
+            select: [
+              ...map.columns.map((column) => (map.lookups.includes(column) ? lookupValueColumn(column) : column)),
+              lookupValueColumn(map.companyColumn),
+            ],
+          }),
+        );
+      } catch (error) {
+        return unchecked("cannotRead", error instanceof Error ? error.message : String(error));
+      }
+      const url = settings[validationApiUrlVariable];
+      if (!url) {
+        return unchecked("notConfigured", `The environment variable ${validationApiUrlVariable} has no value.`);
+      }
+      const companyId = record.companyId ?? stringColumn(row, lookupValueColumn(map.companyColumn));
+      if (!companyId) {
+        return unchecked("noCompany", "The record has no company.");
+      }
+      let company: string | null;
+      try {
+        company = await companyCode(companyId, map);
+      } catch (error) {
+        return unchecked("cannotRead", error instanceof Error ? error.message : String(error));
+      }
+      if (!company) {
+        return unchecked("noCompany", "The record's company has no company code.");
+      }
+      const overrides = Object.fromEntries(
+        Object.entries(record.overrides).filter(([column]) => map.columns.includes(column)),
+      );
+      const request: ValidationRequest = {
+        table: record.table,
+        operation: "update",
+        id: normalizeId(record.id),
+        company,
+        attributes: { ...attributesOf(row, map), ...overrides },
+      };
+      const outcome = await client.validate(
+        { url, tokenUrl: settings[validationApiTokenUrlVariable] ?? null },
+        request,
+      );
+      if (outcome.kind === "unchecked") {
+        return outcome;
+      }
+      const { response } = outcome;
+      // Errors that only say SCM could not be reached are not SCM's verdict on the record.
+      if (
+        !response.valid &&
+        response.errors.length > 0 &&
+        response.errors.every((issue) => issue.code === "scmUnavailable")
+      ) {
+        return unchecked("scmUnavailable", response.errors.map((issue) => issue.message).join(" "));
+      }
+      return {
+        kind: "checked",
+        valid: response.valid,
+        errors: await labelled(record.table, response.errors),
+        warnings: await labelled(record.table, response.warnings),
+      };
+    },
+  };
+}
