@@ -124,7 +124,7 @@ describe("the solution build stops", () => {
 
   it("when a form binds a property the built control does not declare, or misses a required one", async () => {
     const manifest = fixtureManifest("ScmIntegrationPanel", packageVersion()).replace(
-      'name="boundField"',
+      'name="syncStatus"',
       'name="value"',
     );
     fixture.write("controls/ScmIntegrationPanel/ControlManifest.xml", manifest);
@@ -136,7 +136,7 @@ describe("the solution build stops", () => {
       (problem) => problem.file === path.join("solution", "src", ...warehouseFormFile.split("/")),
     );
     expect(warehouseProblems.map((problem) => problem.message)).toEqual([
-      "passes boundField to fsi_FieldServiceScm.ScmIntegrationPanel, which declares no such property (it declares value, lastSyncedOn, lastError)",
+      "passes syncStatus to fsi_FieldServiceScm.ScmIntegrationPanel, which declares no such property (it declares value, lastSyncedOn, lastError, company, scmIdentifier, site)",
       "does not pass fsi_FieldServiceScm.ScmIntegrationPanel's required property value",
     ]);
   });
@@ -149,7 +149,7 @@ describe("the solution build stops", () => {
     fixture.write("controls/CustomerAssetPicker/ControlManifest.xml", manifest);
     const problems = await problemsOf(buildSolutionPackages(fixture.options));
     expect(problems.map((problem) => problem.message)).toEqual([
-      "passes boundField as Lookup.Simple to fsi_FieldServiceScm.CustomerAssetPicker, whose property accepts SingleLine.Text",
+      "passes boundAsset as Lookup.Simple to fsi_FieldServiceScm.CustomerAssetPicker, whose property accepts SingleLine.Text",
     ]);
   });
 

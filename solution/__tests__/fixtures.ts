@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { integrationTableNames, tables } from "../../core";
 import { controlNames, type ControlName } from "../components/controls";
 import { controlBindings } from "../components/forms";
 import { controlNamespace } from "../identity";
@@ -14,14 +15,18 @@ import { packageVersion, sourceFolder } from "../paths";
 import type { StageOptions } from "../pack/stage";
 import { el, serializeXml, type XmlElement } from "../xml";
 
-/** The bound properties the forms use, per control, with every type the forms pass; `boundField` is required. */
+/**
+ * The bound properties the forms use, per control, with every type the forms pass; each
+ * placement's first (main) property is required.
+ */
 function fixtureProperties(control: ControlName): XmlElement[] {
   const placements = [
-    controlBindings.scmIntegrationPanel(),
+    ...integrationTableNames.map((name) => controlBindings.scmIntegrationPanel(tables[name]!)),
     controlBindings.nearbyWarehousesOnWorkOrder(),
     controlBindings.nearbyWarehousesOnWorkOrderProduct(),
     controlBindings.customerAssetPicker(),
   ].filter((placement) => placement.control === control);
+  const required = new Set(placements.map((placement) => placement.bound[0]?.property));
   const types = new Map<string, Set<string>>();
   for (const parameter of placements.flatMap((placement) => placement.bound)) {
     types.set(parameter.property, (types.get(parameter.property) ?? new Set()).add(parameter.type));
@@ -34,7 +39,7 @@ function fixtureProperties(control: ControlName): XmlElement[] {
             "display-name-key": property,
             "of-type": [...propertyTypes][0],
             usage: "bound",
-            required: String(property === "boundField"),
+            required: String(required.has(property)),
           }),
         ]
       : [
@@ -48,7 +53,7 @@ function fixtureProperties(control: ControlName): XmlElement[] {
             "display-name-key": property,
             "of-type-group": `${property}Types`,
             usage: "bound",
-            required: String(property === "boundField"),
+            required: String(required.has(property)),
           }),
         ],
   );

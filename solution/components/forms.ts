@@ -69,17 +69,26 @@ export interface MainFormDefinition {
 
 /**
  * How the forms bind the controls: the property names and types each control's manifest must
- * declare (`boundField` is each control's main bound property). The packer checks every placement
+ * declare (the first binding of each placement is the control's required main property). The packer
+ * checks every placement
  * against the built `ControlManifest.xml`, so a renamed property stops the build.
  */
 export const controlBindings = {
-  /** On the sync status column of any integration table. */
-  scmIntegrationPanel: (): ControlPlacement => ({
+  /**
+   * On the sync status column of an integration table, with the row's company, its SCM identifier
+   * (the natural key column of the table's alternate key) and, for warehouses, the site.
+   */
+  scmIntegrationPanel: (table: TableDefinition): ControlPlacement => ({
     control: "ScmIntegrationPanel",
     bound: [
-      { property: "boundField", column: "fsi_scmsyncstatus", type: "OptionSet" },
+      { property: "syncStatus", column: "fsi_scmsyncstatus", type: "OptionSet" },
       { property: "lastSyncedOn", column: "fsi_scmlastsyncedon", type: "DateAndTime.DateAndTime" },
       { property: "lastError", column: "fsi_scmlasterror", type: "Multiple" },
+      { property: "company", column: "msdyn_company", type: "Lookup.Simple" },
+      { property: "scmIdentifier", column: naturalKeyColumn(table), type: "SingleLine.Text" },
+      ...("msdyn_operationalsite" in table.columns
+        ? [{ property: "site", column: "msdyn_operationalsite", type: "Lookup.Simple" } as const]
+        : []),
     ],
   }),
   /**
@@ -107,9 +116,20 @@ export const controlBindings = {
   /** On the work order's customer asset lookup. */
   customerAssetPicker: (): ControlPlacement => ({
     control: "CustomerAssetPicker",
-    bound: [{ property: "boundField", column: "msdyn_customerasset", type: "Lookup.Simple" }],
+    bound: [
+      { property: "boundAsset", column: "msdyn_customerasset", type: "Lookup.Simple" },
+      { property: "serviceAccount", column: "msdyn_serviceaccount", type: "Lookup.Simple" },
+      { property: "company", column: "msdyn_company", type: "Lookup.Simple" },
+    ],
   }),
 } as const;
+
+/** The SCM-facing identifier of a row: its alternate key's column other than the company. */
+function naturalKeyColumn(table: TableDefinition): string {
+  const column = table.alternateKeys[0]?.columns.find((name) => name !== "msdyn_company");
+  if (column === undefined) throw new Error(`${table.logicalName} has no natural key to show in the SCM panel`);
+  return column;
+}
 
 /** `FSI.Forms.<Table>`: the namespace of each table's handlers in the form script library. */
 export const formScriptNamespaces: Readonly<Record<IntegrationTableName, string>> = {
@@ -149,7 +169,7 @@ function integrationForm(tableName: IntegrationTableName): MainFormDefinition {
             label: "Supply Chain Management",
             // Not disabled: the panel follows the form's read-only state (context.mode.isControlDisabled)
             // for its "Check against SCM" button, and never writes the status itself.
-            cells: [{ column: "fsi_scmsyncstatus", control: controlBindings.scmIntegrationPanel() }],
+            cells: [{ column: "fsi_scmsyncstatus", control: controlBindings.scmIntegrationPanel(table) }],
           },
         ],
       },
