@@ -101,7 +101,11 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
         router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: user.id, name: user.fullname }) });
         const customiser = new DataverseClient({ url, accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser") });
         await registerWebhookSteps(customiser, { hostUrl: url, auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey }, steps: (options.steps ?? webhookSteps)(host.maps.maps) });
-        await subscribeToScmEvents(`${url}/scm`, `${url}/plugins/scm-events?code=${scmEventsKey}`);
+        await subscribeToScmEvents(
+          `${url}/scm`,
+          `${url}/plugins/scm-events?code=${scmEventsKey}`,
+          host.maps.maps.map((map) => map.scmCollection),
+        );
       },
     };
   };
@@ -110,7 +114,12 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
 /** The `/plugins` mount with the sandbox's defaults. */
 export const pluginsMount: MountFactory = createPluginsMount();
 
-async function subscribeToScmEvents(scmUrl: string, eventsUrl: string): Promise<void> {
+/**
+ * Subscribes the host synchronously to the SCM collections its maps cover, and only those: a sync
+ * subscriber vetoes every write it is sent, so events for entities the host has no map for
+ * (inventory, projects) must not reach it.
+ */
+async function subscribeToScmEvents(scmUrl: string, eventsUrl: string, collections: readonly string[]): Promise<void> {
   const listed = await fetch(`${scmUrl}/admin/subscriptions`);
   const { value } = (await listed.json()) as { value: { id: string; url: string }[] };
   for (const subscription of value.filter((candidate) => new URL(candidate.url).pathname === "/plugins/scm-events")) {
@@ -119,7 +128,7 @@ async function subscribeToScmEvents(scmUrl: string, eventsUrl: string): Promise<
   const created = await fetch(`${scmUrl}/admin/subscriptions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url: eventsUrl, mode: "sync" }),
+    body: JSON.stringify({ url: eventsUrl, mode: "sync", entities: collections }),
   });
   if (created.status !== 201) throw new Error(`Subscribing the plug-in host to SCM's business events failed: ${created.status} ${await created.text()}`);
 }

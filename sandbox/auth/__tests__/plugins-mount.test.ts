@@ -4,6 +4,7 @@
  * both ways. The Dataverse mount here maps the integration's token to its user, as the sandbox's
  * must for echo suppression.
  */
+import { builtInMaps } from "../../../core";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../../dataverse";
 import { type MountFactory, type SandboxServer, scmMount, startSandbox } from "../../server";
 import { SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../plugins-mount";
@@ -55,6 +56,16 @@ describe("the sandbox's /plugins mount", () => {
       body: JSON.stringify({ table: "msdyn_shipvia", operation: "create", company: "usmf", attributes: { msdyn_name: "AIR", msdyn_description: "Air" } }),
     });
     expect([reply.status, await reply.json()]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
+  });
+
+  it("subscribes synchronously to the SCM collections its maps cover and no others", async () => {
+    const { value } = (await (await fetch(`${sandbox.url}/scm/admin/subscriptions`)).json()) as {
+      value: { url: string; mode: string; entities?: string[] | null }[];
+    };
+    const host = value.filter((subscription) => new URL(subscription.url).pathname === "/plugins/scm-events");
+    expect(host).toHaveLength(1);
+    expect(host[0]!.mode).toBe("sync");
+    expect([...(host[0]!.entities ?? [])].sort()).toEqual(builtInMaps.map((map) => map.scmCollection).sort());
   });
 
   it("syncs both ways once it has registered itself", async () => {
