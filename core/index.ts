@@ -6,6 +6,8 @@ export * from "./dataverse/schema";
 export * from "./dataverse/tables";
 export * from "./scm/schema";
 export * from "./scm/entities";
+export * from "./scm/inventory-entities";
+export * from "./scm/inventory-services";
 export * from "./scm/validation-service";
 export * from "./scm/business-events";
 export * from "./dataverse/record";

@@ -8,3 +8,8 @@ export * from "./template-checks";
 export * from "./template-schema";
 export * from "./to-dataverse";
 export * from "./to-scm";
+export * from "./flow-mapping";
+export * from "./flow-template-checks";
+export * from "./flow-template-schema";
+export * from "./flow-templates";
+export * from "./flows";

@@ -66,9 +66,11 @@ export function toDataverseRecord(
   return { record, unresolved, issues };
 }
 
-type Mapped = { value: DataverseValue } | { code: MappingIssue["code"]; message: string };
+export type MappedDataverseValue = { value: DataverseValue } | { code: MappingIssue["code"]; message: string };
+type Mapped = MappedDataverseValue;
 
-function dataverseValue(pair: ColumnPair, field: ScmFieldDefinition, source: string | number | boolean | null): Mapped {
+/** One field's value as Dataverse takes it (trim, empty → default, value map); lookups are not mapped here. */
+export function dataverseValue(pair: ColumnPair, field: ScmFieldDefinition, source: string | number | boolean | null): Mapped {
   const value = pair.trim === true && typeof source === "string" ? source.trim() : source;
   const empty =
     value === null || value === "" || (field.type === "DateTime" && typeof value === "string" && isScmEmptyDate(value));

@@ -62,9 +62,11 @@ export function toScmRow(
   return { row, unresolved, issues };
 }
 
-type Mapped = { value: Scalar } | { code: MappingIssue["code"]; message: string };
+export type MappedScmValue = { value: Scalar } | { code: MappingIssue["code"]; message: string };
+type Mapped = MappedScmValue;
 
-function scmValue(pair: ColumnPair, field: ScmFieldDefinition, source: DataverseValue): Mapped {
+/** One column's value as SCM takes it (trim, empty → default, value map); lookups are not mapped here. */
+export function scmValue(pair: ColumnPair, field: ScmFieldDefinition, source: DataverseValue): Mapped {
   if (isEntityReference(source)) {
     return { code: "invalidValue", message: `${pair.dataverse} is a reference; SCM ${pair.scm} takes a plain value.` };
   }

@@ -2,6 +2,7 @@
  * SCM data entities the integration reads and writes (DESIGN.md §3). The OData collection names are
  * unconfirmed against a live SCM; they are kept here and nowhere else.
  */
+import { inventoryEntities } from "./inventory-entities";
 import type { ScmEntityDefinition, ScmFieldDefinition } from "./schema";
 
 const str = (maxLength: number, mandatory = false): ScmFieldDefinition => ({ type: "String", maxLength, mandatory });
@@ -110,6 +111,8 @@ export const scmEntities: readonly ScmEntityDefinition[] = [
   maintenanceAssets,
   paymentTerms,
   modesOfDelivery,
+  // Inventory and projects (issue 9); defined in inventory-entities.ts.
+  ...inventoryEntities,
 ];
 
 export function scmEntityByCollection(collection: string): ScmEntityDefinition | undefined {

@@ -131,6 +131,9 @@ export class DataverseEmulator {
     const correlation = request.headers["x-ms-correlation-request-id"];
     const inFlight = correlation === undefined ? undefined : this.gate.current(correlation);
     const organizationDomain = new URL(request.baseUrl).host;
+    // Each request (each $batch part too) carries its own tag; an empty one is no tag.
+    const tag = request.query.get("tag") ?? undefined;
+    const tagged = { organizationDomain, tag: tag === "" ? undefined : tag };
     if (correlation !== undefined && inFlight !== undefined) {
       return {
         userId,
@@ -139,10 +142,10 @@ export class DataverseEmulator {
         depth: inFlight.depth + 1,
         scope: scope ?? inFlight.scope,
         parentContext: inFlight.context,
-        organizationDomain,
+        ...tagged,
       };
     }
-    return { userId, initiatingUserId, correlationId: correlation ?? randomUUID(), depth: 1, scope, parentContext: null, organizationDomain };
+    return { userId, initiatingUserId, correlationId: correlation ?? randomUUID(), depth: 1, scope, parentContext: null, ...tagged };
   }
 
   private readContext(request: ApiRequest, caller: Caller): ReadContext {

@@ -12,6 +12,7 @@ import { SubscriptionStore } from "./events/subscriptions";
 import { RecordChecker } from "./records";
 import { addAdminRoutes } from "./routes/admin";
 import { addDataRoutes } from "./routes/data";
+import { addInventoryServiceRoutes } from "./routes/inventory-services";
 import { addValidationServiceRoute } from "./routes/validation-service";
 import { type ScmRulesFile, rulesFileSchema } from "./rules/schema";
 import { SEED_RULES_PATH, loadRulesFile, seedScmData } from "./seed/load";
@@ -86,6 +87,7 @@ export function createScmEmulator(options: ScmEmulatorOptions = {}): ScmEmulator
   addAdminRoutes(data, { prefix, rules: currentRules, replaceRules, subscriptions, outbox, writeLock, bodyLimitBytes });
   const services = new Router({ renderError: renderServiceError, onServerError });
   addValidationServiceRoute(services, { prefix, checker, defaultCompany, bodyLimitBytes });
+  addInventoryServiceRoutes(services, { prefix, writer, db, tables, companies: () => Object.keys(currentRules().companies), defaultCompany, bodyLimitBytes });
 
   // Custom services answer in F&O's service fault shape; everything else in the OData error shape.
   const root = new Router({ renderError: renderODataError, onServerError })

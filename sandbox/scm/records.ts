@@ -5,6 +5,7 @@
  * validation service alike, so both answer the same.
  */
 import type { ScmEntityDefinition, ScmFieldDefinition, ScmKey, ScmValidationFieldError } from "../../core";
+import { deriveFields } from "./inventory/system-fields";
 import { type RuleLookups, evaluateRules } from "./rules/evaluate";
 import { type ScmRulesFile, rulesFor } from "./rules/schema";
 import { COMPANY_FIELD, type EntityTable } from "./store/entity-table";
@@ -54,6 +55,8 @@ export class RecordChecker {
     const keySource = request.operation === "update" && existing !== undefined ? keyFrom(entity, existing) : request.fixedKey;
     const row: StoredRow = { ...base, ...values, ...(keySource ?? {}) };
     row[COMPANY_FIELD] = company;
+    // Computed and system fields are SCM's: set before the rules and the change list see the row.
+    deriveFields(entity, row, request.operation === "update" ? existing : undefined);
     const key = keyFrom(entity, row);
     const changedFields = Object.keys(entity.fields).filter((name) =>
       request.operation === "update" && existing !== undefined ? existing[name] !== row[name] : !isEmptyValue(fieldOf(entity, name), row[name]),

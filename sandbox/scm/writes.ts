@@ -16,6 +16,7 @@ import {
   type ScmBusinessEventOperation,
   type ScmEntityDefinition,
   type ScmKey,
+  type ScmValidationFieldError,
   SCM_BUSINESS_EVENT_MAJOR_VERSION,
   SCM_BUSINESS_EVENT_MINOR_VERSION,
   businessEventIdFor,
@@ -26,6 +27,7 @@ import { ExceptionTypes, formatKeyPredicate, notFound, scmError, validationFaile
 import { deliverEvent } from "./events/deliver";
 import type { EventOutbox } from "./events/outbox";
 import type { SubscriptionStore } from "./events/subscriptions";
+import { stampRowVersion } from "./inventory/system-fields";
 import type { RecordCheck, RecordChecker } from "./records";
 import { type ScmDatabase, nextSequenceValue } from "./store/database";
 import type { EntityTable } from "./store/entity-table";
@@ -56,6 +58,32 @@ export interface ScmWriterDependencies {
   readonly syncTimeoutMs: number;
 }
 
+/** One row of a document a custom service writes (`runDocument`). */
+export interface DocumentWrite {
+  readonly entity: ScmEntityDefinition;
+  readonly operation: "create" | "update";
+  /** The fields, as an OData body would carry them. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Update: the row's key. */
+  readonly key?: ScmKey;
+  /** Where the write comes from in the request (`lines[1]`, `header`): its errors' fields start with it. */
+  readonly source: string;
+}
+
+export interface DocumentPlan<T> {
+  /** Nothing to write (an idempotent repeat): `result` is answered as it is. */
+  readonly writes: readonly DocumentWrite[];
+  readonly result: T;
+}
+
+/** A document refused by validation: 400 in the service fault shape, every violation in `Info.errors`. */
+export function documentRefused(errors: readonly ScmValidationFieldError[]): Error {
+  return scmError(400, "ValidationFailed", `The document was not written: ${errors.map((error) => `${error.field}: ${error.message}`).join(" ")}`, {
+    exceptionType: ExceptionTypes.service,
+    info: { errors },
+  });
+}
+
 interface PlannedWrite {
   readonly entity: ScmEntityDefinition;
   readonly operation: ScmBusinessEventOperation;
@@ -71,7 +99,8 @@ export class ScmWriter {
     return this.deps.writeLock.runExclusive(async () => {
       const check = this.deps.checker.check({ entity, operation: "create", input: body, defaultCompany: context.defaultCompany });
       this.refuseInvalid(entity, check);
-      return this.commit({ entity, operation: "Create", key: check.key, row: check.row, changedFields: check.changedFields }, context);
+      const changedFields = stampRowVersion(this.deps.db, entity, check.row, check.changedFields, true);
+      return this.commit({ entity, operation: "Create", key: check.key, row: check.row, changedFields }, context);
     });
   }
 
@@ -80,7 +109,8 @@ export class ScmWriter {
       this.existing(entity, key);
       const check = this.deps.checker.check({ entity, operation: "update", input: body, fixedKey: key, defaultCompany: context.defaultCompany });
       this.refuseInvalid(entity, check);
-      return this.commit({ entity, operation: "Update", key: check.key, row: check.row, changedFields: check.changedFields }, context);
+      const changedFields = stampRowVersion(this.deps.db, entity, check.row, check.changedFields, false);
+      return this.commit({ entity, operation: "Update", key: check.key, row: check.row, changedFields }, context);
     });
   }
 
@@ -96,6 +126,81 @@ export class ScmWriter {
     if (plan.operation === "Update" && plan.changedFields.length === 0) return { row: stored, key: plan.key };
 
     const event = this.event(plan, stored, context);
+    await this.notifySyncSubscribers(plan, event);
+    const asyncSubscribers = this.deps.subscriptions.matching(plan.entity.collection, "async").map((subscriber) => subscriber.id);
+    const committed = this.transaction("commit", () => {
+      const row = this.apply(plan);
+      this.deps.outbox.enqueue(asyncSubscribers, event);
+      return row;
+    });
+    if (asyncSubscribers.length > 0) this.deps.outbox.kick();
+    return { row: committed, key: plan.key, event };
+  }
+
+  /**
+   * Writes a whole document (header, lines, the on-hand rows a posting moves) in one commit, for
+   * the custom services. `plan` runs under the write lock, so what it reads (the idempotency key,
+   * the on-hand it moves) cannot change before the commit. Each write is checked as an OData write
+   * would be, against the rows planned before it (rehearsed in a transaction that is rolled back);
+   * any violation refuses the whole document with every violation, its field a path into the
+   * request. Then the synchronous subscribers hear every event, in order, and only then is the
+   * document committed with its outbox rows.
+   */
+  runDocument<T>(plan: () => DocumentPlan<T>, context: WriteContext): Promise<T> {
+    return this.deps.writeLock.runExclusive(async () => {
+      const { writes, result } = plan();
+      if (writes.length === 0) return result;
+      const planned = this.transaction("rehearse", () => this.checkDocument(writes, context));
+      const changed = planned
+        .map((write) => ({ ...write, changedFields: stampRowVersion(this.deps.db, write.entity, write.row ?? {}, write.changedFields, write.operation === "Create") }))
+        .filter((write) => write.operation === "Create" || write.changedFields.length > 0);
+      const events = changed.map((write) => this.event(write, write.row, context));
+      for (const [index, write] of changed.entries()) {
+        const event = events[index];
+        if (event !== undefined) await this.notifySyncSubscribers(write, event);
+      }
+      const subscribersByEntity = new Map(changed.map((write) => [write.entity.collection, this.deps.subscriptions.matching(write.entity.collection, "async").map((subscriber) => subscriber.id)]));
+      this.transaction("commit", () => {
+        for (const [index, write] of changed.entries()) {
+          this.apply(write);
+          const event = events[index];
+          if (event !== undefined) this.deps.outbox.enqueue(subscribersByEntity.get(write.entity.collection) ?? [], event);
+        }
+      });
+      if ([...subscribersByEntity.values()].some((ids) => ids.length > 0)) this.deps.outbox.kick();
+      return result;
+    });
+  }
+
+  /** Checks and applies each write in turn (inside the rehearsal); refuses the document on any violation. */
+  private checkDocument(writes: readonly DocumentWrite[], context: WriteContext): PlannedWrite[] {
+    const planned: PlannedWrite[] = [];
+    const errors: ScmValidationFieldError[] = [];
+    for (const write of writes) {
+      const check = this.deps.checker.check({
+        entity: write.entity,
+        operation: write.operation,
+        input: write.input,
+        ...(write.key === undefined ? {} : { fixedKey: write.key }),
+        defaultCompany: context.defaultCompany,
+      });
+      if (write.operation === "update" && check.existing === undefined) {
+        errors.push({ field: write.source, code: "referenceNotFound", message: `${write.entity.collection}${formatKeyPredicate(write.entity, check.key)} does not exist.` });
+        continue;
+      }
+      if (check.errors.length > 0) {
+        errors.push(...check.errors.map((error) => ({ ...error, field: `${write.source}.${error.field}` })));
+        continue;
+      }
+      const step: PlannedWrite = { entity: write.entity, operation: write.operation === "create" ? "Create" : "Update", key: check.key, row: check.row, changedFields: check.changedFields };
+      this.apply(step);
+      planned.push(step);
+    }
+    if (errors.length > 0) throw documentRefused(errors);
+    return planned;
+  }
+
+  private async notifySyncSubscribers(plan: PlannedWrite, event: ScmBusinessEvent): Promise<void> {
     for (const subscriber of this.deps.subscriptions.matching(plan.entity.collection, "sync")) {
       const result = await deliverEvent(subscriber.url, event, this.deps.syncTimeoutMs);
       if (!result.ok) {
@@ -108,14 +213,6 @@ export class ScmWriter {
         );
       }
     }
-    const asyncSubscribers = this.deps.subscriptions.matching(plan.entity.collection, "async").map((subscriber) => subscriber.id);
-    const committed = this.transaction("commit", () => {
-      const row = this.apply(plan);
-      this.deps.outbox.enqueue(asyncSubscribers, event);
-      return row;
-    });
-    if (asyncSubscribers.length > 0) this.deps.outbox.kick();
-    return { row: committed, key: plan.key, event };
   }
 
   /** Applies the plan and reads back the stored row (null after a delete). */

@@ -123,26 +123,47 @@ describe("the solution zips", () => {
     );
   });
 
-  it("list the Field Service tables they extend as shells and as dependencies, not as tables of their own", () => {
+  it("list the Field Service tables they extend as shells and as dependencies, and ship our own table whole", () => {
     const solution = xmlEntry(unmanaged, "solution.xml");
     const tables = descendants(
       solution,
       (element) => element.name === "RootComponent" && attribute(element, "type") === "1",
     );
-    expect(tables.map((table) => attribute(table, "behavior"))).toEqual(tables.map(() => "2"));
+    const shells = tables.filter((table) => attribute(table, "schemaName") !== "fsi_project");
+    expect(shells.map((table) => attribute(table, "behavior"))).toEqual(shells.map(() => "2"));
+    expect(
+      tables
+        .filter((table) => attribute(table, "schemaName") === "fsi_project")
+        .map((table) => attribute(table, "behavior")),
+    ).toEqual(["0"]);
     const required = new Set(
       descendants(solution, (element) => element.name === "Required").map(
         (element) => `${attribute(element, "type") ?? ""}:${attribute(element, "schemaName") ?? ""}`,
       ),
     );
-    expect(required).toEqual(new Set(tables.map((table) => `1:${attribute(table, "schemaName") ?? ""}`)));
+    // The shells, and the tables our project table's lookups point to (company, account).
+    expect(required).toEqual(
+      new Set([...shells.map((table) => `1:${attribute(table, "schemaName") ?? ""}`), "1:cdm_company", "1:account"]),
+    );
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     for (const entity of section(customizations, "Entities", "Entity")) {
+      if (childText(entity, "Name") === "fsi_project") continue;
       const attributes = descendants(entity, (element) => element.name === "attribute").map(
         (element) => attribute(element, "PhysicalName") ?? "",
       );
       expect(attributes.filter((name) => !name.startsWith("fsi_"))).toEqual([]);
     }
+    expect(
+      section(customizations, "EntityRelationships", "EntityRelationship").map((relationship) => [
+        attribute(relationship, "Name"),
+        childText(relationship, "ReferencingEntityName"),
+        childText(relationship, "ReferencedEntityName"),
+      ]),
+    ).toEqual([
+      ["fsi_msdyn_workorder_fsi_project", "msdyn_workorder", "fsi_project"],
+      ["fsi_project_msdyn_company", "fsi_project", "cdm_company"],
+      ["fsi_project_fsi_customer", "fsi_project", "account"],
+    ]);
   });
 
   it("hold every file a control manifest, web resource or form names", () => {

@@ -20,8 +20,15 @@ describe("solution/src", () => {
     expect(compareTrees(expected, readTree(sourceFolder))).toEqual({ missing: [], changed: [], extra: [] });
   });
 
-  it("gives each integration table exactly our fsi_ columns from core, and the work order tables none", () => {
-    for (const tableName of [...integrationTableNames, "msdyn_workorder", "msdyn_workorderproduct"]) {
+  it("gives each of Microsoft's tables exactly our fsi_ columns from core, as a shell", () => {
+    for (const tableName of [
+      ...integrationTableNames,
+      "msdyn_workorder",
+      "msdyn_workorderproduct",
+      "msdyn_productinventory",
+      "msdyn_inventoryadjustment",
+      "msdyn_inventorytransfer",
+    ]) {
       const entity = generatedXml(`Entities/${tableName}/Entity.xml`);
       const attributes = childElement(
         childElement(childElement(entity, "EntityInfo") ?? entity, "entity") ?? entity,
@@ -114,14 +121,86 @@ describe("solution/src", () => {
     ]);
   });
 
+  it("generates a lookup as a lookup attribute plus a one-to-many relationship filed under the referenced table", () => {
+    const workOrder = generatedXml("Entities/msdyn_workorder/Entity.xml");
+    const lookup = descendants(workOrder, (element) => element.name === "attribute").find(
+      (element) => childText(element, "LogicalName") === "fsi_project",
+    );
+    expect(lookup === undefined ? undefined : childText(lookup, "Type")).toBe("lookup");
+    const index = generatedXml("Other/Relationships.xml");
+    expect(childElements(index, "EntityRelationship").map((element) => attribute(element, "Name"))).toContain(
+      "fsi_msdyn_workorder_fsi_project",
+    );
+    const file = generatedXml("Other/Relationships/fsi_project.xml");
+    const [relationship] = childElements(file, "EntityRelationship");
+    if (relationship === undefined) throw new Error("no relationship to fsi_project");
+    expect(
+      [
+        "EntityRelationshipType",
+        "ReferencingEntityName",
+        "ReferencedEntityName",
+        "ReferencingAttributeName",
+        "CascadeDelete",
+      ].map((name) => childText(relationship, name)),
+    ).toEqual(["OneToMany", "msdyn_workorder", "fsi_project", "fsi_project", "RemoveLink"]);
+    const navigation = descendants(relationship, (element) => element.name === "EntityRelationshipRole").map((role) => [
+      childText(role, "RelationshipRoleType"),
+      childText(role, "NavigationPropertyName"),
+    ]);
+    expect(navigation).toEqual([
+      ["1", "fsi_project"],
+      ["0", "fsi_msdyn_workorder_fsi_project"],
+    ]);
+  });
+
+  it("ships our own project table whole: metadata, primary name, ownership, alternate key, root component with subcomponents", () => {
+    const entity = generatedXml("Entities/fsi_project/Entity.xml");
+    const info = childElement(childElement(entity, "EntityInfo") ?? entity, "entity") ?? entity;
+    expect(attribute(info, "unmodified")).toBeUndefined();
+    expect(childText(info, "OwnershipTypeMask")).toBe("OrgOwned");
+    expect(childText(info, "EntitySetName")).toBe("fsi_projects");
+    const attributes = childElements(childElement(info, "attributes") ?? info, "attribute");
+    const byName = new Map(attributes.map((element) => [childText(element, "LogicalName"), element]));
+    expect([...byName.keys()]).toEqual([
+      "fsi_projectid",
+      "msdyn_company",
+      "fsi_name",
+      "fsi_projectnumber",
+      "fsi_projecttype",
+      "fsi_projectstage",
+      "fsi_customer",
+      "fsi_scmlastsyncedon",
+    ]);
+    const primaryId = byName.get("fsi_projectid");
+    expect(primaryId === undefined ? undefined : childText(primaryId, "Type")).toBe("primarykey");
+    const primaryName = byName.get("fsi_name");
+    expect(primaryName === undefined ? undefined : childText(primaryName, "DisplayMask")).toMatch(/^PrimaryName\|/);
+    expect(descendants(info, (element) => element.name === "AttributeName").map((element) => element.text)).toEqual([
+      "fsi_projectnumber",
+      "msdyn_company",
+    ]);
+    const roots = descendants(generatedXml("Other/Solution.xml"), (element) => element.name === "RootComponent").filter(
+      (element) => attribute(element, "type") === "1",
+    );
+    expect(roots.map((root) => [attribute(root, "schemaName"), attribute(root, "behavior")])).toContainEqual([
+      "fsi_project",
+      "0",
+    ]);
+    expect(roots.filter((root) => attribute(root, "behavior") === "0")).toHaveLength(1);
+    expect(generated.has("Entities/msdyn_workorderservice/Entity.xml")).toBe(false);
+  });
+
   it("refuses to generate a column type it cannot express as an attribute element", () => {
+    expect(() => attributeXml("msdyn_warehouse", "fsi_onhold", { type: "boolean", displayName: "On Hold" })).toThrow(
+      "msdyn_warehouse.fsi_onhold: columns of type boolean cannot be generated yet",
+    );
     expect(() =>
-      attributeXml("msdyn_warehouse", "fsi_site", {
+      attributeXml("msdyn_warehouse", "fsi_owner", {
         type: "lookup",
-        displayName: "Site",
-        targets: ["msdyn_operationalsite"],
-        navigationProperty: "fsi_site",
+        displayName: "Owner",
+        targets: ["systemuser", "team"],
+        navigationProperty: "fsi_owner",
       }),
-    ).toThrow("msdyn_warehouse.fsi_site: columns of type lookup cannot be generated yet");
+    ).toThrow("msdyn_warehouse.fsi_owner: lookups to systemuser, team cannot be generated yet");
   });
 });

@@ -17,11 +17,23 @@ function requiredLevel(column: ColumnDefinition): string {
   return column.required === true ? "required" : "none";
 }
 
+/**
+ * What a column is to its table. The primary name is marked in `DisplayMask` (that is how an
+ * export names a table's primary name column); the primary key is `Type` primarykey.
+ */
+export type ColumnRole = "primaryId" | "primaryName" | "other";
+
+const displayMasks: Record<ColumnRole, string> = {
+  primaryId: "ValidForAdvancedFind|RequiredForGrid",
+  primaryName: "PrimaryName|ValidForAdvancedFind|ValidForForm|ValidForGrid|RequiredForForm",
+  other: "ValidForAdvancedFind|ValidForForm|ValidForGrid",
+};
+
 /** Elements every custom column carries, whatever its type (after Type, Name and LogicalName). */
-function commonElements(column: ColumnDefinition): XmlElement[] {
+function commonElements(column: ColumnDefinition, role: ColumnRole): XmlElement[] {
   return [
-    textEl("RequiredLevel", requiredLevel(column)),
-    textEl("DisplayMask", "ValidForAdvancedFind|ValidForForm|ValidForGrid"),
+    textEl("RequiredLevel", role === "primaryId" ? "systemrequired" : requiredLevel(column)),
+    textEl("DisplayMask", displayMasks[role]),
     textEl("ValidForUpdateApi", column.readOnly === true || column.createOnly === true ? 0 : 1),
     textEl("ValidForReadApi", column.secret === true ? 0 : 1),
     textEl("ValidForCreateApi", column.readOnly === true ? 0 : 1),
@@ -50,6 +62,17 @@ const dateTimeBehavior = { UserLocal: 1, DateOnly: 2 } as const;
 /** The type-specific elements; a type the generator cannot express stops generation. */
 function typeElements(tableName: string, logicalName: string, column: ColumnDefinition): XmlElement[] {
   switch (column.type) {
+    case "uniqueidentifier":
+      return [textEl("Type", "primarykey")];
+    case "lookup":
+      // The target is the relationship's ReferencedEntityName (components/relationships.ts); an
+      // export leaves LookupTypes empty for a lookup to one table.
+      if (column.targets.length !== 1) {
+        throw new Error(
+          `${tableName}.${logicalName}: lookups to ${column.targets.length === 0 ? "no table" : column.targets.join(", ")} cannot be generated yet (only lookups to exactly one table)`,
+        );
+      }
+      return [textEl("Type", "lookup"), textEl("ImeMode", "auto"), textEl("LookupStyle", "single"), el("LookupTypes")];
     case "string":
       return [
         textEl("Type", "nvarchar"),
@@ -115,19 +138,24 @@ function typeElements(tableName: string, logicalName: string, column: ColumnDefi
     }
     default:
       throw new Error(
-        `${tableName}.${logicalName}: columns of type ${column.type} cannot be generated yet (relationships and two-option sets need more than an attribute element)`,
+        `${tableName}.${logicalName}: columns of type ${column.type} cannot be generated yet (two-option sets and money need more than an attribute element)`,
       );
   }
 }
 
 /** The attribute element; `attribute` is an xs:all, so the order is for readers: as exports write it. */
-export function attributeXml(tableName: string, logicalName: string, column: ColumnDefinition): XmlElement {
+export function attributeXml(
+  tableName: string,
+  logicalName: string,
+  column: ColumnDefinition,
+  role: ColumnRole = "other",
+): XmlElement {
   const [type, ...typeSpecific] = typeElements(tableName, logicalName, column);
   return el("attribute", { PhysicalName: logicalName }, [
     type,
     textEl("Name", logicalName),
     textEl("LogicalName", logicalName),
-    ...commonElements(column),
+    ...commonElements(column, role),
     ...typeSpecific,
     labels("displaynames", "displayname", column.displayName),
     labels("Descriptions", "Description", ""),

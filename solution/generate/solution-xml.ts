@@ -1,12 +1,13 @@
 /**
  * `Other/Solution.xml` (the solution manifest: publisher, version, root components, missing
- * dependencies), `Other/Customizations.xml` (the customizations that SolutionPackager does not
- * split into folders) and `Other/Relationships.xml`.
+ * dependencies) and `Other/Customizations.xml` (the customizations that SolutionPackager does not
+ * split into folders).
  */
 import { controlNames, controlSolutionName } from "../components/controls";
 import { environmentVariables } from "../components/environment-variables";
 import { mainForms } from "../components/forms";
-import { ourColumns, solutionTable, solutionTableNames } from "../components/tables";
+import { solutionRelationships } from "../components/relationships";
+import { isOwnTable, ourColumns, solutionTable, solutionTableNames } from "../components/tables";
 import { webResources } from "../components/web-resources";
 import { baseLanguage, publisher, solutionDescription, solutionDisplayName, solutionUniqueName } from "../identity";
 import { braced } from "../ids";
@@ -18,6 +19,7 @@ import { serviceEndpointXml } from "./webhook-xml";
 export const ComponentType = {
   Entity: 1,
   Attribute: 2,
+  EntityRelationship: 10,
   SystemForm: 60,
   WebResource: 61,
   CustomControl: 66,
@@ -29,7 +31,7 @@ export const ComponentType = {
 /**
  * `RootComponent@behavior`: 0 include subcomponents, 1 do not include subcomponents, 2 include
  * as shell only. Field Service's tables are shells: we ship our columns and forms on them, never
- * their own metadata.
+ * their own metadata. Our own tables are shipped whole.
  */
 export const RootComponentBehavior = { IncludeSubcomponents: 0, ShellOnly: 2 } as const;
 
@@ -45,7 +47,9 @@ export function rootComponents(): RootComponent[] {
     ...solutionTableNames.map((table) => ({
       type: ComponentType.Entity,
       schemaName: table,
-      behavior: RootComponentBehavior.ShellOnly,
+      behavior: isOwnTable(solutionTable(table))
+        ? RootComponentBehavior.IncludeSubcomponents
+        : RootComponentBehavior.ShellOnly,
     })),
     ...mainForms.map((form) => ({
       type: ComponentType.SystemForm,
@@ -93,10 +97,27 @@ function rootComponentXml(component: RootComponent): XmlElement {
 /**
  * The tables must exist before the solution imports (Field Service, with the SCM extended
  * solutions for the company-striped columns). Listing them lets the import say so up front.
+ * Our own tables are in the package; the tables their lookups point to are not.
  */
 function missingDependencies(): XmlElement[] {
-  return solutionTableNames.flatMap((tableName) => {
+  const ownNames = new Set(solutionTableNames.filter((name) => isOwnTable(solutionTable(name))));
+  const lookupTargets = solutionRelationships()
+    .filter(
+      (relationship) => ownNames.has(relationship.referencingTable) && !ownNames.has(relationship.referencedTable),
+    )
+    .map((relationship) =>
+      el("MissingDependency", {}, [
+        el("Required", { type: ComponentType.Entity, schemaName: relationship.referencedTable }),
+        el("Dependent", {
+          type: ComponentType.EntityRelationship,
+          schemaName: relationship.name,
+          parentSchemaName: relationship.referencingTable,
+        }),
+      ]),
+    );
+  const shells = solutionTableNames.flatMap((tableName) => {
     const table = solutionTable(tableName);
+    if (ownNames.has(tableName)) return [];
     const required = el("Required", {
       type: ComponentType.Entity,
       schemaName: table.logicalName,
@@ -125,6 +146,7 @@ function missingDependencies(): XmlElement[] {
     ];
     return dependents.map((dependent) => el("MissingDependency", {}, [required, dependent]));
   });
+  return [...shells, ...lookupTargets];
 }
 
 export function solutionManifestXml(version: string): XmlElement {
@@ -170,7 +192,8 @@ export function solutionManifestXml(version: string): XmlElement {
 
 /**
  * What stays in `Other/Customizations.xml`: the sections no folder holds. The packer adds
- * `Entities`, `WebResources`, `CustomControls` and `SdkMessageProcessingSteps` from their folders.
+ * `Entities`, `EntityRelationships`, `WebResources`, `CustomControls` and
+ * `SdkMessageProcessingSteps` from their folders.
  */
 export function otherCustomizationsXml(options: WebhookOptions = {}): XmlElement {
   return el("ImportExportXml", { "xmlns:xsi": xsiNamespace }, [
@@ -179,7 +202,6 @@ export function otherCustomizationsXml(options: WebhookOptions = {}): XmlElement
     el("FieldSecurityProfiles"),
     el("Templates"),
     el("EntityMaps"),
-    el("EntityRelationships"),
     el("OrganizationSettings"),
     el("optionsets"),
     el("SolutionPluginAssemblies"),
@@ -187,9 +209,4 @@ export function otherCustomizationsXml(options: WebhookOptions = {}): XmlElement
     el("EntityDataProviders"),
     el("Languages", {}, [textEl("Language", baseLanguage)]),
   ]);
-}
-
-/** The relationship index; we add no relationships. */
-export function relationshipsXml(): XmlElement {
-  return el("EntityRelationships", { "xmlns:xsi": xsiNamespace });
 }

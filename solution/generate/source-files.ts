@@ -6,6 +6,7 @@
 import { controlNames } from "../components/controls";
 import { environmentVariables } from "../components/environment-variables";
 import { mainForms } from "../components/forms";
+import { solutionRelationships } from "../components/relationships";
 import { solutionTable, solutionTableNames } from "../components/tables";
 import { webResources } from "../components/web-resources";
 import { solutionVersion } from "../identity";
@@ -16,7 +17,8 @@ import { controlDataPath, controlDataXml, webResourceDataPath, webResourceDataXm
 import { entityXml } from "./entity";
 import { environmentVariablePath, environmentVariableXml } from "./environment-variable-xml";
 import { formFileXml } from "./form-xml";
-import { otherCustomizationsXml, relationshipsXml, solutionManifestXml } from "./solution-xml";
+import { relationshipFiles, relationshipIndexXml } from "./relationship-xml";
+import { otherCustomizationsXml, solutionManifestXml } from "./solution-xml";
 import { stepPath, stepXml } from "./webhook-xml";
 
 export function formPath(form: { readonly table: string; readonly id: string }): string {
@@ -28,7 +30,9 @@ export function generateSourceFiles(packageVersion: string): Map<string, string>
   const files = new Map<string, string>();
   files.set("Other/Solution.xml", serializeXml(solutionManifestXml(solutionVersion(packageVersion))));
   files.set("Other/Customizations.xml", serializeXml(otherCustomizationsXml()));
-  files.set("Other/Relationships.xml", serializeXml(relationshipsXml()));
+  const relationships = solutionRelationships();
+  files.set("Other/Relationships.xml", serializeXml(relationshipIndexXml(relationships.map(({ name }) => name))));
+  for (const [path, xml] of relationshipFiles(relationships)) files.set(path, serializeXml(xml));
   for (const tableName of solutionTableNames) {
     files.set(`Entities/${tableName}/Entity.xml`, serializeXml(entityXml(solutionTable(tableName))));
   }

@@ -49,7 +49,13 @@ export const customizationSections = [
 ] as const;
 
 /** Sections the packer builds from folders; `Other/Customizations.xml` leaves them out. */
-export const folderSections = new Set(["Entities", "WebResources", "CustomControls", "SdkMessageProcessingSteps"]);
+export const folderSections = new Set([
+  "Entities",
+  "EntityRelationships",
+  "WebResources",
+  "CustomControls",
+  "SdkMessageProcessingSteps",
+]);
 
 function sectionOrder(name: string): number {
   return (customizationSections as readonly string[]).indexOf(name);
@@ -100,6 +106,11 @@ export function assembleCustomizations(source: SolutionSource): XmlElement {
   const fromFolders: XmlElement[] = [
     el("Entities", {}, source.entities.map(entityElement)),
     el(
+      "EntityRelationships",
+      {},
+      source.relationships.map((relationship) => withoutNamespaceDeclarations(relationship.relationship)),
+    ),
+    el(
       "WebResources",
       {},
       source.webResources.map((resource) => withoutNamespaceDeclarations(resource.data)),
@@ -123,6 +134,7 @@ export interface SplitCustomizations {
   /** `Other/Customizations.xml`: everything but the folder sections. */
   readonly other: XmlElement;
   readonly entities: readonly XmlElement[];
+  readonly relationships: readonly XmlElement[];
   readonly webResources: readonly XmlElement[];
   readonly customControls: readonly XmlElement[];
   readonly steps: readonly XmlElement[];
@@ -140,6 +152,7 @@ export function splitCustomizations(customizations: XmlElement): SplitCustomizat
       customizations.children.filter((child) => !folderSections.has(child.name)),
     ),
     entities: section("Entities", "Entity"),
+    relationships: section("EntityRelationships", "EntityRelationship"),
     webResources: section("WebResources", "WebResource"),
     customControls: section("CustomControls", "CustomControl"),
     steps: section("SdkMessageProcessingSteps", "SdkMessageProcessingStep"),

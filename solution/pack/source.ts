@@ -7,7 +7,7 @@
 import { ProblemList } from "../errors";
 import type { FileTree } from "../file-tree";
 import { unbraced } from "../ids";
-import { attribute, childElement, childText, parseXml, type XmlElement } from "../xml";
+import { attribute, childElement, childElements, childText, parseXml, type XmlElement } from "../xml";
 import { parseControlManifest, type ControlManifest } from "./control-manifest";
 
 /** Turns a tree path into the path the user knows (`solution/src/...`, `out/controls/...`). */
@@ -55,6 +55,13 @@ export interface StepSource {
   readonly step: XmlElement;
 }
 
+export interface RelationshipSource {
+  readonly name: string;
+  /** `Other/Relationships/<referenced table>.xml`, where the full definition is. */
+  readonly file: string;
+  readonly relationship: XmlElement;
+}
+
 export interface EnvironmentVariableSource {
   readonly schemaName: string;
   readonly file: string;
@@ -67,6 +74,8 @@ export interface SolutionSource {
   readonly solution: XmlElement;
   readonly customizations: XmlElement;
   readonly entities: readonly EntitySource[];
+  /** In `Other/Relationships.xml`'s order. */
+  readonly relationships: readonly RelationshipSource[];
   readonly webResources: readonly WebResourceSource[];
   readonly controls: readonly ControlSource[];
   readonly steps: readonly StepSource[];
@@ -77,6 +86,7 @@ export const solutionFile = "Other/Solution.xml";
 export const customizationsFile = "Other/Customizations.xml";
 export const relationshipsFile = "Other/Relationships.xml";
 
+const relationshipFilePattern = /^Other\/Relationships\/([^/]+)\.xml$/;
 const formFilePattern = /^Entities\/([^/]+)\/FormXml\/([^/]+)\/([^/]+)\.xml$/;
 const entityFilePattern = /^Entities\/([^/]+)\/Entity\.xml$/;
 const stepFilePattern = /^SdkMessageProcessingSteps\/([^/]+)\.xml$/;
@@ -111,18 +121,60 @@ export function readSolutionSource(tree: FileTree, describe: DescribePath = (fil
   const customizations = xml(customizationsFile);
   const solutionRootIsRight = expectRoot(solutionFile, solution, "ImportExportXml");
   const customizationsRootIsRight = expectRoot(customizationsFile, customizations, "ImportExportXml");
-  if (tree.has(relationshipsFile)) {
-    const relationships = xml(relationshipsFile);
-    if (expectRoot(relationshipsFile, relationships, "EntityRelationships") && relationships.children.length > 0) {
+  const paths = [...tree.keys()];
+
+  // SolutionPackager's split: the index names each relationship, the file named after the
+  // referenced table holds its definition.
+  const definitions = new Map<string, RelationshipSource>();
+  for (const file of paths) {
+    const table = relationshipFilePattern.exec(file)?.[1];
+    if (table === undefined) continue;
+    const group = xml(file);
+    if (!expectRoot(file, group, "EntityRelationships")) continue;
+    for (const relationship of group.children) {
+      const name = attribute(relationship, "Name") ?? "";
+      if (relationship.name !== "EntityRelationship" || name === "") {
+        problems.add("INVALID_SOURCE", describe(file), `<${relationship.name}> is not a named <EntityRelationship>`);
+        continue;
+      }
+      const referenced = childText(relationship, "ReferencedEntityName") ?? "";
+      if (referenced.toLowerCase() !== table.toLowerCase()) {
+        problems.add(
+          "INVALID_SOURCE",
+          describe(file),
+          `relationship ${name} points to ${referenced || "no table"}; it belongs in Other/Relationships/${referenced || "<table>"}.xml`,
+        );
+      }
+      if (definitions.has(name)) problems.add("INVALID_SOURCE", describe(file), `defines relationship ${name} twice`);
+      definitions.set(name, { name, file, relationship });
+    }
+  }
+  const relationships: RelationshipSource[] = [];
+  const index = tree.has(relationshipsFile) ? xml(relationshipsFile) : undefined;
+  const indexed = new Set<string>();
+  if (expectRoot(relationshipsFile, index, "EntityRelationships")) {
+    for (const entry of childElements(index, "EntityRelationship")) {
+      const name = attribute(entry, "Name") ?? "";
+      indexed.add(name);
+      const definition = definitions.get(name);
+      if (definition === undefined) {
+        problems.add(
+          "INVALID_SOURCE",
+          describe(relationshipsFile),
+          `lists relationship ${name}, which no Other/Relationships/<table>.xml defines`,
+        );
+      } else relationships.push(definition);
+    }
+  }
+  for (const definition of definitions.values()) {
+    if (!indexed.has(definition.name)) {
       problems.add(
         "INVALID_SOURCE",
-        describe(relationshipsFile),
-        "lists relationships; this packer does not pack relationships yet",
+        describe(definition.file),
+        `defines relationship ${definition.name}, which Other/Relationships.xml does not list`,
       );
     }
   }
-
-  const paths = [...tree.keys()];
 
   const entities: EntitySource[] = [];
   for (const file of paths) {
@@ -268,5 +320,16 @@ export function readSolutionSource(tree: FileTree, describe: DescribePath = (fil
   if (!solutionRootIsRight || !customizationsRootIsRight) {
     throw new Error("unreachable: a missing or misnamed Other/ file was reported as a problem");
   }
-  return { tree, describe, solution, customizations, entities, webResources, controls, steps, environmentVariables };
+  return {
+    tree,
+    describe,
+    solution,
+    customizations,
+    entities,
+    relationships,
+    webResources,
+    controls,
+    steps,
+    environmentVariables,
+  };
 }

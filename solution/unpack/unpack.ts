@@ -5,7 +5,6 @@
  */
 import { ProblemList, fail } from "../errors";
 import { byPath, type FileTree } from "../file-tree";
-import { relationshipsXml } from "../generate/solution-xml";
 import { braced, unbraced } from "../ids";
 import { contentTypesEntry, extensionOf } from "../pack/content-types";
 import { splitCustomizations } from "../pack/customizations";
@@ -15,6 +14,7 @@ import {
   childElement,
   childElements,
   childText,
+  el,
   parseXml,
   serializeXml,
   withAttribute,
@@ -71,7 +71,24 @@ export async function unpackSolution(zip: Buffer, zipName = "solution zip"): Pro
   const split = splitCustomizations(parseXml(customizationsXml.toString("utf8"), `${zipName}/customizations.xml`));
   files.push([solutionFile, Buffer.from(serializeXml(solution), "utf8")]);
   files.push([customizationsFile, Buffer.from(serializeXml(split.other), "utf8")]);
-  files.push([relationshipsFile, Buffer.from(serializeXml(relationshipsXml()), "utf8")]);
+  files.push([
+    relationshipsFile,
+    asFile(
+      el(
+        "EntityRelationships",
+        {},
+        split.relationships.map((relationship) => el("EntityRelationship", { Name: attribute(relationship, "Name") })),
+      ),
+    ),
+  ]);
+  const byReferencedTable = new Map<string, XmlElement[]>();
+  for (const relationship of split.relationships) {
+    const table = childText(relationship, "ReferencedEntityName") ?? "";
+    byReferencedTable.set(table, [...(byReferencedTable.get(table) ?? []), relationship]);
+  }
+  for (const [table, group] of byReferencedTable) {
+    files.push([`Other/Relationships/${table}.xml`, asFile(el("EntityRelationships", {}, group))]);
+  }
 
   for (const entity of split.entities) {
     const name = childText(entity, "Name") ?? "";

@@ -2,7 +2,7 @@
  * Field Service tables our controls and maps read: accounts, products and units, functional
  * locations, work orders and their products, and users.
  */
-import { choice, decimal, latitude, longitude, lookup, text } from "../columns";
+import { choice, dateTime, decimal, latitude, longitude, lookup, memo, text, whole } from "../columns";
 import { defineTable } from "../define-table";
 
 
@@ -70,6 +70,12 @@ export const functionalLocation = defineTable({
   alternateKeys: [],
 });
 
+/**
+ * Where a completed work order stands with SCM (ours): its products and services become an SCM
+ * sales order carrying the work order's project.
+ */
+export const WorkOrderScmOrderStatus = { NotSent: 716900000, Sent: 716900001, Failed: 716900002 } as const;
+
 /** `msdyn_systemstatus` values of a work order. */
 export const WorkOrderSystemStatus = {
   Unscheduled: 690970000,
@@ -107,6 +113,16 @@ export const workOrder = defineTable({
     msdyn_country: text("Country/Region", 80),
     msdyn_latitude: latitude("Latitude"),
     msdyn_longitude: longitude("Longitude"),
+    /** The SCM project the work is done for (ours); time and material projects in process only. */
+    fsi_project: lookup("Project", "fsi_project"),
+    fsi_scmorderstatus: choice("SCM Order Status", [
+      { value: WorkOrderScmOrderStatus.NotSent, label: "Not sent" },
+      { value: WorkOrderScmOrderStatus.Sent, label: "Sent" },
+      { value: WorkOrderScmOrderStatus.Failed, label: "Failed" },
+    ]),
+    fsi_scmsalesordernumber: text("SCM Sales Order", 20),
+    fsi_scmorderedon: dateTime("Sent to SCM On"),
+    fsi_scmordererror: memo("SCM Order Error", 4000),
   },
   alternateKeys: [],
 });
@@ -123,6 +139,24 @@ export const workOrderProduct = defineTable({
     msdyn_product: lookup("Product", "product", { required: true }),
     msdyn_warehouse: lookup("Warehouse", "msdyn_warehouse"),
     msdyn_quantity: decimal("Quantity", 2),
+    msdyn_unit: lookup("Unit", "uom"),
+  },
+  alternateKeys: [],
+});
+
+/** Services done on a work order (a product of type service, billed by duration). */
+export const workOrderService = defineTable({
+  logicalName: "msdyn_workorderservice",
+  entitySetName: "msdyn_workorderservices",
+  displayName: "Work Order Service",
+  primaryIdAttribute: "msdyn_workorderserviceid",
+  primaryNameAttribute: "msdyn_name",
+  columns: {
+    msdyn_name: text("Name", 100),
+    msdyn_workorder: lookup("Work Order", "msdyn_workorder", { required: true }),
+    msdyn_service: lookup("Service", "product", { required: true }),
+    /** Minutes, as Field Service keeps durations. */
+    msdyn_duration: whole("Duration", { min: 0, max: 2147483647 }),
     msdyn_unit: lookup("Unit", "uom"),
   },
   alternateKeys: [],

@@ -4,12 +4,14 @@ import * as fieldService from "./field-service-tables";
 import * as integration from "./integration-tables";
 import * as inventory from "./inventory-tables";
 import * as platform from "./platform-tables";
+import * as projects from "./project-tables";
 import * as pluginRegistration from "./plugin-registration-tables";
 
 export * from "./field-service-tables";
 export * from "./integration-tables";
 export * from "./inventory-tables";
 export * from "./platform-tables";
+export * from "./project-tables";
 export * from "./plugin-registration-tables";
 
 function isTable(value: unknown): value is TableDefinition {
@@ -17,7 +19,7 @@ function isTable(value: unknown): value is TableDefinition {
 }
 
 export const tables: Readonly<Record<string, TableDefinition>> = Object.fromEntries(
-  [fieldService, integration, inventory, platform, pluginRegistration]
+  [fieldService, integration, inventory, platform, pluginRegistration, projects]
     .flatMap((module) => Object.values<unknown>(module))
     .filter(isTable)
     .map((table) => [table.logicalName, table]),

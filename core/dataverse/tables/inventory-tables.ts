@@ -2,8 +2,35 @@
  * Field Service inventory tables (DESIGN.md §3). Quantities on `msdyn_productinventory` change only
  * through inventory journals, so the journal history explains every quantity.
  */
-import { choice, dateTime, decimal, lookup, text } from "../columns";
+import { choice, dateTime, decimal, lookup, memo, text } from "../columns";
 import { defineTable } from "../define-table";
+
+/**
+ * Where an adjustment or transfer stands with SCM (ours, option prefix 71690). A user asks to post
+ * (Post requested); the integration posts the SCM journal and sets Posted, or Failed with SCM's
+ * error — a failed record is still unposted and may be corrected and posted again. Posted records
+ * are locked.
+ */
+export const InventoryPostingStatus = {
+  Draft: 716900000,
+  PostRequested: 716900001,
+  Posted: 716900002,
+  Failed: 716900003,
+} as const;
+
+/** Our posting columns on adjustments and transfers. */
+const postingColumns = {
+  fsi_postingstatus: choice("Posting Status", [
+    { value: InventoryPostingStatus.Draft, label: "Draft" },
+    { value: InventoryPostingStatus.PostRequested, label: "Post requested" },
+    { value: InventoryPostingStatus.Posted, label: "Posted" },
+    { value: InventoryPostingStatus.Failed, label: "Failed" },
+  ]),
+  fsi_postedon: dateTime("Posted On"),
+  /** SCM's journal number, once posted. */
+  fsi_scmjournalnumber: text("SCM Journal Number", 20),
+  fsi_scmpostingerror: memo("SCM Posting Error", 4000),
+} as const;
 
 export const productInventory = defineTable({
   logicalName: "msdyn_productinventory",
@@ -20,6 +47,8 @@ export const productInventory = defineTable({
     msdyn_qtyavailable: decimal("Quantity Available", 2),
     msdyn_qtyallocated: decimal("Quantity Allocated", 2),
     msdyn_qtyonorder: decimal("Quantity On Order", 2),
+    /** When the on-hand sync last confirmed these quantities against SCM (ours). */
+    fsi_scmlastsyncedon: dateTime("SCM Last Synced On"),
   },
   alternateKeys: [{ name: "msdyn_warehouseproductkey", columns: ["msdyn_warehouse", "msdyn_product"] }],
 });
@@ -70,6 +99,7 @@ export const inventoryTransfer = defineTable({
     msdyn_sourcewarehouse: lookup("Source Warehouse", "msdyn_warehouse", { required: true }),
     msdyn_destinationwarehouse: lookup("Destination Warehouse", "msdyn_warehouse", { required: true }),
     msdyn_transfertime: dateTime("Transfer Time"),
+    ...postingColumns,
   },
   alternateKeys: [],
 });
@@ -83,6 +113,7 @@ export const inventoryAdjustment = defineTable({
   columns: {
     msdyn_name: text("Name", 100),
     msdyn_adjustmenttime: dateTime("Adjustment Time"),
+    ...postingColumns,
   },
   alternateKeys: [],
 });

@@ -44,6 +44,11 @@ export interface Caller {
   readonly parentContext: RemoteExecutionContext | null;
   /** The host the client called, sent as `x-ms-dynamics-organization`. */
   readonly organizationDomain: string;
+  /**
+   * The request's Web API `tag` parameter, which Dataverse copies into SharedVariables["tag"] of
+   * every plug-in the operation runs (Learn, "Add a shared variable to the plugin execution context").
+   */
+  readonly tag: string | undefined;
 }
 
 export type WriteRequest =
@@ -300,6 +305,7 @@ export class PipelineEngine {
       isInTransaction: inTransaction && step.mode === StepMode.Synchronous,
       owningExtension: { id: step.id, name: step.name },
       parentContext: caller.parentContext,
+      sharedVariables: caller.tag === undefined ? [] : [["tag", caller.tag]],
     });
   }
 

@@ -50,6 +50,8 @@ export interface ExecutionContextInput {
   readonly isInTransaction: boolean;
   readonly owningExtension: { readonly id: string; readonly name: string };
   readonly parentContext: RemoteExecutionContext | null;
+  /** SharedVariables: the request's `tag` parameter, when it had one; default none. */
+  readonly sharedVariables?: readonly (readonly [string, JsonValue])[];
 }
 
 export type RemoteExecutionContext = { [key: string]: JsonValue };
@@ -158,7 +160,7 @@ export function buildRemoteExecutionContext(input: ExecutionContextInput): Remot
     PrimaryEntityName: input.primaryEntityName,
     RequestId: null,
     SecondaryEntityName: "none",
-    SharedVariables: [],
+    SharedVariables: (input.sharedVariables ?? []).map(([key, value]) => ({ key, value })),
     Stage: input.stage,
     UserId: input.userId,
   };

@@ -38,6 +38,15 @@ describe("SCM OData data entities over HTTP", () => {
       "MaintenanceAssets",
       "PaymentTerms",
       "ModesOfDelivery",
+      "ReleasedProducts",
+      "InventoryOnHand",
+      "InventoryMovementJournalHeaders",
+      "InventoryMovementJournalLines",
+      "InventoryTransferJournalHeaders",
+      "InventoryTransferJournalLines",
+      "Projects",
+      "SalesOrderHeaders",
+      "SalesOrderLines",
     ]);
   });
 

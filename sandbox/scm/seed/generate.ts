@@ -4,6 +4,7 @@
  * plausible streets and postal codes; each site has a transit and a quarantine warehouse that its
  * default warehouses point to, as each company's rules require.
  */
+import { generateInventorySeed } from "./inventory";
 import { type CityCentre, type SeedCompany, type SeedSite, seedCompanies } from "./places";
 
 export type SeedRow = Record<string, string | number>;
@@ -16,6 +17,10 @@ export interface SeedData {
   readonly MaintenanceAssets: SeedRow[];
   readonly PaymentTerms: SeedRow[];
   readonly ModesOfDelivery: SeedRow[];
+  // Inventory and projects (seed/inventory.ts); after the warehouses their rows refer to.
+  readonly ReleasedProducts: SeedRow[];
+  readonly InventoryOnHand: SeedRow[];
+  readonly Projects: SeedRow[];
 }
 
 /** mulberry32: a tiny, well-known 32-bit PRNG; deterministic for a given seed. */
@@ -43,6 +48,9 @@ export function generateSeedData(seed = 20240501): SeedData {
     MaintenanceAssets: [],
     PaymentTerms: [],
     ModesOfDelivery: [],
+    ReleasedProducts: [],
+    InventoryOnHand: [],
+    Projects: [],
   };
 
   for (const company of seedCompanies) {
@@ -145,6 +153,11 @@ export function generateSeedData(seed = 20240501): SeedData {
     for (const term of paymentTerms(company)) data.PaymentTerms.push({ dataAreaId: company.dataAreaId, ...term });
     for (const mode of modesOfDelivery(company)) data.ModesOfDelivery.push({ dataAreaId: company.dataAreaId, ...mode });
   }
+  // Its own random stream, so the warehouse rows above stay what they were before inventory existed.
+  const inventory = generateInventorySeed(data.Warehouses, randomSource(seed + 9));
+  data.ReleasedProducts.push(...inventory.ReleasedProducts);
+  data.InventoryOnHand.push(...inventory.InventoryOnHand);
+  data.Projects.push(...inventory.Projects);
   return data;
 }
 

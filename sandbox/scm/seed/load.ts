@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatZodError, scmEntityByCollection } from "../../../core";
 import { lineAndColumn, locateJsonError } from "../../http";
+import { stampRowVersion } from "../inventory/system-fields";
 import type { RecordChecker } from "../records";
 import { type ScmRulesFile, rulesFileSchema } from "../rules/schema";
 import type { ScmDatabase } from "../store/database";
@@ -45,6 +46,8 @@ export function seedScmData(db: ScmDatabase, tables: ReadonlyMap<string, EntityT
             `Seed row ${collection} ${JSON.stringify(check.key)} breaks the rules: ${check.errors.map((error) => error.message).join(" ")}`,
           );
         }
+        // Seeded rows get row versions too, so a first batch run (from version 0) reads them.
+        stampRowVersion(db, entity, check.row, check.changedFields, true);
         table.insert(check.row);
       }
     }

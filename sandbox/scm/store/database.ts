@@ -3,7 +3,7 @@
  * the emulator's own tables (settings, the event sequence, subscriptions, the outbox).
  */
 import Database from "better-sqlite3";
-import { type ScmEntityDefinition, type ScmFieldDefinition, scmEntities } from "../../../core";
+import { SCM_ROW_VERSION_FIELD, type ScmEntityDefinition, type ScmFieldDefinition, scmEntities } from "../../../core";
 import { quoteIdentifier } from "../../odata";
 import { emptyValue } from "./fields";
 
@@ -17,7 +17,13 @@ export function openScmDatabase(location: string): ScmDatabase {
     db.pragma("synchronous = NORMAL");
   }
   db.pragma("foreign_keys = ON");
-  for (const entity of scmEntities) db.exec(entityTableSql(entity));
+  for (const entity of scmEntities) {
+    db.exec(entityTableSql(entity));
+    // Batch readers ask for `SysRowVersion gt <last>` in version order (row version change tracking).
+    if (SCM_ROW_VERSION_FIELD in entity.fields) {
+      db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${entity.collection}_${SCM_ROW_VERSION_FIELD}`)} ON ${quoteIdentifier(entity.collection)} (${quoteIdentifier(SCM_ROW_VERSION_FIELD)})`);
+    }
+  }
   db.exec(`
     CREATE TABLE IF NOT EXISTS _settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS _sequence (name TEXT PRIMARY KEY, value INTEGER NOT NULL);

@@ -89,6 +89,24 @@ export class EntityTable {
     this.db.prepare(`DELETE FROM ${this.table} WHERE ${this.keyCondition}`).run(...this.keyValues(key));
   }
 
+  /** The first row of `company` (in key order) whose `field` is `value`, e.g. a journal by external reference. */
+  findBy(company: string, field: string, value: StoredValue): StoredRow | undefined {
+    const order = this.entity.keys.map(quoteIdentifier).join(", ");
+    const row = this.db
+      .prepare<unknown[], StoredRow>(`SELECT * FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ? ORDER BY ${order} LIMIT 1`)
+      .get(company, value);
+    return row === undefined ? undefined : this.ordered(row);
+  }
+
+  /** How many rows of `company` have `value` in `field` (a journal's lines). */
+  countBy(company: string, field: string, value: StoredValue): number {
+    return (
+      this.db
+        .prepare<unknown[], { count: number }>(`SELECT COUNT(*) AS count FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ?`)
+        .get(company, value)?.count ?? 0
+    );
+  }
+
   /** Whether a row of this entity in `company` has `value` in `field` (reference checks). */
   hasValue(company: string, field: string, value: StoredValue): boolean {
     const row = this.db

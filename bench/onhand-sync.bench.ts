@@ -1,0 +1,186 @@
+/**
+ * On-hand sync throughput (rows/s): SCM on-hand for item × warehouse rows (100k by default: 1,000
+ * warehouses × 100 items) brought into Field Service product inventory by a batch run of the
+ * on-hand map, over HTTP — the SCM emulator, the Dataverse emulator with the inventory webhook
+ * steps registered (every journal is applied by the journal step, every quantity write checked by
+ * the guard), and the inventory engine behind its host. Three runs:
+ * - the first load: every row new to Field Service (product inventory rows and their journals);
+ * - an incremental run after 1% of the rows changed in SCM (only those are read);
+ * - a full re-read with nothing changed (every row read and compared, no journal written).
+ * Seeding (straight into both emulators' SQLite) is not measured.
+ *
+ * Run alone: `npx tsx bench/onhand-sync.bench.ts [rows]` (default 100000; rows are rounded to
+ * whole warehouses of 100 items).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { cdmCompany, product, tableByLogicalName, unitOfMeasure, warehouse } from "../core";
+import { createInventoryEngine, createInventoryHost, inventoryWebhookUrl } from "../plugins-ts/inventory";
+import type { InventoryHandlerName } from "../plugins-ts/inventory/plugins/inventory-plugin";
+import { createLogger, memorySink } from "../plugins-ts/services/logger";
+import { startDataverseServer } from "../sandbox/dataverse";
+import { registerWebhook } from "../sandbox/dataverse/registration";
+import { closeServer, listen } from "../sandbox/http";
+import { createScmEmulator } from "../sandbox/scm";
+
+export interface OnHandSyncThroughputRow {
+  readonly run: string;
+  /** On-hand rows in SCM. */
+  readonly tableRows: number;
+  /** Rows the run read and compared. */
+  readonly rowsRead: number;
+  /** Inventory journals the run wrote. */
+  readonly journals: number;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+}
+
+const ITEMS_PER_WAREHOUSE = 100;
+const WEBHOOK_KEY = "bench-webhook-key-0123456789abcdef";
+const INTEGRATION = { id: "a0000000-0000-4000-8000-0000000000f5", fullname: "FSI Integration", domainname: "fsi@contoso.test" };
+const guid = (prefix: number, index: number) => `${String(prefix).padStart(8, "0")}-0000-4000-8000-${String(index).padStart(12, "0")}`;
+
+/** Deterministic quantities: most rows on hand only, some reserved, some on order (as the seed). */
+function quantities(index: number): { physical: number; reserved: number; ordered: number } {
+  const physical = 1 + ((index * 7919) % 200);
+  return { physical, reserved: index % 5 === 0 ? Math.floor(physical / 10) : 0, ordered: index % 4 === 0 ? 10 * (1 + (index % 10)) : 0 };
+}
+
+/** `report` hears each run's progress (the first load of 100k rows takes minutes). */
+export async function onHandSyncThroughput(rows = 100_000, report: (line: string) => void = () => undefined): Promise<OnHandSyncThroughputRow[]> {
+  const warehouses = Math.max(1, Math.round(rows / ITEMS_PER_WAREHOUSE));
+  const total = warehouses * ITEMS_PER_WAREHOUSE;
+  const folder = mkdtempSync(path.join(os.tmpdir(), "fsi-onhand-bench-"));
+  const scm = createScmEmulator({ database: path.join(folder, "scm.sqlite"), seed: false });
+  const scmServer: Server = createServer((req, res) => void scm.handle(req, res));
+  const scmUrl = `${await listen(scmServer, 0)}/scm`;
+  const dataverse = await startDataverseServer({ databasePath: path.join(folder, "dataverse.sqlite"), users: [INTEGRATION], tokens: { bench: INTEGRATION.id } });
+  const engine = createInventoryEngine({
+    dataverse: { url: dataverse.url, accessToken: () => Promise.resolve("bench") },
+    scm: { url: scmUrl, timeoutMs: 60_000 },
+    integration: { integrationUserId: INTEGRATION.id, echoTag: "fsi-integration", scmIntegrationUser: "FSI-Integration" },
+    settings: { maps: { "on-hand": { mode: "batch" } } },
+    statePath: path.join(folder, "inventory.sqlite"),
+    log: createLogger(memorySink(), "warn"),
+  });
+  const host = createInventoryHost(engine, { webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY }, scmEventsAuth: { kind: "WebhookKey", key: WEBHOOK_KEY }, log: createLogger(memorySink(), "warn") });
+  const hostServer = createServer(host.listener);
+  const hostUrl = await listen(hostServer, 0);
+  try {
+    const steps = engine.webhookSteps().filter((step) => step.handler === "inventory-journal" || step.handler === "inventory-guard");
+    for (const handler of ["inventory-journal", "inventory-guard"] as const satisfies readonly InventoryHandlerName[]) {
+      await registerWebhook(
+        dataverse.emulator,
+        { name: `FSI ${handler}`, url: inventoryWebhookUrl(hostUrl, handler), auth: { type: "HttpHeader", values: { "x-fsi-webhook-key": WEBHOOK_KEY } } },
+        steps
+          .filter((step) => step.handler === handler)
+          .map((step) => {
+            const table = tableByLogicalName(step.table);
+            if (table === undefined) throw new Error(`unknown table ${step.table}`);
+            return { name: step.name, message: step.message, table, stage: step.stage, mode: step.mode, ...(step.filteringAttributes === undefined ? {} : { filteringAttributes: step.filteringAttributes }), images: step.images };
+          }),
+      );
+    }
+    seedDataverse(dataverse.emulator.store, warehouses);
+    seedScm(scm.db, warehouses);
+
+    const journals = (): number => Number(dataverse.emulator.store.writer.prepare("SELECT COUNT(*) AS n FROM msdyn_inventoryjournal").pluck().get());
+    const measure = async (run: string, options: { full?: boolean }): Promise<OnHandSyncThroughputRow> => {
+      const before = journals();
+      const start = performance.now();
+      let reported = 0;
+      const record = await engine.runBatch("on-hand", {
+        ...options,
+        concurrency: 8,
+        onProgress: (progress) => {
+          const total = progress.total ?? 0;
+          if (total > 0 && (progress.read - reported >= total / 10 || progress.phase === "done")) {
+            reported = progress.read;
+            report(`${run}: ${progress.read}/${total} rows, ${Math.round((performance.now() - start) / 1000)} s`);
+          }
+        },
+      });
+      const seconds = (performance.now() - start) / 1000;
+      if (record.status !== "succeeded") throw new Error(`${run}: the run ${record.status}: ${record.error ?? JSON.stringify(record.errors.slice(0, 3))}`);
+      return { run, tableRows: total, rowsRead: record.read, journals: journals() - before, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(record.read / seconds) };
+    };
+
+    const results = [await measure("first load (every row new to Field Service)", {})];
+    changeOnePercent(scm.db, total);
+    results.push(await measure("incremental (1% of rows changed in SCM)", {}));
+    results.push(await measure("full re-read, nothing changed", { full: true }));
+    return results;
+  } finally {
+    await engine.close();
+    await closeServer(hostServer);
+    await dataverse.close();
+    await closeServer(scmServer);
+    await scm.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+type Store = Awaited<ReturnType<typeof startDataverseServer>>["emulator"]["store"];
+
+function seedDataverse(store: Store, warehouses: number): void {
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const system = () => ({ createdon: now, modifiedon: now, versionnumber: store.nextVersion(), statecode: 0, statuscode: 1 });
+  const company = guid(1, 1);
+  const unit = guid(2, 1);
+  store.begin();
+  store.insertRow(cdmCompany, { cdm_companyid: company, cdm_name: "Contoso USA", cdm_companycode: "usmf", ...system() });
+  store.insertRow(unitOfMeasure, { uomid: unit, name: "ea", quantity: 1, ...system() });
+  for (let item = 0; item < ITEMS_PER_WAREHOUSE; item++) {
+    store.insertRow(product, { productid: guid(3, item), name: `Item ${item}`, productnumber: `I${String(item).padStart(5, "0")}`, defaultuomid: { id: unit, logicalName: "uom" }, ...system() });
+  }
+  for (let index = 0; index < warehouses; index++) {
+    store.insertRow(warehouse, { msdyn_warehouseid: guid(4, index), msdyn_name: `Warehouse ${index}`, msdyn_warehouseidentifier: `W${index}`, msdyn_company: { id: company, logicalName: "cdm_company" }, ...system() });
+  }
+  store.commit();
+}
+
+function seedScm(db: ReturnType<typeof createScmEmulator>["db"], warehouses: number): void {
+  const insert = db.prepare(
+    `INSERT INTO "InventoryOnHand" (dataAreaId, ItemNumber, WarehouseId, PhysicalInventory, ReservedPhysical, AvailablePhysical, OrderedQuantity, InventoryUnitSymbol, SysRowVersion)
+     VALUES ('usmf', ?, ?, ?, ?, ?, ?, 'ea', ?)`,
+  );
+  db.transaction(() => {
+    let version = 0;
+    for (let index = 0; index < warehouses; index++) {
+      for (let item = 0; item < ITEMS_PER_WAREHOUSE; item++) {
+        version += 1;
+        const { physical, reserved, ordered } = quantities(version);
+        insert.run(`I${String(item).padStart(5, "0")}`, `W${index}`, physical, reserved, physical - reserved, ordered, version);
+      }
+    }
+    db.prepare("INSERT INTO _sequence (name, value) VALUES ('SysRowVersion', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(version);
+  })();
+}
+
+/** Every hundredth row gets new quantities and a new row version, as SCM's writes would give it. */
+function changeOnePercent(db: ReturnType<typeof createScmEmulator>["db"], total: number): void {
+  db.transaction(() => {
+    let version = Number(db.prepare("SELECT value FROM _sequence WHERE name = 'SysRowVersion'").pluck().get());
+    const update = db.prepare(`UPDATE "InventoryOnHand" SET PhysicalInventory = PhysicalInventory + 3, AvailablePhysical = AvailablePhysical + 3, SysRowVersion = ? WHERE rowid = ?`);
+    for (let row = 1; row <= total; row += 100) update.run((version += 1), row);
+    db.prepare("UPDATE _sequence SET value = ? WHERE name = 'SysRowVersion'").run(version);
+  })();
+}
+
+if (require.main === module) {
+  const requested = Number(process.argv[2] ?? 100_000);
+  onHandSyncThroughput(Number.isSafeInteger(requested) && requested > 0 ? requested : 100_000, (line) => {
+    console.error(line);
+  }).then(
+    (rows) => {
+      console.table(rows.map((row) => ({ run: row.run, "SCM rows": row.tableRows, "rows read": row.rowsRead, journals: row.journals, seconds: row.seconds, "rows/s": row.rowsPerSecond })));
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,243 @@
+/**
+ * Scheduled batch runs, as the old data integrator templates ran: one way, reading only what
+ * changed since the last run.
+ * - SCM → FS maps read SCM rows with `SysRowVersion` above the map's checkpoint, in version order,
+ *   a page at a time by key (`SysRowVersion gt <last>`, never `$skip`: a row that changes during
+ *   the run moves to the end and is read again, never skipped).
+ * - FS → SCM maps read the Field Service records waiting to go (posting requested, work order
+ *   completed) with `versionnumber` above the checkpoint, the template's filter added.
+ * Rows that failed before are read again first, by key; a row that fails now is remembered for
+ * the next run, so the checkpoint moves on and nothing is lost. Every run is recorded with its
+ * counts and first errors (`batchStatus`).
+ */
+import type { TableDefinition } from "../../../core/dataverse/schema";
+import { SCM_ROW_VERSION_FIELD } from "../../../core/scm/inventory-entities";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../../core/scm/schema";
+import { DataverseRequestError } from "../../services/dataverse-request";
+import { ScmRejectedError, ScmUnavailableError } from "../../services/scm-client";
+import type { DocumentOutcome } from "../flows/documents";
+import { type FlowRuntime, RowFailure, type RowOutcome } from "../flows/runtime";
+import type { ResolvedFlow } from "../templates/flow-catalog";
+import type { RowError, RunRecord } from "../state/inventory-store";
+
+/** An SCM → FS flow as a run drives it (on-hand, projects). */
+export interface ScmToDataverseFlow {
+  readonly flow: ResolvedFlow;
+  readonly entity: ScmEntityDefinition;
+  rowKey(row: Readonly<ScmRow>): string;
+  keyOf(row: Readonly<ScmRow>): ScmKey;
+  apply(row: Readonly<ScmRow>): Promise<RowOutcome>;
+  /** The row is gone from SCM. */
+  applyDeleted(key: Readonly<ScmRow>): Promise<RowOutcome>;
+  /** Before a run over `total` rows; returns the release to call after it. */
+  prepareRun(total: number): Promise<() => void>;
+}
+
+/** An FS → SCM flow as a run drives it (adjustments, transfers, work orders). */
+export interface DataverseToScmFlow {
+  readonly flow: ResolvedFlow;
+  readonly table: TableDefinition;
+  /** The Web API filter of records waiting to go. */
+  pendingFilter(): string;
+  process(id: string): Promise<DocumentOutcome>;
+}
+
+export interface BatchProgress {
+  readonly map: string;
+  /** `pending`: rows that failed before; `changes`: rows changed since the checkpoint; `done`. */
+  readonly phase: "pending" | "changes" | "done";
+  readonly read: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  readonly filtered: number;
+  readonly failed: number;
+  /** Rows this run will read, when known (pending + changed since the checkpoint). */
+  readonly total?: number;
+}
+
+export interface RunBatchOptions {
+  /** Called after every row (and once at the end), e.g. to move a progress bar. */
+  readonly onProgress?: (progress: BatchProgress) => void;
+  /** Read everything, not only what changed since the last run (the checkpoint starts over). */
+  readonly full?: boolean;
+  /** Rows per read; default 1000. */
+  readonly pageSize?: number;
+  /** Rows applied at once (SCM → FS maps); default 4. */
+  readonly concurrency?: number;
+}
+
+class RunTally {
+  read = 0;
+  changed = 0;
+  unchanged = 0;
+  filtered = 0;
+  failed = 0;
+  total: number | undefined;
+  readonly errors: RowError[] = [];
+
+  constructor(
+    private readonly map: string,
+    private readonly onProgress: RunBatchOptions["onProgress"],
+  ) {}
+
+  count(outcome: RowOutcome | "failed"): void {
+    this.read += 1;
+    this[outcome] += 1;
+  }
+
+  fail(rowKey: string, message: string): void {
+    this.count("failed");
+    this.errors.push({ rowKey, message });
+  }
+
+  report(phase: BatchProgress["phase"]): void {
+    this.onProgress?.({
+      map: this.map,
+      phase,
+      read: this.read,
+      changed: this.changed,
+      unchanged: this.unchanged,
+      filtered: this.filtered,
+      failed: this.failed,
+      ...(this.total === undefined ? {} : { total: this.total }),
+    });
+  }
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
+      for (let index = next++; index < items.length; index = next++) {
+        const item = items[index];
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
+}
+
+/** Failures that concern the row (keep it for the next run); anything else stops the run. */
+function isRowFailure(error: unknown): error is Error {
+  return error instanceof RowFailure || error instanceof ScmRejectedError || (error instanceof DataverseRequestError && !error.unreachable);
+}
+
+function finish(runtime: FlowRuntime, runId: number, map: string, tally: RunTally, checkpoint: number, failure: unknown): RunRecord {
+  tally.report("done");
+  const error = failure === undefined ? undefined : failure instanceof Error ? failure.message : JSON.stringify(failure);
+  const record = runtime.store.finishRun(runId, {
+    status: error !== undefined ? "failed" : tally.failed > 0 ? "partial" : "succeeded",
+    read: tally.read,
+    changed: tally.changed,
+    unchanged: tally.unchanged,
+    filtered: tally.filtered,
+    failed: tally.failed,
+    checkpointTo: checkpoint,
+    errors: tally.errors,
+    ...(error === undefined ? {} : { error }),
+  });
+  runtime.log[record.status === "succeeded" ? "info" : "warn"](`${map}: batch run ${record.id} ${record.status}`, { read: record.read, changed: record.changed, failed: record.failed, checkpoint, error });
+  return record;
+}
+
+/** A batch run of an SCM → FS map (on-hand, projects). */
+export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowRuntime, options: RunBatchOptions): Promise<RunRecord> {
+  const map = flow.flow.name;
+  const { store, scm } = runtime;
+  if (options.full === true) store.resetCheckpoint(map);
+  const from = store.checkpoint(map);
+  const runId = store.startRun(map, from);
+  const tally = new RunTally(map, options.onProgress);
+  const pageSize = options.pageSize ?? 1000;
+  let checkpoint = from;
+  let release: (() => void) | undefined;
+  const carry = async (rowKey: string, key: ScmKey, work: () => Promise<RowOutcome>): Promise<void> => {
+    try {
+      tally.count(await work());
+      store.forgetFailure(map, rowKey);
+    } catch (error) {
+      if (!isRowFailure(error)) throw error;
+      store.rememberFailure(map, rowKey, key, error.message);
+      tally.fail(rowKey, error.message);
+    }
+  };
+  try {
+    const pending = store.pendingRows(map);
+    const first = await scm.page(flow.entity, { filter: `${SCM_ROW_VERSION_FIELD} gt ${from}`, orderBy: SCM_ROW_VERSION_FIELD, top: pageSize, count: true });
+    tally.total = pending.length + (first.count ?? first.rows.length);
+    release = await flow.prepareRun(tally.total);
+
+    for (const entry of pending) {
+      const key = entry.key as ScmKey;
+      const row = await scm.getRow(flow.entity, key);
+      // Gone from SCM since it failed: what a delete event would have done.
+      await carry(entry.rowKey, key, () => (row === undefined ? flow.applyDeleted(key) : flow.apply(row)));
+      tally.report("pending");
+    }
+
+    let page = first.rows;
+    for (;;) {
+      await pool(page, options.concurrency ?? 4, async (row) => {
+        await carry(flow.rowKey(row), flow.keyOf(row), () => flow.apply(row));
+        tally.report("changes");
+      });
+      for (const row of page) checkpoint = Math.max(checkpoint, Number(row[SCM_ROW_VERSION_FIELD] ?? 0));
+      store.advanceCheckpoint(map, checkpoint);
+      if (page.length < pageSize) break;
+      page = (await scm.page(flow.entity, { filter: `${SCM_ROW_VERSION_FIELD} gt ${checkpoint}`, orderBy: SCM_ROW_VERSION_FIELD, top: pageSize })).rows;
+    }
+    return finish(runtime, runId, map, tally, checkpoint, undefined);
+  } catch (error) {
+    return finish(runtime, runId, map, tally, checkpoint, error);
+  } finally {
+    release?.();
+  }
+}
+
+/** A batch run of an FS → SCM map (adjustments, transfers, work orders). */
+export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowRuntime, options: RunBatchOptions): Promise<RunRecord> {
+  const map = flow.flow.name;
+  const { store, dataverse } = runtime;
+  if (options.full === true) store.resetCheckpoint(map);
+  const from = store.checkpoint(map);
+  const runId = store.startRun(map, from);
+  const tally = new RunTally(map, options.onProgress);
+  const pageSize = options.pageSize ?? 1000;
+  const table = flow.table;
+  const handle = async (id: string): Promise<void> => {
+    try {
+      const result = await flow.process(id);
+      if (result.outcome === "failed") tally.fail(id, result.message);
+      else tally.count(result.outcome === "changed" ? "changed" : "unchanged");
+      store.forgetFailure(map, id);
+    } catch (error) {
+      if (!(isRowFailure(error) || error instanceof ScmUnavailableError)) throw error;
+      store.rememberFailure(map, id, { id }, error.message);
+      tally.fail(id, error.message);
+    }
+  };
+  let checkpoint = from;
+  try {
+    const pending = store.pendingRows(map);
+    const filter = (after: number) => [`(${flow.pendingFilter()})`, `versionnumber gt ${after}`, ...(flow.flow.filter === undefined ? [] : [`(${flow.flow.filter.text})`])].join(" and ");
+    const columns = ["versionnumber"];
+    for (const entry of pending) {
+      const id = (entry.key as { id?: unknown }).id;
+      await handle(typeof id === "string" ? id : entry.rowKey);
+      tally.report("pending");
+    }
+    for (;;) {
+      const page = await dataverse.all(table, columns, { filter: filter(checkpoint), orderBy: "versionnumber asc", top: pageSize, pageSize });
+      for (const row of page) {
+        tally.total = (tally.total ?? pending.length) + 1;
+        await handle(row.id);
+        checkpoint = Math.max(checkpoint, Number(row.record.versionnumber ?? 0));
+        tally.report("changes");
+      }
+      store.advanceCheckpoint(map, checkpoint);
+      if (page.length < pageSize) break;
+    }
+    return finish(runtime, runId, map, tally, checkpoint, undefined);
+  } catch (error) {
+    return finish(runtime, runId, map, tally, checkpoint, error);
+  }
+}
