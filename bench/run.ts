@@ -11,7 +11,9 @@ import path from "node:path";
 import { controlBundleSizes, nearbyQueryCost } from "./controls.bench";
 import { dataverseEmulatorThroughput } from "./dataverse-emulator.bench";
 import { formsBundleSizes } from "./forms.bench";
+import { onHandSyncThroughput } from "./onhand-sync.bench";
 import { type BenchRow, markdownTable } from "./report";
+import { syncBench } from "./sync.bench";
 import { validationApiBench } from "./validation-api.bench";
 
 interface Section {
@@ -26,6 +28,10 @@ const sections: readonly Section[] = [
   { name: "forms", title: "Form script library size", run: formsBundleSizes },
   { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },
   { name: "dataverse", title: "Dataverse emulator throughput vs direct SQLite", run: () => dataverseEmulatorThroughput() },
+  { name: "sync", title: "Sync latency both ways and initial sync throughput", run: syncBench },
+  // 5k rows keep the whole run to minutes (a first load runs ~90 rows/s through two webhook calls
+  // each); `npx tsx bench/onhand-sync.bench.ts` measures the issue's 100k.
+  { name: "onhand", title: "On-hand sync throughput (SCM -> FS journals)", run: () => onHandSyncThroughput(5_000) },
 ];
 
 async function main(): Promise<void> {

@@ -31,20 +31,38 @@ import type { PluginHostConfig } from "./plugin-host";
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const optionalText = z.string().trim().min(1).optional();
 
+/**
+ * What every tool that talks to both systems needs (the host, and the sync CLI `fsi sync`): where
+ * Dataverse and SCM are, how to get tokens, who the integration is, where its state file is.
+ */
+const connectionFields = {
+  FSI_DATAVERSE_URL: url,
+  FSI_DATAVERSE_TOKEN: optionalText,
+  FSI_TENANT_ID: optionalText,
+  FSI_CLIENT_ID: optionalText,
+  FSI_CLIENT_SECRET: optionalText,
+  FSI_AUTHORITY_HOST: url.optional(),
+  FSI_SCM_URL: url,
+  FSI_SCM_TOKEN: optionalText,
+  FSI_INTEGRATION_USER_ID: z.guid("must be the GUID of a systemuser"),
+  FSI_SCM_INTEGRATION_USER: z.string().trim().min(1).max(100).default(DEFAULT_SCM_INTEGRATION_USER),
+  FSI_ECHO_TAG: z.string().trim().min(1).default(DEFAULT_ECHO_TAG),
+  FSI_SCM_UNAVAILABLE_POLICY: z.enum(["fail-closed", "fail-open"]).default("fail-closed"),
+  FSI_MAP_OVERRIDE_PATH: optionalText,
+  FSI_STATE_PATH: optionalText,
+};
+
+type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
+
+const hasDataverseCredentials = (env: ConnectionEnv): boolean =>
+  env.FSI_DATAVERSE_TOKEN !== undefined || (env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined && env.FSI_CLIENT_SECRET !== undefined);
+const dataverseCredentialsError = { path: ["FSI_DATAVERSE_TOKEN"], error: "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET" };
+
+const connectionSchema = z.object(connectionFields).refine(hasDataverseCredentials, dataverseCredentialsError);
+
 const envSchema = z
   .object({
-    FSI_DATAVERSE_URL: url,
-    FSI_DATAVERSE_TOKEN: optionalText,
-    FSI_TENANT_ID: optionalText,
-    FSI_CLIENT_ID: optionalText,
-    FSI_CLIENT_SECRET: optionalText,
-    FSI_AUTHORITY_HOST: url.optional(),
-    FSI_SCM_URL: url,
-    FSI_SCM_TOKEN: optionalText,
-    FSI_INTEGRATION_USER_ID: z.guid("must be the GUID of a systemuser"),
-    FSI_SCM_INTEGRATION_USER: z.string().trim().min(1).max(100).default(DEFAULT_SCM_INTEGRATION_USER),
-    FSI_ECHO_TAG: z.string().trim().min(1).default(DEFAULT_ECHO_TAG),
-    FSI_SCM_UNAVAILABLE_POLICY: z.enum(["fail-closed", "fail-open"]).default("fail-closed"),
+    ...connectionFields,
     FSI_WEBHOOK_AUTH: z.enum(["HttpHeader", "WebhookKey", "HttpQueryString"]).default("HttpHeader"),
     FSI_WEBHOOK_KEY: z.string().min(16, "must be at least 16 characters"),
     FSI_WEBHOOK_KEY_NAME: optionalText,
@@ -54,14 +72,9 @@ const envSchema = z
     FSI_VALIDATION_JWKS_URL: url,
     FSI_VALIDATION_ALLOWED_ORIGINS: z.string().default(""),
     FSI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).optional(),
-    FSI_MAP_OVERRIDE_PATH: optionalText,
-    FSI_STATE_PATH: optionalText,
     FSI_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   })
-  .refine((env) => env.FSI_DATAVERSE_TOKEN !== undefined || (env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined && env.FSI_CLIENT_SECRET !== undefined), {
-    path: ["FSI_DATAVERSE_TOKEN"],
-    error: "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET",
-  })
+  .refine(hasDataverseCredentials, dataverseCredentialsError)
   .refine((env) => env.FSI_WEBHOOK_AUTH !== "HttpQueryString" || env.FSI_WEBHOOK_KEY_NAME !== undefined, {
     path: ["FSI_WEBHOOK_KEY_NAME"],
     error: "HttpQueryString needs the query parameter's name",
@@ -74,7 +87,7 @@ export class HostConfigurationError extends Error {
 
 type Env = z.infer<typeof envSchema>;
 
-function tokenFor(env: Env, fixed: string | undefined, resource: string): AccessTokenProvider | undefined {
+function tokenFor(env: ConnectionEnv, fixed: string | undefined, resource: string): AccessTokenProvider | undefined {
   if (fixed !== undefined) return fixedToken(fixed);
   if (env.FSI_TENANT_ID === undefined || env.FSI_CLIENT_ID === undefined || env.FSI_CLIENT_SECRET === undefined) return undefined;
   return clientCredentialsToken({
@@ -97,10 +110,16 @@ function webhookAuth(env: Env): WebhookAuth {
   }
 }
 
-export function hostConfigFromEnv(environment: Readonly<Record<string, string | undefined>>): PluginHostConfig {
-  const parsed = envSchema.safeParse(environment);
-  if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
-  const env = parsed.data;
+/** The connection part of the host's configuration (see `connectionFields`). */
+export interface IntegrationConnection {
+  readonly dataverse: PluginHostConfig["dataverse"];
+  readonly scm: PluginHostConfig["scm"];
+  readonly integration: PluginHostConfig["integration"];
+  readonly mapOverridePath?: string;
+  readonly statePath?: string;
+}
+
+function connectionOf(env: ConnectionEnv): IntegrationConnection {
   const dataverseToken = tokenFor(env, env.FSI_DATAVERSE_TOKEN, env.FSI_DATAVERSE_URL);
   if (dataverseToken === undefined) throw new HostConfigurationError("environment: no way to get a Dataverse token.");
   const scmToken = tokenFor(env, env.FSI_SCM_TOKEN, env.FSI_SCM_URL);
@@ -113,6 +132,24 @@ export function hostConfigFromEnv(environment: Readonly<Record<string, string | 
       echoTag: env.FSI_ECHO_TAG,
       scmUnavailablePolicy: env.FSI_SCM_UNAVAILABLE_POLICY,
     },
+    ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),
+    ...(env.FSI_STATE_PATH === undefined ? {} : { statePath: env.FSI_STATE_PATH }),
+  };
+}
+
+/** Only the connection variables (for tools beside the host, such as `fsi sync`). */
+export function integrationConnectionFromEnv(environment: Readonly<Record<string, string | undefined>>): IntegrationConnection {
+  const parsed = connectionSchema.safeParse(environment);
+  if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
+  return connectionOf(parsed.data);
+}
+
+export function hostConfigFromEnv(environment: Readonly<Record<string, string | undefined>>): PluginHostConfig {
+  const parsed = envSchema.safeParse(environment);
+  if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
+  const env = parsed.data;
+  return {
+    ...connectionOf(env),
     webhookAuth: webhookAuth(env),
     scmEventsAuth: { kind: "WebhookKey", key: env.FSI_SCM_EVENTS_KEY },
     validationApi: {
@@ -124,8 +161,6 @@ export function hostConfigFromEnv(environment: Readonly<Record<string, string | 
       },
     },
     ...(env.FSI_BODY_LIMIT_BYTES === undefined ? {} : { bodyLimitBytes: env.FSI_BODY_LIMIT_BYTES }),
-    ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),
-    ...(env.FSI_STATE_PATH === undefined ? {} : { statePath: env.FSI_STATE_PATH }),
     ...(env.FSI_RETRY_INTERVAL_MS === undefined ? {} : { retryIntervalMs: env.FSI_RETRY_INTERVAL_MS }),
   };
 }

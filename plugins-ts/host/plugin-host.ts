@@ -23,6 +23,8 @@ import { type Logger, createLogger } from "../services/logger";
 import { type MapCatalog, loadMapCatalog } from "../services/map-catalog";
 import { ScmClient, type ScmClientConfig } from "../services/scm-client";
 import { ChangeQueue } from "../sync/change-queue";
+import { SyncMapStates } from "../sync/map-states";
+import { ReplayLease } from "../sync/replay-lease";
 import { openSyncDatabase } from "../sync/sync-database";
 import { SyncLedger } from "../sync/sync-ledger";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
@@ -75,6 +77,7 @@ export interface PluginHost {
   readonly maps: MapCatalog;
   readonly queue: ChangeQueue;
   readonly ledger: SyncLedger;
+  readonly mapStates: SyncMapStates;
   /** Replays every queued change now (not only due ones). */
   replayQueue(): Promise<ReplaySummary>;
   /** Resolves once background work (replays started by arriving rows) has finished. */
@@ -93,13 +96,15 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const db = openSyncDatabase(config.statePath ?? ":memory:");
   const queue = new ChangeQueue(db);
   const ledger = new SyncLedger(db);
+  const mapStates = new SyncMapStates(db);
   const dataverse = new DataverseClient(config.dataverse);
   const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
   const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
   const companies = new CompanyDirectory();
   const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
   const inbound = new ScmToDataverseSync();
-  const replayer = new ChangeReplayer(inbound);
+  // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
+  const replayer = new ChangeReplayer(inbound, new ReplayLease(db));
   const background = new BackgroundWork((error) => {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
@@ -113,6 +118,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     companies,
     ledger,
     queue,
+    mapStates,
   });
 
   const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined, false), { dueOnly });
@@ -212,6 +218,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     maps,
     queue,
     ledger,
+    mapStates,
     replayQueue: () => replay(false),
     whenIdle: () => background.idle(),
     async close() {

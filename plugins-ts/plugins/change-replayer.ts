@@ -2,57 +2,94 @@
  * Replays the durable change queue, oldest first. A row's changes stay in order: once one of them
  * fails, the later changes to the same row wait for the next pass. Passes repeat while they make
  * progress, since an applied row may be the dependency a change earlier in the queue waited for.
- * A change that still fails is rescheduled with backoff and keeps its error (what the sync CLI's
- * catch-up list will show); nothing is dropped.
+ * A change that fails for a reason time may cure (the other system down, a dependency missing) is
+ * rescheduled with backoff; one the other system *refused* goes on the catch-up list (held, with
+ * the refusal) until `fsi sync retry <map>` — retrying it on a timer would not help. Nothing is
+ * dropped. Paused maps are left alone (`ChangeQueue.replayable`).
+ *
+ * With a lease (the host and the sync CLI share the state file), a pass runs only while this
+ * replayer holds it, so two processes never apply the same change.
  */
 import type { DataverseRecord } from "../../core/dataverse/record";
 import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
+import { IntegrationError, type IntegrationErrorCode } from "../integration/errors";
 import { ScmRejectedError } from "../services/scm-client";
 import type { QueuedChange } from "../sync/change-queue";
+import type { ReplayLease } from "../sync/replay-lease";
 import type { PluginServices } from "./plugin";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
-import { DependencyMissingError, type ScmToDataverseSync } from "./scm-to-dataverse";
+import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync } from "./scm-to-dataverse";
 import { SYNC_STATUS_COLUMNS } from "./sync-status-plugin";
 
 export interface ReplaySummary {
   readonly applied: number;
   readonly failed: number;
-  /** Left in the queue after the replay. */
+  /** Left in the queue after the replay (of the replayed map, when one was named). */
   readonly remaining: number;
+  /** Set when another process held the replay lease, so nothing was tried. */
+  readonly busy?: true;
+}
+
+export interface ReplayOptions {
+  /** Only changes whose backoff has elapsed (the timer); otherwise all that may run (a dependency arrived, a resume). */
+  readonly dueOnly: boolean;
+  /** Only this map's changes (`fsi sync resume <map>`, `retry <map>`). */
+  readonly map?: string;
+}
+
+/** Refusals by the other system (or the map): the same change would be refused again. */
+const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set(["SCM_REJECTED", "DATAVERSE_REJECTED", "MAPPING_FAILED", "VALIDATION_FAILED", "UNMAPPED_TABLE", "INCOMPLETE_CONTEXT"]);
+
+export function isRefusal(error: unknown): boolean {
+  if (error instanceof ScmRejectedError || error instanceof InvalidBusinessEventError) return true;
+  return error instanceof IntegrationError && REFUSALS.has(error.code);
 }
 
 export class ChangeReplayer {
   /** Replays run one at a time, so no change is applied twice by overlapping replays. */
   private last: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly inbound: ScmToDataverseSync) {}
+  constructor(
+    private readonly inbound: ScmToDataverseSync,
+    private readonly lease?: ReplayLease,
+  ) {}
 
-  /** `dueOnly`: only changes whose backoff has elapsed (the timer); otherwise all (a dependency arrived). */
-  replay(services: PluginServices, options: { readonly dueOnly: boolean }): Promise<ReplaySummary> {
-    const run = this.last.then(() => this.replayNow(services, options.dueOnly));
+  replay(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
+    const run = this.last.then(() => this.replayNow(services, options));
     this.last = run.catch(() => undefined);
     return run;
   }
 
-  private async replayNow(services: PluginServices, dueOnly: boolean): Promise<ReplaySummary> {
+  private async replayNow(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
+    const scope = options.map === undefined ? {} : { map: options.map };
+    if (this.lease !== undefined && !this.lease.acquire()) {
+      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: this.lease.currentHolder() });
+      return { applied: 0, failed: 0, remaining: services.queue.depth(scope), busy: true };
+    }
     let applied = 0;
     let failed = 0;
-    // Another pass after any progress: an applied row may unblock a change, and changes queued
-    // behind a replayed one while it ran must not wait for the timer.
-    for (let progress = true; progress; ) {
-      const pass = await this.pass(services, dueOnly ? services.queue.due() : services.queue.pending());
-      applied += pass.applied;
-      failed += pass.failed;
-      progress = pass.applied > 0;
+    try {
+      // Another pass after any progress: an applied row may unblock a change, and changes queued
+      // behind a replayed one while it ran must not wait for the timer.
+      for (let progress = true; progress; ) {
+        const pass = await this.pass(services, services.queue.replayable({ ...scope, dueOnly: options.dueOnly }));
+        applied += pass.applied;
+        failed += pass.failed;
+        progress = pass.applied > 0 && !pass.leaseLost;
+      }
+    } finally {
+      this.lease?.release();
     }
-    return { applied, failed, remaining: services.queue.depth() };
+    return { applied, failed, remaining: services.queue.depth(scope) };
   }
 
-  private async pass(services: PluginServices, changes: readonly QueuedChange[]): Promise<{ applied: number; failed: number }> {
+  private async pass(services: PluginServices, changes: readonly QueuedChange[]): Promise<{ applied: number; failed: number; leaseLost: boolean }> {
     const blocked = new Set<string>();
     let applied = 0;
     let failed = 0;
     for (const change of changes) {
+      // Renewed per change; lost only when this process stalled past the lease and another took it.
+      if (this.lease !== undefined && !this.lease.acquire()) return { applied, failed, leaseLost: true };
       const row = `${change.map}|${change.direction}|${change.rowKey}`;
       if (blocked.has(row)) continue;
       try {
@@ -61,14 +98,19 @@ export class ChangeReplayer {
         applied += 1;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        services.queue.retryLater(change.sequence, message, error instanceof DependencyMissingError ? error.waitingFor : undefined);
-        if (error instanceof ScmRejectedError) await this.markFailed(change, message, services);
-        services.log.warn("Queued change still cannot be applied", { sequence: change.sequence, rowKey: change.rowKey, reason: message });
+        if (isRefusal(error)) {
+          services.queue.hold(change.sequence, message);
+          await this.markFailed(change, message, services);
+          services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, reason: message });
+        } else {
+          services.queue.retryLater(change.sequence, message, error instanceof DependencyMissingError ? error.waitingFor : undefined);
+          services.log.warn("Queued change still cannot be applied", { sequence: change.sequence, rowKey: change.rowKey, reason: message });
+        }
         blocked.add(row);
         failed += 1;
       }
     }
-    return { applied, failed };
+    return { applied, failed, leaseLost: false };
   }
 
   private async apply(change: QueuedChange, services: PluginServices): Promise<void> {
@@ -92,7 +134,10 @@ export class ChangeReplayer {
    * rules), so the row says Failed, with SCM's reason. The change stays queued, for the catch-up list.
    */
   private async markFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
-    if (change.direction !== "fs-to-scm") return;
+    if (change.direction !== "fs-to-scm") {
+      services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "failed", error: reason });
+      return;
+    }
     const write = change.payload as QueuedScmWrite;
     services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
     await this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });

@@ -13,6 +13,7 @@ import type { Logger } from "../services/logger";
 import type { MapCatalog } from "../services/map-catalog";
 import type { ScmClient } from "../services/scm-client";
 import type { ChangeQueue } from "../sync/change-queue";
+import type { SyncMapStates } from "../sync/map-states";
 import type { SyncLedger } from "../sync/sync-ledger";
 
 export interface PluginServices {
@@ -26,6 +27,8 @@ export interface PluginServices {
   readonly companies: CompanyDirectory;
   readonly ledger: SyncLedger;
   readonly queue: ChangeQueue;
+  /** Which maps are paused (`fsi sync pause`): their changes are queued, not applied. */
+  readonly mapStates: SyncMapStates;
 }
 
 export type PluginOutcome = "valid" | "applied" | "unchanged" | "skipped" | "queued";

@@ -87,18 +87,21 @@ export class ScmToDataverseSync {
       return { outcome: "skipped", message: `Written by the integration (${event.InitiatingUser}); not sent back.`, arrived: [] };
     }
     const target = targetOfEvent(event, services);
-    if (services.queue.hasQueued(target.map.name, "scm-to-fs", target.rowKey)) {
-      // An earlier change to this row waits for a dependency; this one must not overtake it.
+    // A paused map queues everything (SCM commits; Dataverse gets it on resume). Otherwise an
+    // earlier change to this row still waiting must not be overtaken.
+    const paused = services.mapStates.isPaused(target.map.name);
+    if (paused || services.queue.hasQueued(target.map.name, "scm-to-fs", target.rowKey)) {
       const queued = services.queue.enqueue({
         map: target.map.name,
         direction: "scm-to-fs",
         rowKey: target.rowKey,
         operation: event.Operation === "Delete" ? "delete" : "upsert",
         payload: event,
-        reason: "dependency",
-        error: "an earlier change to this row is still queued",
+        reason: paused ? "paused" : "dependency",
+        error: paused ? `map ${target.map.name} is paused` : "an earlier change to this row is still queued",
       });
-      return { outcome: "queued", message: `Queued as change ${queued.sequence} behind an earlier change to ${target.rowKey}.`, arrived: [] };
+      const why = paused ? `map ${target.map.name} is paused` : `behind an earlier change to ${target.rowKey}`;
+      return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${why}.`, arrived: [] };
     }
     return this.apply(event, target, services, undefined);
   }

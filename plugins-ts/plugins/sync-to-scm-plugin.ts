@@ -121,9 +121,13 @@ export class SyncToScmPlugin implements Plugin {
 
   /** Writes now; when SCM does not answer, refuses (fail closed) or queues for replay (fail open). */
   private async write(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices): Promise<PluginResult> {
+    if (services.mapStates.isPaused(map.name)) {
+      // Dataverse commits the change; SCM gets it, in order, when the map is resumed.
+      return this.enqueue(map, rowKey, write, services, "paused", `map ${map.name} is paused`);
+    }
     if (services.queue.hasQueued(map.name, "fs-to-scm", rowKey)) {
       // An earlier change to this row is still waiting for SCM; this one must not overtake it.
-      return this.enqueue(map, rowKey, write, services, "an earlier change to this row is still queued");
+      return this.enqueue(map, rowKey, write, services, "unavailable", "an earlier change to this row is still queued");
     }
     try {
       const outcome = await applyScmWrite(write, services);
@@ -140,12 +144,12 @@ export class SyncToScmPlugin implements Plugin {
       if (services.settings.scmUnavailablePolicy === "fail-closed") {
         throw new IntegrationError("SCM_UNAVAILABLE", `SCM could not be reached, so the change is refused: ${error.message}`);
       }
-      return this.enqueue(map, rowKey, write, services, error.message);
+      return this.enqueue(map, rowKey, write, services, "unavailable", error.message);
     }
   }
 
-  private enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, reason: string): PluginResult {
-    const queued = services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: "unavailable", error: reason });
+  private enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, why: "unavailable" | "paused", reason: string): PluginResult {
+    const queued = services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: why, error: reason });
     services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "pending", error: `Queued for SCM (${reason}).` });
     services.log.warn("Change queued for SCM", { rowKey, sequence: queued.sequence, reason });
     return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${reason}` };

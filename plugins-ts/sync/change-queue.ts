@@ -1,8 +1,13 @@
 /**
  * The durable change queue: changes that could not be applied yet are kept here, in arrival order,
  * and replayed — never dropped. Reasons: a lookup's row has not arrived yet (`dependency`), the
- * other system did not answer (`unavailable`, fail-open mode), or the map is paused (`paused`, for
- * the sync-operations CLI).
+ * other system did not answer (`unavailable`, fail-open mode), or the map is paused (`paused`,
+ * `fsi sync pause <map>`).
+ *
+ * What the automatic replays (the host's timer, an arrived dependency) may take is narrower than
+ * what is queued (`replayable`): nothing of a paused map, nothing on the catch-up list (`held`: a
+ * change the other system refused), and nothing queued behind a held change of the same row —
+ * a row's changes are applied in order or not at all.
  */
 import type { SyncDatabase } from "./sync-database";
 
@@ -31,11 +36,18 @@ export interface QueuedChange extends Omit<NewChange, "error" | "waitingFor"> {
   readonly lastError: string | null;
   readonly enqueuedAt: string;
   readonly nextAttemptAt: string;
+  /** On the catch-up list: refused on replay, retried only by `fsi sync retry <map>`. */
+  readonly held: boolean;
 }
 
 export interface QueueFilter {
   readonly map?: string;
   readonly direction?: SyncDirection;
+}
+
+export interface ReplayableFilter extends QueueFilter {
+  /** Only changes whose retry time has come (the timer); otherwise all that may run. */
+  readonly dueOnly: boolean;
 }
 
 interface QueueRow {
@@ -51,6 +63,7 @@ interface QueueRow {
   last_error: string | null;
   enqueued_at: string;
   next_attempt_at: string;
+  held: number;
 }
 
 /** Retry backoff: 5 s, 10 s, 20 s ... capped at 15 min. */
@@ -75,6 +88,7 @@ function toChange(row: QueueRow): QueuedChange {
     lastError: row.last_error,
     enqueuedAt: row.enqueued_at,
     nextAttemptAt: row.next_attempt_at,
+    held: row.held === 1,
   };
 }
 
@@ -107,18 +121,38 @@ export class ChangeQueue {
     return toChange(row);
   }
 
-  /** Every queued change, oldest first. */
+  /** Every queued change (held ones too), oldest first. */
   pending(filter: QueueFilter = {}): QueuedChange[] {
-    return this.select(filter, false);
+    return this.select(filter, []);
   }
 
-  /** Changes whose retry time has come, oldest first. */
+  /** Changes whose retry time has come, oldest first (held ones and paused maps too). */
   due(filter: QueueFilter = {}): QueuedChange[] {
-    return this.select(filter, true);
+    return this.select(filter, [["c.next_attempt_at <= ?", this.now().toISOString()]]);
+  }
+
+  /**
+   * What a replay may apply now, oldest first: not of a paused map, not held, not behind a held
+   * change of the same row.
+   */
+  replayable(filter: ReplayableFilter): QueuedChange[] {
+    const conditions: [string, string?][] = [
+      ["NOT EXISTS (SELECT 1 FROM sync_maps m WHERE m.map = c.map AND m.state = 'paused')"],
+      ["c.held = 0"],
+      ["NOT EXISTS (SELECT 1 FROM change_queue h WHERE h.held = 1 AND h.map = c.map AND h.direction = c.direction AND h.row_key = c.row_key AND h.sequence < c.sequence)"],
+    ];
+    if (filter.dueOnly) conditions.push(["c.next_attempt_at <= ?", this.now().toISOString()]);
+    return this.select(filter, conditions);
+  }
+
+  /** The catch-up list: changes refused on replay, oldest first. */
+  held(filter: QueueFilter = {}): QueuedChange[] {
+    return this.select(filter, [["c.held = 1"]]);
   }
 
   depth(filter: QueueFilter = {}): number {
-    return this.pending(filter).length;
+    const { where, params } = whereClause(filter, []);
+    return this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM change_queue c ${where}`).get(...params)?.n ?? 0;
   }
 
   /** True when an older change to the same row is still queued (a newer one must wait behind it). */
@@ -149,22 +183,47 @@ export class ChangeQueue {
       .run(attempts, error, next, waitingFor === undefined ? null : JSON.stringify(waitingFor), sequence);
   }
 
-  private select(filter: QueueFilter, dueOnly: boolean): QueuedChange[] {
-    const conditions: string[] = [];
-    const params: string[] = [];
-    if (filter.map !== undefined) {
-      conditions.push("map = ?");
-      params.push(filter.map);
-    }
-    if (filter.direction !== undefined) {
-      conditions.push("direction = ?");
-      params.push(filter.direction);
-    }
-    if (dueOnly) {
-      conditions.push("next_attempt_at <= ?");
-      params.push(this.now().toISOString());
-    }
-    const where = conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`;
-    return this.db.prepare<string[], QueueRow>(`SELECT * FROM change_queue ${where} ORDER BY sequence`).all(...params).map(toChange);
+  /**
+   * Puts a refused change on the catch-up list, with the other system's reason. It keeps its
+   * place: later changes to the row stay queued behind it.
+   */
+  hold(sequence: number, error: string): void {
+    this.db.prepare("UPDATE change_queue SET held = 1, attempts = attempts + 1, last_error = ? WHERE sequence = ?").run(error, sequence);
   }
+
+  /** Takes a map's changes off the catch-up list, due now; answers how many. */
+  release(filter: QueueFilter): number {
+    const { where, params } = whereClause(filter, [["c.held = 1"]]);
+    const sequences = this.db.prepare<string[], { sequence: number }>(`SELECT sequence FROM change_queue c ${where}`).all(...params);
+    const update = this.db.prepare("UPDATE change_queue SET held = 0, next_attempt_at = ? WHERE sequence = ?");
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      for (const { sequence } of sequences) update.run(at, sequence);
+    })();
+    return sequences.length;
+  }
+
+  private select(filter: QueueFilter, extra: readonly (readonly [string, string?])[]): QueuedChange[] {
+    const { where, params } = whereClause(filter, extra);
+    return this.db.prepare<string[], QueueRow>(`SELECT c.* FROM change_queue c ${where} ORDER BY c.sequence`).all(...params).map(toChange);
+  }
+}
+
+/** `WHERE` over the queue aliased `c`: the filter's map and direction plus extra conditions (with their parameter). */
+function whereClause(filter: QueueFilter, extra: readonly (readonly [string, string?])[]): { where: string; params: string[] } {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  if (filter.map !== undefined) {
+    conditions.push("c.map = ?");
+    params.push(filter.map);
+  }
+  if (filter.direction !== undefined) {
+    conditions.push("c.direction = ?");
+    params.push(filter.direction);
+  }
+  for (const [condition, parameter] of extra) {
+    conditions.push(condition);
+    if (parameter !== undefined) params.push(parameter);
+  }
+  return { where: conditions.length === 0 ? "" : `WHERE ${conditions.join(" AND ")}`, params };
 }

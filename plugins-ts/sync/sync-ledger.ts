@@ -5,6 +5,7 @@
  * - SCM → FS: the business event's `ControlNumber` (grows by one per event, never repeats).
  * An event older than the last one applied to the same row is dropped as stale.
  */
+import type { Statement } from "better-sqlite3";
 import type { SyncDatabase } from "./sync-database";
 
 export type RowSyncStatus = "synced" | "pending" | "failed";
@@ -62,8 +63,22 @@ export class SyncLedger {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Statements prepared once: a bulk run records a row at a time, a hundred thousand times. */
+  private readonly statements = new Map<string, Statement>();
+
+  private statement(sql: string): Statement {
+    let prepared = this.statements.get(sql);
+    if (prepared === undefined) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   get(map: string, rowKey: string): LedgerEntry | undefined {
-    const row = this.db.prepare<[string, string], LedgerRow>("SELECT * FROM sync_ledger WHERE map = ? AND row_key = ?").get(map, rowKey);
+    const row = this.statement("SELECT * FROM sync_ledger WHERE map = ? AND row_key = ?").get(map, rowKey) as
+      | LedgerRow
+      | undefined;
     return row === undefined ? undefined : toEntry(row);
   }
 
@@ -77,9 +92,8 @@ export class SyncLedger {
   /** Records an outcome. Stamps only grow: a smaller one (a late replay) never lowers them. */
   record(update: LedgerUpdate): LedgerEntry {
     const syncedOn = update.status === "synced" ? this.now().toISOString() : null;
-    const row = this.db
-      .prepare<unknown[], LedgerRow>(
-        `INSERT INTO sync_ledger (map, row_key, dataverse_id, fs_stamp, scm_stamp, status, last_error, last_synced_on)
+    const row = this.statement(
+      `INSERT INTO sync_ledger (map, row_key, dataverse_id, fs_stamp, scm_stamp, status, last_error, last_synced_on)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (map, row_key) DO UPDATE SET
            dataverse_id = COALESCE(excluded.dataverse_id, dataverse_id),
@@ -89,18 +103,42 @@ export class SyncLedger {
            last_error = excluded.last_error,
            last_synced_on = COALESCE(excluded.last_synced_on, last_synced_on)
          RETURNING *`,
-      )
-      .get(
-        update.map,
-        update.rowKey,
-        update.dataverseId?.toLowerCase() ?? null,
-        update.fsStamp ?? null,
-        update.scmStamp ?? null,
-        update.status,
-        update.error ?? null,
-        syncedOn,
-      );
+    ).get(
+      update.map,
+      update.rowKey,
+      update.dataverseId?.toLowerCase() ?? null,
+      update.fsStamp ?? null,
+      update.scmStamp ?? null,
+      update.status,
+      update.error ?? null,
+      syncedOn,
+    ) as LedgerRow | undefined;
     if (row === undefined) throw new Error("sync_ledger upsert returned no row");
     return toEntry(row);
   }
+
+  /** Per map: when a row last synced, and how many rows stand Failed (for `fsi sync status`). */
+  summary(map: string): MapLedgerSummary {
+    const row = this.db
+      .prepare<
+        [string],
+        { last: string | null; failed: number; synced: number }
+      >("SELECT MAX(last_synced_on) AS last, SUM(status = 'failed') AS failed, SUM(status = 'synced') AS synced FROM sync_ledger WHERE map = ?")
+      .get(map);
+    return { lastSyncedOn: row?.last ?? null, failed: row?.failed ?? 0, synced: row?.synced ?? 0 };
+  }
+
+  /** The rows of a map that stand Failed, with their error. */
+  failures(map: string): LedgerEntry[] {
+    return this.db
+      .prepare<[string], LedgerRow>("SELECT * FROM sync_ledger WHERE map = ? AND status = 'failed' ORDER BY row_key")
+      .all(map)
+      .map(toEntry);
+  }
+}
+
+export interface MapLedgerSummary {
+  readonly lastSyncedOn: string | null;
+  readonly failed: number;
+  readonly synced: number;
 }

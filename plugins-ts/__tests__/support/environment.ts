@@ -36,6 +36,8 @@ export interface EnvironmentOptions {
   readonly recordWebhooks?: boolean;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
   readonly extendRouter?: (router: Router) => void;
+  /** The host's SQLite state file (the sync CLI opens the same one); default `:memory:`. */
+  readonly statePath?: string;
 }
 
 export interface RecordedWebhook {
@@ -100,6 +102,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     retryIntervalMs: 0,
     log: createLogger(sink, "debug"),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
+    ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
   });
   const router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: ADMIN.id, name: ADMIN.fullname }) });
   options.extendRouter?.(router);

@@ -1,0 +1,197 @@
+/**
+ * The initial sync killed half-way: `bin/fsi.js` runs as a child process (as `npx fsi` would),
+ * SCM is reached through a gate that stops answering after a number of writes, and the child is
+ * killed with SIGKILL while a write hangs — no cleanup, mid-batch. The next invocation resumes
+ * from the checkpoint in the state file and ends with both sides equal and no row written twice.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { join } from "node:path";
+import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { closeServer, listen } from "../../../sandbox/http";
+import { type Environment, dataverseRowByKey, startEnvironment } from "../../__tests__/support/environment";
+import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
+import { InitialSyncStore } from "../../sync/initial-sync-store";
+import { openSyncDatabase } from "../../sync/sync-database";
+import { TRANSIT, type TempDir, cliEnvironment, createFs, fsRows, fsi, scmRows, tempDir } from "./support";
+
+const WAREHOUSES = 60;
+/** The gate lets this many SCM writes through, then holds the next one. */
+const WRITES_BEFORE_HOLD = 24;
+
+interface WriteGate {
+  readonly url: string;
+  /** Resolves when a write is being held. */
+  readonly holding: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A proxy in front of SCM that forwards reads, and writes until `limit`; later writes get no answer. */
+async function startWriteGate(target: string, limit: number): Promise<WriteGate> {
+  let writes = 0;
+  let signalHolding: () => void = () => undefined;
+  const holding = new Promise<void>((resolve) => {
+    signalHolding = resolve;
+  });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      if (req.method !== "GET") {
+        writes += 1;
+        if (writes > limit) {
+          signalHolding();
+          return;
+        }
+      }
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).flatMap(([name, value]) =>
+          value === undefined || name === "host" || name === "content-length" ? [] : [[name, String(value)]],
+        ),
+      );
+      void fetch(`${target}${req.url ?? ""}`, {
+        method: req.method ?? "GET",
+        headers,
+        body: chunks.length === 0 ? undefined : Buffer.concat(chunks),
+      }).then(async (reply) => {
+        res
+          .writeHead(reply.status, { "content-type": reply.headers.get("content-type") ?? "application/json" })
+          .end(Buffer.from(await reply.arrayBuffer()));
+      });
+    });
+  });
+  const url = await listen(server, 0);
+  return {
+    url,
+    holding,
+    close: async () => {
+      const closed = closeServer(server);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+let env: Environment;
+let dir: TempDir;
+let statePath: string;
+let gate: WriteGate;
+let events: EventRecorder;
+
+beforeAll(async () => {
+  dir = tempDir();
+  statePath = join(dir.path, "plugins.sqlite");
+  env = await startEnvironment({ statePath });
+  const company = `/cdm_companies(${env.companyId})`;
+  const site = await createFs(env, "msdyn_operationalsites", {
+    msdyn_siteid: "S1",
+    msdyn_name: "Seattle",
+    "msdyn_company@odata.bind": company,
+  });
+  for (let n = 0; n < WAREHOUSES; n += 1) {
+    await createFs(env, "msdyn_warehouses", {
+      msdyn_warehouseidentifier: String(6000 + n),
+      msdyn_name: `Warehouse ${6000 + n}`,
+      msdyn_warehousetype: TRANSIT,
+      "msdyn_company@odata.bind": company,
+      "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${site})`,
+    });
+  }
+  const origin = new URL(env.scmUrl).origin;
+  gate = await startWriteGate(origin, WRITES_BEFORE_HOLD);
+  events = await recordScmEvents(env.scmUrl);
+});
+
+afterAll(async () => {
+  await events.close();
+  await gate.close();
+  await env.close();
+  dir.remove();
+});
+
+function runChild(variables: Record<string, string>, args: readonly string[]): ChildProcess {
+  const bin = join(__dirname, "..", "..", "..", "bin", "fsi.js");
+  return spawn(process.execPath, [bin, ...args], {
+    cwd: dir.path,
+    env: { PATH: process.env.PATH ?? "", ...variables },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+describe("an initial sync killed half-way (SIGKILL)", () => {
+  it("resumes from its checkpoint and ends with equal sides and no duplicates", async () => {
+    const variables = cliEnvironment(env, dir.path, statePath);
+    const child = runChild({ ...variables, FSI_SCM_URL: `${gate.url}/scm` }, [
+      "sync",
+      "initial",
+      "--map",
+      "warehouses",
+      "--direction",
+      "fs-to-scm",
+      "--batch-size",
+      "10",
+    ]);
+    let childOutput = "";
+    child.stdout?.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on("exit", (_code, signal) => {
+        resolve(signal);
+      }),
+    );
+
+    await gate.holding;
+    expect(childOutput).toContain("Initial sync run 1, fs-to-scm, master fs: operational-sites → warehouses");
+    // The site and two batches of ten are checkpointed; the third batch is half written.
+    const db = openSyncDatabase(statePath);
+    expect(new InitialSyncStore(db).finishedCount(1)).toBe(21);
+    db.close();
+    child.kill("SIGKILL");
+    expect(await exited).toBe("SIGKILL");
+    expect((await scmRows(env, "Warehouses")).length).toBe(WRITES_BEFORE_HOLD - 1);
+
+    const before = events.events.length;
+    const resumed = await fsi(
+      variables,
+      dir.path,
+      "sync",
+      "initial",
+      "--map",
+      "warehouses",
+      "--direction",
+      "fs-to-scm",
+      "--batch-size",
+      "10",
+      "--json",
+    );
+    expect(resumed.code).toBe(0);
+    const report = JSON.parse(resumed.out) as {
+      runId: number;
+      resumed: boolean;
+      alreadyFinished: number;
+      maps: { map: string; counts: Record<string, number> }[];
+    };
+    expect(report).toMatchObject({ runId: 1, resumed: true, alreadyFinished: 21 });
+    // 20 created before the kill, 37 now; the 3 written just before the kill are found equal.
+    expect(report.maps.find((map) => map.map === "warehouses")?.counts).toEqual({
+      created: 57,
+      updated: 0,
+      "written-back": 0,
+      unchanged: 3,
+      failed: 0,
+    });
+
+    const creates = events.events.slice(before).filter((event) => event.Operation === "Create");
+    expect(creates).toHaveLength(WAREHOUSES - (WRITES_BEFORE_HOLD - 1));
+    const scm = await scmRows(env, "Warehouses");
+    const ids = scm.map((row) => String(row.WarehouseId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.sort()).toEqual(
+      (await fsRows(env, "msdyn_warehouses")).map((row) => String(row.msdyn_warehouseidentifier)).sort(),
+    );
+    expect(ids).toHaveLength(WAREHOUSES);
+    expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6022'")).toMatchObject({
+      fsi_scmsyncstatus: ScmSyncStatus.Synced,
+    });
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * `fsi sync status`: per dual-write map its state, queue depth, catch-up list, last sync, rows
+ * standing Failed and its last initial run; then the inventory engine's batch maps (issue 9),
+ * when it has a state file.
+ */
+import { existsSync } from "node:fs";
+import { DEFAULT_INVENTORY_STATE_PATH, batchStatus } from "../../inventory";
+import type { MapStatus } from "../../inventory";
+import { type CommandContext, ExitCode } from "../context";
+import { table } from "../format";
+
+export interface DualWriteMapStatus {
+  readonly map: string;
+  readonly state: "running" | "paused";
+  readonly stateChangedAt: string | null;
+  readonly queueDepth: number;
+  readonly catchUp: number;
+  readonly lastSync: string | null;
+  readonly errors: number;
+  readonly lastInitialRun: {
+    readonly id: number;
+    readonly direction: string;
+    readonly status: string;
+    readonly rows: number;
+    readonly errors: number;
+    readonly startedAt: string;
+  } | null;
+}
+
+export interface StatusReport {
+  readonly stateFile: string;
+  readonly maps: readonly DualWriteMapStatus[];
+  readonly batchMaps: readonly MapStatus[] | null;
+  /** Why the batch maps are missing, when they are. */
+  readonly batchNote: string | null;
+}
+
+export function statusReport(context: CommandContext): StatusReport {
+  const { state } = context;
+  const maps = context.maps.maps.map((map): DualWriteMapStatus => {
+    const entry = state.mapStates.get(map.name);
+    const ledger = state.ledger.summary(map.name);
+    const run = state.initial.lastRunOf(map.name);
+    return {
+      map: map.name,
+      state: entry?.state ?? "running",
+      stateChangedAt: entry?.changedAt ?? null,
+      queueDepth: state.queue.depth({ map: map.name }),
+      catchUp: state.queue.held({ map: map.name }).length,
+      lastSync: ledger.lastSyncedOn,
+      errors: ledger.failed,
+      lastInitialRun:
+        run === undefined
+          ? null
+          : {
+              id: run.id,
+              direction: run.direction,
+              status: run.status,
+              rows: run.rows,
+              errors: run.errors,
+              startedAt: run.startedAt,
+            },
+    };
+  });
+  const inventoryState = context.settings.env.FSI_INVENTORY_STATE_PATH?.trim() || DEFAULT_INVENTORY_STATE_PATH;
+  let batchMaps: MapStatus[] | null = null;
+  let batchNote: string | null = null;
+  if (inventoryState !== ":memory:" && !existsSync(inventoryState)) {
+    batchNote = `no inventory state file at ${inventoryState} yet (no batch run so far)`;
+  } else {
+    try {
+      batchMaps = batchStatus({ env: context.settings.env });
+    } catch (error) {
+      batchNote = error instanceof Error ? error.message : String(error);
+    }
+  }
+  return { stateFile: context.settings.statePath, maps, batchMaps, batchNote };
+}
+
+export function statusCommand(context: CommandContext, json: boolean): number {
+  const report = statusReport(context);
+  if (json) {
+    context.io.out(JSON.stringify(report, null, 2));
+    return ExitCode.Ok;
+  }
+  context.io.out(`State file: ${report.stateFile}`);
+  context.io.out(
+    table(
+      ["map", "state", "queued", "catch-up", "last sync", "errors", "initial sync"],
+      report.maps.map((map) => [
+        map.map,
+        map.state,
+        String(map.queueDepth),
+        String(map.catchUp),
+        map.lastSync ?? "never",
+        String(map.errors),
+        map.lastInitialRun === null
+          ? "-"
+          : `run ${map.lastInitialRun.id} ${map.lastInitialRun.direction} ${map.lastInitialRun.status}, ${map.lastInitialRun.rows} rows, ${map.lastInitialRun.errors} errors`,
+      ]),
+    ),
+  );
+  if (report.batchMaps === null) {
+    context.io.out(`Batch maps: ${report.batchNote ?? "none"}.`);
+    return ExitCode.Ok;
+  }
+  context.io.out("Batch maps:");
+  context.io.out(
+    table(
+      ["map", "mode", "last run", "status", "rows read", "changed", "errors"],
+      report.batchMaps.map((map) => [
+        map.map,
+        map.mode,
+        map.lastRun?.finishedAt ?? map.lastRun?.startedAt ?? "never",
+        map.lastRun?.status ?? "-",
+        String(map.lastRun?.read ?? 0),
+        String(map.lastRun?.changed ?? 0),
+        String(map.lastRun?.failed ?? 0),
+      ]),
+    ),
+  );
+  return ExitCode.Ok;
+}
