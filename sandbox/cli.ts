@@ -1,22 +1,29 @@
 /**
- * `npm start`: the sandbox on http://127.0.0.1:${PORT:-8080}, state in `.sandbox/` (seeded on first
- * run). `--fresh` starts from a clean state folder, `--state-dir <dir>` uses another folder,
- * `--port <n>` overrides PORT (0 picks a free port). Ctrl-C closes everything cleanly.
+ * `npm start`: builds what is missing or stale (controls, form scripts, the solution zip), then runs
+ * the sandbox on http://127.0.0.1:${PORT:-8080} — SCM, Dataverse, the plug-in host and the form host
+ * on one origin (`start/mounts.ts`) — with its state in `.sandbox/` (seeded on first run).
+ * `--fresh` starts from a clean state folder, `--state-dir <dir>` uses another folder, `--port <n>`
+ * overrides PORT (0 picks a free port), `--skip-build` starts from the zip as it is. Ctrl-C closes
+ * everything cleanly.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { startSandbox } from "./server";
+import { buildIfStale, solutionZipPath } from "./start/build";
+import { integratedMounts } from "./start/mounts";
 
 interface CliOptions {
   readonly fresh: boolean;
   readonly stateDir: string;
   readonly port: number;
+  readonly build: boolean;
 }
 
-const usage = "Usage: npm start -- [--fresh] [--state-dir <dir>] [--port <n>]";
+const usage = "Usage: npm start -- [--fresh] [--state-dir <dir>] [--port <n>] [--skip-build]";
 
 function parseArguments(args: readonly string[]): CliOptions {
   let fresh = false;
+  let build = true;
   let stateDir = ".sandbox";
   let port = process.env.PORT === undefined || process.env.PORT === "" ? 8080 : Number(process.env.PORT);
   for (let index = 0; index < args.length; index += 1) {
@@ -28,6 +35,7 @@ function parseArguments(args: readonly string[]): CliOptions {
       return next;
     };
     if (arg === "--fresh") fresh = true;
+    else if (arg === "--skip-build") build = false;
     else if (arg === "--state-dir") stateDir = value();
     else if (arg === "--port") port = Number(value());
     else if (arg === "--help" || arg === "-h") {
@@ -36,7 +44,7 @@ function parseArguments(args: readonly string[]): CliOptions {
     } else throw new Error(`Unknown argument '${arg ?? ""}'. ${usage}`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The port must be a number from 0 to 65535. ${usage}`);
-  return { fresh, stateDir: resolve(stateDir), port };
+  return { fresh, stateDir: resolve(stateDir), port, build };
 }
 
 async function main(): Promise<void> {
@@ -44,16 +52,25 @@ async function main(): Promise<void> {
   if (options.fresh) rmSync(options.stateDir, { recursive: true, force: true });
   mkdirSync(options.stateDir, { recursive: true });
 
+  const log = (message: string): void => {
+    console.error(message);
+  };
+  if (options.build) await buildIfStale(log);
   const sandbox = await startSandbox({
     port: options.port,
     stateDir: options.stateDir,
-    log: (message) => {
-      console.error(message);
-    },
+    log,
+    mounts: integratedMounts({ solutionZip: solutionZipPath, progress: log }),
   });
   console.log(`Sandbox ready at ${sandbox.url}`);
   console.log(`State: ${options.stateDir}${options.fresh ? " (fresh)" : ""}`);
-  console.log("Try:");
+  const url = sandbox.url;
+  console.log("What to try:");
+  console.log(`  ${url}/  the forms, with the solution's scripts and controls`);
+  console.log(`  ${url}/main.aspx?pagetype=entityrecord&etn=msdyn_warehouse  a new warehouse: pick a site of another company, Save, and SCM's error shows on the field`);
+  console.log(`  ${url}/main.aspx?pagetype=entitylist&etn=msdyn_workorder  open a work order in a phone-sized window: the nearest warehouses`);
+  console.log(`  ${url}/scm-admin  change SCM's rows and rules, and watch Field Service follow`);
+  console.log("Endpoints:");
   for (const mount of sandbox.mounts) {
     for (const path of mount.tryPaths ?? []) console.log(`  ${sandbox.url}${encodeURI(path)}`);
   }

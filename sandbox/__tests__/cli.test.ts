@@ -4,6 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const root = resolve(__dirname, "..", "..");
+
+// `npm start` builds the controls, form scripts and solution zip when they are missing or stale (a
+// few minutes on a fresh clone, seconds after) and seeds Dataverse on a first run.
+jest.setTimeout(15 * 60_000);
 const tsx = join(root, "node_modules", ".bin", "tsx");
 
 interface Started {

@@ -1,0 +1,87 @@
+/**
+ * A table's records, like a model-driven view: the name and the first columns of the main form,
+ * a search by name, and New. Rows open the main form.
+ */
+import type { TableDefinition } from "../../../../core/dataverse/schema";
+import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import type { AppDescription } from "../../shared/contract";
+import { h, replaceChildren } from "../dom";
+import { navigate, recordUrl } from "../navigation";
+import type { SandboxWebApi } from "../web-api";
+import { attributeValuesOf, formattedValue } from "../xrm/values";
+import { formFor } from "./form-page";
+import { pluralOf } from "./shell";
+
+const pageSize = 250;
+
+function listColumns(app: AppDescription, table: TableDefinition): string[] {
+  const form = formFor(app, table.logicalName, undefined);
+  const cells = form?.tabs.flatMap((tab) => tab.sections.flatMap((section) => section.cells)) ?? [];
+  const columns = cells
+    .map((cell) => cell.column)
+    .filter((column) => column !== table.primaryNameAttribute && table.columns[column] !== undefined && table.columns[column].type !== "memo");
+  return [table.primaryNameAttribute, ...new Set(columns)].slice(0, 6);
+}
+
+function odataString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: string): HTMLElement {
+  const table = tableByLogicalName(tableName);
+  if (table === undefined) return h("div", { className: "page-message" }, [h("h1", { text: "Unknown table" }), h("p", { text: tableName })]);
+  const columns = listColumns(app, table);
+  const title = pluralOf(table.displayName);
+  const search = h("input", { attributes: { type: "search", id: "list-search", placeholder: `Search ${title.toLowerCase()}` } });
+  const status = h("p", { className: "list-status", attributes: { role: "status", "aria-live": "polite" } });
+  const body = h("tbody");
+  const grid = h("table", { className: "grid" }, [
+    h("caption", { className: "visually-hidden", text: title }),
+    h("thead", {}, [h("tr", {}, columns.map((column) => h("th", { text: table.columns[column]?.displayName ?? column, attributes: { scope: "col" } })))]),
+    body,
+  ]);
+  const load = async (): Promise<void> => {
+    const select = [table.primaryIdAttribute, ...columns.map((column) => (table.columns[column]?.type === "lookup" ? `_${column}_value` : column))];
+    const text = search.value.trim();
+    const filter = text === "" ? "" : `&$filter=startswith(${table.primaryNameAttribute},${odataString(text)})`;
+    status.textContent = "Loading…";
+    try {
+      const result = await webApi.retrieveMultipleRecords(table.logicalName, `?$select=${select.join(",")}${filter}&$orderby=${table.primaryNameAttribute}&$count=true&$top=${pageSize}`);
+      replaceChildren(
+        body,
+        result.entities.map((row) => {
+          const values = attributeValuesOf(table, row);
+          const id = String(row[table.primaryIdAttribute]);
+          return h(
+            "tr",
+            {},
+            columns.map((column, index) => {
+              const definition = table.columns[column];
+              const text = definition === undefined ? "" : formattedValue(definition, values.get(column) ?? null, navigator.language);
+              return index === 0
+                ? h("th", { attributes: { scope: "row" } }, [h("a", { text: text === "" ? "(no name)" : text, attributes: { href: recordUrl(table.logicalName, id) } })])
+                : h("td", { text });
+            }),
+          );
+        }),
+      );
+      status.textContent = `${result.entities.length} ${result.entities.length === 1 ? "row" : "rows"}${result.entities.length === pageSize ? " (first page)" : ""}`;
+    } catch (error) {
+      status.textContent = `Could not load ${title.toLowerCase()}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
+  search.addEventListener("change", () => {
+    void load();
+  });
+  void load();
+  return h("div", { className: "list-page", attributes: { "data-table": table.logicalName } }, [
+    h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": "Commands" } }, [
+      h("button", { className: "command primary", text: "+ New", attributes: { type: "button" }, on: { click: () => { navigate(recordUrl(table.logicalName)); } } }),
+      h("label", { className: "visually-hidden", text: `Search ${title.toLowerCase()}`, attributes: { for: "list-search" } }),
+      search,
+    ]),
+    h("h1", { className: "page-title", text: title }),
+    status,
+    h("div", { className: "grid-scroll" }, [grid]),
+  ]);
+}

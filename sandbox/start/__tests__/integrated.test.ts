@@ -1,0 +1,77 @@
+/**
+ * `npm start`'s wiring without a browser: the solution's webhook steps registered in Dataverse
+ * against the plug-in host, SCM's business events subscribed, the environment variables pointing
+ * at this origin, and Dataverse seeded to match SCM — then a change flowing both ways.
+ */
+import { environmentVariableDefinition, mapForScmCollection, scmEntities } from "../../../core";
+import { solutionWebhookSteps } from "../../../solution/steps";
+import { fixtureZip, type FixtureZip } from "../../formhost/__tests__/fixture-zip";
+import { startSandbox, type SandboxServer } from "../../server";
+import { integratedMounts } from "../mounts";
+
+jest.setTimeout(120_000);
+
+let zip: FixtureZip;
+let sandbox: SandboxServer;
+const progress: string[] = [];
+
+async function json(path: string, init?: RequestInit): Promise<Record<string, unknown>> {
+  const response = await fetch(`${sandbox.url}${path}`, init);
+  const text = await response.text();
+  return text === "" ? { status: response.status } : { status: response.status, ...(JSON.parse(text) as Record<string, unknown>) };
+}
+
+async function count(path: string): Promise<number> {
+  return Number((await json(`${path}${path.includes("?") ? "&" : "?"}$count=true&$top=1`))["@odata.count"]);
+}
+
+beforeAll(async () => {
+  zip = await fixtureZip();
+  sandbox = await startSandbox({ port: 0, stateDir: null, mounts: integratedMounts({ solutionZip: zip.path, progress: (line) => progress.push(line) }) });
+});
+
+afterAll(async () => {
+  await sandbox.close();
+  zip.dispose();
+});
+
+describe("the integrated sandbox", () => {
+  it("registers the solution's webhook steps against the plug-in host on this origin", async () => {
+    const steps = (await json("/api/data/v9.2/sdkmessageprocessingsteps?$select=name")).value as { name: string }[];
+    expect(steps.map((step) => step.name).sort()).toEqual(solutionWebhookSteps().map((step) => step.name).sort());
+    const endpoints = (await json("/api/data/v9.2/serviceendpoints?$select=url")).value as { url: string }[];
+    expect(endpoints.map((endpoint) => endpoint.url).sort()).toEqual(["sync-status", "sync-to-scm", "validate"].map((handler) => `${sandbox.url}/plugins/webhooks/${handler}`));
+  });
+
+  it("subscribes the plug-in host to SCM's business events, synchronously", async () => {
+    const subscriptions = (await json("/scm/admin/subscriptions")).value as { url: string; mode: string }[];
+    expect(subscriptions).toEqual([expect.objectContaining({ mode: "sync", url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/scm-events\\?code=`)) as unknown })]);
+  });
+
+  it("creates the solution's environment variables and points them at this origin", async () => {
+    const definitions = (await json(`/api/data/v9.2/${environmentVariableDefinition.entitySetName}?$select=schemaname`)).value as { schemaname: string }[];
+    expect(definitions.map((definition) => definition.schemaname).sort()).toEqual(["fsi_DefaultCompany", "fsi_NearbyRadiusKm", "fsi_ScmUnavailablePolicy", "fsi_ValidationApiTokenUrl", "fsi_ValidationApiUrl"]);
+    expect(await json("/api/data/v9.2/RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_ValidationApiUrl')")).toMatchObject({ Value: `${sandbox.url}/plugins/validate` });
+    expect(await json("/api/data/v9.2/RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_DefaultCompany')")).toMatchObject({ Value: "usmf" });
+  });
+
+  it("fills Dataverse with every row of SCM's mapped entities, and work orders in Chicago", async () => {
+    for (const entity of scmEntities) {
+      const map = mapForScmCollection(entity.collection);
+      if (map === undefined) continue;
+      const table = (await json(`/api/data/v9.2/EntityDefinitions(LogicalName='${map.dataverseTable}')?$select=EntitySetName`)).EntitySetName as string;
+      expect([entity.collection, await count(`/api/data/v9.2/${table}?$select=createdon`)]).toEqual([entity.collection, await count(`/scm/data/${entity.collection}?cross-company=true`)]);
+    }
+    expect(await count("/api/data/v9.2/msdyn_workorders?$select=msdyn_name&$filter=msdyn_city eq 'Chicago'")).toBeGreaterThanOrEqual(3);
+    expect(progress).toContain("First run: filling Field Service (Dataverse) to match SCM...");
+  });
+
+  it("carries an SCM edit into Dataverse, and a Dataverse edit into SCM", async () => {
+    await json("/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='1004')", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ WarehouseName: "Chicago DC 04 (SCM)" }) });
+    const [row] = (await json("/api/data/v9.2/msdyn_warehouses?$select=msdyn_warehouseid,msdyn_name&$filter=msdyn_warehouseidentifier eq '1004'")).value as { msdyn_warehouseid: string; msdyn_name: string }[];
+    expect(row?.msdyn_name).toBe("Chicago DC 04 (SCM)");
+    const updated = await json(`/api/data/v9.2/msdyn_warehouses(${row?.msdyn_warehouseid ?? ""})`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ msdyn_name: "Chicago DC 04 (FS)" }) });
+    expect(updated.status).toBe(204);
+    expect(await json("/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='1004')")).toMatchObject({ WarehouseName: "Chicago DC 04 (FS)" });
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Everything `npm start` runs on its one origin, wired as a real deployment is:
+ * - `/scm` — the SCM emulator (seeded with its demo companies, sites, warehouses, assets, ...);
+ * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's two users: the person in the
+ *   browser and the integration's application user (so the plug-in host's own writes are echoes);
+ * - `/plugins` — the plug-in host and the local token issuer; once listening it registers the
+ *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
+ * - `/` — the form host, running the built solution zip.
+ * Once all listen, the first run fills Dataverse to match SCM (`seed.ts`), and every run points
+ * the solution's environment variables at this origin.
+ */
+import { join } from "node:path";
+import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../auth/plugins-mount";
+import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../dataverse";
+import { createFormHost } from "../formhost";
+import { type ScmEmulator, createScmEmulator } from "../scm";
+import type { Mount, MountFactory } from "../server";
+import { BROWSER_TOKEN } from "./identities";
+import { seedSandbox, setEnvironmentVariables } from "./seed";
+import { solutionStepDefinitions } from "./solution-steps";
+
+
+export interface IntegratedSandboxOptions {
+  readonly solutionZip: string;
+  /** Progress lines (seeding, registrations). */
+  readonly progress?: (line: string) => void;
+}
+
+/** The parts the mounts share, filled as the factories run (in order). */
+interface Parts {
+  scm?: ScmEmulator;
+  dataverse?: DataverseEmulator;
+  plugins?: PluginsMount;
+}
+
+export function integratedMounts(options: IntegratedSandboxOptions): MountFactory[] {
+  const parts: Parts = {};
+  const progress = options.progress ?? (() => undefined);
+
+  const scm: MountFactory = (context) => {
+    const emulator = createScmEmulator({
+      database: context.stateDir === null ? ":memory:" : join(context.stateDir, "scm.sqlite"),
+      seed: context.seed,
+      log: context.log,
+    });
+    parts.scm = emulator;
+    return {
+      prefix: emulator.prefix,
+      handle: emulator.handle,
+      close: emulator.close,
+      tryPaths: ["/scm/data/Warehouses?$filter=PrimaryAddressCity eq 'Chicago'&$select=WarehouseId,WarehouseName", "/scm/admin/rules"],
+    };
+  };
+
+  const dataverse: MountFactory = (context) => {
+    const emulator = new DataverseEmulator({
+      databasePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "dataverse.sqlite"),
+      users: [DEFAULT_USER, SANDBOX_INTEGRATION_USER],
+      tokens: { [BROWSER_TOKEN]: DEFAULT_USER.id, [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id },
+      // As in a signed-in browser session, a request without a token acts as the default user.
+      requireAuthorization: false,
+      log: context.log,
+    });
+    parts.dataverse = emulator;
+    const route = dataverseRoute(emulator);
+    return {
+      prefix: WEB_API_PATH,
+      handle: async (req, res) => {
+        const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+        await route({ req, res, url, prefix: WEB_API_PATH, rest: url.pathname.slice(WEB_API_PATH.length) });
+      },
+      close: async () => {
+        await emulator.idle();
+        emulator.close();
+      },
+      tryPaths: [`${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_warehouseidentifier&$top=10`],
+    };
+  };
+
+  const plugins: MountFactory = async (context) => {
+    const mount = await createPluginsMount({ signedInUser: DEFAULT_USER, steps: solutionStepDefinitions })(context);
+    parts.plugins = mount;
+    return mount;
+  };
+
+  const formHost: MountFactory = async (context): Promise<Mount> => {
+    const host = await createFormHost({
+      solutionZip: options.solutionZip,
+      user: { id: DEFAULT_USER.id, fullname: DEFAULT_USER.fullname, languageId: 1033 },
+      webApiToken: BROWSER_TOKEN,
+    });
+    return {
+      prefix: "/",
+      handle: host.handle,
+      close: host.close,
+      tryPaths: ["/", "/main.aspx?pagetype=entityrecord&etn=msdyn_warehouse", "/main.aspx?pagetype=entitylist&etn=msdyn_workorder", "/scm-admin"],
+      onListening: async (url) => {
+        const { scm: scmEmulator, plugins: pluginsMount, dataverse: dataverseEmulator } = parts;
+        if (scmEmulator === undefined || pluginsMount === undefined || dataverseEmulator === undefined) {
+          throw new Error("The form host mount must come after the SCM, Dataverse and plug-in mounts.");
+        }
+        await setEnvironmentVariables(url, host.solution.environmentVariables);
+        if (context.seed) await seedSandbox({ url, scm: scmEmulator, plugins: pluginsMount, dataverse: dataverseEmulator, progress });
+      },
+    };
+  };
+
+  return [scm, dataverse, plugins, formHost];
+}

@@ -1,0 +1,332 @@
+/**
+ * The sandbox's demo data on the Dataverse side, consistent with SCM's seed:
+ *
+ * 1. the companies (`cdm_company`, one per SCM legal entity; new rows default to `usmf` through
+ *    the `fsi_DefaultCompany` environment variable);
+ * 2. an **initial sync**: SCM raises one business event per existing row of every mapped entity
+ *    to its sync subscribers — the plug-in host — which upsert them into Dataverse through the
+ *    real inbound path (maps, lookups by natural key, echo marking). The events carry one control
+ *    number reserved from SCM's own sequence, so later edits (higher numbers) are never stale;
+ * 3. what Field Service keeps itself: the customers (accounts) and products SCM's assets refer to
+ *    — before the sync, so every asset finds its lookups — and work orders with coordinates,
+ *    several in Chicago, each on an asset of its customer.
+ *
+ * Every step is an upsert or looks before it creates, so an interrupted first run completes on the
+ * next start. `setEnvironmentVariables` runs at every start: the URLs follow the port.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  type DataverseRecord,
+  SCM_BUSINESS_EVENT_MAJOR_VERSION,
+  SCM_BUSINESS_EVENT_MINOR_VERSION,
+  type ScmBusinessEvent,
+  type TableDefinition,
+  WorkOrderSystemStatus,
+  account,
+  businessEventIdFor,
+  cdmCompany,
+  environmentVariableDefinition,
+  environmentVariableValue,
+  mapForScmCollection,
+  scmEntities,
+  toEventTime,
+  toWebApiBody,
+  product,
+  workOrder,
+} from "../../core";
+import type { PluginsMount } from "../auth/plugins-mount";
+import { type DataverseEmulator, WEB_API_PATH } from "../dataverse";
+import type { PackagedEnvironmentVariable } from "../formhost";
+import type { ScmEmulator } from "../scm";
+import { deliverEvent } from "../scm/events/deliver";
+import { nextSequenceValue } from "../scm/store/database";
+import { BROWSER_TOKEN } from "./identities";
+
+/** Company names for SCM's legal entities (the SCM emulator names only their ids). */
+const companyNames: Readonly<Record<string, string>> = { usmf: "Contoso USA", demf: "Contoso Germany", gbsi: "Contoso UK" };
+
+export class SeedError extends Error {
+  override readonly name = "SeedError";
+  readonly code = "SEED_FAILED";
+}
+
+/** A small Web API client for seeding: JSON in, JSON out, errors with Dataverse's message. */
+class WebApi {
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown>; entityId: string | undefined }> {
+    const response = await fetch(`${this.url}${WEB_API_PATH}/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, accept: "application/json", prefer: 'odata.include-annotations="*"', ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json = text === "" ? {} : (JSON.parse(text) as Record<string, unknown>);
+    if (!response.ok) {
+      const error = json.error as { message?: unknown } | undefined;
+      throw new SeedError(`${method} ${path} failed with ${response.status}: ${typeof error?.message === "string" ? error.message : text}`);
+    }
+    const entityId = /\(([0-9a-f-]{36})\)\s*$/i.exec(response.headers.get("odata-entityid") ?? "")?.[1];
+    return { status: response.status, json, entityId };
+  }
+
+  async rows(path: string): Promise<Record<string, unknown>[]> {
+    const { json } = await this.call("GET", path);
+    return Array.isArray(json.value) ? (json.value as Record<string, unknown>[]) : [];
+  }
+
+  /** Creates a row; its id. */
+  async create(table: TableDefinition, record: DataverseRecord): Promise<string> {
+    const { entityId } = await this.call("POST", table.entitySetName, toWebApiBody(table, record, "create"));
+    if (entityId === undefined) throw new SeedError(`Creating a ${table.logicalName} returned no OData-EntityId.`);
+    return entityId;
+  }
+
+  async update(table: TableDefinition, id: string, record: DataverseRecord): Promise<void> {
+    await this.call("PATCH", `${table.entitySetName}(${id})`, toWebApiBody(table, record, "update"));
+  }
+}
+
+function odataString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** What the sandbox sets the solution's environment variables to (the others keep their default). */
+export function sandboxVariableValues(url: string): Readonly<Record<string, string>> {
+  return {
+    fsi_ValidationApiUrl: `${url}/plugins/validate`,
+    fsi_ValidationApiTokenUrl: `${url}/plugins/token`,
+    fsi_ScmUnavailablePolicy: "block",
+    fsi_DefaultCompany: "usmf",
+  };
+}
+
+/** Definitions from the solution zip (as an import creates them), values pointing at this origin. */
+export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], token = BROWSER_TOKEN): Promise<void> {
+  const api = new WebApi(url, token);
+  const values = sandboxVariableValues(url);
+  for (const definition of definitions) {
+    const found = await api.rows(`${environmentVariableDefinition.entitySetName}?$select=environmentvariabledefinitionid&$filter=schemaname eq ${odataString(definition.schemaName)}`);
+    const foundId = found[0]?.environmentvariabledefinitionid;
+    const definitionId =
+      typeof foundId === "string"
+        ? foundId
+        : await api.create(environmentVariableDefinition, {
+            schemaname: definition.schemaName,
+            displayname: definition.displayName,
+            type: definition.type,
+            defaultvalue: definition.defaultValue ?? null,
+          });
+    const value = values[definition.schemaName];
+    if (value === undefined) continue;
+    const existing = await api.rows(`${environmentVariableValue.entitySetName}?$select=environmentvariablevalueid&$filter=_environmentvariabledefinitionid_value eq ${definitionId}`);
+    const valueId = existing[0]?.environmentvariablevalueid;
+    if (typeof valueId === "string") await api.update(environmentVariableValue, valueId, { value });
+    else {
+      await api.create(environmentVariableValue, {
+        schemaname: definition.schemaName,
+        value,
+        environmentvariabledefinitionid: { id: definitionId, logicalName: environmentVariableDefinition.logicalName },
+      });
+    }
+  }
+}
+
+async function scmJson(url: string): Promise<Record<string, unknown>> {
+  const response = await fetch(url);
+  if (!response.ok) throw new SeedError(`GET ${url} failed with ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** One cdm_company per SCM legal entity; ids by code. */
+async function seedCompanies(url: string, api: WebApi): Promise<Map<string, string>> {
+  const rules = await scmJson(`${url}/scm/admin/rules`);
+  const codes = Object.keys((rules.companies ?? {}) as Record<string, unknown>);
+  const ids = new Map<string, string>();
+  for (const code of codes) {
+    const existing = await api.rows(`${cdmCompany.entitySetName}?$select=cdm_companyid&$filter=cdm_companycode eq ${odataString(code)}`);
+    const existingId = existing[0]?.cdm_companyid;
+    const id = typeof existingId === "string" ? existingId : await api.create(cdmCompany, { cdm_name: `${companyNames[code] ?? code.toUpperCase()} (${code})`, cdm_companycode: code });
+    ids.set(code, id);
+  }
+  return ids;
+}
+
+/** The initial sync (see the file comment). Returns how many rows were sent. */
+async function initialSync(url: string, scm: ScmEmulator, plugins: PluginsMount, progress: (line: string) => void): Promise<number> {
+  const subscriptions = ((await scmJson(`${url}/scm/admin/subscriptions`)).value ?? []) as { url: string; mode: string; entities?: string[] }[];
+  const controlNumber = nextSequenceValue(scm.db, "BusinessEventControlNumber");
+  let sent = 0;
+  const failures: string[] = [];
+  for (const entity of scmEntities.filter((candidate) => mapForScmCollection(candidate.collection) !== undefined)) {
+    const subscribers = subscriptions.filter((subscription) => subscription.mode === "sync" && (subscription.entities?.includes(entity.collection) ?? true));
+    if (subscribers.length === 0) continue;
+    const fetched = ((await scmJson(`${url}/scm/data/${entity.collection}?cross-company=true`)).value ?? []) as Record<string, string | number | boolean | null>[];
+    // Rows that point at rows of their own entity (a warehouse's transit warehouse, an asset's
+    // parent) go after the rest, so what they point at has arrived (the host would queue them).
+    const map = mapForScmCollection(entity.collection);
+    const selfReferences = (map?.columns ?? []).filter((column) => column.lookup?.table === map?.dataverseTable).map((column) => column.scm);
+    const pointsAtItsOwnEntity = (row: Record<string, unknown>) => selfReferences.some((field) => row[field] !== undefined && row[field] !== null && row[field] !== "");
+    const rows = [...fetched.filter((row) => !pointsAtItsOwnEntity(row)), ...fetched.filter(pointsAtItsOwnEntity)];
+    progress(`  ${entity.displayName}: ${rows.length} rows`);
+    for (const raw of rows) {
+      const row = Object.fromEntries(Object.entries(raw).filter(([name]) => name in entity.fields));
+      const event: ScmBusinessEvent = {
+        BusinessEventId: businessEventIdFor(entity),
+        ControlNumber: controlNumber,
+        EventId: randomUUID(),
+        EventTime: toEventTime(new Date()),
+        MajorVersion: SCM_BUSINESS_EVENT_MAJOR_VERSION,
+        MinorVersion: SCM_BUSINESS_EVENT_MINOR_VERSION,
+        LegalEntity: String(row.dataAreaId ?? ""),
+        EntityName: entity.entityName,
+        Operation: "Create",
+        Keys: Object.fromEntries(entity.keys.map((key) => [key, String(row[key] ?? "")])),
+        ChangedFields: Object.keys(row).filter((name) => row[name] !== null && row[name] !== ""),
+        Row: row,
+        InitiatingUser: "Admin",
+      };
+      for (const subscriber of subscribers) {
+        const result = await deliverEvent(subscriber.url, event, 30_000);
+        if (!result.ok) failures.push(`${entity.collection} ${JSON.stringify(event.Keys)}: ${result.reason}`);
+      }
+      sent += 1;
+    }
+  }
+  const host = plugins.host();
+  await host?.whenIdle();
+  if (host !== undefined && host.queue.depth() > 0) await host.replayQueue();
+  if (failures.length > 0) throw new SeedError(`The initial sync failed for ${failures.length} rows:\n  ${failures.slice(0, 10).join("\n  ")}`);
+  return sent;
+}
+
+interface Place {
+  readonly city: string;
+  readonly street: string;
+  readonly state: string;
+  readonly postalCode: string;
+  readonly country: string;
+  readonly latitude: number;
+  readonly longitude: number;
+}
+
+/** Where the first customers of each company are: real places, several in Chicago (the nearby-warehouses demo). */
+const servicePlaces: Readonly<Record<string, readonly Place[]>> = {
+  usmf: [
+    { city: "Chicago", street: "251 E Huron St", state: "IL", postalCode: "60611", country: "USA", latitude: 41.8947, longitude: -87.6212 },
+    { city: "Chicago", street: "1800 S Halsted St", state: "IL", postalCode: "60608", country: "USA", latitude: 41.8571, longitude: -87.6466 },
+    { city: "Chicago", street: "11000 W O'Hare Ave", state: "IL", postalCode: "60666", country: "USA", latitude: 41.9803, longitude: -87.909 },
+    { city: "Chicago", street: "2400 N Lincoln Ave", state: "IL", postalCode: "60614", country: "USA", latitude: 41.9255, longitude: -87.649 },
+    { city: "Milwaukee", street: "333 N Broadway", state: "WI", postalCode: "53202", country: "USA", latitude: 43.0352, longitude: -87.9086 },
+    { city: "Detroit", street: "400 Renaissance Dr", state: "MI", postalCode: "48243", country: "USA", latitude: 42.3293, longitude: -83.0398 },
+  ],
+  demf: [{ city: "Berlin", street: "Friedrichstraße 68", state: "BE", postalCode: "10117", country: "DEU", latitude: 52.5096, longitude: 13.3889 }],
+  gbsi: [{ city: "London", street: "1 Canada Square", state: "LND", postalCode: "E14 5AB", country: "GBR", latitude: 51.5049, longitude: -0.0195 }],
+};
+
+/** Customer names (Microsoft's fictitious companies), used in turn. */
+const customerNames = [
+  "Adatum Corporation", "Alpine Ski House", "Coho Winery", "Fabrikam Inc.", "Fourth Coffee", "Litware Inc.", "Lucerne Publishing",
+  "Margie's Travel", "Northwind Traders", "Proseware Inc.", "Relecloud", "Southridge Video", "Tailspin Toys", "Trey Research",
+  "Wide World Importers", "Wingtip Toys", "Woodgrove Bank", "Blue Yonder Airlines", "City Power & Light", "Consolidated Messenger",
+  "Contoso Pharmaceuticals", "Graphic Design Institute", "Humongous Insurance", "Lamna Healthcare", "Nod Publishers", "Olympia Fitness",
+  "Tasmanian Traders", "VanArsdel Ltd.", "Bellows College", "First Up Consultants",
+];
+
+/**
+ * The accounts and products SCM's assets refer to (`CustomerAccount`, `ItemNumber`): Field Service
+ * keeps customers and products itself, and an asset arrives only once both exist.
+ */
+async function seedCustomersAndProducts(url: string, api: WebApi, companies: ReadonlyMap<string, string>): Promise<{ accounts: number; products: number }> {
+  const assets = ((await scmJson(`${url}/scm/data/MaintenanceAssets?cross-company=true`)).value ?? []) as Record<string, string>[];
+  const types = ((await scmJson(`${url}/scm/data/MaintenanceAssetTypes?cross-company=true`)).value ?? []) as Record<string, string>[];
+  const customers = [...new Map(assets.filter((asset) => (asset.CustomerAccount ?? "") !== "").map((asset) => [asset.CustomerAccount ?? "", asset.dataAreaId ?? ""])).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const placed = new Map<string, number>();
+  for (const [index, [accountNumber, companyCode]] of customers.entries()) {
+    const existing = await api.rows(`${account.entitySetName}?$select=accountid&$filter=accountnumber eq ${odataString(accountNumber)}`);
+    if (existing.length > 0) continue;
+    const companyId = companies.get(companyCode);
+    const slot = placed.get(companyCode) ?? 0;
+    const place = servicePlaces[companyCode]?.[slot];
+    placed.set(companyCode, slot + 1);
+    await api.create(account, {
+      name: customerNames[index % customerNames.length] ?? accountNumber,
+      accountnumber: accountNumber,
+      ...(place === undefined
+        ? {}
+        : { address1_line1: place.street, address1_city: place.city, address1_postalcode: place.postalCode, address1_country: place.country, address1_latitude: place.latitude, address1_longitude: place.longitude }),
+      ...(companyId === undefined ? {} : { msdyn_company: { id: companyId, logicalName: cdmCompany.logicalName } }),
+    });
+  }
+  const typeNames = new Map(types.map((type) => [type.MaintenanceAssetTypeId ?? "", type.Name ?? ""]));
+  const items = [...new Map(assets.filter((asset) => (asset.ItemNumber ?? "") !== "").map((asset) => [asset.ItemNumber ?? "", typeNames.get(asset.MaintenanceAssetTypeId ?? "") ?? "Equipment"])).entries()];
+  for (const [productNumber, typeName] of items) {
+    const existing = await api.rows(`${product.entitySetName}?$select=productid&$filter=productnumber eq ${odataString(productNumber)}`);
+    if (existing.length === 0) await api.create(product, { name: `${typeName} model ${productNumber}`, productnumber: productNumber });
+  }
+  return { accounts: customers.length, products: items.length };
+}
+
+/** A work order at each customer with a place, on one of its assets. */
+async function seedWorkOrders(api: WebApi, companies: ReadonlyMap<string, string>): Promise<number> {
+  let created = 0;
+  let sequence = 1000;
+  for (const [code, places] of Object.entries(servicePlaces)) {
+    const companyId = companies.get(code);
+    if (companyId === undefined) continue;
+    const company = { id: companyId, logicalName: cdmCompany.logicalName };
+    const accounts = await api.rows(`${account.entitySetName}?$select=accountid,accountnumber,address1_city&$filter=_msdyn_company_value eq ${companyId} and address1_city ne null&$orderby=accountnumber`);
+    for (const [index, place] of places.entries()) {
+      sequence += 1;
+      const name = `WO-${String(sequence)}`;
+      const customer = accounts[index];
+      const accountId = customer?.accountid;
+      if (typeof accountId !== "string") continue;
+      if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$filter=msdyn_name eq ${odataString(name)}`)).length > 0) continue;
+      const assets = await api.rows(`msdyn_customerassets?$select=msdyn_customerassetid&$filter=_msdyn_account_value eq ${accountId}&$top=1`);
+      const assetId = assets[0]?.msdyn_customerassetid;
+      await api.create(workOrder, {
+        msdyn_name: name,
+        msdyn_serviceaccount: { id: accountId, logicalName: account.logicalName },
+        ...(typeof assetId === "string" ? { msdyn_customerasset: { id: assetId, logicalName: "msdyn_customerasset" } } : {}),
+        msdyn_systemstatus: index % 2 === 0 ? WorkOrderSystemStatus.Scheduled : WorkOrderSystemStatus.Unscheduled,
+        msdyn_address1: place.street,
+        msdyn_city: place.city,
+        msdyn_stateorprovince: place.state,
+        msdyn_postalcode: place.postalCode,
+        msdyn_country: place.country,
+        msdyn_latitude: place.latitude,
+        msdyn_longitude: place.longitude,
+        msdyn_company: company,
+      });
+      created += 1;
+    }
+  }
+  return created;
+}
+
+export interface SeedOptions {
+  readonly url: string;
+  readonly scm: ScmEmulator;
+  readonly plugins: PluginsMount;
+  readonly dataverse: DataverseEmulator;
+  readonly progress: (line: string) => void;
+}
+
+/** Seeds when Dataverse has no work orders yet (a first run, or one interrupted while seeding). */
+export async function seedSandbox(options: SeedOptions): Promise<void> {
+  const api = new WebApi(options.url, BROWSER_TOKEN);
+  if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$top=1`)).length > 0) return;
+  options.progress("First run: filling Field Service (Dataverse) to match SCM...");
+  const companies = await seedCompanies(options.url, api);
+  const referenced = await seedCustomersAndProducts(options.url, api, companies);
+  const synced = await initialSync(options.url, options.scm, options.plugins, options.progress);
+  await options.dataverse.idle();
+  const workOrders = await seedWorkOrders(api, companies);
+  options.progress(
+    `Seeded ${companies.size} companies, ${referenced.accounts} accounts, ${referenced.products} products, ${synced} rows from SCM and ${workOrders} work orders.`,
+  );
+}
