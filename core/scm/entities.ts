@@ -3,14 +3,18 @@
  * unconfirmed against a live SCM; they are kept here and nowhere else.
  */
 import { inventoryEntities } from "./inventory-entities";
-import type { ScmEntityDefinition, ScmFieldDefinition } from "./schema";
-
-const str = (maxLength: number, mandatory = false): ScmFieldDefinition => ({ type: "String", maxLength, mandatory });
-const noYes: ScmFieldDefinition = { type: "Enum", enumName: "NoYes", values: ["No", "Yes"] };
-const dataAreaId = str(4, true);
+import { dataAreaId, noYes, str } from "./fields";
+import type { ScmEntityDefinition } from "./schema";
 
 export const WarehouseTypeValues = ["Default", "Quarantine", "Transit"] as const;
-export const PaymentMethodTypeValues = ["Net", "CurrentMonth", "CurrentQuarter", "CurrentYear", "CurrentWeek", "COD"] as const;
+export const PaymentMethodTypeValues = [
+  "Net",
+  "CurrentMonth",
+  "CurrentQuarter",
+  "CurrentYear",
+  "CurrentWeek",
+  "COD",
+] as const;
 
 export const operationalSites: ScmEntityDefinition = {
   collection: "OperationalSites",

@@ -9,12 +9,10 @@
  * Key fields are text (the emulator and the clients address rows by quoted key segments), so line
  * numbers are text too.
  */
+import { dataAreaId, noYes, str } from "./fields";
 import type { ScmEntityDefinition, ScmFieldDefinition } from "./schema";
 
-const str = (maxLength: number, mandatory = false): ScmFieldDefinition => ({ type: "String", maxLength, mandatory });
-const noYes: ScmFieldDefinition = { type: "Enum", enumName: "NoYes", values: ["No", "Yes"] };
 const real: ScmFieldDefinition = { type: "Real" };
-const dataAreaId = str(4, true);
 
 /**
  * Row version change tracking: SCM sets this field from one increasing sequence on every create
