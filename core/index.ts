@@ -15,3 +15,4 @@ export * from "./dataverse/record-validation";
 export * from "./maps";
 export * from "./geo";
 export * from "./validation";
+export * from "./registration";

@@ -26,8 +26,8 @@ export const introducedVersion = "0.1.0.0";
 /** English: the base language of the solution. */
 export const baseLanguage = 1033;
 
-/** Default base URL of the webhook receivers (the sandbox's plug-in host, DESIGN.md §5). */
-export const defaultWebhookBaseUrl = "http://127.0.0.1:8080/plugins/webhooks/";
+/** Default origin of the plug-in host the webhook endpoints point at (the sandbox's, DESIGN.md §5). */
+export const defaultWebhookHostUrl = "http://127.0.0.1:8080";
 
 const semanticVersion = /^(\d+)\.(\d+)\.(\d+)$/;
 

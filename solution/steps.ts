@@ -1,33 +1,42 @@
 /**
- * The webhook registrations the solution ships, as data: the service endpoints (one per handler)
- * and the SDK message processing steps of the five integration tables. The generator writes them
- * as `src/SdkMessageProcessingSteps/{id}.xml` and the endpoints into `Other/Customizations.xml`;
- * the sandbox registers exactly these rows in its Dataverse emulator.
+ * The webhook registrations the solution ships, as solution components: the service endpoints (one
+ * per handler) and the SDK message processing steps. Which steps exist — handler, message, table,
+ * stage, mode, filtering, images — is core's list (`core/registration/webhook-steps.ts`), the same
+ * the plug-in host registers through the Web API and the sandbox registers in its emulator; this
+ * file adds what a solution needs: stable ids, message ids, endpoint URLs. The generator writes
+ * the steps as `src/SdkMessageProcessingSteps/{id}.xml` and the endpoints into
+ * `Other/Customizations.xml`.
  *
  * Why one endpoint per handler: a Dataverse webhook is a service endpoint with one URL, and every
  * step whose event handler it is posts there (Microsoft Learn, "Use webhooks to create external
- * handlers for server events"). The plug-in host routes `/plugins/webhooks/<handler>`, so each
- * handler needs its own endpoint.
+ * handlers for server events"). The plug-in host routes `/plugins/webhooks/<handler>` and
+ * `/plugins/inventory/webhooks/<handler>`, so each handler needs its own endpoint.
  */
 import {
-  type EntityMap,
-  integrationTableNames,
-  type IntegrationTableName,
-  filteringAttributes,
-  mapForTable,
+  builtInFlowMaps,
+  builtInMaps,
+  integrationHandlers,
+  integrationWebhookSteps,
+  inventoryHandlers,
+  inventoryWebhookSteps,
+  imageMessageProperty,
+  type InventoryModes,
   ServiceEndpointAuthType,
   ServiceEndpointContract,
   StepImageType,
   StepMode,
-  StepStage,
+  type WebhookHandlerName,
+  type WebhookMessage,
+  type WebhookStepDefinition,
+  webhookUrl,
 } from "../core";
-import { defaultWebhookBaseUrl } from "./identity";
+import { defaultWebhookHostUrl } from "./identity";
 import { stableId } from "./ids";
 
-export const webhookHandlers = ["validate", "sync-to-scm", "sync-status"] as const;
-export type WebhookHandler = (typeof webhookHandlers)[number];
+export const webhookHandlers: readonly WebhookHandlerName[] = [...integrationHandlers, ...inventoryHandlers];
+export type WebhookHandler = WebhookHandlerName;
 
-export type StepMessage = "Create" | "Update" | "Delete";
+export type StepMessage = WebhookMessage;
 
 /**
  * `sdkmessageid` of the platform messages: the same in every environment, which is why an exported
@@ -59,11 +68,10 @@ export interface WebhookServiceEndpoint {
 
 export interface WebhookStepImage {
   readonly id: string;
-  readonly name: "PreImage";
-  readonly entityAlias: "PreImage";
-  readonly imageType: typeof StepImageType.PreImage;
-  /** Create, Update and Delete all pass the row as `Target`. */
-  readonly messagePropertyName: "Target";
+  readonly name: "PreImage" | "PostImage";
+  readonly entityAlias: "PreImage" | "PostImage";
+  readonly imageType: (typeof StepImageType)["PreImage" | "PostImage"];
+  readonly messagePropertyName: "Id" | "Target";
   readonly attributes: readonly string[];
 }
 
@@ -75,8 +83,9 @@ export interface WebhookStepRegistration {
   readonly serviceEndpointId: string;
   readonly message: StepMessage;
   readonly sdkMessageId: string;
-  readonly primaryEntity: IntegrationTableName;
-  readonly stage: (typeof StepStage)[keyof typeof StepStage];
+  /** Logical name of the table. */
+  readonly primaryEntity: string;
+  readonly stage: WebhookStepDefinition["stage"];
   readonly mode: (typeof StepMode)[keyof typeof StepMode];
   readonly rank: number;
   /** Delete successful async jobs from the system job log (async steps only; failures stay). */
@@ -86,123 +95,79 @@ export interface WebhookStepRegistration {
   readonly images: readonly WebhookStepImage[];
 }
 
-interface HandlerSpec {
-  readonly description: string;
-  readonly stage: WebhookStepRegistration["stage"];
-  readonly mode: WebhookStepRegistration["mode"];
-  readonly messages: readonly StepMessage[];
-}
-
-const handlerSpecs: Readonly<Record<WebhookHandler, HandlerSpec>> = {
+const handlerDescriptions: Readonly<Record<WebhookHandler, string>> = {
   // PreValidation runs outside the database transaction, before any work is done: the cheapest
   // place to refuse a row SCM would reject.
-  validate: {
-    description: "Checks the row against Supply Chain Management's rules; a non-2xx reply cancels the operation.",
-    stage: StepStage.PreValidation,
-    mode: StepMode.Synchronous,
-    messages: ["Create", "Update"],
-  },
+  validate: "Checks the row against Supply Chain Management's rules; a non-2xx reply cancels the operation.",
   // PostOperation synchronous runs inside the transaction: SCM refusing the upsert rolls the
   // Dataverse change back, which is what dual-write's two-way consistency needs.
-  "sync-to-scm": {
-    description: "Writes the change to Supply Chain Management; a non-2xx reply rolls the Dataverse change back.",
-    stage: StepStage.PostOperation,
-    mode: StepMode.Synchronous,
-    messages: ["Create", "Update", "Delete"],
-  },
-  "sync-status": {
-    description: "Records the outcome of the sync in the fsi_ sync status columns.",
-    stage: StepStage.PostOperation,
-    mode: StepMode.Asynchronous,
-    messages: ["Create", "Update"],
-  },
+  "sync-to-scm": "Writes the change to Supply Chain Management; a non-2xx reply rolls the Dataverse change back.",
+  "sync-status": "Records the outcome of the sync in the fsi_ sync status columns.",
+  "inventory-journal": "Applies an inventory journal to the product inventory of its warehouse.",
+  "inventory-guard": "Refuses quantity changes that do not come from an inventory journal, and changes to journals.",
+  "inventory-posting-lock": "Locks posted inventory adjustments and transfers and their products.",
+  "inventory-post": "Posts an inventory adjustment or transfer to Supply Chain Management as a journal.",
+  "work-order-project": "Allows only in-process time and material projects of the work order's company, until the work order passes In Progress.",
+  "work-order-sales-order": "Sends a completed work order's products and services to Supply Chain Management with its project.",
 };
 
-function integrationMap(table: IntegrationTableName): EntityMap {
-  const map = mapForTable(table);
-  if (map === undefined) throw new Error(`core/maps has no built-in map for ${table}`);
-  return map;
+/** The modes the built-in inventory templates ship with (every map live). */
+function builtInInventoryModes(): InventoryModes {
+  return Object.fromEntries(builtInFlowMaps.map((map) => [map.name, map.mode])) as Record<keyof InventoryModes, InventoryModes[keyof InventoryModes]>;
 }
 
-/** Every Dataverse column the map reads or writes: company, keys and all column pairs. */
-export function mappedColumns(map: EntityMap): string[] {
-  return [
-    ...new Set([
-      map.company.dataverse,
-      ...map.keys.map((key) => key.dataverse),
-      ...map.columns.map((pair) => pair.dataverse),
-    ]),
-  ].sort();
-}
-
-/** `http://host/plugins/webhooks/` + `validate`. */
-export function webhookUrl(baseUrl: string, handler: WebhookHandler): string {
-  return new URL(handler, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();
+/** Every step of the integration: the built-in maps' and the inventory maps' in their shipped modes. */
+export function webhookStepDefinitions(): WebhookStepDefinition[] {
+  return [...integrationWebhookSteps(builtInMaps), ...inventoryWebhookSteps(builtInInventoryModes())];
 }
 
 export interface WebhookOptions {
-  /** Base URL of the webhook receivers; each handler's endpoint is this plus the handler's path. */
-  readonly webhookBaseUrl?: string;
+  /** Origin (and path, if any) of the plug-in host; each handler's endpoint adds its `/plugins/...` path. */
+  readonly webhookHostUrl?: string;
 }
 
 export function solutionServiceEndpoints(options: WebhookOptions = {}): WebhookServiceEndpoint[] {
-  const baseUrl = options.webhookBaseUrl ?? defaultWebhookBaseUrl;
+  const hostUrl = options.webhookHostUrl ?? defaultWebhookHostUrl;
   return webhookHandlers.map((handler) => ({
     id: stableId("serviceendpoint", handler),
     name: `fsi_${handler}`,
-    description: handlerSpecs[handler].description,
+    description: handlerDescriptions[handler],
     handler,
-    url: webhookUrl(baseUrl, handler),
+    url: webhookUrl(hostUrl, handler),
     contract: ServiceEndpointContract.Webhook,
     authType: ServiceEndpointAuthType.HttpHeader,
     messageFormat: JsonMessageFormat,
   }));
 }
 
-/**
- * The steps: validate (PreValidation, sync; Create, Update), sync-to-scm (PostOperation, sync;
- * Create, Update, Delete), sync-status (PostOperation, async; Create, Update) on each of the five
- * tables. Update steps filter on the columns SCM sees (`filteringAttributes` from core), so
- * writing only our `fsi_` status columns never triggers another sync. Update and Delete carry a
- * pre image of every mapped column: the handlers merge it with Target (Update) or need it to
- * know the natural key of what was deleted (Delete).
- */
+const imageTypes = { pre: StepImageType.PreImage, post: StepImageType.PostImage } as const;
+
+/** The steps as solution components, in core's order, with ids that never change between builds. */
 export function solutionWebhookSteps(): WebhookStepRegistration[] {
-  return webhookHandlers.flatMap((handler) => {
-    const spec = handlerSpecs[handler];
-    return integrationTableNames.flatMap((table) => {
-      const map = integrationMap(table);
-      return spec.messages.map((message): WebhookStepRegistration => {
-        const id = stableId("step", handler, message, table);
-        return {
-          id,
-          name: `fsi_${handler}: ${message} of ${table}`,
-          description: spec.description,
-          handler,
-          serviceEndpointId: stableId("serviceendpoint", handler),
-          message,
-          sdkMessageId: sdkMessageIds[message],
-          primaryEntity: table,
-          stage: spec.stage,
-          mode: spec.mode,
-          rank: 1,
-          asyncAutoDelete: spec.mode === StepMode.Asynchronous,
-          filteringAttributes: message === "Update" ? filteringAttributes(map) : [],
-          images:
-            message === "Create"
-              ? []
-              : [
-                  {
-                    id: stableId("stepimage", handler, message, table, "PreImage"),
-                    name: "PreImage",
-                    entityAlias: "PreImage",
-                    imageType: StepImageType.PreImage,
-                    messagePropertyName: "Target",
-                    attributes: mappedColumns(map),
-                  },
-                ],
-        };
-      });
-    });
+  return webhookStepDefinitions().map((step): WebhookStepRegistration => {
+    const mode = step.mode === "async" ? StepMode.Asynchronous : StepMode.Synchronous;
+    return {
+      id: stableId("step", step.handler, step.message, step.table),
+      name: step.name,
+      description: handlerDescriptions[step.handler],
+      handler: step.handler,
+      serviceEndpointId: stableId("serviceendpoint", step.handler),
+      message: step.message,
+      sdkMessageId: sdkMessageIds[step.message],
+      primaryEntity: step.table,
+      stage: step.stage,
+      mode,
+      rank: step.rank,
+      asyncAutoDelete: mode === StepMode.Asynchronous,
+      filteringAttributes: step.filteringAttributes ?? [],
+      images: step.images.map((image) => ({
+        id: stableId("stepimage", step.handler, step.message, step.table, image.alias),
+        name: image.alias,
+        entityAlias: image.alias,
+        imageType: imageTypes[image.type],
+        messagePropertyName: imageMessageProperty(step.message),
+        attributes: image.attributes,
+      })),
+    };
   });
 }

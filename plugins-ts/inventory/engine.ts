@@ -27,7 +27,7 @@ import { PostingLockPlugin } from "./plugins/posting-lock";
 import { QuantityGuardPlugin } from "./plugins/quantity-guard";
 import { WorkOrderProjectPlugin } from "./plugins/work-order-project";
 import { WorkOrderToScmPlugin } from "./plugins/work-order-to-scm";
-import { type InventoryStepDefinition, inventoryWebhookSteps } from "./registration/steps";
+import { type InventoryStepDefinition, inventoryStepsFor } from "./registration/steps";
 import { type MapStatus, mapStatuses } from "./batch/status";
 import { InventoryStore, type RunRecord } from "./state/inventory-store";
 import { type FlowCatalog, type InventorySettings, loadFlowCatalog } from "./templates/flow-catalog";
@@ -153,7 +153,7 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
         }
       }
     },
-    webhookSteps: () => inventoryWebhookSteps(catalog),
+    webhookSteps: () => inventoryStepsFor(catalog),
     scmSubscriptionCollections: () => receiver.liveCollections(),
     startSchedule() {
       for (const flow of catalog.flows) {

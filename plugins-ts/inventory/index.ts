@@ -19,7 +19,7 @@ export type { BatchProgress, InventoryEngine, InventoryEngineConfig, MapStatus, 
 export { createInventoryHost } from "./host/inventory-host";
 export type { InventoryHost, InventoryHostConfig } from "./host/inventory-host";
 export { inventoryConfigFromEnv, inventoryStateFromEnv, InventoryConfigurationError, DEFAULT_INVENTORY_STATE_PATH } from "./config";
-export { inventoryWebhookSteps, inventoryWebhookUrl, inventoryEventsUrl, DEFAULT_INVENTORY_PREFIX } from "./registration/steps";
+export { inventoryStepsFor, inventoryWebhookUrl, inventoryEventsUrl, DEFAULT_INVENTORY_PREFIX } from "./registration/steps";
 export type { InventoryStepDefinition } from "./registration/steps";
 export { loadFlowCatalog, readInventorySettingsFile, UnknownMapError, InventorySettingsError } from "./templates/flow-catalog";
 export type { FlowCatalog, InventorySettings, MapSettings, ResolvedFlow } from "./templates/flow-catalog";

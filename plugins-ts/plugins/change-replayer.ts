@@ -19,7 +19,7 @@ import type { ReplayLease } from "../sync/replay-lease";
 import type { PluginServices } from "./plugin";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
 import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync } from "./scm-to-dataverse";
-import { SYNC_STATUS_COLUMNS } from "./sync-status-plugin";
+import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 
 export interface ReplaySummary {
   readonly applied: number;

@@ -25,7 +25,7 @@ import { arrivedRowNames, dependencyName, rowKey } from "../integration/row-iden
 import type { KeyValues } from "../services/dataverse-client";
 import { DataverseRequestError } from "../services/dataverse-request";
 import type { QueuedChange } from "../sync/change-queue";
-import { SYNC_STATUS_COLUMNS } from "./sync-status-plugin";
+import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 import type { PluginResult, PluginServices } from "./plugin";
 
 /** The event was not a business event of the documented shape (answered with 400). */

@@ -5,6 +5,7 @@
  * are in no step's filtering attributes, and the write carries the integration's echo tag.
  */
 import { ScmSyncStatus } from "../../core/dataverse/tables";
+import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 import type { PluginExecutionContext } from "../context/execution-context";
 import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError } from "../integration/errors";
@@ -12,8 +13,6 @@ import type { LedgerEntry } from "../sync/sync-ledger";
 import { DataverseRequestError } from "../services/dataverse-request";
 import { mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
-
-export const SYNC_STATUS_COLUMNS = ["fsi_scmsyncstatus", "fsi_scmlastsyncedon", "fsi_scmlasterror"] as const;
 
 function statusValue(entry: LedgerEntry | undefined): number {
   switch (entry?.status) {

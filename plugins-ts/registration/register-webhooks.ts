@@ -23,7 +23,7 @@ import {
 import type { DataverseRecord } from "../../core/dataverse/record";
 import type { WebhookAuth } from "../host/auth/webhook-key";
 import type { DataverseClient } from "../services/dataverse-client";
-import { type WebhookHandlerName, type WebhookStepDefinition, webhookUrl } from "./webhook-steps";
+import { type WebhookHandlerName, type WebhookStepDefinition, imageMessageProperty, webhookUrl } from "../../core/registration";
 
 export interface WebhookRegistration {
   /** Where Dataverse reaches the host (`https://fsi-plugins.azurewebsites.net`). */
@@ -35,8 +35,8 @@ export interface WebhookRegistration {
 }
 
 export interface RegisteredWebhooks {
-  /** Step ids by handler. */
-  readonly stepIds: Readonly<Record<WebhookHandlerName, readonly string[]>>;
+  /** Step ids by handler (the handlers the registration's steps name). */
+  readonly stepIds: Readonly<Partial<Record<WebhookHandlerName, readonly string[]>>>;
 }
 
 export class WebhookRegistrationError extends Error {
@@ -64,7 +64,7 @@ const imageTypes = { pre: StepImageType.PreImage, post: StepImageType.PostImage 
 
 export async function registerWebhookSteps(dataverse: DataverseClient, registration: WebhookRegistration): Promise<RegisteredWebhooks> {
   const prefix = registration.namePrefix ?? "FSI";
-  const stepIds: Record<WebhookHandlerName, string[]> = { validate: [], "sync-to-scm": [], "sync-status": [] };
+  const stepIds: Partial<Record<WebhookHandlerName, string[]>> = {};
   const messageIds = new Map<string, string>();
   const messageId = async (name: string): Promise<string> => {
     const known = messageIds.get(name);
@@ -75,7 +75,9 @@ export async function registerWebhookSteps(dataverse: DataverseClient, registrat
     return found.id;
   };
 
-  for (const handler of Object.keys(stepIds) as WebhookHandlerName[]) {
+  for (const handler of [...new Set(registration.steps.map((step) => step.handler))]) {
+    const handlerStepIds: string[] = [];
+    stepIds[handler] = handlerStepIds;
     const endpointName = `${prefix} ${handler}`;
     const endpoint: DataverseRecord = {
       name: endpointName,
@@ -119,11 +121,11 @@ export async function registerWebhookSteps(dataverse: DataverseClient, registrat
           entityalias: image.alias,
           imagetype: imageTypes[image.type],
           attributes: image.attributes.join(","),
-          messagepropertyname: step.message === "Create" ? "Id" : "Target",
+          messagepropertyname: imageMessageProperty(step.message),
           sdkmessageprocessingstepid: { id: stepId, logicalName: "sdkmessageprocessingstep" },
         });
       }
-      stepIds[handler].push(stepId);
+      handlerStepIds.push(stepId);
     }
   }
   return { stepIds };

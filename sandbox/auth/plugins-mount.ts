@@ -1,10 +1,13 @@
 /**
- * The `/plugins` mount of the sandbox: the plug-in host (webhooks, SCM events, validation API) and
- * the local token issuer, on the sandbox's one origin. Once the server listens (`onListening`), it
+ * The `/plugins` mount of the sandbox: the plug-in host (webhooks, SCM events, validation API), the
+ * inventory engine's host (`/plugins/inventory`: on-hand, adjustments, transfers, projects) and the
+ * local token issuer, on the sandbox's one origin. Once the server listens (`onListening`), it
  * wires the integration the way an administrator would in a real environment:
- * - registers the webhook steps in the Dataverse emulator through the Web API;
- * - subscribes the host to SCM's business events (synchronously: dual-write), replacing the
- *   subscription of an earlier run (the URL and key change with the port and the run).
+ * - registers the webhook steps in the Dataverse emulator through the Web API (core's list: the
+ *   five-table steps and the inventory steps, each handler at its own endpoint);
+ * - subscribes the plug-in host to SCM's business events synchronously (dual-write), and the
+ *   inventory host asynchronously for the live inventory maps (on-hand, projects), replacing the
+ *   subscriptions of an earlier run (the URL and key change with the port and the run).
  *
  * The host calls Dataverse with `SANDBOX_INTEGRATION_TOKEN`; for echo suppression the Dataverse
  * emulator must map it to `SANDBOX_INTEGRATION_USER` (options `users`/`tokens`) or copy the Web API
@@ -17,8 +20,9 @@ import { DEFAULT_USER } from "../dataverse";
 import { writeReply } from "../../plugins-ts/host/http";
 import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
 import { registerWebhookSteps } from "../../plugins-ts/registration/register-webhooks";
-import { type WebhookStepDefinition, webhookSteps } from "../../plugins-ts/registration/webhook-steps";
+import { type WebhookStepDefinition, integrationWebhookSteps } from "../../core/registration";
 import type { EntityMap } from "../../core/maps/template-schema";
+import { type InventoryEngine, createInventoryEngine, createInventoryHost, inventoryEventsUrl } from "../../plugins-ts/inventory";
 import { DataverseClient } from "../../plugins-ts/services/dataverse-client";
 import { createLogger } from "../../plugins-ts/services/logger";
 import type { Mount, MountFactory, SandboxContext } from "../server";
@@ -43,8 +47,11 @@ export interface PluginsMountOptions {
   readonly registrationToken?: string;
   /** Who `/plugins/token` issues tokens for; default the Dataverse emulator's default user. */
   readonly signedInUser?: EmulatorUser;
-  /** The steps to register; default `webhookSteps(host.maps.maps)` (the npm start wiring passes the solution's). */
-  readonly steps?: (maps: readonly EntityMap[]) => readonly WebhookStepDefinition[];
+  /**
+   * The steps to register; default the host's maps' steps and the inventory engine's
+   * (the npm start wiring passes the solution's).
+   */
+  readonly steps?: (maps: readonly EntityMap[], inventory: InventoryEngine) => readonly WebhookStepDefinition[];
 }
 
 export interface PluginsMount extends Mount {
@@ -52,6 +59,8 @@ export interface PluginsMount extends Mount {
   readonly onListening: (url: string) => Promise<void>;
   /** The running host (after `onListening`). */
   readonly host: () => PluginHost | undefined;
+  /** The running inventory engine (after `onListening`). */
+  readonly inventory: () => InventoryEngine | undefined;
 }
 
 const STARTING = { status: 503, json: { error: { code: "STARTING", message: "The plug-in host is starting; try again in a moment." } }, headers: { "retry-after": "1" } };
@@ -61,16 +70,19 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
     const issuer = await createLocalTokenIssuer({ issuer: SANDBOX_TOKEN_ISSUER, audience: SANDBOX_VALIDATION_AUDIENCE });
     const user = options.signedInUser ?? DEFAULT_USER;
     let host: PluginHost | undefined;
+    let inventory: InventoryEngine | undefined;
     let router: ReturnType<typeof pluginsRouter> | undefined;
     return {
       prefix: "/plugins",
       host: () => host,
+      inventory: () => inventory,
       handle: async (req, res) => {
         if (router === undefined) writeReply(res, STARTING);
         else await router.dispatch(req, res);
       },
       close: async () => {
         await host?.close();
+        await inventory?.close();
       },
       tryPaths: ["/plugins/health", "/plugins/token", "/plugins/.well-known/jwks.json"],
       onListening: async (url) => {
@@ -78,6 +90,11 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
         const webhookKey = randomBytes(24).toString("base64url");
         const scmEventsKey = randomBytes(24).toString("base64url");
         const dataverseToken = options.dataverseToken ?? SANDBOX_INTEGRATION_TOKEN;
+        const webhookAuth = { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey } as const;
+        const scmEventsAuth = { kind: "WebhookKey", key: scmEventsKey } as const;
+        const log = createLogger((entry) => {
+          context.log(`plugins: ${JSON.stringify(entry)}`);
+        }, "warn");
         host = createPluginHost({
           dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
           scm: { url: `${url}/scm`, integrationUser: SANDBOX_SCM_INTEGRATION_USER },
@@ -87,25 +104,32 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
             echoTag: "fsi-integration",
             scmUnavailablePolicy: "fail-closed",
           },
-          webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey },
-          scmEventsAuth: { kind: "WebhookKey", key: scmEventsKey },
+          webhookAuth,
+          scmEventsAuth,
           validationApi: {
             bearer: { issuer: SANDBOX_TOKEN_ISSUER, audience: SANDBOX_VALIDATION_AUDIENCE, jwks: { keys: issuer.jwks } },
             cors: { allowedOrigins: [url] },
           },
           statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "plugins.sqlite"),
-          log: createLogger((entry) => {
-            context.log(`plugins: ${JSON.stringify(entry)}`);
-          }, "warn"),
+          log,
         });
-        router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: user.id, name: user.fullname }) });
+        inventory = createInventoryEngine({
+          dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
+          scm: { url: `${url}/scm` },
+          integration: { integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id, scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER, echoTag: "fsi-integration" },
+          statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "inventory.sqlite"),
+          log,
+        });
+        inventory.startSchedule();
+        const inventoryHost = createInventoryHost(inventory, { webhookAuth, scmEventsAuth, log });
+        router = pluginsRouter({ host, inventory: inventoryHost, issuer, signedInUser: () => ({ id: user.id, name: user.fullname }) });
         const customiser = new DataverseClient({ url, accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser") });
-        await registerWebhookSteps(customiser, { hostUrl: url, auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey }, steps: (options.steps ?? webhookSteps)(host.maps.maps) });
-        await subscribeToScmEvents(
-          `${url}/scm`,
-          `${url}/plugins/scm-events?code=${scmEventsKey}`,
-          host.maps.maps.map((map) => map.scmCollection),
-        );
+        const steps = options.steps ?? ((maps, engine) => [...integrationWebhookSteps(maps), ...engine.webhookSteps()]);
+        await registerWebhookSteps(customiser, { hostUrl: url, auth: webhookAuth, steps: steps(host.maps.maps, inventory) });
+        await replaceScmSubscriptions(`${url}/scm`, [
+          { url: `${url}/plugins/scm-events?code=${scmEventsKey}`, mode: "sync", entities: host.maps.maps.map((map) => map.scmCollection) },
+          { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, mode: "async", entities: inventory.scmSubscriptionCollections() },
+        ]);
       },
     };
   };
@@ -114,21 +138,30 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
 /** The `/plugins` mount with the sandbox's defaults. */
 export const pluginsMount: MountFactory = createPluginsMount();
 
+interface ScmSubscription {
+  readonly url: string;
+  readonly mode: "sync" | "async";
+  readonly entities: readonly string[];
+}
+
 /**
- * Subscribes the host synchronously to the SCM collections its maps cover, and only those: a sync
- * subscriber vetoes every write it is sent, so events for entities the host has no map for
- * (inventory, projects) must not reach it.
+ * Replaces SCM's subscriptions to this origin's receivers with `subscriptions`, each carrying only
+ * its collections: a sync subscriber vetoes every write it is sent, so the plug-in host must not
+ * hear of inventory and projects, and the inventory host (async) hears of nothing else.
  */
-async function subscribeToScmEvents(scmUrl: string, eventsUrl: string, collections: readonly string[]): Promise<void> {
+async function replaceScmSubscriptions(scmUrl: string, subscriptions: readonly ScmSubscription[]): Promise<void> {
   const listed = await fetch(`${scmUrl}/admin/subscriptions`);
   const { value } = (await listed.json()) as { value: { id: string; url: string }[] };
-  for (const subscription of value.filter((candidate) => new URL(candidate.url).pathname === "/plugins/scm-events")) {
-    await fetch(`${scmUrl}/admin/subscriptions/${encodeURIComponent(subscription.id)}`, { method: "DELETE" });
+  const paths = new Set(subscriptions.map((subscription) => new URL(subscription.url).pathname));
+  for (const existing of value.filter((candidate) => paths.has(new URL(candidate.url).pathname))) {
+    await fetch(`${scmUrl}/admin/subscriptions/${encodeURIComponent(existing.id)}`, { method: "DELETE" });
   }
-  const created = await fetch(`${scmUrl}/admin/subscriptions`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url: eventsUrl, mode: "sync", entities: collections }),
-  });
-  if (created.status !== 201) throw new Error(`Subscribing the plug-in host to SCM's business events failed: ${created.status} ${await created.text()}`);
+  for (const subscription of subscriptions.filter((candidate) => candidate.entities.length > 0)) {
+    const created = await fetch(`${scmUrl}/admin/subscriptions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(subscription),
+    });
+    if (created.status !== 201) throw new Error(`Subscribing ${new URL(subscription.url).pathname} to SCM's business events failed: ${created.status} ${await created.text()}`);
+  }
 }

@@ -3,7 +3,7 @@
  * - `/scm` — the SCM emulator (seeded with its demo companies, sites, warehouses, assets, ...);
  * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's two users: the person in the
  *   browser and the integration's application user (so the plug-in host's own writes are echoes);
- * - `/plugins` — the plug-in host and the local token issuer; once listening it registers the
+ * - `/plugins` — the plug-in host, the inventory host and the local token issuer; once listening it registers the
  *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
  * - `/` — the form host, running the built solution zip.
  * Once all listen, the first run fills Dataverse to match SCM (`seed.ts`), and every run points
@@ -17,7 +17,7 @@ import { type ScmEmulator, createScmEmulator } from "../scm";
 import type { Mount, MountFactory } from "../server";
 import { BROWSER_TOKEN } from "./identities";
 import { seedSandbox, setEnvironmentVariables } from "./seed";
-import { solutionStepDefinitions } from "./solution-steps";
+import { webhookStepDefinitions } from "../../solution/steps";
 
 
 export interface IntegratedSandboxOptions {
@@ -78,7 +78,8 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
   };
 
   const plugins: MountFactory = async (context) => {
-    const mount = await createPluginsMount({ signedInUser: DEFAULT_USER, steps: solutionStepDefinitions })(context);
+    // The steps the solution ships, exactly: what an import would register.
+    const mount = await createPluginsMount({ signedInUser: DEFAULT_USER, steps: () => webhookStepDefinitions() })(context);
     parts.plugins = mount;
     return mount;
   };

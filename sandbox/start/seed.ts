@@ -8,8 +8,13 @@
  *    real inbound path (maps, lookups by natural key, echo marking). The events carry one control
  *    number reserved from SCM's own sequence, so later edits (higher numbers) are never stale;
  * 3. what Field Service keeps itself: the customers (accounts) and products SCM's assets refer to
- *    — before the sync, so every asset finds its lookups — and work orders with coordinates,
- *    several in Chicago, each on an asset of its customer.
+ *    — before the sync, so every asset finds its lookups — the units and products of SCM's
+ *    released products (units named after SCM's unit symbols, product numbers = item numbers, as
+ *    the inventory maps resolve them), and work orders with coordinates, several in Chicago, each
+ *    on an asset of its customer;
+ * 4. the inventory maps' first load, through the inventory engine's batch runs: SCM's projects,
+ *    and on-hand for every warehouse × item as inventory journals (so the journal history explains
+ *    every quantity from the start).
  *
  * Every step is an upsert or looks before it creates, so an interrupted first run completes on the
  * next start. `setEnvironmentVariables` runs at every start: the URLs follow the port.
@@ -32,6 +37,7 @@ import {
   toEventTime,
   toWebApiBody,
   product,
+  unitOfMeasure,
   workOrder,
 } from "../../core";
 import type { PluginsMount } from "../auth/plugins-mount";
@@ -237,13 +243,15 @@ const customerNames = [
 ];
 
 /**
- * The accounts and products SCM's assets refer to (`CustomerAccount`, `ItemNumber`): Field Service
- * keeps customers and products itself, and an asset arrives only once both exist.
+ * The accounts SCM's assets and projects refer to (`CustomerAccount`) and the products its assets
+ * refer to (`ItemNumber`): Field Service keeps customers and products itself, and an asset or a
+ * project arrives only once what it points at exists.
  */
 async function seedCustomersAndProducts(url: string, api: WebApi, companies: ReadonlyMap<string, string>): Promise<{ accounts: number; products: number }> {
   const assets = ((await scmJson(`${url}/scm/data/MaintenanceAssets?cross-company=true`)).value ?? []) as Record<string, string>[];
   const types = ((await scmJson(`${url}/scm/data/MaintenanceAssetTypes?cross-company=true`)).value ?? []) as Record<string, string>[];
-  const customers = [...new Map(assets.filter((asset) => (asset.CustomerAccount ?? "") !== "").map((asset) => [asset.CustomerAccount ?? "", asset.dataAreaId ?? ""])).entries()].sort(([a], [b]) => a.localeCompare(b));
+  const projects = ((await scmJson(`${url}/scm/data/Projects?cross-company=true`)).value ?? []) as Record<string, string>[];
+  const customers = [...new Map([...assets, ...projects].filter((row) => (row.CustomerAccount ?? "") !== "").map((row) => [row.CustomerAccount ?? "", row.dataAreaId ?? ""])).entries()].sort(([a], [b]) => a.localeCompare(b));
   const placed = new Map<string, number>();
   for (const [index, [accountNumber, companyCode]] of customers.entries()) {
     const existing = await api.rows(`${account.entitySetName}?$select=accountid&$filter=accountnumber eq ${odataString(accountNumber)}`);
@@ -268,6 +276,52 @@ async function seedCustomersAndProducts(url: string, api: WebApi, companies: Rea
     if (existing.length === 0) await api.create(product, { name: `${typeName} model ${productNumber}`, productnumber: productNumber });
   }
   return { accounts: customers.length, products: items.length };
+}
+
+/**
+ * SCM's released products as Field Service products, with their units: Field Service keeps its own
+ * catalogue, and the inventory maps find a product by number and a unit by SCM's symbol.
+ */
+async function seedCatalogue(url: string, api: WebApi): Promise<{ units: number; products: number }> {
+  const released = ((await scmJson(`${url}/scm/data/ReleasedProducts?cross-company=true`)).value ?? []) as Record<string, string>[];
+  const symbols = [...new Set(released.map((row) => row.InventoryUnitSymbol ?? "").filter((symbol) => symbol !== ""))].sort();
+  const units = new Map<string, string>();
+  for (const symbol of symbols) {
+    const existing = await api.rows(`${unitOfMeasure.entitySetName}?$select=uomid&$filter=name eq ${odataString(symbol)}`);
+    const existingId = existing[0]?.uomid;
+    units.set(symbol, typeof existingId === "string" ? existingId : await api.create(unitOfMeasure, { name: symbol, quantity: 1 }));
+  }
+  const items = [...new Map(released.map((row) => [row.ItemNumber ?? "", row])).values()].filter((row) => (row.ItemNumber ?? "") !== "");
+  let created = 0;
+  for (const item of items) {
+    const number = item.ItemNumber ?? "";
+    if ((await api.rows(`${product.entitySetName}?$select=productid&$filter=productnumber eq ${odataString(number)}`)).length > 0) continue;
+    const unitId = units.get(item.InventoryUnitSymbol ?? "");
+    await api.create(product, {
+      name: item.ProductName ?? number,
+      productnumber: number,
+      ...(unitId === undefined ? {} : { defaultuomid: { id: unitId, logicalName: unitOfMeasure.logicalName } }),
+    });
+    created += 1;
+  }
+  return { units: units.size, products: created };
+}
+
+/** The inventory maps' first load: projects, then on-hand (journals), through the engine's batch runs. */
+async function firstInventoryLoad(plugins: PluginsMount, progress: (line: string) => void): Promise<string> {
+  const engine = plugins.inventory();
+  if (engine === undefined) throw new SeedError("The inventory engine is not running; the plug-ins mount must listen before seeding.");
+  const summary: string[] = [];
+  for (const map of ["projects", "on-hand"]) {
+    const run = await engine.runBatch(map);
+    if (run.status !== "succeeded") {
+      const errors = [run.error ?? "", ...run.errors.slice(0, 5).map((error) => `${error.rowKey}: ${error.message}`)].filter((line) => line !== "");
+      throw new SeedError(`The ${map} first load ended ${run.status}:\n  ${errors.join("\n  ")}`);
+    }
+    progress(`  ${map}: ${run.read} rows read, ${run.changed} written`);
+    summary.push(`${run.changed} ${map} rows`);
+  }
+  return summary.join(" and ");
 }
 
 /** A work order at each customer with a place, on one of its assets. */
@@ -323,10 +377,13 @@ export async function seedSandbox(options: SeedOptions): Promise<void> {
   options.progress("First run: filling Field Service (Dataverse) to match SCM...");
   const companies = await seedCompanies(options.url, api);
   const referenced = await seedCustomersAndProducts(options.url, api, companies);
+  const catalogue = await seedCatalogue(options.url, api);
   const synced = await initialSync(options.url, options.scm, options.plugins, options.progress);
+  await options.dataverse.idle();
+  const inventory = await firstInventoryLoad(options.plugins, options.progress);
   await options.dataverse.idle();
   const workOrders = await seedWorkOrders(api, companies);
   options.progress(
-    `Seeded ${companies.size} companies, ${referenced.accounts} accounts, ${referenced.products} products, ${synced} rows from SCM and ${workOrders} work orders.`,
+    `Seeded ${companies.size} companies, ${referenced.accounts} accounts, ${referenced.products + catalogue.products} products in ${catalogue.units} units, ${synced} rows from SCM, ${inventory} and ${workOrders} work orders.`,
   );
 }

@@ -11,7 +11,7 @@ import { compareTrees, readTree, writeTree } from "../file-tree";
 import { mainForms } from "../components/forms";
 import { buildSolutionPackages } from "../pack/build";
 import { packSolution } from "../pack/pack";
-import { checkWebhookBaseUrl } from "../pack/stage";
+import { checkWebhookHostUrl } from "../pack/stage";
 import { packageVersion, repositoryRoot, sourceFolder } from "../paths";
 import { unpackSolution } from "../unpack/unpack";
 import { el } from "../xml";
@@ -208,11 +208,16 @@ describe("the solution build stops", () => {
     ]);
   });
 
-  it("when the webhook base URL is not an http URL", () => {
-    expect(() => checkWebhookBaseUrl("ftp://fsi.contoso.com/", "--webhook-base-url")).toThrow(
-      '--webhook-base-url: "ftp://fsi.contoso.com/" must be an http or https URL [INVALID_OPTION]',
+  it("when the plug-in host URL is not an http URL, or already carries the webhook path", () => {
+    expect(() => checkWebhookHostUrl("ftp://fsi.contoso.com/", "--webhook-host-url")).toThrow(
+      '--webhook-host-url: "ftp://fsi.contoso.com/" must be an http or https URL [INVALID_OPTION]',
     );
-    expect(() => checkWebhookBaseUrl("plugins/webhooks", "FSI_WEBHOOK_BASE_URL")).toThrow(/is not an absolute URL/);
+    expect(() => checkWebhookHostUrl("plugins/webhooks", "FSI_WEBHOOK_HOST_URL")).toThrow(/is not an absolute URL/);
+    expect(() => checkWebhookHostUrl("https://fsi.contoso.com/plugins/webhooks/", "--webhook-host-url")).toThrow(
+      /must be the plug-in host's URL without \/plugins/,
+    );
+    expect(() => checkWebhookHostUrl("https://fsi.contoso.com/?code=1", "--webhook-host-url")).toThrow(/query or fragment/);
+    expect(checkWebhookHostUrl("https://fsi.contoso.com/api/", "--webhook-host-url")).toBe("https://fsi.contoso.com/api");
   });
 
   it("and reports every problem at once", async () => {

@@ -111,7 +111,7 @@ describe("the solution zips", () => {
     expect(new Set(declared.map((key) => key.split(":")[0]))).toEqual(
       new Set(["1", "60", "61", "66", "92", "95", "380"]),
     );
-    expect(declared.filter((key) => key.startsWith("92:"))).toHaveLength(35);
+    expect(declared.filter((key) => key.startsWith("92:"))).toHaveLength(solutionWebhookSteps().length);
     expect(declared.filter((key) => key.startsWith("380:")).sort()).toEqual(
       [
         "fsi_DefaultCompany",
@@ -338,7 +338,7 @@ describe("the solution zips", () => {
   it("point the webhook endpoints at the URL configured at pack time", async () => {
     const configured = await buildSolutionPackages({
       ...fixture.options,
-      webhookBaseUrl: "https://fsi.contoso.com/plugins/webhooks/",
+      webhookHostUrl: "https://fsi.contoso.com",
     });
     const customizations = xmlEntry(await readZip(configured.unmanaged, "configured"), "customizations.xml");
     const urls = section(customizations, "ServiceEndpoints", "ServiceEndpoint").map((endpoint) => [
@@ -346,7 +346,7 @@ describe("the solution zips", () => {
       childText(endpoint, "Url"),
     ]);
     expect(urls).toEqual(
-      solutionServiceEndpoints({ webhookBaseUrl: "https://fsi.contoso.com/plugins/webhooks/" }).map((endpoint) => [
+      solutionServiceEndpoints({ webhookHostUrl: "https://fsi.contoso.com" }).map((endpoint) => [
         endpoint.name,
         endpoint.url,
       ]),
@@ -359,6 +359,12 @@ describe("the solution zips", () => {
       "http://127.0.0.1:8080/plugins/webhooks/validate",
       "http://127.0.0.1:8080/plugins/webhooks/sync-to-scm",
       "http://127.0.0.1:8080/plugins/webhooks/sync-status",
+      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-journal",
+      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-guard",
+      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-posting-lock",
+      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-post",
+      "http://127.0.0.1:8080/plugins/inventory/webhooks/work-order-project",
+      "http://127.0.0.1:8080/plugins/inventory/webhooks/work-order-sales-order",
     ]);
   });
 });

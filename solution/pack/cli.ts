@@ -2,13 +2,13 @@
  * `npm run build:solution`: packs dist/FieldServiceScmIntegration.zip and _managed.zip.
  *
  *   tsx solution/pack/cli.ts [--source DIR] [--controls DIR] [--webresources DIR] [--out DIR]
- *                            [--webhook-base-url URL] [--unpacked DIR]
+ *                            [--webhook-host-url URL] [--unpacked DIR]
  *   tsx solution/pack/cli.ts unpack <zip> <folder>
  *   tsx solution/pack/cli.ts pack <folder> [--out DIR]
  *
- * The webhook base URL comes from --webhook-base-url, else FSI_WEBHOOK_BASE_URL, else the
- * sandbox's http://127.0.0.1:8080/plugins/webhooks/. --unpacked also writes the staged source
- * (solution/src plus the built files) for `pac solution pack --folder DIR`. `unpack` and `pack`
+ * The plug-in host's URL (the webhook endpoints add their /plugins/... paths) comes from
+ * --webhook-host-url, else FSI_WEBHOOK_HOST_URL, else the sandbox's http://127.0.0.1:8080.
+ * --unpacked also writes the staged source (solution/src plus the built files) for `pac solution pack --folder DIR`. `unpack` and `pack`
  * are SolutionPackager's extract and pack without .NET: `pack` zips an unpacked folder as it is
  * (no stamping), so it refuses a folder whose parts disagree (a control of another version).
  */
@@ -27,14 +27,14 @@ import {
 import { unpackSolution } from "../unpack/unpack";
 import { buildSolutionPackages, managedZipName, unmanagedZipName } from "./build";
 import { packSolution } from "./pack";
-import { checkWebhookBaseUrl } from "./stage";
+import { checkWebhookHostUrl } from "./stage";
 
 const usage = `Usage:
-  tsx solution/pack/cli.ts [--source DIR] [--controls DIR] [--webresources DIR] [--out DIR] [--webhook-base-url URL] [--unpacked DIR]
+  tsx solution/pack/cli.ts [--source DIR] [--controls DIR] [--webresources DIR] [--out DIR] [--webhook-host-url URL] [--unpacked DIR]
   tsx solution/pack/cli.ts unpack <zip> <folder>
   tsx solution/pack/cli.ts pack <folder> [--out DIR]`;
 
-const packOptions = ["--source", "--controls", "--webresources", "--out", "--webhook-base-url", "--unpacked"] as const;
+const packOptions = ["--source", "--controls", "--webresources", "--out", "--webhook-host-url", "--unpacked"] as const;
 type PackOption = (typeof packOptions)[number];
 
 function parseOptions(argv: readonly string[]): Map<PackOption, string> {
@@ -59,20 +59,20 @@ class UsageError extends Error {}
 async function pack(argv: readonly string[]): Promise<void> {
   const options = parseOptions(argv);
   const resolve = (option: PackOption, fallback: string) => path.resolve(options.get(option) ?? fallback);
-  const configuredUrl = options.get("--webhook-base-url") ?? process.env.FSI_WEBHOOK_BASE_URL;
-  const webhookBaseUrl =
+  const configuredUrl = options.get("--webhook-host-url") ?? process.env.FSI_WEBHOOK_HOST_URL;
+  const webhookHostUrl =
     configuredUrl === undefined
       ? undefined
-      : checkWebhookBaseUrl(
+      : checkWebhookHostUrl(
           configuredUrl,
-          options.has("--webhook-base-url") ? "--webhook-base-url" : "FSI_WEBHOOK_BASE_URL",
+          options.has("--webhook-host-url") ? "--webhook-host-url" : "FSI_WEBHOOK_HOST_URL",
         );
   const packages = await buildSolutionPackages({
     sourceFolder: resolve("--source", sourceFolder),
     controlBuildFolder: resolve("--controls", controlBuildFolder),
     webResourceBuildFolder: resolve("--webresources", webResourceBuildFolder),
     packageVersion: packageVersion(),
-    ...(webhookBaseUrl === undefined ? {} : { webhookBaseUrl }),
+    ...(webhookHostUrl === undefined ? {} : { webhookHostUrl }),
   });
   writePackages(resolve("--out", distFolder), packages.unmanaged, packages.managed);
   const unpacked = options.get("--unpacked");

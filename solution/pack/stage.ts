@@ -27,7 +27,7 @@ export interface StageOptions {
   /** The root package.json version: the solution's and every control's. */
   readonly packageVersion: string;
   /** Base URL of the webhook receivers; defaults to the sandbox's. */
-  readonly webhookBaseUrl?: string;
+  readonly webhookHostUrl?: string;
 }
 
 export interface StagedSolution {
@@ -39,8 +39,12 @@ export interface StagedSolution {
 const controlDataPattern = /^Controls\/([^/]+)\/ControlManifest\.xml\.data\.xml$/;
 const webResourceDataPattern = /^WebResources\/(.+)\.data\.xml$/;
 
-/** The webhook base URL option, checked: an absolute http(s) URL. `source` names where it came from. */
-export function checkWebhookBaseUrl(value: string, source: string): string {
+/**
+ * The plug-in host URL option, checked: an absolute http(s) URL of the host itself (the endpoints
+ * add `/plugins/webhooks/<handler>` and `/plugins/inventory/webhooks/<handler>`), without query or
+ * fragment. `source` names where it came from.
+ */
+export function checkWebhookHostUrl(value: string, source: string): string {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -49,7 +53,11 @@ export function checkWebhookBaseUrl(value: string, source: string): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     fail("INVALID_OPTION", source, `"${value}" must be an http or https URL`);
-  return url.toString();
+  if (url.search !== "" || url.hash !== "") fail("INVALID_OPTION", source, `"${value}" must not carry a query or fragment`);
+  if (/\/plugins(\/|$)/.test(url.pathname)) {
+    fail("INVALID_OPTION", source, `"${value}" must be the plug-in host's URL without /plugins/...: each endpoint adds its own path (https://fsi.contoso.com → https://fsi.contoso.com/plugins/webhooks/validate)`);
+  }
+  return url.toString().replace(/\/+$/, "");
 }
 
 /**
@@ -75,12 +83,12 @@ function stampVersion(solution: XmlElement, version: string): XmlElement {
 /** Sets each of our endpoints' `<Url>`; reports an endpoint the source does not hold. */
 function configureEndpoints(
   customizations: XmlElement,
-  webhookBaseUrl: string | undefined,
+  webhookHostUrl: string | undefined,
   file: string,
   problems: ProblemList,
 ): XmlElement {
   const wanted = new Map(
-    solutionServiceEndpoints(webhookBaseUrl === undefined ? {} : { webhookBaseUrl }).map((endpoint) => [
+    solutionServiceEndpoints(webhookHostUrl === undefined ? {} : { webhookHostUrl }).map((endpoint) => [
       endpoint.id,
       endpoint,
     ]),
@@ -194,7 +202,7 @@ export function stageSolution(options: StageOptions): StagedSolution {
       problems.collect(() => {
         const configured = configureEndpoints(
           parseXml(content.toString("utf8"), describe(treePath)),
-          options.webhookBaseUrl,
+          options.webhookHostUrl,
           describe(treePath),
           problems,
         );

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 /** Turns the validate steps off, so a change SCM refuses reaches the sync step (as when rules changed in between). */
 async function setValidateSteps(enabled: boolean): Promise<void> {
-  for (const id of env.stepIds.validate) {
+  for (const id of env.stepIds.validate ?? []) {
     const reply = await dataverseRequest(env.dataverse.url, "PATCH", `sdkmessageprocessingsteps(${id})`, { statecode: enabled ? 0 : 1, statuscode: enabled ? 1 : 2 });
     expect(reply.status).toBe(204);
   }

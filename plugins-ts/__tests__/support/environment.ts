@@ -14,7 +14,7 @@ import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
 import { type LogEntry, createLogger, memorySink } from "../../services/logger";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
-import { type WebhookHandlerName, webhookSteps } from "../../registration/webhook-steps";
+import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";
 import { DataverseClient } from "../../services/dataverse-client";
 
 export const ADMIN = { id: "a0000000-0000-4000-8000-000000000001", fullname: "Dana Admin", domainname: "dana@contoso.test" };
@@ -56,7 +56,7 @@ export interface Environment {
   readonly hostUrl: string;
   readonly issuer: LocalTokenIssuer;
   readonly logs: LogEntry[];
-  readonly stepIds: Readonly<Record<WebhookHandlerName, readonly string[]>>;
+  readonly stepIds: Readonly<Partial<Record<WebhookHandlerName, readonly string[]>>>;
   readonly webhooks: RecordedWebhook[];
   readonly companyId: string;
   close(): Promise<void>;
@@ -132,7 +132,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const { stepIds } = await registerWebhookSteps(new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }), {
     hostUrl: webhookOrigin,
     auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
-    steps: webhookSteps(host.maps.maps),
+    steps: integrationWebhookSteps(host.maps.maps),
   });
 
   const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {

@@ -5,6 +5,7 @@
  * journal step change quantities. The inventory host parses it; the plug-ins never see raw JSON.
  */
 import { z } from "zod";
+import type { InventoryHandlerName } from "../../../core/registration";
 import type { PluginExecutionContext } from "../../context/execution-context";
 import { parseExecutionContext } from "../../context/execution-context";
 import type { PluginResult } from "../../plugins/plugin";
@@ -19,13 +20,7 @@ export interface InventoryExecutionContext extends PluginExecutionContext {
   readonly parentOperations: readonly ParentOperation[];
 }
 
-export type InventoryHandlerName =
-  | "inventory-journal"
-  | "inventory-guard"
-  | "inventory-posting-lock"
-  | "inventory-post"
-  | "work-order-project"
-  | "work-order-sales-order";
+export type { InventoryHandlerName };
 
 export interface InventoryPlugin {
   /** The webhook handler name: the last segment of `<prefix>/webhooks/<name>`. */

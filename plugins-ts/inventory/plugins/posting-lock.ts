@@ -13,6 +13,7 @@
 import type { DataverseRecord } from "../../../core/dataverse/record";
 import { isEntityReference } from "../../../core/dataverse/record";
 import type { TableDefinition } from "../../../core/dataverse/schema";
+import { HEADER_LOCK_COLUMNS } from "../../../core/registration";
 import { InventoryPostingStatus, inventoryAdjustment, inventoryAdjustmentProduct, inventoryTransfer } from "../../../core/dataverse/tables";
 import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
@@ -25,10 +26,6 @@ import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plu
 const headers: readonly TableDefinition[] = [inventoryAdjustment, inventoryTransfer];
 const INTEGRATION_COLUMNS = ["fsi_postedon", "fsi_scmjournalnumber", "fsi_scmpostingerror"] as const;
 
-/** The columns the lock reads from a header's pre-image. */
-export const HEADER_LOCK_COLUMNS = ["fsi_postingstatus", "fsi_scmjournalnumber"] as const;
-/** The columns the lock reads from a product line's pre-image. */
-export const LINE_LOCK_COLUMNS = ["msdyn_inventoryadjustment", "msdyn_inventorytransfer"] as const;
 
 function refuse(message: string, attribute?: string): never {
   throw new IntegrationError("VALIDATION_FAILED", message, [{ ...(attribute === undefined ? {} : { attribute }), code: "invalidValue", message }]);

@@ -8,14 +8,13 @@
  */
 import { inventoryJournal, productInventory } from "../../../core/dataverse/tables";
 import { sameValue } from "../../../core/dataverse/record";
+import { QUANTITY_COLUMNS } from "../../../core/registration";
 import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
 import { IntegrationError } from "../../integration/errors";
 import type { PluginResult } from "../../plugins/plugin";
 import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plugin";
-
-export const QUANTITY_COLUMNS = ["msdyn_qtyonhand", "msdyn_qtyavailable", "msdyn_qtyallocated", "msdyn_qtyonorder"] as const;
 
 export class QuantityGuardPlugin implements InventoryPlugin {
   readonly name = "inventory-guard";

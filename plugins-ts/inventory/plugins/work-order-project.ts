@@ -16,7 +16,6 @@ import type { FlowRuntime } from "../flows/runtime";
 import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plugin";
 
 /** The columns the step reads from the work order's pre-image. */
-export const WORK_ORDER_PROJECT_COLUMNS = ["fsi_project", "msdyn_systemstatus", "msdyn_company"] as const;
 
 const pastInProgress: readonly number[] = [WorkOrderSystemStatus.Completed, WorkOrderSystemStatus.Posted, WorkOrderSystemStatus.Canceled];
 

@@ -1,7 +1,7 @@
 import { ADMIN_TOKEN, type Environment, WEBHOOK_KEY, dataverseRequest, startEnvironment } from "../../__tests__/support/environment";
 import { DataverseClient } from "../../services/dataverse-client";
 import { registerWebhookSteps } from "../register-webhooks";
-import { webhookSteps } from "../webhook-steps";
+import { integrationWebhookSteps } from "../../../core/registration";
 
 let env: Environment;
 
@@ -38,7 +38,7 @@ describe("registerWebhookSteps", () => {
     const again = await registerWebhookSteps(new DataverseClient({ url: env.dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }), {
       hostUrl: env.hostUrl,
       auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
-      steps: webhookSteps(env.host.maps.maps),
+      steps: integrationWebhookSteps(env.host.maps.maps),
     });
     expect(again.stepIds).toEqual(env.stepIds);
     expect((await rows("sdkmessageprocessingsteps?$select=name")).length).toBe(before);

@@ -13,7 +13,7 @@ import type { EntityMap } from "../../../core/maps/template-schema";
 import type { Logger } from "../../services/logger";
 import type { MapCatalog } from "../../services/map-catalog";
 import type { ScmClient } from "../../services/scm-client";
-import { SYNC_STATUS_COLUMNS } from "../../plugins/sync-status-plugin";
+import { SYNC_STATUS_COLUMNS } from "../../../core/registration";
 import type { SyncDirection } from "../change-queue";
 import type {
   FinishedRow,

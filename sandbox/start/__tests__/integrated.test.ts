@@ -4,7 +4,7 @@
  * at this origin, and Dataverse seeded to match SCM — then a change flowing both ways.
  */
 import { environmentVariableDefinition, mapForScmCollection, scmEntities } from "../../../core";
-import { solutionWebhookSteps } from "../../../solution/steps";
+import { solutionServiceEndpoints, solutionWebhookSteps } from "../../../solution/steps";
 import { fixtureZip, type FixtureZip } from "../../formhost/__tests__/fixture-zip";
 import { startSandbox, type SandboxServer } from "../../server";
 import { integratedMounts } from "../mounts";
@@ -40,12 +40,16 @@ describe("the integrated sandbox", () => {
     const steps = (await json("/api/data/v9.2/sdkmessageprocessingsteps?$select=name")).value as { name: string }[];
     expect(steps.map((step) => step.name).sort()).toEqual(solutionWebhookSteps().map((step) => step.name).sort());
     const endpoints = (await json("/api/data/v9.2/serviceendpoints?$select=url")).value as { url: string }[];
-    expect(endpoints.map((endpoint) => endpoint.url).sort()).toEqual(["sync-status", "sync-to-scm", "validate"].map((handler) => `${sandbox.url}/plugins/webhooks/${handler}`));
+    expect(endpoints.map((endpoint) => endpoint.url).sort()).toEqual(solutionServiceEndpoints({ webhookHostUrl: sandbox.url }).map((endpoint) => endpoint.url).sort());
+    expect(endpoints.map((endpoint) => endpoint.url)).toContain(`${sandbox.url}/plugins/inventory/webhooks/inventory-journal`);
   });
 
-  it("subscribes the plug-in host to SCM's business events, synchronously", async () => {
-    const subscriptions = (await json("/scm/admin/subscriptions")).value as { url: string; mode: string }[];
-    expect(subscriptions).toEqual([expect.objectContaining({ mode: "sync", url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/scm-events\\?code=`)) as unknown })]);
+  it("subscribes the plug-in host to SCM's business events synchronously, and the inventory host asynchronously", async () => {
+    const subscriptions = (await json("/scm/admin/subscriptions")).value as { url: string; mode: string; entities: string[] }[];
+    expect(subscriptions).toEqual([
+      expect.objectContaining({ mode: "sync", url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/scm-events\\?code=`)) as unknown }),
+      expect.objectContaining({ mode: "async", url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/inventory/scm-events\\?code=`)) as unknown, entities: ["InventoryOnHand", "Projects"] }),
+    ]);
   });
 
   it("creates the solution's environment variables and points them at this origin", async () => {
@@ -64,6 +68,39 @@ describe("the integrated sandbox", () => {
     }
     expect(await count("/api/data/v9.2/msdyn_workorders?$select=msdyn_name&$filter=msdyn_city eq 'Chicago'")).toBeGreaterThanOrEqual(3);
     expect(progress).toContain("First run: filling Field Service (Dataverse) to match SCM...");
+  });
+
+  it("loads SCM's on-hand into product inventory through journals, and its projects", async () => {
+    const onHand = await count("/scm/data/InventoryOnHand?cross-company=true");
+    expect(onHand).toBeGreaterThan(100);
+    expect(await count("/api/data/v9.2/msdyn_productinventories?$select=msdyn_qtyonhand")).toBe(onHand);
+    // Every quantity explained by the journal history: one journal per row that holds stock.
+    const stocked = await count("/scm/data/InventoryOnHand?cross-company=true&$filter=PhysicalInventory ne 0");
+    expect(await count("/api/data/v9.2/msdyn_inventoryjournals?$select=msdyn_quantity&$filter=msdyn_journaltype eq 690970000")).toBe(stocked);
+    expect(await count("/api/data/v9.2/fsi_projects?$select=fsi_projectnumber")).toBeGreaterThan(0);
+  });
+
+  it("carries an SCM on-hand change into Field Service as a journal of the difference", async () => {
+    const [scmRow] = (await json("/scm/data/InventoryOnHand?$filter=WarehouseId eq '1004' and ItemNumber eq 'A0001'")).value as { PhysicalInventory: number }[];
+    const before = scmRow?.PhysicalInventory ?? 0;
+    const changed = await json("/scm/data/InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1004')", {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ PhysicalInventory: before + 7 }),
+    });
+    expect(changed.status).toBe(204);
+    const [warehouse] = (await json("/api/data/v9.2/msdyn_warehouses?$select=msdyn_warehouseid&$filter=msdyn_warehouseidentifier eq '1004'")).value as { msdyn_warehouseid: string }[];
+    const [item] = (await json("/api/data/v9.2/products?$select=productid&$filter=productnumber eq 'A0001'")).value as { productid: string }[];
+    const query = `/api/data/v9.2/msdyn_productinventories?$select=msdyn_qtyonhand&$filter=_msdyn_warehouse_value eq ${warehouse?.msdyn_warehouseid ?? ""} and _msdyn_product_value eq ${item?.productid ?? ""}`;
+    const deadline = Date.now() + 15_000;
+    let quantity: unknown;
+    while (Date.now() < deadline) {
+      const [row] = (await json(query)).value as { msdyn_qtyonhand: number }[];
+      quantity = row?.msdyn_qtyonhand;
+      if (quantity === before + 7) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(quantity).toBe(before + 7);
   });
 
   it("carries an SCM edit into Dataverse, and a Dataverse edit into SCM", async () => {

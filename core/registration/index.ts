@@ -1,0 +1,2 @@
+export * from "./step-columns";
+export * from "./webhook-steps";
