@@ -30,7 +30,7 @@ import { InMemoryWebApi } from "../controls/testing/inMemoryWebApi";
 import { guidFor, syntheticWarehouses } from "../controls/testing/warehouseRows";
 
 const repoRoot = path.resolve(__dirname, "..");
-const controlNames = ["NearbyWarehouses", "ScmIntegrationPanel", "CustomerAssetPicker"] as const;
+const controlNames = ["NearbyWarehouses", "ScmIntegrationPanel", "CustomerAssetPicker", "WarehouseOnHand"] as const;
 
 export interface ControlBundleSizeRow {
   readonly bundle: string;

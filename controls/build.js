@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the three PCF controls with pcf-scripts, production mode, telemetry off (DESIGN.md §4):
+ * Builds the PCF controls with pcf-scripts, production mode, telemetry off (DESIGN.md §4):
  * `out/controls/<Name>/bundle.js`, `ControlManifest.xml` and `strings/`.
  *
  *   node controls/build.js             the virtual controls (what the solution ships)
@@ -21,7 +21,7 @@ const repoRoot = path.resolve(__dirname, "..");
 const pcfScripts = require.resolve("pcf-scripts/bin/pcf-scripts.js", { paths: [repoRoot] });
 
 /** Folder names (= constructor names) of the controls; the solution packer relies on them. */
-const controlNames = ["NearbyWarehouses", "ScmIntegrationPanel", "CustomerAssetPicker"];
+const controlNames = ["NearbyWarehouses", "ScmIntegrationPanel", "CustomerAssetPicker", "WarehouseOnHand"];
 
 const defaultOutDir = path.join(repoRoot, "out", "controls");
 const defaultBundledOutDir = path.join(repoRoot, "out", "controls-bundled");

@@ -13,6 +13,7 @@ import path from "node:path";
 import { chromium, type Page } from "playwright-core";
 import { assetEstate, assetIds } from "./testing/assetRows";
 import { InMemoryWebApi } from "./testing/inMemoryWebApi";
+import { onHandEstate, onHandIds } from "./testing/onHandRows";
 import { panelIds, panelTables, startFakeValidationApi, type FakeValidationApi } from "./testing/panelRows";
 import { controlStrings } from "./testing/resx";
 import {
@@ -36,6 +37,13 @@ interface Scenario {
   /** What to do once mounted, and what to wait for before the picture. */
   readonly ready: (page: Page) => Promise<void>;
 }
+
+const screenshotControls: readonly ScenarioSpec["control"][] = [
+  "NearbyWarehouses",
+  "ScmIntegrationPanel",
+  "CustomerAssetPicker",
+  "WarehouseOnHand",
+];
 
 const widths = [
   { label: "phone", viewport: 360, host: 360, formFactor: 3 },
@@ -96,6 +104,16 @@ function nearbyTables(): Record<string, WebApiEntity[]> {
     ],
     environmentvariabledefinition: radius.definitions,
     environmentvariablevalue: radius.values,
+  };
+}
+
+/** The estate's stock, synced from SCM a quarter of an hour ago (the panel words the time relatively). */
+function onHandTables(): Record<string, WebApiEntity[]> {
+  const syncedOn = new Date(Date.now() - 15 * 60_000).toISOString();
+  return {
+    msdyn_productinventory: onHandEstate().map((row) =>
+      row.fsi_scmlastsyncedon === null ? row : { ...row, fsi_scmlastsyncedon: syncedOn },
+    ),
   };
 }
 
@@ -198,6 +216,25 @@ function scenarios(validationApi: FakeValidationApi): Scenario[] {
         await page.getByRole("button", { name: "Pump station" }).waitFor();
       },
     },
+    {
+      name: "WarehouseOnHand",
+      spec: {
+        control: "WarehouseOnHand",
+        parameters: {
+          warehouseIdentifier: { kind: "text", value: "CHI-01", column: "msdyn_warehouseidentifier" },
+          maxItems: { kind: "number", value: 10 },
+        },
+        strings: controlStrings("WarehouseOnHand", 1033),
+        languageId: 1033,
+        devicePosition: null,
+        record: { entityTypeName: "msdyn_warehouse", entityId: onHandIds.warehouse },
+        displayNames: {},
+      },
+      tables: onHandTables(),
+      ready: async (page) => {
+        await page.getByRole("status").filter({ hasText: "Last synced from SCM:" }).waitFor();
+      },
+    },
   ];
 }
 
@@ -226,9 +263,7 @@ function platformScripts(): string[] {
 
 export async function takeScreenshots(): Promise<string[]> {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  const bundles = ["NearbyWarehouses", "ScmIntegrationPanel", "CustomerAssetPicker"].map((name) =>
-    path.join(repoRoot, "out", "controls", name, "bundle.js"),
-  );
+  const bundles = screenshotControls.map((name) => path.join(repoRoot, "out", "controls", name, "bundle.js"));
   const missing = bundles.filter((bundle) => !existsSync(bundle));
   if (missing.length > 0) {
     throw new Error(`Build the controls first (npm run build:controls): missing ${missing.join(", ")}`);
@@ -285,12 +320,7 @@ export async function takeScreenshots(): Promise<string[]> {
         );
         for (const script of [
           ...platformScripts(),
-          readFileSync(
-            bundles[
-              ["NearbyWarehouses", "ScmIntegrationPanel", "CustomerAssetPicker"].indexOf(scenario.spec.control)
-            ] ?? "",
-            "utf8",
-          ),
+          readFileSync(bundles[screenshotControls.indexOf(scenario.spec.control)] ?? "", "utf8"),
         ]) {
           await page.addScriptTag({ content: script });
         }

@@ -8,6 +8,7 @@ import { tableByLogicalName } from "../../core/dataverse/tables";
 import { CLIENT_STATE_HEADER, startDataverseServer, type DataverseServer } from "../../sandbox/dataverse";
 import { searchAssets } from "../CustomerAssetPicker/services/customerAssets";
 import { createNearbyWarehousesService } from "../NearbyWarehouses/services/nearbyWarehouses";
+import { readOnHand } from "../WarehouseOnHand/services/warehouseOnHand";
 import type { RetrieveMultipleResult, WebApiEntity, WebApiReader } from "../shared/services/webApi";
 
 const TOKEN = "controls-test";
@@ -74,6 +75,7 @@ async function create(entitySet: string, body: Record<string, unknown>): Promise
 let company: string;
 let account: string;
 let productId: string;
+let loopId: string;
 
 beforeAll(async () => {
   server = await startDataverseServer({ tokens: {} });
@@ -99,6 +101,7 @@ beforeAll(async () => {
     msdyn_qtyavailable: 9,
   });
   productId = product;
+  loopId = loop;
   account = await create("accounts", { name: "Contoso", "msdyn_company@odata.bind": `/cdm_companies(${company})` });
   const category = await create("msdyn_customerassetcategories", {
     msdyn_name: "Pumps",
@@ -172,5 +175,34 @@ describe("the controls' queries on the Dataverse emulator, offline", () => {
       top: 25,
     });
     expect(byTag.assets.map((asset) => asset.name)).toEqual(["Boiler A"]);
+  });
+
+  it("reads a warehouse's top items with product and unit names, and its last sync, in two requests", async () => {
+    const box = await create("uoms", { name: "Box" });
+    const filters = await create("products", {
+      name: "Filter cartridge",
+      productnumber: "FLT-10",
+      "defaultuomid@odata.bind": `/uoms(${box})`,
+    });
+    await create("msdyn_productinventories", {
+      "msdyn_warehouse@odata.bind": `/msdyn_warehouses(${loopId})`,
+      "msdyn_product@odata.bind": `/products(${filters})`,
+      "msdyn_unit@odata.bind": `/uoms(${box})`,
+      msdyn_qtyonhand: 40,
+      msdyn_qtyavailable: 35,
+      msdyn_qtyonorder: 5,
+      fsi_scmlastsyncedon: "2025-03-10T11:45:00Z",
+    });
+    offline.paths.length = 0;
+    const result = await readOnHand(offline, loopId, 10);
+    expect(
+      result.items.map(({ product, unit, onHand, available, onOrder }) => [product, unit, onHand, available, onOrder]),
+    ).toEqual([
+      ["Filter cartridge", "Box", 40, 35, 5],
+      ["Pump seal kit", null, 12, 9, 0],
+    ]);
+    expect(result.more).toBe(false);
+    expect(result.lastSyncedOn?.toISOString()).toBe("2025-03-10T11:45:00.000Z");
+    expect(offline.paths).toHaveLength(2);
   });
 });

@@ -4,12 +4,14 @@ import { XMLParser } from "fast-xml-parser";
 import { nearbyStringKeys } from "../NearbyWarehouses/components/strings";
 import { panelStringKeys } from "../ScmIntegrationPanel/components/strings";
 import { pickerStringKeys } from "../CustomerAssetPicker/components/strings";
+import { onHandStringKeys } from "../WarehouseOnHand/components/strings";
 import { controlStrings } from "../testing/resx";
 
 const controls = [
   { name: "NearbyWarehouses", keys: nearbyStringKeys },
   { name: "ScmIntegrationPanel", keys: panelStringKeys },
   { name: "CustomerAssetPicker", keys: pickerStringKeys },
+  { name: "WarehouseOnHand", keys: onHandStringKeys },
 ] as const;
 
 const root = path.join(__dirname, "..", "..");

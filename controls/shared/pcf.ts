@@ -1,5 +1,5 @@
 /**
- * Small readers over the PCF context shared by the three controls' `index.ts`, so each lifecycle
+ * Small readers over the PCF context shared by the controls' `index.ts`, so each lifecycle
  * file stays a lifecycle: what it passes to its component is read here.
  */
 import type { PartialTheme } from "@fluentui/react-components";

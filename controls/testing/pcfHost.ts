@@ -21,7 +21,7 @@ export type PropertySpec =
   | { readonly kind: "date"; readonly value: string | null };
 
 export interface ScenarioSpec {
-  readonly control: "NearbyWarehouses" | "ScmIntegrationPanel" | "CustomerAssetPicker";
+  readonly control: "NearbyWarehouses" | "ScmIntegrationPanel" | "CustomerAssetPicker" | "WarehouseOnHand";
   readonly parameters: Readonly<Record<string, PropertySpec>>;
   readonly strings: Readonly<Record<string, string>>;
   readonly languageId: number;

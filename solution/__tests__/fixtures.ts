@@ -25,6 +25,7 @@ function fixtureProperties(control: ControlName): XmlElement[] {
     controlBindings.nearbyWarehousesOnWorkOrder(),
     controlBindings.nearbyWarehousesOnWorkOrderProduct(),
     controlBindings.customerAssetPicker(),
+    controlBindings.warehouseOnHand(),
   ].filter((placement) => placement.control === control);
   const required = new Set(placements.map((placement) => placement.bound[0]?.property));
   const types = new Map<string, Set<string>>();

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import JSZip from "jszip";
+import { controlNames as solutionControls } from "../components/controls";
 import { sdkMessageIds, solutionServiceEndpoints, solutionWebhookSteps } from "../steps";
 import { compareTrees, readTree } from "../file-tree";
 import { packSolution } from "../pack/pack";
@@ -169,7 +170,7 @@ describe("the solution zips", () => {
   it("hold every file a control manifest, web resource or form names", () => {
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     const controls = section(customizations, "CustomControls", "CustomControl");
-    expect(controls).toHaveLength(3);
+    expect(controls).toHaveLength(solutionControls.length);
     for (const control of controls) {
       const manifestEntry = (childText(control, "FileName") ?? "").replace(/^\//, "");
       const manifest = xmlEntry(unmanaged, manifestEntry);
@@ -308,7 +309,7 @@ describe("the solution zips", () => {
       `${packageVersion()}.0`,
     );
     const manifests = [...unmanaged.keys()].filter((entry) => entry.endsWith("/ControlManifest.xml"));
-    expect(manifests).toHaveLength(3);
+    expect(manifests).toHaveLength(solutionControls.length);
     for (const entry of manifests)
       expect(
         attribute(childElement(xmlEntry(unmanaged, entry), "control") ?? xmlEntry(unmanaged, entry), "version"),

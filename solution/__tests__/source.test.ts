@@ -88,8 +88,54 @@ describe("solution/src", () => {
       const components = descendants(file, (element) => element.name === "customControl").flatMap(
         (control) => attribute(control, "name") ?? [],
       );
-      expect(new Set(components)).toEqual(new Set(["fsi_FieldServiceScm.ScmIntegrationPanel"]));
+      expect(new Set(components)).toEqual(
+        new Set([
+          "fsi_FieldServiceScm.ScmIntegrationPanel",
+          ...(table === "msdyn_warehouse" ? ["fsi_FieldServiceScm.WarehouseOnHand"] : []),
+        ]),
+      );
     }
+  });
+
+  it("puts the on-hand panel on the warehouse form in its own section, on the identifier, its cell label hidden", () => {
+    const form = mainForms.find((candidate) => candidate.table === "msdyn_warehouse");
+    if (form === undefined) throw new Error("no warehouse form");
+    const file = generatedXml(`Entities/msdyn_warehouse/FormXml/main/{${form.id}}.xml`);
+    const section = descendants(file, (element) => element.name === "section").find(
+      (element) => attribute(element, "name") === "onhand",
+    );
+    if (section === undefined) throw new Error("no onhand section");
+    expect(
+      descendants(section, (element) => element.name === "label").map((label) => attribute(label, "description")),
+    ).toEqual(["On hand", "Items on hand"]);
+    const cell = descendants(section, (element) => element.name === "cell")[0];
+    expect(cell === undefined ? undefined : attribute(cell, "showlabel")).toBe("false");
+    const control = cell === undefined ? undefined : childElement(cell, "control");
+    expect(control === undefined ? undefined : attribute(control, "datafieldname")).toBe("msdyn_warehouseidentifier");
+    // A second control on the column gets the next id; its description names the component per client.
+    expect(control === undefined ? undefined : attribute(control, "id")).toBe("msdyn_warehouseidentifier1");
+    const uniqueId = control === undefined ? undefined : attribute(control, "uniqueid");
+    const description = descendants(
+      file,
+      (element) => element.name === "controlDescription" && attribute(element, "forControl") === uniqueId,
+    )[0];
+    const custom = descendants(description ?? file, (element) => element.name === "customControl").filter(
+      (element) => attribute(element, "formFactor") !== undefined,
+    );
+    expect(custom.map((element) => [attribute(element, "formFactor"), attribute(element, "name")])).toEqual([
+      ["0", "fsi_FieldServiceScm.WarehouseOnHand"],
+      ["1", "fsi_FieldServiceScm.WarehouseOnHand"],
+      ["2", "fsi_FieldServiceScm.WarehouseOnHand"],
+    ]);
+    expect(
+      custom.map((element) =>
+        childElement(element, "parameters")?.children.map((parameter) => [parameter.name, parameter.text]),
+      ),
+    ).toEqual([
+      [["warehouseIdentifier", "msdyn_warehouseidentifier"]],
+      [["warehouseIdentifier", "msdyn_warehouseidentifier"]],
+      [["warehouseIdentifier", "msdyn_warehouseidentifier"]],
+    ]);
   });
 
   it("puts the Nearby Warehouses control on the work order and its products, and the asset picker on the work order's asset", () => {

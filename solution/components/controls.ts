@@ -7,7 +7,12 @@
  */
 import { controlNamespace, publisher } from "../identity";
 
-export const controlNames = ["CustomerAssetPicker", "NearbyWarehouses", "ScmIntegrationPanel"] as const;
+export const controlNames = [
+  "CustomerAssetPicker",
+  "NearbyWarehouses",
+  "ScmIntegrationPanel",
+  "WarehouseOnHand",
+] as const;
 export type ControlName = (typeof controlNames)[number];
 
 /** `fsi_FieldServiceScm.NearbyWarehouses`: the component's name in the solution and on forms. */

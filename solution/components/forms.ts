@@ -1,8 +1,8 @@
 /**
  * The main forms the solution adds (new forms of ours, so Microsoft's forms stay untouched): one
  * per integration table with the form script library, its OnLoad/OnSave handlers and the SCM
- * Integration panel, and one each for work orders and work order products carrying the Nearby
- * Warehouses and Customer Asset Picker controls. Fields come from core's table definitions, so a
+ * Integration panel (the warehouse's also with its on-hand panel), and one each for work orders
+ * and work order products carrying the Nearby Warehouses and Customer Asset Picker controls. Fields come from core's table definitions, so a
  * column added there shows up here on the next `generate`.
  */
 import { integrationTableNames, type IntegrationTableName, type TableDefinition } from "../../core";
@@ -35,6 +35,10 @@ export interface ControlPlacement {
 
 export interface FormCell {
   readonly column: string;
+  /** The cell's label; the column's display name when not given. */
+  readonly label?: string;
+  /** False hides the label (a panel that names itself); shown when not given. */
+  readonly showLabel?: boolean;
   readonly readOnly?: boolean;
   /** A code component shown instead of the platform's control for the column. */
   readonly control?: ControlPlacement;
@@ -113,6 +117,15 @@ export const controlBindings = {
       { property: "product", column: "msdyn_product", type: "Lookup.Simple" },
     ],
   }),
+  /**
+   * The warehouse form's on-hand panel, on the warehouse identifier: any column of the warehouse
+   * would do (the panel reads the form's record id from `context.mode.contextInfo`), and the
+   * identifier names the warehouse in the panel's list.
+   */
+  warehouseOnHand: (): ControlPlacement => ({
+    control: "WarehouseOnHand",
+    bound: [{ property: "warehouseIdentifier", column: "msdyn_warehouseidentifier", type: "SingleLine.Text" }],
+  }),
   /** On the work order's customer asset lookup. */
   customerAssetPicker: (): ControlPlacement => ({
     control: "CustomerAssetPicker",
@@ -150,6 +163,23 @@ function businessColumns(table: TableDefinition): string[] {
   return [table.primaryNameAttribute, ...columns.filter((column) => column !== table.primaryNameAttribute)];
 }
 
+/**
+ * The warehouse's stock (top items, last synced from SCM). The panel's cell hides its label: the
+ * section names it, and a shown label would read "Warehouse Identifier" with its required marker.
+ */
+const onHandSection: FormSection = {
+  name: "onhand",
+  label: "On hand",
+  cells: [
+    {
+      column: "msdyn_warehouseidentifier",
+      label: "Items on hand",
+      showLabel: false,
+      control: controlBindings.warehouseOnHand(),
+    },
+  ],
+};
+
 function integrationForm(tableName: IntegrationTableName): MainFormDefinition {
   const table = solutionTable(tableName);
   const namespace = formScriptNamespaces[tableName];
@@ -171,6 +201,7 @@ function integrationForm(tableName: IntegrationTableName): MainFormDefinition {
             // for its "Check against SCM" button, and never writes the status itself.
             cells: [{ column: "fsi_scmsyncstatus", control: controlBindings.scmIntegrationPanel(table) }],
           },
+          ...(tableName === "msdyn_warehouse" ? [onHandSection] : []),
         ],
       },
     ],

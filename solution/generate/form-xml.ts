@@ -97,9 +97,13 @@ function cellXml(table: TableDefinition, form: MainFormDefinition, placed: Place
   const column = columnOf(table, form, placed.cell.column);
   return el(
     "cell",
-    { id: braced(stableId("form", form.id, "cell", placed.controlId)), showlabel: "true", locklevel: 0 },
+    {
+      id: braced(stableId("form", form.id, "cell", placed.controlId)),
+      showlabel: placed.cell.showLabel === false ? "false" : "true",
+      locklevel: 0,
+    },
     [
-      label(column.displayName),
+      label(placed.cell.label ?? column.displayName),
       el("control", {
         id: placed.controlId,
         classid: classIdFor(column),

@@ -124,7 +124,11 @@ export class FormView {
     const messages = h("div", { className: "field-messages", attributes: { id: messagesId } });
     const placement = description === undefined ? undefined : placementFor(description);
     const controlDescription = placement === undefined ? undefined : this.app.controls.find((candidate) => candidate.name === placement.name);
-    const root = h("div", { className: "cell", attributes: { "data-control": control.getName(), "data-column": attribute.getName() } });
+    // FormXml's `showlabel="false"`: the control takes the whole row; the label stays, visually
+    // hidden, as the field's accessible name.
+    const labelHidden = description?.showLabel === false;
+    const labelClass = labelHidden ? "field-label visually-hidden" : "field-label";
+    const root = h("div", { className: labelHidden ? "cell label-hidden" : "cell", attributes: { "data-control": control.getName(), "data-column": attribute.getName() } });
     let view: CellView;
     if (placement !== undefined && controlDescription !== undefined) {
       const container = h("div", {
@@ -144,7 +148,7 @@ export class FormView {
           this.runtime.showHostMessage({ id: `pcf:${control.getName()}`, level: "ERROR", message });
         },
       });
-      root.append(h("div", { className: "field-label" }, [labelElement, required]), container, messages);
+      root.append(h("div", { className: labelClass }, [labelElement, required]), container, messages);
       view = { control, root, label: labelElement, required, messages, editor: undefined, pcf, invalidInput: undefined };
       void pcf.start().catch((error: unknown) => {
         this.runtime.showHostMessage({ id: `pcf:${control.getName()}`, level: "ERROR", message: `${controlDescription.name} could not start: ${error instanceof Error ? error.message : String(error)}` });
@@ -156,7 +160,7 @@ export class FormView {
         this.refresh();
       });
       editor.focusTarget.setAttribute("aria-describedby", messagesId);
-      root.append(h("div", { className: "field-label" }, [label, required]), editor.element, messages);
+      root.append(h("div", { className: labelClass }, [label, required]), editor.element, messages);
       view = Object.assign(cellView, { control, root, label, required, messages, editor, pcf: undefined });
     }
     this.cells.push(view);
