@@ -3,11 +3,16 @@
  * warehouses × 100 items) brought into Field Service product inventory by a batch run of the
  * on-hand map, over HTTP — the SCM emulator, the Dataverse emulator with the inventory webhook
  * steps registered (every journal is applied by the journal step, every quantity write checked by
- * the guard), and the inventory engine behind its host. Three runs:
+ * the guard), and the inventory engine behind its host. The run works in chunks: a few keyed reads
+ * in `$batch`, journals and stamps with CreateMultiple / UpdateMultiple (`flows/on-hand-batch.ts`).
+ * Three runs:
  * - the first load: every row new to Field Service (product inventory rows and their journals);
  * - an incremental run after 1% of the rows changed in SCM (only those are read);
- * - a full re-read with nothing changed (every row read and compared, no journal written).
- * Seeding (straight into both emulators' SQLite) is not measured.
+ * - a full re-read with nothing changed (every row read and compared, no journal written) — the
+ *   baseline the other two are compared with.
+ * After each run both sides are reconciled (not measured): Field Service's quantities add up to
+ * SCM's, and its journals add up to its quantities. Seeding (straight into both emulators' SQLite)
+ * is not measured either.
  *
  * Run alone: `npx tsx bench/onhand-sync.bench.ts [rows]` (default 100000; rows are rounded to
  * whole warehouses of 100 items).
@@ -17,7 +22,7 @@ import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { cdmCompany, product, tableByLogicalName, unitOfMeasure, warehouse } from "../core";
+import { InventoryJournalType, cdmCompany, product, tableByLogicalName, unitOfMeasure, warehouse } from "../core";
 import { createInventoryEngine, createInventoryHost, inventoryWebhookUrl } from "../plugins-ts/inventory";
 import type { InventoryHandlerName } from "../plugins-ts/inventory/plugins/inventory-plugin";
 import { createLogger, memorySink } from "../plugins-ts/services/logger";
@@ -36,7 +41,12 @@ export interface OnHandSyncThroughputRow {
   readonly journals: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  readonly baseline: string;
+  /** rows/s over the baseline's rows/s. */
+  readonly ratioToBaseline: number;
 }
+
+const BASELINE = "full re-read, nothing changed";
 
 const ITEMS_PER_WAREHOUSE = 100;
 const WEBHOOK_KEY = "bench-webhook-key-0123456789abcdef";
@@ -88,13 +98,12 @@ export async function onHandSyncThroughput(rows = 100_000, report: (line: string
     seedScm(scm.db, warehouses);
 
     const journals = (): number => Number(dataverse.emulator.store.writer.prepare("SELECT COUNT(*) AS n FROM msdyn_inventoryjournal").pluck().get());
-    const measure = async (run: string, options: { full?: boolean }): Promise<OnHandSyncThroughputRow> => {
+    const measure = async (run: string, options: { full?: boolean }): Promise<Omit<OnHandSyncThroughputRow, "baseline" | "ratioToBaseline">> => {
       const before = journals();
       const start = performance.now();
       let reported = 0;
       const record = await engine.runBatch("on-hand", {
         ...options,
-        concurrency: 8,
         onProgress: (progress) => {
           const total = progress.total ?? 0;
           if (total > 0 && (progress.read - reported >= total / 10 || progress.phase === "done")) {
@@ -105,14 +114,16 @@ export async function onHandSyncThroughput(rows = 100_000, report: (line: string
       });
       const seconds = (performance.now() - start) / 1000;
       if (record.status !== "succeeded") throw new Error(`${run}: the run ${record.status}: ${record.error ?? JSON.stringify(record.errors.slice(0, 3))}`);
+      reconcile(run, scm.db, dataverse.emulator.store);
       return { run, tableRows: total, rowsRead: record.read, journals: journals() - before, seconds: Number(seconds.toFixed(2)), rowsPerSecond: Math.round(record.read / seconds) };
     };
 
-    const results = [await measure("first load (every row new to Field Service)", {})];
+    const runs = [await measure("first load (every row new to Field Service)", {})];
     changeOnePercent(scm.db, total);
-    results.push(await measure("incremental (1% of rows changed in SCM)", {}));
-    results.push(await measure("full re-read, nothing changed", { full: true }));
-    return results;
+    runs.push(await measure("incremental (1% of rows changed in SCM)", {}));
+    runs.push(await measure(BASELINE, { full: true }));
+    const baseline = runs[2]?.rowsPerSecond ?? 1;
+    return runs.map((row) => ({ ...row, baseline: BASELINE, ratioToBaseline: Number((row.rowsPerSecond / baseline).toFixed(3)) }));
   } finally {
     await engine.close();
     await closeServer(hostServer);
@@ -160,6 +171,29 @@ function seedScm(db: ReturnType<typeof createScmEmulator>["db"], warehouses: num
   })();
 }
 
+/**
+ * Both sides agree after a run: Field Service's quantities add up to SCM's (every row carried, none
+ * twice), and the journals add up to Field Service's quantities (the history explains them).
+ */
+function reconcile(run: string, scm: ReturnType<typeof createScmEmulator>["db"], store: Store): void {
+  const scmSums = scm.prepare(`SELECT COUNT(*) AS n, SUM(PhysicalInventory) AS onHand, SUM(ReservedPhysical) AS allocated, SUM(OrderedQuantity) AS onOrder FROM "InventoryOnHand"`).get() as Record<string, number>;
+  const fsSums = store.writer.prepare("SELECT COUNT(*) AS n, SUM(msdyn_qtyonhand) AS onHand, SUM(msdyn_qtyallocated) AS allocated, SUM(msdyn_qtyonorder) AS onOrder FROM msdyn_productinventory").get() as Record<string, number>;
+  const journalSums = store.writer
+    .prepare(
+      `SELECT COUNT(*) AS n, SUM(CASE msdyn_journaltype WHEN ${InventoryJournalType.OnHand} THEN msdyn_quantity ELSE 0 END) AS onHand,
+              SUM(CASE msdyn_journaltype WHEN ${InventoryJournalType.Allocated} THEN msdyn_quantity ELSE 0 END) AS allocated,
+              SUM(CASE msdyn_journaltype WHEN ${InventoryJournalType.OnOrder} THEN msdyn_quantity ELSE 0 END) AS onOrder
+         FROM msdyn_inventoryjournal`,
+    )
+    .get() as Record<string, number>;
+  for (const quantity of ["onHand", "allocated", "onOrder"]) {
+    const [inScm, inFs, journaled] = [scmSums[quantity] ?? 0, fsSums[quantity] ?? 0, journalSums[quantity] ?? 0].map((value) => Math.round(value * 100) / 100);
+    if (inScm !== inFs || inFs !== journaled || scmSums.n !== fsSums.n) {
+      throw new Error(`${run}: ${quantity} does not reconcile: SCM ${inScm} (${scmSums.n} rows), Field Service ${inFs} (${fsSums.n} rows), journals ${journaled}`);
+    }
+  }
+}
+
 /** Every hundredth row gets new quantities and a new row version, as SCM's writes would give it. */
 function changeOnePercent(db: ReturnType<typeof createScmEmulator>["db"], total: number): void {
   db.transaction(() => {
@@ -176,7 +210,7 @@ if (require.main === module) {
     console.error(line);
   }).then(
     (rows) => {
-      console.table(rows.map((row) => ({ run: row.run, "SCM rows": row.tableRows, "rows read": row.rowsRead, journals: row.journals, seconds: row.seconds, "rows/s": row.rowsPerSecond })));
+      console.table(rows.map((row) => ({ run: row.run, "SCM rows": row.tableRows, "rows read": row.rowsRead, journals: row.journals, seconds: row.seconds, "rows/s": row.rowsPerSecond, "× re-read": row.ratioToBaseline })));
     },
     (error: unknown) => {
       console.error(error);

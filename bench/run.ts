@@ -29,8 +29,8 @@ const sections: readonly Section[] = [
   { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },
   { name: "dataverse", title: "Dataverse emulator throughput vs direct SQLite", run: () => dataverseEmulatorThroughput() },
   { name: "sync", title: "Sync latency both ways and initial sync throughput", run: syncBench },
-  // 5k rows keep the whole run to minutes (a first load runs ~90 rows/s through two webhook calls
-  // each); `npx tsx bench/onhand-sync.bench.ts` measures the issue's 100k.
+  // 5k rows keep the run to minutes: with the journal step on Create (as shipped) each journal
+  // of a bulk request still costs a webhook call; `npx tsx bench/onhand-sync.bench.ts` runs 100k.
   { name: "onhand", title: "On-hand sync throughput (SCM -> FS journals)", run: () => onHandSyncThroughput(5_000) },
 ];
 

@@ -215,7 +215,14 @@ export class DataverseEmulator {
     let stopped = false;
     for (const part of parts) {
       if (part.kind === "request") {
-        const response = await this.runPart(toApiRequest(part.request, request, new Map()), caller, caller.scope);
+        // A part that cannot be turned into a request (a `$1` reference outside a change set) fails
+        // alone: earlier parts are already committed, so the batch must still report each of them.
+        let response: ApiResponse;
+        try {
+          response = await this.runPart(toApiRequest(part.request, request, new Map()), caller, caller.scope);
+        } catch (error) {
+          response = errorResponse(error);
+        }
         results.push({ kind: "single", result: { contentId: part.request.contentId, response } });
         stopped = response.status >= 400 && !continueOnError;
       } else {

@@ -1,8 +1,10 @@
 /**
  * Entity set requests: GET a collection or a row, POST a row, PATCH (update or upsert) and DELETE
- * a row addressed by id or alternate key.
+ * a row addressed by id or alternate key; the bulk actions CreateMultiple and UpdateMultiple
+ * (`bulk-operations.ts`).
  */
 import type { TableDefinition } from "../../core";
+import { bulkActionOf, runBulkAction } from "./bulk-operations";
 import { emptyResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
 import { DataverseError, ErrorCode, entityNotFound, invalidPayload, keyNotFound, noHttpResource, segmentNotFound } from "./errors";
 import { parseKeySegment, resolveKey, splitSegment, type RowAddress } from "./keys";
@@ -27,6 +29,8 @@ export interface EntityRequestContext {
 
 export async function handleEntitySet(context: EntityRequestContext, table: TableDefinition, keyText: string | undefined, rest: readonly string[]): Promise<ApiResponse> {
   const { request } = context;
+  const action = keyText === undefined && rest.length === 1 ? bulkActionOf(rest[0] ?? "") : undefined;
+  if (action !== undefined) return runBulkAction(context, table, action);
   if (rest.length > 0) throw segmentNotFound(rest[0] ?? "");
   const method = request.method.toUpperCase();
   if (keyText === undefined) {
@@ -111,7 +115,13 @@ export function referenceResolver(store: DataverseStore, db: Connection, tables:
       new DataverseError(400, ErrorCode.InvalidBindUrl, `Invalid url value '${url}' for lookup property '${navigationProperty}'.`);
     const path = relativeApiPath(url);
     if (path.includes("/")) throw invalid();
-    const { name, key } = splitSegment(decodeURIComponent(path));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      throw invalid(); // broken percent-encoding (`%`, `%E0%A4%A`) names no row
+    }
+    const { name, key } = splitSegment(decoded);
     const table = tables.find((candidate) => candidate.entitySetName === name);
     if (table === undefined || key === undefined) throw invalid();
     if (!targets.includes(table.logicalName)) {
@@ -119,7 +129,7 @@ export function referenceResolver(store: DataverseStore, db: Connection, tables:
     }
     const address = resolveKey(table, parseKeySegment(key));
     const id = address.kind === "id" ? address.id : store.findId(db, table, address.columns);
-    if (id === undefined || store.getRow(db, table, id) === undefined) {
+    if (id === undefined || !store.exists(db, table, id)) {
       throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
     }
     return { id, logicalName: table.logicalName };

@@ -3,7 +3,7 @@
  * `<navigation property>@odata.bind`, instance annotations ignored (clients send back what they
  * read), `@odata.type` checked.
  */
-import type { ColumnDefinition, TableDefinition } from "../../core";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "../../core";
 import { HttpError, parseJson } from "../http";
 import { DataverseError, ErrorCode, invalidPayload } from "./errors";
 import { isGuid, normalizeGuid } from "./keys";
@@ -60,7 +60,7 @@ export function readRowPayload(table: TableDefinition, body: Record<string, unkn
     } else if (property.includes("@")) {
       // Instance annotations (FormattedValue, lookuplogicalname, ...) carry no data to write.
     } else {
-      const column = table.columns[property];
+      const column = tableColumn(table, property);
       if (column === undefined || column.type === "lookup") {
         if (navigation.has(property)) {
           throw invalidPayload(
@@ -84,7 +84,7 @@ function checkODataType(table: TableDefinition, value: unknown): void {
   if (value !== expected && value !== `#${expected}`) {
     throw invalidPayload(
       table.entitySetName,
-      `A type named '${String(value)}' could not be resolved by the model; the body of a '${table.entitySetName}' request must be of type '${expected}'.`,
+      `A type named '${typeof value === "string" ? value : JSON.stringify(value)}' could not be resolved by the model; the body of a '${table.entitySetName}' request must be of type '${expected}'.`,
     );
   }
 }

@@ -18,7 +18,8 @@ import { DataverseError, badQuery, notSupportedOffline, unknownProperty } from "
 import { parseExpand, type ExpandItem } from "./expand";
 import type { Connection, DataverseStore } from "./storage/store";
 import { isLookupValue, physicalColumns, quoteIdentifier, rowFromSql, type LookupValue, type Row } from "./storage/values";
-import { propertyOf, readableColumns, serializeRow, type JsonObject } from "./serialize";
+import { wantsAnnotation } from "./prefer";
+import { FORMATTED_VALUE, propertyOf, readableColumns, serializeRow, type JsonObject } from "./serialize";
 
 /** Dataverse returns at most 5000 rows per page, and counts up to 5000 (Learn, "Query data using the Web API"). */
 export const DEFAULT_PAGE_SIZE = 5000;
@@ -163,8 +164,10 @@ function physicalSelectList(table: TableDefinition, columns: readonly string[], 
 function parseSkipToken(token: string | null): number {
   if (token === null) return 0;
   const match = /^<cookie pagenumber="\d+" offset="(\d+)" \/>$/.exec(token);
-  if (match?.[1] === undefined) throw badQuery(`The $skiptoken '${token}' is not a paging cookie this service issued.`);
-  return Number(match[1]);
+  const offset = Number(match?.[1]);
+  // SQLite's OFFSET is a 64-bit integer: a cookie beyond a safe integer is not one this service issued.
+  if (match?.[1] === undefined || !Number.isSafeInteger(offset)) throw badQuery(`The $skiptoken '${token}' is not a paging cookie this service issued.`);
+  return offset;
 }
 
 /** Serializes a page of rows, resolving lookup names and expanded rows with one query per target table. */
@@ -216,6 +219,8 @@ function fetchRelated(context: ReadContext, item: ExpandItem, rows: readonly Row
 /** `logicalName:id` → primary name of every row the lookups in `columns` point at. */
 function lookupNames(context: ReadContext, table: TableDefinition, rows: readonly Row[], columns: readonly string[]): Map<string, string> {
   const wanted = new Map<string, Set<string>>();
+  // A lookup's name is sent only as its FormattedValue annotation.
+  if (!wantsAnnotation(context.annotations, FORMATTED_VALUE)) return new Map();
   for (const row of rows) {
     for (const name of columns) {
       if (table.columns[name]?.type !== "lookup") continue;

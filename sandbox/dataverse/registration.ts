@@ -7,7 +7,7 @@
 import { ServiceEndpointAuthType, ServiceEndpointContract, StepImageType, StepMode, type TableDefinition } from "../../core";
 import type { ApiResponse } from "./api";
 import type { DataverseEmulator } from "./emulator";
-import { stableId } from "./pipeline/registrations";
+import { stableId, type StepMessageName } from "./pipeline/registrations";
 
 export interface WebhookEndpointSpec {
   readonly name: string;
@@ -19,7 +19,7 @@ export interface WebhookEndpointSpec {
 
 export interface WebhookStepSpec {
   readonly name: string;
-  readonly message: "Create" | "Update" | "Delete";
+  readonly message: StepMessageName;
   readonly table: TableDefinition;
   readonly stage: 10 | 20 | 40;
   readonly mode?: "sync" | "async";
@@ -45,6 +45,20 @@ function authFields(auth: WebhookEndpointSpec["auth"]): Record<string, unknown> 
     .map(([name, value]) => `<setting name="${escapeXml(name)}" value="${escapeXml(value)}" />`)
     .join("");
   return { authtype: ServiceEndpointAuthType[auth.type], authvalue: `<settings>${settings}</settings>` };
+}
+
+/** Create's images come from the new row's `Id`, Update's and Delete's from `Target`; the bulk messages' from `Ids` and `Targets`. */
+function imageMessageProperty(message: StepMessageName): string {
+  switch (message) {
+    case "Create":
+      return "Id";
+    case "CreateMultiple":
+      return "Ids";
+    case "UpdateMultiple":
+      return "Targets";
+    default:
+      return "Target";
+  }
 }
 
 const imageTypes = { pre: StepImageType.PreImage, post: StepImageType.PostImage, both: StepImageType.Both } as const;
@@ -106,7 +120,7 @@ export async function registerWebhook(
         entityalias: image.alias,
         imagetype: imageTypes[image.type],
         attributes: image.attributes?.join(",") ?? null,
-        messagepropertyname: step.message === "Create" ? "Id" : "Target",
+        messagepropertyname: imageMessageProperty(step.message),
         "sdkmessageprocessingstepid@odata.bind": `/sdkmessageprocessingsteps(${stepId})`,
       });
     }

@@ -9,14 +9,16 @@
  * Rows that failed before are read again first, by key; a row that fails now is remembered for
  * the next run, so the checkpoint moves on and nothing is lost. Every run is recorded with its
  * counts and first errors (`batchStatus`).
+ * A flow that can apply many rows at once (`applyMany`: on-hand, with Dataverse's bulk messages)
+ * gets each page in chunks of `batchSize` rows, several chunks at a time (`concurrency`): a page's
+ * rows are distinct SCM rows, so the chunks touch different Field Service rows.
  */
 import type { TableDefinition } from "../../../core/dataverse/schema";
 import { SCM_ROW_VERSION_FIELD } from "../../../core/scm/inventory-entities";
 import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../../core/scm/schema";
-import { DataverseRequestError } from "../../services/dataverse-request";
-import { ScmRejectedError, ScmUnavailableError } from "../../services/scm-client";
+import { ScmUnavailableError } from "../../services/scm-client";
 import type { DocumentOutcome } from "../flows/documents";
-import { type FlowRuntime, RowFailure, type RowOutcome } from "../flows/runtime";
+import { type FlowRuntime, type RowOutcome, isRowFailure } from "../flows/runtime";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import type { RowError, RunRecord } from "../state/inventory-store";
 
@@ -27,6 +29,8 @@ export interface ScmToDataverseFlow {
   rowKey(row: Readonly<ScmRow>): string;
   keyOf(row: Readonly<ScmRow>): ScmKey;
   apply(row: Readonly<ScmRow>): Promise<RowOutcome>;
+  /** Distinct rows at once: per row, in order, its outcome or the failure that keeps it (a row failure). */
+  applyMany?(rows: readonly Readonly<ScmRow>[]): Promise<(RowOutcome | Error)[]>;
   /** The row is gone from SCM. */
   applyDeleted(key: Readonly<ScmRow>): Promise<RowOutcome>;
   /** Before a run over `total` rows; returns the release to call after it. */
@@ -62,8 +66,10 @@ export interface RunBatchOptions {
   readonly full?: boolean;
   /** Rows per read; default 1000. */
   readonly pageSize?: number;
-  /** Rows applied at once (SCM → FS maps); default 4. */
+  /** Rows (one by one) or chunks (`applyMany`) applied at once (SCM → FS maps); default 4. */
   readonly concurrency?: number;
+  /** Rows per chunk of a flow that applies many at once; default 200. */
+  readonly batchSize?: number;
 }
 
 class RunTally {
@@ -116,11 +122,6 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   );
 }
 
-/** Failures that concern the row (keep it for the next run); anything else stops the run. */
-function isRowFailure(error: unknown): error is Error {
-  return error instanceof RowFailure || error instanceof ScmRejectedError || (error instanceof DataverseRequestError && !error.unreachable);
-}
-
 function finish(runtime: FlowRuntime, runId: number, map: string, tally: RunTally, checkpoint: number, failure: unknown): RunRecord {
   tally.report("done");
   const error = failure === undefined ? undefined : failure instanceof Error ? failure.message : JSON.stringify(failure);
@@ -150,6 +151,18 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
   const pageSize = options.pageSize ?? 1000;
   let checkpoint = from;
   let release: (() => void) | undefined;
+  // A row carried now is no longer kept for a retry; most runs keep none, so the state file is
+  // asked once per chunk rather than written once per row.
+  const settle = (row: Readonly<ScmRow>, result: RowOutcome | Error, kept: boolean): void => {
+    const rowKey = flow.rowKey(row);
+    if (result instanceof Error) {
+      store.rememberFailure(map, rowKey, flow.keyOf(row), result.message);
+      tally.fail(rowKey, result.message);
+    } else {
+      tally.count(result);
+      if (kept) store.forgetFailure(map, rowKey);
+    }
+  };
   const carry = async (rowKey: string, key: ScmKey, work: () => Promise<RowOutcome>): Promise<void> => {
     try {
       tally.count(await work());
@@ -159,6 +172,26 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
       store.rememberFailure(map, rowKey, key, error.message);
       tally.fail(rowKey, error.message);
     }
+  };
+  const applyPage = async (page: readonly ScmRow[]): Promise<void> => {
+    const applyMany = flow.applyMany?.bind(flow);
+    if (applyMany === undefined) {
+      await pool(page, options.concurrency ?? 4, async (row) => {
+        await carry(flow.rowKey(row), flow.keyOf(row), () => flow.apply(row));
+        tally.report("changes");
+      });
+      return;
+    }
+    const size = Math.max(1, options.batchSize ?? 200);
+    const chunks = Array.from({ length: Math.ceil(page.length / size) }, (_, index) => page.slice(index * size, (index + 1) * size));
+    await pool(chunks, options.concurrency ?? 4, async (chunk) => {
+      const results = await applyMany(chunk);
+      const kept = store.pendingCount(map) > 0;
+      for (const [index, row] of chunk.entries()) {
+        settle(row, results[index] ?? new Error("the row was not applied"), kept);
+        tally.report("changes");
+      }
+    });
   };
   try {
     const pending = store.pendingRows(map);
@@ -176,10 +209,7 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
 
     let page = first.rows;
     for (;;) {
-      await pool(page, options.concurrency ?? 4, async (row) => {
-        await carry(flow.rowKey(row), flow.keyOf(row), () => flow.apply(row));
-        tally.report("changes");
-      });
+      await applyPage(page);
       for (const row of page) checkpoint = Math.max(checkpoint, Number(row[SCM_ROW_VERSION_FIELD] ?? 0));
       store.advanceCheckpoint(map, checkpoint);
       if (page.length < pageSize) break;

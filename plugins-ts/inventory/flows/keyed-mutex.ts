@@ -17,4 +17,17 @@ export class KeyedMutex {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+
+  /**
+   * `work` holding every key's lock (a batch of rows). Locks are taken one by one in sorted order,
+   * so two batches sharing keys cannot each hold one the other waits for.
+   */
+  runAll<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(keys)].sort();
+    const hold = (index: number): Promise<T> => {
+      const key = sorted[index];
+      return key === undefined ? work() : this.run(key, () => hold(index + 1));
+    };
+    return hold(0);
+  }
 }

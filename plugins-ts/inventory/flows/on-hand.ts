@@ -6,9 +6,11 @@
  * (`plugins/journal-apply.ts`) applies it. The same row applied twice writes nothing the second
  * time; a missed or late change is put right by the next one, because the difference is always
  * taken against what Field Service holds now.
+ *
+ * A live event applies one row (`apply`); a batch run applies many at once (`applyMany`,
+ * `on-hand-batch.ts`): the same plan per row, the reads and writes grouped into a few requests.
  */
 import { type DataverseRecord, sameValue } from "../../../core/dataverse/record";
-import type { EntityReference } from "../../../core/dataverse/schema";
 import { InventoryTransactionType, inventoryJournal, productInventory } from "../../../core/dataverse/tables";
 import { flowDataverseLookups, flowRowToDataverse } from "../../../core/maps/flow-mapping";
 import type { ToDataverseFlowContract } from "../../../core/maps/flows";
@@ -16,31 +18,52 @@ import { inventoryOnHand } from "../../../core/scm/inventory-entities";
 import type { ScmKey, ScmRow } from "../../../core/scm/schema";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissing } from "./describe";
+import { applyOnHandBatch, type BatchRowResult } from "./on-hand-batch";
+import type { ProductInfo, WarehouseInfo } from "./references";
 import { type FlowRuntime, RowFailure, type RowOutcome } from "./runtime";
 
+/** A Field Service product inventory row as the flow compares it. */
 export interface CurrentInventory {
-  /** Absent for a row a journal of this run created (found by key when needed). */
-  readonly id: string | undefined;
+  readonly id: string;
   readonly record: DataverseRecord;
 }
 
-/** Field Service product inventory by `<warehouse id>|<product id>`. */
-export type InventoryIndex = Map<string, CurrentInventory>;
+/** An SCM row resolved to Field Service: its warehouse, product and mapped columns. */
+export interface PreparedOnHand {
+  readonly row: Readonly<ScmRow>;
+  readonly item: string;
+  readonly warehouse: WarehouseInfo;
+  readonly product: ProductInfo;
+  /** The template's columns, in Field Service terms. */
+  readonly mapped: DataverseRecord;
+}
+
+/** What one row needs written, given what Field Service holds now. */
+export interface OnHandPlan {
+  /** A new row with nothing to journal: created with zero quantities. */
+  readonly create: DataverseRecord | undefined;
+  /** An existing row: other mapped columns that changed, and the confirmation stamp. */
+  readonly update: { readonly id: string; readonly record: DataverseRecord } | undefined;
+  /** One journal per quantity that differs (delta = SCM − Field Service). */
+  readonly journals: readonly DataverseRecord[];
+  /** A row the journals create still needs these other mapped columns (the unit comes with the journal). */
+  readonly afterJournals: DataverseRecord | undefined;
+  readonly outcome: "changed" | "unchanged";
+}
 
 const ZERO_QUANTITIES = { msdyn_qtyonhand: 0, msdyn_qtyallocated: 0, msdyn_qtyonorder: 0, msdyn_qtyavailable: 0 } as const;
 
-/**
- * Above this many rows a run loads the references (warehouses, products, units: small tables) with
- * paged queries; above the second, Field Service's whole product inventory too — loading it is
- * worth it only when a good part of it is read (measured: 1,000 rows of 100k are faster read one
- * by one).
- */
+/** Above this many rows a run loads the references (warehouses, products, units: small tables) with paged queries. */
 const PRELOAD_REFERENCES = 500;
-const PRELOAD_INVENTORY = 5000;
 
 /** Field Service keeps quantities to 2 decimals (`decimal(2)`), so differences are taken there. */
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const quantityOf = (value: unknown): number => (typeof value === "number" ? value : 0);
+
+/** `<warehouse id>|<product id>`: a product inventory row's key. */
+export function inventoryKey(warehouseId: string, productId: string): string {
+  return `${warehouseId.toLowerCase()}|${productId.toLowerCase()}`;
+}
 
 export class OnHandFlow {
   readonly entity = inventoryOnHand;
@@ -48,7 +71,7 @@ export class OnHandFlow {
 
   constructor(
     readonly flow: ResolvedFlow,
-    private readonly runtime: FlowRuntime,
+    readonly runtime: FlowRuntime,
   ) {
     if (flow.contract.direction !== "toDataverse") throw new Error("the on-hand flow runs SCM → Field Service");
     this.contract = flow.contract;
@@ -56,6 +79,11 @@ export class OnHandFlow {
 
   rowKey(row: Readonly<ScmRow>): string {
     return [row.dataAreaId, row.ItemNumber, row.WarehouseId].map((part) => String(part ?? "").toLowerCase()).join("/");
+  }
+
+  /** The per-row lock every write of this row holds (live events and batch runs alike). */
+  lockKey(row: Readonly<ScmRow>): string {
+    return `on-hand:${this.rowKey(row)}`;
   }
 
   keyOf(row: Readonly<ScmRow>): { readonly dataAreaId: string; readonly ItemNumber: string; readonly WarehouseId: string } {
@@ -69,20 +97,10 @@ export class OnHandFlow {
     return row;
   }
 
-  /**
-   * Before a run over `total` rows: references, and for a large run every Field Service product
-   * inventory row, are loaded with paged queries, and rows are then compared with that index
-   * instead of read one by one. Every apply (the run's and live events') keeps the index up
-   * to date while it is in use. Returns the release to call when the run ends.
-   */
+  /** Before a run over `total` rows: a large run loads the references with paged queries. */
   async prepareRun(total: number): Promise<() => void> {
-    this.runs += 1;
-    if (total > PRELOAD_REFERENCES && this.index === undefined) await this.runtime.references.preload();
-    if (total > PRELOAD_INVENTORY && this.index === undefined) this.index = await this.loadIndex();
-    return () => {
-      this.runs -= 1;
-      if (this.runs === 0) this.index = undefined;
-    };
+    if (total > PRELOAD_REFERENCES) await this.runtime.references.preload();
+    return () => undefined;
   }
 
   /** SCM deleted the row (or it is gone): every mapped quantity goes to zero through journals. */
@@ -90,40 +108,42 @@ export class OnHandFlow {
     return this.apply(this.zeroRow(this.keyOf(key)));
   }
 
-  private index: InventoryIndex | undefined;
-  private runs = 0;
-
-  /** Every Field Service product inventory row. */
-  private async loadIndex(): Promise<InventoryIndex> {
-    const index: InventoryIndex = new Map();
-    for await (const page of this.runtime.dataverse.pages(productInventory, this.currentColumns())) {
-      for (const row of page) {
-        const key = indexKey(row.record.msdyn_warehouse, row.record.msdyn_product);
-        if (key !== undefined) index.set(key, row);
-      }
-    }
-    return index;
-  }
-
   apply(row: Readonly<ScmRow>): Promise<RowOutcome> {
-    return this.runtime.rowLocks.run(`on-hand:${this.rowKey(row)}`, () => this.applyNow(row, this.index));
+    return this.runtime.rowLocks.run(this.lockKey(row), () => this.applyNow(row));
   }
 
-  private journaled(): Readonly<Record<string, number>> {
-    return this.contract.journaledColumns ?? {};
+  /**
+   * Many rows of a batch run (distinct rows, as one SCM page holds them), each under its row lock:
+   * one result per row, in order — an outcome, or the failure that keeps the row for the next run.
+   */
+  applyMany(rows: readonly Readonly<ScmRow>[]): Promise<BatchRowResult[]> {
+    return this.runtime.rowLocks.runAll(
+      rows.map((row) => this.lockKey(row)),
+      () => applyOnHandBatch(this, rows),
+    );
   }
 
-  private idOf(warehouse: EntityReference, product: EntityReference): Promise<string | undefined> {
-    return findId(this.runtime, warehouse, product);
+  /** One row, its lock held: read what Field Service holds, then write the plan one request at a time. */
+  async applyNow(row: Readonly<ScmRow>): Promise<RowOutcome> {
+    const prepared = await this.prepare(row);
+    if (prepared === "filtered") return "filtered";
+    const { dataverse } = this.runtime;
+    const key = { msdyn_warehouse: prepared.warehouse.reference, msdyn_product: prepared.product.reference };
+    const current = await dataverse.client.findByKey(productInventory, key, this.currentColumns());
+    const plan = this.plan(prepared, current);
+    if (plan.create !== undefined) await dataverse.client.create(productInventory, plan.create);
+    if (plan.update !== undefined) await dataverse.client.update(productInventory, plan.update.id, plan.update.record);
+    for (const journal of plan.journals) await dataverse.client.create(inventoryJournal, journal);
+    if (plan.afterJournals !== undefined) {
+      const created = await dataverse.client.findByKey(productInventory, key, []);
+      if (created !== undefined) await dataverse.client.update(productInventory, created.id, plan.afterJournals);
+    }
+    return plan.outcome;
   }
 
-  private currentColumns(): string[] {
-    const mapped = this.flow.map.columns.map((pair) => pair.dataverse);
-    return [...new Set(["msdyn_warehouse", "msdyn_product", "msdyn_unit", ...Object.keys(this.journaled()), ...mapped])];
-  }
-
-  private async applyNow(row: Readonly<ScmRow>, index: InventoryIndex | undefined): Promise<RowOutcome> {
-    const { references, dataverse, clock } = this.runtime;
+  /** Resolves the row's warehouse, product and mapped columns; throws `RowFailure` for what is missing. */
+  async prepare(row: Readonly<ScmRow>): Promise<PreparedOnHand | "filtered"> {
+    const { references } = this.runtime;
     const { dataAreaId, ItemNumber: item, WarehouseId: warehouseId } = this.keyOf(row);
     const company = dataAreaId.toLowerCase();
     const warehouse = await references.warehouseByKey(company, warehouseId);
@@ -136,43 +156,42 @@ export class OnHandFlow {
     if (mapped.issues.length > 0) throw new RowFailure(`cannot be carried: ${describeIssues(mapped.issues)}`);
     const record: DataverseRecord = { ...mapped.record, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference };
     if (this.flow.filter !== undefined && !this.flow.filter.matches(record)) return "filtered";
+    return { row, item, warehouse, product, mapped: mapped.record };
+  }
 
-    const key = `${warehouse.reference.id}|${product.reference.id}`;
-    const current =
-      index === undefined
-        ? await dataverse.client.findByKey(productInventory, { msdyn_warehouse: warehouse.reference, msdyn_product: product.reference }, this.currentColumns())
-        : index.get(key);
+  /** The columns read from Field Service to compare a row. */
+  currentColumns(): string[] {
+    const mapped = this.flow.map.columns.map((pair) => pair.dataverse);
+    return [...new Set(["msdyn_warehouse", "msdyn_product", "msdyn_unit", ...Object.keys(this.journaled()), ...mapped])];
+  }
+
+  /**
+   * What a row needs, given Field Service's row now (`current`). With a journal to write, the
+   * journal step creates the row (with the journal's unit) or updates it, and stamps when SCM
+   * confirmed it; the flow writes the row itself only when no journal does, or for other columns
+   * the template maps.
+   */
+  plan(prepared: PreparedOnHand, current: CurrentInventory | undefined): OnHandPlan {
+    const { mapped, warehouse, product, item } = prepared;
     const journaled = this.journaled();
     const deltas = Object.entries(journaled).flatMap(([column, journalType]) => {
-      if (!(column in mapped.record)) return [];
-      const delta = round2(round2(quantityOf(mapped.record[column])) - round2(quantityOf(current?.record[column])));
-      return delta === 0 ? [] : [{ column, journalType, delta }];
+      if (!(column in mapped)) return [];
+      const delta = round2(round2(quantityOf(mapped[column])) - round2(quantityOf(current?.record[column])));
+      return delta === 0 ? [] : [{ journalType, delta }];
     });
-    const others = Object.entries(mapped.record).filter(([column]) => !(column in journaled));
+    const others = Object.entries(mapped).filter(([column]) => !(column in journaled));
     const changedOthers = Object.fromEntries(others.filter(([column, value]) => current === undefined || !sameValue(value, current.record[column] ?? null)));
-    const now = clock().toISOString();
-
-    // With a journal to write, the journal step creates the row (with the journal's unit) or updates
-    // it, and stamps when SCM confirmed it; the flow writes the row itself only when no journal
-    // does, or for other columns the template maps.
-    const extra = Object.fromEntries(Object.entries(changedOthers).filter(([column]) => current !== undefined || deltas.length === 0 || column !== "msdyn_unit"));
-    let id = current?.id;
-    if (current === undefined && deltas.length === 0) {
-      id = await dataverse.client.create(productInventory, {
-        msdyn_name: `${item} · ${warehouse.identifier}`,
-        msdyn_warehouse: warehouse.reference,
-        msdyn_product: product.reference,
-        ...ZERO_QUANTITIES,
-        ...extra,
-        fsi_scmlastsyncedon: now,
-      });
-    } else if (current !== undefined && (deltas.length === 0 || Object.keys(extra).length > 0)) {
-      id ??= await this.idOf(warehouse.reference, product.reference);
-      if (id !== undefined) await dataverse.client.update(productInventory, id, { ...extra, fsi_scmlastsyncedon: now });
-    }
-    const unit = record.msdyn_unit ?? current?.record.msdyn_unit ?? null;
-    for (const { journalType, delta } of deltas) {
-      await dataverse.client.create(inventoryJournal, {
+    const now = this.runtime.clock().toISOString();
+    const extra: DataverseRecord = Object.fromEntries(Object.entries(changedOthers).filter(([column]) => current !== undefined || deltas.length === 0 || column !== "msdyn_unit"));
+    const hasExtra = Object.keys(extra).length > 0;
+    const unit = mapped.msdyn_unit ?? current?.record.msdyn_unit ?? null;
+    return {
+      create:
+        current === undefined && deltas.length === 0
+          ? { msdyn_name: `${item} · ${warehouse.identifier}`, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference, ...ZERO_QUANTITIES, ...extra, fsi_scmlastsyncedon: now }
+          : undefined,
+      update: current !== undefined && (deltas.length === 0 || hasExtra) ? { id: current.id, record: { ...extra, fsi_scmlastsyncedon: now } } : undefined,
+      journals: deltas.map(({ journalType, delta }) => ({
         msdyn_name: `SCM on-hand ${item} @ ${warehouse.identifier}`,
         msdyn_product: product.reference,
         msdyn_warehouse: warehouse.reference,
@@ -180,27 +199,13 @@ export class OnHandFlow {
         msdyn_quantity: delta,
         msdyn_journaltype: journalType,
         msdyn_transactiontype: InventoryTransactionType.Adjustment,
-      });
-    }
-    if (current === undefined && deltas.length > 0 && Object.keys(extra).length > 0) {
-      id = await this.idOf(warehouse.reference, product.reference);
-      if (id !== undefined) await dataverse.client.update(productInventory, id, extra);
-    }
-    if (index !== undefined) {
-      const next: DataverseRecord = { ...(current === undefined ? ZERO_QUANTITIES : current.record), ...changedOthers, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference };
-      for (const { column, delta } of deltas) next[column] = round2(quantityOf(current?.record[column]) + delta);
-      index.set(key, { id, record: next });
-    }
-    return current === undefined || deltas.length > 0 || Object.keys(changedOthers).length > 0 ? "changed" : "unchanged";
+      })),
+      afterJournals: current === undefined && deltas.length > 0 && hasExtra ? extra : undefined,
+      outcome: current === undefined || deltas.length > 0 || Object.keys(changedOthers).length > 0 ? "changed" : "unchanged",
+    };
   }
-}
 
-async function findId(runtime: FlowRuntime, warehouse: EntityReference, product: EntityReference): Promise<string | undefined> {
-  return (await runtime.dataverse.client.findByKey(productInventory, { msdyn_warehouse: warehouse, msdyn_product: product }, []))?.id;
-}
-
-function indexKey(warehouse: unknown, product: unknown): string | undefined {
-  const warehouseId = (warehouse as { id?: unknown } | null | undefined)?.id;
-  const productId = (product as { id?: unknown } | null | undefined)?.id;
-  return typeof warehouseId === "string" && typeof productId === "string" ? `${warehouseId.toLowerCase()}|${productId.toLowerCase()}` : undefined;
+  private journaled(): Readonly<Record<string, number>> {
+    return this.contract.journaledColumns ?? {};
+  }
 }

@@ -3,7 +3,9 @@
  * and the outcome types a flow reports per row.
  */
 import type { PluginExecutionContext } from "../../context/execution-context";
+import { DataverseRequestError } from "../../services/dataverse-request";
 import type { Logger } from "../../services/logger";
+import { ScmRejectedError } from "../../services/scm-client";
 import type { DataverseGateway } from "../clients/dataverse-gateway";
 import type { ScmGateway } from "../clients/scm-gateway";
 import type { InventoryStore } from "../state/inventory-store";
@@ -42,6 +44,14 @@ export type RowOutcome = "changed" | "unchanged" | "filtered";
 export class RowFailure extends Error {
   override readonly name = "RowFailure";
   readonly code = "ROW_FAILED";
+}
+
+/**
+ * A failure that concerns the row (keep it for the next run): the row's own problem, or a refusal
+ * by SCM or Dataverse. Anything else — a system out of reach — stops the run.
+ */
+export function isRowFailure(error: unknown): error is Error {
+  return error instanceof RowFailure || error instanceof ScmRejectedError || (error instanceof DataverseRequestError && !error.unreachable);
 }
 
 /**

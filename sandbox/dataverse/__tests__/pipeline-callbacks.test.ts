@@ -63,6 +63,39 @@ describe("plug-in pipeline: handlers calling back with the correlation id", () =
     expect((await api.call(`msdyn_warehouses(${entityIdOf(created)})`)).json.fsi_scmsyncstatus).toBe(716900002);
   });
 
+  it("runs a handler's CreateMultiple inside the open transaction, and rolls it back with the operation", async () => {
+    const nested: ReturnType<typeof parseRemoteExecutionContext>[] = [];
+    receiver.answer = async (call) => {
+      const context = parseRemoteExecutionContext(call.body);
+      if (context.MessageName === "CreateMultiple") {
+        nested.push(context);
+        return 200;
+      }
+      // The Create step of the user's row (depth 1) writes two side rows; theirs (depth 2) do nothing.
+      if (context.Depth > 1) return 200;
+      const identifier = valueOf((valueOf(context.InputParameters, "Target") as { Attributes: unknown }).Attributes, "msdyn_warehouseidentifier");
+      const reply = await callBack(api, call, "msdyn_warehouses/Microsoft.Dynamics.CRM.CreateMultiple", {
+        method: "POST",
+        body: { Targets: ["S1", "S2"].map((suffix) => ({ "@odata.type": "Microsoft.Dynamics.CRM.msdyn_warehouse", msdyn_name: `Side ${suffix}`, msdyn_warehouseidentifier: `${String(identifier)}${suffix}`, "msdyn_company@odata.bind": `/cdm_companies(${company})` })) },
+      });
+      expect(reply.status).toBe(200);
+      return identifier === "CMBAD" ? 500 : 200;
+    };
+    await registerWebhook(api.server.emulator, { name: "SCM", url: receiver.url }, [
+      { name: "Push create", message: "Create", table: warehouse, stage: 40 },
+      { name: "Side rows", message: "CreateMultiple", table: warehouse, stage: 10 },
+    ]);
+    const identifiers = async () => (await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier&$orderby=msdyn_warehouseidentifier")).json.value?.map((row) => row.msdyn_warehouseidentifier);
+
+    expect((await createWarehouse(api, company, "CMOK")).status).toBe(204);
+    expect(await identifiers()).toEqual(["CMOK", "CMOKS1", "CMOKS2"]);
+    // The CreateMultiple step saw the handler's two rows, one level deeper, inside the Create.
+    expect(nested.map((context) => [context.Depth, context.ParentContext?.MessageName, (valueOf(context.InputParameters, "Targets") as { Entities: unknown[] }).Entities.length])).toContainEqual([2, "Create", 2]);
+
+    expect((await createWarehouse(api, company, "CMBAD")).status).toBe(400);
+    expect(await identifiers()).toEqual(["CMOK", "CMOKS1", "CMOKS2"]);
+  });
+
   it("rolls a handler's own writes back with the operation that failed", async () => {
     receiver.answer = async (call) => {
       const context = parseRemoteExecutionContext(call.body);
@@ -209,6 +242,6 @@ describe("plug-in pipeline: reads never wait for a write in flight (file databas
     api = await startApi({ databasePath: join(directory, "dataverse.sqlite") });
     const reply = await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier");
     expect(reply.json.value).toEqual([expect.objectContaining({ msdyn_warehouseidentifier: "KEEP" })]);
-    expect((await api.call("sdkmessages?$select=name&$orderby=name")).json.value?.map((row) => row.name)).toEqual(["Create", "Delete", "Update"]);
+    expect((await api.call("sdkmessages?$select=name&$orderby=name")).json.value?.map((row) => row.name)).toEqual(["Create", "CreateMultiple", "Delete", "Update", "UpdateMultiple"]);
   });
 });

@@ -40,6 +40,18 @@ const entityFields = {
 export const targetEntitySchema = z.strictObject({ __type: z.literal(`Entity:${CONTRACTS}`), ...entityFields });
 export const imageEntitySchema = z.strictObject(entityFields);
 
+/** A bulk message's Targets: an EntityCollection whose entities carry no `__type` (their declared type). */
+export const entityCollectionSchema = z.strictObject({
+  __type: z.literal(`EntityCollection:${CONTRACTS}`),
+  Entities: z.array(imageEntitySchema),
+  EntityName: z.string(),
+  MinActiveRowVersion: z.string(),
+  MoreRecords: z.boolean(),
+  PagingCookie: z.string().nullable(),
+  TotalRecordCount: z.number().int(),
+  TotalRecordCountLimitExceeded: z.boolean(),
+});
+
 export interface RemoteExecutionContextShape {
   BusinessUnitId: string;
   CorrelationId: string;
@@ -50,7 +62,7 @@ export interface RemoteExecutionContextShape {
   IsInTransaction: boolean;
   IsOfflinePlayback: boolean;
   IsolationMode: number;
-  MessageName: "Create" | "Update" | "Delete";
+  MessageName: "Create" | "Update" | "Delete" | "CreateMultiple" | "UpdateMultiple";
   Mode: number;
   OperationCreatedOn: string;
   OperationId: string;
@@ -61,6 +73,9 @@ export interface RemoteExecutionContextShape {
   ParentContext: RemoteExecutionContextShape | null;
   PostEntityImages: { key: string; value: z.infer<typeof imageEntitySchema> }[];
   PreEntityImages: { key: string; value: z.infer<typeof imageEntitySchema> }[];
+  /** Bulk messages: one image collection per row of Targets. */
+  PostEntityImagesCollection?: { key: string; value: z.infer<typeof imageEntitySchema> }[][];
+  PreEntityImagesCollection?: { key: string; value: z.infer<typeof imageEntitySchema> }[][];
   PrimaryEntityId: string;
   PrimaryEntityName: string;
   RequestId: null;
@@ -76,12 +91,12 @@ export const remoteExecutionContextSchema: z.ZodType<RemoteExecutionContextShape
     CorrelationId: z.string().min(1),
     Depth: z.number().int().min(1),
     InitiatingUserId: guid,
-    InputParameters: keyValues(z.union([targetEntitySchema, entityReferenceSchema])),
+    InputParameters: keyValues(z.union([targetEntitySchema, entityReferenceSchema, entityCollectionSchema])),
     IsExecutingOffline: z.boolean(),
     IsInTransaction: z.boolean(),
     IsOfflinePlayback: z.boolean(),
     IsolationMode: z.number().int(),
-    MessageName: z.enum(["Create", "Update", "Delete"]),
+    MessageName: z.enum(["Create", "Update", "Delete", "CreateMultiple", "UpdateMultiple"]),
     Mode: z.union([z.literal(0), z.literal(1)]),
     OperationCreatedOn: wcfDate,
     OperationId: guid,
@@ -98,6 +113,8 @@ export const remoteExecutionContextSchema: z.ZodType<RemoteExecutionContextShape
     ParentContext: remoteExecutionContextSchema.nullable(),
     PostEntityImages: keyValues(imageEntitySchema),
     PreEntityImages: keyValues(imageEntitySchema),
+    PostEntityImagesCollection: z.array(keyValues(imageEntitySchema)).optional(),
+    PreEntityImagesCollection: z.array(keyValues(imageEntitySchema)).optional(),
     PrimaryEntityId: guid,
     PrimaryEntityName: z.string(),
     RequestId: z.null(),

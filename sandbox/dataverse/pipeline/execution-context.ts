@@ -6,6 +6,7 @@
  */
 import type { ColumnDefinition, TableDefinition } from "../../../core";
 import { isLookupValue, type AttributeValue, type Row } from "../storage/values";
+import type { StepMessageName } from "./registrations";
 
 const CONTRACTS = "http://schemas.microsoft.com/xrm/2011/Contracts";
 
@@ -26,10 +27,15 @@ export interface EntityInput {
 
 export type TargetInput =
   | { readonly kind: "entity"; readonly entity: EntityInput }
-  | { readonly kind: "reference"; readonly logicalName: string; readonly id: string };
+  | { readonly kind: "reference"; readonly logicalName: string; readonly id: string }
+  /** A bulk message's `Targets`: an EntityCollection of every row of the operation. */
+  | { readonly kind: "collection"; readonly entityName: string; readonly entities: readonly EntityInput[] };
+
+/** One EntityImageCollection per row of `Targets`, in the same order (IPluginExecutionContext4). */
+export type ImagesCollectionInput = readonly (readonly (readonly [string, EntityInput])[])[];
 
 export interface ExecutionContextInput {
-  readonly messageName: "Create" | "Update" | "Delete";
+  readonly messageName: StepMessageName;
   readonly stage: number;
   readonly mode: number;
   readonly primaryEntityName: string;
@@ -52,6 +58,13 @@ export interface ExecutionContextInput {
   readonly parentContext: RemoteExecutionContext | null;
   /** SharedVariables: the request's `tag` parameter, when it had one; default none. */
   readonly sharedVariables?: readonly (readonly [string, JsonValue])[];
+  /**
+   * Bulk messages only: the images of each row of `Targets` (Learn, "Write plug-ins for
+   * CreateMultiple and UpdateMultiple", Entity images: PreEntityImagesCollection and
+   * PostEntityImagesCollection of IPluginExecutionContext4). The property names are the
+   * interface's; how the webhook JSON spells them is not documented.
+   */
+  readonly imagesCollections?: { readonly pre: ImagesCollectionInput; readonly post: ImagesCollectionInput };
 }
 
 export type RemoteExecutionContext = { [key: string]: JsonValue };
@@ -124,17 +137,42 @@ export function serializeEntity(input: EntityInput, typed: boolean): JsonValue {
   return entity;
 }
 
-export function buildRemoteExecutionContext(input: ExecutionContextInput): RemoteExecutionContext {
-  const target =
-    input.target.kind === "entity"
-      ? serializeEntity(input.target.entity, true)
-      : entityReference(input.target.logicalName, input.target.id);
+/** An EntityCollection as the data contract serializer writes it (its entities untyped: the declared type). */
+export function serializeEntityCollection(entityName: string, entities: readonly EntityInput[]): JsonValue {
   return {
+    __type: `EntityCollection:${CONTRACTS}`,
+    Entities: entities.map((entity) => serializeEntity(entity, false)),
+    EntityName: entityName,
+    MinActiveRowVersion: "-1",
+    MoreRecords: false,
+    PagingCookie: null,
+    TotalRecordCount: -1,
+    TotalRecordCountLimitExceeded: false,
+  };
+}
+
+function serializeImages(images: readonly (readonly [string, EntityInput])[]): JsonValue {
+  return images.map(([key, entity]) => ({ key, value: serializeEntity(entity, false) }));
+}
+
+function inputParameter(target: TargetInput): KeyValue {
+  switch (target.kind) {
+    case "entity":
+      return { key: "Target", value: serializeEntity(target.entity, true) };
+    case "reference":
+      return { key: "Target", value: entityReference(target.logicalName, target.id) };
+    case "collection":
+      return { key: "Targets", value: serializeEntityCollection(target.entityName, target.entities) };
+  }
+}
+
+export function buildRemoteExecutionContext(input: ExecutionContextInput): RemoteExecutionContext {
+  const context: RemoteExecutionContext = {
     BusinessUnitId: input.businessUnitId,
     CorrelationId: input.correlationId,
     Depth: input.depth,
     InitiatingUserId: input.initiatingUserId,
-    InputParameters: [{ key: "Target", value: target }],
+    InputParameters: [inputParameter(input.target)],
     IsExecutingOffline: false,
     IsInTransaction: input.isInTransaction,
     IsOfflinePlayback: false,
@@ -154,8 +192,8 @@ export function buildRemoteExecutionContext(input: ExecutionContextInput): Remot
       RowVersion: null,
     },
     ParentContext: input.parentContext,
-    PostEntityImages: input.postImages.map(([key, entity]) => ({ key, value: serializeEntity(entity, false) })),
-    PreEntityImages: input.preImages.map(([key, entity]) => ({ key, value: serializeEntity(entity, false) })),
+    PostEntityImages: serializeImages(input.postImages),
+    PreEntityImages: serializeImages(input.preImages),
     PrimaryEntityId: input.primaryEntityId,
     PrimaryEntityName: input.primaryEntityName,
     RequestId: null,
@@ -164,4 +202,9 @@ export function buildRemoteExecutionContext(input: ExecutionContextInput): Remot
     Stage: input.stage,
     UserId: input.userId,
   };
+  if (input.imagesCollections !== undefined) {
+    context.PostEntityImagesCollection = input.imagesCollections.post.map(serializeImages);
+    context.PreEntityImagesCollection = input.imagesCollections.pre.map(serializeImages);
+  }
+  return context;
 }

@@ -18,7 +18,15 @@ import { invalidArgument } from "../errors";
 import type { Connection, DataverseStore } from "../storage/store";
 import type { Row } from "../storage/values";
 
+/** The messages of one row; Delete has no bulk version on standard tables (Learn, "Use bulk operation messages"). */
 export type MessageName = "Create" | "Update" | "Delete";
+export type BulkMessageName = "CreateMultiple" | "UpdateMultiple";
+export type StepMessageName = MessageName | BulkMessageName;
+
+/** The bulk message whose pipeline is merged with a single one (Create ⇄ CreateMultiple, Update ⇄ UpdateMultiple). */
+export function bulkMessageOf(message: MessageName): BulkMessageName | undefined {
+  return message === "Create" ? "CreateMultiple" : message === "Update" ? "UpdateMultiple" : undefined;
+}
 
 export interface RegisteredImage {
   readonly alias: string;
@@ -29,6 +37,8 @@ export interface RegisteredImage {
 
 export interface RegisteredStep {
   readonly id: string;
+  /** The message the step is registered on; a bulk message's step gets every row of the operation at once. */
+  readonly message: StepMessageName;
   readonly name: string;
   readonly stage: number;
   readonly mode: number;
@@ -48,7 +58,7 @@ function list(text: unknown): string[] {
     : [];
 }
 
-export function loadSteps(store: DataverseStore, db: Connection, message: MessageName, table: string): RegisteredStep[] {
+export function loadSteps(store: DataverseStore, db: Connection, message: StepMessageName, table: string): RegisteredStep[] {
   const rows = store.all(
     db,
     `SELECT s.sdkmessageprocessingstepid AS id, s.name, s.stage, s.mode, s.rank, s.filteringattributes, s.asyncautodelete,
@@ -69,6 +79,7 @@ export function loadSteps(store: DataverseStore, db: Connection, message: Messag
       .map((image) => ({ alias: String(image.entityalias), imageType: Number(image.imagetype), attributes: list(image.attributes) }));
     return {
       id,
+      message,
       name: String(row.name),
       stage: Number(row.stage),
       mode: Number(row.mode ?? StepMode.Synchronous),
@@ -86,7 +97,36 @@ export function loadSteps(store: DataverseStore, db: Connection, message: Messag
   });
 }
 
-/** An Update step with filtering attributes runs only when the request sets one of them. */
+/**
+ * The steps of one message on a table with the steps of its bulk message: Dataverse merges the two
+ * pipelines (Learn, "Use bulk operation messages", Message pipelines merged), so a Create step runs
+ * for each row of a CreateMultiple and a CreateMultiple step runs for a single Create (its Targets
+ * holding that one row). Ordered as one pipeline: stage, rank, name.
+ */
+export function loadMergedSteps(store: DataverseStore, db: Connection, message: MessageName, table: string): RegisteredStep[] {
+  const bulk = bulkMessageOf(message);
+  const steps = loadSteps(store, db, message, table);
+  if (bulk === undefined) return steps;
+  const bulkSteps = loadSteps(store, db, bulk, table);
+  if (bulkSteps.length === 0) return steps;
+  return [...steps, ...bulkSteps].sort(
+    (a, b) => a.stage - b.stage || a.rank - b.rank || compareText(a.name, b.name) || compareText(a.id, b.id),
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isBulkStep(step: RegisteredStep): boolean {
+  return step.message === "CreateMultiple" || step.message === "UpdateMultiple";
+}
+
+/**
+ * An Update step with filtering attributes runs only when the request sets one of them; an
+ * UpdateMultiple step runs when any row of its Targets sets one (Learn, "Write plug-ins for
+ * CreateMultiple and UpdateMultiple", Attribute filters).
+ */
 export function stepApplies(step: RegisteredStep, message: MessageName, target: Row): boolean {
   if (message !== "Update" || step.filteringAttributes.length === 0) return true;
   return step.filteringAttributes.some((attribute) => attribute in target);
@@ -116,9 +156,14 @@ export function stableId(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Seeds `sdkmessage` Create/Update/Delete and one `sdkmessagefilter` per table and message. */
+/**
+ * Seeds `sdkmessage` Create/Update/Delete and the bulk CreateMultiple/UpdateMultiple, and one
+ * `sdkmessagefilter` per table and message: a client tests whether a table supports a bulk message
+ * by looking for its filter (Learn, "Use bulk operation messages", Availability with standard
+ * tables). Every table of the emulator supports them, as custom tables do.
+ */
 export function seedMessages(store: DataverseStore, tables: readonly TableDefinition[], now: string): void {
-  for (const message of ["Create", "Update", "Delete"] as const) {
+  for (const message of ["Create", "Update", "Delete", "CreateMultiple", "UpdateMultiple"] as const) {
     const messageId = stableId(`sdkmessage:${message}`);
     if (store.getRow(store.writer, sdkMessage, messageId) === undefined) {
       store.insertRow(sdkMessage, { sdkmessageid: messageId, name: message, createdon: now, modifiedon: now, versionnumber: store.nextVersion(), statecode: 0, statuscode: 1 });

@@ -1,0 +1,197 @@
+/**
+ * Many on-hand rows at once (a batch run's page), as the platform intends bulk work to be done
+ * (Learn, "Use bulk operation messages"; "Optimize performance for bulk operations"):
+ * - Field Service's rows for all of them are read with a few keyed queries, not one per row;
+ * - new rows, stamps and journals are written with CreateMultiple / UpdateMultiple — one request
+ *   and one transaction per group — and the journal step, registered on CreateMultiple, applies
+ *   a whole group of journals in one call;
+ * - each row's plan (`OnHandFlow.plan`) is the one a single row gets: delta = SCM − Field Service,
+ *   taken against what Field Service holds now (read under the rows' locks).
+ * A bulk request on a standard table rolls back entirely when one row fails, so the rows of a
+ * group that failed are applied again one by one (read afresh, so nothing is applied twice): the
+ * bad row fails alone and is kept for the next run, the others land. Dataverse out of reach stops
+ * the run (the checkpoint stays; the next run reads the page again).
+ */
+import type { DataverseRecord } from "../../../core/dataverse/record";
+import { isEntityReference } from "../../../core/dataverse/record";
+import { inventoryJournal, productInventory } from "../../../core/dataverse/tables";
+import type { ScmRow } from "../../../core/scm/schema";
+import { type CurrentInventory, type OnHandFlow, type OnHandPlan, type PreparedOnHand, inventoryKey } from "./on-hand";
+import { isRowFailure, type RowOutcome } from "./runtime";
+
+/** A row's outcome, or the failure that keeps it for the next run. */
+export type BatchRowResult = RowOutcome | Error;
+
+/**
+ * Journals per CreateMultiple request. The journal step receives them all in one execution context
+ * (about 1.7 KB of JSON each), and the step that checks the product inventory rows it writes
+ * receives that context again as its ParentContext — both must stay well under the webhook host's
+ * body limit (1 MiB by default): 200 journals and up to 200 new rows make about 650 KB.
+ */
+export const JOURNALS_PER_REQUEST = 200;
+
+/**
+ * Journals per request for rows Field Service already has. The journal step updates those rows,
+ * and a step registered on Update (not UpdateMultiple) is called once per row, each call carrying
+ * the whole ParentContext: its cost grows with the square of the request's size, so these go in
+ * small requests.
+ */
+export const JOURNALS_PER_UPDATE_REQUEST = 40;
+
+interface Planned {
+  readonly index: number;
+  readonly prepared: PreparedOnHand;
+  readonly plan: OnHandPlan;
+  /** Field Service has the row (the journals update it rather than create it). */
+  readonly existing: boolean;
+}
+
+export async function applyOnHandBatch(flow: OnHandFlow, rows: readonly Readonly<ScmRow>[]): Promise<BatchRowResult[]> {
+  const results: (BatchRowResult | undefined)[] = rows.map(() => undefined);
+  const prepared: { index: number; prepared: PreparedOnHand }[] = [];
+  for (const [index, row] of rows.entries()) {
+    try {
+      const outcome = await flow.prepare(row);
+      if (outcome === "filtered") results[index] = "filtered";
+      else prepared.push({ index, prepared: outcome });
+    } catch (error) {
+      if (!isRowFailure(error)) throw error;
+      results[index] = error;
+    }
+  }
+
+  const current = await currentRows(flow, prepared.map((entry) => entry.prepared));
+  const planned: Planned[] = prepared.map(({ index, prepared: row }) => {
+    const found = current.get(inventoryKey(row.warehouse.reference.id, row.product.reference.id));
+    return { index, prepared: row, plan: flow.plan(row, found), existing: found !== undefined };
+  });
+
+  const writes = new BatchWrites(flow);
+  await writes.group(
+    planned.filter((entry) => entry.plan.create !== undefined),
+    (group) => writeCreates(flow, group.map((entry) => entry.plan.create ?? {})),
+  );
+  await writes.group(
+    planned.filter((entry) => entry.plan.update !== undefined),
+    (group) => writeUpdates(flow, group.flatMap((entry) => (entry.plan.update === undefined ? [] : [entry.plan.update]))),
+  );
+  for (const chunk of journalChunks(planned)) {
+    await writes.group(chunk, (group) => writeJournals(flow, group.flatMap((entry) => entry.plan.journals)));
+  }
+  await writes.group(
+    planned.filter((entry) => entry.plan.afterJournals !== undefined),
+    (group) => writeAfterJournals(flow, group),
+  );
+
+  for (const entry of planned) {
+    if (!writes.failed.has(entry.index)) {
+      results[entry.index] = entry.plan.outcome;
+      continue;
+    }
+    try {
+      const outcome = await flow.applyNow(entry.prepared.row);
+      // A group that did land for this row (its stamp, say) already changed it.
+      results[entry.index] = outcome === "unchanged" && writes.landed.has(entry.index) ? "changed" : outcome;
+    } catch (error) {
+      if (!isRowFailure(error)) throw error;
+      results[entry.index] = error;
+    }
+  }
+  return results.map((result) => result ?? "unchanged");
+}
+
+/** The grouped writes of one batch: which rows a failed group sends back to one-by-one, which landed. */
+class BatchWrites {
+  readonly failed = new Set<number>();
+  readonly landed = new Set<number>();
+
+  constructor(private readonly flow: OnHandFlow) {}
+
+  /** Writes the group's rows that have not failed yet; a refusal marks them all for one-by-one. */
+  async group(entries: readonly Planned[], write: (group: readonly Planned[]) => Promise<void>): Promise<void> {
+    const group = entries.filter((entry) => !this.failed.has(entry.index));
+    if (group.length === 0) return;
+    try {
+      await write(group);
+      for (const entry of group) this.landed.add(entry.index);
+    } catch (error) {
+      if (!isRowFailure(error)) throw error;
+      this.flow.runtime.log.warn(`on-hand: a bulk write of ${group.length} rows was refused; applying them one by one`, { reason: error.message });
+      for (const entry of group) this.failed.add(entry.index);
+    }
+  }
+}
+
+/** Field Service's product inventory rows of the batch, by `<warehouse>|<product>`. */
+async function currentRows(flow: OnHandFlow, rows: readonly PreparedOnHand[]): Promise<Map<string, CurrentInventory>> {
+  const found = new Map<string, CurrentInventory>();
+  if (rows.length === 0) return found;
+  const pairs = rows.map((row) => [row.warehouse.reference.id, row.product.reference.id] as const);
+  for (const row of await flow.runtime.dataverse.findByLookupPairs(productInventory, ["msdyn_warehouse", "msdyn_product"], pairs, flow.currentColumns())) {
+    const { msdyn_warehouse: warehouse, msdyn_product: product } = row.record;
+    if (isEntityReference(warehouse) && isEntityReference(product)) found.set(inventoryKey(warehouse.id, product.id), row);
+  }
+  return found;
+}
+
+/**
+ * Rows' journals in requests (a row's journals never split): rows new to Field Service in requests
+ * of up to JOURNALS_PER_REQUEST, rows it has in requests of up to JOURNALS_PER_UPDATE_REQUEST.
+ */
+function journalChunks(planned: readonly Planned[]): Planned[][] {
+  const chunks: Planned[][] = [];
+  for (const [existing, limit] of [
+    [false, JOURNALS_PER_REQUEST],
+    [true, JOURNALS_PER_UPDATE_REQUEST],
+  ] as const) {
+    let chunk: Planned[] = [];
+    let size = 0;
+    for (const entry of planned) {
+      const count = entry.plan.journals.length;
+      if (count === 0 || entry.existing !== existing) continue;
+      if (size > 0 && size + count > limit) {
+        chunks.push(chunk);
+        chunk = [];
+        size = 0;
+      }
+      chunk.push(entry);
+      size += count;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+  }
+  return chunks;
+}
+
+async function writeCreates(flow: OnHandFlow, records: readonly DataverseRecord[]): Promise<void> {
+  const { dataverse } = flow.runtime;
+  const [only] = records;
+  if (records.length === 1 && only !== undefined) await dataverse.client.create(productInventory, only);
+  else await dataverse.createMultiple(productInventory, records);
+}
+
+async function writeUpdates(flow: OnHandFlow, updates: readonly { readonly id: string; readonly record: DataverseRecord }[]): Promise<void> {
+  const { dataverse } = flow.runtime;
+  const [only] = updates;
+  if (updates.length === 1 && only !== undefined) await dataverse.client.update(productInventory, only.id, only.record);
+  else await dataverse.updateMultiple(productInventory, updates);
+}
+
+async function writeJournals(flow: OnHandFlow, journals: readonly DataverseRecord[]): Promise<void> {
+  const { dataverse } = flow.runtime;
+  const [only] = journals;
+  if (journals.length === 1 && only !== undefined) await dataverse.client.create(inventoryJournal, only);
+  else await dataverse.createMultiple(inventoryJournal, journals);
+}
+
+/** Rows the journals created that still need other mapped columns: their ids read back, then one update. */
+async function writeAfterJournals(flow: OnHandFlow, group: readonly Planned[]): Promise<void> {
+  const created = await currentRows(
+    flow,
+    group.map((entry) => entry.prepared),
+  );
+  const updates = group.flatMap((entry) => {
+    const row = created.get(inventoryKey(entry.prepared.warehouse.reference.id, entry.prepared.product.reference.id));
+    return row === undefined || entry.plan.afterJournals === undefined ? [] : [{ id: row.id, record: entry.plan.afterJournals }];
+  });
+  if (updates.length > 0) await writeUpdates(flow, updates);
+}
