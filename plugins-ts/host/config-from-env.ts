@@ -20,6 +20,7 @@
  * | `FSI_BODY_LIMIT_BYTES`, `FSI_MAP_OVERRIDE_PATH`, `FSI_STATE_PATH`, `FSI_RETRY_INTERVAL_MS` | limits and files |
  * | `FSI_AUTHORITY_HOST` | Entra ID authority (default `https://login.microsoftonline.com`) |
  * | `FSI_PORT`, `FSI_LISTEN_ADDRESS` | the standalone server (`main.ts`): port (default 7071) and address (default 127.0.0.1) |
+ * | `FSI_INVENTORY_STATE_PATH`, `FSI_INVENTORY_SETTINGS` | the inventory engine both entries run beside the host (`inventory/config.ts`) |
  */
 import { z } from "zod";
 import { formatZodError } from "../../core/validation/format-zod-error";
@@ -32,10 +33,11 @@ const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 const optionalText = z.string().trim().min(1).optional();
 
 /**
- * What every tool that talks to both systems needs (the host, and the sync CLI `fsi sync`): where
- * Dataverse and SCM are, how to get tokens, who the integration is, where its state file is.
+ * What every tool that talks to both systems needs (the host, the sync CLI `fsi sync`, the
+ * inventory engine — `inventory/config.ts` extends these with its own variables): where Dataverse
+ * and SCM are, how to get tokens, who the integration is, where its state file is.
  */
-const connectionFields = {
+export const connectionFields = {
   FSI_DATAVERSE_URL: url,
   FSI_DATAVERSE_TOKEN: optionalText,
   FSI_TENANT_ID: optionalText,
@@ -52,11 +54,12 @@ const connectionFields = {
   FSI_STATE_PATH: optionalText,
 };
 
-type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
+export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
 
-const hasDataverseCredentials = (env: ConnectionEnv): boolean =>
+/** The rule every schema over `connectionFields` refines with: Dataverse needs a fixed token or the app's credentials. */
+export const hasDataverseCredentials = (env: ConnectionEnv): boolean =>
   env.FSI_DATAVERSE_TOKEN !== undefined || (env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined && env.FSI_CLIENT_SECRET !== undefined);
-const dataverseCredentialsError = { path: ["FSI_DATAVERSE_TOKEN"], error: "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET" };
+export const dataverseCredentialsError = { path: ["FSI_DATAVERSE_TOKEN"], error: "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET" };
 
 const connectionSchema = z.object(connectionFields).refine(hasDataverseCredentials, dataverseCredentialsError);
 
@@ -119,7 +122,8 @@ export interface IntegrationConnection {
   readonly statePath?: string;
 }
 
-function connectionOf(env: ConnectionEnv): IntegrationConnection {
+/** The connection from parsed variables (a schema over `connectionFields`): tokens from a fixed token or the app's client credentials. */
+export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnection {
   const dataverseToken = tokenFor(env, env.FSI_DATAVERSE_TOKEN, env.FSI_DATAVERSE_URL);
   if (dataverseToken === undefined) throw new HostConfigurationError("environment: no way to get a Dataverse token.");
   const scmToken = tokenFor(env, env.FSI_SCM_TOKEN, env.FSI_SCM_URL);
@@ -141,7 +145,7 @@ function connectionOf(env: ConnectionEnv): IntegrationConnection {
 export function integrationConnectionFromEnv(environment: Readonly<Record<string, string | undefined>>): IntegrationConnection {
   const parsed = connectionSchema.safeParse(environment);
   if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
-  return connectionOf(parsed.data);
+  return integrationConnectionOf(parsed.data);
 }
 
 export function hostConfigFromEnv(environment: Readonly<Record<string, string | undefined>>): PluginHostConfig {
@@ -149,7 +153,7 @@ export function hostConfigFromEnv(environment: Readonly<Record<string, string | 
   if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
   const env = parsed.data;
   return {
-    ...connectionOf(env),
+    ...integrationConnectionOf(env),
     webhookAuth: webhookAuth(env),
     scmEventsAuth: { kind: "WebhookKey", key: env.FSI_SCM_EVENTS_KEY },
     validationApi: {

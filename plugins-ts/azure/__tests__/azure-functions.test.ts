@@ -1,11 +1,18 @@
 /**
- * The Azure Functions entry, invoked in-process with `@azure/functions`' own HttpRequest and
- * InvocationContext: the same handlers as the local host, against the real emulators.
+ * The Azure Functions entry, invoked in-process with `@azure/functions`' own HttpRequest,
+ * InvocationContext and Timer: the same handlers as the local host, against the real emulators —
+ * the plug-in host's routes, and the inventory host's routes and schedule timer as `index.ts`
+ * builds them from app settings.
  */
-import { HttpRequest, type HttpFunctionOptions, type HttpResponseInit, InvocationContext } from "@azure/functions";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { HttpRequest, type HttpFunctionOptions, type HttpResponseInit, InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
 import { warehouseCreateContext } from "../../__tests__/support/contexts";
 import { ADMIN, type Environment, WEBHOOK_KEY, dataverseRowByKey, scmRequest, startEnvironment } from "../../__tests__/support/environment";
-import { pluginFunctions, registerPluginFunctions } from "../functions";
+import { directQuantityUpdateContext } from "../../__tests__/support/inventory-contexts";
+import * as inventorySupport from "../../inventory/__tests__/support/environment";
+import { type IntegrationFunctions, integrationFunctions, pluginFunctions, registerPluginFunctions, registerTimerFunctions } from "../functions";
 
 let env: Environment;
 let siteId: string;
@@ -46,6 +53,25 @@ describe("Azure Functions entry", () => {
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
     ]);
+  });
+
+  it("registers the inventory routes beside the plug-in host's, and the inventory schedule as a timer, without creating either host", () => {
+    // Settings that could not configure a host: registering must not touch them.
+    const functions = integrationFunctions({});
+    const registered: [string, HttpFunctionOptions][] = [];
+    const timers: [string, TimerFunctionOptions][] = [];
+    registerPluginFunctions({ http: (name, options) => registered.push([name, options]) }, functions.http);
+    registerTimerFunctions({ timer: (name, options) => timers.push([name, options]) }, functions.timers);
+    expect(registered.map(([name, options]) => [name, options.route, options.methods, options.authLevel])).toEqual([
+      ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
+      ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
+      ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
+      ["health", "plugins/health", ["GET"], "anonymous"],
+      ["inventory-webhooks", "plugins/inventory/webhooks/{handler}", ["POST"], "anonymous"],
+      ["inventory-scm-events", "plugins/inventory/scm-events", ["POST"], "anonymous"],
+      ["inventory-status", "plugins/inventory/status", ["GET"], "anonymous"],
+    ]);
+    expect(timers.map(([name, options]) => [name, options.schedule])).toEqual([["inventory-schedule", "0 * * * * *"]]);
   });
 
   it("runs the sync-to-scm plug-in for a webhook, and writes to SCM", async () => {
@@ -106,5 +132,165 @@ describe("Azure Functions entry", () => {
   it("answers health", async () => {
     const response = await functionNamed("health").handler(new HttpRequest({ method: "GET", url: `${origin}/plugins/health` }), context());
     expect([response.status, bodyJson(response)]).toEqual([200, { status: "ok", queueDepth: 0 }]);
+  });
+});
+
+describe("the inventory host on Azure Functions, configured from app settings", () => {
+  let inventory: inventorySupport.InventoryEnvironment;
+  let folder: string;
+  let functions: IntegrationFunctions;
+  const now = new Date();
+  let clock = now;
+
+  beforeAll(async () => {
+    // The emulators with Field Service's journal rule registered as steps, and SCM's master data.
+    inventory = await inventorySupport.startInventoryEnvironment();
+    folder = mkdtempSync(path.join(os.tmpdir(), "fsi-azure-inventory-"));
+    const settingsPath = path.join(folder, "inventory-settings.json");
+    writeFileSync(settingsPath, JSON.stringify({ maps: { projects: { mode: "batch", scheduleMinutes: 15 } } }));
+    const appSettings = {
+      FSI_DATAVERSE_URL: inventory.dataverse.url,
+      FSI_DATAVERSE_TOKEN: inventorySupport.INTEGRATION_TOKEN,
+      FSI_SCM_URL: inventory.scmUrl,
+      FSI_INTEGRATION_USER_ID: inventorySupport.INTEGRATION.id,
+      FSI_WEBHOOK_KEY: WEBHOOK_KEY,
+      FSI_SCM_EVENTS_KEY: inventorySupport.SCM_EVENTS_KEY,
+      FSI_VALIDATION_ISSUER: "urn:fsi:test",
+      FSI_VALIDATION_AUDIENCE: "api://fsi-validation",
+      FSI_VALIDATION_JWKS_URL: "http://127.0.0.1:9/jwks.json",
+      FSI_INVENTORY_STATE_PATH: path.join(folder, "inventory.sqlite"),
+      FSI_INVENTORY_SETTINGS: settingsPath,
+    };
+    functions = integrationFunctions(appSettings, { clock: () => clock });
+  });
+
+  afterAll(async () => {
+    await functions.close();
+    await inventory.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function inventoryFunction(name: string) {
+    const fn = functions.http.find((candidate) => candidate.name === name);
+    if (fn === undefined) throw new Error(`no function ${name}`);
+    return fn;
+  }
+
+  const tick = async (): Promise<void> => {
+    const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: now.toISOString(), next: now.toISOString(), lastUpdated: now.toISOString() } };
+    const [schedule] = functions.timers;
+    if (schedule === undefined) throw new Error("no timer");
+    await schedule.handler(timer, context());
+  };
+
+  interface MapState {
+    map: string;
+    mode: string;
+    scheduleMinutes?: number;
+    pendingRows: number;
+    lastRun?: { id: number; status: string; read: number; changed: number };
+  }
+  const mapStates = async (): Promise<MapState[]> => {
+    const response = await inventoryFunction("inventory-status").handler(
+      new HttpRequest({ method: "GET", url: `${origin}/plugins/inventory/status`, headers: { "x-fsi-webhook-key": WEBHOOK_KEY } }),
+      context(),
+    );
+    expect(response.status).toBe(200);
+    return (bodyJson(response) as { maps: MapState[] }).maps;
+  };
+  const mapState = async (name: string): Promise<MapState | undefined> => (await mapStates()).find((map) => map.map === name);
+
+  const fsOnHand = async (item: string, warehouse: string): Promise<unknown> => {
+    const rows = await inventorySupport.dataverseRows(
+      inventory,
+      `msdyn_productinventories?$filter=_msdyn_product_value eq ${inventory.ids.products[item] ?? ""} and _msdyn_warehouse_value eq ${warehouse}`,
+    );
+    return rows[0]?.msdyn_qtyonhand;
+  };
+
+  it("runs an inventory webhook step: a quantity set directly is refused, and the key is checked", async () => {
+    const request = (headers: Record<string, string>) =>
+      new HttpRequest({
+        method: "POST",
+        url: `${origin}/plugins/inventory/webhooks/inventory-guard`,
+        headers: { "content-type": "application/json", ...headers },
+        body: { string: JSON.stringify(directQuantityUpdateContext({ userId: ADMIN.id, before: 10, after: 25 })) },
+        params: { handler: "inventory-guard" },
+      });
+    const refused = await inventoryFunction("inventory-webhooks").handler(request({ "x-fsi-webhook-key": WEBHOOK_KEY }), context());
+    expect(refused.status).toBe(422);
+    expect(bodyJson(refused)).toMatchObject({ error: { code: "VALIDATION_FAILED", message: expect.stringContaining("only through inventory journals") as unknown } });
+    expect(logged.some((args) => String(args[0]).includes("/plugins/inventory/webhooks/inventory-guard → 422"))).toBe(true);
+
+    const unauthenticated = await inventoryFunction("inventory-webhooks").handler(request({}), context());
+    expect([unauthenticated.status, bodyJson(unauthenticated)]).toEqual([401, expect.objectContaining({ error: expect.objectContaining({ code: "MISSING_WEBHOOK_KEY" }) as unknown })]);
+  });
+
+  it("answers the status behind the key, with the maps as the settings file sets them", async () => {
+    const unauthenticated = await inventoryFunction("inventory-status").handler(new HttpRequest({ method: "GET", url: `${origin}/plugins/inventory/status` }), context());
+    expect(unauthenticated.status).toBe(401);
+    const maps = await mapStates();
+    expect(maps.map((map) => [map.map, map.mode])).toEqual([
+      ["on-hand", "live"],
+      ["projects", "batch"],
+      ["inventory-adjustments", "live"],
+      ["inventory-transfers", "live"],
+      ["work-order-sales-orders", "live"],
+    ]);
+    expect(maps.find((map) => map.map === "projects")).toMatchObject({ scheduleMinutes: 15 });
+    expect(maps.find((map) => map.map === "projects")?.lastRun).toBeUndefined();
+  });
+
+  it("runs due batch maps and retries kept rows on the timer, and leaves a map alone until its interval has passed", async () => {
+    // A live on-hand event for a warehouse Field Service does not have yet: kept for a retry (202).
+    const created = await inventorySupport.scmRequest(inventory, "POST", "InventoryOnHand", { dataAreaId: "usmf", ItemNumber: "A0002", WarehouseId: "1003", PhysicalInventory: 9, InventoryUnitSymbol: "ea" });
+    expect(created.status).toBe(201);
+    await inventory.settle();
+    const event = {
+      BusinessEventId: "FsiInventoryOnHandChangedBusinessEvent",
+      ControlNumber: 1,
+      EventId: "5b7e1a0c-57c2-4c8e-9d55-0f6d1f2b9a01",
+      EventTime: `/Date(${String(Date.now())})/`,
+      MajorVersion: 1,
+      MinorVersion: 0,
+      LegalEntity: "usmf",
+      EntityName: "InventoryOnHand",
+      Operation: "Create",
+      Keys: { dataAreaId: "usmf", ItemNumber: "A0002", WarehouseId: "1003" },
+      ChangedFields: ["PhysicalInventory"],
+      Row: created.json,
+      InitiatingUser: "Admin",
+    };
+    const eventRequest = (query: string) =>
+      new HttpRequest({ method: "POST", url: `${origin}/plugins/inventory/scm-events${query}`, headers: { "content-type": "application/json" }, body: { string: JSON.stringify(event) } });
+    expect((await inventoryFunction("inventory-scm-events").handler(eventRequest(""), context())).status).toBe(401);
+    const kept = await inventoryFunction("inventory-scm-events").handler(eventRequest(`?code=${inventorySupport.SCM_EVENTS_KEY}`), context());
+    expect(kept.status).toBe(202);
+    expect(await mapState("on-hand")).toMatchObject({ pendingRows: 1 });
+
+    // The warehouse arrives; the next tick carries the kept row and runs the due projects batch.
+    const warehouse = await inventorySupport.createRow(inventory, "msdyn_warehouses", {
+      msdyn_name: "Seattle 1003",
+      msdyn_warehouseidentifier: "1003",
+      "msdyn_company@odata.bind": `/cdm_companies(${inventory.ids.company})`,
+    });
+    await tick();
+    expect(await mapState("on-hand")).toMatchObject({ pendingRows: 0 });
+    expect(await fsOnHand("A0002", warehouse)).toBe(9);
+    const first = (await mapState("projects"))?.lastRun;
+    expect(first).toMatchObject({ status: "succeeded", read: 4, changed: 3 });
+    const projects = await inventorySupport.dataverseRows(inventory, "fsi_projects?$select=fsi_projectnumber&$orderby=fsi_projectnumber");
+    expect(projects.map((row) => row.fsi_projectnumber)).toEqual(["US-PRJ-0001", "US-PRJ-0002", "US-PRJ-0005"]);
+    expect(logged.some((args) => String(args[0]).includes(`inventory schedule: projects batch run ${String(first?.id)} succeeded`))).toBe(true);
+
+    // The next tick, a minute later: not due.
+    clock = new Date(now.getTime() + 60_000);
+    await tick();
+    expect((await mapState("projects"))?.lastRun?.id).toBe(first?.id);
+
+    // Fifteen minutes after the first run started: due again, reading only what changed since.
+    clock = new Date(Date.now() + 15 * 60_000);
+    await tick();
+    expect((await mapState("projects"))?.lastRun).toMatchObject({ id: (first?.id ?? 0) + 1, status: "succeeded", read: 0 });
   });
 });
