@@ -4,7 +4,7 @@
  */
 import { ValidationIssueCode } from "../validation/codes";
 import { isEntityReference, sameValue, type DataverseRecord, type DataverseValue } from "./record";
-import type { ColumnDefinition, TableDefinition } from "./schema";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "./schema";
 
 export interface RecordIssue {
   readonly attribute: string;
@@ -32,7 +32,7 @@ export function validateRecord(
 ): RecordIssue[] {
   const issues: RecordIssue[] = [];
   for (const [name, value] of Object.entries(record)) {
-    const column = table.columns[name];
+    const column = tableColumn(table, name);
     if (column === undefined) {
       issues.push({ attribute: name, code: "unknownColumn", message: `${table.displayName} has no column ${name}.` });
       continue;

@@ -97,3 +97,12 @@ export type RowOf<T extends TableDefinition> = {
 
 /** A row whose table is not known statically. */
 export type AnyRow = Readonly<Record<string, unknown>>;
+
+/**
+ * A table's column by a name that comes from outside (a request, a template): only the table's own
+ * columns, so `constructor` or `toString` is no column (plain `columns[name]` would find
+ * `Object.prototype`'s members).
+ */
+export function tableColumn(table: TableDefinition, name: string): ColumnDefinition | undefined {
+  return Object.hasOwn(table.columns, name) ? table.columns[name] : undefined;
+}

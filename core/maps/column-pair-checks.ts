@@ -3,9 +3,9 @@
  * fit, value map entries and defaults are values the receiving side can store, lookups resolve
  * through a natural key.
  */
-import type { ColumnDefinition, TableDefinition } from "../dataverse/schema";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "../dataverse/schema";
 import { tableByLogicalName } from "../dataverse/tables";
-import type { ScmEntityDefinition, ScmFieldDefinition } from "../scm/schema";
+import { type ScmEntityDefinition, type ScmFieldDefinition, scmField } from "../scm/schema";
 import { goesToDataverse, goesToScm, type ColumnPair } from "./template-schema";
 import { dataverseAccepts, describeColumn, describeField, scmAccepts, typesCompatible } from "./value-rules";
 
@@ -24,8 +24,8 @@ export function checkColumnPair(
   entity: ScmEntityDefinition,
   report: Report,
 ): void {
-  const column = table.columns[pair.dataverse];
-  const field = entity.fields[pair.scm];
+  const column = tableColumn(table, pair.dataverse);
+  const field = scmField(entity, pair.scm);
   if (column === undefined) report([...at, "dataverse"], unknownColumn(table, pair.dataverse));
   if (field === undefined) report([...at, "scm"], unknownField(entity, pair.scm));
   if (column === undefined || field === undefined) return;
@@ -104,7 +104,7 @@ function checkLookupPair(
     return;
   }
   const target = tableByLogicalName(lookup.table);
-  const keyColumn = target?.columns[lookup.key];
+  const keyColumn = target === undefined ? undefined : tableColumn(target, lookup.key);
   if (target === undefined || keyColumn?.type !== "string") {
     report([...at, "lookup", "key"], `${lookup.table} has no text column ${lookup.key}`);
     return;

@@ -3,10 +3,10 @@
  * definitions: every name must exist, types must fit, value map entries and defaults must be
  * values the receiving side can store, and the keys must be the natural keys of both sides.
  */
-import type { TableDefinition } from "../dataverse/schema";
+import { type TableDefinition, tableColumn } from "../dataverse/schema";
 import { tableByLogicalName } from "../dataverse/tables";
 import { scmEntityByCollection } from "../scm/entities";
-import type { ScmEntityDefinition } from "../scm/schema";
+import { type ScmEntityDefinition, scmField } from "../scm/schema";
 import { formatJsonPath } from "../validation/format-zod-error";
 import { checkColumnPair, unknownColumn, unknownField, type Report } from "./column-pair-checks";
 import type { MapTemplate } from "./template-schema";
@@ -36,12 +36,12 @@ export function checkMapTemplate(template: MapTemplate): TemplateProblem[] {
 
 function checkCompany(template: MapTemplate, table: TableDefinition, entity: ScmEntityDefinition, report: Report) {
   const { company } = template;
-  const column = table.columns[company.dataverse];
+  const column = tableColumn(table, company.dataverse);
   if (column?.type !== "lookup") {
     report(["company", "dataverse"], `${table.logicalName} has no company lookup column ${company.dataverse}`);
   } else {
     const companyTable = tableByLogicalName(column.targets[0] ?? "");
-    const keyColumn = companyTable?.columns[company.key];
+    const keyColumn = companyTable === undefined ? undefined : tableColumn(companyTable, company.key);
     if (companyTable === undefined || keyColumn?.type !== "string") {
       report(["company", "key"], `${column.targets.join(", ")} has no text column ${company.key}`);
     }
@@ -56,11 +56,11 @@ function checkCompany(template: MapTemplate, table: TableDefinition, entity: Scm
 
 function checkKeys(template: MapTemplate, table: TableDefinition, entity: ScmEntityDefinition, report: Report) {
   template.keys.forEach((key, index) => {
-    const column = table.columns[key.dataverse];
+    const column = tableColumn(table, key.dataverse);
     if (column === undefined) report(["keys", index, "dataverse"], unknownColumn(table, key.dataverse));
     else if (column.type !== "string")
       report(["keys", index, "dataverse"], `key column ${key.dataverse} must be text, not ${column.type}`);
-    const field = entity.fields[key.scm];
+    const field = scmField(entity, key.scm);
     if (field === undefined) report(["keys", index, "scm"], unknownField(entity, key.scm));
     else if (!entity.keys.includes(key.scm))
       report(["keys", index, "scm"], `${key.scm} is not a key field of SCM ${entity.collection}`);

@@ -26,3 +26,8 @@ export type ScmRow = Record<string, string | number | boolean | null>;
 
 /** Keys of one row, e.g. `{ dataAreaId: "usmf", WarehouseId: "11" }`. */
 export type ScmKey = Readonly<Record<string, string>>;
+
+/** An entity's field by a name that comes from outside: only its own fields (see `tableColumn`). */
+export function scmField(entity: ScmEntityDefinition, name: string): ScmFieldDefinition | undefined {
+  return Object.hasOwn(entity.fields, name) ? entity.fields[name] : undefined;
+}

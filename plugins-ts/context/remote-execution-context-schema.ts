@@ -45,7 +45,16 @@ function keyValueArray<T>(valueSchema: z.ZodType<T>) {
 export const sdkValueSchema: z.ZodType<SdkValue> = z.lazy(() =>
   z.unknown().transform((raw, ctx): SdkValue => {
     if (raw === null || typeof raw === "number" || typeof raw === "boolean") return raw;
-    if (typeof raw === "string") return parseWcfDate(raw) ?? raw;
+    if (typeof raw === "string") {
+      const date = parseWcfDate(raw);
+      if (date === undefined) return raw;
+      // A date beyond ±8.64e15 ms is no date (ECMAScript's time range); refused here, not later as a RangeError.
+      if (Number.isNaN(date.getTime())) {
+        ctx.addIssue({ code: "custom", message: `${raw} is not a date: its milliseconds are beyond ±8640000000000000`, input: raw });
+        return z.NEVER;
+      }
+      return date;
+    }
     const parsed = taggedValue(raw);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input: raw });

@@ -32,11 +32,13 @@ function isAllowed(origin: string, request: HostRequest, policy: CorsPolicy): bo
 
 /**
  * The CORS headers an actual (non-preflight) request's reply carries; throws 403 when the request
- * comes from a browser page of an origin that is not allowed.
+ * comes from a browser page of an origin that is not allowed. `Vary: Origin` rides on every reply,
+ * those to requests without `Origin` too: the reply depends on the header, so a cache must not
+ * hand one origin's reply to another (Fetch standard, "CORS protocol and HTTP caches").
  */
 export function corsHeadersFor(request: HostRequest, policy: CorsPolicy): Record<string, string> {
   const origin = request.header("origin");
-  if (origin === undefined) return {};
+  if (origin === undefined) return { vary: "Origin" };
   if (!isAllowed(origin, request, policy)) {
     throw new HttpError(403, "ORIGIN_NOT_ALLOWED", `Origin ${origin} may not call this API; ask an administrator to add it to the allowed origins.`, undefined, {
       vary: "Origin",

@@ -22,7 +22,7 @@ import { DataverseClient, type DataverseClientConfig } from "../services/dataver
 import { type Logger, createLogger } from "../services/logger";
 import { type MapCatalog, loadMapCatalog } from "../services/map-catalog";
 import { ScmClient, type ScmClientConfig } from "../services/scm-client";
-import { ChangeQueue } from "../sync/change-queue";
+import { ChangeQueue, type RetryBackoff } from "../sync/change-queue";
 import { SyncMapStates } from "../sync/map-states";
 import { ReplayLease } from "../sync/replay-lease";
 import { openSyncDatabase } from "../sync/sync-database";
@@ -64,6 +64,8 @@ export interface PluginHostConfig {
   readonly statePath?: string;
   /** How often due queued changes are retried; default 30 s, 0 turns the timer off. */
   readonly retryIntervalMs?: number;
+  /** When a queued change is due again after a failed attempt; default 5 s doubling to 15 min. */
+  readonly retryBackoff?: RetryBackoff;
   readonly log?: Logger;
   /** Path prefix of every route; default `/plugins`. */
   readonly pathPrefix?: string;
@@ -94,7 +96,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const limit = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const maps = loadMapCatalog(config.mapOverridePath);
   const db = openSyncDatabase(config.statePath ?? ":memory:");
-  const queue = new ChangeQueue(db);
+  const queue = new ChangeQueue(db, () => new Date(), config.retryBackoff);
   const ledger = new SyncLedger(db);
   const mapStates = new SyncMapStates(db);
   const dataverse = new DataverseClient(config.dataverse);
@@ -109,7 +111,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
 
-  const servicesFor = (correlationId: string | undefined, joinTransaction: boolean): PluginServices => ({
+  const servicesFor = (correlationId: string | undefined, joinTransaction: boolean, request?: HostRequest): PluginServices => ({
     dataverse: dataverse.scoped({ tag: config.integration.echoTag, ...(joinTransaction && correlationId !== undefined ? { correlationId } : {}) }),
     scm,
     maps,
@@ -119,19 +121,21 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     ledger,
     queue,
     mapStates,
+    ...(request?.callerGone === undefined ? {} : { callerGone: () => request.callerGone?.() === true }),
   });
 
   const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined, false), { dueOnly });
 
   const webhook = async (request: HostRequest, handlerName: string): Promise<HostResponse> => {
+    // The key first: a caller without it learns nothing, not even which handlers exist.
+    requireWebhookKey(request, config.webhookAuth);
     const plugin = plugins.get(handlerName);
     if (plugin === undefined) {
       throw new HttpError(404, "UNKNOWN_HANDLER", `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`);
     }
-    requireWebhookKey(request, config.webhookAuth);
     requireJsonContentType(request);
     const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
-    const services = servicesFor(context.correlationId, context.mode === "synchronous");
+    const services = servicesFor(context.correlationId, context.mode === "synchronous", request);
     services.log.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`, { depth: context.depth, stage: context.stage });
     try {
       const result = await plugin.execute(context, services);
@@ -148,7 +152,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
     const event = parseBusinessEvent(parseJsonBody(await request.readBody(limit), "SCM business event"));
-    const services = servicesFor(event.EventId, false);
+    const services = servicesFor(event.EventId, false, request);
     try {
       const result = await inbound.receive(event, services);
       services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, controlNumber: event.ControlNumber });

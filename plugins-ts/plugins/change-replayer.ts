@@ -17,6 +17,7 @@ import { ScmRejectedError } from "../services/scm-client";
 import type { QueuedChange } from "../sync/change-queue";
 import type { ReplayLease } from "../sync/replay-lease";
 import type { PluginServices } from "./plugin";
+import { resyncScmRow } from "./scm-resync";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
 import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync } from "./scm-to-dataverse";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
@@ -119,9 +120,23 @@ export class ChangeReplayer {
       return;
     }
     const write = change.payload as QueuedScmWrite;
+    if (change.resync) {
+      await this.resync(change, write, services);
+      return;
+    }
     await applyScmWrite(write, services);
     services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
     await this.markSynced(change, write, services);
+  }
+
+  /** SCM's row set to Dataverse's committed row (scm-resync.ts); the Dataverse row, if any, says Synced. */
+  private async resync(change: QueuedChange, write: QueuedScmWrite, services: PluginServices): Promise<void> {
+    const map = services.maps.byName(change.map);
+    if (map === undefined) throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
+    const result = await resyncScmRow(map, write, services);
+    services.log.info(`Resync of ${change.rowKey}: SCM ${result.outcome}`);
+    services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "synced", ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }) });
+    if (result.dataverseId !== undefined) await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);
   }
 
   /** The Dataverse row said "Pending" while its change waited; now it is in SCM. */

@@ -29,6 +29,12 @@ export interface PluginServices {
   readonly queue: ChangeQueue;
   /** Which maps are paused (`fsi sync pause`): their changes are queued, not applied. */
   readonly mapStates: SyncMapStates;
+  /**
+   * True once the system that called (Dataverse's webhook, SCM's synchronous subscription) has
+   * stopped waiting for the reply: it timed out and rolled its own write back. Absent where the
+   * transport cannot tell (Azure Functions) and outside a request (replays).
+   */
+  readonly callerGone?: () => boolean;
 }
 
 export type PluginOutcome = "valid" | "applied" | "unchanged" | "skipped" | "queued";

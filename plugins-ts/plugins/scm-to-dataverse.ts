@@ -7,6 +7,10 @@
  * A row whose lookup target has not arrived yet (a warehouse before its site) is queued durably
  * and replayed when that row arrives (or on the retry timer) — answered 202, never dropped.
  * Redelivered and out-of-order events are dropped by ControlNumber (see sync-ledger.ts).
+ *
+ * A synchronous subscription that stops waiting (SCM's timeout ran out while the Dataverse write
+ * waited behind a Dataverse save of the same row) has rolled the SCM write back: that change loses,
+ * and the Dataverse row is set back to SCM's committed row once the write here finishes.
  */
 import { lookupsToResolve } from "../../core/maps/lookups";
 import { toDataverseRecord } from "../../core/maps/to-dataverse";
@@ -103,7 +107,31 @@ export class ScmToDataverseSync {
       const why = paused ? `map ${target.map.name} is paused` : `behind an earlier change to ${target.rowKey}`;
       return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${why}.`, arrived: [] };
     }
-    return this.apply(event, target, services, undefined);
+    const result = await this.apply(event, target, services, undefined);
+    if (result.outcome === "applied" && services.callerGone?.() === true) {
+      // A synchronous subscription rolls the write back (the conflict's loser); an asynchronous one
+      // has committed it and sends it again. Either way SCM's committed row is what Dataverse must hold.
+      services.log.warn("Conflict: SCM stopped waiting for this change (a synchronous subscription rolls it back: it loses); Dataverse's row is set to SCM's committed row", {
+        rowKey: target.rowKey,
+        controlNumber: event.ControlNumber,
+        initiatingUser: event.InitiatingUser,
+        lost: event.Row,
+      });
+      await this.resyncFromScm(event, target, services);
+    }
+    return result;
+  }
+
+  /** Dataverse's row made equal to SCM's committed row (deleted when SCM has none). */
+  private async resyncFromScm(event: ScmBusinessEvent, target: EventTarget, services: PluginServices): Promise<void> {
+    try {
+      const row = await services.scm.getRow(target.entity, event.Keys);
+      const result = row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, { ...event, Row: row }, undefined);
+      services.log.info(`Resync of ${target.rowKey} from SCM: ${result.outcome}`, { detail: result.message });
+    } catch (error) {
+      if (error instanceof DataverseRequestError) throw dataverseFailure(error);
+      throw error;
+    }
   }
 
   /** Replays a queued event; throws when it still cannot be applied (the caller reschedules it). */

@@ -3,9 +3,13 @@
  * tables: upserts (or deletes) the SCM row by natural key + company. SCM refuses → 422, and
  * Dataverse rolls the operation back, so the two sides never disagree about an accepted change.
  *
- * Idempotent and order-safe: the write only sends fields that differ from SCM's row (a redelivery
- * changes nothing), and a change whose Dataverse `versionnumber` is older than the last one applied
- * to the row is dropped as stale.
+ * Idempotent and order-safe: the write only sends fields that differ from SCM's row, and a change
+ * whose Dataverse `versionnumber` is not newer than the last one applied to the row is dropped — a
+ * late repeat must not bring back a row deleted since, nor undo a newer change that came from SCM.
+ *
+ * When the outcome is unknown — SCM did not answer a write (it may apply it late) in a step that
+ * fails, or Dataverse stopped waiting for a step whose write SCM applied — Dataverse rolls back
+ * while SCM may keep the change; a resync of the row is queued to set SCM back to Dataverse's row.
  */
 import type { DataverseRecord } from "../../core/dataverse/record";
 import { isEntityReference } from "../../core/dataverse/record";
@@ -78,9 +82,9 @@ export class SyncToScmPlugin implements Plugin {
     }
     const stamp = versionOf(row.record);
     const last = services.ledger.get(row.map.name, rowKey);
-    if (stamp !== undefined && last?.fsStamp != null && stamp < last.fsStamp) {
-      services.log.info("Stale change dropped", { rowKey, stamp, applied: last.fsStamp });
-      return { outcome: "skipped", message: `Version ${stamp} is older than version ${last.fsStamp}, already in SCM.` };
+    if (stamp !== undefined && last?.fsStamp != null && stamp <= last.fsStamp) {
+      services.log.info("Stale or repeated change dropped", { rowKey, stamp, applied: last.fsStamp });
+      return { outcome: "skipped", message: `Version ${stamp} is not newer than version ${last.fsStamp}, already in SCM.` };
     }
     const lookups = await resolveScmLookups(services.dataverse, scmLookups(row.map, row.record));
     const mapped = toScmRow(row.record, row.map, row.company, lookups.answers);
@@ -133,6 +137,12 @@ export class SyncToScmPlugin implements Plugin {
       const outcome = await applyScmWrite(write, services);
       services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
       services.log.info(`SCM ${write.collection} ${rowKey}: ${outcome}`);
+      if (services.callerGone?.() === true) {
+        // Dataverse's wait ran out first (a save in SCM held the row): its operation is rolled back
+        // and its user sees the error, so SCM must not keep this change.
+        services.log.warn("Conflict: Dataverse stopped waiting for this change and rolled it back; it loses, and SCM's row is set back to Dataverse's", { rowKey, lost: write.row });
+        this.enqueueResync(map, rowKey, write, services, "Dataverse rolled the change back after SCM applied it");
+      }
       return { outcome: outcome === "unchanged" || outcome === "absent" ? "unchanged" : "applied", message: `SCM ${write.collection} ${rowKey}: ${outcome}.` };
     } catch (error) {
       if (error instanceof ScmRejectedError) {
@@ -142,10 +152,17 @@ export class SyncToScmPlugin implements Plugin {
       }
       if (!(error instanceof ScmUnavailableError)) throw error;
       if (services.settings.scmUnavailablePolicy === "fail-closed") {
+        if (error.maybeApplied) this.enqueueResync(map, rowKey, write, services, `SCM may apply the refused change late (${error.message})`);
         throw new IntegrationError("SCM_UNAVAILABLE", `SCM could not be reached, so the change is refused: ${error.message}`);
       }
       return this.enqueue(map, rowKey, write, services, "unavailable", error.message);
     }
+  }
+
+  /** Queues a resync of the row (see scm-resync.ts); replayed once Dataverse has settled. */
+  private enqueueResync(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, reason: string): void {
+    const queued = services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: "unavailable", error: reason, resync: true });
+    services.log.warn("Resync of the row queued: SCM will be set to Dataverse's row", { rowKey, sequence: queued.sequence, reason });
   }
 
   private enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, why: "unavailable" | "paused", reason: string): PluginResult {

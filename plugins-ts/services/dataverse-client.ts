@@ -129,8 +129,13 @@ export class DataverseClient {
     return created.id;
   }
 
+  /**
+   * Updates an existing row. A PATCH by id is an upsert in Dataverse, so a row deleted meanwhile
+   * would be re-created from the changed columns alone (or refused for a missing required column);
+   * `If-Match: *` makes it a 404 the caller can handle instead.
+   */
   async update(table: TableDefinition, id: string, record: Readonly<DataverseRecord>): Promise<void> {
-    await this.call(() => this.api.updateRecord(table.logicalName, id, toWebApiBody(table, record, "update")));
+    await this.connection.request.scope.run({ ...this.callScope, updateOnly: true }, () => this.api.updateRecord(table.logicalName, id, toWebApiBody(table, record, "update")));
   }
 
   /**

@@ -22,6 +22,11 @@ export interface DataverseCallScope {
   readonly correlationId?: string;
   /** Copied by Dataverse into SharedVariables["tag"] of every plug-in the write triggers. */
   readonly tag?: string;
+  /**
+   * A PATCH that must not create: sent with `If-Match: *`, so a missing row answers 404 instead
+   * of being upserted (Learn: "Use Upsert to Create or Update a record", prevent create).
+   */
+  readonly updateOnly?: boolean;
 }
 
 /** A Dataverse reply that was not 2xx, or a call that got no reply. */
@@ -65,7 +70,11 @@ export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
       return { status: 200, statusText: "OK", ok: true, headers: { "content-type": "application/json" }, body, data: {} };
     }
     const call = this.scope.getStore() ?? {};
-    const scopedHeaders = { ...headers, ...(call.correlationId === undefined ? {} : { "x-ms-correlation-request-id": call.correlationId }) };
+    const scopedHeaders = {
+      ...headers,
+      ...(call.correlationId === undefined ? {} : { "x-ms-correlation-request-id": call.correlationId }),
+      ...(call.updateOnly === true && method === "PATCH" ? { "if-match": "*" } : {}),
+    };
     const scopedUri = call.tag === undefined || method === "GET" ? uri : `${uri}${uri.includes("?") ? "&" : "?"}tag=${encodeURIComponent(call.tag)}`;
     this.setAccessToken(await this.tokenProvider());
     let response: WebApiResponse;

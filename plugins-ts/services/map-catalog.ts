@@ -58,7 +58,7 @@ export function loadMapCatalog(overridePath?: string): MapCatalog {
     const base = maps[at];
     if (typeof name !== "string" || base === undefined) {
       const known = builtInMaps.map((map) => map.name).join(", ");
-      throw new MapOverrideFileError(`${source}: $.map: must name a built-in map (${known}); got ${JSON.stringify(name)}.`);
+      throw new MapOverrideFileError(`${source}: $.map: must name a built-in map (${known}); got ${describeMapName(name)}.`);
     }
     if (seen.has(name)) throw new MapOverrideFileError(`${source}: $.map: map ${name} is overridden twice in this file.`);
     seen.add(name);
@@ -70,4 +70,13 @@ export function loadMapCatalog(overridePath?: string): MapCatalog {
     }
   });
   return mapCatalog(maps);
+}
+
+/** What `map` held, for the message: a string quoted, anything else by its type (it may nest too deep to print). */
+function describeMapName(name: unknown): string {
+  if (typeof name === "string") return JSON.stringify(name);
+  if (name === undefined) return "nothing";
+  if (name === null) return "null";
+  if (Array.isArray(name)) return "an array";
+  return typeof name === "object" ? "an object" : `a ${typeof name}`;
 }

@@ -39,6 +39,11 @@ export class ScmUnavailableError extends Error {
     message: string,
     /** The last HTTP status, or 0 when nothing answered. */
     readonly status: number,
+    /**
+     * A write that got no answer (timed out, or the connection dropped after it was sent): SCM may
+     * have applied it all the same, so the caller cannot assume nothing changed.
+     */
+    readonly maybeApplied = false,
   ) {
     super(message);
   }
@@ -102,18 +107,18 @@ export class ScmClient {
   }
 
   async createRow(entity: ScmEntityDefinition, row: Readonly<ScmRow>): Promise<void> {
-    const reply = await this.send("POST", `${this.base}/data/${entity.collection}`, row);
+    const reply = await this.send("POST", `${this.base}/data/${entity.collection}`, row, true);
     this.expectSuccess(reply, `create ${entity.collection}`);
   }
 
   async updateRow(entity: ScmEntityDefinition, key: ScmKey, changes: Readonly<ScmRow>): Promise<void> {
-    const reply = await this.send("PATCH", this.rowUrl(entity, key), changes);
+    const reply = await this.send("PATCH", this.rowUrl(entity, key), changes, true);
     this.expectSuccess(reply, `update ${entity.collection}`);
   }
 
   /** Deletes the row; true when it existed (a repeated delete is not an error). */
   async deleteRow(entity: ScmEntityDefinition, key: ScmKey): Promise<boolean> {
-    const reply = await this.send("DELETE", this.rowUrl(entity, key));
+    const reply = await this.send("DELETE", this.rowUrl(entity, key), undefined, true);
     if (reply.status === 404) return false;
     this.expectSuccess(reply, `delete ${entity.collection}`);
     return true;
@@ -144,14 +149,15 @@ export class ScmClient {
     throw new ScmRejectedError(`SCM refused to ${what}: ${message}`, reply.status, fieldErrors(reply.body));
   }
 
-  private async send(method: string, url: string, body?: unknown): Promise<Reply> {
-    const first = await this.attempt(method, url, body);
+  /** `writesData`: the request changes a row (so an unanswered one may have been applied). */
+  private async send(method: string, url: string, body?: unknown, writesData = false): Promise<Reply> {
+    const first = await this.attempt(method, url, body, writesData);
     if (!RETRIED_STATUSES.has(first.status)) return first;
     await new Promise((resolve) => setTimeout(resolve, this.config.retryDelayMs ?? 250));
-    return this.attempt(method, url, body);
+    return this.attempt(method, url, body, writesData);
   }
 
-  private async attempt(method: string, url: string, body?: unknown): Promise<Reply> {
+  private async attempt(method: string, url: string, body: unknown, writesData: boolean): Promise<Reply> {
     const headers: Record<string, string> = { accept: "application/json", [SCM_INITIATING_USER_HEADER]: this.config.integrationUser };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.config.accessToken !== undefined) headers.authorization = `Bearer ${await this.config.accessToken()}`;
@@ -166,11 +172,17 @@ export class ScmClient {
       });
     } catch (error) {
       const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : describe(error);
-      throw new ScmUnavailableError(`SCM could not be reached (${method} ${url}): ${reason}`, 0);
+      throw new ScmUnavailableError(`SCM could not be reached (${method} ${url}): ${reason}`, 0, writesData && !refusedConnection(error));
     }
     const text = await response.text().catch(() => "");
     return { status: response.status, body: parseBody(text) };
   }
+}
+
+/** The connection was refused: the request never reached SCM. */
+function refusedConnection(error: unknown): boolean {
+  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
+  return typeof cause === "object" && cause !== null && (cause as { code?: unknown }).code === "ECONNREFUSED";
 }
 
 function describe(error: unknown): string {

@@ -27,9 +27,14 @@ export interface NewChange {
   /** What it waits for, for people and for `dependencyArrived` (`msdyn_operationalsite usmf/S9`). */
   readonly waitingFor?: readonly string[];
   readonly error?: string;
+  /**
+   * Not a change but a resync of the row: on replay the other system's row is made equal to this
+   * system's current row. It carries no values of its own, so later changes need not wait behind it.
+   */
+  readonly resync?: boolean;
 }
 
-export interface QueuedChange extends Omit<NewChange, "error" | "waitingFor"> {
+export interface QueuedChange extends Omit<NewChange, "error" | "waitingFor" | "resync"> {
   readonly sequence: number;
   readonly waitingFor: readonly string[];
   readonly attempts: number;
@@ -38,6 +43,7 @@ export interface QueuedChange extends Omit<NewChange, "error" | "waitingFor"> {
   readonly nextAttemptAt: string;
   /** On the catch-up list: refused on replay, retried only by `fsi sync retry <map>`. */
   readonly held: boolean;
+  readonly resync: boolean;
 }
 
 export interface QueueFilter {
@@ -64,14 +70,20 @@ interface QueueRow {
   enqueued_at: string;
   next_attempt_at: string;
   held: number;
+  resync: number;
 }
 
-/** Retry backoff: 5 s, 10 s, 20 s ... capped at 15 min. */
-const BACKOFF_BASE_MS = 5_000;
-const BACKOFF_MAX_MS = 15 * 60_000;
+/** How long a queued change waits before its next attempt: `baseMs`, doubling per attempt, up to `maxMs`. */
+export interface RetryBackoff {
+  readonly baseMs: number;
+  readonly maxMs: number;
+}
 
-export function backoffMs(attempts: number): number {
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+/** 5 s, 10 s, 20 s ... capped at 15 min. */
+export const DEFAULT_RETRY_BACKOFF: RetryBackoff = { baseMs: 5_000, maxMs: 15 * 60_000 };
+
+export function backoffMs(attempts: number, backoff: RetryBackoff = DEFAULT_RETRY_BACKOFF): number {
+  return Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempts - 1));
 }
 
 function toChange(row: QueueRow): QueuedChange {
@@ -89,6 +101,7 @@ function toChange(row: QueueRow): QueuedChange {
     enqueuedAt: row.enqueued_at,
     nextAttemptAt: row.next_attempt_at,
     held: row.held === 1,
+    resync: row.resync === 1,
   };
 }
 
@@ -96,14 +109,15 @@ export class ChangeQueue {
   constructor(
     private readonly db: SyncDatabase,
     private readonly now: () => Date = () => new Date(),
+    private readonly backoff: RetryBackoff = DEFAULT_RETRY_BACKOFF,
   ) {}
 
   enqueue(change: NewChange): QueuedChange {
     const at = this.now().toISOString();
     const row = this.db
       .prepare<unknown[], QueueRow>(
-        `INSERT INTO change_queue (map, direction, row_key, operation, payload, reason, waiting_for, attempts, last_error, enqueued_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING *`,
+        `INSERT INTO change_queue (map, direction, row_key, operation, payload, reason, waiting_for, attempts, last_error, enqueued_at, next_attempt_at, resync)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) RETURNING *`,
       )
       .get(
         change.map,
@@ -115,7 +129,8 @@ export class ChangeQueue {
         change.waitingFor === undefined ? null : JSON.stringify(change.waitingFor),
         change.error ?? null,
         at,
-        new Date(this.now().getTime() + backoffMs(1)).toISOString(),
+        new Date(this.now().getTime() + backoffMs(1, this.backoff)).toISOString(),
+        change.resync === true ? 1 : 0,
       );
     if (row === undefined) throw new Error("change_queue insert returned no row");
     return toChange(row);
@@ -155,10 +170,10 @@ export class ChangeQueue {
     return this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM change_queue c ${where}`).get(...params)?.n ?? 0;
   }
 
-  /** True when an older change to the same row is still queued (a newer one must wait behind it). */
+  /** True when an older change to the same row is still queued (a newer one must wait behind it); resyncs do not count. */
   hasQueued(map: string, direction: SyncDirection, rowKey: string): boolean {
     return (
-      this.db.prepare("SELECT 1 FROM change_queue WHERE map = ? AND direction = ? AND row_key = ? LIMIT 1").get(map, direction, rowKey) !==
+      this.db.prepare("SELECT 1 FROM change_queue WHERE map = ? AND direction = ? AND row_key = ? AND resync = 0 LIMIT 1").get(map, direction, rowKey) !==
       undefined
     );
   }
@@ -177,7 +192,7 @@ export class ChangeQueue {
     const row = this.db.prepare<[number], { attempts: number }>("SELECT attempts FROM change_queue WHERE sequence = ?").get(sequence);
     if (row === undefined) return;
     const attempts = row.attempts + 1;
-    const next = new Date(this.now().getTime() + backoffMs(attempts + 1)).toISOString();
+    const next = new Date(this.now().getTime() + backoffMs(attempts + 1, this.backoff)).toISOString();
     this.db
       .prepare("UPDATE change_queue SET attempts = ?, last_error = ?, next_attempt_at = ?, waiting_for = COALESCE(?, waiting_for) WHERE sequence = ?")
       .run(attempts, error, next, waitingFor === undefined ? null : JSON.stringify(waitingFor), sequence);

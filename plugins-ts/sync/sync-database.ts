@@ -83,6 +83,9 @@ const MIGRATIONS: readonly string[] = [
      message TEXT NOT NULL,
      PRIMARY KEY (run_id, map, pass, row_key)
    )`,
+  // A resync: makes the other system's row equal to this system's row as it stands when replayed
+  // (after a write whose outcome is unknown). Later changes of the row do not wait behind it.
+  `ALTER TABLE change_queue ADD COLUMN resync INTEGER NOT NULL DEFAULT 0`,
 ];
 
 export function openSyncDatabase(path: string): SyncDatabase {

@@ -6,7 +6,7 @@
  * `fsi_ValidationApiTokenUrl` environment variable.
  */
 import { randomUUID } from "node:crypto";
-import { type JSONWebKeySet, type KeyLike, SignJWT, exportJWK, generateKeyPair } from "jose";
+import { type JSONWebKeySet, type JWTPayload, type KeyLike, SignJWT, exportJWK, generateKeyPair } from "jose";
 
 export interface SignedInUser {
   /** The user's id (a systemuserid in the Dataverse emulator), the token's `sub`. */
@@ -41,6 +41,12 @@ export interface LocalTokenIssuer {
   /** The public keys, as served at the JWKS URL. */
   readonly jwks: JSONWebKeySet;
   issueToken(user: SignedInUser, overrides?: TokenOverrides): Promise<IssuedToken>;
+  /**
+   * Signs exactly `claims` (nothing added: no `iss`, `aud`, `sub` or times unless given) with the
+   * issuer's key and `kid`, so a verifier can be shown a genuinely signed token that lacks a claim
+   * or carries a wrong one (the security tests). The sandbox's token route never uses it.
+   */
+  signClaims(claims: JWTPayload): Promise<string>;
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
@@ -56,6 +62,7 @@ export async function createLocalTokenIssuer(options: LocalTokenIssuerOptions): 
     jwks: { keys: [jwk] },
     issueToken: (user, overrides = {}) =>
       sign(privateKey, kid, { ...options, audience: overrides.audience ?? options.audience }, user, overrides.lifetimeSeconds ?? lifetime),
+    signClaims: (claims) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(privateKey),
   };
 }
 

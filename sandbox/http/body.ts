@@ -3,6 +3,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./errors";
+import { MAX_JSON_DEPTH, jsonNestingBeyond } from "./json-depth";
 import { lineAndColumn, locateJsonError } from "./json-error-position";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -15,7 +16,12 @@ export interface BodyOptions {
   readonly limitBytes?: number;
 }
 
-/** Reads the whole body. A body over the limit is drained (up to 16× the limit) and refused with 413. */
+/**
+ * Reads the whole body. A declared Content-Length over the limit is refused with 413 before a byte
+ * is read (otherwise a client declaring more than 16× the limit would get a reset, not a 413, and
+ * one that declares much but sends little would hold the request open); a streamed body over the
+ * limit is drained (up to 16× the limit) and refused with 413.
+ */
 export function readBody(req: IncomingMessage, options: BodyOptions = {}): Promise<Buffer> {
   const limit = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const tooLarge = new HttpError(
@@ -25,6 +31,8 @@ export function readBody(req: IncomingMessage, options: BodyOptions = {}): Promi
     { limitBytes: limit },
     { connection: "close" },
   );
+  const declared = Number(req.headers["content-length"]);
+  if (req.headers["content-length"] !== undefined && Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge);
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -60,7 +68,9 @@ export interface JsonPosition {
 
 /**
  * Parses a JSON text. A syntax error becomes 400 `INVALID_JSON` whose message and details give
- * the offset, line and column of the first character that is wrong.
+ * the offset, line and column of the first character that is wrong; a document nested deeper
+ * than the hosts accept (100 levels, also OData's default `MaxNestingDepth`) becomes 400
+ * `JSON_TOO_DEEP` (`json-depth.ts`), before code that walks it recursively can exhaust the stack.
  */
 export function parseJson(text: string): unknown {
   if (text.trim() === "") {
@@ -70,8 +80,9 @@ export function parseJson(text: string): unknown {
       column: 1,
     } satisfies JsonPosition);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     const position = locateJsonError(text);
     const { line, column } = lineAndColumn(text, position);
@@ -84,6 +95,18 @@ export function parseJson(text: string): unknown {
       details,
     );
   }
+  const tooDeep = jsonNestingBeyond(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    const details: JsonPosition = { position: tooDeep, line, column };
+    throw new HttpError(
+      400,
+      "JSON_TOO_DEEP",
+      `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (line ${line}, column ${column}).`,
+      details,
+    );
+  }
+  return parsed;
 }
 
 /**

@@ -17,7 +17,9 @@ export type ODataQueryErrorKind =
   /** Operands whose types cannot be compared (a number column with a string literal, ...). */
   | "typeMismatch"
   /** A well-formed option with a value out of range (`$top=-1`), or the same option twice. */
-  | "invalidOptionValue";
+  | "invalidOptionValue"
+  /** An option nested deeper than the parser can evaluate in reasonable time (see `grammar.ts`). */
+  | "tooComplex";
 
 export interface ODataQueryErrorInfo {
   /** The query option at fault, with its `$` (`$filter`). */

@@ -4,7 +4,7 @@
  * company's business rules, and (on create) that the key is new. Used by OData writes and by the
  * validation service alike, so both answer the same.
  */
-import type { ScmEntityDefinition, ScmFieldDefinition, ScmKey, ScmValidationFieldError } from "../../core";
+import { type ScmEntityDefinition, type ScmFieldDefinition, type ScmKey, type ScmValidationFieldError, scmField } from "../../core";
 import { deriveFields } from "./inventory/system-fields";
 import { type RuleLookups, evaluateRules } from "./rules/evaluate";
 import { type ScmRulesFile, rulesFor } from "./rules/schema";
@@ -141,7 +141,7 @@ export function coerceFields(
   const values: Record<string, StoredValue> = {};
   for (const [name, raw] of Object.entries(input)) {
     if (name.startsWith("@") || name.includes("@odata.")) continue;
-    const field = entity.fields[name];
+    const field = scmField(entity, name);
     if (field === undefined) {
       errors.push({ field: name, code: "invalidValue", message: `${entity.collection} has no field '${name}'.` });
       continue;
@@ -155,11 +155,15 @@ export function coerceFields(
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function coerceValue(field: ScmFieldDefinition, raw: unknown): StoredValue | { problem: string } {
   if (raw === null) return field.type === "DateTime" ? EMPTY_DATE : emptyValueOf(field);
   switch (field.type) {
     case "String":
-      return typeof raw === "string" ? raw : { problem: `must be text; got ${describe(raw)}.` };
+      if (typeof raw !== "string") return { problem: `must be text; got ${describe(raw)}.` };
+      // SQLite stores UTF-8, so a lone UTF-16 surrogate would be kept as U+FFFD: a different value (and key).
+      return LONE_SURROGATE.test(raw) ? { problem: "must be text of whole Unicode characters; it holds a lone UTF-16 surrogate." } : raw;
     case "Int":
       return typeof raw === "number" && Number.isInteger(raw) && Math.abs(raw) <= 2147483647
         ? raw

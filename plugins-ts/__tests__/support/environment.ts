@@ -9,9 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "../../../sandbox/auth";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
-import { createScmEmulator, type ScmEmulator } from "../../../sandbox/scm";
+import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
+import type { RetryBackoff } from "../../sync/change-queue";
 import { type LogEntry, createLogger, memorySink } from "../../services/logger";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";
@@ -38,6 +39,18 @@ export interface EnvironmentOptions {
   readonly extendRouter?: (router: Router) => void;
   /** The host's SQLite state file (the sync CLI opens the same one); default `:memory:`. */
   readonly statePath?: string;
+  /** The host's SCM timeout per attempt (webhooks; default 5 s) and the validation API's (default the host's 4 s). */
+  readonly scmTimeoutMs?: number;
+  readonly validationScmTimeoutMs?: number;
+  /** The host's retry timer (default off) and the backoff of its queued changes (default 5 s → 15 min). */
+  readonly retryIntervalMs?: number;
+  readonly retryBackoff?: RetryBackoff;
+  /** More options of the SCM emulator (its async retry policy, its sync subscriber timeout). */
+  readonly scmOptions?: Pick<ScmEmulatorOptions, "retry" | "syncTimeoutMs">;
+  /** How SCM's subscription to `/plugins/scm-events` is called (default sync). */
+  readonly scmEventsMode?: "sync" | "async";
+  /** The host as SCM's subscription sees it (a proxy in front of the host); default the host itself. */
+  readonly hostUrlForScm?: (hostUrl: string) => string | Promise<string>;
 }
 
 export interface RecordedWebhook {
@@ -67,7 +80,7 @@ function server(listener: (req: IncomingMessage, res: ServerResponse) => void): 
 }
 
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const scm = createScmEmulator({ seed: false, syncTimeoutMs: 10_000 });
+  const scm = createScmEmulator({ seed: false, syncTimeoutMs: 10_000, ...options.scmOptions });
   const scmServer = server((req, res) => void scm.handle(req, res));
   const scmOrigin = await listen(scmServer, 0);
   const scmUrl = `${scmOrigin}/scm`;
@@ -86,7 +99,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const scmUrlForHost = options.scmUrlForHost === undefined ? scmUrl : await options.scmUrlForHost(scmUrl);
   const host = createPluginHost({
     dataverse: { url: dataverse.url, accessToken: () => Promise.resolve(INTEGRATION_TOKEN) },
-    scm: { url: scmUrlForHost, integrationUser: "FSI-Integration", timeoutMs: 5_000, retryDelayMs: 10 },
+    scm: { url: scmUrlForHost, integrationUser: "FSI-Integration", timeoutMs: options.scmTimeoutMs ?? 5_000, retryDelayMs: 10 },
     integration: {
       integrationUserId: INTEGRATION.id,
       scmIntegrationUser: "FSI-Integration",
@@ -98,8 +111,10 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     validationApi: {
       bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { url: `${hostUrl}/plugins/.well-known/jwks.json` } },
       cors: { allowedOrigins: [ALLOWED_ORIGIN] },
+      ...(options.validationScmTimeoutMs === undefined ? {} : { scmTimeoutMs: options.validationScmTimeoutMs }),
     },
-    retryIntervalMs: 0,
+    retryIntervalMs: options.retryIntervalMs ?? 0,
+    ...(options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff }),
     log: createLogger(sink, "debug"),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
@@ -138,7 +153,10 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url: `${hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, mode: "sync" }),
+    body: JSON.stringify({
+      url: `${options.hostUrlForScm === undefined ? hostUrl : await options.hostUrlForScm(hostUrl)}/plugins/scm-events?code=${SCM_EVENTS_KEY}`,
+      mode: options.scmEventsMode ?? "sync",
+    }),
   });
   if (subscribed.status !== 201) throw new Error(`SCM subscription failed: ${subscribed.status} ${await subscribed.text()}`);
 

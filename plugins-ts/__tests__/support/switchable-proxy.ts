@@ -1,9 +1,9 @@
 /**
  * A reverse proxy in front of the SCM emulator that a test can take down: while down, it cuts
- * every connection (what a client sees when SCM is unreachable).
+ * every connection (what a client sees when SCM is unreachable). The on/off view of
+ * `fault-proxy.ts`, which has the other faults.
  */
-import { createServer } from "node:http";
-import { closeServer, listen } from "../../../sandbox/http";
+import { startFaultProxy } from "./fault-proxy";
 
 export interface SwitchableProxy {
   readonly url: string;
@@ -12,33 +12,18 @@ export interface SwitchableProxy {
 }
 
 export async function startSwitchableProxy(target: string): Promise<SwitchableProxy> {
-  const state = { up: true };
-  const server = createServer((req, res) => {
-    if (!state.up) {
-      req.socket.destroy();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).flatMap(([name, value]) => (value === undefined || name === "host" || name === "content-length" ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]])),
-      );
-      const body = chunks.length === 0 ? undefined : Buffer.concat(chunks);
-      void fetch(`${target}${req.url ?? ""}`, { method: req.method ?? "GET", headers, body }).then(async (reply) => {
-        res.writeHead(reply.status, { "content-type": reply.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await reply.arrayBuffer()));
-      });
-    });
-  });
-  const url = await listen(server, 0);
+  const proxy = await startFaultProxy(target);
+  let up = true;
   return {
-    url,
+    url: proxy.url,
     get up() {
-      return state.up;
+      return up;
     },
     set up(value: boolean) {
-      state.up = value;
+      up = value;
+      if (value) proxy.heal();
+      else proxy.fault({ kind: "down" });
     },
-    close: () => closeServer(server),
+    close: () => proxy.close(),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Request bodies with a byte limit, and JSON parsing whose 400 says where the JSON is wrong.
+ * Request bodies with a byte limit, and JSON parsing whose 400 says where the JSON is wrong (or
+ * nested too deep to read safely).
  */
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./errors";
@@ -66,8 +67,9 @@ export function parseJsonBody(body: Buffer, what: string): unknown {
   if (text.trim() === "") {
     throw new HttpError(400, "INVALID_JSON", `The request body is empty; a JSON ${what} was expected.`);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const position = errorPosition(reason, text);
@@ -79,6 +81,84 @@ export function parseJsonBody(body: Buffer, what: string): unknown {
       { position, line, column },
     );
   }
+  const tooDeep = jsonNestingBeyond(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    throw new HttpError(
+      400,
+      "JSON_TOO_DEEP",
+      `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep (line ${line}, column ${column}); no ${what} does.`,
+      { position: tooDeep, line, column, maxDepth: MAX_JSON_DEPTH },
+    );
+  }
+  const broken = loneSurrogatePath(parsed, "$");
+  if (broken !== undefined) {
+    throw new HttpError(
+      400,
+      "INVALID_TEXT",
+      `The request body holds text that is not whole Unicode characters at ${broken} (a lone UTF-16 surrogate, such as \\ud800); no ${what} does.`,
+      { path: broken },
+    );
+  }
+  return parsed;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Where a parsed body holds a lone UTF-16 surrogate (only a `\ud800` escape can put one there), in
+ * a key or a text value. Such text cannot go on into a URL (`encodeURIComponent` throws) nor be
+ * stored as UTF-8 unchanged, so it is refused at the door. Recursion is safe: the depth is checked first.
+ */
+function loneSurrogatePath(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? path : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = loneSurrogatePath(item, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const at = `${path}[${JSON.stringify(key)}]`;
+    if (LONE_SURROGATE.test(key)) return at;
+    const found = loneSurrogatePath(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Deepest nesting of arrays and objects a body may have. A RemoteExecutionContext with its eight
+ * parent contexts stays under 30 levels; the schemas that read a body recurse once per level, so
+ * a body nested thousands of levels deep (a few KB of `[`) would exhaust the stack and crash the
+ * request with a 500 instead of a 400.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * The offset of the first `[` or `{` nested deeper than `limit` in a JSON text (brackets inside
+ * strings do not count), or undefined. A linear scan, so it is safe on any input.
+ */
+export function jsonNestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 92) index += 1; // a backslash escapes the next character
+      else if (char === 34) inString = false;
+    } else if (char === 34) {
+      inString = true;
+    } else if (char === 91 || char === 123) {
+      depth += 1;
+      if (depth > limit) return index;
+    } else if (char === 93 || char === 125) {
+      depth -= 1;
+    }
+  }
+  return undefined;
 }
 
 /**

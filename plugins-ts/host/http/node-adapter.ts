@@ -39,6 +39,8 @@ export function fromNodeRequest(req: IncomingMessage): HostRequest {
       checkDeclaredLength(req.headers["content-length"], limitBytes);
       return readNodeBody(req, limitBytes);
     },
+    // A caller that gives up (a timeout) closes its connection before the reply is written.
+    callerGone: () => req.socket.destroyed,
   };
 }
 

@@ -46,11 +46,12 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
   const log = config.log ?? createLogger();
 
   const webhook = async (request: HostRequest, handlerName: string): Promise<HostResponse> => {
+    // The key first: a caller without it learns nothing, not even which handlers exist.
+    requireWebhookKey(request, config.webhookAuth);
     const plugin = [...engine.plugins.values()].find((candidate) => candidate.name === handlerName);
     if (plugin === undefined) {
       throw new HttpError(404, "UNKNOWN_HANDLER", `No inventory webhook handler '${handlerName}'; handlers: ${[...engine.plugins.keys()].join(", ")}.`);
     }
-    requireWebhookKey(request, config.webhookAuth);
     requireJsonContentType(request);
     const context = parseInventoryContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
     const scoped = log.child({ correlationId: context.correlationId });

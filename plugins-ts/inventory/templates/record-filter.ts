@@ -10,7 +10,7 @@
  */
 import { defaultParser } from "@odata/parser";
 import type { DataverseRecord, DataverseValue } from "../../../core/dataverse/record";
-import type { ColumnDefinition, TableDefinition } from "../../../core/dataverse/schema";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "../../../core/dataverse/schema";
 
 export class RecordFilterError extends Error {
   override readonly name = "RecordFilterError";
@@ -144,7 +144,7 @@ function operand(token: Token, table: TableDefinition): Operand {
     const name = (token.value as { name?: unknown }).name;
     if (typeof name !== "string") throw new RecordFilterError(`unexpected filter syntax near '${token.raw}'`);
     const lookup = /^_(.+)_value$/.exec(name)?.[1];
-    const column = lookup === undefined ? table.columns[name] : table.columns[lookup];
+    const column = tableColumn(table, lookup ?? name);
     if (column === undefined || (lookup !== undefined && column.type !== "lookup")) {
       throw new RecordFilterError(`unknown column ${name} of ${table.logicalName}`);
     }

@@ -177,6 +177,8 @@ export class DataverseBulkClient {
       `Dataverse ${method} ${url.replace(this.apiRoot, "")}`,
       this.retry,
       this.throttling,
+      // Reads are safe to repeat; a `$batch` of writes is not (see http-retry.ts).
+      { idempotent: method === "GET" },
     );
   }
 }

@@ -3,7 +3,10 @@
  * (seconds) and expect the client to wait that long before the next request (Learn, "Service
  * protection API limits": "Retry-After ... the duration to wait before making another request");
  * a gateway hiccup (502/503/504) or a dropped connection is retried with backoff. Anything else is
- * the caller's to interpret.
+ * the caller's to interpret. A request that is not idempotent (a `$batch` of creates) is not sent
+ * again once it may have reached the server — a dropped connection or a 504: its change set may be
+ * committed, and sending it again would fail every row as a duplicate. The run stops instead, and
+ * its resume compares the rows with a fresh read.
  */
 export interface RetryPolicy {
   /** Attempts after a 429 (each waits Retry-After). */
@@ -50,7 +53,9 @@ export async function sendWithRetry(
   what: string,
   policy: RetryPolicy,
   stats: ThrottleStats,
+  options: { readonly idempotent?: boolean } = {},
 ): Promise<Response> {
+  const idempotent = options.idempotent ?? true;
   let throttledAttempts = 0;
   let transientAttempts = 0;
   for (;;) {
@@ -59,6 +64,9 @@ export async function sendWithRetry(
       response = await send();
     } catch (error) {
       transientAttempts += 1;
+      if (!idempotent && !refusedConnection(error)) {
+        throw new UnreachableError(`${what}: the connection dropped after the request was sent (${describe(error)}); whether it was applied is unknown.`);
+      }
       if (transientAttempts >= policy.maxTransientAttempts) {
         throw new UnreachableError(`${what}: no answer after ${transientAttempts} attempts (${describe(error)}).`);
       }
@@ -77,6 +85,10 @@ export async function sendWithRetry(
       await policy.sleep(wait);
       continue;
     }
+    if (!idempotent && response.status === 504) {
+      await response.arrayBuffer().catch(() => undefined);
+      throw new UnreachableError(`${what}: the gateway timed out (504); whether the request was applied is unknown.`);
+    }
     if (TRANSIENT.has(response.status) && transientAttempts + 1 < policy.maxTransientAttempts) {
       transientAttempts += 1;
       const hinted = response.headers.get("retry-after");
@@ -86,6 +98,12 @@ export async function sendWithRetry(
     }
     return response;
   }
+}
+
+/** The connection was refused: the request never reached the server, so sending it again is safe. */
+function refusedConnection(error: unknown): boolean {
+  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
+  return typeof cause === "object" && cause !== null && (cause as { code?: unknown }).code === "ECONNREFUSED";
 }
 
 function describe(error: unknown): string {

@@ -14,7 +14,7 @@
  * refused. A company's rules are `allCompanies` plus its own.
  */
 import { z } from "zod";
-import { type ScmEntityDefinition, scmEntities, scmEntityByCollection } from "../../../core";
+import { type ScmEntityDefinition, scmEntities, scmEntityByCollection, scmField } from "../../../core";
 
 const scalar = z.union([z.string(), z.number()]);
 
@@ -119,7 +119,7 @@ export type RuleCondition = z.infer<typeof whenSchema>;
 function ruleProblems(entity: ScmEntityDefinition, rule: ScmRule): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   const requireField = (owner: ScmEntityDefinition, field: string, path: (string | number)[]): void => {
-    if (owner.fields[field] === undefined) {
+    if (scmField(owner, field) === undefined) {
       problems.push({ path, message: `'${field}' is not a field of ${owner.collection}` });
     }
   };

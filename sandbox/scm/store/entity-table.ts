@@ -2,7 +2,7 @@
  * Reads and writes of one data entity's table. Every statement is parameterised; identifiers come
  * from the entity definitions and are quoted.
  */
-import type { ScmEntityDefinition, ScmKey } from "../../../core";
+import { type ScmEntityDefinition, type ScmKey, scmField } from "../../../core";
 import { type ColumnResolver, type CompiledQuery, type SqlFragment, quoteIdentifier, selectStatement } from "../../odata";
 import type { ScmDatabase } from "./database";
 import { type StoredRow, type StoredValue, columnKind } from "./fields";
@@ -34,7 +34,7 @@ export class EntityTable {
     this.fieldNames = Object.keys(entity.fields);
     this.keyCondition = entity.keys.map((key) => `${quoteIdentifier(key)} = ?`).join(" AND ");
     this.resolver = (name) => {
-      const field = entity.fields[name];
+      const field = scmField(entity, name);
       return field === undefined ? undefined : { sqlExpression: quoteIdentifier(name), kind: columnKind(field) };
     };
   }

@@ -9,7 +9,7 @@ import { fixtureZip, type FixtureZip } from "../../formhost/__tests__/fixture-zi
 import { startSandbox, type SandboxServer } from "../../server";
 import { integratedMounts } from "../mounts";
 
-jest.setTimeout(120_000);
+jest.setTimeout(300_000);
 
 let zip: FixtureZip;
 let sandbox: SandboxServer;

@@ -1,0 +1,200 @@
+/**
+ * Business events and webhook deliveries that arrive twice, out of order, or very late (after
+ * later changes in either system, after a delete). Each system's own order stamp decides — SCM's
+ * ControlNumber, Dataverse's versionnumber — so what arrives late changes nothing, and both
+ * systems end with SCM's (or Dataverse's) latest row. (`integration/delivery-order.test.ts` covers
+ * plain redeliveries of one row's updates.)
+ */
+import type { ScmBusinessEvent } from "../../../core/scm/business-events";
+import {
+  type Environment,
+  SCM_EVENTS_KEY,
+  WEBHOOK_KEY,
+  type Reply,
+  dataverseRequest,
+  dataverseRowByKey,
+  httpRequest,
+  scmRequest,
+  startEnvironment,
+} from "../support/environment";
+import { type EventRecorder, recordScmEvents } from "../support/event-recorder";
+import { type WarehouseView, warehousesOnBothSides } from "../support/reconcile";
+
+let env: Environment;
+let scmEvents: EventRecorder;
+let siteId: string;
+
+beforeAll(async () => {
+  env = await startEnvironment({ recordWebhooks: true });
+  scmEvents = await recordScmEvents(env.scmUrl);
+  expect(
+    (
+      await scmRequest(env.scmUrl, "POST", "OperationalSites", {
+        dataAreaId: "usmf",
+        SiteId: "S1",
+        SiteName: "Seattle",
+      })
+    ).status,
+  ).toBe(201);
+  siteId = String(
+    (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
+  );
+});
+
+afterAll(async () => {
+  await scmEvents.close();
+  await env.close();
+});
+
+afterEach(async () => {
+  await env.dataverse.emulator.idle();
+  const sides = await warehousesOnBothSides(env);
+  expect(sides.dataverse).toEqual(sides.scm);
+});
+
+const deliverWebhook = (body: string) =>
+  httpRequest(`${env.hostUrl}/plugins/webhooks/sync-to-scm`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-fsi-webhook-key": WEBHOOK_KEY },
+    body,
+  });
+
+const deliverEvent = (event: ScmBusinessEvent | undefined) =>
+  httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(event),
+  });
+
+const outcome = (reply: Reply): unknown => (reply.json as { outcome?: unknown } | undefined)?.outcome;
+
+const view = (identifier: string, name: string): WarehouseView => ({
+  key: `usmf/${identifier}`,
+  name,
+  type: "Transit",
+  site: "S1",
+});
+
+const warehouseRow = (identifier: string, name: string) => ({
+  dataAreaId: "usmf",
+  WarehouseId: identifier,
+  WarehouseName: name,
+  OperationalSiteId: "S1",
+  WarehouseType: "Transit",
+});
+const scmKey = (identifier: string) => `Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`;
+
+async function createInDataverse(identifier: string, name: string): Promise<string> {
+  const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
+    msdyn_name: name,
+    msdyn_warehouseidentifier: identifier,
+    msdyn_warehousetype: 192350002,
+    "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
+    "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${siteId})`,
+  });
+  expect(created.status).toBe(204);
+  return String(
+    (await dataverseRowByKey(env, "msdyn_warehouses", `msdyn_warehouseidentifier eq '${identifier}'`))
+      ?.msdyn_warehouseid,
+  );
+}
+
+/** What Dataverse posted to the sync-to-scm step for a warehouse, in order. */
+const syncDeliveries = (identifier: string) =>
+  env.webhooks
+    .filter((call) => call.handler === "sync-to-scm" && call.body.includes(`"${identifier}"`))
+    .map((call) => call.body);
+
+/** SCM's writes while the host is not subscribed: their events reach only the recorder, for the test to deliver. */
+async function withHostUnsubscribed(work: () => Promise<void>): Promise<void> {
+  const list = (await httpRequest(`${env.scmUrl}/admin/subscriptions`)).json as {
+    value: { id: string; url: string }[];
+  };
+  const host = list.value.find((subscription) => subscription.url.includes("/plugins/scm-events"));
+  if (host === undefined) throw new Error("the host is not subscribed");
+  expect((await httpRequest(`${env.scmUrl}/admin/subscriptions/${host.id}`, { method: "DELETE" })).status).toBeLessThan(
+    300,
+  );
+  try {
+    await work();
+  } finally {
+    const again = await httpRequest(`${env.scmUrl}/admin/subscriptions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ url: host.url, mode: "sync" }),
+    });
+    expect(again.status).toBe(201);
+  }
+}
+
+describe("SCM → Field Service", () => {
+  it("applies the newest of events arriving out of order and twice, and a create arriving after its delete stays deleted", async () => {
+    const start = scmEvents.events.length;
+    await withHostUnsubscribed(async () => {
+      expect((await scmRequest(env.scmUrl, "POST", "Warehouses", warehouseRow("9201", "Alpha"))).status).toBe(201);
+      expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9201"), { WarehouseName: "Bravo" })).status).toBe(204);
+      expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9201"), { WarehouseName: "Charlie" })).status).toBe(204);
+      expect((await scmRequest(env.scmUrl, "POST", "Warehouses", warehouseRow("9202", "Short-lived"))).status).toBe(
+        201,
+      );
+      expect((await scmRequest(env.scmUrl, "DELETE", scmKey("9202"))).status).toBe(204);
+    });
+    const [created, bravo, charlie, shortLived, deleted] = scmEvents.events.slice(start);
+
+    const outcomes: unknown[] = [];
+    for (const event of [charlie, created, charlie, bravo, deleted, shortLived, created])
+      outcomes.push(outcome(await deliverEvent(event)));
+
+    expect(outcomes).toEqual(["applied", "skipped", "skipped", "skipped", "unchanged", "skipped", "skipped"]);
+    const sides = await warehousesOnBothSides(env);
+    expect(sides.dataverse.filter((row) => row.key.startsWith("usmf/920"))).toEqual([view("9201", "Charlie")]);
+  });
+
+  it("drops a late repeat of an SCM event after a newer Field Service change to the row", async () => {
+    const id = await createInDataverse("9203", "Delta");
+    const start = scmEvents.events.length;
+    expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9203"), { WarehouseName: "Echo" })).status).toBe(204);
+    const fromScm = scmEvents.events.slice(start).find((event) => event.InitiatingUser === "Admin");
+    expect(
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Foxtrot" })).status,
+    ).toBe(204);
+
+    expect(outcome(await deliverEvent(fromScm))).toBe("skipped");
+    const sides = await warehousesOnBothSides(env);
+    expect(sides.scm).toContainEqual(view("9203", "Foxtrot"));
+  });
+});
+
+describe("Field Service → SCM", () => {
+  it("drops a late repeat of an update delivered after the row was deleted, so SCM does not get the row back", async () => {
+    const id = await createInDataverse("9301", "Golf");
+    expect(
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Hotel" })).status,
+    ).toBe(204);
+    expect((await dataverseRequest(env.dataverse.url, "DELETE", `msdyn_warehouses(${id})`)).status).toBe(204);
+    const [create, update] = syncDeliveries("9301");
+    const eventsBefore = scmEvents.events.length;
+
+    expect([outcome(await deliverWebhook(update ?? "")), outcome(await deliverWebhook(create ?? ""))]).toEqual([
+      "skipped",
+      "skipped",
+    ]);
+    expect(scmEvents.events.length).toBe(eventsBefore);
+    expect((await scmRequest(env.scmUrl, "GET", scmKey("9301"))).status).toBe(404);
+  });
+
+  it("drops a late repeat of a Dataverse change delivered after a newer SCM change reached Dataverse", async () => {
+    const id = await createInDataverse("9302", "India");
+    expect(
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Juliett" })).status,
+    ).toBe(204);
+    expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9302"), { WarehouseName: "Kilo" })).status).toBe(204);
+    const [, juliett] = syncDeliveries("9302");
+    const eventsBefore = scmEvents.events.length;
+
+    expect(outcome(await deliverWebhook(juliett ?? ""))).toBe("skipped");
+    expect(scmEvents.events.length).toBe(eventsBefore);
+    const sides = await warehousesOnBothSides(env);
+    expect(sides.dataverse).toContainEqual(view("9302", "Kilo"));
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Reconciliation for the fault tests: every warehouse of both systems, read over HTTP and put in
+ * one comparable shape (natural key, name, type, site), sorted by key. Equal lists mean equal row
+ * counts and equal contents; a row in one system only, or twice, shows as a difference.
+ */
+import { type Environment, dataverseRequest, scmRequest } from "./environment";
+
+export interface WarehouseView {
+  /** `usmf/1001`: company and warehouse id. */
+  readonly key: string;
+  readonly name: string;
+  readonly type: string;
+  readonly site: string;
+}
+
+/** Dataverse's warehouse type choice values as SCM names them (the built-in warehouses map's value map). */
+const WAREHOUSE_TYPES: Readonly<Record<number, string>> = {
+  192350000: "Default",
+  192350001: "Quarantine",
+  192350002: "Transit",
+};
+
+interface ValueList {
+  readonly value: Record<string, unknown>[];
+}
+
+async function dataverseRows(env: Environment, query: string): Promise<Record<string, unknown>[]> {
+  const reply = await dataverseRequest(env.dataverse.url, "GET", query);
+  if (reply.status !== 200) throw new Error(`Dataverse ${query}: ${reply.status} ${JSON.stringify(reply.json)}`);
+  return (reply.json as ValueList).value;
+}
+
+const byKey = (a: WarehouseView, b: WarehouseView): number => a.key.localeCompare(b.key);
+
+export async function warehousesInDataverse(env: Environment): Promise<WarehouseView[]> {
+  const companies = new Map(
+    (await dataverseRows(env, "cdm_companies?$select=cdm_companycode")).map((row) => [
+      String(row.cdm_companyid),
+      String(row.cdm_companycode).toLowerCase(),
+    ]),
+  );
+  const sites = new Map(
+    (await dataverseRows(env, "msdyn_operationalsites?$select=msdyn_siteid")).map((row) => [
+      String(row.msdyn_operationalsiteid),
+      String(row.msdyn_siteid),
+    ]),
+  );
+  const rows = await dataverseRows(
+    env,
+    "msdyn_warehouses?$select=msdyn_warehouseidentifier,msdyn_name,msdyn_warehousetype,_msdyn_operationalsite_value,_msdyn_company_value",
+  );
+  return rows
+    .map((row) => ({
+      key: `${companies.get(String(row._msdyn_company_value)) ?? "?"}/${String(row.msdyn_warehouseidentifier)}`,
+      name: String(row.msdyn_name),
+      type: WAREHOUSE_TYPES[Number(row.msdyn_warehousetype)] ?? String(row.msdyn_warehousetype),
+      site:
+        typeof row._msdyn_operationalsite_value === "string"
+          ? (sites.get(row._msdyn_operationalsite_value) ?? "?")
+          : "",
+    }))
+    .sort(byKey);
+}
+
+export async function warehousesInScm(env: Environment): Promise<WarehouseView[]> {
+  const reply = await scmRequest(env.scmUrl, "GET", "Warehouses?cross-company=true");
+  if (reply.status !== 200) throw new Error(`SCM Warehouses: ${reply.status} ${JSON.stringify(reply.json)}`);
+  return (reply.json as ValueList).value
+    .map((row) => ({
+      key: `${String(row.dataAreaId).toLowerCase()}/${String(row.WarehouseId)}`,
+      name: String(row.WarehouseName),
+      type: String(row.WarehouseType),
+      site: String(row.OperationalSiteId),
+    }))
+    .sort(byKey);
+}
+
+/** Both systems' warehouses, for `expect(sides.dataverse).toEqual(sides.scm)`. */
+export async function warehousesOnBothSides(
+  env: Environment,
+): Promise<{ dataverse: WarehouseView[]; scm: WarehouseView[] }> {
+  return { dataverse: await warehousesInDataverse(env), scm: await warehousesInScm(env) };
+}
+
+/** Polls `probe` until it returns true, or fails after `deadlineMs` (a bound, never a measurement). */
+export async function eventually(
+  probe: () => boolean | Promise<boolean>,
+  what: string,
+  deadlineMs = 5_000,
+): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > end) throw new Error(`Still not true after ${deadlineMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
