@@ -20,7 +20,7 @@ import {
   inventoryHandlers,
   inventoryWebhookSteps,
   imageMessageProperty,
-  type InventoryModes,
+  inventoryModesOf,
   ServiceEndpointAuthType,
   ServiceEndpointContract,
   StepImageType,
@@ -111,14 +111,9 @@ const handlerDescriptions: Readonly<Record<WebhookHandler, string>> = {
   "work-order-sales-order": "Sends a completed work order's products and services to Supply Chain Management with its project.",
 };
 
-/** The modes the built-in inventory templates ship with (every map live). */
-function builtInInventoryModes(): InventoryModes {
-  return Object.fromEntries(builtInFlowMaps.map((map) => [map.name, map.mode])) as Record<keyof InventoryModes, InventoryModes[keyof InventoryModes]>;
-}
-
-/** Every step of the integration: the built-in maps' and the inventory maps' in their shipped modes. */
+/** Every step of the integration: the built-in maps' and the inventory maps' in their shipped modes (every map live). */
 export function webhookStepDefinitions(): WebhookStepDefinition[] {
-  return [...integrationWebhookSteps(builtInMaps), ...inventoryWebhookSteps(builtInInventoryModes())];
+  return [...integrationWebhookSteps(builtInMaps), ...inventoryWebhookSteps(inventoryModesOf(builtInFlowMaps))];
 }
 
 export interface WebhookOptions {

@@ -148,6 +148,11 @@ export function integrationWebhookSteps(maps: readonly EntityMap[]): WebhookStep
 /** The mode each inventory map runs in (the steps that start a live flow depend on it). */
 export type InventoryModes = Readonly<Record<FlowName, FlowMode>>;
 
+/** The modes of a set of inventory maps (the built-in templates, or an engine's resolved catalog). */
+export function inventoryModesOf(maps: readonly { readonly name: FlowName; readonly mode: FlowMode }[]): InventoryModes {
+  return Object.fromEntries(maps.map((map) => [map.name, map.mode])) as Record<FlowName, FlowMode>;
+}
+
 export function inventoryWebhookSteps(modes: InventoryModes): WebhookStepDefinition<InventoryHandlerName>[] {
   const steps: WebhookStepDefinition<InventoryHandlerName>[] = [
     step("inventory-journal", "Create", inventoryJournal.logicalName, { stage: 40, mode: "sync", images: [] }),

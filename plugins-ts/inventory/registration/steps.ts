@@ -3,7 +3,7 @@
  * with the solution and the sandbox) for the modes this engine's maps run in, and where the
  * inventory host serves them.
  */
-import { type InventoryHandlerName, type InventoryModes, type WebhookStepDefinition, inventoryWebhookSteps } from "../../../core/registration";
+import { type InventoryHandlerName, type WebhookStepDefinition, inventoryModesOf, inventoryWebhookSteps } from "../../../core/registration";
 import type { FlowCatalog } from "../templates/flow-catalog";
 
 export type InventoryStepDefinition = WebhookStepDefinition<InventoryHandlerName>;
@@ -20,11 +20,7 @@ export function inventoryEventsUrl(hostUrl: string, pathPrefix = DEFAULT_INVENTO
   return `${hostUrl.replace(/\/+$/, "")}${pathPrefix}/scm-events`;
 }
 
-export function catalogModes(catalog: FlowCatalog): InventoryModes {
-  return Object.fromEntries(catalog.flows.map((flow) => [flow.name, flow.mode])) as Record<keyof InventoryModes, InventoryModes[keyof InventoryModes]>;
-}
-
 /** The steps for the catalog's modes: the live-only ones only for the maps running live. */
 export function inventoryStepsFor(catalog: FlowCatalog): InventoryStepDefinition[] {
-  return inventoryWebhookSteps(catalogModes(catalog));
+  return inventoryWebhookSteps(inventoryModesOf(catalog.flows));
 }
