@@ -10,14 +10,13 @@ import { createServer, type Server } from "node:http";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { closeServer, listen } from "../../../sandbox/http";
 import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
-import { type TempDir, cliEnvironment, fsi, tempDir } from "../../cli/__tests__/support";
+import { type TempDir, cliEnvironment, fsi, seedModesOnlyInScm, tempDir } from "../../cli/__tests__/support";
 import {
   ADMIN,
   ADMIN_TOKEN,
   INTEGRATION,
   INTEGRATION_TOKEN,
   dataverseRequest,
-  scmRequest,
 } from "../support/environment";
 import { type FaultMode, type FaultProxy, type ProxiedRequest, startFaultProxy } from "../support/fault-proxy";
 
@@ -45,25 +44,7 @@ async function startSystems(): Promise<Systems> {
   const scm = createScmEmulator({ seed: false });
   const scmServer = createServer((req, res) => void scm.handle(req, res));
   const scmUrl = `${await listen(scmServer, 0)}/scm`;
-  expect(
-    (
-      await dataverseRequest(dataverse.url, "POST", "cdm_companies", {
-        cdm_name: "Contoso USA",
-        cdm_companycode: "usmf",
-      })
-    ).status,
-  ).toBe(204);
-  for (let n = 0; n < MODES; n += 1) {
-    expect(
-      (
-        await scmRequest(scmUrl, "POST", "ModesOfDelivery", {
-          dataAreaId: "usmf",
-          ModeCode: `M-${n}`,
-          ModeDescription: `Mode ${n}`,
-        })
-      ).status,
-    ).toBe(201);
-  }
+  await seedModesOnlyInScm(dataverse.url, scmUrl, MODES);
   return {
     dataverse,
     proxy,

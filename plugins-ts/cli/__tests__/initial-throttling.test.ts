@@ -12,9 +12,8 @@ import {
   INTEGRATION,
   INTEGRATION_TOKEN,
   dataverseRequest,
-  scmRequest,
 } from "../../__tests__/support/environment";
-import { type TempDir, cliEnvironment, fsi, tempDir } from "./support";
+import { type TempDir, cliEnvironment, fsi, seedModesOnlyInScm, tempDir } from "./support";
 
 const MODES = 30;
 
@@ -34,25 +33,7 @@ beforeAll(async () => {
   scm = createScmEmulator({ seed: false });
   scmServer = createServer((req, res) => void scm.handle(req, res));
   scmUrl = `${await listen(scmServer, 0)}/scm`;
-  expect(
-    (
-      await dataverseRequest(dataverse.url, "POST", "cdm_companies", {
-        cdm_name: "Contoso USA",
-        cdm_companycode: "usmf",
-      })
-    ).status,
-  ).toBe(204);
-  for (let n = 0; n < MODES; n += 1) {
-    expect(
-      (
-        await scmRequest(scmUrl, "POST", "ModesOfDelivery", {
-          dataAreaId: "usmf",
-          ModeCode: `M-${n}`,
-          ModeDescription: `Mode ${n}`,
-        })
-      ).status,
-    ).toBe(201);
-  }
+  await seedModesOnlyInScm(dataverse.url, scmUrl, MODES);
 });
 
 afterAll(async () => {

@@ -103,3 +103,16 @@ export async function fsRows(env: Environment, entitySet: string): Promise<Recor
 
 export const TRANSIT = 192350002;
 export const DEFAULT = 192350000;
+
+/**
+ * The throttling tests' starting point, on bare emulators: company usmf in Dataverse and `count`
+ * modes of delivery (`M-0`, `M-1`, ...) only in SCM, for an SCM → FS initial sync to carry over.
+ */
+export async function seedModesOnlyInScm(dataverseUrl: string, scmUrl: string, count: number): Promise<void> {
+  const company = await dataverseRequest(dataverseUrl, "POST", "cdm_companies", { cdm_name: "Contoso USA", cdm_companycode: "usmf" });
+  if (company.status !== 204) throw new Error(`creating company usmf failed: ${company.status} ${JSON.stringify(company.json)}`);
+  for (let n = 0; n < count; n += 1) {
+    const created = await scmRequest(scmUrl, "POST", "ModesOfDelivery", { dataAreaId: "usmf", ModeCode: `M-${n}`, ModeDescription: `Mode ${n}` });
+    if (created.status !== 201) throw new Error(`creating mode M-${n} in SCM failed: ${created.status} ${JSON.stringify(created.json)}`);
+  }
+}
