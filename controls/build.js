@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the PCF controls with pcf-scripts, production mode, telemetry off (DESIGN.md §4):
+ * Builds the PCF controls with pcf-scripts, production mode, telemetry off (docs/design.md §4):
  * `out/controls/<Name>/bundle.js`, `ControlManifest.xml` and `strings/`.
  *
  *   node controls/build.js             the virtual controls (what the solution ships)

@@ -1,5 +1,5 @@
 /**
- * The solution's fixed names (DESIGN.md §5). Other parts rely on them: keep them stable.
+ * The solution's fixed names (docs/design.md §5). Other parts rely on them: keep them stable.
  */
 
 export const solutionUniqueName = "FieldServiceScmIntegration";
@@ -26,7 +26,7 @@ export const introducedVersion = "0.1.0.0";
 /** English: the base language of the solution. */
 export const baseLanguage = 1033;
 
-/** Default origin of the plug-in host the webhook endpoints point at (the sandbox's, DESIGN.md §5). */
+/** Default origin of the plug-in host the webhook endpoints point at (the sandbox's, docs/design.md §5). */
 export const defaultWebhookHostUrl = "http://127.0.0.1:8080";
 
 const semanticVersion = /^(\d+)\.(\d+)\.(\d+)$/;

@@ -7,8 +7,8 @@ export const sourceFolder = path.join(repositoryRoot, "solution", "src");
 export const controlBuildFolder = path.join(repositoryRoot, "out", "controls");
 export const webResourceBuildFolder = path.join(repositoryRoot, "out", "webresources");
 export const distFolder = path.join(repositoryRoot, "dist");
-/** The shared schemas sit beside the repository (`../shared`), in CI as here. */
-export const schemaFolder = path.resolve(repositoryRoot, "..", "shared", "schemas", "dataverse");
+/** The Dataverse XSDs the packed XML must validate against (their README says where they come from). */
+export const schemaFolder = path.join(repositoryRoot, "solution", "schemas", "dataverse");
 
 /** The version in the root package.json: the solution's and every control's version. */
 export function packageVersion(root = repositoryRoot): string {

@@ -1,7 +1,7 @@
 /**
  * Parses an OData `$filter` (with the OData parser the emulators use) and evaluates it against Web
  * API rows, accepting only what the Field Service mobile app evaluates offline: eq/ne/gt/ge/lt/le
- * joined by and/or, with parentheses (DESIGN.md §4). Anything else — `contains()`, `not`, `in`,
+ * joined by and/or, with parentheses (docs/design.md §4). Anything else — `contains()`, `not`, `in`,
  * lambda operators — throws, so a test or benchmark that runs a control's query through it also
  * proves the query is offline-safe.
  */

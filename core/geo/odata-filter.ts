@@ -22,7 +22,7 @@ function trimZeros(text: string): string {
 /**
  * An OData `$filter` selecting the rows inside the box, written with `ge`, `le`, `and` and `or`
  * only: offline, the mobile app's `context.webAPI` evaluates eq/ne/gt/ge/lt/le with and/or but not
- * functions such as `contains()` (DESIGN.md §4). Rows without coordinates fail the comparisons and
+ * functions such as `contains()` (docs/design.md §4). Rows without coordinates fail the comparisons and
  * are left out.
  *
  * A box that crosses the antimeridian becomes two longitude ranges joined by `or`.

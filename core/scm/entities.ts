@@ -1,5 +1,5 @@
 /**
- * SCM data entities the integration reads and writes (DESIGN.md §3). The OData collection names are
+ * SCM data entities the integration reads and writes (docs/design.md §3). The OData collection names are
  * unconfirmed against a live SCM; they are kept here and nowhere else.
  */
 import { inventoryEntities } from "./inventory-entities";

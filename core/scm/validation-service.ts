@@ -1,5 +1,5 @@
 /**
- * Contract of the SCM validation custom service (DESIGN.md §5):
+ * Contract of the SCM validation custom service (docs/design.md §5):
  * `POST /api/services/FsiIntegrationServices/FsiValidationService/validate`.
  *
  * Finance and operations JSON custom services take the X++ method's parameters by name, so the

@@ -1,5 +1,5 @@
 /**
- * The validation API contract (DESIGN.md §5) as zod schemas, shared by the form scripts (client)
+ * The validation API contract (docs/design.md §5) as zod schemas, shared by the form scripts (client)
  * and the plug-in host (server) so both sides refuse the same malformed payloads.
  *
  * `POST /plugins/validate` takes a `ValidationRequest` or a `ValidationBatchRequest` and answers a

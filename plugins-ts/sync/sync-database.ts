@@ -1,5 +1,5 @@
 /**
- * The plug-in host's own state, in SQLite through better-sqlite3 (DESIGN.md §4 "Storage"): the
+ * The plug-in host's own state, in SQLite through better-sqlite3 (docs/design.md §4 "Storage"): the
  * durable change queue, the sync ledger, each map's state (running or paused), the replay lease
  * and the initial sync's runs, checkpoints and errors. `:memory:` in tests, a file beside the host
  * otherwise. The sync CLI (`fsi sync`) opens the same file as the running host: that is how a

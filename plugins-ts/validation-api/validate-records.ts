@@ -1,5 +1,5 @@
 /**
- * The validation API's work for one request (DESIGN.md §5): Dataverse's own column checks, then
+ * The validation API's work for one request (docs/design.md §5): Dataverse's own column checks, then
  * SCM's rules through `validateWithScm`, every problem named by its Dataverse column.
  */
 import { validateRecord } from "../../core/dataverse/record-validation";

@@ -1,5 +1,5 @@
 /**
- * `POST /plugins/validate` — the validation API the form scripts call before a save (DESIGN.md §5):
+ * `POST /plugins/validate` — the validation API the form scripts call before a save (docs/design.md §5):
  * a single request or a batch (`{ "requests": [...] }` → `{ "results": [...] }` in order).
  * 400 malformed (with every problem and its JSON path), 401 no or bad bearer token, 403 origin not
  * allowed, 413 too large, 415 not JSON, 503 SCM unreachable. CORS headers ride on every reply to an

@@ -1,6 +1,6 @@
 /**
  * The platform libraries a virtual control expects as globals, served by the sandbox itself
- * (DESIGN.md §4: `pcf-start`'s harness loads React from the internet; the sandbox works offline).
+ * (docs/design.md §4: `pcf-start`'s harness loads React from the internet; the sandbox works offline).
  *
  * Which global and which file a `<platform-library name version>` needs comes from pcf-scripts' own
  * `PlatformLibraryVersions.json` — the table its webpack externals are built from — so the bundle

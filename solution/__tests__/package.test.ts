@@ -13,7 +13,7 @@ import { sdkMessageIds, solutionServiceEndpoints, solutionWebhookSteps } from ".
 import { compareTrees, readTree } from "../file-tree";
 import { packSolution } from "../pack/pack";
 import { buildSolutionPackages, type SolutionPackages } from "../pack/build";
-import { packageVersion, repositoryRoot, sourceFolder } from "../paths";
+import { packageVersion, repositoryRoot, schemaFolder, sourceFolder } from "../paths";
 import { unpackSolution } from "../unpack/unpack";
 import { attribute, childElement, childElements, childText, descendants, parseXml, type XmlElement } from "../xml";
 import { readZip } from "../zip";
@@ -60,10 +60,9 @@ describe("the solution zips", () => {
     try {
       const file = path.join(folder, "customizations.xml");
       writeFileSync(file, unmanaged.get("customizations.xml") ?? "");
-      // The schema is referenced relative to the repository: in CI, shared/ sits beside the clone.
       const result = spawnSync(
         "xmllint",
-        ["--noout", "--schema", "../shared/schemas/dataverse/CustomizationsSolution.xsd", file],
+        ["--noout", "--schema", path.join(schemaFolder, "CustomizationsSolution.xsd"), file],
         {
           cwd: repositoryRoot,
           encoding: "utf8",

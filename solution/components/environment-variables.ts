@@ -1,5 +1,5 @@
 /**
- * The environment variable definitions the solution ships (DESIGN.md §5). Form scripts and
+ * The environment variable definitions the solution ships (docs/design.md §5). Form scripts and
  * controls read them with `RetrieveEnvironmentVariableValue`; an admin overrides a default by
  * giving the variable a value in the target environment.
  */

@@ -2,7 +2,7 @@
  * Column (attribute) XML from core's column definitions, in the shape a Dataverse export writes
  * (`Entities/<table>/Entity.xml`, `EntityInfo/entity/attributes/attribute`). Only elements the
  * CustomizationsSolution.xsd knows are written; the newer optional ones (IsSearchable, ...) are
- * left out, which the platform accepts (shared/schemas/dataverse/README.md).
+ * left out, which the platform accepts (solution/schemas/dataverse/README.md).
  */
 import type { ColumnDefinition } from "../../core";
 import { baseLanguage, introducedVersion } from "../identity";

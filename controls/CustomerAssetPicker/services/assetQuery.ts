@@ -1,6 +1,6 @@
 /**
  * The asset search as one offline-safe Web API query. Offline the app cannot run `contains()` or
- * `startswith()` (DESIGN.md §4), so "starts with" becomes a range: `name ge 'pump' and name lt
+ * `startswith()` (docs/design.md §4), so "starts with" becomes a range: `name ge 'pump' and name lt
  * 'pumq'`, for the name, the asset tag and SCM's asset id, the way Dataverse's own lookups search
  * by default. The range is a superset (the upper bound stops at the last letter or digit typed);
  * `matchesTerm` keeps only true matches.

@@ -1,5 +1,5 @@
 /**
- * Talks to the validation API (DESIGN.md §5): a bearer token from the token endpoint, then
+ * Talks to the validation API (docs/design.md §5): a bearer token from the token endpoint, then
  * `POST <fsi_ValidationApiUrl>` with a `ValidationRequest`. The reply is checked with a hand-written
  * type guard typed against core's contract rather than with its zod schema: zod would multiply the
  * size of this control (the 20 KB target), and a test holds the guard to the schema's verdicts.
@@ -80,7 +80,7 @@ export interface ValidationClient {
 }
 
 /**
- * A client with its own token cache (one per control instance; no localStorage, DESIGN.md §4) and
+ * A client with its own token cache (one per control instance; no localStorage, docs/design.md §4) and
  * a deadline per check.
  */
 export function createValidationClient(fetchFn: FetchFunction, timeoutMs: number): ValidationClient {

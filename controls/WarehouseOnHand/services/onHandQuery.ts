@@ -1,6 +1,6 @@
 /**
  * The two Web API requests of the on-hand panel, both on `msdyn_productinventory` and both
- * offline-safe (eq/ne and `and` only, DESIGN.md §4):
+ * offline-safe (eq/ne and `and` only, docs/design.md §4):
  *
  * - the warehouse's active inventory rows, most on hand first, one more than shown (to know
  *   whether there are more), with only the columns a row shows. Product and unit names come from

@@ -5,7 +5,7 @@ import { lookupValueColumn, stringColumn, type WebApiReader } from "./webApi";
 /**
  * Reads environment variables through the `environmentvariabledefinitions` and
  * `environmentvariablevalues` tables: `context.webAPI` cannot call the
- * `RetrieveEnvironmentVariableValue` function (DESIGN.md §4). Two requests whatever the number of
+ * `RetrieveEnvironmentVariableValue` function (docs/design.md §4). Two requests whatever the number of
  * variables. A variable's current value wins over its definition's default; a variable that is
  * not defined, or has neither, reads as null.
  */

@@ -1,7 +1,7 @@
 /**
  * Builders for OData query options that stay offline-safe: on the Field Service mobile app offline,
  * `contains()` and other functions, and FetchXML, are not supported; eq/ne/gt/ge/lt/le with and/or
- * are (DESIGN.md §4). Every filter our controls send is built from these, so that rule holds by
+ * are (docs/design.md §4). Every filter our controls send is built from these, so that rule holds by
  * construction (and `__tests__` parse each filter to check it).
  */
 

@@ -1,6 +1,6 @@
 /**
  * The part of `context.webAPI` our services use. Reads only: `context.webAPI` has no function calls,
- * and on the mobile app offline it answers only plain OData queries (DESIGN.md §4). Services depend
+ * and on the mobile app offline it answers only plain OData queries (docs/design.md §4). Services depend
  * on this small interface, so components never see `context.webAPI` and tests can hand in a fake.
  */
 export type WebApiEntity = Readonly<Record<string, unknown>>;

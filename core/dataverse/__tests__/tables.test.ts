@@ -3,7 +3,7 @@ import { integrationTableNames, tableByEntitySetName, tableByLogicalName, tables
 describe("Dataverse table definitions", () => {
   const all = Object.values(tables);
 
-  it("define every table DESIGN.md lists", () => {
+  it("define every table docs/design.md lists", () => {
     for (const name of [
       ...integrationTableNames,
       "cdm_company",

@@ -1,5 +1,5 @@
 /**
- * The five tables dual-write keeps in step with SCM (DESIGN.md §3), plus the company and
+ * The five tables dual-write keeps in step with SCM (docs/design.md §3), plus the company and
  * operational site tables they refer to. Column names are Field Service's; `fsi_` columns are ours.
  */
 import { choice, dateTime, latitude, longitude, lookup, memo, text, whole, yesNo } from "../columns";

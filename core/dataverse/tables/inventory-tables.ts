@@ -1,5 +1,5 @@
 /**
- * Field Service inventory tables (DESIGN.md §3). Quantities on `msdyn_productinventory` change only
+ * Field Service inventory tables (docs/design.md §3). Quantities on `msdyn_productinventory` change only
  * through inventory journals, so the journal history explains every quantity.
  */
 import { choice, dateTime, decimal, lookup, memo, text } from "../columns";

@@ -37,7 +37,7 @@ function problems(value: unknown): string {
 }
 
 describe("validation request", () => {
-  it("accepts the DESIGN.md §5 shape: scalars, null and lookup references", () => {
+  it("accepts the docs/design.md §5 shape: scalars, null and lookup references", () => {
     // The attributes are a record in the Dataverse shape the maps and record checks take.
     const attributes: DataverseRecord = validationRequestSchema.parse(request).attributes;
     expect(attributes).toEqual(request.attributes);

@@ -1,4 +1,4 @@
-/** `POST /plugins/validate` exactly as DESIGN.md §5 says, over HTTP, against the SCM emulator's rules. */
+/** `POST /plugins/validate` exactly as docs/design.md §5 says, over HTTP, against the SCM emulator's rules. */
 import { ADMIN, ALLOWED_ORIGIN, type Environment, type Reply, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
 
 const BODY_LIMIT = 32 * 1024;

@@ -19,7 +19,7 @@ export interface CompanyRules {
 export type ApiMode =
   /** Answers from the rules. */
   | "up"
-  /** 503: SCM unreachable (DESIGN.md §5). */
+  /** 503: SCM unreachable (docs/design.md §5). */
   | "scmDown"
   /** The host cannot be reached: fetch rejects. */
   | "unreachable"

@@ -21,7 +21,7 @@ export const formNames = {
 
 /**
  * SCM's rules in the test's SCM: `usmf` requires a transit warehouse on warehouses, `demf` does not
- * (the per-company rule DESIGN.md's seed data has); both limit names to 30 characters.
+ * (the per-company rule docs/design.md's seed data has); both limit names to 30 characters.
  */
 export const scmRules: Record<string, CompanyRules> = {
   usmf: {

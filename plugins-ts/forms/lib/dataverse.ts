@@ -1,6 +1,6 @@
 /// <reference types="xrm" />
 /**
- * The page's Dataverse client: dataverse-ify over the form's `Xrm.WebApi` (DESIGN.md §4: in the
+ * The page's Dataverse client: dataverse-ify over the form's `Xrm.WebApi` (docs/design.md §4: in the
  * browser, `setMetadataCache(...)` then `new XrmContextDataverseClient(Xrm.WebApi)`).
  *
  * dataverse-ify needs metadata for every table it reads and every function it calls; we derive it

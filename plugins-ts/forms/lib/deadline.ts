@@ -1,6 +1,6 @@
 /**
  * One deadline for everything an OnSave check waits on (settings, company code, token, validation).
- * The platform gives an async OnSave promise 10 s (DESIGN.md §4, learn.microsoft.com "Form OnSave
+ * The platform gives an async OnSave promise 10 s (docs/design.md §4, learn.microsoft.com "Form OnSave
  * event": "there's a 10-second limit for each promise"); we stop at 8 s so our own message, not the
  * platform's timeout, tells the user what happened.
  */

@@ -3,7 +3,7 @@
  * SCM's verdict on the form: each error on its column's controls, and one form notification that
  * summarises them (errors with no column on this form — unknown, unmapped or row-level — appear
  * there in full). Every notification has a fixed id so a new check replaces the old one and none is
- * left behind (DESIGN.md §4: `control.setNotification` blocks saving until cleared).
+ * left behind (docs/design.md §4: `control.setNotification` blocks saving until cleared).
  */
 import type { ValidationIssue } from "../../../core/validation/contract";
 

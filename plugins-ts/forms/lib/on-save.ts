@@ -3,7 +3,7 @@
  * OnSave: decide synchronously whether the save needs SCM's check, cancel it the way the platform
  * mode requires, check, and either let it through or leave the reasons on the form.
  *
- * Two platform modes (DESIGN.md §4; learn.microsoft.com "Form OnSave event", "Asynchronous event
+ * Two platform modes (docs/design.md §4; learn.microsoft.com "Form OnSave event", "Asynchronous event
  * handler support"):
  * - async save handlers on: `preventDefaultOnError()` synchronously, then return a promise that
  *   rejects when the save must not happen;

@@ -1,5 +1,5 @@
 /**
- * Calls the validation API (DESIGN.md §5) and sorts every way it can end into an outcome the save
+ * Calls the validation API (docs/design.md §5) and sorts every way it can end into an outcome the save
  * handler acts on. The reply is checked with a small structural guard rather than the contract's
  * zod schema: bundling zod would multiply the size of forms.js, and the types still come from core.
  */

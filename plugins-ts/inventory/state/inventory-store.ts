@@ -1,5 +1,5 @@
 /**
- * The inventory engine's own state, in SQLite through better-sqlite3 (DESIGN.md §4 "Storage";
+ * The inventory engine's own state, in SQLite through better-sqlite3 (docs/design.md §4 "Storage";
  * `:memory:` in tests, a file beside the host otherwise):
  * - `checkpoints`: per map, the highest change version a batch run has read (SCM's
  *   `SysRowVersion`, Dataverse's `versionnumber`), so the next run reads only what changed since;

@@ -164,7 +164,7 @@ export function dataverseBody(
   return fc.record({ ...columns, ...extra }, { requiredKeys: required });
 }
 
-/** A validation API request (DESIGN.md §5) for one of the integration tables. */
+/** A validation API request (docs/design.md §5) for one of the integration tables. */
 export const validationRequest: fc.Arbitrary<Record<string, unknown>> = fc
   .constantFrom(...integrationTableNames)
   .chain((name) => {
