@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Page, Request } from "playwright-core";
 import { type Browser, describeWithChromium, launchBrowser, screenshotFolder } from "../support/browser";
 import { type E2eSandbox, startE2eSandbox } from "../support/e2e-sandbox";
-import { chooseLookup, settled, distanceOf, fieldMessages, formNotifications, idOf, openForm, recordUrl, rows, scm, seriousAxeViolations, webApi } from "./support";
+import { chooseLookup, signInThroughForm, settled, distanceOf, fieldMessages, formNotifications, idOf, openForm, recordUrl, rows, scm, seriousAxeViolations, webApi } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -25,8 +25,10 @@ describeWithChromium("the sandbox in Chromium", () => {
   beforeAll(async () => {
     sandbox = await startE2eSandbox();
     started = { sandbox };
-    browser = await launchBrowser({ geolocation: CHICAGO });
+    browser = await launchBrowser({ geolocation: CHICAGO, trustedSpki: [sandbox.entra.tlsCertificate.spkiSha256] });
     started = { sandbox, browser };
+    // Signed in once through MSAL's popup; every scenario's tab then signs in silently.
+    await signInThroughForm(await browser.newPage(), sandbox.url);
   }, 15 * 60_000);
 
   afterEach(async () => {

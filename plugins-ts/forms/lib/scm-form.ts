@@ -27,7 +27,7 @@ export interface ScmForm {
 
 export interface FormHandlers {
   onLoad(executionContext: Xrm.Events.EventContext): Promise<void>;
-  onSave(executionContext: Xrm.Events.SaveEventContext): Promise<void> | undefined;
+  onSave(executionContext: Xrm.Events.SaveEventContext): void;
 }
 
 /**
