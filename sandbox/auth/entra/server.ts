@@ -10,10 +10,12 @@
  *   cross-origin only, with CORS), `refresh_token`, `client_credentials` with a secret or a
  *   certificate's client assertion;
  * - `GET /<tenant>/oauth2/v2.0/logout`;
- * - `GET /msi/token`: App Service's managed identity endpoint (api-version 2019-08-01).
+ * - `GET /msi/token`: App Service's managed identity endpoint (api-version 2019-08-01), on plain http
+ *   and a port of its own, as App Service serves it to the app on the same machine.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { decodeProtectedHeader, importX509, jwtVerify } from "jose";
@@ -23,7 +25,7 @@ import { type ClientRegistration, type DirectoryUser, type EntraDirectory, findC
 import { OAuthError, aadsts, invalidClient, invalidGrant, invalidRequest } from "./protocol-errors";
 import { errorPage, signInPage } from "./sign-in-page";
 import { type SigningKeys, createSigningKeys } from "./signing-keys";
-import { ACCESS_TOKEN_LIFETIME_SECONDS, type TokenMinter, clientInfo, createTokenMinter } from "./tokens";
+import { type TokenMinter, clientInfo, createTokenMinter } from "./tokens";
 
 export interface EntraEmulatorOptions {
   readonly directory: EntraDirectory;
@@ -31,6 +33,8 @@ export interface EntraEmulatorOptions {
   readonly host?: string;
   /** The TLS certificate; default a new self-signed one for 127.0.0.1 and localhost. */
   readonly tlsCertificate?: SelfSignedCertificate;
+  /** Access token lifetime; default an hour (Entra ID's are 60–90 minutes). Short ones show refreshing. */
+  readonly accessTokenLifetimeSeconds?: number;
 }
 
 export interface EntraEmulator {
@@ -48,6 +52,8 @@ export interface EntraEmulator {
   readonly directory: EntraDirectory;
   readonly keys: SigningKeys;
   readonly tokens: TokenMinter;
+  /** Every token the tenant issued, in order: which grant, for which client (what tests count). */
+  readonly issued: { readonly grant: string; readonly clientId: string }[];
   close(): Promise<void>;
 }
 
@@ -108,6 +114,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, IssuedRefreshToken>();
   const sessions = new Map<string, DirectoryUser>();
+  const issued: { grant: string; clientId: string }[] = [];
   const router = new Router({ renderError: (error, { res }) => sendJson(res, error.status, { error: error.code, error_description: error.message }) });
   const server = createServer({ key: tls.keyPem, cert: tls.certificatePem }, router.listener);
   const host = options.host ?? "127.0.0.1";
@@ -118,9 +125,18 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     });
   });
   const authorityHost = `https://${host}:${(server.address() as AddressInfo).port}`;
+  const identityRouter = new Router();
+  const identityServer = createHttpServer(identityRouter.listener);
+  await new Promise<void>((resolve, reject) => {
+    identityServer.once("error", reject);
+    identityServer.listen(0, host, () => {
+      resolve();
+    });
+  });
+  const identityEndpoint = `http://${host}:${(identityServer.address() as AddressInfo).port}/msi/token`;
   const tenant = directory.tenantId;
   const authority = `${authorityHost}/${tenant}`;
-  const tokens = createTokenMinter(authorityHost, tenant, keys);
+  const tokens = createTokenMinter(authorityHost, tenant, keys, options.accessTokenLifetimeSeconds);
   const endpoints = {
     authorize: `${authority}/oauth2/v2.0/authorize`,
     token: `${authority}/oauth2/v2.0/token`,
@@ -287,7 +303,8 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     return client;
   };
 
-  const tokenReply = async (res: ServerResponse, req: IncomingMessage, body: Record<string, unknown>) => {
+  const tokenReply = async (res: ServerResponse, req: IncomingMessage, body: Record<string, unknown>, grant: string, clientId: string) => {
+    issued.push({ grant, clientId });
     sendJson(res, 200, body, { "cache-control": "no-store", pragma: "no-cache", ...corsFor(req) });
   };
 
@@ -297,8 +314,8 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const body: Record<string, unknown> = {
       token_type: "Bearer",
       scope: [...apiScopes, ...scopes.filter((scope) => OIDC_SCOPES.has(scope) && scope !== "offline_access")].join(" "),
-      expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
-      ext_expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
+      expires_in: tokens.lifetimeSeconds,
+      ext_expires_in: tokens.lifetimeSeconds,
       access_token: await tokens.delegated(user, { audience: directory.api.clientId, clientId: client.clientId, scopes: names }),
       client_info: clientInfo(user, tenant),
     };
@@ -335,17 +352,17 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
           throw invalidGrant(aadsts.pkceMismatch, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.");
         }
         code.used = true;
-        await tokenReply(res, req, await delegatedTokens(client, code.user, code.scopes, code.nonce, code.scopes.includes("offline_access")));
+        await tokenReply(res, req, await delegatedTokens(client, code.user, code.scopes, code.nonce, code.scopes.includes("offline_access")), grant, client.clientId);
         return;
       }
       if (grant === "refresh_token") {
         const token = form.get("refresh_token") ?? "";
-        const issued = refreshTokens.get(token);
-        if (issued === undefined || issued.clientId !== client.clientId) throw invalidGrant(aadsts.codeInvalid, "The provided authorization code or refresh token has expired or is invalid.");
-        if (issued.expiresAt < Date.now()) throw invalidGrant(aadsts.refreshTokenExpired, "The refresh token has expired due to inactivity.");
+        const issuedToken = refreshTokens.get(token);
+        if (issuedToken === undefined || issuedToken.clientId !== client.clientId) throw invalidGrant(aadsts.codeInvalid, "The provided authorization code or refresh token has expired or is invalid.");
+        if (issuedToken.expiresAt < Date.now()) throw invalidGrant(aadsts.refreshTokenExpired, "The refresh token has expired due to inactivity.");
         refreshTokens.delete(token);
         const scopes = (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
-        await tokenReply(res, req, await delegatedTokens(client, issued.user, scopes, undefined, true));
+        await tokenReply(res, req, await delegatedTokens(client, issuedToken.user, scopes, undefined, true), grant, client.clientId);
         return;
       }
       if (grant === "client_credentials") {
@@ -357,10 +374,10 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
         const audience = resource === directory.api.appIdUri ? directory.api.clientId : resource;
         await tokenReply(res, req, {
           token_type: "Bearer",
-          expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
-          ext_expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
+          expires_in: tokens.lifetimeSeconds,
+          ext_expires_in: tokens.lifetimeSeconds,
           access_token: await tokens.appOnly({ audience, clientId: client.clientId, principalId: servicePrincipalId(client.clientId) }),
-        });
+        }, grant, client.clientId);
         return;
       }
       if (grant === null) throw invalidRequest(aadsts.missingParameter, "The request body must contain the following parameter: 'grant_type'.");
@@ -372,7 +389,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   });
 
   // App Service managed identity (api-version 2019-08-01): the platform sets IDENTITY_ENDPOINT and IDENTITY_HEADER.
-  router.on("GET", "/msi/token", async ({ req, res, url }) => {
+  identityRouter.on("GET", "/msi/token", async ({ req, res, url }) => {
     const identity = directory.managedIdentity;
     if (identity === undefined || req.headers["x-identity-header"] !== identity.identityHeader) {
       sendJson(res, 401, { statusCode: 401, message: "The X-IDENTITY-HEADER header is missing or wrong." });
@@ -384,7 +401,8 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       sendJson(res, 400, { statusCode: 400, message: `No token for resource '${resource}' (api-version ${url.searchParams.get("api-version") ?? "missing"}).` });
       return;
     }
-    const expiresOn = Math.floor(Date.now() / 1000) + ACCESS_TOKEN_LIFETIME_SECONDS;
+    const expiresOn = Math.floor(Date.now() / 1000) + tokens.lifetimeSeconds;
+    issued.push({ grant: "managed_identity", clientId: identity.clientId });
     sendJson(res, 200, {
       access_token: await tokens.appOnly({ audience: resource, clientId: identity.clientId, principalId: identity.principalId }),
       expires_on: String(expiresOn),
@@ -405,19 +423,23 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     issuer: tokens.issuer,
     jwksUri: endpoints.jwks,
     tokenEndpoint: endpoints.token,
-    managedIdentityEndpoint: `${authorityHost}/msi/token`,
+    managedIdentityEndpoint: identityEndpoint,
     tlsCertificate: tls,
     directory,
     keys,
     tokens,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => {
-          if (error) reject(error);
-          else resolve();
+    issued,
+    close: async () => {
+      for (const listening of [server, identityServer]) {
+        await new Promise<void>((resolve, reject) => {
+          listening.close((error) => {
+            if (error) reject(error);
+            else resolve();
+          });
+          listening.closeAllConnections();
         });
-        server.closeAllConnections();
-      }),
+      }
+    },
   };
 }
 
@@ -446,6 +468,8 @@ async function verifyClientAssertion(client: ClientRegistration, assertion: stri
       issuer: client.clientId,
       subject: client.clientId,
       requiredClaims: ["exp", "nbf", "jti"],
+      // Entra tolerates clock skew between the client and itself (five minutes).
+      clockTolerance: 300,
     });
   } catch (error) {
     throw refuse(error instanceof Error ? error.message : String(error));

@@ -20,6 +20,7 @@ export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 
 export interface TokenMinter {
   readonly issuer: string;
+  readonly lifetimeSeconds: number;
   delegated(user: DirectoryUser, claims: { audience: string; clientId: string; scopes: readonly string[] }): Promise<string>;
   appOnly(claims: { audience: string; clientId: string; principalId: string }): Promise<string>;
   idToken(user: DirectoryUser, clientId: string, nonce: string | undefined): Promise<string>;
@@ -39,15 +40,16 @@ export function clientInfo(user: DirectoryUser, tenantId: string): string {
   return Buffer.from(JSON.stringify({ uid: user.oid, utid: tenantId })).toString("base64url");
 }
 
-export function createTokenMinter(authority: string, tenantId: string, keys: SigningKeys): TokenMinter {
+export function createTokenMinter(authority: string, tenantId: string, keys: SigningKeys, lifetimeSeconds = ACCESS_TOKEN_LIFETIME_SECONDS): TokenMinter {
   const issuer = `${authority}/${tenantId}/v2.0`;
   return {
     issuer,
+    lifetimeSeconds,
     delegated: (user, { audience, clientId, scopes }) =>
       keys.sign({
         aud: audience,
         iss: issuer,
-        ...times(ACCESS_TOKEN_LIFETIME_SECONDS),
+        ...times(lifetimeSeconds),
         azp: clientId,
         azpacr: "0",
         name: user.name,
@@ -63,7 +65,7 @@ export function createTokenMinter(authority: string, tenantId: string, keys: Sig
       keys.sign({
         aud: audience,
         iss: issuer,
-        ...times(ACCESS_TOKEN_LIFETIME_SECONDS),
+        ...times(lifetimeSeconds),
         azp: clientId,
         azpacr: "1",
         idtyp: "app",
@@ -77,7 +79,7 @@ export function createTokenMinter(authority: string, tenantId: string, keys: Sig
       keys.sign({
         aud: clientId,
         iss: issuer,
-        ...times(ACCESS_TOKEN_LIFETIME_SECONDS),
+        ...times(lifetimeSeconds),
         name: user.name,
         oid: user.oid,
         preferred_username: user.upn,
