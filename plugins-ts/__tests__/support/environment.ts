@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent } from "node:https";
 import { pluginsRouter } from "../../../sandbox/auth";
-import { type TokenForge, sandboxDirectory, startEntraEmulator, tokenForge } from "../../../sandbox/auth/entra";
+import { type EntraEmulator, type TokenForge, sandboxDirectory, startEntraEmulator, tokenForge } from "../../../sandbox/auth/entra";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
@@ -69,6 +69,8 @@ export interface Environment {
   readonly hostUrl: string;
   /** The tenant the validation API trusts: its issuer, audience, keys, and tokens for tests. */
   readonly issuer: TokenForge;
+  /** The tenant itself (https on its own port), its SPA registration redirecting to ALLOWED_ORIGIN. */
+  readonly entra: EntraEmulator;
   readonly logs: LogEntry[];
   readonly stepIds: Readonly<Partial<Record<WebhookHandlerName, readonly string[]>>>;
   readonly webhooks: RecordedWebhook[];
@@ -180,6 +182,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     host,
     hostUrl,
     issuer,
+    entra,
     logs: sink.entries,
     stepIds,
     webhooks,
