@@ -27,12 +27,25 @@ import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-
 import { registerWebhookSteps } from "../../plugins-ts/registration/register-webhooks";
 import { type WebhookStepDefinition, integrationWebhookSteps } from "../../core/registration";
 import type { EntityMap } from "../../core/maps/template-schema";
-import { type InventoryEngine, createInventoryEngine, createInventoryHost, inventoryEventsUrl } from "../../plugins-ts/inventory";
+import {
+  type InventoryEngine,
+  createInventoryEngine,
+  createInventoryHost,
+  inventoryEventsUrl,
+} from "../../plugins-ts/inventory";
 import { DataverseClient } from "../../plugins-ts/services/dataverse-client";
 import { createLogger } from "../../plugins-ts/services/logger";
 import type { Mount, MountFactory, SandboxContext } from "../server";
 import { pluginsRouter } from "./plugins-router";
-import { type EntraEmulator, type SelfSignedCertificate, SANDBOX_API, createSelfSignedCertificate, describeCertificate, sandboxDirectory, startEntraEmulator } from "./entra";
+import {
+  type EntraEmulator,
+  type SelfSignedCertificate,
+  SANDBOX_API,
+  createSelfSignedCertificate,
+  describeCertificate,
+  sandboxDirectory,
+  startEntraEmulator,
+} from "./entra";
 
 export const SANDBOX_INTEGRATION_USER: EmulatorUser = {
   id: "f5100000-0000-4000-8000-00000000f5f5",
@@ -79,16 +92,23 @@ function entraTlsCertificate(stateDir: string | null): SelfSignedCertificate {
   if (stateDir === null) return createSelfSignedCertificate(request);
   const keyPath = join(stateDir, "entra-tls-key.pem");
   const certificatePath = join(stateDir, "entra-tls-cert.pem");
-  if (existsSync(keyPath) && existsSync(certificatePath)) return describeCertificate(readFileSync(keyPath, "utf8"), readFileSync(certificatePath, "utf8"));
+  if (existsSync(keyPath) && existsSync(certificatePath))
+    return describeCertificate(readFileSync(keyPath, "utf8"), readFileSync(certificatePath, "utf8"));
   const created = createSelfSignedCertificate(request);
   writeFileSync(keyPath, created.keyPem, { mode: 0o600 });
   writeFileSync(certificatePath, created.certificatePem);
   return created;
 }
 
-const STARTING = { status: 503, json: { error: { code: "STARTING", message: "The plug-in host is starting; try again in a moment." } }, headers: { "retry-after": "1" } };
+const STARTING = {
+  status: 503,
+  json: { error: { code: "STARTING", message: "The plug-in host is starting; try again in a moment." } },
+  headers: { "retry-after": "1" },
+};
 
-export function createPluginsMount(options: PluginsMountOptions = {}): (context: SandboxContext) => Promise<PluginsMount> {
+export function createPluginsMount(
+  options: PluginsMountOptions = {},
+): (context: SandboxContext) => Promise<PluginsMount> {
   return async (context: SandboxContext): Promise<PluginsMount> => {
     const user = options.signedInUser ?? DEFAULT_USER;
     let entra: EntraEmulator | undefined;
@@ -116,7 +136,9 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
           tlsCertificate: entraTlsCertificate(context.stateDir),
           ...(options.entraPort === undefined ? {} : { port: options.entraPort }),
         });
-        context.log(`Entra ID (sandbox): ${entra.authority} — a browser must trust its self-signed certificate (see sandbox/README.md)`);
+        context.log(
+          `Entra ID (sandbox): ${entra.authority} — a browser must trust its self-signed certificate (see sandbox/README.md)`,
+        );
         // Keys live as long as this run: every start re-registers the endpoints with new ones.
         const webhookKey = randomBytes(24).toString("base64url");
         const scmEventsKey = randomBytes(24).toString("base64url");
@@ -153,19 +175,38 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
         inventory = createInventoryEngine({
           dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
           scm: { url: `${url}/scm` },
-          integration: { integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id, scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER, echoTag: "fsi-integration" },
+          integration: {
+            integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id,
+            scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER,
+            echoTag: "fsi-integration",
+          },
           statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "inventory.sqlite"),
           log,
         });
         inventory.startSchedule();
         const inventoryHost = createInventoryHost(inventory, { webhookAuth, scmEventsAuth, log });
         router = pluginsRouter({ host, inventory: inventoryHost });
-        const customiser = new DataverseClient({ url, accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser") });
+        const customiser = new DataverseClient({
+          url,
+          accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser"),
+        });
         const steps = options.steps ?? ((maps, engine) => [...integrationWebhookSteps(maps), ...engine.webhookSteps()]);
-        await registerWebhookSteps(customiser, { hostUrl: url, auth: webhookAuth, steps: steps(host.maps.maps, inventory) });
+        await registerWebhookSteps(customiser, {
+          hostUrl: url,
+          auth: webhookAuth,
+          steps: steps(host.maps.maps, inventory),
+        });
         await replaceScmSubscriptions(`${url}/scm`, [
-          { url: `${url}/plugins/scm-events?code=${scmEventsKey}`, mode: "sync", entities: host.maps.maps.map((map) => map.scmCollection) },
-          { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, mode: "async", entities: inventory.scmSubscriptionCollections() },
+          {
+            url: `${url}/plugins/scm-events?code=${scmEventsKey}`,
+            mode: "sync",
+            entities: host.maps.maps.map((map) => map.scmCollection),
+          },
+          {
+            url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`,
+            mode: "async",
+            entities: inventory.scmSubscriptionCollections(),
+          },
         ]);
       },
     };
@@ -199,6 +240,9 @@ async function replaceScmSubscriptions(scmUrl: string, subscriptions: readonly S
       headers: { "content-type": "application/json" },
       body: JSON.stringify(subscription),
     });
-    if (created.status !== 201) throw new Error(`Subscribing ${new URL(subscription.url).pathname} to SCM's business events failed: ${created.status} ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(
+        `Subscribing ${new URL(subscription.url).pathname} to SCM's business events failed: ${created.status} ${await created.text()}`,
+      );
   }
 }

@@ -60,12 +60,24 @@ export async function createLocalTokenIssuer(options: LocalTokenIssuerOptions): 
     audience: options.audience,
     jwks: { keys: [jwk] },
     issueToken: (user, overrides = {}) =>
-      sign(privateKey, kid, { ...options, audience: overrides.audience ?? options.audience }, user, overrides.lifetimeSeconds ?? lifetime),
+      sign(
+        privateKey,
+        kid,
+        { ...options, audience: overrides.audience ?? options.audience },
+        user,
+        overrides.lifetimeSeconds ?? lifetime,
+      ),
     signClaims: (claims) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(privateKey),
   };
 }
 
-async function sign(key: KeyLike, kid: string, options: LocalTokenIssuerOptions, user: SignedInUser, lifetime: number): Promise<IssuedToken> {
+async function sign(
+  key: KeyLike,
+  kid: string,
+  options: LocalTokenIssuerOptions,
+  user: SignedInUser,
+  lifetime: number,
+): Promise<IssuedToken> {
   const now = Math.floor(Date.now() / 1000);
   const accessToken = await new SignJWT(user.name === undefined ? {} : { name: user.name })
     .setProtectedHeader({ alg: "ES256", kid, typ: "JWT" })

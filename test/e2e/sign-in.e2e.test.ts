@@ -10,7 +10,16 @@ import type { Page, Request } from "playwright-core";
 import { decodeJwt } from "jose";
 import { type Browser, describeWithChromium, launchBrowser } from "../support/browser";
 import { type E2eSandbox, startE2eSandbox } from "../support/e2e-sandbox";
-import { chooseLookup, fieldMessages, fillWarehouseWithForeignSite, formNotifications, openForm, recordUrl, rows, scm } from "./support";
+import {
+  chooseLookup,
+  fieldMessages,
+  fillWarehouseWithForeignSite,
+  formNotifications,
+  openForm,
+  recordUrl,
+  rows,
+  scm,
+} from "./support";
 
 jest.setTimeout(300_000);
 
@@ -35,8 +44,12 @@ function validationTokens(page: Page): string[] {
 }
 
 async function nothingWritten(identifier: string): Promise<void> {
-  expect(await rows(sandbox.url, `msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '${identifier}'`)).toEqual([]);
-  expect((await scm(sandbox.url, "GET", `data/Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`)).status).toBe(404);
+  expect(
+    await rows(sandbox.url, `msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '${identifier}'`),
+  ).toEqual([]);
+  expect((await scm(sandbox.url, "GET", `data/Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`)).status).toBe(
+    404,
+  );
 }
 
 describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MSAL.js)", () => {
@@ -61,7 +74,9 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
     // Silent sign-in failed (no session at the tenant): nothing was sent, the user is asked.
     const signIn = page.getByRole("button", { name: "Sign in", exact: true });
     await signIn.waitFor();
-    expect(await formNotifications(page).allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining("sign in so this warehouse can be checked")]));
+    expect(await formNotifications(page).allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining("sign in so this warehouse can be checked")]),
+    );
     await browser.screenshot(page, "sign-in-1-asked", { fullPage: true });
     expect(tokens).toEqual([]);
     await nothingWritten("7401");
@@ -70,16 +85,28 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
     await popup.getByRole("button", { name: /^Sign in as Sandbox Administrator/ }).waitFor();
     expect(new URL(popup.url()).origin).toBe(new URL(sandbox.entra.authority).origin);
     await browser.screenshot(popup, "sign-in-2-popup");
-    await Promise.all([popup.waitForEvent("close"), popup.getByRole("button", { name: /^Sign in as Sandbox Administrator/ }).click()]);
+    await Promise.all([
+      popup.waitForEvent("close"),
+      popup.getByRole("button", { name: /^Sign in as Sandbox Administrator/ }).click(),
+    ]);
 
     // Signed in: the save goes on by itself and SCM's error lands on the site field.
     await fieldMessages(page, "msdyn_operationalsite").first().waitFor();
-    expect(await fieldMessages(page, "msdyn_operationalsite").allInnerTexts()).toEqual([expect.stringMatching(/not found in OperationalSites.*'usmf'/)]);
+    expect(await fieldMessages(page, "msdyn_operationalsite").allInnerTexts()).toEqual([
+      expect.stringMatching(/not found in OperationalSites.*'usmf'/),
+    ]);
     await browser.screenshot(page, "sign-in-3-errors-after-popup", { fullPage: true });
     await nothingWritten("7401");
     expect(tokens.length).toBeGreaterThan(0);
     const claims = decodeJwt(tokens[tokens.length - 1] ?? "");
-    expect(claims).toMatchObject({ iss: sandbox.entra.issuer, aud: sandbox.entra.directory.api.clientId, tid: sandbox.entra.directory.tenantId, scp: "Validate.Records", preferred_username: "admin@sandbox.local", ver: "2.0" });
+    expect(claims).toMatchObject({
+      iss: sandbox.entra.issuer,
+      aud: sandbox.entra.directory.api.clientId,
+      tid: sandbox.entra.directory.tenantId,
+      scp: "Validate.Records",
+      preferred_username: "admin@sandbox.local",
+      ver: "2.0",
+    });
 
     // Another tab: MSAL's cache (encrypted localStorage, its key in a session cookie): silent, no popup.
     const second = await browser.newPage();
@@ -99,7 +126,10 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
     await chooseLookup(second, "Operational Site", "Midwest · ");
     await second.getByRole("button", { name: "Save", exact: true }).click();
     await second.waitForURL(/[?&]id=/);
-    const [saved] = await rows(sandbox.url, "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '7402'");
+    const [saved] = await rows(
+      sandbox.url,
+      "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '7402'",
+    );
     expect(saved).toMatchObject({ msdyn_name: "E2E sign-in 7402" });
   });
 
@@ -112,7 +142,10 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
 
     await formNotifications(phone).filter({ hasText: "can't show the sign-in window" }).first().waitFor();
     // The server-side validate step refused the save with SCM's rules: nothing written anywhere.
-    await formNotifications(phone).filter({ hasText: /error|refused|could not|not saved/i }).nth(1).waitFor();
+    await formNotifications(phone)
+      .filter({ hasText: /error|refused|could not|not saved/i })
+      .nth(1)
+      .waitFor();
     await browser.screenshot(phone, "sign-in-4-mobile-server-check", { fullPage: true });
     expect(await phone.getByRole("button", { name: "Sign in", exact: true }).count()).toBe(0);
     await nothingWritten("7403");

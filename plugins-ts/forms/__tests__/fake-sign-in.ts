@@ -28,7 +28,8 @@ export class FakeSignIn implements FsiSignIn {
 
   acquireTokenPopup(configuration: SignInConfiguration, loginHint: string | undefined): Promise<string> {
     this.calls.push({ kind: "popup", configuration, loginHint });
-    if (this.popupFailure !== undefined) return Promise.reject(signInError(this.popupFailure, "The sign-in window was closed."));
+    if (this.popupFailure !== undefined)
+      return Promise.reject(signInError(this.popupFailure, "The sign-in window was closed."));
     this.signedIn = true;
     return Promise.resolve(this.token());
   }

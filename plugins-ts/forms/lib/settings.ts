@@ -68,9 +68,8 @@ async function readSettings(): Promise<FormSettings> {
   if (results.every((result) => result.status === "rejected")) {
     throw new Error(`Could not read the environment variables ${names.join(", ")}.`);
   }
-  const [validationApiUrl, entraAuthority, validationApiClientId, validationApiScope, policy, defaultCompany] = results.map((result) =>
-    result.status === "fulfilled" ? result.value : undefined,
-  );
+  const [validationApiUrl, entraAuthority, validationApiClientId, validationApiScope, policy, defaultCompany] =
+    results.map((result) => (result.status === "fulfilled" ? result.value : undefined));
   return {
     validationApiUrl,
     entraAuthority,
@@ -101,6 +100,12 @@ export function formSettings(): Promise<FormSettings> {
 /** How to sign in for the validation API, or undefined when a variable it needs has no value. */
 export function signInConfiguration(settings: FormSettings): SignInConfiguration | undefined {
   const { entraAuthority, validationApiClientId, validationApiScope } = settings;
-  if (entraAuthority === undefined || validationApiClientId === undefined || validationApiScope === undefined) return undefined;
-  return { authority: entraAuthority, clientId: validationApiClientId, scope: validationApiScope, redirectUri: redirectUri() };
+  if (entraAuthority === undefined || validationApiClientId === undefined || validationApiScope === undefined)
+    return undefined;
+  return {
+    authority: entraAuthority,
+    clientId: validationApiClientId,
+    scope: validationApiScope,
+    redirectUri: redirectUri(),
+  };
 }

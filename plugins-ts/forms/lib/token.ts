@@ -70,13 +70,20 @@ export async function silentToken(configuration: SignInConfiguration, signal: Ab
   if (signIn === undefined) {
     throw new TokenError("notConfigured", "the sign-in library fsi_/scripts/sign-in.js is not loaded on this form");
   }
-  const user = await within(loginHint().catch(() => undefined), signal);
+  const user = await within(
+    loginHint().catch(() => undefined),
+    signal,
+  );
   try {
     return await within(signIn.acquireTokenSilent(configuration, user), signal);
   } catch (error) {
     if (signal.aborted) throw error;
-    if (isSignInError(error) && error.code === "interaction_required") throw new TokenError("signInRequired", error.message);
-    throw new TokenError("failed", `signing in to Microsoft Entra ID failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (isSignInError(error) && error.code === "interaction_required")
+      throw new TokenError("signInRequired", error.message);
+    throw new TokenError(
+      "failed",
+      `signing in to Microsoft Entra ID failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

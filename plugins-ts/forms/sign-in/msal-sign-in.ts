@@ -96,17 +96,24 @@ export const msalSignIn: FsiSignIn = {
       return result.accessToken;
     } catch (error) {
       // A hidden frame that times out or is refused (third-party cookies blocked) also needs the user.
-      if (interactionNeeded(error) || error instanceof BrowserAuthError) throw signInError("interaction_required", "Sign-in is needed.");
+      if (interactionNeeded(error) || error instanceof BrowserAuthError)
+        throw signInError("interaction_required", "Sign-in is needed.");
       throw failure(error);
     }
   },
 
   acquireTokenPopup(configuration, loginHint) {
     const app = ready.get(keyOf(configuration));
-    const opening = app === undefined
-      ? application(configuration).then((started) => started.acquireTokenPopup({ scopes: [configuration.scope], ...(loginHint === undefined ? {} : { loginHint }) }))
-      : // Synchronously, inside the user's click: MSAL opens the window before its first await.
-        app.acquireTokenPopup({ scopes: [configuration.scope], ...(loginHint === undefined ? {} : { loginHint }) });
+    const opening =
+      app === undefined
+        ? application(configuration).then((started) =>
+            started.acquireTokenPopup({
+              scopes: [configuration.scope],
+              ...(loginHint === undefined ? {} : { loginHint }),
+            }),
+          )
+        : // Synchronously, inside the user's click: MSAL opens the window before its first await.
+          app.acquireTokenPopup({ scopes: [configuration.scope], ...(loginHint === undefined ? {} : { loginHint }) });
     return opening.then(
       (result) => {
         (app ?? ready.get(keyOf(configuration)))?.setActiveAccount(result.account);

@@ -7,7 +7,13 @@
 import { Agent } from "node:https";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { type EntraEmulator, SANDBOX_HOST_CLIENT_ID, createSelfSignedCertificate, sandboxDirectory, startEntraEmulator } from "../../../sandbox/auth/entra";
+import {
+  type EntraEmulator,
+  SANDBOX_HOST_CLIENT_ID,
+  createSelfSignedCertificate,
+  sandboxDirectory,
+  startEntraEmulator,
+} from "../../../sandbox/auth/entra";
 import { type HostCredentialConfig, TokenRequestError, hostTokenProvider } from "../auth/host-credentials";
 
 const DATAVERSE = "https://contoso.crm.dynamics.com";
@@ -20,7 +26,13 @@ const hostCertificate = createSelfSignedCertificate({ commonName: "fsi-host" });
 
 async function startTenant(accessTokenLifetimeSeconds?: number): Promise<EntraEmulator> {
   return startEntraEmulator({
-    directory: sandboxDirectory({ organizationUrl: DATAVERSE, users: [], resources: [DATAVERSE, SCM], hostSecret: SECRET, hostCertificatePem: hostCertificate.certificatePem }),
+    directory: sandboxDirectory({
+      organizationUrl: DATAVERSE,
+      users: [],
+      resources: [DATAVERSE, SCM],
+      hostSecret: SECRET,
+      hostCertificatePem: hostCertificate.certificatePem,
+    }),
     ...(accessTokenLifetimeSeconds === undefined ? {} : { accessTokenLifetimeSeconds }),
   });
 }
@@ -56,7 +68,9 @@ const secret = (tenant: EntraEmulator, clientSecret = SECRET): HostCredentialCon
 });
 
 async function verified(tenant: EntraEmulator, token: string, audience: string) {
-  const keys = createRemoteJWKSet(new URL(tenant.jwksUri), { agent: new Agent({ ca: tenant.tlsCertificate.certificatePem }) });
+  const keys = createRemoteJWKSet(new URL(tenant.jwksUri), {
+    agent: new Agent({ ca: tenant.tlsCertificate.certificatePem }),
+  });
   return (await jwtVerify(token, keys, { issuer: tenant.issuer, audience })).payload;
 }
 
@@ -65,7 +79,11 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
     const before = entra.issued.length;
     const dataverseToken = hostTokenProvider(secret(entra), DATAVERSE, { additionalPolicies: trustTls });
     const token = await dataverseToken();
-    expect(await verified(entra, token, DATAVERSE)).toMatchObject({ azp: SANDBOX_HOST_CLIENT_ID, idtyp: "app", tid: entra.directory.tenantId });
+    expect(await verified(entra, token, DATAVERSE)).toMatchObject({
+      azp: SANDBOX_HOST_CLIENT_ID,
+      idtyp: "app",
+      tid: entra.directory.tenantId,
+    });
     expect(await dataverseToken()).toBe(token);
     expect(entra.issued.slice(before)).toEqual([{ grant: "client_credentials", clientId: SANDBOX_HOST_CLIENT_ID }]);
   });
@@ -95,7 +113,9 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
   });
 
   it("a wrong client secret is refused with Entra's AADSTS code", async () => {
-    const attempt = hostTokenProvider(secret(entra, "not-the-secret-000000"), DATAVERSE, { additionalPolicies: trustTls })();
+    const attempt = hostTokenProvider(secret(entra, "not-the-secret-000000"), DATAVERSE, {
+      additionalPolicies: trustTls,
+    })();
     await expect(attempt).rejects.toBeInstanceOf(TokenRequestError);
     await expect(attempt).rejects.toThrow(/AADSTS7000215/);
   });
@@ -107,8 +127,14 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
     process.env.IDENTITY_ENDPOINT = entra.managedIdentityEndpoint;
     process.env.IDENTITY_HEADER = identity.identityHeader;
     try {
-      const token = await hostTokenProvider({ kind: "managed-identity" }, DATAVERSE, { additionalPolicies: trustTls })();
-      expect(await verified(entra, token, DATAVERSE)).toMatchObject({ oid: identity.principalId, azp: identity.clientId, idtyp: "app" });
+      const token = await hostTokenProvider({ kind: "managed-identity" }, DATAVERSE, {
+        additionalPolicies: trustTls,
+      })();
+      expect(await verified(entra, token, DATAVERSE)).toMatchObject({
+        oid: identity.principalId,
+        azp: identity.clientId,
+        idtyp: "app",
+      });
       expect(entra.issued.at(-1)).toEqual({ grant: "managed_identity", clientId: identity.clientId });
     } finally {
       if (saved.endpoint === undefined) delete process.env.IDENTITY_ENDPOINT;
@@ -134,6 +160,8 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
   });
 
   it("a fixed token (the sandbox's emulators map it to a user) is handed out as is", async () => {
-    expect(await hostTokenProvider({ kind: "fixed-token", token: "sandbox-integration" }, DATAVERSE)()).toBe("sandbox-integration");
+    expect(await hostTokenProvider({ kind: "fixed-token", token: "sandbox-integration" }, DATAVERSE)()).toBe(
+      "sandbox-integration",
+    );
   });
 });

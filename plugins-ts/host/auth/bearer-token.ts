@@ -44,7 +44,10 @@ export interface VerifiedCaller {
 export type BearerVerifier = (request: HostRequest) => Promise<VerifiedCaller>;
 
 function unauthenticated(code: string, message: string, error?: "invalid_token"): HttpError {
-  const challenge = error === undefined ? 'Bearer realm="fsi"' : `Bearer realm="fsi", error="${error}", error_description="${message.replaceAll('"', "'")}"`;
+  const challenge =
+    error === undefined
+      ? 'Bearer realm="fsi"'
+      : `Bearer realm="fsi", error="${error}", error_description="${message.replaceAll('"', "'")}"`;
   return new HttpError(401, code, message, undefined, { "www-authenticate": challenge });
 }
 
@@ -57,36 +60,70 @@ function insufficientScope(scope: string, message: string): HttpError {
 /** The token's tenant and scope, checked after jose has checked signature, issuer, audience and times. */
 function checkTenantAndScope(payload: JWTPayload, config: BearerAuthConfig): void {
   if (config.tenantId !== undefined && payload.tid !== config.tenantId) {
-    throw unauthenticated("TOKEN_REJECTED", `The bearer token's "tid" claim is not accepted: it was issued for another tenant than ${config.tenantId}.`, "invalid_token");
+    throw unauthenticated(
+      "TOKEN_REJECTED",
+      `The bearer token's "tid" claim is not accepted: it was issued for another tenant than ${config.tenantId}.`,
+      "invalid_token",
+    );
   }
   const scope = config.requiredScope;
   if (scope === undefined) return;
   const granted = typeof payload.scp === "string" ? payload.scp.split(" ").filter((name) => name !== "") : [];
   if (!granted.includes(scope)) {
-    const why = granted.length === 0 ? "carries no delegated scope (an app-only token, or none was granted)" : `grants ${granted.join(", ")} only`;
+    const why =
+      granted.length === 0
+        ? "carries no delegated scope (an app-only token, or none was granted)"
+        : `grants ${granted.join(", ")} only`;
     throw insufficientScope(scope, `The bearer token ${why}; this API requires the scope ${scope}.`);
   }
 }
 
 /** Why jose refused a token, in words an API client can act on. */
 function refusal(error: unknown): HttpError {
-  if (error instanceof errors.JWTExpired) return unauthenticated("TOKEN_EXPIRED", "The bearer token has expired; get a new one.", "invalid_token");
+  if (error instanceof errors.JWTExpired)
+    return unauthenticated("TOKEN_EXPIRED", "The bearer token has expired; get a new one.", "invalid_token");
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return unauthenticated("TOKEN_REJECTED", `The bearer token's "${error.claim}" claim is not accepted: ${error.message}.`, "invalid_token");
+    return unauthenticated(
+      "TOKEN_REJECTED",
+      `The bearer token's "${error.claim}" claim is not accepted: ${error.message}.`,
+      "invalid_token",
+    );
   }
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
-    return unauthenticated("TOKEN_REJECTED", "The bearer token's signature does not verify against the issuer's keys.", "invalid_token");
+    return unauthenticated(
+      "TOKEN_REJECTED",
+      "The bearer token's signature does not verify against the issuer's keys.",
+      "invalid_token",
+    );
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
-    return unauthenticated("TOKEN_REJECTED", "The bearer token is signed with an algorithm this API does not accept.", "invalid_token");
+    return unauthenticated(
+      "TOKEN_REJECTED",
+      "The bearer token is signed with an algorithm this API does not accept.",
+      "invalid_token",
+    );
   }
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
-    return unauthenticated("TOKEN_MALFORMED", `The bearer token is not a valid JWT: ${error.message}.`, "invalid_token");
+  if (
+    error instanceof errors.JWSInvalid ||
+    error instanceof errors.JWTInvalid ||
+    error instanceof errors.JOSENotSupported
+  ) {
+    return unauthenticated(
+      "TOKEN_MALFORMED",
+      `The bearer token is not a valid JWT: ${error.message}.`,
+      "invalid_token",
+    );
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new HttpError(503, "AUTH_UNAVAILABLE", `The token issuer's keys could not be read, so the token cannot be checked: ${reason}`, undefined, {
-    "retry-after": "5",
-  });
+  return new HttpError(
+    503,
+    "AUTH_UNAVAILABLE",
+    `The token issuer's keys could not be read, so the token cannot be checked: ${reason}`,
+    undefined,
+    {
+      "retry-after": "5",
+    },
+  );
 }
 
 export function createBearerVerifier(config: BearerAuthConfig): BearerVerifier {

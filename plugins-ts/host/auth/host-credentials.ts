@@ -54,22 +54,43 @@ export class TokenRequestError extends Error {
 const EARLY_REFRESH_MS = 5 * 60_000;
 
 /** The `@azure/identity` credential a configuration names (undefined for the sandbox's fixed token). */
-export function hostCredential(config: HostCredentialConfig, options: CredentialOptions = {}): TokenCredential | undefined {
-  const common = { ...(options.additionalPolicies === undefined ? {} : { additionalPolicies: options.additionalPolicies }) };
+export function hostCredential(
+  config: HostCredentialConfig,
+  options: CredentialOptions = {},
+): TokenCredential | undefined {
+  const common = {
+    ...(options.additionalPolicies === undefined ? {} : { additionalPolicies: options.additionalPolicies }),
+  };
   // A custom authority host is not one of Microsoft's clouds: it is trusted as given.
-  const authority = (host: string | undefined) => (host === undefined ? {} : { authorityHost: host, disableInstanceDiscovery: true });
+  const authority = (host: string | undefined) =>
+    host === undefined ? {} : { authorityHost: host, disableInstanceDiscovery: true };
   switch (config.kind) {
     case "fixed-token":
       return undefined;
     case "managed-identity":
-      return config.clientId === undefined ? new ManagedIdentityCredential(common) : new ManagedIdentityCredential({ ...common, clientId: config.clientId });
+      return config.clientId === undefined
+        ? new ManagedIdentityCredential(common)
+        : new ManagedIdentityCredential({ ...common, clientId: config.clientId });
     case "client-secret":
-      return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, { ...common, ...authority(config.authorityHost) });
+      return new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
+        ...common,
+        ...authority(config.authorityHost),
+      });
     case "client-certificate": {
       const credentialOptions = { ...common, ...authority(config.authorityHost) };
       return "pem" in config.certificate
-        ? new ClientCertificateCredential(config.tenantId, config.clientId, { certificate: config.certificate.pem }, credentialOptions)
-        : new ClientCertificateCredential(config.tenantId, config.clientId, { certificatePath: config.certificate.path }, credentialOptions);
+        ? new ClientCertificateCredential(
+            config.tenantId,
+            config.clientId,
+            { certificate: config.certificate.pem },
+            credentialOptions,
+          )
+        : new ClientCertificateCredential(
+            config.tenantId,
+            config.clientId,
+            { certificatePath: config.certificate.path },
+            credentialOptions,
+          );
     }
   }
 }
@@ -79,7 +100,11 @@ function refreshAt(token: AccessToken): number {
 }
 
 /** A token provider for one resource (`https://contoso.crm.dynamics.com`, an SCM environment's URL). */
-export function resourceTokenProvider(credential: TokenCredential, resource: string, now: () => number = Date.now): AccessTokenProvider {
+export function resourceTokenProvider(
+  credential: TokenCredential,
+  resource: string,
+  now: () => number = Date.now,
+): AccessTokenProvider {
   const scope = `${resource.replace(/\/+$/, "")}/.default`;
   let cached: AccessToken | undefined;
   let inFlight: Promise<string> | undefined;
@@ -104,7 +129,11 @@ export function resourceTokenProvider(credential: TokenCredential, resource: str
 }
 
 /** The provider for `resource` under `config`: the fixed token as is, else the credential's. */
-export function hostTokenProvider(config: HostCredentialConfig, resource: string, options: CredentialOptions = {}): AccessTokenProvider {
+export function hostTokenProvider(
+  config: HostCredentialConfig,
+  resource: string,
+  options: CredentialOptions = {},
+): AccessTokenProvider {
   if (config.kind === "fixed-token") return () => Promise.resolve(config.token);
   const credential = hostCredential(config, options);
   if (credential === undefined) throw new TokenRequestError("No credential configured.");

@@ -36,7 +36,8 @@ export function createSelfSignedCertificate(request: CertificateRequest): SelfSi
     const certPath = join(folder, "cert.pem");
     const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyPath, "-out", certPath];
     args.push("-days", String(request.days ?? 30), "-subj", `/CN=${request.commonName}`);
-    if (request.altNames !== undefined && request.altNames.length > 0) args.push("-addext", `subjectAltName=${request.altNames.join(",")}`);
+    if (request.altNames !== undefined && request.altNames.length > 0)
+      args.push("-addext", `subjectAltName=${request.altNames.join(",")}`);
     execFileSync("openssl", args, { stdio: "pipe" });
     return describeCertificate(readFileSync(keyPath, "utf8"), readFileSync(certPath, "utf8"));
   } finally {

@@ -1,6 +1,12 @@
 export { createSelfSignedCertificate, describeCertificate } from "./certificate";
 export type { SelfSignedCertificate } from "./certificate";
-export type { ApiRegistration, ClientRegistration, DirectoryUser, EntraDirectory, ManagedIdentityRegistration } from "./directory";
+export type {
+  ApiRegistration,
+  ClientRegistration,
+  DirectoryUser,
+  EntraDirectory,
+  ManagedIdentityRegistration,
+} from "./directory";
 export { startEntraEmulator } from "./server";
 export type { EntraEmulator, EntraEmulatorOptions } from "./server";
 export {

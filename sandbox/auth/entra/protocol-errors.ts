@@ -41,13 +41,19 @@ export class OAuthError extends Error {
       error: this.error,
       error_description: this.message,
       error_codes: [this.aadstsCode],
-      timestamp: new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"),
+      timestamp: new Date()
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z"),
       trace_id: randomUUID(),
       correlation_id: randomUUID(),
     };
   }
 }
 
-export const invalidRequest = (code: number, description: string) => new OAuthError(400, "invalid_request", code, description);
-export const invalidGrant = (code: number, description: string) => new OAuthError(400, "invalid_grant", code, description);
-export const invalidClient = (code: number, description: string) => new OAuthError(401, "invalid_client", code, description);
+export const invalidRequest = (code: number, description: string) =>
+  new OAuthError(400, "invalid_request", code, description);
+export const invalidGrant = (code: number, description: string) =>
+  new OAuthError(400, "invalid_grant", code, description);
+export const invalidClient = (code: number, description: string) =>
+  new OAuthError(401, "invalid_client", code, description);

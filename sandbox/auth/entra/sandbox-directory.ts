@@ -13,7 +13,11 @@ import type { EmulatorUser } from "../../dataverse";
 import type { EntraDirectory } from "./directory";
 
 export const SANDBOX_TENANT_ID = "5a4d0000-0000-4000-8000-00000000f5f5";
-export const SANDBOX_API = { clientId: "5a4d0000-0000-4000-8000-0000000000a1", appIdUri: "api://fsi-validation", scopes: ["Validate.Records"] } as const;
+export const SANDBOX_API = {
+  clientId: "5a4d0000-0000-4000-8000-0000000000a1",
+  appIdUri: "api://fsi-validation",
+  scopes: ["Validate.Records"],
+} as const;
 export const SANDBOX_SPA_CLIENT_ID = "5a4d0000-0000-4000-8000-0000000000c1";
 export const SANDBOX_HOST_CLIENT_ID = "5a4d0000-0000-4000-8000-0000000000c2";
 /** The validation API's required scope, as the form scripts ask for it. */
@@ -37,7 +41,11 @@ export function sandboxDirectory(options: SandboxDirectoryOptions): EntraDirecto
     users: options.users.map((user) => ({ oid: user.id, upn: user.domainname, name: user.fullname })),
     api: { ...SANDBOX_API, scopes: [...SANDBOX_API.scopes] },
     clients: [
-      { clientId: SANDBOX_SPA_CLIENT_ID, displayName: "FSI form scripts", spaRedirectUris: [`${options.organizationUrl}${REDIRECT_PAGE_PATH}`] },
+      {
+        clientId: SANDBOX_SPA_CLIENT_ID,
+        displayName: "FSI form scripts",
+        spaRedirectUris: [`${options.organizationUrl}${REDIRECT_PAGE_PATH}`],
+      },
       {
         clientId: SANDBOX_HOST_CLIENT_ID,
         displayName: "FSI plug-in host",
@@ -46,6 +54,10 @@ export function sandboxDirectory(options: SandboxDirectoryOptions): EntraDirecto
       },
     ],
     resources: options.resources ?? [options.organizationUrl, `${options.organizationUrl}/scm`],
-    managedIdentity: { clientId: "5a4d0000-0000-4000-8000-0000000000d1", principalId: "5a4d0000-0000-4000-8000-0000000000d2", identityHeader: randomBytes(16).toString("hex") },
+    managedIdentity: {
+      clientId: "5a4d0000-0000-4000-8000-0000000000d1",
+      principalId: "5a4d0000-0000-4000-8000-0000000000d2",
+      identityHeader: randomBytes(16).toString("hex"),
+    },
   };
 }

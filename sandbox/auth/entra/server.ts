@@ -21,7 +21,14 @@ import type { AddressInfo } from "node:net";
 import { decodeProtectedHeader, importX509, jwtVerify } from "jose";
 import { Router, readBody, sendJson } from "../../http";
 import { type SelfSignedCertificate, createSelfSignedCertificate, describeCertificate } from "./certificate";
-import { type ClientRegistration, type DirectoryUser, type EntraDirectory, findClient, findUser, resourceOf } from "./directory";
+import {
+  type ClientRegistration,
+  type DirectoryUser,
+  type EntraDirectory,
+  findClient,
+  findUser,
+  resourceOf,
+} from "./directory";
 import { OAuthError, aadsts, invalidClient, invalidGrant, invalidRequest } from "./protocol-errors";
 import { errorPage, signInPage } from "./sign-in-page";
 import { type SigningKeys, createSigningKeys } from "./signing-keys";
@@ -109,13 +116,18 @@ const servicePrincipalId = (clientId: string) => {
 
 export async function startEntraEmulator(options: EntraEmulatorOptions): Promise<EntraEmulator> {
   const { directory } = options;
-  const tls = options.tlsCertificate ?? createSelfSignedCertificate({ commonName: "127.0.0.1", altNames: ["IP:127.0.0.1", "DNS:localhost"] });
+  const tls =
+    options.tlsCertificate ??
+    createSelfSignedCertificate({ commonName: "127.0.0.1", altNames: ["IP:127.0.0.1", "DNS:localhost"] });
   const keys = await createSigningKeys();
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, IssuedRefreshToken>();
   const sessions = new Map<string, DirectoryUser>();
   const issued: { grant: string; clientId: string }[] = [];
-  const router = new Router({ renderError: (error, { res }) => sendJson(res, error.status, { error: error.code, error_description: error.message }) });
+  const router = new Router({
+    renderError: (error, { res }) =>
+      sendJson(res, error.status, { error: error.code, error_description: error.message }),
+  });
   const server = createServer({ key: tls.keyPem, cert: tls.certificatePem }, router.listener);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -143,10 +155,14 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     logout: `${authority}/oauth2/v2.0/logout`,
     jwks: `${authority}/discovery/v2.0/keys`,
   };
-  const spaOrigins = new Set(directory.clients.flatMap((client) => (client.spaRedirectUris ?? []).map((uri) => new URL(uri).origin)));
+  const spaOrigins = new Set(
+    directory.clients.flatMap((client) => (client.spaRedirectUris ?? []).map((uri) => new URL(uri).origin)),
+  );
   const corsFor = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
-    return origin !== undefined && spaOrigins.has(origin) ? { "access-control-allow-origin": origin, vary: "Origin" } : {};
+    return origin !== undefined && spaOrigins.has(origin)
+      ? { "access-control-allow-origin": origin, vary: "Origin" }
+      : {};
   };
 
   // Discovery: public, cacheable, readable from any origin (MSAL.js fetches it from the page).
@@ -166,7 +182,19 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
         subject_types_supported: ["pairwise"],
         id_token_signing_alg_values_supported: ["RS256"],
         token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-        claims_supported: ["sub", "iss", "aud", "exp", "iat", "nonce", "name", "preferred_username", "oid", "tid", "ver"],
+        claims_supported: [
+          "sub",
+          "iss",
+          "aud",
+          "exp",
+          "iat",
+          "nonce",
+          "name",
+          "preferred_username",
+          "oid",
+          "tid",
+          "ver",
+        ],
         request_uri_parameter_supported: false,
         tenant_region_scope: null,
         cloud_instance_name: new URL(authorityHost).host,
@@ -184,7 +212,12 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   };
 
   /** Sends the authorize response to the redirect URI, in the response mode asked for. */
-  const respond = (res: ServerResponse, params: URLSearchParams, values: Record<string, string>, extraHeaders: Record<string, string> = {}) => {
+  const respond = (
+    res: ServerResponse,
+    params: URLSearchParams,
+    values: Record<string, string>,
+    extraHeaders: Record<string, string> = {},
+  ) => {
     const state = params.get("state");
     const answer = new URLSearchParams({ ...values, ...(state === null ? {} : { state }) });
     const target = new URL(params.get("redirect_uri") ?? "");
@@ -197,7 +230,12 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     }
   };
 
-  const issueCode = (res: ServerResponse, params: URLSearchParams, user: DirectoryUser, headers: Record<string, string> = {}) => {
+  const issueCode = (
+    res: ServerResponse,
+    params: URLSearchParams,
+    user: DirectoryUser,
+    headers: Record<string, string> = {},
+  ) => {
     const code = randomBytes(32).toString("base64url");
     const scopes = (params.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
     codes.set(code, {
@@ -210,19 +248,40 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       expiresAt: Date.now() + CODE_LIFETIME_MS,
       used: false,
     });
-    respond(res, params, { code, ...(params.get("client_info") === "1" ? { client_info: clientInfo(user, tenant) } : {}), session_state: randomUUID() }, headers);
+    respond(
+      res,
+      params,
+      {
+        code,
+        ...(params.get("client_info") === "1" ? { client_info: clientInfo(user, tenant) } : {}),
+        session_state: randomUUID(),
+      },
+      headers,
+    );
   };
 
   /** Checks what must be right before anything is redirected back: the client and its redirect URI. */
   const trustedRequest = (res: ServerResponse, params: URLSearchParams): ClientRegistration | undefined => {
     const client = findClient(directory, params.get("client_id") ?? undefined);
     if (client === undefined) {
-      sendHtml(res, 400, errorPage(`AADSTS${aadsts.invalidClient}: Application with identifier '${params.get("client_id") ?? ""}' was not found in the directory '${tenant}'.`));
+      sendHtml(
+        res,
+        400,
+        errorPage(
+          `AADSTS${aadsts.invalidClient}: Application with identifier '${params.get("client_id") ?? ""}' was not found in the directory '${tenant}'.`,
+        ),
+      );
       return undefined;
     }
     const redirectUri = params.get("redirect_uri") ?? "";
     if (!(client.spaRedirectUris ?? []).includes(redirectUri)) {
-      sendHtml(res, 400, errorPage(`AADSTS${aadsts.redirectUriMismatch}: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'.`));
+      sendHtml(
+        res,
+        400,
+        errorPage(
+          `AADSTS${aadsts.redirectUriMismatch}: The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${client.clientId}'.`,
+        ),
+      );
       return undefined;
     }
     return client;
@@ -233,7 +292,10 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const scopes = (params.get("scope") ?? "").split(" ").filter((scope) => scope !== "" && !OIDC_SCOPES.has(scope));
     const unknown = scopes.find((scope) => {
       const { resource, name } = resourceOf(scope);
-      return (resource !== directory.api.appIdUri && resource !== directory.api.clientId) || !directory.api.scopes.includes(name);
+      return (
+        (resource !== directory.api.appIdUri && resource !== directory.api.clientId) ||
+        !directory.api.scopes.includes(name)
+      );
     });
     return unknown === undefined ? undefined : `The scope '${unknown}' does not exist on the resource.`;
   };
@@ -243,7 +305,10 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     if (trustedRequest(res, params) === undefined) return;
     const problem = scopeProblem(params);
     if (problem !== undefined) {
-      respond(res, params, { error: problem === "unsupported_response_type" ? problem : "invalid_scope", error_description: `AADSTS${aadsts.invalidScope}: ${problem}` });
+      respond(res, params, {
+        error: problem === "unsupported_response_type" ? problem : "invalid_scope",
+        error_description: `AADSTS${aadsts.invalidScope}: ${problem}`,
+      });
       return;
     }
     const prompt = params.get("prompt");
@@ -252,7 +317,11 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const sameUser = user !== undefined && (hint === undefined || findUser(directory, hint)?.oid === user.oid);
     if (prompt === "none") {
       if (sameUser) issueCode(res, params, user);
-      else respond(res, params, { error: "login_required", error_description: `AADSTS${aadsts.interactionRequired}: A silent sign-in request was sent but no user is signed in.` });
+      else
+        respond(res, params, {
+          error: "login_required",
+          error_description: `AADSTS${aadsts.interactionRequired}: A silent sign-in request was sent but no user is signed in.`,
+        });
       return;
     }
     if (sameUser && prompt !== "login" && prompt !== "select_account") {
@@ -274,7 +343,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const session = randomBytes(24).toString("base64url");
     sessions.set(session, user);
     // SameSite=None: the silent flow reads the session from a hidden iframe on the app's site.
-    issueCode(res, params, user, { "set-cookie": `${SESSION_COOKIE}=${session}; Path=/; Secure; HttpOnly; SameSite=None` });
+    issueCode(res, params, user, {
+      "set-cookie": `${SESSION_COOKIE}=${session}; Path=/; Secure; HttpOnly; SameSite=None`,
+    });
   });
 
   router.on("GET", `/${tenant}/oauth2/v2.0/logout`, ({ req, res, url }) => {
@@ -288,48 +359,87 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
 
   const authenticateClient = async (form: URLSearchParams): Promise<ClientRegistration> => {
     const client = findClient(directory, form.get("client_id") ?? undefined);
-    if (client === undefined) throw invalidClient(aadsts.invalidClient, `Application with identifier '${form.get("client_id") ?? ""}' was not found in the directory '${tenant}'.`);
+    if (client === undefined)
+      throw invalidClient(
+        aadsts.invalidClient,
+        `Application with identifier '${form.get("client_id") ?? ""}' was not found in the directory '${tenant}'.`,
+      );
     const secret = form.get("client_secret");
     const assertion = form.get("client_assertion");
     if (secret !== null) {
-      if (!(client.secrets ?? []).includes(secret)) throw invalidClient(aadsts.invalidClientSecret, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.clientId}'.`);
+      if (!(client.secrets ?? []).includes(secret))
+        throw invalidClient(
+          aadsts.invalidClientSecret,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.clientId}'.`,
+        );
       return client;
     }
     if (assertion !== null) {
-      if (form.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) throw invalidRequest(aadsts.invalidClientAssertion, `client_assertion_type must be '${CLIENT_ASSERTION_TYPE}'.`);
+      if (form.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE)
+        throw invalidRequest(
+          aadsts.invalidClientAssertion,
+          `client_assertion_type must be '${CLIENT_ASSERTION_TYPE}'.`,
+        );
       await verifyClientAssertion(client, assertion, endpoints.token);
       return client;
     }
     return client;
   };
 
-  const tokenReply = async (res: ServerResponse, req: IncomingMessage, body: Record<string, unknown>, grant: string, clientId: string) => {
+  const tokenReply = async (
+    res: ServerResponse,
+    req: IncomingMessage,
+    body: Record<string, unknown>,
+    grant: string,
+    clientId: string,
+  ) => {
     issued.push({ grant, clientId });
     sendJson(res, 200, body, { "cache-control": "no-store", pragma: "no-cache", ...corsFor(req) });
   };
 
-  const delegatedTokens = async (client: ClientRegistration, user: DirectoryUser, scopes: readonly string[], nonce: string | undefined, withRefresh: boolean) => {
+  const delegatedTokens = async (
+    client: ClientRegistration,
+    user: DirectoryUser,
+    scopes: readonly string[],
+    nonce: string | undefined,
+    withRefresh: boolean,
+  ) => {
     const apiScopes = scopes.filter((scope) => !OIDC_SCOPES.has(scope));
     const names = apiScopes.map((scope) => resourceOf(scope).name);
     const body: Record<string, unknown> = {
       token_type: "Bearer",
-      scope: [...apiScopes, ...scopes.filter((scope) => OIDC_SCOPES.has(scope) && scope !== "offline_access")].join(" "),
+      scope: [...apiScopes, ...scopes.filter((scope) => OIDC_SCOPES.has(scope) && scope !== "offline_access")].join(
+        " ",
+      ),
       expires_in: tokens.lifetimeSeconds,
       ext_expires_in: tokens.lifetimeSeconds,
-      access_token: await tokens.delegated(user, { audience: directory.api.clientId, clientId: client.clientId, scopes: names }),
+      access_token: await tokens.delegated(user, {
+        audience: directory.api.clientId,
+        clientId: client.clientId,
+        scopes: names,
+      }),
       client_info: clientInfo(user, tenant),
     };
     if (scopes.includes("openid")) body.id_token = await tokens.idToken(user, client.clientId, nonce);
     if (withRefresh) {
       const refresh = randomBytes(48).toString("base64url");
-      refreshTokens.set(refresh, { clientId: client.clientId, user, expiresAt: Date.now() + SPA_REFRESH_TOKEN_LIFETIME_MS });
+      refreshTokens.set(refresh, {
+        clientId: client.clientId,
+        user,
+        expiresAt: Date.now() + SPA_REFRESH_TOKEN_LIFETIME_MS,
+      });
       body.refresh_token = refresh;
     }
     return body;
   };
 
   router.on("OPTIONS", `/${tenant}/oauth2/v2.0/token`, ({ req, res }) => {
-    res.writeHead(204, { ...corsFor(req), "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type", "access-control-max-age": "600" });
+    res.writeHead(204, {
+      ...corsFor(req),
+      "access-control-allow-methods": "POST",
+      "access-control-allow-headers": "content-type",
+      "access-control-max-age": "600",
+    });
     res.end();
   });
 
@@ -340,48 +450,117 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       const grant = form.get("grant_type");
       if (grant === "authorization_code") {
         const code = codes.get(form.get("code") ?? "");
-        if (code === undefined || code.expiresAt < Date.now() || code.clientId !== client.clientId) throw invalidGrant(aadsts.codeInvalid, "The provided authorization code or refresh token has expired or is invalid.");
-        if (code.used) throw invalidGrant(aadsts.codeRedeemed, "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.");
-        if (form.get("redirect_uri") !== code.redirectUri) throw invalidGrant(aadsts.redirectUriMismatch, "The redirect URI does not match the one the authorization code was issued for.");
+        if (code === undefined || code.expiresAt < Date.now() || code.clientId !== client.clientId)
+          throw invalidGrant(
+            aadsts.codeInvalid,
+            "The provided authorization code or refresh token has expired or is invalid.",
+          );
+        if (code.used)
+          throw invalidGrant(
+            aadsts.codeRedeemed,
+            "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+          );
+        if (form.get("redirect_uri") !== code.redirectUri)
+          throw invalidGrant(
+            aadsts.redirectUriMismatch,
+            "The redirect URI does not match the one the authorization code was issued for.",
+          );
         const spa = (client.spaRedirectUris ?? []).includes(code.redirectUri);
-        if (spa && req.headers.origin === undefined) throw invalidRequest(aadsts.spaCrossOriginOnly, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
+        if (spa && req.headers.origin === undefined)
+          throw invalidRequest(
+            aadsts.spaCrossOriginOnly,
+            "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+          );
         const verifier = form.get("code_verifier");
         if (code.codeChallenge === undefined) {
-          if (spa) throw invalidRequest(aadsts.pkceRequired, "Proof Key for Code Exchange is required for cross-origin authorization code redemption.");
+          if (spa)
+            throw invalidRequest(
+              aadsts.pkceRequired,
+              "Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
+            );
         } else if (verifier === null || s256(verifier) !== code.codeChallenge) {
-          throw invalidGrant(aadsts.pkceMismatch, "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.");
+          throw invalidGrant(
+            aadsts.pkceMismatch,
+            "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.",
+          );
         }
         code.used = true;
-        await tokenReply(res, req, await delegatedTokens(client, code.user, code.scopes, code.nonce, code.scopes.includes("offline_access")), grant, client.clientId);
+        await tokenReply(
+          res,
+          req,
+          await delegatedTokens(client, code.user, code.scopes, code.nonce, code.scopes.includes("offline_access")),
+          grant,
+          client.clientId,
+        );
         return;
       }
       if (grant === "refresh_token") {
         const token = form.get("refresh_token") ?? "";
         const issuedToken = refreshTokens.get(token);
-        if (issuedToken === undefined || issuedToken.clientId !== client.clientId) throw invalidGrant(aadsts.codeInvalid, "The provided authorization code or refresh token has expired or is invalid.");
-        if (issuedToken.expiresAt < Date.now()) throw invalidGrant(aadsts.refreshTokenExpired, "The refresh token has expired due to inactivity.");
+        if (issuedToken === undefined || issuedToken.clientId !== client.clientId)
+          throw invalidGrant(
+            aadsts.codeInvalid,
+            "The provided authorization code or refresh token has expired or is invalid.",
+          );
+        if (issuedToken.expiresAt < Date.now())
+          throw invalidGrant(aadsts.refreshTokenExpired, "The refresh token has expired due to inactivity.");
         refreshTokens.delete(token);
         const scopes = (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
-        await tokenReply(res, req, await delegatedTokens(client, issuedToken.user, scopes, undefined, true), grant, client.clientId);
+        await tokenReply(
+          res,
+          req,
+          await delegatedTokens(client, issuedToken.user, scopes, undefined, true),
+          grant,
+          client.clientId,
+        );
         return;
       }
       if (grant === "client_credentials") {
-        if (form.get("client_secret") === null && form.get("client_assertion") === null) throw invalidClient(aadsts.invalidClientAssertion, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+        if (form.get("client_secret") === null && form.get("client_assertion") === null)
+          throw invalidClient(
+            aadsts.invalidClientAssertion,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+          );
         const scope = form.get("scope") ?? "";
         const { resource, name } = resourceOf(scope);
-        const known = resource === directory.api.appIdUri || directory.resources.some((candidate) => candidate.replace(/\/+$/, "") === resource.replace(/\/+$/, ""));
-        if (name !== ".default" || !known) throw invalidRequest(aadsts.invalidScope, `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`);
+        const known =
+          resource === directory.api.appIdUri ||
+          directory.resources.some((candidate) => candidate.replace(/\/+$/, "") === resource.replace(/\/+$/, ""));
+        if (name !== ".default" || !known)
+          throw invalidRequest(
+            aadsts.invalidScope,
+            `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+          );
         const audience = resource === directory.api.appIdUri ? directory.api.clientId : resource;
-        await tokenReply(res, req, {
-          token_type: "Bearer",
-          expires_in: tokens.lifetimeSeconds,
-          ext_expires_in: tokens.lifetimeSeconds,
-          access_token: await tokens.appOnly({ audience, clientId: client.clientId, principalId: servicePrincipalId(client.clientId) }),
-        }, grant, client.clientId);
+        await tokenReply(
+          res,
+          req,
+          {
+            token_type: "Bearer",
+            expires_in: tokens.lifetimeSeconds,
+            ext_expires_in: tokens.lifetimeSeconds,
+            access_token: await tokens.appOnly({
+              audience,
+              clientId: client.clientId,
+              principalId: servicePrincipalId(client.clientId),
+            }),
+          },
+          grant,
+          client.clientId,
+        );
         return;
       }
-      if (grant === null) throw invalidRequest(aadsts.missingParameter, "The request body must contain the following parameter: 'grant_type'.");
-      throw new OAuthError(400, "unsupported_grant_type", aadsts.unsupportedGrant, `The app requested an unsupported grant type '${grant}'.`);
+      if (grant === null)
+        throw invalidRequest(
+          aadsts.missingParameter,
+          "The request body must contain the following parameter: 'grant_type'.",
+        );
+      throw new OAuthError(
+        400,
+        "unsupported_grant_type",
+        aadsts.unsupportedGrant,
+        `The app requested an unsupported grant type '${grant}'.`,
+      );
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
       sendJson(res, error.status, error.body(), { "cache-control": "no-store", ...corsFor(req) });
@@ -396,15 +575,24 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
       return;
     }
     const resource = url.searchParams.get("resource") ?? "";
-    const known = resource === directory.api.appIdUri || directory.resources.some((candidate) => candidate.replace(/\/+$/, "") === resource.replace(/\/+$/, ""));
+    const known =
+      resource === directory.api.appIdUri ||
+      directory.resources.some((candidate) => candidate.replace(/\/+$/, "") === resource.replace(/\/+$/, ""));
     if (url.searchParams.get("api-version") !== "2019-08-01" || !known) {
-      sendJson(res, 400, { statusCode: 400, message: `No token for resource '${resource}' (api-version ${url.searchParams.get("api-version") ?? "missing"}).` });
+      sendJson(res, 400, {
+        statusCode: 400,
+        message: `No token for resource '${resource}' (api-version ${url.searchParams.get("api-version") ?? "missing"}).`,
+      });
       return;
     }
     const expiresOn = Math.floor(Date.now() / 1000) + tokens.lifetimeSeconds;
     issued.push({ grant: "managed_identity", clientId: identity.clientId });
     sendJson(res, 200, {
-      access_token: await tokens.appOnly({ audience: resource, clientId: identity.clientId, principalId: identity.principalId }),
+      access_token: await tokens.appOnly({
+        audience: resource,
+        clientId: identity.clientId,
+        principalId: identity.principalId,
+      }),
       expires_on: String(expiresOn),
       resource,
       token_type: "Bearer",
@@ -414,7 +602,11 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
 
   router.on("*", "/", ({ res, url }) => {
     const first = url.pathname.split("/")[1] ?? "";
-    sendJson(res, 400, new OAuthError(400, "invalid_tenant", aadsts.tenantNotFound, `Tenant '${first}' not found.`).body());
+    sendJson(
+      res,
+      400,
+      new OAuthError(400, "invalid_tenant", aadsts.tenantNotFound, `Tenant '${first}' not found.`).body(),
+    );
   });
 
   return {
@@ -448,8 +640,13 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
  * certificate's key, `x5t` or `x5t#S256` naming the certificate, `aud` the token endpoint,
  * `iss` and `sub` the client id, with `exp`, `nbf` and `jti`.
  */
-async function verifyClientAssertion(client: ClientRegistration, assertion: string, tokenEndpoint: string): Promise<void> {
-  const refuse = (why: string) => invalidClient(aadsts.invalidClientAssertion, `Client assertion failed signature validation or is invalid: ${why}`);
+async function verifyClientAssertion(
+  client: ClientRegistration,
+  assertion: string,
+  tokenEndpoint: string,
+): Promise<void> {
+  const refuse = (why: string) =>
+    invalidClient(aadsts.invalidClientAssertion, `Client assertion failed signature validation or is invalid: ${why}`);
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(assertion);

@@ -6,12 +6,25 @@
 import type { DirectoryUser } from "./directory";
 
 const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (character) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[character] ?? character);
+  text.replace(
+    /[&<>"']/g,
+    (character) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[character] ?? character,
+  );
 
-export function signInPage(action: string, request: string, users: readonly DirectoryUser[], hint: string | undefined): string {
-  const ordered = [...users].sort((a, b) => Number(b.upn.toLowerCase() === hint?.toLowerCase()) - Number(a.upn.toLowerCase() === hint?.toLowerCase()));
+export function signInPage(
+  action: string,
+  request: string,
+  users: readonly DirectoryUser[],
+  hint: string | undefined,
+): string {
+  const ordered = [...users].sort(
+    (a, b) => Number(b.upn.toLowerCase() === hint?.toLowerCase()) - Number(a.upn.toLowerCase() === hint?.toLowerCase()),
+  );
   const buttons = ordered
-    .map((user) => `<li><button type="submit" name="user" value="${escape(user.oid)}">Sign in as ${escape(user.name)} (${escape(user.upn)})</button></li>`)
+    .map(
+      (user) =>
+        `<li><button type="submit" name="user" value="${escape(user.oid)}">Sign in as ${escape(user.name)} (${escape(user.upn)})</button></li>`,
+    )
     .join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in to your account</title></head>
 <body><main><h1>Sign in</h1><p>Sandbox Microsoft Entra ID: choose who signs in.</p>

@@ -40,7 +40,10 @@ export async function createSigningKeys(): Promise<SigningKeys> {
   };
   return {
     jwks: () => ({ keys: keys.map((key) => key.publicJwk) }),
-    sign: (claims) => new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: current().kid, typ: "JWT" }).sign(current().privateKey),
+    sign: (claims) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: "RS256", kid: current().kid, typ: "JWT" })
+        .sign(current().privateKey),
     rotate: async () => {
       keys = [await newKey(), ...keys].slice(0, PUBLISHED_KEYS);
     },

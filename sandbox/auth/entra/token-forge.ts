@@ -28,7 +28,10 @@ export interface TokenForge {
   readonly requiredScope: string;
   /** The keys published now. */
   readonly jwks: JSONWebKeySet;
-  issueToken(user: { readonly id: string; readonly name?: string; readonly upn?: string }, overrides?: TokenOverrides): Promise<{ access_token: string; expires_in: number }>;
+  issueToken(
+    user: { readonly id: string; readonly name?: string; readonly upn?: string },
+    overrides?: TokenOverrides,
+  ): Promise<{ access_token: string; expires_in: number }>;
   signClaims(claims: JWTPayload): Promise<string>;
   rotate(): Promise<void>;
 }

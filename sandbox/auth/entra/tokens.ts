@@ -21,7 +21,10 @@ export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 export interface TokenMinter {
   readonly issuer: string;
   readonly lifetimeSeconds: number;
-  delegated(user: DirectoryUser, claims: { audience: string; clientId: string; scopes: readonly string[] }): Promise<string>;
+  delegated(
+    user: DirectoryUser,
+    claims: { audience: string; clientId: string; scopes: readonly string[] },
+  ): Promise<string>;
   appOnly(claims: { audience: string; clientId: string; principalId: string }): Promise<string>;
   idToken(user: DirectoryUser, clientId: string, nonce: string | undefined): Promise<string>;
 }
@@ -40,7 +43,12 @@ export function clientInfo(user: DirectoryUser, tenantId: string): string {
   return Buffer.from(JSON.stringify({ uid: user.oid, utid: tenantId })).toString("base64url");
 }
 
-export function createTokenMinter(authority: string, tenantId: string, keys: SigningKeys, lifetimeSeconds = ACCESS_TOKEN_LIFETIME_SECONDS): TokenMinter {
+export function createTokenMinter(
+  authority: string,
+  tenantId: string,
+  keys: SigningKeys,
+  lifetimeSeconds = ACCESS_TOKEN_LIFETIME_SECONDS,
+): TokenMinter {
   const issuer = `${authority}/${tenantId}/v2.0`;
   return {
     issuer,
