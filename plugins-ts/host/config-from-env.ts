@@ -69,23 +69,39 @@ export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
  * configured (the sandbox's fixed tokens).
  */
 export function hostCredentialOf(env: ConnectionEnv): HostCredentialConfig | undefined {
-  const app = env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined ? { tenantId: env.FSI_TENANT_ID, clientId: env.FSI_CLIENT_ID } : undefined;
+  const app =
+    env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined
+      ? { tenantId: env.FSI_TENANT_ID, clientId: env.FSI_CLIENT_ID }
+      : undefined;
   const authority = env.FSI_AUTHORITY_HOST === undefined ? {} : { authorityHost: env.FSI_AUTHORITY_HOST };
-  const kind = env.FSI_CREDENTIAL ?? (env.FSI_CLIENT_SECRET !== undefined ? "client-secret" : env.FSI_CLIENT_CERTIFICATE_PATH !== undefined ? "client-certificate" : undefined);
+  const kind =
+    env.FSI_CREDENTIAL ??
+    (env.FSI_CLIENT_SECRET !== undefined
+      ? "client-secret"
+      : env.FSI_CLIENT_CERTIFICATE_PATH !== undefined
+        ? "client-certificate"
+        : undefined);
   switch (kind) {
     case "managed-identity":
-      return env.FSI_MANAGED_IDENTITY_CLIENT_ID === undefined ? { kind } : { kind, clientId: env.FSI_MANAGED_IDENTITY_CLIENT_ID };
+      return env.FSI_MANAGED_IDENTITY_CLIENT_ID === undefined
+        ? { kind }
+        : { kind, clientId: env.FSI_MANAGED_IDENTITY_CLIENT_ID };
     case "client-secret":
-      return app === undefined || env.FSI_CLIENT_SECRET === undefined ? undefined : { kind, ...app, clientSecret: env.FSI_CLIENT_SECRET, ...authority };
+      return app === undefined || env.FSI_CLIENT_SECRET === undefined
+        ? undefined
+        : { kind, ...app, clientSecret: env.FSI_CLIENT_SECRET, ...authority };
     case "client-certificate":
-      return app === undefined || env.FSI_CLIENT_CERTIFICATE_PATH === undefined ? undefined : { kind, ...app, certificate: { path: env.FSI_CLIENT_CERTIFICATE_PATH }, ...authority };
+      return app === undefined || env.FSI_CLIENT_CERTIFICATE_PATH === undefined
+        ? undefined
+        : { kind, ...app, certificate: { path: env.FSI_CLIENT_CERTIFICATE_PATH }, ...authority };
     case undefined:
       return undefined;
   }
 }
 
 /** The rule every schema over `connectionFields` refines with: Dataverse needs a fixed token or the host's credential. */
-export const hasDataverseCredentials = (env: ConnectionEnv): boolean => env.FSI_DATAVERSE_TOKEN !== undefined || hostCredentialOf(env) !== undefined;
+export const hasDataverseCredentials = (env: ConnectionEnv): boolean =>
+  env.FSI_DATAVERSE_TOKEN !== undefined || hostCredentialOf(env) !== undefined;
 export const dataverseCredentialsError = {
   path: ["FSI_DATAVERSE_TOKEN"],
   error:
@@ -133,7 +149,11 @@ function tokenFor(env: ConnectionEnv, fixed: string | undefined, resource: strin
 function webhookAuth(env: Env): WebhookAuth {
   switch (env.FSI_WEBHOOK_AUTH) {
     case "HttpHeader":
-      return { kind: "HttpHeader", headerName: env.FSI_WEBHOOK_KEY_NAME ?? DEFAULT_WEBHOOK_KEY_HEADER, key: env.FSI_WEBHOOK_KEY };
+      return {
+        kind: "HttpHeader",
+        headerName: env.FSI_WEBHOOK_KEY_NAME ?? DEFAULT_WEBHOOK_KEY_HEADER,
+        key: env.FSI_WEBHOOK_KEY,
+      };
     case "WebhookKey":
       return { kind: "WebhookKey", key: env.FSI_WEBHOOK_KEY };
     case "HttpQueryString":
@@ -157,7 +177,11 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
   const scmToken = tokenFor(env, env.FSI_SCM_TOKEN, env.FSI_SCM_URL);
   return {
     dataverse: { url: env.FSI_DATAVERSE_URL, accessToken: dataverseToken },
-    scm: { url: env.FSI_SCM_URL, integrationUser: env.FSI_SCM_INTEGRATION_USER, ...(scmToken === undefined ? {} : { accessToken: scmToken }) },
+    scm: {
+      url: env.FSI_SCM_URL,
+      integrationUser: env.FSI_SCM_INTEGRATION_USER,
+      ...(scmToken === undefined ? {} : { accessToken: scmToken }),
+    },
     integration: {
       integrationUserId: env.FSI_INTEGRATION_USER_ID.toLowerCase(),
       scmIntegrationUser: env.FSI_SCM_INTEGRATION_USER,
@@ -170,7 +194,9 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
 }
 
 /** Only the connection variables (for tools beside the host, such as `fsi sync`). */
-export function integrationConnectionFromEnv(environment: Readonly<Record<string, string | undefined>>): IntegrationConnection {
+export function integrationConnectionFromEnv(
+  environment: Readonly<Record<string, string | undefined>>,
+): IntegrationConnection {
   const parsed = connectionSchema.safeParse(environment);
   if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
   return integrationConnectionOf(parsed.data);

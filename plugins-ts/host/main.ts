@@ -34,7 +34,9 @@ function requestPath(target: string | undefined): string {
   }
 }
 
-export async function startPluginHostServer(environment: Readonly<Record<string, string | undefined>>): Promise<RunningHost> {
+export async function startPluginHostServer(
+  environment: Readonly<Record<string, string | undefined>>,
+): Promise<RunningHost> {
   const config = hostConfigFromEnv(environment);
   const inventory: InventoryService = inventoryServiceFromEnv(environment, config);
   let host: PluginHost;

@@ -101,9 +101,15 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const mapStates = new SyncMapStates(db);
   const dataverse = new DataverseClient(config.dataverse);
   const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
-  const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
+  const validationScm = new ScmClient({
+    ...config.scm,
+    integrationUser: config.integration.scmIntegrationUser,
+    timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000,
+  });
   const companies = new CompanyDirectory();
-  const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
+  const plugins = new Map<string, Plugin>(
+    [new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]),
+  );
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
   const replayer = new ChangeReplayer(inbound, new ReplayLease(db));
@@ -111,8 +117,15 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
 
-  const servicesFor = (correlationId: string | undefined, joinTransaction: boolean, request?: HostRequest): PluginServices => ({
-    dataverse: dataverse.scoped({ tag: config.integration.echoTag, ...(joinTransaction && correlationId !== undefined ? { correlationId } : {}) }),
+  const servicesFor = (
+    correlationId: string | undefined,
+    joinTransaction: boolean,
+    request?: HostRequest,
+  ): PluginServices => ({
+    dataverse: dataverse.scoped({
+      tag: config.integration.echoTag,
+      ...(joinTransaction && correlationId !== undefined ? { correlationId } : {}),
+    }),
     scm,
     maps,
     log: correlationId === undefined ? log : log.child({ correlationId }),
@@ -131,19 +144,29 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     requireWebhookKey(request, config.webhookAuth);
     const plugin = plugins.get(handlerName);
     if (plugin === undefined) {
-      throw new HttpError(404, "UNKNOWN_HANDLER", `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`);
+      throw new HttpError(
+        404,
+        "UNKNOWN_HANDLER",
+        `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`,
+      );
     }
     requireJsonContentType(request);
     const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
     const services = servicesFor(context.correlationId, context.mode === "synchronous", request);
-    services.log.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`, { depth: context.depth, stage: context.stage });
+    services.log.info(
+      `${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`,
+      { depth: context.depth, stage: context.stage },
+    );
     try {
       const result = await plugin.execute(context, services);
       services.log.info(`${plugin.name}: ${result.outcome}`, { detail: result.message });
       return jsonReply(statusOf(result), result);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, {
+        code: httpError.code,
+        reason: httpError.message,
+      });
       return errorReply(httpError);
     }
   };
@@ -155,7 +178,10 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     const services = servicesFor(event.EventId, false, request);
     try {
       const result = await inbound.receive(event, services);
-      services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, controlNumber: event.ControlNumber });
+      services.log.info(`scm-events: ${result.outcome}`, {
+        detail: result.message,
+        controlNumber: event.ControlNumber,
+      });
       if (result.arrived.length > 0 && queue.depth({ direction: "scm-to-fs" }) > 0) {
         // After the reply: SCM's write waits on this answer, and the waiting changes are ours to retry.
         background.run(() => replay(false));
@@ -164,7 +190,10 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       return jsonReply(statusOf(result), reply);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      services.log.warn(`scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      services.log.warn(`scm-events: refused with ${httpError.status}`, {
+        code: httpError.code,
+        reason: httpError.message,
+      });
       return errorReply(httpError);
     }
   };
@@ -173,7 +202,11 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     verifyBearer: createBearerVerifier(config.validationApi.bearer),
     cors: config.validationApi.cors,
     bodyLimitBytes: limit,
-    dependencies: () => ({ dataverse: dataverse.scoped({ tag: config.integration.echoTag }), scm: validationScm, maps }),
+    dependencies: () => ({
+      dataverse: dataverse.scoped({ tag: config.integration.echoTag }),
+      scm: validationScm,
+      maps,
+    }),
     log,
   });
 
@@ -202,7 +235,9 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       route,
       request,
       (error) => {
-        log.error("Unexpected failure", { reason: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        log.error("Unexpected failure", {
+          reason: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       },
       integrationHttpError,
     );
@@ -235,7 +270,13 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
 
 function requireMethod(request: HostRequest, method: string): void {
   if (request.method !== method) {
-    throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; use ${method}.`, undefined, { allow: method });
+    throw new HttpError(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `Method ${request.method} is not allowed here; use ${method}.`,
+      undefined,
+      { allow: method },
+    );
   }
 }
 

@@ -81,7 +81,7 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
     const token = await dataverseToken();
     expect(await verified(entra, token, DATAVERSE)).toMatchObject({
       azp: SANDBOX_HOST_CLIENT_ID,
-      idtyp: "app",
+      azpacr: "1",
       tid: entra.directory.tenantId,
     });
     expect(await dataverseToken()).toBe(token);
@@ -97,7 +97,7 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
       authorityHost: entra.authorityHost,
     };
     const token = await hostTokenProvider(config, SCM, { additionalPolicies: trustTls })();
-    expect(await verified(entra, token, SCM)).toMatchObject({ azp: SANDBOX_HOST_CLIENT_ID, idtyp: "app" });
+    expect(await verified(entra, token, SCM)).toMatchObject({ azp: SANDBOX_HOST_CLIENT_ID, azpacr: "2" });
   });
 
   it("a certificate the app registration does not have is refused, and the error says why", async () => {
@@ -133,7 +133,6 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
       expect(await verified(entra, token, DATAVERSE)).toMatchObject({
         oid: identity.principalId,
         azp: identity.clientId,
-        idtyp: "app",
       });
       expect(entra.issued.at(-1)).toEqual({ grant: "managed_identity", clientId: identity.clientId });
     } finally {

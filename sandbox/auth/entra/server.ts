@@ -543,6 +543,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
               audience,
               clientId: client.clientId,
               principalId: servicePrincipalId(client.clientId),
+              clientAuthentication: form.get("client_assertion") === null ? "1" : "2",
             }),
           },
           grant,
@@ -588,10 +589,12 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     const expiresOn = Math.floor(Date.now() / 1000) + tokens.lifetimeSeconds;
     issued.push({ grant: "managed_identity", clientId: identity.clientId });
     sendJson(res, 200, {
+      // **Unconfirmed**: the claims of a managed identity's token (the emulator issues an app-only token's).
       access_token: await tokens.appOnly({
         audience: resource,
         clientId: identity.clientId,
         principalId: identity.principalId,
+        clientAuthentication: "2",
       }),
       expires_on: String(expiresOn),
       resource,

@@ -6,7 +6,8 @@
  *   `azp` (the client), `azpacr`, `scp` (the granted delegated scopes, space-separated, without the
  *   URI), `name`, `preferred_username`, `ver` "2.0", `iat`/`nbf`/`exp`;
  * - an app-only access token (client credentials, managed identity): `aud` the resource, `oid` the
- *   service principal, `idtyp` "app", no `scp`;
+ *   service principal, `azpacr` 1 (secret) or 2 (certificate), no `scp` (`idtyp` is an optional claim,
+ *   not emitted by default);
  * - an ID token for the client: `aud` the client id, the request's `nonce`.
  * `client_info` is what MSAL keys its cache with: base64url JSON `{ uid, utid }`.
  */
@@ -25,7 +26,13 @@ export interface TokenMinter {
     user: DirectoryUser,
     claims: { audience: string; clientId: string; scopes: readonly string[] },
   ): Promise<string>;
-  appOnly(claims: { audience: string; clientId: string; principalId: string }): Promise<string>;
+  /** `clientAuthentication`: how the client proved itself (`azpacr`: 1 a secret, 2 a certificate). */
+  appOnly(claims: {
+    audience: string;
+    clientId: string;
+    principalId: string;
+    clientAuthentication: "1" | "2";
+  }): Promise<string>;
   idToken(user: DirectoryUser, clientId: string, nonce: string | undefined): Promise<string>;
 }
 
@@ -69,14 +76,13 @@ export function createTokenMinter(
         uti: randomUUID(),
         ver: "2.0",
       }),
-    appOnly: ({ audience, clientId, principalId }) =>
+    appOnly: ({ audience, clientId, principalId, clientAuthentication }) =>
       keys.sign({
         aud: audience,
         iss: issuer,
         ...times(lifetimeSeconds),
         azp: clientId,
-        azpacr: "1",
-        idtyp: "app",
+        azpacr: clientAuthentication,
         oid: principalId,
         sub: principalId,
         tid: tenantId,

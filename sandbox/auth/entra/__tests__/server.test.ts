@@ -279,7 +279,7 @@ describe("the sandbox's Entra ID", () => {
     const reply = await fetch(url, { headers: { "x-identity-header": identity?.identityHeader ?? "" } });
     const body = (await reply.json()) as { access_token: string; expires_on: string; resource: string };
     expect([reply.status, body.resource, Number(body.expires_on) > Date.now() / 1000]).toEqual([200, ORG, true]);
-    expect(decodeJwt(body.access_token)).toMatchObject({ aud: ORG, oid: identity?.principalId, idtyp: "app" });
+    expect(decodeJwt(body.access_token)).toMatchObject({ aud: ORG, oid: identity?.principalId });
   });
 
   it("rolls its signing key over: new tokens are signed with a new kid, and the previous key stays published", async () => {
