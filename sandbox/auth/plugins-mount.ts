@@ -63,8 +63,8 @@ export interface PluginsMountOptions {
   readonly registrationToken?: string;
   /** Who can sign in to the sandbox's tenant; default the Dataverse emulator's default user. */
   readonly signedInUser?: EmulatorUser;
-  /** The https port of the sandbox's Entra ID; default any free port. */
-  readonly entraPort?: number;
+  /** The https port of the sandbox's Entra ID, from the sandbox's own port; default any free port. */
+  readonly entraPort?: (sandboxPort: number) => number;
   /**
    * The steps to register; default the host's maps' steps and the inventory engine's
    * (the npm start wiring passes the solution's).
@@ -134,7 +134,7 @@ export function createPluginsMount(
         entra = await startEntraEmulator({
           directory: sandboxDirectory({ organizationUrl: url, users: [user] }),
           tlsCertificate: entraTlsCertificate(context.stateDir),
-          ...(options.entraPort === undefined ? {} : { port: options.entraPort }),
+          ...(options.entraPort === undefined ? {} : { port: options.entraPort(Number(new URL(url).port)) }),
         });
         context.log(
           `Entra ID (sandbox): ${entra.authority} — a browser must trust its self-signed certificate (see sandbox/README.md)`,

@@ -81,7 +81,12 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
 
   const plugins: MountFactory = async (context) => {
     // The steps the solution ships, exactly: what an import would register.
-    const mount = await createPluginsMount({ signedInUser: DEFAULT_USER, steps: () => webhookStepDefinitions() })(context);
+    // Entra ID on a port a browser can be told to trust once: 8443 beside 8080 (a free one beside port 0).
+    const mount = await createPluginsMount({
+      signedInUser: DEFAULT_USER,
+      steps: () => webhookStepDefinitions(),
+      entraPort: (port) => (port === 0 ? 0 : port + 363),
+    })(context);
     parts.plugins = mount;
     return mount;
   };
