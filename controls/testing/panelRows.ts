@@ -64,6 +64,8 @@ export const panelSignIn = {
   scope: "api://fsi-validation/Validate.Records",
   userId: guidFor(0x55, 1),
   userName: "dana@contoso.test",
+  // An absolute redirect URI (Entra matches it exactly), never fetched.
+  // eslint-disable-next-line @microsoft/power-apps/use-cached-webresource
   redirectUri: "https://contoso.crm.dynamics.com/WebResources/fsi_/auth/redirect.html",
 };
 
@@ -83,7 +85,9 @@ export function panelTables(apiUrl: string | null, signIn: boolean = true): Reco
     environmentvariabledefinition: [...url.definitions, ...variables.flatMap((rows) => rows.definitions)],
     environmentvariablevalue: [
       ...url.values,
-      ...variables.flatMap((rows, index) => rows.values.map((row) => ({ ...row, environmentvariablevalueid: guidFor(0xe7, index + 2) }))),
+      ...variables.flatMap((rows, index) =>
+        rows.values.map((row) => ({ ...row, environmentvariablevalueid: guidFor(0xe7, index + 2) })),
+      ),
     ],
   };
 }

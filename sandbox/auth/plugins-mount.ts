@@ -109,13 +109,13 @@ const STARTING = {
 export function createPluginsMount(
   options: PluginsMountOptions = {},
 ): (context: SandboxContext) => Promise<PluginsMount> {
-  return async (context: SandboxContext): Promise<PluginsMount> => {
+  return (context: SandboxContext): Promise<PluginsMount> => {
     const user = options.signedInUser ?? DEFAULT_USER;
     let entra: EntraEmulator | undefined;
     let host: PluginHost | undefined;
     let inventory: InventoryEngine | undefined;
     let router: ReturnType<typeof pluginsRouter> | undefined;
-    return {
+    return Promise.resolve({
       prefix: "/plugins",
       host: () => host,
       inventory: () => inventory,
@@ -209,7 +209,7 @@ export function createPluginsMount(
           },
         ]);
       },
-    };
+    });
   };
 }
 

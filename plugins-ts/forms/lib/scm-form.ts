@@ -50,6 +50,8 @@ export function formHandlers(logicalName: IntegrationTableName): FormHandlers {
   const form = scmForm(logicalName);
   return {
     onLoad: (executionContext) => handleLoad(executionContext, form),
-    onSave: (executionContext) => handleSave(executionContext, form),
+    onSave: (executionContext) => {
+      handleSave(executionContext, form);
+    },
   };
 }

@@ -18,7 +18,7 @@ import { isSignInError } from "./sign-in-contract";
 import { popupToken } from "./token";
 
 /** Whether interactive sign-in is offered in the mobile app (`getClient() === "Mobile"`). */
-export const mobileCanSignIn = false;
+export const mobileCanSignIn: boolean = false;
 
 /** App notification levels (PA xrm-app-addglobalnotification.md): 1 success, 2 error, 3 warning, 4 information. */
 const informationLevel = 4;

@@ -125,8 +125,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const sessions = new Map<string, DirectoryUser>();
   const issued: { grant: string; clientId: string }[] = [];
   const router = new Router({
-    renderError: (error, { res }) =>
-      sendJson(res, error.status, { error: error.code, error_description: error.message }),
+    renderError: (error, { res }) => {
+      sendJson(res, error.status, { error: error.code, error_description: error.message });
+    },
   });
   const server = createServer({ key: tls.keyPem, cert: tls.certificatePem }, router.listener);
   const host = options.host ?? "127.0.0.1";
@@ -386,7 +387,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
     return client;
   };
 
-  const tokenReply = async (
+  const tokenReply = (
     res: ServerResponse,
     req: IncomingMessage,
     body: Record<string, unknown>,
@@ -485,7 +486,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
           );
         }
         code.used = true;
-        await tokenReply(
+        tokenReply(
           res,
           req,
           await delegatedTokens(client, code.user, code.scopes, code.nonce, code.scopes.includes("offline_access")),
@@ -506,7 +507,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
           throw invalidGrant(aadsts.refreshTokenExpired, "The refresh token has expired due to inactivity.");
         refreshTokens.delete(token);
         const scopes = (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
-        await tokenReply(
+        tokenReply(
           res,
           req,
           await delegatedTokens(client, issuedToken.user, scopes, undefined, true),
@@ -532,7 +533,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
             `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
           );
         const audience = resource === directory.api.appIdUri ? directory.api.clientId : resource;
-        await tokenReply(
+        tokenReply(
           res,
           req,
           {

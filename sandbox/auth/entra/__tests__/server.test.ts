@@ -25,7 +25,7 @@ interface Reply {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
-  json<T = Record<string, unknown>>(): T;
+  json(): Record<string, unknown>;
 }
 
 function call(
@@ -42,7 +42,7 @@ function call(
           status: response.statusCode ?? 0,
           headers: response.headers,
           text,
-          json: <T>() => JSON.parse(text) as T,
+          json: () => JSON.parse(text) as Record<string, unknown>,
         });
       });
     });
@@ -92,7 +92,7 @@ async function signIn(challenge: string): Promise<{ cookie: string; code: string
     }),
   );
   expect(reply.status).toBe(302);
-  const cookie = String(reply.headers["set-cookie"]?.[0] ?? "").split(";")[0] ?? "";
+  const cookie = (reply.headers["set-cookie"]?.[0] ?? "").split(";")[0] ?? "";
   return { cookie, code: fragmentOf(reply).get("code") ?? "" };
 }
 
@@ -135,7 +135,7 @@ describe("the sandbox's Entra ID", () => {
       jwks_uri: `${entra.authority}/discovery/v2.0/keys`,
       id_token_signing_alg_values_supported: ["RS256"],
     });
-    const keys = (await call(entra.jwksUri)).json<{ keys: { kty: string; kid: string; alg: string }[] }>();
+    const keys = (await call(entra.jwksUri)).json() as { keys: { kty: string; kid: string; alg: string }[] };
     expect(keys.keys.map((key) => [key.kty, key.alg])).toEqual([["RSA", "RS256"]]);
   });
 
@@ -167,13 +167,13 @@ describe("the sandbox's Entra ID", () => {
       ORG,
       "no-store",
     ]);
-    const body = tokens.json<{
+    const body = tokens.json() as {
       access_token: string;
       id_token: string;
       refresh_token: string;
       client_info: string;
       scope: string;
-    }>();
+    };
     const keys = createRemoteJWKSet(new URL(entra.jwksUri), { agent });
     const access = (
       await jwtVerify(body.access_token, keys, { issuer: entra.issuer, audience: entra.directory.api.clientId })
@@ -288,7 +288,7 @@ describe("the sandbox's Entra ID", () => {
     const after = entra.keys.jwks().keys.map((key) => key.kid);
     expect(after.slice(1)).toEqual(before);
     const { verifier, challenge } = pkce();
-    const tokens = (await redeem((await signIn(challenge)).code, verifier)).json<{ access_token: string }>();
+    const tokens = (await redeem((await signIn(challenge)).code, verifier)).json() as { access_token: string };
     const header = JSON.parse(Buffer.from(tokens.access_token.split(".")[0] ?? "", "base64url").toString("utf8")) as {
       kid: string;
     };
