@@ -26,7 +26,7 @@ import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { resolveScmLookups } from "../integration/lookup-resolver";
 import { mapRowKey } from "../integration/row-identity";
-import { deleteScmRow, upsertScmRow } from "../integration/scm-writer";
+import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
 import { executionRow, mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
@@ -148,6 +148,9 @@ export class SyncToScmPlugin implements Plugin {
       if (error instanceof ScmRejectedError) {
         const issues = scmErrorsToDataverse(error.fieldErrors, map);
         services.log.warn("SCM refused the change; Dataverse rolls it back", { rowKey, errors: issues, reason: error.message });
+        // SCM holds a row under the key that this create did not write as it stands: never leave
+        // it only in SCM unexamined — the resync compares it with Dataverse's row once settled.
+        if (error instanceof ScmCreateConflictError) this.enqueueResync(map, rowKey, write, services, error.message);
         throw new IntegrationError("SCM_REJECTED", issues.length > 0 ? `SCM refused the change: ${describeIssues(issues)}` : error.message, issues);
       }
       if (!(error instanceof ScmUnavailableError)) throw error;
