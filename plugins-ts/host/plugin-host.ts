@@ -208,12 +208,22 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     );
 
   const retryInterval = config.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
-  const timer =
-    retryInterval > 0
-      ? setInterval(() => {
-          if (queue.depth() > 0) background.run(() => replay(true));
-        }, retryInterval)
-      : undefined;
+  // One timer replay at a time: while the other system is slow a replay outlasts the interval, and
+  // a tick then has nothing to add (the running replay takes every due change in turn).
+  let timerReplay: Promise<ReplaySummary> | undefined;
+  const tick = (): void => {
+    if (queue.depth() === 0) return;
+    if (timerReplay !== undefined) {
+      log.debug("Retry timer: the previous replay is still running; this tick is skipped");
+      return;
+    }
+    const run = replay(true).finally(() => {
+      timerReplay = undefined;
+    });
+    timerReplay = run;
+    background.run(() => run);
+  };
+  const timer = retryInterval > 0 ? setInterval(tick, retryInterval) : undefined;
   timer?.unref();
 
   return {

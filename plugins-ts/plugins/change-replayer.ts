@@ -49,14 +49,28 @@ export function isRefusal(error: unknown): boolean {
 export class ChangeReplayer {
   /** Replays run one at a time, so no change is applied twice by overlapping replays. */
   private last: Promise<unknown> = Promise.resolve();
+  /** Replays asked for while another runs, not started yet, by scope: a repeat joins the waiting one. */
+  private readonly waiting = new Map<string, Promise<ReplaySummary>>();
 
   constructor(
     private readonly inbound: ScmToDataverseSync,
     private readonly lease?: ReplayLease,
   ) {}
 
+  /**
+   * Runs a replay after the one running, if any. A replay of the same scope already waiting its
+   * turn covers this request too (it reads the queue when it starts), so requests arriving while
+   * the other system is slow never stack up passes.
+   */
   replay(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
-    const run = this.last.then(() => this.replayNow(services, options));
+    const scope = `${options.map ?? "*"}|${options.dueOnly ? "due" : "all"}`;
+    const waiting = this.waiting.get(scope);
+    if (waiting !== undefined) return waiting;
+    const run = this.last.then(() => {
+      this.waiting.delete(scope);
+      return this.replayNow(services, options);
+    });
+    this.waiting.set(scope, run);
     this.last = run.catch(() => undefined);
     return run;
   }
@@ -67,6 +81,7 @@ export class ChangeReplayer {
       services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: this.lease.currentHolder() });
       return { applied: 0, failed: 0, remaining: services.queue.depth(scope), busy: true };
     }
+    services.log.debug("Replaying the change queue", { dueOnly: options.dueOnly, ...scope });
     let applied = 0;
     let failed = 0;
     try {
