@@ -35,6 +35,8 @@ export interface EnvironmentOptions {
   readonly bodyLimitBytes?: number;
   /** Put a recording proxy between Dataverse and the host's webhooks. */
   readonly recordWebhooks?: boolean;
+  /** Where Dataverse's service endpoints point (another entry in front of the host); default the host. */
+  readonly webhookOriginFor?: (hostUrl: string, host: PluginHost) => string | Promise<string>;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
   readonly extendRouter?: (router: Router) => void;
   /** The host's SQLite state file (the sync CLI opens the same one); default `:memory:`. */
@@ -142,6 +144,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     });
     webhookOrigin = await listen(recorder, 0);
   }
+  if (options.webhookOriginFor !== undefined) webhookOrigin = await options.webhookOriginFor(hostUrl, host);
 
   // Registered through the Web API by a customiser, as a deployment would.
   const { stepIds } = await registerWebhookSteps(new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }), {
