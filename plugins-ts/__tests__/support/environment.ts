@@ -13,6 +13,7 @@ import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "..
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
+import type { RateLimit } from "../../host/http/rate-limit";
 import { type LogEntry, createLogger, memorySink } from "../../services/logger";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";
@@ -44,6 +45,8 @@ export interface EnvironmentOptions {
   /** The host's SCM timeout per attempt (webhooks; default 5 s) and the validation API's (default the host's 4 s). */
   readonly scmTimeoutMs?: number;
   readonly validationScmTimeoutMs?: number;
+  /** The validation API's rate limit; default high enough that only the rate-limit tests meet it. */
+  readonly validationRateLimit?: RateLimit;
   /** The host's retry timer (default off) and the backoff of its queued changes (default 5 s → 15 min). */
   readonly retryIntervalMs?: number;
   readonly retryBackoff?: RetryBackoff;
@@ -114,6 +117,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { url: `${hostUrl}/plugins/.well-known/jwks.json` } },
       cors: { allowedOrigins: [ALLOWED_ORIGIN] },
       ...(options.validationScmTimeoutMs === undefined ? {} : { scmTimeoutMs: options.validationScmTimeoutMs }),
+      rateLimit: options.validationRateLimit ?? { requests: 1_000_000, perSeconds: 60 },
     },
     retryIntervalMs: options.retryIntervalMs ?? 0,
     ...(options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff }),
