@@ -72,6 +72,8 @@ export interface PluginHostConfig {
   readonly retryIntervalMs?: number;
   /** When a queued change is due again after a failed attempt; default 5 s doubling to 15 min. */
   readonly retryBackoff?: RetryBackoff;
+  /** Attempts of a change waiting for a missing row before it becomes an error (`DEFAULT_DEPENDENCY_ATTEMPTS`). */
+  readonly dependencyAttempts?: number;
   readonly log?: Logger;
   /** Path prefix of every route; default `/plugins`. */
   readonly pathPrefix?: string;
@@ -113,7 +115,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
-  const replayer = new ChangeReplayer(inbound, new ReplayLease(db));
+  const replayer = new ChangeReplayer(inbound, new ReplayLease(db), config.dependencyAttempts);
   const background = new BackgroundWork((error) => {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });

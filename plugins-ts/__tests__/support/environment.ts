@@ -50,6 +50,8 @@ export interface EnvironmentOptions {
   /** The host's retry timer (default off) and the backoff of its queued changes (default 5 s → 15 min). */
   readonly retryIntervalMs?: number;
   readonly retryBackoff?: RetryBackoff;
+  /** Attempts of a change waiting for a missing row before it becomes an error (default the host's). */
+  readonly dependencyAttempts?: number;
   /** More options of the SCM emulator (its async retry policy, its sync subscriber timeout). */
   readonly scmOptions?: Pick<ScmEmulatorOptions, "retry" | "syncTimeoutMs">;
   /** How SCM's subscription to `/plugins/scm-events` is called (default sync). */
@@ -121,6 +123,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     },
     retryIntervalMs: options.retryIntervalMs ?? 0,
     ...(options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff }),
+    ...(options.dependencyAttempts === undefined ? {} : { dependencyAttempts: options.dependencyAttempts }),
     log: createLogger(sink, "debug"),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
