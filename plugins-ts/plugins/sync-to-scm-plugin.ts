@@ -25,6 +25,7 @@ import { entityToRecord } from "../context/entity-record";
 import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { resolveScmLookups } from "../integration/lookup-resolver";
+import { describeReferences, scmReferencesTo } from "../integration/referenced-rows";
 import { mapRowKey } from "../integration/row-identity";
 import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
@@ -120,6 +121,18 @@ export class SyncToScmPlugin implements Plugin {
     const mapped = toScmRow(before, map, companyCode);
     const key = keyOf(entity, mapped.row);
     if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `The deleted ${table.displayName} maps to no complete ${entity.collection} key.`);
+    if (!services.mapStates.isPaused(map.name)) {
+      // Restrict (docs/design.md §3.b): SCM would keep the other rows' references to a deleted row,
+      // and neither system could save them afterwards. Dataverse rolls the delete back.
+      const references = await scmReferencesTo(services.scm, map, entity, key);
+      if (references.length > 0) {
+        throw new IntegrationError(
+          "VALIDATION_FAILED",
+          `${table.displayName} ${rowKey} cannot be deleted while other rows name it: ${describeReferences(references)}. Point them to another ${table.displayName.toLowerCase()} first.`,
+          [{ code: "crossField", message: `Named by ${describeReferences(references)}.` }],
+        );
+      }
+    }
     return this.write(map, rowKey, { collection: entity.collection, key, operation: "delete", row: {}, dataverseId: context.primaryEntityId }, services);
   }
 
