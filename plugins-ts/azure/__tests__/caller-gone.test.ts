@@ -48,10 +48,14 @@ async function startFunctionsHost(host: PluginHost): Promise<string> {
         body: { string: Buffer.concat(chunks).toString("utf8") },
         params: { handler: url.pathname.split("/").pop() ?? "" },
       });
-      void webhooks.handler(request, new InvocationContext({ functionName: "webhooks", logHandler: () => undefined })).then((response) => {
-        if (res.destroyed) return;
-        res.writeHead(response.status ?? 200, response.headers as Record<string, string>).end(response.body as string);
-      });
+      void webhooks
+        .handler(request, new InvocationContext({ functionName: "webhooks", logHandler: () => undefined }))
+        .then((response) => {
+          if (res.destroyed) return;
+          res
+            .writeHead(response.status ?? 200, response.headers as Record<string, string>)
+            .end(response.body as string);
+        });
     });
   });
   functionsHost = server;
