@@ -124,7 +124,11 @@ export class SyncToScmPlugin implements Plugin {
     if (!services.mapStates.isPaused(map.name)) {
       // Restrict (docs/design.md §3.b): SCM would keep the other rows' references to a deleted row,
       // and neither system could save them afterwards. Dataverse rolls the delete back.
-      const references = await scmReferencesTo(services.scm, map, entity, key);
+      const references = await scmReferencesTo(services.scm, map, entity, key).catch((error: unknown) => {
+        // SCM cannot tell now: fail closed refuses the delete anyway; fail open queues it unchecked.
+        if (error instanceof ScmUnavailableError && services.settings.scmUnavailablePolicy === "fail-open") return [];
+        throw error;
+      });
       if (references.length > 0) {
         throw new IntegrationError(
           "VALIDATION_FAILED",
