@@ -62,10 +62,7 @@ export interface IntegrationFunctions {
  * (the app settings) when first needed; a bad setting fails that invocation with every problem named.
  * `clock`: what the schedule takes as now (default the system clock).
  */
-export function integrationFunctions(
-  environment: Readonly<Record<string, string | undefined>>,
-  options: { readonly clock?: () => Date } = {},
-): IntegrationFunctions {
+export function integrationFunctions(environment: Readonly<Record<string, string | undefined>>, options: { readonly clock?: () => Date } = {}): IntegrationFunctions {
   let config: PluginHostConfig | undefined;
   let host: PluginHost | undefined;
   let inventory: InventoryService | undefined;

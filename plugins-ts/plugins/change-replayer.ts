@@ -19,7 +19,8 @@ import type { ReplayLease } from "../sync/replay-lease";
 import type { PluginServices } from "./plugin";
 import { resyncScmRow } from "./scm-resync";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
-import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync } from "./scm-to-dataverse";
+import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync, parseBusinessEvent } from "./scm-to-dataverse";
+import type { KeyValues } from "../services/dataverse-client";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 
 export interface ReplaySummary {
@@ -39,14 +40,7 @@ export interface ReplayOptions {
 }
 
 /** Refusals by the other system (or the map): the same change would be refused again. */
-const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set([
-  "SCM_REJECTED",
-  "DATAVERSE_REJECTED",
-  "MAPPING_FAILED",
-  "VALIDATION_FAILED",
-  "UNMAPPED_TABLE",
-  "INCOMPLETE_CONTEXT",
-]);
+const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set(["SCM_REJECTED", "DATAVERSE_REJECTED", "MAPPING_FAILED", "VALIDATION_FAILED", "UNMAPPED_TABLE", "INCOMPLETE_CONTEXT"]);
 
 export function isRefusal(error: unknown): boolean {
   if (error instanceof ScmRejectedError || error instanceof InvalidBusinessEventError) return true;
@@ -94,9 +88,7 @@ export class ChangeReplayer {
   private async replayNow(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
     const scope = options.map === undefined ? {} : { map: options.map };
     if (this.lease !== undefined && !this.lease.acquire()) {
-      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", {
-        holder: this.lease.currentHolder(),
-      });
+      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: this.lease.currentHolder() });
       return { applied: 0, failed: 0, remaining: services.queue.depth(scope), busy: true };
     }
     services.log.debug("Replaying the change queue", { dueOnly: options.dueOnly, ...scope });
@@ -117,10 +109,7 @@ export class ChangeReplayer {
     return { applied, failed, remaining: services.queue.depth(scope) };
   }
 
-  private async pass(
-    services: PluginServices,
-    changes: readonly QueuedChange[],
-  ): Promise<{ applied: number; failed: number; leaseLost: boolean }> {
+  private async pass(services: PluginServices, changes: readonly QueuedChange[]): Promise<{ applied: number; failed: number; leaseLost: boolean }> {
     const blocked = new Set<string>();
     let applied = 0;
     let failed = 0;
@@ -139,32 +128,14 @@ export class ChangeReplayer {
           const reason = `Still ${message} after ${change.attempts + 1} attempts: add ${error.waitingFor.join(", ")} to Field Service (or fix the row in SCM), then run fsi sync retry ${change.map}.`;
           services.queue.hold(change.sequence, reason);
           await this.markFailed(change, reason, services);
-          services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", {
-            sequence: change.sequence,
-            map: change.map,
-            rowKey: change.rowKey,
-            waitingFor: error.waitingFor,
-          });
+          services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, waitingFor: error.waitingFor });
         } else if (isRefusal(error)) {
           services.queue.hold(change.sequence, message);
           await this.markFailed(change, message, services);
-          services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", {
-            sequence: change.sequence,
-            map: change.map,
-            rowKey: change.rowKey,
-            reason: message,
-          });
+          services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, reason: message });
         } else {
-          services.queue.retryLater(
-            change.sequence,
-            message,
-            error instanceof DependencyMissingError ? error.waitingFor : undefined,
-          );
-          services.log.warn("Queued change still cannot be applied", {
-            sequence: change.sequence,
-            rowKey: change.rowKey,
-            reason: message,
-          });
+          services.queue.retryLater(change.sequence, message, error instanceof DependencyMissingError ? error.waitingFor : undefined);
+          services.log.warn("Queued change still cannot be applied", { sequence: change.sequence, rowKey: change.rowKey, reason: message });
         }
         blocked.add(row);
         failed += 1;
@@ -184,40 +155,23 @@ export class ChangeReplayer {
       return;
     }
     await applyScmWrite(write, services);
-    services.ledger.record({
-      map: change.map,
-      rowKey: change.rowKey,
-      dataverseId: write.dataverseId,
-      status: "synced",
-      ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }),
-    });
+    services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
     await this.markSynced(change, write, services);
   }
 
   /** SCM's row set to Dataverse's committed row (scm-resync.ts); the Dataverse row, if any, says Synced. */
   private async resync(change: QueuedChange, write: QueuedScmWrite, services: PluginServices): Promise<void> {
     const map = services.maps.byName(change.map);
-    if (map === undefined)
-      throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
+    if (map === undefined) throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
     const result = await resyncScmRow(map, write, services);
     services.log.info(`Resync of ${change.rowKey}: SCM ${result.outcome}`);
-    services.ledger.record({
-      map: change.map,
-      rowKey: change.rowKey,
-      status: "synced",
-      ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }),
-    });
-    if (result.dataverseId !== undefined)
-      await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);
+    services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "synced", ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }) });
+    if (result.dataverseId !== undefined) await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);
   }
 
   /** The Dataverse row said "Pending" while its change waited; now it is in SCM. */
   private markSynced(change: QueuedChange, write: QueuedScmWrite, services: PluginServices): Promise<void> {
-    return this.writeStatus(change, write, services, {
-      fsi_scmsyncstatus: ScmSyncStatus.Synced,
-      fsi_scmlastsyncedon: new Date().toISOString(),
-      fsi_scmlasterror: null,
-    });
+    return this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Synced, fsi_scmlastsyncedon: new Date().toISOString(), fsi_scmlasterror: null });
   }
 
   /**
@@ -227,36 +181,39 @@ export class ChangeReplayer {
   private async markFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     if (change.direction !== "fs-to-scm") {
       services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "failed", error: reason });
+      await this.markInboundFailed(change, reason, services);
       return;
     }
     const write = change.payload as QueuedScmWrite;
-    services.ledger.record({
-      map: change.map,
-      rowKey: change.rowKey,
-      dataverseId: write.dataverseId,
-      status: "failed",
-      error: reason,
-    });
-    await this.writeStatus(change, write, services, {
-      fsi_scmsyncstatus: ScmSyncStatus.Failed,
-      fsi_scmlasterror: reason.slice(0, 4000),
-    });
+    services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
+    await this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
   }
 
-  private async writeStatus(
-    change: QueuedChange,
-    write: QueuedScmWrite,
-    services: PluginServices,
-    status: DataverseRecord,
-  ): Promise<void> {
+  /**
+   * An SCM change that cannot be applied: the Field Service row it is for, when there is one, says
+   * Failed with the reason (a row of a company only in SCM has none; the ledger holds the error).
+   */
+  private async markInboundFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     const map = services.maps.byName(change.map);
     const table = map === undefined ? undefined : tableByLogicalName(map.dataverseTable);
-    if (
-      table === undefined ||
-      write.operation === "delete" ||
-      !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)
-    )
-      return;
+    if (map === undefined || table === undefined || !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) return;
+    try {
+      const event = parseBusinessEvent(change.payload);
+      const companyId = await services.companies.idOf(services.dataverse, (event.Keys[map.company.scm] ?? event.LegalEntity).toLowerCase());
+      if (companyId === undefined) return;
+      const key: Record<string, KeyValues[string]> = { [map.company.dataverse]: { id: companyId, logicalName: "cdm_company" } };
+      for (const pair of map.keys) key[pair.dataverse] = event.Keys[pair.scm] ?? "";
+      const found = await services.dataverse.findByKey(table, key, [table.primaryIdAttribute]);
+      if (found !== undefined) await services.dataverse.update(table, found.id, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
+    } catch (error) {
+      services.log.warn("The Dataverse row's sync status could not be updated", { rowKey: change.rowKey, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async writeStatus(change: QueuedChange, write: QueuedScmWrite, services: PluginServices, status: DataverseRecord): Promise<void> {
+    const map = services.maps.byName(change.map);
+    const table = map === undefined ? undefined : tableByLogicalName(map.dataverseTable);
+    if (table === undefined || write.operation === "delete" || !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) return;
     try {
       await services.dataverse.update(table, write.dataverseId, status);
     } catch (error) {

@@ -39,15 +39,8 @@ export function registerAuthRoutes(router: Router, issuer: LocalTokenIssuer, opt
       const caller = req.socket.remoteAddress ?? "unknown";
       const decision = await limiter.take(caller);
       if (!decision.allowed) {
-        throw new HttpError(
-          429,
-          "TOO_MANY_REQUESTS",
-          `Too many token requests from ${caller}; retry after ${decision.retryAfterSeconds} s.`,
-          undefined,
-          {
-            "retry-after": String(decision.retryAfterSeconds),
-          },
-        );
+        const retryAfter = String(decision.retryAfterSeconds);
+        throw new HttpError(429, "TOO_MANY_REQUESTS", `Too many token requests from ${caller}; retry after ${retryAfter} s.`, undefined, { "retry-after": retryAfter });
       }
       const token = await issuer.issueToken(await options.signedInUser());
       sendJson(res, 200, token, { "cache-control": "no-store", pragma: "no-cache" });

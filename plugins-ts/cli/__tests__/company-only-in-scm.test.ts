@@ -5,7 +5,14 @@
  * grows while status shows 0 errors. Once the company is added, `fsi sync retry` carries the rows
  * over and both systems end equal.
  */
-import { type Environment, dataverseRequest, scmRequest, startEnvironment } from "../../__tests__/support/environment";
+import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import {
+  type Environment,
+  dataverseRequest,
+  dataverseRowByKey,
+  scmRequest,
+  startEnvironment,
+} from "../../__tests__/support/environment";
 import { warehouseRecordsOnBothSides } from "../../__tests__/support/reconcile";
 import type { StatusReport } from "../commands/status";
 import { type TempDir, cliEnvironment, fsi, tempDir } from "./support";
@@ -89,4 +96,63 @@ it("turns the endless wait into a visible error, and carries the rows over once 
   expect(sides.dataverse).toEqual([
     expect.objectContaining({ key: "demf/DE-BER-01", site: "B1", latitude: 52.52001, longitude: 13.40495 }),
   ]);
+});
+
+it("shows the error on the Field Service row when the row exists: an SCM change waiting for a warehouse Field Service lacks", async () => {
+  const site = await scmRequest(env.scmUrl, "POST", "OperationalSites", {
+    dataAreaId: "usmf",
+    SiteId: "S1",
+    SiteName: "Seattle",
+  });
+  expect(site.status).toBe(201);
+  const warehouse = (id: string, name: string) => ({
+    dataAreaId: "usmf",
+    WarehouseId: id,
+    WarehouseName: name,
+    OperationalSiteId: "S1",
+    WarehouseType: "Transit",
+  });
+  expect(
+    (
+      await scmRequest(env.scmUrl, "POST", "Warehouses", {
+        ...warehouse("6301", "Kept 6301"),
+        WarehouseType: "Quarantine",
+      })
+    ).status,
+  ).toBe(201);
+  // 6302 exists only in SCM: written there by the integration user, so its event is an echo.
+  expect(
+    (await scmRequest(env.scmUrl, "POST", "Warehouses", warehouse("6302", "Only in SCM 6302"), "FSI-Integration"))
+      .status,
+  ).toBe(201);
+  expect(
+    (
+      await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='6301')", {
+        TransitWarehouseId: "6302",
+      })
+    ).status,
+  ).toBe(204);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) await env.host.replayQueue();
+
+  const row = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6301'");
+  expect(row).toMatchObject({ fsi_scmsyncstatus: ScmSyncStatus.Failed });
+  expect(String(row?.fsi_scmlasterror)).toContain(`after ${ATTEMPTS} attempts`);
+  expect((await mapStatus("warehouses"))?.errors).toBe(1);
+
+  // 6302 reaches Field Service (changed in SCM by a person); the retry applies the waiting change.
+  expect(
+    (
+      await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='6302')", {
+        WarehouseName: "Now in FS 6302",
+      })
+    ).status,
+  ).toBe(204);
+  expect((await fsi(variables, dir.path, "sync", "retry", "warehouses")).code).toBe(0);
+  await env.host.whenIdle();
+  expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6301'")).toMatchObject({
+    fsi_scmsyncstatus: ScmSyncStatus.Synced,
+  });
+  const sides = await warehouseRecordsOnBothSides(env);
+  expect(sides.dataverse).toEqual(sides.scm);
+  expect(sides.scm.find((entry) => entry.key === "usmf/6301")).toMatchObject({ transit: "6302" });
 });
