@@ -99,7 +99,7 @@ export async function eventually(
 /**
  * A warehouse with every column the warehouses map carries, lookups by the natural key of the row
  * they point to, as both systems should agree on it: text trimmed ("" for empty, since SCM has no
- * null), coordinates at the 5 decimals Dataverse keeps, and SCM's 0,0 read as "no coordinates"
+ * null), coordinates at the 5 decimals Dataverse keeps, and SCM's 0 read as "no coordinate"
  * (null) — the rule of docs/design.md §3.b.
  */
 export interface WarehouseRecord extends WarehouseView {
@@ -119,11 +119,10 @@ const text = (value: unknown): string => (typeof value === "string" ? value.trim
 const coordinate = (value: unknown): number | null =>
   typeof value === "number" ? Math.round(value * 100_000) / 100_000 : null;
 
-/** SCM stores "no coordinates" as 0,0 (a Real field has no null). */
+/** SCM stores "no coordinate" as 0 (a Real field has no null; the map's `zeroIsEmpty`). */
 function scmCoordinates(row: Record<string, unknown>): [number | null, number | null] {
-  const latitude = coordinate(row.PrimaryAddressLatitude);
-  const longitude = coordinate(row.PrimaryAddressLongitude);
-  return latitude === 0 && longitude === 0 ? [null, null] : [latitude, longitude];
+  const orNull = (value: number | null) => (value === 0 ? null : value);
+  return [orNull(coordinate(row.PrimaryAddressLatitude)), orNull(coordinate(row.PrimaryAddressLongitude))];
 }
 
 export async function warehouseRecordsInDataverse(env: Environment): Promise<WarehouseRecord[]> {
