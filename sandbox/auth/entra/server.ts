@@ -19,6 +19,7 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { decodeProtectedHeader, importX509, jwtVerify } from "jose";
+import { CallerRateLimiter, type RateLimit } from "../../../plugins-ts/host/http";
 import { Router, readBody, sendJson } from "../../http";
 import { type SelfSignedCertificate, createSelfSignedCertificate, describeCertificate } from "./certificate";
 import {
@@ -42,7 +43,15 @@ export interface EntraEmulatorOptions {
   readonly tlsCertificate?: SelfSignedCertificate;
   /** Access token lifetime; default an hour (Entra ID's are 60–90 minutes). Short ones show refreshing. */
   readonly accessTokenLifetimeSeconds?: number;
+  /** Token requests per client address; over it, 429 with Retry-After. Default 60 per 60 s. */
+  readonly tokenRateLimit?: RateLimit;
 }
+
+/**
+ * Entra ID throttles token requests with 429 and Retry-After. **Unconfirmed**: its limits and the
+ * reply's body; the emulator's limit per client address is this one constant.
+ */
+export const DEFAULT_TOKEN_RATE_LIMIT: RateLimit = { requests: 60, perSeconds: 60 };
 
 export interface EntraEmulator {
   /** `https://127.0.0.1:<port>`: what MSAL calls the authority host. */
@@ -124,6 +133,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const refreshTokens = new Map<string, IssuedRefreshToken>();
   const sessions = new Map<string, DirectoryUser>();
   const issued: { grant: string; clientId: string }[] = [];
+  const tokenLimiter = new CallerRateLimiter(options.tokenRateLimit ?? DEFAULT_TOKEN_RATE_LIMIT);
   const router = new Router({
     renderError: (error, { res }) => {
       sendJson(res, error.status, { error: error.code, error_description: error.message });
@@ -445,6 +455,21 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   });
 
   router.on("POST", `/${tenant}/oauth2/v2.0/token`, async ({ req, res }) => {
+    const caller = req.socket.remoteAddress ?? "unknown";
+    const decision = await tokenLimiter.take(caller);
+    if (!decision.allowed) {
+      const retryAfter = String(decision.retryAfterSeconds);
+      sendJson(
+        res,
+        429,
+        {
+          error: "too_many_requests",
+          error_description: `Too many token requests from ${caller}; retry after ${retryAfter} s.`,
+        },
+        { "retry-after": retryAfter, "cache-control": "no-store", ...corsFor(req) },
+      );
+      return;
+    }
     const form = new URLSearchParams((await readBody(req)).toString("utf8"));
     try {
       const client = await authenticateClient(form);
