@@ -30,8 +30,8 @@ export interface ToDataverseFlowContract extends FlowContractBase {
   /** Columns the engine writes itself; not mappable. */
   readonly engineColumns: readonly string[];
   /**
-   * Quantity columns that change only through inventory journals: a pair to one of them becomes a
-   * journal row of this type carrying the difference.
+   * Quantity columns Field Service moves from its inventory journals: a pair to one of them becomes
+   * a Manual journal of this type carrying the difference (the integration never writes them).
    */
   readonly journaledColumns?: Readonly<Record<string, number>>;
   /** At least one of these must be mapped. */

@@ -19,6 +19,7 @@ import {
 import type { PlatformPlugin } from "../dataverse";
 import { isLookupValue, type LookupValue, type Row } from "../dataverse/storage/values";
 import { productInventoryId } from "./inventory-journals";
+import { convert } from "./units";
 
 const quantity = (value: unknown): number => (typeof value === "number" ? value : 0);
 
@@ -53,14 +54,24 @@ export const inventoryDocumentLines: PlatformPlugin = {
       if (!isLookupValue(source) || !isLookupValue(destination))
         throw new Error("The inventory transfer needs a source and a destination warehouse.");
       const sourceRow = productInventoryId(service, source, product);
-      const onHand =
-        sourceRow === undefined ? undefined : quantity(service.retrieve(productInventory, sourceRow)?.msdyn_qtyonhand);
-      if (onHand === undefined)
+      const sourceInventory = sourceRow === undefined ? undefined : service.retrieve(productInventory, sourceRow);
+      if (sourceInventory === undefined) {
         throw new Error("The product has no inventory at the source warehouse, so it cannot be transferred.");
-      if (moved > onHand)
+      }
+      const onHand = quantity(sourceInventory.msdyn_qtyonhand);
+      const lineUnit = line.msdyn_unit ?? null;
+      const rowUnit = sourceInventory.msdyn_unit ?? null;
+      const inRowUnit = convert(
+        service,
+        moved,
+        isLookupValue(lineUnit) ? lineUnit : undefined,
+        isLookupValue(rowUnit) ? rowUnit : undefined,
+      );
+      if (inRowUnit > onHand) {
         throw new Error(
           `The quantity to transfer (${moved}) exceeds the quantity on hand at the source warehouse (${onHand}).`,
         );
+      }
       await service.create(inventoryJournal, journal(line, id, source, -moved, InventoryTransactionType.Transfer));
       await service.create(inventoryJournal, journal(line, id, destination, moved, InventoryTransactionType.Transfer));
       return;

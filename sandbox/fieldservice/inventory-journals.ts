@@ -7,11 +7,13 @@
  * gets one.
  *
  * How Field Service's plug-ins do this internally is not documented; the effects above are. The
- * row's quantities are rounded to the columns' precision (2, the table reference's).
+ * row's quantities are rounded to the columns' precision (2, the table reference's); a journal in
+ * another unit of the same unit group is converted to the row's unit (`units.ts`, unconfirmed).
  */
 import { InventoryJournalType, inventoryJournal, productInventory } from "../../core/dataverse/tables";
 import type { PlatformPlugin, PlatformService } from "../dataverse";
 import { isLookupValue, lookupIdColumn, type LookupValue, type Row } from "../dataverse/storage/values";
+import { convert, inventoryUnitOf } from "./units";
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const quantity = (value: unknown): number => (typeof value === "number" ? value : 0);
@@ -49,9 +51,12 @@ export const inventoryJournalProcessing: PlatformPlugin = {
       typeof journal.msdyn_journaltype === "number" ? journal.msdyn_journaltype : InventoryJournalType.OnHand;
     const moves = MOVES[type];
     if (moves === undefined) throw new Error(`Journal type ${type} is not an inventory journal type.`);
-    const moved = quantity(journal.msdyn_quantity);
     const id = productInventoryId(service, warehouse, product);
     const current: Row = id === undefined ? {} : (service.retrieve(productInventory, id) ?? {});
+    const journalUnit = isLookupValue(journal.msdyn_unit ?? null) ? (journal.msdyn_unit as LookupValue) : undefined;
+    const currentUnit = current.msdyn_unit ?? null;
+    const rowUnit = isLookupValue(currentUnit) ? currentUnit : inventoryUnitOf(service, product, journalUnit);
+    const moved = convert(service, quantity(journal.msdyn_quantity), journalUnit, rowUnit);
     const changes: Row = {};
     for (const [column, sign] of Object.entries(moves))
       changes[column] = round2(quantity(current[column]) + sign * moved);
@@ -63,7 +68,7 @@ export const inventoryJournalProcessing: PlatformPlugin = {
       msdyn_name: `${product.id} · ${warehouse.id}`.slice(0, 100),
       msdyn_warehouse: warehouse,
       msdyn_product: product,
-      ...(isLookupValue(journal.msdyn_unit ?? null) ? { msdyn_unit: journal.msdyn_unit ?? null } : {}),
+      ...(rowUnit === undefined ? {} : { msdyn_unit: rowUnit }),
       msdyn_qtyonhand: 0,
       msdyn_qtyavailable: 0,
       msdyn_qtyallocated: 0,

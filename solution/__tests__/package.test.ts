@@ -359,8 +359,6 @@ describe("the solution zips", () => {
       "http://127.0.0.1:8080/plugins/webhooks/validate",
       "http://127.0.0.1:8080/plugins/webhooks/sync-to-scm",
       "http://127.0.0.1:8080/plugins/webhooks/sync-status",
-      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-journal",
-      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-guard",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-posting-lock",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-post",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/work-order-project",

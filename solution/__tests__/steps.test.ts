@@ -109,7 +109,7 @@ describe("webhook registrations", () => {
       ["fsi_validate", "https://fsi.contoso.com/api/plugins/webhooks/validate", 8, 5],
       ["fsi_sync-to-scm", "https://fsi.contoso.com/api/plugins/webhooks/sync-to-scm", 8, 5],
       ["fsi_sync-status", "https://fsi.contoso.com/api/plugins/webhooks/sync-status", 8, 5],
-      ["fsi_inventory-journal", "https://fsi.contoso.com/api/plugins/inventory/webhooks/inventory-journal", 8, 5],
+      ["fsi_inventory-posting-lock", "https://fsi.contoso.com/api/plugins/inventory/webhooks/inventory-posting-lock", 8, 5],
     ]);
     expect(solutionServiceEndpoints()[0]?.url).toBe("http://127.0.0.1:8080/plugins/webhooks/validate");
     for (const step of steps) {
