@@ -13,7 +13,7 @@
 import { InventoryJournalType, inventoryJournal, productInventory } from "../../core/dataverse/tables";
 import type { PlatformPlugin, PlatformService } from "../dataverse";
 import { isLookupValue, lookupIdColumn, type LookupValue, type Row } from "../dataverse/storage/values";
-import { convert, inventoryUnitOf } from "./units";
+import { convert } from "./units";
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const quantity = (value: unknown): number => (typeof value === "number" ? value : 0);
@@ -55,7 +55,7 @@ export const inventoryJournalProcessing: PlatformPlugin = {
     const current: Row = id === undefined ? {} : (service.retrieve(productInventory, id) ?? {});
     const journalUnit = isLookupValue(journal.msdyn_unit ?? null) ? (journal.msdyn_unit as LookupValue) : undefined;
     const currentUnit = current.msdyn_unit ?? null;
-    const rowUnit = isLookupValue(currentUnit) ? currentUnit : inventoryUnitOf(service, product, journalUnit);
+    const rowUnit = isLookupValue(currentUnit) ? currentUnit : journalUnit;
     const moved = convert(service, quantity(journal.msdyn_quantity), journalUnit, rowUnit);
     const changes: Row = {};
     for (const [column, sign] of Object.entries(moves))

@@ -3,10 +3,9 @@
  * product inventory row keeps. Field Service's docs say journals and product inventory both carry
  * a unit, and that units convert within a unit group (each unit holds `quantity` base units), but
  * not how its journal processing applies that. The emulation converts a journal's quantity into
- * the row's unit within the unit group, and gives a new row the product's default unit (else the
- * journal's).
+ * the row's unit within the unit group; a new row takes the journal's unit.
  */
-import { product, unitOfMeasure } from "../../core/dataverse/tables";
+import { unitOfMeasure } from "../../core/dataverse/tables";
 import type { PlatformService } from "../dataverse";
 import { isLookupValue, type LookupValue } from "../dataverse/storage/values";
 
@@ -25,16 +24,6 @@ function unit(service: PlatformService, id: string): Unit | undefined {
     baseId: isLookupValue(base) ? base.id.toLowerCase() : id.toLowerCase(),
     quantity: typeof row.quantity === "number" && row.quantity > 0 ? row.quantity : 1,
   };
-}
-
-/** The unit a new product inventory row keeps: the product's default unit, else the journal's. */
-export function inventoryUnitOf(
-  service: PlatformService,
-  productRef: LookupValue,
-  journalUnit: LookupValue | undefined,
-): LookupValue | undefined {
-  const defaultUnit = service.retrieve(product, productRef.id)?.defaultuomid ?? null;
-  return isLookupValue(defaultUnit) ? defaultUnit : journalUnit;
 }
 
 /** `quantity` in `from` expressed in `to`; unchanged when either is unknown or they are in different unit groups. */

@@ -95,6 +95,7 @@ describe("on-hand batch runs in bulk", () => {
 
     // Read again with nothing changed: no journal, the confirmation stamps in one UpdateMultiple per chunk.
     requests.length = 0;
+
     expect(await env.engine.runBatch("on-hand", { full: true, batchSize: 4 })).toMatchObject({ status: "succeeded", read: 8, changed: 0, unchanged: 8 });
     expect((await dataverseRows(env, "msdyn_inventoryjournals?$select=msdyn_inventoryjournalid")).length).toBe(written);
     expect(bulk("msdyn_productinventories", "UpdateMultiple")).toHaveLength(2);
@@ -149,7 +150,7 @@ describe("on-hand batch runs in bulk", () => {
   it("keeps every row of a chunk whose journals Dataverse refuses, and lands each once when it accepts them again", async () => {
     // Another solution's synchronous step on journals refuses every journal (non-2xx), then accepts again.
     const refusing = await startReceiver(() => 500);
-    await registerWebhook(env.dataverse.emulator, { name: "Customer journal check", url: refusing.url }, [
+    const check = await registerWebhook(env.dataverse.emulator, { name: "Customer journal check", url: refusing.url }, [
       { name: "Check journals", message: "Create", table: inventoryJournal, stage: 10 },
     ]);
     for (const [item, quantity] of [
@@ -170,6 +171,7 @@ describe("on-hand batch runs in bulk", () => {
 
     refusing.answer = () => 200;
     expect(await env.engine.runBatch("on-hand")).toMatchObject({ status: "succeeded", read: 2, changed: 2, failed: 0 });
+    for (const step of check.stepIds) expect((await dataverseRequest(env, "DELETE", `sdkmessageprocessingsteps(${step})`)).status).toBe(204);
     await refusing.close();
     await expectEqualToScm("A0001", "1001", products.A0001, warehouses["1001"]);
     await expectEqualToScm("A0002", "1001", products.A0002, warehouses["1001"]);

@@ -4,7 +4,7 @@
  * change only through journals.
  */
 import { InventoryJournalType, InventoryTransactionType } from "../../../core/dataverse/tables";
-import { type InventoryEnvironment, SCM_EVENTS_KEY, createRow, dataverseRequest, dataverseRows, scmRequest, startInventoryEnvironment } from "./support/environment";
+import { type InventoryEnvironment, SCM_EVENTS_KEY, createRow, dataverseRows, scmRequest, startInventoryEnvironment } from "./support/environment";
 
 let env: InventoryEnvironment;
 

@@ -234,7 +234,8 @@ describe("inventory transfers Field Service → SCM", () => {
     expect(await scmOnHand("B0001", "1001")).toBe(before.scmFrom - 2.5);
     expect(await scmOnHand("B0001", "1002")).toBe(2.5);
     expect(await fsOnHand("B0001", "1001")).toBe(before.scmFrom - 2.5);
-    expect(await fsOnHand("B0001", "1002")).toBe(2.5);
+    // Field Service created the destination's row in the transfer line's unit: 250 cm, SCM's 2.5 m.
+    expect(await fsOnHand("B0001", "1002")).toBe(250);
     // Field Service's own transfer journals (one out, one in, in the line's unit) moved its quantities.
     const journals = await dataverseRows(env, `msdyn_inventoryjournals?$filter=msdyn_transactiontype eq ${InventoryTransactionType.Transfer}`);
     expect(journals.map((journal) => journal.msdyn_quantity).sort((a, b) => Number(a) - Number(b))).toEqual([-250, 250]);

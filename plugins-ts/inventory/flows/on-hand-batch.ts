@@ -59,10 +59,16 @@ export async function applyOnHandBatch(flow: OnHandFlow, rows: readonly Readonly
   }
 
   const current = await currentRows(flow, prepared.map((entry) => entry.prepared));
-  const planned: Planned[] = prepared.map(({ index, prepared: row }) => {
+  const planned: Planned[] = [];
+  for (const { index, prepared: row } of prepared) {
     const found = current.get(inventoryKey(row.warehouse.reference.id, row.product.reference.id));
-    return { index, prepared: row, plan: flow.plan(row, found), existing: found !== undefined };
-  });
+    try {
+      planned.push({ index, prepared: row, plan: flow.plan(row, found, await flow.rowUnitsPerScmUnit(row, found)), existing: found !== undefined });
+    } catch (error) {
+      if (!isRowFailure(error)) throw error;
+      results[index] = error;
+    }
+  }
 
   const writes = new BatchWrites(flow);
   await writes.group(

@@ -12,7 +12,7 @@
  * A live event applies one row (`apply`); a batch run applies many at once (`applyMany`,
  * `on-hand-batch.ts`): the same plan per row, the reads and writes grouped into a few requests.
  */
-import { type DataverseRecord, sameValue } from "../../../core/dataverse/record";
+import { type DataverseRecord, isEntityReference, sameValue } from "../../../core/dataverse/record";
 import { InventoryTransactionType, inventoryJournal, productInventory } from "../../../core/dataverse/tables";
 import { flowDataverseLookups, flowRowToDataverse } from "../../../core/maps/flow-mapping";
 import type { ToDataverseFlowContract } from "../../../core/maps/flows";
@@ -130,7 +130,7 @@ export class OnHandFlow {
     const { dataverse } = this.runtime;
     const key = { msdyn_warehouse: prepared.warehouse.reference, msdyn_product: prepared.product.reference };
     const current = await dataverse.client.findByKey(productInventory, key, this.currentColumns());
-    const plan = this.plan(prepared, current);
+    const plan = this.plan(prepared, current, await this.rowUnitsPerScmUnit(prepared, current));
     if (plan.create !== undefined) await dataverse.client.create(productInventory, plan.create);
     for (const journal of plan.journals) await dataverse.client.create(inventoryJournal, journal);
     if (plan.update !== undefined) await dataverse.client.update(productInventory, plan.update.id, plan.update.record);
@@ -159,6 +159,22 @@ export class OnHandFlow {
     return { row, item, warehouse, product, mapped: mapped.record };
   }
 
+  /**
+   * How many of the Field Service row's unit one of SCM's unit makes (1 when they are the same or
+   * either is unknown): Field Service units convert within a unit group, each holding `quantity`
+   * base units. Units of different groups cannot be compared: the row waits.
+   */
+  async rowUnitsPerScmUnit(prepared: PreparedOnHand, current: CurrentInventory | undefined): Promise<number> {
+    const scmUnit = prepared.mapped.msdyn_unit;
+    const rowUnit = current?.record.msdyn_unit;
+    if (!isEntityReference(scmUnit) || !isEntityReference(rowUnit) || scmUnit.id.toLowerCase() === rowUnit.id.toLowerCase()) return 1;
+    const [from, to] = [await this.runtime.references.unitById(scmUnit.id), await this.runtime.references.unitById(rowUnit.id)];
+    if (from === undefined || to === undefined || from.baseId !== to.baseId) {
+      throw new RowFailure(`cannot be carried: SCM's unit ${from?.name ?? scmUnit.id} does not convert to the unit Field Service keeps the row in (${to?.name ?? rowUnit.id})`);
+    }
+    return from.quantity / to.quantity;
+  }
+
   /** The columns read from Field Service to compare a row. */
   currentColumns(): string[] {
     const mapped = this.flow.map.columns.map((pair) => pair.dataverse);
@@ -170,19 +186,21 @@ export class OnHandFlow {
    * Service creates the row (with the journal's unit) or moves its quantities; the flow then stamps
    * when SCM confirmed it, with any other column the template maps.
    */
-  plan(prepared: PreparedOnHand, current: CurrentInventory | undefined): OnHandPlan {
+  plan(prepared: PreparedOnHand, current: CurrentInventory | undefined, rowUnitsPerScmUnit = 1): OnHandPlan {
     const { mapped, warehouse, product, item } = prepared;
     const journaled = this.journaled();
+    // Compared in the unit Field Service keeps the row in: a row's unit is Field Service's, never rewritten.
     const deltas = Object.entries(journaled).flatMap(([column, journalType]) => {
       if (!(column in mapped)) return [];
-      const delta = round2(round2(quantityOf(mapped[column])) - round2(quantityOf(current?.record[column])));
+      const delta = round2(round2(quantityOf(mapped[column]) * rowUnitsPerScmUnit) - round2(quantityOf(current?.record[column])));
       return delta === 0 ? [] : [{ journalType, delta }];
     });
-    const others = Object.entries(mapped).filter(([column]) => !(column in journaled));
+    const rowUnit = current?.record.msdyn_unit ?? null;
+    const others = Object.entries(mapped).filter(([column]) => !(column in journaled) && !(column === "msdyn_unit" && rowUnit !== null));
     const changedOthers = Object.fromEntries(others.filter(([column, value]) => current === undefined || !sameValue(value, current.record[column] ?? null)));
     const now = this.runtime.clock().toISOString();
     const extra: DataverseRecord = Object.fromEntries(Object.entries(changedOthers).filter(([column]) => current !== undefined || deltas.length === 0 || column !== "msdyn_unit"));
-    const unit = mapped.msdyn_unit ?? current?.record.msdyn_unit ?? null;
+    const unit = rowUnit ?? mapped.msdyn_unit ?? null;
     const confirmed: DataverseRecord = { ...extra, fsi_scmlastsyncedon: now };
     return {
       create:

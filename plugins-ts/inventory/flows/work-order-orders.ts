@@ -33,7 +33,7 @@ export class WorkOrderOrdersFlow {
 
   constructor(
     readonly flow: ResolvedFlow,
-    private readonly runtime: FlowRuntime,
+    readonly runtime: FlowRuntime,
   ) {}
 
   /** The Web API filter of work orders waiting to go to SCM. */
