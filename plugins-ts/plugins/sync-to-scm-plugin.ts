@@ -29,6 +29,7 @@ import { mapRowKey } from "../integration/row-identity";
 import { deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
 import { executionRow, mappedTable } from "./execution-row";
+import { type AfterCommit, committedRow, queueSyncAfterCommit } from "./trimmed-context";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 
 /** What a queued FS → SCM change holds: the mapped row, ready to write when SCM answers again. */
@@ -39,6 +40,8 @@ export interface QueuedScmWrite {
   readonly row: ScmRow;
   readonly dataverseId: string;
   readonly stamp?: number;
+  /** Set for a change whose context Dataverse trimmed for size: copied from Dataverse once committed (`trimmed-context.ts`). */
+  readonly afterCommit?: AfterCommit;
 }
 
 export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
@@ -59,6 +62,7 @@ export class SyncToScmPlugin implements Plugin {
     if (isDataverseEcho(context, services.settings)) {
       return { outcome: "skipped", message: "Written by the integration from SCM; not sent back." };
     }
+    if (context.sizeExceeded && context.messageName !== "Delete") return queueSyncAfterCommit(context, services);
     switch (context.messageName) {
       case "Create":
       case "Update":
@@ -106,7 +110,8 @@ export class SyncToScmPlugin implements Plugin {
   private async delete(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
     const { map, table } = mappedTable(context, services);
     const preImage = preImageOf(context);
-    const before = preImage === undefined ? undefined : entityToRecord(preImage, table);
+    // Trimmed for size: the row is still committed (the delete is not), so it is read.
+    const before = preImage === undefined ? (context.sizeExceeded ? await committedRow(context, services) : undefined) : entityToRecord(preImage, table);
     const company = before?.[map.company.dataverse];
     const companyCode = isEntityReference(company) ? await services.companies.codeOf(services.dataverse, company.id) : undefined;
     const rowKey = before === undefined || companyCode === undefined ? undefined : mapRowKey(map, companyCode, before);

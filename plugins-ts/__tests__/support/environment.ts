@@ -35,6 +35,8 @@ export interface EnvironmentOptions {
   readonly bodyLimitBytes?: number;
   /** Put a recording proxy between Dataverse and the host's webhooks. */
   readonly recordWebhooks?: boolean;
+  /** Dataverse trims webhook contexts above this size (256 KB); a test lowers it to trim an ordinary row's. */
+  readonly webhookPayloadLimitBytes?: number;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
   readonly extendRouter?: (router: Router) => void;
   /** The host's SQLite state file (the sync CLI opens the same one); default `:memory:`. */
@@ -75,6 +77,14 @@ export interface Environment {
   close(): Promise<void>;
 }
 
+/** What the recording proxy passes on: the body's type, the key, and Dataverse's size-exceeded signal. */
+function forwardedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const forwarded: Record<string, string> = { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" };
+  const trimmed = headers["x-ms-dynamics-msg-size-exceeded"];
+  if (trimmed !== undefined) forwarded["x-ms-dynamics-msg-size-exceeded"] = trimmed;
+  return forwarded;
+}
+
 function server(listener: (req: IncomingMessage, res: ServerResponse) => void): Server {
   return createServer(listener);
 }
@@ -85,7 +95,11 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const scmOrigin = await listen(scmServer, 0);
   const scmUrl = `${scmOrigin}/scm`;
 
-  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id } });
+  const dataverse = await startDataverseServer({
+    users: [ADMIN, INTEGRATION],
+    tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+    ...(options.webhookPayloadLimitBytes === undefined ? {} : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
+  });
 
   const sink = memorySink();
   const issuer = await createLocalTokenIssuer({ issuer: ISSUER, audience: AUDIENCE });
@@ -135,7 +149,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
         const body = Buffer.concat(chunks).toString("utf8");
         const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
         webhooks.push({ handler: (req.url ?? "").split("/").pop() ?? "", headers, body });
-        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" }, body }).then(async (reply) => {
+        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: forwardedHeaders(headers), body }).then(async (reply) => {
           res.writeHead(reply.status, { "content-type": "application/json" }).end(await reply.text());
         });
       });
