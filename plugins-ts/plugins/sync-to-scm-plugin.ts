@@ -28,6 +28,7 @@ import { resolveScmLookups } from "../integration/lookup-resolver";
 import { mapRowKey } from "../integration/row-identity";
 import { deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
+import { mapModeOf } from "../../core/maps/map-modes";
 import { executionRow, mappedTable } from "./execution-row";
 import { type AfterCommit, committedRow, queueSyncAfterCommit } from "./trimmed-context";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
@@ -61,6 +62,10 @@ export class SyncToScmPlugin implements Plugin {
   async execute(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
     if (isDataverseEcho(context, services.settings)) {
       return { outcome: "skipped", message: "Written by the integration from SCM; not sent back." };
+    }
+    const mode = mapModeOf(services.settings.mapModes, mappedTable(context, services).map.name);
+    if (mode !== "fsi") {
+      return { outcome: "skipped", message: mode === "dual-write" ? "Microsoft's dual-write syncs this table here; this step stays idle." : "This map is off here." };
     }
     if (context.sizeExceeded && context.messageName !== "Delete") return queueSyncAfterCommit(context, services);
     switch (context.messageName) {
