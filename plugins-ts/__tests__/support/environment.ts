@@ -10,6 +10,7 @@ import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "..
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
+import type { MapModes } from "../../../core/maps/map-modes";
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
@@ -35,6 +36,8 @@ export interface EnvironmentOptions {
   readonly bodyLimitBytes?: number;
   /** Put a recording proxy between Dataverse and the host's webhooks. */
   readonly recordWebhooks?: boolean;
+  /** Who syncs each map here (default every map `fsi`). */
+  readonly mapModes?: MapModes;
   /** Dataverse trims webhook contexts above this size (256 KB); a test lowers it to trim an ordinary row's. */
   readonly webhookPayloadLimitBytes?: number;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
@@ -119,6 +122,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       scmIntegrationUser: "FSI-Integration",
       echoTag: "fsi-integration",
       scmUnavailablePolicy: options.scmUnavailablePolicy ?? "fail-closed",
+      ...(options.mapModes === undefined ? {} : { mapModes: options.mapModes }),
     },
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
     scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
