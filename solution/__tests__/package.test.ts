@@ -141,10 +141,15 @@ describe("the solution zips", () => {
         (element) => `${attribute(element, "type") ?? ""}:${attribute(element, "schemaName") ?? ""}`,
       ),
     );
-    // The shells, and the tables our project table's lookups point to (company, account).
-    expect(required).toEqual(
+    // The shells, the tables our project table's lookups point to (company, account), and the
+    // other publishers' columns our forms show (declared, never defined).
+    const tableRequirements = [...required].filter((entry) => entry.startsWith("1:"));
+    expect(new Set(tableRequirements)).toEqual(
       new Set([...shells.map((table) => `1:${attribute(table, "schemaName") ?? ""}`), "1:cdm_company", "1:account"]),
     );
+    const columnRequirements = [...required].filter((entry) => entry.startsWith("2:"));
+    expect(columnRequirements).toEqual(expect.arrayContaining(["2:msdyn_warehouseidentifier", "2:msdyn_company", "2:msdyn_primaryaddresslatitude", "2:msdyn_lifecyclemodel"]));
+    expect(columnRequirements.filter((entry) => entry.startsWith("2:fsi_"))).toEqual([]);
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     for (const entity of section(customizations, "Entities", "Entity")) {
       if (childText(entity, "Name") === "fsi_project") continue;
