@@ -168,7 +168,9 @@ function formColumns(node: unknown): string[] {
 function otherPublishersColumns(): XmlElement[] {
   return mainForms.flatMap((form) => {
     const table = solutionTable(form.table);
-    const columns = [...new Set(formColumns(form.tabs))].filter((column) => !column.startsWith(`${publisher.prefix}_`) && column in table.columns);
+    const columns = [...new Set(formColumns(form.tabs))].filter(
+      (column) => !column.startsWith(`${publisher.prefix}_`) && column in table.columns,
+    );
     return columns.map((column) =>
       el("MissingDependency", {}, [
         el("Required", {
@@ -178,7 +180,12 @@ function otherPublishersColumns(): XmlElement[] {
           parentSchemaName: table.logicalName,
           parentDisplayName: table.displayName,
         }),
-        el("Dependent", { type: ComponentType.SystemForm, id: braced(form.id), displayName: form.name, parentDisplayName: table.displayName }),
+        el("Dependent", {
+          type: ComponentType.SystemForm,
+          id: braced(form.id),
+          displayName: form.name,
+          parentDisplayName: table.displayName,
+        }),
       ]),
     );
   });
