@@ -102,3 +102,43 @@ describe("plug-in pipeline: contexts over the size limit", () => {
     }
   });
 });
+
+describe("plug-in pipeline: transactions waiting on each other", () => {
+  it("ends one of two transactions that wait on each other's rows as the deadlock victim; the other commits", async () => {
+    let arrived = 0;
+    let bothLocked: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => {
+      bothLocked = resolve;
+    });
+    // Updating one ship via also touches the other (a first-party plug-in's nested write).
+    const crossUpdate: PlatformPlugin = {
+      name: "Test: touch the other ship via",
+      message: "Update",
+      table: shipVia.logicalName,
+      stage: 40,
+      async execute({ id, after, service }) {
+        if (typeof after?.msdyn_description !== "string" || !after.msdyn_description.startsWith("user")) return;
+        arrived += 1;
+        if (arrived === 2) bothLocked();
+        await barrier;
+        const other = ids.find((candidate) => candidate !== id) ?? "";
+        await service.update(shipVia, other, { msdyn_description: `touched by ${id}` });
+      },
+    };
+    const ids: string[] = [];
+    const api = await startApi({ platformPlugins: [crossUpdate] });
+    try {
+      const company = await createCompany(api);
+      for (const name of ["AIR", "SEA"]) {
+        const created = await api.call("msdyn_shipvias", { body: { msdyn_name: name, "msdyn_company@odata.bind": `/cdm_companies(${company})` } });
+        ids.push(/\(([0-9a-f-]{36})\)$/.exec(created.headers.get("odata-entityid") ?? "")?.[1] ?? "");
+      }
+      const replies = await Promise.all(ids.map((id) => api.call(`msdyn_shipvias(${id})`, { method: "PATCH", body: { msdyn_description: `user ${id}` } })));
+      expect(replies.map((reply) => reply.status).sort()).toEqual([204, 500]);
+      expect(replies.find((reply) => reply.status === 500)?.json.error?.message).toContain("deadlock victim");
+      expect(api.server.emulator.transactions).toEqual({ open: 0, waiting: 0 });
+    } finally {
+      await api.close();
+    }
+  });
+});
