@@ -70,7 +70,7 @@ export const flowContracts: Readonly<Record<FlowName, FlowContract>> = {
     summary: "SCM projects → Field Service projects (fsi_project), selectable on work orders",
     dataverseTable: "fsi_project",
     scmCollection: "Projects",
-    engineColumns: ["msdyn_company", "fsi_projectnumber", "fsi_scmlastsyncedon"],
+    engineColumns: ["fsi_company", "fsi_projectnumber", "fsi_scmlastsyncedon"],
   },
   "inventory-adjustments": {
     name: "inventory-adjustments",

@@ -166,7 +166,7 @@ describe("the solution zips", () => {
       ]),
     ).toEqual([
       ["fsi_msdyn_workorder_fsi_project", "msdyn_workorder", "fsi_project"],
-      ["fsi_project_msdyn_company", "fsi_project", "cdm_company"],
+      ["fsi_project_fsi_company", "fsi_project", "cdm_company"],
       ["fsi_project_fsi_customer", "fsi_project", "account"],
     ]);
   });

@@ -70,7 +70,7 @@ export class WorkOrderProjectPlugin implements InventoryPlugin {
       "fsi_projectnumber",
       "fsi_projecttype",
       "fsi_projectstage",
-      "msdyn_company",
+      "fsi_company",
       "statecode",
     ]);
     if (chosen === undefined) refuse("The project does not exist.");
@@ -83,8 +83,8 @@ export class WorkOrderProjectPlugin implements InventoryPlugin {
     const company = "msdyn_company" in changes ? changes.msdyn_company : before.msdyn_company;
     if (
       isEntityReference(company) &&
-      isEntityReference(chosen.msdyn_company) &&
-      !sameValue(company, chosen.msdyn_company)
+      isEntityReference(chosen.fsi_company) &&
+      !sameValue(company, chosen.fsi_company)
     ) {
       refuse(`Project ${name} belongs to another company than the work order.`);
     }
