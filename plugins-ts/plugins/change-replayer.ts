@@ -20,7 +20,8 @@ import type { PluginServices } from "./plugin";
 import { resyncScmRow } from "./scm-resync";
 import { syncCommittedRow } from "./trimmed-context";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
-import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync } from "./scm-to-dataverse";
+import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync, parseBusinessEvent } from "./scm-to-dataverse";
+import type { KeyValues } from "../services/dataverse-client";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 
 export interface ReplaySummary {
@@ -47,17 +48,40 @@ export function isRefusal(error: unknown): boolean {
   return error instanceof IntegrationError && REFUSALS.has(error.code);
 }
 
+/**
+ * Attempts a change waiting for a row that never arrives gets before its wait becomes an error:
+ * with the default backoff (5 s doubling to 15 min) about 50 minutes. Then it goes on the catch-up
+ * list (`fsi sync errors` / `status`) naming what is missing — a company that exists only in SCM,
+ * say — instead of waiting in the queue forever, silently.
+ */
+export const DEFAULT_DEPENDENCY_ATTEMPTS = 10;
+
 export class ChangeReplayer {
   /** Replays run one at a time, so no change is applied twice by overlapping replays. */
   private last: Promise<unknown> = Promise.resolve();
+  /** Replays asked for while another runs, not started yet, by scope: a repeat joins the waiting one. */
+  private readonly waiting = new Map<string, Promise<ReplaySummary>>();
 
   constructor(
     private readonly inbound: ScmToDataverseSync,
     private readonly lease?: ReplayLease,
+    private readonly dependencyAttempts = DEFAULT_DEPENDENCY_ATTEMPTS,
   ) {}
 
+  /**
+   * Runs a replay after the one running, if any. A replay of the same scope already waiting its
+   * turn covers this request too (it reads the queue when it starts), so requests arriving while
+   * the other system is slow never stack up passes.
+   */
   replay(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
-    const run = this.last.then(() => this.replayNow(services, options));
+    const scope = `${options.map ?? "*"}|${options.dueOnly ? "due" : "all"}`;
+    const waiting = this.waiting.get(scope);
+    if (waiting !== undefined) return waiting;
+    const run = this.last.then(() => {
+      this.waiting.delete(scope);
+      return this.replayNow(services, options);
+    });
+    this.waiting.set(scope, run);
     this.last = run.catch(() => undefined);
     return run;
   }
@@ -68,6 +92,7 @@ export class ChangeReplayer {
       services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: this.lease.currentHolder() });
       return { applied: 0, failed: 0, remaining: services.queue.depth(scope), busy: true };
     }
+    services.log.debug("Replaying the change queue", { dueOnly: options.dueOnly, ...scope });
     let applied = 0;
     let failed = 0;
     try {
@@ -100,7 +125,12 @@ export class ChangeReplayer {
         applied += 1;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (isRefusal(error)) {
+        if (error instanceof DependencyMissingError && change.attempts + 1 >= this.dependencyAttempts) {
+          const reason = `Still ${message} after ${change.attempts + 1} attempts: add ${error.waitingFor.join(", ")} to Field Service (or fix the row in SCM), then run fsi sync retry ${change.map}.`;
+          services.queue.hold(change.sequence, reason);
+          await this.markFailed(change, reason, services);
+          services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, waitingFor: error.waitingFor });
+        } else if (isRefusal(error)) {
           services.queue.hold(change.sequence, message);
           await this.markFailed(change, message, services);
           services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, reason: message });
@@ -152,11 +182,33 @@ export class ChangeReplayer {
   private async markFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     if (change.direction !== "fs-to-scm") {
       services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "failed", error: reason });
+      await this.markInboundFailed(change, reason, services);
       return;
     }
     const write = change.payload as QueuedScmWrite;
     services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
     await this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
+  }
+
+  /**
+   * An SCM change that cannot be applied: the Field Service row it is for, when there is one, says
+   * Failed with the reason (a row of a company only in SCM has none; the ledger holds the error).
+   */
+  private async markInboundFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
+    const map = services.maps.byName(change.map);
+    const table = map === undefined ? undefined : tableByLogicalName(map.dataverseTable);
+    if (map === undefined || table === undefined || !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) return;
+    try {
+      const event = parseBusinessEvent(change.payload);
+      const companyId = await services.companies.idOf(services.dataverse, (event.Keys[map.company.scm] ?? event.LegalEntity).toLowerCase());
+      if (companyId === undefined) return;
+      const key: Record<string, KeyValues[string]> = { [map.company.dataverse]: { id: companyId, logicalName: "cdm_company" } };
+      for (const pair of map.keys) key[pair.dataverse] = event.Keys[pair.scm] ?? "";
+      const found = await services.dataverse.findByKey(table, key, [table.primaryIdAttribute]);
+      if (found !== undefined) await services.dataverse.update(table, found.id, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
+    } catch (error) {
+      services.log.warn("The Dataverse row's sync status could not be updated", { rowKey: change.rowKey, reason: error instanceof Error ? error.message : String(error) });
+    }
   }
 
   private async writeStatus(change: QueuedChange, write: QueuedScmWrite, services: PluginServices, status: DataverseRecord): Promise<void> {

@@ -68,7 +68,12 @@ export async function startOutageEnvironment(
       })
     ).status,
   ).toBe(201);
-  const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
+  // With an asynchronous subscription the site arrives after SCM's reply.
+  let site: Record<string, unknown> | undefined;
+  for (let attempt = 0; site === undefined && attempt < 250; attempt += 1) {
+    site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
+    if (site === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   if (site === undefined) throw new Error("the site did not reach Dataverse");
   return {
     env,
