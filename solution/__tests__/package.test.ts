@@ -150,6 +150,18 @@ describe("the solution zips", () => {
     const columnRequirements = [...required].filter((entry) => entry.startsWith("2:"));
     expect(columnRequirements).toEqual(expect.arrayContaining(["2:msdyn_warehouseidentifier", "2:msdyn_company", "2:msdyn_primaryaddresslatitude", "2:msdyn_lifecyclemodel"]));
     expect(columnRequirements.filter((entry) => entry.startsWith("2:fsi_"))).toEqual([]);
+    // Each requirement names the solution that provides it: Field Service, or the dual-write solution adding the column.
+    const providers = new Map(
+      descendants(solution, (element) => element.name === "Required").map((element) => [
+        `${attribute(element, "parentSchemaName") ?? ""}.${attribute(element, "schemaName") ?? ""}`,
+        attribute(element, "solution"),
+      ]),
+    );
+    expect(providers.get("msdyn_warehouse.msdyn_warehouseidentifier")).toBe("Dynamics365SupplyChainExtended");
+    expect(providers.get("msdyn_warehouse.msdyn_name")).toBe("FieldService");
+    expect(providers.get("msdyn_paymentterm.msdyn_company")).toBe("Dynamics365FinanceExtended");
+    expect(providers.get(".cdm_company")).toBe("Dynamics365Company");
+    expect(providers.get(".msdyn_warehouse")).toBe("FieldService");
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     for (const entity of section(customizations, "Entities", "Entity")) {
       if (childText(entity, "Name") === "fsi_project") continue;

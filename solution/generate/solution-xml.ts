@@ -5,6 +5,7 @@
  */
 import { controlNames, controlSolutionName } from "../components/controls";
 import { environmentVariables } from "../components/environment-variables";
+import { solutionOfColumn, solutionOfTable } from "../components/dependencies";
 import { mainForms } from "../components/forms";
 import { solutionRelationships } from "../components/relationships";
 import { isOwnTable, ourColumns, solutionTable, solutionTableNames } from "../components/tables";
@@ -107,7 +108,11 @@ function missingDependencies(): XmlElement[] {
     )
     .map((relationship) =>
       el("MissingDependency", {}, [
-        el("Required", { type: ComponentType.Entity, schemaName: relationship.referencedTable }),
+        el("Required", {
+          type: ComponentType.Entity,
+          schemaName: relationship.referencedTable,
+          solution: solutionOfTable(relationship.referencedTable),
+        }),
         el("Dependent", {
           type: ComponentType.EntityRelationship,
           schemaName: relationship.name,
@@ -122,6 +127,7 @@ function missingDependencies(): XmlElement[] {
       type: ComponentType.Entity,
       schemaName: table.logicalName,
       displayName: table.displayName,
+      solution: solutionOfTable(table.logicalName),
     });
     const dependents = [
       ...ourColumns(table).map(([column, definition]) =>
@@ -179,6 +185,7 @@ function otherPublishersColumns(): XmlElement[] {
           displayName: table.columns[column]?.displayName ?? column,
           parentSchemaName: table.logicalName,
           parentDisplayName: table.displayName,
+          solution: solutionOfColumn(table.logicalName, column),
         }),
         el("Dependent", {
           type: ComponentType.SystemForm,
