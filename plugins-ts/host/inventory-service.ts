@@ -7,14 +7,7 @@
  * registers the inventory endpoints (`<host>/plugins/inventory/webhooks/<handler>`) with the key the
  * five-table endpoints already use.
  */
-import {
-  type InventoryEngine,
-  type InventoryHost,
-  DEFAULT_INVENTORY_PREFIX,
-  createInventoryEngine,
-  createInventoryHost,
-  inventoryConfigFromEnv,
-} from "../inventory";
+import { type InventoryEngine, type InventoryHost, DEFAULT_INVENTORY_PREFIX, createInventoryEngine, createInventoryHost, inventoryConfigFromEnv } from "../inventory";
 import type { PluginHostConfig } from "./plugin-host";
 
 export interface InventoryService {
@@ -24,10 +17,7 @@ export interface InventoryService {
   close(): Promise<void>;
 }
 
-export function inventoryServiceFromEnv(
-  environment: Readonly<Record<string, string | undefined>>,
-  hostConfig: PluginHostConfig,
-): InventoryService {
+export function inventoryServiceFromEnv(environment: Readonly<Record<string, string | undefined>>, hostConfig: PluginHostConfig): InventoryService {
   const engine = createInventoryEngine({
     ...inventoryConfigFromEnv(environment),
     ...(hostConfig.retryIntervalMs === undefined ? {} : { retryIntervalMs: hostConfig.retryIntervalMs }),

@@ -34,9 +34,7 @@ function requestPath(target: string | undefined): string {
   }
 }
 
-export async function startPluginHostServer(
-  environment: Readonly<Record<string, string | undefined>>,
-): Promise<RunningHost> {
+export async function startPluginHostServer(environment: Readonly<Record<string, string | undefined>>): Promise<RunningHost> {
   const config = hostConfigFromEnv(environment);
   const inventory: InventoryService = inventoryServiceFromEnv(environment, config);
   let host: PluginHost;

@@ -9,7 +9,7 @@
  * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
  */
 import type { RequestListener } from "node:http";
-import { parseExecutionContext } from "../context/execution-context";
+import { SIZE_EXCEEDED_HEADER, parseExecutionContext } from "../context/execution-context";
 import { CompanyDirectory } from "../integration/company-directory";
 import type { IntegrationSettings } from "../integration/settings";
 import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
@@ -110,15 +110,9 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const mapStates = new SyncMapStates(db);
   const dataverse = new DataverseClient(config.dataverse);
   const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
-  const validationScm = new ScmClient({
-    ...config.scm,
-    integrationUser: config.integration.scmIntegrationUser,
-    timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000,
-  });
+  const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
   const companies = new CompanyDirectory();
-  const plugins = new Map<string, Plugin>(
-    [new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]),
-  );
+  const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
   const replayer = new ChangeReplayer(inbound, new ReplayLease(db), config.dependencyAttempts);
@@ -126,15 +120,11 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
 
-  const servicesFor = (
-    correlationId: string | undefined,
-    joinTransaction: boolean,
-    request?: HostRequest,
-  ): PluginServices => ({
-    dataverse: dataverse.scoped({
-      tag: config.integration.echoTag,
-      ...(joinTransaction && correlationId !== undefined ? { correlationId } : {}),
-    }),
+  // A handler's calls back into Dataverse are requests of their own, in transactions of their own:
+  // they never join the calling step's transaction (Learn, "Scalable customization design:
+  // Database transactions"), so they must never write a row that step's operation holds.
+  const servicesFor = (correlationId: string | undefined, request?: HostRequest): PluginServices => ({
+    dataverse: dataverse.scoped({ tag: config.integration.echoTag }),
     scm,
     maps,
     log: correlationId === undefined ? log : log.child({ correlationId }),
@@ -146,36 +136,28 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     ...(request?.callerGone === undefined ? {} : { callerGone: () => request.callerGone?.() === true }),
   });
 
-  const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined, false), { dueOnly });
+  const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined), { dueOnly });
 
   const webhook = async (request: HostRequest, handlerName: string): Promise<HostResponse> => {
     // The key first: a caller without it learns nothing, not even which handlers exist.
     requireWebhookKey(request, config.webhookAuth);
     const plugin = plugins.get(handlerName);
     if (plugin === undefined) {
-      throw new HttpError(
-        404,
-        "UNKNOWN_HANDLER",
-        `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`,
-      );
+      throw new HttpError(404, "UNKNOWN_HANDLER", `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`);
     }
     requireJsonContentType(request);
-    const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
-    const services = servicesFor(context.correlationId, context.mode === "synchronous", request);
-    services.log.info(
-      `${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`,
-      { depth: context.depth, stage: context.stage },
-    );
+    const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"), {
+      sizeExceeded: request.header(SIZE_EXCEEDED_HEADER) !== undefined,
+    });
+    const services = servicesFor(context.correlationId, request);
+    services.log.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`, { depth: context.depth, stage: context.stage });
     try {
       const result = await plugin.execute(context, services);
       services.log.info(`${plugin.name}: ${result.outcome}`, { detail: result.message });
       return jsonReply(statusOf(result), result);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, {
-        code: httpError.code,
-        reason: httpError.message,
-      });
+      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
       return errorReply(httpError);
     }
   };
@@ -184,13 +166,10 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
     const event = parseBusinessEvent(parseJsonBody(await request.readBody(limit), "SCM business event"));
-    const services = servicesFor(event.EventId, false, request);
+    const services = servicesFor(event.EventId, request);
     try {
       const result = await inbound.receive(event, services);
-      services.log.info(`scm-events: ${result.outcome}`, {
-        detail: result.message,
-        controlNumber: event.ControlNumber,
-      });
+      services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, controlNumber: event.ControlNumber });
       if (result.arrived.length > 0 && queue.depth({ direction: "scm-to-fs" }) > 0) {
         // After the reply: SCM's write waits on this answer, and the waiting changes are ours to retry.
         background.run(() => replay(false));
@@ -199,10 +178,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       return jsonReply(statusOf(result), reply);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      services.log.warn(`scm-events: refused with ${httpError.status}`, {
-        code: httpError.code,
-        reason: httpError.message,
-      });
+      services.log.warn(`scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
       return errorReply(httpError);
     }
   };
@@ -211,11 +187,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     verifyBearer: rateLimited(createBearerVerifier(config.validationApi.bearer), new CallerRateLimiter(config.validationApi.rateLimit ?? DEFAULT_VALIDATION_RATE_LIMIT)),
     cors: config.validationApi.cors,
     bodyLimitBytes: limit,
-    dependencies: () => ({
-      dataverse: dataverse.scoped({ tag: config.integration.echoTag }),
-      scm: validationScm,
-      maps,
-    }),
+    dependencies: () => ({ dataverse: dataverse.scoped({ tag: config.integration.echoTag }), scm: validationScm, maps }),
     log,
   });
 
@@ -244,9 +216,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       route,
       request,
       (error) => {
-        log.error("Unexpected failure", {
-          reason: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
+        log.error("Unexpected failure", { reason: error instanceof Error ? (error.stack ?? error.message) : String(error) });
       },
       integrationHttpError,
     );
@@ -304,13 +274,7 @@ function rateLimited(verify: BearerVerifier, limiter: CallerRateLimiter): Bearer
 
 function requireMethod(request: HostRequest, method: string): void {
   if (request.method !== method) {
-    throw new HttpError(
-      405,
-      "METHOD_NOT_ALLOWED",
-      `Method ${request.method} is not allowed here; use ${method}.`,
-      undefined,
-      { allow: method },
-    );
+    throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; use ${method}.`, undefined, { allow: method });
   }
 }
 

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../auth/entra";
 import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../auth/plugins-mount";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../dataverse";
+import { fieldServicePlugins } from "../fieldservice";
 import { createFormHost } from "../formhost";
 import { type ScmEmulator, createScmEmulator } from "../scm";
 import type { Mount, MountFactory } from "../server";
@@ -61,6 +62,8 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       tokens: { [BROWSER_TOKEN]: DEFAULT_USER.id, [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id },
       // As in a signed-in browser session, a request without a token acts as the default user.
       requireAuthorization: false,
+      // Field Service is installed in the org: its own inventory logic runs in the pipeline.
+      platformPlugins: fieldServicePlugins(),
       log: context.log,
     });
     parts.dataverse = emulator;

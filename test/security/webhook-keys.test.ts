@@ -78,8 +78,6 @@ const pluginEndpoints: KeyedEndpoint[] = [
 ];
 
 const inventoryHandlers = [
-  "inventory-journal",
-  "inventory-guard",
   "inventory-posting-lock",
   "inventory-post",
   "work-order-project",

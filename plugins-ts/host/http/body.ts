@@ -147,8 +147,7 @@ export function jsonNestingBeyond(text: string, limit: number): number | undefin
   for (let index = 0; index < text.length; index += 1) {
     const char = text.charCodeAt(index);
     if (inString) {
-      if (char === 92)
-        index += 1; // a backslash escapes the next character
+      if (char === 92) index += 1; // a backslash escapes the next character
       else if (char === 34) inString = false;
     } else if (char === 34) {
       inString = true;
