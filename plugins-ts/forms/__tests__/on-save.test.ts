@@ -223,9 +223,9 @@ describe("OnSave when the user must sign in", () => {
     expect(attempt.saved).toBe(true);
     expect(form.appNotifications).toEqual([]);
     expect(page.signIn.calls.some((call) => call.kind === "popup")).toBe(false);
-    const status = form.formNotification("fsi-scm-status");
-    expect(status?.level).toBe("WARNING");
-    expect(status?.message).toContain("can't show the sign-in window");
+    const notice = form.formNotification("fsi-scm-sign-in");
+    expect(notice?.level).toBe("WARNING");
+    expect(notice?.message).toContain("can't show the sign-in window");
   });
 
   it("block policy: a form without the sign-in library cancels the save and says which library is missing", async () => {

@@ -100,7 +100,7 @@ function verdictFor(asked: Asked, session: FormSession, plan: CheckPlan): Verdic
   if (outcome.kind === "unchecked" && outcome.reason === "signInRequired" && asked.signIn !== undefined) {
     if (!canSignInInteractively()) {
       // The server-side validate step checks the row with the integration's own identity.
-      notifications.showStatus("WARNING", messages.mobileCannotSignIn(table));
+      notifications.showSignInNotice(messages.mobileCannotSignIn(table));
       return { allowSave: true, message: "" };
     }
     const message = messages.signInNeeded(table);
