@@ -87,14 +87,14 @@ export interface PluginsMount extends Mount {
  * The tenant's TLS certificate, kept in the state folder so a browser that was told to trust it
  * once keeps trusting it across restarts; a new one per run in memory.
  */
-function entraTlsCertificate(stateDir: string | null): SelfSignedCertificate {
+async function entraTlsCertificate(stateDir: string | null): Promise<SelfSignedCertificate> {
   const request = { commonName: "127.0.0.1", altNames: ["IP:127.0.0.1", "DNS:localhost"], days: 365 };
   if (stateDir === null) return createSelfSignedCertificate(request);
   const keyPath = join(stateDir, "entra-tls-key.pem");
   const certificatePath = join(stateDir, "entra-tls-cert.pem");
   if (existsSync(keyPath) && existsSync(certificatePath))
     return describeCertificate(readFileSync(keyPath, "utf8"), readFileSync(certificatePath, "utf8"));
-  const created = createSelfSignedCertificate(request);
+  const created = await createSelfSignedCertificate(request);
   writeFileSync(keyPath, created.keyPem, { mode: 0o600 });
   writeFileSync(certificatePath, created.certificatePem);
   return created;
@@ -133,7 +133,7 @@ export function createPluginsMount(
       onListening: async (url) => {
         entra = await startEntraEmulator({
           directory: sandboxDirectory({ organizationUrl: url, users: [user] }),
-          tlsCertificate: entraTlsCertificate(context.stateDir),
+          tlsCertificate: await entraTlsCertificate(context.stateDir),
           ...(options.entraPort === undefined ? {} : { port: options.entraPort(Number(new URL(url).port)) }),
         });
         context.log(

@@ -9,6 +9,7 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import {
   type EntraEmulator,
+  type SelfSignedCertificate,
   SANDBOX_HOST_CLIENT_ID,
   createSelfSignedCertificate,
   sandboxDirectory,
@@ -22,7 +23,7 @@ const SECRET = "host-secret-0123456789abcdef";
 
 let entra: EntraEmulator;
 let trustTls: { policy: PipelinePolicy; position: "perCall" }[];
-const hostCertificate = createSelfSignedCertificate({ commonName: "fsi-host" });
+let hostCertificate: SelfSignedCertificate;
 
 async function startTenant(accessTokenLifetimeSeconds?: number): Promise<EntraEmulator> {
   return startEntraEmulator({
@@ -51,6 +52,7 @@ function trusting(tenant: EntraEmulator) {
 }
 
 beforeAll(async () => {
+  hostCertificate = await createSelfSignedCertificate({ commonName: "fsi-host" });
   entra = await startTenant();
   trustTls = trusting(entra);
 });
@@ -101,7 +103,7 @@ describe("the host's credentials (@azure/identity) against the sandbox's Entra I
   });
 
   it("a certificate the app registration does not have is refused, and the error says why", async () => {
-    const stranger = createSelfSignedCertificate({ commonName: "someone-else" });
+    const stranger = await createSelfSignedCertificate({ commonName: "someone-else" });
     const config: HostCredentialConfig = {
       kind: "client-certificate",
       tenantId: entra.directory.tenantId,

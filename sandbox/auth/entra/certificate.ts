@@ -1,14 +1,15 @@
 /**
- * Self-signed X.509 certificates made with the `openssl` command (Node can read certificates but
- * not make them): the issuer's TLS certificate (MSAL refuses an authority that is not https, so the
- * sandbox's Entra ID stand-in is served over TLS) and the client certificates an app registration
- * authenticates with. Keys are generated per call and never written outside the caller's folder.
+ * Self-signed X.509 certificates, made in-process with @peculiar/x509 over Node's WebCrypto (Node can
+ * read certificates but not make them, and an `openssl` binary is not on every machine): the issuer's
+ * TLS certificate (MSAL refuses an authority that is not https, so the sandbox's Entra ID stand-in is
+ * served over TLS) and the client certificates an app registration authenticates with. Keys are
+ * generated per call and never written outside the caller's folder.
  */
-import { execFileSync } from "node:child_process";
-import { createHash, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// @peculiar/x509 resolves its ASN.1 services through tsyringe, which needs the Reflect metadata API.
+import "reflect-metadata";
+import { createHash, KeyObject, X509Certificate, webcrypto } from "node:crypto";
+import { isIP } from "node:net";
+import * as x509 from "@peculiar/x509";
 
 export interface SelfSignedCertificate {
   /** PKCS#8 private key, PEM. */
@@ -29,20 +30,46 @@ export interface CertificateRequest {
   readonly days?: number;
 }
 
-export function createSelfSignedCertificate(request: CertificateRequest): SelfSignedCertificate {
-  const folder = mkdtempSync(join(tmpdir(), "fsi-cert-"));
-  try {
-    const keyPath = join(folder, "key.pem");
-    const certPath = join(folder, "cert.pem");
-    const args = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyPath, "-out", certPath];
-    args.push("-days", String(request.days ?? 30), "-subj", `/CN=${request.commonName}`);
-    if (request.altNames !== undefined && request.altNames.length > 0)
-      args.push("-addext", `subjectAltName=${request.altNames.join(",")}`);
-    execFileSync("openssl", args, { stdio: "pipe" });
-    return describeCertificate(readFileSync(keyPath, "utf8"), readFileSync(certPath, "utf8"));
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+const SIGNING = {
+  name: "RSASSA-PKCS1-v1_5",
+  hash: "SHA-256",
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Node's WebCrypto is the DOM's `Crypto`; only their TypeScript declarations differ. */
+const x509Crypto = webcrypto as unknown as Crypto;
+
+function subjectAltName(entry: string): x509.JsonGeneralName {
+  const [kind, value] = entry.split(":", 2) as [string, string | undefined];
+  if (value === undefined || (kind !== "IP" && kind !== "DNS"))
+    throw new Error(`Unsupported subjectAltName "${entry}"`);
+  if (kind === "IP" && isIP(value) === 0) throw new Error(`"${value}" is not an IP address`);
+  return { type: kind === "IP" ? "ip" : "dns", value };
+}
+
+export async function createSelfSignedCertificate(request: CertificateRequest): Promise<SelfSignedCertificate> {
+  const keys = await webcrypto.subtle.generateKey(SIGNING, true, ["sign", "verify"]);
+  const now = Date.now();
+  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
+  if (request.altNames !== undefined && request.altNames.length > 0)
+    extensions.push(new x509.SubjectAlternativeNameExtension(request.altNames.map(subjectAltName)));
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+        .toString("hex")
+        .replace(/^[89a-f]/, "1"),
+      name: `CN=${request.commonName}`,
+      notBefore: new Date(now - DAY_MS),
+      notAfter: new Date(now + (request.days ?? 30) * DAY_MS),
+      signingAlgorithm: SIGNING,
+      keys,
+      extensions,
+    },
+    x509Crypto,
+  );
+  const keyPem = KeyObject.from(keys.privateKey).export({ type: "pkcs8", format: "pem" }) as string;
+  return describeCertificate(keyPem, certificate.toString("pem"));
 }
 
 export function describeCertificate(keyPem: string, certificatePem: string): SelfSignedCertificate {

@@ -127,7 +127,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions): Promise
   const { directory } = options;
   const tls =
     options.tlsCertificate ??
-    createSelfSignedCertificate({ commonName: "127.0.0.1", altNames: ["IP:127.0.0.1", "DNS:localhost"] });
+    (await createSelfSignedCertificate({ commonName: "127.0.0.1", altNames: ["IP:127.0.0.1", "DNS:localhost"] }));
   const keys = await createSigningKeys();
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, IssuedRefreshToken>();
