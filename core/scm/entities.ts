@@ -19,6 +19,7 @@ export const PaymentMethodTypeValues = [
 export const operationalSites: ScmEntityDefinition = {
   collection: "OperationalSites",
   entityName: "OperationalSite",
+  physicalName: "InventOperationalSiteEntity",
   displayName: "Sites",
   keys: ["dataAreaId", "SiteId"],
   fields: { dataAreaId, SiteId: str(10, true), SiteName: str(60) },
@@ -27,6 +28,7 @@ export const operationalSites: ScmEntityDefinition = {
 export const warehouses: ScmEntityDefinition = {
   collection: "Warehouses",
   entityName: "Warehouse",
+  physicalName: "InventWarehouseEntity",
   displayName: "Warehouses",
   keys: ["dataAreaId", "WarehouseId"],
   fields: {
@@ -52,6 +54,7 @@ export const warehouses: ScmEntityDefinition = {
 export const maintenanceAssetTypes: ScmEntityDefinition = {
   collection: "MaintenanceAssetTypes",
   entityName: "MaintenanceAssetType",
+  physicalName: "EntAssetObjectTypeEntity",
   displayName: "Asset types",
   keys: ["dataAreaId", "MaintenanceAssetTypeId"],
   fields: {
@@ -66,6 +69,7 @@ export const maintenanceAssetTypes: ScmEntityDefinition = {
 export const maintenanceAssets: ScmEntityDefinition = {
   collection: "MaintenanceAssets",
   entityName: "MaintenanceAsset",
+  physicalName: "EntAssetObjectTableEntity",
   displayName: "Assets",
   keys: ["dataAreaId", "MaintenanceAssetId"],
   fields: {
@@ -85,6 +89,7 @@ export const maintenanceAssets: ScmEntityDefinition = {
 export const paymentTerms: ScmEntityDefinition = {
   collection: "PaymentTerms",
   entityName: "PaymentTerm",
+  physicalName: "PaymentTermEntity",
   displayName: "Terms of payment",
   keys: ["dataAreaId", "Name"],
   fields: {
@@ -103,6 +108,7 @@ export const paymentTerms: ScmEntityDefinition = {
 export const modesOfDelivery: ScmEntityDefinition = {
   collection: "ModesOfDelivery",
   entityName: "ModeOfDelivery",
+  physicalName: "DlvDeliveryModeEntity",
   displayName: "Modes of delivery",
   keys: ["dataAreaId", "ModeCode"],
   fields: { dataAreaId, ModeCode: str(10, true), ModeDescription: str(60) },

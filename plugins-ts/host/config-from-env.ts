@@ -11,10 +11,11 @@
  * | `FSI_SCM_INTEGRATION_USER` | the SCM user the integration writes as (default `FSI-Integration`) |
  * | `FSI_ECHO_TAG` | Web API `tag` marking the integration's writes (default `fsi-integration`) |
  * | `FSI_SCM_UNAVAILABLE_POLICY` | `fail-closed` (default) or `fail-open` |
+ * | `FSI_SCM_VALIDATION` | `changeset` (default: a rolled-back OData changeset) or `custom-service` (FsiValidationService, where deployed) |
  * | `FSI_WEBHOOK_AUTH` | `HttpHeader` (default), `WebhookKey` or `HttpQueryString` |
  * | `FSI_WEBHOOK_KEY` | the service endpoint's key |
  * | `FSI_WEBHOOK_KEY_NAME` | header (default `x-fsi-webhook-key`) or query parameter name |
- * | `FSI_SCM_EVENTS_KEY` | key SCM's subscription sends as `?code=` to `/plugins/scm-events` |
+ * | `FSI_SCM_EVENTS_KEY` | key SCM's data event endpoint (a Dataverse webhook) sends as `?code=` to `/plugins/scm-events` |
  * | `FSI_VALIDATION_ISSUER`, `FSI_VALIDATION_AUDIENCE`, `FSI_VALIDATION_JWKS_URL` | bearer token checks of the validation API |
  * | `FSI_VALIDATION_ALLOWED_ORIGINS` | comma-separated origins allowed by CORS |
  * | `FSI_BODY_LIMIT_BYTES`, `FSI_MAP_OVERRIDE_PATH`, `FSI_STATE_PATH`, `FSI_RETRY_INTERVAL_MS` | limits and files |
@@ -50,6 +51,7 @@ export const connectionFields = {
   FSI_SCM_INTEGRATION_USER: z.string().trim().min(1).max(100).default(DEFAULT_SCM_INTEGRATION_USER),
   FSI_ECHO_TAG: z.string().trim().min(1).default(DEFAULT_ECHO_TAG),
   FSI_SCM_UNAVAILABLE_POLICY: z.enum(["fail-closed", "fail-open"]).default("fail-closed"),
+  FSI_SCM_VALIDATION: z.enum(["changeset", "custom-service"]).default("changeset"),
   FSI_MAP_OVERRIDE_PATH: optionalText,
   FSI_STATE_PATH: optionalText,
 };
@@ -135,6 +137,7 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
       scmIntegrationUser: env.FSI_SCM_INTEGRATION_USER,
       echoTag: env.FSI_ECHO_TAG,
       scmUnavailablePolicy: env.FSI_SCM_UNAVAILABLE_POLICY,
+      scmValidation: env.FSI_SCM_VALIDATION,
     },
     ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),
     ...(env.FSI_STATE_PATH === undefined ? {} : { statePath: env.FSI_STATE_PATH }),

@@ -19,7 +19,8 @@ import type { ReplayLease } from "../sync/replay-lease";
 import type { PluginServices } from "./plugin";
 import { resyncScmRow } from "./scm-resync";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
-import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync } from "./scm-to-dataverse";
+import { InvalidDataEventError } from "../integration/scm-data-event";
+import { DependencyMissingError, type ScmToDataverseSync } from "./scm-to-dataverse";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 
 export interface ReplaySummary {
@@ -42,7 +43,7 @@ export interface ReplayOptions {
 const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set(["SCM_REJECTED", "DATAVERSE_REJECTED", "MAPPING_FAILED", "VALIDATION_FAILED", "UNMAPPED_TABLE", "INCOMPLETE_CONTEXT"]);
 
 export function isRefusal(error: unknown): boolean {
-  if (error instanceof ScmRejectedError || error instanceof InvalidBusinessEventError) return true;
+  if (error instanceof ScmRejectedError || error instanceof InvalidDataEventError) return true;
   return error instanceof IntegrationError && REFUSALS.has(error.code);
 }
 
@@ -150,7 +151,8 @@ export class ChangeReplayer {
    */
   private async markFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     if (change.direction !== "fs-to-scm") {
-      services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "failed", error: reason });
+      // Field Service refused SCM's row: the row (when it exists) says Failed, with the reason.
+      await this.inbound.markRefusedByKey(change, reason, services);
       return;
     }
     const write = change.payload as QueuedScmWrite;
