@@ -37,6 +37,8 @@ export const scmEventDeliveryFaultsSchema = z.strictObject({
   reorder: z.boolean().default(false),
   /** Hold every event this long after its commit before the first attempt. */
   delayMs: z.number().int().min(0).max(600_000).default(0),
+  /** Hold every event until this is switched off again: late delivery under the test's control. */
+  hold: z.boolean().default(false),
   /** Lose the next N events raised (they go to the error log, as after failed retries). */
   loseNext: z.number().int().min(0).max(100_000).default(0),
 });

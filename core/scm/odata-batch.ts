@@ -173,6 +173,8 @@ function splitMultipart(contentType: string | undefined, body: string): Part[] {
 }
 
 function splitHead(text: string): Part {
+  // No header lines: the blank line comes first.
+  if (text.startsWith(CRLF)) return { headers: {}, body: text.slice(CRLF.length) };
   const gap = text.indexOf(CRLF + CRLF);
   const head = gap === -1 ? text : text.slice(0, gap);
   const body = gap === -1 ? "" : text.slice(gap + 2 * CRLF.length);

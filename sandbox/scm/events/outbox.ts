@@ -82,6 +82,7 @@ export class EventOutbox {
 
   setDeliveryFaults(faults: ScmEventDeliveryFaults): void {
     this.faults = faults;
+    this.kick();
   }
 
   /** Adds the event for these endpoints; call inside the write's transaction. */
@@ -188,7 +189,7 @@ export class EventOutbox {
   /** Delivers what is due, one at a time, until nothing due is left. */
   private async deliverDue(): Promise<void> {
     for (;;) {
-      if (this.closed) return;
+      if (this.closed || this.faults.hold) return;
       const due = this.db
         .prepare<[number], OutboxRow>(
           `SELECT o.*, e.url FROM _event_outbox o JOIN _event_endpoints e ON e.id = o.endpoint_id
@@ -252,6 +253,7 @@ export class EventOutbox {
       },
       Math.max(0, next - Date.now()),
     );
+    if (this.faults.hold) return;
     // Pending retries must not keep a finished test or a stopping process alive.
     this.timer.unref();
   }
