@@ -1,32 +1,33 @@
 /**
- * A synchronous SCM business event subscriber that records every event and accepts it: the tests'
- * window onto what SCM raised (and who initiated it), delivered before SCM's write returns.
+ * A data event endpoint that records every event SCM sends and accepts it: the tests' window onto
+ * what SCM raised, after commit.
  */
 import { createServer } from "node:http";
-import type { ScmBusinessEvent } from "../../../core/scm/business-events";
+import type { ScmDataChange } from "../../../core/scm/data-events";
 import { closeServer, listen } from "../../../sandbox/http";
+import { parseScmDataEvent } from "../../integration/scm-data-event";
 
 export interface EventRecorder {
-  readonly events: ScmBusinessEvent[];
+  readonly events: ScmDataChange[];
   close(): Promise<void>;
 }
 
 export async function recordScmEvents(scmUrl: string): Promise<EventRecorder> {
-  const events: ScmBusinessEvent[] = [];
+  const events: ScmDataChange[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as ScmBusinessEvent);
+      events.push(parseScmDataEvent(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
       res.writeHead(200).end();
     });
   });
   const url = await listen(server, 0);
-  const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {
+  const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url: `${url}/events`, mode: "sync" }),
+    body: JSON.stringify({ url: `${url}/events` }),
   });
-  if (subscribed.status !== 201) throw new Error(`recorder subscription failed: ${subscribed.status}`);
+  if (subscribed.status !== 201) throw new Error(`recorder endpoint failed: ${subscribed.status}`);
   return { events, close: () => closeServer(server) };
 }
