@@ -9,16 +9,21 @@ import { parseScmDataEvent } from "../../integration/scm-data-event";
 
 export interface EventRecorder {
   readonly events: ScmDataChange[];
+  /** The bodies as received, in the same order: to deliver again, late or twice. */
+  readonly bodies: string[];
   close(): Promise<void>;
 }
 
 export async function recordScmEvents(scmUrl: string): Promise<EventRecorder> {
   const events: ScmDataChange[] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      events.push(parseScmDataEvent(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+      const body = Buffer.concat(chunks).toString("utf8");
+      events.push(parseScmDataEvent(JSON.parse(body)));
+      bodies.push(body);
       res.writeHead(200).end();
     });
   });
@@ -29,5 +34,5 @@ export async function recordScmEvents(scmUrl: string): Promise<EventRecorder> {
     body: JSON.stringify({ url: `${url}/events` }),
   });
   if (subscribed.status !== 201) throw new Error(`recorder endpoint failed: ${subscribed.status}`);
-  return { events, close: () => closeServer(server) };
+  return { events, bodies, close: () => closeServer(server) };
 }

@@ -31,9 +31,9 @@ export const SCM_FAULTS: readonly (readonly [string, FaultMode])[] = [
   ["dropping the connection after forwarding", { kind: "drop-after-forward" }],
 ];
 
-/** SCM's OData writes (not reads, not the validation service). */
+/** SCM's OData writes (not reads, not the validation changesets on `$batch`). */
 export const scmDataWrites = (request: ProxiedRequest): boolean =>
-  request.method !== "GET" && request.url.startsWith("/scm/data/");
+  request.method !== "GET" && request.url.startsWith("/scm/data/") && !request.url.startsWith("/scm/data/$batch");
 
 export interface OutageSetup {
   readonly env: Environment;
