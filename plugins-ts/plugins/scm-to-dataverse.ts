@@ -301,10 +301,11 @@ export class ScmToDataverseSync {
       ...Object.keys(mapped.record),
       ...(statusColumns ? ["fsi_scmsyncstatus"] : []),
     ]);
+    // Equal and not marked Failed (a Pending row is Field Service's own change on its way to SCM).
     if (
       current !== undefined &&
       sameColumns(mapped.record, current.record) &&
-      (!statusColumns || current.record.fsi_scmsyncstatus === ScmSyncStatus.Synced)
+      (!statusColumns || current.record.fsi_scmsyncstatus !== ScmSyncStatus.Failed)
     ) {
       return {
         outcome: "unchanged",

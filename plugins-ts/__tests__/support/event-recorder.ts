@@ -11,6 +11,8 @@ export interface EventRecorder {
   readonly events: ScmDataChange[];
   /** The bodies as received, in the same order: to deliver again, late or twice. */
   readonly bodies: string[];
+  /** Resolves once SCM has delivered every event it raised so far (its outbox is empty). */
+  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,5 +36,13 @@ export async function recordScmEvents(scmUrl: string): Promise<EventRecorder> {
     body: JSON.stringify({ url: `${url}/events` }),
   });
   if (subscribed.status !== 201) throw new Error(`recorder endpoint failed: ${subscribed.status}`);
-  return { events, bodies, close: () => closeServer(server) };
+  const drained = async (): Promise<void> => {
+    for (let tries = 0; tries < 2000; tries += 1) {
+      const outbox = (await (await fetch(`${scmUrl}/admin/outbox`)).json()) as { value: unknown[] };
+      if (outbox.value.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error("SCM still has undelivered data events");
+  };
+  return { events, bodies, drained, close: () => closeServer(server) };
 }
