@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import { type TempDir, cliEnvironment, fsi, scmAsIntegration, tempDir } from "../../cli/__tests__/support";
+import { type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "../../cli/__tests__/support";
 import { DEFAULT_LEASE_MS, ReplayLease } from "../../sync/replay-lease";
 import { openSyncDatabase } from "../../sync/sync-database";
 import { dataverseRequest, dataverseRowByKey } from "../support/environment";
@@ -157,7 +157,7 @@ describe("killed mid-initial-sync, SCM → Field Service", () => {
     gate = await startFaultProxy(setup.env.dataverse.url);
     // Written in SCM as the integration user, so the live sync leaves them to the initial sync.
     for (let n = 0; n < MODES; n += 1)
-      await scmAsIntegration(setup.env, "POST", "ModesOfDelivery", {
+      await scmWithoutEvent(setup.env, "POST", "ModesOfDelivery", {
         dataAreaId: "usmf",
         ModeCode: `K-${n}`,
         ModeDescription: `Mode ${n}`,

@@ -14,6 +14,7 @@ import {
   dataverseRowByKey,
   httpRequest,
   scmRequest,
+  settle,
   startEnvironment,
 } from "./environment";
 import { type FaultMode, type FaultProxy, type ProxiedRequest, startFaultProxy } from "./fault-proxy";
@@ -68,6 +69,7 @@ export async function startOutageEnvironment(
       })
     ).status,
   ).toBe(201);
+  await settle(env);
   const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
   if (site === undefined) throw new Error("the site did not reach Dataverse");
   return {

@@ -205,7 +205,7 @@ function listenOn(listener: (req: IncomingMessage, res: ServerResponse) => void)
 }
 
 export async function startInventoryEnvironment(options: EnvironmentOptions = {}): Promise<InventoryEnvironment> {
-  const scm = createScmEmulator({ seed: false, syncTimeoutMs: 10_000, retry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 10_000 } });
+  const scm = createScmEmulator({ seed: false, retry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 10_000 } });
   const scmServer = listenOn((req, res) => void scm.handle(req, res));
   const scmUrl = `${await scmServer.start()}/scm`;
   await seedScm(scmUrl);
