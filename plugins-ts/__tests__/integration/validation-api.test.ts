@@ -52,9 +52,10 @@ describe("the validation API", () => {
     expect([valid, warnings, errors.length]).toEqual([false, [], 3]);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { attribute: "msdyn_warehouseidentifier", code: "pattern", message: expect.stringContaining("four digits") as unknown },
-        { attribute: "msdyn_operationalsite", code: "required", message: expect.stringContaining("OperationalSiteId") as unknown },
-        { attribute: "msdyn_transitwarehouse", code: "required", message: expect.stringContaining("TransitWarehouseId") as unknown },
+        // SCM's infolog names the field and says why; it carries no rule codes.
+        { attribute: "msdyn_warehouseidentifier", code: "invalidValue", message: expect.stringContaining("four digits") as unknown },
+        { attribute: "msdyn_operationalsite", code: "invalidValue", message: expect.stringContaining("OperationalSiteId") as unknown },
+        { attribute: "msdyn_transitwarehouse", code: "invalidValue", message: expect.stringContaining("TransitWarehouseId") as unknown },
       ]),
     );
   });

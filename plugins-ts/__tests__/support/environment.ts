@@ -233,8 +233,9 @@ export async function httpRequest(url: string, init: RequestInit = {}): Promise<
   return reply(await fetch(url, init));
 }
 
-/** The Dataverse row of a table by natural key, or undefined. */
+/** The Dataverse row of a table by natural key, or undefined — once SCM's data events so far are in (`settle`). */
 export async function dataverseRowByKey(env: Environment, entitySet: string, filter: string): Promise<Record<string, unknown> | undefined> {
+  await settle(env);
   const found = await dataverseRequest(env.dataverse.url, "GET", `${entitySet}?$filter=${encodeURIComponent(filter)}`);
   if (found.status !== 200) throw new Error(`query failed: ${found.status} ${JSON.stringify(found.json)}`);
   return (found.json as { value: Record<string, unknown>[] }).value[0];
@@ -253,7 +254,9 @@ export function guidFromEntityId(headers: Headers): string {
  */
 export async function settle(env: Pick<Environment, "scmUrl" | "host" | "dataverse">, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  // Deliveries held on purpose (the `hold` switch) are not waited for.
+  const delivery = (await (await fetch(`${env.scmUrl}/admin/event-delivery`)).json()) as { hold?: boolean };
+  for (; delivery.hold !== true; ) {
     await env.dataverse.emulator.idle();
     const outbox = (await (await fetch(`${env.scmUrl}/admin/outbox`)).json()) as { value: unknown[] };
     if (outbox.value.length === 0) break;

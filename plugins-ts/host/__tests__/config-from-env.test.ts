@@ -21,6 +21,7 @@ describe("hostConfigFromEnv", () => {
       scmIntegrationUser: "FSI-Integration",
       echoTag: "fsi-integration",
       scmUnavailablePolicy: "fail-closed",
+      scmValidation: "changeset",
     });
     expect(config.webhookAuth).toEqual({ kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: complete.FSI_WEBHOOK_KEY });
     expect(config.scmEventsAuth).toEqual({ kind: "WebhookKey", key: complete.FSI_SCM_EVENTS_KEY });
