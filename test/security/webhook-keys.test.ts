@@ -76,7 +76,7 @@ const pluginEndpoints: KeyedEndpoint[] = [
     guard: "webhooks",
     withRightKey: [404, "UNKNOWN_HANDLER"],
   },
-  { path: "/plugins/scm-events", method: "POST", guard: "events", withRightKey: [400, "INVALID_BUSINESS_EVENT"] },
+  { path: "/plugins/scm-events", method: "POST", guard: "events", withRightKey: [400, "INVALID_DATA_EVENT"] },
 ];
 
 const inventoryHandlers = [
@@ -106,7 +106,7 @@ const inventoryEndpoints: KeyedEndpoint[] = [
     path: "/plugins/inventory/scm-events",
     method: "POST",
     guard: "events",
-    withRightKey: [400, "INVALID_BUSINESS_EVENT"],
+    withRightKey: [400, "INVALID_DATA_EVENT"],
   },
   { path: "/plugins/inventory/status", method: "GET", guard: "webhooks", withRightKey: [200, undefined] },
 ];

@@ -94,6 +94,7 @@ describe("fsi sync initial --direction fs-to-scm", () => {
 
   beforeAll(async () => {
     expect(await scmRows(env, "Warehouses")).toEqual([]);
+    await events.drained();
     const before = events.events.length;
     run = await fsi(
       variables,
@@ -182,6 +183,7 @@ describe("fsi sync initial --direction fs-to-scm", () => {
   });
 
   it("writes nothing on a second run when both sides are equal", async () => {
+    await events.drained();
     const before = events.events.length;
     const again = await fsi(
       variables,

@@ -150,6 +150,8 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
     expect(await exited).toBe("SIGKILL");
     expect((await scmRows(env, "Warehouses")).length).toBe(WRITES_BEFORE_HOLD - 1);
 
+    await events.drained();
+
     const before = events.events.length;
     const resumed = await fsi(
       variables,

@@ -90,6 +90,8 @@ describe("pause → changes queued → resume replays them in order", () => {
     expect(paused).toMatchObject({ code: 0, out: expect.stringContaining("warehouses: paused") as unknown });
     expect(await warehouses()).toMatchObject({ state: "paused", queueDepth: 0 });
 
+    await events.drained();
+
     const before = events.events.length;
     for (const name of ["Name A", "Name B", "Name C"]) expect(await renameInFs(name)).toBe(204);
     // A person creates a warehouse in SCM: SCM commits, the host queues it for Field Service.
@@ -123,6 +125,7 @@ describe("pause → changes queued → resume replays them in order", () => {
   });
 
   it("resumes: the queued changes are replayed in the order they happened", async () => {
+    await events.drained();
     const before = events.events.length;
     const resumed = await fsi(variables, dir.path, "sync", "resume", "warehouses");
     expect(resumed.code).toBe(0);
@@ -176,6 +179,7 @@ describe("rows refused on replay → catch-up list → retry", () => {
   });
 
   it("retries the catch-up list once the row is fixed, in order", async () => {
+    await events.drained();
     const before = events.events.length;
     await scmWithoutEvent(env, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='5003')", {
       WarehouseName: "Renamed",
