@@ -90,6 +90,15 @@ export class ScmToDataverseSync {
   async receive(change: ScmDataChange, services: PluginServices): Promise<InboundResult> {
     const target = targetOf(change.entity, change.key, services);
     const reference: ScmRowReference = { collection: change.entity.collection, key: change.key };
+    if (resyncQueued(target, services)) {
+      // SCM's row is the effect of a write whose outcome Dataverse never learnt (a step that gave
+      // up): the queued resync sets SCM back to Field Service's committed row, and its own event follows.
+      return {
+        outcome: "skipped",
+        message: `A resync of ${target.rowKey} to Field Service's row is queued; SCM's row is not copied back.`,
+        arrived: [],
+      };
+    }
     const paused = services.mapStates.isPaused(target.map.name);
     const waiting = services.queue
       .pending({ map: target.map.name, direction: "scm-to-fs" })
@@ -380,6 +389,13 @@ export class DependencyMissingError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A resync Field Service → SCM of this row is waiting (scm-resync.ts): Field Service's row is the truth for it. */
+function resyncQueued(target: RowTarget, services: PluginServices): boolean {
+  return services.queue
+    .pending({ map: target.map.name, direction: "fs-to-scm" })
+    .some((change) => change.resync && change.rowKey === target.rowKey);
 }
 
 /** The SCM row a queued change names (`ScmRowReference`), when it names one. */

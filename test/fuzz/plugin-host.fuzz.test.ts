@@ -33,6 +33,7 @@ import {
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../plugins-ts/__tests__/support/environment";
 import { dataEvent, identifier, validationRequest } from "./support/documents";
 import { contextWithHostileTarget } from "./support/execution-context";
@@ -72,6 +73,7 @@ beforeAll(async () => {
   env = await startEnvironment({ statePath });
   state = new Database(statePath, { readonly: true });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String(
     (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
   );

@@ -33,6 +33,7 @@ import {
   httpRequest,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../plugins-ts/__tests__/support/environment";
 import {
   type InventoryEnvironment,
@@ -339,6 +340,7 @@ describe("a refused request runs nothing and writes nothing", () => {
       SiteId: "K1",
       SiteName: "Key test site",
     });
+    await settle(env);
     const siteId = String(
       (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'K1'"))?.msdyn_operationalsiteid,
     );

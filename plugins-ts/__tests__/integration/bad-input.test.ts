@@ -6,7 +6,7 @@ import { inventoryOnHand } from "../../../core/scm/inventory-entities";
 import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { createLocalTokenIssuer } from "../../../sandbox/auth";
 import { warehouseCreateContext } from "../support/contexts";
-import { ADMIN, AUDIENCE, type Environment, ISSUER, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
+import { ADMIN, AUDIENCE, type Environment, ISSUER, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment, settle } from "../support/environment";
 
 const BODY_LIMIT = 64 * 1024;
 let env: Environment;
@@ -15,6 +15,7 @@ let siteId: string;
 beforeAll(async () => {
   env = await startEnvironment({ bodyLimitBytes: BODY_LIMIT });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
 });
 

@@ -233,9 +233,8 @@ export async function httpRequest(url: string, init: RequestInit = {}): Promise<
   return reply(await fetch(url, init));
 }
 
-/** The Dataverse row of a table by natural key, or undefined — once SCM's data events so far are in (`settle`). */
+/** The Dataverse row of a table by natural key, or undefined. */
 export async function dataverseRowByKey(env: Environment, entitySet: string, filter: string): Promise<Record<string, unknown> | undefined> {
-  await settle(env);
   const found = await dataverseRequest(env.dataverse.url, "GET", `${entitySet}?$filter=${encodeURIComponent(filter)}`);
   if (found.status !== 200) throw new Error(`query failed: ${found.status} ${JSON.stringify(found.json)}`);
   return (found.json as { value: Record<string, unknown>[] }).value[0];
@@ -258,8 +257,10 @@ export async function settle(env: Pick<Environment, "scmUrl" | "host" | "dataver
   const delivery = (await (await fetch(`${env.scmUrl}/admin/event-delivery`)).json()) as { hold?: boolean };
   for (; delivery.hold !== true; ) {
     await env.dataverse.emulator.idle();
-    const outbox = (await (await fetch(`${env.scmUrl}/admin/outbox`)).json()) as { value: unknown[] };
-    if (outbox.value.length === 0) break;
+    const outbox = (await (await fetch(`${env.scmUrl}/admin/outbox`)).json()) as { value: { attempts: number }[] };
+    // Done when everything is delivered — or when what is left is failing and being retried (a
+    // fault the test set up): that waits for the heal.
+    if (outbox.value.every((entry) => entry.attempts > 0)) break;
     if (Date.now() > deadline) throw new Error(`SCM still has ${outbox.value.length} undelivered data events: ${JSON.stringify(outbox.value).slice(0, 500)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

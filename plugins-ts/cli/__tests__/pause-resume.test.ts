@@ -12,6 +12,7 @@ import {
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../__tests__/support/environment";
 import type { StatusReport } from "../commands/status";
 import { TRANSIT, type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "./support";
@@ -36,6 +37,7 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(201);
+  await settle(env);
   const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
   const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
     msdyn_warehouseidentifier: "5001",
