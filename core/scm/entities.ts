@@ -1,6 +1,14 @@
 /**
- * SCM data entities the integration reads and writes (docs/design.md §3). The OData collection names are
- * unconfirmed against a live SCM; they are kept here and nowhere else.
+ * SCM data entities the integration reads and writes (docs/design.md §3). Kept here and nowhere else.
+ *
+ * Confirmed: the warehouse and site field names (WarehouseId, WarehouseName, OperationalSiteId,
+ * WarehouseType, TransitWarehouseId, QuarantineWarehouseId, MainRefillingWarehouseId,
+ * PrimaryAddress*, FormattedPrimaryAddress, PrimaryAddressLatitude/Longitude; SiteId, SiteName) by
+ * Microsoft's dual-write map of sites and warehouses (UO `articles/dev-itpro/data-entities/dual-write-sites-and-warehouses.md`,
+ * which lists them in upper case: WAREHOUSEID, OPERATIONALSITEID, ...); `InventWarehouseEntity`,
+ * `DlvDeliveryModeEntity`, `PaymentTermEntity` as physical names (docs/design.md, issue of record).
+ * **Unconfirmed**: the OData collection names, the physical names of the site, asset, asset type
+ * and inventory entities, and the asset, payment term and mode of delivery field names.
  */
 import { inventoryEntities } from "./inventory-entities";
 import { dataAreaId, noYes, str } from "./fields";
