@@ -88,8 +88,8 @@ afterAll(async () => {
 
 /** Every store a request could write: Dataverse's rows, SCM's rows, the host's queue and ledger. */
 async function digests(): Promise<Record<string, StoreDigest>> {
-  await env.host.whenIdle();
-  await env.dataverse.emulator.idle();
+  // SCM's data events of earlier cases arrive after SCM's writes returned: let them land first.
+  await settle(env);
   return { dataverse: digestOf(env.dataverse.emulator.store.writer), scm: digestOf(env.scm.db), host: digestOf(state) };
 }
 
