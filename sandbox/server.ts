@@ -4,7 +4,8 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import { join } from "node:path";
-import { HttpError, Router, closeServer, listen } from "./http";
+import { HttpError, type OwnOrigin, Router, closeServer, listen, ownOrigin, renderJsonError, requireOwnOrigin } from "./http";
+import { WEB_API_PATH } from "./dataverse";
 import { dataverseMount } from "./dataverse/mount";
 import { createScmEmulator } from "./scm";
 
@@ -53,9 +54,22 @@ export const scmMount: MountFactory = (context) => {
 /** The emulators `npm start` serves, in mount order. */
 export const sandboxMounts: readonly MountFactory[] = [scmMount, dataverseMount];
 
+/**
+ * Routes only the sandbox's own pages may call (`http/own-origin.ts`): SCM's admin API (its
+ * subscriptions carry the events key) and Dataverse's plug-in registration tables (the webhook keys).
+ */
+export const ADMIN_PREFIXES: readonly string[] = [
+  "/scm/admin",
+  `${WEB_API_PATH}/serviceendpoints`,
+  `${WEB_API_PATH}/sdkmessageprocessingsteps`,
+  `${WEB_API_PATH}/sdkmessageprocessingstepimages`,
+];
+
 export interface SandboxOptions {
   readonly port?: number;
   readonly host?: string;
+  /** More names the sandbox answers (`name` or `name:port`), beyond its own address and loopback names. */
+  readonly allowedHosts?: readonly string[];
   readonly stateDir: string | null;
   readonly seed?: boolean;
   readonly mounts?: readonly MountFactory[];
@@ -96,7 +110,19 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxServ
     });
   }
 
-  const server = createServer(router.listener);
+  // Known once listening; until then nothing is answered.
+  const guard: { own?: OwnOrigin } = {};
+  const server = createServer((req, res) => {
+    try {
+      if (guard.own === undefined) throw new HttpError(503, "STARTING", "The sandbox is starting.");
+      requireOwnOrigin(req, guard.own);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      renderJsonError(error, { req, res, url: new URL("http://127.0.0.1/") });
+      return;
+    }
+    router.listener(req, res);
+  });
   let url: string;
   try {
     url = await listen(server, options.port ?? 8080, options.host ?? "127.0.0.1");
@@ -104,6 +130,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxServ
     await closeMounts();
     throw error;
   }
+  guard.own = ownOrigin(url, ADMIN_PREFIXES, options.allowedHosts);
   try {
     for (const mount of mounts) await mount.onListening?.(url);
   } catch (error) {

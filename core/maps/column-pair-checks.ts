@@ -36,6 +36,9 @@ export function checkColumnPair(
   if (pair.trim === true && !(column.type === "string" || column.type === "memo")) {
     report([...at, "trim"], `trim applies to text; ${pair.dataverse} is ${describeColumn(column)}`);
   }
+  if (pair.zeroIsEmpty === true && !(field.type === "Real" || field.type === "Int")) {
+    report([...at, "zeroIsEmpty"], `zeroIsEmpty applies to SCM numbers; ${pair.scm} is ${field.type}`);
+  }
   if (pair.lookup !== undefined || column.type === "lookup") {
     checkLookupPair(pair, at, column, field, report);
     return;

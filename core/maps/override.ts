@@ -29,6 +29,7 @@ export const columnChangeSchema = z.strictObject({
   valueMap: valueMapSchema.nullable().optional(),
   default: defaultValueSchema.nullable().optional(),
   trim: z.boolean().nullable().optional(),
+  zeroIsEmpty: z.boolean().nullable().optional(),
   lookup: lookupTransformSchema.nullable().optional(),
 });
 
@@ -112,6 +113,8 @@ function applyChange(pair: ColumnPair, change: ColumnChange): ColumnPair {
   else if (change.default !== undefined) result.default = change.default;
   if (change.trim === null) delete result.trim;
   else if (change.trim !== undefined) result.trim = change.trim;
+  if (change.zeroIsEmpty === null) delete result.zeroIsEmpty;
+  else if (change.zeroIsEmpty !== undefined) result.zeroIsEmpty = change.zeroIsEmpty;
   if (change.lookup === null) delete result.lookup;
   else if (change.lookup !== undefined) result.lookup = change.lookup;
   return result;

@@ -48,6 +48,11 @@ export const columnPairSchema = z.strictObject({
   valueMap: valueMapSchema.optional(),
   default: defaultValueSchema.optional(),
   trim: z.boolean().optional(),
+  /**
+   * SCM's 0 means "no value" (an F&O Real or Int field has no null: an empty one stores 0), so 0
+   * reaches Dataverse as null. For columns where 0 is not a meaningful value, such as coordinates.
+   */
+  zeroIsEmpty: z.boolean().optional(),
   lookup: lookupTransformSchema.optional(),
 });
 

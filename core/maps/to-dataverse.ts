@@ -73,7 +73,10 @@ type Mapped = MappedDataverseValue;
 export function dataverseValue(pair: ColumnPair, field: ScmFieldDefinition, source: string | number | boolean | null): Mapped {
   const value = pair.trim === true && typeof source === "string" ? source.trim() : source;
   const empty =
-    value === null || value === "" || (field.type === "DateTime" && typeof value === "string" && isScmEmptyDate(value));
+    value === null ||
+    value === "" ||
+    (pair.zeroIsEmpty === true && value === 0) ||
+    (field.type === "DateTime" && typeof value === "string" && isScmEmptyDate(value));
   if (empty) return { value: pair.default?.toDataverse ?? null };
   if (pair.lookup !== undefined) {
     return {

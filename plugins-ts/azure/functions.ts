@@ -11,6 +11,7 @@ import { hostConfigFromEnv } from "../host/config-from-env";
 import type { HostHandler } from "../host/http/exchange";
 import { type InventoryService, inventoryServiceFromEnv } from "../host/inventory-service";
 import { type PluginHost, type PluginHostConfig, createPluginHost } from "../host/plugin-host";
+import { type CallerWait, DATAVERSE_CALLER } from "./caller-wait";
 import { type AzureHttpHandler, azureHandler } from "./http-adapter";
 import { type InventoryScheduleFunction, inventoryScheduleFunction } from "./inventory-schedule";
 
@@ -21,12 +22,19 @@ export interface PluginFunction {
   readonly handler: AzureHttpHandler;
 }
 
-/** The plug-in host's functions, each routing into the host. */
-export function pluginFunctions(host: () => { readonly handle: HostHandler }): PluginFunction[] {
+/**
+ * The plug-in host's functions, each routing into the host. Webhooks and SCM's events come through
+ * Dataverse, whose wait (`dataverseCaller`, default 60 s) tells when a caller has given up.
+ */
+export function pluginFunctions(
+  host: () => { readonly handle: HostHandler },
+  dataverseCaller: CallerWait = DATAVERSE_CALLER,
+): PluginFunction[] {
   const handler = azureHandler(() => host().handle);
+  const dataverseHandler = azureHandler(() => host().handle, dataverseCaller);
   return [
-    { name: "webhooks", route: "plugins/webhooks/{handler}", methods: ["POST"], handler },
-    { name: "scm-events", route: "plugins/scm-events", methods: ["POST"], handler },
+    { name: "webhooks", route: "plugins/webhooks/{handler}", methods: ["POST"], handler: dataverseHandler },
+    { name: "scm-events", route: "plugins/scm-events", methods: ["POST"], handler: dataverseHandler },
     { name: "validate", route: "plugins/validate", methods: ["POST", "OPTIONS"], handler },
     { name: "health", route: "plugins/health", methods: ["GET"], handler },
   ];

@@ -6,9 +6,12 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/fu
 import { checkDeclaredLength, payloadTooLarge } from "../host/http/body";
 import type { HostHandler, HostRequest } from "../host/http/exchange";
 import { replyText } from "../host/http/exchange";
+import { type CallerWait, callerGoneAfter } from "./caller-wait";
 
-export function fromAzureRequest(request: HttpRequest): HostRequest {
+/** `callerWait`: how long the route's caller waits (conflict detection needs to know when it gave up). */
+export function fromAzureRequest(request: HttpRequest, callerWait?: CallerWait): HostRequest {
   return {
+    ...(callerWait === undefined ? {} : { callerGone: callerGoneAfter(callerWait) }),
     method: request.method.toUpperCase(),
     url: new URL(request.url),
     header: (name) => request.headers.get(name) ?? undefined,
@@ -24,9 +27,9 @@ export function fromAzureRequest(request: HttpRequest): HostRequest {
 
 export type AzureHttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
 
-export function azureHandler(handler: () => HostHandler): AzureHttpHandler {
+export function azureHandler(handler: () => HostHandler, callerWait?: CallerWait): AzureHttpHandler {
   return async (request, context) => {
-    const response = await handler()(fromAzureRequest(request));
+    const response = await handler()(fromAzureRequest(request, callerWait));
     context.log(`${request.method} ${new URL(request.url).pathname} → ${response.status}`);
     const body = replyText(response);
     const headers: Record<string, string> = { ...response.headers };

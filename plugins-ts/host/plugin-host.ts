@@ -33,7 +33,7 @@ import { ReplayLease } from "../sync/replay-lease";
 import { openSyncDatabase } from "../sync/sync-database";
 import { SyncLedger } from "../sync/sync-ledger";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
-import { type BearerAuthConfig, createBearerVerifier } from "./auth/bearer-token";
+import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "./auth/bearer-token";
 import { type WebhookAuth, requireWebhookKey } from "./auth/webhook-key";
 import { BackgroundWork } from "./background-work";
 import type { CorsPolicy } from "./cors";
@@ -43,6 +43,7 @@ import { requireJsonContentType } from "./http/content-type";
 import { HttpError } from "./http/errors";
 import { type HostHandler, type HostRequest, type HostResponse, answer, errorReply, jsonReply } from "./http/exchange";
 import { toRequestListener } from "./http/node-adapter";
+import { CallerRateLimiter, type RateLimit, clientAddressOf } from "./http/rate-limit";
 
 export interface PluginHostConfig {
   readonly dataverse: DataverseClientConfig;
@@ -60,6 +61,11 @@ export interface PluginHostConfig {
      * its OnSave check (webhooks keep the SCM client's own timeout: Dataverse waits 60 s).
      */
     readonly scmTimeoutMs?: number;
+    /**
+     * Requests per signed-in user (and, for requests whose token does not verify, per client
+     * address); over it, 429 with Retry-After. Default 120 per 60 s: a form asks once per save.
+     */
+    readonly rateLimit?: RateLimit;
   };
   /** Largest request body; default 1 MiB (a RemoteExecutionContext with two full images fits easily). */
   readonly bodyLimitBytes?: number;
@@ -71,6 +77,8 @@ export interface PluginHostConfig {
   readonly retryIntervalMs?: number;
   /** When a queued change is due again after a failed attempt; default 5 s doubling to 15 min. */
   readonly retryBackoff?: RetryBackoff;
+  /** Attempts of a change waiting for a missing row before it becomes an error (`DEFAULT_DEPENDENCY_ATTEMPTS`). */
+  readonly dependencyAttempts?: number;
   readonly log?: Logger;
   /** Path prefix of every route; default `/plugins`. */
   readonly pathPrefix?: string;
@@ -95,6 +103,7 @@ export interface PluginHost {
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_VALIDATION_RATE_LIMIT: RateLimit = { requests: 120, perSeconds: 60 };
 const DEFAULT_RETRY_INTERVAL_MS = 30_000;
 
 export function createPluginHost(config: PluginHostConfig): PluginHost {
@@ -114,7 +123,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
-  const replayer = new ChangeReplayer(inbound, new ReplayLease(db));
+  const replayer = new ChangeReplayer(inbound, new ReplayLease(db), config.dependencyAttempts);
   const background = new BackgroundWork((error) => {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
@@ -195,7 +204,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   };
 
   const validate = validationEndpoint({
-    verifyBearer: createBearerVerifier(config.validationApi.bearer),
+    verifyBearer: rateLimited(createBearerVerifier(config.validationApi.bearer), new CallerRateLimiter(config.validationApi.rateLimit ?? DEFAULT_VALIDATION_RATE_LIMIT)),
     cors: config.validationApi.cors,
     bodyLimitBytes: limit,
     dependencies: () => ({
@@ -242,12 +251,22 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     );
 
   const retryInterval = config.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
-  const timer =
-    retryInterval > 0
-      ? setInterval(() => {
-          if (queue.depth() > 0) background.run(() => replay(true));
-        }, retryInterval)
-      : undefined;
+  // One timer replay at a time: while the other system is slow a replay outlasts the interval, and
+  // a tick then has nothing to add (the running replay takes every due change in turn).
+  let timerReplay: Promise<ReplaySummary> | undefined;
+  const tick = (): void => {
+    if (queue.depth() === 0) return;
+    if (timerReplay !== undefined) {
+      log.debug("Retry timer: the previous replay is still running; this tick is skipped");
+      return;
+    }
+    const run = replay(true).finally(() => {
+      timerReplay = undefined;
+    });
+    timerReplay = run;
+    background.run(() => run);
+  };
+  const timer = retryInterval > 0 ? setInterval(tick, retryInterval) : undefined;
   timer?.unref();
 
   return {
@@ -265,6 +284,21 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       await background.idle();
       db.close();
     },
+  };
+}
+
+/** The caller is counted before any SCM work: by its token's subject, or by address when the token fails. */
+function rateLimited(verify: BearerVerifier, limiter: CallerRateLimiter): BearerVerifier {
+  return async (request) => {
+    let caller: Awaited<ReturnType<BearerVerifier>>;
+    try {
+      caller = await verify(request);
+    } catch (error) {
+      await limiter.require(`address:${clientAddressOf(request)}`, "the validation API");
+      throw error;
+    }
+    await limiter.require(`user:${caller.subject}`, "the validation API");
+    return caller;
   };
 }
 

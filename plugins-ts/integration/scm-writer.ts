@@ -4,7 +4,7 @@
  * no business event) the second time.
  */
 import type { ScmEntityDefinition, ScmFieldDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
-import type { ScmClient } from "../services/scm-client";
+import { type ScmClient, ScmRejectedError } from "../services/scm-client";
 
 export type ScmWriteOutcome = "created" | "updated" | "unchanged" | "deleted" | "absent";
 
@@ -49,14 +49,45 @@ export function changedFields(entity: ScmEntityDefinition, row: Readonly<ScmRow>
   return changes;
 }
 
-export async function upsertScmRow(scm: ScmClient, entity: ScmEntityDefinition, key: ScmKey, row: Readonly<ScmRow>): Promise<ScmWriteOutcome> {
-  const current = await scm.getRow(entity, key);
-  if (current === undefined) {
+/**
+ * A create SCM refused although the row was absent a moment before, and that now finds a row under
+ * its key with other values: the row is someone else's (created in SCM meanwhile), or an earlier
+ * attempt of this write was applied and changed since. Either way the refusal stands, and the
+ * caller reconciles the row instead of assuming SCM has nothing.
+ */
+export class ScmCreateConflictError extends ScmRejectedError {
+  constructor(refusal: ScmRejectedError) {
+    super(`${refusal.message} (SCM now holds a row under this key with other values)`, refusal.status, refusal.fieldErrors);
+  }
+}
+
+function nonKeyChanges(entity: ScmEntityDefinition, row: Readonly<ScmRow>, current: Readonly<ScmRow>): ScmRow {
+  const keyFields = new Set(entity.keys);
+  return Object.fromEntries(Object.entries(changedFields(entity, row, current)).filter(([field]) => !keyFields.has(field)));
+}
+
+/**
+ * Creates the row, idempotently. A create whose reply was lost is applied by SCM all the same: the
+ * client's retry (or Dataverse's, of the whole step) then meets a duplicate key. So a refused create
+ * looks again: a row with our values under the key is this write, applied — success.
+ */
+async function createScmRow(scm: ScmClient, entity: ScmEntityDefinition, key: ScmKey, row: Readonly<ScmRow>): Promise<ScmWriteOutcome> {
+  try {
     await scm.createRow(entity, row);
     return "created";
+  } catch (error) {
+    if (!(error instanceof ScmRejectedError)) throw error;
+    const now = await scm.getRow(entity, key);
+    if (now === undefined) throw error;
+    if (Object.keys(nonKeyChanges(entity, row, now)).length === 0) return "created";
+    throw new ScmCreateConflictError(error);
   }
-  const keyFields = new Set(entity.keys);
-  const changes = Object.fromEntries(Object.entries(changedFields(entity, row, current)).filter(([field]) => !keyFields.has(field)));
+}
+
+export async function upsertScmRow(scm: ScmClient, entity: ScmEntityDefinition, key: ScmKey, row: Readonly<ScmRow>): Promise<ScmWriteOutcome> {
+  const current = await scm.getRow(entity, key);
+  if (current === undefined) return createScmRow(scm, entity, key, row);
+  const changes = nonKeyChanges(entity, row, current);
   if (Object.keys(changes).length === 0) return "unchanged";
   await scm.updateRow(entity, key, changes);
   return "updated";

@@ -47,17 +47,40 @@ export function isRefusal(error: unknown): boolean {
   return error instanceof IntegrationError && REFUSALS.has(error.code);
 }
 
+/**
+ * Attempts a change waiting for a row that never arrives gets before its wait becomes an error:
+ * with the default backoff (5 s doubling to 15 min) about 50 minutes. Then it goes on the catch-up
+ * list (`fsi sync errors` / `status`) naming what is missing — a company that exists only in SCM,
+ * say — instead of waiting in the queue forever, silently.
+ */
+export const DEFAULT_DEPENDENCY_ATTEMPTS = 10;
+
 export class ChangeReplayer {
   /** Replays run one at a time, so no change is applied twice by overlapping replays. */
   private last: Promise<unknown> = Promise.resolve();
+  /** Replays asked for while another runs, not started yet, by scope: a repeat joins the waiting one. */
+  private readonly waiting = new Map<string, Promise<ReplaySummary>>();
 
   constructor(
     private readonly inbound: ScmToDataverseSync,
     private readonly lease?: ReplayLease,
+    private readonly dependencyAttempts = DEFAULT_DEPENDENCY_ATTEMPTS,
   ) {}
 
+  /**
+   * Runs a replay after the one running, if any. A replay of the same scope already waiting its
+   * turn covers this request too (it reads the queue when it starts), so requests arriving while
+   * the other system is slow never stack up passes.
+   */
   replay(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
-    const run = this.last.then(() => this.replayNow(services, options));
+    const scope = `${options.map ?? "*"}|${options.dueOnly ? "due" : "all"}`;
+    const waiting = this.waiting.get(scope);
+    if (waiting !== undefined) return waiting;
+    const run = this.last.then(() => {
+      this.waiting.delete(scope);
+      return this.replayNow(services, options);
+    });
+    this.waiting.set(scope, run);
     this.last = run.catch(() => undefined);
     return run;
   }
@@ -68,6 +91,7 @@ export class ChangeReplayer {
       services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: this.lease.currentHolder() });
       return { applied: 0, failed: 0, remaining: services.queue.depth(scope), busy: true };
     }
+    services.log.debug("Replaying the change queue", { dueOnly: options.dueOnly, ...scope });
     let applied = 0;
     let failed = 0;
     try {
@@ -100,7 +124,12 @@ export class ChangeReplayer {
         applied += 1;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (isRefusal(error)) {
+        if (error instanceof DependencyMissingError && change.attempts + 1 >= this.dependencyAttempts) {
+          const reason = `Still ${message} after ${change.attempts + 1} attempts: add ${error.waitingFor.join(", ")} to Field Service (or fix the row in SCM), then run fsi sync retry ${change.map}.`;
+          services.queue.hold(change.sequence, reason);
+          await this.markFailed(change, reason, services);
+          services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, waitingFor: error.waitingFor });
+        } else if (isRefusal(error)) {
           services.queue.hold(change.sequence, message);
           await this.markFailed(change, message, services);
           services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, reason: message });
@@ -151,7 +180,7 @@ export class ChangeReplayer {
    */
   private async markFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     if (change.direction !== "fs-to-scm") {
-      // Field Service refused SCM's row: the row (when it exists) says Failed, with the reason.
+      // An SCM change Field Service refused or could not take: the row (when it exists) says Failed, with the reason.
       await this.inbound.markRefusedByKey(change, reason, services);
       return;
     }

@@ -28,12 +28,14 @@ import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema"
 import type { ValidationIssue } from "../../core/validation/contract";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { resolveDataverseLookups } from "../integration/lookup-resolver";
+import { type Reference, dataverseReferencesTo, describeReferences } from "../integration/referenced-rows";
 import { arrivedRowNames, dependencyName, rowKey } from "../integration/row-identity";
 import type { KeyValues } from "../services/dataverse-client";
 import { DataverseRequestError } from "../services/dataverse-request";
 import type { QueuedChange } from "../sync/change-queue";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 import type { PluginResult, PluginServices } from "./plugin";
+import type { QueuedScmWrite } from "./sync-to-scm-plugin";
 
 /** What the inbound handler did, plus the rows that arrived (so changes waiting for them can run). */
 export interface InboundResult extends PluginResult {
@@ -339,6 +341,8 @@ export class ScmToDataverseSync {
     const found = await services.dataverse.findByKey(table, key, [table.primaryNameAttribute]);
     if (found === undefined)
       return { outcome: "unchanged", message: `Dataverse has no ${table.logicalName} ${target.rowKey}.`, arrived: [] };
+    const references = await dataverseReferencesTo(services.dataverse, map, table, found.id);
+    if (references.length > 0) return restoreInScm(target, found.id, references, services);
     await services.dataverse.delete(table, found.id);
     return {
       outcome: "applied",
@@ -377,6 +381,22 @@ export class ScmToDataverseSync {
       });
     }
   }
+}
+
+
+/**
+ * SCM deleted a row other rows name (restrict, docs/design.md §3.b): SCM tells us only after it
+ * committed, so Field Service keeps the row and a resync gives it back to SCM, which resolves the
+ * other rows' references again.
+ */
+function restoreInScm(target: RowTarget, dataverseId: string, references: readonly Reference[], services: PluginServices): InboundResult {
+  const key: Record<string, string> = { [target.map.company.scm]: target.company };
+  for (const pair of target.map.keys) key[pair.scm] = target.naturalKey[pair.dataverse] ?? "";
+  const write: QueuedScmWrite = { collection: target.entity.collection, key, operation: "upsert", row: {}, dataverseId };
+  const reason = `SCM deleted ${target.rowKey}, which ${describeReferences(references)} name; it is kept and restored in SCM`;
+  const queued = services.queue.enqueue({ map: target.map.name, direction: "fs-to-scm", rowKey: target.rowKey, operation: "upsert", payload: write, reason: "unavailable", error: reason, resync: true });
+  services.log.warn("Delete of a referenced row refused: Field Service keeps it and SCM gets it back", { rowKey: target.rowKey, references, sequence: queued.sequence });
+  return { outcome: "queued", message: `${reason} (change ${queued.sequence}).`, arrived: [] };
 }
 
 /** A replayed change whose lookups are still missing. */

@@ -25,8 +25,9 @@ import { entityToRecord } from "../context/entity-record";
 import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { resolveScmLookups } from "../integration/lookup-resolver";
+import { describeReferences, scmReferencesTo } from "../integration/referenced-rows";
 import { mapRowKey } from "../integration/row-identity";
-import { deleteScmRow, upsertScmRow } from "../integration/scm-writer";
+import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
 import { executionRow, mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
@@ -120,6 +121,22 @@ export class SyncToScmPlugin implements Plugin {
     const mapped = toScmRow(before, map, companyCode);
     const key = keyOf(entity, mapped.row);
     if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `The deleted ${table.displayName} maps to no complete ${entity.collection} key.`);
+    if (!services.mapStates.isPaused(map.name)) {
+      // Restrict (docs/design.md §3.b): SCM would keep the other rows' references to a deleted row,
+      // and neither system could save them afterwards. Dataverse rolls the delete back.
+      const references = await scmReferencesTo(services.scm, map, entity, key).catch((error: unknown) => {
+        // SCM cannot tell now: fail closed refuses the delete anyway; fail open queues it unchecked.
+        if (error instanceof ScmUnavailableError && services.settings.scmUnavailablePolicy === "fail-open") return [];
+        throw error;
+      });
+      if (references.length > 0) {
+        throw new IntegrationError(
+          "VALIDATION_FAILED",
+          `${table.displayName} ${rowKey} cannot be deleted while other rows name it: ${describeReferences(references)}. Point them to another ${table.displayName.toLowerCase()} first.`,
+          [{ code: "crossField", message: `Named by ${describeReferences(references)}.` }],
+        );
+      }
+    }
     return this.write(map, rowKey, { collection: entity.collection, key, operation: "delete", row: {}, dataverseId: context.primaryEntityId }, services);
   }
 
@@ -148,6 +165,9 @@ export class SyncToScmPlugin implements Plugin {
       if (error instanceof ScmRejectedError) {
         const issues = scmErrorsToDataverse(error.fieldErrors, map);
         services.log.warn("SCM refused the change; Dataverse rolls it back", { rowKey, errors: issues, reason: error.message });
+        // SCM holds a row under the key that this create did not write as it stands: never leave
+        // it only in SCM unexamined — the resync compares it with Dataverse's row once settled.
+        if (error instanceof ScmCreateConflictError) this.enqueueResync(map, rowKey, write, services, error.message);
         throw new IntegrationError("SCM_REJECTED", issues.length > 0 ? `SCM refused the change: ${describeIssues(issues)}` : error.message, issues);
       }
       if (!(error instanceof ScmUnavailableError)) throw error;

@@ -134,6 +134,14 @@ export class ScmClient {
     return reply.body as ScmRow;
   }
 
+  /** The rows matching an OData `$filter` across companies, first page only (up to `top`). */
+  async findRows(entity: ScmEntityDefinition, filter: string, top = 100): Promise<ScmRow[]> {
+    const reply = await this.send("GET", `${this.base}/data/${entity.collection}?cross-company=true&$filter=${encodeURIComponent(filter)}&$top=${top}`);
+    this.expectSuccess(reply, `read ${entity.collection}`);
+    const value = asRecord(reply.body)?.value;
+    return Array.isArray(value) ? (value as ScmRow[]) : [];
+  }
+
   async createRow(entity: ScmEntityDefinition, row: Readonly<ScmRow>): Promise<void> {
     const reply = await this.send("POST", `${this.base}/data/${entity.collection}`, row, true);
     this.expectSuccess(reply, `create ${entity.collection}`);

@@ -8,3 +8,5 @@ export { sendEmpty, sendJson, sendText } from "./respond";
 export { Router, pathSegments, renderJsonError } from "./router";
 export type { ErrorRenderer, HttpMethod, RequestScope, RouteContext, RouteHandler, RouteOptions, RouterOptions } from "./router";
 export { closeServer, listen } from "./lifecycle";
+export { ownOrigin, requireOwnOrigin } from "./own-origin";
+export type { OwnOrigin } from "./own-origin";

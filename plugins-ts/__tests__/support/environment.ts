@@ -13,6 +13,7 @@ import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "..
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
+import type { RateLimit } from "../../host/http/rate-limit";
 import { type LogEntry, createLogger, memorySink } from "../../services/logger";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";
@@ -35,6 +36,8 @@ export interface EnvironmentOptions {
   readonly bodyLimitBytes?: number;
   /** Put a recording proxy between Dataverse and the host's webhooks. */
   readonly recordWebhooks?: boolean;
+  /** Where Dataverse's service endpoints point (another entry in front of the host); default the host. */
+  readonly webhookOriginFor?: (hostUrl: string, host: PluginHost) => string | Promise<string>;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
   readonly extendRouter?: (router: Router) => void;
   /** The host's SQLite state file (the sync CLI opens the same one); default `:memory:`. */
@@ -42,9 +45,13 @@ export interface EnvironmentOptions {
   /** The host's SCM timeout per attempt (webhooks; default 5 s) and the validation API's (default the host's 4 s). */
   readonly scmTimeoutMs?: number;
   readonly validationScmTimeoutMs?: number;
+  /** The validation API's rate limit; default high enough that only the rate-limit tests meet it. */
+  readonly validationRateLimit?: RateLimit;
   /** The host's retry timer (default off) and the backoff of its queued changes (default 5 s → 15 min). */
   readonly retryIntervalMs?: number;
   readonly retryBackoff?: RetryBackoff;
+  /** Attempts of a change waiting for a missing row before it becomes an error (default the host's). */
+  readonly dependencyAttempts?: number;
   /** More options of the SCM emulator (its delivery retry policy, the custom validation service, throttling). */
   readonly scmOptions?: Pick<ScmEmulatorOptions, "retry" | "validationService" | "throttling">;
   /** How the host asks SCM to validate (default the changeset path). */
@@ -113,9 +120,11 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { url: `${hostUrl}/plugins/.well-known/jwks.json` } },
       cors: { allowedOrigins: [ALLOWED_ORIGIN] },
       ...(options.validationScmTimeoutMs === undefined ? {} : { scmTimeoutMs: options.validationScmTimeoutMs }),
+      rateLimit: options.validationRateLimit ?? { requests: 1_000_000, perSeconds: 60 },
     },
     retryIntervalMs: options.retryIntervalMs ?? 0,
     ...(options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff }),
+    ...(options.dependencyAttempts === undefined ? {} : { dependencyAttempts: options.dependencyAttempts }),
     log: createLogger(sink, "debug"),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
@@ -143,6 +152,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     });
     webhookOrigin = await listen(recorder, 0);
   }
+  if (options.webhookOriginFor !== undefined) webhookOrigin = await options.webhookOriginFor(hostUrl, host);
 
   // Registered through the Web API by a customiser, as a deployment would.
   const { stepIds } = await registerWebhookSteps(new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }), {

@@ -9,7 +9,9 @@
  * - `drop-after-forward`: forwards the request, lets the service answer (so it committed), then
  *   cuts the caller's connection — the reply is lost and the caller cannot know the outcome;
  * - `stall-after-forward`: forwards it and never replies (the caller hangs, as when the process
- *   that sent it is about to be killed).
+ *   that sent it is about to be killed);
+ * - `status-after-forward`: forwards it, lets the service commit, and answers the caller a status
+ *   instead of the service's reply (a gateway that lost the reply: 502, 503, 504).
  * A fault applies to the requests its `match` selects (default all) and, with `times`, only to
  * that many of them. Every request is counted, with what happened to it.
  */
@@ -22,7 +24,8 @@ export type FaultMode =
   | { readonly kind: "hold"; readonly until: Promise<void> }
   | { readonly kind: "status"; readonly status: number; readonly retryAfter?: string; readonly body?: unknown }
   | { readonly kind: "drop-after-forward" }
-  | { readonly kind: "stall-after-forward" };
+  | { readonly kind: "stall-after-forward" }
+  | { readonly kind: "status-after-forward"; readonly status: number };
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -148,7 +151,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const mode = current?.choose(request);
     requests.push({ ...request, outcome: mode?.kind ?? "forwarded" });
     if (mode !== undefined) chosen += 1;
-    if (mode !== undefined && mode.kind !== "drop-after-forward" && mode.kind !== "stall-after-forward") hit();
+    if (mode !== undefined && !mode.kind.endsWith("-after-forward")) hit();
     switch (mode?.kind) {
       case undefined:
         answer(res, await forward(targetUrl, req, body, res));
@@ -186,6 +189,13 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         await forward(targetUrl, req, body);
         req.socket.destroy();
         hit();
+        return;
+      case "status-after-forward":
+        await forward(targetUrl, req, body);
+        hit();
+        res.writeHead(mode.status, { "content-type": "application/json" }).end(
+          JSON.stringify({ error: { code: `Gateway${mode.status}`, message: `The gateway lost the reply (${mode.status}).` } }),
+        );
         return;
       case "stall-after-forward":
         // The reply stays unwritten until the caller goes away or the proxy closes.

@@ -95,3 +95,103 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * A warehouse with every column the warehouses map carries, lookups by the natural key of the row
+ * they point to, as both systems should agree on it: text trimmed ("" for empty, since SCM has no
+ * null), coordinates at the 5 decimals Dataverse keeps, and SCM's 0 read as "no coordinate"
+ * (null) — the rule of docs/design.md §3.b.
+ */
+export interface WarehouseRecord extends WarehouseView {
+  readonly transit: string;
+  readonly quarantine: string;
+  readonly mainRefilling: string;
+  readonly street: string;
+  readonly city: string;
+  readonly state: string;
+  readonly zip: string;
+  readonly country: string;
+  readonly latitude: number | null;
+  readonly longitude: number | null;
+}
+
+const text = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
+const coordinate = (value: unknown): number | null =>
+  typeof value === "number" ? Math.round(value * 100_000) / 100_000 : null;
+
+/** SCM stores "no coordinate" as 0 (a Real field has no null; the map's `zeroIsEmpty`). */
+function scmCoordinates(row: Record<string, unknown>): [number | null, number | null] {
+  const orNull = (value: number | null) => (value === 0 ? null : value);
+  return [orNull(coordinate(row.PrimaryAddressLatitude)), orNull(coordinate(row.PrimaryAddressLongitude))];
+}
+
+export async function warehouseRecordsInDataverse(env: Environment): Promise<WarehouseRecord[]> {
+  const views = new Map((await warehousesInDataverse(env)).map((row) => [row.key, row]));
+  const companies = new Map(
+    (await dataverseRows(env, "cdm_companies?$select=cdm_companycode")).map((row) => [
+      String(row.cdm_companyid),
+      String(row.cdm_companycode).toLowerCase(),
+    ]),
+  );
+  const rows = await dataverseRows(
+    env,
+    "msdyn_warehouses?$select=msdyn_warehouseidentifier,_msdyn_company_value,_msdyn_transitwarehouse_value,_msdyn_quarantinewarehouse_value,_msdyn_mainrefillingwarehouse_value,msdyn_primaryaddressstreet,msdyn_primaryaddresscity,msdyn_primaryaddressstateid,msdyn_primaryaddresszipcode,msdyn_primaryaddresscountryregionid,msdyn_primaryaddresslatitude,msdyn_primaryaddresslongitude",
+  );
+  const identifiers = new Map(rows.map((row) => [String(row.msdyn_warehouseid), String(row.msdyn_warehouseidentifier)]));
+  const lookup = (value: unknown): string =>
+    typeof value === "string" ? (identifiers.get(value) ?? `missing ${value}`) : "";
+  return rows
+    .map((row): WarehouseRecord => {
+      const key = `${companies.get(String(row._msdyn_company_value)) ?? "?"}/${String(row.msdyn_warehouseidentifier)}`;
+      const view = views.get(key);
+      if (view === undefined) throw new Error(`no view of ${key}`);
+      return {
+        ...view,
+        name: view.name.trim(),
+        transit: lookup(row._msdyn_transitwarehouse_value),
+        quarantine: lookup(row._msdyn_quarantinewarehouse_value),
+        mainRefilling: lookup(row._msdyn_mainrefillingwarehouse_value),
+        street: text(row.msdyn_primaryaddressstreet),
+        city: text(row.msdyn_primaryaddresscity),
+        state: text(row.msdyn_primaryaddressstateid),
+        zip: text(row.msdyn_primaryaddresszipcode),
+        country: text(row.msdyn_primaryaddresscountryregionid),
+        latitude: coordinate(row.msdyn_primaryaddresslatitude),
+        longitude: coordinate(row.msdyn_primaryaddresslongitude),
+      };
+    })
+    .sort(byKey);
+}
+
+export async function warehouseRecordsInScm(env: Environment): Promise<WarehouseRecord[]> {
+  const reply = await scmRequest(env.scmUrl, "GET", "Warehouses?cross-company=true");
+  if (reply.status !== 200) throw new Error(`SCM Warehouses: ${reply.status} ${JSON.stringify(reply.json)}`);
+  return (reply.json as ValueList).value
+    .map((row): WarehouseRecord => {
+      const [latitude, longitude] = scmCoordinates(row);
+      return {
+        key: `${String(row.dataAreaId).toLowerCase()}/${String(row.WarehouseId)}`,
+        name: text(row.WarehouseName),
+        type: String(row.WarehouseType),
+        site: String(row.OperationalSiteId),
+        transit: text(row.TransitWarehouseId),
+        quarantine: text(row.QuarantineWarehouseId),
+        mainRefilling: text(row.MainRefillingWarehouseId),
+        street: text(row.PrimaryAddressStreet),
+        city: text(row.PrimaryAddressCity),
+        state: text(row.PrimaryAddressStateId),
+        zip: text(row.PrimaryAddressZipCode),
+        country: text(row.PrimaryAddressCountryRegionId),
+        latitude,
+        longitude,
+      };
+    })
+    .sort(byKey);
+}
+
+/** Both systems' warehouses, every mapped column, for `expect(sides.dataverse).toEqual(sides.scm)`. */
+export async function warehouseRecordsOnBothSides(
+  env: Environment,
+): Promise<{ dataverse: WarehouseRecord[]; scm: WarehouseRecord[] }> {
+  return { dataverse: await warehouseRecordsInDataverse(env), scm: await warehouseRecordsInScm(env) };
+}

@@ -17,6 +17,8 @@ export interface HostRequest {
    * against Content-Length first, then while reading), so a handler never buffers more than that.
    */
   readBody(limitBytes: number): Promise<Buffer>;
+  /** The caller's network address, where the transport knows it. */
+  readonly remoteAddress?: string;
   /** True once the caller closed the connection (it will never read the reply); absent where the transport cannot tell. */
   callerGone?(): boolean;
 }

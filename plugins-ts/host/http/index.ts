@@ -10,3 +10,5 @@ export { requireJsonContentType } from "./content-type";
 export { fromNodeRequest, toRequestListener, writeReply } from "./node-adapter";
 export type { NodeAdapterOptions } from "./node-adapter";
 export { listen, closeServer } from "./lifecycle";
+export { CallerRateLimiter, clientAddressOf, tooManyRequests } from "./rate-limit";
+export type { RateDecision, RateLimit } from "./rate-limit";

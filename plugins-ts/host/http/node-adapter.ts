@@ -31,6 +31,7 @@ export function fromNodeRequest(req: IncomingMessage): HostRequest {
   return {
     method: (req.method ?? "GET").toUpperCase(),
     url,
+    ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
     header(name) {
       const value = req.headers[name.toLowerCase()];
       return Array.isArray(value) ? value.join(", ") : value;

@@ -55,7 +55,7 @@ export function fsToScmAdapter(input: FsToScmInput): DirectionAdapter<FsSideRow,
     targets: new Map(input.scm.map((row) => [row.match, row])),
     selfColumns,
     desired: (source, omit) => fsToScm(map, source, index, omit),
-    changes: (desired, target) => scmChanges(entity, desired, target.row),
+    changes: (desired, target) => scmChanges(map, table, entity, desired, target.row),
     pick: (desired, columns) => {
       const fields = new Set([...columns].map((column) => fieldOf.get(column)));
       return Object.fromEntries(Object.entries(desired).filter(([field]) => fields.has(field)));

@@ -168,11 +168,59 @@ export function scmToFs(
   return { value: mapped.record, problems };
 }
 
-/** The fields of `desired` SCM holds differently, keys and company excluded. */
-export function scmChanges(entity: ScmEntityDefinition, desired: Readonly<ScmRow>, existing: Readonly<ScmRow>): ScmRow {
+/**
+ * How the initial sync compares a value on both sides: as the side that keeps less would store it.
+ * Numbers at the precision of the Dataverse column (Dataverse keeps the coordinates with 5
+ * decimals, SCM with 6: a 6-decimal SCM value written to Dataverse reads back rounded, and must not
+ * count as a difference on the next run); text of a pair with `trim` trimmed, as SCM stores it.
+ */
+function comparable(
+  column: ColumnDefinition | undefined,
+  pair: ColumnPair | undefined,
+  value: DataverseValue | ScmRow[string] | undefined,
+) {
+  if (
+    typeof value === "number" &&
+    column !== undefined &&
+    (column.type === "double" || column.type === "decimal" || column.type === "money")
+  ) {
+    return roundTo(value, column.precision);
+  }
+  if (typeof value === "string" && pair?.trim === true) return value.trim();
+  return value;
+}
+
+function roundTo(value: number, precision: number): number {
+  const factor = 10 ** precision;
+  return Math.round(value * factor) / factor;
+}
+
+/** The fields of `desired` SCM holds differently, keys and company excluded, compared as `comparable` says. */
+export function scmChanges(
+  map: EntityMap,
+  table: TableDefinition,
+  entity: ScmEntityDefinition,
+  desired: Readonly<ScmRow>,
+  existing: Readonly<ScmRow>,
+): ScmRow {
   const keys = new Set(entity.keys);
+  const pairs = new Map(map.columns.map((pair) => [pair.scm, pair]));
+  const column = (field: string) => {
+    const pair = pairs.get(field);
+    return pair === undefined ? undefined : table.columns[pair.dataverse];
+  };
+  const asCompared = (row: Readonly<ScmRow>): ScmRow =>
+    Object.fromEntries(
+      Object.entries(row).map(([field, value]) => [
+        field,
+        comparable(column(field), pairs.get(field), value) as ScmRow[string],
+      ]),
+    );
+  const changed = changedFields(entity, asCompared(desired), asCompared(existing));
   return Object.fromEntries(
-    Object.entries(changedFields(entity, desired, existing)).filter(([field]) => !keys.has(field)),
+    Object.keys(changed)
+      .filter((field) => !keys.has(field))
+      .map((field) => [field, desired[field] ?? null]),
   );
 }
 
@@ -184,15 +232,20 @@ export function fsChanges(
   existing: Readonly<DataverseRecord>,
 ): DataverseRecord {
   const fixed = new Set([map.company.dataverse, ...map.keys.map((pair) => pair.dataverse)]);
+  const pairs = new Map(map.columns.map((pair) => [pair.dataverse, pair]));
   const changes: DataverseRecord = {};
   for (const [column, value] of Object.entries(desired)) {
     if (fixed.has(column)) continue;
-    if (!sameFsValue(table.columns[column], value, existing[column])) changes[column] = value;
+    const definition = table.columns[column];
+    const pair = pairs.get(column);
+    const left = comparable(definition, pair, value) as DataverseValue;
+    const right = comparable(definition, pair, existing[column]);
+    if (!sameFsValue(definition, left, right)) changes[column] = value;
   }
   return changes;
 }
 
-/** Equal as Dataverse stores them: empty text is null, lookups by id, dates as instants, doubles within rounding. */
+/** Equal as Dataverse stores them: empty text is null, lookups by id, dates as instants, numbers at the column's precision. */
 export function sameFsValue(
   column: ColumnDefinition | undefined,
   a: DataverseValue | undefined,
@@ -204,8 +257,11 @@ export function sameFsValue(
   if (left === null || right === null) return false;
   if (isEntityReference(left) || isEntityReference(right))
     return isEntityReference(left) && isEntityReference(right) && left.id.toLowerCase() === right.id.toLowerCase();
-  if (typeof left === "number" && typeof right === "number")
+  if (typeof left === "number" && typeof right === "number") {
+    if (column !== undefined && "precision" in column)
+      return roundTo(left, column.precision) === roundTo(right, column.precision);
     return Math.abs(left - right) <= 1e-9 * Math.max(1, Math.abs(left));
+  }
   if (column?.type === "datetime" && typeof left === "string" && typeof right === "string")
     return Date.parse(left) === Date.parse(right);
   return false;

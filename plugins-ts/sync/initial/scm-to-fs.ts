@@ -109,7 +109,7 @@ export function scmToFsAdapter(input: ScmToFsInput): DirectionAdapter<ScmSideRow
             (problem) => `Field Service is master, but its row cannot be written to SCM: ${problem}`,
           ),
         };
-      const changes = scmChanges(entity, fromFs.value, source.row);
+      const changes = scmChanges(map, table, entity, fromFs.value, source.row);
       if (Object.keys(changes).length === 0) return { value: undefined, problems: [] };
       const key = keyOf(entity, source.row);
       if (key === undefined)
