@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { HttpRequest, type HttpFunctionOptions, type HttpResponseInit, InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
 import { warehouseCreateContext } from "../../__tests__/support/contexts";
-import { ADMIN, type Environment, WEBHOOK_KEY, dataverseRowByKey, scmRequest, startEnvironment } from "../../__tests__/support/environment";
+import { ADMIN, type Environment, WEBHOOK_KEY, dataverseRowByKey, scmRequest, startEnvironment, settle } from "../../__tests__/support/environment";
 import { directQuantityUpdateContext } from "../../__tests__/support/inventory-contexts";
 import * as inventorySupport from "../../inventory/__tests__/support/environment";
 import { type IntegrationFunctions, integrationFunctions, pluginFunctions, registerPluginFunctions, registerTimerFunctions } from "../functions";
@@ -23,6 +23,7 @@ const logged: unknown[][] = [];
 beforeAll(async () => {
   env = await startEnvironment({ bodyLimitBytes: 16 * 1024 });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
 });
 

@@ -12,6 +12,7 @@ import {
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../__tests__/support/environment";
 import { warehouseRecordsOnBothSides } from "../../__tests__/support/reconcile";
 import type { StatusReport } from "../commands/status";
@@ -60,6 +61,7 @@ it("turns the endless wait into a visible error, and carries the rows over once 
       })
     ).status,
   ).toBe(201);
+  await settle(env);
   expect(env.host.queue.depth()).toBe(2);
   expect(await mapStatus("operational-sites")).toMatchObject({ queueDepth: 1, catchUp: 0, errors: 0 });
 
@@ -88,6 +90,8 @@ it("turns the endless wait into a visible error, and carries the rows over once 
   await fsi(variables, dir.path, "sync", "retry", "warehouses");
   await fsi(variables, dir.path, "sync", "resume", "warehouses");
   await env.host.whenIdle();
+
+  await settle(env);
 
   expect(env.host.queue.depth()).toBe(0);
   expect(await mapStatus("operational-sites")).toMatchObject({ queueDepth: 0, catchUp: 0, errors: 0 });
@@ -120,6 +124,8 @@ it("shows the error on the Field Service row when the row exists: an SCM change 
       })
     ).status,
   ).toBe(201);
+  // 6301 reaches Field Service (its data event arrives after SCM's reply).
+  await settle(env);
   // 6302 exists only in SCM: its data event is lost, so Field Service never heard of it.
   expect((await scmWithoutEvent(env, "POST", "Warehouses", warehouse("6302", "Only in SCM 6302"))).status).toBe(201);
   expect(
@@ -129,8 +135,10 @@ it("shows the error on the Field Service row when the row exists: an SCM change 
       })
     ).status,
   ).toBe(204);
+  await settle(env);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) await env.host.replayQueue();
 
+  await settle(env);
   const row = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6301'");
   expect(row).toMatchObject({ fsi_scmsyncstatus: ScmSyncStatus.Failed });
   expect(String(row?.fsi_scmlasterror)).toContain(`after ${ATTEMPTS} attempts`);
@@ -144,8 +152,11 @@ it("shows the error on the Field Service row when the row exists: an SCM change 
       })
     ).status,
   ).toBe(204);
+  // Its data event arrives after SCM's reply, then the retry.
+  await settle(env);
   expect((await fsi(variables, dir.path, "sync", "retry", "warehouses")).code).toBe(0);
   await env.host.whenIdle();
+  await settle(env);
   expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6301'")).toMatchObject({
     fsi_scmsyncstatus: ScmSyncStatus.Synced,
   });
