@@ -92,20 +92,12 @@ export class ScmToDataverseSync {
   async receive(change: ScmDataChange, services: PluginServices): Promise<InboundResult> {
     const target = targetOf(change.entity, change.key, services);
     const reference: ScmRowReference = { collection: change.entity.collection, key: change.key };
-    if (resyncQueued(target, services)) {
-      // SCM's row is the effect of a write whose outcome Dataverse never learnt (a step that gave
-      // up): the queued resync sets SCM back to Field Service's committed row, and its own event follows.
-      return {
-        outcome: "skipped",
-        message: `A resync of ${target.rowKey} to Field Service's row is queued; SCM's row is not copied back.`,
-        arrived: [],
-      };
-    }
+    const resyncing = resyncQueued(target, services);
     const paused = services.mapStates.isPaused(target.map.name);
     const waiting = services.queue
       .pending({ map: target.map.name, direction: "scm-to-fs" })
       .filter((queued) => queued.rowKey === target.rowKey && !queued.held);
-    if (paused || waiting.length > 0) {
+    if (paused || resyncing || waiting.length > 0) {
       // One queued read of the row is enough: whenever it runs, it reads SCM's latest row.
       if (waiting.length > 0)
         return {
@@ -113,20 +105,19 @@ export class ScmToDataverseSync {
           message: `Already queued as change ${waiting[0]?.sequence ?? "?"}: it reads SCM's latest row when it runs.`,
           arrived: [],
         };
+      // A queued resync (Field Service → SCM) of the row goes first: SCM's row may be the effect of
+      // a write whose outcome Dataverse never learnt; this read runs after it and finds SCM settled.
+      const why = paused ? `map ${target.map.name} is paused` : `a resync of ${target.rowKey} to Field Service's row goes first`;
       const queued = services.queue.enqueue({
         map: target.map.name,
         direction: "scm-to-fs",
         rowKey: target.rowKey,
         operation: "upsert",
         payload: reference,
-        reason: "paused",
-        error: `map ${target.map.name} is paused`,
+        reason: paused ? "paused" : "dependency",
+        error: why,
       });
-      return {
-        outcome: "queued",
-        message: `Queued as change ${queued.sequence}: map ${target.map.name} is paused.`,
-        arrived: [],
-      };
+      return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${why}.`, arrived: [] };
     }
     try {
       const result = await this.apply(target, services, undefined);
