@@ -12,6 +12,7 @@
  * | `FSI_ECHO_TAG` | Web API `tag` marking the integration's writes (default `fsi-integration`) |
  * | `FSI_SCM_UNAVAILABLE_POLICY` | `fail-closed` (default) or `fail-open` |
  * | `FSI_SCM_VALIDATION` | `changeset` (default: a rolled-back OData changeset) or `custom-service` (FsiValidationService, where deployed) |
+ * | `FSI_MAP_MODES` | who syncs each two-way map: `warehouses=dual-write,ship-vias=off` (`fsi` when not named) |
  * | `FSI_WEBHOOK_AUTH` | `HttpHeader` (default), `WebhookKey` or `HttpQueryString` |
  * | `FSI_WEBHOOK_KEY` | the service endpoint's key |
  * | `FSI_WEBHOOK_KEY_NAME` | header (default `x-fsi-webhook-key`) or query parameter name |
@@ -25,6 +26,8 @@
  */
 import { z } from "zod";
 import { formatZodError } from "../../core/validation/format-zod-error";
+import { builtInMaps } from "../../core/maps/built-in";
+import { type MapModes, parseMapModes } from "../../core/maps/map-modes";
 import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/settings";
 import { type AccessTokenProvider, clientCredentialsToken, fixedToken } from "../services/access-token";
 import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
@@ -54,6 +57,8 @@ export const connectionFields = {
   FSI_SCM_VALIDATION: z.enum(["changeset", "custom-service"]).default("changeset"),
   FSI_MAP_OVERRIDE_PATH: optionalText,
   FSI_STATE_PATH: optionalText,
+  /** Who syncs each two-way map: `warehouses=dual-write,ship-vias=off` (others `fsi`). */
+  FSI_MAP_MODES: optionalText,
 };
 
 export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
@@ -124,6 +129,14 @@ export interface IntegrationConnection {
   readonly statePath?: string;
 }
 
+function mapModesOf(text: string | undefined): MapModes {
+  try {
+    return parseMapModes(text, builtInMaps.map((map) => map.name));
+  } catch (error) {
+    throw new HostConfigurationError(`FSI_MAP_MODES: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** The connection from parsed variables (a schema over `connectionFields`): tokens from a fixed token or the app's client credentials. */
 export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnection {
   const dataverseToken = tokenFor(env, env.FSI_DATAVERSE_TOKEN, env.FSI_DATAVERSE_URL);
@@ -138,6 +151,7 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
       echoTag: env.FSI_ECHO_TAG,
       scmUnavailablePolicy: env.FSI_SCM_UNAVAILABLE_POLICY,
       scmValidation: env.FSI_SCM_VALIDATION,
+      mapModes: mapModesOf(env.FSI_MAP_MODES),
     },
     ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),
     ...(env.FSI_STATE_PATH === undefined ? {} : { statePath: env.FSI_STATE_PATH }),

@@ -44,7 +44,7 @@ export function parseScmDataEvent(json: unknown, rowIds?: ScmRowIds): ScmDataCha
       `SCM data event: no SCM entity is known for the virtual table '${context.PrimaryEntityName}'; activate data events only for the mapped entities.`,
     );
   }
-  const target = context.InputParameters.Target;
+  const target = context.InputParameters?.Target;
   const preImage = Object.values(context.PreEntityImages ?? {})[0];
   const fields = { ...fieldsOf(entity, preImage), ...fieldsOf(entity, isEntity(target) ? target : undefined) };
   const id = isEntity(target) ? target.id : context.PrimaryEntityId;

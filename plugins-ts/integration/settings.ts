@@ -1,3 +1,5 @@
+import type { MapModes } from "../../core/maps/map-modes";
+
 /** How the integration identifies itself and what it does when SCM does not answer. */
 export interface IntegrationSettings {
   /** The Dataverse systemuserid of the integration's application user (the echo check compares it). */
@@ -22,6 +24,11 @@ export interface IntegrationSettings {
    * where its X++ code was deployed.
    */
   readonly scmValidation?: "changeset" | "custom-service";
+  /**
+   * Who syncs each two-way map here (`core/maps/map-modes.ts`): `fsi` (default), `dual-write`
+   * (Microsoft's maps sync; ours validate before save and stay idle otherwise) or `off`.
+   */
+  readonly mapModes?: MapModes;
 }
 
 export const DEFAULT_ECHO_TAG = "fsi-integration";

@@ -8,6 +8,7 @@
  * time and as often as wanted; `fsi sync catch-up` and the host's `POST /plugins/scm-catch-up` run it.
  */
 import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
+import { mapModeOf } from "../../core/maps/map-modes";
 import type { EntityMap } from "../../core/maps/template-schema";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 import { scmEntityByCollection } from "../../core/scm/entities";
@@ -34,7 +35,10 @@ export async function catchUpFromScm(
   services: PluginServices,
 ): Promise<CatchUpSummary[]> {
   const summaries: CatchUpSummary[] = [];
-  for (const map of maps) summaries.push(await catchUpMap(map, inbound, services));
+  // Maps Microsoft's dual-write syncs here (or switched off) are not ours to catch up.
+  for (const map of maps.filter((candidate) => mapModeOf(services.settings.mapModes, candidate.name) === "fsi")) {
+    summaries.push(await catchUpMap(map, inbound, services));
+  }
   return summaries;
 }
 

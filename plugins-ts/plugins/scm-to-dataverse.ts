@@ -16,6 +16,7 @@
  * and replayed when that row arrives (or on the retry timer). Events lost for good are made up for
  * by the catch-up pass (scm-catch-up.ts).
  */
+import { mapModeOf } from "../../core/maps/map-modes";
 import { lookupsToResolve } from "../../core/maps/lookups";
 import { toDataverseRecord } from "../../core/maps/to-dataverse";
 import type { EntityMap } from "../../core/maps/template-schema";
@@ -91,6 +92,9 @@ export class ScmToDataverseSync {
   /** Handles a data event as it arrives from SCM. */
   async receive(change: ScmDataChange, services: PluginServices): Promise<InboundResult> {
     const target = targetOf(change.entity, change.key, services);
+    if (mapModeOf(services.settings.mapModes, target.map.name) !== "fsi") {
+      return { outcome: "skipped", message: `Map ${target.map.name} is not synced by the toolkit here (Microsoft's dual-write or off).`, arrived: [] };
+    }
     const reference: ScmRowReference = { collection: change.entity.collection, key: change.key };
     const resyncing = resyncQueued(target, services);
     const paused = services.mapStates.isPaused(target.map.name);

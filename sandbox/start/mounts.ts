@@ -12,6 +12,7 @@
 import { join } from "node:path";
 import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../auth/plugins-mount";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../dataverse";
+import { fieldServicePlugins } from "../fieldservice";
 import { createFormHost } from "../formhost";
 import { type ScmEmulator, createScmEmulator } from "../scm";
 import type { Mount, MountFactory } from "../server";
@@ -59,6 +60,8 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       tokens: { [BROWSER_TOKEN]: DEFAULT_USER.id, [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id },
       // As in a signed-in browser session, a request without a token acts as the default user.
       requireAuthorization: false,
+      // Field Service is installed in the org: its own inventory logic runs in the pipeline.
+      platformPlugins: fieldServicePlugins(),
       log: context.log,
     });
     parts.dataverse = emulator;

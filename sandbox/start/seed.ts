@@ -5,8 +5,8 @@
  *    the `fsi_DefaultCompany` environment variable);
  * 2. an **initial sync**: the plug-in host's catch-up pass reads every row of every mapped entity
  *    from SCM's OData and makes Field Service equal to it through the real inbound path (maps,
- *    lookups by natural key, echo marking) — what an administrator runs with `fsi sync catch-up`;
- * 3. what Field Service keeps itself: the customers (accounts) and products SCM's assets refer to
+ *    lookups by natural key, echo marking) — what an administrator runs with `POST /plugins/scm-catch-up`;
+ * 3. what Field Service (and dual-write's Asset Management maps) keep: the asset lifecycle models SCM's asset types refer to, the customers (accounts) and products SCM's assets refer to
  *    — before the sync, so every asset finds its lookups — the units and products of SCM's
  *    released products (units named after SCM's unit symbols, product numbers = item numbers, as
  *    the inventory maps resolve them), and work orders with coordinates, several in Chicago, each
@@ -21,8 +21,10 @@
 import {
   type DataverseRecord,
   type TableDefinition,
+  LIFECYCLE_MODEL_KEY_COLUMN,
   WorkOrderSystemStatus,
   account,
+  assetLifecycleModel,
   cdmCompany,
   environmentVariableDefinition,
   environmentVariableValue,
@@ -223,6 +225,16 @@ async function seedCustomersAndProducts(url: string, api: WebApi, companies: Rea
         : { address1_line1: place.street, address1_city: place.city, address1_postalcode: place.postalCode, address1_country: place.country, address1_latitude: place.latitude, address1_longitude: place.longitude }),
       ...(companyId === undefined ? {} : { msdyn_company: { id: companyId, logicalName: cdmCompany.logicalName } }),
     });
+  }
+  // Asset lifecycle models: in an org, the dual-write Asset Management maps bring them (the
+  // categories' lifecycle model is a lookup to them); here they are seeded as Field Service holds them.
+  const models = [...new Set(types.filter((type) => (type.LifecycleModelId ?? "") !== "").map((type) => `${type.dataAreaId ?? ""}|${type.LifecycleModelId ?? ""}`))];
+  for (const model of models) {
+    const [companyCode = "", name = ""] = model.split("|");
+    const companyId = companies.get(companyCode);
+    if (companyId === undefined) continue;
+    const existing = await api.rows(`${assetLifecycleModel.entitySetName}?$select=msdyn_assetlifecyclemodelid&$filter=${LIFECYCLE_MODEL_KEY_COLUMN} eq ${odataString(name)} and _msdyn_company_value eq ${companyId}`);
+    if (existing.length === 0) await api.create(assetLifecycleModel, { [LIFECYCLE_MODEL_KEY_COLUMN]: name, msdyn_company: { id: companyId, logicalName: cdmCompany.logicalName } });
   }
   const typeNames = new Map(types.map((type) => [type.MaintenanceAssetTypeId ?? "", type.Name ?? ""]));
   const items = [...new Map(assets.filter((asset) => (asset.ItemNumber ?? "") !== "").map((asset) => [asset.ItemNumber ?? "", typeNames.get(asset.MaintenanceAssetTypeId ?? "") ?? "Equipment"])).entries()];

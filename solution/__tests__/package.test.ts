@@ -141,10 +141,27 @@ describe("the solution zips", () => {
         (element) => `${attribute(element, "type") ?? ""}:${attribute(element, "schemaName") ?? ""}`,
       ),
     );
-    // The shells, and the tables our project table's lookups point to (company, account).
-    expect(required).toEqual(
+    // The shells, the tables our project table's lookups point to (company, account), and the
+    // other publishers' columns our forms show (declared, never defined).
+    const tableRequirements = [...required].filter((entry) => entry.startsWith("1:"));
+    expect(new Set(tableRequirements)).toEqual(
       new Set([...shells.map((table) => `1:${attribute(table, "schemaName") ?? ""}`), "1:cdm_company", "1:account"]),
     );
+    const columnRequirements = [...required].filter((entry) => entry.startsWith("2:"));
+    expect(columnRequirements).toEqual(expect.arrayContaining(["2:msdyn_warehouseidentifier", "2:msdyn_company", "2:msdyn_primaryaddresslatitude", "2:msdyn_lifecyclemodel"]));
+    expect(columnRequirements.filter((entry) => entry.startsWith("2:fsi_"))).toEqual([]);
+    // Each requirement names the solution that provides it: Field Service, or the dual-write solution adding the column.
+    const providers = new Map(
+      descendants(solution, (element) => element.name === "Required").map((element) => [
+        `${attribute(element, "parentSchemaName") ?? ""}.${attribute(element, "schemaName") ?? ""}`,
+        attribute(element, "solution"),
+      ]),
+    );
+    expect(providers.get("msdyn_warehouse.msdyn_warehouseidentifier")).toBe("Dynamics365SupplyChainExtended");
+    expect(providers.get("msdyn_warehouse.msdyn_name")).toBe("FieldService");
+    expect(providers.get("msdyn_paymentterm.msdyn_company")).toBe("Dynamics365FinanceExtended");
+    expect(providers.get(".cdm_company")).toBe("Dynamics365Company");
+    expect(providers.get(".msdyn_warehouse")).toBe("FieldService");
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     for (const entity of section(customizations, "Entities", "Entity")) {
       if (childText(entity, "Name") === "fsi_project") continue;
@@ -161,7 +178,7 @@ describe("the solution zips", () => {
       ]),
     ).toEqual([
       ["fsi_msdyn_workorder_fsi_project", "msdyn_workorder", "fsi_project"],
-      ["fsi_project_msdyn_company", "fsi_project", "cdm_company"],
+      ["fsi_project_fsi_company", "fsi_project", "cdm_company"],
       ["fsi_project_fsi_customer", "fsi_project", "account"],
     ]);
   });
@@ -359,8 +376,6 @@ describe("the solution zips", () => {
       "http://127.0.0.1:8080/plugins/webhooks/validate",
       "http://127.0.0.1:8080/plugins/webhooks/sync-to-scm",
       "http://127.0.0.1:8080/plugins/webhooks/sync-status",
-      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-journal",
-      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-guard",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-posting-lock",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-post",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/work-order-project",

@@ -171,7 +171,7 @@ describe("endpoints that are not for browsers grant no origin, not even the conf
     ["GET", `${env.hostUrl}/plugins/.well-known/jwks.json`, "", {}],
     [
       "POST",
-      `${inventory.hostUrl}/plugins/inventory/webhooks/inventory-guard`,
+      `${inventory.hostUrl}/plugins/inventory/webhooks/inventory-posting-lock`,
       "{}",
       { "x-fsi-webhook-key": INVENTORY_WEBHOOK_KEY },
     ],

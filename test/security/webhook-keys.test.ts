@@ -81,8 +81,6 @@ const pluginEndpoints: KeyedEndpoint[] = [
 ];
 
 const inventoryHandlers = [
-  "inventory-journal",
-  "inventory-guard",
   "inventory-posting-lock",
   "inventory-post",
   "work-order-project",

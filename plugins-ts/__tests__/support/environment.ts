@@ -10,6 +10,7 @@ import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "..
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
+import type { MapModes } from "../../../core/maps/map-modes";
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
@@ -36,6 +37,10 @@ export interface EnvironmentOptions {
   readonly bodyLimitBytes?: number;
   /** Put a recording proxy between Dataverse and the host's webhooks. */
   readonly recordWebhooks?: boolean;
+  /** Who syncs each map here (default every map `fsi`). */
+  readonly mapModes?: MapModes;
+  /** Dataverse trims webhook contexts above this size (256 KB); a test lowers it to trim an ordinary row's. */
+  readonly webhookPayloadLimitBytes?: number;
   /** Where Dataverse's service endpoints point (another entry in front of the host); default the host. */
   readonly webhookOriginFor?: (hostUrl: string, host: PluginHost) => string | Promise<string>;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
@@ -82,6 +87,14 @@ export interface Environment {
   close(): Promise<void>;
 }
 
+/** What the recording proxy passes on: the body's type, the key, and Dataverse's size-exceeded signal. */
+function forwardedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const forwarded: Record<string, string> = { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" };
+  const trimmed = headers["x-ms-dynamics-msg-size-exceeded"];
+  if (trimmed !== undefined) forwarded["x-ms-dynamics-msg-size-exceeded"] = trimmed;
+  return forwarded;
+}
+
 function server(listener: (req: IncomingMessage, res: ServerResponse) => void): Server {
   return createServer(listener);
 }
@@ -92,7 +105,11 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const scmOrigin = await listen(scmServer, 0);
   const scmUrl = `${scmOrigin}/scm`;
 
-  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id } });
+  const dataverse = await startDataverseServer({
+    users: [ADMIN, INTEGRATION],
+    tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+    ...(options.webhookPayloadLimitBytes === undefined ? {} : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
+  });
 
   const sink = memorySink();
   const issuer = await createLocalTokenIssuer({ issuer: ISSUER, audience: AUDIENCE });
@@ -113,6 +130,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       echoTag: "fsi-integration",
       scmUnavailablePolicy: options.scmUnavailablePolicy ?? "fail-closed",
       ...(options.scmValidation === undefined ? {} : { scmValidation: options.scmValidation }),
+      ...(options.mapModes === undefined ? {} : { mapModes: options.mapModes }),
     },
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
     scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
@@ -145,7 +163,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
         const body = Buffer.concat(chunks).toString("utf8");
         const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
         webhooks.push({ handler: (req.url ?? "").split("/").pop() ?? "", headers, body });
-        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" }, body }).then(async (reply) => {
+        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: forwardedHeaders(headers), body }).then(async (reply) => {
           res.writeHead(reply.status, { "content-type": "application/json" }).end(await reply.text());
         });
       });

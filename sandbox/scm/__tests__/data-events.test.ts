@@ -122,7 +122,7 @@ describe("SCM data events", () => {
     });
     expect(event.headers["x-ms-dynamics-request-name"]).toBe("OnExternalCreated");
     expect(event.headers["x-ms-dynamics-entity-name"]).toBe("mserp_inventwarehouseentity");
-    expect(event.raw.PrimaryEntityId).toBe((event.context.InputParameters.Target as { id: string }).id);
+    expect(event.raw.PrimaryEntityId).toBe((event.context.InputParameters?.Target as { id: string }).id);
   });
 
   it("sends OnExternalUpdated with the PreImage and the changed fields, and OnExternalDeleted with the record as it was; an update changing nothing sends nothing", async () => {
@@ -147,7 +147,7 @@ describe("SCM data events", () => {
     ]);
     const [, updated, deleted] = events;
     if (updated === undefined || deleted === undefined) throw new Error("missing events");
-    expect(updated.context.InputParameters.ChangedFields).toEqual(["mserp_modedescription"]);
+    expect(updated.context.InputParameters?.ChangedFields).toEqual(["mserp_modedescription"]);
     expect(Object.values(updated.context.PreEntityImages ?? {})[0]?.attributes).toMatchObject({
       mserp_modedescription: "Van",
     });

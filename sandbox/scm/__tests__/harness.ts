@@ -96,7 +96,7 @@ export interface Subscriber {
 
 /** The `mserp_` attributes of an event's Target, as a record. */
 export function targetAttributes(event: ReceivedEvent): Record<string, unknown> {
-  const target = event.context.InputParameters.Target;
+  const target = event.context.InputParameters?.Target;
   return typeof target === "object" && target !== null && "kind" in target && target.kind === "Entity" ? { ...target.attributes } : {};
 }
 

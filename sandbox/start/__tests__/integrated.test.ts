@@ -41,7 +41,7 @@ describe("the integrated sandbox", () => {
     expect(steps.map((step) => step.name).sort()).toEqual(solutionWebhookSteps().map((step) => step.name).sort());
     const endpoints = (await json("/api/data/v9.2/serviceendpoints?$select=url")).value as { url: string }[];
     expect(endpoints.map((endpoint) => endpoint.url).sort()).toEqual(solutionServiceEndpoints({ webhookHostUrl: sandbox.url }).map((endpoint) => endpoint.url).sort());
-    expect(endpoints.map((endpoint) => endpoint.url)).toContain(`${sandbox.url}/plugins/inventory/webhooks/inventory-journal`);
+    expect(endpoints.map((endpoint) => endpoint.url)).toContain(`${sandbox.url}/plugins/inventory/webhooks/inventory-posting-lock`);
   });
 
   it("registers the plug-in host and the inventory host as SCM's data event endpoints, each for its own entities", async () => {
