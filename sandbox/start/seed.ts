@@ -3,10 +3,9 @@
  *
  * 1. the companies (`cdm_company`, one per SCM legal entity; new rows default to `usmf` through
  *    the `fsi_DefaultCompany` environment variable);
- * 2. an **initial sync**: SCM raises one business event per existing row of every mapped entity
- *    to its sync subscribers — the plug-in host — which upsert them into Dataverse through the
- *    real inbound path (maps, lookups by natural key, echo marking). The events carry one control
- *    number reserved from SCM's own sequence, so later edits (higher numbers) are never stale;
+ * 2. an **initial sync**: the plug-in host's catch-up pass reads every row of every mapped entity
+ *    from SCM's OData and makes Field Service equal to it through the real inbound path (maps,
+ *    lookups by natural key, echo marking) — what an administrator runs with `POST /plugins/scm-catch-up`;
  * 3. what Field Service (and dual-write's Asset Management maps) keep: the asset lifecycle models SCM's asset types refer to, the customers (accounts) and products SCM's assets refer to
  *    — before the sync, so every asset finds its lookups — the units and products of SCM's
  *    released products (units named after SCM's unit symbols, product numbers = item numbers, as
@@ -19,24 +18,16 @@
  * Every step is an upsert or looks before it creates, so an interrupted first run completes on the
  * next start. `setEnvironmentVariables` runs at every start: the URLs follow the port.
  */
-import { randomUUID } from "node:crypto";
 import {
   type DataverseRecord,
-  SCM_BUSINESS_EVENT_MAJOR_VERSION,
-  SCM_BUSINESS_EVENT_MINOR_VERSION,
-  type ScmBusinessEvent,
   type TableDefinition,
   LIFECYCLE_MODEL_KEY_COLUMN,
   WorkOrderSystemStatus,
   account,
   assetLifecycleModel,
-  businessEventIdFor,
   cdmCompany,
   environmentVariableDefinition,
   environmentVariableValue,
-  mapForScmCollection,
-  scmEntities,
-  toEventTime,
   toWebApiBody,
   product,
   unitOfMeasure,
@@ -46,8 +37,6 @@ import type { PluginsMount } from "../auth/plugins-mount";
 import { type DataverseEmulator, WEB_API_PATH } from "../dataverse";
 import type { PackagedEnvironmentVariable } from "../formhost";
 import type { ScmEmulator } from "../scm";
-import { deliverEvent } from "../scm/events/deliver";
-import { nextSequenceValue } from "../scm/store/database";
 import { BROWSER_TOKEN } from "./identities";
 
 /** Company names for SCM's legal entities (the SCM emulator names only their ids). */
@@ -170,52 +159,18 @@ async function seedCompanies(url: string, api: WebApi): Promise<Map<string, stri
   return ids;
 }
 
-/** The initial sync (see the file comment). Returns how many rows were sent. */
-async function initialSync(url: string, scm: ScmEmulator, plugins: PluginsMount, progress: (line: string) => void): Promise<number> {
-  const subscriptions = ((await scmJson(`${url}/scm/admin/subscriptions`)).value ?? []) as { url: string; mode: string; entities?: string[] }[];
-  const controlNumber = nextSequenceValue(scm.db, "BusinessEventControlNumber");
-  let sent = 0;
-  const failures: string[] = [];
-  for (const entity of scmEntities.filter((candidate) => mapForScmCollection(candidate.collection) !== undefined)) {
-    const subscribers = subscriptions.filter((subscription) => subscription.mode === "sync" && (subscription.entities?.includes(entity.collection) ?? true));
-    if (subscribers.length === 0) continue;
-    const fetched = ((await scmJson(`${url}/scm/data/${entity.collection}?cross-company=true`)).value ?? []) as Record<string, string | number | boolean | null>[];
-    // Rows that point at rows of their own entity (a warehouse's transit warehouse, an asset's
-    // parent) go after the rest, so what they point at has arrived (the host would queue them).
-    const map = mapForScmCollection(entity.collection);
-    const selfReferences = (map?.columns ?? []).filter((column) => column.lookup?.table === map?.dataverseTable).map((column) => column.scm);
-    const pointsAtItsOwnEntity = (row: Record<string, unknown>) => selfReferences.some((field) => row[field] !== undefined && row[field] !== null && row[field] !== "");
-    const rows = [...fetched.filter((row) => !pointsAtItsOwnEntity(row)), ...fetched.filter(pointsAtItsOwnEntity)];
-    progress(`  ${entity.displayName}: ${rows.length} rows`);
-    for (const raw of rows) {
-      const row = Object.fromEntries(Object.entries(raw).filter(([name]) => name in entity.fields));
-      const event: ScmBusinessEvent = {
-        BusinessEventId: businessEventIdFor(entity),
-        ControlNumber: controlNumber,
-        EventId: randomUUID(),
-        EventTime: toEventTime(new Date()),
-        MajorVersion: SCM_BUSINESS_EVENT_MAJOR_VERSION,
-        MinorVersion: SCM_BUSINESS_EVENT_MINOR_VERSION,
-        LegalEntity: String(row.dataAreaId ?? ""),
-        EntityName: entity.entityName,
-        Operation: "Create",
-        Keys: Object.fromEntries(entity.keys.map((key) => [key, String(row[key] ?? "")])),
-        ChangedFields: Object.keys(row).filter((name) => row[name] !== null && row[name] !== ""),
-        Row: row,
-        InitiatingUser: "Admin",
-      };
-      for (const subscriber of subscribers) {
-        const result = await deliverEvent(subscriber.url, event, 30_000);
-        if (!result.ok) failures.push(`${entity.collection} ${JSON.stringify(event.Keys)}: ${result.reason}`);
-      }
-      sent += 1;
-    }
-  }
+/** The initial sync (see the file comment): the host's catch-up pass. Returns how many SCM rows it read. */
+async function initialSync(plugins: PluginsMount, progress: (line: string) => void): Promise<number> {
   const host = plugins.host();
-  await host?.whenIdle();
-  if (host !== undefined && host.queue.depth() > 0) await host.replayQueue();
-  if (failures.length > 0) throw new SeedError(`The initial sync failed for ${failures.length} rows:\n  ${failures.slice(0, 10).join("\n  ")}`);
-  return sent;
+  if (host === undefined) return 0;
+  const summaries = await host.catchUp();
+  for (const summary of summaries) progress(`  ${summary.map}: ${summary.read} rows`);
+  await host.whenIdle();
+  const held = host.queue.held();
+  if (held.length > 0) {
+    throw new SeedError(`The initial sync left ${held.length} rows on the catch-up list:\n  ${held.slice(0, 10).map((change) => `${change.map} ${change.rowKey}: ${change.lastError ?? ""}`).join("\n  ")}`);
+  }
+  return summaries.reduce((sum, summary) => sum + summary.read, 0);
 }
 
 interface Place {
@@ -397,7 +352,7 @@ export async function seedSandbox(options: SeedOptions): Promise<void> {
   const companies = await seedCompanies(options.url, api);
   const referenced = await seedCustomersAndProducts(options.url, api, companies);
   const catalogue = await seedCatalogue(options.url, api);
-  const synced = await initialSync(options.url, options.scm, options.plugins, options.progress);
+  const synced = await initialSync(options.plugins, options.progress);
   await options.dataverse.idle();
   const inventory = await firstInventoryLoad(options.plugins, options.progress);
   await options.dataverse.idle();
