@@ -25,6 +25,7 @@ import { AsyncSaveEventArguments, type ContextHandler, HandlerCursor, HostEventC
 import { HostFormContext, type FormNotification, type FormRuntimePort } from "../xrm/form-context";
 import { attributeValuesOf, bareGuid, bracedId, toDataverseValue, type AttributeValue } from "../xrm/values";
 import type { SandboxWebApi } from "../web-api";
+import { viewportFormFactor } from "../session";
 import type { HostGlobalContext } from "../xrm/global";
 import { invokeHandler, isThenable, settleWithin } from "./handlers";
 
@@ -131,7 +132,9 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     for (const tabDescription of this.form.tabs) {
       const tab = new HostTab(tabDescription.name, tabDescription.label, tabDescription.visible, this);
       for (const sectionDescription of tabDescription.sections) {
-        const section = new HostSection(sectionDescription.name, sectionDescription.label, sectionDescription.visible, this);
+        // A section not available for phones is not shown there (FormXml `availableforphone`).
+        const onThisDevice = sectionDescription.availableForPhone || viewportFormFactor() !== 3;
+        const section = new HostSection(sectionDescription.name, sectionDescription.label, sectionDescription.visible && onThisDevice, this);
         section.parent = tab;
         for (const cell of sectionDescription.cells) {
           const attribute = attributeFor(cell.column);

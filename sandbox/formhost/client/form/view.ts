@@ -106,6 +106,7 @@ export class FormView {
     for (const section of tab.sectionList) {
       const heading = h("h2", { className: "section-title", text: section.getLabel() });
       const sectionElement = h("section", { className: "form-section", attributes: { "data-section": section.getName(), "aria-label": section.getLabel() } }, [heading]);
+      sectionElement.hidden = !section.getVisible();
       for (const control of section.controlList) sectionElement.append(this.cell(control));
       panel.append(sectionElement);
     }
