@@ -145,7 +145,7 @@ describe("NearbyWarehouses lifecycle", () => {
   it("lays rows out for a 320 px phone and for a desktop form", async () => {
     const phone = setup({ allocatedWidth: 320, formFactor: 3 });
     const list = await screen.findByRole("list", { name: "Nearby warehouses" });
-    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("104px");
+    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("124px");
     phone.view.unmount();
 
     setup({ allocatedWidth: -1, formFactor: 1 });
@@ -159,7 +159,7 @@ describe("NearbyWarehouses lifecycle", () => {
     expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("60px");
     mock.update({ allocatedWidth: 360 });
     rerender();
-    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("104px");
+    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("124px");
   });
 
   it("speaks French and measures in kilometres for a French user", async () => {
