@@ -229,6 +229,18 @@ const workOrderForm: MainFormDefinition = {
       name: "general",
       label: "General",
       sections: [
+        // What a technician needs on the job comes first: the nearest warehouses, then the job's
+        // details. FormXml has no per-form-factor order, but it hides a section on phones
+        // (`availableforphone`), so the phone drops the raw location columns the nearby list
+        // already uses (its rows carry addresses and directions).
+        {
+          name: "nearbywarehouses",
+          label: "Nearby warehouses",
+          // The section names the list; the cell's own label would read "Latitude".
+          cells: [
+            { column: "msdyn_latitude", showLabel: false, control: controlBindings.nearbyWarehousesOnWorkOrder() },
+          ],
+        },
         {
           name: "details",
           label: "Details",
@@ -238,17 +250,6 @@ const workOrderForm: MainFormDefinition = {
             { column: "msdyn_customerasset", control: controlBindings.customerAssetPicker() },
             { column: "msdyn_systemstatus" },
             { column: "msdyn_company" },
-          ],
-        },
-        // What a technician needs on the job comes first. FormXml has no per-form-factor order, but it
-        // hides a section on phones (`availableforphone`), so the phone drops the raw location
-        // columns the nearby list already uses (its rows carry addresses and directions).
-        {
-          name: "nearbywarehouses",
-          label: "Nearby warehouses",
-          // The section names the list; the cell's own label would read "Latitude".
-          cells: [
-            { column: "msdyn_latitude", showLabel: false, control: controlBindings.nearbyWarehousesOnWorkOrder() },
           ],
         },
         {
