@@ -184,6 +184,35 @@ describeWithChromium("a technician's phone", () => {
       expect(await page.getByLabel("Offline").isChecked()).toBe(true);
     });
 
+    it("SCM admin: the list follows its filter at once, Edit looks like a button, values wrap, bad rules JSON is an error", async () => {
+      const page = await browser.newPage({ width, height });
+      await page.goto(`${sandbox.url}/scm-admin`);
+      await settled(page);
+      const keys = page.locator(".grid tbody th");
+      await keys.first().waitFor();
+      await page.getByLabel("Key starts with").pressSequentially("1002");
+      // Straight after typing, before any answer: no row the filter leaves out is left to click.
+      expect((await keys.allTextContents()).filter((key) => !key.startsWith("1002"))).toEqual([]);
+      await settled(page);
+      await keys.first().waitFor();
+      expect(await keys.allTextContents()).toEqual(["1002"]);
+      const edit = page.getByRole("button", { name: "Edit Warehouses(dataAreaId='usmf',WarehouseId='1002')" });
+      expect(await edit.evaluate((button) => getComputedStyle(button).borderTopWidth)).toBe("1px");
+      expect(
+        await page
+          .locator(".grid td")
+          .first()
+          .evaluate((td) => getComputedStyle(td).whiteSpace),
+      ).toBe("normal");
+      const rules = page.getByLabel("Rules (JSON)");
+      await rules.fill("{ not json");
+      await page.getByRole("button", { name: "Save rules" }).click();
+      const alert = page.getByRole("alert").filter({ hasText: "The rules are not valid JSON" });
+      await alert.waitFor();
+      expect(await alert.evaluate((element) => getComputedStyle(element).color)).toBe("rgb(177, 14, 28)");
+      expect(await rules.getAttribute("aria-invalid")).toBe("true");
+    });
+
     it.each([
       ["work order", () => workOrderUrl("WO-1001")],
       ["warehouse", () => warehouseUrl("1001")],
