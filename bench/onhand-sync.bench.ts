@@ -1,9 +1,9 @@
 /**
  * On-hand sync throughput (rows/s): SCM on-hand for item × warehouse rows (100k by default: 1,000
  * warehouses × 100 items) brought into Field Service product inventory by a batch run of the
- * on-hand map, over HTTP — the SCM emulator, the Dataverse emulator with the inventory webhook
- * steps registered (every journal is applied by the journal step, every quantity write checked by
- * the guard), and the inventory engine behind its host. The run works in chunks: a few keyed reads
+ * on-hand map, over HTTP — the SCM emulator, the Dataverse emulator with the sandbox's Field
+ * Service emulation (Field Service applies every journal in the journal's transaction), and the
+ * inventory engine. The run works in chunks: a few keyed reads
  * in `$batch`, journals and stamps with CreateMultiple / UpdateMultiple (`flows/on-hand-batch.ts`).
  * Three runs:
  * - the first load: every row new to Field Service (product inventory rows and their journals);
@@ -22,12 +22,11 @@ import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { InventoryJournalType, cdmCompany, product, tableByLogicalName, unitOfMeasure, warehouse } from "../core";
-import { createInventoryEngine, createInventoryHost, inventoryWebhookUrl } from "../plugins-ts/inventory";
-import type { InventoryHandlerName } from "../plugins-ts/inventory/plugins/inventory-plugin";
+import { InventoryJournalType, cdmCompany, product, unitOfMeasure, warehouse } from "../core";
+import { createInventoryEngine } from "../plugins-ts/inventory";
 import { createLogger, memorySink } from "../plugins-ts/services/logger";
 import { startDataverseServer } from "../sandbox/dataverse";
-import { registerWebhook } from "../sandbox/dataverse/registration";
+import { fieldServicePlugins } from "../sandbox/fieldservice";
 import { closeServer, listen } from "../sandbox/http";
 import { createScmEmulator } from "../sandbox/scm";
 
@@ -49,7 +48,6 @@ export interface OnHandSyncThroughputRow {
 const BASELINE = "full re-read, nothing changed";
 
 const ITEMS_PER_WAREHOUSE = 100;
-const WEBHOOK_KEY = "bench-webhook-key-0123456789abcdef";
 const INTEGRATION = { id: "a0000000-0000-4000-8000-0000000000f5", fullname: "FSI Integration", domainname: "fsi@contoso.test" };
 const guid = (prefix: number, index: number) => `${String(prefix).padStart(8, "0")}-0000-4000-8000-${String(index).padStart(12, "0")}`;
 
@@ -67,7 +65,8 @@ export async function onHandSyncThroughput(rows = 100_000, report: (line: string
   const scm = createScmEmulator({ database: path.join(folder, "scm.sqlite"), seed: false });
   const scmServer: Server = createServer((req, res) => void scm.handle(req, res));
   const scmUrl = `${await listen(scmServer, 0)}/scm`;
-  const dataverse = await startDataverseServer({ databasePath: path.join(folder, "dataverse.sqlite"), users: [INTEGRATION], tokens: { bench: INTEGRATION.id } });
+  // Field Service's own journal processing, as an org with Field Service runs it (the sandbox's emulation).
+  const dataverse = await startDataverseServer({ databasePath: path.join(folder, "dataverse.sqlite"), users: [INTEGRATION], tokens: { bench: INTEGRATION.id }, platformPlugins: fieldServicePlugins() });
   const engine = createInventoryEngine({
     dataverse: { url: dataverse.url, accessToken: () => Promise.resolve("bench") },
     scm: { url: scmUrl, timeoutMs: 60_000 },
@@ -76,24 +75,7 @@ export async function onHandSyncThroughput(rows = 100_000, report: (line: string
     statePath: path.join(folder, "inventory.sqlite"),
     log: createLogger(memorySink(), "warn"),
   });
-  const host = createInventoryHost(engine, { webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY }, scmEventsAuth: { kind: "WebhookKey", key: WEBHOOK_KEY }, log: createLogger(memorySink(), "warn") });
-  const hostServer = createServer(host.listener);
-  const hostUrl = await listen(hostServer, 0);
   try {
-    const steps = engine.webhookSteps().filter((step) => step.handler === "inventory-journal" || step.handler === "inventory-guard");
-    for (const handler of ["inventory-journal", "inventory-guard"] as const satisfies readonly InventoryHandlerName[]) {
-      await registerWebhook(
-        dataverse.emulator,
-        { name: `FSI ${handler}`, url: inventoryWebhookUrl(hostUrl, handler), auth: { type: "HttpHeader", values: { "x-fsi-webhook-key": WEBHOOK_KEY } } },
-        steps
-          .filter((step) => step.handler === handler)
-          .map((step) => {
-            const table = tableByLogicalName(step.table);
-            if (table === undefined) throw new Error(`unknown table ${step.table}`);
-            return { name: step.name, message: step.message, table, stage: step.stage, mode: step.mode, ...(step.filteringAttributes === undefined ? {} : { filteringAttributes: step.filteringAttributes }), images: step.images };
-          }),
-      );
-    }
     seedDataverse(dataverse.emulator.store, warehouses);
     seedScm(scm.db, warehouses);
 
@@ -126,7 +108,6 @@ export async function onHandSyncThroughput(rows = 100_000, report: (line: string
     return runs.map((row) => ({ ...row, baseline: BASELINE, ratioToBaseline: Number((row.rowsPerSecond / baseline).toFixed(3)) }));
   } finally {
     await engine.close();
-    await closeServer(hostServer);
     await dataverse.close();
     await closeServer(scmServer);
     await scm.close();

@@ -103,8 +103,6 @@ const handlerDescriptions: Readonly<Record<WebhookHandler, string>> = {
   // Dataverse change back, which is what dual-write's two-way consistency needs.
   "sync-to-scm": "Writes the change to Supply Chain Management; a non-2xx reply rolls the Dataverse change back.",
   "sync-status": "Records the outcome of the sync in the fsi_ sync status columns.",
-  "inventory-journal": "Applies an inventory journal to the product inventory of its warehouse.",
-  "inventory-guard": "Refuses quantity changes that do not come from an inventory journal, and changes to journals.",
   "inventory-posting-lock": "Locks posted inventory adjustments and transfers and their products.",
   "inventory-post": "Posts an inventory adjustment or transfer to Supply Chain Management as a journal.",
   "work-order-project": "Allows only in-process time and material projects of the work order's company, until the work order passes In Progress.",

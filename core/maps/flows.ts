@@ -30,8 +30,8 @@ export interface ToDataverseFlowContract extends FlowContractBase {
   /** Columns the engine writes itself; not mappable. */
   readonly engineColumns: readonly string[];
   /**
-   * Quantity columns that change only through inventory journals: a pair to one of them becomes a
-   * journal row of this type carrying the difference.
+   * Quantity columns Field Service moves from its inventory journals: a pair to one of them becomes
+   * a Manual journal of this type carrying the difference (the integration never writes them).
    */
   readonly journaledColumns?: Readonly<Record<string, number>>;
   /** At least one of these must be mapped. */
@@ -70,7 +70,7 @@ export const flowContracts: Readonly<Record<FlowName, FlowContract>> = {
     summary: "SCM projects → Field Service projects (fsi_project), selectable on work orders",
     dataverseTable: "fsi_project",
     scmCollection: "Projects",
-    engineColumns: ["msdyn_company", "fsi_projectnumber", "fsi_scmlastsyncedon"],
+    engineColumns: ["fsi_company", "fsi_projectnumber", "fsi_scmlastsyncedon"],
   },
   "inventory-adjustments": {
     name: "inventory-adjustments",

@@ -6,9 +6,6 @@
 /** Our sync status columns on the integration tables (written by the sync-status step). */
 export const SYNC_STATUS_COLUMNS = ["fsi_scmsyncstatus", "fsi_scmlastsyncedon", "fsi_scmlasterror"] as const;
 
-/** Product inventory quantities: they change only through inventory journals. */
-export const QUANTITY_COLUMNS = ["msdyn_qtyonhand", "msdyn_qtyavailable", "msdyn_qtyallocated", "msdyn_qtyonorder"] as const;
-
 /** An adjustment's or transfer's posting status: posting it starts the SCM journal. */
 export const POSTING_STATUS_COLUMN = "fsi_postingstatus";
 

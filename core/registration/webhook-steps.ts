@@ -17,9 +17,6 @@
  *
  * | handler | table | message | stage | mode | filtering | images |
  * |---|---|---|---|---|---|---|
- * | `inventory-journal` | inventory journal | Create | 40 | sync | — | — |
- * | `inventory-guard` | product inventory | Create, Update | 10 | sync | quantities (Update) | PreImage: quantities |
- * | `inventory-guard` | inventory journal | Update, Delete | 10 | sync | — | — |
  * | `inventory-posting-lock` | adjustment, transfer | Create, Update, Delete | 10 | sync | — | PreImage: posting status, journal |
  * | `inventory-posting-lock` | adjustment product | Create, Update, Delete | 10 | sync | — | PreImage: parents |
  * | `inventory-post` | adjustment, transfer (live maps) | Update | 40 | async | posting status | PostImage: posting status |
@@ -29,10 +26,11 @@
  * Filtering attributes keep webhook calls to the changes a handler acts on: the status columns the
  * sync-status step writes never trigger a step, and edits to columns SCM never sees cost nothing.
  * The steps that start a live flow exist only while that map runs live; a batch map's run finds
- * the records itself.
+ * the records itself. No step re-implements Field Service's own rules: Field Service itself moves
+ * product inventory from the journals the on-hand flow writes.
  */
 import { tableByLogicalName } from "../dataverse/tables";
-import { inventoryAdjustment, inventoryAdjustmentProduct, inventoryJournal, inventoryTransfer, productInventory } from "../dataverse/tables/inventory-tables";
+import { inventoryAdjustment, inventoryAdjustmentProduct, inventoryTransfer } from "../dataverse/tables/inventory-tables";
 import { workOrder } from "../dataverse/tables/field-service-tables";
 import { filteringAttributes } from "../maps/change-detection";
 import type { FlowMode, FlowName } from "../maps/flow-template-schema";
@@ -41,7 +39,6 @@ import {
   HEADER_LOCK_COLUMNS,
   LINE_LOCK_COLUMNS,
   POSTING_STATUS_COLUMN,
-  QUANTITY_COLUMNS,
   SYNC_STATUS_COLUMNS,
   WORK_ORDER_PROJECT_COLUMNS,
   WORK_ORDER_STATUS_COLUMN,
@@ -51,8 +48,6 @@ export const integrationHandlers = ["validate", "sync-to-scm", "sync-status"] as
 export type IntegrationHandlerName = (typeof integrationHandlers)[number];
 
 export const inventoryHandlers = [
-  "inventory-journal",
-  "inventory-guard",
   "inventory-posting-lock",
   "inventory-post",
   "work-order-project",
@@ -154,13 +149,7 @@ export function inventoryModesOf(maps: readonly { readonly name: FlowName; reado
 }
 
 export function inventoryWebhookSteps(modes: InventoryModes): WebhookStepDefinition<InventoryHandlerName>[] {
-  const steps: WebhookStepDefinition<InventoryHandlerName>[] = [
-    step("inventory-journal", "Create", inventoryJournal.logicalName, { stage: 40, mode: "sync", images: [] }),
-    step("inventory-guard", "Create", productInventory.logicalName, { stage: 10, mode: "sync", images: [] }),
-    step("inventory-guard", "Update", productInventory.logicalName, { stage: 10, mode: "sync", filteringAttributes: QUANTITY_COLUMNS, images: [pre(QUANTITY_COLUMNS)] }),
-    step("inventory-guard", "Update", inventoryJournal.logicalName, { stage: 10, mode: "sync", images: [] }),
-    step("inventory-guard", "Delete", inventoryJournal.logicalName, { stage: 10, mode: "sync", images: [] }),
-  ];
+  const steps: WebhookStepDefinition<InventoryHandlerName>[] = [];
   for (const table of [inventoryAdjustment.logicalName, inventoryTransfer.logicalName]) {
     steps.push(
       step("inventory-posting-lock", "Create", table, { stage: 10, mode: "sync", images: [] }),

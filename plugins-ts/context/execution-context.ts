@@ -27,6 +27,21 @@ export interface PluginExecutionContext {
   readonly preEntityImages: Readonly<Record<string, SdkEntity>>;
   readonly postEntityImages: Readonly<Record<string, SdkEntity>>;
   readonly sharedVariables: Readonly<Record<string, SdkValue>>;
+  /**
+   * Dataverse trimmed the context for size (header `x-ms-dynamics-msg-size-exceeded`, over 256 KB):
+   * InputParameters, PreEntityImages, PostEntityImages and ParentContext are gone, so a handler
+   * reads what it needs from Dataverse (Learn, "Use WebHooks to create external handlers for
+   * server events").
+   */
+  readonly sizeExceeded: boolean;
+}
+
+/** The header Dataverse adds when it trimmed the context for size. */
+export const SIZE_EXCEEDED_HEADER = "x-ms-dynamics-msg-size-exceeded";
+
+export interface ParseOptions {
+  /** The request carried `x-ms-dynamics-msg-size-exceeded`. */
+  readonly sizeExceeded?: boolean;
 }
 
 /** A RemoteExecutionContext that does not match the documented shape (answered with 400). */
@@ -36,7 +51,7 @@ export class InvalidExecutionContextError extends Error {
 }
 
 /** Parses webhook JSON into the typed view; throws `InvalidExecutionContextError` naming every problem. */
-export function parseExecutionContext(json: unknown): PluginExecutionContext {
+export function parseExecutionContext(json: unknown, options: ParseOptions = {}): PluginExecutionContext {
   const result = remoteExecutionContextSchema.safeParse(json);
   if (!result.success) throw new InvalidExecutionContextError(formatZodError(result.error, "RemoteExecutionContext"));
   const raw = result.data;
@@ -51,11 +66,12 @@ export function parseExecutionContext(json: unknown): PluginExecutionContext {
     initiatingUserId: raw.InitiatingUserId.toLowerCase(),
     correlationId: raw.CorrelationId.toLowerCase(),
     organizationName: raw.OrganizationName,
-    inputParameters: raw.InputParameters,
+    inputParameters: raw.InputParameters ?? {},
     outputParameters: raw.OutputParameters ?? {},
     preEntityImages: raw.PreEntityImages ?? {},
     postEntityImages: raw.PostEntityImages ?? {},
     sharedVariables: raw.SharedVariables ?? {},
+    sizeExceeded: options.sizeExceeded === true,
   };
 }
 

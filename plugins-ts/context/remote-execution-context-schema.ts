@@ -134,7 +134,8 @@ export const remoteExecutionContextSchema = z.looseObject({
   OrganizationName: z.string(),
   OrganizationId: guid.optional(),
   RequestId: guid.nullish(),
-  InputParameters: keyValueArray(sdkValueSchema),
+  // Absent when Dataverse trimmed the context for size (over 256 KB).
+  InputParameters: keyValueArray(sdkValueSchema).optional(),
   OutputParameters: keyValueArray(sdkValueSchema).optional(),
   PreEntityImages: keyValueArray(entitySchema).optional(),
   PostEntityImages: keyValueArray(entitySchema).optional(),

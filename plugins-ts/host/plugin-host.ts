@@ -9,7 +9,7 @@
  * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
  */
 import type { RequestListener } from "node:http";
-import { parseExecutionContext } from "../context/execution-context";
+import { SIZE_EXCEEDED_HEADER, parseExecutionContext } from "../context/execution-context";
 import { CompanyDirectory } from "../integration/company-directory";
 import type { IntegrationSettings } from "../integration/settings";
 import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
@@ -120,8 +120,11 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
 
-  const servicesFor = (correlationId: string | undefined, joinTransaction: boolean, request?: HostRequest): PluginServices => ({
-    dataverse: dataverse.scoped({ tag: config.integration.echoTag, ...(joinTransaction && correlationId !== undefined ? { correlationId } : {}) }),
+  // A handler's calls back into Dataverse are requests of their own, in transactions of their own:
+  // they never join the calling step's transaction (Learn, "Scalable customization design:
+  // Database transactions"), so they must never write a row that step's operation holds.
+  const servicesFor = (correlationId: string | undefined, request?: HostRequest): PluginServices => ({
+    dataverse: dataverse.scoped({ tag: config.integration.echoTag }),
     scm,
     maps,
     log: correlationId === undefined ? log : log.child({ correlationId }),
@@ -133,7 +136,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     ...(request?.callerGone === undefined ? {} : { callerGone: () => request.callerGone?.() === true }),
   });
 
-  const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined, false), { dueOnly });
+  const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined), { dueOnly });
 
   const webhook = async (request: HostRequest, handlerName: string): Promise<HostResponse> => {
     // The key first: a caller without it learns nothing, not even which handlers exist.
@@ -143,8 +146,10 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       throw new HttpError(404, "UNKNOWN_HANDLER", `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`);
     }
     requireJsonContentType(request);
-    const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
-    const services = servicesFor(context.correlationId, context.mode === "synchronous", request);
+    const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"), {
+      sizeExceeded: request.header(SIZE_EXCEEDED_HEADER) !== undefined,
+    });
+    const services = servicesFor(context.correlationId, request);
     services.log.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`, { depth: context.depth, stage: context.stage });
     try {
       const result = await plugin.execute(context, services);
@@ -161,7 +166,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
     const event = parseBusinessEvent(parseJsonBody(await request.readBody(limit), "SCM business event"));
-    const services = servicesFor(event.EventId, false, request);
+    const services = servicesFor(event.EventId, request);
     try {
       const result = await inbound.receive(event, services);
       services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, controlNumber: event.ControlNumber });

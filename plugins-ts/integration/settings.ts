@@ -1,3 +1,5 @@
+import type { MapModes } from "../../core/maps/map-modes";
+
 /** How the integration identifies itself and what it does when SCM does not answer. */
 export interface IntegrationSettings {
   /** The Dataverse systemuserid of the integration's application user (the echo check compares it). */
@@ -15,6 +17,11 @@ export interface IntegrationSettings {
    * through — validation passes with a warning and sync changes are queued for replay.
    */
   readonly scmUnavailablePolicy: "fail-closed" | "fail-open";
+  /**
+   * Who syncs each two-way map here (`core/maps/map-modes.ts`): `fsi` (default), `dual-write`
+   * (Microsoft's maps sync; ours validate before save and stay idle otherwise) or `off`.
+   */
+  readonly mapModes?: MapModes;
 }
 
 export const DEFAULT_ECHO_TAG = "fsi-integration";

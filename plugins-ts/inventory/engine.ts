@@ -21,10 +21,8 @@ import { References } from "./flows/references";
 import type { FlowRuntime, InventoryIntegrationSettings } from "./flows/runtime";
 import { WorkOrderOrdersFlow } from "./flows/work-order-orders";
 import type { InventoryHandlerName, InventoryPlugin } from "./plugins/inventory-plugin";
-import { JournalApplyPlugin } from "./plugins/journal-apply";
 import { PostToScmPlugin } from "./plugins/post-to-scm";
 import { PostingLockPlugin } from "./plugins/posting-lock";
-import { QuantityGuardPlugin } from "./plugins/quantity-guard";
 import { WorkOrderProjectPlugin } from "./plugins/work-order-project";
 import { WorkOrderToScmPlugin } from "./plugins/work-order-to-scm";
 import { type InventoryStepDefinition, inventoryStepsFor } from "./registration/steps";
@@ -94,8 +92,6 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
   const workOrders = new WorkOrderOrdersFlow(catalog.get("work-order-sales-orders"), runtime);
   const receiver = new InventoryEventReceiver(onHand, projects, runtime);
   const pluginList: InventoryPlugin[] = [
-    new JournalApplyPlugin(runtime),
-    new QuantityGuardPlugin(),
     new PostingLockPlugin(runtime),
     new PostToScmPlugin([adjustments, transfers]),
     new WorkOrderProjectPlugin(runtime),

@@ -18,6 +18,7 @@ import type { QueuedChange } from "../sync/change-queue";
 import type { ReplayLease } from "../sync/replay-lease";
 import type { PluginServices } from "./plugin";
 import { resyncScmRow } from "./scm-resync";
+import { syncCommittedRow } from "./trimmed-context";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
 import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync, parseBusinessEvent } from "./scm-to-dataverse";
 import type { KeyValues } from "../services/dataverse-client";
@@ -163,7 +164,7 @@ export class ChangeReplayer {
   private async resync(change: QueuedChange, write: QueuedScmWrite, services: PluginServices): Promise<void> {
     const map = services.maps.byName(change.map);
     if (map === undefined) throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
-    const result = await resyncScmRow(map, write, services);
+    const result = write.afterCommit === undefined ? await resyncScmRow(map, write, services) : await syncCommittedRow(map, write, services);
     services.log.info(`Resync of ${change.rowKey}: SCM ${result.outcome}`);
     services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "synced", ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }) });
     if (result.dataverseId !== undefined) await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);

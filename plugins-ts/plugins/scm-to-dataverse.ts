@@ -12,6 +12,7 @@
  * waited behind a Dataverse save of the same row) has rolled the SCM write back: that change loses,
  * and the Dataverse row is set back to SCM's committed row once the write here finishes.
  */
+import { mapModeOf } from "../../core/maps/map-modes";
 import { lookupsToResolve } from "../../core/maps/lookups";
 import { toDataverseRecord } from "../../core/maps/to-dataverse";
 import type { EntityMap } from "../../core/maps/template-schema";
@@ -93,6 +94,9 @@ export class ScmToDataverseSync {
       return { outcome: "skipped", message: `Written by the integration (${event.InitiatingUser}); not sent back.`, arrived: [] };
     }
     const target = targetOfEvent(event, services);
+    if (mapModeOf(services.settings.mapModes, target.map.name) !== "fsi") {
+      return { outcome: "skipped", message: `Map ${target.map.name} is not synced by the toolkit here (Microsoft's dual-write or off).`, arrived: [] };
+    }
     // A paused map queues everything (SCM commits; Dataverse gets it on resume). Otherwise an
     // earlier change to this row still waiting must not be overtaken.
     const paused = services.mapStates.isPaused(target.map.name);

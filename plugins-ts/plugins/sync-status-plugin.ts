@@ -11,6 +11,7 @@ import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError } from "../integration/errors";
 import type { LedgerEntry } from "../sync/sync-ledger";
 import { DataverseRequestError } from "../services/dataverse-request";
+import { mapModeOf } from "../../core/maps/map-modes";
 import { mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 
@@ -38,6 +39,9 @@ export class SyncStatusPlugin implements Plugin {
       return { outcome: "skipped", message: "Written by the integration, which set the status itself." };
     }
     const { map, table } = mappedTable(context, services);
+    if (mapModeOf(services.settings.mapModes, map.name) !== "fsi") {
+      return { outcome: "skipped", message: "The toolkit does not sync this table here, so it writes no sync status." };
+    }
     if (!SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) {
       return { outcome: "skipped", message: `${table.logicalName} has no SCM sync status columns.` };
     }

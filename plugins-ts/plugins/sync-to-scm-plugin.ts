@@ -29,7 +29,9 @@ import { describeReferences, scmReferencesTo } from "../integration/referenced-r
 import { mapRowKey } from "../integration/row-identity";
 import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
+import { mapModeOf } from "../../core/maps/map-modes";
 import { executionRow, mappedTable } from "./execution-row";
+import { type AfterCommit, committedRow, queueSyncAfterCommit } from "./trimmed-context";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 
 /** What a queued FS → SCM change holds: the mapped row, ready to write when SCM answers again. */
@@ -40,6 +42,8 @@ export interface QueuedScmWrite {
   readonly row: ScmRow;
   readonly dataverseId: string;
   readonly stamp?: number;
+  /** Set for a change whose context Dataverse trimmed for size: copied from Dataverse once committed (`trimmed-context.ts`). */
+  readonly afterCommit?: AfterCommit;
 }
 
 export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
@@ -60,6 +64,11 @@ export class SyncToScmPlugin implements Plugin {
     if (isDataverseEcho(context, services.settings)) {
       return { outcome: "skipped", message: "Written by the integration from SCM; not sent back." };
     }
+    const mode = mapModeOf(services.settings.mapModes, mappedTable(context, services).map.name);
+    if (mode !== "fsi") {
+      return { outcome: "skipped", message: mode === "dual-write" ? "Microsoft's dual-write syncs this table here; this step stays idle." : "This map is off here." };
+    }
+    if (context.sizeExceeded && context.messageName !== "Delete") return queueSyncAfterCommit(context, services);
     switch (context.messageName) {
       case "Create":
       case "Update":
@@ -107,7 +116,8 @@ export class SyncToScmPlugin implements Plugin {
   private async delete(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
     const { map, table } = mappedTable(context, services);
     const preImage = preImageOf(context);
-    const before = preImage === undefined ? undefined : entityToRecord(preImage, table);
+    // Trimmed for size: the row is still committed (the delete is not), so it is read.
+    const before = preImage === undefined ? (context.sizeExceeded ? await committedRow(context, services) : undefined) : entityToRecord(preImage, table);
     const company = before?.[map.company.dataverse];
     const companyCode = isEntityReference(company) ? await services.companies.codeOf(services.dataverse, company.id) : undefined;
     const rowKey = before === undefined || companyCode === undefined ? undefined : mapRowKey(map, companyCode, before);

@@ -11,7 +11,8 @@ import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { validateWithScm } from "../integration/scm-validation";
 import { ScmUnavailableError } from "../services/scm-client";
-import { executionRow } from "./execution-row";
+import { mapModeOf } from "../../core/maps/map-modes";
+import { executionRow, mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 
 export class ValidatePlugin implements Plugin {
@@ -23,6 +24,17 @@ export class ValidatePlugin implements Plugin {
     }
     if (isDataverseEcho(context, services.settings)) {
       return { outcome: "skipped", message: "Written by the integration from SCM, which has validated it." };
+    }
+    // Validation runs in `fsi` and `dual-write` modes (the rules are SCM's either way); `off` leaves the table alone.
+    if (mapModeOf(services.settings.mapModes, mappedTable(context, services).map.name) === "off") {
+      return { outcome: "skipped", message: "This map is off here." };
+    }
+    if (context.sizeExceeded) {
+      // Trimmed for size (over 256 KB): the change is not in the context, and a read would return
+      // the row before it. The save goes on; the row is checked by SCM when it is synced after its
+      // commit (plugins/trimmed-context.ts), and a refusal lands on the catch-up list.
+      services.log.warn("Context trimmed for size: the change is not validated before the save", { table: context.primaryEntityName, id: context.primaryEntityId });
+      return { outcome: "valid", message: "The context was trimmed for size; SCM checks the row when it is synced after the save." };
     }
     const row = await executionRow(context, services);
     if (context.messageName === "Update" && changedMappedColumns(row.map, row.changes, row.before).length === 0) {

@@ -10,7 +10,7 @@
 import type { TableDefinition } from "../../core";
 import { emptyResponse, jsonResponse, type ApiResponse } from "./api";
 import { invalidPayload, noHttpResource } from "./errors";
-import { referenceResolver, type EntityRequestContext } from "./entity-handlers";
+import { referenceResolver, rowView, type EntityRequestContext } from "./entity-handlers";
 import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
 import type { Row } from "./storage/values";
 
@@ -32,7 +32,7 @@ export async function runBulkAction(context: EntityRequestContext, table: TableD
   const targets = body.Targets;
   if (!Array.isArray(targets)) throw invalidPayload(table.entitySetName, `${actionName(action)} needs Targets: an array of ${table.logicalName} rows.`);
   // Many rows of one request bind the same few rows (a warehouse, a product): each URL is resolved once.
-  const resolveUrl = referenceResolver(context.store, context.read.db, context.tables);
+  const resolveUrl = referenceResolver(rowView(context), context.tables);
   const resolved = new Map<string, ReturnType<ReferenceResolver>>();
   const resolve: ReferenceResolver = (url, targets, navigationProperty) => {
     const key = `${navigationProperty}\n${url}`;

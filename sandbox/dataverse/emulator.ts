@@ -11,12 +11,14 @@ import { DataverseError, noHttpResource, segmentNotFound } from "./errors";
 import { retrieveEnvironmentVariableValue, whoAmI } from "./functions";
 import { authenticate, type EmulatorUser } from "./identity";
 import { splitSegment } from "./keys";
-import { RequestLimiter, type RequestLimit } from "./limits";
+import { ServiceProtection, type ServiceProtectionLimits } from "./limits";
 import { entityDefinitions } from "./metadata";
 import { AsyncJobRunner } from "./pipeline/async-jobs";
 import { PipelineEngine, type Caller } from "./pipeline/engine";
 import { seedMessages, stableId } from "./pipeline/registrations";
-import { TransactionGate, type TransactionScope } from "./pipeline/transactions";
+import type { PlatformPlugin } from "./pipeline/platform-plugins";
+import { TransactionGate, type Transaction } from "./pipeline/transactions";
+import { WEBHOOK_PAYLOAD_LIMIT_BYTES } from "./pipeline/webhook-payload";
 import { parsePreferences } from "./prefer";
 import type { ReadContext } from "./query";
 import { DataverseStore } from "./storage/store";
@@ -33,12 +35,19 @@ export interface DataverseEmulatorOptions {
   readonly tokens?: Readonly<Record<string, string>>;
   /** Refuse requests without `Authorization: Bearer …` with 401 (default true). */
   readonly requireAuthorization?: boolean;
-  /** How long a webhook may take to answer (Dataverse: 60 s). */
+  /** How long a webhook may take to answer (Dataverse: 60 s); tests shorten it. */
   readonly webhookTimeoutMs?: number;
+  /**
+   * Above how many bytes a webhook's context is trimmed (Dataverse: 256 KB, `x-ms-dynamics-msg-size-exceeded`).
+   * Only tests lower it, to trim a payload of ordinary size.
+   */
+  readonly webhookPayloadLimitBytes?: number;
   /** Depth beyond which steps are refused as an infinite loop (Dataverse: 8). */
   readonly maxDepth?: number;
-  /** Service protection limits; none by default. */
-  readonly requestLimit?: RequestLimit;
+  /** Service protection limits (requests, execution time, concurrency per user); none by default. */
+  readonly requestLimit?: ServiceProtectionLimits;
+  /** Plug-ins of installed first-party solutions, run inside the platform (the sandbox's Field Service emulation). */
+  readonly platformPlugins?: readonly PlatformPlugin[];
   readonly clock?: () => Date;
   /** Where internal failures outside any request are reported (default: nowhere). */
   readonly log?: (message: string) => void;
@@ -63,7 +72,7 @@ export class DataverseEmulator {
   private readonly gate: TransactionGate;
   private readonly jobs: AsyncJobRunner;
   private readonly engine: PipelineEngine;
-  private readonly limiter: RequestLimiter | undefined;
+  private readonly limiter: ServiceProtection | undefined;
   private readonly clock: () => Date;
   private webhookTimeoutMs: number;
 
@@ -78,17 +87,25 @@ export class DataverseEmulator {
     this.defaultUserId = users[0]?.id ?? DEFAULT_USER.id;
     this.webhookTimeoutMs = options.webhookTimeoutMs ?? 60_000;
     this.gate = new TransactionGate(this.store);
-    this.jobs = new AsyncJobRunner(this.store, this.gate, () => this.webhookTimeoutMs, this.clock, options.log ?? (() => undefined));
+    const payloadLimit = options.webhookPayloadLimitBytes ?? WEBHOOK_PAYLOAD_LIMIT_BYTES;
+    this.jobs = new AsyncJobRunner(this.store, this.gate, () => this.webhookTimeoutMs, payloadLimit, this.clock, options.log ?? (() => undefined));
     this.engine = new PipelineEngine(this.store, this.gate, this.jobs, {
       organizationId: this.organizationId,
       organizationName: this.organizationName,
       businessUnitId: this.businessUnitId,
       maxDepth: options.maxDepth ?? 8,
       webhookTimeoutMs: () => this.webhookTimeoutMs,
+      webhookPayloadLimitBytes: payloadLimit,
       clock: this.clock,
+      platformPlugins: options.platformPlugins ?? [],
     });
-    this.limiter = options.requestLimit === undefined ? undefined : new RequestLimiter(options.requestLimit, () => this.clock().getTime());
+    this.limiter = options.requestLimit === undefined ? undefined : new ServiceProtection(options.requestLimit, () => this.clock().getTime());
     this.seed(users);
+  }
+
+  /** Write transactions open now, and those waiting for a row lock (tests watch a block happen). */
+  get transactions(): { readonly open: number; readonly waiting: number } {
+    return { open: this.gate.openTransactions, waiting: this.gate.waiting };
   }
 
   /** Changes the webhook timeout (tests shorten it). */
@@ -108,8 +125,12 @@ export class DataverseEmulator {
   async handle(request: ApiRequest): Promise<ApiResponse> {
     try {
       const identity = authenticate(request.headers, this.authSettings(), this.store);
-      this.limiter?.admit(identity.userId);
-      return await this.dispatch(request, this.callerFor(request, identity.userId, identity.initiatingUserId, undefined));
+      const done = this.limiter?.admit(identity.userId);
+      try {
+        return await this.dispatch(request, this.callerFor(request, identity.userId, identity.initiatingUserId, undefined));
+      } finally {
+        done?.();
+      }
     } catch (error) {
       return errorResponse(error);
     }
@@ -124,34 +145,33 @@ export class DataverseEmulator {
   }
 
   /**
-   * The pipeline position of a request: a callback carrying the correlation id of a step whose
-   * webhook call is in flight runs one level deeper, inside that step's transaction if it has one.
+   * Every request is an operation of its own, at depth 1 with no ParentContext: a webhook handler
+   * calling back into the Web API, even with its step's `x-ms-correlation-request-id`, does not join
+   * the step's transaction (Learn, "Scalable customization design: Database transactions": "a
+   * transaction can't be maintained across separate requests made externally"). Only a change set
+   * passes its `transaction` to its requests.
    */
-  private callerFor(request: ApiRequest, userId: string, initiatingUserId: string, scope: TransactionScope | undefined): Caller {
+  private callerFor(request: ApiRequest, userId: string, initiatingUserId: string, transaction: Transaction | undefined): Caller {
     const correlation = request.headers["x-ms-correlation-request-id"];
-    const inFlight = correlation === undefined ? undefined : this.gate.current(correlation);
     const organizationDomain = new URL(request.baseUrl).host;
     // Each request (each $batch part too) carries its own tag; an empty one is no tag.
     const tag = request.query.get("tag") ?? undefined;
-    const tagged = { organizationDomain, tag: tag === "" ? undefined : tag };
-    if (correlation !== undefined && inFlight !== undefined) {
-      return {
-        userId,
-        initiatingUserId,
-        correlationId: correlation,
-        depth: inFlight.depth + 1,
-        scope: scope ?? inFlight.scope,
-        parentContext: inFlight.context,
-        ...tagged,
-      };
-    }
-    return { userId, initiatingUserId, correlationId: correlation ?? randomUUID(), depth: 1, scope, parentContext: null, ...tagged };
+    return {
+      userId,
+      initiatingUserId,
+      correlationId: correlation ?? randomUUID(),
+      depth: 1,
+      transaction,
+      parentContext: null,
+      organizationDomain,
+      tag: tag === "" ? undefined : tag,
+    };
   }
 
-  private readContext(request: ApiRequest, caller: Caller): ReadContext {
+  private readContext(request: ApiRequest): ReadContext {
     return {
       store: this.store,
-      db: caller.scope === undefined ? this.store.reader : this.store.writer,
+      db: this.store.reader,
       baseUrl: request.baseUrl,
       annotations: parsePreferences(request.headers.prefer).includeAnnotations,
       offline: request.headers[CLIENT_STATE_HEADER]?.toLowerCase() === "offline",
@@ -193,7 +213,7 @@ export class DataverseEmulator {
     }
     if (name === "RetrieveEnvironmentVariableValue") {
       if (method !== "GET" || key === undefined || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
-      return jsonResponse(200, retrieveEnvironmentVariableValue(this.store, this.readContext(request, caller).db, request.baseUrl, key, request.query));
+      return jsonResponse(200, retrieveEnvironmentVariableValue(this.store, this.readContext(request).db, request.baseUrl, key, request.query));
     }
     if (name === "EntityDefinitions") {
       if (method !== "GET") throw noHttpResource(`${request.baseUrl}${request.path}`);
@@ -202,7 +222,7 @@ export class DataverseEmulator {
     const table = tableByEntitySetName(name);
     if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
     return handleEntitySet(
-      { request, caller, preferences, store: this.store, engine: this.engine, read: this.readContext(request, caller), tables: this.tables },
+      { request, caller, preferences, store: this.store, engine: this.engine, read: this.readContext(request), tables: this.tables },
       table,
       key,
       rest,
@@ -219,7 +239,7 @@ export class DataverseEmulator {
         // alone: earlier parts are already committed, so the batch must still report each of them.
         let response: ApiResponse;
         try {
-          response = await this.runPart(toApiRequest(part.request, request, new Map()), caller, caller.scope);
+          response = await this.runPart(toApiRequest(part.request, request, new Map()), caller, undefined);
         } catch (error) {
           response = errorResponse(error);
         }
@@ -243,13 +263,10 @@ export class DataverseEmulator {
     const results: PartResult[] = [];
     let failed: PartResult | undefined;
     try {
-      // Inside a handler's open transaction the change set is a savepoint of it, not a transaction of its own.
-      const run = (work: (scope: TransactionScope) => Promise<void>): Promise<void> =>
-        caller.scope === undefined ? this.gate.transaction(caller.correlationId, work) : this.gate.savepointScope(caller.scope, work);
-      await run(async (scope) => {
+      await this.gate.transaction(caller.correlationId, async (transaction) => {
         const references = new Map<string, string>();
         for (const part of requests) {
-          const response = await this.runPart(toApiRequest(part, outer, references), caller, scope);
+          const response = await this.runPart(toApiRequest(part, outer, references), caller, transaction);
           const result = { contentId: part.contentId, response };
           if (response.status >= 400) {
             failed = result;
@@ -267,11 +284,10 @@ export class DataverseEmulator {
     return { kind: "changeset", results };
   }
 
-  private async runPart(request: ApiRequest, outer: Caller, scope: TransactionScope | undefined): Promise<ApiResponse> {
+  private async runPart(request: ApiRequest, outer: Caller, transaction: Transaction | undefined): Promise<ApiResponse> {
     try {
       const identity = authenticate(request.headers, this.authSettings(), this.store);
-      const caller = { ...this.callerFor(request, identity.userId, identity.initiatingUserId, scope), correlationId: outer.correlationId, depth: outer.depth };
-      return await this.dispatch(request, scope === undefined ? caller : { ...caller, scope, parentContext: outer.parentContext });
+      return await this.dispatch(request, { ...this.callerFor(request, identity.userId, identity.initiatingUserId, transaction), correlationId: outer.correlationId });
     } catch (error) {
       return errorResponse(error);
     }

@@ -9,11 +9,11 @@ import { emptyResponse, jsonResponse, type ApiRequest, type ApiResponse } from "
 import { DataverseError, ErrorCode, entityNotFound, invalidPayload, keyNotFound, noHttpResource, segmentNotFound } from "./errors";
 import { parseKeySegment, resolveKey, splitSegment, type RowAddress } from "./keys";
 import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
-import type { Caller, PipelineEngine, WriteResult } from "./pipeline/engine";
+import type { Caller, PipelineEngine, RowView, WriteResult } from "./pipeline/engine";
 import { preferenceApplied, type Preferences } from "./prefer";
 import { retrieveMultiple, retrieveSingle, type ReadContext } from "./query";
 import { etagOf } from "./serialize";
-import type { Connection, DataverseStore } from "./storage/store";
+import type { DataverseStore } from "./storage/store";
 import type { LookupValue } from "./storage/values";
 import { relativeApiPath } from "./api";
 
@@ -80,7 +80,7 @@ function single(context: EntityRequestContext, table: TableDefinition, address: 
 
 async function create(context: EntityRequestContext, table: TableDefinition): Promise<ApiResponse> {
   const body = parseObjectBody(context.request.body, table.entitySetName);
-  const changes = readRowPayload(table, body, referenceResolver(context.store, context.read.db, context.tables));
+  const changes = readRowPayload(table, body, referenceResolver(rowView(context), context.tables));
   const result = await context.engine.execute({ kind: "create", table, changes }, context.caller);
   return written(context, table, result, 201);
 }
@@ -88,7 +88,7 @@ async function create(context: EntityRequestContext, table: TableDefinition): Pr
 async function upsert(context: EntityRequestContext, table: TableDefinition, address: RowAddress): Promise<ApiResponse> {
   const { request } = context;
   const body = parseObjectBody(request.body, table.entitySetName);
-  const changes = readRowPayload(table, body, referenceResolver(context.store, context.read.db, context.tables));
+  const changes = readRowPayload(table, body, referenceResolver(rowView(context), context.tables));
   const result = await context.engine.execute(
     { kind: "update", table, address, changes, ifMatch: request.headers["if-match"], ifNoneMatch: request.headers["if-none-match"], upsert: true },
     context.caller,
@@ -102,14 +102,25 @@ function written(context: EntityRequestContext, table: TableDefinition, result: 
   if (!context.preferences.returnRepresentation || result.row === undefined) {
     return emptyResponse(204, { "odata-entityid": entityId });
   }
-  const row = context.store.getRow(context.caller.scope === undefined ? context.store.reader : context.store.writer, table, result.id) ?? result.row;
+  const row = (context.caller.transaction === undefined ? context.store.getRow(context.store.reader, table, result.id) : context.caller.transaction.getRow(table, result.id)) ?? result.row;
   const body = retrieveSingle(context.read, table, row, context.request.query);
   const applied = preferenceApplied({ ...context.preferences, maxPageSize: undefined }, false);
   return jsonResponse(representationStatus, body, { "odata-entityid": entityId, ...(applied === undefined ? {} : { "preference-applied": applied }) });
 }
 
 /** Resolves `/<entity set>(<key>)` (relative, root-relative or absolute) to an existing row of an allowed table. */
-export function referenceResolver(store: DataverseStore, db: Connection, tables: readonly TableDefinition[]): ReferenceResolver {
+/** How the request sees rows: through its change set's open transaction, else the committed rows. */
+export function rowView(context: EntityRequestContext): RowView {
+  const { store } = context;
+  return (
+    context.caller.transaction ?? {
+      getRow: (table, id) => store.getRow(store.reader, table, id),
+      findId: (table, values, exceptId) => store.findId(store.reader, table, values, exceptId),
+    }
+  );
+}
+
+export function referenceResolver(view: RowView, tables: readonly TableDefinition[]): ReferenceResolver {
   return (url, targets, navigationProperty): LookupValue => {
     const invalid = (): DataverseError =>
       new DataverseError(400, ErrorCode.InvalidBindUrl, `Invalid url value '${url}' for lookup property '${navigationProperty}'.`);
@@ -128,8 +139,8 @@ export function referenceResolver(store: DataverseStore, db: Connection, tables:
       throw invalidPayload(table.entitySetName, `The navigation property '${navigationProperty}' cannot refer to a '${table.logicalName}' row; it refers to ${targets.join(" or ")}.`);
     }
     const address = resolveKey(table, parseKeySegment(key));
-    const id = address.kind === "id" ? address.id : store.findId(db, table, address.columns);
-    if (id === undefined || !store.exists(db, table, id)) {
+    const id = address.kind === "id" ? address.id : view.findId(table, address.columns);
+    if (id === undefined || view.getRow(table, id) === undefined) {
       throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
     }
     return { id, logicalName: table.logicalName };

@@ -47,6 +47,16 @@ export const ErrorCode = {
   WebhookPostFailed: "0x80050205",
   /** Service protection, number of requests (Learn: "Service protection API limits"). */
   RequestLimitExceeded: "0x80072322",
+  /** Service protection, combined execution time (Learn: "Service protection API limits"). */
+  ExecutionTimeExceeded: "0x80072321",
+  /** Service protection, concurrent requests (Learn: "Service protection API limits"). */
+  ConcurrencyLimitExceeded: "0x80072326",
+  /**
+   * A transaction chosen as a deadlock victim. **Unconfirmed**: Learn names SQL deadlocks among
+   * the errors of "Scalable customization design" but documents no Web API code for them; the
+   * generic SQL error code is used, kept here only.
+   */
+  SqlDeadlock: "0x80044150",
   /** CommandNotSupported: "Command is not supported in offline mode." */
   NotSupportedOffline: "0x80154B52",
   /** AccessTokenExpired: "The requested resource requires authentication." */
@@ -198,6 +208,29 @@ export function requestLimitExceeded(limit: number, windowSeconds: number, retry
     `Number of requests exceeded the limit of ${limit} over time window of ${windowSeconds} seconds.`,
     { "retry-after": String(retryAfterSeconds) },
   );
+}
+
+export function executionTimeExceeded(limitMs: number, windowSeconds: number, retryAfterSeconds: number): DataverseError {
+  return new DataverseError(
+    429,
+    ErrorCode.ExecutionTimeExceeded,
+    `Combined execution time of incoming requests exceeded limit of ${limitMs.toLocaleString("en-US")} milliseconds over time window of ${windowSeconds} seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.`,
+    { "retry-after": String(retryAfterSeconds) },
+  );
+}
+
+export function concurrencyLimitExceeded(limit: number): DataverseError {
+  return new DataverseError(429, ErrorCode.ConcurrencyLimitExceeded, `Number of concurrent requests exceeded the limit of ${limit}.`, { "retry-after": "1" });
+}
+
+/** A transaction the emulator's lock manager chose to end, as SQL Server ends a deadlock victim. */
+export function deadlockVictim(): DataverseError {
+  return new DataverseError(500, ErrorCode.SqlDeadlock, "Transaction was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.");
+}
+
+/** A Field Service (or other platform) plug-in refused the operation; its message reaches the caller. */
+export function pluginRefused(message: string): DataverseError {
+  return new DataverseError(400, ErrorCode.IsvAborted, message);
 }
 
 export function notSupportedOffline(what: string): DataverseError {

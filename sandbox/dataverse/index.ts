@@ -5,7 +5,8 @@ export { dataverseRoute, startDataverseServer, WEB_API_PATH, DEFAULT_MAX_REQUEST
 export type { DataverseRouteOptions, DataverseServer } from "./http-adapter";
 export type { ApiRequest, ApiResponse } from "./api";
 export type { EmulatorUser } from "./identity";
-export type { RequestLimit } from "./limits";
+export type { ServiceProtectionLimits } from "./limits";
+export type { PlatformPlugin, PlatformPluginExecution, PlatformService } from "./pipeline/platform-plugins";
 export { DataverseError, ErrorCode } from "./errors";
 export { buildRemoteExecutionContext } from "./pipeline/execution-context";
 export type { ExecutionContextInput, RemoteExecutionContext } from "./pipeline/execution-context";

@@ -16,6 +16,7 @@ import {
 } from "../odata";
 import { DataverseError, badQuery, notSupportedOffline, unknownProperty } from "./errors";
 import { parseExpand, type ExpandItem } from "./expand";
+import { fetchXmlQuery } from "./fetchxml";
 import type { Connection, DataverseStore } from "./storage/store";
 import { isLookupValue, physicalColumns, quoteIdentifier, rowFromSql, type LookupValue, type Row } from "./storage/values";
 import { wantsAnnotation } from "./prefer";
@@ -70,8 +71,8 @@ function columnOfProperty(table: TableDefinition, property: string): string {
 
 function compile(table: TableDefinition, params: URLSearchParams, context: ReadContext, passThrough: string[]): CompiledQuery {
   if (params.has("fetchXml")) {
-    if (context.offline) throw notSupportedOffline("FetchXML queries are not available in the mobile offline store.");
-    throw new DataverseError(501, "0x80060888", "FetchXML queries are not implemented by the Dataverse emulator; use OData query options.");
+    // Reached only where FetchXML cannot be combined (a single row); retrieveMultiple translates it.
+    throw badQuery("fetchXml applies to an entity set, alone: it cannot be combined with other query options or a key.");
   }
   if (params.has("$apply")) {
     if (context.offline) throw notSupportedOffline("$apply (aggregation) is not available in the mobile offline store.");
@@ -100,6 +101,8 @@ function selectedColumns(table: TableDefinition, query: CompiledQuery): string[]
 }
 
 export function retrieveMultiple(context: ReadContext, table: TableDefinition, params: URLSearchParams, maxPageSize: number | undefined): JsonObject {
+  const fetchXml = params.get("fetchXml");
+  if (fetchXml !== null) return retrieveByFetchXml(context, table, params, fetchXml);
   const query = compile(table, params, context, ["$expand", "$skiptoken"]);
   const expand = params.has("$expand") ? parseExpand(params.get("$expand") ?? "", table) : [];
   const columns = selectedColumns(table, query);
@@ -131,6 +134,35 @@ export function retrieveMultiple(context: ReadContext, table: TableDefinition, p
     // Option names stay readable (`$select`, not `%24select`), as in Dataverse's links.
     result["@odata.nextLink"] = `${context.baseUrl}${table.entitySetName}?${next.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&")}`;
   }
+  return result;
+}
+
+/**
+ * `?fetchXml=`: the FetchXML translated into OData options (`fetchxml.ts`) and run like them. With
+ * `<fetch count page>` the page is read and `@Microsoft.Dynamics.CRM.morerecords` says whether
+ * another follows (Learn, "Page results using FetchXml").
+ */
+function retrieveByFetchXml(context: ReadContext, table: TableDefinition, params: URLSearchParams, fetchXml: string): JsonObject {
+  if (context.offline) throw notSupportedOffline("FetchXML queries are not available in the mobile offline store.");
+  const others = [...params.keys()].filter((name) => name !== "fetchXml");
+  if (others.length > 0) throw badQuery(`fetchXml cannot be combined with other query options (${others.join(", ")}).`);
+  const fetch = fetchXmlQuery(table, fetchXml);
+  const query = compile(table, fetch.params, context, []);
+  const columns = selectedColumns(table, query);
+  const size = fetch.page?.size ?? query.top ?? DEFAULT_PAGE_SIZE;
+  const offset = fetch.page === undefined ? 0 : (fetch.page.number - 1) * fetch.page.size;
+  const statement = selectStatement({
+    from: quoteIdentifier(table.logicalName),
+    columns: physicalSelectList(table, columns, []),
+    query: { ...query, top: undefined, skip: offset },
+    tieBreakers: [quoteIdentifier(table.primaryIdAttribute)],
+    limit: size + 1,
+  });
+  const sqlRows = context.store.all(context.db, statement.rows.sql, statement.rows.params);
+  const rows = sqlRows.slice(0, size).map((row) => rowFromSql(table, row));
+  const result: JsonObject = { "@odata.context": `${context.baseUrl}$metadata#${table.entitySetName}` };
+  if (fetch.page !== undefined) result["@Microsoft.Dynamics.CRM.morerecords"] = sqlRows.length > size;
+  result.value = serializeRows(context, table, rows, columns, []);
   return result;
 }
 

@@ -7,7 +7,7 @@
  *    to its sync subscribers — the plug-in host — which upsert them into Dataverse through the
  *    real inbound path (maps, lookups by natural key, echo marking). The events carry one control
  *    number reserved from SCM's own sequence, so later edits (higher numbers) are never stale;
- * 3. what Field Service keeps itself: the customers (accounts) and products SCM's assets refer to
+ * 3. what Field Service (and dual-write's Asset Management maps) keep: the asset lifecycle models SCM's asset types refer to, the customers (accounts) and products SCM's assets refer to
  *    — before the sync, so every asset finds its lookups — the units and products of SCM's
  *    released products (units named after SCM's unit symbols, product numbers = item numbers, as
  *    the inventory maps resolve them), and work orders with coordinates, several in Chicago, each
@@ -26,8 +26,10 @@ import {
   SCM_BUSINESS_EVENT_MINOR_VERSION,
   type ScmBusinessEvent,
   type TableDefinition,
+  LIFECYCLE_MODEL_KEY_COLUMN,
   WorkOrderSystemStatus,
   account,
+  assetLifecycleModel,
   businessEventIdFor,
   cdmCompany,
   environmentVariableDefinition,
@@ -100,20 +102,27 @@ function odataString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** The sandbox tenant the form scripts sign in to (the values an administrator gives the sign-in variables). */
+export interface SandboxSignIn {
+  readonly authority: string;
+  readonly clientId: string;
+  readonly scope: string;
+}
+
 /** What the sandbox sets the solution's environment variables to (the others keep their default). */
-export function sandboxVariableValues(url: string): Readonly<Record<string, string>> {
+export function sandboxVariableValues(url: string, signIn?: SandboxSignIn): Readonly<Record<string, string>> {
   return {
     fsi_ValidationApiUrl: `${url}/plugins/validate`,
-    fsi_ValidationApiTokenUrl: `${url}/plugins/token`,
+    ...(signIn === undefined ? {} : { fsi_EntraAuthority: signIn.authority, fsi_ValidationApiClientId: signIn.clientId, fsi_ValidationApiScope: signIn.scope }),
     fsi_ScmUnavailablePolicy: "block",
     fsi_DefaultCompany: "usmf",
   };
 }
 
-/** Definitions from the solution zip (as an import creates them), values pointing at this origin. */
-export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], token = BROWSER_TOKEN): Promise<void> {
+/** Definitions from the solution zip (as an import creates them), values pointing at this origin and its tenant. */
+export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = BROWSER_TOKEN): Promise<void> {
   const api = new WebApi(url, token);
-  const values = sandboxVariableValues(url);
+  const values = sandboxVariableValues(url, signIn);
   for (const definition of definitions) {
     const found = await api.rows(`${environmentVariableDefinition.entitySetName}?$select=environmentvariabledefinitionid&$filter=schemaname eq ${odataString(definition.schemaName)}`);
     const foundId = found[0]?.environmentvariabledefinitionid;
@@ -267,6 +276,16 @@ async function seedCustomersAndProducts(url: string, api: WebApi, companies: Rea
         : { address1_line1: place.street, address1_city: place.city, address1_postalcode: place.postalCode, address1_country: place.country, address1_latitude: place.latitude, address1_longitude: place.longitude }),
       ...(companyId === undefined ? {} : { msdyn_company: { id: companyId, logicalName: cdmCompany.logicalName } }),
     });
+  }
+  // Asset lifecycle models: in an org, the dual-write Asset Management maps bring them (the
+  // categories' lifecycle model is a lookup to them); here they are seeded as Field Service holds them.
+  const models = [...new Set(types.filter((type) => (type.LifecycleModelId ?? "") !== "").map((type) => `${type.dataAreaId ?? ""}|${type.LifecycleModelId ?? ""}`))];
+  for (const model of models) {
+    const [companyCode = "", name = ""] = model.split("|");
+    const companyId = companies.get(companyCode);
+    if (companyId === undefined) continue;
+    const existing = await api.rows(`${assetLifecycleModel.entitySetName}?$select=msdyn_assetlifecyclemodelid&$filter=${LIFECYCLE_MODEL_KEY_COLUMN} eq ${odataString(name)} and _msdyn_company_value eq ${companyId}`);
+    if (existing.length === 0) await api.create(assetLifecycleModel, { [LIFECYCLE_MODEL_KEY_COLUMN]: name, msdyn_company: { id: companyId, logicalName: cdmCompany.logicalName } });
   }
   const typeNames = new Map(types.map((type) => [type.MaintenanceAssetTypeId ?? "", type.Name ?? ""]));
   const items = [...new Map(assets.filter((asset) => (asset.ItemNumber ?? "") !== "").map((asset) => [asset.ItemNumber ?? "", typeNames.get(asset.MaintenanceAssetTypeId ?? "") ?? "Equipment"])).entries()];

@@ -115,9 +115,11 @@ describe("the solution zips", () => {
     expect(declared.filter((key) => key.startsWith("380:")).sort()).toEqual(
       [
         "fsi_DefaultCompany",
+        "fsi_EntraAuthority",
         "fsi_NearbyRadiusKm",
         "fsi_ScmUnavailablePolicy",
-        "fsi_ValidationApiTokenUrl",
+        "fsi_ValidationApiClientId",
+        "fsi_ValidationApiScope",
         "fsi_ValidationApiUrl",
       ].map((name) => `380:${name}`),
     );
@@ -141,10 +143,27 @@ describe("the solution zips", () => {
         (element) => `${attribute(element, "type") ?? ""}:${attribute(element, "schemaName") ?? ""}`,
       ),
     );
-    // The shells, and the tables our project table's lookups point to (company, account).
-    expect(required).toEqual(
+    // The shells, the tables our project table's lookups point to (company, account), and the
+    // other publishers' columns our forms show (declared, never defined).
+    const tableRequirements = [...required].filter((entry) => entry.startsWith("1:"));
+    expect(new Set(tableRequirements)).toEqual(
       new Set([...shells.map((table) => `1:${attribute(table, "schemaName") ?? ""}`), "1:cdm_company", "1:account"]),
     );
+    const columnRequirements = [...required].filter((entry) => entry.startsWith("2:"));
+    expect(columnRequirements).toEqual(expect.arrayContaining(["2:msdyn_warehouseidentifier", "2:msdyn_company", "2:msdyn_primaryaddresslatitude", "2:msdyn_lifecyclemodel"]));
+    expect(columnRequirements.filter((entry) => entry.startsWith("2:fsi_"))).toEqual([]);
+    // Each requirement names the solution that provides it: Field Service, or the dual-write solution adding the column.
+    const providers = new Map(
+      descendants(solution, (element) => element.name === "Required").map((element) => [
+        `${attribute(element, "parentSchemaName") ?? ""}.${attribute(element, "schemaName") ?? ""}`,
+        attribute(element, "solution"),
+      ]),
+    );
+    expect(providers.get("msdyn_warehouse.msdyn_warehouseidentifier")).toBe("Dynamics365SupplyChainExtended");
+    expect(providers.get("msdyn_warehouse.msdyn_name")).toBe("FieldService");
+    expect(providers.get("msdyn_paymentterm.msdyn_company")).toBe("Dynamics365FinanceExtended");
+    expect(providers.get(".cdm_company")).toBe("Dynamics365Company");
+    expect(providers.get(".msdyn_warehouse")).toBe("FieldService");
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     for (const entity of section(customizations, "Entities", "Entity")) {
       if (childText(entity, "Name") === "fsi_project") continue;
@@ -161,7 +180,7 @@ describe("the solution zips", () => {
       ]),
     ).toEqual([
       ["fsi_msdyn_workorder_fsi_project", "msdyn_workorder", "fsi_project"],
-      ["fsi_project_msdyn_company", "fsi_project", "cdm_company"],
+      ["fsi_project_fsi_company", "fsi_project", "cdm_company"],
       ["fsi_project_fsi_customer", "fsi_project", "account"],
     ]);
   });
@@ -215,7 +234,12 @@ describe("the solution zips", () => {
         covered: (extension !== undefined && extensions.has(extension)) || parts.has(`/${entry}`),
       }).toEqual({ entry, covered: true });
     }
-    expect([...parts]).toEqual([`/${[...unmanaged.keys()].find((entry) => entry.startsWith("WebResources/")) ?? ""}`]);
+    expect([...parts].sort()).toEqual(
+      [...unmanaged.keys()]
+        .filter((entry) => entry.startsWith("WebResources/"))
+        .map((entry) => `/${entry}`)
+        .sort(),
+    );
   });
 
   it("are byte-identical when built twice, with sorted entries, fixed dates and [Content_Types].xml last", async () => {
@@ -328,9 +352,11 @@ describe("the solution zips", () => {
       });
     expect(variables).toEqual([
       ["fsi_DefaultCompany", "100000000", "usmf"],
+      ["fsi_EntraAuthority", "100000000", "https://login.microsoftonline.com/organizations"],
       ["fsi_NearbyRadiusKm", "100000001", "25"],
       ["fsi_ScmUnavailablePolicy", "100000000", "block"],
-      ["fsi_ValidationApiTokenUrl", "100000000", "http://127.0.0.1:8080/plugins/token"],
+      ["fsi_ValidationApiClientId", "100000000", "00000000-0000-0000-0000-000000000000"],
+      ["fsi_ValidationApiScope", "100000000", "api://fsi-validation/Validate.Records"],
       ["fsi_ValidationApiUrl", "100000000", "http://127.0.0.1:8080/plugins/validate"],
     ]);
   });
@@ -359,8 +385,6 @@ describe("the solution zips", () => {
       "http://127.0.0.1:8080/plugins/webhooks/validate",
       "http://127.0.0.1:8080/plugins/webhooks/sync-to-scm",
       "http://127.0.0.1:8080/plugins/webhooks/sync-status",
-      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-journal",
-      "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-guard",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-posting-lock",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/inventory-post",
       "http://127.0.0.1:8080/plugins/inventory/webhooks/work-order-project",

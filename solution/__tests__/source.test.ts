@@ -209,8 +209,8 @@ describe("solution/src", () => {
     const byName = new Map(attributes.map((element) => [childText(element, "LogicalName"), element]));
     expect([...byName.keys()]).toEqual([
       "fsi_projectid",
-      "msdyn_company",
       "fsi_name",
+      "fsi_company",
       "fsi_projectnumber",
       "fsi_projecttype",
       "fsi_projectstage",
@@ -223,8 +223,10 @@ describe("solution/src", () => {
     expect(primaryName === undefined ? undefined : childText(primaryName, "DisplayMask")).toMatch(/^PrimaryName\|/);
     expect(descendants(info, (element) => element.name === "AttributeName").map((element) => element.text)).toEqual([
       "fsi_projectnumber",
-      "msdyn_company",
+      "fsi_company",
     ]);
+    // Our own table defines only our publisher's columns.
+    expect([...byName.keys()].filter((name) => name?.startsWith("fsi_") !== true)).toEqual([]);
     const roots = descendants(generatedXml("Other/Solution.xml"), (element) => element.name === "RootComponent").filter(
       (element) => attribute(element, "type") === "1",
     );

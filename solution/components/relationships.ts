@@ -22,7 +22,7 @@ export interface LookupRelationship {
 type LookupColumn = Extract<ColumnDefinition, { type: "lookup" }>;
 
 /**
- * `fsi_project_msdyn_company` on our own table, `fsi_msdyn_workorder_fsi_project` on Microsoft's:
+ * `fsi_project_fsi_company` on our own table, `fsi_msdyn_workorder_fsi_project` on Microsoft's:
  * every relationship we add carries the publisher's prefix once.
  */
 function relationshipName(table: TableDefinition, column: string): string {

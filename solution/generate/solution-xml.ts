@@ -5,6 +5,7 @@
  */
 import { controlNames, controlSolutionName } from "../components/controls";
 import { environmentVariables } from "../components/environment-variables";
+import { solutionOfColumn, solutionOfTable } from "../components/dependencies";
 import { mainForms } from "../components/forms";
 import { solutionRelationships } from "../components/relationships";
 import { isOwnTable, ourColumns, solutionTable, solutionTableNames } from "../components/tables";
@@ -107,7 +108,11 @@ function missingDependencies(): XmlElement[] {
     )
     .map((relationship) =>
       el("MissingDependency", {}, [
-        el("Required", { type: ComponentType.Entity, schemaName: relationship.referencedTable }),
+        el("Required", {
+          type: ComponentType.Entity,
+          schemaName: relationship.referencedTable,
+          solution: solutionOfTable(relationship.referencedTable),
+        }),
         el("Dependent", {
           type: ComponentType.EntityRelationship,
           schemaName: relationship.name,
@@ -122,6 +127,7 @@ function missingDependencies(): XmlElement[] {
       type: ComponentType.Entity,
       schemaName: table.logicalName,
       displayName: table.displayName,
+      solution: solutionOfTable(table.logicalName),
     });
     const dependents = [
       ...ourColumns(table).map(([column, definition]) =>
@@ -146,7 +152,50 @@ function missingDependencies(): XmlElement[] {
     ];
     return dependents.map((dependent) => el("MissingDependency", {}, [required, dependent]));
   });
-  return [...shells, ...lookupTargets];
+  return [...shells, ...otherPublishersColumns(), ...lookupTargets];
+}
+
+/** Every column a form cell shows, in form order. */
+function formColumns(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(formColumns);
+  if (typeof node !== "object" || node === null) return [];
+  const own = "column" in node && typeof node.column === "string" ? [node.column] : [];
+  return [...own, ...Object.values(node).flatMap(formColumns)];
+}
+
+/**
+ * The columns our forms show that other publishers add — Field Service's and the dual-write
+ * solutions' (the company, keys, address and coordinates of `msdyn_warehouse` come from the Supply
+ * Chain dual-write solution; UO `.../dual-write/separated-solutions.md`, CE
+ * `ce/field-service/developer/reference/entities/msdyn_warehouse.md`). The solution never defines
+ * them; it declares that the target environment must have them, so an import without those
+ * solutions says which columns are missing.
+ */
+function otherPublishersColumns(): XmlElement[] {
+  return mainForms.flatMap((form) => {
+    const table = solutionTable(form.table);
+    const columns = [...new Set(formColumns(form.tabs))].filter(
+      (column) => !column.startsWith(`${publisher.prefix}_`) && column in table.columns,
+    );
+    return columns.map((column) =>
+      el("MissingDependency", {}, [
+        el("Required", {
+          type: ComponentType.Attribute,
+          schemaName: column,
+          displayName: table.columns[column]?.displayName ?? column,
+          parentSchemaName: table.logicalName,
+          parentDisplayName: table.displayName,
+          solution: solutionOfColumn(table.logicalName, column),
+        }),
+        el("Dependent", {
+          type: ComponentType.SystemForm,
+          id: braced(form.id),
+          displayName: form.name,
+          parentDisplayName: table.displayName,
+        }),
+      ]),
+    );
+  });
 }
 
 export function solutionManifestXml(version: string): XmlElement {

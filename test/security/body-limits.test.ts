@@ -115,8 +115,6 @@ const servers: BodyServer[] = [
     endless: true,
     endpoints: [
       ...[
-        "inventory-journal",
-        "inventory-guard",
         "inventory-posting-lock",
         "inventory-post",
         "work-order-project",

@@ -96,6 +96,28 @@ export const warehouse = defineTable({
 /** Where a customer asset was first created (ours: the asset picker shows it). */
 export const AssetOrigin = { FieldService: 716900000, SupplyChain: 716900001 } as const;
 
+/**
+ * The key column SCM's lifecycle model id lands in on `msdyn_assetlifecyclemodel`.
+ * **Unconfirmed**: the dual-write Asset Management solution adds the table (UO
+ * `.../dual-write/separated-solutions.md`: "Asset management asset lifecycle models |
+ * msdyn_assetlifecyclemodels"), but its column reference is not published; the name is kept here only.
+ */
+export const LIFECYCLE_MODEL_KEY_COLUMN = "msdyn_name";
+
+/** Asset lifecycle models (dual-write Asset Management): what a customer asset category's lifecycle model points to. */
+export const assetLifecycleModel = defineTable({
+  logicalName: "msdyn_assetlifecyclemodel",
+  entitySetName: "msdyn_assetlifecyclemodels",
+  displayName: "Asset Lifecycle Model",
+  primaryIdAttribute: "msdyn_assetlifecyclemodelid",
+  primaryNameAttribute: LIFECYCLE_MODEL_KEY_COLUMN,
+  company: "required",
+  columns: {
+    [LIFECYCLE_MODEL_KEY_COLUMN]: text("Lifecycle Model", 20, { required: true }),
+  },
+  alternateKeys: [{ name: "msdyn_assetlifecyclemodelcompanykey", columns: [LIFECYCLE_MODEL_KEY_COLUMN, "msdyn_company"] }],
+});
+
 export const customerAssetCategory = defineTable({
   logicalName: "msdyn_customerassetcategory",
   entitySetName: "msdyn_customerassetcategories",
@@ -106,7 +128,8 @@ export const customerAssetCategory = defineTable({
   columns: {
     msdyn_name: text("Name", 100, { required: true }),
     msdyn_maintenanceassettypeid: text("Maintenance Asset Type", 20, { required: true, createOnly: true }),
-    msdyn_lifecyclemodel: text("Lifecycle Model", 20),
+    /** A lookup (dual-write's asset type map sends LIFECYCLEMODELID to it), not text. */
+    msdyn_lifecyclemodel: lookup("Lifecycle Model", "msdyn_assetlifecyclemodel"),
     msdyn_calculatekpitotal: yesNo("Calculate KPI Total"),
     ...scmSyncColumns,
   },

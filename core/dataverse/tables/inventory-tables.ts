@@ -1,8 +1,11 @@
 /**
- * Field Service inventory tables (docs/design.md §3). Quantities on `msdyn_productinventory` change only
- * through inventory journals, so the journal history explains every quantity.
+ * Field Service inventory tables (docs/design.md §3), their columns and types as the Field Service
+ * table reference gives them (CE `ce/field-service/developer/reference/entities/msdyn_productinventory.md`,
+ * `msdyn_inventoryjournal.md`). Field Service itself moves product inventory from inventory
+ * journals (CE `ce/field-service/manual-inventory-journals.md`); the integration writes journals,
+ * never quantities.
  */
-import { choice, dateTime, decimal, lookup, memo, text } from "../columns";
+import { choice, dateTime, float, lookup, memo, text, yesNo } from "../columns";
 import { defineTable } from "../define-table";
 
 /**
@@ -43,23 +46,29 @@ export const productInventory = defineTable({
     msdyn_product: lookup("Product", "product", { required: true }),
     msdyn_warehouse: lookup("Warehouse", "msdyn_warehouse", { required: true }),
     msdyn_unit: lookup("Unit", "uom"),
-    msdyn_qtyonhand: decimal("Quantity On Hand", 2),
-    msdyn_qtyavailable: decimal("Quantity Available", 2),
-    msdyn_qtyallocated: decimal("Quantity Allocated", 2),
-    msdyn_qtyonorder: decimal("Quantity On Order", 2),
+    msdyn_qtyonhand: float("Quantity On Hand", 2, -1_000_000_000, 1_000_000_000),
+    msdyn_qtyavailable: float("Quantity Available", 2, -1_000_000_000, 1_000_000_000),
+    msdyn_qtyallocated: float("Quantity Allocated", 2, 0, 1_000_000_000),
+    msdyn_qtyonorder: float("Quantity On Order", 2, 0, 1_000_000_000),
     /** When the on-hand sync last confirmed these quantities against SCM (ours). */
     fsi_scmlastsyncedon: dateTime("SCM Last Synced On"),
   },
   alternateKeys: [{ name: "msdyn_warehouseproductkey", columns: ["msdyn_warehouse", "msdyn_product"] }],
 });
 
-/**
- * `msdyn_transactiontype` values we use; Field Service defines more, which a Web API client may
- * still send (the emulator accepts only values listed here).
- */
-export const InventoryTransactionType = { Adjustment: 690970003, Transfer: 690970004 } as const;
+/** `msdyn_transactiontype` (global choice `msdyn_inventorytransactiontype`): what raised a journal. */
+export const InventoryTransactionType = {
+  PurchaseOrderProduct: 690970000,
+  PurchaseOrderReceipt: 690970001,
+  WorkOrderProduct: 690970002,
+  Adjustment: 690970003,
+  Transfer: 690970004,
+  RmaProduct: 690970005,
+  /** Manual journals: Field Service's way to integrate an external inventory system. */
+  Manual: 690970006,
+} as const;
 
-/** `msdyn_journaltype`: which quantity a journal row moves (unconfirmed values, kept here only). */
+/** `msdyn_journaltype` (global choice `msdyn_inventoryjournaltype`): which quantity a journal moves. */
 export const InventoryJournalType = { OnHand: 690970000, OnOrder: 690970001, Allocated: 690970002 } as const;
 
 export const inventoryJournal = defineTable({
@@ -74,16 +83,24 @@ export const inventoryJournal = defineTable({
     msdyn_warehouse: lookup("Warehouse", "msdyn_warehouse", { required: true }),
     msdyn_unit: lookup("Unit", "uom"),
     /** Positive moves stock in, negative moves it out. */
-    msdyn_quantity: decimal("Quantity", 2),
+    msdyn_quantity: float("Quantity", 2, -1_000_000_000, 1_000_000_000),
     msdyn_journaltype: choice("Journal Type", [
       { value: InventoryJournalType.OnHand, label: "On Hand" },
       { value: InventoryJournalType.OnOrder, label: "On Order" },
       { value: InventoryJournalType.Allocated, label: "Allocated" },
     ]),
     msdyn_transactiontype: choice("Transaction Type", [
+      { value: InventoryTransactionType.PurchaseOrderProduct, label: "Purchase Order Product" },
+      { value: InventoryTransactionType.PurchaseOrderReceipt, label: "Purchase Order Receipt" },
+      { value: InventoryTransactionType.WorkOrderProduct, label: "WO Product" },
       { value: InventoryTransactionType.Adjustment, label: "Inventory Adjustment" },
       { value: InventoryTransactionType.Transfer, label: "Inventory Transfer" },
+      { value: InventoryTransactionType.RmaProduct, label: "RMA Product" },
+      { value: InventoryTransactionType.Manual, label: "Manual" },
     ]),
+    /** The adjustment or transfer line that raised the journal (Field Service sets it). */
+    msdyn_inventoryadjustmentproduct: lookup("Inventory Adjustment Product", "msdyn_inventoryadjustmentproduct"),
+    msdyn_reversal: yesNo("Reversal"),
   },
   alternateKeys: [],
 });
@@ -131,7 +148,7 @@ export const inventoryAdjustmentProduct = defineTable({
     msdyn_product: lookup("Product", "product", { required: true }),
     msdyn_warehouse: lookup("Warehouse", "msdyn_warehouse"),
     msdyn_unit: lookup("Unit", "uom", { required: true }),
-    msdyn_quantity: decimal("Quantity", 2),
+    msdyn_quantity: float("Quantity", 2, -1_000_000_000, 1_000_000_000),
   },
   alternateKeys: [],
 });

@@ -112,3 +112,21 @@ export const asyncOperation = defineTable({
   },
   alternateKeys: [],
 });
+
+/**
+ * Installed solutions (Dataverse table `solution`, entity set `solutions`): `fsi sync status` reads
+ * which of Microsoft's dual-write map solutions an environment has.
+ */
+export const solution = defineTable({
+  logicalName: "solution",
+  entitySetName: "solutions",
+  displayName: "Solution",
+  primaryIdAttribute: "solutionid",
+  primaryNameAttribute: "friendlyname",
+  columns: {
+    uniquename: text("Name", 65, { required: true, createOnly: true }),
+    friendlyname: text("Display Name", 256, { required: true }),
+    version: text("Version", 256),
+  },
+  alternateKeys: [{ name: "uniquenamekey", columns: ["uniquename"] }],
+});

@@ -32,9 +32,13 @@ export const project = defineTable({
   displayName: "SCM Project",
   primaryIdAttribute: "fsi_projectid",
   primaryNameAttribute: "fsi_name",
-  company: "required",
   columns: {
     fsi_name: text("Name", 100, { required: true }),
+    /**
+     * The project's company (SCM's dataAreaId). Ours, so ours by name: `msdyn_company` belongs to
+     * the dual-write solutions, and a solution never defines another publisher's columns.
+     */
+    fsi_company: lookup("Company", "cdm_company", { required: true, createOnly: true }),
     /** SCM's ProjectId (the primary id column is fsi_projectid, so the number has its own name). */
     fsi_projectnumber: text("Project ID", 20, { required: true, createOnly: true }),
     fsi_projecttype: choice("Project Type", [
@@ -55,5 +59,5 @@ export const project = defineTable({
     fsi_customer: lookup("Customer", "account"),
     fsi_scmlastsyncedon: dateTime("SCM Last Synced On"),
   },
-  alternateKeys: [{ name: "fsi_projectnumbercompanykey", columns: ["fsi_projectnumber", "msdyn_company"] }],
+  alternateKeys: [{ name: "fsi_projectnumbercompanykey", columns: ["fsi_projectnumber", "fsi_company"] }],
 });

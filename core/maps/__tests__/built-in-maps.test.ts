@@ -213,9 +213,10 @@ describe("customer asset categories", () => {
       msdyn_company: usmf,
       msdyn_maintenanceassettypeid: "PUMPS",
       msdyn_name: "Pumps",
-      msdyn_lifecyclemodel: "STD",
+      msdyn_lifecyclemodel: { id: "5f2b7c1e-0000-4000-8000-000000000001", logicalName: "msdyn_assetlifecyclemodel" },
     };
-    expect(toScmRow({ ...base, msdyn_calculatekpitotal: true }, categories, "demf").row).toEqual({
+    // The lifecycle model is a lookup: SCM gets the model's key, read from the row it points to.
+    expect(toScmRow({ ...base, msdyn_calculatekpitotal: true }, categories, "demf", { msdyn_lifecyclemodel: "STD" }).row).toEqual({
       dataAreaId: "demf",
       MaintenanceAssetTypeId: "PUMPS",
       Name: "Pumps",

@@ -1,15 +1,18 @@
 /**
  * Starts the real parts on port 0 for the integration tests: the SCM emulator, the Dataverse
  * emulator (with the integration's webhook steps registered as rows, as a solution import does),
- * the plug-in host with the sandbox's local token issuer beside it, and SCM's sync subscription to
+ * the plug-in host, the sandbox's Entra ID stand-in (https, its own port), and SCM's sync subscription to
  * `/plugins/scm-events`. Tests talk to all of them over HTTP. (Test code may start the sandbox's
  * emulators; product code never imports the sandbox.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "../../../sandbox/auth";
+import { Agent } from "node:https";
+import { pluginsRouter } from "../../../sandbox/auth";
+import { type EntraEmulator, type TokenForge, sandboxDirectory, startEntraEmulator, tokenForge } from "../../../sandbox/auth/entra";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
+import type { MapModes } from "../../../core/maps/map-modes";
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
@@ -25,8 +28,6 @@ export const ADMIN_TOKEN = "admin-token";
 export const INTEGRATION_TOKEN = "integration-token";
 export const WEBHOOK_KEY = "webhook-key-0123456789abcdef";
 export const SCM_EVENTS_KEY = "scm-events-key-0123456789abcdef";
-export const ISSUER = "urn:fsi:sandbox";
-export const AUDIENCE = "api://fsi-validation";
 export const ALLOWED_ORIGIN = "https://contoso.crm.dynamics.com";
 
 export interface EnvironmentOptions {
@@ -36,6 +37,10 @@ export interface EnvironmentOptions {
   readonly bodyLimitBytes?: number;
   /** Put a recording proxy between Dataverse and the host's webhooks. */
   readonly recordWebhooks?: boolean;
+  /** Who syncs each map here (default every map `fsi`). */
+  readonly mapModes?: MapModes;
+  /** Dataverse trims webhook contexts above this size (256 KB); a test lowers it to trim an ordinary row's. */
+  readonly webhookPayloadLimitBytes?: number;
   /** Where Dataverse's service endpoints point (another entry in front of the host); default the host. */
   readonly webhookOriginFor?: (hostUrl: string, host: PluginHost) => string | Promise<string>;
   /** More routes on the host's server (a benchmark's baseline endpoint). */
@@ -72,14 +77,25 @@ export interface Environment {
   readonly scmUrl: string;
   readonly dataverse: DataverseServer;
   readonly host: PluginHost;
-  /** The origin serving `/plugins/...` (host and token issuer). */
+  /** The origin serving `/plugins/...`. */
   readonly hostUrl: string;
-  readonly issuer: LocalTokenIssuer;
+  /** The tenant the validation API trusts: its issuer, audience, keys, and tokens for tests. */
+  readonly issuer: TokenForge;
+  /** The tenant itself (https on its own port), its SPA registration redirecting to ALLOWED_ORIGIN. */
+  readonly entra: EntraEmulator;
   readonly logs: LogEntry[];
   readonly stepIds: Readonly<Partial<Record<WebhookHandlerName, readonly string[]>>>;
   readonly webhooks: RecordedWebhook[];
   readonly companyId: string;
   close(): Promise<void>;
+}
+
+/** What the recording proxy passes on: the body's type, the key, and Dataverse's size-exceeded signal. */
+function forwardedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const forwarded: Record<string, string> = { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" };
+  const trimmed = headers["x-ms-dynamics-msg-size-exceeded"];
+  if (trimmed !== undefined) forwarded["x-ms-dynamics-msg-size-exceeded"] = trimmed;
+  return forwarded;
 }
 
 function server(listener: (req: IncomingMessage, res: ServerResponse) => void): Server {
@@ -92,10 +108,15 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const scmOrigin = await listen(scmServer, 0);
   const scmUrl = `${scmOrigin}/scm`;
 
-  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id } });
+  const dataverse = await startDataverseServer({
+    users: [ADMIN, INTEGRATION],
+    tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+    ...(options.webhookPayloadLimitBytes === undefined ? {} : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
+  });
 
   const sink = memorySink();
-  const issuer = await createLocalTokenIssuer({ issuer: ISSUER, audience: AUDIENCE });
+  const entra = await startEntraEmulator({ directory: sandboxDirectory({ organizationUrl: ALLOWED_ORIGIN, users: [ADMIN, INTEGRATION] }) });
+  const issuer = tokenForge(entra);
   // The host needs its own URL (for the JWKS), so the server listens before the host exists.
   const routing: { router?: Router } = {};
   const hostServer = server((req, res) => {
@@ -112,11 +133,19 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       scmIntegrationUser: "FSI-Integration",
       echoTag: "fsi-integration",
       scmUnavailablePolicy: options.scmUnavailablePolicy ?? "fail-closed",
+      ...(options.mapModes === undefined ? {} : { mapModes: options.mapModes }),
     },
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
     scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
     validationApi: {
-      bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { url: `${hostUrl}/plugins/.well-known/jwks.json` } },
+      bearer: {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        tenantId: issuer.tenantId,
+        requiredScope: issuer.requiredScope,
+        jwks: { url: entra.jwksUri, agent: new Agent({ ca: entra.tlsCertificate.certificatePem }) },
+        jwksCooldownSeconds: 0,
+      },
       cors: { allowedOrigins: [ALLOWED_ORIGIN] },
       ...(options.validationScmTimeoutMs === undefined ? {} : { scmTimeoutMs: options.validationScmTimeoutMs }),
       rateLimit: options.validationRateLimit ?? { requests: 1_000_000, perSeconds: 60 },
@@ -128,7 +157,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
   });
-  const router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: ADMIN.id, name: ADMIN.fullname }) });
+  const router = pluginsRouter({ host });
   options.extendRouter?.(router);
   routing.router = router;
 
@@ -144,7 +173,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
         const body = Buffer.concat(chunks).toString("utf8");
         const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
         webhooks.push({ handler: (req.url ?? "").split("/").pop() ?? "", headers, body });
-        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" }, body }).then(async (reply) => {
+        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: forwardedHeaders(headers), body }).then(async (reply) => {
           res.writeHead(reply.status, { "content-type": "application/json" }).end(await reply.text());
         });
       });
@@ -181,6 +210,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     host,
     hostUrl,
     issuer,
+    entra,
     logs: sink.entries,
     stepIds,
     webhooks,
@@ -192,6 +222,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       await dataverse.close();
       await closeServer(scmServer);
       await scm.close();
+      await entra.close();
     },
   };
   return environment;

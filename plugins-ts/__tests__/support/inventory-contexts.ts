@@ -1,22 +1,24 @@
 /**
  * Inventory execution contexts as the Dataverse emulator serialises them (its real builder), for
- * tests that post an inventory webhook themselves: a user setting a product inventory's quantity
- * on hand directly (the `inventory-guard` step, PreValidation, refuses it: quantities change only
- * through journals).
+ * tests that post an inventory webhook themselves: a user setting an inventory adjustment to
+ * Posted directly (the `inventory-posting-lock` step, PreValidation, refuses it: only the
+ * integration sets Posted).
  */
 import { randomUUID } from "node:crypto";
-import { productInventory } from "../../../core/dataverse/tables";
+import { InventoryPostingStatus, inventoryAdjustment } from "../../../core/dataverse/tables";
 import { buildRemoteExecutionContext } from "../../../sandbox/dataverse";
 
-export function directQuantityUpdateContext(input: { readonly userId: string; readonly before: number; readonly after: number }): Record<string, unknown> {
+export const POSTED_BY_USER_REFUSAL = "Posted and Failed are set by the integration";
+
+export function userSetsPostedContext(input: { readonly userId: string }): Record<string, unknown> {
   const id = randomUUID();
-  const target = { table: productInventory, id, attributes: { msdyn_productinventoryid: id, msdyn_qtyonhand: input.after }, withFormattedValues: false };
-  const preImage = { table: productInventory, id, attributes: { msdyn_productinventoryid: id, msdyn_qtyonhand: input.before }, withFormattedValues: true };
+  const target = { table: inventoryAdjustment, id, attributes: { msdyn_inventoryadjustmentid: id, fsi_postingstatus: InventoryPostingStatus.Posted }, withFormattedValues: false };
+  const preImage = { table: inventoryAdjustment, id, attributes: { msdyn_inventoryadjustmentid: id, fsi_postingstatus: InventoryPostingStatus.Draft }, withFormattedValues: true };
   return buildRemoteExecutionContext({
     messageName: "Update",
     stage: 10,
     mode: 0,
-    primaryEntityName: productInventory.logicalName,
+    primaryEntityName: inventoryAdjustment.logicalName,
     primaryEntityId: id,
     target: { kind: "entity", entity: target },
     preImages: [["PreImage", preImage]],
@@ -31,8 +33,8 @@ export function directQuantityUpdateContext(input: { readonly userId: string; re
     organizationName: "contoso",
     operationId: randomUUID(),
     operationCreatedOn: new Date(),
-    isInTransaction: true,
-    owningExtension: { id: randomUUID(), name: "FSI inventory-guard: Update of msdyn_productinventory" },
+    isInTransaction: false,
+    owningExtension: { id: randomUUID(), name: "FSI inventory-posting-lock: Update of msdyn_inventoryadjustment" },
     parentContext: null,
   });
 }

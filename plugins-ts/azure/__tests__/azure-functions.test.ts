@@ -10,7 +10,7 @@ import path from "node:path";
 import { HttpRequest, type HttpFunctionOptions, type HttpResponseInit, InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
 import { warehouseCreateContext } from "../../__tests__/support/contexts";
 import { ADMIN, type Environment, WEBHOOK_KEY, dataverseRowByKey, scmRequest, startEnvironment } from "../../__tests__/support/environment";
-import { directQuantityUpdateContext } from "../../__tests__/support/inventory-contexts";
+import { POSTED_BY_USER_REFUSAL, userSetsPostedContext } from "../../__tests__/support/inventory-contexts";
 import * as inventorySupport from "../../inventory/__tests__/support/environment";
 import { type IntegrationFunctions, integrationFunctions, pluginFunctions, registerPluginFunctions, registerTimerFunctions } from "../functions";
 
@@ -208,19 +208,19 @@ describe("the inventory host on Azure Functions, configured from app settings", 
     return rows[0]?.msdyn_qtyonhand;
   };
 
-  it("runs an inventory webhook step: a quantity set directly is refused, and the key is checked", async () => {
+  it("runs an inventory webhook step: a user setting Posted is refused, and the key is checked", async () => {
     const request = (headers: Record<string, string>) =>
       new HttpRequest({
         method: "POST",
-        url: `${origin}/plugins/inventory/webhooks/inventory-guard`,
+        url: `${origin}/plugins/inventory/webhooks/inventory-posting-lock`,
         headers: { "content-type": "application/json", ...headers },
-        body: { string: JSON.stringify(directQuantityUpdateContext({ userId: ADMIN.id, before: 10, after: 25 })) },
-        params: { handler: "inventory-guard" },
+        body: { string: JSON.stringify(userSetsPostedContext({ userId: ADMIN.id })) },
+        params: { handler: "inventory-posting-lock" },
       });
     const refused = await inventoryFunction("inventory-webhooks").handler(request({ "x-fsi-webhook-key": WEBHOOK_KEY }), context());
     expect(refused.status).toBe(422);
-    expect(bodyJson(refused)).toMatchObject({ error: { code: "VALIDATION_FAILED", message: expect.stringContaining("only through inventory journals") as unknown } });
-    expect(logged.some((args) => String(args[0]).includes("/plugins/inventory/webhooks/inventory-guard → 422"))).toBe(true);
+    expect(bodyJson(refused)).toMatchObject({ error: { code: "VALIDATION_FAILED", message: expect.stringContaining(POSTED_BY_USER_REFUSAL) as unknown } });
+    expect(logged.some((args) => String(args[0]).includes("/plugins/inventory/webhooks/inventory-posting-lock → 422"))).toBe(true);
 
     const unauthenticated = await inventoryFunction("inventory-webhooks").handler(request({}), context());
     expect([unauthenticated.status, bodyJson(unauthenticated)]).toEqual([401, expect.objectContaining({ error: expect.objectContaining({ code: "MISSING_WEBHOOK_KEY" }) as unknown })]);

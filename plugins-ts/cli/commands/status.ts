@@ -8,6 +8,7 @@ import { DEFAULT_INVENTORY_STATE_PATH, batchStatus } from "../../inventory";
 import type { MapStatus } from "../../inventory";
 import { type CommandContext, ExitCode } from "../context";
 import { table } from "../format";
+import { type SharedTableCheck, sharedTableCheck } from "./shared-tables";
 
 export interface DualWriteMapStatus {
   readonly map: string;
@@ -29,13 +30,15 @@ export interface DualWriteMapStatus {
 
 export interface StatusReport {
   readonly stateFile: string;
+  /** Who syncs each map here, and any table two writers would share. */
+  readonly writers: SharedTableCheck;
   readonly maps: readonly DualWriteMapStatus[];
   readonly batchMaps: readonly MapStatus[] | null;
   /** Why the batch maps are missing, when they are. */
   readonly batchNote: string | null;
 }
 
-export function statusReport(context: CommandContext): StatusReport {
+export async function statusReport(context: CommandContext): Promise<StatusReport> {
   const { state } = context;
   const maps = context.maps.maps.map((map): DualWriteMapStatus => {
     const entry = state.mapStates.get(map.name);
@@ -74,11 +77,12 @@ export function statusReport(context: CommandContext): StatusReport {
       batchNote = error instanceof Error ? error.message : String(error);
     }
   }
-  return { stateFile: context.settings.statePath, maps, batchMaps, batchNote };
+  const writers = await sharedTableCheck(context.settings.connection, context.maps.maps);
+  return { stateFile: context.settings.statePath, writers, maps, batchMaps, batchNote };
 }
 
-export function statusCommand(context: CommandContext, json: boolean): number {
-  const report = statusReport(context);
+export async function statusCommand(context: CommandContext, json: boolean): Promise<number> {
+  const report = await statusReport(context);
   if (json) {
     context.io.out(JSON.stringify(report, null, 2));
     return ExitCode.Ok;
@@ -86,9 +90,10 @@ export function statusCommand(context: CommandContext, json: boolean): number {
   context.io.out(`State file: ${report.stateFile}`);
   context.io.out(
     table(
-      ["map", "state", "queued", "catch-up", "last sync", "errors", "initial sync"],
+      ["map", "mode", "state", "queued", "catch-up", "last sync", "errors", "initial sync"],
       report.maps.map((map) => [
         map.map,
+        report.writers.maps.find((writer) => writer.map === map.map)?.mode ?? "fsi",
         map.state,
         String(map.queueDepth),
         String(map.catchUp),
@@ -100,6 +105,8 @@ export function statusCommand(context: CommandContext, json: boolean): number {
       ]),
     ),
   );
+  for (const warning of report.writers.warnings) context.io.out(`Warning: ${warning}`);
+  if (report.writers.note !== null) context.io.out(`Note: ${report.writers.note}; shared tables were not checked.`);
   if (report.batchMaps === null) {
     context.io.out(`Batch maps: ${report.batchNote ?? "none"}.`);
     return ExitCode.Ok;

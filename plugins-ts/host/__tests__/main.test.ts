@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { directQuantityUpdateContext } from "../../__tests__/support/inventory-contexts";
+import { POSTED_BY_USER_REFUSAL, userSetsPostedContext } from "../../__tests__/support/inventory-contexts";
 import { startPluginHostServer } from "../main";
 
 const WEBHOOK_KEY = "0123456789abcdef0123";
@@ -42,7 +42,7 @@ afterAll(() => {
 const guardRequest = (headers: Record<string, string>) => ({
   method: "POST",
   headers: { "content-type": "application/json", ...headers },
-  body: JSON.stringify(directQuantityUpdateContext({ userId: USER_ID, before: 10, after: 25 })),
+  body: JSON.stringify(userSetsPostedContext({ userId: USER_ID })),
 });
 
 describe("the standalone host", () => {
@@ -61,20 +61,19 @@ describe("the standalone host", () => {
   it("serves the inventory webhooks on the same port, behind the same key", async () => {
     const running = await startPluginHostServer(environment);
     try {
-      const url = `${running.url}/plugins/inventory/webhooks/inventory-guard`;
+      const url = `${running.url}/plugins/inventory/webhooks/inventory-posting-lock`;
       const refused = await fetch(url, guardRequest({ "x-fsi-webhook-key": WEBHOOK_KEY }));
       expect(refused.status).toBe(422);
       const body = (await refused.json()) as { error: { code: string; message: string; details?: unknown } };
       expect(body.error.code).toBe("VALIDATION_FAILED");
-      expect(body.error.message).toContain("only through inventory journals");
-      expect(body.error.message).toContain("msdyn_qtyonhand");
+      expect(body.error.message).toContain(POSTED_BY_USER_REFUSAL);
 
       const unauthenticated = await fetch(url, guardRequest({}));
       expect(unauthenticated.status).toBe(401);
       expect(await unauthenticated.json()).toMatchObject({ error: { code: "MISSING_WEBHOOK_KEY" } });
       expect((await fetch(url, guardRequest({ "x-fsi-webhook-key": "not-the-key-at-all" }))).status).toBe(401);
       // The five-table host does not know the inventory handlers, so the answers above came from the inventory host.
-      expect((await fetch(`${running.url}/plugins/webhooks/inventory-guard`, guardRequest({ "x-fsi-webhook-key": WEBHOOK_KEY }))).status).toBe(404);
+      expect((await fetch(`${running.url}/plugins/webhooks/inventory-posting-lock`, guardRequest({ "x-fsi-webhook-key": WEBHOOK_KEY }))).status).toBe(404);
     } finally {
       await running.close();
     }

@@ -42,3 +42,24 @@ describe("the service endpoint key check", () => {
     expect(refusal(request("http://h/p?secret="), queryString)).toBe("401 MISSING_WEBHOOK_KEY");
   });
 });
+
+describe("a service endpoint without its key (Dataverse never exports it with a solution)", () => {
+  const message = (auth: WebhookAuth): string => {
+    try {
+      requireWebhookKey(request("http://h/p"), auth);
+      return "";
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it("says where the key goes and how to set it on the service endpoint after import", () => {
+    const header = message({ kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: "k1" });
+    expect(header).toContain("send it in the x-fsi-webhook-key header");
+    expect(header).toContain("PATCH /api/data/v9.2/serviceendpoints(<id>)");
+    expect(header).toContain('"authtype": 5');
+    expect(header).not.toContain("k1");
+    expect(message({ kind: "WebhookKey", key: "k2" })).toContain('"authtype": 4');
+    expect(message({ kind: "HttpQueryString", parameterName: "secret", key: "k3" })).toContain('setting name=\\"secret\\"');
+  });
+});

@@ -47,11 +47,27 @@ function where(auth: WebhookAuth): string {
   }
 }
 
-/** Throws 401 when the key is missing or wrong; the message says where the key is expected. */
+/**
+ * How to give a service endpoint its key. Dataverse never exports a service endpoint's key with a
+ * solution (Learn, "Register a WebHook": the authentication values are set on the registration),
+ * so after every import the fsi_ endpoints post without one until it is set.
+ */
+function howToSet(auth: WebhookAuth): string {
+  const authValue =
+    auth.kind === "WebhookKey" ? "<the key>" : `<settings><setting name="${auth.kind === "HttpHeader" ? auth.headerName : auth.parameterName}" value="<the key>" /></settings>`;
+  const authType = { WebhookKey: 4, HttpHeader: 5, HttpQueryString: 6 }[auth.kind];
+  return (
+    `Dataverse does not export a service endpoint's key with the solution: set it on each fsi_ service endpoint after import ` +
+    `(Plug-in Registration Tool, or PATCH /api/data/v9.2/serviceendpoints(<id>) with {"authtype": ${authType}, "authvalue": "${authValue.replaceAll('"', '\\"')}"}), ` +
+    `using the key this host has in FSI_WEBHOOK_KEY (docs/deploy.md).`
+  );
+}
+
+/** Throws 401 when the key is missing or wrong; the message says where the key is expected and how to set it. */
 export function requireWebhookKey(request: HostRequest, auth: WebhookAuth): void {
   const presented = presentedKey(request, auth);
   if (presented === undefined || presented === "") {
-    throw new HttpError(401, "MISSING_WEBHOOK_KEY", `The webhook key is missing; send it in ${where(auth)}.`);
+    throw new HttpError(401, "MISSING_WEBHOOK_KEY", `The webhook key is missing; send it in ${where(auth)}. ${howToSet(auth)}`);
   }
   if (!sameSecret(presented, auth.key)) {
     throw new HttpError(401, "INVALID_WEBHOOK_KEY", `The webhook key in ${where(auth)} is not valid.`);

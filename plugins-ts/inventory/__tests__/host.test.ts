@@ -40,23 +40,23 @@ async function post(path: string, body: string, headers: Record<string, string> 
 
 describe("the inventory host refuses what it cannot use", () => {
   it("a missing or wrong webhook key (401)", async () => {
-    expect((await post("/plugins/inventory/webhooks/inventory-journal", "{}", { "content-type": "application/json" })).json.error).toMatchObject({ code: "MISSING_WEBHOOK_KEY" });
-    expect((await post("/plugins/inventory/webhooks/inventory-journal", "{}", { "content-type": "application/json", "x-fsi-webhook-key": "nope" })).status).toBe(401);
+    expect((await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", { "content-type": "application/json" })).json.error).toMatchObject({ code: "MISSING_WEBHOOK_KEY" });
+    expect((await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", { "content-type": "application/json", "x-fsi-webhook-key": "nope" })).status).toBe(401);
   });
 
   it("an unknown handler (404) naming the handlers, and a wrong method (405)", async () => {
     const unknown = await post("/plugins/inventory/webhooks/validate", "{}");
     expect(unknown.status).toBe(404);
-    expect(unknown.json.error?.message).toContain("inventory-journal, inventory-guard, inventory-posting-lock, inventory-post, work-order-project, work-order-sales-order");
-    const get = await fetch(`${url}/plugins/inventory/webhooks/inventory-journal`);
+    expect(unknown.json.error?.message).toContain("inventory-posting-lock, inventory-post, work-order-project, work-order-sales-order");
+    const get = await fetch(`${url}/plugins/inventory/webhooks/inventory-posting-lock`);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
   });
 
   it("malformed JSON and a body that is not a RemoteExecutionContext (400)", async () => {
-    const broken = await post("/plugins/inventory/webhooks/inventory-guard", '{"MessageName": ');
+    const broken = await post("/plugins/inventory/webhooks/inventory-posting-lock", '{"MessageName": ');
     expect(broken.status).toBe(400);
-    const wrong = await post("/plugins/inventory/webhooks/inventory-guard", JSON.stringify({ MessageName: "Update" }));
+    const wrong = await post("/plugins/inventory/webhooks/inventory-posting-lock", JSON.stringify({ MessageName: "Update" }));
     expect(wrong.status).toBe(400);
     expect(wrong.json.error).toMatchObject({ code: "INVALID_EXECUTION_CONTEXT" });
     expect(wrong.json.error?.message).toContain("PrimaryEntityName");
@@ -88,7 +88,7 @@ describe("the inventory host refuses what it cannot use", () => {
   });
 
   it("a text body (415), an unknown path (404), and still answers afterwards", async () => {
-    expect((await post("/plugins/inventory/webhooks/inventory-guard", "hello", { "content-type": "text/plain", "x-fsi-webhook-key": KEY })).status).toBe(415);
+    expect((await post("/plugins/inventory/webhooks/inventory-posting-lock", "hello", { "content-type": "text/plain", "x-fsi-webhook-key": KEY })).status).toBe(415);
     expect((await fetch(`${url}/plugins/inventory/nothing`)).status).toBe(404);
     const status = await fetch(`${url}/plugins/inventory/status`, { headers: { "x-fsi-webhook-key": KEY } });
     expect(status.status).toBe(200);

@@ -4,11 +4,12 @@
  * lose or double a delta — a refused bulk write is applied again row by row against what Field
  * Service holds then, the bad row alone is kept, and it lands once on a later run.
  */
-import { InventoryJournalType } from "../../../core/dataverse/tables";
+import { InventoryJournalType, inventoryJournal } from "../../../core/dataverse/tables";
+import { startReceiver } from "../../../sandbox/dataverse/__tests__/helpers";
 import type { ApiRequest } from "../../../sandbox/dataverse/api";
+import { registerWebhook } from "../../../sandbox/dataverse/registration";
 import {
   type InventoryEnvironment,
-  WEBHOOK_KEY,
   createRow,
   dataverseRequest,
   dataverseRows,
@@ -94,6 +95,7 @@ describe("on-hand batch runs in bulk", () => {
 
     // Read again with nothing changed: no journal, the confirmation stamps in one UpdateMultiple per chunk.
     requests.length = 0;
+
     expect(await env.engine.runBatch("on-hand", { full: true, batchSize: 4 })).toMatchObject({ status: "succeeded", read: 8, changed: 0, unchanged: 8 });
     expect((await dataverseRows(env, "msdyn_inventoryjournals?$select=msdyn_inventoryjournalid")).length).toBe(written);
     expect(bulk("msdyn_productinventories", "UpdateMultiple")).toHaveLength(2);
@@ -146,14 +148,11 @@ describe("on-hand batch runs in bulk", () => {
   });
 
   it("keeps every row of a chunk whose journals Dataverse refuses, and lands each once when it accepts them again", async () => {
-    // The journal step's endpoint answers 401 (a wrong key): every journal write is refused.
-    const [endpoint] = await dataverseRows(env, "serviceendpoints?$select=serviceendpointid&$filter=name eq 'FSI inventory-journal'");
-    const endpointId = String(endpoint?.serviceendpointid);
-    const setKey = async (key: string) => {
-      const patched = await dataverseRequest(env, "PATCH", `serviceendpoints(${endpointId})`, { authvalue: `<settings><setting name="x-fsi-webhook-key" value="${key}" /></settings>` });
-      expect(patched.status).toBe(204);
-    };
-    await setKey("not-the-key");
+    // Another solution's synchronous step on journals refuses every journal (non-2xx), then accepts again.
+    const refusing = await startReceiver(() => 500);
+    const check = await registerWebhook(env.dataverse.emulator, { name: "Customer journal check", url: refusing.url }, [
+      { name: "Check journals", message: "Create", table: inventoryJournal, stage: 10 },
+    ]);
     for (const [item, quantity] of [
       ["A0001", 41],
       ["A0002", 27],
@@ -170,15 +169,17 @@ describe("on-hand batch runs in bulk", () => {
     expect((await inventory(products.A0001, warehouses["1001"]))?.msdyn_qtyonhand).not.toBe(41);
     expect((await journals(products.A0001, warehouses["1001"])).length).toBe(before.A0001);
 
-    await setKey(WEBHOOK_KEY);
+    refusing.answer = () => 200;
     expect(await env.engine.runBatch("on-hand")).toMatchObject({ status: "succeeded", read: 2, changed: 2, failed: 0 });
+    for (const step of check.stepIds) expect((await dataverseRequest(env, "DELETE", `sdkmessageprocessingsteps(${step})`)).status).toBe(204);
+    await refusing.close();
     await expectEqualToScm("A0001", "1001", products.A0001, warehouses["1001"]);
     await expectEqualToScm("A0002", "1001", products.A0002, warehouses["1001"]);
     expect((await journals(products.A0001, warehouses["1001"])).length).toBe(before.A0001 + 1);
     expect((await journals(products.A0002, warehouses["1001"])).length).toBe(before.A0002 + 1);
   });
 
-  it("moves each row by the sum of a person's CreateMultiple of journals", async () => {
+  it("moves each row by the sum of a person's CreateMultiple of journals (Field Service's own processing)", async () => {
     const { products, warehouses } = env.ids;
     const onHand = async () => (await inventory(products.A0002, warehouses["1002"]))?.msdyn_qtyonhand;
     const allocated = async () => (await inventory(products.A0001, warehouses["1002"]))?.msdyn_qtyallocated;

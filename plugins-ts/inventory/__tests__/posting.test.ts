@@ -4,7 +4,7 @@
  * and locks it; SCM's on-hand change comes back into Field Service as journals. A lost reply or a
  * redelivered webhook never posts twice; a refusal leaves the record unposted with SCM's error.
  */
-import { InventoryPostingStatus, inventoryAdjustment } from "../../../core/dataverse/tables";
+import { InventoryPostingStatus, InventoryTransactionType, inventoryAdjustment } from "../../../core/dataverse/tables";
 import { buildRemoteExecutionContext } from "../../../sandbox/dataverse";
 import { SCM_POST_INVENTORY_JOURNAL_PATH } from "../../../core/scm/inventory-services";
 import { type InventoryEnvironment, WEBHOOK_KEY, createRow, dataverseRequest, dataverseRows, scmRows, startInventoryEnvironment } from "./support/environment";
@@ -234,8 +234,10 @@ describe("inventory transfers Field Service → SCM", () => {
     expect(await scmOnHand("B0001", "1001")).toBe(before.scmFrom - 2.5);
     expect(await scmOnHand("B0001", "1002")).toBe(2.5);
     expect(await fsOnHand("B0001", "1001")).toBe(before.scmFrom - 2.5);
-    expect(await fsOnHand("B0001", "1002")).toBe(2.5);
-    const journals = await dataverseRows(env, `msdyn_inventoryjournals?$filter=_msdyn_product_value eq ${env.ids.products.B0001 ?? ""}&$orderby=versionnumber desc&$top=2`);
-    expect(journals.map((journal) => journal.msdyn_quantity).sort()).toEqual([-2.5, 2.5]);
+    // Field Service created the destination's row in the transfer line's unit: 250 cm, SCM's 2.5 m.
+    expect(await fsOnHand("B0001", "1002")).toBe(250);
+    // Field Service's own transfer journals (one out, one in, in the line's unit) moved its quantities.
+    const journals = await dataverseRows(env, `msdyn_inventoryjournals?$filter=msdyn_transactiontype eq ${InventoryTransactionType.Transfer}`);
+    expect(journals.map((journal) => journal.msdyn_quantity).sort((a, b) => Number(a) - Number(b))).toEqual([-250, 250]);
   });
 });

@@ -38,7 +38,7 @@ async function workOrder(name: string, project?: string): Promise<{ status: numb
 describe("SCM projects → Field Service", () => {
   it("brings time and material projects with their stage and customer, and leaves the others out", async () => {
     const rows = await dataverseRows(env, "fsi_projects?$orderby=fsi_projectnumber");
-    expect(rows.map((row) => [row.fsi_projectnumber, row.fsi_name, row.fsi_projecttype, row.fsi_projectstage, row._fsi_customer_value, row._msdyn_company_value])).toEqual([
+    expect(rows.map((row) => [row.fsi_projectnumber, row.fsi_name, row.fsi_projecttype, row.fsi_projectstage, row._fsi_customer_value, row._fsi_company_value])).toEqual([
       ["US-PRJ-0001", "HVAC service contract", ProjectType.TimeAndMaterial, ProjectStage.InProcess, env.ids.accounts["US-001"], env.ids.company],
       ["US-PRJ-0002", "Pump maintenance", ProjectType.TimeAndMaterial, ProjectStage.InProcess, env.ids.accounts["US-001"], env.ids.company],
       ["US-PRJ-0005", "Dock door retrofit", ProjectType.TimeAndMaterial, ProjectStage.Completed, env.ids.accounts["US-001"], env.ids.company],

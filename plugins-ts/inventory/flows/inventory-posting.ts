@@ -54,7 +54,7 @@ export class InventoryPostingFlow {
 
   constructor(
     readonly flow: ResolvedFlow,
-    private readonly runtime: FlowRuntime,
+    readonly runtime: FlowRuntime,
   ) {
     if (flow.name !== "inventory-adjustments" && flow.name !== "inventory-transfers") throw new Error(`${flow.name} is not a posting flow`);
     if (flow.contract.direction !== "toScm") throw new Error("posting flows run Field Service → SCM");

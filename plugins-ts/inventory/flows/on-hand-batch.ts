@@ -2,9 +2,9 @@
  * Many on-hand rows at once (a batch run's page), as the platform intends bulk work to be done
  * (Learn, "Use bulk operation messages"; "Optimize performance for bulk operations"):
  * - Field Service's rows for all of them are read with a few keyed queries, not one per row;
- * - new rows, stamps and journals are written with CreateMultiple / UpdateMultiple — one request
- *   and one transaction per group — and the journal step, registered on CreateMultiple, applies
- *   a whole group of journals in one call;
+ * - new rows, journals and stamps are written with CreateMultiple / UpdateMultiple — one request
+ *   and one transaction per group; Field Service applies each journal to its product inventory in
+ *   that transaction;
  * - each row's plan (`OnHandFlow.plan`) is the one a single row gets: delta = SCM − Field Service,
  *   taken against what Field Service holds now (read under the rows' locks).
  * A bulk request on a standard table rolls back entirely when one row fails, so the rows of a
@@ -23,18 +23,16 @@ import { isRowFailure, type RowOutcome } from "./runtime";
 export type BatchRowResult = RowOutcome | Error;
 
 /**
- * Journals per CreateMultiple request. The journal step receives them all in one execution context
- * (about 1.7 KB of JSON each), and the step that checks the product inventory rows it writes
- * receives that context again as its ParentContext — both must stay well under the webhook host's
- * body limit (1 MiB by default): 200 journals and up to 200 new rows make about 650 KB.
+ * Journals per CreateMultiple request for rows new to Field Service: one transaction holds the
+ * journals and the product inventory rows Field Service creates for them, so a group is kept to a
+ * size whose transaction stays short (Learn, "Optimize performance for bulk operations").
  */
 export const JOURNALS_PER_REQUEST = 200;
 
 /**
- * Journals per request for rows Field Service already has. The journal step updates those rows,
- * and a step registered on Update (not UpdateMultiple) is called once per row, each call carrying
- * the whole ParentContext: its cost grows with the square of the request's size, so these go in
- * small requests.
+ * Journals per request for rows Field Service already has: each locks a product inventory row
+ * other writers (Field Service's own work order and transfer journals) may need, so these groups
+ * are smaller and their locks short.
  */
 export const JOURNALS_PER_UPDATE_REQUEST = 40;
 
@@ -61,23 +59,30 @@ export async function applyOnHandBatch(flow: OnHandFlow, rows: readonly Readonly
   }
 
   const current = await currentRows(flow, prepared.map((entry) => entry.prepared));
-  const planned: Planned[] = prepared.map(({ index, prepared: row }) => {
+  const planned: Planned[] = [];
+  for (const { index, prepared: row } of prepared) {
     const found = current.get(inventoryKey(row.warehouse.reference.id, row.product.reference.id));
-    return { index, prepared: row, plan: flow.plan(row, found), existing: found !== undefined };
-  });
+    try {
+      planned.push({ index, prepared: row, plan: flow.plan(row, found, await flow.rowUnitsPerScmUnit(row, found)), existing: found !== undefined });
+    } catch (error) {
+      if (!isRowFailure(error)) throw error;
+      results[index] = error;
+    }
+  }
 
   const writes = new BatchWrites(flow);
   await writes.group(
     planned.filter((entry) => entry.plan.create !== undefined),
     (group) => writeCreates(flow, group.map((entry) => entry.plan.create ?? {})),
   );
+  for (const chunk of journalChunks(planned)) {
+    await writes.group(chunk, (group) => writeJournals(flow, group.flatMap((entry) => entry.plan.journals)));
+  }
+  // Stamps last: a row is confirmed against SCM once its journals have landed.
   await writes.group(
     planned.filter((entry) => entry.plan.update !== undefined),
     (group) => writeUpdates(flow, group.flatMap((entry) => (entry.plan.update === undefined ? [] : [entry.plan.update]))),
   );
-  for (const chunk of journalChunks(planned)) {
-    await writes.group(chunk, (group) => writeJournals(flow, group.flatMap((entry) => entry.plan.journals)));
-  }
   await writes.group(
     planned.filter((entry) => entry.plan.afterJournals !== undefined),
     (group) => writeAfterJournals(flow, group),

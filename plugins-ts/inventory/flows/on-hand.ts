@@ -1,16 +1,18 @@
 /**
  * On-hand (SCM → FS): one SCM on-hand row (item × warehouse) brought into Field Service product
- * inventory. SCM is the master, and Field Service quantities change only through inventory
- * journals: for each quantity the template maps, the flow writes a journal row with the
- * difference between SCM's quantity and Field Service's (delta = new − old), and the journal step
- * (`plugins/journal-apply.ts`) applies it. The same row applied twice writes nothing the second
- * time; a missed or late change is put right by the next one, because the difference is always
- * taken against what Field Service holds now.
+ * inventory. SCM is the master. Field Service moves product inventory from inventory journals,
+ * and manual journals are its way to integrate an external inventory system (CE
+ * `ce/field-service/manual-inventory-journals.md`): for each quantity the template maps, the flow
+ * writes a Manual journal with the difference between SCM's quantity and Field Service's
+ * (delta = new − old), and Field Service applies it in the journal's transaction. The flow never
+ * writes a quantity. The same row applied twice writes nothing the second time; a missed or late
+ * change is put right by the next one, because the difference is always taken against what Field
+ * Service holds now (exactly once: a journal that landed is in the quantity the next read sees).
  *
  * A live event applies one row (`apply`); a batch run applies many at once (`applyMany`,
  * `on-hand-batch.ts`): the same plan per row, the reads and writes grouped into a few requests.
  */
-import { type DataverseRecord, sameValue } from "../../../core/dataverse/record";
+import { type DataverseRecord, isEntityReference, sameValue } from "../../../core/dataverse/record";
 import { InventoryTransactionType, inventoryJournal, productInventory } from "../../../core/dataverse/tables";
 import { flowDataverseLookups, flowRowToDataverse } from "../../../core/maps/flow-mapping";
 import type { ToDataverseFlowContract } from "../../../core/maps/flows";
@@ -40,23 +42,21 @@ export interface PreparedOnHand {
 
 /** What one row needs written, given what Field Service holds now. */
 export interface OnHandPlan {
-  /** A new row with nothing to journal: created with zero quantities. */
+  /** A new row with nothing to journal: created without quantities (Field Service's to set). */
   readonly create: DataverseRecord | undefined;
-  /** An existing row: other mapped columns that changed, and the confirmation stamp. */
+  /** An existing row, after its journals: other mapped columns that changed, and the confirmation stamp. */
   readonly update: { readonly id: string; readonly record: DataverseRecord } | undefined;
   /** One journal per quantity that differs (delta = SCM − Field Service). */
   readonly journals: readonly DataverseRecord[];
-  /** A row the journals create still needs these other mapped columns (the unit comes with the journal). */
+  /** A row Field Service created for the journals still needs these (other mapped columns, the stamp). */
   readonly afterJournals: DataverseRecord | undefined;
   readonly outcome: "changed" | "unchanged";
 }
 
-const ZERO_QUANTITIES = { msdyn_qtyonhand: 0, msdyn_qtyallocated: 0, msdyn_qtyonorder: 0, msdyn_qtyavailable: 0 } as const;
-
 /** Above this many rows a run loads the references (warehouses, products, units: small tables) with paged queries. */
 const PRELOAD_REFERENCES = 500;
 
-/** Field Service keeps quantities to 2 decimals (`decimal(2)`), so differences are taken there. */
+/** Field Service keeps quantities to 2 decimals (Double, precision 2), so differences are taken there. */
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const quantityOf = (value: unknown): number => (typeof value === "number" ? value : 0);
 
@@ -130,10 +130,10 @@ export class OnHandFlow {
     const { dataverse } = this.runtime;
     const key = { msdyn_warehouse: prepared.warehouse.reference, msdyn_product: prepared.product.reference };
     const current = await dataverse.client.findByKey(productInventory, key, this.currentColumns());
-    const plan = this.plan(prepared, current);
+    const plan = this.plan(prepared, current, await this.rowUnitsPerScmUnit(prepared, current));
     if (plan.create !== undefined) await dataverse.client.create(productInventory, plan.create);
-    if (plan.update !== undefined) await dataverse.client.update(productInventory, plan.update.id, plan.update.record);
     for (const journal of plan.journals) await dataverse.client.create(inventoryJournal, journal);
+    if (plan.update !== undefined) await dataverse.client.update(productInventory, plan.update.id, plan.update.record);
     if (plan.afterJournals !== undefined) {
       const created = await dataverse.client.findByKey(productInventory, key, []);
       if (created !== undefined) await dataverse.client.update(productInventory, created.id, plan.afterJournals);
@@ -159,6 +159,22 @@ export class OnHandFlow {
     return { row, item, warehouse, product, mapped: mapped.record };
   }
 
+  /**
+   * How many of the Field Service row's unit one of SCM's unit makes (1 when they are the same or
+   * either is unknown): Field Service units convert within a unit group, each holding `quantity`
+   * base units. Units of different groups cannot be compared: the row waits.
+   */
+  async rowUnitsPerScmUnit(prepared: PreparedOnHand, current: CurrentInventory | undefined): Promise<number> {
+    const scmUnit = prepared.mapped.msdyn_unit;
+    const rowUnit = current?.record.msdyn_unit;
+    if (!isEntityReference(scmUnit) || !isEntityReference(rowUnit) || scmUnit.id.toLowerCase() === rowUnit.id.toLowerCase()) return 1;
+    const [from, to] = [await this.runtime.references.unitById(scmUnit.id), await this.runtime.references.unitById(rowUnit.id)];
+    if (from === undefined || to === undefined || from.baseId !== to.baseId) {
+      throw new RowFailure(`cannot be carried: SCM's unit ${from?.name ?? scmUnit.id} does not convert to the unit Field Service keeps the row in (${to?.name ?? rowUnit.id})`);
+    }
+    return from.quantity / to.quantity;
+  }
+
   /** The columns read from Field Service to compare a row. */
   currentColumns(): string[] {
     const mapped = this.flow.map.columns.map((pair) => pair.dataverse);
@@ -166,31 +182,32 @@ export class OnHandFlow {
   }
 
   /**
-   * What a row needs, given Field Service's row now (`current`). With a journal to write, the
-   * journal step creates the row (with the journal's unit) or updates it, and stamps when SCM
-   * confirmed it; the flow writes the row itself only when no journal does, or for other columns
-   * the template maps.
+   * What a row needs, given Field Service's row now (`current`). With a journal to write, Field
+   * Service creates the row (with the journal's unit) or moves its quantities; the flow then stamps
+   * when SCM confirmed it, with any other column the template maps.
    */
-  plan(prepared: PreparedOnHand, current: CurrentInventory | undefined): OnHandPlan {
+  plan(prepared: PreparedOnHand, current: CurrentInventory | undefined, rowUnitsPerScmUnit = 1): OnHandPlan {
     const { mapped, warehouse, product, item } = prepared;
     const journaled = this.journaled();
+    // Compared in the unit Field Service keeps the row in: a row's unit is Field Service's, never rewritten.
     const deltas = Object.entries(journaled).flatMap(([column, journalType]) => {
       if (!(column in mapped)) return [];
-      const delta = round2(round2(quantityOf(mapped[column])) - round2(quantityOf(current?.record[column])));
+      const delta = round2(round2(quantityOf(mapped[column]) * rowUnitsPerScmUnit) - round2(quantityOf(current?.record[column])));
       return delta === 0 ? [] : [{ journalType, delta }];
     });
-    const others = Object.entries(mapped).filter(([column]) => !(column in journaled));
+    const rowUnit = current?.record.msdyn_unit ?? null;
+    const others = Object.entries(mapped).filter(([column]) => !(column in journaled) && !(column === "msdyn_unit" && rowUnit !== null));
     const changedOthers = Object.fromEntries(others.filter(([column, value]) => current === undefined || !sameValue(value, current.record[column] ?? null)));
     const now = this.runtime.clock().toISOString();
     const extra: DataverseRecord = Object.fromEntries(Object.entries(changedOthers).filter(([column]) => current !== undefined || deltas.length === 0 || column !== "msdyn_unit"));
-    const hasExtra = Object.keys(extra).length > 0;
-    const unit = mapped.msdyn_unit ?? current?.record.msdyn_unit ?? null;
+    const unit = rowUnit ?? mapped.msdyn_unit ?? null;
+    const confirmed: DataverseRecord = { ...extra, fsi_scmlastsyncedon: now };
     return {
       create:
         current === undefined && deltas.length === 0
-          ? { msdyn_name: `${item} · ${warehouse.identifier}`, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference, ...ZERO_QUANTITIES, ...extra, fsi_scmlastsyncedon: now }
+          ? { msdyn_name: `${item} · ${warehouse.identifier}`, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference, ...confirmed }
           : undefined,
-      update: current !== undefined && (deltas.length === 0 || hasExtra) ? { id: current.id, record: { ...extra, fsi_scmlastsyncedon: now } } : undefined,
+      update: current !== undefined ? { id: current.id, record: confirmed } : undefined,
       journals: deltas.map(({ journalType, delta }) => ({
         msdyn_name: `SCM on-hand ${item} @ ${warehouse.identifier}`,
         msdyn_product: product.reference,
@@ -198,9 +215,9 @@ export class OnHandFlow {
         ...(unit === null ? {} : { msdyn_unit: unit }),
         msdyn_quantity: delta,
         msdyn_journaltype: journalType,
-        msdyn_transactiontype: InventoryTransactionType.Adjustment,
+        msdyn_transactiontype: InventoryTransactionType.Manual,
       })),
-      afterJournals: current === undefined && deltas.length > 0 && hasExtra ? extra : undefined,
+      afterJournals: current === undefined && deltas.length > 0 ? confirmed : undefined,
       outcome: current === undefined || deltas.length > 0 || Object.keys(changedOthers).length > 0 ? "changed" : "unchanged",
     };
   }

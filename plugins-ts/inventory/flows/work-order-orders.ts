@@ -33,7 +33,7 @@ export class WorkOrderOrdersFlow {
 
   constructor(
     readonly flow: ResolvedFlow,
-    private readonly runtime: FlowRuntime,
+    readonly runtime: FlowRuntime,
   ) {}
 
   /** The Web API filter of work orders waiting to go to SCM. */
@@ -88,10 +88,10 @@ export class WorkOrderOrdersFlow {
     const { dataverse, references } = this.runtime;
     const projectReference = order.fsi_project;
     if (!isEntityReference(projectReference)) throw new DocumentFailure("Not sent: the work order has no project.");
-    const projectRow = await dataverse.client.retrieve(project, projectReference.id, ["fsi_projectnumber", "msdyn_company"]);
+    const projectRow = await dataverse.client.retrieve(project, projectReference.id, ["fsi_projectnumber", "fsi_company"]);
     const projectNumber = projectRow?.fsi_projectnumber;
     if (typeof projectNumber !== "string") throw new DocumentFailure("Not sent: the work order's project no longer exists.");
-    const companyReference = isEntityReference(order.msdyn_company) ? order.msdyn_company : projectRow?.msdyn_company;
+    const companyReference = isEntityReference(order.msdyn_company) ? order.msdyn_company : projectRow?.fsi_company;
     const company = isEntityReference(companyReference) ? await references.companyCode(companyReference.id) : undefined;
     if (company === undefined) throw new DocumentFailure("Not sent: neither the work order nor its project names a company.");
     const customer = isEntityReference(order.msdyn_serviceaccount) ? await dataverse.client.retrieve(account, order.msdyn_serviceaccount.id, ["accountnumber"]) : undefined;

@@ -20,7 +20,7 @@ import { type HostHandler, type HostRequest, type HostResponse, answer, errorRep
 import { toRequestListener } from "../../host/http/node-adapter";
 import { createLogger, type Logger } from "../../services/logger";
 import type { InventoryEngine } from "../engine";
-import { parseInventoryContext } from "../plugins/inventory-plugin";
+import { SIZE_EXCEEDED_HEADER, parseExecutionContext } from "../../context/execution-context";
 import { DEFAULT_INVENTORY_PREFIX } from "../registration/steps";
 
 export interface InventoryHostConfig {
@@ -53,7 +53,9 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
       throw new HttpError(404, "UNKNOWN_HANDLER", `No inventory webhook handler '${handlerName}'; handlers: ${[...engine.plugins.keys()].join(", ")}.`);
     }
     requireJsonContentType(request);
-    const context = parseInventoryContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"));
+    const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"), {
+      sizeExceeded: request.header(SIZE_EXCEEDED_HEADER) !== undefined,
+    });
     const scoped = log.child({ correlationId: context.correlationId });
     try {
       const result = await plugin.execute(context);

@@ -6,6 +6,7 @@
  * the journal the first delivery posted.
  */
 import { InventoryPostingStatus, inventoryAdjustment, inventoryTransfer } from "../../../core/dataverse/tables";
+import { POSTING_STATUS_COLUMN } from "../../../core/registration";
 import { entityToRecord } from "../../context/entity-record";
 import { postImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
@@ -22,14 +23,33 @@ export class PostToScmPlugin implements InventoryPlugin {
   async execute(context: InventoryExecutionContext): Promise<PluginResult> {
     const flow = this.flows.find((candidate) => candidate.table.logicalName === context.primaryEntityName);
     if (flow === undefined || (context.messageName !== "Update" && context.messageName !== "Create")) {
-      throw new IntegrationError("UNSUPPORTED_MESSAGE", `The inventory-post plug-in runs on Update of ${inventoryAdjustment.logicalName} and ${inventoryTransfer.logicalName}, not ${context.messageName} of ${context.primaryEntityName}.`);
+      throw new IntegrationError(
+        "UNSUPPORTED_MESSAGE",
+        `The inventory-post plug-in runs on Update of ${inventoryAdjustment.logicalName} and ${inventoryTransfer.logicalName}, not ${context.messageName} of ${context.primaryEntityName}.`,
+      );
     }
-    if (flow.flow.mode !== "live") return { outcome: "skipped", message: `Map ${flow.flow.name} runs in batch mode; the next run posts it.` };
-    const target = targetOf(context);
-    const postImage = postImageOf(context);
-    const status = (postImage === undefined ? (isSdkEntity(target) ? entityToRecord(target, flow.table) : {}) : entityToRecord(postImage, flow.table)).fsi_postingstatus;
-    if (status !== InventoryPostingStatus.PostRequested) return { outcome: "skipped", message: "Not waiting to be posted." };
+    if (flow.flow.mode !== "live")
+      return { outcome: "skipped", message: `Map ${flow.flow.name} runs in batch mode; the next run posts it.` };
+    const status = context.sizeExceeded
+      ? // Trimmed for size (no Target, no images): an asynchronous step runs after the commit, so the row is read.
+        (await flow.runtime.dataverse.client.retrieve(flow.table, context.primaryEntityId, [POSTING_STATUS_COLUMN]))
+          ?.fsi_postingstatus
+      : statusFromContext(context, flow);
+    if (status !== InventoryPostingStatus.PostRequested)
+      return { outcome: "skipped", message: "Not waiting to be posted." };
     const result = await flow.post(context.primaryEntityId);
     return { outcome: result.outcome === "skipped" ? "skipped" : "applied", message: result.message };
   }
+}
+
+function statusFromContext(context: InventoryExecutionContext, flow: InventoryPostingFlow): unknown {
+  const target = targetOf(context);
+  const postImage = postImageOf(context);
+  return (
+    postImage === undefined
+      ? isSdkEntity(target)
+        ? entityToRecord(target, flow.table)
+        : {}
+      : entityToRecord(postImage, flow.table)
+  ).fsi_postingstatus;
 }

@@ -13,8 +13,13 @@
 import type { DataverseRecord } from "../../../core/dataverse/record";
 import { isEntityReference } from "../../../core/dataverse/record";
 import type { TableDefinition } from "../../../core/dataverse/schema";
-import { HEADER_LOCK_COLUMNS } from "../../../core/registration";
-import { InventoryPostingStatus, inventoryAdjustment, inventoryAdjustmentProduct, inventoryTransfer } from "../../../core/dataverse/tables";
+import { HEADER_LOCK_COLUMNS, LINE_LOCK_COLUMNS } from "../../../core/registration";
+import {
+  InventoryPostingStatus,
+  inventoryAdjustment,
+  inventoryAdjustmentProduct,
+  inventoryTransfer,
+} from "../../../core/dataverse/tables";
 import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
@@ -26,9 +31,10 @@ import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plu
 const headers: readonly TableDefinition[] = [inventoryAdjustment, inventoryTransfer];
 const INTEGRATION_COLUMNS = ["fsi_postedon", "fsi_scmjournalnumber", "fsi_scmpostingerror"] as const;
 
-
 function refuse(message: string, attribute?: string): never {
-  throw new IntegrationError("VALIDATION_FAILED", message, [{ ...(attribute === undefined ? {} : { attribute }), code: "invalidValue", message }]);
+  throw new IntegrationError("VALIDATION_FAILED", message, [
+    { ...(attribute === undefined ? {} : { attribute }), code: "invalidValue", message },
+  ]);
 }
 
 export class PostingLockPlugin implements InventoryPlugin {
@@ -38,39 +44,67 @@ export class PostingLockPlugin implements InventoryPlugin {
 
   async execute(context: InventoryExecutionContext): Promise<PluginResult> {
     const header = headers.find((table) => table.logicalName === context.primaryEntityName);
-    if (header !== undefined) return this.checkHeader(context, header);
+    if (header !== undefined) return await this.checkHeader(context, header);
     if (context.primaryEntityName === inventoryAdjustmentProduct.logicalName) return this.checkLine(context);
-    throw new IntegrationError("UNSUPPORTED_MESSAGE", `The inventory-posting-lock plug-in does not run on ${context.primaryEntityName}.`);
+    throw new IntegrationError(
+      "UNSUPPORTED_MESSAGE",
+      `The inventory-posting-lock plug-in does not run on ${context.primaryEntityName}.`,
+    );
   }
 
-  private checkHeader(context: InventoryExecutionContext, table: TableDefinition): PluginResult {
+  /**
+   * A context trimmed for size (over 256 KB) has no Target and no images: the row as it stands
+   * (committed, read by a request of our own) gives the pre-change values; the changes are unknown,
+   * so only the rules that hold whatever the change is are applied.
+   */
+  private async committedRow(
+    context: InventoryExecutionContext,
+    table: TableDefinition,
+    columns: readonly string[],
+  ): Promise<DataverseRecord> {
+    if (!context.sizeExceeded || context.messageName === "Create") return {};
+    return (await this.runtime.dataverse.client.retrieve(table, context.primaryEntityId, [...columns])) ?? {};
+  }
+
+  private async checkHeader(context: InventoryExecutionContext, table: TableDefinition): Promise<PluginResult> {
     const target = targetOf(context);
     const changes = isSdkEntity(target) ? entityToRecord(target, table) : {};
     const preImage = preImageOf(context);
-    const before = preImage === undefined ? {} : entityToRecord(preImage, table);
+    const before =
+      preImage === undefined
+        ? await this.committedRow(context, table, HEADER_LOCK_COLUMNS)
+        : entityToRecord(preImage, table);
     const status = statusOf(before);
     const what = table.displayName.toLowerCase();
     const integration = isIntegrationWrite(context, this.runtime.settings);
     if (context.messageName === "Create") {
+      if (context.sizeExceeded)
+        return { outcome: "valid", message: "A new record (context trimmed for size; its status could not be read)." };
       const requested = statusOf(changes);
-      if (requested !== InventoryPostingStatus.Draft) refuse(`A new ${what} starts as Draft: add its products, then ask to post it.`, "fsi_postingstatus");
+      if (requested !== InventoryPostingStatus.Draft)
+        refuse(`A new ${what} starts as Draft: add its products, then ask to post it.`, "fsi_postingstatus");
       return { outcome: "valid", message: "A draft." };
     }
     if (status === InventoryPostingStatus.Posted) {
-      const journal = typeof before.fsi_scmjournalnumber === "string" ? ` as SCM journal ${before.fsi_scmjournalnumber}` : "";
+      const journal =
+        typeof before.fsi_scmjournalnumber === "string" ? ` as SCM journal ${before.fsi_scmjournalnumber}` : "";
       refuse(`This ${what} is posted${journal} and locked; correct it with a new ${what}.`);
     }
     if (context.messageName === "Delete") {
-      if (status === InventoryPostingStatus.PostRequested) refuse(`This ${what} is being posted to SCM; it cannot be deleted now.`);
+      if (status === InventoryPostingStatus.PostRequested)
+        refuse(`This ${what} is being posted to SCM; it cannot be deleted now.`);
       return { outcome: "valid", message: "Not posted." };
     }
     if (integration) return { outcome: "valid", message: "The integration's own write." };
-    if (status === InventoryPostingStatus.PostRequested) refuse(`This ${what} is being posted to SCM; wait for the result before changing it.`);
+    if (status === InventoryPostingStatus.PostRequested)
+      refuse(`This ${what} is being posted to SCM; wait for the result before changing it.`);
     const requested = changes.fsi_postingstatus;
     if (requested === InventoryPostingStatus.Posted || requested === InventoryPostingStatus.Failed) {
       refuse("Posted and Failed are set by the integration; set Post requested to post.", "fsi_postingstatus");
     }
-    const integrationColumn = INTEGRATION_COLUMNS.find((column) => column in changes && !(changes[column] === null && before[column] === undefined));
+    const integrationColumn = INTEGRATION_COLUMNS.find(
+      (column) => column in changes && !(changes[column] === null && before[column] === undefined),
+    );
     if (integrationColumn !== undefined) refuse(`${integrationColumn} is set by the integration.`, integrationColumn);
     return { outcome: "valid", message: "Not posted." };
   }
@@ -79,7 +113,10 @@ export class PostingLockPlugin implements InventoryPlugin {
     const target = targetOf(context);
     const changes = isSdkEntity(target) ? entityToRecord(target, inventoryAdjustmentProduct) : {};
     const preImage = preImageOf(context);
-    const before = preImage === undefined ? {} : entityToRecord(preImage, inventoryAdjustmentProduct);
+    const before =
+      preImage === undefined
+        ? await this.committedRow(context, inventoryAdjustmentProduct, LINE_LOCK_COLUMNS)
+        : entityToRecord(preImage, inventoryAdjustmentProduct);
     const parents = [
       { table: inventoryAdjustment, reference: changes.msdyn_inventoryadjustment },
       { table: inventoryAdjustment, reference: before.msdyn_inventoryadjustment },
@@ -88,11 +125,15 @@ export class PostingLockPlugin implements InventoryPlugin {
     ];
     for (const parent of parents) {
       if (!isEntityReference(parent.reference)) continue;
-      const row = await this.runtime.dataverse.client.retrieve(parent.table, parent.reference.id, [...HEADER_LOCK_COLUMNS]);
+      const row = await this.runtime.dataverse.client.retrieve(parent.table, parent.reference.id, [
+        ...HEADER_LOCK_COLUMNS,
+      ]);
       const status = row === undefined ? InventoryPostingStatus.Draft : statusOf(row);
       const what = parent.table.displayName.toLowerCase();
-      if (status === InventoryPostingStatus.Posted) refuse(`Its ${what} is posted and locked; its products cannot change.`);
-      if (status === InventoryPostingStatus.PostRequested) refuse(`Its ${what} is being posted to SCM; its products cannot change now.`);
+      if (status === InventoryPostingStatus.Posted)
+        refuse(`Its ${what} is posted and locked; its products cannot change.`);
+      if (status === InventoryPostingStatus.PostRequested)
+        refuse(`Its ${what} is being posted to SCM; its products cannot change now.`);
     }
     return { outcome: "valid", message: "Its document is not posted." };
   }

@@ -5,6 +5,7 @@
  * runs live.
  */
 import { WorkOrderSystemStatus, workOrder } from "../../../core/dataverse/tables";
+import { WORK_ORDER_STATUS_COLUMN } from "../../../core/registration";
 import { entityToRecord } from "../../context/entity-record";
 import { postImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
@@ -20,13 +21,27 @@ export class WorkOrderToScmPlugin implements InventoryPlugin {
 
   async execute(context: InventoryExecutionContext): Promise<PluginResult> {
     if (context.primaryEntityName !== workOrder.logicalName || context.messageName !== "Update") {
-      throw new IntegrationError("UNSUPPORTED_MESSAGE", `The work-order-sales-order plug-in runs on Update of msdyn_workorder, not ${context.messageName} of ${context.primaryEntityName}.`);
+      throw new IntegrationError(
+        "UNSUPPORTED_MESSAGE",
+        `The work-order-sales-order plug-in runs on Update of msdyn_workorder, not ${context.messageName} of ${context.primaryEntityName}.`,
+      );
     }
-    if (this.flow.flow.mode !== "live") return { outcome: "skipped", message: `Map ${this.flow.flow.name} runs in batch mode; the next run sends it.` };
+    if (this.flow.flow.mode !== "live")
+      return { outcome: "skipped", message: `Map ${this.flow.flow.name} runs in batch mode; the next run sends it.` };
     const target = targetOf(context);
     const postImage = postImageOf(context);
-    const record = postImage === undefined ? (isSdkEntity(target) ? entityToRecord(target, workOrder) : {}) : entityToRecord(postImage, workOrder);
-    if (record.msdyn_systemstatus !== WorkOrderSystemStatus.Completed) return { outcome: "skipped", message: "Not completed." };
+    const record = context.sizeExceeded
+      ? // Trimmed for size (no Target, no images): an asynchronous step runs after the commit, so the row is read.
+        ((await this.flow.runtime.dataverse.client.retrieve(workOrder, context.primaryEntityId, [
+          WORK_ORDER_STATUS_COLUMN,
+        ])) ?? {})
+      : postImage === undefined
+        ? isSdkEntity(target)
+          ? entityToRecord(target, workOrder)
+          : {}
+        : entityToRecord(postImage, workOrder);
+    if (record.msdyn_systemstatus !== WorkOrderSystemStatus.Completed)
+      return { outcome: "skipped", message: "Not completed." };
     const result = await this.flow.send(context.primaryEntityId);
     return { outcome: result.outcome === "skipped" ? "skipped" : "applied", message: result.message };
   }

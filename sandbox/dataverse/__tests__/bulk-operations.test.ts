@@ -125,7 +125,7 @@ describe("bulk operation messages: CreateMultiple and UpdateMultiple", () => {
     expect(receiver.calls.slice(2).map((call) => parseRemoteExecutionContext(call.body).MessageName)).toEqual(["Update", "UpdateMultiple"]);
   });
 
-  it("runs an UpdateMultiple step when any row sets a filtering attribute, with each row's images", async () => {
+  it("runs an UpdateMultiple step when any row sets a filtering attribute, with every row in Targets and no invented per-row images", async () => {
     const ids = (await createMultiple([row("F1"), row("F2")])).json.Ids as string[];
     await registerWebhook(api.server.emulator, { name: "Bulk", url: receiver.url }, [
       { name: "UpdateMultiple of warehouse", message: "UpdateMultiple", table: warehouse, stage: 10, filteringAttributes: ["msdyn_name"], images: [{ alias: "PreImage", type: "pre", attributes: ["msdyn_name"] }] },
@@ -141,8 +141,10 @@ describe("bulk operation messages: CreateMultiple and UpdateMultiple", () => {
     const context = parseRemoteExecutionContext(receiver.calls[0]?.body);
     expect(context.MessageName).toBe("UpdateMultiple");
     expect((valueOf(context.InputParameters, "Targets") as { Entities: unknown[] }).Entities).toHaveLength(2);
-    const names = context.PreEntityImagesCollection?.map((images) => valueOf(images.find((image) => image.key === "PreImage")?.value.Attributes ?? [], "msdyn_name"));
-    expect(names).toEqual(["Warehouse F1", "Warehouse F2"]);
+    // Per-row images of a bulk step exist for .NET plug-ins (IPluginExecutionContext4); their
+    // webhook JSON is not documented, so the emulator sends none rather than invent one.
+    expect(context).not.toHaveProperty("PreEntityImagesCollection");
+    expect(context).not.toHaveProperty("PostEntityImagesCollection");
   });
 
   it("rolls every row back when a step refuses the operation", async () => {

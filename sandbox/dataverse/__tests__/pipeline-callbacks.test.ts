@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { shipVia, warehouse } from "../../../core";
+import { warehouse } from "../../../core";
 import { registerWebhook } from "../registration";
-import { createCompany, createWarehouse, entityIdOf, startApi, startReceiver, TOKEN, valueOf, type ReceivedCall, type Receiver, type TestApi } from "./helpers";
+import { createCompany, createWarehouse, entityIdOf, startApi, startReceiver, TOKEN, type ReceivedCall, type Receiver, type TestApi } from "./helpers";
 import { parseRemoteExecutionContext } from "./remote-execution-context.schema";
 
 /** What a handler does when it calls back into the Web API from inside a step. */
@@ -19,7 +19,16 @@ async function callBack(api: TestApi, call: ReceivedCall, path: string, init: { 
   return { status: response.status, json: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown> & { error?: { code: string; message: string } } };
 }
 
-describe("plug-in pipeline: handlers calling back with the correlation id", () => {
+/** A promise and the function that settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    fire = resolve;
+  });
+  return { promise, fire };
+}
+
+describe("plug-in pipeline: a handler's call back is a request of its own", () => {
   let api: TestApi;
   let receiver: Receiver;
   let company: string;
@@ -34,141 +43,99 @@ describe("plug-in pipeline: handlers calling back with the correlation id", () =
     await api.close();
   });
 
-  it("runs a handler's calls inside the open transaction, one level deeper", async () => {
+  it("runs a call back at depth 1, without ParentContext, in a transaction of its own that commits on its own", async () => {
     const seen: Record<string, unknown> = {};
+    const other = entityIdOf(await createWarehouse(api, company, "OTHER"));
     receiver.answer = async (call) => {
       const context = parseRemoteExecutionContext(call.body);
       if (context.MessageName === "Create") {
-        const read = await callBack(api, call, `msdyn_warehouses(${context.PrimaryEntityId})?$select=msdyn_name`);
-        seen.readStatus = read.status;
-        const update = await callBack(api, call, `msdyn_warehouses(${context.PrimaryEntityId})`, { method: "PATCH", body: { fsi_scmsyncstatus: 716900002 } });
-        seen.updateStatus = update.status;
-      } else {
-        seen.updateContext = context;
+        // The row being created is not committed: another request does not see it.
+        seen.readStatus = (await callBack(api, call, `msdyn_warehouses(${context.PrimaryEntityId})?$select=msdyn_name`)).status;
+        seen.updateStatus = (await callBack(api, call, `msdyn_warehouses(${other})`, { method: "PATCH", body: { fsi_scmsyncstatus: 716900002 } })).status;
+        return 500;
       }
+      seen.updateContext = context;
       return 200;
     };
     await registerWebhook(api.server.emulator, { name: "SCM", url: receiver.url }, [
       { name: "Push create", message: "Create", table: warehouse, stage: 40 },
       { name: "Status changed", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["fsi_scmsyncstatus"] },
     ]);
-    const created = await createWarehouse(api, company, "CB1");
-    expect(created.status).toBe(204);
-    expect(seen.readStatus).toBe(200);
+    expect((await createWarehouse(api, company, "CB1")).status).toBe(400);
+    expect(seen.readStatus).toBe(404);
     expect(seen.updateStatus).toBe(204);
     const nested = seen.updateContext as ReturnType<typeof parseRemoteExecutionContext>;
-    expect(nested.Depth).toBe(2);
-    expect(nested.ParentContext?.MessageName).toBe("Create");
-    expect(nested.CorrelationId).toBe(parseRemoteExecutionContext(receiver.calls[0]!.body).CorrelationId);
-    expect((await api.call(`msdyn_warehouses(${entityIdOf(created)})`)).json.fsi_scmsyncstatus).toBe(716900002);
+    expect([nested.Depth, nested.ParentContext]).toEqual([1, null]);
+    // The create rolled back; the call back's update, its own transaction, stays.
+    expect((await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier")).json.value?.map((row) => row.msdyn_warehouseidentifier)).toEqual(["OTHER"]);
+    expect((await api.call(`msdyn_warehouses(${other})`)).json.fsi_scmsyncstatus).toBe(716900002);
   });
 
-  it("runs a handler's CreateMultiple inside the open transaction, and rolls it back with the operation", async () => {
-    const nested: ReturnType<typeof parseRemoteExecutionContext>[] = [];
+  it("blocks a call back that writes the row the step's transaction holds until the webhook times out, as a real org deadlocks", async () => {
+    const id = entityIdOf(await createWarehouse(api, company, "LOCKED"));
+    api.server.emulator.setWebhookTimeout(500);
+    let callback: Promise<{ status: number }> = Promise.resolve({ status: 0 });
     receiver.answer = async (call) => {
-      const context = parseRemoteExecutionContext(call.body);
-      if (context.MessageName === "CreateMultiple") {
-        nested.push(context);
-        return 200;
-      }
-      // The Create step of the user's row (depth 1) writes two side rows; theirs (depth 2) do nothing.
-      if (context.Depth > 1) return 200;
-      const identifier = valueOf((valueOf(context.InputParameters, "Target") as { Attributes: unknown }).Attributes, "msdyn_warehouseidentifier");
-      const reply = await callBack(api, call, "msdyn_warehouses/Microsoft.Dynamics.CRM.CreateMultiple", {
-        method: "POST",
-        body: { Targets: ["S1", "S2"].map((suffix) => ({ "@odata.type": "Microsoft.Dynamics.CRM.msdyn_warehouse", msdyn_name: `Side ${suffix}`, msdyn_warehouseidentifier: `${String(identifier)}${suffix}`, "msdyn_company@odata.bind": `/cdm_companies(${company})` })) },
-      });
-      expect(reply.status).toBe(200);
-      return identifier === "CMBAD" ? 500 : 200;
+      callback = callBack(api, call, `msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "from the handler" } });
+      await callback;
+      return 200;
     };
-    await registerWebhook(api.server.emulator, { name: "SCM", url: receiver.url }, [
-      { name: "Push create", message: "Create", table: warehouse, stage: 40 },
-      { name: "Side rows", message: "CreateMultiple", table: warehouse, stage: 10 },
-    ]);
-    const identifiers = async () => (await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier&$orderby=msdyn_warehouseidentifier")).json.value?.map((row) => row.msdyn_warehouseidentifier);
-
-    expect((await createWarehouse(api, company, "CMOK")).status).toBe(204);
-    expect(await identifiers()).toEqual(["CMOK", "CMOKS1", "CMOKS2"]);
-    // The CreateMultiple step saw the handler's two rows, one level deeper, inside the Create.
-    expect(nested.map((context) => [context.Depth, context.ParentContext?.MessageName, (valueOf(context.InputParameters, "Targets") as { Entities: unknown[] }).Entities.length])).toContainEqual([2, "Create", 2]);
-
-    expect((await createWarehouse(api, company, "CMBAD")).status).toBe(400);
-    expect(await identifiers()).toEqual(["CMOK", "CMOKS1", "CMOKS2"]);
+    await registerWebhook(api.server.emulator, { name: "Writer", url: receiver.url }, [{ name: "Write back", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] }]);
+    const reply = await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "Renamed" } });
+    expect(reply.json.error?.code).toBe("0x80050202");
+    // The operation rolled back and released its lock; only then did the call back write.
+    expect((await callback).status).toBe(204);
+    const row = (await api.call(`msdyn_warehouses(${id})?$select=msdyn_name,msdyn_description`)).json;
+    expect([row.msdyn_name, row.msdyn_description]).toEqual(["Warehouse LOCKED", "from the handler"]);
   });
 
-  it("rolls a handler's own writes back with the operation that failed", async () => {
+  it("lets writes to other rows and reads of the locked row through while a step holds its transaction open", async () => {
+    const held = entityIdOf(await createWarehouse(api, company, "HELD"));
+    const free = entityIdOf(await createWarehouse(api, company, "FREE"));
+    const entered = signal();
+    const release = signal();
     receiver.answer = async (call) => {
-      const context = parseRemoteExecutionContext(call.body);
-      await callBack(api, call, "msdyn_warehouses", {
-        method: "POST",
-        body: { msdyn_name: "Side effect", msdyn_warehouseidentifier: "SIDE", "msdyn_company@odata.bind": `/cdm_companies(${company})` },
-      });
-      await callBack(api, call, `msdyn_warehouses(${context.PrimaryEntityId})`, { method: "PATCH", body: { msdyn_description: "touched" } });
-      return 500;
+      if (parseRemoteExecutionContext(call.body).PrimaryEntityId !== held) return 200;
+      entered.fire();
+      await release.promise;
+      return 200;
     };
-    await registerWebhook(api.server.emulator, { name: "SCM", url: receiver.url }, [{ name: "Push create", message: "Create", table: warehouse, stage: 40 }]);
-    expect((await createWarehouse(api, company, "CB2")).status).toBe(400);
-    expect((await api.call("msdyn_warehouses?$select=msdyn_name")).json.value).toEqual([]);
+    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [{ name: "Hold", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] }]);
+    const holding = api.call(`msdyn_warehouses(${held})`, { method: "PATCH", body: { msdyn_name: "Held 2" } });
+    await entered.promise;
+    expect(api.server.emulator.transactions.open).toBe(1);
+    // An unrelated row does not wait (it would hang here if it did), and a read sees the committed row.
+    expect((await api.call(`msdyn_warehouses(${free})`, { method: "PATCH", body: { msdyn_description: "not blocked" } })).status).toBe(204);
+    expect((await api.call(`msdyn_warehouses(${held})?$select=msdyn_name`)).json.msdyn_name).toBe("Warehouse HELD");
+    release.fire();
+    expect((await holding).status).toBe(204);
+    expect((await api.call(`msdyn_warehouses(${held})?$select=msdyn_name`)).json.msdyn_name).toBe("Held 2");
   });
 
-  it("stops an infinite loop at depth 8 with Dataverse's loop error", async () => {
-    const depths: number[] = [];
-    const refusals: unknown[] = [];
-    receiver.answer = async (call) => {
-      const context = parseRemoteExecutionContext(call.body);
-      depths.push(context.Depth);
-      const target = valueOf(context.InputParameters, "Target") as { Id: string };
-      const again = await callBack(api, call, `msdyn_warehouses(${target.Id})`, { method: "PATCH", body: { msdyn_description: `depth ${context.Depth}` } });
-      if (again.status >= 400) refusals.push(again.json.error);
-      return again.status < 400 ? 200 : 500;
+  it("makes a second writer of the same row wait for the first transaction, then apply on the committed row", async () => {
+    const id = entityIdOf(await createWarehouse(api, company, "QUEUE"));
+    const entered = signal();
+    const release = signal();
+    let first = true;
+    receiver.answer = async () => {
+      if (!first) return 200;
+      first = false;
+      entered.fire();
+      await release.promise;
+      return 200;
     };
-    const id = entityIdOf(await createWarehouse(api, company, "LOOP"));
-    await registerWebhook(api.server.emulator, { name: "Loop", url: receiver.url }, [{ name: "Echo update", message: "Update", table: warehouse, stage: 40 }]);
-    const reply = await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "start" } });
-    expect(depths).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(refusals[0]).toEqual({
-      code: "0x80040265",
-      message: "This workflow job was canceled because the workflow that started it included an infinite loop. Correct the workflow logic and try again.",
-    });
-    expect(reply.status).toBe(400);
-    expect((await api.call(`msdyn_warehouses(${id})`)).json.msdyn_description).toBeNull();
+    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [{ name: "Hold", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] }]);
+    const one = api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "First" } });
+    await entered.promise;
+    const two = api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "second" } });
+    while (api.server.emulator.transactions.waiting === 0) await new Promise((resolve) => setImmediate(resolve));
+    release.fire();
+    expect([(await one).status, (await two).status]).toEqual([204, 204]);
+    const row = (await api.call(`msdyn_warehouses(${id})?$select=msdyn_name,msdyn_description`)).json;
+    expect([row.msdyn_name, row.msdyn_description]).toEqual(["First", "second"]);
   });
 
-  it("waits for a call back the handler left running before going on with the operation", async () => {
-    const inner = await startReceiver();
-    try {
-      let parentAnswered: () => void = () => undefined;
-      const answered = new Promise<void>((resolve) => {
-        parentAnswered = resolve;
-      });
-      let innerReached: () => void = () => undefined;
-      const reached = new Promise<void>((resolve) => {
-        innerReached = resolve;
-      });
-      let nested: Promise<unknown> = Promise.resolve();
-      receiver.answer = async (call) => {
-        nested = callBack(api, call, "msdyn_shipvias", { method: "POST", body: { msdyn_name: "LATE", "msdyn_company@odata.bind": `/cdm_companies(${company})` } });
-        await reached;
-        setImmediate(parentAnswered);
-        return 200;
-      };
-      inner.answer = async () => {
-        innerReached();
-        await answered;
-        return 200;
-      };
-      await registerWebhook(api.server.emulator, { name: "Parent", url: receiver.url }, [{ name: "Fire and forget", message: "Create", table: warehouse, stage: 40 }]);
-      await registerWebhook(api.server.emulator, { name: "Inner", url: inner.url }, [{ name: "Slow inner", message: "Create", table: shipVia, stage: 20 }]);
-      expect((await createWarehouse(api, company, "CB4")).status).toBe(204);
-      expect(await nested).toMatchObject({ status: 204 });
-      expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([expect.objectContaining({ msdyn_name: "LATE" })]);
-      expect(parseRemoteExecutionContext(inner.calls[0]!.body)).toMatchObject({ Depth: 2, IsInTransaction: true });
-    } finally {
-      await inner.close();
-    }
-  });
-
-  it("runs a change set sent by a handler as a savepoint of the open transaction", async () => {
+  it("runs a change set sent by a handler as a transaction of its own", async () => {
     receiver.answer = async (call) => {
       const batch = [
         "--batch_1",
@@ -186,7 +153,7 @@ describe("plug-in pipeline: handlers calling back with the correlation id", () =
         "--changeset_1--",
         "--batch_1--",
       ].join("\r\n");
-      const response = await fetch(`${api.server.apiUrl}$batch`, {
+      await fetch(`${api.server.apiUrl}$batch`, {
         method: "POST",
         headers: {
           authorization: `Bearer ${TOKEN}`,
@@ -195,10 +162,11 @@ describe("plug-in pipeline: handlers calling back with the correlation id", () =
         },
         body: batch,
       });
-      return (await response.text()).includes("HTTP/1.1 204") ? 200 : 500;
+      return 500;
     };
     await registerWebhook(api.server.emulator, { name: "Batcher", url: receiver.url }, [{ name: "Batch", message: "Create", table: warehouse, stage: 40 }]);
-    expect((await createWarehouse(api, company, "CB3")).status).toBe(204);
+    expect((await createWarehouse(api, company, "CB3")).status).toBe(400);
+    // The warehouse rolled back; the handler's change set had committed on its own.
     expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([expect.objectContaining({ msdyn_name: "TRUCK" })]);
   });
 });
@@ -219,7 +187,7 @@ describe("plug-in pipeline: reads never wait for a write in flight (file databas
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it("answers an uncorrelated read with the committed row while a step holds the transaction open", async () => {
+  it("answers a read, correlated or not, with the committed row while a step holds the transaction open", async () => {
     const company = await createCompany(api);
     const id = entityIdOf(await createWarehouse(api, company, "ISO"));
     const seen: unknown[] = [];
@@ -231,7 +199,7 @@ describe("plug-in pipeline: reads never wait for a write in flight (file databas
     };
     await registerWebhook(api.server.emulator, { name: "Observer", url: receiver.url }, [{ name: "Observe", message: "Update", table: warehouse, stage: 40 }]);
     expect((await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "Renamed" } })).status).toBe(204);
-    expect(seen).toEqual(["Warehouse ISO", "Renamed"]);
+    expect(seen).toEqual(["Warehouse ISO", "Warehouse ISO"]);
     expect((await api.call(`msdyn_warehouses(${id})?$select=msdyn_name`)).json.msdyn_name).toBe("Renamed");
   });
 

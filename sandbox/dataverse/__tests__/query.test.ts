@@ -123,6 +123,49 @@ describe("Dataverse emulator: queries", () => {
     expect((await api.call("msdyn_warehouses?$top=1")).status).toBe(200);
   });
 
+  describe("FetchXML (?fetchXml=)", () => {
+    const fetchXml = (xml: string) => api.call(`msdyn_warehouses?fetchXml=${encodeURIComponent(xml)}`);
+
+    it("answers a FetchXML query with the rows the same OData query returns", async () => {
+      const reply = await fetchXml(
+        `<fetch><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><attribute name="msdyn_company"/>` +
+          `<filter type="and"><condition attribute="msdyn_company" operator="eq" value="${usmf}"/>` +
+          `<filter type="or"><condition attribute="msdyn_name" operator="like" value="%Central"/><condition attribute="msdyn_warehousetype" operator="in"><value>192350002</value></condition></filter></filter>` +
+          `<order attribute="msdyn_name" descending="true"/></entity></fetch>`,
+      );
+      expect([reply.status, reply.json.error]).toEqual([200, undefined]);
+      expect(names(reply.json.value)).toEqual(["Tacoma Transit", "Seattle Central"]);
+      expect(reply.json.value?.[0]?._msdyn_company_value).toBe(usmf);
+      const nulls = await fetchXml('<fetch><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><filter><condition attribute="msdyn_primaryaddresslatitude" operator="null"/></filter></entity></fetch>');
+      expect(names(nulls.json.value)).toEqual(["Hamburg 100% Stock"]);
+    });
+
+    it("pages with count and page, saying whether more records follow", async () => {
+      const page = (number: number) => fetchXml(`<fetch count="2" page="${number}"><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><order attribute="msdyn_name"/></entity></fetch>`);
+      const first = await page(1);
+      expect([names(first.json.value), first.json["@Microsoft.Dynamics.CRM.morerecords"]]).toEqual([["Berlin Central", "Hamburg 100% Stock"], true]);
+      const last = await page(3);
+      expect([names(last.json.value), last.json["@Microsoft.Dynamics.CRM.morerecords"]]).toEqual([["Tacoma Transit"], false]);
+    });
+
+    it("refuses FetchXML that is malformed, names another table or an unknown column, or uses what the emulator does not implement, with 400", async () => {
+      for (const xml of [
+        "<fetch><entity",
+        "",
+        '<fetch><entity name="account"/></fetch>',
+        '<fetch><entity name="msdyn_warehouse"><attribute name="nope"/></entity></fetch>',
+        '<fetch><entity name="msdyn_warehouse"><link-entity name="cdm_company" from="cdm_companyid" to="msdyn_company"/></entity></fetch>',
+        '<fetch aggregate="true"><entity name="msdyn_warehouse"/></fetch>',
+        '<fetch top="0"><entity name="msdyn_warehouse"/></fetch>',
+      ]) {
+        const reply = await fetchXml(xml);
+        expect([xml, reply.status]).toEqual([xml, 400]);
+        expect(typeof reply.json.error?.message).toBe("string");
+      }
+      expect((await api.call(`msdyn_warehouses?$top=1&fetchXml=${encodeURIComponent('<fetch><entity name="msdyn_warehouse"/></fetch>')}`)).status).toBe(400);
+    });
+  });
+
   describe("offline profile (x-fsi-client-state: offline)", () => {
     const offline = { "x-fsi-client-state": "offline" };
 

@@ -74,8 +74,6 @@ export interface RemoteExecutionContextShape {
   PostEntityImages: { key: string; value: z.infer<typeof imageEntitySchema> }[];
   PreEntityImages: { key: string; value: z.infer<typeof imageEntitySchema> }[];
   /** Bulk messages: one image collection per row of Targets. */
-  PostEntityImagesCollection?: { key: string; value: z.infer<typeof imageEntitySchema> }[][];
-  PreEntityImagesCollection?: { key: string; value: z.infer<typeof imageEntitySchema> }[][];
   PrimaryEntityId: string;
   PrimaryEntityName: string;
   RequestId: null;
@@ -113,8 +111,6 @@ export const remoteExecutionContextSchema: z.ZodType<RemoteExecutionContextShape
     ParentContext: remoteExecutionContextSchema.nullable(),
     PostEntityImages: keyValues(imageEntitySchema),
     PreEntityImages: keyValues(imageEntitySchema),
-    PostEntityImagesCollection: z.array(keyValues(imageEntitySchema)).optional(),
-    PreEntityImagesCollection: z.array(keyValues(imageEntitySchema)).optional(),
     PrimaryEntityId: guid,
     PrimaryEntityName: z.string(),
     RequestId: z.null(),

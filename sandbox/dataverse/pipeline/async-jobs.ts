@@ -13,8 +13,9 @@ import type { DataverseStore } from "../storage/store";
 import { normalizeDateTime } from "../storage/values";
 import type { RemoteExecutionContext } from "./execution-context";
 import type { RegisteredStep } from "./registrations";
-import type { TransactionGate } from "./transactions";
+import type { Transaction, TransactionGate } from "./transactions";
 import { postToWebhook, type WebhookOutcome } from "./webhook-client";
+import { webhookPayload } from "./webhook-payload";
 
 export interface AsyncJob {
   readonly jobId: string;
@@ -40,16 +41,17 @@ export class AsyncJobRunner {
     private readonly store: DataverseStore,
     private readonly gate: TransactionGate,
     private readonly timeoutMs: () => number,
+    private readonly payloadLimitBytes: number,
     private readonly clock: () => Date,
     /** Where a job that could not even be recorded as failed is reported (a closed database, ...). */
     private readonly log: (message: string) => void,
   ) {}
 
-  /** Records the job as Waiting; call inside the operation's transaction. */
-  record(job: Omit<AsyncJob, "jobId">, primaryEntityId: string): AsyncJob {
+  /** Records the job as Waiting, in the operation's transaction (a rolled-back operation leaves no job). */
+  record(transaction: Transaction, job: Omit<AsyncJob, "jobId">, primaryEntityId: string): AsyncJob {
     const jobId = randomUUID();
     const now = normalizeDateTime(this.clock());
-    this.store.insertRow(asyncOperation, {
+    const row = {
       asyncoperationid: jobId,
       name: job.step.name,
       operationtype: 1,
@@ -65,7 +67,8 @@ export class AsyncJobRunner {
       createdon: now,
       modifiedon: now,
       versionnumber: this.store.nextVersion(),
-    });
+    };
+    transaction.record(asyncOperation, jobId, row, (store) => { store.insertRow(asyncOperation, row); });
     return { ...job, jobId };
   }
 
@@ -93,32 +96,28 @@ export class AsyncJobRunner {
   }
 
   private async runJob(job: AsyncJob): Promise<void> {
-    await this.setStatus(job.jobId, AsyncOperationState.Locked, AsyncOperationStatus.InProgress);
-    const leave = this.gate.enterStep(job.correlationId, { depth: job.depth, scope: undefined, context: job.context });
-    let outcome: WebhookOutcome;
-    try {
-      outcome = await postToWebhook(
-        job.step.endpoint,
-        {
-          organization: job.organization,
-          entityName: job.entityName,
-          requestName: job.messageName,
-          correlationId: job.correlationId,
-          body: JSON.stringify(job.context),
-        },
-        this.timeoutMs(),
-      );
-    } finally {
-      leave();
-    }
+    this.setStatus(job.jobId, AsyncOperationState.Locked, AsyncOperationStatus.InProgress);
+    const payload = webhookPayload(job.context, this.payloadLimitBytes);
+    const outcome: WebhookOutcome = await postToWebhook(
+      job.step.endpoint,
+      {
+        organization: job.organization,
+        entityName: job.entityName,
+        requestName: job.messageName,
+        correlationId: job.correlationId,
+        body: payload.body,
+        sizeExceeded: payload.sizeExceeded,
+      },
+      this.timeoutMs(),
+    );
     if (outcome.ok && job.step.asyncAutoDelete) {
-      await this.gate.write(() => {
+      this.gate.write(() => {
         this.store.deleteRow(asyncOperation, job.jobId);
       });
       return;
     }
     const error = outcome.ok ? undefined : webhookFailed(outcome.failure);
-    await this.gate.write(() => {
+    this.gate.write(() => {
       const now = normalizeDateTime(this.clock());
       this.store.updateRow(asyncOperation, job.jobId, {
         statecode: AsyncOperationState.Completed,
@@ -133,8 +132,8 @@ export class AsyncJobRunner {
     });
   }
 
-  private async setStatus(jobId: string, state: number, status: number): Promise<void> {
-    await this.gate.write(() => {
+  private setStatus(jobId: string, state: number, status: number): void {
+    this.gate.write(() => {
       this.store.updateRow(asyncOperation, jobId, {
         statecode: state,
         statuscode: status,

@@ -7,6 +7,7 @@
 import type { TableDefinition } from "../../../core";
 import { duplicateKey } from "../errors";
 import type { DataverseStore } from "../storage/store";
+import type { Transaction } from "./transactions";
 import { lookupIdColumn, lookupTypeColumn, normalizeDateTime, quoteIdentifier, sqlFromRow, type Row, type SqlValue } from "../storage/values";
 
 /** Columns the platform sets on create, given the clock and the next row version. */
@@ -30,9 +31,10 @@ export function platformColumnsOnUpdate(table: TableDefinition, now: Date, versi
   return row;
 }
 
-/** Refuses a row whose alternate key values another row already has (keys with a null part are not enforced). */
-export function checkAlternateKeys(store: DataverseStore, table: TableDefinition, row: Row, id: string): void {
+/** The complete alternate key values of `row`, physical column → value (keys with a null part are not enforced). */
+function alternateKeyValues(table: TableDefinition, row: Row): { name: string; columns: readonly string[]; values: Record<string, SqlValue> }[] {
   const sql = sqlFromRow(table, row);
+  const keys = [];
   for (const key of table.alternateKeys) {
     const values: Record<string, SqlValue> = {};
     let complete = true;
@@ -40,25 +42,48 @@ export function checkAlternateKeys(store: DataverseStore, table: TableDefinition
       const physical = table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column;
       const value = sql[physical] ?? null;
       if (value === null) complete = false;
-      values[physical] = value;
+      values[physical] = typeof value === "string" ? value.toLowerCase() : value;
     }
-    if (complete && store.findId(store.writer, table, values, id) !== undefined) {
+    if (complete) keys.push({ name: key.name, columns: key.columns, values });
+  }
+  return keys;
+}
+
+/**
+ * The locks a row's alternate key values take: an index entry is locked with its row (Learn,
+ * "Scalable customization design: Database transactions"), so two transactions creating the same
+ * key wait on each other and the second then finds the first's row.
+ */
+export function alternateKeyLocks(table: TableDefinition, row: Row): string[] {
+  return alternateKeyValues(table, row).map((key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`);
+}
+
+/** Refuses a row whose alternate key values another row already has, as the transaction sees the table. */
+export function checkAlternateKeys(transaction: Transaction, table: TableDefinition, row: Row, id: string): void {
+  const sql = sqlFromRow(table, row);
+  for (const key of alternateKeyValues(table, row)) {
+    const values = Object.fromEntries(Object.keys(key.values).map((physical) => [physical, sql[physical] ?? null]));
+    if (transaction.findId(table, values, id) !== undefined) {
       throw duplicateKey(key.name, key.columns.map((column) => table.columns[column]?.displayName ?? column));
     }
   }
 }
 
-export function insertRow(store: DataverseStore, table: TableDefinition, id: string, row: Row): void {
-  checkAlternateKeys(store, table, row, id);
-  store.insertRow(table, row);
+export function insertRow(transaction: Transaction, table: TableDefinition, id: string, row: Row): void {
+  checkAlternateKeys(transaction, table, row, id);
+  transaction.record(table, id, row, (store) => { store.insertRow(table, row); });
 }
 
-export function updateRow(store: DataverseStore, table: TableDefinition, id: string, after: Row, changes: Row): void {
-  checkAlternateKeys(store, table, after, id);
-  store.updateRow(table, id, changes);
+export function updateRow(transaction: Transaction, table: TableDefinition, id: string, after: Row, changes: Row): void {
+  checkAlternateKeys(transaction, table, after, id);
+  transaction.record(table, id, after, (store) => { store.updateRow(table, id, changes); });
 }
 
-export function deleteRow(store: DataverseStore, table: TableDefinition, id: string, now: Date): void {
+export function deleteRow(transaction: Transaction, table: TableDefinition, id: string, now: Date): void {
+  transaction.record(table, id, null, (store) => { removeRow(store, table, id, now); });
+}
+
+function removeRow(store: DataverseStore, table: TableDefinition, id: string, now: Date): void {
   store.deleteRow(table, id);
   for (const referencing of store.tables) {
     for (const [name, column] of Object.entries(referencing.columns)) {

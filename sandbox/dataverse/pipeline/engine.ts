@@ -9,17 +9,22 @@
  * (Update) steps once per row and its CreateMultiple (UpdateMultiple) steps once with every row as
  * `Targets`; a single Create runs CreateMultiple steps too, with one row (the merged pipelines).
  * Any failure rolls every row back, as on standard tables.
+ *
+ * The transaction is the operation's own (`transactions.ts`): a webhook handler's call back into
+ * the Web API is a separate request in a transaction of its own, at depth 1 with no ParentContext;
+ * only the requests of platform plug-ins (`platform-plugins.ts`) run nested, inside it. The main
+ * operation takes the row's write lock, held until the transaction ends.
  */
 import { randomUUID } from "node:crypto";
 import { StepMode, StepStage, type TableDefinition } from "../../../core";
-import { concurrencyMismatch, depthExceeded, duplicateId, entityNotFound, invalidArgument, keyNotFound, webhookFailed } from "../errors";
+import { concurrencyMismatch, DataverseError, depthExceeded, duplicateId, entityNotFound, invalidArgument, keyNotFound, pluginRefused, webhookFailed } from "../errors";
 import type { RowAddress } from "../keys";
 import { etagOf, readableColumns } from "../serialize";
-import type { Connection, DataverseStore } from "../storage/store";
-import type { Row } from "../storage/values";
+import type { DataverseStore } from "../storage/store";
+import type { Row, SqlValue } from "../storage/values";
 import { validateChanges } from "../validation";
 import type { AsyncJobRunner } from "./async-jobs";
-import { deleteRow, insertRow, platformColumnsOnCreate, platformColumnsOnUpdate, updateRow } from "./core-operations";
+import { alternateKeyLocks, deleteRow, insertRow, platformColumnsOnCreate, platformColumnsOnUpdate, updateRow } from "./core-operations";
 import {
   buildRemoteExecutionContext,
   EMPTY_GUID,
@@ -41,16 +46,25 @@ import {
   type RegisteredImage,
   type RegisteredStep,
 } from "./registrations";
-import type { TransactionGate, TransactionScope } from "./transactions";
+import type { PlatformPlugin, PlatformService } from "./platform-plugins";
+import type { Transaction, TransactionGate } from "./transactions";
 import { postToWebhook } from "./webhook-client";
+import { webhookPayload } from "./webhook-payload";
+
+/** How a plan reads rows: through an open transaction, or the committed rows. */
+export interface RowView {
+  getRow(table: TableDefinition, id: string): Row | undefined;
+  findId(table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined;
+}
 
 export interface Caller {
   readonly userId: string;
   readonly initiatingUserId: string;
   readonly correlationId: string;
   readonly depth: number;
-  /** Set when a webhook handler calls back inside its operation's open transaction. */
-  readonly scope: TransactionScope | undefined;
+  /** The open transaction the request runs in: a change set's, or the operation a platform plug-in's request is nested in. */
+  readonly transaction: Transaction | undefined;
+  /** The context of the platform plug-in step whose request this is (nested operations only). */
   readonly parentContext: RemoteExecutionContext | null;
   /** The host the client called, sent as `x-ms-dynamics-organization`. */
   readonly organizationDomain: string;
@@ -97,7 +111,10 @@ export interface PipelineSettings {
   readonly businessUnitId: string;
   readonly maxDepth: number;
   readonly webhookTimeoutMs: () => number;
+  /** Dataverse trims contexts over 256 KB (`webhook-payload.ts`); tests lower it. */
+  readonly webhookPayloadLimitBytes: number;
   readonly clock: () => Date;
+  readonly platformPlugins: readonly PlatformPlugin[];
 }
 
 interface Plan {
@@ -108,6 +125,8 @@ interface Plan {
   readonly idSupplied: boolean;
   readonly changes: Row;
   readonly current: Row | undefined;
+  /** The request's `If-Match`, checked again once the row is locked. */
+  readonly ifMatch: string | undefined;
   readonly keyAttributes: Readonly<Record<string, string | number>> | undefined;
   readonly operationId: string;
   readonly now: Date;
@@ -122,7 +141,7 @@ export class PipelineEngine {
   ) {}
 
   async execute(request: WriteRequest, caller: Caller): Promise<WriteResult> {
-    const [result] = await this.run(request.table, (db) => [this.plan(request, db)], caller);
+    const [result] = await this.run(request.table, (view) => [this.plan(request, view)], caller);
     if (result === undefined) throw new Error("the pipeline wrote no row");
     return result;
   }
@@ -134,7 +153,7 @@ export class PipelineEngine {
     if (request.kind === "createMultiple") {
       const supplied = request.targets.map((target) => target[table.primaryIdAttribute]).filter((id) => typeof id === "string");
       if (new Set(supplied).size < supplied.length) throw duplicateId();
-      return this.run(table, (db) => request.targets.map((changes) => this.plan({ kind: "create", table, changes }, db)), caller);
+      return this.run(table, (view) => request.targets.map((changes) => this.plan({ kind: "create", table, changes }, view)), caller);
     }
     const ids = request.targets.map((target, index) => {
       const id = target[table.primaryIdAttribute];
@@ -145,63 +164,73 @@ export class PipelineEngine {
     if (repeated !== undefined) throw invalidArgument(`Targets names the row ${repeated} more than once.`);
     return this.run(
       table,
-      (db) =>
+      (view) =>
         request.targets.map((changes, index) =>
-          this.plan({ kind: "update", table, address: { kind: "id", id: ids[index] ?? "" }, changes, ifMatch: undefined, ifNoneMatch: undefined, upsert: false }, db),
+          this.plan({ kind: "update", table, address: { kind: "id", id: ids[index] ?? "" }, changes, ifMatch: undefined, ifNoneMatch: undefined, upsert: false }, view),
         ),
       caller,
     );
   }
 
   /**
-   * Plans the rows (`plan` runs again inside the transaction, on the writer), then runs the stages.
+   * Plans the rows (`plan` runs again inside the transaction, through it), then runs the stages.
    * The message is the plans' (an upsert of a missing row is a Create); a bulk request's rows share it.
+   * PreValidation runs outside the transaction when the operation starts one, inside when it runs
+   * in an open one (Learn, "Scalable customization design: Database transactions").
    */
-  private async run(table: TableDefinition, plan: (db: Connection) => Plan[], caller: Caller): Promise<WriteResult[]> {
-    const scope = caller.scope;
-    if (scope !== undefined) {
-      return this.gate.nested(scope, caller.depth, () => this.runInTransaction(table, plan, caller, scope, false));
-    }
-    const early = plan(this.store.reader);
+  private async run(table: TableDefinition, plan: (view: RowView) => Plan[], caller: Caller): Promise<WriteResult[]> {
+    const open = caller.transaction;
+    if (open !== undefined) return this.runInTransaction(table, plan, caller, open, false);
+    const early = plan(this.committed());
     await this.runSyncStage(early, [], this.stepsFor(early, table), StepStage.PreValidation, caller, undefined);
-    return this.gate.transaction(caller.correlationId, (opened) => this.runInTransaction(table, plan, caller, opened, true));
+    return this.gate.transaction(caller.correlationId, (transaction) => this.runInTransaction(table, plan, caller, transaction, true));
   }
 
-  private stepsFor(plans: readonly Plan[], table: TableDefinition, db: Connection = this.store.reader): RegisteredStep[] {
+  /** The committed rows, as a request outside any transaction reads them. */
+  private committed(): RowView {
+    const { store } = this;
+    return {
+      getRow: (table, id) => store.getRow(store.reader, table, id),
+      findId: (table, values, exceptId) => store.findId(store.reader, table, values, exceptId),
+    };
+  }
+
+  private stepsFor(plans: readonly Plan[], table: TableDefinition): RegisteredStep[] {
     const message: MessageName | undefined = plans[0]?.message;
-    return message === undefined ? [] : loadMergedSteps(this.store, db, message, table.logicalName);
+    return message === undefined ? [] : loadMergedSteps(this.store, this.store.reader, message, table.logicalName);
   }
 
-  private async runInTransaction(table: TableDefinition, plan: (db: Connection) => Plan[], caller: Caller, scope: TransactionScope, preValidated: boolean): Promise<WriteResult[]> {
-    const plans = plan(this.store.writer);
-    const steps = this.stepsFor(plans, table, this.store.writer);
-    if (!preValidated) await this.runSyncStage(plans, [], steps, StepStage.PreValidation, caller, scope);
-    await this.runSyncStage(plans, [], steps, StepStage.PreOperation, caller, scope);
-    const afters = plans.map((each) => this.mainOperation(each));
-    await this.runSyncStage(plans, afters, steps, StepStage.PostOperation, caller, scope);
-    this.queueAsyncSteps(plans, afters, steps, caller, scope);
+  private async runInTransaction(table: TableDefinition, plan: (view: RowView) => Plan[], caller: Caller, transaction: Transaction, preValidated: boolean): Promise<WriteResult[]> {
+    const plans = plan(transaction);
+    const steps = this.stepsFor(plans, table);
+    if (!preValidated) await this.runSyncStage(plans, [], steps, StepStage.PreValidation, caller, transaction);
+    await this.runSyncStage(plans, [], steps, StepStage.PreOperation, caller, transaction);
+    const afters: (Row | undefined)[] = [];
+    for (const each of plans) afters.push(await this.mainOperation(each, transaction));
+    await this.runSyncStage(plans, afters, steps, StepStage.PostOperation, caller, transaction);
+    this.queueAsyncSteps(plans, afters, steps, caller, transaction);
     return plans.map((each, index) => ({ id: each.id, created: each.message === "Create", row: afters[index] }));
   }
 
-  private plan(request: WriteRequest, db: Connection): Plan {
+  private plan(request: WriteRequest, view: RowView): Plan {
     const { table } = request;
     const base = { table, operationId: randomUUID(), now: this.settings.clock() };
     if (request.kind === "create") {
       const supplied = request.changes[table.primaryIdAttribute];
       const id = typeof supplied === "string" ? supplied : randomUUID();
-      if (typeof supplied === "string" && this.store.getRow(db, table, id) !== undefined) throw duplicateId();
+      if (typeof supplied === "string" && view.getRow(table, id) !== undefined) throw duplicateId();
       validateChanges(table, request.changes, "create");
       this.checkRegistration(table, request.changes);
-      return { ...base, message: "Create", id, idSupplied: typeof supplied === "string", changes: request.changes, current: undefined, keyAttributes: undefined };
+      return { ...base, message: "Create", id, idSupplied: typeof supplied === "string", changes: request.changes, current: undefined, keyAttributes: undefined, ifMatch: undefined };
     }
     const address = request.address;
-    const id = address.kind === "id" ? address.id : this.store.findId(db, table, address.columns);
-    const current = id === undefined ? undefined : this.store.getRow(db, table, id);
+    const id = address.kind === "id" ? address.id : view.findId(table, address.columns);
+    const current = id === undefined ? undefined : view.getRow(table, id);
     const keyAttributes = address.kind === "key" ? keyAttributesOf(address.columns) : undefined;
     if (request.kind === "delete") {
       if (current === undefined || id === undefined) throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
       checkIfMatch(request.ifMatch, current);
-      return { ...base, message: "Delete", id, idSupplied: true, changes: {}, current, keyAttributes };
+      return { ...base, message: "Delete", id, idSupplied: true, changes: {}, current, keyAttributes, ifMatch: request.ifMatch };
     }
     const { [table.primaryIdAttribute]: bodyId, ...changes } = request.changes;
     if (current !== undefined && id !== undefined) {
@@ -212,21 +241,21 @@ export class PipelineEngine {
       }
       validateChanges(table, changes, "update", current);
       this.checkRegistration(table, { ...current, ...changes });
-      return { ...base, message: "Update", id, idSupplied: true, changes, current, keyAttributes };
+      return { ...base, message: "Update", id, idSupplied: true, changes, current, keyAttributes, ifMatch: request.ifMatch };
     }
     if (!request.upsert || request.ifMatch !== undefined) {
       throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
     }
     // Upsert of a missing row: a Create, with the key's values (or the URL's id) on the new row.
-    const created: Row = { ...changes, ...(address.kind === "key" ? this.keyColumnsAsRow(table, address.columns, db) : {}) };
+    const created: Row = { ...changes, ...(address.kind === "key" ? this.keyColumnsAsRow(table, address.columns, view) : {}) };
     const newId = address.kind === "id" ? address.id : typeof bodyId === "string" ? bodyId : randomUUID();
     created[table.primaryIdAttribute] = newId;
     validateChanges(table, created, "create");
     this.checkRegistration(table, created);
-    return { ...base, message: "Create", id: newId, idSupplied: true, changes: created, current: undefined, keyAttributes };
+    return { ...base, message: "Create", id: newId, idSupplied: true, changes: created, current: undefined, keyAttributes, ifMatch: undefined };
   }
 
-  private keyColumnsAsRow(table: TableDefinition, columns: Readonly<Record<string, string | number | null>>, db: Connection): Row {
+  private keyColumnsAsRow(table: TableDefinition, columns: Readonly<Record<string, string | number | null>>, view: RowView): Row {
     const row: Row = {};
     for (const [physical, value] of Object.entries(columns)) {
       const lookup = /^_(.+)_value$/.exec(physical)?.[1];
@@ -234,7 +263,7 @@ export class PipelineEngine {
       if (lookup !== undefined && column?.type === "lookup" && typeof value === "string") {
         const targetName = column.targets[0] ?? "";
         const target = this.store.tables.find((candidate) => candidate.logicalName === targetName);
-        if (target === undefined || this.store.getRow(db, target, value) === undefined) throw entityNotFound(targetName, value);
+        if (target === undefined || view.getRow(target, value) === undefined) throw entityNotFound(targetName, value);
         row[lookup] = { id: value, logicalName: targetName };
       } else {
         row[physical] = value;
@@ -247,26 +276,40 @@ export class PipelineEngine {
     if (table.logicalName === "sdkmessageprocessingstep") checkStepRegistration(row);
   }
 
-  private mainOperation(plan: Plan): Row | undefined {
-    const version = this.store.nextVersion();
+  /**
+   * Stage 30: the row's write lock first (held until the transaction ends), then the write, read
+   * again under the lock — another transaction may have committed a change while this one waited.
+   */
+  private async mainOperation(plan: Plan, transaction: Transaction): Promise<Row | undefined> {
+    const { table, id } = plan;
+    await this.gate.lock(transaction, `${table.logicalName}|${id}`);
     if (plan.message === "Create") {
-      const row: Row = { ...plan.changes, [plan.table.primaryIdAttribute]: plan.id, ...platformColumnsOnCreate(plan.table, plan.now, version, plan.changes) };
-      insertRow(this.store, plan.table, plan.id, row);
+      const row: Row = { ...plan.changes, [table.primaryIdAttribute]: id };
+      for (const key of alternateKeyLocks(table, row)) await this.gate.lock(transaction, key);
+      if (transaction.getRow(table, id) !== undefined) throw duplicateId();
+      Object.assign(row, platformColumnsOnCreate(table, plan.now, this.store.nextVersion(), plan.changes));
+      insertRow(transaction, table, id, row);
       return row;
     }
+    const current = transaction.getRow(table, id);
+    if (current === undefined) throw entityNotFound(table.logicalName, id);
+    checkIfMatch(plan.ifMatch, current);
     if (plan.message === "Update") {
-      const changes = { ...plan.changes, ...platformColumnsOnUpdate(plan.table, plan.now, version) };
-      const after = { ...plan.current, ...changes };
-      updateRow(this.store, plan.table, plan.id, after, changes);
+      const changes = { ...plan.changes, ...platformColumnsOnUpdate(table, plan.now, this.store.nextVersion()) };
+      const after = { ...current, ...changes };
+      for (const key of alternateKeyLocks(table, after)) await this.gate.lock(transaction, key);
+      updateRow(transaction, table, id, after, changes);
       return after;
     }
-    deleteRow(this.store, plan.table, plan.id, plan.now);
+    deleteRow(transaction, table, id, plan.now);
     return undefined;
   }
 
   /**
-   * One stage: a single-message step is posted once per row it applies to, a bulk-message step once
-   * with every row when it applies to any (`afters`: the rows after the main operation, stage 40).
+   * One stage: the platform plug-ins registered for it first (in the transaction, stages 20 and
+   * 40), then the webhook steps. A single-message step is posted once per row it applies to, a
+   * bulk-message step once with every row when it applies to any (`afters`: the rows after the
+   * main operation, stage 40).
    */
   private async runSyncStage(
     plans: readonly Plan[],
@@ -274,40 +317,96 @@ export class PipelineEngine {
     steps: readonly RegisteredStep[],
     stage: number,
     caller: Caller,
-    scope: TransactionScope | undefined,
+    transaction: Transaction | undefined,
   ): Promise<void> {
+    if (transaction !== undefined) await this.runPlatformPlugins(plans, afters, stage, caller, transaction);
     for (const step of steps) {
       if (step.stage !== stage || step.mode !== StepMode.Synchronous) continue;
-      for (const context of this.contextsFor(plans, afters, step, caller, scope !== undefined)) {
-        if (caller.depth > this.settings.maxDepth) throw depthExceeded();
-        const leave = this.gate.enterStep(caller.correlationId, { depth: caller.depth, scope, context: context.json });
+      for (const context of this.contextsFor(plans, afters, step, caller, transaction !== undefined)) {
+        const payload = webhookPayload(context.json, this.settings.webhookPayloadLimitBytes);
+        const outcome = await postToWebhook(
+          step.endpoint,
+          {
+            organization: caller.organizationDomain,
+            entityName: context.entityName,
+            requestName: context.messageName,
+            correlationId: caller.correlationId,
+            body: payload.body,
+            sizeExceeded: payload.sizeExceeded,
+          },
+          this.settings.webhookTimeoutMs(),
+        );
+        if (!outcome.ok) throw webhookFailed(outcome.failure);
+      }
+    }
+  }
+
+  /**
+   * Platform plug-ins of this stage, per row. Their organization service's requests run in the same
+   * transaction, one level deeper, with the step's context as their ParentContext.
+   */
+  private async runPlatformPlugins(plans: readonly Plan[], afters: readonly (Row | undefined)[], stage: number, caller: Caller, transaction: Transaction): Promise<void> {
+    for (const plugin of this.settings.platformPlugins) {
+      if (plugin.stage !== stage) continue;
+      for (const [index, plan] of plans.entries()) {
+        if (plugin.message !== plan.message || plugin.table !== plan.table.logicalName) continue;
+        const step: RegisteredStep = {
+          id: EMPTY_GUID,
+          message: plan.message,
+          name: plugin.name,
+          stage,
+          mode: StepMode.Synchronous,
+          rank: 0,
+          filteringAttributes: [],
+          asyncAutoDelete: false,
+          endpoint: { id: EMPTY_GUID, url: "", authType: null, authValue: null },
+          images: [],
+        };
+        const parent = this.contextFor(plan, step, caller, afters[index], true);
+        const nested: Caller = { ...caller, depth: caller.depth + 1, transaction, parentContext: parent, tag: undefined };
         try {
-          const outcome = await postToWebhook(
-            step.endpoint,
-            {
-              organization: caller.organizationDomain,
-              entityName: context.entityName,
-              requestName: context.messageName,
-              correlationId: caller.correlationId,
-              body: JSON.stringify(context.json),
-            },
-            this.settings.webhookTimeoutMs(),
-          );
-          if (scope !== undefined) await this.gate.settle(scope, caller.depth);
-          if (!outcome.ok) throw webhookFailed(outcome.failure);
-        } finally {
-          leave();
+          await plugin.execute({
+            message: plan.message,
+            table: plan.table,
+            stage,
+            id: plan.id,
+            target: plan.changes,
+            before: plan.current,
+            after: afters[index],
+            depth: caller.depth,
+            service: this.platformService(nested, transaction),
+          });
+        } catch (error) {
+          throw error instanceof DataverseError ? error : pluginRefused(error instanceof Error ? error.message : String(error));
         }
       }
     }
   }
 
-  private queueAsyncSteps(plans: readonly Plan[], afters: readonly (Row | undefined)[], steps: readonly RegisteredStep[], caller: Caller, scope: TransactionScope): void {
+  private platformService(caller: Caller, transaction: Transaction): PlatformService {
+    const nest = (): void => {
+      if (caller.depth > this.settings.maxDepth) throw depthExceeded();
+    };
+    return {
+      retrieve: (table, id) => transaction.getRow(table, id),
+      findId: (table, values) => transaction.findId(table, values),
+      create: async (table, row) => {
+        nest();
+        return (await this.execute({ kind: "create", table, changes: row }, caller)).id;
+      },
+      update: async (table, id, changes) => {
+        nest();
+        await this.execute({ kind: "update", table, address: { kind: "id", id }, changes, ifMatch: undefined, ifNoneMatch: undefined, upsert: false }, caller);
+      },
+    };
+  }
+
+  private queueAsyncSteps(plans: readonly Plan[], afters: readonly (Row | undefined)[], steps: readonly RegisteredStep[], caller: Caller, transaction: Transaction): void {
     for (const step of steps) {
       if (step.stage !== StepStage.PostOperation || step.mode !== StepMode.Asynchronous) continue;
       for (const context of this.contextsFor(plans, afters, step, caller, false)) {
-        if (caller.depth > this.settings.maxDepth) throw depthExceeded();
         const job = this.jobs.record(
+          transaction,
           {
             step,
             context: context.json,
@@ -319,7 +418,7 @@ export class PipelineEngine {
           },
           context.regardingId,
         );
-        scope.afterCommit.push(() => {
+        transaction.afterCommit.push(() => {
           this.jobs.start(job);
         });
       }
@@ -362,13 +461,13 @@ export class PipelineEngine {
 
   /**
    * A bulk step's context: `Targets` holds every row, `Ids` (CreateMultiple, PostOperation) every
-   * new id, and the images come per row in PreEntityImagesCollection / PostEntityImagesCollection.
+   * new id. No images: per-row images exist for .NET plug-ins (IPluginExecutionContext4), and how
+   * a webhook's JSON would carry them is not documented, so nothing is invented here.
    */
   private bulkContextFor(plans: readonly Plan[], afters: readonly (Row | undefined)[], step: RegisteredStep, caller: Caller, inTransaction: boolean): RemoteExecutionContext {
     const first = plans[0];
     if (first === undefined) throw new Error("a bulk context needs a row");
     const postOperation = step.stage === StepStage.PostOperation;
-    const images = plans.map((plan, index) => this.imagesOf(plan, step, afters[index]));
     const ids: JsonValue = plans.map((plan) => plan.id);
     return buildRemoteExecutionContext({
       ...this.commonContext(first, step, caller, inTransaction),
@@ -378,7 +477,6 @@ export class PipelineEngine {
       preImages: [],
       postImages: [],
       outputParameters: first.message === "Create" && postOperation ? [["Ids", ids]] : [],
-      imagesCollections: { pre: images.map((image) => image.pre), post: images.map((image) => image.post) },
     });
   }
 

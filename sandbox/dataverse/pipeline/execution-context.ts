@@ -31,9 +31,6 @@ export type TargetInput =
   /** A bulk message's `Targets`: an EntityCollection of every row of the operation. */
   | { readonly kind: "collection"; readonly entityName: string; readonly entities: readonly EntityInput[] };
 
-/** One EntityImageCollection per row of `Targets`, in the same order (IPluginExecutionContext4). */
-export type ImagesCollectionInput = readonly (readonly (readonly [string, EntityInput])[])[];
-
 export interface ExecutionContextInput {
   readonly messageName: StepMessageName;
   readonly stage: number;
@@ -58,13 +55,6 @@ export interface ExecutionContextInput {
   readonly parentContext: RemoteExecutionContext | null;
   /** SharedVariables: the request's `tag` parameter, when it had one; default none. */
   readonly sharedVariables?: readonly (readonly [string, JsonValue])[];
-  /**
-   * Bulk messages only: the images of each row of `Targets` (Learn, "Write plug-ins for
-   * CreateMultiple and UpdateMultiple", Entity images: PreEntityImagesCollection and
-   * PostEntityImagesCollection of IPluginExecutionContext4). The property names are the
-   * interface's; how the webhook JSON spells them is not documented.
-   */
-  readonly imagesCollections?: { readonly pre: ImagesCollectionInput; readonly post: ImagesCollectionInput };
 }
 
 export type RemoteExecutionContext = { [key: string]: JsonValue };
@@ -202,9 +192,5 @@ export function buildRemoteExecutionContext(input: ExecutionContextInput): Remot
     Stage: input.stage,
     UserId: input.userId,
   };
-  if (input.imagesCollections !== undefined) {
-    context.PostEntityImagesCollection = input.imagesCollections.post.map(serializeImages);
-    context.PreEntityImagesCollection = input.imagesCollections.pre.map(serializeImages);
-  }
   return context;
 }

@@ -1,146 +1,189 @@
 /**
- * Write serialization. Every top-level write holds one async lock from BEGIN to COMMIT, because
- * synchronous webhook steps are awaited HTTP calls inside the transaction. A webhook handler that
- * calls back into the Web API with the operation's `x-ms-correlation-request-id` while that
- * transaction is open runs INSIDE it, in a savepoint, one level deeper; otherwise it would wait
- * for the lock its own caller holds. Reads never take the lock.
+ * Transactions with row locks, as Dataverse's SQL database gives them (Learn, "Scalable
+ * customization design: Database transactions"): creating or updating a record takes a write lock
+ * on it, held until the transaction commits or aborts, and "an update lock blocks anything else
+ * updating that record"; ordinary reads are not blocked and see committed rows. Each request from
+ * outside (a webhook handler's call back into the Web API included) is a transaction of its own:
+ * "a transaction can't be maintained across separate requests made externally".
+ *
+ * Many transactions are open at once. Each keeps its writes in memory (its overlay) and reads
+ * through it, so it sees its own rows; the writes reach SQLite in one short synchronous
+ * BEGIN … COMMIT when it commits, so no SQLite transaction is ever open across an await and
+ * unrelated rows never wait on each other. A write to a row another open transaction has written
+ * waits for that transaction to end: a design that would block (or deadlock until the webhook
+ * timeout) in a real org blocks here too. A wait cycle between transactions of the emulator is a
+ * deadlock, refused as SQL Server refuses its victim.
  */
-import { AsyncMutex } from "../../http";
+import type { TableDefinition } from "../../../core";
+import { deadlockVictim, duplicateKey } from "../errors";
 import type { DataverseStore } from "../storage/store";
-import type { RemoteExecutionContext } from "./execution-context";
+import { sqlFromRow, type Row, type SqlValue } from "../storage/values";
 
-export interface TransactionScope {
-  readonly correlationId: string;
-  /** Work to start once the outermost transaction has committed (async steps); dropped on rollback. */
-  readonly afterCommit: (() => void)[];
-  /** Handlers of one depth run their nested writes one at a time, so savepoints stay nested. */
-  readonly depthLocks: Map<number, AsyncMutex>;
-  /** Nested writes still running (a handler may answer before its own call back has finished). */
-  readonly running: Set<{ readonly depth: number; readonly done: Promise<unknown> }>;
+/** A physical write, run against SQLite when the transaction commits. */
+type PendingWrite = (store: DataverseStore) => void;
+
+export class Transaction {
+  /** Rows this transaction wrote: table → id → row (null once deleted). */
+  private readonly overlay = new Map<string, Map<string, Row | null>>();
+  readonly writes: PendingWrite[] = [];
+  /** Work to start once the transaction has committed (asynchronous steps); dropped on rollback. */
+  readonly afterCommit: (() => void)[] = [];
+  readonly locks = new Set<string>();
+
+  constructor(
+    readonly correlationId: string,
+    private readonly store: DataverseStore,
+  ) {}
+
+  /** The row as this transaction sees it: its own write, else the committed row. */
+  getRow(table: TableDefinition, id: string): Row | undefined {
+    const own = this.overlay.get(table.logicalName)?.get(id);
+    if (own !== undefined) return own ?? undefined;
+    return this.store.getRow(this.store.writer, table, id);
+  }
+
+  exists(table: TableDefinition, id: string): boolean {
+    return this.getRow(table, id) !== undefined;
+  }
+
+  /** The id of a row whose physical columns equal `values`, as this transaction sees the table. */
+  findId(table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined {
+    const own = this.overlay.get(table.logicalName);
+    for (const [id, row] of own ?? []) {
+      if (row === null || id === exceptId) continue;
+      const sql = sqlFromRow(table, row);
+      if (Object.entries(values).every(([name, value]) => sameSql(sql[name] ?? null, value))) return id;
+    }
+    for (const id of this.store.findIds(this.store.writer, table, values, exceptId)) {
+      if (own?.has(id) !== true) return id;
+    }
+    return undefined;
+  }
+
+  /** Records a write: visible to this transaction now, to everyone once committed. */
+  record(table: TableDefinition, id: string, row: Row | null, write: PendingWrite): void {
+    let rows = this.overlay.get(table.logicalName);
+    if (rows === undefined) {
+      rows = new Map();
+      this.overlay.set(table.logicalName, rows);
+    }
+    rows.set(id, row);
+    this.writes.push(write);
+  }
 }
 
-/** A step whose webhook call is in flight: callbacks carrying its correlation id run under it. */
-export interface InFlightStep {
-  readonly depth: number;
-  readonly scope: TransactionScope | undefined;
-  readonly context: RemoteExecutionContext;
+function sameSql(a: SqlValue, b: SqlValue): boolean {
+  if (typeof a === "string" && typeof b === "string") return a.toLowerCase() === b.toLowerCase();
+  return a === b;
+}
+
+interface LockEntry {
+  holder: Transaction;
+  readonly waiters: (() => void)[];
 }
 
 export class TransactionGate {
-  private readonly lock = new AsyncMutex();
-  private readonly inFlight = new Map<string, InFlightStep[]>();
-  /** Savepoint names are unique on the connection, across scopes. */
-  private savepoints = 0;
+  private readonly locks = new Map<string, LockEntry>();
+  /** The lock each waiting transaction waits for (to find wait cycles). */
+  private readonly waitingFor = new Map<Transaction, string>();
+  private open = 0;
 
   constructor(private readonly store: DataverseStore) {}
 
-  /** BEGIN … COMMIT under the write lock; ROLLBACK if `work` throws. After-commit work runs last. */
-  async transaction<T>(correlationId: string, work: (scope: TransactionScope) => Promise<T>): Promise<T> {
-    const scope: TransactionScope = { correlationId, afterCommit: [], depthLocks: new Map(), running: new Set() };
-    const result = await this.lock.runExclusive(async () => {
-      this.store.begin();
-      try {
-        const value = await work(scope);
-        this.store.commit();
-        return value;
-      } catch (error) {
-        this.store.rollback();
-        throw error;
-      }
-    });
-    for (const task of scope.afterCommit) task();
-    return result;
-  }
-
-  /** A write inside an open transaction: a savepoint, rolled back alone if `work` throws. */
-  async nested<T>(scope: TransactionScope, depth: number, work: () => Promise<T>): Promise<T> {
-    let depthLock = scope.depthLocks.get(depth);
-    if (depthLock === undefined) {
-      depthLock = new AsyncMutex();
-      scope.depthLocks.set(depth, depthLock);
-    }
-    const done = depthLock.runExclusive(() => this.inSavepoint(scope, work));
-    const entry = { depth, done };
-    scope.running.add(entry);
+  /** Runs `work` in a new transaction; commits when it succeeds, discards its writes when it throws. */
+  async transaction<T>(correlationId: string, work: (transaction: Transaction) => Promise<T>): Promise<T> {
+    const transaction = new Transaction(correlationId, this.store);
+    this.open += 1;
     try {
-      return await done;
+      const value = await work(transaction);
+      this.commit(transaction);
+      for (const task of transaction.afterCommit) task();
+      return value;
     } finally {
-      scope.running.delete(entry);
+      this.open -= 1;
+      this.release(transaction);
     }
   }
 
   /**
-   * Waits until no write nested below `depth` is running, so an operation never goes on (and
-   * commits) around a call back its handler left running.
+   * Takes the write lock on `key` (a row, or an alternate key's values) for `transaction`, waiting
+   * while another open transaction holds it.
    */
-  async settle(scope: TransactionScope, depth: number): Promise<void> {
+  async lock(transaction: Transaction, key: string): Promise<void> {
     for (;;) {
-      const deeper = [...scope.running].filter((entry) => entry.depth > depth).map((entry) => entry.done);
-      if (deeper.length === 0) return;
-      await Promise.allSettled(deeper);
+      const entry = this.locks.get(key);
+      if (entry === undefined) {
+        this.locks.set(key, { holder: transaction, waiters: [] });
+        transaction.locks.add(key);
+        return;
+      }
+      if (entry.holder === transaction) return;
+      if (this.wouldDeadlock(transaction, entry.holder)) throw deadlockVictim();
+      this.waitingFor.set(transaction, key);
+      try {
+        await new Promise<void>((resolve) => entry.waiters.push(resolve));
+      } finally {
+        this.waitingFor.delete(transaction);
+      }
     }
   }
 
-  /**
-   * A change set sent by a handler inside an open transaction: one savepoint of that transaction,
-   * with a scope of its own so the change set's requests take the per-depth locks afresh.
-   */
-  async savepointScope<T>(parent: TransactionScope, work: (scope: TransactionScope) => Promise<T>): Promise<T> {
-    const child: TransactionScope = { correlationId: parent.correlationId, afterCommit: parent.afterCommit, depthLocks: new Map(), running: parent.running };
-    return this.inSavepoint(parent, () => work(child));
-  }
-
-  private async inSavepoint<T>(scope: TransactionScope, work: () => Promise<T>): Promise<T> {
-    this.savepoints += 1;
-    const name = `nested_${this.savepoints}`;
-    const queued = scope.afterCommit.length;
-    this.store.savepoint(name);
+  /** A short internal write (system job bookkeeping), committed at once. */
+  write<T>(work: () => T): T {
+    this.store.begin();
     try {
-      const value = await work();
-      this.store.release(name);
+      const value = work();
+      this.store.commit();
       return value;
     } catch (error) {
-      this.store.rollbackTo(name);
-      scope.afterCommit.length = queued;
+      this.store.rollback();
       throw error;
     }
   }
 
-  /** A short internal write (system job bookkeeping) under the write lock. */
-  async write<T>(work: () => T): Promise<T> {
-    return this.lock.runExclusive(() => {
-      this.store.begin();
-      try {
-        const value = work();
-        this.store.commit();
-        return value;
-      } catch (error) {
-        this.store.rollback();
-        throw error;
-      }
-    });
+  /** Transactions open now. */
+  get openTransactions(): number {
+    return this.open;
   }
 
-  /** Marks a webhook call as in flight for its correlation id; returns the function that ends it. */
-  enterStep(correlationId: string, step: InFlightStep): () => void {
-    const stack = this.inFlight.get(correlationId) ?? [];
-    stack.push(step);
-    this.inFlight.set(correlationId, stack);
-    return () => {
-      const index = stack.lastIndexOf(step);
-      if (index !== -1) stack.splice(index, 1);
-      if (stack.length === 0) this.inFlight.delete(correlationId);
-    };
+  /** Transactions waiting for a row lock now. */
+  get waiting(): number {
+    return this.waitingFor.size;
   }
 
-  /** The innermost in-flight step of a correlation id, if a handler of it may be calling back. */
-  current(correlationId: string): InFlightStep | undefined {
-    const stack = this.inFlight.get(correlationId);
-    return stack?.[stack.length - 1];
+  private commit(transaction: Transaction): void {
+    this.store.begin();
+    try {
+      for (const write of transaction.writes) write(this.store);
+      this.store.commit();
+    } catch (error) {
+      this.store.rollback();
+      // The unique indexes stand for the alternate keys: a row another transaction committed first.
+      if (error instanceof Error && /UNIQUE constraint failed/.test(error.message))
+        throw duplicateKey("alternate key", []);
+      throw error;
+    }
   }
 
-  /** Writes waiting or running. */
-  get pendingWrites(): number {
-    return this.lock.pending;
+  private release(transaction: Transaction): void {
+    for (const key of transaction.locks) {
+      const entry = this.locks.get(key);
+      if (entry?.holder !== transaction) continue;
+      this.locks.delete(key);
+      for (const wake of entry.waiters) wake();
+    }
+    transaction.locks.clear();
+  }
+
+  /** Whether `holder` waits, directly or through others, for a lock `transaction` holds. */
+  private wouldDeadlock(transaction: Transaction, holder: Transaction): boolean {
+    const seen = new Set<Transaction>();
+    for (let current: Transaction | undefined = holder; current !== undefined && !seen.has(current); ) {
+      if (current === transaction) return true;
+      seen.add(current);
+      const key = this.waitingFor.get(current);
+      current = key === undefined ? undefined : this.locks.get(key)?.holder;
+    }
+    return false;
   }
 }

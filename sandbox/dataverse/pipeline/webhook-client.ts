@@ -20,6 +20,8 @@ export interface WebhookCall {
   readonly requestName: string;
   readonly correlationId: string;
   readonly body: string;
+  /** The context was trimmed for size (`webhook-payload.ts`): the header tells the receiver. */
+  readonly sizeExceeded?: boolean;
 }
 
 export type WebhookOutcome =
@@ -65,6 +67,7 @@ export async function postToWebhook(endpoint: WebhookEndpoint, call: WebhookCall
     "x-ms-dynamics-entity-name": call.entityName,
     "x-ms-dynamics-request-name": call.requestName,
     "x-ms-correlation-request-id": call.correlationId,
+    ...(call.sizeExceeded === true ? { "x-ms-dynamics-msg-size-exceeded": "true" } : {}),
   };
   try {
     if (endpoint.authType === ServiceEndpointAuthType.WebhookKey && endpoint.authValue !== null) {

@@ -127,6 +127,11 @@ export class DataverseStore {
 
   /** The id of the row whose physical columns equal `values`, if any. */
   findId(db: Connection, table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined {
+    return this.findIds(db, table, values, exceptId, 1)[0];
+  }
+
+  /** The ids of the rows whose physical columns equal `values` (at most `limit`). */
+  findIds(db: Connection, table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string, limit = 50): string[] {
     const names = Object.keys(values);
     const where = names.map((name) => `${quoteIdentifier(name)} = ?`);
     const params: SqlValue[] = names.map((name) => values[name] ?? null);
@@ -134,9 +139,8 @@ export class DataverseStore {
       where.push(`${quoteIdentifier(table.primaryIdAttribute)} <> ?`);
       params.push(exceptId);
     }
-    const sql = `SELECT ${quoteIdentifier(table.primaryIdAttribute)} AS id FROM ${quoteIdentifier(table.logicalName)} WHERE ${where.join(" AND ")} LIMIT 1`;
-    const found = this.first(db, sql, params);
-    return typeof found?.id === "string" ? found.id : undefined;
+    const sql = `SELECT ${quoteIdentifier(table.primaryIdAttribute)} AS id FROM ${quoteIdentifier(table.logicalName)} WHERE ${where.join(" AND ")} LIMIT ${Math.max(1, Math.floor(limit))}`;
+    return this.all(db, sql, params).flatMap((found) => (typeof found.id === "string" ? [found.id] : []));
   }
 
   insertRow(table: TableDefinition, row: Row): void {

@@ -41,7 +41,7 @@ describe("the integrated sandbox", () => {
     expect(steps.map((step) => step.name).sort()).toEqual(solutionWebhookSteps().map((step) => step.name).sort());
     const endpoints = (await json("/api/data/v9.2/serviceendpoints?$select=url")).value as { url: string }[];
     expect(endpoints.map((endpoint) => endpoint.url).sort()).toEqual(solutionServiceEndpoints({ webhookHostUrl: sandbox.url }).map((endpoint) => endpoint.url).sort());
-    expect(endpoints.map((endpoint) => endpoint.url)).toContain(`${sandbox.url}/plugins/inventory/webhooks/inventory-journal`);
+    expect(endpoints.map((endpoint) => endpoint.url)).toContain(`${sandbox.url}/plugins/inventory/webhooks/inventory-posting-lock`);
   });
 
   it("subscribes the plug-in host to SCM's business events synchronously, and the inventory host asynchronously", async () => {
@@ -54,7 +54,7 @@ describe("the integrated sandbox", () => {
 
   it("creates the solution's environment variables and points them at this origin", async () => {
     const definitions = (await json(`/api/data/v9.2/${environmentVariableDefinition.entitySetName}?$select=schemaname`)).value as { schemaname: string }[];
-    expect(definitions.map((definition) => definition.schemaname).sort()).toEqual(["fsi_DefaultCompany", "fsi_NearbyRadiusKm", "fsi_ScmUnavailablePolicy", "fsi_ValidationApiTokenUrl", "fsi_ValidationApiUrl"]);
+    expect(definitions.map((definition) => definition.schemaname).sort()).toEqual(["fsi_DefaultCompany", "fsi_EntraAuthority", "fsi_NearbyRadiusKm", "fsi_ScmUnavailablePolicy", "fsi_ValidationApiClientId", "fsi_ValidationApiScope", "fsi_ValidationApiUrl"]);
     expect(await json("/api/data/v9.2/RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_ValidationApiUrl')")).toMatchObject({ Value: `${sandbox.url}/plugins/validate` });
     expect(await json("/api/data/v9.2/RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_DefaultCompany')")).toMatchObject({ Value: "usmf" });
   });

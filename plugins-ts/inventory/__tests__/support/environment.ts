@@ -1,7 +1,7 @@
 /**
  * The real parts on port 0 for the inventory integration tests: the SCM emulator (its own master
- * data: a site, warehouses, items, projects, on-hand), the Dataverse emulator with the inventory
- * webhook steps registered as rows, the inventory engine behind its HTTP host, and — for live
+ * data: a site, warehouses, items, projects, on-hand), the Dataverse emulator with the sandbox's
+ * Field Service emulation and the inventory webhook steps registered as rows, the inventory engine behind its HTTP host, and — for live
  * maps — SCM's asynchronous subscription to the host. Field Service holds the company, units,
  * products, warehouses and accounts the flows resolve. (Test code may start the sandbox's
  * emulators; product code never imports the sandbox.)
@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tableByLogicalName } from "../../../../core/dataverse/tables";
 import { type DataverseServer, startDataverseServer } from "../../../../sandbox/dataverse";
 import { registerWebhook, type WebhookStepSpec } from "../../../../sandbox/dataverse/registration";
+import { fieldServicePlugins } from "../../../../sandbox/fieldservice";
 import { closeServer, listen } from "../../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator } from "../../../../sandbox/scm";
 import { type LogEntry, createLogger, memorySink } from "../../../services/logger";
@@ -234,7 +235,8 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
     engineScmUrl = `${await proxied.start()}/scm`;
   }
 
-  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id } });
+  // Field Service is installed: its own journal processing runs in the pipeline (the sandbox's emulation).
+  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id }, platformPlugins: fieldServicePlugins() });
   const sink = memorySink();
   const log = createLogger(sink, "debug");
   const engine = createInventoryEngine({
