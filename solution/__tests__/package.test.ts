@@ -150,7 +150,14 @@ describe("the solution zips", () => {
       new Set([...shells.map((table) => `1:${attribute(table, "schemaName") ?? ""}`), "1:cdm_company", "1:account"]),
     );
     const columnRequirements = [...required].filter((entry) => entry.startsWith("2:"));
-    expect(columnRequirements).toEqual(expect.arrayContaining(["2:msdyn_warehouseidentifier", "2:msdyn_company", "2:msdyn_primaryaddresslatitude", "2:msdyn_lifecyclemodel"]));
+    expect(columnRequirements).toEqual(
+      expect.arrayContaining([
+        "2:msdyn_warehouseidentifier",
+        "2:msdyn_company",
+        "2:msdyn_primaryaddresslatitude",
+        "2:msdyn_lifecyclemodel",
+      ]),
+    );
     expect(columnRequirements.filter((entry) => entry.startsWith("2:fsi_"))).toEqual([]);
     // Each requirement names the solution that provides it: Field Service, or the dual-write solution adding the column.
     const providers = new Map(
@@ -337,6 +344,46 @@ describe("the solution zips", () => {
       expect(
         attribute(childElement(xmlEntry(unmanaged, entry), "control") ?? xmlEntry(unmanaged, entry), "version"),
       ).toBe(packageVersion());
+  });
+
+  it("label every column, option, table, form, tab, section, field and environment variable in English and French", () => {
+    const localizable = new Set(["label", "displayname", "LocalizedName", "LocalizedCollectionName", "Description"]);
+    const documents = [
+      ...section(xmlEntry(unmanaged, "customizations.xml"), "Entities", "Entity"),
+      ...[...unmanaged.keys()]
+        .filter((entry) => entry.startsWith("environmentvariabledefinitions/"))
+        .map((entry) => xmlEntry(unmanaged, entry)),
+    ];
+    const missing: string[] = [];
+    let pairs = 0;
+    for (const document of documents) {
+      for (const parent of descendants(document, (element) =>
+        element.children.some((child) => localizable.has(child.name)),
+      )) {
+        const labels = parent.children.filter((child) => localizable.has(child.name));
+        const english = labels.filter((label) => attribute(label, "languagecode") === "1033");
+        const french = labels.filter((label) => attribute(label, "languagecode") === "1036");
+        for (const label of english) {
+          const description = attribute(label, "description") ?? "";
+          if (description !== "" && !french.some((candidate) => (attribute(candidate, "description") ?? "") !== "")) {
+            missing.push(`${parent.name}: ${description}`);
+          }
+          pairs += 1;
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(pairs).toBeGreaterThan(100);
+    const customizations = xmlEntry(unmanaged, "customizations.xml");
+    expect(section(customizations, "Languages", "Language").map((language) => language.text)).toEqual(["1033", "1036"]);
+    const options = descendants(customizations, (element) => element.name === "option");
+    expect(options.length).toBeGreaterThan(0);
+    for (const option of options) {
+      expect(section(option, "labels", "label").map((label) => attribute(label, "languagecode"))).toEqual([
+        "1033",
+        "1036",
+      ]);
+    }
   });
 
   it("define the environment variables with their types and defaults", () => {

@@ -106,8 +106,16 @@ describe("solution/src", () => {
     );
     if (section === undefined) throw new Error("no onhand section");
     expect(
-      descendants(section, (element) => element.name === "label").map((label) => attribute(label, "description")),
-    ).toEqual(["On hand", "Items on hand"]);
+      descendants(section, (element) => element.name === "label").map((label) => [
+        attribute(label, "languagecode"),
+        attribute(label, "description"),
+      ]),
+    ).toEqual([
+      ["1033", "On hand"],
+      ["1036", "En stock"],
+      ["1033", "Items on hand"],
+      ["1036", "Articles en stock"],
+    ]);
     const cell = descendants(section, (element) => element.name === "cell")[0];
     expect(cell === undefined ? undefined : attribute(cell, "showlabel")).toBe("false");
     const control = cell === undefined ? undefined : childElement(cell, "control");

@@ -5,11 +5,12 @@
  * left out, which the platform accepts (solution/schemas/dataverse/README.md).
  */
 import type { ColumnDefinition } from "../../core";
-import { baseLanguage, introducedVersion } from "../identity";
+import { introducedVersion } from "../identity";
 import { el, textEl, type XmlElement } from "../xml";
+import { localizedLabels } from "./labels";
 
 function labels(elementName: string, childName: string, description: string): XmlElement {
-  return el(elementName, {}, [el(childName, { description, languagecode: baseLanguage })]);
+  return el(elementName, {}, localizedLabels(childName, description));
 }
 
 /** `RequiredLevel`: ApplicationRequired is written `required`. */

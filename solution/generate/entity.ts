@@ -5,9 +5,10 @@
  */
 import type { TableDefinition } from "../../core";
 import { isOwnTable, ourColumns } from "../components/tables";
-import { baseLanguage, introducedVersion } from "../identity";
+import { introducedVersion } from "../identity";
 import { el, textEl, xsiNamespace, type XmlElement } from "../xml";
 import { attributeXml, type ColumnRole } from "./attributes";
+import { localizedLabels } from "./labels";
 
 function role(table: TableDefinition, column: string): ColumnRole {
   if (column === table.primaryIdAttribute) return "primaryId";
@@ -29,7 +30,7 @@ function attributesXml(table: TableDefinition): XmlElement {
  */
 function ownTableSettings(table: TableDefinition): XmlElement[] {
   const label = (name: string, childName: string, description: string) =>
-    el(name, {}, [el(childName, { description, languagecode: baseLanguage })]);
+    el(name, {}, localizedLabels(childName, description));
   return [
     label("LocalizedNames", "LocalizedName", table.displayName),
     label("LocalizedCollectionNames", "LocalizedCollectionName", `${table.displayName}s`),

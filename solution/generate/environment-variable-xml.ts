@@ -3,11 +3,12 @@
  * export writes for each environment variable definition (it lives outside customizations.xml).
  */
 import { EnvironmentVariableType, type EnvironmentVariableDefinition } from "../components/environment-variables";
-import { baseLanguage, introducedVersion } from "../identity";
+import { introducedVersion } from "../identity";
 import { el, textEl, type XmlElement } from "../xml";
+import { localizedLabels } from "./labels";
 
 function localized(name: string, text: string): XmlElement {
-  return el(name, { default: text }, [el("label", { description: text, languagecode: baseLanguage })]);
+  return el(name, { default: text }, localizedLabels("label", text));
 }
 
 export function environmentVariableXml(definition: EnvironmentVariableDefinition): XmlElement {

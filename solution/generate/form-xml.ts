@@ -8,9 +8,10 @@ import type { ColumnDefinition, TableDefinition } from "../../core";
 import { controlSolutionName } from "../components/controls";
 import type { ControlPlacement, FormCell, MainFormDefinition } from "../components/forms";
 import { solutionTable } from "../components/tables";
-import { baseLanguage, introducedVersion } from "../identity";
+import { introducedVersion } from "../identity";
 import { braced, stableId } from "../ids";
 import { el, textEl, xsiNamespace, type XmlElement } from "../xml";
+import { localizedLabels } from "./labels";
 
 /** Class ids of the platform's form controls (Microsoft Learn, "Form XML schema": control classid). */
 export const platformControlClassIds = {
@@ -60,7 +61,7 @@ export function classIdFor(column: ColumnDefinition): string {
 const formFactors = [0, 1, 2] as const;
 
 function label(description: string): XmlElement {
-  return el("labels", {}, [el("label", { description, languagecode: baseLanguage })]);
+  return el("labels", {}, localizedLabels("label", description));
 }
 
 interface PlacedCell {
@@ -244,8 +245,8 @@ export function formFileXml(form: MainFormDefinition): XmlElement {
       ]),
       textEl("IsCustomizable", 1),
       textEl("CanBeDeleted", 1),
-      el("LocalizedNames", {}, [el("LocalizedName", { description: form.name, languagecode: baseLanguage })]),
-      el("Descriptions", {}, [el("Description", { description: form.description, languagecode: baseLanguage })]),
+      el("LocalizedNames", {}, localizedLabels("LocalizedName", form.name)),
+      el("Descriptions", {}, localizedLabels("Description", form.description)),
     ]),
   ]);
 }

@@ -14,6 +14,7 @@ import { baseLanguage, publisher, solutionDescription, solutionDisplayName, solu
 import { braced } from "../ids";
 import { solutionServiceEndpoints, solutionWebhookSteps, type WebhookOptions } from "../steps";
 import { el, textEl, xsiNamespace, type XmlElement } from "../xml";
+import { solutionLanguages } from "./labels";
 import { serviceEndpointXml } from "./webhook-xml";
 
 /** Solution component types (Microsoft Learn, "SolutionComponent table reference": componenttype). */
@@ -256,6 +257,6 @@ export function otherCustomizationsXml(options: WebhookOptions = {}): XmlElement
     el("SolutionPluginAssemblies"),
     el("ServiceEndpoints", {}, solutionServiceEndpoints(options).map(serviceEndpointXml)),
     el("EntityDataProviders"),
-    el("Languages", {}, [textEl("Language", baseLanguage)]),
+    el("Languages", {}, solutionLanguages.map((language) => textEl("Language", language))),
   ]);
 }
