@@ -6,6 +6,7 @@
  * left behind (docs/design.md §4: `control.setNotification` blocks saving until cleared).
  */
 import type { ValidationIssue } from "../../../core/validation/contract";
+import { userMessages } from "./messages";
 import { localeOf, readableScmMessage } from "./readable-message";
 
 export const notificationIds = {
@@ -105,7 +106,7 @@ export class ScmNotifications {
     this.formContext.ui.clearFormNotification(notificationIds.warnings);
     if (warnings.length === 0) return;
     const lines = warnings.map((w) => (w.attribute === undefined ? w.message : `${w.attribute}: ${w.message}`));
-    this.setFormNotification(`Supply Chain Management warns: ${lines.join(" ")}`, "WARNING", notificationIds.warnings);
+    this.setFormNotification(userMessages().warns(lines), "WARNING", notificationIds.warnings);
   }
 
   /** Removes every notification this library put on the form. */
@@ -137,7 +138,7 @@ export class ScmNotifications {
     const parts = [this.headline];
     if (this.placed.size > 0) {
       const labels = [...this.placed.values()].map((p) => p.label);
-      parts.push(`Check ${labels.join(", ")}.`);
+      parts.push(userMessages().checkFields(labels));
     }
     parts.push(...this.unplaced);
     this.setFormNotification(parts.filter((p) => p !== "").join(" "), "ERROR", notificationIds.summary);

@@ -10,7 +10,7 @@ import { startDeadline } from "./deadline";
 import type { FormSession } from "./form-session";
 import { formSession } from "./form-session";
 import { isNewRecord } from "./form-record";
-import { messages } from "./messages";
+import { userMessages } from "./messages";
 import type { ScmForm } from "./scm-form";
 import { scmRequiredColumns } from "./required-columns";
 import type { FormSettings } from "./settings";
@@ -46,7 +46,7 @@ async function withinDeadline(work: (deadline: Deadline) => Promise<void>): Prom
 function reportPreparationFailure(session: FormSession, error: unknown): void {
   session.notifications.showStatus(
     "WARNING",
-    messages.preparationFailed(error instanceof Error ? error.message : String(error)),
+    userMessages().preparationFailed(error instanceof Error ? error.message : String(error)),
   );
 }
 

@@ -16,7 +16,7 @@ import { isOffline } from "./client-state";
 import type { FormSession } from "./form-session";
 import { formSession } from "./form-session";
 import { isNewRecord, recordToValidate } from "./form-record";
-import { messages } from "./messages";
+import { userMessages } from "./messages";
 import type { CheckPlan } from "./scm-check";
 import { checkWithScm } from "./scm-check";
 import type { IntegrationTable, ScmForm } from "./scm-form";
@@ -54,7 +54,7 @@ async function saveAgain(
   } catch (error) {
     const detail =
       typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
-    session.notifications.showStatus("ERROR", messages.replayFailed(table.displayName, detail));
+    session.notifications.showStatus("ERROR", userMessages().replayFailed(table.displayName, detail));
     return;
   } finally {
     session.bypassNextSave = false;
@@ -100,7 +100,7 @@ export function handleSave(executionContext: Xrm.Events.SaveEventContext, form: 
   }
   if (isOffline()) {
     session.notifications.clearAll();
-    session.notifications.showStatus("INFO", messages.offline(table.displayName));
+    session.notifications.showStatus("INFO", userMessages().offline(table.displayName));
     return;
   }
   const plan = planFor(formContext, form);

@@ -5,7 +5,7 @@
  * every `required` error names a column to mark required. Asked once per table and company per page.
  */
 import type { IntegrationTableName } from "../../../core/dataverse/tables";
-import { reasonText } from "./messages";
+import { userMessages } from "./messages";
 import type { ValidationEndpoint } from "./validation-client";
 import { validateRecord } from "./validation-client";
 
@@ -27,7 +27,8 @@ export function scmRequiredColumns(
   if (known !== undefined) return known;
   const asking = (async () => {
     const outcome = await validateRecord(endpoint, { table, operation: "create", company, attributes: {} }, signal);
-    if (outcome.kind === "unchecked") throw new RequiredColumnsUnknown(reasonText(outcome.reason, outcome.detail));
+    if (outcome.kind === "unchecked")
+      throw new RequiredColumnsUnknown(userMessages().reason(outcome.reason, outcome.detail));
     const columns = outcome.response.errors.flatMap((e) =>
       e.code === "required" && e.attribute !== undefined ? [e.attribute] : [],
     );

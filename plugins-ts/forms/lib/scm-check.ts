@@ -10,7 +10,7 @@ import type { Deadline } from "./deadline";
 import { startDeadline } from "./deadline";
 import type { FormSession } from "./form-session";
 import { bareGuid } from "./guid";
-import { messages } from "./messages";
+import { userMessages } from "./messages";
 import type { ScmUnavailablePolicy } from "./settings";
 import { formSettings, signInConfiguration } from "./settings";
 import type { SignInConfiguration } from "./sign-in-contract";
@@ -66,14 +66,14 @@ async function askScm(formContext: Xrm.FormContext, plan: CheckPlan, deadline: D
   const policy = settings.scmUnavailablePolicy;
   const { table, map } = plan.form;
   if (companyReference(formContext, map) === undefined)
-    return { kind: "companyProblem", message: messages.noCompany(table.displayName) };
+    return { kind: "companyProblem", message: userMessages().noCompany(table.displayName) };
   let company: string | undefined;
   try {
     company = await deadline.within(formCompanyCode(formContext, map));
   } catch {
     return { kind: "answered", outcome: cannotRead(deadline, "the company code"), policy, company: "" };
   }
-  if (company === undefined) return { kind: "companyProblem", message: messages.companyWithoutCode };
+  if (company === undefined) return { kind: "companyProblem", message: userMessages().companyWithoutCode };
   const request: ValidationRequest = {
     table: table.logicalName,
     operation: plan.isNew ? "create" : "update",
@@ -100,26 +100,26 @@ function verdictFor(asked: Asked, session: FormSession, plan: CheckPlan): Verdic
   if (outcome.kind === "unchecked" && outcome.reason === "signInRequired" && asked.signIn !== undefined) {
     if (!canSignInInteractively()) {
       // The server-side validate step checks the row with the integration's own identity.
-      notifications.showSignInNotice(messages.mobileCannotSignIn(table));
+      notifications.showSignInNotice(userMessages().mobileCannotSignIn(table));
       return { allowSave: true, message: "" };
     }
-    const message = messages.signInNeeded(table);
+    const message = userMessages().signInNeeded(table);
     notifications.showStatus("ERROR", message);
     return { allowSave: false, message, signIn: asked.signIn };
   }
   if (outcome.kind === "unchecked") {
     if (policy === "warn") {
-      notifications.showStatus("WARNING", messages.savedUnchecked(table, outcome.reason, outcome.detail));
+      notifications.showStatus("WARNING", userMessages().savedUnchecked(table, outcome.reason, outcome.detail));
       return { allowSave: true, message: "" };
     }
-    const message = messages.blocked(table, outcome.reason, outcome.detail);
+    const message = userMessages().blocked(table, outcome.reason, outcome.detail);
     notifications.showStatus("ERROR", message);
     return { allowSave: false, message };
   }
   const { response } = outcome;
   notifications.showWarnings(response.warnings);
   if (response.valid) return { allowSave: true, message: "" };
-  const headline = messages.refused(table, company);
+  const headline = userMessages().refused(table, company);
   notifications.showErrors(headline, response.errors);
   return { allowSave: false, message: [headline, ...response.errors.map((e) => e.message)].join(" ") };
 }
@@ -131,7 +131,7 @@ export async function checkWithScm(
   plan: CheckPlan,
 ): Promise<Verdict> {
   session.notifications.clearAll();
-  session.notifications.showStatus("INFO", messages.checking(plan.form.table.displayName));
+  session.notifications.showStatus("INFO", userMessages().checking(plan.form.table.displayName));
   const deadline = startDeadline();
   try {
     const asked = await askScm(formContext, plan, deadline).catch(

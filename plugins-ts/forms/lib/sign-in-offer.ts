@@ -12,7 +12,7 @@
  * integration's own identity, enforces SCM's rules.
  */
 import type { FormSession } from "./form-session";
-import { messages } from "./messages";
+import { userMessages } from "./messages";
 import type { SignInConfiguration } from "./sign-in-contract";
 import { isSignInError } from "./sign-in-contract";
 import { popupToken } from "./token";
@@ -49,10 +49,10 @@ export function offerSignIn(session: FormSession, configuration: SignInConfigura
   const adding = Xrm.App.addGlobalNotification({
     type: messageBarType,
     level: informationLevel as XrmEnum.AppNotificationLevel,
-    message: messages.signInOffer,
+    message: userMessages().signInOffer,
     showCloseButton: true,
     action: {
-      actionLabel: "Sign in",
+      actionLabel: userMessages().signInAction,
       // Synchronous up to the popup: nothing is awaited before MSAL opens the window.
       eventHandler: () => {
         popupToken(configuration).then(
@@ -63,7 +63,7 @@ export function offerSignIn(session: FormSession, configuration: SignInConfigura
           },
           (error: unknown) => {
             const detail = isSignInError(error) || error instanceof Error ? error.message : String(error);
-            session.notifications.showStatus("ERROR", messages.signInFailed(detail));
+            session.notifications.showStatus("ERROR", userMessages().signInFailed(detail));
           },
         );
       },
