@@ -111,7 +111,7 @@ export function messagesFor(languageId: number | undefined): Messages {
 /** The catalog for the signed-in user's language (Xrm's user settings; English without Xrm). */
 export function userMessages(): Messages {
   const xrm = (globalThis as { Xrm?: Partial<Xrm.XrmStatic> }).Xrm;
-  return messagesFor(xrm?.Utility?.getGlobalContext?.().userSettings?.languageId);
+  return messagesFor(xrm?.Utility?.getGlobalContext().userSettings.languageId);
 }
 
 /** Why a check could not be done, in words. */
