@@ -71,7 +71,7 @@ export async function settled(page: Page): Promise<void> {
     const controls = [...document.querySelectorAll<HTMLElement>("[data-pcf-control]")];
     if (controls.some((control) => control.dataset.updateViewCount === undefined)) return false;
     const statuses = [...document.querySelectorAll(".list-status, .status-line")].map((status) => status.textContent);
-    if (statuses.some((text) => text.startsWith("Loading"))) return false;
+    if (statuses.some((text) => text.startsWith("Loading") || text.startsWith("Chargement"))) return false;
     const rules = document.getElementById("scm-rules");
     return !(rules instanceof HTMLTextAreaElement) || rules.value !== "";
   });

@@ -15,18 +15,32 @@ import type {
   FormEventsDescription,
   FormXmlFormFactor,
   HandlerDescription,
+  LocalizedText,
   SectionDescription,
   TabDescription,
 } from "../shared/contract";
 import { SolutionPackageError } from "./errors";
 
-/** The user's language; labels in other languages are used only when this one is missing. */
-const preferredLanguage = "1033";
+/** The solution's base language: `label` is in it; `labels` holds every language the FormXml has. */
+const baseLanguage = "1033";
 
-function labelOf(element: XmlElement): string {
-  const labels = childElements(childElement(element, "labels") ?? element, "label");
-  const preferred = labels.find((label) => attribute(label, "languagecode") === preferredLanguage) ?? labels[0];
-  return (preferred === undefined ? undefined : attribute(preferred, "description")) ?? "";
+/** `<label description languagecode>` (or `LocalizedName`) elements → text by LCID. */
+function localizedOf(labels: readonly XmlElement[]): LocalizedText {
+  const byLanguage: Record<string, string> = {};
+  for (const label of labels) {
+    const language = attribute(label, "languagecode");
+    const description = attribute(label, "description");
+    if (language !== undefined && description !== undefined) byLanguage[language] = description;
+  }
+  return byLanguage;
+}
+
+function baseOf(localized: LocalizedText): string | undefined {
+  return localized[baseLanguage] ?? Object.values(localized)[0];
+}
+
+function labelsOf(element: XmlElement): LocalizedText {
+  return localizedOf(childElements(childElement(element, "labels") ?? element, "label"));
 }
 
 /** FormXml booleans are `true`/`false` or `1`/`0`; absent means the platform default. */
@@ -76,7 +90,8 @@ function cellOf(cell: XmlElement, customControls: Map<string, CustomControlDescr
   const uniqueId = attribute(control, "uniqueid")?.toLowerCase();
   return {
     id: attribute(cell, "id") ?? "",
-    label: labelOf(cell),
+    label: baseOf(labelsOf(cell)) ?? "",
+    labels: labelsOf(cell),
     showLabel: flag(cell, "showlabel", true),
     visible: flag(cell, "visible", true),
     controlId: attribute(control, "id") ?? column,
@@ -91,7 +106,8 @@ function sectionOf(section: XmlElement, customControls: Map<string, CustomContro
   const rows = childElements(childElement(section, "rows") ?? section, "row");
   return {
     name: attribute(section, "name") ?? "",
-    label: labelOf(section),
+    label: baseOf(labelsOf(section)) ?? "",
+    labels: labelsOf(section),
     showLabel: flag(section, "showlabel", true),
     availableForPhone: flag(section, "availableforphone", true),
     visible: flag(section, "visible", true),
@@ -103,7 +119,8 @@ function tabOf(tab: XmlElement, customControls: Map<string, CustomControlDescrip
   const columns = childElements(childElement(tab, "columns") ?? tab, "column");
   return {
     name: attribute(tab, "name") ?? "",
-    label: labelOf(tab),
+    label: baseOf(labelsOf(tab)) ?? "",
+    labels: labelsOf(tab),
     showLabel: flag(tab, "showlabel", true),
     visible: flag(tab, "visible", true),
     sections: columns
@@ -144,14 +161,13 @@ export function parseSystemForm(systemForm: XmlElement, table: string, where: st
   const form = childElement(systemForm, "form");
   if (form === undefined) throw new SolutionPackageError(`${where}: the systemform has no <form>`);
   const id = (childText(systemForm, "formid") ?? "").replace(/[{}]/g, "").toLowerCase();
-  const localizedNames = childElements(childElement(systemForm, "LocalizedNames") ?? systemForm, "LocalizedName");
-  const name =
-    localizedNames.find((entry) => attribute(entry, "languagecode") === preferredLanguage) ?? localizedNames[0];
+  const names = localizedOf(childElements(childElement(systemForm, "LocalizedNames") ?? systemForm, "LocalizedName"));
   const customControls = customControlsByControl(form, where);
   return {
     id,
     table,
-    name: (name === undefined ? undefined : attribute(name, "description")) ?? table,
+    name: baseOf(names) ?? table,
+    names,
     tabs: childElements(childElement(form, "tabs") ?? form, "tab").map((tab) => tabOf(tab, customControls)),
     libraries: childElements(childElement(form, "formLibraries") ?? form, "Library").flatMap((library) => attribute(library, "name") ?? []),
     events: eventsOf(form),

@@ -36,9 +36,14 @@ export interface CustomControlDescription {
   readonly parameters: Readonly<Record<string, ControlParameterDescription>>;
 }
 
+/** A label by LCID (`{ "1033": "Name", "1036": "Nom" }`), as the solution's `LocalizedLabel`s give it. */
+export type LocalizedText = Readonly<Record<string, string>>;
+
 export interface CellDescription {
   readonly id: string;
+  /** In the solution's base language; `labels` has every language. */
   readonly label: string;
+  readonly labels?: LocalizedText;
   readonly showLabel: boolean;
   readonly visible: boolean;
   /** The control's name in the form (`msdyn_latitude`, `msdyn_latitude1`): what `getControl` takes. */
@@ -54,6 +59,7 @@ export interface CellDescription {
 export interface SectionDescription {
   readonly name: string;
   readonly label: string;
+  readonly labels?: LocalizedText;
   readonly showLabel: boolean;
   /** FormXml `availableforphone`: false hides the section on phones. */
   readonly availableForPhone: boolean;
@@ -64,6 +70,7 @@ export interface SectionDescription {
 export interface TabDescription {
   readonly name: string;
   readonly label: string;
+  readonly labels?: LocalizedText;
   readonly showLabel: boolean;
   readonly visible: boolean;
   readonly sections: readonly SectionDescription[];
@@ -73,6 +80,7 @@ export interface FormDescription {
   readonly id: string;
   readonly table: string;
   readonly name: string;
+  readonly names?: LocalizedText;
   readonly tabs: readonly TabDescription[];
   /** Web resource names of the form libraries, in load order. */
   readonly libraries: readonly string[];

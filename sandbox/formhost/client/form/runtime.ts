@@ -26,6 +26,7 @@ import { HostFormContext, type FormNotification, type FormRuntimePort } from "..
 import { attributeValuesOf, bareGuid, bracedId, toDataverseValue, type AttributeValue } from "../xrm/values";
 import type { SandboxWebApi } from "../web-api";
 import { viewportFormFactor } from "../session";
+import { localized } from "../platform-strings";
 import type { HostGlobalContext } from "../xrm/global";
 import { invokeHandler, isThenable, settleWithin } from "./handlers";
 
@@ -130,11 +131,11 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
       return attribute;
     };
     for (const tabDescription of this.form.tabs) {
-      const tab = new HostTab(tabDescription.name, tabDescription.label, tabDescription.visible, this);
+      const tab = new HostTab(tabDescription.name, localized(tabDescription.labels, tabDescription.label), tabDescription.visible, this);
       for (const sectionDescription of tabDescription.sections) {
         // A section not available for phones is not shown there (FormXml `availableforphone`).
         const onThisDevice = sectionDescription.availableForPhone || viewportFormFactor() !== 3;
-        const section = new HostSection(sectionDescription.name, sectionDescription.label, sectionDescription.visible && onThisDevice, this);
+        const section = new HostSection(sectionDescription.name, localized(sectionDescription.labels, sectionDescription.label), sectionDescription.visible && onThisDevice, this);
         section.parent = tab;
         for (const cell of sectionDescription.cells) {
           const attribute = attributeFor(cell.column);
@@ -145,7 +146,7 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
             }
           }
           const controlType = cell.customControls[0]?.name ?? (attribute.getAttributeType() === "lookup" ? "lookup" : attribute.getAttributeType() === "optionset" ? "optionset" : "standard");
-          const control = new HostStandardControl(cell.controlId, attribute, controlType, { label: cell.label, visible: cell.visible, disabled: cell.disabled }, this);
+          const control = new HostStandardControl(cell.controlId, attribute, controlType, { label: localized(cell.labels, cell.label), visible: cell.visible, disabled: cell.disabled }, this);
           control.parent = section;
           attribute.controlList.push(control);
           section.controlList.push(control);

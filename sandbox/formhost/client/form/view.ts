@@ -9,6 +9,7 @@ import { unsavedChangesDialog } from "../dialogs";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { PcfCell } from "../pcf/control-host";
 import { viewportFormFactor } from "../session";
+import { localized, platformStrings } from "../platform-strings";
 import type { SandboxWebApi } from "../web-api";
 import type { HostStandardControl, HostTab } from "../xrm/controls";
 import { editorFor, type FieldEditor } from "./editors";
@@ -49,14 +50,14 @@ export class FormView {
   ) {
     this.title = h("h1", { className: "form-title" });
     this.status = h("span", { className: "command-status", attributes: { role: "status", "aria-live": "polite" } });
-    this.notificationArea = h("div", { className: "form-notifications", attributes: { "aria-label": "Form notifications", role: "region" } });
-    this.tabList = h("div", { className: "tab-list", attributes: { role: "tablist", "aria-label": "Form tabs" } });
+    this.notificationArea = h("div", { className: "form-notifications", attributes: { "aria-label": platformStrings().formNotifications, role: "region" } });
+    this.tabList = h("div", { className: "tab-list", attributes: { role: "tablist", "aria-label": platformStrings().formTabs } });
     const body = h("div", { className: "form-body" }, runtime.tabs().map((tab) => this.tabPanel(tab)));
     this.root = h("div", { className: "form", attributes: { "data-table": runtime.tableName, "data-form-state": "loading" } }, [
       this.commandBar(),
       h("div", { className: "form-header" }, [
         this.title,
-        h("p", { className: "form-subtitle", text: `${runtime.table.displayName} · ${runtime.form.name}` }),
+        h("p", { className: "form-subtitle", text: `${platformStrings().tables[runtime.tableName]?.[0] ?? runtime.table.displayName} · ${localized(runtime.form.names, runtime.form.name)}` }),
       ]),
       this.notificationArea,
       this.tabList,
@@ -86,18 +87,18 @@ export class FormView {
   private commandBar(): HTMLElement {
     const commands: readonly { label: string; action: () => void; primary?: boolean; overflow?: boolean }[] = [
       {
-        label: "← Back",
+        label: platformStrings().back,
         action: () => {
           void this.mayLeave().then((go) => {
             if (go) this.onBack();
           });
         },
       },
-      { label: "Save", action: () => void this.runtime.saveFromCommand(SaveMode.Save), primary: true },
-      { label: "Save & Close", action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndClose), overflow: true },
-      { label: "Save & New", action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndNew), overflow: true },
+      { label: platformStrings().save, action: () => void this.runtime.saveFromCommand(SaveMode.Save), primary: true },
+      { label: platformStrings().saveAndClose, action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndClose), overflow: true },
+      { label: platformStrings().saveAndNew, action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndNew), overflow: true },
       {
-        label: "Refresh",
+        label: platformStrings().refresh,
         overflow: true,
         action: () => {
           void this.mayLeave()
@@ -116,7 +117,7 @@ export class FormView {
       this.buttons.push(element);
       return element;
     };
-    return h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": "Commands" } }, [...commands.map(button), this.overflowMenu(commands.filter((command) => command.overflow === true)), this.status]);
+    return h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": platformStrings().commands } }, [...commands.map(button), this.overflowMenu(commands.filter((command) => command.overflow === true)), this.status]);
   }
 
   /**
@@ -128,7 +129,7 @@ export class FormView {
     const toggle = h("button", {
       className: "command command-more",
       text: "…",
-      attributes: { type: "button", "aria-label": "More commands", "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": menuId },
+      attributes: { type: "button", "aria-label": platformStrings().moreCommands, "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": menuId },
     });
     const close = (): void => {
       menu.hidden = true;
@@ -149,7 +150,7 @@ export class FormView {
       this.buttons.push(item);
       return item;
     });
-    const menu = h("div", { className: "command-menu", attributes: { id: menuId, role: "menu", "aria-label": "More commands" } }, items);
+    const menu = h("div", { className: "command-menu", attributes: { id: menuId, role: "menu", "aria-label": platformStrings().moreCommands } }, items);
     menu.hidden = true;
     menu.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -247,7 +248,7 @@ export class FormView {
     this.title.textContent = this.runtime.formTitle();
     document.title = `${this.runtime.formTitle()} - ${this.runtime.table.displayName}`;
     this.status.textContent = this.runtime.busy ?? "";
-    for (const button of this.buttons) button.disabled = this.runtime.busy !== undefined && button.textContent !== "← Back";
+    for (const button of this.buttons) button.disabled = this.runtime.busy !== undefined && button.textContent !== platformStrings().back;
     this.refreshNotifications();
     for (const [tab, panel] of this.tabPanels) {
       const selected = tab === this.runtime.selectedTab;

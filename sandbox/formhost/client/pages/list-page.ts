@@ -10,7 +10,8 @@ import { navigate, recordUrl } from "../navigation";
 import type { SandboxWebApi } from "../web-api";
 import { attributeValuesOf, formattedValue } from "../xrm/values";
 import { formFor } from "./form-page";
-import { pluralOf } from "./shell";
+import { tablePlural } from "./shell";
+import { localized, platformStrings } from "../platform-strings";
 
 const pageSize = 250;
 
@@ -23,6 +24,13 @@ function listColumns(app: AppDescription, table: TableDefinition): string[] {
   return [table.primaryNameAttribute, ...new Set(columns)].slice(0, 6);
 }
 
+/** A column's header: its label on the main form in the user's language, else its display name. */
+function columnHeader(app: AppDescription, table: TableDefinition, column: string): string {
+  const form = formFor(app, table.logicalName, undefined);
+  const cell = form?.tabs.flatMap((tab) => tab.sections.flatMap((section) => section.cells)).find((candidate) => candidate.column === column);
+  return localized(cell?.labels, table.columns[column]?.displayName ?? column);
+}
+
 function odataString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
@@ -31,20 +39,20 @@ export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: 
   const table = tableByLogicalName(tableName);
   if (table === undefined) return h("div", { className: "page-message" }, [h("h1", { text: "Unknown table" }), h("p", { text: tableName })]);
   const columns = listColumns(app, table);
-  const title = pluralOf(table.displayName);
-  const search = h("input", { attributes: { type: "search", id: "list-search", placeholder: `Search ${title.toLowerCase()}` } });
+  const title = tablePlural(table.logicalName);
+  const search = h("input", { attributes: { type: "search", id: "list-search", placeholder: `${platformStrings().search} ${title.toLowerCase()}` } });
   const status = h("p", { className: "list-status", attributes: { role: "status", "aria-live": "polite" } });
   const body = h("tbody");
   const grid = h("table", { className: "grid" }, [
     h("caption", { className: "visually-hidden", text: title }),
-    h("thead", {}, [h("tr", {}, columns.map((column) => h("th", { text: table.columns[column]?.displayName ?? column, attributes: { scope: "col" } })))]),
+    h("thead", {}, [h("tr", {}, columns.map((column) => h("th", { text: columnHeader(app, table, column), attributes: { scope: "col" } })))]),
     body,
   ]);
   const load = async (): Promise<void> => {
     const select = [table.primaryIdAttribute, ...columns.map((column) => (table.columns[column]?.type === "lookup" ? `_${column}_value` : column))];
     const text = search.value.trim();
     const filter = text === "" ? "" : `&$filter=startswith(${table.primaryNameAttribute},${odataString(text)})`;
-    status.textContent = "Loading…";
+    status.textContent = platformStrings().loading;
     try {
       const result = await webApi.retrieveMultipleRecords(table.logicalName, `?$select=${select.join(",")}${filter}&$orderby=${table.primaryNameAttribute}&$count=true&$top=${pageSize}`);
       replaceChildren(
@@ -75,9 +83,9 @@ export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: 
   });
   void load();
   return h("div", { className: "list-page", attributes: { "data-table": table.logicalName } }, [
-    h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": "Commands" } }, [
-      h("button", { className: "command primary", text: "+ New", attributes: { type: "button" }, on: { click: () => { navigate(recordUrl(table.logicalName)); } } }),
-      h("label", { className: "visually-hidden", text: `Search ${title.toLowerCase()}`, attributes: { for: "list-search" } }),
+    h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": platformStrings().commands } }, [
+      h("button", { className: "command primary", text: `+ ${platformStrings().newRecord}`, attributes: { type: "button" }, on: { click: () => { navigate(recordUrl(table.logicalName)); } } }),
+      h("label", { className: "visually-hidden", text: `${platformStrings().search} ${title.toLowerCase()}`, attributes: { for: "list-search" } }),
       search,
     ]),
     h("h1", { className: "page-title", text: title }),

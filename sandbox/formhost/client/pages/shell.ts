@@ -8,6 +8,7 @@ import type { AppDescription } from "../../shared/contract";
 import { h } from "../dom";
 import { homeUrl, listUrl, scmAdminUrl } from "../navigation";
 import { sessionSettings, updateSession, viewportFormFactor } from "../session";
+import { platformStrings } from "../platform-strings";
 
 export function pluralOf(name: string): string {
   if (/[^aeiou]y$/i.test(name)) return `${name.slice(0, -1)}ies`;
@@ -20,7 +21,12 @@ export function siteMapTables(app: AppDescription): { logicalName: string; label
   const order = ["msdyn_workorder", "msdyn_warehouse", "msdyn_customerasset", "msdyn_customerassetcategory", "msdyn_paymentterm", "msdyn_shipvia", "msdyn_workorderproduct"];
   const rank = (table: string): number => (order.includes(table) ? order.indexOf(table) : order.length);
   const tables = [...new Set(app.forms.map((form) => form.table))].sort((a, b) => rank(a) - rank(b));
-  return tables.map((logicalName) => ({ logicalName, label: pluralOf(tableByLogicalName(logicalName)?.displayName ?? logicalName) }));
+  return tables.map((logicalName) => ({ logicalName, label: tablePlural(logicalName) }));
+}
+
+/** A table's plural name in the user's language. */
+export function tablePlural(logicalName: string): string {
+  return platformStrings().tables[logicalName]?.[1] ?? pluralOf(tableByLogicalName(logicalName)?.displayName ?? logicalName);
 }
 
 function switches(): HTMLElement {
@@ -40,6 +46,8 @@ function switches(): HTMLElement {
   language.value = String(settings.languageId);
   language.addEventListener("change", () => {
     updateSession({ languageId: Number(language.value) });
+    // As after changing the language in Personalization Settings, the app starts again in it.
+    location.reload();
   });
   return h("div", { className: "app-settings" }, [
     toggle("setting-async-save", "Async save handlers", settings.asyncSaveHandlers, (checked) => {
@@ -57,14 +65,14 @@ export function shell(app: AppDescription, current: string, content: HTMLElement
   document.body.classList.toggle("is-offline", sessionSettings().offline);
   const link = (href: string, label: string) =>
     h("li", {}, [h("a", { text: label, attributes: { href, ...(current === href ? { "aria-current": "page" } : {}) } })]);
-  const nav = h("nav", { className: "site-map", attributes: { "aria-label": "Site map" } }, [
+  const nav = h("nav", { className: "site-map", attributes: { "aria-label": platformStrings().siteMap } }, [
     // On a phone the site map folds into a menu, closed until asked for.
     h("details", { className: "site-map-menu", attributes: { open: viewportFormFactor() === 3 ? undefined : "" } }, [
-      h("summary", { text: "Menu" }),
+      h("summary", { text: platformStrings().menu }),
       h("ul", {}, [
-        link(homeUrl, "Home"),
+        link(homeUrl, platformStrings().home),
         ...siteMapTables(app).map((table) => link(listUrl(table.logicalName), table.label)),
-        link(scmAdminUrl, "SCM admin"),
+        link(scmAdminUrl, platformStrings().scmAdmin),
       ]),
     ]),
   ]);

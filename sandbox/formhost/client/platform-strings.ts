@@ -1,0 +1,68 @@
+/**
+ * The app's own words in the user's language: what Dataverse's language packs give the model-driven
+ * app (commands, site map, page chrome) and Field Service's French table names. The solution's labels
+ * (forms, columns) come from its `LocalizedLabel`s instead (`localized`).
+ */
+import type { LocalizedText } from "../shared/contract";
+import { sessionSettings } from "./session";
+
+const english = {
+  home: "Home",
+  menu: "Menu",
+  siteMap: "Site map",
+  scmAdmin: "SCM admin",
+  back: "← Back",
+  save: "Save",
+  saveAndClose: "Save & Close",
+  saveAndNew: "Save & New",
+  refresh: "Refresh",
+  commands: "Commands",
+  moreCommands: "More commands",
+  formNotifications: "Form notifications",
+  formTabs: "Form tabs",
+  newRecord: "New",
+  search: "Search",
+  loading: "Loading…",
+  /** Table names by logical name: singular, plural (none: the core definition's English name). */
+  tables: {} as Readonly<Record<string, readonly [string, string]>>,
+};
+
+export type PlatformStrings = typeof english;
+
+const french: PlatformStrings = {
+  home: "Accueil",
+  menu: "Menu",
+  siteMap: "Plan de site",
+  scmAdmin: "Administration SCM",
+  back: "← Précédent",
+  save: "Enregistrer",
+  saveAndClose: "Enregistrer et fermer",
+  saveAndNew: "Enregistrer et nouveau",
+  refresh: "Actualiser",
+  commands: "Commandes",
+  moreCommands: "Plus de commandes",
+  formNotifications: "Notifications du formulaire",
+  formTabs: "Onglets du formulaire",
+  newRecord: "Nouveau",
+  search: "Rechercher",
+  loading: "Chargement…",
+  tables: {
+    msdyn_workorder: ["Ordre de travail", "Ordres de travail"],
+    msdyn_warehouse: ["Entrepôt", "Entrepôts"],
+    msdyn_customerasset: ["Actif client", "Actifs client"],
+    msdyn_customerassetcategory: ["Catégorie d'actif client", "Catégories d'actif client"],
+    msdyn_paymentterm: ["Condition de paiement", "Conditions de paiement"],
+    msdyn_shipvia: ["Mode de livraison", "Modes de livraison"],
+    msdyn_workorderproduct: ["Produit d'ordre de travail", "Produits d'ordre de travail"],
+    fsi_project: ["Projet SCM", "Projets SCM"],
+  },
+};
+
+export function platformStrings(languageId: number = sessionSettings().languageId): PlatformStrings {
+  return languageId === 1036 ? french : english;
+}
+
+/** A solution label in the user's language; the base language (1033), then `fallback`, when it has none. */
+export function localized(labels: LocalizedText | undefined, fallback: string, languageId: number = sessionSettings().languageId): string {
+  return labels?.[String(languageId)] ?? labels?.["1033"] ?? fallback;
+}
