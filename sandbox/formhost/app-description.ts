@@ -104,6 +104,7 @@ export function appDescriber(solution: SolutionPackage, libraries: PlatformLibra
   return (options) => ({
     solution: { uniqueName: solution.uniqueName, version: solution.version, zip: options.zipName },
     forms: solution.forms,
+    choiceLabels: solution.choiceLabels,
     controls,
     webResources,
     organizationUrl: options.organizationUrl,

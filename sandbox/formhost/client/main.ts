@@ -4,6 +4,7 @@
  * web resources from the solution zip), installs what a model-driven page provides (`Xrm`,
  * `ComponentFramework.registerControl`), and renders the page the address names.
  */
+import { useChoiceLabels } from "./platform-strings";
 import { tableByLogicalName } from "../../../core/dataverse/tables";
 import type { AppDescription } from "../shared/contract";
 import { h } from "./dom";
@@ -30,6 +31,7 @@ function appDescription(): AppDescription {
 async function render(root: HTMLElement): Promise<void> {
   const app = appDescription();
   installRegistry();
+  useChoiceLabels(app.choiceLabels);
   const webApi = new SandboxWebApi({
     apiUrl: `${app.organizationUrl}${app.webApiPath}`,
     token: app.webApiToken,

@@ -3,7 +3,9 @@
  * app (commands, site map, page chrome) and Field Service's French table names. The solution's labels
  * (forms, columns) come from its `LocalizedLabel`s instead (`localized`).
  */
-import type { LocalizedText } from "../shared/contract";
+import type { ColumnDefinition } from "../../../core/dataverse/schema";
+import { tableByLogicalName } from "../../../core/dataverse/tables";
+import type { ChoiceLabels, LocalizedText } from "../shared/contract";
 import { sessionSettings } from "./session";
 
 const english = {
@@ -65,4 +67,23 @@ export function platformStrings(languageId: number = sessionSettings().languageI
 /** A solution label in the user's language; the base language (1033), then `fallback`, when it has none. */
 export function localized(labels: LocalizedText | undefined, fallback: string, languageId: number = sessionSettings().languageId): string {
   return labels?.[String(languageId)] ?? labels?.["1033"] ?? fallback;
+}
+
+/** Solution choice labels by the core column definition they belong to (set once at start). */
+const choiceLabelsByColumn = new WeakMap<ColumnDefinition, Readonly<Record<string, LocalizedText>>>();
+
+/** Registers the solution's choice labels (`AppDescription.choiceLabels`). */
+export function useChoiceLabels(labels: ChoiceLabels | undefined): void {
+  for (const [tableName, columns] of Object.entries(labels ?? {})) {
+    const table = tableByLogicalName(tableName);
+    for (const [columnName, options] of Object.entries(columns)) {
+      const column = table?.columns[columnName];
+      if (column !== undefined) choiceLabelsByColumn.set(column, options);
+    }
+  }
+}
+
+/** A choice's label in the user's language: the solution's, else the core definition's. */
+export function choiceLabel(column: ColumnDefinition, option: { readonly value: number; readonly label: string }): string {
+  return localized(choiceLabelsByColumn.get(column)?.[String(option.value)], option.label);
 }

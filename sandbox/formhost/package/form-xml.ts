@@ -15,6 +15,7 @@ import type {
   FormEventsDescription,
   FormXmlFormFactor,
   HandlerDescription,
+  ChoiceLabels,
   LocalizedText,
   SectionDescription,
   TabDescription,
@@ -37,6 +38,28 @@ function localizedOf(labels: readonly XmlElement[]): LocalizedText {
 
 function baseOf(localized: LocalizedText): string | undefined {
   return localized[baseLanguage] ?? Object.values(localized)[0];
+}
+
+/**
+ * The labels of every choice column the solution defines, by table, column and value:
+ * `Entities/Entity/EntityInfo/entity/attributes/attribute/optionset/options/option/labels`.
+ */
+export function choiceLabelsOf(customizations: XmlElement): ChoiceLabels {
+  const byTable: Record<string, Record<string, Record<string, LocalizedText>>> = {};
+  for (const entity of childElements(childElement(customizations, "Entities") ?? customizations, "Entity")) {
+    const table = childText(entity, "Name") ?? "";
+    const info = childElement(childElement(entity, "EntityInfo") ?? entity, "entity");
+    for (const column of childElements(childElement(info ?? entity, "attributes") ?? entity, "attribute")) {
+      const options = childElements(childElement(childElement(column, "optionset") ?? column, "options") ?? column, "option");
+      if (options.length === 0) continue;
+      const name = childText(column, "LogicalName") ?? "";
+      byTable[table] = {
+        ...byTable[table],
+        [name]: Object.fromEntries(options.map((option) => [attribute(option, "value") ?? "", labelsOf(option)])),
+      };
+    }
+  }
+  return byTable;
 }
 
 function labelsOf(element: XmlElement): LocalizedText {

@@ -7,10 +7,10 @@
  */
 import JSZip from "jszip";
 import { attribute, childElement, childElements, childText, parseXml, type XmlElement } from "../../../solution/xml";
-import type { FormDescription } from "../shared/contract";
+import type { ChoiceLabels, FormDescription } from "../shared/contract";
 import { type ParsedManifest, languageOfResx, parseControlManifest, parseResx } from "./control-manifest";
 import { SolutionPackageError } from "./errors";
-import { mainFormsOf } from "./form-xml";
+import { choiceLabelsOf, mainFormsOf } from "./form-xml";
 
 export interface PackagedWebResource {
   readonly name: string;
@@ -40,6 +40,7 @@ export interface SolutionPackage {
   readonly uniqueName: string;
   readonly version: string;
   readonly forms: readonly FormDescription[];
+  readonly choiceLabels: ChoiceLabels;
   readonly webResources: ReadonlyMap<string, PackagedWebResource>;
   readonly controls: ReadonlyMap<string, PackagedControl>;
   readonly environmentVariables: readonly PackagedEnvironmentVariable[];
@@ -140,6 +141,7 @@ export async function readSolutionPackage(zipBytes: Buffer): Promise<SolutionPac
     uniqueName: (manifest === undefined ? undefined : childText(manifest, "UniqueName")) ?? "",
     version: (manifest === undefined ? undefined : childText(manifest, "Version")) ?? "",
     forms,
+    choiceLabels: choiceLabelsOf(customizations),
     webResources,
     controls,
     environmentVariables: await readEnvironmentVariables(zip),

@@ -39,6 +39,9 @@ export interface CustomControlDescription {
 /** A label by LCID (`{ "1033": "Name", "1036": "Nom" }`), as the solution's `LocalizedLabel`s give it. */
 export type LocalizedText = Readonly<Record<string, string>>;
 
+/** Choice labels from the solution: table → column → option value → label by LCID. */
+export type ChoiceLabels = Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, LocalizedText>>>>>>;
+
 export interface CellDescription {
   readonly id: string;
   /** In the solution's base language; `labels` has every language. */
@@ -155,6 +158,8 @@ export type ScmFieldDefinitionDescription =
 export interface AppDescription {
   readonly solution: { readonly uniqueName: string; readonly version: string; readonly zip: string };
   readonly forms: readonly FormDescription[];
+  /** The labels of the solution's choice columns in each of its languages. */
+  readonly choiceLabels?: ChoiceLabels;
   readonly controls: readonly ControlDescription[];
   readonly webResources: readonly WebResourceDescription[];
   readonly organizationUrl: string;

@@ -5,6 +5,7 @@
  * security; an input property its fixed value from FormXml (`static="true"`) or the manifest's
  * default. And the way back: `getOutputs()` values written to the bound columns.
  */
+import { choiceLabel } from "../platform-strings";
 import type { ColumnDefinition } from "../../../../core/dataverse/schema";
 import type { ControlDescription, ControlPropertyDescription, CustomControlDescription } from "../../shared/contract";
 import type { HostAttribute } from "../xrm/attribute";
@@ -88,7 +89,7 @@ export function boundProperty(attribute: HostAttribute, type: string, locked: bo
       const property: ComponentFramework.PropertyTypes.OptionSetProperty = {
         ...base,
         raw: typeof value === "number" ? value : null,
-        attributes: { ...metadata, Options: column.options.map((option) => ({ Label: option.label, Value: option.value, Color: "" })), DefaultValue: -1 },
+        attributes: { ...metadata, Options: column.options.map((option) => ({ Label: choiceLabel(column, option), Value: option.value, Color: "" })), DefaultValue: -1 },
       };
       return property;
     }

@@ -5,6 +5,7 @@
  * As on the platform, `setValue` never fires OnChange — a user's edit does, and so does
  * `fireOnChange()` (learn.microsoft.com, "setValue (Client API reference)").
  */
+import { choiceLabel } from "../platform-strings";
 import type { ColumnDefinition } from "../../../../core/dataverse/schema";
 import { HostItemCollection } from "./collection";
 import type { HostStandardControl } from "./controls";
@@ -181,7 +182,7 @@ export class HostAttribute implements AttributeMembers {
   }
 
   getOptions(): Xrm.OptionSetValue[] {
-    return "options" in this.column ? this.column.options.map((option) => ({ value: option.value, text: option.label })) : [];
+    return "options" in this.column ? this.column.options.map((option) => ({ value: option.value, text: choiceLabel(this.column, option) })) : [];
   }
 
   getOption(valueOrText: number | string): Xrm.OptionSetValue | null {

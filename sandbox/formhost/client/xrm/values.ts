@@ -5,6 +5,7 @@
  * The Web API side goes through core's `fromWebApiRow`/`toWebApiBody`, the same code every other
  * part uses, so the form host writes exactly what a model-driven app would.
  */
+import { choiceLabel } from "../platform-strings";
 import { fromWebApiRow, isEntityReference, type DataverseRecord, type DataverseValue } from "../../../../core/dataverse/record";
 import type { ColumnDefinition, TableDefinition } from "../../../../core/dataverse/schema";
 
@@ -115,7 +116,10 @@ export function formattedValue(column: ColumnDefinition, value: AttributeValue |
     case "choice":
     case "state":
     case "status":
-      return column.options.find((option) => option.value === value)?.label ?? String(value);
+    {
+      const option = column.options.find((candidate) => candidate.value === value);
+      return option === undefined ? String(value) : choiceLabel(column, option);
+    }
     case "boolean":
       return value === true ? "Yes" : "No";
     case "decimal":
