@@ -28,6 +28,15 @@ describe("reading the solution zip", () => {
     expect(solution.version).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });
 
+  it("keeps every language of the form's labels and of the choice columns' options", () => {
+    const form = solution.forms.find((candidate) => candidate.table === "msdyn_warehouse");
+    const cells = form?.tabs.flatMap((tab) => tab.sections.flatMap((section) => section.cells)) ?? [];
+    expect(cells.find((cell) => cell.column === "msdyn_name")?.labels).toEqual({ "1033": "Name", "1036": "Nom" });
+    expect(form?.tabs[0]?.labels).toEqual({ "1033": "General", "1036": "Général" });
+    expect(form?.names?.["1036"]).toBe("Entrepôt (intégration SCM)");
+    expect(solution.choiceLabels.msdyn_warehouse?.fsi_scmsyncstatus?.["716900002"]).toEqual({ "1033": "Synced", "1036": "Synchronisé" });
+  });
+
   it("finds a main form per integration table with the form library and its OnLoad/OnSave handlers", () => {
     for (const [table, namespace] of Object.entries(formScriptNamespaces)) {
       const form = solution.forms.find((candidate) => candidate.table === table);
