@@ -39,13 +39,14 @@ export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: 
   const table = tableByLogicalName(tableName);
   if (table === undefined) return h("div", { className: "page-message" }, [h("h1", { text: "Unknown table" }), h("p", { text: tableName })]);
   const columns = listColumns(app, table);
+  const headers = columns.map((column) => columnHeader(app, table, column));
   const title = tablePlural(table.logicalName);
   const search = h("input", { attributes: { type: "search", id: "list-search", placeholder: `${platformStrings().search} ${title.toLowerCase()}` } });
   const status = h("p", { className: "list-status", attributes: { role: "status", "aria-live": "polite" } });
   const body = h("tbody");
   const grid = h("table", { className: "grid" }, [
     h("caption", { className: "visually-hidden", text: title }),
-    h("thead", {}, [h("tr", {}, columns.map((column) => h("th", { text: columnHeader(app, table, column), attributes: { scope: "col" } })))]),
+    h("thead", {}, [h("tr", {}, headers.map((header) => h("th", { text: header, attributes: { scope: "col" } })))]),
     body,
   ]);
   const load = async (): Promise<void> => {
@@ -68,7 +69,8 @@ export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: 
               const text = definition === undefined ? "" : formattedValue(definition, values.get(column) ?? null, navigator.language);
               return index === 0
                 ? h("th", { attributes: { scope: "row" } }, [h("a", { text: text === "" ? "(no name)" : text, attributes: { href: recordUrl(table.logicalName, id) } })])
-                : h("td", { text });
+                : // The header rides along for the phone layout, where each row is a card of label/value lines.
+                  h("td", { text, attributes: { "data-label": headers[index] ?? column, ...(text === "" ? { "data-empty": "" } : {}) } });
             }),
           );
         }),
