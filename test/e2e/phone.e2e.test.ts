@@ -116,6 +116,28 @@ describeWithChromium("a technician's phone", () => {
       if (width === 390) await page.screenshot({ path: "docs/sandbox-phone-nearby-warehouses.png" });
     });
 
+    it("shows the work order list with no clipped column and nothing scrolled sideways", async () => {
+      const page = await browser.newPage({ width, height });
+      await page.goto(`${sandbox.url}/main.aspx?pagetype=entitylist&etn=msdyn_workorder`);
+      await page.locator(".grid tbody tr").first().waitFor();
+      await settled(page);
+      const scroller = page.locator(".grid-scroll");
+      expect(await scroller.evaluate((element) => element.scrollWidth <= element.clientWidth + 1)).toBe(true);
+      const clipped = await page.locator(".grid tbody th, .grid tbody td").evaluateAll((cells) =>
+        cells
+          .filter((cell) => cell instanceof HTMLElement && cell.offsetParent !== null)
+          .filter(
+            (cell) => cell.scrollWidth > cell.clientWidth + 1 || cell.getBoundingClientRect().right > window.innerWidth,
+          )
+          .map((cell) => cell.textContent),
+      );
+      expect(clipped).toEqual([]);
+      // Each value says which column it is.
+      const first = page.locator(".grid tbody tr").first().locator("td:not([data-empty])").first();
+      expect(await first.evaluate((cell) => getComputedStyle(cell, "::before").content)).not.toBe("none");
+      await browser.screenshot(page, `phone-${width}-work-order-list`);
+    });
+
     it("folds the last commands into a '…' menu that fits the bar", async () => {
       const page = await browser.newPage({ width, height });
       await openForm(page, await warehouseUrl("1001"));

@@ -64,7 +64,10 @@ export function platformStrings(languageId: number = sessionSettings().languageI
   return languageId === 1036 ? french : english;
 }
 
-/** A solution label in the user's language; the base language (1033), then `fallback`, when it has none. */
+/**
+ * A solution label in the user's language (Label.UserLocalizedLabel); when it has none, the base
+ * language (1033), then `fallback`. The fallback order is unconfirmed (docs/platform-fidelity.md).
+ */
 export function localized(labels: LocalizedText | undefined, fallback: string, languageId: number = sessionSettings().languageId): string {
   return labels?.[String(languageId)] ?? labels?.["1033"] ?? fallback;
 }
