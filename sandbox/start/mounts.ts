@@ -16,7 +16,7 @@ import { fieldServicePlugins } from "../fieldservice";
 import { createFormHost } from "../formhost";
 import { type ScmEmulator, createScmEmulator } from "../scm";
 import type { Mount, MountFactory } from "../server";
-import { BROWSER_TOKEN } from "./identities";
+import { ADMIN_TOKEN, BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER, sandboxPrivileges } from "./identities";
 import { seedSandbox, setEnvironmentVariables } from "./seed";
 import { webhookStepDefinitions } from "../../solution/steps";
 
@@ -56,8 +56,14 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
   const dataverse: MountFactory = (context) => {
     const emulator = new DataverseEmulator({
       databasePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "dataverse.sqlite"),
-      users: [DEFAULT_USER, SANDBOX_INTEGRATION_USER],
-      tokens: { [BROWSER_TOKEN]: DEFAULT_USER.id, [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id },
+      users: [DEFAULT_USER, SANDBOX_TECHNICIAN_USER, SANDBOX_INTEGRATION_USER],
+      tokens: {
+        [ADMIN_TOKEN]: DEFAULT_USER.id,
+        [BROWSER_TOKEN]: SANDBOX_TECHNICIAN_USER.id,
+        [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id,
+      },
+      // Each user holds exactly its security roles (identities.ts); the administrator holds System Administrator.
+      privileges: sandboxPrivileges(),
       // As in a signed-in browser session, a request without a token acts as the default user.
       requireAuthorization: false,
       // Field Service is installed in the org: its own inventory logic runs in the pipeline.
@@ -82,7 +88,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
 
   const plugins: MountFactory = async (context) => {
     // The steps the solution ships, exactly: what an import would register.
-    const mount = await createPluginsMount({ signedInUser: DEFAULT_USER, steps: () => webhookStepDefinitions() })(context);
+    const mount = await createPluginsMount({ signedInUser: SANDBOX_TECHNICIAN_USER, steps: () => webhookStepDefinitions() })(context);
     parts.plugins = mount;
     return mount;
   };
@@ -90,7 +96,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
   const formHost: MountFactory = async (context): Promise<Mount> => {
     const host = await createFormHost({
       solutionZip: options.solutionZip,
-      user: { id: DEFAULT_USER.id, fullname: DEFAULT_USER.fullname, languageId: 1033 },
+      user: { id: SANDBOX_TECHNICIAN_USER.id, fullname: SANDBOX_TECHNICIAN_USER.fullname, languageId: 1033 },
       webApiToken: BROWSER_TOKEN,
     });
     return {
