@@ -1,14 +1,14 @@
 /**
  * Table privileges as Dataverse names them: `prv<Action><SchemaName>` (`prvReadQueue`,
  * `prvAppendToQueue`, `prvCreatemsdyn_copilotinteraction`; powerapps-docs
- * `developer/data-platform/security-roles.md` and the privilege lists of the Dynamics 365 docs).
+ * `developer/data-platform/security-concepts.md`, power-platform `admin/security-roles-privileges.md`).
  * The schema name of a Field Service, dual-write or fsi table is its logical name; a system
  * table's schema name is PascalCase (`EnvironmentVariableValue`, powerapps-docs
  * `reference/entities/environmentvariablevalue.md`), kept in `privilegeEntityNames`.
  */
 import type { TableDefinition } from "./schema";
 
-/** The six table privileges a role grants on a table (Learn, "Security roles and privileges"). */
+/** The six table privileges a role grants on a table (powerapps-docs `developer/data-platform/security-concepts.md`). */
 export const privilegeActions = ["Create", "Read", "Write", "Delete", "Append", "AppendTo"] as const;
 export type PrivilegeAction = (typeof privilegeActions)[number];
 

@@ -2,7 +2,7 @@
  * Privilege checks, as Dataverse makes them before an operation: Read to retrieve (and for each
  * table an `$expand` reaches), Create, Write (update; an upsert that creates needs Create), Delete,
  * and for every lookup a request sets, Append on the row's table and AppendTo on the table it
- * points to (Learn, "Security roles and privileges": Append / Append To). A caller without the
+ * points to (power-platform `admin/security-roles-privileges.md`: Append, Append To; powerapps-docs `developer/data-platform/security-concepts.md`). A caller without the
  * privilege gets PrivilegeDenied, 0x80040220, "The user does not hold the necessary privileges"
  * (powerapps-docs `developer/data-platform/includes/data-service-error-codes.md`).
  *

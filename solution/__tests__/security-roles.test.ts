@@ -89,3 +89,17 @@ describe("security roles", () => {
     for (const role of securityRoles) for (const grant of role.grants) expect(grant.why.length).toBeGreaterThan(20);
   });
 });
+
+describe("solution/README.md", () => {
+  it("explains every privilege of every role", () => {
+    // Prettier pads table cells: compare with runs of spaces collapsed.
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8").replace(/ {2,}/g, " ");
+    for (const role of securityRoles) {
+      expect(readme).toContain(`### ${role.name}`);
+      for (const grant of role.grants) {
+        const privileges = grant.actions.map((action) => `\`${privilegeName(grant.table, action)}\``).join(", ");
+        expect(readme).toContain(`| \`${grant.table}\` | ${privileges} | ${grant.why} |`);
+      }
+    }
+  });
+});

@@ -6,7 +6,7 @@
  *
  * Depth: every privilege is Global (organization). The integration and the technician read and
  * write rows regardless of who owns them, and most of the tables are organization-owned, where
- * Global is the only depth there is (Learn, "Security roles and privileges").
+ * Global is the only depth there is (powerapps-docs `developer/data-platform/security-concepts.md`: organization-owned tables take Global or None).
  *
  * A role grants table privileges, not column privileges: "write the sync status columns" is
  * Write on the table (column-level security is a separate feature, field security profiles).
