@@ -1,8 +1,9 @@
 /**
  * Everything `npm start` runs on its one origin, wired as a real deployment is:
  * - `/scm` — the SCM emulator (seeded with its demo companies, sites, warehouses, assets, ...);
- * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's two users: the person in the
- *   browser and the integration's application user (so the plug-in host's own writes are echoes);
+ * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's three users, each holding
+ *   exactly its security roles (`identities.ts`): the administrator who sets it up, the technician
+ *   in the browser and the integration's application user (so the plug-in host's own writes are echoes);
  * - `/plugins` — the plug-in host, the inventory host and the local token issuer; once listening it registers the
  *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
  * - `/` — the form host, running the built solution zip.
