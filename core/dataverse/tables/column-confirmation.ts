@@ -10,6 +10,22 @@ const fieldServiceReference = (table: string) => `CE ce/field-service/developer/
 
 /** `table.column` → the page that gives its name and type. */
 export const confirmedColumns: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    [
+      "msdyn_workorderid",
+      "msdyn_name",
+      "msdyn_serviceaccount",
+      "msdyn_customerasset",
+      "msdyn_systemstatus",
+      "msdyn_address1",
+      "msdyn_city",
+      "msdyn_stateorprovince",
+      "msdyn_postalcode",
+      "msdyn_country",
+      "msdyn_latitude",
+      "msdyn_longitude",
+    ].map((column) => [`msdyn_workorder.${column}`, fieldServiceReference("msdyn_workorder")]),
+  ),
   "msdyn_workorderproduct.msdyn_workorderproductid": fieldServiceReference("msdyn_workorderproduct"),
   "msdyn_workorderproduct.msdyn_name": fieldServiceReference("msdyn_workorderproduct"),
   "msdyn_workorderproduct.msdyn_workorder": fieldServiceReference("msdyn_workorderproduct"),

@@ -95,7 +95,7 @@ export const workOrder = defineTable({
   columns: {
     msdyn_name: text("Work Order Number", 100, { required: true }),
     msdyn_serviceaccount: lookup("Service Account", "account", { required: true }),
-    // Unconfirmed: the work order's asset lookup name; kept here only.
+    // "Primary Incident Customer Asset" (CE msdyn_workorder reference).
     msdyn_customerasset: lookup("Customer Asset", "msdyn_customerasset"),
     msdyn_systemstatus: choice("System Status", [
       { value: WorkOrderSystemStatus.Unscheduled, label: "Unscheduled" },
