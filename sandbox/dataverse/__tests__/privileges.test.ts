@@ -27,7 +27,9 @@ describe("Dataverse emulator: privileges", () => {
     warehouse = entityIdOf(await createWarehouse(api, company, "P1"));
   });
   afterAll(() => api.close());
-  afterEach(() => { api.server.emulator.setPrivileges(technician.id, rolePrivileges(fsiTechnicianRole)); });
+  afterEach(() => {
+    api.server.emulator.setPrivileges(technician.id, rolePrivileges(fsiTechnicianRole));
+  });
 
   it("lets a user read what the role grants, with $expand to a table it may read", async () => {
     const reply = await api.call(
