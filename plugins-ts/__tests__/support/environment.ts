@@ -6,6 +6,7 @@
  * emulators; product code never imports the sandbox.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
 import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "../../../sandbox/auth";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
@@ -108,6 +109,8 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const dataverse = await startDataverseServer({
     users: [ADMIN, INTEGRATION],
     tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+    // The host's application user holds the solution's FSI Integration role, and only it.
+    privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) },
     ...(options.webhookPayloadLimitBytes === undefined ? {} : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
   });
 
