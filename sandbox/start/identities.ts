@@ -2,18 +2,25 @@
  * The sandbox's people and the security roles they hold, so that a privilege the product needs and
  * a role does not grant fails in the sandbox (and its tests) as it would for a customer.
  *
- * - The administrator (the Dataverse emulator's default user) sets the sandbox up: seeds the rows,
- *   registers the steps and sets the environment variables. It holds System Administrator (no
+ * - The administrator (the Dataverse emulator's default user) sets the sandbox up: seeds the rows
+ *   and creates the environment variables, as a solution import and a data load would. It holds System Administrator (no
  *   privilege list: every privilege), as the person who installs the solution does.
  * - The technician is the person in the browser (the form host): Field Service's roles (the
  *   stand-in below) plus the solution's FSI Technician.
+ * - The integration administrator registers the webhook steps against the plug-in host at every
+ *   start: FSI Administrator only.
  * - The integration's application user holds FSI Integration only.
  */
 import { privilegeName, type PrivilegeAction } from "../../core";
 import { SANDBOX_INTEGRATION_USER } from "../auth/plugins-mount";
 import type { EmulatorUser } from "../dataverse/identity";
 import { stableId } from "../dataverse/pipeline/registrations";
-import { fsiIntegrationRole, fsiTechnicianRole, rolePrivileges } from "../../solution/components/security-roles";
+import {
+  fsiAdministratorRole,
+  fsiIntegrationRole,
+  fsiTechnicianRole,
+  rolePrivileges,
+} from "../../solution/components/security-roles";
 
 /** The bearer token the browser (the form host's pages) sends to the Web API: the technician's. */
 export const BROWSER_TOKEN = "sandbox-browser";
@@ -25,6 +32,15 @@ export const SANDBOX_TECHNICIAN_USER: EmulatorUser = {
   id: stableId("systemuser:sandbox-technician"),
   fullname: "Sandbox Technician",
   domainname: "technician@sandbox.local",
+};
+
+/** The bearer token the step registration sends: the integration administrator's. */
+export const INTEGRATION_ADMIN_TOKEN = "sandbox-integration-admin";
+
+export const SANDBOX_INTEGRATION_ADMIN_USER: EmulatorUser = {
+  id: stableId("systemuser:sandbox-integration-admin"),
+  fullname: "Sandbox Integration Administrator",
+  domainname: "integration-admin@sandbox.local",
 };
 
 const everyAction: readonly PrivilegeAction[] = ["Create", "Read", "Write", "Delete", "Append", "AppendTo"];
@@ -69,5 +85,6 @@ export function sandboxPrivileges(): Record<string, readonly string[]> {
   return {
     [SANDBOX_TECHNICIAN_USER.id]: [...new Set([...fieldServiceRolesStandIn, ...rolePrivileges(fsiTechnicianRole)])],
     [SANDBOX_INTEGRATION_USER.id]: rolePrivileges(fsiIntegrationRole),
+    [SANDBOX_INTEGRATION_ADMIN_USER.id]: rolePrivileges(fsiAdministratorRole),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Everything `npm start` runs on its one origin, wired as a real deployment is:
  * - `/scm` — the SCM emulator (seeded with its demo companies, sites, warehouses, assets, ...);
- * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's three users, each holding
- *   exactly its security roles (`identities.ts`): the administrator who sets it up, the technician
- *   in the browser and the integration's application user (so the plug-in host's own writes are echoes);
+ * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's users, each holding exactly
+ *   its security roles (`identities.ts`): the administrator who seeds it, the technician in the
+ *   browser, the integration administrator who registers the steps and the integration's
+ *   application user (so the plug-in host's own writes are echoes);
  * - `/plugins` — the plug-in host, the inventory host and the local token issuer; once listening it registers the
  *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
  * - `/` — the form host, running the built solution zip.
@@ -17,7 +18,14 @@ import { fieldServicePlugins } from "../fieldservice";
 import { createFormHost } from "../formhost";
 import { type ScmEmulator, createScmEmulator } from "../scm";
 import type { Mount, MountFactory } from "../server";
-import { ADMIN_TOKEN, BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER, sandboxPrivileges } from "./identities";
+import {
+  ADMIN_TOKEN,
+  BROWSER_TOKEN,
+  INTEGRATION_ADMIN_TOKEN,
+  SANDBOX_INTEGRATION_ADMIN_USER,
+  SANDBOX_TECHNICIAN_USER,
+  sandboxPrivileges,
+} from "./identities";
 import { seedSandbox, setEnvironmentVariables } from "./seed";
 import { webhookStepDefinitions } from "../../solution/steps";
 
@@ -57,10 +65,11 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
   const dataverse: MountFactory = (context) => {
     const emulator = new DataverseEmulator({
       databasePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "dataverse.sqlite"),
-      users: [DEFAULT_USER, SANDBOX_TECHNICIAN_USER, SANDBOX_INTEGRATION_USER],
+      users: [DEFAULT_USER, SANDBOX_TECHNICIAN_USER, SANDBOX_INTEGRATION_ADMIN_USER, SANDBOX_INTEGRATION_USER],
       tokens: {
         [ADMIN_TOKEN]: DEFAULT_USER.id,
         [BROWSER_TOKEN]: SANDBOX_TECHNICIAN_USER.id,
+        [INTEGRATION_ADMIN_TOKEN]: SANDBOX_INTEGRATION_ADMIN_USER.id,
         [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id,
       },
       // Each user holds exactly its security roles (identities.ts); the administrator holds System Administrator.
@@ -89,7 +98,12 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
 
   const plugins: MountFactory = async (context) => {
     // The steps the solution ships, exactly: what an import would register.
-    const mount = await createPluginsMount({ signedInUser: SANDBOX_TECHNICIAN_USER, steps: () => webhookStepDefinitions() })(context);
+    const mount = await createPluginsMount({
+      signedInUser: SANDBOX_TECHNICIAN_USER,
+      // The steps are registered by the integration administrator, who holds FSI Administrator only.
+      registrationToken: INTEGRATION_ADMIN_TOKEN,
+      steps: () => webhookStepDefinitions(),
+    })(context);
     parts.plugins = mount;
     return mount;
   };
