@@ -3,8 +3,8 @@
  * a role does not grant fails in the sandbox (and its tests) as it would for a customer.
  *
  * - The administrator (the Dataverse emulator's default user) sets the sandbox up: seeds the rows
- *   and creates the environment variables, as a solution import and a data load would. It holds System Administrator (no
- *   privilege list: every privilege), as the person who installs the solution does.
+ *   and creates the environment variables, as a solution import and a data load would. It holds
+ *   System Administrator (no privilege list: every privilege), as the person who installs does.
  * - The technician is the person in the browser (the form host): Field Service's roles (the
  *   stand-in below) plus the solution's FSI Technician.
  * - The integration administrator registers the webhook steps against the plug-in host at every
