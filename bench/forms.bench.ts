@@ -3,6 +3,10 @@
  * a baseline built the same way in the same run: dataverse-ify's browser client alone, the least any
  * form script that reads Dataverse through it ships. A second comparison row shows what inlining the
  * entity maps at build time saves (the same library with core/maps, and so zod, in the bundle).
+ * Sign-in rows: the sign-in library `fsi_/scripts/sign-in.js` (MSAL.js) against forms.js — why it is a
+ * library of its own, loaded once per page and cached, rather than part of forms.js — the redirect
+ * page's script, and the SCM Integration panel's built bundle when `out/controls` has it (it bundles
+ * MSAL: a code component cannot load a web resource library).
  *
  * Run alone: `npx tsx bench/forms.bench.ts`.
  */
@@ -11,7 +15,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildForms, webResourceBuildOptions } from "../plugins-ts/forms/build";
+import { existsSync } from "node:fs";
+import { buildForms, buildSignIn, webResourceBuildOptions } from "../plugins-ts/forms/build";
 
 export interface BundleSizeRow {
   readonly bundle: string;
@@ -62,6 +67,35 @@ export async function formsBundleSizes(): Promise<BundleSizeRow[]> {
       (await buildForms({ outfile: path.join(folder, "forms-with-zod.js"), inlineEntityMaps: false })).outfile,
     );
     const ratio = (row: Measured, to: Measured) => Number((row.gzipBytes / to.gzipBytes).toFixed(2));
+    const signIn = await buildSignIn(path.join(folder, "webresources"));
+    const msal = await measure(signIn.library.outfile);
+    const bridge = await measure(signIn.redirectScript.outfile);
+    const panelFile = path.resolve(__dirname, "..", "out", "controls", "ScmIntegrationPanel", "bundle.js");
+    const panel = existsSync(panelFile) ? await measure(panelFile) : undefined;
+    const signInRows: BundleSizeRow[] = [
+      {
+        bundle: "fsi_/scripts/sign-in.js (MSAL.js)",
+        ...msal,
+        baseline: "fsi_/scripts/forms.js",
+        ratioToBaseline: ratio(msal, forms),
+      },
+      {
+        bundle: "fsi_/auth/redirect.js (MSAL redirect bridge)",
+        ...bridge,
+        baseline: "fsi_/scripts/forms.js",
+        ratioToBaseline: ratio(bridge, forms),
+      },
+      ...(panel === undefined
+        ? []
+        : [
+            {
+              bundle: "ScmIntegrationPanel bundle.js (MSAL included)",
+              ...panel,
+              baseline: "fsi_/scripts/forms.js",
+              ratioToBaseline: ratio(panel, forms),
+            },
+          ]),
+    ];
     return [
       { bundle: baselineName, ...baseline, baseline: baselineName, ratioToBaseline: 1 },
       { bundle: "fsi_/scripts/forms.js", ...forms, baseline: baselineName, ratioToBaseline: ratio(forms, baseline) },
@@ -71,6 +105,7 @@ export async function formsBundleSizes(): Promise<BundleSizeRow[]> {
         baseline: "fsi_/scripts/forms.js",
         ratioToBaseline: ratio(withZod, forms),
       },
+      ...signInRows,
     ];
   } finally {
     await rm(folder, { recursive: true, force: true });

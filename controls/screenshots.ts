@@ -183,10 +183,11 @@ function scenarios(validationApi: FakeValidationApi): Scenario[] {
         record: { entityTypeName: "msdyn_warehouse", entityId: panelIds.warehouse },
         displayNames: { msdyn_operationalsite: "Operational Site", msdyn_name: "Name" },
       },
-      tables: panelTables(validationApi.url, validationApi.tokenUrl),
+      // Without a tenant to sign in to, the check stops at sign-in: the panel shows it says so.
+      tables: panelTables(validationApi.url),
       ready: async (page) => {
         await page.getByRole("button", { name: "Check against SCM" }).click();
-        await page.getByRole("list", { name: "SCM check results" }).waitFor();
+        await page.locator('[aria-live="polite"]').getByText(/./).first().waitFor();
       },
     },
     {

@@ -9,6 +9,8 @@ import { columnLabelsFrom } from "./services/columnLabels";
 import { createScmCheckService, type CheckOutcome, type ScmCheckService } from "./services/scmCheck";
 import { isIntegrationTable } from "./services/scmMaps";
 import { createValidationClient } from "./services/validationClient";
+import { msalSignIn } from "../../plugins-ts/forms/sign-in/msal-sign-in";
+import { redirectPageName } from "../../plugins-ts/forms/lib/sign-in-contract";
 import type { IInputs, IOutputs } from "./generated/ManifestTypes";
 
 /** Well under the platform's 10 s per OnSave promise, the budget the form scripts work to as well. */
@@ -26,8 +28,15 @@ export class ScmIntegrationPanel implements ComponentFramework.ReactControl<IInp
     context.mode.trackContainerResize(true);
     this.service = createScmCheckService(
       context.webAPI,
-      createValidationClient((url, init) => fetch(url, init), validationTimeoutMs),
+      // MSAL is bundled: a code component cannot load a web resource library, only the platform's.
+      createValidationClient((url, init) => fetch(url, init), validationTimeoutMs, msalSignIn),
       columnLabelsFrom(context.utils),
+      {
+        userId: context.userSettings.userId,
+        // The control runs on the org's own origin, where the solution's redirect page is.
+        redirectUri: `${window.location.origin}/WebResources/${redirectPageName}`,
+        canSignInInteractively: context.client.getClient() !== "Mobile",
+      },
     );
   }
 
@@ -88,6 +97,8 @@ export class ScmIntegrationPanel implements ComponentFramework.ReactControl<IInp
         }
         return service.check({ table, id: record.entityId, companyId: company?.id ?? null, overrides });
       },
+      onSignIn: (): Promise<void> =>
+        this.service ? this.service.signIn() : Promise.reject(new Error("The control is not running.")),
     };
   }
 }

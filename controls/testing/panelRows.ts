@@ -1,7 +1,9 @@
 /**
  * Rows and a small validation API for the ScmIntegrationPanel tests: a warehouse in the Web API's
- * JSON shape, its company, the environment variables, and an HTTP server on 127.0.0.1:0 that checks
- * every request against core's contract (zod) the way the real API does.
+ * JSON shape, its company, the signed-in user, the environment variables (the API's URL and the
+ * sign-in settings), and an HTTP server on 127.0.0.1:0 that checks every request against core's
+ * contract (zod) the way the real API does, and its bearer token (`token-<n>`, what the tests' sign-in
+ * library issues).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,16 +57,37 @@ export function savedWarehouse(overrides: Record<string, unknown> = {}): WebApiE
   };
 }
 
-export function panelTables(apiUrl: string | null, tokenUrl: string | null): Record<string, WebApiEntity[]> {
+/** The sign-in settings the panel reads (the sandbox tenant's values). */
+export const panelSignIn = {
+  authority: "https://login.microsoftonline.com/5a4d0000-0000-4000-8000-00000000f5f5",
+  clientId: "5a4d0000-0000-4000-8000-0000000000c1",
+  scope: "api://fsi-validation/Validate.Records",
+  userId: guidFor(0x55, 1),
+  userName: "dana@contoso.test",
+  // An absolute redirect URI (Entra matches it exactly), never fetched.
+  // eslint-disable-next-line @microsoft/power-apps/use-cached-webresource
+  redirectUri: "https://contoso.crm.dynamics.com/WebResources/fsi_/auth/redirect.html",
+};
+
+export function panelTables(apiUrl: string | null, signIn: boolean = true): Record<string, WebApiEntity[]> {
   const url = environmentVariableRows("fsi_ValidationApiUrl", guidFor(0xe0, 1), null, apiUrl);
-  const token = environmentVariableRows("fsi_ValidationApiTokenUrl", guidFor(0xe0, 2), tokenUrl, null);
+  const variables = signIn
+    ? [
+        environmentVariableRows("fsi_EntraAuthority", guidFor(0xe0, 2), panelSignIn.authority, null),
+        environmentVariableRows("fsi_ValidationApiClientId", guidFor(0xe0, 3), panelSignIn.clientId, null),
+        environmentVariableRows("fsi_ValidationApiScope", guidFor(0xe0, 4), panelSignIn.scope, null),
+      ]
+    : [];
   return {
     msdyn_warehouse: [savedWarehouse()],
     cdm_company: [{ cdm_companyid: panelIds.company, cdm_name: "Contoso USA", cdm_companycode: "usmf" }],
-    environmentvariabledefinition: [...url.definitions, ...token.definitions],
+    systemuser: [{ systemuserid: panelSignIn.userId, domainname: panelSignIn.userName }],
+    environmentvariabledefinition: [...url.definitions, ...variables.flatMap((rows) => rows.definitions)],
     environmentvariablevalue: [
       ...url.values,
-      ...token.values.map((row) => ({ ...row, environmentvariablevalueid: guidFor(0xe7, 2) })),
+      ...variables.flatMap((rows, index) =>
+        rows.values.map((row) => ({ ...row, environmentvariablevalueid: guidFor(0xe7, index + 2) })),
+      ),
     ],
   };
 }
@@ -73,14 +96,10 @@ export type Rule = (request: ValidationRequest) => ValidationResponse;
 
 export interface FakeValidationApi {
   readonly url: string;
-  readonly tokenUrl: string;
   readonly requests: ValidationRequest[];
   readonly authorizations: (string | undefined)[];
-  tokensIssued: number;
   /** What the next POSTs answer: a rule, or a status with a body. */
   answer: Rule | { readonly status: number; readonly body: string } | "hang";
-  /** Tokens the API no longer accepts (revoked). */
-  readonly revoked: Set<string>;
   close(): Promise<void>;
 }
 
@@ -97,20 +116,13 @@ function send(response: ServerResponse, status: number, payload: string): void {
 
 export async function startFakeValidationApi(rule: Rule): Promise<FakeValidationApi> {
   const hanging: ServerResponse[] = [];
-  const api: Omit<FakeValidationApi, "url" | "tokenUrl" | "close"> = {
+  const api: Omit<FakeValidationApi, "url" | "close"> = {
     requests: [],
     authorizations: [],
-    tokensIssued: 0,
     answer: rule,
-    revoked: new Set(),
   };
   const server: Server = createServer((request, response) => {
     void (async () => {
-      if (request.method === "GET" && request.url === "/token") {
-        api.tokensIssued += 1;
-        send(response, 200, JSON.stringify({ access_token: `token-${api.tokensIssued}`, expires_in: 3600 }));
-        return;
-      }
       if (request.method !== "POST" || request.url !== "/plugins/validate") {
         send(response, 404, JSON.stringify({ error: "not found" }));
         return;
@@ -118,8 +130,8 @@ export async function startFakeValidationApi(rule: Rule): Promise<FakeValidation
       const authorization = request.headers.authorization;
       api.authorizations.push(authorization);
       const token = authorization?.replace(/^Bearer /, "");
-      if (!token || api.revoked.has(token)) {
-        send(response, 401, JSON.stringify({ error: "missing or revoked bearer token" }));
+      if (!token?.startsWith("token-")) {
+        send(response, 401, JSON.stringify({ error: "missing or unknown bearer token" }));
         return;
       }
       const parsed = validationRequestSchema.safeParse(JSON.parse(await body(request)));
@@ -144,7 +156,6 @@ export async function startFakeValidationApi(rule: Rule): Promise<FakeValidation
   const { port } = server.address() as AddressInfo;
   return Object.assign(api, {
     url: `http://127.0.0.1:${port}/plugins/validate`,
-    tokenUrl: `http://127.0.0.1:${port}/token`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of hanging) response.destroy();

@@ -5,8 +5,11 @@
  * | variable | meaning |
  * |---|---|
  * | `FSI_DATAVERSE_URL` | organization URL |
- * | `FSI_DATAVERSE_TOKEN` | fixed bearer token (sandbox) — or `FSI_TENANT_ID`, `FSI_CLIENT_ID`, `FSI_CLIENT_SECRET` (Entra ID app) |
- * | `FSI_SCM_URL` | SCM environment URL; `FSI_SCM_TOKEN` or the same app credentials (omit both for the sandbox) |
+ * | `FSI_DATAVERSE_TOKEN` | fixed bearer token (sandbox only) — else the host's credential below |
+ * | `FSI_CREDENTIAL` | `managed-identity` (Azure: no stored secret), `client-secret` or `client-certificate`; unset: `client-secret` or `client-certificate` when their variables are set |
+ * | `FSI_MANAGED_IDENTITY_CLIENT_ID` | a user-assigned managed identity's client id (omit for the system-assigned one) |
+ * | `FSI_TENANT_ID`, `FSI_CLIENT_ID`, `FSI_CLIENT_SECRET` or `FSI_CLIENT_CERTIFICATE_PATH` | the app registration's credential (PEM with key and certificate) |
+ * | `FSI_SCM_URL` | SCM environment URL; `FSI_SCM_TOKEN` or the same credential (omit both for the sandbox) |
  * | `FSI_INTEGRATION_USER_ID` | systemuserid of the integration's application user in Dataverse |
  * | `FSI_SCM_INTEGRATION_USER` | the SCM user the integration writes as (default `FSI-Integration`) |
  * | `FSI_ECHO_TAG` | Web API `tag` marking the integration's writes (default `fsi-integration`) |
@@ -16,7 +19,8 @@
  * | `FSI_WEBHOOK_KEY` | the service endpoint's key |
  * | `FSI_WEBHOOK_KEY_NAME` | header (default `x-fsi-webhook-key`) or query parameter name |
  * | `FSI_SCM_EVENTS_KEY` | key SCM's subscription sends as `?code=` to `/plugins/scm-events` |
- * | `FSI_VALIDATION_ISSUER`, `FSI_VALIDATION_AUDIENCE`, `FSI_VALIDATION_JWKS_URL` | bearer token checks of the validation API |
+ * | `FSI_VALIDATION_ISSUER`, `FSI_VALIDATION_AUDIENCE`, `FSI_VALIDATION_JWKS_URL` | bearer token checks of the validation API: `https://login.microsoftonline.com/<tenant id>/v2.0`, the API's client id (comma-separated to accept more), `https://login.microsoftonline.com/<tenant id>/discovery/v2.0/keys` |
+ * | `FSI_VALIDATION_TENANT_ID`, `FSI_VALIDATION_SCOPE` | the tenant a token's `tid` must name, the delegated scope its `scp` must grant (`Validate.Records`) |
  * | `FSI_VALIDATION_ALLOWED_ORIGINS` | comma-separated origins allowed by CORS |
  * | `FSI_BODY_LIMIT_BYTES`, `FSI_MAP_OVERRIDE_PATH`, `FSI_STATE_PATH`, `FSI_RETRY_INTERVAL_MS` | limits and files |
  * | `FSI_AUTHORITY_HOST` | Entra ID authority (default `https://login.microsoftonline.com`) |
@@ -28,7 +32,7 @@ import { formatZodError } from "../../core/validation/format-zod-error";
 import { builtInMaps } from "../../core/maps/built-in";
 import { type MapModes, parseMapModes } from "../../core/maps/map-modes";
 import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/settings";
-import { type AccessTokenProvider, clientCredentialsToken, fixedToken } from "../services/access-token";
+import { type AccessTokenProvider, type HostCredentialConfig, hostTokenProvider } from "./auth/host-credentials";
 import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
 import type { PluginHostConfig } from "./plugin-host";
 
@@ -46,6 +50,9 @@ export const connectionFields = {
   FSI_TENANT_ID: optionalText,
   FSI_CLIENT_ID: optionalText,
   FSI_CLIENT_SECRET: optionalText,
+  FSI_CLIENT_CERTIFICATE_PATH: optionalText,
+  FSI_CREDENTIAL: z.enum(["managed-identity", "client-secret", "client-certificate"]).optional(),
+  FSI_MANAGED_IDENTITY_CLIENT_ID: optionalText,
   FSI_AUTHORITY_HOST: url.optional(),
   FSI_SCM_URL: url,
   FSI_SCM_TOKEN: optionalText,
@@ -61,10 +68,50 @@ export const connectionFields = {
 
 export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
 
-/** The rule every schema over `connectionFields` refines with: Dataverse needs a fixed token or the app's credentials. */
+/**
+ * The host's credential (`auth/host-credentials.ts`): named by FSI_CREDENTIAL, or, unset, the app
+ * registration's secret or certificate when their variables are there; undefined when none is
+ * configured (the sandbox's fixed tokens).
+ */
+export function hostCredentialOf(env: ConnectionEnv): HostCredentialConfig | undefined {
+  const app =
+    env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined
+      ? { tenantId: env.FSI_TENANT_ID, clientId: env.FSI_CLIENT_ID }
+      : undefined;
+  const authority = env.FSI_AUTHORITY_HOST === undefined ? {} : { authorityHost: env.FSI_AUTHORITY_HOST };
+  const kind =
+    env.FSI_CREDENTIAL ??
+    (env.FSI_CLIENT_SECRET !== undefined
+      ? "client-secret"
+      : env.FSI_CLIENT_CERTIFICATE_PATH !== undefined
+        ? "client-certificate"
+        : undefined);
+  switch (kind) {
+    case "managed-identity":
+      return env.FSI_MANAGED_IDENTITY_CLIENT_ID === undefined
+        ? { kind }
+        : { kind, clientId: env.FSI_MANAGED_IDENTITY_CLIENT_ID };
+    case "client-secret":
+      return app === undefined || env.FSI_CLIENT_SECRET === undefined
+        ? undefined
+        : { kind, ...app, clientSecret: env.FSI_CLIENT_SECRET, ...authority };
+    case "client-certificate":
+      return app === undefined || env.FSI_CLIENT_CERTIFICATE_PATH === undefined
+        ? undefined
+        : { kind, ...app, certificate: { path: env.FSI_CLIENT_CERTIFICATE_PATH }, ...authority };
+    case undefined:
+      return undefined;
+  }
+}
+
+/** The rule every schema over `connectionFields` refines with: Dataverse needs a fixed token or the host's credential. */
 export const hasDataverseCredentials = (env: ConnectionEnv): boolean =>
-  env.FSI_DATAVERSE_TOKEN !== undefined || (env.FSI_TENANT_ID !== undefined && env.FSI_CLIENT_ID !== undefined && env.FSI_CLIENT_SECRET !== undefined);
-export const dataverseCredentialsError = { path: ["FSI_DATAVERSE_TOKEN"], error: "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET" };
+  env.FSI_DATAVERSE_TOKEN !== undefined || hostCredentialOf(env) !== undefined;
+export const dataverseCredentialsError = {
+  path: ["FSI_DATAVERSE_TOKEN"],
+  error:
+    "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET (or FSI_CLIENT_CERTIFICATE_PATH), or FSI_CREDENTIAL=managed-identity",
+};
 
 const connectionSchema = z.object(connectionFields).refine(hasDataverseCredentials, dataverseCredentialsError);
 
@@ -78,6 +125,8 @@ const envSchema = z
     FSI_VALIDATION_ISSUER: z.string().trim().min(1),
     FSI_VALIDATION_AUDIENCE: z.string().trim().min(1),
     FSI_VALIDATION_JWKS_URL: url,
+    FSI_VALIDATION_TENANT_ID: optionalText,
+    FSI_VALIDATION_SCOPE: optionalText,
     FSI_VALIDATION_ALLOWED_ORIGINS: z.string().default(""),
     FSI_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).optional(),
     FSI_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
@@ -95,22 +144,21 @@ export class HostConfigurationError extends Error {
 
 type Env = z.infer<typeof envSchema>;
 
+/** One token provider per resource: the fixed token as given, else the host's credential for `<resource>/.default`. */
 function tokenFor(env: ConnectionEnv, fixed: string | undefined, resource: string): AccessTokenProvider | undefined {
-  if (fixed !== undefined) return fixedToken(fixed);
-  if (env.FSI_TENANT_ID === undefined || env.FSI_CLIENT_ID === undefined || env.FSI_CLIENT_SECRET === undefined) return undefined;
-  return clientCredentialsToken({
-    tenantId: env.FSI_TENANT_ID,
-    clientId: env.FSI_CLIENT_ID,
-    clientSecret: env.FSI_CLIENT_SECRET,
-    resource,
-    ...(env.FSI_AUTHORITY_HOST === undefined ? {} : { authorityHost: env.FSI_AUTHORITY_HOST }),
-  });
+  if (fixed !== undefined) return hostTokenProvider({ kind: "fixed-token", token: fixed }, resource);
+  const credential = hostCredentialOf(env);
+  return credential === undefined ? undefined : hostTokenProvider(credential, resource);
 }
 
 function webhookAuth(env: Env): WebhookAuth {
   switch (env.FSI_WEBHOOK_AUTH) {
     case "HttpHeader":
-      return { kind: "HttpHeader", headerName: env.FSI_WEBHOOK_KEY_NAME ?? DEFAULT_WEBHOOK_KEY_HEADER, key: env.FSI_WEBHOOK_KEY };
+      return {
+        kind: "HttpHeader",
+        headerName: env.FSI_WEBHOOK_KEY_NAME ?? DEFAULT_WEBHOOK_KEY_HEADER,
+        key: env.FSI_WEBHOOK_KEY,
+      };
     case "WebhookKey":
       return { kind: "WebhookKey", key: env.FSI_WEBHOOK_KEY };
     case "HttpQueryString":
@@ -135,14 +183,18 @@ function mapModesOf(text: string | undefined): MapModes {
   }
 }
 
-/** The connection from parsed variables (a schema over `connectionFields`): tokens from a fixed token or the app's client credentials. */
+/** The connection from parsed variables (a schema over `connectionFields`): tokens from a fixed token or the host's credential. */
 export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnection {
   const dataverseToken = tokenFor(env, env.FSI_DATAVERSE_TOKEN, env.FSI_DATAVERSE_URL);
   if (dataverseToken === undefined) throw new HostConfigurationError("environment: no way to get a Dataverse token.");
   const scmToken = tokenFor(env, env.FSI_SCM_TOKEN, env.FSI_SCM_URL);
   return {
     dataverse: { url: env.FSI_DATAVERSE_URL, accessToken: dataverseToken },
-    scm: { url: env.FSI_SCM_URL, integrationUser: env.FSI_SCM_INTEGRATION_USER, ...(scmToken === undefined ? {} : { accessToken: scmToken }) },
+    scm: {
+      url: env.FSI_SCM_URL,
+      integrationUser: env.FSI_SCM_INTEGRATION_USER,
+      ...(scmToken === undefined ? {} : { accessToken: scmToken }),
+    },
     integration: {
       integrationUserId: env.FSI_INTEGRATION_USER_ID.toLowerCase(),
       scmIntegrationUser: env.FSI_SCM_INTEGRATION_USER,
@@ -156,7 +208,9 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
 }
 
 /** Only the connection variables (for tools beside the host, such as `fsi sync`). */
-export function integrationConnectionFromEnv(environment: Readonly<Record<string, string | undefined>>): IntegrationConnection {
+export function integrationConnectionFromEnv(
+  environment: Readonly<Record<string, string | undefined>>,
+): IntegrationConnection {
   const parsed = connectionSchema.safeParse(environment);
   if (!parsed.success) throw new HostConfigurationError(formatZodError(parsed.error, "environment"));
   return integrationConnectionOf(parsed.data);
@@ -171,7 +225,13 @@ export function hostConfigFromEnv(environment: Readonly<Record<string, string | 
     webhookAuth: webhookAuth(env),
     scmEventsAuth: { kind: "WebhookKey", key: env.FSI_SCM_EVENTS_KEY },
     validationApi: {
-      bearer: { issuer: env.FSI_VALIDATION_ISSUER, audience: env.FSI_VALIDATION_AUDIENCE, jwks: { url: env.FSI_VALIDATION_JWKS_URL } },
+      bearer: {
+        issuer: env.FSI_VALIDATION_ISSUER,
+        audience: env.FSI_VALIDATION_AUDIENCE.split(",").map((audience) => audience.trim()),
+        jwks: { url: env.FSI_VALIDATION_JWKS_URL },
+        ...(env.FSI_VALIDATION_TENANT_ID === undefined ? {} : { tenantId: env.FSI_VALIDATION_TENANT_ID }),
+        ...(env.FSI_VALIDATION_SCOPE === undefined ? {} : { requiredScope: env.FSI_VALIDATION_SCOPE }),
+      },
       cors: {
         allowedOrigins: env.FSI_VALIDATION_ALLOWED_ORIGINS.split(",")
           .map((origin) => origin.trim())

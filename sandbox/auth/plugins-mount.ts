@@ -1,8 +1,11 @@
 /**
- * The `/plugins` mount of the sandbox: the plug-in host (webhooks, SCM events, validation API), the
- * inventory engine's host (`/plugins/inventory`: on-hand, adjustments, transfers, projects) and the
- * local token issuer, on the sandbox's one origin. Once the server listens (`onListening`), it
- * wires the integration the way an administrator would in a real environment:
+ * The `/plugins` mount of the sandbox: the plug-in host (webhooks, SCM events, validation API) and the
+ * inventory engine's host (`/plugins/inventory`: on-hand, adjustments, transfers, projects), on the
+ * sandbox's one origin, with the sandbox's Microsoft Entra ID stand-in beside it on an https port of
+ * its own (`sandbox/auth/entra`; MSAL accepts only https authorities). Once the server listens
+ * (`onListening`), it wires the integration the way an administrator would in a real environment:
+ * - starts the tenant, with the form scripts' SPA registration redirecting to this origin's
+ *   `/WebResources/fsi_/auth/redirect.html`, and points the validation API at it;
  * - registers the webhook steps in the Dataverse emulator through the Web API (core's list: the
  *   five-table steps and the inventory steps, each handler at its own endpoint);
  * - subscribes the plug-in host to SCM's business events synchronously (dual-write), and the
@@ -14,6 +17,8 @@
  * `tag` parameter into SharedVariables — see plugins-ts/README.md.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent } from "node:https";
 import { join } from "node:path";
 import type { EmulatorUser } from "../dataverse";
 import { DEFAULT_USER } from "../dataverse";
@@ -22,12 +27,25 @@ import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-
 import { registerWebhookSteps } from "../../plugins-ts/registration/register-webhooks";
 import { type WebhookStepDefinition, integrationWebhookSteps } from "../../core/registration";
 import type { EntityMap } from "../../core/maps/template-schema";
-import { type InventoryEngine, createInventoryEngine, createInventoryHost, inventoryEventsUrl } from "../../plugins-ts/inventory";
+import {
+  type InventoryEngine,
+  createInventoryEngine,
+  createInventoryHost,
+  inventoryEventsUrl,
+} from "../../plugins-ts/inventory";
 import { DataverseClient } from "../../plugins-ts/services/dataverse-client";
 import { createLogger } from "../../plugins-ts/services/logger";
 import type { Mount, MountFactory, SandboxContext } from "../server";
 import { pluginsRouter } from "./plugins-router";
-import { createLocalTokenIssuer } from "./token-issuer";
+import {
+  type EntraEmulator,
+  type SelfSignedCertificate,
+  SANDBOX_API,
+  createSelfSignedCertificate,
+  describeCertificate,
+  sandboxDirectory,
+  startEntraEmulator,
+} from "./entra";
 
 export const SANDBOX_INTEGRATION_USER: EmulatorUser = {
   id: "f5100000-0000-4000-8000-00000000f5f5",
@@ -36,8 +54,6 @@ export const SANDBOX_INTEGRATION_USER: EmulatorUser = {
 };
 export const SANDBOX_INTEGRATION_TOKEN = "sandbox-integration";
 export const SANDBOX_SCM_INTEGRATION_USER = "FSI-Integration";
-export const SANDBOX_TOKEN_ISSUER = "urn:fsi:sandbox";
-export const SANDBOX_VALIDATION_AUDIENCE = "api://fsi-validation";
 
 export interface PluginsMountOptions {
   /** Token the host calls Dataverse with (mapped to the integration user by the Dataverse emulator). */
@@ -45,8 +61,10 @@ export interface PluginsMountOptions {
   readonly integrationUserId?: string;
   /** Token a customiser registers the steps with; default none (the sandbox's default user). */
   readonly registrationToken?: string;
-  /** Who `/plugins/token` issues tokens for; default the Dataverse emulator's default user. */
+  /** Who can sign in to the sandbox's tenant; default the Dataverse emulator's default user. */
   readonly signedInUser?: EmulatorUser;
+  /** The https port of the sandbox's Entra ID, from the sandbox's own port; default any free port. */
+  readonly entraPort?: (sandboxPort: number) => number;
   /**
    * The steps to register; default the host's maps' steps and the inventory engine's
    * (the npm start wiring passes the solution's).
@@ -61,21 +79,47 @@ export interface PluginsMount extends Mount {
   readonly host: () => PluginHost | undefined;
   /** The running inventory engine (after `onListening`). */
   readonly inventory: () => InventoryEngine | undefined;
+  /** The sandbox's Entra ID (after `onListening`). */
+  readonly entra: () => EntraEmulator | undefined;
 }
 
-const STARTING = { status: 503, json: { error: { code: "STARTING", message: "The plug-in host is starting; try again in a moment." } }, headers: { "retry-after": "1" } };
+/**
+ * The tenant's TLS certificate, kept in the state folder so a browser that was told to trust it
+ * once keeps trusting it across restarts; a new one per run in memory.
+ */
+async function entraTlsCertificate(stateDir: string | null): Promise<SelfSignedCertificate> {
+  const request = { commonName: "127.0.0.1", altNames: ["IP:127.0.0.1", "DNS:localhost"], days: 365 };
+  if (stateDir === null) return createSelfSignedCertificate(request);
+  const keyPath = join(stateDir, "entra-tls-key.pem");
+  const certificatePath = join(stateDir, "entra-tls-cert.pem");
+  if (existsSync(keyPath) && existsSync(certificatePath))
+    return describeCertificate(readFileSync(keyPath, "utf8"), readFileSync(certificatePath, "utf8"));
+  const created = await createSelfSignedCertificate(request);
+  writeFileSync(keyPath, created.keyPem, { mode: 0o600 });
+  writeFileSync(certificatePath, created.certificatePem);
+  return created;
+}
 
-export function createPluginsMount(options: PluginsMountOptions = {}): (context: SandboxContext) => Promise<PluginsMount> {
-  return async (context: SandboxContext): Promise<PluginsMount> => {
-    const issuer = await createLocalTokenIssuer({ issuer: SANDBOX_TOKEN_ISSUER, audience: SANDBOX_VALIDATION_AUDIENCE });
+const STARTING = {
+  status: 503,
+  json: { error: { code: "STARTING", message: "The plug-in host is starting; try again in a moment." } },
+  headers: { "retry-after": "1" },
+};
+
+export function createPluginsMount(
+  options: PluginsMountOptions = {},
+): (context: SandboxContext) => Promise<PluginsMount> {
+  return (context: SandboxContext): Promise<PluginsMount> => {
     const user = options.signedInUser ?? DEFAULT_USER;
+    let entra: EntraEmulator | undefined;
     let host: PluginHost | undefined;
     let inventory: InventoryEngine | undefined;
     let router: ReturnType<typeof pluginsRouter> | undefined;
-    return {
+    return Promise.resolve({
       prefix: "/plugins",
       host: () => host,
       inventory: () => inventory,
+      entra: () => entra,
       handle: async (req, res) => {
         if (router === undefined) writeReply(res, STARTING);
         else await router.dispatch(req, res);
@@ -83,9 +127,18 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
       close: async () => {
         await host?.close();
         await inventory?.close();
+        await entra?.close();
       },
-      tryPaths: ["/plugins/health", "/plugins/token", "/plugins/.well-known/jwks.json"],
+      tryPaths: ["/plugins/health"],
       onListening: async (url) => {
+        entra = await startEntraEmulator({
+          directory: sandboxDirectory({ organizationUrl: url, users: [user] }),
+          tlsCertificate: await entraTlsCertificate(context.stateDir),
+          ...(options.entraPort === undefined ? {} : { port: options.entraPort(Number(new URL(url).port)) }),
+        });
+        context.log(
+          `Entra ID (sandbox): ${entra.authority} — a browser must trust its self-signed certificate (see sandbox/README.md)`,
+        );
         // Keys live as long as this run: every start re-registers the endpoints with new ones.
         const webhookKey = randomBytes(24).toString("base64url");
         const scmEventsKey = randomBytes(24).toString("base64url");
@@ -107,7 +160,13 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
           webhookAuth,
           scmEventsAuth,
           validationApi: {
-            bearer: { issuer: SANDBOX_TOKEN_ISSUER, audience: SANDBOX_VALIDATION_AUDIENCE, jwks: { keys: issuer.jwks } },
+            bearer: {
+              issuer: entra.issuer,
+              audience: SANDBOX_API.clientId,
+              tenantId: entra.directory.tenantId,
+              requiredScope: SANDBOX_API.scopes[0],
+              jwks: { url: entra.jwksUri, agent: new Agent({ ca: entra.tlsCertificate.certificatePem }) },
+            },
             cors: { allowedOrigins: [url] },
           },
           statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "plugins.sqlite"),
@@ -116,22 +175,41 @@ export function createPluginsMount(options: PluginsMountOptions = {}): (context:
         inventory = createInventoryEngine({
           dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
           scm: { url: `${url}/scm` },
-          integration: { integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id, scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER, echoTag: "fsi-integration" },
+          integration: {
+            integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id,
+            scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER,
+            echoTag: "fsi-integration",
+          },
           statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "inventory.sqlite"),
           log,
         });
         inventory.startSchedule();
         const inventoryHost = createInventoryHost(inventory, { webhookAuth, scmEventsAuth, log });
-        router = pluginsRouter({ host, inventory: inventoryHost, issuer, signedInUser: () => ({ id: user.id, name: user.fullname }) });
-        const customiser = new DataverseClient({ url, accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser") });
+        router = pluginsRouter({ host, inventory: inventoryHost });
+        const customiser = new DataverseClient({
+          url,
+          accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser"),
+        });
         const steps = options.steps ?? ((maps, engine) => [...integrationWebhookSteps(maps), ...engine.webhookSteps()]);
-        await registerWebhookSteps(customiser, { hostUrl: url, auth: webhookAuth, steps: steps(host.maps.maps, inventory) });
+        await registerWebhookSteps(customiser, {
+          hostUrl: url,
+          auth: webhookAuth,
+          steps: steps(host.maps.maps, inventory),
+        });
         await replaceScmSubscriptions(`${url}/scm`, [
-          { url: `${url}/plugins/scm-events?code=${scmEventsKey}`, mode: "sync", entities: host.maps.maps.map((map) => map.scmCollection) },
-          { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, mode: "async", entities: inventory.scmSubscriptionCollections() },
+          {
+            url: `${url}/plugins/scm-events?code=${scmEventsKey}`,
+            mode: "sync",
+            entities: host.maps.maps.map((map) => map.scmCollection),
+          },
+          {
+            url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`,
+            mode: "async",
+            entities: inventory.scmSubscriptionCollections(),
+          },
         ]);
       },
-    };
+    });
   };
 }
 
@@ -162,6 +240,9 @@ async function replaceScmSubscriptions(scmUrl: string, subscriptions: readonly S
       headers: { "content-type": "application/json" },
       body: JSON.stringify(subscription),
     });
-    if (created.status !== 201) throw new Error(`Subscribing ${new URL(subscription.url).pathname} to SCM's business events failed: ${created.status} ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(
+        `Subscribing ${new URL(subscription.url).pathname} to SCM's business events failed: ${created.status} ${await created.text()}`,
+      );
   }
 }

@@ -1,21 +1,17 @@
 /**
  * Everything the sandbox serves under `/plugins`: the plug-in host (webhooks, SCM events, the
- * validation API), the inventory host (`/plugins/inventory/...`) and the local token issuer
- * (`/plugins/token`, `/plugins/.well-known/jwks.json`). Longest prefix wins, so the issuer's two
- * paths and the inventory host's never reach the plug-in host.
+ * validation API) and the inventory host (`/plugins/inventory/...`). Longest prefix wins, so the
+ * inventory host's paths never reach the plug-in host. Tokens come from the sandbox's Entra ID
+ * stand-in (`sandbox/auth/entra`), on its own https origin.
  */
 import { fromNodeRequest, writeReply } from "../../plugins-ts/host/http";
 import type { HostHandler } from "../../plugins-ts/host/http";
 import { Router } from "../http";
-import { registerAuthRoutes } from "./routes";
-import type { LocalTokenIssuer, SignedInUser } from "./token-issuer";
 
 export interface PluginsRouterOptions {
   readonly host: { readonly handle: HostHandler };
   /** The inventory engine's host, under `<prefix>/inventory`. */
   readonly inventory?: { readonly handle: HostHandler };
-  readonly issuer: LocalTokenIssuer;
-  readonly signedInUser: () => SignedInUser | Promise<SignedInUser>;
   /** Default `/plugins`. */
   readonly prefix?: string;
 }
@@ -32,5 +28,5 @@ export function pluginsRouter(options: PluginsRouterOptions): Router {
       writeReply(res, await inventory.handle(fromNodeRequest(req)));
     });
   }
-  return registerAuthRoutes(router, options.issuer, { prefix, signedInUser: options.signedInUser });
+  return router;
 }

@@ -1,9 +1,8 @@
 /**
- * The sandbox's local token issuer: stands in for Microsoft Entra ID so the validation API can be
- * called with a real, verifiable bearer token. An ES256 key pair is generated at start (never
- * written anywhere); the public half is published as a JWKS, and `GET <prefix>/token` issues a
- * short-lived token for the sandbox's signed-in user. The form scripts read that URL from the
- * `fsi_ValidationApiTokenUrl` environment variable.
+ * A minimal JWT signer for tests of emulators that only read a token's `sub` (the Dataverse
+ * emulator runs a request as the system user a JWT names). An ES256 key pair is generated per
+ * issuer and never written anywhere. Entra ID itself (the validation API's tokens, MSAL's flows,
+ * the host's credentials) is emulated by `sandbox/auth/entra`.
  */
 import { randomUUID } from "node:crypto";
 import { type JSONWebKeySet, type JWTPayload, type KeyLike, SignJWT, exportJWK, generateKeyPair } from "jose";
@@ -61,12 +60,24 @@ export async function createLocalTokenIssuer(options: LocalTokenIssuerOptions): 
     audience: options.audience,
     jwks: { keys: [jwk] },
     issueToken: (user, overrides = {}) =>
-      sign(privateKey, kid, { ...options, audience: overrides.audience ?? options.audience }, user, overrides.lifetimeSeconds ?? lifetime),
+      sign(
+        privateKey,
+        kid,
+        { ...options, audience: overrides.audience ?? options.audience },
+        user,
+        overrides.lifetimeSeconds ?? lifetime,
+      ),
     signClaims: (claims) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(privateKey),
   };
 }
 
-async function sign(key: KeyLike, kid: string, options: LocalTokenIssuerOptions, user: SignedInUser, lifetime: number): Promise<IssuedToken> {
+async function sign(
+  key: KeyLike,
+  kid: string,
+  options: LocalTokenIssuerOptions,
+  user: SignedInUser,
+  lifetime: number,
+): Promise<IssuedToken> {
   const now = Math.floor(Date.now() / 1000);
   const accessToken = await new SignJWT(user.name === undefined ? {} : { name: user.name })
     .setProtectedHeader({ alg: "ES256", kid, typ: "JWT" })

@@ -48,14 +48,19 @@ export function buildSteps(root = repositoryRoot): BuildStep[] {
   const at = (...parts: string[]) => join(root, ...parts);
   const shared = [at("core"), at("package.json")];
   const controlBundles = controlFolders(root).map((name) => at("out", "controls", name, "bundle.js"));
-  const formScripts = at("out", "webresources", "fsi_", "scripts", "forms.js");
+  const formScripts = [
+    at("out", "webresources", "fsi_", "scripts", "forms.js"),
+    at("out", "webresources", "fsi_", "scripts", "sign-in.js"),
+    at("out", "webresources", "fsi_", "auth", "redirect.html"),
+    at("out", "webresources", "fsi_", "auth", "redirect.js"),
+  ];
   return [
     { name: "controls", script: "build:controls", inputs: [at("controls"), at("pcfconfig.json"), ...shared], outputs: controlBundles },
-    { name: "form scripts", script: "build:forms", inputs: [at("plugins-ts", "forms"), ...shared], outputs: [formScripts] },
+    { name: "form scripts", script: "build:forms", inputs: [at("plugins-ts", "forms"), ...shared], outputs: formScripts },
     {
       name: "solution",
       script: "build:solution",
-      inputs: [at("solution"), ...controlBundles, formScripts, ...shared],
+      inputs: [at("solution"), ...controlBundles, ...formScripts, ...shared],
       outputs: [join(root, "dist", "FieldServiceScmIntegration.zip")],
     },
   ];

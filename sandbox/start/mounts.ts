@@ -5,13 +5,15 @@
  *   its security roles (`identities.ts`): the administrator who seeds it, the technician in the
  *   browser, the integration administrator who registers the steps and the integration's
  *   application user (so the plug-in host's own writes are echoes);
- * - `/plugins` — the plug-in host, the inventory host and the local token issuer; once listening it registers the
+ * - `/plugins` — the plug-in host and the inventory host, with the sandbox's Entra ID on an https port of
+ *   its own; once listening it registers the
  *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
  * - `/` — the form host, running the built solution zip.
  * Once all listen, the first run fills Dataverse to match SCM (`seed.ts`), and every run points
  * the solution's environment variables at this origin.
  */
 import { join } from "node:path";
+import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../auth/entra";
 import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../auth/plugins-mount";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../dataverse";
 import { fieldServicePlugins } from "../fieldservice";
@@ -98,11 +100,13 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
 
   const plugins: MountFactory = async (context) => {
     // The steps the solution ships, exactly: what an import would register.
+    // Entra ID on a port a browser can be told to trust once: 8443 beside 8080 (a free one beside port 0).
     const mount = await createPluginsMount({
       signedInUser: SANDBOX_TECHNICIAN_USER,
       // The steps are registered by the integration administrator, who holds FSI Administrator only.
       registrationToken: INTEGRATION_ADMIN_TOKEN,
       steps: () => webhookStepDefinitions(),
+      entraPort: (port) => (port === 0 ? 0 : port + 363),
     })(context);
     parts.plugins = mount;
     return mount;
@@ -124,7 +128,12 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
         if (scmEmulator === undefined || pluginsMount === undefined || dataverseEmulator === undefined) {
           throw new Error("The form host mount must come after the SCM, Dataverse and plug-in mounts.");
         }
-        await setEnvironmentVariables(url, host.solution.environmentVariables);
+        const entra = pluginsMount.entra();
+        await setEnvironmentVariables(
+          url,
+          host.solution.environmentVariables,
+          entra === undefined ? undefined : { authority: entra.authority, clientId: SANDBOX_SPA_CLIENT_ID, scope: SANDBOX_VALIDATION_SCOPE },
+        );
         if (context.seed) await seedSandbox({ url, scm: scmEmulator, plugins: pluginsMount, dataverse: dataverseEmulator, progress });
       },
     };

@@ -102,20 +102,27 @@ function odataString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** The sandbox tenant the form scripts sign in to (the values an administrator gives the sign-in variables). */
+export interface SandboxSignIn {
+  readonly authority: string;
+  readonly clientId: string;
+  readonly scope: string;
+}
+
 /** What the sandbox sets the solution's environment variables to (the others keep their default). */
-export function sandboxVariableValues(url: string): Readonly<Record<string, string>> {
+export function sandboxVariableValues(url: string, signIn?: SandboxSignIn): Readonly<Record<string, string>> {
   return {
     fsi_ValidationApiUrl: `${url}/plugins/validate`,
-    fsi_ValidationApiTokenUrl: `${url}/plugins/token`,
+    ...(signIn === undefined ? {} : { fsi_EntraAuthority: signIn.authority, fsi_ValidationApiClientId: signIn.clientId, fsi_ValidationApiScope: signIn.scope }),
     fsi_ScmUnavailablePolicy: "block",
     fsi_DefaultCompany: "usmf",
   };
 }
 
-/** Definitions from the solution zip (as an import creates them), values pointing at this origin. */
-export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], token = ADMIN_TOKEN): Promise<void> {
+/** Definitions from the solution zip (as an import creates them), values pointing at this origin and its tenant. */
+export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = ADMIN_TOKEN): Promise<void> {
   const api = new WebApi(url, token);
-  const values = sandboxVariableValues(url);
+  const values = sandboxVariableValues(url, signIn);
   for (const definition of definitions) {
     const found = await api.rows(`${environmentVariableDefinition.entitySetName}?$select=environmentvariabledefinitionid&$filter=schemaname eq ${odataString(definition.schemaName)}`);
     const foundId = found[0]?.environmentvariabledefinitionid;

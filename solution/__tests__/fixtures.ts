@@ -1,7 +1,8 @@
 /**
  * Small stand-ins for the artifacts other parts build (control bundles, the form script library),
  * written to a temporary folder in the layout `npm run build` produces: `controls/<Name>/` with a
- * manifest, a bundle and strings, and `webresources/fsi_/scripts/forms.js`. Each fixture control
+ * manifest, a bundle and strings, and the web resources (`webresources/fsi_/scripts/forms.js`,
+ * `sign-in.js`, `fsi_/auth/redirect.html` and `.js`). Each fixture control
  * declares the properties the solution's forms bind.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -122,6 +123,9 @@ export function fixtureBuild(controlVersion = packageVersion()): FixtureBuild {
     );
   }
   write("webresources/fsi_/scripts/forms.js", "var FSI = { Forms: {} };\n");
+  write("webresources/fsi_/scripts/sign-in.js", "var FSI = { SignIn: {} };\n");
+  write("webresources/fsi_/auth/redirect.html", '<!doctype html><title>Signing in</title><script src="redirect.js"></script>\n');
+  write("webresources/fsi_/auth/redirect.js", "void 0;\n");
   return {
     root,
     options: {

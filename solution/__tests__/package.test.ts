@@ -116,9 +116,11 @@ describe("the solution zips", () => {
     expect(declared.filter((key) => key.startsWith("380:")).sort()).toEqual(
       [
         "fsi_DefaultCompany",
+        "fsi_EntraAuthority",
         "fsi_NearbyRadiusKm",
         "fsi_ScmUnavailablePolicy",
-        "fsi_ValidationApiTokenUrl",
+        "fsi_ValidationApiClientId",
+        "fsi_ValidationApiScope",
         "fsi_ValidationApiUrl",
       ].map((name) => `380:${name}`),
     );
@@ -233,7 +235,12 @@ describe("the solution zips", () => {
         covered: (extension !== undefined && extensions.has(extension)) || parts.has(`/${entry}`),
       }).toEqual({ entry, covered: true });
     }
-    expect([...parts]).toEqual([`/${[...unmanaged.keys()].find((entry) => entry.startsWith("WebResources/")) ?? ""}`]);
+    expect([...parts].sort()).toEqual(
+      [...unmanaged.keys()]
+        .filter((entry) => entry.startsWith("WebResources/"))
+        .map((entry) => `/${entry}`)
+        .sort(),
+    );
   });
 
   it("are byte-identical when built twice, with sorted entries, fixed dates and [Content_Types].xml last", async () => {
@@ -346,9 +353,11 @@ describe("the solution zips", () => {
       });
     expect(variables).toEqual([
       ["fsi_DefaultCompany", "100000000", "usmf"],
+      ["fsi_EntraAuthority", "100000000", "https://login.microsoftonline.com/organizations"],
       ["fsi_NearbyRadiusKm", "100000001", "25"],
       ["fsi_ScmUnavailablePolicy", "100000000", "block"],
-      ["fsi_ValidationApiTokenUrl", "100000000", "http://127.0.0.1:8080/plugins/token"],
+      ["fsi_ValidationApiClientId", "100000000", "00000000-0000-0000-0000-000000000000"],
+      ["fsi_ValidationApiScope", "100000000", "api://fsi-validation/Validate.Records"],
       ["fsi_ValidationApiUrl", "100000000", "http://127.0.0.1:8080/plugins/validate"],
     ]);
   });

@@ -33,11 +33,27 @@ export const environmentVariables: readonly EnvironmentVariableDefinition[] = [
     defaultValue: "http://127.0.0.1:8080/plugins/validate",
   },
   {
-    schemaName: "fsi_ValidationApiTokenUrl",
-    displayName: "SCM validation API token URL",
-    description: "GET endpoint the form scripts obtain the validation API's bearer token from.",
+    schemaName: "fsi_EntraAuthority",
+    displayName: "Microsoft Entra ID authority",
+    description:
+      "https://login.microsoftonline.com/<tenant id>: the tenant the form scripts and the SCM Integration panel sign in to for the validation API.",
     type: "String",
-    defaultValue: "http://127.0.0.1:8080/plugins/token",
+    defaultValue: "https://login.microsoftonline.com/organizations",
+  },
+  {
+    schemaName: "fsi_ValidationApiClientId",
+    displayName: "Validation API sign-in client id",
+    description:
+      "Application (client) id of the single-page application registration the form scripts sign in with (not a secret).",
+    type: "String",
+    defaultValue: "00000000-0000-0000-0000-000000000000",
+  },
+  {
+    schemaName: "fsi_ValidationApiScope",
+    displayName: "Validation API scope",
+    description: "The validation API's delegated scope the form scripts ask for: api://<application ID URI>/Validate.Records.",
+    type: "String",
+    defaultValue: "api://fsi-validation/Validate.Records",
   },
   {
     schemaName: "fsi_ScmUnavailablePolicy",

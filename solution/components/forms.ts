@@ -9,7 +9,7 @@ import { integrationTableNames, type IntegrationTableName, type TableDefinition 
 import { stableId } from "../ids";
 import type { ControlName } from "./controls";
 import { platformColumns, solutionTable } from "./tables";
-import { formLibrary, type WebResourceDefinition } from "./web-resources";
+import { formLibrary, signInLibrary, type WebResourceDefinition } from "./web-resources";
 
 /** A column bound to one of the control's properties (`<property usage="bound">`). */
 export interface BoundParameter {
@@ -57,7 +57,10 @@ export interface FormTab {
 }
 
 export interface FormScript {
+  /** The library the handlers are in. */
   readonly library: WebResourceDefinition;
+  /** Libraries the form loads first, in order (the sign-in library the form scripts share). */
+  readonly dependencies?: readonly WebResourceDefinition[];
   readonly onLoad: string;
   readonly onSave: string;
 }
@@ -205,7 +208,7 @@ function integrationForm(tableName: IntegrationTableName): MainFormDefinition {
         ],
       },
     ],
-    script: { library: formLibrary, onLoad: `${namespace}.onLoad`, onSave: `${namespace}.onSave` },
+    script: { library: formLibrary, dependencies: [signInLibrary], onLoad: `${namespace}.onLoad`, onSave: `${namespace}.onSave` },
   };
 }
 

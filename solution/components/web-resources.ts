@@ -1,5 +1,7 @@
 /**
- * Web resources: the form script library (issue 6 builds it to `out/webresources/fsi_/scripts/forms.js`).
+ * Web resources, built by `npm run build:forms` into `out/webresources/<name>`: the form script
+ * library, the sign-in library it shares (MSAL.js), and the redirect page MSAL's popup and silent
+ * flows return to (the SPA registration's redirect URI, `<org>/WebResources/fsi_/auth/redirect.html`).
  */
 import { stableId } from "../ids";
 
@@ -40,7 +42,35 @@ export const formLibrary: WebResourceDefinition = {
   availableOffline: true,
 };
 
-export const webResources: readonly WebResourceDefinition[] = [formLibrary];
+export const signInLibrary: WebResourceDefinition = {
+  id: stableId("webresource", "fsi_/scripts/sign-in.js"),
+  name: "fsi_/scripts/sign-in.js",
+  displayName: "FSI sign-in (MSAL.js)",
+  description:
+    "Form script library: FSI.SignIn gets the validation API's token from Microsoft Entra ID. Loaded before fsi_/scripts/forms.js.",
+  type: WebResourceType.JavaScript,
+  availableOffline: true,
+};
+
+export const redirectPage: WebResourceDefinition = {
+  id: stableId("webresource", "fsi_/auth/redirect.html"),
+  name: "fsi_/auth/redirect.html",
+  displayName: "FSI sign-in redirect page",
+  description: "Where Microsoft Entra ID returns the sign-in popup and silent sign-in; register its URL as the SPA redirect URI.",
+  type: WebResourceType.Html,
+  availableOffline: false,
+};
+
+export const redirectScript: WebResourceDefinition = {
+  id: stableId("webresource", "fsi_/auth/redirect.js"),
+  name: "fsi_/auth/redirect.js",
+  displayName: "FSI sign-in redirect script",
+  description: "MSAL.js redirect bridge loaded by fsi_/auth/redirect.html.",
+  type: WebResourceType.JavaScript,
+  availableOffline: false,
+};
+
+export const webResources: readonly WebResourceDefinition[] = [formLibrary, signInLibrary, redirectPage, redirectScript];
 
 /**
  * The file name a web resource has inside a solution zip: its name without `/` and `.`, followed

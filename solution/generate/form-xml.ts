@@ -158,12 +158,13 @@ function scriptXml(form: MainFormDefinition): XmlElement[] {
     ]);
   return [
     el("events", {}, [handler("onload", script.onLoad), handler("onsave", script.onSave)]),
-    el("formLibraries", {}, [
-      el("Library", {
-        name: script.library.name,
-        libraryUniqueId: braced(stableId("form", form.id, "library", script.library.name)),
-      }),
-    ]),
+    el(
+      "formLibraries",
+      {},
+      [...(script.dependencies ?? []), script.library].map((library) =>
+        el("Library", { name: library.name, libraryUniqueId: braced(stableId("form", form.id, "library", library.name)) }),
+      ),
+    ),
   ];
 }
 

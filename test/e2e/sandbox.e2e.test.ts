@@ -10,7 +10,7 @@ import type { Page, Request } from "playwright-core";
 import { type Browser, describeWithChromium, launchBrowser, screenshotFolder } from "../support/browser";
 import { type E2eSandbox, startE2eSandbox } from "../support/e2e-sandbox";
 import { BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER } from "../../sandbox/start/identities";
-import { chooseLookup, settled, distanceOf, fieldMessages, formNotifications, idOf, openForm, recordUrl, rows, scm, seriousAxeViolations, webApi } from "./support";
+import { chooseLookup, signInThroughForm, settled, distanceOf, fieldMessages, formNotifications, idOf, openForm, recordUrl, rows, scm, seriousAxeViolations, webApi } from "./support";
 
 jest.setTimeout(300_000);
 
@@ -19,6 +19,8 @@ const CHICAGO = { latitude: 41.8781, longitude: -87.6298 };
 
 let sandbox: E2eSandbox;
 let browser: Browser;
+/** A blank tab open for the whole suite: closing every window would end the browser session. */
+let keeper: Page | undefined;
 /** Set once started, so a failed start still closes what it opened. */
 let started: { sandbox?: E2eSandbox; browser?: Browser } = {};
 
@@ -26,13 +28,17 @@ describeWithChromium("the sandbox in Chromium", () => {
   beforeAll(async () => {
     sandbox = await startE2eSandbox();
     started = { sandbox };
-    browser = await launchBrowser({ geolocation: CHICAGO });
+    browser = await launchBrowser({ geolocation: CHICAGO, trustedSpki: [sandbox.entra.tlsCertificate.spkiSha256] });
     started = { sandbox, browser };
+    // Signed in once through MSAL's popup; every scenario's tab then signs in silently from MSAL's
+    // cache, whose key is a session cookie: one tab stays open so the browser session goes on.
+    keeper = await browser.newPage();
+    await signInThroughForm(await browser.newPage(), sandbox.url);
   }, 15 * 60_000);
 
   afterEach(async () => {
     // Each scenario's tabs go away with it, so the next one has the machine to itself.
-    for (const page of started.browser?.context.pages() ?? []) await page.close();
+    for (const page of started.browser?.context.pages() ?? []) if (page !== keeper) await page.close();
   });
 
   afterAll(async () => {

@@ -126,3 +126,30 @@ export function distanceOf(label: string): number {
   if (match?.[1] === undefined) throw new Error(`No distance in '${label}'.`);
   return Number(match[1].replace(/,/g, ""));
 }
+
+/** A new warehouse whose site belongs to another company (demf): SCM refuses it on the site field. */
+export async function fillWarehouseWithForeignSite(page: Page, identifier: string): Promise<void> {
+  await page.getByLabel("Name", { exact: true }).fill(`E2E sign-in ${identifier}`);
+  await page.getByLabel("Warehouse Identifier", { exact: true }).fill(identifier);
+  await page.getByLabel("Warehouse Type", { exact: true }).selectOption({ label: "Default" });
+  await chooseLookup(page, "Operational Site", "(demf)");
+  await chooseLookup(page, "Transit Warehouse", "Midwest Transit");
+}
+
+/**
+ * Signs the browser in through the form scripts, as a user does the first time: a save that needs
+ * SCM's check, the Sign in button, the sandbox tenant's sign-in page in MSAL's popup. The save is
+ * one SCM refuses, so nothing is written. Afterwards every tab of the browser signs in silently
+ * (MSAL's cache).
+ */
+export async function signInThroughForm(page: Page, url: string): Promise<void> {
+  await openForm(page, recordUrl(url, "msdyn_warehouse"));
+  await fillWarehouseWithForeignSite(page, "E2E-SIGN-IN");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const signIn = page.getByRole("button", { name: "Sign in", exact: true });
+  await signIn.waitFor();
+  const [popup] = await Promise.all([page.waitForEvent("popup"), signIn.click()]);
+  await Promise.all([popup.waitForEvent("close"), popup.getByRole("button", { name: /^Sign in as / }).first().click()]);
+  await fieldMessages(page, "msdyn_operationalsite").first().waitFor();
+  await page.close();
+}

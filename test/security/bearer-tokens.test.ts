@@ -12,9 +12,7 @@ import { createPublicKey } from "node:crypto";
 import { type JWK, type JWTPayload, SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
 import {
   ADMIN,
-  AUDIENCE,
   type Environment,
-  ISSUER,
   type Reply,
   httpRequest,
   startEnvironment,
@@ -53,8 +51,10 @@ function validate(authorization: string): Promise<Reply> {
 const now = () => Math.floor(Date.now() / 1000);
 /** Everything right: the issuer, the audience, a subject, valid from now for five minutes. */
 const rightClaims = (): JWTPayload => ({
-  iss: ISSUER,
-  aud: AUDIENCE,
+  iss: env.issuer.issuer,
+  aud: env.issuer.audience,
+  tid: env.issuer.tenantId,
+  scp: env.issuer.requiredScope,
   sub: ADMIN.id,
   iat: now(),
   nbf: now(),
@@ -263,5 +263,43 @@ describe("the validation API's bearer token check", () => {
     expect([reply.status, errorOf(reply.json).code]).toEqual([401, "MISSING_TOKEN"]);
     // RFC 6750 §3.1: no error code when the request carried no credentials at all.
     expect(reply.headers.get("www-authenticate")).toBe('Bearer realm="fsi"');
+  });
+});
+
+describe("Entra ID v2.0 access tokens: tenant, scope and key rollover", () => {
+  const INSUFFICIENT = /^Bearer realm="fsi", error="insufficient_scope", scope="Validate\.Records", error_description="[^"]+"$/;
+
+  it("401 for a token of another tenant, though signed by a key the API trusts", async () => {
+    const other = "0b0b0b0b-0000-4000-8000-000000000bad";
+    const reply = await validate(await signed({ ...rightClaims(), tid: other }));
+    expect([reply.status, errorOf(reply.json).code]).toEqual([401, "TOKEN_REJECTED"]);
+    expect(errorOf(reply.json).message).toMatch(/"tid" claim is not accepted: it was issued for another tenant/);
+    // The other tenant's issuer is refused first.
+    const issued = await env.issuer.issueToken({ id: ADMIN.id }, { tenantId: other });
+    const byIssuer = await validate(`Bearer ${issued.access_token}`);
+    expect([byIssuer.status, errorOf(byIssuer.json).message]).toEqual([401, expect.stringMatching(/"iss" claim is not accepted/)]);
+  });
+
+  it("401 for a token whose audience is the application ID URI rather than the API's client id (a v1.0 token)", async () => {
+    const reply = await validate(`Bearer ${(await env.issuer.issueToken({ id: ADMIN.id }, { audience: "api://fsi-validation" })).access_token}`);
+    expect([reply.status, errorOf(reply.json).message]).toEqual([401, expect.stringMatching(/"aud" claim is not accepted/)]);
+  });
+
+  it.each([
+    ["another scope only", { scopes: ["User.Read"] }, /grants User\.Read only/],
+    ["no scope (an app-only token)", { scopes: [] }, /carries no delegated scope/],
+  ])("403 insufficient_scope for %s", async (_name, overrides, message) => {
+    const reply = await validate(`Bearer ${(await env.issuer.issueToken({ id: ADMIN.id }, overrides)).access_token}`);
+    expect([reply.status, errorOf(reply.json).code]).toEqual([403, "INSUFFICIENT_SCOPE"]);
+    expect(errorOf(reply.json).message).toMatch(message);
+    expect(reply.headers.get("www-authenticate")).toMatch(INSUFFICIENT);
+  });
+
+  it("accepts a token signed by a key the tenant rolled over to after the API cached its keys", async () => {
+    const before = await validate(`Bearer ${(await env.issuer.issueToken({ id: ADMIN.id })).access_token}`);
+    expect(before.status).toBe(200);
+    await env.issuer.rotate();
+    const after = await validate(`Bearer ${(await env.issuer.issueToken({ id: ADMIN.id })).access_token}`);
+    expect([after.status, after.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 });

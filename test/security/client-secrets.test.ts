@@ -46,9 +46,25 @@ const secretShapes: readonly (readonly [string, RegExp])[] = [
   ["an AWS access key", /\bAKIA[0-9A-Z]{16}\b/],
   [
     "a secret assigned in code",
-    /(?:api[_-]?key|secret|password|passwd|access[_-]?token)["']?\s*[:=]\s*["'][^"'\s]{12,}["']/i,
+    // A value that is only lower-case words and underscores is a protocol name (`"access_token"`), not a secret.
+    /(?:api[_-]?key|secret|password|passwd|access[_-]?token)["']?\s*[:=]\s*["'](?![a-z_]+["'])[^"'\s]{12,}["']/i,
   ],
 ];
+
+/**
+ * MSAL.js (the sign-in library, its redirect page, the panel's bundle) carries the OAuth 2.0
+ * parameter names of confidential clients (`client_secret`, `client_assertion`) in the protocol code
+ * it shares with MSAL Node (msal-common); a public client — the SPA registration the scripts sign in
+ * with — has no value to send in them, and MSAL.js takes no client secret in its configuration. In a
+ * file that holds MSAL, `client_secret` is a finding only with a value written beside it.
+ */
+const holdsMsal = /@azure\/msal-(?:browser|common)/;
+const clientSecretWithValue = /client[_-]?secret["']?\s*[:=,]\s*["'][^"'\s]{8,}["']/i;
+
+function shapesFor(text: string): readonly (readonly [string, RegExp])[] {
+  if (!holdsMsal.test(text)) return secretShapes;
+  return secretShapes.map(([what, shape]) => (what === "client_secret" ? ([what, clientSecretWithValue] as const) : ([what, shape] as const)));
+}
 
 /** Folders whose TypeScript may configure keys (tests, sandbox, benchmarks, the product). */
 const sourceFolders = ["core", "plugins-ts", "controls", "solution", "sandbox", "test", "bench", "bin", "tools"];
@@ -107,12 +123,16 @@ beforeAll(async () => {
 }, 15 * 60_000);
 
 describe("the built client files", () => {
-  it("are there to scan: the control bundles, the form scripts and both solution zips", () => {
+  it("are there to scan: the control bundles, the form scripts, the sign-in library and its redirect page, and both solution zips", () => {
     const names = clientFiles.map((file) => file.name);
     expect(names).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^out\/controls\/\w+\/bundle\.js$/),
+        "out/controls/ScmIntegrationPanel/bundle.js",
         "out/webresources/fsi_/scripts/forms.js",
+        "out/webresources/fsi_/scripts/sign-in.js",
+        "out/webresources/fsi_/auth/redirect.html",
+        "out/webresources/fsi_/auth/redirect.js",
       ]),
     );
     expect([...zips.keys()].map((path) => relative(repositoryRoot, path))).toEqual([
@@ -176,11 +196,17 @@ describe("the built client files", () => {
     };
     const missed = secretShapes.filter(([what, shape]) => !shape.test(samples[what] ?? "")).map(([what]) => what);
     expect(missed).toEqual([]);
+    // In MSAL's code a client secret is caught with its value; the protocol's names alone are not secrets.
+    const inMsal = (text: string) => `/* @azure/msal-browser */ ${text}`;
+    const msalShapes = new Map(shapesFor(inMsal("")));
+    expect(msalShapes.get("client_secret")?.test(inMsal(glue('params.set("client', "_", 'secret","', random(34), '")')))).toBe(true);
+    expect(msalShapes.get("client_secret")?.test(inMsal(glue('e.set("client', "_", 'secret",t)')))).toBe(false);
+    expect(msalShapes.get("a secret assigned in code")?.test(glue('ACCESS', '_TOKEN:"access_token"'))).toBe(false);
   });
 
   it("contain nothing shaped like a secret", () => {
     const found = clientFiles.flatMap((file) =>
-      secretShapes.flatMap(([what, shape]) => {
+      shapesFor(file.text).flatMap(([what, shape]) => {
         const match = shape.exec(file.text);
         return match === null
           ? []
@@ -200,7 +226,8 @@ describe("the solution's environment variables and service endpoints", () => {
 
   /** Long, unbroken and varied: how generated keys look (a URL or a word does not). */
   function looksRandom(value: string): boolean {
-    if (value.length < 20 || /\s/.test(value) || /^https?:\/\//.test(value)) return false;
+    // An address (`https://…`, an application ID URI `api://…`) is not a key.
+    if (value.length < 20 || /\s/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return false;
     const counts = Array.from(value).reduce(
       (tally, character) => tally.set(character, (tally.get(character) ?? 0) + 1),
       new Map<string, number>(),
@@ -252,9 +279,10 @@ describe("the solution's environment variables and service endpoints", () => {
   it("the heuristics would catch a secret: a secret-named String variable and a generated key as a default", () => {
     expect(namesASecret("fsi_WebhookKey")).toBe(true);
     expect(namesASecret("fsi_ScmClientSecret")).toBe(true);
-    expect(namesASecret("fsi_ValidationApiTokenUrl")).toBe(false);
+    expect(namesASecret("fsi_ValidationApiClientId")).toBe(false);
     expect(looksRandom("q8Z~vR2xN0pLk4sT9wYb3mC7dF1gH5jA")).toBe(true);
     expect(looksRandom("http://127.0.0.1:8080/plugins/validate")).toBe(false);
+    expect(looksRandom("api://fsi-validation/Validate.Records")).toBe(false);
     expect(looksRandom("block")).toBe(false);
   });
 

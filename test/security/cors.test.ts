@@ -2,13 +2,15 @@
  * CORS (issue 10, Security): only configured origins (and the host's own) may read the validation
  * API from a browser, on the preflight and on the actual request, whatever the reply; no other
  * origin gets `Access-Control-Allow-Origin`, look-alike origins included; every reply says
- * `Vary: Origin`; and no endpoint that is not for browsers grants any origin at all — the token
- * endpoint included, which a page of another origin can therefore never read.
+ * `Vary: Origin`; and no endpoint that is not for browsers grants any origin at all. The sandbox's
+ * Entra token endpoint answers CORS only to the origin of a registered SPA redirect URI, as Entra does
+ * for SPA registrations.
  *
  * Beyond `validation-api.test.ts` (one allowed and one foreign origin, 200/401/403): the look-alike
  * origins, `Vary`, no credentials, a refused origin's request not being processed, every reply
  * status, and every other endpoint.
  */
+import { Agent, request as httpsRequest } from "node:https";
 import {
   ADMIN,
   ALLOWED_ORIGIN,
@@ -167,8 +169,6 @@ describe("endpoints that are not for browsers grant no origin, not even the conf
     ["POST", `${env.hostUrl}/plugins/webhooks/sync-to-scm`, "{}", { "x-fsi-webhook-key": WEBHOOK_KEY }],
     ["POST", `${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, "{}", {}],
     ["GET", `${env.hostUrl}/plugins/health`, "", {}],
-    ["GET", `${env.hostUrl}/plugins/token`, "", {}],
-    ["GET", `${env.hostUrl}/plugins/.well-known/jwks.json`, "", {}],
     [
       "POST",
       `${inventory.hostUrl}/plugins/inventory/webhooks/inventory-posting-lock`,
@@ -202,10 +202,20 @@ describe("endpoints that are not for browsers grant no origin, not even the conf
     expect(granted).toEqual({});
   });
 
-  it("the sandbox's token endpoint answers a foreign page without CORS headers (its browser cannot read the token) and forbids caching it", async () => {
-    const reply = await httpRequest(`${env.hostUrl}/plugins/token`, { headers: { origin: "https://evil.example" } });
-    expect(reply.status).toBe(200);
-    expect([corsHeaders(reply), reply.headers.get("cache-control")]).toEqual([{}, "no-store"]);
-    expect((reply.json as { token_type: string }).token_type).toBe("Bearer");
+  it("the sandbox's Entra token endpoint answers CORS only to the origin of a registered SPA redirect URI, and forbids caching", async () => {
+    const agent = new Agent({ ca: env.entra.tlsCertificate.certificatePem });
+    const post = (origin: string) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
+        const request = httpsRequest(env.entra.tokenEndpoint, { method: "POST", agent, headers: { origin, "content-type": "application/x-www-form-urlencoded" } }, (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0, headers: response.headers });
+        });
+        request.on("error", reject);
+        request.end("grant_type=refresh_token&client_id=5a4d0000-0000-4000-8000-0000000000c1&refresh_token=unknown");
+      });
+    const foreign = await post("https://evil.example");
+    expect([foreign.status, foreign.headers["access-control-allow-origin"], foreign.headers["cache-control"]]).toEqual([400, undefined, "no-store"]);
+    const registered = await post(ALLOWED_ORIGIN);
+    expect([registered.headers["access-control-allow-origin"], registered.headers["cache-control"]]).toEqual([ALLOWED_ORIGIN, "no-store"]);
   });
 });

@@ -21,11 +21,9 @@ import { ValidatePlugin } from "../../plugins-ts/plugins/validate-plugin";
 import { createLogger, memorySink } from "../../plugins-ts/services/logger";
 import { warehouseCreateContext } from "../../plugins-ts/__tests__/support/contexts";
 import {
-  AUDIENCE,
   type Environment,
   INTEGRATION,
   INTEGRATION_TOKEN,
-  ISSUER,
   SCM_EVENTS_KEY,
   WEBHOOK_KEY,
   dataverseRequest,
@@ -144,7 +142,7 @@ function extraPluginHost(auth: Pick<KeyedHost, "webhookAuth" | "scmEventsAuth">)
     },
     ...auth,
     validationApi: {
-      bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: env.issuer.jwks } },
+      bearer: { issuer: env.issuer.issuer, audience: env.issuer.audience, jwks: { keys: env.issuer.jwks } },
       cors: { allowedOrigins: [] },
     },
     retryIntervalMs: 0,

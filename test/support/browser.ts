@@ -60,14 +60,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium with a new, empty profile (`--user-data-dir`), removed on close. */
-export async function launchBrowser(options: { readonly geolocation?: { latitude: number; longitude: number } } = {}): Promise<Browser> {
+/**
+ * Launches Chromium with a new, empty profile (`--user-data-dir`), removed on close. Certificates
+ * named by their public key hash (`trustedSpki`, base64 SHA-256 of the SPKI) are trusted, as a
+ * machine trusts its own CA: the sandbox's Entra ID serves https with a self-signed certificate.
+ */
+export async function launchBrowser(options: { readonly geolocation?: { latitude: number; longitude: number }; readonly trustedSpki?: readonly string[] } = {}): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "fsi-chromium-"));
   mkdirSync(screenshotFolder, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...CHROMIUM_FLAGS],
+    args: [...CHROMIUM_FLAGS, ...(options.trustedSpki === undefined || options.trustedSpki.length === 0 ? [] : [`--ignore-certificate-errors-spki-list=${options.trustedSpki.join(",")}`])],
     viewport: { width: 1280, height: 900 },
     ...(options.geolocation === undefined ? {} : { geolocation: options.geolocation, permissions: ["geolocation"] }),
   });

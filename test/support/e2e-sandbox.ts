@@ -3,6 +3,8 @@
  * a free port with its state in memory, seeded like a first `npm start`.
  * `FSI_E2E_SOLUTION_ZIP=<path>` runs it on a zip built elsewhere instead of building.
  */
+import type { EntraEmulator } from "../../sandbox/auth/entra";
+import type { PluginsMount } from "../../sandbox/auth/plugins-mount";
 import { startSandbox, type SandboxServer } from "../../sandbox/server";
 import { buildIfStale, solutionZipPath } from "../../sandbox/start/build";
 import { integratedMounts } from "../../sandbox/start/mounts";
@@ -12,6 +14,8 @@ export interface E2eSandbox {
   readonly server: SandboxServer;
   /** What the sandbox logged (warnings of the plug-in host, build output). */
   readonly log: string[];
+  /** The sandbox's Entra ID (its TLS certificate is what Chromium must trust). */
+  readonly entra: EntraEmulator;
   close(): Promise<void>;
 }
 
@@ -28,5 +32,11 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
     log: record,
     mounts: integratedMounts({ solutionZip: configuredZip !== undefined && configuredZip !== "" ? configuredZip : solutionZipPath, progress: record }),
   });
-  return { url: server.url, server, log, close: () => server.close() };
+  const plugins = server.mounts.find((mount) => mount.prefix === "/plugins") as PluginsMount | undefined;
+  const entra = plugins?.entra();
+  if (entra === undefined) {
+    await server.close();
+    throw new Error("The sandbox started without its Entra ID.");
+  }
+  return { url: server.url, server, log, entra, close: () => server.close() };
 }

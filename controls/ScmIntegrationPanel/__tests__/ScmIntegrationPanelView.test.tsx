@@ -20,6 +20,7 @@ function renderPanel(props: Partial<ScmIntegrationPanelProps> = {}, outcome?: Ch
   const onCheck = jest.fn(() =>
     Promise.resolve(outcome ?? { kind: "checked" as const, valid: true, errors: [], warnings: [] }),
   );
+  const onSignIn = jest.fn(() => Promise.resolve());
   const view = render(
     <ControlRoot theme={undefined}>
       <ScmIntegrationPanelView
@@ -36,11 +37,12 @@ function renderPanel(props: Partial<ScmIntegrationPanelProps> = {}, outcome?: Ch
         readOnly={false}
         offline={false}
         onCheck={onCheck}
+        onSignIn={onSignIn}
         {...props}
       />
     </ControlRoot>,
   );
-  return { onCheck, view };
+  return { onCheck, onSignIn, view };
 }
 
 function valueOf(term: string): string {
@@ -167,5 +169,26 @@ describe("ScmIntegrationPanel", () => {
     narrow.view.unmount();
     const wide = renderPanel({ layout: "wide" });
     expect(columns(wide.view.container)).toBe("repeat(2, minmax(0, 1fr))");
+  });
+});
+
+describe("ScmIntegrationPanelView sign-in", () => {
+  it("offers Sign in when the check needs the user to sign in; its click signs in and checks again", async () => {
+    const { onCheck, onSignIn } = renderPanel({}, { kind: "unchecked", reason: "signInRequired", detail: "Sign-in is needed." });
+    fireEvent.click(screen.getByRole("button", { name: "Check against SCM" }));
+    const signIn = await screen.findByRole("button", { name: "Sign in" });
+    expect(screen.getByText(/Sign in so the validation service can check this record/)).toBeTruthy();
+    fireEvent.click(signIn);
+    expect(onSignIn).toHaveBeenCalledTimes(1);
+    await screen.findByRole("button", { name: "Check against SCM" });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(onCheck).toHaveBeenCalledTimes(2);
+  });
+
+  it("in the mobile app says the server checks the record, with no Sign in button", async () => {
+    renderPanel({}, { kind: "unchecked", reason: "signInUnavailable", detail: "Sign-in is needed." });
+    fireEvent.click(screen.getByRole("button", { name: "Check against SCM" }));
+    await screen.findByText(/can't show the sign-in window/);
+    expect(screen.queryByRole("button", { name: "Sign in" })).toBeNull();
   });
 });

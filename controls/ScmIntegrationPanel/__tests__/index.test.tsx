@@ -19,7 +19,14 @@ import { ScmIntegrationPanel } from "../index";
 configure({ asyncUtilTimeout: 5000 });
 
 const apiUrl = "https://fsi-validation.example.net/plugins/validate";
-const tokenUrl = "https://fsi-validation.example.net/token";
+
+// MSAL.js itself is exercised end to end (test/e2e/sign-in.e2e.test.ts); here the sign-in library is a fake.
+jest.mock("../../../plugins-ts/forms/sign-in/msal-sign-in", () => {
+  const { FakeSignIn } = jest.requireActual<typeof import("../../../plugins-ts/forms/__tests__/fake-sign-in")>(
+    "../../../plugins-ts/forms/__tests__/fake-sign-in",
+  );
+  return { msalSignIn: new FakeSignIn() };
+});
 
 function parameters(overrides: Partial<IInputs> = {}): IInputs {
   return {
@@ -46,7 +53,7 @@ interface FakeCall {
   readonly init: RequestInit;
 }
 
-/** The network, stubbed at `fetch`: a token endpoint and a validation API that rejects a missing site. */
+/** The network, stubbed at `fetch`: a validation API that rejects a missing site. */
 function stubNetwork(): FakeCall[] {
   const calls: FakeCall[] = [];
   const reply = (status: number, body: unknown) =>
@@ -59,9 +66,6 @@ function stubNetwork(): FakeCall[] {
   globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     calls.push({ url, init: init ?? {} });
-    if (url === tokenUrl) {
-      return Promise.resolve(reply(200, { access_token: "token-1", expires_in: 3600 }));
-    }
     const request = JSON.parse(typeof init?.body === "string" ? init.body : "{}") as ValidationRequest;
     const site = request.attributes.msdyn_operationalsite;
     return Promise.resolve(
@@ -86,7 +90,7 @@ function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
   const calls = stubNetwork();
   const mock = mockContext<IInputs>({
     parameters: parameters(),
-    webApi: new InMemoryWebApi(panelTables(apiUrl, tokenUrl)),
+    webApi: new InMemoryWebApi(panelTables(apiUrl)),
     strings: controlStrings("ScmIntegrationPanel", 1033),
     record: { entityTypeName: "msdyn_warehouse", entityId: panelIds.warehouse },
     displayNames: { msdyn_warehouse: { msdyn_operationalsite: "Operational Site" } },
@@ -115,15 +119,15 @@ describe("ScmIntegrationPanel lifecycle", () => {
     expect(screen.getByText("SCM: Site 9 does not exist in company usmf.")).toBeTruthy();
   });
 
-  it("checks the record with what the form shows, through the token and validation endpoints", async () => {
+  it("checks the record with what the form shows, with a token from the sign-in library", async () => {
     const { calls } = setup({
       parameters: parameters({ site: lookupProperty(null, "msdyn_operationalsite", "msdyn_operationalsite") }),
     });
     fireEvent.click(screen.getByRole("button", { name: "Check against SCM" }));
     const results = await screen.findByRole("list", { name: "SCM check results" });
     expect(within(results).getByRole("listitem").textContent).toBe("Operational Site: SCM requires a site for usmf.");
-    expect(calls.map((call) => call.url)).toEqual([tokenUrl, apiUrl]);
-    const post = calls[1];
+    expect(calls.map((call) => call.url)).toEqual([apiUrl]);
+    const post = calls[0];
     expect((post?.init.headers as Record<string, string> | undefined)?.Authorization).toBe("Bearer token-1");
     const body = post?.init.body;
     const sent = JSON.parse(typeof body === "string" ? body : "{}") as ValidationRequest;

@@ -1,7 +1,9 @@
 import type { ValidationRequest } from "../../../core/validation/contract";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
+import { FakeSignIn } from "../../../plugins-ts/forms/__tests__/fake-sign-in";
 import {
   panelIds,
+  panelSignIn,
   panelTables,
   savedWarehouse,
   startFakeValidationApi,
@@ -38,26 +40,29 @@ const siteRule = (request: ValidationRequest) => {
 const record: RecordToCheck = { table: "msdyn_warehouse", id: panelIds.warehouse, companyId: null, overrides: {} };
 
 let api: FakeValidationApi;
+let signIn: FakeSignIn;
 
 beforeEach(async () => {
   api = await startFakeValidationApi(siteRule);
+  signIn = new FakeSignIn();
 });
 
 afterEach(async () => {
   await api.close();
 });
 
-function service(webApi: InMemoryWebApi, timeoutMs = 5000) {
+function service(webApi: InMemoryWebApi, timeoutMs = 5000, canSignInInteractively = true) {
   return createScmCheckService(
     webApi,
-    createValidationClient((url, init) => fetch(url, init), timeoutMs),
+    createValidationClient((url, init) => fetch(url, init), timeoutMs, signIn),
     labels,
+    { userId: panelSignIn.userId, redirectUri: panelSignIn.redirectUri, canSignInInteractively },
   );
 }
 
 describe("checking a record against SCM", () => {
   it("posts the saved record's mapped columns, in the contract's shape, with a bearer token", async () => {
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     const outcome = await service(webApi).check(record);
     expect(outcome).toEqual({
       kind: "checked",
@@ -86,7 +91,7 @@ describe("checking a record against SCM", () => {
 
   it("lists SCM's errors by column display name", async () => {
     const webApi = new InMemoryWebApi({
-      ...panelTables(api.url, api.tokenUrl),
+      ...panelTables(api.url),
       msdyn_warehouse: [savedWarehouse({ _msdyn_operationalsite_value: null })],
     });
     const outcome = await service(webApi).check(record);
@@ -106,7 +111,7 @@ describe("checking a record against SCM", () => {
   });
 
   it("checks what the form shows in the panel's fields, not only what is saved", async () => {
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     const outcome = await service(webApi).check({
       ...record,
       overrides: { msdyn_operationalsite: null, msdyn_warehouseidentifier: "CHI-02", msdyn_description: "not mapped" },
@@ -116,20 +121,48 @@ describe("checking a record against SCM", () => {
     expect(api.requests[0]?.attributes).not.toHaveProperty("msdyn_description");
   });
 
-  it("asks for a token once, and for a new one when the API says the old one was revoked", async () => {
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+  it("asks the sign-in library silently for the API's scope, with the user's sign-in name as login hint", async () => {
+    const webApi = new InMemoryWebApi(panelTables(api.url));
+    await service(webApi).check(record);
+    expect(signIn.calls).toEqual([
+      {
+        kind: "silent",
+        loginHint: panelSignIn.userName,
+        configuration: {
+          authority: panelSignIn.authority,
+          clientId: panelSignIn.clientId,
+          scope: panelSignIn.scope,
+          redirectUri: panelSignIn.redirectUri,
+        },
+      },
+    ]);
+  });
+
+  it("says sign-in is needed when it cannot be silent; signIn() opens the popup, and the next check goes through", async () => {
+    signIn.signedIn = false;
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     const checker = service(webApi);
-    await checker.check(record);
-    await checker.check(record);
-    expect(api.tokensIssued).toBe(1);
-    api.revoked.add("token-1");
-    expect(await checker.check(record)).toMatchObject({ kind: "checked" });
-    expect(api.tokensIssued).toBe(2);
-    expect(api.authorizations).toEqual(["Bearer token-1", "Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+    expect(await checker.check(record)).toMatchObject({ kind: "unchecked", reason: "signInRequired" });
+    expect(api.requests).toEqual([]);
+    await checker.signIn();
+    expect(signIn.calls.map((call) => call.kind)).toEqual(["silent", "popup"]);
+    expect(await checker.check(record)).toMatchObject({ kind: "checked", valid: true });
+    expect(api.authorizations).toEqual(["Bearer token-2"]);
+  });
+
+  it("in the mobile app, which cannot open the popup, says the server checks the record on save", async () => {
+    signIn.signedIn = false;
+    const webApi = new InMemoryWebApi(panelTables(api.url));
+    expect(await service(webApi, 5000, false).check(record)).toMatchObject({ kind: "unchecked", reason: "signInUnavailable" });
+  });
+
+  it("says sign-in is not configured when the sign-in variables have no value", async () => {
+    const webApi = new InMemoryWebApi(panelTables(api.url, false));
+    expect(await service(webApi).check(record)).toMatchObject({ kind: "unchecked", reason: "notConfigured", detail: expect.stringContaining("fsi_EntraAuthority") as string });
   });
 
   it("reads the company code once per company", async () => {
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     const checker = service(webApi);
     await checker.check(record);
     await checker.check(record);
@@ -141,7 +174,7 @@ describe("checking a record against SCM", () => {
     ["no company", { ...record }, "noCompany"],
   ] as const)("does not call the API for %s", async (_case, toCheck, reason) => {
     const webApi = new InMemoryWebApi({
-      ...panelTables(api.url, api.tokenUrl),
+      ...panelTables(api.url),
       msdyn_warehouse: [savedWarehouse({ _msdyn_company_value: null })],
     });
     expect(await service(webApi).check(toCheck)).toMatchObject({ kind: "unchecked", reason });
@@ -149,12 +182,12 @@ describe("checking a record against SCM", () => {
   });
 
   it("says the API is not configured when fsi_ValidationApiUrl has no value", async () => {
-    const webApi = new InMemoryWebApi(panelTables(null, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(null));
     expect(await service(webApi).check(record)).toMatchObject({ kind: "unchecked", reason: "notConfigured" });
   });
 
   it("says when the record cannot be read", async () => {
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     webApi.failRequestsFor("msdyn_warehouse", new Error("Principal user is missing prvReadmsdyn_warehouse privilege"));
     expect(await service(webApi).check(record)).toEqual({
       kind: "unchecked",
@@ -170,13 +203,13 @@ describe("checking a record against SCM", () => {
     [{ status: 200, body: "<html>proxy error</html>" }, "badReply"],
   ] as const)("turns an answer of HTTP %j into %s", async (answer, reason) => {
     api.answer = answer;
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     expect(await service(webApi).check(record)).toMatchObject({ kind: "unchecked", reason });
   });
 
   it("passes the API's explanation of a 400 on to the user", async () => {
     api.answer = { status: 400, body: '{"error":"attributes.msdyn_name: too long"}' };
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     expect(await service(webApi).check(record)).toMatchObject({
       detail: 'HTTP 400 {"error":"attributes.msdyn_name: too long"}',
     });
@@ -188,7 +221,7 @@ describe("checking a record against SCM", () => {
       errors: [{ code: "scmUnavailable", message: "SCM did not answer." }],
       warnings: [],
     });
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     expect(await service(webApi).check(record)).toEqual({
       kind: "unchecked",
       reason: "scmUnavailable",
@@ -198,7 +231,7 @@ describe("checking a record against SCM", () => {
 
   it("gives up at the deadline when the API does not answer", async () => {
     api.answer = "hang";
-    const webApi = new InMemoryWebApi(panelTables(api.url, api.tokenUrl));
+    const webApi = new InMemoryWebApi(panelTables(api.url));
     expect(await service(webApi, 200).check(record)).toMatchObject({ kind: "unchecked", reason: "timeout" });
   });
 
@@ -206,7 +239,7 @@ describe("checking a record against SCM", () => {
     const url = api.url;
     await api.close();
     api = await startFakeValidationApi(siteRule);
-    const webApi = new InMemoryWebApi(panelTables(url, null));
+    const webApi = new InMemoryWebApi(panelTables(url));
     expect(await service(webApi).check(record)).toMatchObject({ kind: "unchecked", reason: "unreachable" });
   });
 });

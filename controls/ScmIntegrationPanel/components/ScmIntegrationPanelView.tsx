@@ -35,6 +35,8 @@ const syncStatus: Readonly<Record<SyncStatusValue, { key: PanelStringKey; color:
 const failedStatus: SyncStatusValue = 716900003;
 
 const reasonKey: Readonly<Record<Exclude<UncheckedReason, "notSaved">, PanelStringKey>> = {
+  signInRequired: "reasonSignInRequired",
+  signInUnavailable: "reasonSignInUnavailable",
   notConfigured: "reasonNotConfigured",
   noCompany: "reasonNoCompany",
   cannotRead: "reasonCannotRead",
@@ -62,6 +64,8 @@ export interface ScmIntegrationPanelProps {
   readonly readOnly: boolean;
   readonly offline: boolean;
   readonly onCheck: () => Promise<CheckOutcome>;
+  /** Opens the sign-in popup; called synchronously from the Sign in button's click. */
+  readonly onSignIn: () => Promise<void>;
 }
 
 type CheckState =
@@ -165,9 +169,30 @@ export function ScmIntegrationPanelView(props: ScmIntegrationPanelProps): React.
         outcome.reason === "notSaved"
           ? strings.notSaved
           : format(strings[reasonKey[outcome.reason]], { detail: outcome.detail });
+      const signIn = () => {
+        props.onSignIn().then(runCheck, (error: unknown) => {
+          if (live.current) {
+            setCheck({
+              status: "done",
+              outcome: {
+                kind: "unchecked",
+                reason: "unauthorized",
+                detail: error instanceof Error ? error.message : String(error),
+              },
+            });
+          }
+        });
+      };
       result = (
         <Notice intent="warning" title={strings.uncheckedTitle}>
           {message}
+          {outcome.reason === "signInRequired" && (
+            <div className={styles.actions}>
+              <Button appearance="primary" onClick={signIn}>
+                {strings.signIn}
+              </Button>
+            </div>
+          )}
         </Notice>
       );
     } else {

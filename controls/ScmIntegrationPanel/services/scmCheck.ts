@@ -16,10 +16,25 @@ import {
   type WebApiReader,
 } from "../../shared/services/webApi";
 import { scmMaps, type ScmMapSummary } from "./scmMaps";
-import type { UncheckedReason, ValidationClient } from "./validationClient";
+import type { UncheckedReason, ValidationClient, ValidationEndpoint } from "./validationClient";
 
 export const validationApiUrlVariable = "fsi_ValidationApiUrl";
-export const validationApiTokenUrlVariable = "fsi_ValidationApiTokenUrl";
+/** The sign-in variables the form scripts read too (solution/components/environment-variables.ts). */
+export const signInVariables = {
+  authority: "fsi_EntraAuthority",
+  clientId: "fsi_ValidationApiClientId",
+  scope: "fsi_ValidationApiScope",
+} as const;
+
+/** Who is signed in and where: what the panel's sign-in needs from its context. */
+export interface SignInSite {
+  /** `context.userSettings.userId`: whose sign-in name is the login hint. */
+  readonly userId: string;
+  /** The org's `WebResources/fsi_/auth/redirect.html`, the SPA registration's redirect URI. */
+  readonly redirectUri: string;
+  /** False in the mobile app, which cannot open MSAL's popup window. */
+  readonly canSignInInteractively: boolean;
+}
 
 export interface RecordToCheck {
   readonly table: IntegrationTableName;
@@ -47,6 +62,11 @@ export type CheckOutcome =
 
 export interface ScmCheckService {
   check(record: RecordToCheck): Promise<CheckOutcome>;
+  /**
+   * Opens the sign-in popup for the validation API, after a check answered `signInRequired`. Call
+   * it synchronously from the user's click (browsers block popups no gesture opened).
+   */
+  signIn(): Promise<void>;
 }
 
 /** Display names of a table's columns (the platform's `utils.getEntityMetadata`). */
@@ -81,8 +101,20 @@ export function createScmCheckService(
   webApi: WebApiReader,
   client: ValidationClient,
   columnLabels: ColumnLabels,
+  site: SignInSite,
 ): ScmCheckService {
   const companyCodes = new Map<string, Promise<string | null>>();
+  let lastEndpoint: ValidationEndpoint | undefined;
+  let loginHint: Promise<string | undefined> | undefined;
+
+  /** The user's sign-in name (`systemuser.domainname`, the Entra user principal name), read once. */
+  const userName = () => {
+    loginHint ??= webApi
+      .retrieveRecord("systemuser", site.userId, queryString({ select: ["domainname"] }))
+      .then((row) => stringColumn(row, "domainname") ?? undefined)
+      .catch(() => undefined);
+    return loginHint;
+  };
 
   const companyCode = (companyId: string, map: ScmMapSummary) => {
     const key = normalizeId(companyId);
@@ -117,7 +149,7 @@ export function createScmCheckService(
       let settings: Readonly<Record<string, string | null>>;
       let row: WebApiEntity;
       try {
-        settings = await readEnvironmentVariables(webApi, [validationApiUrlVariable, validationApiTokenUrlVariable]);
+        settings = await readEnvironmentVariables(webApi, [validationApiUrlVariable, ...Object.values(signInVariables)]);
         row = await webApi.retrieveRecord(
           record.table,
           record.id,
@@ -134,6 +166,12 @@ export function createScmCheckService(
       const url = settings[validationApiUrlVariable];
       if (!url) {
         return unchecked("notConfigured", `The environment variable ${validationApiUrlVariable} has no value.`);
+      }
+      const authority = settings[signInVariables.authority];
+      const clientId = settings[signInVariables.clientId];
+      const scope = settings[signInVariables.scope];
+      if (!authority || !clientId || !scope) {
+        return unchecked("notConfigured", `The environment variables ${Object.values(signInVariables).join(", ")} need values.`);
       }
       const companyId = record.companyId ?? stringColumn(row, lookupValueColumn(map.companyColumn));
       if (!companyId) {
@@ -158,11 +196,17 @@ export function createScmCheckService(
         company,
         attributes: { ...attributesOf(row, map), ...overrides },
       };
-      const outcome = await client.validate(
-        { url, tokenUrl: settings[validationApiTokenUrlVariable] ?? null },
-        request,
-      );
+      const endpoint: ValidationEndpoint = {
+        url,
+        signIn: { authority, clientId, scope, redirectUri: site.redirectUri },
+        loginHint: await userName(),
+      };
+      lastEndpoint = endpoint;
+      const outcome = await client.validate(endpoint, request);
       if (outcome.kind === "unchecked") {
+        if (outcome.reason === "signInRequired" && !site.canSignInInteractively) {
+          return unchecked("signInUnavailable", outcome.detail);
+        }
         return outcome;
       }
       const { response } = outcome;
@@ -180,6 +224,10 @@ export function createScmCheckService(
         errors: await labelled(record.table, response.errors),
         warnings: await labelled(record.table, response.warnings),
       };
+    },
+    signIn() {
+      if (lastEndpoint === undefined) return Promise.reject(new Error("Check the record first: the sign-in settings are read then."));
+      return client.signInInteractively(lastEndpoint);
     },
   };
 }

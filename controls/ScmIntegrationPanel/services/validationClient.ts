@@ -1,15 +1,20 @@
 /**
- * Talks to the validation API (docs/design.md §5): a bearer token from the token endpoint, then
- * `POST <fsi_ValidationApiUrl>` with a `ValidationRequest`. The reply is checked with a hand-written
+ * Talks to the validation API (docs/design.md §5): a bearer token from Microsoft Entra ID through the
+ * sign-in library the form scripts use too (MSAL.js, `plugins-ts/forms/sign-in`; one cache for both
+ * on the org's origin), then `POST <fsi_ValidationApiUrl>` with a `ValidationRequest`. The reply is checked with a hand-written
  * type guard typed against core's contract rather than with its zod schema: zod would multiply the
  * size of this control (the 20 KB target), and a test holds the guard to the schema's verdicts.
  */
 import { isValidationIssueCode } from "../../../core/validation/codes";
 import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../../core/validation/contract";
+import type { FsiSignIn, SignInConfiguration } from "../../../plugins-ts/forms/lib/sign-in-contract";
+import { isSignInError } from "../../../plugins-ts/forms/lib/sign-in-contract";
 
 /** Why a record could not be checked; each has its own message in the panel. */
 export type UncheckedReason =
   | "notSaved"
+  | "signInRequired"
+  | "signInUnavailable"
   | "notConfigured"
   | "noCompany"
   | "cannotRead"
@@ -28,8 +33,9 @@ export type FetchFunction = (url: string, init: RequestInit) => Promise<Response
 
 export interface ValidationEndpoint {
   readonly url: string;
-  /** GET with the user's cookies answers `{ access_token, expires_in }`; none means no token is sent. */
-  readonly tokenUrl: string | null;
+  readonly signIn: SignInConfiguration;
+  /** The user's sign-in name (`systemuser.domainname`), MSAL's login hint. */
+  readonly loginHint: string | undefined;
 }
 
 function isIssue(value: unknown): value is ValidationIssue {
@@ -55,12 +61,6 @@ export function isValidationResponse(value: unknown): value is ValidationRespons
   );
 }
 
-function isTokenReply(value: unknown): value is { access_token: string; expires_in: number } {
-  if (typeof value !== "object" || value === null) return false;
-  const reply = value as Record<string, unknown>;
-  return typeof reply.access_token === "string" && reply.access_token !== "" && typeof reply.expires_in === "number";
-}
-
 class Unchecked extends Error {
   constructor(
     readonly reason: UncheckedReason,
@@ -77,47 +77,39 @@ async function replyText(response: Response): Promise<string> {
 
 export interface ValidationClient {
   validate(endpoint: ValidationEndpoint, request: ValidationRequest): Promise<ValidationOutcome>;
+  /** Opens the sign-in popup: call synchronously from the user's click. */
+  signInInteractively(endpoint: ValidationEndpoint): Promise<void>;
 }
 
 /**
- * A client with its own token cache (one per control instance; no localStorage, docs/design.md §4) and
- * a deadline per check.
+ * A client over the sign-in library (MSAL caches the tokens for the browser session, shared with the
+ * form scripts) with a deadline per check.
  */
-export function createValidationClient(fetchFn: FetchFunction, timeoutMs: number): ValidationClient {
-  let cached: { url: string; token: string; renewAt: number } | undefined;
-
-  async function token(url: string, signal: AbortSignal, fresh: boolean): Promise<string> {
-    if (!fresh && cached?.url === url && cached.renewAt > Date.now()) {
-      return cached.token;
-    }
-    const response = await fetchFn(url, {
-      method: "GET",
-      credentials: "include",
-      headers: { Accept: "application/json" },
-      signal,
+export function createValidationClient(fetchFn: FetchFunction, timeoutMs: number, signIn: FsiSignIn): ValidationClient {
+  async function token(endpoint: ValidationEndpoint, signal: AbortSignal): Promise<string> {
+    const acquiring = signIn.acquireTokenSilent(endpoint.signIn, endpoint.loginHint);
+    const aborted = new Promise<never>((_resolve, reject) => {
+      signal.addEventListener("abort", () => {
+        reject(new Unchecked("timeout", `No token within ${timeoutMs / 1000} s.`));
+      });
     });
-    if (!response.ok) {
-      throw new Unchecked("unauthorized", `The token endpoint answered HTTP ${response.status}.`);
+    try {
+      return await Promise.race([acquiring, aborted]);
+    } catch (error) {
+      if (error instanceof Unchecked) throw error;
+      if (isSignInError(error) && error.code === "interaction_required") {
+        throw new Unchecked("signInRequired", "Sign-in is needed.");
+      }
+      throw new Unchecked("unauthorized", error instanceof Error ? error.message : String(error));
     }
-    const reply: unknown = await response.json().catch(() => undefined);
-    if (!isTokenReply(reply)) {
-      throw new Unchecked("unauthorized", "The token endpoint's reply has no access_token.");
-    }
-    // Renewed at half its life, so it never expires between asking and using it.
-    cached = { url, token: reply.access_token, renewAt: Date.now() + (reply.expires_in * 1000) / 2 };
-    return reply.access_token;
   }
 
-  async function post(
-    endpoint: ValidationEndpoint,
-    request: ValidationRequest,
-    signal: AbortSignal,
-    freshToken: boolean,
-  ) {
-    const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
-    if (endpoint.tokenUrl) {
-      headers.Authorization = `Bearer ${await token(endpoint.tokenUrl, signal, freshToken)}`;
-    }
+  async function post(endpoint: ValidationEndpoint, request: ValidationRequest, signal: AbortSignal) {
+    const headers = {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      Authorization: `Bearer ${await token(endpoint, signal)}`,
+    };
     return fetchFn(endpoint.url, {
       method: "POST",
       headers,
@@ -159,12 +151,7 @@ export function createValidationClient(fetchFn: FetchFunction, timeoutMs: number
         controller.abort();
       }, timeoutMs);
       try {
-        let response = await post(endpoint, request, controller.signal, false);
-        if (response.status === 401 && endpoint.tokenUrl) {
-          // A cached token may have been revoked: one more try with a new one.
-          response = await post(endpoint, request, controller.signal, true);
-        }
-        return await outcomeOf(response);
+        return await outcomeOf(await post(endpoint, request, controller.signal));
       } catch (error) {
         if (error instanceof Unchecked) {
           return { kind: "unchecked", reason: error.reason, detail: error.message };
@@ -180,6 +167,9 @@ export function createValidationClient(fetchFn: FetchFunction, timeoutMs: number
       } finally {
         clearTimeout(timer);
       }
+    },
+    async signInInteractively(endpoint) {
+      await signIn.acquireTokenPopup(endpoint.signIn, endpoint.loginHint);
     },
   };
 }

@@ -2,9 +2,9 @@
  * Bad input never writes anything and never stops the host: each kind is answered with the right
  * 4xx and a message that says what is wrong.
  */
-import { createLocalTokenIssuer } from "../../../sandbox/auth";
+import { type JWTPayload, SignJWT, generateKeyPair } from "jose";
 import { warehouseCreateContext } from "../support/contexts";
-import { ADMIN, AUDIENCE, type Environment, ISSUER, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
+import { ADMIN, type Environment, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
 
 const BODY_LIMIT = 64 * 1024;
 let env: Environment;
@@ -131,10 +131,8 @@ describe("the validation API refuses callers without a valid token", () => {
       body: JSON.stringify(request),
     });
 
-  it("accepts the token the sandbox issues for its signed-in user", async () => {
-    const token = await httpRequest(`${env.hostUrl}/plugins/token`);
-    expect(token.json).toMatchObject({ token_type: "Bearer", expires_in: 300 });
-    const reply = await post(`Bearer ${(token.json as { access_token: string }).access_token}`);
+  it("accepts a user's token from the tenant the API trusts", async () => {
+    const reply = await post(`Bearer ${(await env.issuer.issueToken({ id: ADMIN.id })).access_token}`);
     expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
@@ -146,8 +144,10 @@ describe("the validation API refuses callers without a valid token", () => {
     [
       "a forged token (same claims, another key)",
       async () => {
-        const forger = await createLocalTokenIssuer({ issuer: ISSUER, audience: AUDIENCE });
-        return `Bearer ${(await forger.issueToken({ id: ADMIN.id })).access_token}`;
+        const { privateKey } = await generateKeyPair("RS256");
+        const [, payload] = (await env.issuer.issueToken({ id: ADMIN.id })).access_token.split(".");
+        const claims = JSON.parse(Buffer.from(String(payload), "base64url").toString("utf8")) as JWTPayload;
+        return `Bearer ${await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: String(env.issuer.jwks.keys[0]?.kid), typ: "JWT" }).sign(privateKey)}`;
       },
       "TOKEN_REJECTED",
     ],

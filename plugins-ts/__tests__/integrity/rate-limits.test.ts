@@ -1,8 +1,9 @@
 /**
  * Request rates per caller on the routes a stranger can reach: the validation API (per signed-in
- * user; per client address while the token does not verify) and the sandbox's token endpoint (per
- * client address). Over the limit: 429 with Retry-After, and other callers are not affected.
+ * user; per client address while the token does not verify) and the sandbox's Entra token endpoint
+ * (per client address). Over the limit: 429 with Retry-After, and other callers are not affected.
  */
+import { Agent, request as httpsRequest } from "node:https";
 import {
   ADMIN,
   ALLOWED_ORIGIN,
@@ -70,12 +71,27 @@ describe("the validation API's rate limit", () => {
   });
 });
 
-describe("the sandbox token endpoint's rate limit", () => {
-  it("issues 60 tokens a minute to one client, then answers 429 with Retry-After", async () => {
+describe("the sandbox's Entra token endpoint's rate limit", () => {
+  it("answers 60 token requests a minute from one client, then 429 with Retry-After", async () => {
+    const agent = new Agent({ ca: env.entra.tlsCertificate.certificatePem });
+    const post = () =>
+      new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
+        const sent = httpsRequest(
+          env.entra.tokenEndpoint,
+          { method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded" } },
+          (response) => {
+            response.resume();
+            resolve({ status: response.statusCode ?? 0, retryAfter: response.headers["retry-after"] });
+          },
+        );
+        sent.on("error", reject);
+        sent.end("grant_type=client_credentials&client_id=unknown&client_secret=x&scope=https%3A%2F%2Fx%2F.default");
+      });
     const statuses: number[] = [];
-    for (let index = 0; index < 60; index += 1)
-      statuses.push((await httpRequest(`${env.hostUrl}/plugins/token`)).status);
-    expect(new Set(statuses)).toEqual(new Set([200]));
-    expectTooMany(await httpRequest(`${env.hostUrl}/plugins/token`), 60);
+    for (let index = 0; index < 60; index += 1) statuses.push((await post()).status);
+    expect(new Set(statuses)).toEqual(new Set([401]));
+    const over = await post();
+    expect(over.status).toBe(429);
+    expect(Number(over.retryAfter)).toBeGreaterThan(0);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * Starts the real parts on port 0 for the integration tests: the SCM emulator, the Dataverse
  * emulator (with the integration's webhook steps registered as rows, as a solution import does),
- * the plug-in host with the sandbox's local token issuer beside it, and SCM's sync subscription to
+ * the plug-in host, the sandbox's Entra ID stand-in (https, its own port), and SCM's sync subscription to
  * `/plugins/scm-events`. Tests talk to all of them over HTTP. (Test code may start the sandbox's
  * emulators; product code never imports the sandbox.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { Agent } from "node:https";
 import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
-import { type LocalTokenIssuer, createLocalTokenIssuer, pluginsRouter } from "../../../sandbox/auth";
+import { pluginsRouter } from "../../../sandbox/auth";
+import { type EntraEmulator, type TokenForge, sandboxDirectory, startEntraEmulator, tokenForge } from "../../../sandbox/auth/entra";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
@@ -27,8 +29,6 @@ export const ADMIN_TOKEN = "admin-token";
 export const INTEGRATION_TOKEN = "integration-token";
 export const WEBHOOK_KEY = "webhook-key-0123456789abcdef";
 export const SCM_EVENTS_KEY = "scm-events-key-0123456789abcdef";
-export const ISSUER = "urn:fsi:sandbox";
-export const AUDIENCE = "api://fsi-validation";
 export const ALLOWED_ORIGIN = "https://contoso.crm.dynamics.com";
 
 export interface EnvironmentOptions {
@@ -78,9 +78,12 @@ export interface Environment {
   readonly scmUrl: string;
   readonly dataverse: DataverseServer;
   readonly host: PluginHost;
-  /** The origin serving `/plugins/...` (host and token issuer). */
+  /** The origin serving `/plugins/...`. */
   readonly hostUrl: string;
-  readonly issuer: LocalTokenIssuer;
+  /** The tenant the validation API trusts: its issuer, audience, keys, and tokens for tests. */
+  readonly issuer: TokenForge;
+  /** The tenant itself (https on its own port), its SPA registration redirecting to ALLOWED_ORIGIN. */
+  readonly entra: EntraEmulator;
   readonly logs: LogEntry[];
   readonly stepIds: Readonly<Partial<Record<WebhookHandlerName, readonly string[]>>>;
   readonly webhooks: RecordedWebhook[];
@@ -115,7 +118,8 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   });
 
   const sink = memorySink();
-  const issuer = await createLocalTokenIssuer({ issuer: ISSUER, audience: AUDIENCE });
+  const entra = await startEntraEmulator({ directory: sandboxDirectory({ organizationUrl: ALLOWED_ORIGIN, users: [ADMIN, INTEGRATION] }) });
+  const issuer = tokenForge(entra);
   // The host needs its own URL (for the JWKS), so the server listens before the host exists.
   const routing: { router?: Router } = {};
   const hostServer = server((req, res) => {
@@ -137,7 +141,14 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
     scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
     validationApi: {
-      bearer: { issuer: ISSUER, audience: AUDIENCE, jwks: { url: `${hostUrl}/plugins/.well-known/jwks.json` } },
+      bearer: {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        tenantId: issuer.tenantId,
+        requiredScope: issuer.requiredScope,
+        jwks: { url: entra.jwksUri, agent: new Agent({ ca: entra.tlsCertificate.certificatePem }) },
+        jwksCooldownSeconds: 0,
+      },
       cors: { allowedOrigins: [ALLOWED_ORIGIN] },
       ...(options.validationScmTimeoutMs === undefined ? {} : { scmTimeoutMs: options.validationScmTimeoutMs }),
       rateLimit: options.validationRateLimit ?? { requests: 1_000_000, perSeconds: 60 },
@@ -149,7 +160,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
   });
-  const router = pluginsRouter({ host, issuer, signedInUser: () => ({ id: ADMIN.id, name: ADMIN.fullname }) });
+  const router = pluginsRouter({ host });
   options.extendRouter?.(router);
   routing.router = router;
 
@@ -202,6 +213,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     host,
     hostUrl,
     issuer,
+    entra,
     logs: sink.entries,
     stepIds,
     webhooks,
@@ -213,6 +225,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       await dataverse.close();
       await closeServer(scmServer);
       await scm.close();
+      await entra.close();
     },
   };
   return environment;

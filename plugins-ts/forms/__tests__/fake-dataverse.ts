@@ -30,13 +30,19 @@ export const companies = {
 export const signedInUserId = "00000000-0000-0000-0000-000000000000";
 
 export const validationApiUrl = "https://plugins.contoso.example/plugins/validate";
-export const tokenUrl = "https://plugins.contoso.example/plugins/token";
+export const entraAuthority = "https://login.microsoftonline.com/5a4d0000-0000-4000-8000-00000000f5f5";
+export const signInClientId = "5a4d0000-0000-4000-8000-0000000000c1";
+export const validationScope = "api://fsi-validation/Validate.Records";
+/** The signed-in user's sign-in name (`systemuser.domainname`): MSAL's login hint. */
+export const signedInUserName = "dana@contoso.test";
 
 export function standardFixture(overrides: Partial<DataverseFixture> = {}): DataverseFixture {
   return {
     environmentVariables: {
       fsi_ValidationApiUrl: validationApiUrl,
-      fsi_ValidationApiTokenUrl: tokenUrl,
+      fsi_EntraAuthority: entraAuthority,
+      fsi_ValidationApiClientId: signInClientId,
+      fsi_ValidationApiScope: validationScope,
       fsi_ScmUnavailablePolicy: "block",
       fsi_DefaultCompany: "usmf",
     },
@@ -105,6 +111,9 @@ export class FakeDataverse {
         cdm_companyid: company.id,
         cdm_companycode: company.code,
       };
+    }
+    if (entity === "systemuser" && options === "?$select=domainname") {
+      return { "@odata.context": `${orgUrl}/$metadata#systemusers(domainname)/$entity`, systemuserid: id, domainname: signedInUserName };
     }
     if (entity === "systemuser" && options === "?$select=_msdyn_company_value") {
       if (!(id in this.fixture.userCompanies)) throw webApiError(`systemuser With Id = ${id} Does Not Exist`);

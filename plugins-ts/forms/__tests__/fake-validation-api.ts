@@ -1,5 +1,5 @@
 /**
- * The validation API and its token endpoint, behind a stubbed `fetch`. Requests are parsed with the
+ * The validation API, behind a stubbed `fetch` (tokens come from `FakeSignIn`). Requests are parsed with the
  * real contract schema (core/validation), so a request our code builds wrongly is answered 400 and
  * recorded in `malformed`; SCM's rules are a small per-company table so tests can give companies
  * different rules, as SCM does.
@@ -7,7 +7,7 @@
 import { tableByLogicalName } from "../../../core/dataverse/tables";
 import type { ValidationIssue, ValidationRequest } from "../../../core/validation/contract";
 import { validationRequestSchema } from "../../../core/validation/contract";
-import { tokenUrl, validationApiUrl } from "./fake-dataverse";
+import { validationApiUrl } from "./fake-dataverse";
 
 export interface CompanyRules {
   /** Columns SCM requires, per table. */
@@ -35,7 +35,6 @@ export class FakeValidationApi {
   mode: ApiMode = "up";
   readonly requests: RecordedRequest[] = [];
   readonly malformed: string[] = [];
-  readonly tokenRequests: { credentials: RequestCredentials | undefined }[] = [];
   /** Every POST to the validation API, answered or not. */
   posts = 0;
   /** Requests that were aborted by the caller (the OnSave deadline). */
@@ -43,9 +42,6 @@ export class FakeValidationApi {
   /** Issues added to every answer (row-level errors, unknown columns, warnings). */
   extraErrors: ValidationIssue[] = [];
   warnings: ValidationIssue[] = [];
-  /** Tokens the API no longer accepts (as after a key rotation). */
-  readonly revoked = new Set<string>();
-  private issued = 0;
   /** Requests parked in `hang` mode, released by `answerHeldRequests`. */
   private readonly held: (() => void)[] = [];
 
@@ -54,7 +50,6 @@ export class FakeValidationApi {
   /** The stub to put in place of `globalThis.fetch`. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    if (url === tokenUrl) return this.token(init);
     if (url === validationApiUrl) return this.validate(init);
     throw new TypeError(`fetch failed: no route to ${url}`);
   };
@@ -63,12 +58,6 @@ export class FakeValidationApi {
   answerHeldRequests(): void {
     this.mode = "up";
     for (const release of this.held.splice(0)) release();
-  }
-
-  private token(init: RequestInit | undefined): Response {
-    this.tokenRequests.push({ credentials: init?.credentials });
-    this.issued += 1;
-    return Response.json({ access_token: `token-${this.issued}`, expires_in: 3600, token_type: "Bearer" });
   }
 
   private async validate(init: RequestInit | undefined): Promise<Response> {
@@ -84,7 +73,7 @@ export class FakeValidationApi {
     }
     this.requests.push({ body: parsed.data, authorization });
     const token = authorization?.replace(/^Bearer /, "");
-    if (token === undefined || !token.startsWith("token-") || this.revoked.has(token)) {
+    if (token === undefined || !token.startsWith("token-")) {
       return Response.json({ error: "unauthenticated" }, { status: 401 });
     }
     if (this.mode === "scmDown") return Response.json({ error: "SCM is unreachable" }, { status: 503 });

@@ -3,8 +3,9 @@
  * An xrm-mock form for one of the five tables, driven the way the platform drives it: OnLoad with
  * the form's event context, OnSave with a save-event context per save mode (async handlers on or
  * off), the save committed only when no handler cancelled it, OnPostSave after a commit, and
- * `formContext.data.save(...)` raising OnSave again. Only the platform is simulated; the form
- * scripts run unchanged.
+ * `formContext.data.save(...)` raising OnSave again; app notifications (`Xrm.App`) with their
+ * action buttons; the web client or the mobile app (`getClient()`). Only the platform is simulated;
+ * the form scripts run unchanged.
  */
 import type { ColumnDefinition } from "../../../core/dataverse/schema";
 import type { IntegrationTableName } from "../../../core/dataverse/tables";
@@ -28,13 +29,26 @@ export interface FormOptions {
   /** The app's "async save handlers" setting; on unless a test says otherwise. */
   readonly asyncSaveHandlers?: boolean;
   readonly offline?: boolean;
+  /** `getClient()`: the web client (default) or the mobile app. */
+  readonly client?: "Web" | "Mobile";
+}
+
+export interface AppNotification {
+  readonly id: string;
+  readonly level: number;
+  readonly message: string;
+  readonly actionLabel: string | undefined;
+  /** The user clicks the action button. */
+  click(): void;
 }
 
 export interface SaveAttempt {
+  /** The user's save reached the server, at once or after the handler's own re-save. */
   readonly saved: boolean;
+  /** The arguments of the user's save event. */
   readonly args: SaveEventArgumentsMock;
-  /** What the handler's promise rejected with (async mode). */
-  readonly rejection: unknown;
+  /** The user's save event itself went through (not cancelled). */
+  readonly committedAtOnce: boolean;
 }
 
 type AnyAttribute = AttributeMock<never, never, never> & Xrm.Attributes.Attribute;
@@ -105,6 +119,8 @@ export class FormHarness {
   /** Save modes of the saves that reached the server, in order. */
   readonly commits: number[] = [];
   readonly openedForms: Xrm.Navigation.EntityFormOptions[] = [];
+  /** App notifications shown now (`Xrm.App.addGlobalNotification`). */
+  readonly appNotifications: AppNotification[] = [];
   closed = 0;
   offline: boolean;
   asyncSaveHandlers: boolean;
@@ -129,6 +145,29 @@ export class FormHarness {
     const client = XrmMockGenerator.context.client as Xrm.ClientContext & { clientState: Xrm.ClientState };
     client.getClientState = () => (this.offline ? "Offline" : "Online");
     client.isOffline = () => this.offline;
+    client.getClient = () => options.client ?? "Web";
+    const globalContext = XrmMockGenerator.context as unknown as Record<string, unknown>;
+    globalContext.getClientUrl = () => "https://contoso.crm.dynamics.com";
+    let nextNotification = 0;
+    (xrm as unknown as { App: unknown }).App = {
+      addGlobalNotification: (notification: Xrm.App.Notification) => {
+        nextNotification += 1;
+        const id = `app-${nextNotification}`;
+        this.appNotifications.push({
+          id,
+          level: notification.level,
+          message: notification.message,
+          actionLabel: notification.action?.actionLabel,
+          click: () => notification.action?.eventHandler?.(),
+        });
+        return Promise.resolve(id);
+      },
+      clearGlobalNotification: (id: string) => {
+        const index = this.appNotifications.findIndex((shown) => shown.id === id);
+        if (index >= 0) this.appNotifications.splice(index, 1);
+        return Promise.resolve();
+      },
+    };
     this.formContext.ui.getFormType = () => this.formType as XrmEnum.FormType;
     this.formContext.ui.close = () => {
       this.closed += 1;
@@ -170,13 +209,19 @@ export class FormHarness {
     this.attribute(column).fireOnChange();
   }
 
-  /** The user (or the autosave timer) saves with `saveMode`; resolves once the platform is done. */
-  save(saveMode = 1): Promise<SaveAttempt> {
-    return this.raiseSave(saveMode);
+  /**
+   * The user (or the autosave timer) saves with `saveMode`; resolves once the platform and the
+   * handler's own work (its check, its re-save) are done.
+   */
+  async save(saveMode = 1): Promise<SaveAttempt> {
+    const before = this.commits.length;
+    const event = await this.raiseSave(saveMode);
+    await settle();
+    return { saved: this.commits.length > before, args: event.args, committedAtOnce: event.saved };
   }
 
-  /** Starts a save without waiting for it (a first click while a second one follows). */
-  startSave(saveMode = 1): Promise<SaveAttempt> {
+  /** Starts a save without waiting for the handler's work (a first click while a second one follows). */
+  startSave(saveMode = 1): Promise<{ saved: boolean; args: SaveEventArgumentsMock }> {
     return this.raiseSave(saveMode);
   }
 
@@ -202,7 +247,7 @@ export class FormHarness {
     return this.formNotifications().find((n) => n.uniqueId === uniqueId);
   }
 
-  private async raiseSave(saveMode: number): Promise<SaveAttempt> {
+  private async raiseSave(saveMode: number): Promise<{ saved: boolean; args: SaveEventArgumentsMock }> {
     const components = {
       saveMode: saveMode as XrmEnum.SaveMode,
       formContext: this.formContext,
@@ -222,7 +267,7 @@ export class FormHarness {
     }
     const cancelled = args.isDefaultPrevented() || (rejection !== undefined && args.preventOnError);
     if (!cancelled) this.commit(saveMode);
-    return { saved: !cancelled, args, rejection };
+    return { saved: !cancelled, args };
   }
 
   private commit(saveMode: number): void {

@@ -136,7 +136,7 @@ describe("OnLoad", () => {
     for (let i = 0; i < 3; i += 1) await page.open({ table: "msdyn_warehouse", existing: existingWarehouse() }).load();
 
     expect(page.api.posts).toBe(1);
-    expect(page.dataverse.calls.filter((call) => call.startsWith("execute"))).toHaveLength(4);
+    expect(page.dataverse.calls.filter((call) => call.startsWith("execute"))).toHaveLength(6);
     expect(page.dataverse.calls.filter((call) => call.startsWith("retrieve cdm_company"))).toHaveLength(1);
   });
 

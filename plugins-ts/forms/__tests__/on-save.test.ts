@@ -1,4 +1,4 @@
-import { standardFixture } from "./fake-dataverse";
+import { entraAuthority, signedInUserName, signInClientId, standardFixture, validationScope } from "./fake-dataverse";
 import { settle } from "./form-harness";
 import type { TestPage } from "./test-page";
 import { existingWarehouse, existingWarehouseId, newPage } from "./test-page";
@@ -22,19 +22,26 @@ async function openWarehouse(page: TestPage, asyncSaveHandlers = true) {
   return form;
 }
 
-describe("OnSave with async save handlers on", () => {
+describe.each([
+  ["on", true],
+  ["off", false],
+])("OnSave with async save handlers %s: cancel synchronously, check, save again", (_setting, asyncSaveHandlers) => {
   it("lets a valid change through after posting only the changed mapped columns, with a bearer token", async () => {
     const page = newPage();
-    const form = await openWarehouse(page);
+    const form = await openWarehouse(page, asyncSaveHandlers);
     form.set("msdyn_name", "Main warehouse (north)");
     form.set("fsi_scmlasterror", "not a mapped column");
 
     const attempt = await form.save();
 
+    // The user's save is cancelled synchronously, whatever the setting; the handler's own re-save commits.
+    expect(attempt.committedAtOnce).toBe(false);
+    expect(attempt.args.isDefaultPrevented()).toBe(true);
     expect(attempt.saved).toBe(true);
+    expect(form.commits).toEqual([1]);
     expect(updates(page)).toEqual([
       {
-        authorization: "Bearer token-1",
+        authorization: "Bearer token-2",
         body: {
           table: "msdyn_warehouse",
           operation: "update",
@@ -44,14 +51,13 @@ describe("OnSave with async save handlers on", () => {
         },
       },
     ]);
-    expect(page.api.tokenRequests).toEqual([{ credentials: "include" }]);
     expect(page.api.malformed).toEqual([]);
     expect(form.formNotifications()).toEqual([]);
   });
 
-  it("cancels an invalid save: each error on its field, a summary with the errors no field shows, and a rejected promise", async () => {
+  it("cancels an invalid save: each error on its field, and a summary with the errors no field shows", async () => {
     const page = newPage();
-    const form = await openWarehouse(page);
+    const form = await openWarehouse(page, asyncSaveHandlers);
     page.api.extraErrors = [
       { attribute: "msdyn_nosuchcolumn", code: "unknownColumn", message: "SCM does not know this column." },
       { code: "crossField", message: "A quarantine warehouse cannot have a quarantine warehouse." },
@@ -61,9 +67,7 @@ describe("OnSave with async save handlers on", () => {
     const attempt = await form.save();
 
     expect(attempt.saved).toBe(false);
-    expect(attempt.args.preventOnError).toBe(true);
-    expect(attempt.rejection).toBeInstanceOf(Error);
-    expect((attempt.rejection as Error).message).toContain("Name can have at most 30 characters in SCM.");
+    expect(attempt.args.isDefaultPrevented()).toBe(true);
     expect(form.fieldNotifications("msdyn_name")).toEqual(["Name can have at most 30 characters in SCM."]);
     expect(form.fieldNotifications("msdyn_primaryaddresscity")).toEqual([]);
     const summary = form.formNotification("fsi-scm-summary");
@@ -77,7 +81,7 @@ describe("OnSave with async save handlers on", () => {
 
   it("sends nothing when no mapped column changed, and nothing for deactivate, reactivate or assign", async () => {
     const page = newPage();
-    const form = await openWarehouse(page);
+    const form = await openWarehouse(page, asyncSaveHandlers);
     form.set("fsi_scmlasterror", "changed, but SCM never sees it");
     expect((await form.save()).saved).toBe(true);
 
@@ -90,19 +94,51 @@ describe("OnSave with async save handlers on", () => {
     expect(form.commits).toEqual([1, 5, 6, 47]);
   });
 
-  it("reuses the bearer token until it is refused, then fetches a new one and retries once", async () => {
+  it.each([
+    ["save and close", 2, { closed: 1, openedForms: [] }],
+    ["save and new", 59, { closed: 0, openedForms: [{ entityName: "msdyn_warehouse" }] }],
+    ["autosave", 70, { closed: 0, openedForms: [] }],
+  ])("replays %s with its save mode, once, and then does what the user asked", async (_name, saveMode, expected) => {
+    const page = newPage();
+    const form = await openWarehouse(page, asyncSaveHandlers);
+    form.set("msdyn_name", "North");
+
+    await form.save(saveMode);
+
+    expect(form.commits).toEqual([saveMode]);
+    expect(form.closed).toBe(expected.closed);
+    expect(form.openedForms).toEqual(expected.openedForms);
+    expect(updates(page)).toHaveLength(1);
+  });
+
+  it("never returns a promise for the platform to wait on, so no save is left waiting on the 10 s timeout", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page, asyncSaveHandlers);
+    form.set("msdyn_name", "North");
+    const scripts = page.library.Forms.Warehouse;
+    const context = { getFormContext: () => form.formContext, getEventArgs: () => ({ getSaveMode: () => 1, isDefaultPrevented: () => false, preventDefault: () => undefined }) };
+    expect(scripts.onSave(context as unknown as Xrm.Events.SaveEventContext)).toBeUndefined();
+  });
+});
+
+describe("OnSave and the bearer token", () => {
+  it("asks the sign-in library silently for the validation API's scope with the user's login hint", async () => {
     const page = newPage();
     const form = await openWarehouse(page);
     form.set("msdyn_name", "North");
     await form.save();
-    page.api.revoked.add("token-1");
-    form.set("msdyn_name", "North 2");
 
-    const attempt = await form.save();
-
-    expect(attempt.saved).toBe(true);
-    expect(page.api.tokenRequests).toHaveLength(2);
-    expect(updates(page).map((r) => r.authorization)).toEqual(["Bearer token-1", "Bearer token-1", "Bearer token-2"]);
+    expect(page.signIn.calls.map((call) => call.kind)).toEqual(["silent", "silent"]);
+    expect(page.signIn.calls[1]).toEqual({
+      kind: "silent",
+      loginHint: signedInUserName,
+      configuration: {
+        authority: entraAuthority,
+        clientId: signInClientId,
+        scope: validationScope,
+        redirectUri: "https://contoso.crm.dynamics.com/WebResources/fsi_/auth/redirect.html",
+      },
+    });
   });
 
   it("reads the environment variables once per page", async () => {
@@ -116,10 +152,91 @@ describe("OnSave with async save handlers on", () => {
 
     expect(page.dataverse.calls.filter((call) => call.startsWith("execute")).sort()).toEqual([
       "execute fsi_DefaultCompany",
+      "execute fsi_EntraAuthority",
       "execute fsi_ScmUnavailablePolicy",
-      "execute fsi_ValidationApiTokenUrl",
+      "execute fsi_ValidationApiClientId",
+      "execute fsi_ValidationApiScope",
       "execute fsi_ValidationApiUrl",
     ]);
+  });
+});
+
+describe("OnSave when the user must sign in", () => {
+  it.each([
+    ["on", true],
+    ["off", false],
+  ])("async save handlers %s: not saved, a Sign in button; its click opens the popup and the save goes on by itself", async (_setting, asyncSaveHandlers) => {
+    const page = newPage();
+    const form = await openWarehouse(page, asyncSaveHandlers);
+    page.signIn.signedIn = false;
+    form.set("msdyn_name", "North");
+
+    const attempt = await form.save(2);
+
+    expect(attempt.saved).toBe(false);
+    expect(updates(page)).toEqual([]);
+    expect(form.formNotification("fsi-scm-status")).toEqual({
+      level: "ERROR",
+      message: expect.stringContaining("sign in so this warehouse can be checked") as string,
+      uniqueId: "fsi-scm-status",
+    });
+    expect(form.appNotifications.map((shown) => [shown.actionLabel, shown.level])).toEqual([["Sign in", 4]]);
+
+    form.appNotifications[0]?.click();
+    await settle();
+
+    expect(page.signIn.calls.filter((call) => call.kind === "popup")).toEqual([
+      expect.objectContaining({ loginHint: signedInUserName }),
+    ]);
+    expect(form.appNotifications).toEqual([]);
+    expect(form.commits).toEqual([2]);
+    expect(form.closed).toBe(1);
+    expect(updates(page)).toHaveLength(1);
+    expect(form.formNotification("fsi-scm-status")).toBeUndefined();
+  });
+
+  it("says so when the popup was blocked or closed, and keeps the Sign in button", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    page.signIn.signedIn = false;
+    page.signIn.popupFailure = "popup_blocked";
+    form.set("msdyn_name", "North");
+    await form.save();
+
+    form.appNotifications[0]?.click();
+    await settle();
+
+    expect(form.commits).toEqual([]);
+    expect(form.formNotification("fsi-scm-status")?.message).toContain("Sign-in did not finish");
+    expect(form.appNotifications).toHaveLength(1);
+  });
+
+  it("in the mobile app, which cannot open the sign-in window, saves and says the server checks the record", async () => {
+    const page = newPage();
+    const form = page.open({ table: "msdyn_warehouse", existing: existingWarehouse(), client: "Mobile" });
+    await form.load();
+    page.signIn.signedIn = false;
+    form.set("msdyn_name", tooLongName);
+
+    const attempt = await form.save();
+
+    expect(attempt.saved).toBe(true);
+    expect(form.appNotifications).toEqual([]);
+    expect(page.signIn.calls.some((call) => call.kind === "popup")).toBe(false);
+    const notice = form.formNotification("fsi-scm-sign-in");
+    expect(notice?.level).toBe("WARNING");
+    expect(notice?.message).toContain("can't show the sign-in window");
+  });
+
+  it("block policy: a form without the sign-in library cancels the save and says which library is missing", async () => {
+    const page = newPage();
+    const form = await openWarehouse(page);
+    delete (globalThis as typeof globalThis & { FSI?: Record<string, unknown> }).FSI?.SignIn;
+    form.set("msdyn_name", "North");
+
+    expect((await form.save()).saved).toBe(false);
+    expect(form.formNotification("fsi-scm-status")?.message).toContain("fsi_/scripts/sign-in.js");
+    expect(updates(page)).toEqual([]);
   });
 });
 
@@ -226,51 +343,6 @@ describe("OnSave when SCM cannot be asked", () => {
   });
 });
 
-describe("OnSave with async save handlers off", () => {
-  it("cancels synchronously, checks, then saves again once without a second check", async () => {
-    const page = newPage();
-    const form = await openWarehouse(page, false);
-    form.set("msdyn_name", "North");
-
-    const attempt = await form.save();
-    expect(attempt.saved).toBe(false); // prevented synchronously, as the platform requires
-    await settle();
-
-    expect(form.commits).toEqual([1]);
-    expect(updates(page)).toHaveLength(1);
-  });
-
-  it("does not save again when SCM refuses the record", async () => {
-    const page = newPage();
-    const form = await openWarehouse(page, false);
-    form.set("msdyn_name", tooLongName);
-
-    await form.save();
-    await settle();
-
-    expect(form.commits).toEqual([]);
-    expect(form.fieldNotifications("msdyn_name")).toHaveLength(1);
-  });
-
-  it.each([
-    ["save and close", 2, { closed: 1, openedForms: [] }],
-    ["save and new", 59, { closed: 0, openedForms: [{ entityName: "msdyn_warehouse" }] }],
-    ["autosave", 70, { closed: 0, openedForms: [] }],
-  ])("replays %s with its save mode and then does what the user asked", async (_name, saveMode, expected) => {
-    const page = newPage();
-    const form = await openWarehouse(page, false);
-    form.set("msdyn_name", "North");
-
-    await form.save(saveMode);
-    await settle();
-
-    expect(form.commits).toEqual([saveMode]);
-    expect(form.closed).toBe(expected.closed);
-    expect(form.openedForms).toEqual(expected.openedForms);
-    expect(updates(page)).toHaveLength(1);
-  });
-});
-
 describe("a double click on Save", () => {
   it.each([
     ["on", true],
@@ -282,7 +354,7 @@ describe("a double click on Save", () => {
     form.set("msdyn_name", "North");
 
     const first = form.startSave();
-    const second = await form.save();
+    const second = await form.startSave();
     expect(second.saved).toBe(false);
     expect(second.args.isDefaultPrevented()).toBe(true);
 

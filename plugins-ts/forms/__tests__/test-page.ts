@@ -7,6 +7,7 @@ import type { DataverseFixture } from "./fake-dataverse";
 import { companies, FakeDataverse, standardFixture } from "./fake-dataverse";
 import type { CompanyRules } from "./fake-validation-api";
 import { FakeValidationApi } from "./fake-validation-api";
+import { FakeSignIn } from "./fake-sign-in";
 import type { FormOptions, FormScripts } from "./form-harness";
 import { FormHarness } from "./form-harness";
 
@@ -59,6 +60,7 @@ export interface FormsLibrary {
 export interface TestPage {
   readonly dataverse: FakeDataverse;
   readonly api: FakeValidationApi;
+  readonly signIn: FakeSignIn;
   readonly library: FormsLibrary;
   open(options: FormOptions): FormHarness;
 }
@@ -77,10 +79,13 @@ export function newPage(options: { fixture?: DataverseFixture; rules?: Record<st
   const dataverse = new FakeDataverse(options.fixture ?? standardFixture());
   const api = new FakeValidationApi(options.rules ?? scmRules);
   jest.spyOn(globalThis, "fetch").mockImplementation(api.fetch);
+  const signIn = new FakeSignIn();
+  signIn.install();
   const library = loadLibrary();
   return {
     dataverse,
     api,
+    signIn,
     library,
     open: (formOptions) => new FormHarness(library.Forms[formNames[formOptions.table]], formOptions, dataverse),
   };

@@ -11,6 +11,6 @@ export function onLoad(executionContext: Xrm.Events.EventContext): Promise<void>
   return handlers.onLoad(executionContext);
 }
 
-export function onSave(executionContext: Xrm.Events.SaveEventContext): Promise<void> | undefined {
-  return handlers.onSave(executionContext);
+export function onSave(executionContext: Xrm.Events.SaveEventContext): void {
+  handlers.onSave(executionContext);
 }

@@ -33,6 +33,16 @@ export const messages = {
 
   replayFailed: (table: string, detail: string) => `This ${lower(table)} was not saved: ${detail}`,
 
+  signInNeeded: (table: string) =>
+    `Not saved yet: sign in so this ${lower(table)} can be checked with ${scm}. Select Sign in at the top of the page; the save goes on once you have signed in.`,
+
+  signInOffer: `Sign in to check your changes with ${scm} before they are saved.`,
+
+  signInFailed: (detail: string) => `Sign-in did not finish (${detail}). Select Sign in to try again.`,
+
+  mobileCannotSignIn: (table: string) =>
+    `This app can't show the sign-in window ${scm}'s check needs, so this ${lower(table)} is saved and the server checks it with ${scm}: if ${scm} refuses it, the save fails with the server's error.`,
+
   preparationFailed: (detail: string) =>
     `${scm}'s required fields for this company could not be loaded (${detail}). They are still checked when you save.`,
 } as const;
@@ -40,6 +50,8 @@ export const messages = {
 /** Why a check could not be done, in words. */
 export function reasonText(reason: UncheckedReason, detail: string): string {
   switch (reason) {
+    case "signInRequired":
+      return "you need to sign in";
     case "timeout":
       return `no answer within ${onSaveBudgetMs / 1000} seconds`;
     case "unreachable":

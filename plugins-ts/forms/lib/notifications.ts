@@ -11,6 +11,7 @@ export const notificationIds = {
   summary: "fsi-scm-summary",
   status: "fsi-scm-status",
   warnings: "fsi-scm-warnings",
+  signIn: "fsi-scm-sign-in",
   column: (column: string) => `fsi-scm-${column}`,
 } as const;
 
@@ -87,6 +88,11 @@ export class ScmNotifications {
     this.formContext.ui.clearFormNotification(notificationIds.status);
   }
 
+  /** Why the check could not sign in (the mobile app): kept beside whatever the save then reports. */
+  showSignInNotice(message: string): void {
+    this.setFormNotification(message, "WARNING", notificationIds.signIn);
+  }
+
   showWarnings(warnings: readonly ValidationIssue[]): void {
     this.formContext.ui.clearFormNotification(notificationIds.warnings);
     if (warnings.length === 0) return;
@@ -99,6 +105,7 @@ export class ScmNotifications {
     this.clearErrors();
     this.clearStatus();
     this.formContext.ui.clearFormNotification(notificationIds.warnings);
+    this.formContext.ui.clearFormNotification(notificationIds.signIn);
   }
 
   /** Columns that currently carry an SCM error on their controls. */

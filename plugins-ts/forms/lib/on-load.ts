@@ -14,7 +14,7 @@ import { messages } from "./messages";
 import type { ScmForm } from "./scm-form";
 import { scmRequiredColumns } from "./required-columns";
 import type { FormSettings } from "./settings";
-import { formSettings } from "./settings";
+import { formSettings, signInConfiguration } from "./settings";
 
 /** Marks required the columns SCM requires for the form's company (none when it has no company). */
 async function applyScmRequirements(
@@ -25,7 +25,7 @@ async function applyScmRequirements(
   deadline: Deadline,
 ): Promise<void> {
   const company = await deadline.within(formCompanyCode(formContext, form.map));
-  const endpoint = { url: settings.validationApiUrl, tokenUrl: settings.validationApiTokenUrl };
+  const endpoint = { url: settings.validationApiUrl, signIn: signInConfiguration(settings) };
   const columns =
     company === undefined
       ? []

@@ -1,16 +1,16 @@
 /// <reference types="xrm" />
 /**
- * OnSave: decide synchronously whether the save needs SCM's check, cancel it the way the platform
- * mode requires, check, and either let it through or leave the reasons on the form.
+ * OnSave: decide synchronously whether the save needs SCM's check, cancel it, check, and either save
+ * again or leave the reasons on the form.
  *
- * Two platform modes (docs/design.md §4; learn.microsoft.com "Form OnSave event", "Asynchronous event
- * handler support"):
- * - async save handlers on: `preventDefaultOnError()` synchronously, then return a promise that
- *   rejects when the save must not happen;
- * - off: `preventDefault()` synchronously, check, then save again with the original save mode and a
- *   bypass so the check does not run twice. `data.save({ saveMode })` only labels the save ("setting
- *   the saveMode doesn't actually take the corresponding action"), so save-and-close closes the
- *   form and save-and-new opens a new one afterwards, as the user asked.
+ * One pattern for both settings of the app's "Async save handler": nothing documented tells a script
+ * which one is on (PA `clientapi/reference/events/form-onsave.md`, `save-event-arguments/preventdefault.md`,
+ * `save-event-arguments/disableasynctimeout.md`), and `preventDefault()` works in both when it is
+ * called synchronously. So the handler always cancels synchronously and returns nothing (no promise
+ * for the platform to wait on or time out), checks, and when SCM accepts, saves again with the
+ * original save mode and a bypass so the check does not run twice. `data.save({ saveMode })` only
+ * labels the save ("setting the saveMode doesn't actually take the corresponding action"), so
+ * save-and-close closes the form and save-and-new opens a new one afterwards, as the user asked.
  */
 import { isOffline } from "./client-state";
 import type { FormSession } from "./form-session";
@@ -20,6 +20,7 @@ import { messages } from "./messages";
 import type { CheckPlan } from "./scm-check";
 import { checkWithScm } from "./scm-check";
 import type { IntegrationTable, ScmForm } from "./scm-form";
+import { offerSignIn } from "./sign-in-offer";
 
 /** `getSaveMode()` values (learn.microsoft.com, save-event-arguments/getsavemode). */
 export const SaveMode = {
@@ -40,17 +41,7 @@ export const SaveMode = {
  */
 export const saveModesWithoutCheck = new Set<number>([SaveMode.Deactivate, SaveMode.Reactivate, SaveMode.Assign]);
 
-/** Raised (as the rejection of the OnSave promise) when SCM's check refuses the save. */
-export class SaveRefused extends Error {
-  readonly code = "SCM_REFUSED";
-}
-
-/** Async handlers are on when the event args can disable the async timeout (`SaveEventArgumentsAsync`). */
-function asyncHandlersOn(args: Xrm.Events.SaveEventArguments): args is Xrm.Events.SaveEventArgumentsAsync {
-  return typeof (args as Partial<Xrm.Events.SaveEventArgumentsAsync>).disableAsyncTimeout === "function";
-}
-
-/** The save, again, as the user asked for it (async handlers off). */
+/** The save, again, as the user asked for it, past this handler's check. */
 async function saveAgain(
   formContext: Xrm.FormContext,
   session: FormSession,
@@ -80,7 +71,16 @@ function planFor(formContext: Xrm.FormContext, form: ScmForm): CheckPlan | undef
   return { form, isNew, attributes };
 }
 
-export function handleSave(executionContext: Xrm.Events.SaveEventContext, form: ScmForm): Promise<void> | undefined {
+/** The user's save, from the start (its check included), once they have signed in. */
+function retrySave(formContext: Xrm.FormContext, saveMode: number): void {
+  // The retried save is cancelled by this handler again while it checks: that rejection is expected.
+  formContext.data.save({ saveMode: saveMode as XrmEnum.SaveMode }).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+export function handleSave(executionContext: Xrm.Events.SaveEventContext, form: ScmForm): void {
   const { table } = form;
   const formContext = executionContext.getFormContext();
   const args = executionContext.getEventArgs();
@@ -90,39 +90,34 @@ export function handleSave(executionContext: Xrm.Events.SaveEventContext, form: 
   if (session.bypassNextSave) {
     // Our own re-save of a record the check just accepted.
     session.bypassNextSave = false;
-    return undefined;
+    return;
   }
-  if (args.isDefaultPrevented() || saveModesWithoutCheck.has(saveMode)) return undefined;
+  if (args.isDefaultPrevented() || saveModesWithoutCheck.has(saveMode)) return;
   if (session.checking !== undefined) {
     // A second click while the first save is being checked: that save goes on, this one is dropped.
     args.preventDefault();
-    return undefined;
+    return;
   }
   if (isOffline()) {
     session.notifications.clearAll();
     session.notifications.showStatus("INFO", messages.offline(table.displayName));
-    return undefined;
+    return;
   }
   const plan = planFor(formContext, form);
-  if (plan === undefined) return undefined;
-
-  if (asyncHandlersOn(args)) {
-    args.preventDefaultOnError();
-    const checked = checkWithScm(formContext, session, plan).then((verdict) => {
-      if (!verdict.allowSave) throw new SaveRefused(verdict.message);
-    });
-    markChecking(session, checked);
-    return checked;
-  }
+  if (plan === undefined) return;
 
   args.preventDefault();
   markChecking(
     session,
     checkWithScm(formContext, session, plan).then(async (verdict) => {
       if (verdict.allowSave) await saveAgain(formContext, session, table, saveMode);
+      else if (verdict.signIn !== undefined) {
+        offerSignIn(session, verdict.signIn, () => {
+          retrySave(formContext, saveMode);
+        });
+      }
     }),
   );
-  return undefined;
 }
 
 /** Remembers the check under way until it settles, so a second click is recognised. */

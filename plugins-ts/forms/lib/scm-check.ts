@@ -12,15 +12,19 @@ import type { FormSession } from "./form-session";
 import { bareGuid } from "./guid";
 import { messages } from "./messages";
 import type { ScmUnavailablePolicy } from "./settings";
-import { formSettings } from "./settings";
+import { formSettings, signInConfiguration } from "./settings";
+import type { SignInConfiguration } from "./sign-in-contract";
+import { canSignInInteractively } from "./sign-in-offer";
 import type { ScmForm } from "./scm-form";
 import type { ValidationOutcome } from "./validation-client";
 import { validateRecord } from "./validation-client";
 
 export interface Verdict {
   readonly allowSave: boolean;
-  /** Why the save was refused (the rejection reason in async mode). */
+  /** Why the save was refused. */
   readonly message: string;
+  /** Set when only the user's sign-in can let the check run: how to sign in. */
+  readonly signIn?: SignInConfiguration;
 }
 
 export interface CheckPlan {
@@ -39,6 +43,7 @@ type Asked =
       readonly outcome: ValidationOutcome;
       readonly policy: ScmUnavailablePolicy;
       readonly company: string;
+      readonly signIn?: SignInConfiguration;
     }
   | { readonly kind: "companyProblem"; readonly message: string };
 
@@ -77,8 +82,9 @@ async function askScm(formContext: Xrm.FormContext, plan: CheckPlan, deadline: D
   };
   const id = bareGuid(formContext.data.entity.getId());
   if (!plan.isNew && id !== "") request.id = id;
-  const endpoint = { url: settings.validationApiUrl, tokenUrl: settings.validationApiTokenUrl };
-  return { kind: "answered", outcome: await validateRecord(endpoint, request, deadline.signal), policy, company };
+  const signIn = signInConfiguration(settings);
+  const outcome = await validateRecord({ url: settings.validationApiUrl, signIn }, request, deadline.signal);
+  return { kind: "answered", outcome, policy, company, ...(signIn === undefined ? {} : { signIn }) };
 }
 
 function verdictFor(asked: Asked, session: FormSession, plan: CheckPlan): Verdict {
@@ -91,6 +97,16 @@ function verdictFor(asked: Asked, session: FormSession, plan: CheckPlan): Verdic
     return { allowSave: false, message: asked.message };
   }
   const { outcome, policy, company } = asked;
+  if (outcome.kind === "unchecked" && outcome.reason === "signInRequired" && asked.signIn !== undefined) {
+    if (!canSignInInteractively()) {
+      // The server-side validate step checks the row with the integration's own identity.
+      notifications.showSignInNotice(messages.mobileCannotSignIn(table));
+      return { allowSave: true, message: "" };
+    }
+    const message = messages.signInNeeded(table);
+    notifications.showStatus("ERROR", message);
+    return { allowSave: false, message, signIn: asked.signIn };
+  }
   if (outcome.kind === "unchecked") {
     if (policy === "warn") {
       notifications.showStatus("WARNING", messages.savedUnchecked(table, outcome.reason, outcome.detail));

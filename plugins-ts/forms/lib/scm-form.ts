@@ -27,7 +27,7 @@ export interface ScmForm {
 
 export interface FormHandlers {
   onLoad(executionContext: Xrm.Events.EventContext): Promise<void>;
-  onSave(executionContext: Xrm.Events.SaveEventContext): Promise<void> | undefined;
+  onSave(executionContext: Xrm.Events.SaveEventContext): void;
 }
 
 /**
@@ -50,6 +50,8 @@ export function formHandlers(logicalName: IntegrationTableName): FormHandlers {
   const form = scmForm(logicalName);
   return {
     onLoad: (executionContext) => handleLoad(executionContext, form),
-    onSave: (executionContext) => handleSave(executionContext, form),
+    onSave: (executionContext) => {
+      handleSave(executionContext, form);
+    },
   };
 }

@@ -3,6 +3,8 @@
  * library is evaluated once per page, so a module-level promise is the page cache).
  */
 import { dataverseClient, retrieveEnvironmentVariableValue } from "./dataverse";
+import type { SignInConfiguration } from "./sign-in-contract";
+import { redirectUri } from "./token";
 
 /** What to do when SCM cannot be asked: refuse the save, or save and let the server-side check decide. */
 export type ScmUnavailablePolicy = "block" | "warn";
@@ -10,8 +12,12 @@ export type ScmUnavailablePolicy = "block" | "warn";
 export interface FormSettings {
   /** `fsi_ValidationApiUrl`: the plug-in host's `POST /plugins/validate`. */
   readonly validationApiUrl: string | undefined;
-  /** `fsi_ValidationApiTokenUrl`: GET, with the user's cookies, answers `{ access_token, expires_in }`. */
-  readonly validationApiTokenUrl: string | undefined;
+  /** `fsi_EntraAuthority`: `https://login.microsoftonline.com/<tenant id>`. */
+  readonly entraAuthority: string | undefined;
+  /** `fsi_ValidationApiClientId`: the application (client) id of the SPA registration the scripts sign in with. */
+  readonly validationApiClientId: string | undefined;
+  /** `fsi_ValidationApiScope`: the validation API's delegated scope, `api://<app id uri>/Validate.Records`. */
+  readonly validationApiScope: string | undefined;
   /** `fsi_ScmUnavailablePolicy`; `block` when unset or unrecognised (the server-side check fails closed too). */
   readonly scmUnavailablePolicy: ScmUnavailablePolicy;
   /** `fsi_DefaultCompany`: a company code (`usmf`) new rows start with. */
@@ -20,7 +26,9 @@ export interface FormSettings {
 
 export const environmentVariableNames = {
   validationApiUrl: "fsi_ValidationApiUrl",
-  validationApiTokenUrl: "fsi_ValidationApiTokenUrl",
+  entraAuthority: "fsi_EntraAuthority",
+  validationApiClientId: "fsi_ValidationApiClientId",
+  validationApiScope: "fsi_ValidationApiScope",
   scmUnavailablePolicy: "fsi_ScmUnavailablePolicy",
   defaultCompany: "fsi_DefaultCompany",
 } as const;
@@ -43,14 +51,16 @@ export function parsePolicy(value: string | undefined): ScmUnavailablePolicy {
 }
 
 /**
- * Reads the four variables. One that cannot be read (its definition is not in this environment, or
+ * Reads the variables. One that cannot be read (its definition is not in this environment, or
  * it has no value) counts as unset; if none can be read the Web API itself is failing, and that is
  * an error so the caller asks again later.
  */
 async function readSettings(): Promise<FormSettings> {
   const names = [
     environmentVariableNames.validationApiUrl,
-    environmentVariableNames.validationApiTokenUrl,
+    environmentVariableNames.entraAuthority,
+    environmentVariableNames.validationApiClientId,
+    environmentVariableNames.validationApiScope,
     environmentVariableNames.scmUnavailablePolicy,
     environmentVariableNames.defaultCompany,
   ];
@@ -58,12 +68,13 @@ async function readSettings(): Promise<FormSettings> {
   if (results.every((result) => result.status === "rejected")) {
     throw new Error(`Could not read the environment variables ${names.join(", ")}.`);
   }
-  const [validationApiUrl, validationApiTokenUrl, policy, defaultCompany] = results.map((result) =>
-    result.status === "fulfilled" ? result.value : undefined,
-  );
+  const [validationApiUrl, entraAuthority, validationApiClientId, validationApiScope, policy, defaultCompany] =
+    results.map((result) => (result.status === "fulfilled" ? result.value : undefined));
   return {
     validationApiUrl,
-    validationApiTokenUrl,
+    entraAuthority,
+    validationApiClientId,
+    validationApiScope,
     scmUnavailablePolicy: parsePolicy(policy),
     defaultCompany: defaultCompany?.toLowerCase(),
   };
@@ -84,4 +95,17 @@ export function formSettings(): Promise<FormSettings> {
     });
   }
   return pageSettings;
+}
+
+/** How to sign in for the validation API, or undefined when a variable it needs has no value. */
+export function signInConfiguration(settings: FormSettings): SignInConfiguration | undefined {
+  const { entraAuthority, validationApiClientId, validationApiScope } = settings;
+  if (entraAuthority === undefined || validationApiClientId === undefined || validationApiScope === undefined)
+    return undefined;
+  return {
+    authority: entraAuthority,
+    clientId: validationApiClientId,
+    scope: validationApiScope,
+    redirectUri: redirectUri(),
+  };
 }

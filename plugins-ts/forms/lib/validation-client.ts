@@ -5,13 +5,17 @@
  */
 import { isValidationIssueCode } from "../../../core/validation/codes";
 import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../../core/validation/contract";
-import { bearerToken, hasCachedToken, TokenError } from "./token";
+import type { SignInConfiguration } from "./sign-in-contract";
+import { silentToken, TokenError } from "./token";
 
 /**
  * Why the record could not be checked; each has its own message, all follow the SCM-unavailable
- * policy. `cannotRead` is for what the check needs from Dataverse first (settings, company code).
+ * policy, except `signInRequired`: the user is asked to sign in (or, where the app cannot show a
+ * sign-in window, told that the server checks the record). `cannotRead` is for what the check needs
+ * from Dataverse first (settings, company code).
  */
 export type UncheckedReason =
+  | "signInRequired"
   | "notConfigured"
   | "timeout"
   | "unreachable"
@@ -26,7 +30,8 @@ export type ValidationOutcome =
 
 export interface ValidationEndpoint {
   readonly url: string | undefined;
-  readonly tokenUrl: string | undefined;
+  /** How to get a token; undefined when the sign-in variables have no value. */
+  readonly signIn: SignInConfiguration | undefined;
 }
 
 function isIssue(value: unknown): value is ValidationIssue {
@@ -62,9 +67,8 @@ async function replyText(response: Response): Promise<string> {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
-async function post(url: string, request: ValidationRequest, token: string | undefined, signal: AbortSignal) {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
-  if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+async function post(url: string, request: ValidationRequest, token: string, signal: AbortSignal) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json", Authorization: `Bearer ${token}` };
   return fetch(url, { method: "POST", headers, body: JSON.stringify(request), credentials: "omit", signal });
 }
 
@@ -91,21 +95,23 @@ export async function validateRecord(
   request: ValidationRequest,
   signal: AbortSignal,
 ): Promise<ValidationOutcome> {
-  const { url, tokenUrl } = endpoint;
+  const { url, signIn } = endpoint;
   if (url === undefined)
     return unchecked("notConfigured", "the environment variable fsi_ValidationApiUrl has no value");
+  if (signIn === undefined) {
+    return unchecked(
+      "notConfigured",
+      "the environment variables fsi_EntraAuthority, fsi_ValidationApiClientId and fsi_ValidationApiScope need values",
+    );
+  }
   try {
-    const tokenWasCached = tokenUrl !== undefined && hasCachedToken(tokenUrl);
-    const token = tokenUrl === undefined ? undefined : await bearerToken(tokenUrl, signal);
-    let response = await post(url, request, token, signal);
-    if (response.status === 401 && tokenUrl !== undefined && tokenWasCached) {
-      // The cached token may have been revoked; one retry with a new token.
-      response = await post(url, request, await bearerToken(tokenUrl, signal, true), signal);
-    }
-    return await outcomeOf(response);
+    const token = await silentToken(signIn, signal);
+    return await outcomeOf(await post(url, request, token, signal));
   } catch (error) {
     if (signal.aborted) return unchecked("timeout", "no answer before the deadline");
-    if (error instanceof TokenError) return unchecked("refused", error.message);
+    if (error instanceof TokenError) {
+      return unchecked(error.reason === "failed" ? "refused" : error.reason, error.message);
+    }
     return unchecked("unreachable", error instanceof Error ? error.message : String(error));
   }
 }

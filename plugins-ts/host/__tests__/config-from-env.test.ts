@@ -1,4 +1,4 @@
-import { HostConfigurationError, hostConfigFromEnv } from "../config-from-env";
+import { hostCredentialOf, HostConfigurationError, hostConfigFromEnv } from "../config-from-env";
 
 const complete = {
   FSI_DATAVERSE_URL: "https://contoso.crm.dynamics.com",
@@ -28,7 +28,10 @@ describe("hostConfigFromEnv", () => {
     expect(() => hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=both" })).toThrow("FSI_MAP_MODES: Map warehouses: 'both' is not a mode; modes: fsi, dual-write, off.");
     expect(config.webhookAuth).toEqual({ kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: complete.FSI_WEBHOOK_KEY });
     expect(config.scmEventsAuth).toEqual({ kind: "WebhookKey", key: complete.FSI_SCM_EVENTS_KEY });
-    expect(config.validationApi.cors.allowedOrigins).toEqual(["https://contoso.crm.dynamics.com", "https://contoso.crm4.dynamics.com"]);
+    expect(config.validationApi.cors.allowedOrigins).toEqual([
+      "https://contoso.crm.dynamics.com",
+      "https://contoso.crm4.dynamics.com",
+    ]);
     expect(config.scm.accessToken).toBeUndefined();
   });
 
@@ -36,7 +39,12 @@ describe("hostConfigFromEnv", () => {
     const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
     let message = "";
     try {
-      hostConfigFromEnv({ ...withoutToken, FSI_SCM_URL: "ftp://x", FSI_WEBHOOK_KEY: "short", FSI_SCM_UNAVAILABLE_POLICY: "maybe" });
+      hostConfigFromEnv({
+        ...withoutToken,
+        FSI_SCM_URL: "ftp://x",
+        FSI_WEBHOOK_KEY: "short",
+        FSI_SCM_UNAVAILABLE_POLICY: "maybe",
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(HostConfigurationError);
       message = (error as Error).message;
@@ -48,8 +56,47 @@ describe("hostConfigFromEnv", () => {
 
   it("asks for the Dataverse token or the app's credentials", () => {
     const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
-    expect(() => hostConfigFromEnv(withoutToken)).toThrow("set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET");
-    const withApp = hostConfigFromEnv({ ...withoutToken, FSI_TENANT_ID: "t", FSI_CLIENT_ID: "c", FSI_CLIENT_SECRET: "s" });
+    expect(() => hostConfigFromEnv(withoutToken)).toThrow(
+      "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET",
+    );
+    const withApp = hostConfigFromEnv({
+      ...withoutToken,
+      FSI_TENANT_ID: "t",
+      FSI_CLIENT_ID: "c",
+      FSI_CLIENT_SECRET: "s",
+    });
     expect(typeof withApp.scm.accessToken).toBe("function");
+  });
+
+  it.each([
+    ["a managed identity", { FSI_CREDENTIAL: "managed-identity" }, { kind: "managed-identity" }],
+    [
+      "a user-assigned managed identity",
+      { FSI_CREDENTIAL: "managed-identity", FSI_MANAGED_IDENTITY_CLIENT_ID: "mi" },
+      { kind: "managed-identity", clientId: "mi" },
+    ],
+    [
+      "a certificate",
+      { FSI_TENANT_ID: "t", FSI_CLIENT_ID: "c", FSI_CLIENT_CERTIFICATE_PATH: "/run/secrets/fsi.pem" },
+      { kind: "client-certificate", tenantId: "t", clientId: "c", certificate: { path: "/run/secrets/fsi.pem" } },
+    ],
+    [
+      "a secret",
+      { FSI_TENANT_ID: "t", FSI_CLIENT_ID: "c", FSI_CLIENT_SECRET: "s" },
+      { kind: "client-secret", tenantId: "t", clientId: "c", clientSecret: "s" },
+    ],
+  ])("names the host's credential explicitly: %s", (_name, variables, credential) => {
+    const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
+    const parsed = { ...withoutToken, ...variables } as unknown as Parameters<typeof hostCredentialOf>[0];
+    expect(hostCredentialOf(parsed)).toEqual(credential);
+    const config = hostConfigFromEnv({ ...withoutToken, ...variables });
+    expect([typeof config.dataverse.accessToken, typeof config.scm.accessToken]).toEqual(["function", "function"]);
+  });
+
+  it("a credential named without its variables is no credential", () => {
+    const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
+    expect(() => hostConfigFromEnv({ ...withoutToken, FSI_CREDENTIAL: "client-secret" })).toThrow(
+      "FSI_CREDENTIAL=managed-identity",
+    );
   });
 });

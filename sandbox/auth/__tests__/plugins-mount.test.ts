@@ -7,7 +7,13 @@
 import { builtInMaps } from "../../../core";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../../dataverse";
 import { type MountFactory, type SandboxServer, scmMount, startSandbox } from "../../server";
-import { SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../plugins-mount";
+import {
+  type PluginsMount,
+  SANDBOX_INTEGRATION_TOKEN,
+  SANDBOX_INTEGRATION_USER,
+  createPluginsMount,
+} from "../plugins-mount";
+import { tokenForge } from "../entra";
 
 const dataverseWithIntegrationUser: MountFactory = () => {
   const emulator = new DataverseEmulator({
@@ -32,7 +38,12 @@ const dataverseWithIntegrationUser: MountFactory = () => {
 let sandbox: SandboxServer;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, stateDir: null, seed: false, mounts: [scmMount, dataverseWithIntegrationUser, createPluginsMount()] });
+  sandbox = await startSandbox({
+    port: 0,
+    stateDir: null,
+    seed: false,
+    mounts: [scmMount, dataverseWithIntegrationUser, createPluginsMount()],
+  });
 });
 
 afterAll(async () => {
@@ -42,18 +53,36 @@ afterAll(async () => {
 const json = { "content-type": "application/json" };
 
 async function dataverseRow(path: string): Promise<Record<string, unknown> | undefined> {
-  const reply = (await (await fetch(`${sandbox.url}${WEB_API_PATH}/${path}`)).json()) as { value: Record<string, unknown>[] };
+  const reply = (await (await fetch(`${sandbox.url}${WEB_API_PATH}/${path}`)).json()) as {
+    value: Record<string, unknown>[];
+  };
   return reply.value[0];
 }
 
 describe("the sandbox's /plugins mount", () => {
-  it("serves the host and the token issuer on the sandbox origin", async () => {
+  it("serves the host on the sandbox origin, its validation API trusting the sandbox's Entra ID and no cookie token route", async () => {
     expect((await fetch(`${sandbox.url}/plugins/health`)).status).toBe(200);
-    const { access_token: token } = (await (await fetch(`${sandbox.url}/plugins/token`)).json()) as { access_token: string };
+    expect((await fetch(`${sandbox.url}/plugins/token`)).status).toBe(404);
+    const mount = sandbox.mounts.find((candidate) => candidate.prefix === "/plugins") as PluginsMount | undefined;
+    const entra = mount?.entra();
+    if (entra === undefined) throw new Error("the mount started no Entra ID");
+    expect(entra.authority).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/[0-9a-f-]{36}$/);
+    expect(entra.directory.clients[0]?.spaRedirectUris).toEqual([
+      `${sandbox.url}/WebResources/fsi_/auth/redirect.html`,
+    ]);
+    const { access_token: token } = await tokenForge(entra).issueToken({
+      id: DEFAULT_USER.id,
+      name: DEFAULT_USER.fullname,
+    });
     const reply = await fetch(`${sandbox.url}/plugins/validate`, {
       method: "POST",
       headers: { ...json, authorization: `Bearer ${token}`, origin: sandbox.url },
-      body: JSON.stringify({ table: "msdyn_shipvia", operation: "create", company: "usmf", attributes: { msdyn_name: "AIR", msdyn_description: "Air" } }),
+      body: JSON.stringify({
+        table: "msdyn_shipvia",
+        operation: "create",
+        company: "usmf",
+        attributes: { msdyn_name: "AIR", msdyn_description: "Air" },
+      }),
     });
     expect([reply.status, await reply.json()]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
@@ -69,11 +98,19 @@ describe("the sandbox's /plugins mount", () => {
   });
 
   it("syncs both ways once it has registered itself", async () => {
-    const company = await fetch(`${sandbox.url}${WEB_API_PATH}/cdm_companies`, { method: "POST", headers: json, body: JSON.stringify({ cdm_name: "Contoso", cdm_companycode: "usmf" }) });
+    const company = await fetch(`${sandbox.url}${WEB_API_PATH}/cdm_companies`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ cdm_name: "Contoso", cdm_companycode: "usmf" }),
+    });
     expect(company.status).toBe(204);
     const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1] ?? "";
 
-    const site = await fetch(`${sandbox.url}/scm/data/OperationalSites`, { method: "POST", headers: json, body: JSON.stringify({ dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" }) });
+    const site = await fetch(`${sandbox.url}/scm/data/OperationalSites`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" }),
+    });
     expect(site.status).toBe(201);
     const siteRow = await dataverseRow("msdyn_operationalsites?$filter=msdyn_siteid eq 'S1'");
     expect(siteRow?.msdyn_name).toBe("Seattle");
@@ -93,8 +130,14 @@ describe("the sandbox's /plugins mount", () => {
     const inScm = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`);
     expect(await inScm.json()).toMatchObject({ WarehouseName: "Sandbox" });
 
-    const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, { method: "PATCH", headers: json, body: JSON.stringify({ WarehouseName: "Renamed in SCM" }) });
+    const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, {
+      method: "PATCH",
+      headers: json,
+      body: JSON.stringify({ WarehouseName: "Renamed in SCM" }),
+    });
     expect(renamed.status).toBe(204);
-    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_name).toBe("Renamed in SCM");
+    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_name).toBe(
+      "Renamed in SCM",
+    );
   });
 });

@@ -80,7 +80,7 @@ describe("the form host over HTTP", () => {
   it("answers 404 with what it serves for unknown pages, web resources, controls and libraries", async () => {
     for (const [path, message] of [
       ["/nowhere", "The form host serves /"],
-      ["/WebResources/fsi_/scripts/missing.js", "has fsi_/scripts/forms.js"],
+      ["/WebResources/fsi_/scripts/missing.js", "fsi_/scripts/forms.js, fsi_/scripts/sign-in.js"],
       ["/formhost/controls/fsi_FieldServiceScm.Nope/bundle.js", "no control file"],
       ["/formhost/platform/react_0_0_1.js", "the solution's controls use react_16_14_0"],
     ] as const) {

@@ -31,7 +31,8 @@ describe("reading the solution zip", () => {
   it("finds a main form per integration table with the form library and its OnLoad/OnSave handlers", () => {
     for (const [table, namespace] of Object.entries(formScriptNamespaces)) {
       const form = solution.forms.find((candidate) => candidate.table === table);
-      expect(form?.libraries).toEqual(["fsi_/scripts/forms.js"]);
+      // The sign-in library (MSAL.js) first: the form scripts use what it publishes.
+      expect(form?.libraries).toEqual(["fsi_/scripts/sign-in.js", "fsi_/scripts/forms.js"]);
       expect(form?.events.onload).toEqual([{ functionName: `${namespace}.onLoad`, libraryName: "fsi_/scripts/forms.js", enabled: true, parameters: "", passExecutionContext: true }]);
       expect(form?.events.onsave.map((handler) => handler.functionName)).toEqual([`${namespace}.onSave`]);
     }
@@ -70,7 +71,7 @@ describe("reading the solution zip", () => {
 
   it("lists the environment variable definitions with their defaults", () => {
     expect(solution.environmentVariables.map((variable) => variable.schemaName)).toEqual(
-      expect.arrayContaining(["fsi_ValidationApiUrl", "fsi_ValidationApiTokenUrl", "fsi_ScmUnavailablePolicy", "fsi_DefaultCompany", "fsi_NearbyRadiusKm"]),
+      expect.arrayContaining(["fsi_ValidationApiUrl", "fsi_EntraAuthority", "fsi_ValidationApiClientId", "fsi_ValidationApiScope", "fsi_ScmUnavailablePolicy", "fsi_DefaultCompany", "fsi_NearbyRadiusKm"]),
     );
     expect(solution.environmentVariables.find((variable) => variable.schemaName === "fsi_NearbyRadiusKm")).toMatchObject({ type: 100000001 });
   });
@@ -92,6 +93,6 @@ describe("reading the solution zip", () => {
   it("refuses a form whose library is not in the solution", async () => {
     const customizations = await (await JSZip.loadAsync(zip.bytes)).file("customizations.xml")?.async("string");
     const broken = await rewritten((copy) => copy.file("customizations.xml", (customizations ?? "").replace(/<WebResources>[\s\S]*<\/WebResources>/, "<WebResources/>")));
-    await expect(readSolutionPackage(broken)).rejects.toThrow(/its library fsi_\/scripts\/forms\.js is not a web resource of the solution/);
+    await expect(readSolutionPackage(broken)).rejects.toThrow(/its library fsi_\/scripts\/sign-in\.js is not a web resource of the solution/);
   });
 });

@@ -53,7 +53,12 @@ beforeEach(() => {
       private: true,
       scripts: {
         "build:controls": script("controls", ["out/controls/Gauge/bundle.js"]),
-        "build:forms": script("forms", ["out/webresources/fsi_/scripts/forms.js"]),
+        "build:forms": script("forms", [
+          "out/webresources/fsi_/scripts/forms.js",
+          "out/webresources/fsi_/scripts/sign-in.js",
+          "out/webresources/fsi_/auth/redirect.html",
+          "out/webresources/fsi_/auth/redirect.js",
+        ]),
         "build:solution": script("solution", ["dist/FieldServiceScmIntegration.zip"]),
       },
     }),

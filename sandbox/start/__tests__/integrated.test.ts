@@ -54,7 +54,7 @@ describe("the integrated sandbox", () => {
 
   it("creates the solution's environment variables and points them at this origin", async () => {
     const definitions = (await json(`/api/data/v9.2/${environmentVariableDefinition.entitySetName}?$select=schemaname`)).value as { schemaname: string }[];
-    expect(definitions.map((definition) => definition.schemaname).sort()).toEqual(["fsi_DefaultCompany", "fsi_NearbyRadiusKm", "fsi_ScmUnavailablePolicy", "fsi_ValidationApiTokenUrl", "fsi_ValidationApiUrl"]);
+    expect(definitions.map((definition) => definition.schemaname).sort()).toEqual(["fsi_DefaultCompany", "fsi_EntraAuthority", "fsi_NearbyRadiusKm", "fsi_ScmUnavailablePolicy", "fsi_ValidationApiClientId", "fsi_ValidationApiScope", "fsi_ValidationApiUrl"]);
     expect(await json("/api/data/v9.2/RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_ValidationApiUrl')")).toMatchObject({ Value: `${sandbox.url}/plugins/validate` });
     expect(await json("/api/data/v9.2/RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_DefaultCompany')")).toMatchObject({ Value: "usmf" });
   });

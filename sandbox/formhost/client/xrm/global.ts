@@ -1,7 +1,8 @@
 /// <reference types="xrm" />
 /**
  * The global `Xrm` a model-driven page gives form scripts: `Utility.getGlobalContext()` (client
- * state, the signed-in user, the organization), `Navigation` (open forms, dialogs), `WebApi` (the
+ * state, the signed-in user, the organization), `Navigation` (open forms, dialogs), `App` (app
+ * notifications with an action), `WebApi` (the
  * Dataverse emulator), `Device.getCurrentPosition` (the browser's geolocation) and the progress
  * indicator.
  */
@@ -14,6 +15,7 @@ import { localeOf, sessionSettings, viewportFormFactor } from "../session";
 import type { SandboxWebApi } from "../web-api";
 import { bracedId } from "./values";
 import { searchRows } from "../lookup-search";
+import { addGlobalNotification, clearGlobalNotification } from "./app-notifications";
 
 type ClientMembers = Pick<Xrm.ClientContext, "getClient" | "getClientState" | "getFormFactor" | "isOffline" | "isNetworkAvailable">;
 
@@ -145,6 +147,7 @@ export function createXrm(app: AppDescription, webApi: SandboxWebApi) {
         return Promise.reject(new Error(`The sandbox opens entityrecord and entitylist pages, not ${pageInput.pageType}.`));
       },
     },
+    App: { addGlobalNotification, clearGlobalNotification },
     WebApi: webApi,
     Device: {
       getCurrentPosition: currentPosition,
