@@ -13,6 +13,7 @@ import { dataverseEmulatorThroughput } from "./dataverse-emulator.bench";
 import { formsBundleSizes } from "./forms.bench";
 import { onHandSyncThroughput } from "./onhand-sync.bench";
 import { type BenchRow, markdownTable } from "./report";
+import { scmValidationBench } from "./scm-validation.bench";
 import { syncBench } from "./sync.bench";
 import { validationApiBench } from "./validation-api.bench";
 
@@ -27,6 +28,7 @@ const sections: readonly Section[] = [
   { name: "bundles", title: "Control bundle sizes: virtual vs React + Fluent bundled", run: controlBundleSizes },
   { name: "forms", title: "Form script library size", run: formsBundleSizes },
   { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },
+  { name: "scm-validation", title: "SCM validation through a rolled-back changeset vs a plain create", run: () => scmValidationBench() },
   { name: "dataverse", title: "Dataverse emulator throughput vs direct SQLite", run: () => dataverseEmulatorThroughput() },
   { name: "sync", title: "Sync latency both ways and initial sync throughput", run: syncBench },
   // 5k rows keep the run to minutes: with the journal step on Create (as shipped) each journal

@@ -223,9 +223,9 @@ async function detachLivePlugins(env: Environment): Promise<void> {
       if (reply.status !== 204) throw new Error(`disabling step ${id} failed: ${reply.status}`);
     }
   }
-  const listed = (await (await fetch(`${env.scmUrl}/admin/subscriptions`)).json()) as { value: { id: string }[] };
+  const listed = (await (await fetch(`${env.scmUrl}/admin/event-endpoints`)).json()) as { value: { id: string }[] };
   for (const subscription of listed.value)
-    await fetch(`${env.scmUrl}/admin/subscriptions/${subscription.id}`, { method: "DELETE" });
+    await fetch(`${env.scmUrl}/admin/event-endpoints/${subscription.id}`, { method: "DELETE" });
 }
 
 /** `fsi sync initial` as a shell runs it: `bin/fsi.js` in its own process (the emulators and host stay in this one). */

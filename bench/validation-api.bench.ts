@@ -14,7 +14,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { parseJsonBody } from "../plugins-ts/host/http/body";
 import { fromNodeRequest, writeReply } from "../plugins-ts/host/http/node-adapter";
-import { ADMIN, dataverseRequest, dataverseRowByKey, scmRequest, startEnvironment } from "../plugins-ts/__tests__/support/environment";
+import { ADMIN, dataverseRequest, dataverseRowByKey, scmRequest, startEnvironment, settle } from "../plugins-ts/__tests__/support/environment";
 
 const run = promisify(execFile);
 
@@ -83,6 +83,7 @@ export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
   });
   try {
     await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+    await settle(env);
     const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
     const siteId = String(site?.msdyn_operationalsiteid);
     // Valid for its whole run: the bench outlasts nothing, but a token's default life is 5 min.

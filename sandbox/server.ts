@@ -35,6 +35,8 @@ export const scmMount: MountFactory = (context) => {
     database: context.stateDir === null ? ":memory:" : join(context.stateDir, "scm.sqlite"),
     seed: context.seed,
     log: context.log,
+    // The custom validation service exists only where its X++ code is deployed: off unless asked for.
+    validationService: process.env.FSI_SCM_VALIDATION === "custom-service",
   });
   return {
     prefix: scm.prefix,

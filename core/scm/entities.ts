@@ -1,6 +1,14 @@
 /**
- * SCM data entities the integration reads and writes (docs/design.md §3). The OData collection names are
- * unconfirmed against a live SCM; they are kept here and nowhere else.
+ * SCM data entities the integration reads and writes (docs/design.md §3). Kept here and nowhere else.
+ *
+ * Confirmed: the warehouse and site field names (WarehouseId, WarehouseName, OperationalSiteId,
+ * WarehouseType, TransitWarehouseId, QuarantineWarehouseId, MainRefillingWarehouseId,
+ * PrimaryAddress*, FormattedPrimaryAddress, PrimaryAddressLatitude/Longitude; SiteId, SiteName) by
+ * Microsoft's dual-write map of sites and warehouses (UO `articles/dev-itpro/data-entities/dual-write-sites-and-warehouses.md`,
+ * which lists them in upper case: WAREHOUSEID, OPERATIONALSITEID, ...); `InventWarehouseEntity`,
+ * `DlvDeliveryModeEntity`, `PaymentTermEntity` as physical names (docs/design.md, issue of record).
+ * **Unconfirmed**: the OData collection names, the physical names of the site, asset, asset type
+ * and inventory entities, and the asset, payment term and mode of delivery field names.
  */
 import { inventoryEntities } from "./inventory-entities";
 import { dataAreaId, noYes, str } from "./fields";
@@ -19,6 +27,7 @@ export const PaymentMethodTypeValues = [
 export const operationalSites: ScmEntityDefinition = {
   collection: "OperationalSites",
   entityName: "OperationalSite",
+  physicalName: "InventOperationalSiteEntity",
   displayName: "Sites",
   keys: ["dataAreaId", "SiteId"],
   fields: { dataAreaId, SiteId: str(10, true), SiteName: str(60) },
@@ -27,6 +36,7 @@ export const operationalSites: ScmEntityDefinition = {
 export const warehouses: ScmEntityDefinition = {
   collection: "Warehouses",
   entityName: "Warehouse",
+  physicalName: "InventWarehouseEntity",
   displayName: "Warehouses",
   keys: ["dataAreaId", "WarehouseId"],
   fields: {
@@ -52,6 +62,7 @@ export const warehouses: ScmEntityDefinition = {
 export const maintenanceAssetTypes: ScmEntityDefinition = {
   collection: "MaintenanceAssetTypes",
   entityName: "MaintenanceAssetType",
+  physicalName: "EntAssetObjectTypeEntity",
   displayName: "Asset types",
   keys: ["dataAreaId", "MaintenanceAssetTypeId"],
   fields: {
@@ -66,6 +77,7 @@ export const maintenanceAssetTypes: ScmEntityDefinition = {
 export const maintenanceAssets: ScmEntityDefinition = {
   collection: "MaintenanceAssets",
   entityName: "MaintenanceAsset",
+  physicalName: "EntAssetObjectTableEntity",
   displayName: "Assets",
   keys: ["dataAreaId", "MaintenanceAssetId"],
   fields: {
@@ -85,6 +97,7 @@ export const maintenanceAssets: ScmEntityDefinition = {
 export const paymentTerms: ScmEntityDefinition = {
   collection: "PaymentTerms",
   entityName: "PaymentTerm",
+  physicalName: "PaymentTermEntity",
   displayName: "Terms of payment",
   keys: ["dataAreaId", "Name"],
   fields: {
@@ -103,6 +116,7 @@ export const paymentTerms: ScmEntityDefinition = {
 export const modesOfDelivery: ScmEntityDefinition = {
   collection: "ModesOfDelivery",
   entityName: "ModeOfDelivery",
+  physicalName: "DlvDeliveryModeEntity",
   displayName: "Modes of delivery",
   keys: ["dataAreaId", "ModeCode"],
   fields: { dataAreaId, ModeCode: str(10, true), ModeDescription: str(60) },

@@ -32,6 +32,7 @@ export const ProjectStageValues = ["Created", "Estimated", "Scheduled", "InProce
 export const releasedProducts: ScmEntityDefinition = {
   collection: "ReleasedProducts",
   entityName: "ReleasedProduct",
+  physicalName: "EcoResReleasedProductV2Entity",
   displayName: "Released products",
   keys: ["dataAreaId", "ItemNumber"],
   fields: {
@@ -48,6 +49,7 @@ export const releasedProducts: ScmEntityDefinition = {
 export const inventoryOnHand: ScmEntityDefinition = {
   collection: "InventoryOnHand",
   entityName: "InventoryOnHand",
+  physicalName: "InventWarehouseOnHandV2Entity",
   displayName: "On-hand inventory",
   keys: ["dataAreaId", "ItemNumber", "WarehouseId"],
   fields: {
@@ -83,6 +85,7 @@ const journalHeaderFields = {
 export const inventoryMovementJournalHeaders: ScmEntityDefinition = {
   collection: "InventoryMovementJournalHeaders",
   entityName: "InventoryMovementJournalHeader",
+  physicalName: "InventoryMovementJournalHeaderEntity",
   displayName: "Inventory movement journals",
   keys: ["dataAreaId", "JournalNumber"],
   fields: journalHeaderFields,
@@ -91,6 +94,7 @@ export const inventoryMovementJournalHeaders: ScmEntityDefinition = {
 export const inventoryMovementJournalLines: ScmEntityDefinition = {
   collection: "InventoryMovementJournalLines",
   entityName: "InventoryMovementJournalLine",
+  physicalName: "InventoryMovementJournalLineEntity",
   displayName: "Inventory movement journal lines",
   keys: ["dataAreaId", "JournalNumber", "LineNumber"],
   fields: {
@@ -110,6 +114,7 @@ export const inventoryMovementJournalLines: ScmEntityDefinition = {
 export const inventoryTransferJournalHeaders: ScmEntityDefinition = {
   collection: "InventoryTransferJournalHeaders",
   entityName: "InventoryTransferJournalHeader",
+  physicalName: "InventoryTransferJournalHeaderEntity",
   displayName: "Inventory transfer journals",
   keys: ["dataAreaId", "JournalNumber"],
   fields: journalHeaderFields,
@@ -118,6 +123,7 @@ export const inventoryTransferJournalHeaders: ScmEntityDefinition = {
 export const inventoryTransferJournalLines: ScmEntityDefinition = {
   collection: "InventoryTransferJournalLines",
   entityName: "InventoryTransferJournalLine",
+  physicalName: "InventoryTransferJournalLineEntity",
   displayName: "Inventory transfer journal lines",
   keys: ["dataAreaId", "JournalNumber", "LineNumber"],
   fields: {
@@ -137,6 +143,7 @@ export const inventoryTransferJournalLines: ScmEntityDefinition = {
 export const projects: ScmEntityDefinition = {
   collection: "Projects",
   entityName: "Project",
+  physicalName: "ProjectEntity",
   displayName: "Projects",
   keys: ["dataAreaId", "ProjectId"],
   fields: {
@@ -153,6 +160,7 @@ export const projects: ScmEntityDefinition = {
 export const salesOrderHeaders: ScmEntityDefinition = {
   collection: "SalesOrderHeaders",
   entityName: "SalesOrderHeader",
+  physicalName: "SalesOrderHeaderEntity",
   displayName: "Sales orders",
   keys: ["dataAreaId", "SalesOrderNumber"],
   fields: {
@@ -171,6 +179,7 @@ export const salesOrderHeaders: ScmEntityDefinition = {
 export const salesOrderLines: ScmEntityDefinition = {
   collection: "SalesOrderLines",
   entityName: "SalesOrderLine",
+  physicalName: "SalesOrderLineEntity",
   displayName: "Sales order lines",
   keys: ["dataAreaId", "SalesOrderNumber", "LineNumber"],
   fields: {

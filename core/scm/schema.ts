@@ -14,8 +14,13 @@ export type ScmFieldDefinition =
 export interface ScmEntityDefinition {
   /** Public collection name in `/data/<collection>` (unconfirmed names live in entities.ts only). */
   readonly collection: string;
-  /** Public entity name (singular), used in business events. */
+  /** Public entity name (singular), as OData's metadata names the entity type. */
   readonly entityName: string;
+  /**
+   * The entity's physical (AOT) name, `InventWarehouseEntity`: what the data event catalog and the
+   * virtual table (`mserp_inventwarehouseentity`) are named after (core/scm/data-events.ts).
+   */
+  readonly physicalName: string;
   readonly displayName: string;
   /** Key fields in key-segment order; `dataAreaId` first for company-specific entities. */
   readonly keys: readonly string[];

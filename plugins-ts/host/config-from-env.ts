@@ -14,11 +14,12 @@
  * | `FSI_SCM_INTEGRATION_USER` | the SCM user the integration writes as (default `FSI-Integration`) |
  * | `FSI_ECHO_TAG` | Web API `tag` marking the integration's writes (default `fsi-integration`) |
  * | `FSI_SCM_UNAVAILABLE_POLICY` | `fail-closed` (default) or `fail-open` |
+ * | `FSI_SCM_VALIDATION` | `changeset` (default: a rolled-back OData changeset) or `custom-service` (FsiValidationService, where deployed) |
  * | `FSI_MAP_MODES` | who syncs each two-way map: `warehouses=dual-write,ship-vias=off` (`fsi` when not named) |
  * | `FSI_WEBHOOK_AUTH` | `HttpHeader` (default), `WebhookKey` or `HttpQueryString` |
  * | `FSI_WEBHOOK_KEY` | the service endpoint's key |
  * | `FSI_WEBHOOK_KEY_NAME` | header (default `x-fsi-webhook-key`) or query parameter name |
- * | `FSI_SCM_EVENTS_KEY` | key SCM's subscription sends as `?code=` to `/plugins/scm-events` |
+ * | `FSI_SCM_EVENTS_KEY` | key SCM's data event endpoint (a Dataverse webhook) sends as `?code=` to `/plugins/scm-events` |
  * | `FSI_VALIDATION_ISSUER`, `FSI_VALIDATION_AUDIENCE`, `FSI_VALIDATION_JWKS_URL` | bearer token checks of the validation API: `https://login.microsoftonline.com/<tenant id>/v2.0`, the API's client id (comma-separated to accept more), `https://login.microsoftonline.com/<tenant id>/discovery/v2.0/keys` |
  * | `FSI_VALIDATION_TENANT_ID`, `FSI_VALIDATION_SCOPE` | the tenant a token's `tid` must name, the delegated scope its `scp` must grant (`Validate.Records`) |
  * | `FSI_VALIDATION_ALLOWED_ORIGINS` | comma-separated origins allowed by CORS |
@@ -60,6 +61,7 @@ export const connectionFields = {
   FSI_SCM_INTEGRATION_USER: z.string().trim().min(1).max(100).default(DEFAULT_SCM_INTEGRATION_USER),
   FSI_ECHO_TAG: z.string().trim().min(1).default(DEFAULT_ECHO_TAG),
   FSI_SCM_UNAVAILABLE_POLICY: z.enum(["fail-closed", "fail-open"]).default("fail-closed"),
+  FSI_SCM_VALIDATION: z.enum(["changeset", "custom-service"]).default("changeset"),
   FSI_MAP_OVERRIDE_PATH: optionalText,
   FSI_STATE_PATH: optionalText,
   /** Who syncs each two-way map: `warehouses=dual-write,ship-vias=off` (others `fsi`). */
@@ -200,6 +202,7 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
       scmIntegrationUser: env.FSI_SCM_INTEGRATION_USER,
       echoTag: env.FSI_ECHO_TAG,
       scmUnavailablePolicy: env.FSI_SCM_UNAVAILABLE_POLICY,
+      scmValidation: env.FSI_SCM_VALIDATION,
       mapModes: mapModesOf(env.FSI_MAP_MODES),
     },
     ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),

@@ -2,7 +2,7 @@
 import { InvalidExecutionContextError } from "../context/execution-context";
 import { UnsupportedValueError } from "../context/entity-record";
 import { IntegrationError } from "../integration/errors";
-import { InvalidBusinessEventError } from "../plugins/scm-to-dataverse";
+import { InvalidDataEventError } from "../integration/scm-data-event";
 import { DataverseRequestError } from "../services/dataverse-request";
 import { ScmRejectedError, ScmUnavailableError } from "../services/scm-client";
 import { HttpError, toHttpError } from "./http/errors";
@@ -12,7 +12,7 @@ const DATA_REFUSALS: ReadonlySet<number> = new Set([400, 404, 409, 412]);
 
 export function integrationHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
-  if (error instanceof InvalidExecutionContextError || error instanceof InvalidBusinessEventError || error instanceof UnsupportedValueError) {
+  if (error instanceof InvalidExecutionContextError || error instanceof InvalidDataEventError || error instanceof UnsupportedValueError) {
     return new HttpError(400, error.code, error.message);
   }
   if (error instanceof IntegrationError) {

@@ -3,7 +3,9 @@
  * `/plugins`):
  * - `POST webhooks/<handler>`: Dataverse webhook steps (`validate`, `sync-to-scm`, `sync-status`),
  *   the service endpoint's key checked in constant time;
- * - `POST scm-events`: SCM business events (its own key);
+ * - `POST scm-events`: SCM data events, as SCM's HTTPS endpoint (a Dataverse webhook) posts them
+ *   (its own key);
+ * - `POST scm-catch-up`: the catch-up pass from SCM (`?map=<name>`, else every map; same key);
  * - `POST|OPTIONS validate`: the validation API for form scripts (bearer JWT, CORS);
  * - `GET health`: liveness and queue depth.
  * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
@@ -14,7 +16,10 @@ import { CompanyDirectory } from "../integration/company-directory";
 import type { IntegrationSettings } from "../integration/settings";
 import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
 import { type Plugin, type PluginServices, statusOf } from "../plugins/plugin";
-import { ScmToDataverseSync, parseBusinessEvent } from "../plugins/scm-to-dataverse";
+import { parseScmDataEvent } from "../integration/scm-data-event";
+import { ScmRowIds } from "../integration/scm-row-ids";
+import { type CatchUpSummary, catchUpFromScm } from "../plugins/scm-catch-up";
+import { ScmToDataverseSync } from "../plugins/scm-to-dataverse";
 import { SyncStatusPlugin } from "../plugins/sync-status-plugin";
 import { SyncToScmPlugin } from "../plugins/sync-to-scm-plugin";
 import { ValidatePlugin } from "../plugins/validate-plugin";
@@ -46,7 +51,7 @@ export interface PluginHostConfig {
   readonly integration: IntegrationSettings;
   /** How Dataverse's service endpoint authenticates to `/plugins/webhooks/*`. */
   readonly webhookAuth: WebhookAuth;
-  /** How SCM's business event subscription authenticates to `/plugins/scm-events`. */
+  /** How SCM's data event endpoint authenticates to `/plugins/scm-events` (and the catch-up pass). */
   readonly scmEventsAuth: WebhookAuth;
   readonly validationApi: {
     readonly bearer: BearerAuthConfig;
@@ -90,6 +95,8 @@ export interface PluginHost {
   readonly mapStates: SyncMapStates;
   /** Replays every queued change now (not only due ones). */
   replayQueue(): Promise<ReplaySummary>;
+  /** The catch-up pass from SCM for these maps (all when none are named), then a replay of what it queued. */
+  catchUp(mapNames?: readonly string[]): Promise<CatchUpSummary[]>;
   /** Resolves once background work (replays started by arriving rows) has finished. */
   whenIdle(): Promise<void>;
   close(): Promise<void>;
@@ -112,6 +119,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
   const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
   const companies = new CompanyDirectory();
+  const rowIds = new ScmRowIds(db);
   const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
@@ -165,13 +173,13 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
-    const event = parseBusinessEvent(parseJsonBody(await request.readBody(limit), "SCM business event"));
-    const services = servicesFor(event.EventId, request);
+    const change = parseScmDataEvent(parseJsonBody(await request.readBody(limit), "SCM data event"), rowIds);
+    const services = servicesFor(change.eventId, request);
     try {
-      const result = await inbound.receive(event, services);
-      services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, controlNumber: event.ControlNumber });
+      const result = await inbound.receive(change, services);
+      services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, entity: change.entity.collection, operation: change.operation, key: change.key });
       if (result.arrived.length > 0 && queue.depth({ direction: "scm-to-fs" }) > 0) {
-        // After the reply: SCM's write waits on this answer, and the waiting changes are ours to retry.
+        // After the reply: the changes waiting for this row are ours to retry.
         background.run(() => replay(false));
       }
       const { arrived: _arrived, ...reply } = result;
@@ -183,11 +191,33 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     }
   };
 
+  const catchUp = async (mapNames?: readonly string[]): Promise<CatchUpSummary[]> => {
+    const selected = mapNames === undefined || mapNames.length === 0 ? maps.maps : mapNames.map((name) => {
+      const map = maps.byName(name);
+      if (map === undefined) throw new HttpError(404, "UNKNOWN_MAP", `There is no map '${name}'; maps: ${maps.maps.map((known) => known.name).join(", ")}.`);
+      return map;
+    });
+    const summaries = await catchUpFromScm(selected, inbound, servicesFor(undefined));
+    if (queue.depth({ direction: "scm-to-fs" }) > 0) await replay(false);
+    return summaries;
+  };
+
+  const scmCatchUp = async (request: HostRequest): Promise<HostResponse> => {
+    requireWebhookKey(request, config.scmEventsAuth);
+    const names = request.url.searchParams.getAll("map");
+    return jsonReply(200, { maps: await catchUp(names) });
+  };
+
   const validate = validationEndpoint({
     verifyBearer: rateLimited(createBearerVerifier(config.validationApi.bearer), new CallerRateLimiter(config.validationApi.rateLimit ?? DEFAULT_VALIDATION_RATE_LIMIT)),
     cors: config.validationApi.cors,
     bodyLimitBytes: limit,
-    dependencies: () => ({ dataverse: dataverse.scoped({ tag: config.integration.echoTag }), scm: validationScm, maps }),
+    dependencies: () => ({
+      dataverse: dataverse.scoped({ tag: config.integration.echoTag }),
+      scm: validationScm,
+      maps,
+      ...(config.integration.scmValidation === undefined ? {} : { scmValidation: config.integration.scmValidation }),
+    }),
     log,
   });
 
@@ -203,6 +233,10 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     if (first === "scm-events" && second === undefined) {
       requireMethod(request, "POST");
       return scmEvent(request);
+    }
+    if (first === "scm-catch-up" && second === undefined) {
+      requireMethod(request, "POST");
+      return scmCatchUp(request);
     }
     if (first === "health" && second === undefined) {
       requireMethod(request, "GET");
@@ -248,6 +282,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     ledger,
     mapStates,
     replayQueue: () => replay(false),
+    catchUp,
     whenIdle: () => background.idle(),
     async close() {
       if (timer !== undefined) clearInterval(timer);

@@ -1,17 +1,23 @@
 /**
- * Validates a Dataverse record against SCM's business rules: map it to an SCM row with core, ask
- * SCM's validation service, and name each problem by its Dataverse column. Shared by the Validate
- * plug-in (server-side enforcement) and the validation API (the form's pre-save check), so both
- * refuse exactly the same records.
+ * Validates a Dataverse record against SCM's business logic: map it to an SCM row with core, let
+ * SCM check it without writing, and name each problem by its Dataverse column. By default SCM
+ * checks the write inside a `$batch` changeset that it rolls back (`ScmClient.validateInChangeset`,
+ * standard OData); the FsiValidationService custom service is used only when configured. Shared by
+ * the Validate plug-in (server-side enforcement) and the validation API (the form's pre-save
+ * check), so both refuse exactly the same records.
  */
 import type { DataverseRecord } from "../../core/dataverse/record";
 import type { EntityMap } from "../../core/maps/template-schema";
 import { scmLookups } from "../../core/maps/lookups";
 import { toScmRow } from "../../core/maps/to-scm";
+import { scmEntityByCollection } from "../../core/scm/entities";
+import type { ScmFieldError } from "../../core/maps/scm-errors";
+import type { ScmRow } from "../../core/scm/schema";
 import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
 import type { ValidationIssue } from "../../core/validation/contract";
 import type { DataverseClient } from "../services/dataverse-client";
-import type { ScmClient } from "../services/scm-client";
+import { type ScmClient, ScmUnavailableError, keyOf } from "../services/scm-client";
+import type { IntegrationSettings } from "./settings";
 import { resolveScmLookups } from "./lookup-resolver";
 
 export interface RecordToValidate {
@@ -26,6 +32,8 @@ export interface RecordToValidate {
 export interface ScmValidationDependencies {
   readonly dataverse: DataverseClient;
   readonly scm: ScmClient;
+  /** Which path asks SCM; default `changeset`. */
+  readonly scmValidation?: IntegrationSettings["scmValidation"];
 }
 
 /**
@@ -46,12 +54,23 @@ export async function validateWithScm(input: RecordToValidate, deps: ScmValidati
     ),
     ...mapped.issues.map((issue): ValidationIssue => ({ ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }), code: issue.code, message: issue.message })),
   ];
-  const reply = await deps.scm.validate({ entity: map.scmCollection, operation: input.operation, record: mapped.row });
+  const errors = await askScm(input.operation, map, mapped.row, deps);
   const flagged = new Set(issues.map((issue) => issue.attribute));
-  for (const error of scmErrorsToDataverse(reply.errors, map)) {
+  for (const error of scmErrorsToDataverse(errors, map)) {
     // A value core could not map was left out of the row; SCM's "required" about it adds nothing.
     if (error.attribute !== undefined && flagged.has(error.attribute)) continue;
     issues.push(error);
   }
   return issues;
+}
+
+async function askScm(operation: "create" | "update", map: EntityMap, row: ScmRow, deps: ScmValidationDependencies): Promise<readonly ScmFieldError[]> {
+  if (deps.scmValidation === "custom-service") {
+    return (await deps.scm.validate({ entity: map.scmCollection, operation, record: row })).errors;
+  }
+  const entity = scmEntityByCollection(map.scmCollection);
+  if (entity === undefined) throw new ScmUnavailableError(`Map ${map.name} names SCM entity ${map.scmCollection}, which core does not define.`, 0);
+  const key = keyOf(entity, row);
+  // Without its key SCM cannot address the row; SCM's own "must be filled in" comes from the create.
+  return (await deps.scm.validateInChangeset(entity, key === undefined ? "create" : operation, key ?? {}, row)).errors;
 }

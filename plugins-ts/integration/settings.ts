@@ -4,7 +4,7 @@ import type { MapModes } from "../../core/maps/map-modes";
 export interface IntegrationSettings {
   /** The Dataverse systemuserid of the integration's application user (the echo check compares it). */
   readonly integrationUserId: string;
-  /** The SCM user the integration writes as (`x-fsi-user`); events it initiates are echoes. */
+  /** The SCM user the integration's Entra ID application is mapped to in SCM (named in errors). */
   readonly scmIntegrationUser: string;
   /**
    * Written to the `tag` parameter of every Dataverse write the integration makes; Dataverse copies
@@ -17,6 +17,13 @@ export interface IntegrationSettings {
    * through — validation passes with a warning and sync changes are queued for replay.
    */
   readonly scmUnavailablePolicy: "fail-closed" | "fail-open";
+  /**
+   * How records are checked against SCM's business logic before a save: `changeset` (default)
+   * sends the mapped write in a `$batch` changeset SCM rolls back (standard OData, every
+   * environment); `custom-service` asks the FsiValidationService custom service, which exists only
+   * where its X++ code was deployed.
+   */
+  readonly scmValidation?: "changeset" | "custom-service";
   /**
    * Who syncs each two-way map here (`core/maps/map-modes.ts`): `fsi` (default), `dual-write`
    * (Microsoft's maps sync; ours validate before save and stay idle otherwise) or `off`.

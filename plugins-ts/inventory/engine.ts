@@ -4,7 +4,7 @@
  * serves the webhook plug-ins, the SCM event receiver and the batch runs, so they share the
  * reference cache, the per-row locks and the state (checkpoints, run history).
  */
-import type { ScmBusinessEvent } from "../../core/scm/business-events";
+import type { ScmDataChange } from "../../core/scm/data-events";
 import type { PluginResult } from "../plugins/plugin";
 import type { DataverseClientConfig } from "../services/dataverse-client";
 import { type Logger, createLogger } from "../services/logger";
@@ -52,8 +52,8 @@ export interface InventoryEngine {
   runBatch(map: string, options?: RunBatchOptions): Promise<RunRecord>;
   /** Where every map stands. */
   batchStatus(): MapStatus[];
-  /** Live SCM → FS: one business event. */
-  receiveScmEvent(event: ScmBusinessEvent): Promise<PluginResult>;
+  /** Live SCM → FS: one data event. */
+  receiveScmEvent(change: ScmDataChange): Promise<PluginResult>;
   /** Tries the rows kept for a retry of the live SCM → FS maps again. */
   retryPending(): Promise<void>;
   /** The webhook steps to register (live maps only for the FS → SCM ones). */
@@ -132,7 +132,7 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
     plugins,
     runBatch,
     batchStatus: () => mapStatuses(catalog, store, nextRuns),
-    receiveScmEvent: (event) => receiver.receive(event),
+    receiveScmEvent: (change) => receiver.receive(change),
     async retryPending() {
       for (const flow of [onHand, projects]) {
         if (flow.flow.mode !== "live" || store.pendingCount(flow.flow.name) === 0) continue;

@@ -20,8 +20,8 @@ import type { PluginServices } from "./plugin";
 import { resyncScmRow } from "./scm-resync";
 import { syncCommittedRow } from "./trimmed-context";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
-import { DependencyMissingError, InvalidBusinessEventError, type ScmToDataverseSync, parseBusinessEvent } from "./scm-to-dataverse";
-import type { KeyValues } from "../services/dataverse-client";
+import { InvalidDataEventError } from "../integration/scm-data-event";
+import { DependencyMissingError, type ScmToDataverseSync } from "./scm-to-dataverse";
 import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 
 export interface ReplaySummary {
@@ -44,7 +44,7 @@ export interface ReplayOptions {
 const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set(["SCM_REJECTED", "DATAVERSE_REJECTED", "MAPPING_FAILED", "VALIDATION_FAILED", "UNMAPPED_TABLE", "INCOMPLETE_CONTEXT"]);
 
 export function isRefusal(error: unknown): boolean {
-  if (error instanceof ScmRejectedError || error instanceof InvalidBusinessEventError) return true;
+  if (error instanceof ScmRejectedError || error instanceof InvalidDataEventError) return true;
   return error instanceof IntegrationError && REFUSALS.has(error.code);
 }
 
@@ -181,34 +181,13 @@ export class ChangeReplayer {
    */
   private async markFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     if (change.direction !== "fs-to-scm") {
-      services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "failed", error: reason });
-      await this.markInboundFailed(change, reason, services);
+      // An SCM change Field Service refused or could not take: the row (when it exists) says Failed, with the reason.
+      await this.inbound.markRefusedByKey(change, reason, services);
       return;
     }
     const write = change.payload as QueuedScmWrite;
     services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
     await this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
-  }
-
-  /**
-   * An SCM change that cannot be applied: the Field Service row it is for, when there is one, says
-   * Failed with the reason (a row of a company only in SCM has none; the ledger holds the error).
-   */
-  private async markInboundFailed(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
-    const map = services.maps.byName(change.map);
-    const table = map === undefined ? undefined : tableByLogicalName(map.dataverseTable);
-    if (map === undefined || table === undefined || !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) return;
-    try {
-      const event = parseBusinessEvent(change.payload);
-      const companyId = await services.companies.idOf(services.dataverse, (event.Keys[map.company.scm] ?? event.LegalEntity).toLowerCase());
-      if (companyId === undefined) return;
-      const key: Record<string, KeyValues[string]> = { [map.company.dataverse]: { id: companyId, logicalName: "cdm_company" } };
-      for (const pair of map.keys) key[pair.dataverse] = event.Keys[pair.scm] ?? "";
-      const found = await services.dataverse.findByKey(table, key, [table.primaryIdAttribute]);
-      if (found !== undefined) await services.dataverse.update(table, found.id, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
-    } catch (error) {
-      services.log.warn("The Dataverse row's sync status could not be updated", { rowKey: change.rowKey, reason: error instanceof Error ? error.message : String(error) });
-    }
   }
 
   private async writeStatus(change: QueuedChange, write: QueuedScmWrite, services: PluginServices, status: DataverseRecord): Promise<void> {

@@ -1,29 +1,32 @@
 /**
- * (4) SCM → Dataverse — the business events SCM posts to `/plugins/scm-events`. Maps the SCM row
- * with core, resolves its lookups (and company) through natural keys, and upserts the Dataverse
- * row by alternate key, marked as the integration's write (echo tag, integration user). Dataverse
- * refuses → 422, and a synchronous SCM subscription rolls SCM's write back.
+ * (4) SCM → Dataverse through SCM's data events (core/scm/data-events.ts), posted to
+ * `/plugins/scm-events` after SCM committed the change — asynchronously, at least once, in no
+ * particular order, possibly late or lost. So the event only says *which* row changed: the row is
+ * read again from SCM by its natural key (OData), and Field Service is made equal to it — deleted
+ * when SCM no longer has it. A repeated, reordered or late event then changes nothing, and the
+ * final state is SCM's. A row Field Service already holds as SCM has it is not written (this is
+ * also how the echo of the integration's own SCM writes ends).
+ *
+ * Field Service may refuse the change (its own rules): SCM has committed and nothing can undo that,
+ * so the change goes to the catch-up list (held in the change queue) with Dataverse's reason, the
+ * row says Failed with the reason in `fsi_scmlasterror`, and the event is answered 202. It is
+ * retried by `fsi sync retry <map>`, by the row's next data event and by the catch-up pass.
  *
  * A row whose lookup target has not arrived yet (a warehouse before its site) is queued durably
- * and replayed when that row arrives (or on the retry timer) — answered 202, never dropped.
- * Redelivered and out-of-order events are dropped by ControlNumber (see sync-ledger.ts).
- *
- * A synchronous subscription that stops waiting (SCM's timeout ran out while the Dataverse write
- * waited behind a Dataverse save of the same row) has rolled the SCM write back: that change loses,
- * and the Dataverse row is set back to SCM's committed row once the write here finishes.
+ * and replayed when that row arrives (or on the retry timer). Events lost for good are made up for
+ * by the catch-up pass (scm-catch-up.ts).
  */
 import { mapModeOf } from "../../core/maps/map-modes";
 import { lookupsToResolve } from "../../core/maps/lookups";
 import { toDataverseRecord } from "../../core/maps/to-dataverse";
 import type { EntityMap } from "../../core/maps/template-schema";
 import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
-import type { DataverseRecord } from "../../core/dataverse/record";
+import { type DataverseRecord, sameValue } from "../../core/dataverse/record";
 import type { TableDefinition } from "../../core/dataverse/schema";
-import { type ScmBusinessEvent, scmBusinessEventSchema, scmEntityForEvent } from "../../core/scm/business-events";
-import type { ScmEntityDefinition, ScmRow } from "../../core/scm/schema";
+import type { ScmDataChange } from "../../core/scm/data-events";
+import { scmEntityByCollection } from "../../core/scm/entities";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
 import type { ValidationIssue } from "../../core/validation/contract";
-import { formatZodError } from "../../core/validation/format-zod-error";
-import { isScmEcho } from "../integration/echo";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { resolveDataverseLookups } from "../integration/lookup-resolver";
 import { type Reference, dataverseReferencesTo, describeReferences } from "../integration/referenced-rows";
@@ -35,50 +38,48 @@ import { SYNC_STATUS_COLUMNS } from "../../core/registration";
 import type { PluginResult, PluginServices } from "./plugin";
 import type { QueuedScmWrite } from "./sync-to-scm-plugin";
 
-/** The event was not a business event of the documented shape (answered with 400). */
-export class InvalidBusinessEventError extends Error {
-  override readonly name = "InvalidBusinessEventError";
-  readonly code = "INVALID_BUSINESS_EVENT";
-}
-
-export function parseBusinessEvent(json: unknown): ScmBusinessEvent {
-  const parsed = scmBusinessEventSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidBusinessEventError(formatZodError(parsed.error, "SCM business event"));
-  return parsed.data;
-}
-
 /** What the inbound handler did, plus the rows that arrived (so changes waiting for them can run). */
 export interface InboundResult extends PluginResult {
   readonly arrived: readonly string[];
 }
 
-interface EventTarget {
+/** What a queued SCM → Dataverse change holds: the row to read again, never its values. */
+export interface ScmRowReference {
+  readonly collection: string;
+  readonly key: ScmKey;
+}
+
+interface RowTarget {
   readonly map: EntityMap;
   readonly entity: ScmEntityDefinition;
   readonly table: TableDefinition;
   readonly company: string;
+  readonly key: ScmKey;
   readonly rowKey: string;
   /** The natural key by Dataverse key column (`msdyn_warehouseidentifier: "11"`). */
   readonly naturalKey: Readonly<Record<string, string>>;
 }
 
-function targetOfEvent(event: ScmBusinessEvent, services: PluginServices): EventTarget {
-  const entity = scmEntityForEvent(event);
-  const map = entity === undefined ? undefined : services.maps.forScmCollection(entity.collection);
+function targetOf(entity: ScmEntityDefinition, key: ScmKey, services: Pick<PluginServices, "maps">): RowTarget {
+  const map = services.maps.forScmCollection(entity.collection);
   const table = map === undefined ? undefined : tableByLogicalName(map.dataverseTable);
-  if (entity === undefined || map === undefined || table === undefined) {
-    throw new IntegrationError("UNMAPPED_TABLE", `No entity map covers SCM entity ${event.EntityName}; limit the subscription to mapped entities.`);
+  if (map === undefined || table === undefined) {
+    throw new IntegrationError(
+      "UNMAPPED_TABLE",
+      `No entity map covers SCM entity ${entity.collection}; activate data events only for the mapped entities.`,
+    );
   }
-  const company = (event.Keys[map.company.scm] ?? event.LegalEntity).toLowerCase();
+  const company = (key[map.company.scm] ?? "").toLowerCase();
+  if (company === "")
+    throw new IntegrationError("INCOMPLETE_CONTEXT", `The ${entity.collection} change names no ${map.company.scm}.`);
   const naturalKey: Record<string, string> = {};
-  for (const key of map.keys) {
-    const value = event.Keys[key.scm];
-    if (value === undefined || value === "") {
-      throw new IntegrationError("INCOMPLETE_CONTEXT", `The ${event.EntityName} event lacks key ${key.scm}.`);
-    }
-    naturalKey[key.dataverse] = value;
+  for (const pair of map.keys) {
+    const value = key[pair.scm];
+    if (value === undefined || value === "")
+      throw new IntegrationError("INCOMPLETE_CONTEXT", `The ${entity.collection} change lacks key ${pair.scm}.`);
+    naturalKey[pair.dataverse] = value;
   }
-  return { map, entity, table, company, naturalKey, rowKey: rowKey(company, Object.values(naturalKey)) };
+  return { map, entity, table, company, key, naturalKey, rowKey: rowKey(company, Object.values(naturalKey)) };
 }
 
 function dataverseFailure(error: DataverseRequestError): IntegrationError {
@@ -88,73 +89,154 @@ function dataverseFailure(error: DataverseRequestError): IntegrationError {
 }
 
 export class ScmToDataverseSync {
-  /** Handles an event as it arrives from SCM. */
-  async receive(event: ScmBusinessEvent, services: PluginServices): Promise<InboundResult> {
-    if (isScmEcho(event, services.settings)) {
-      return { outcome: "skipped", message: `Written by the integration (${event.InitiatingUser}); not sent back.`, arrived: [] };
-    }
-    const target = targetOfEvent(event, services);
+  /** Handles a data event as it arrives from SCM. */
+  async receive(change: ScmDataChange, services: PluginServices): Promise<InboundResult> {
+    const target = targetOf(change.entity, change.key, services);
     if (mapModeOf(services.settings.mapModes, target.map.name) !== "fsi") {
       return { outcome: "skipped", message: `Map ${target.map.name} is not synced by the toolkit here (Microsoft's dual-write or off).`, arrived: [] };
     }
-    // A paused map queues everything (SCM commits; Dataverse gets it on resume). Otherwise an
-    // earlier change to this row still waiting must not be overtaken.
+    const reference: ScmRowReference = { collection: change.entity.collection, key: change.key };
+    const resyncing = resyncQueued(target, services);
     const paused = services.mapStates.isPaused(target.map.name);
-    if (paused || services.queue.hasQueued(target.map.name, "scm-to-fs", target.rowKey)) {
+    const waiting = services.queue
+      .pending({ map: target.map.name, direction: "scm-to-fs" })
+      .filter((queued) => queued.rowKey === target.rowKey && !queued.held);
+    if (paused || resyncing || waiting.length > 0) {
+      // One queued read of the row is enough: whenever it runs, it reads SCM's latest row.
+      if (waiting.length > 0)
+        return {
+          outcome: "queued",
+          message: `Already queued as change ${waiting[0]?.sequence ?? "?"}: it reads SCM's latest row when it runs.`,
+          arrived: [],
+        };
+      // A queued resync (Field Service → SCM) of the row goes first: SCM's row may be the effect of
+      // a write whose outcome Dataverse never learnt; this read runs after it and finds SCM settled.
+      const why = paused ? `map ${target.map.name} is paused` : `a resync of ${target.rowKey} to Field Service's row goes first`;
       const queued = services.queue.enqueue({
         map: target.map.name,
         direction: "scm-to-fs",
         rowKey: target.rowKey,
-        operation: event.Operation === "Delete" ? "delete" : "upsert",
-        payload: event,
+        operation: "upsert",
+        payload: reference,
         reason: paused ? "paused" : "dependency",
-        error: paused ? `map ${target.map.name} is paused` : "an earlier change to this row is still queued",
+        error: why,
       });
-      const why = paused ? `map ${target.map.name} is paused` : `behind an earlier change to ${target.rowKey}`;
       return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${why}.`, arrived: [] };
     }
-    const result = await this.apply(event, target, services, undefined);
-    if (result.outcome === "applied" && services.callerGone?.() === true) {
-      // A synchronous subscription rolls the write back (the conflict's loser); an asynchronous one
-      // has committed it and sends it again. Either way SCM's committed row is what Dataverse must hold.
-      services.log.warn("Conflict: SCM stopped waiting for this change (a synchronous subscription rolls it back: it loses); Dataverse's row is set to SCM's committed row", {
+    try {
+      const result = await this.apply(target, services, undefined);
+      this.completeHeld(target, services);
+      return result;
+    } catch (error) {
+      if (!(error instanceof IntegrationError) || error.code !== "DATAVERSE_REJECTED") throw error;
+      // SCM has committed; only a catch-up can bring Field Service there once the cause is fixed.
+      const held = services.queue
+        .held({ map: target.map.name, direction: "scm-to-fs" })
+        .find((queued) => queued.rowKey === target.rowKey);
+      const sequence =
+        held?.sequence ??
+        services.queue.enqueue({
+          map: target.map.name,
+          direction: "scm-to-fs",
+          rowKey: target.rowKey,
+          operation: "upsert",
+          payload: reference,
+          reason: "dependency",
+          error: error.message,
+        }).sequence;
+      services.queue.hold(sequence, error.message);
+      await this.markRefused(target, error.message, services);
+      services.log.warn("Field Service refused SCM's change; it waits on the catch-up list", {
         rowKey: target.rowKey,
-        controlNumber: event.ControlNumber,
-        initiatingUser: event.InitiatingUser,
-        lost: event.Row,
+        sequence,
+        reason: error.message,
       });
-      await this.resyncFromScm(event, target, services);
+      return {
+        outcome: "queued",
+        message: `Field Service refused the change; on the catch-up list as change ${sequence}: ${error.message}`,
+        arrived: [],
+      };
     }
+  }
+
+  /** Replays a queued change (reads SCM's latest row again); throws when it still cannot be applied. */
+  async replay(change: QueuedChange, services: PluginServices): Promise<InboundResult> {
+    const reference = referenceOf(change);
+    if (reference === undefined)
+      throw new IntegrationError("INCOMPLETE_CONTEXT", `Queued change ${change.sequence} names no SCM row to read.`);
+    const target = targetOf(reference.entity, reference.key, services);
+    const result = await this.apply(target, services, change);
+    this.completeHeld(target, services, change.sequence);
     return result;
   }
 
-  /** Dataverse's row made equal to SCM's committed row (deleted when SCM has none). */
-  private async resyncFromScm(event: ScmBusinessEvent, target: EventTarget, services: PluginServices): Promise<void> {
+  /** The row's status when Field Service refused it: Failed, with the reason (the row may not exist). */
+  async markRefusedByKey(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
+    const reference = referenceOf(change);
+    if (reference === undefined) return;
+    await this.markRefused(targetOf(reference.entity, reference.key, services), reason, services);
+  }
+
+  /**
+   * Makes Field Service's row equal to SCM's `row` (read by the caller) — the catch-up pass's entry,
+   * which has just read every row. Refusals go to the catch-up list as in `receive`.
+   */
+  async applyRow(entity: ScmEntityDefinition, row: ScmRow, services: PluginServices): Promise<InboundResult> {
+    const key: Record<string, string> = {};
+    for (const field of entity.keys) key[field] = String(row[field] ?? "");
+    const target = targetOf(entity, key, services);
     try {
-      const row = await services.scm.getRow(target.entity, event.Keys);
-      const result = row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, { ...event, Row: row }, undefined);
-      services.log.info(`Resync of ${target.rowKey} from SCM: ${result.outcome}`, { detail: result.message });
+      const result = await this.upsert(row, target, services, undefined);
+      this.completeHeld(target, services);
+      return result;
+    } catch (error) {
+      const refusal = error instanceof DataverseRequestError && !error.unreachable ? dataverseFailure(error) : error;
+      if (!(refusal instanceof IntegrationError) || refusal.code !== "DATAVERSE_REJECTED") throw refusal;
+      const held = services.queue
+        .held({ map: target.map.name, direction: "scm-to-fs" })
+        .find((queued) => queued.rowKey === target.rowKey);
+      const reference: ScmRowReference = { collection: entity.collection, key };
+      const sequence =
+        held?.sequence ??
+        services.queue.enqueue({
+          map: target.map.name,
+          direction: "scm-to-fs",
+          rowKey: target.rowKey,
+          operation: "upsert",
+          payload: reference,
+          reason: "dependency",
+          error: refusal.message,
+        }).sequence;
+      services.queue.hold(sequence, refusal.message);
+      await this.markRefused(target, refusal.message, services);
+      return { outcome: "queued", message: `Field Service refused ${target.rowKey}: ${refusal.message}`, arrived: [] };
+    }
+  }
+
+  /** Deletes Field Service's row when SCM no longer has it (the catch-up pass). */
+  async deleteIfGone(entity: ScmEntityDefinition, key: ScmKey, services: PluginServices): Promise<InboundResult> {
+    const target = targetOf(entity, key, services);
+    if ((await services.scm.getRow(entity, key)) !== undefined)
+      return { outcome: "unchanged", message: `SCM still has ${target.rowKey}.`, arrived: [] };
+    try {
+      return await this.delete(target, services);
     } catch (error) {
       if (error instanceof DataverseRequestError) throw dataverseFailure(error);
       throw error;
     }
   }
 
-  /** Replays a queued event; throws when it still cannot be applied (the caller reschedules it). */
-  async replay(change: QueuedChange, services: PluginServices): Promise<InboundResult> {
-    const event = parseBusinessEvent(change.payload);
-    return this.apply(event, targetOfEvent(event, services), services, change);
-  }
-
-  private async apply(event: ScmBusinessEvent, target: EventTarget, services: PluginServices, queued: QueuedChange | undefined): Promise<InboundResult> {
-    const last = services.ledger.get(target.map.name, target.rowKey);
-    if (last?.scmStamp != null && event.ControlNumber <= last.scmStamp) {
-      services.log.info("Stale or repeated SCM event dropped", { rowKey: target.rowKey, controlNumber: event.ControlNumber, applied: last.scmStamp });
-      return { outcome: "skipped", message: `Event ${event.ControlNumber} is not newer than event ${last.scmStamp}, already applied.`, arrived: [] };
-    }
+  private async apply(
+    target: RowTarget,
+    services: PluginServices,
+    queued: QueuedChange | undefined,
+  ): Promise<InboundResult> {
+    const row = await services.scm.getRow(target.entity, target.key);
     try {
-      const result = event.Operation === "Delete" || event.Row === null ? await this.delete(target, services) : await this.upsert(event.Row, target, services, event, queued);
-      if (result.outcome !== "queued") services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "synced", scmStamp: event.ControlNumber });
+      const result =
+        row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, queued);
+      if (result.outcome !== "queued")
+        services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "synced" });
       return result;
     } catch (error) {
       if (error instanceof DataverseRequestError) throw dataverseFailure(error);
@@ -162,22 +244,54 @@ export class ScmToDataverseSync {
     }
   }
 
-  private async upsert(row: ScmRow, target: EventTarget, services: PluginServices, event: ScmBusinessEvent, queued: QueuedChange | undefined): Promise<InboundResult> {
+  private async upsert(
+    row: ScmRow,
+    target: RowTarget,
+    services: PluginServices,
+    queued: QueuedChange | undefined,
+  ): Promise<InboundResult> {
     const { map, table } = target;
-    const fullRow: ScmRow = { ...row, ...event.Keys };
-    const lookups = await resolveDataverseLookups(services.dataverse, services.companies, lookupsToResolve(map, { row: fullRow }));
+    const lookups = await resolveDataverseLookups(
+      services.dataverse,
+      services.companies,
+      lookupsToResolve(map, { row }),
+    );
     if (lookups.missing.length > 0) {
       const waitingFor = lookups.missing.map((query) => dependencyName(query.reference));
       const message = `waits for ${waitingFor.join(", ")}`;
       if (queued !== undefined) throw new DependencyMissingError(message, waitingFor);
-      const change = services.queue.enqueue({ map: map.name, direction: "scm-to-fs", rowKey: target.rowKey, operation: "upsert", payload: event, reason: "dependency", waitingFor, error: message });
-      services.log.info("SCM change queued until its lookups arrive", { rowKey: target.rowKey, sequence: change.sequence, waitingFor });
+      const reference: ScmRowReference = { collection: target.entity.collection, key: target.key };
+      const change = services.queue.enqueue({
+        map: map.name,
+        direction: "scm-to-fs",
+        rowKey: target.rowKey,
+        operation: "upsert",
+        payload: reference,
+        reason: "dependency",
+        waitingFor,
+        error: message,
+      });
+      services.log.info("SCM change queued until its lookups arrive", {
+        rowKey: target.rowKey,
+        sequence: change.sequence,
+        waitingFor,
+      });
       return { outcome: "queued", message: `Queued as change ${change.sequence}: ${message}.`, arrived: [] };
     }
-    const mapped = toDataverseRecord(fullRow, map, lookups.answers);
+    const mapped = toDataverseRecord(row, map, lookups.answers);
     if (mapped.issues.length > 0) {
-      const issues = mapped.issues.map((issue): ValidationIssue => ({ ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }), code: issue.code, message: issue.message }));
-      throw new IntegrationError("MAPPING_FAILED", `The SCM row cannot be written to Dataverse: ${describeIssues(issues)}`, issues);
+      const issues = mapped.issues.map(
+        (issue): ValidationIssue => ({
+          ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }),
+          code: issue.code,
+          message: issue.message,
+        }),
+      );
+      throw new IntegrationError(
+        "MAPPING_FAILED",
+        `The SCM row cannot be written to Dataverse: ${describeIssues(issues)}`,
+        issues,
+      );
     }
     const key: Record<string, KeyValues[string]> = {};
     for (const pair of [...map.keys.map((k) => k.dataverse), map.company.dataverse]) {
@@ -187,31 +301,90 @@ export class ScmToDataverseSync {
       }
       key[pair] = typeof value === "string" ? value : { id: value.id, logicalName: value.logicalName };
     }
+    const arrived = arrivedRowNames(map, target.company, mapped.record);
+    const statusColumns = hasStatusColumns(table);
+    const current = await services.dataverse.findByKey(table, key, [
+      ...Object.keys(mapped.record),
+      ...(statusColumns ? ["fsi_scmsyncstatus"] : []),
+    ]);
+    // Equal and not marked Failed (a Pending row is Field Service's own change on its way to SCM).
+    if (
+      current !== undefined &&
+      sameColumns(mapped.record, current.record) &&
+      (!statusColumns || current.record.fsi_scmsyncstatus !== ScmSyncStatus.Failed)
+    ) {
+      return {
+        outcome: "unchanged",
+        message: `Dataverse ${table.logicalName} ${target.rowKey} already equals SCM's row.`,
+        arrived,
+      };
+    }
     await services.dataverse.upsertByKey(table, key, { ...mapped.record, ...syncedColumns(table) });
-    services.log.info(`Dataverse ${table.logicalName} ${target.rowKey}: upserted from SCM event ${event.ControlNumber}`);
-    return { outcome: "applied", message: `Dataverse ${table.logicalName} ${target.rowKey} upserted.`, arrived: arrivedRowNames(map, target.company, mapped.record) };
+    services.log.info(`Dataverse ${table.logicalName} ${target.rowKey}: made equal to SCM's row`);
+    return { outcome: "applied", message: `Dataverse ${table.logicalName} ${target.rowKey} upserted.`, arrived };
   }
 
-  private async delete(target: EventTarget, services: PluginServices): Promise<InboundResult> {
+  private async delete(target: RowTarget, services: PluginServices): Promise<InboundResult> {
     const { map, table } = target;
     const companyId = await services.companies.idOf(services.dataverse, target.company);
-    if (companyId === undefined) return { outcome: "unchanged", message: `Company ${target.company} has no rows in Dataverse.`, arrived: [] };
-    const key: KeyValues = { ...target.naturalKey, [map.company.dataverse]: { id: companyId, logicalName: "cdm_company" } };
+    if (companyId === undefined)
+      return { outcome: "unchanged", message: `Company ${target.company} has no rows in Dataverse.`, arrived: [] };
+    const key: KeyValues = {
+      ...target.naturalKey,
+      [map.company.dataverse]: { id: companyId, logicalName: "cdm_company" },
+    };
     const found = await services.dataverse.findByKey(table, key, [table.primaryNameAttribute]);
-    if (found === undefined) return { outcome: "unchanged", message: `Dataverse has no ${table.logicalName} ${target.rowKey}.`, arrived: [] };
+    if (found === undefined)
+      return { outcome: "unchanged", message: `Dataverse has no ${table.logicalName} ${target.rowKey}.`, arrived: [] };
     const references = await dataverseReferencesTo(services.dataverse, map, table, found.id);
     if (references.length > 0) return restoreInScm(target, found.id, references, services);
     await services.dataverse.delete(table, found.id);
-    return { outcome: "applied", message: `Dataverse ${table.logicalName} ${target.rowKey} deleted.`, arrived: [] };
+    return {
+      outcome: "applied",
+      message: `Dataverse ${table.logicalName} ${target.rowKey} deleted: SCM no longer has it.`,
+      arrived: [],
+    };
+  }
+
+  /** A row that is now as SCM has it leaves the catch-up list. */
+  private completeHeld(target: RowTarget, services: PluginServices, except?: number): void {
+    for (const held of services.queue.held({ map: target.map.name, direction: "scm-to-fs" })) {
+      if (held.rowKey === target.rowKey && held.sequence !== except) services.queue.complete(held.sequence);
+    }
+  }
+
+  private async markRefused(target: RowTarget, reason: string, services: PluginServices): Promise<void> {
+    services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "failed", error: reason });
+    if (!hasStatusColumns(target.table)) return;
+    try {
+      const companyId = await services.companies.idOf(services.dataverse, target.company);
+      if (companyId === undefined) return;
+      const found = await services.dataverse.findByKey(
+        target.table,
+        { ...target.naturalKey, [target.map.company.dataverse]: { id: companyId, logicalName: "cdm_company" } },
+        [target.table.primaryNameAttribute],
+      );
+      if (found === undefined) return;
+      await services.dataverse.update(target.table, found.id, {
+        fsi_scmsyncstatus: ScmSyncStatus.Failed,
+        fsi_scmlasterror: `SCM's change was refused by Field Service: ${reason}`.slice(0, 4000),
+      });
+    } catch (error) {
+      services.log.warn("The row's sync status could not be set to Failed", {
+        rowKey: target.rowKey,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 }
+
 
 /**
  * SCM deleted a row other rows name (restrict, docs/design.md §3.b): SCM tells us only after it
  * committed, so Field Service keeps the row and a resync gives it back to SCM, which resolves the
  * other rows' references again.
  */
-function restoreInScm(target: EventTarget, dataverseId: string, references: readonly Reference[], services: PluginServices): InboundResult {
+function restoreInScm(target: RowTarget, dataverseId: string, references: readonly Reference[], services: PluginServices): InboundResult {
   const key: Record<string, string> = { [target.map.company.scm]: target.company };
   for (const pair of target.map.keys) key[pair.scm] = target.naturalKey[pair.dataverse] ?? "";
   const write: QueuedScmWrite = { collection: target.entity.collection, key, operation: "upsert", row: {}, dataverseId };
@@ -233,8 +406,37 @@ export class DependencyMissingError extends Error {
   }
 }
 
+/** A resync Field Service → SCM of this row is waiting (scm-resync.ts): Field Service's row is the truth for it. */
+function resyncQueued(target: RowTarget, services: PluginServices): boolean {
+  return services.queue
+    .pending({ map: target.map.name, direction: "fs-to-scm" })
+    .some((change) => change.resync && change.rowKey === target.rowKey);
+}
+
+/** The SCM row a queued change names (`ScmRowReference`), when it names one. */
+function referenceOf(change: QueuedChange): { entity: ScmEntityDefinition; key: ScmKey } | undefined {
+  const payload = change.payload as { collection?: unknown; key?: unknown } | null;
+  const entity = typeof payload?.collection === "string" ? scmEntityByCollection(payload.collection) : undefined;
+  const key = payload?.key;
+  if (entity === undefined || typeof key !== "object" || key === null) return undefined;
+  return { entity, key: key as ScmKey };
+}
+
+function hasStatusColumns(table: TableDefinition): boolean {
+  return SYNC_STATUS_COLUMNS.every((column) => column in table.columns);
+}
+
 /** The status columns an inbound write sets itself (the sync-status step skips echoes). */
 function syncedColumns(table: TableDefinition): DataverseRecord {
-  if (!SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) return {};
-  return { fsi_scmsyncstatus: ScmSyncStatus.Synced, fsi_scmlastsyncedon: new Date().toISOString(), fsi_scmlasterror: null };
+  if (!hasStatusColumns(table)) return {};
+  return {
+    fsi_scmsyncstatus: ScmSyncStatus.Synced,
+    fsi_scmlastsyncedon: new Date().toISOString(),
+    fsi_scmlasterror: null,
+  };
+}
+
+/** Every mapped column already has SCM's value (absent in the row read means null). */
+function sameColumns(mapped: Readonly<DataverseRecord>, current: Readonly<DataverseRecord>): boolean {
+  return Object.entries(mapped).every(([column, value]) => sameValue(value ?? null, current[column] ?? null));
 }

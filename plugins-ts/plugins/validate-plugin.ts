@@ -47,7 +47,7 @@ export class ValidatePlugin implements Plugin {
     try {
       const issues = await validateWithScm(
         { map: row.map, operation: context.messageName === "Create" ? "create" : "update", company: row.company, record: row.record },
-        services,
+        { ...services, ...(services.settings.scmValidation === undefined ? {} : { scmValidation: services.settings.scmValidation }) },
       );
       if (issues.length > 0) {
         services.log.warn("SCM refused the row", { table: row.table.logicalName, id: row.id, errors: issues });

@@ -1,15 +1,18 @@
 /**
  * A typed client for SCM (finance and operations): OData data entities under `/data/<Collection>`
- * addressed by their composite key (`Warehouses(dataAreaId='usmf',WarehouseId='11')`), and the
- * validation custom service. Every call:
- * - names the integration user in `x-fsi-user`, so SCM's business events carry it as
- *   `InitiatingUser` and the inbound handler can drop the echo of our own writes;
+ * addressed by their composite key (`Warehouses(dataAreaId='usmf',WarehouseId='11')`), `$batch`
+ * changesets, and the optional validation custom service. Every call:
+ * - carries a bearer token from the one token provider of the SCM resource (`accessToken`: cached
+ *   and refreshed by its owner; called per request, so a refreshed token is picked up);
  * - has a timeout (a synchronous Dataverse step waits at most 60 s for the whole plug-in);
- * - is retried once on 502/503/504, like Dataverse retries a webhook (a gateway hiccup).
+ * - is retried once on 502/503/504, like Dataverse retries a webhook (a gateway hiccup), and once
+ *   on 429 after the `Retry-After` SCM asks for, when that wait fits `maxRetryAfterMs` (UO
+ *   `data-entities/priority-based-throttling.md`).
  * Failures are typed: `ScmUnavailableError` (no usable answer) and `ScmRejectedError` (SCM
- * refused the data, with its field errors).
+ * refused the data, with its field errors read from the infolog, core/scm/odata-errors.ts).
  */
-import { SCM_INITIATING_USER_HEADER } from "../../core/scm/business-events";
+import { type BatchRequest, type BatchResponse, formatBatchRequest, parseBatchResponse } from "../../core/scm/odata-batch";
+import { parseScmErrorBody } from "../../core/scm/odata-errors";
 import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
 import {
   SCM_VALIDATION_SERVICE_PATH,
@@ -22,14 +25,24 @@ import type { ScmFieldError } from "../../core/maps/scm-errors";
 export interface ScmClientConfig {
   /** The environment URL: `https://contoso.operations.dynamics.com`, or the sandbox's `<origin>/scm`. */
   readonly url: string;
-  /** The SCM user the integration writes as (`x-fsi-user`). */
+  /** The SCM user the integration's token belongs to; named when SCM refuses it (401, 403). */
   readonly integrationUser: string;
   /** Per attempt; default 15 s. */
   readonly timeoutMs?: number;
-  /** A bearer token for SCM (Entra ID in production); none in the sandbox. */
+  /**
+   * The token provider of the SCM resource (Entra ID client credentials in production: one
+   * provider per resource, caching and refreshing its token); none in the sandbox.
+   */
   readonly accessToken?: () => Promise<string>;
   /** Pause before the single retry; default 250 ms. */
   readonly retryDelayMs?: number;
+  /** Longest `Retry-After` of a 429 worth waiting for before the single retry; default 5 s. */
+  readonly maxRetryAfterMs?: number;
+}
+
+/** What a changeset validation found: SCM's own errors for the write, none when SCM would accept it. */
+export interface ChangesetValidation {
+  readonly errors: readonly ScmFieldError[];
 }
 
 export class ScmUnavailableError extends Error {
@@ -44,6 +57,8 @@ export class ScmUnavailableError extends Error {
      * have applied it all the same, so the caller cannot assume nothing changed.
      */
     readonly maybeApplied = false,
+    /** A throttled request: how long SCM asked the caller to wait. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -63,6 +78,17 @@ export class ScmRejectedError extends Error {
 }
 
 const RETRIED_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * The changeset validation's closing request: the DELETE of a row that cannot exist (its key is
+ * longer than any SCM key field allows), so it fails with 404 after SCM has run every check of the
+ * write before it — and SCM rolls the whole changeset back. Ending a changeset with a request that
+ * must fail to validate without writing is our inference from the changeset's all-or-nothing
+ * semantics (UO `data-entities/odata.md`), not a documented feature.
+ */
+const SENTINEL_KEY_VALUE = "fsi-validation-rollback-sentinel-0000000000000000";
+const WRITE_CONTENT_ID = "1";
+const SENTINEL_CONTENT_ID = "2";
 
 /** An OData key segment: `dataAreaId='usmf',WarehouseId='11'` (quotes doubled, as OData escapes them). */
 export function keySegment(entity: ScmEntityDefinition, key: ScmKey): string {
@@ -89,6 +115,8 @@ export function keyOf(entity: ScmEntityDefinition, row: Readonly<ScmRow>): ScmKe
 interface Reply {
   readonly status: number;
   readonly body: unknown;
+  readonly contentType?: string;
+  readonly retryAfterMs?: number;
 }
 
 export class ScmClient {
@@ -132,7 +160,89 @@ export class ScmClient {
     return true;
   }
 
-  /** Asks SCM's validation service; answers every rule violation at once, writes nothing. */
+  /**
+   * Every row of the entity across companies (or of one company's), following `@odata.nextLink`
+   * pages (F&O serves at most 10,000 rows a page).
+   */
+  async *listRows(entity: ScmEntityDefinition, company?: string): AsyncGenerator<ScmRow> {
+    const filter = company === undefined ? "" : `&$filter=${encodeURIComponent(`dataAreaId eq '${company.replaceAll("'", "''")}'`)}`;
+    let next: string | undefined = `${this.base}/data/${entity.collection}?cross-company=true${filter}`;
+    while (next !== undefined) {
+      const reply = await this.send("GET", next);
+      this.expectSuccess(reply, `read ${entity.collection}`);
+      const page = asRecord(reply.body);
+      const rows = Array.isArray(page?.value) ? (page.value as ScmRow[]) : [];
+      for (const row of rows) yield row;
+      next = typeof page?.["@odata.nextLink"] === "string" ? page["@odata.nextLink"] : undefined;
+    }
+  }
+
+  /**
+   * SCM's own validation of a write, through standard OData only: a `$batch` changeset holding the
+   * write (POST for a create, PATCH by key for an update) and then a request certain to fail, so
+   * SCM runs its checks on the write (validateField, validateWrite) and rolls the whole changeset
+   * back. Nothing is written. An update of a row SCM does not have yet is validated as its create.
+   * Side effects SCM does not roll back (number sequences that are not continuous) are listed in
+   * docs/design.md.
+   */
+  async validateInChangeset(entity: ScmEntityDefinition, operation: "create" | "update", key: ScmKey, row: Readonly<ScmRow>): Promise<ChangesetValidation> {
+    const first = await this.changesetCheck(entity, operation, key, row);
+    if (first.kind === "missing" && operation === "update") {
+      const again = await this.changesetCheck(entity, "create", key, row);
+      if (again.kind === "errors") return { errors: again.errors };
+      if (again.kind === "missing") throw new ScmUnavailableError(`SCM answered 404 to the create of ${entity.collection}: the entity is not exposed.`, 404);
+      return { errors: [] };
+    }
+    if (first.kind === "errors") return { errors: first.errors };
+    if (first.kind === "missing") throw new ScmUnavailableError(`SCM answered 404 to the write of ${entity.collection}: the entity is not exposed.`, 404);
+    return { errors: [] };
+  }
+
+  private async changesetCheck(
+    entity: ScmEntityDefinition,
+    operation: "create" | "update",
+    key: ScmKey,
+    row: Readonly<ScmRow>,
+  ): Promise<{ kind: "accepted" } | { kind: "missing" } | { kind: "errors"; errors: ScmFieldError[] }> {
+    const write: BatchRequest =
+      operation === "create"
+        ? { method: "POST", url: entity.collection, body: JSON.stringify(row), contentId: WRITE_CONTENT_ID }
+        : { method: "PATCH", url: `${entity.collection}(${keySegment(entity, key)})`, body: JSON.stringify(withoutKey(entity, row)), contentId: WRITE_CONTENT_ID };
+    const sentinelKey = Object.fromEntries(entity.keys.map((field) => [field, field === "dataAreaId" ? (key[field] ?? "dat") : SENTINEL_KEY_VALUE]));
+    const sentinel: BatchRequest = { method: "DELETE", url: `${entity.collection}(${keySegment(entity, sentinelKey)})`, contentId: SENTINEL_CONTENT_ID };
+    const batch = formatBatchRequest([{ kind: "changeset", requests: [write, sentinel] }]);
+    const reply = await this.send("POST", `${this.base}/data/$batch`, batch.body, false, { "content-type": batch.contentType, accept: "multipart/mixed" });
+    this.expectSuccess(reply, `validate ${entity.collection} in a changeset`);
+    const failed = this.failedPart(reply);
+    if (failed === undefined) {
+      // Both parts succeeded: SCM committed the write. It must never happen (the sentinel cannot exist).
+      throw new ScmUnavailableError(`SCM committed a validation changeset of ${entity.collection}: its closing request did not fail. Check that no ${entity.collection} row has the key ${JSON.stringify(sentinelKey)}.`, 200);
+    }
+    if (failed.contentId === SENTINEL_CONTENT_ID || (failed.contentId === undefined && failed.status === 404 && operation === "create")) return { kind: "accepted" };
+    if (failed.status === 404) return { kind: "missing" };
+    const body = parseBody(failed.body);
+    if (failed.status >= 500 || failed.status === 429) throw new ScmUnavailableError(`SCM could not validate ${entity.collection}: ${errorMessage(body) ?? `HTTP ${failed.status}`}`, failed.status);
+    return { kind: "errors", errors: fieldErrors(body) };
+  }
+
+  /** The failing response of the batch's one changeset; undefined when every part succeeded. */
+  private failedPart(reply: Reply): BatchResponse | undefined {
+    if (typeof reply.body !== "string") throw new ScmUnavailableError("SCM answered a $batch with a body that is not multipart.", reply.status);
+    let items;
+    try {
+      items = parseBatchResponse(reply.contentType, reply.body);
+    } catch (error) {
+      throw new ScmUnavailableError(`SCM's $batch reply could not be read: ${error instanceof Error ? error.message : String(error)}`, reply.status);
+    }
+    for (const item of items) {
+      const responses = item.kind === "changeset" ? item.responses : [item.response];
+      const failed = responses.find((response) => response.status >= 400);
+      if (failed !== undefined) return failed;
+    }
+    return undefined;
+  }
+
+  /** Asks the optional validation custom service; answers every rule violation at once, writes nothing. */
   async validate(request: ScmValidationRequest["_request"]): Promise<ScmValidationResponse> {
     const reply = await this.send("POST", `${this.base}${SCM_VALIDATION_SERVICE_PATH}`, { _request: request });
     this.expectSuccess(reply, "validate");
@@ -150,24 +260,32 @@ export class ScmClient {
 
   private expectSuccess(reply: Reply, what: string): void {
     if (reply.status >= 200 && reply.status < 300) return;
-    const message = errorMessage(reply.body) ?? `HTTP ${reply.status}`;
+    const refusedCaller = reply.status === 401 || reply.status === 403 ? ` (as ${this.config.integrationUser})` : "";
+    const message = `${errorMessage(reply.body) ?? `HTTP ${reply.status}`}${refusedCaller}`;
     if (reply.status >= 500 || reply.status === 429) {
-      throw new ScmUnavailableError(`SCM could not ${what}: ${message}`, reply.status);
+      throw new ScmUnavailableError(`SCM could not ${what}: ${message}`, reply.status, false, reply.retryAfterMs);
     }
     throw new ScmRejectedError(`SCM refused to ${what}: ${message}`, reply.status, fieldErrors(reply.body));
   }
 
   /** `writesData`: the request changes a row (so an unanswered one may have been applied). */
-  private async send(method: string, url: string, body?: unknown, writesData = false): Promise<Reply> {
-    const first = await this.attempt(method, url, body, writesData);
+  private async send(method: string, url: string, body?: unknown, writesData = false, extraHeaders: Readonly<Record<string, string>> = {}): Promise<Reply> {
+    const first = await this.attempt(method, url, body, writesData, extraHeaders);
+    if (first.status === 429) {
+      const wait = first.retryAfterMs ?? 0;
+      if (wait > (this.config.maxRetryAfterMs ?? 5_000)) return first;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return this.attempt(method, url, body, writesData, extraHeaders);
+    }
     if (!RETRIED_STATUSES.has(first.status)) return first;
     await new Promise((resolve) => setTimeout(resolve, this.config.retryDelayMs ?? 250));
-    return this.attempt(method, url, body, writesData);
+    return this.attempt(method, url, body, writesData, extraHeaders);
   }
 
-  private async attempt(method: string, url: string, body: unknown, writesData: boolean): Promise<Reply> {
-    const headers: Record<string, string> = { accept: "application/json", [SCM_INITIATING_USER_HEADER]: this.config.integrationUser };
+  private async attempt(method: string, url: string, body: unknown, writesData: boolean, extraHeaders: Readonly<Record<string, string>>): Promise<Reply> {
+    const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
+    Object.assign(headers, extraHeaders);
     if (this.config.accessToken !== undefined) headers.authorization = `Bearer ${await this.config.accessToken()}`;
     const timeoutMs = this.config.timeoutMs ?? 15_000;
     let response: Response;
@@ -175,7 +293,7 @@ export class ScmClient {
       response = await fetch(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
@@ -183,7 +301,14 @@ export class ScmClient {
       throw new ScmUnavailableError(`SCM could not be reached (${method} ${url}): ${reason}`, 0, writesData && !refusedConnection(error));
     }
     const text = await response.text().catch(() => "");
-    return { status: response.status, body: parseBody(text) };
+    const contentType = response.headers.get("content-type") ?? undefined;
+    const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+    return {
+      status: response.status,
+      body: contentType?.startsWith("multipart/") === true ? text : parseBody(text),
+      ...(contentType === undefined ? {} : { contentType }),
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+    };
   }
 }
 
@@ -220,16 +345,26 @@ function errorMessage(body: unknown): string | undefined {
   return typeof message === "string" ? message : typeof body === "string" && body !== "" ? body.slice(0, 500) : undefined;
 }
 
-/** Field errors from an error body's `details` (or `innererror.details`): `[{ field?, code, message }]`. */
+/**
+ * Field errors from F&O's infolog (core/scm/odata-errors.ts): each `Error:` entry, with the entity
+ * field its `validateField failed` marker names; warnings and infos do not block, so they are left
+ * out. SCM gives no rule codes, so every error is `invalidValue` with SCM's own message.
+ */
 function fieldErrors(body: unknown): ScmFieldError[] {
-  const error = asRecord(asRecord(body)?.error);
-  const details = error?.details ?? asRecord(error?.innererror)?.details;
-  if (!Array.isArray(details)) return [];
-  return details.flatMap((detail): ScmFieldError[] => {
-    const item = asRecord(detail);
-    if (item === undefined || typeof item.message !== "string") return [];
-    const field = typeof item.field === "string" ? item.field : typeof item.target === "string" ? item.target : undefined;
-    const code = typeof item.code === "string" ? item.code : "invalidValue";
-    return [field === undefined ? { code, message: item.message } : { field, code, message: item.message }];
-  });
+  return parseScmErrorBody(body)
+    .filter((entry) => entry.level === "Error")
+    .map((entry) => (entry.field === undefined ? { code: "invalidValue", message: entry.message } : { field: entry.field, code: "invalidValue", message: entry.message }));
+}
+
+/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** A PATCH body carries no key fields: the key is in the URL. */
+function withoutKey(entity: ScmEntityDefinition, row: Readonly<ScmRow>): ScmRow {
+  return Object.fromEntries(Object.entries(row).filter(([field]) => !entity.keys.includes(field)));
 }

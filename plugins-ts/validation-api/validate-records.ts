@@ -15,6 +15,8 @@ export interface ValidationApiDependencies {
   readonly dataverse: DataverseClient;
   readonly scm: ScmClient;
   readonly maps: MapCatalog;
+  /** Which path asks SCM (`IntegrationSettings.scmValidation`); default `changeset`. */
+  readonly scmValidation?: "changeset" | "custom-service";
 }
 
 /** Throws `ScmUnavailableError` when SCM cannot answer (the endpoint answers 503). */

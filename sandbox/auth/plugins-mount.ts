@@ -8,9 +8,10 @@
  *   `/WebResources/fsi_/auth/redirect.html`, and points the validation API at it;
  * - registers the webhook steps in the Dataverse emulator through the Web API (core's list: the
  *   five-table steps and the inventory steps, each handler at its own endpoint);
- * - subscribes the plug-in host to SCM's business events synchronously (dual-write), and the
- *   inventory host asynchronously for the live inventory maps (on-hand, projects), replacing the
- *   subscriptions of an earlier run (the URL and key change with the port and the run).
+ * - registers the plug-in host as SCM's data event endpoint for the mapped entities, and the
+ *   inventory host for the live inventory maps (on-hand, projects), replacing the data event
+ *   endpoints of an earlier run (the URL and key change with the port and the run). SCM sends
+ *   them after commit, asynchronously (core/scm/data-events.ts).
  *
  * The host calls Dataverse with `SANDBOX_INTEGRATION_TOKEN`; for echo suppression the Dataverse
  * emulator must map it to `SANDBOX_INTEGRATION_USER` (options `users`/`tokens`) or copy the Web API
@@ -156,6 +157,7 @@ export function createPluginsMount(
             scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER,
             echoTag: "fsi-integration",
             scmUnavailablePolicy: "fail-closed",
+            scmValidation: sandboxScmValidation(),
           },
           webhookAuth,
           scmEventsAuth,
@@ -191,22 +193,10 @@ export function createPluginsMount(
           accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser"),
         });
         const steps = options.steps ?? ((maps, engine) => [...integrationWebhookSteps(maps), ...engine.webhookSteps()]);
-        await registerWebhookSteps(customiser, {
-          hostUrl: url,
-          auth: webhookAuth,
-          steps: steps(host.maps.maps, inventory),
-        });
-        await replaceScmSubscriptions(`${url}/scm`, [
-          {
-            url: `${url}/plugins/scm-events?code=${scmEventsKey}`,
-            mode: "sync",
-            entities: host.maps.maps.map((map) => map.scmCollection),
-          },
-          {
-            url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`,
-            mode: "async",
-            entities: inventory.scmSubscriptionCollections(),
-          },
+        await registerWebhookSteps(customiser, { hostUrl: url, auth: webhookAuth, steps: steps(host.maps.maps, inventory) });
+        await replaceScmEventEndpoints(`${url}/scm`, [
+          { url: `${url}/plugins/scm-events?code=${scmEventsKey}`, entities: host.maps.maps.map((map) => map.scmCollection) },
+          { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, entities: inventory.scmSubscriptionCollections() },
         ]);
       },
     });
@@ -216,33 +206,34 @@ export function createPluginsMount(
 /** The `/plugins` mount with the sandbox's defaults. */
 export const pluginsMount: MountFactory = createPluginsMount();
 
-interface ScmSubscription {
+interface ScmEventEndpoint {
   readonly url: string;
-  readonly mode: "sync" | "async";
   readonly entities: readonly string[];
 }
 
 /**
- * Replaces SCM's subscriptions to this origin's receivers with `subscriptions`, each carrying only
- * its collections: a sync subscriber vetoes every write it is sent, so the plug-in host must not
- * hear of inventory and projects, and the inventory host (async) hears of nothing else.
+ * Replaces SCM's data event endpoints that point at this origin's receivers with `endpoints`, each
+ * activated for its collections only: the plug-in host hears of the mapped entities, the inventory
+ * host of inventory and projects. Events go out after SCM commits; neither can refuse a change.
  */
-async function replaceScmSubscriptions(scmUrl: string, subscriptions: readonly ScmSubscription[]): Promise<void> {
-  const listed = await fetch(`${scmUrl}/admin/subscriptions`);
+async function replaceScmEventEndpoints(scmUrl: string, endpoints: readonly ScmEventEndpoint[]): Promise<void> {
+  const listed = await fetch(`${scmUrl}/admin/event-endpoints`);
   const { value } = (await listed.json()) as { value: { id: string; url: string }[] };
-  const paths = new Set(subscriptions.map((subscription) => new URL(subscription.url).pathname));
+  const paths = new Set(endpoints.map((endpoint) => new URL(endpoint.url).pathname));
   for (const existing of value.filter((candidate) => paths.has(new URL(candidate.url).pathname))) {
-    await fetch(`${scmUrl}/admin/subscriptions/${encodeURIComponent(existing.id)}`, { method: "DELETE" });
+    await fetch(`${scmUrl}/admin/event-endpoints/${encodeURIComponent(existing.id)}`, { method: "DELETE" });
   }
-  for (const subscription of subscriptions.filter((candidate) => candidate.entities.length > 0)) {
-    const created = await fetch(`${scmUrl}/admin/subscriptions`, {
+  for (const endpoint of endpoints.filter((candidate) => candidate.entities.length > 0)) {
+    const created = await fetch(`${scmUrl}/admin/event-endpoints`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(subscription),
+      body: JSON.stringify(endpoint),
     });
-    if (created.status !== 201)
-      throw new Error(
-        `Subscribing ${new URL(subscription.url).pathname} to SCM's business events failed: ${created.status} ${await created.text()}`,
-      );
+    if (created.status !== 201) throw new Error(`Registering ${new URL(endpoint.url).pathname} for SCM's data events failed: ${created.status} ${await created.text()}`);
   }
+}
+
+/** `FSI_SCM_VALIDATION=custom-service` switches the sandbox to the optional custom service (SCM then serves it too). */
+export function sandboxScmValidation(): "changeset" | "custom-service" {
+  return process.env.FSI_SCM_VALIDATION === "custom-service" ? "custom-service" : "changeset";
 }

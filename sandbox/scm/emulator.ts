@@ -1,16 +1,18 @@
 /**
- * The SCM (finance and operations) emulator: OData data entities, the validation custom service,
- * business events and its admin endpoints, over one SQLite database. `handle` serves requests under
+ * The SCM (finance and operations) emulator: OData data entities with `$batch` changesets, data
+ * events sent after commit, priority-based throttling, the custom services (the validation service
+ * only when switched on) and its admin endpoints, over one SQLite database. `handle` serves requests under
  * `prefix` (default `/scm`); mount it on any `node:http` server.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { scmEntities } from "../../core";
 import { AsyncMutex, Router } from "../http";
 import { renderODataError, renderServiceError } from "./errors";
+import { EventEndpointStore } from "./events/endpoints";
 import { EventOutbox, type RetryPolicy, defaultRetryPolicy } from "./events/outbox";
-import { SubscriptionStore } from "./events/subscriptions";
 import { RecordChecker } from "./records";
 import { addAdminRoutes } from "./routes/admin";
+import { addBatchRoute } from "./routes/batch";
 import { addDataRoutes } from "./routes/data";
 import { addInventoryServiceRoutes } from "./routes/inventory-services";
 import { addValidationServiceRoute } from "./routes/validation-service";
@@ -18,6 +20,7 @@ import { type ScmRulesFile, rulesFileSchema } from "./rules/schema";
 import { SEED_RULES_PATH, loadRulesFile, seedScmData } from "./seed/load";
 import { type ScmDatabase, openScmDatabase, readSetting, writeSetting } from "./store/database";
 import { EntityTable } from "./store/entity-table";
+import { Throttle, type ThrottlingSettings } from "./throttling";
 import { ScmWriter } from "./writes";
 
 export interface ScmEmulatorOptions {
@@ -31,10 +34,15 @@ export interface ScmEmulatorOptions {
   readonly defaultCompany?: string;
   /** Path prefix the emulator serves under. */
   readonly prefix?: string;
-  /** How long a synchronous subscriber may take; default 10 s. */
-  readonly syncTimeoutMs?: number;
-  /** Retry policy of async deliveries. */
+  /** Retry policy of data event deliveries. */
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * Serve the custom validation service (`FsiIntegrationServices/FsiValidationService/validate`).
+   * Off by default: it exists in a real environment only where someone deployed its X++ code.
+   */
+  readonly validationService?: boolean;
+  /** Throttling to start with (off by default); `PUT /admin/throttling` changes it. */
+  readonly throttling?: Partial<ThrottlingSettings>;
   /** Rows per collection page; default 10,000 (F&O's page size). */
   readonly maxPageSize?: number;
   /** Largest accepted request body; default 1 MiB. */
@@ -75,24 +83,34 @@ export function createScmEmulator(options: ScmEmulatorOptions = {}): ScmEmulator
   }
 
   const writeLock = new AsyncMutex();
-  const subscriptions = new SubscriptionStore(db);
+  const endpoints = new EventEndpointStore(db);
   const outbox = new EventOutbox(db, { ...defaultRetryPolicy, ...options.retry }, log);
-  const writer = new ScmWriter({ db, tables, checker, subscriptions, outbox, writeLock, syncTimeoutMs: options.syncTimeoutMs ?? 10_000 });
+  const writer = new ScmWriter({ db, tables, checker, endpoints, outbox, writeLock });
+  const throttle = new Throttle(options.throttling);
 
   const onServerError = (error: unknown): void => {
     log(`SCM emulator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   };
   const data = new Router({ renderError: renderODataError, onServerError });
+  addBatchRoute(data, { prefix, writer, defaultCompany, bodyLimitBytes });
   addDataRoutes(data, { prefix, tables, writer, defaultCompany, maxPageSize: options.maxPageSize ?? 10_000, bodyLimitBytes });
-  addAdminRoutes(data, { prefix, rules: currentRules, replaceRules, subscriptions, outbox, writeLock, bodyLimitBytes });
+  addAdminRoutes(data, { prefix, rules: currentRules, replaceRules, endpoints, outbox, throttle, writeLock, bodyLimitBytes });
   const services = new Router({ renderError: renderServiceError, onServerError });
-  addValidationServiceRoute(services, { prefix, checker, defaultCompany, bodyLimitBytes });
+  if (options.validationService === true) addValidationServiceRoute(services, { prefix, checker, defaultCompany, bodyLimitBytes });
   addInventoryServiceRoutes(services, { prefix, writer, db, tables, companies: () => Object.keys(currentRules().companies), defaultCompany, bodyLimitBytes });
 
   // Custom services answer in F&O's service fault shape; everything else in the OData error shape.
+  // Throttling covers SCM's APIs (OData and services), not the emulator's admin endpoints.
   const root = new Router({ renderError: renderODataError, onServerError })
-    .on("*", `${prefix}/api/services`, ({ req, res }) => services.dispatch(req, res))
-    .on("*", prefix, ({ req, res }) => data.dispatch(req, res));
+    .on("*", `${prefix}/api/services`, ({ req, res }) => {
+      throttle.admit();
+      return services.dispatch(req, res);
+    })
+    .on("*", `${prefix}/admin`, ({ req, res }) => data.dispatch(req, res))
+    .on("*", prefix, ({ req, res }) => {
+      throttle.admit();
+      return data.dispatch(req, res);
+    });
 
   outbox.kick();
   let closed = false;

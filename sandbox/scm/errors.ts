@@ -1,18 +1,17 @@
 /**
  * Errors in finance and operations' shapes.
  *
- * OData endpoints (`/data`) answer the OData JSON error F&O sends, e.g. for a refused write:
- * `{"error":{"code":"","message":"An error has occurred.","innererror":{"message":"Write failed for
- * table row of type 'CustCustomerV3Entity'. Infolog: ...","type":"Microsoft.Dynamics.Platform.
- * Integration.Services.OData.AxODataWriteException","stacktrace":"..."}}}`. We keep that shape but
- * put a readable message and a code where F&O puts a generic one, and list field-level errors in
- * the standard OData `details` array (`{ code, target, message }`, target = the field).
+ * OData endpoints (`/data`) answer the OData JSON error. A refused write answers exactly what F&O
+ * sends (core/scm/odata-errors.ts): code "", "An error has occurred.", and the infolog in
+ * `innererror.message`, each field's failure followed by its `validateField failed on field`
+ * marker — clients find the fields there, as they must against a real environment. Other errors
+ * (a bad query, an unknown key) keep a readable message and a code.
  *
  * JSON custom services (`/api/services`) answer F&O's service fault shape:
  * `{"Message": ..., "ExceptionType": ..., "ActivityId": ...}`.
  */
 import { randomUUID } from "node:crypto";
-import type { ScmEntityDefinition, ScmKey, ScmValidationFieldError } from "../../core";
+import { type ScmEntityDefinition, type ScmKey, type ScmValidationFieldError, scmWriteErrorBody } from "../../core";
 import { type ErrorRenderer, HttpError, sendJson } from "../http";
 import type { ODataQueryError } from "../odata";
 
@@ -29,6 +28,8 @@ interface ScmErrorDetails {
   readonly exceptionType?: string;
   readonly innerMessage?: string;
   readonly fieldErrors?: readonly ScmValidationFieldError[];
+  /** A refused write: the entity whose infolog the body carries. */
+  readonly writeEntity?: string;
   readonly info?: Readonly<Record<string, unknown>>;
 }
 
@@ -44,12 +45,11 @@ export function scmError(
 
 /** A write refused by validation: every violation, field by field; nothing was written. */
 export function validationFailed(entity: ScmEntityDefinition, key: ScmKey, errors: readonly ScmValidationFieldError[]): HttpError {
-  const infolog = errors.map((error) => `Error: ${error.message}`).join("; ");
   const target = formatKeyPredicate(entity, key);
   return scmError(400, "ValidationFailed", `Write failed for ${entity.collection}${target}: ${errors.map((error) => error.message).join(" ")}`, {
     exceptionType: ExceptionTypes.write,
-    innerMessage: `Write failed for table row of type '${entity.entityName}'. Infolog: ${infolog}`,
     fieldErrors: errors,
+    writeEntity: entity.physicalName,
   });
 }
 
@@ -71,21 +71,23 @@ function infoOf(error: HttpError): unknown {
   return detailsOf(error).scm === true ? detailsOf(error).info : error.details;
 }
 
-export const renderODataError: ErrorRenderer = (error, { res }) => {
+/** The OData error reply of an error: status, headers and JSON body (also a `$batch` part's). */
+export function odataErrorReply(error: HttpError): { status: number; headers: Record<string, string>; body: unknown } {
   const details = detailsOf(error);
-  const fieldErrors = details.fieldErrors ?? [];
+  const headers = { ...error.headers, "odata-version": "4.0" };
+  if (details.writeEntity !== undefined) {
+    const entries = (details.fieldErrors ?? []).map((field) => ({ level: "Error" as const, message: field.message, ...(field.field === "" ? {} : { field: field.field }) }));
+    return { status: error.status, headers, body: scmWriteErrorBody(details.writeEntity, entries) };
+  }
   const info = infoOf(error);
-  sendJson(
-    res,
-    error.status,
-    {
+  return {
+    status: error.status,
+    headers,
+    body: {
       error: {
         code: error.code,
         message: error.message,
         ...(info === undefined ? {} : { info }),
-        ...(fieldErrors.length === 0
-          ? {}
-          : { details: fieldErrors.map((field) => ({ code: field.code, target: field.field, message: field.message })) }),
         innererror: {
           message: details.innerMessage ?? error.message,
           type: details.exceptionType ?? (error.status >= 500 ? ExceptionTypes.platform : ExceptionTypes.query),
@@ -93,8 +95,12 @@ export const renderODataError: ErrorRenderer = (error, { res }) => {
         },
       },
     },
-    { ...error.headers, "odata-version": "4.0" },
-  );
+  };
+}
+
+export const renderODataError: ErrorRenderer = (error, { res }) => {
+  const reply = odataErrorReply(error);
+  sendJson(res, reply.status, reply.body, reply.headers);
 };
 
 export const renderServiceError: ErrorRenderer = (error, { res }) => {

@@ -1,41 +1,29 @@
 /**
- * Every OData write goes through here: check, rehearse, ask the synchronous subscribers, commit.
- *
- * better-sqlite3 transactions are synchronous while a synchronous subscriber is an awaited HTTP
- * call. So writes hold `writeLock` (an async mutex) from the check to the commit — the state they
- * were checked against cannot change in between — and no transaction is left open across the
- * `await`: the write is rehearsed (`BEGIN IMMEDIATE` … `ROLLBACK`, synchronous) to get the exact
- * stored row and prove the statements succeed, the subscribers are called, and only then is it
- * applied for real (`BEGIN IMMEDIATE` … `COMMIT`) together with the async outbox rows. Reads never
- * take the lock and, because nothing uncommitted is ever visible between statements, never see a
- * write that a subscriber may still refuse (the subscriber itself, calling back, sees the old row).
+ * Every OData write goes through here: check, apply, raise the data event, commit — one row, or a
+ * whole `$batch` changeset as one unit. Writes hold `writeLock` (an async mutex) so the state a
+ * write was checked against cannot change before it commits; each write is one SQLite transaction
+ * holding the rows and their outbox entries, so a refused write or changeset leaves nothing behind,
+ * and events go out only after the commit (core/scm/data-events.ts). No endpoint is asked before a
+ * commit: F&O offers external subscribers no veto.
  */
-import { randomUUID } from "node:crypto";
 import {
-  type ScmBusinessEvent,
-  type ScmBusinessEventOperation,
+  type ScmDataEventOperation,
   type ScmEntityDefinition,
   type ScmKey,
   type ScmValidationFieldError,
-  SCM_BUSINESS_EVENT_MAJOR_VERSION,
-  SCM_BUSINESS_EVENT_MINOR_VERSION,
-  businessEventIdFor,
-  toEventTime,
 } from "../../core";
 import { type AsyncMutex, HttpError } from "../http";
 import { ExceptionTypes, formatKeyPredicate, notFound, scmError, validationFailed } from "./errors";
-import { deliverEvent } from "./events/deliver";
+import { buildDataEvent } from "./events/data-event";
+import type { EventEndpointStore } from "./events/endpoints";
 import type { EventOutbox } from "./events/outbox";
-import type { SubscriptionStore } from "./events/subscriptions";
 import { stampRowVersion } from "./inventory/system-fields";
 import type { RecordCheck, RecordChecker } from "./records";
-import { type ScmDatabase, nextSequenceValue } from "./store/database";
+import type { ScmDatabase } from "./store/database";
 import type { EntityTable } from "./store/entity-table";
 import type { StoredRow } from "./store/fields";
 
 export interface WriteContext {
-  /** `x-fsi-user` of the request; becomes the event's `InitiatingUser`. */
-  readonly user: string;
   readonly defaultCompany: string;
 }
 
@@ -43,19 +31,35 @@ export interface WriteOutcome {
   /** The stored row after the write; null after a delete. */
   readonly row: StoredRow | null;
   readonly key: ScmKey;
-  /** The event raised, absent when nothing changed. */
-  readonly event?: ScmBusinessEvent;
 }
+
+/** One request of a changeset, already routed to its entity. */
+export type ChangesetWrite =
+  | {
+      readonly operation: "create";
+      readonly entity: ScmEntityDefinition;
+      readonly body: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly operation: "update";
+      readonly entity: ScmEntityDefinition;
+      readonly key: ScmKey;
+      readonly body: Readonly<Record<string, unknown>>;
+    }
+  | { readonly operation: "delete"; readonly entity: ScmEntityDefinition; readonly key: ScmKey };
+
+/** A changeset that committed (every write's outcome) or was rolled back at its `failedAt`-th write. */
+export type ChangesetOutcome =
+  | { readonly committed: true; readonly outcomes: readonly WriteOutcome[] }
+  | { readonly committed: false; readonly failedAt: number; readonly error: HttpError };
 
 export interface ScmWriterDependencies {
   readonly db: ScmDatabase;
   readonly tables: ReadonlyMap<string, EntityTable>;
   readonly checker: RecordChecker;
-  readonly subscriptions: SubscriptionStore;
+  readonly endpoints: EventEndpointStore;
   readonly outbox: EventOutbox;
   readonly writeLock: AsyncMutex;
-  /** How long a synchronous subscriber may take before the write fails. */
-  readonly syncTimeoutMs: number;
 }
 
 /** One row of a document a custom service writes (`runDocument`). */
@@ -78,198 +82,194 @@ export interface DocumentPlan<T> {
 
 /** A document refused by validation: 400 in the service fault shape, every violation in `Info.errors`. */
 export function documentRefused(errors: readonly ScmValidationFieldError[]): Error {
-  return scmError(400, "ValidationFailed", `The document was not written: ${errors.map((error) => `${error.field}: ${error.message}`).join(" ")}`, {
-    exceptionType: ExceptionTypes.service,
-    info: { errors },
-  });
-}
-
-interface PlannedWrite {
-  readonly entity: ScmEntityDefinition;
-  readonly operation: ScmBusinessEventOperation;
-  readonly key: ScmKey;
-  readonly row: StoredRow | null;
-  readonly changedFields: readonly string[];
+  return scmError(
+    400,
+    "ValidationFailed",
+    `The document was not written: ${errors.map((error) => `${error.field}: ${error.message}`).join(" ")}`,
+    {
+      exceptionType: ExceptionTypes.service,
+      info: { errors },
+    },
+  );
 }
 
 export class ScmWriter {
+  private pendingKick = false;
+
   constructor(private readonly deps: ScmWriterDependencies) {}
 
-  create(entity: ScmEntityDefinition, body: Readonly<Record<string, unknown>>, context: WriteContext): Promise<WriteOutcome> {
-    return this.deps.writeLock.runExclusive(async () => {
-      const check = this.deps.checker.check({ entity, operation: "create", input: body, defaultCompany: context.defaultCompany });
-      this.refuseInvalid(entity, check);
-      const changedFields = stampRowVersion(this.deps.db, entity, check.row, check.changedFields, true);
-      return this.commit({ entity, operation: "Create", key: check.key, row: check.row, changedFields }, context);
-    });
+  async create(
+    entity: ScmEntityDefinition,
+    body: Readonly<Record<string, unknown>>,
+    context: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.single({ operation: "create", entity, body }, context);
   }
 
-  update(entity: ScmEntityDefinition, key: ScmKey, body: Readonly<Record<string, unknown>>, context: WriteContext): Promise<WriteOutcome> {
-    return this.deps.writeLock.runExclusive(async () => {
-      this.existing(entity, key);
-      const check = this.deps.checker.check({ entity, operation: "update", input: body, fixedKey: key, defaultCompany: context.defaultCompany });
-      this.refuseInvalid(entity, check);
-      const changedFields = stampRowVersion(this.deps.db, entity, check.row, check.changedFields, false);
-      return this.commit({ entity, operation: "Update", key: check.key, row: check.row, changedFields }, context);
-    });
+  async update(
+    entity: ScmEntityDefinition,
+    key: ScmKey,
+    body: Readonly<Record<string, unknown>>,
+    context: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.single({ operation: "update", entity, key, body }, context);
   }
 
-  delete(entity: ScmEntityDefinition, key: ScmKey, context: WriteContext): Promise<WriteOutcome> {
-    return this.deps.writeLock.runExclusive(async () => {
-      const existing = this.existing(entity, key);
-      return this.commit({ entity, operation: "Delete", key: this.table(entity).keyOf(existing), row: null, changedFields: [] }, context);
-    });
+  async delete(entity: ScmEntityDefinition, key: ScmKey, context: WriteContext): Promise<WriteOutcome> {
+    return this.single({ operation: "delete", entity, key }, context);
   }
 
-  private async commit(plan: PlannedWrite, context: WriteContext): Promise<WriteOutcome> {
-    const stored = this.transaction("rehearse", () => this.apply(plan));
-    if (plan.operation === "Update" && plan.changedFields.length === 0) return { row: stored, key: plan.key };
-
-    const event = this.event(plan, stored, context);
-    await this.notifySyncSubscribers(plan, event);
-    const asyncSubscribers = this.deps.subscriptions.matching(plan.entity.collection, "async").map((subscriber) => subscriber.id);
-    const committed = this.transaction("commit", () => {
-      const row = this.apply(plan);
-      this.deps.outbox.enqueue(asyncSubscribers, event);
-      return row;
+  /**
+   * A changeset: every write in order, in one transaction; the first refusal rolls back all of them
+   * (UO `data-entities/odata.md`: "if any request fails, none of the requests are run
+   * successfully"), and no event is raised for any of them.
+   */
+  changeset(writes: readonly ChangesetWrite[], context: WriteContext): Promise<ChangesetOutcome> {
+    return this.deps.writeLock.runExclusive(() => {
+      const { db } = this.deps;
+      db.exec("BEGIN IMMEDIATE");
+      const outcomes: WriteOutcome[] = [];
+      for (const [index, write] of writes.entries()) {
+        try {
+          outcomes.push(this.apply(write, context));
+        } catch (error) {
+          if (db.inTransaction) db.exec("ROLLBACK");
+          return { committed: false, failedAt: index, error: asHttpError(error) };
+        }
+      }
+      db.exec("COMMIT");
+      this.kickAfterCommit();
+      return { committed: true, outcomes };
     });
-    if (asyncSubscribers.length > 0) this.deps.outbox.kick();
-    return { row: committed, key: plan.key, event };
   }
 
   /**
    * Writes a whole document (header, lines, the on-hand rows a posting moves) in one commit, for
    * the custom services. `plan` runs under the write lock, so what it reads (the idempotency key,
    * the on-hand it moves) cannot change before the commit. Each write is checked as an OData write
-   * would be, against the rows planned before it (rehearsed in a transaction that is rolled back);
-   * any violation refuses the whole document with every violation, its field a path into the
-   * request. Then the synchronous subscribers hear every event, in order, and only then is the
-   * document committed with its outbox rows.
+   * would be, against the rows written before it; any violation refuses the whole document with
+   * every violation, its field a path into the request.
    */
   runDocument<T>(plan: () => DocumentPlan<T>, context: WriteContext): Promise<T> {
-    return this.deps.writeLock.runExclusive(async () => {
+    return this.deps.writeLock.runExclusive(() => {
       const { writes, result } = plan();
       if (writes.length === 0) return result;
-      const planned = this.transaction("rehearse", () => this.checkDocument(writes, context));
-      const changed = planned
-        .map((write) => ({ ...write, changedFields: stampRowVersion(this.deps.db, write.entity, write.row ?? {}, write.changedFields, write.operation === "Create") }))
-        .filter((write) => write.operation === "Create" || write.changedFields.length > 0);
-      const events = changed.map((write) => this.event(write, write.row, context));
-      for (const [index, write] of changed.entries()) {
-        const event = events[index];
-        if (event !== undefined) await this.notifySyncSubscribers(write, event);
-      }
-      const subscribersByEntity = new Map(changed.map((write) => [write.entity.collection, this.deps.subscriptions.matching(write.entity.collection, "async").map((subscriber) => subscriber.id)]));
-      this.transaction("commit", () => {
-        for (const [index, write] of changed.entries()) {
-          this.apply(write);
-          const event = events[index];
-          if (event !== undefined) this.deps.outbox.enqueue(subscribersByEntity.get(write.entity.collection) ?? [], event);
+      this.transaction(() => {
+        const errors: ScmValidationFieldError[] = [];
+        for (const write of writes) {
+          const check = this.deps.checker.check({
+            entity: write.entity,
+            operation: write.operation,
+            input: write.input,
+            ...(write.key === undefined ? {} : { fixedKey: write.key }),
+            defaultCompany: context.defaultCompany,
+          });
+          if (write.operation === "update" && check.existing === undefined) {
+            errors.push({
+              field: write.source,
+              code: "referenceNotFound",
+              message: `${write.entity.collection}${formatKeyPredicate(write.entity, check.key)} does not exist.`,
+            });
+            continue;
+          }
+          if (check.errors.length > 0) {
+            errors.push(...check.errors.map((error) => ({ ...error, field: `${write.source}.${error.field}` })));
+            continue;
+          }
+          this.store(write.entity, write.operation === "create" ? "Create" : "Update", check);
         }
+        if (errors.length > 0) throw documentRefused(errors);
       });
-      if ([...subscribersByEntity.values()].some((ids) => ids.length > 0)) this.deps.outbox.kick();
       return result;
     });
   }
 
-  /** Checks and applies each write in turn (inside the rehearsal); refuses the document on any violation. */
-  private checkDocument(writes: readonly DocumentWrite[], context: WriteContext): PlannedWrite[] {
-    const planned: PlannedWrite[] = [];
-    const errors: ScmValidationFieldError[] = [];
-    for (const write of writes) {
-      const check = this.deps.checker.check({
-        entity: write.entity,
-        operation: write.operation,
-        input: write.input,
-        ...(write.key === undefined ? {} : { fixedKey: write.key }),
-        defaultCompany: context.defaultCompany,
-      });
-      if (write.operation === "update" && check.existing === undefined) {
-        errors.push({ field: write.source, code: "referenceNotFound", message: `${write.entity.collection}${formatKeyPredicate(write.entity, check.key)} does not exist.` });
-        continue;
-      }
-      if (check.errors.length > 0) {
-        errors.push(...check.errors.map((error) => ({ ...error, field: `${write.source}.${error.field}` })));
-        continue;
-      }
-      const step: PlannedWrite = { entity: write.entity, operation: write.operation === "create" ? "Create" : "Update", key: check.key, row: check.row, changedFields: check.changedFields };
-      this.apply(step);
-      planned.push(step);
-    }
-    if (errors.length > 0) throw documentRefused(errors);
-    return planned;
+  private single(write: ChangesetWrite, context: WriteContext): Promise<WriteOutcome> {
+    return this.deps.writeLock.runExclusive(() => this.transaction(() => this.apply(write, context)));
   }
 
-  private async notifySyncSubscribers(plan: PlannedWrite, event: ScmBusinessEvent): Promise<void> {
-    for (const subscriber of this.deps.subscriptions.matching(plan.entity.collection, "sync")) {
-      const result = await deliverEvent(subscriber.url, event, this.deps.syncTimeoutMs);
-      if (!result.ok) {
-        const refused = result.status !== undefined && result.status < 500;
-        throw scmError(
-          refused ? 400 : 502,
-          refused ? "SubscriberRejected" : "SubscriberUnavailable",
-          `The ${plan.operation.toLowerCase()} of ${plan.entity.collection}${formatKeyPredicate(plan.entity, plan.key)} was rolled back: the synchronous subscriber ${subscriber.url} ${result.reason}`,
-          { exceptionType: ExceptionTypes.write, info: { subscriptionId: subscriber.id, subscriberStatus: result.status ?? null } },
-        );
-      }
+  /** Checks and applies one write inside the open transaction; throws the refusal. */
+  private apply(write: ChangesetWrite, context: WriteContext): WriteOutcome {
+    const table = this.table(write.entity);
+    if (write.operation === "delete") {
+      const existing = table.find(write.key);
+      if (existing === undefined)
+        throw notFound(`No ${write.entity.collection} record with key ${formatKeyPredicate(write.entity, write.key)}.`);
+      const key = table.keyOf(existing);
+      table.delete(key);
+      this.raise(write.entity, "Delete", key, existing, undefined, []);
+      return { row: null, key };
     }
+    if (write.operation === "update" && table.find(write.key) === undefined) {
+      throw notFound(`No ${write.entity.collection} record with key ${formatKeyPredicate(write.entity, write.key)}.`);
+    }
+    const check = this.deps.checker.check({
+      entity: write.entity,
+      operation: write.operation,
+      input: write.body,
+      ...(write.operation === "update" ? { fixedKey: write.key } : {}),
+      defaultCompany: context.defaultCompany,
+    });
+    if (check.errors.length > 0) throw validationFailed(write.entity, check.key, check.errors);
+    return this.store(write.entity, write.operation === "create" ? "Create" : "Update", check);
   }
 
-  /** Applies the plan and reads back the stored row (null after a delete). */
-  private apply(plan: PlannedWrite): StoredRow | null {
-    const table = this.table(plan.entity);
-    if (plan.operation === "Delete" || plan.row === null) {
-      table.delete(plan.key);
-      return null;
-    }
-    if (plan.operation === "Create") table.insert(plan.row);
-    else table.replace(plan.key, plan.row);
-    return table.find(plan.key) ?? null;
+  /** Stores a checked row and raises its event (an update that changes nothing raises none). */
+  private store(entity: ScmEntityDefinition, operation: "Create" | "Update", check: RecordCheck): WriteOutcome {
+    const table = this.table(entity);
+    const changedFields = stampRowVersion(this.deps.db, entity, check.row, check.changedFields, operation === "Create");
+    if (operation === "Create") table.insert(check.row);
+    else table.replace(check.key, check.row);
+    const stored = table.find(check.key) ?? check.row;
+    if (operation === "Create" || changedFields.length > 0)
+      this.raise(entity, operation, check.key, stored, check.existing, changedFields);
+    return { row: stored, key: check.key };
   }
 
-  private transaction<T>(mode: "rehearse" | "commit", work: () => T): T {
+  private raise(
+    entity: ScmEntityDefinition,
+    operation: ScmDataEventOperation,
+    key: ScmKey,
+    row: StoredRow,
+    before: StoredRow | undefined,
+    changedFields: readonly string[],
+  ): void {
+    const endpoints = this.deps.endpoints.matching(entity.collection).map((endpoint) => endpoint.id);
+    if (endpoints.length === 0) return;
+    this.deps.outbox.enqueue(
+      endpoints,
+      buildDataEvent({
+        entity,
+        operation,
+        key,
+        row,
+        ...(operation === "Update" && before !== undefined ? { before } : {}),
+        changedFields,
+        raisedOn: new Date(),
+      }),
+    );
+    this.pendingKick = true;
+  }
+
+  private transaction<T>(work: () => T): T {
     const { db } = this.deps;
     db.exec("BEGIN IMMEDIATE");
     try {
       const result = work();
-      db.exec(mode === "commit" ? "COMMIT" : "ROLLBACK");
+      db.exec("COMMIT");
+      this.kickAfterCommit();
       return result;
     } catch (error) {
       if (db.inTransaction) db.exec("ROLLBACK");
-      if (error instanceof HttpError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw scmError(/constraint/i.test(message) ? 400 : 500, "WriteFailed", `The database refused the write: ${message}`, {
-        exceptionType: ExceptionTypes.write,
-      });
+      this.pendingKick = false;
+      throw asHttpError(error);
     }
   }
 
-  private event(plan: PlannedWrite, row: StoredRow | null, context: WriteContext): ScmBusinessEvent {
-    return {
-      BusinessEventId: businessEventIdFor(plan.entity),
-      ControlNumber: nextSequenceValue(this.deps.db, "BusinessEventControlNumber"),
-      EventId: randomUUID(),
-      EventTime: toEventTime(new Date()),
-      MajorVersion: SCM_BUSINESS_EVENT_MAJOR_VERSION,
-      MinorVersion: SCM_BUSINESS_EVENT_MINOR_VERSION,
-      LegalEntity: plan.key.dataAreaId ?? "",
-      EntityName: plan.entity.entityName,
-      Operation: plan.operation,
-      Keys: { ...plan.key },
-      ChangedFields: [...plan.changedFields],
-      Row: row,
-      InitiatingUser: context.user,
-    };
-  }
-
-  private refuseInvalid(entity: ScmEntityDefinition, check: RecordCheck): void {
-    if (check.errors.length > 0) throw validationFailed(entity, check.key, check.errors);
-  }
-
-  private existing(entity: ScmEntityDefinition, key: ScmKey): StoredRow {
-    const row = this.table(entity).find(key);
-    if (row === undefined) throw notFound(`No ${entity.collection} record with key ${formatKeyPredicate(entity, key)}.`);
-    return row;
+  private kickAfterCommit(): void {
+    if (!this.pendingKick) return;
+    this.pendingKick = false;
+    this.deps.outbox.kick();
   }
 
   private table(entity: ScmEntityDefinition): EntityTable {
@@ -277,4 +277,15 @@ export class ScmWriter {
     if (table === undefined) throw new Error(`No table for entity '${entity.collection}'.`);
     return table;
   }
+}
+
+function asHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return scmError(
+    /constraint/i.test(message) ? 400 : 500,
+    "WriteFailed",
+    `The database refused the write: ${message}`,
+    { exceptionType: ExceptionTypes.write },
+  );
 }

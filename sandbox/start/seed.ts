@@ -3,10 +3,9 @@
  *
  * 1. the companies (`cdm_company`, one per SCM legal entity; new rows default to `usmf` through
  *    the `fsi_DefaultCompany` environment variable);
- * 2. an **initial sync**: SCM raises one business event per existing row of every mapped entity
- *    to its sync subscribers — the plug-in host — which upsert them into Dataverse through the
- *    real inbound path (maps, lookups by natural key, echo marking). The events carry one control
- *    number reserved from SCM's own sequence, so later edits (higher numbers) are never stale;
+ * 2. an **initial sync**: the plug-in host's catch-up pass reads every row of every mapped entity
+ *    from SCM's OData and makes Field Service equal to it through the real inbound path (maps,
+ *    lookups by natural key, echo marking) — what an administrator runs with `POST /plugins/scm-catch-up`;
  * 3. what Field Service (and dual-write's Asset Management maps) keep: the asset lifecycle models SCM's asset types refer to, the customers (accounts) and products SCM's assets refer to
  *    — before the sync, so every asset finds its lookups — the units and products of SCM's
  *    released products (units named after SCM's unit symbols, product numbers = item numbers, as
@@ -19,24 +18,16 @@
  * Every step is an upsert or looks before it creates, so an interrupted first run completes on the
  * next start. `setEnvironmentVariables` runs at every start: the URLs follow the port.
  */
-import { randomUUID } from "node:crypto";
 import {
   type DataverseRecord,
-  SCM_BUSINESS_EVENT_MAJOR_VERSION,
-  SCM_BUSINESS_EVENT_MINOR_VERSION,
-  type ScmBusinessEvent,
   type TableDefinition,
   LIFECYCLE_MODEL_KEY_COLUMN,
   WorkOrderSystemStatus,
   account,
   assetLifecycleModel,
-  businessEventIdFor,
   cdmCompany,
   environmentVariableDefinition,
   environmentVariableValue,
-  mapForScmCollection,
-  scmEntities,
-  toEventTime,
   toWebApiBody,
   product,
   unitOfMeasure,
@@ -46,8 +37,6 @@ import type { PluginsMount } from "../auth/plugins-mount";
 import { type DataverseEmulator, WEB_API_PATH } from "../dataverse";
 import type { PackagedEnvironmentVariable } from "../formhost";
 import type { ScmEmulator } from "../scm";
-import { deliverEvent } from "../scm/events/deliver";
-import { nextSequenceValue } from "../scm/store/database";
 import { ADMIN_TOKEN } from "./identities";
 
 /** Company names for SCM's legal entities (the SCM emulator names only their ids). */
@@ -170,52 +159,18 @@ async function seedCompanies(url: string, api: WebApi): Promise<Map<string, stri
   return ids;
 }
 
-/** The initial sync (see the file comment). Returns how many rows were sent. */
-async function initialSync(url: string, scm: ScmEmulator, plugins: PluginsMount, progress: (line: string) => void): Promise<number> {
-  const subscriptions = ((await scmJson(`${url}/scm/admin/subscriptions`)).value ?? []) as { url: string; mode: string; entities?: string[] }[];
-  const controlNumber = nextSequenceValue(scm.db, "BusinessEventControlNumber");
-  let sent = 0;
-  const failures: string[] = [];
-  for (const entity of scmEntities.filter((candidate) => mapForScmCollection(candidate.collection) !== undefined)) {
-    const subscribers = subscriptions.filter((subscription) => subscription.mode === "sync" && (subscription.entities?.includes(entity.collection) ?? true));
-    if (subscribers.length === 0) continue;
-    const fetched = ((await scmJson(`${url}/scm/data/${entity.collection}?cross-company=true`)).value ?? []) as Record<string, string | number | boolean | null>[];
-    // Rows that point at rows of their own entity (a warehouse's transit warehouse, an asset's
-    // parent) go after the rest, so what they point at has arrived (the host would queue them).
-    const map = mapForScmCollection(entity.collection);
-    const selfReferences = (map?.columns ?? []).filter((column) => column.lookup?.table === map?.dataverseTable).map((column) => column.scm);
-    const pointsAtItsOwnEntity = (row: Record<string, unknown>) => selfReferences.some((field) => row[field] !== undefined && row[field] !== null && row[field] !== "");
-    const rows = [...fetched.filter((row) => !pointsAtItsOwnEntity(row)), ...fetched.filter(pointsAtItsOwnEntity)];
-    progress(`  ${entity.displayName}: ${rows.length} rows`);
-    for (const raw of rows) {
-      const row = Object.fromEntries(Object.entries(raw).filter(([name]) => name in entity.fields));
-      const event: ScmBusinessEvent = {
-        BusinessEventId: businessEventIdFor(entity),
-        ControlNumber: controlNumber,
-        EventId: randomUUID(),
-        EventTime: toEventTime(new Date()),
-        MajorVersion: SCM_BUSINESS_EVENT_MAJOR_VERSION,
-        MinorVersion: SCM_BUSINESS_EVENT_MINOR_VERSION,
-        LegalEntity: String(row.dataAreaId ?? ""),
-        EntityName: entity.entityName,
-        Operation: "Create",
-        Keys: Object.fromEntries(entity.keys.map((key) => [key, String(row[key] ?? "")])),
-        ChangedFields: Object.keys(row).filter((name) => row[name] !== null && row[name] !== ""),
-        Row: row,
-        InitiatingUser: "Admin",
-      };
-      for (const subscriber of subscribers) {
-        const result = await deliverEvent(subscriber.url, event, 30_000);
-        if (!result.ok) failures.push(`${entity.collection} ${JSON.stringify(event.Keys)}: ${result.reason}`);
-      }
-      sent += 1;
-    }
-  }
+/** The initial sync (see the file comment): the host's catch-up pass. Returns how many SCM rows it read. */
+async function initialSync(plugins: PluginsMount, progress: (line: string) => void): Promise<number> {
   const host = plugins.host();
-  await host?.whenIdle();
-  if (host !== undefined && host.queue.depth() > 0) await host.replayQueue();
-  if (failures.length > 0) throw new SeedError(`The initial sync failed for ${failures.length} rows:\n  ${failures.slice(0, 10).join("\n  ")}`);
-  return sent;
+  if (host === undefined) return 0;
+  const summaries = await host.catchUp();
+  for (const summary of summaries) progress(`  ${summary.map}: ${summary.read} rows`);
+  await host.whenIdle();
+  const held = host.queue.held();
+  if (held.length > 0) {
+    throw new SeedError(`The initial sync left ${held.length} rows on the catch-up list:\n  ${held.slice(0, 10).map((change) => `${change.map} ${change.rowKey}: ${change.lastError ?? ""}`).join("\n  ")}`);
+  }
+  return summaries.reduce((sum, summary) => sum + summary.read, 0);
 }
 
 interface Place {
@@ -261,16 +216,15 @@ async function seedCustomersAndProducts(url: string, api: WebApi, companies: Rea
   const types = ((await scmJson(`${url}/scm/data/MaintenanceAssetTypes?cross-company=true`)).value ?? []) as Record<string, string>[];
   const projects = ((await scmJson(`${url}/scm/data/Projects?cross-company=true`)).value ?? []) as Record<string, string>[];
   const customers = [...new Map([...assets, ...projects].filter((row) => (row.CustomerAccount ?? "") !== "").map((row) => [row.CustomerAccount ?? "", row.dataAreaId ?? ""])).entries()].sort(([a], [b]) => a.localeCompare(b));
-  const placed = new Map<string, number>();
+  const placeOf = placesOfCustomers(assets, customers);
   for (const [index, [accountNumber, companyCode]] of customers.entries()) {
     const existing = await api.rows(`${account.entitySetName}?$select=accountid&$filter=accountnumber eq ${odataString(accountNumber)}`);
     if (existing.length > 0) continue;
     const companyId = companies.get(companyCode);
-    const slot = placed.get(companyCode) ?? 0;
-    const place = servicePlaces[companyCode]?.[slot];
-    placed.set(companyCode, slot + 1);
+    const place = placeOf.get(accountNumber);
     await api.create(account, {
-      name: customerNames[index % customerNames.length] ?? accountNumber,
+      // The same customer names recur in each company; the company's code tells them apart in lookups and lists.
+      name: `${customerNames[index % customerNames.length] ?? accountNumber} (${companyCode.toUpperCase()})`,
       accountnumber: accountNumber,
       ...(place === undefined
         ? {}
@@ -343,7 +297,27 @@ async function firstInventoryLoad(plugins: PluginsMount, progress: (line: string
   return summary.join(" and ");
 }
 
-/** A work order at each customer with a place, on one of its assets. */
+/** The city an SCM asset stands in: its name ends with it (`Pump 002 - Detroit`, generate.ts). */
+const assetInCity = (asset: Readonly<Record<string, string>>, city: string): boolean => (asset.Name ?? "").endsWith(` - ${city}`);
+
+/**
+ * Which customer is at each service place: one owning an asset in that city when there is one (so
+ * the work order there carries an asset named for where it is), else the company's next customer.
+ */
+function placesOfCustomers(assets: readonly Readonly<Record<string, string>>[], customers: readonly (readonly [string, string])[]): Map<string, Place> {
+  const placeOf = new Map<string, Place>();
+  for (const [code, places] of Object.entries(servicePlaces)) {
+    for (const place of places) {
+      const owner =
+        assets.find((asset) => asset.dataAreaId === code && assetInCity(asset, place.city) && !placeOf.has(asset.CustomerAccount ?? ""))?.CustomerAccount ??
+        customers.find(([number, company]) => company === code && !placeOf.has(number))?.[0];
+      if (owner !== undefined) placeOf.set(owner, place);
+    }
+  }
+  return placeOf;
+}
+
+/** A work order at each customer with a place, on one of its assets in that place's city (none when it has none there). */
 async function seedWorkOrders(api: WebApi, companies: ReadonlyMap<string, string>): Promise<number> {
   let created = 0;
   let sequence = 1000;
@@ -351,16 +325,15 @@ async function seedWorkOrders(api: WebApi, companies: ReadonlyMap<string, string
     const companyId = companies.get(code);
     if (companyId === undefined) continue;
     const company = { id: companyId, logicalName: cdmCompany.logicalName };
-    const accounts = await api.rows(`${account.entitySetName}?$select=accountid,accountnumber,address1_city&$filter=_msdyn_company_value eq ${companyId} and address1_city ne null&$orderby=accountnumber`);
     for (const [index, place] of places.entries()) {
       sequence += 1;
       const name = `WO-${String(sequence)}`;
-      const customer = accounts[index];
-      const accountId = customer?.accountid;
+      const customers = await api.rows(`${account.entitySetName}?$select=accountid&$filter=_msdyn_company_value eq ${companyId} and address1_line1 eq ${odataString(place.street)}`);
+      const accountId = customers[0]?.accountid;
       if (typeof accountId !== "string") continue;
       if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$filter=msdyn_name eq ${odataString(name)}`)).length > 0) continue;
-      const assets = await api.rows(`msdyn_customerassets?$select=msdyn_customerassetid&$filter=_msdyn_account_value eq ${accountId}&$top=1`);
-      const assetId = assets[0]?.msdyn_customerassetid;
+      const assets = await api.rows(`msdyn_customerassets?$select=msdyn_customerassetid,msdyn_name&$filter=_msdyn_account_value eq ${accountId}&$orderby=msdyn_name`);
+      const assetId = assets.find((asset) => assetInCity({ Name: typeof asset.msdyn_name === "string" ? asset.msdyn_name : "" }, place.city))?.msdyn_customerassetid;
       await api.create(workOrder, {
         msdyn_name: name,
         msdyn_serviceaccount: { id: accountId, logicalName: account.logicalName },
@@ -397,7 +370,7 @@ export async function seedSandbox(options: SeedOptions): Promise<void> {
   const companies = await seedCompanies(options.url, api);
   const referenced = await seedCustomersAndProducts(options.url, api, companies);
   const catalogue = await seedCatalogue(options.url, api);
-  const synced = await initialSync(options.url, options.scm, options.plugins, options.progress);
+  const synced = await initialSync(options.plugins, options.progress);
   await options.dataverse.idle();
   const inventory = await firstInventoryLoad(options.plugins, options.progress);
   await options.dataverse.idle();

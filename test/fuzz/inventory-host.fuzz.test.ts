@@ -12,7 +12,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import type { ColumnDefinition } from "../../core/dataverse/schema";
 import { tableByLogicalName } from "../../core/dataverse/tables";
-import { scmBusinessEventSchema } from "../../core/scm/business-events";
+import { parseScmDataEvent } from "../../plugins-ts/integration/scm-data-event";
 import { scmEntities } from "../../core/scm/entities";
 import { remoteExecutionContextSchema } from "../../plugins-ts/context/remote-execution-context-schema";
 import {
@@ -25,7 +25,7 @@ import {
 } from "../../plugins-ts/inventory/__tests__/support/environment";
 import type { InventoryStepDefinition } from "../../plugins-ts/inventory/registration/steps";
 import { buildRemoteExecutionContext } from "../../sandbox/dataverse";
-import { businessEvent, dataverseValue, writableColumns } from "./support/documents";
+import { dataEvent, dataverseValue, writableColumns } from "./support/documents";
 import { contextWithHostileTarget } from "./support/execution-context";
 import {
   contentType,
@@ -270,7 +270,7 @@ describe("the inventory host under random and hostile input", () => {
         WarehouseId: ["1001", "1002", "1990"],
         ProjectId: ["US-PRJ-0001", "US-PRJ-0002", "US-PRJ-0005"],
       };
-      const valid = businessEvent(entities, known);
+      const valid = dataEvent(entities, known);
       const fieldNames = [...new Set(entities.flatMap((entity) => Object.keys(entity.fields)))];
       const fields = (value: fc.Arbitrary<JsonNode>) =>
         fc.array(
@@ -284,8 +284,8 @@ describe("the inventory host under random and hostile input", () => {
           { minLength: 1, maxLength: 4 },
         );
       const structured = fc.oneof(
-        withEntries(valid, ["Row"], fields(hostileScalar())),
-        withEntries(valid, ["Keys"], fields(hostileString().map((text) => ({ raw: JSON.stringify(text) })))),
+        withEntries(valid, ["InputParameters"], fields(hostileScalar())),
+        withEntries(valid, ["PreEntityImages"], fields(hostileString().map((text) => ({ raw: JSON.stringify(text) })))),
       );
       const code = fc.oneof(
         { arbitrary: fc.constant(SCM_EVENTS_KEY), weight: 9 },
@@ -309,8 +309,8 @@ describe("the inventory host under random and hostile input", () => {
           expectNoServerError(reply, what);
           if (reply.status < 300) {
             outcomes.accept();
-            if (!scmBusinessEventSchema.safeParse(parsedBody(body, what, reply.status)).success)
-              throw new Error(`${what}: answered ${reply.status} to a body that is not a business event`);
+            if (!isDataEvent(parsedBody(body, what, reply.status)))
+              throw new Error(`${what}: answered ${reply.status} to a body that is not a data event`);
             expectOutcome(reply, what);
             return;
           }
@@ -383,3 +383,12 @@ describe("the inventory host under random and hostile input", () => {
     timeoutFor(STATUS_RUNS),
   );
 });
+
+function isDataEvent(json: unknown): boolean {
+  try {
+    parseScmDataEvent(json);
+    return true;
+  } catch {
+    return false;
+  }
+}

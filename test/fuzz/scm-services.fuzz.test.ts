@@ -1,12 +1,12 @@
 /**
  * Fuzzing the SCM emulator's custom services and admin endpoints (`sandbox/scm`): the validation
- * service, the inventory journal and sales order services, business rules, event subscriptions and
+ * service, the inventory journal and sales order services, business rules, data event endpoints and
  * the outbox. Every reply is a 4xx with a message (F&O's service fault `{ Message }` or the OData
  * error), or a 2xx on contract; never a 5xx; the validation service never writes, and a refused
  * request writes nothing.
  */
 import fc from "fast-check";
-import { scmEventSubscriptionRequestSchema } from "../../core/scm/business-events";
+import { scmEventEndpointRequestSchema } from "../../core/scm/event-endpoints";
 import { scmEntities } from "../../core/scm/entities";
 import {
   SCM_CREATE_SALES_ORDER_PATH,
@@ -315,16 +315,15 @@ describe("the SCM emulator's services and admin endpoints under random and hosti
             "not a url",
             "http://",
           ),
-          mode: fc.constantFrom("sync", "async", "both"),
-          entities: fc.array(fc.constantFrom("Warehouses", "Nope", "InventoryOnHand"), { minLength: 0, maxLength: 2 }),
+                    entities: fc.array(fc.constantFrom("Warehouses", "Nope", "InventoryOnHand"), { minLength: 0, maxLength: 2 }),
         },
-        { requiredKeys: ["url", "mode"] },
+        { requiredKeys: ["url"] },
       );
       const request = fc.oneof(
         rulesBody.map((body) => ({ method: "PUT", path: "/scm/admin/rules", body })),
-        hostileBody(subscription, { keys: ["url", "mode", "entities"] }).map((body) => ({
+        hostileBody(subscription, { keys: ["url", "entities"] }).map((body) => ({
           method: "POST",
-          path: "/scm/admin/subscriptions",
+          path: "/scm/admin/event-endpoints",
           body,
         })),
         fc
@@ -332,7 +331,7 @@ describe("the SCM emulator's services and admin endpoints under random and hosti
             fc.constantFrom("GET", "DELETE", "PUT"),
             fc.oneof(wireText(hostileString({ long: false })), malformedPercent(), fc.uuid()),
           )
-          .map(([method, id]) => ({ method, path: `/scm/admin/subscriptions/${id}`, body: undefined })),
+          .map(([method, id]) => ({ method, path: `/scm/admin/event-endpoints/${id}`, body: undefined })),
         fc
           .constantFrom("GET", "POST", "DELETE")
           .map((method) => ({ method, path: "/scm/admin/outbox", body: undefined })),
@@ -347,7 +346,7 @@ describe("the SCM emulator's services and admin endpoints under random and hosti
           method,
           path,
           ...(body === undefined ? {} : { headers: { "content-type": type }, body }),
-          label: `${method} ${path.startsWith("/scm/admin/subscriptions/") ? "/scm/admin/subscriptions/<id>" : path}`,
+          label: `${method} ${path.startsWith("/scm/admin/event-endpoints/") ? "/scm/admin/event-endpoints/<id>" : path}`,
         });
         expectNoServerError(reply, what);
         if (reply.status < 300) {
@@ -409,13 +408,13 @@ async function expectAdminWriteValid(
     expect(restored.status).toBe(200);
     return;
   }
-  if (method === "POST" && path === "/scm/admin/subscriptions") {
-    if (!scmEventSubscriptionRequestSchema.safeParse(JSON.parse(body?.toString("utf8") ?? "null")).success)
+  if (method === "POST" && path === "/scm/admin/event-endpoints") {
+    if (!scmEventEndpointRequestSchema.safeParse(JSON.parse(body?.toString("utf8") ?? "null")).success)
       throw new Error(`${what}: accepted a subscription that fails the schema`);
     const id = (reply.json as { id?: unknown }).id;
     if (typeof id !== "string") throw new Error(`${what}: a subscription without id`);
     expect(
-      (await send(fx.origin, { method: "DELETE", path: `/scm/admin/subscriptions/${encodeURIComponent(id)}` })).status,
+      (await send(fx.origin, { method: "DELETE", path: `/scm/admin/event-endpoints/${encodeURIComponent(id)}` })).status,
     ).toBe(204);
     return;
   }

@@ -37,7 +37,8 @@ let inventory: InventoryEnvironment;
 let token: string;
 
 beforeAll(async () => {
-  [env, inventory] = await Promise.all([startEnvironment(), startInventoryEnvironment()]);
+  // The optional custom validation service switched on, so its body limit is tested too.
+  [env, inventory] = await Promise.all([startEnvironment({ scmOptions: { validationService: true } }), startInventoryEnvironment()]);
   token = (await env.issuer.issueToken({ id: ADMIN.id })).access_token;
 });
 
@@ -168,7 +169,7 @@ const servers: BodyServer[] = [
     name: "SCM emulator",
     limit: ONE_MIB,
     alive: async () =>
-      (await httpRequest(`${env.scmUrl}/data/Warehouses?$top=1`, { headers: { "x-fsi-user": "Admin" } })).status,
+      (await httpRequest(`${env.scmUrl}/data/Warehouses?$top=1`)).status,
     endless: true,
     endpoints: [
       ...[
@@ -176,7 +177,8 @@ const servers: BodyServer[] = [
         SCM_VALIDATION_SERVICE_PATH,
         SCM_POST_INVENTORY_JOURNAL_PATH,
         SCM_CREATE_SALES_ORDER_PATH,
-        "/admin/subscriptions",
+        "/data/$batch",
+        "/admin/event-endpoints",
       ].map(
         (path): BodyEndpoint => ({
           method: "POST",

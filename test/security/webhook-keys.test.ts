@@ -31,6 +31,7 @@ import {
   httpRequest,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../plugins-ts/__tests__/support/environment";
 import {
   type InventoryEnvironment,
@@ -74,7 +75,7 @@ const pluginEndpoints: KeyedEndpoint[] = [
     guard: "webhooks",
     withRightKey: [404, "UNKNOWN_HANDLER"],
   },
-  { path: "/plugins/scm-events", method: "POST", guard: "events", withRightKey: [400, "INVALID_BUSINESS_EVENT"] },
+  { path: "/plugins/scm-events", method: "POST", guard: "events", withRightKey: [400, "INVALID_DATA_EVENT"] },
 ];
 
 const inventoryHandlers = [
@@ -102,7 +103,7 @@ const inventoryEndpoints: KeyedEndpoint[] = [
     path: "/plugins/inventory/scm-events",
     method: "POST",
     guard: "events",
-    withRightKey: [400, "INVALID_BUSINESS_EVENT"],
+    withRightKey: [400, "INVALID_DATA_EVENT"],
   },
   { path: "/plugins/inventory/status", method: "GET", guard: "webhooks", withRightKey: [200, undefined] },
 ];
@@ -335,6 +336,7 @@ describe("a refused request runs nothing and writes nothing", () => {
       SiteId: "K1",
       SiteName: "Key test site",
     });
+    await settle(env);
     const siteId = String(
       (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'K1'"))?.msdyn_operationalsiteid,
     );

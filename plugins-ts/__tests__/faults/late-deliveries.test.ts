@@ -1,11 +1,11 @@
 /**
- * Business events and webhook deliveries that arrive twice, out of order, or very late (after
- * later changes in either system, after a delete). Each system's own order stamp decides — SCM's
- * ControlNumber, Dataverse's versionnumber — so what arrives late changes nothing, and both
- * systems end with SCM's (or Dataverse's) latest row. (`integration/delivery-order.test.ts` covers
- * plain redeliveries of one row's updates.)
+ * SCM data events and webhook deliveries that arrive twice, out of order, or very late (after
+ * later changes in either system, after a delete). A data event only names its row: the host reads
+ * SCM's latest row by key, so an event arriving late, twice or out of order applies SCM's latest
+ * row or nothing; Dataverse's versionnumber decides for its webhook deliveries. Both systems end
+ * with the latest row. (`integration/delivery-order.test.ts` covers plain redeliveries of one
+ * row's updates.)
  */
-import type { ScmBusinessEvent } from "../../../core/scm/business-events";
 import {
   type Environment,
   SCM_EVENTS_KEY,
@@ -15,6 +15,7 @@ import {
   dataverseRowByKey,
   httpRequest,
   scmRequest,
+  settle,
   startEnvironment,
 } from "../support/environment";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";
@@ -36,6 +37,7 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(201);
+  await settle(env);
   siteId = String(
     (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
   );
@@ -47,7 +49,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await env.dataverse.emulator.idle();
+  await settle(env);
   const sides = await warehousesOnBothSides(env);
   expect(sides.dataverse).toEqual(sides.scm);
 });
@@ -59,11 +61,11 @@ const deliverWebhook = (body: string) =>
     body,
   });
 
-const deliverEvent = (event: ScmBusinessEvent | undefined) =>
+const deliverEvent = (body: string | undefined) =>
   httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(event),
+    body: body ?? "",
   });
 
 const outcome = (reply: Reply): unknown => (reply.json as { outcome?: unknown } | undefined)?.outcome;
@@ -105,31 +107,30 @@ const syncDeliveries = (identifier: string) =>
     .filter((call) => call.handler === "sync-to-scm" && call.body.includes(`"${identifier}"`))
     .map((call) => call.body);
 
-/** SCM's writes while the host is not subscribed: their events reach only the recorder, for the test to deliver. */
+/** SCM's writes while the host is not an endpoint: their events reach only the recorder, for the test to deliver. */
 async function withHostUnsubscribed(work: () => Promise<void>): Promise<void> {
-  const list = (await httpRequest(`${env.scmUrl}/admin/subscriptions`)).json as {
-    value: { id: string; url: string }[];
+  const list = (await httpRequest(`${env.scmUrl}/admin/event-endpoints`)).json as {
+    value: { id: string; url: string; entities?: string[] }[];
   };
-  const host = list.value.find((subscription) => subscription.url.includes("/plugins/scm-events"));
-  if (host === undefined) throw new Error("the host is not subscribed");
-  expect((await httpRequest(`${env.scmUrl}/admin/subscriptions/${host.id}`, { method: "DELETE" })).status).toBeLessThan(
-    300,
-  );
+  const host = list.value.find((endpoint) => endpoint.url.includes("/plugins/scm-events"));
+  if (host === undefined) throw new Error("the host is not an endpoint");
+  expect((await httpRequest(`${env.scmUrl}/admin/event-endpoints/${host.id}`, { method: "DELETE" })).status).toBeLessThan(300);
   try {
     await work();
   } finally {
-    const again = await httpRequest(`${env.scmUrl}/admin/subscriptions`, {
+    const again = await httpRequest(`${env.scmUrl}/admin/event-endpoints`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: host.url, mode: "sync" }),
+      body: JSON.stringify({ url: host.url, ...(host.entities === undefined ? {} : { entities: host.entities }) }),
     });
     expect(again.status).toBe(201);
   }
 }
 
 describe("SCM → Field Service", () => {
-  it("applies the newest of events arriving out of order and twice, and a create arriving after its delete stays deleted", async () => {
-    const start = scmEvents.events.length;
+  it("applies SCM's latest row whatever order and how often its events arrive, and a create arriving after its delete stays deleted", async () => {
+    await settle(env);
+    const start = scmEvents.bodies.length;
     await withHostUnsubscribed(async () => {
       expect((await scmRequest(env.scmUrl, "POST", "Warehouses", warehouseRow("9201", "Alpha"))).status).toBe(201);
       expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9201"), { WarehouseName: "Bravo" })).status).toBe(204);
@@ -138,28 +139,33 @@ describe("SCM → Field Service", () => {
         201,
       );
       expect((await scmRequest(env.scmUrl, "DELETE", scmKey("9202"))).status).toBe(204);
+      await eventuallyDelivered(start + 5);
     });
-    const [created, bravo, charlie, shortLived, deleted] = scmEvents.events.slice(start);
+    const [created, bravo, charlie, shortLived, deleted] = scmEvents.bodies.slice(start);
 
     const outcomes: unknown[] = [];
     for (const event of [charlie, created, charlie, bravo, deleted, shortLived, created])
       outcomes.push(outcome(await deliverEvent(event)));
 
-    expect(outcomes).toEqual(["applied", "skipped", "skipped", "skipped", "unchanged", "skipped", "skipped"]);
+    // The first delivery brings Field Service to SCM's row; every later one finds it there.
+    expect(outcomes).toEqual(["applied", "unchanged", "unchanged", "unchanged", "unchanged", "unchanged", "unchanged"]);
     const sides = await warehousesOnBothSides(env);
     expect(sides.dataverse.filter((row) => row.key.startsWith("usmf/920"))).toEqual([view("9201", "Charlie")]);
   });
 
-  it("drops a late repeat of an SCM event after a newer Field Service change to the row", async () => {
+  it("changes nothing with a late repeat of an SCM event after a newer Field Service change to the row", async () => {
     const id = await createInDataverse("9203", "Delta");
-    const start = scmEvents.events.length;
+    await settle(env);
+    const start = scmEvents.bodies.length;
     expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9203"), { WarehouseName: "Echo" })).status).toBe(204);
-    const fromScm = scmEvents.events.slice(start).find((event) => event.InitiatingUser === "Admin");
+    await settle(env);
+    const fromScm = scmEvents.bodies[start];
     expect(
       (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Foxtrot" })).status,
     ).toBe(204);
+    await settle(env);
 
-    expect(outcome(await deliverEvent(fromScm))).toBe("skipped");
+    expect(outcome(await deliverEvent(fromScm))).toBe("unchanged");
     const sides = await warehousesOnBothSides(env);
     expect(sides.scm).toContainEqual(view("9203", "Foxtrot"));
   });
@@ -189,6 +195,7 @@ describe("Field Service → SCM", () => {
       (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Juliett" })).status,
     ).toBe(204);
     expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9302"), { WarehouseName: "Kilo" })).status).toBe(204);
+    await settle(env);
     const [, juliett] = syncDeliveries("9302");
     const eventsBefore = scmEvents.events.length;
 
@@ -198,3 +205,9 @@ describe("Field Service → SCM", () => {
     expect(sides.dataverse).toContainEqual(view("9302", "Kilo"));
   });
 });
+
+/** Waits until the recorder has received `count` events in all. */
+async function eventuallyDelivered(count: number): Promise<void> {
+  for (let tries = 0; tries < 1500 && scmEvents.bodies.length < count; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(scmEvents.bodies.length).toBeGreaterThanOrEqual(count);
+}

@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import { type TempDir, cliEnvironment, fsi, scmAsIntegration, tempDir } from "../../cli/__tests__/support";
+import { type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "../../cli/__tests__/support";
 import { DEFAULT_LEASE_MS, ReplayLease } from "../../sync/replay-lease";
 import { openSyncDatabase } from "../../sync/sync-database";
 import { dataverseRequest, dataverseRowByKey } from "../support/environment";
@@ -100,8 +100,9 @@ describe("killed mid-replay of the durable change queue", () => {
       "usmf/6104",
       "usmf/6104",
     ]);
-    const inFlight = events.events.filter((event) => event.Keys.WarehouseId === "6103");
-    expect(inFlight.map((event) => event.Operation)).toEqual(["Create"]);
+    await events.drained();
+    const inFlight = events.events.filter((event) => event.key.WarehouseId === "6103");
+    expect(inFlight.map((event) => event.operation)).toEqual(["Create"]);
 
     // The dead process still holds the replay lease; it runs out 30 s after its last renewal.
     const db = openSyncDatabase(join(dir.path, "plugins.sqlite"));
@@ -126,10 +127,11 @@ describe("killed mid-replay of the durable change queue", () => {
     expect(setup.env.host.queue.depth()).toBe(0);
 
     for (const identifier of WAREHOUSES) {
-      const raised = events.events.filter((event) => event.Keys.WarehouseId === identifier);
+      await events.drained();
+      const raised = events.events.filter((event) => event.key.WarehouseId === identifier);
       expect([
         identifier,
-        raised.map((event) => `${event.Operation} ${String(event.Row?.WarehouseName ?? "")}`),
+        raised.map((event) => `${event.operation} ${String(event.fields.WarehouseName ?? "")}`),
       ]).toEqual([identifier, [`Create Warehouse ${identifier}`, `Update Renamed ${identifier}`]]);
       expect(
         await dataverseRowByKey(setup.env, "msdyn_warehouses", `msdyn_warehouseidentifier eq '${identifier}'`),
@@ -155,7 +157,7 @@ describe("killed mid-initial-sync, SCM → Field Service", () => {
     gate = await startFaultProxy(setup.env.dataverse.url);
     // Written in SCM as the integration user, so the live sync leaves them to the initial sync.
     for (let n = 0; n < MODES; n += 1)
-      await scmAsIntegration(setup.env, "POST", "ModesOfDelivery", {
+      await scmWithoutEvent(setup.env, "POST", "ModesOfDelivery", {
         dataAreaId: "usmf",
         ModeCode: `K-${n}`,
         ModeDescription: `Mode ${n}`,

@@ -5,7 +5,7 @@
  * sync step ends with its change in both systems or in neither — a write SCM applied although the
  * step failed (late, or with its reply lost) is undone by the resync the host queues for the row.
  */
-import type { ScmBusinessEvent } from "../../../core/scm/business-events";
+import type { ScmDataEventOperation } from "../../../core/scm/data-events";
 import { dataverseRequest } from "../support/environment";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";
 import {
@@ -40,8 +40,8 @@ afterEach(async () => {
 
 const faults = SCM_FAULTS.map(([name, mode], index) => [name, mode, index] as const);
 
-const eventsOf = (identifier: string, operation: ScmBusinessEvent["Operation"]) =>
-  events.events.filter((event) => event.Keys.WarehouseId === identifier && event.Operation === operation);
+const eventsOf = (identifier: string, operation: ScmDataEventOperation) =>
+  events.events.filter((event) => event.key.WarehouseId === identifier && event.operation === operation);
 
 const view = (identifier: string, name = `Warehouse ${identifier}`): WarehouseView => ({
   key: `usmf/${identifier}`,
@@ -127,6 +127,7 @@ describe.each(faults)("SCM %s on its writes only (validation passes)", (_name, m
       expected,
     );
     // Created in SCM once at most, however often it was sent.
+    await events.drained();
     expect(eventsOf(created, "Create").length).toBe(replyLost || mode.kind === "slow" ? 1 : 0);
   });
 });

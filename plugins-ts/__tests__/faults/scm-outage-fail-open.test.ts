@@ -42,8 +42,8 @@ afterEach(async () => {
 /** What SCM raised for a warehouse: `Operation Name`, in order. */
 const eventsOf = (identifier: string): string[] =>
   events.events
-    .filter((event) => event.Keys.WarehouseId === identifier)
-    .map((event) => `${event.Operation} ${String(event.Row?.WarehouseName ?? "")}`.trim());
+    .filter((event) => event.key.WarehouseId === identifier)
+    .map((event) => `${event.operation} ${event.operation === "Delete" ? "" : String(event.fields.WarehouseName ?? "")}`.trim());
 
 const view = (identifier: string, name = `Warehouse ${identifier}`): WarehouseView => ({
   key: `usmf/${identifier}`,
@@ -87,6 +87,7 @@ async function expectLandedOnce(rows: { added: string; renamed: string; removed:
   await setup.proxy.settled();
   await setup.env.dataverse.emulator.idle();
 
+  await events.drained();
   expect(eventsOf(rows.added)).toEqual([`Create Warehouse ${rows.added}`]);
   expect(eventsOf(rows.renamed)).toEqual([`Create Warehouse ${rows.renamed}`, `Update Renamed ${rows.renamed}`]);
   expect(eventsOf(rows.removed)).toEqual([`Create Warehouse ${rows.removed}`, "Delete"]);

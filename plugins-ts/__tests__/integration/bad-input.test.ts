@@ -3,8 +3,10 @@
  * 4xx and a message that says what is wrong.
  */
 import { type JWTPayload, SignJWT, generateKeyPair } from "jose";
+import { inventoryOnHand } from "../../../core/scm/inventory-entities";
+import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { warehouseCreateContext } from "../support/contexts";
-import { ADMIN, type Environment, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
+import { ADMIN, type Environment, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, settle, startEnvironment } from "../support/environment";
 
 const BODY_LIMIT = 64 * 1024;
 let env: Environment;
@@ -13,6 +15,7 @@ let siteId: string;
 beforeAll(async () => {
   env = await startEnvironment({ bodyLimitBytes: BODY_LIMIT });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
 });
 
@@ -98,26 +101,17 @@ describe("the SCM events endpoint refuses bad input", () => {
     expect([reply.status, errorOf(reply).code]).toEqual([401, "MISSING_WEBHOOK_KEY"]);
   });
 
-  it("400 for an event that is not a business event, and for an entity no map covers", async () => {
-    const malformed = await httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, { method: "POST", headers: json, body: JSON.stringify({ ControlNumber: -1 }) });
+  it("400 for a body that is not a data event, for an unknown virtual table, and for an entity no map covers", async () => {
+    const post = (body: unknown) => httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, { method: "POST", headers: json, body: JSON.stringify(body) });
+    const malformed = await post({ ControlNumber: -1 });
     expect(malformed.status).toBe(400);
-    expect(errorOf(malformed)).toMatchObject({ code: "INVALID_BUSINESS_EVENT", message: expect.stringContaining("SCM business event: $.ControlNumber") as unknown });
-    const event = {
-      BusinessEventId: "FsiSpaceshipChangedBusinessEvent",
-      ControlNumber: 9999,
-      EventId: "d3b07384-d9a0-4c9b-8c1e-1a2b3c4d5e6f",
-      EventTime: "/Date(1714550400000)/",
-      MajorVersion: 1,
-      MinorVersion: 0,
-      LegalEntity: "usmf",
-      EntityName: "Spaceship",
-      Operation: "Create",
-      Keys: { dataAreaId: "usmf" },
-      ChangedFields: [],
-      Row: {},
-      InitiatingUser: "Admin",
-    };
-    const unmapped = await httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, { method: "POST", headers: json, body: JSON.stringify(event) });
+    expect(errorOf(malformed)).toMatchObject({ code: "INVALID_DATA_EVENT", message: expect.stringContaining("SCM data event: $.MessageName") as unknown });
+    const onHand = buildDataEvent({ entity: inventoryOnHand, operation: "Create", key: { dataAreaId: "usmf", ItemNumber: "A1", WarehouseId: "1" }, row: { dataAreaId: "usmf", ItemNumber: "A1", WarehouseId: "1" }, changedFields: [], raisedOn: new Date() });
+    const unknownTable = await post({ ...onHand, PrimaryEntityName: "mserp_spaceshipentity" });
+    expect([unknownTable.status, errorOf(unknownTable).code]).toEqual([400, "INVALID_DATA_EVENT"]);
+    const notAMessage = await post({ ...onHand, MessageName: "Create" });
+    expect([notAMessage.status, errorOf(notAMessage).code]).toEqual([400, "INVALID_DATA_EVENT"]);
+    const unmapped = await post(onHand);
     expect([unmapped.status, errorOf(unmapped).code]).toEqual([400, "UNMAPPED_TABLE"]);
   });
 });

@@ -2,7 +2,7 @@
  * A map left to Microsoft's dual-write (`dual-write` mode): the toolkit still validates before
  * save, and its sync steps stay idle, so only one writer touches the table; `off` leaves it alone.
  */
-import { type Environment, dataverseRequest, scmRequest, startEnvironment } from "../support/environment";
+import { type Environment, dataverseRequest, scmRequest, settle, startEnvironment } from "../support/environment";
 
 let env: Environment;
 let siteId: string;
@@ -11,6 +11,7 @@ const TRANSIT = 192350002;
 beforeAll(async () => {
   env = await startEnvironment({ mapModes: { warehouses: "dual-write", "ship-vias": "off" } });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   const sites = await dataverseRequest(env.dataverse.url, "GET", "msdyn_operationalsites?$select=msdyn_operationalsiteid&$filter=msdyn_siteid eq 'S1'");
   siteId = String((sites.json as { value: Record<string, unknown>[] }).value[0]?.msdyn_operationalsiteid);
 });

@@ -1,12 +1,13 @@
 /**
- * Dual-write semantics: a change one system refuses is rolled back in the other, so the two never
- * disagree about an accepted change.
+ * Field Service → SCM: a change SCM refuses is rolled back in Dataverse (the synchronous step).
+ * SCM → Field Service: SCM has committed before Field Service hears of it (data events), so a
+ * change Field Service refuses stays in SCM and waits on the catch-up list.
  */
 import { createServer } from "node:http";
 import { warehouse } from "../../../core/dataverse/tables";
 import { registerWebhook } from "../../../sandbox/dataverse/registration";
 import { closeServer, listen } from "../../../sandbox/http";
-import { type Environment, dataverseRequest, dataverseRowByKey, scmRequest, startEnvironment } from "../support/environment";
+import { type Environment, dataverseRequest, dataverseRowByKey, scmRequest, settle, startEnvironment } from "../support/environment";
 
 let env: Environment;
 let siteId: string;
@@ -14,6 +15,7 @@ let siteId: string;
 beforeAll(async () => {
   env = await startEnvironment();
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
 });
 
@@ -65,7 +67,7 @@ describe("rollback", () => {
     expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='2001')")).json).toMatchObject({ WarehouseName: "Kept name" });
   });
 
-  it("rolls back an SCM write that Dataverse refuses", async () => {
+  it("keeps an SCM write that Dataverse refuses in SCM, on the catch-up list (no veto after SCM's commit)", async () => {
     // A customer's own Dataverse rule (another synchronous step) refuses some warehouse names.
     const rule = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -80,13 +82,15 @@ describe("rollback", () => {
         { name: "Customer rule: Create of msdyn_warehouse", message: "Create", table: warehouse, stage: 10, mode: "sync" },
       ]);
       const created = await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "2002", WarehouseName: "Forbidden name", OperationalSiteId: "S1", WarehouseType: "Transit" });
-      expect(created.status).toBe(400);
-      expect(JSON.stringify(created.json)).toContain("rolled back");
-      expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='2002')")).status).toBe(404);
+      expect(created.status).toBe(201);
+      await settle(env);
+      expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='2002')")).status).toBe(200);
       expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2002'")).toBeUndefined();
+      expect(env.host.queue.held({ map: "warehouses" }).map((change) => change.rowKey)).toEqual(["usmf/2002"]);
 
       const allowed = await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "2003", WarehouseName: "Allowed name", OperationalSiteId: "S1", WarehouseType: "Transit" });
       expect(allowed.status).toBe(201);
+      await settle(env);
       expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2003'")).toMatchObject({ msdyn_name: "Allowed name" });
     } finally {
       await closeServer(rule);

@@ -3,7 +3,7 @@
  * 503. Fail open: saves go through, the sync change is queued durably and replayed when SCM is back.
  */
 import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import { ADMIN, type Environment, dataverseRequest, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
+import { ADMIN, type Environment, dataverseRequest, dataverseRowByKey, httpRequest, scmRequest, startEnvironment, settle } from "../support/environment";
 import { type SwitchableProxy, startSwitchableProxy } from "../support/switchable-proxy";
 
 interface Setup {
@@ -23,6 +23,7 @@ async function setUp(policy: "fail-closed" | "fail-open"): Promise<Setup> {
   });
   if (proxy === undefined) throw new Error("the proxy did not start");
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   const siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
   return { env, proxy, siteId };
 }

@@ -12,6 +12,7 @@ import {
   dataverseRowByKey,
   guidFromEntityId,
   scmRequest,
+  settle,
   startEnvironment,
 } from "../support/environment";
 
@@ -23,6 +24,7 @@ const LONG = "Long description. ".repeat(110).slice(0, 2000);
 beforeAll(async () => {
   env = await startEnvironment({ webhookPayloadLimitBytes: 6000, recordWebhooks: true });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String(
     (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
   );
@@ -58,7 +60,10 @@ describe("a webhook context trimmed for size", () => {
 
     // Dataverse has committed; the queued change copies the committed row to SCM.
     expect(await scmName("2001")).toMatchObject({ WarehouseName: "Transit 2001" });
-    expect(await env.host.replayQueue()).toMatchObject({ applied: 1, remaining: 0 });
+    // The queued change (and, with SCM's asynchronous events, possibly a queued read of SCM's row).
+    const replayed = await env.host.replayQueue();
+    expect(replayed).toMatchObject({ failed: 0, remaining: 0 });
+    expect(replayed.applied).toBeGreaterThanOrEqual(1);
     expect(await scmName("2001")).toMatchObject({ WarehouseName: "Transit 2001 renamed" });
     const row = await dataverseRequest(env.dataverse.url, "GET", `msdyn_warehouses(${id})?$select=fsi_scmsyncstatus`);
     expect((row.json as Record<string, unknown>).fsi_scmsyncstatus).toBe(ScmSyncStatus.Synced);

@@ -1,5 +1,5 @@
 /** `POST /plugins/validate` exactly as docs/design.md §5 says, over HTTP, against the SCM emulator's rules. */
-import { ADMIN, ALLOWED_ORIGIN, type Environment, type Reply, dataverseRowByKey, httpRequest, scmRequest, startEnvironment } from "../support/environment";
+import { ADMIN, ALLOWED_ORIGIN, type Environment, type Reply, dataverseRowByKey, httpRequest, scmRequest, startEnvironment, settle } from "../support/environment";
 
 const BODY_LIMIT = 32 * 1024;
 let env: Environment;
@@ -10,6 +10,7 @@ beforeAll(async () => {
   env = await startEnvironment({ bodyLimitBytes: BODY_LIMIT });
   token = (await env.issuer.issueToken({ id: ADMIN.id })).access_token;
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await settle(env);
   siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
 });
 
@@ -52,9 +53,10 @@ describe("the validation API", () => {
     expect([valid, warnings, errors.length]).toEqual([false, [], 3]);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { attribute: "msdyn_warehouseidentifier", code: "pattern", message: expect.stringContaining("four digits") as unknown },
-        { attribute: "msdyn_operationalsite", code: "required", message: expect.stringContaining("OperationalSiteId") as unknown },
-        { attribute: "msdyn_transitwarehouse", code: "required", message: expect.stringContaining("TransitWarehouseId") as unknown },
+        // SCM's infolog names the field and says why; it carries no rule codes.
+        { attribute: "msdyn_warehouseidentifier", code: "invalidValue", message: expect.stringContaining("four digits") as unknown },
+        { attribute: "msdyn_operationalsite", code: "invalidValue", message: expect.stringContaining("OperationalSiteId") as unknown },
+        { attribute: "msdyn_transitwarehouse", code: "invalidValue", message: expect.stringContaining("TransitWarehouseId") as unknown },
       ]),
     );
   });
@@ -80,6 +82,7 @@ describe("the validation API", () => {
 
   it("validates an update of only the changed columns as the row it will produce", async () => {
     expect((await scmRequest(env.scmUrl, "POST", "ModesOfDelivery", { dataAreaId: "usmf", ModeCode: "TRUCK", ModeDescription: "Truck" })).status).toBe(201);
+    await settle(env);
     const shipVia = await dataverseRowByKey(env, "msdyn_shipvias", "msdyn_name eq 'TRUCK'");
     const reply = await validate({ table: "msdyn_shipvia", operation: "update", id: String(shipVia?.msdyn_shipviaid), company: "usmf", attributes: { msdyn_description: "Road freight" } });
     expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);

@@ -6,7 +6,7 @@
  * leaves such rows out (a null never falls in a box, even one around 0,0).
  */
 import { warehouseQuery } from "../../../controls/NearbyWarehouses/services/warehouseQuery";
-import { dataverseRequest, dataverseRowByKey, scmRequest } from "../support/environment";
+import { dataverseRequest, dataverseRowByKey, scmRequest, settle } from "../support/environment";
 import { type OutageSetup, createWarehouse, startOutageEnvironment } from "../support/outage";
 import { warehouseRecordsOnBothSides } from "../support/reconcile";
 
@@ -21,6 +21,8 @@ afterAll(async () => {
 });
 
 const coordinatesInDataverse = async (identifier: string) => {
+  // SCM's data events arrive after its write returned.
+  await settle(setup.env);
   const row = await dataverseRowByKey(setup.env, "msdyn_warehouses", `msdyn_warehouseidentifier eq '${identifier}'`);
   return [row?.msdyn_primaryaddresslatitude, row?.msdyn_primaryaddresslongitude];
 };

@@ -55,7 +55,7 @@ describe("a create that meets someone else's row under its key", () => {
 
   beforeAll(async () => {
     // SCM's data events reach the host asynchronously, after SCM committed.
-    other = await startOutageEnvironment("fail-closed", { scmEventsMode: "async" });
+    other = await startOutageEnvironment("fail-closed");
   });
 
   afterAll(async () => {

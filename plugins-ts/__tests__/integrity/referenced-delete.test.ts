@@ -6,7 +6,7 @@
  * committed, is undone — Field Service keeps the row and SCM gets it back. Either way both systems
  * end equal, lookups included, and the referencing warehouse saves in both.
  */
-import { dataverseRequest, dataverseRowByKey, scmRequest } from "../support/environment";
+import { dataverseRequest, dataverseRowByKey, scmRequest, settle } from "../support/environment";
 import { type OutageSetup, createWarehouse, startOutageEnvironment, warehouseBody } from "../support/outage";
 import { warehouseRecordsOnBothSides } from "../support/reconcile";
 
@@ -51,6 +51,11 @@ async function expectEqualAndSaveable(): Promise<void> {
       })
     ).status,
   ).toBe(204);
+  // SCM's event arrives after its write; a change it queued (a lookup not resolvable at that
+  // moment) is replayed as the host's retry timer would.
+  await settle(setup.env);
+  await setup.env.host.replayQueue();
+  await settle(setup.env);
   const after = await warehouseRecordsOnBothSides(setup.env);
   expect(after.dataverse).toEqual(after.scm);
 }
@@ -75,7 +80,8 @@ describe("deleting a warehouse another one names as its transit warehouse", () =
   it("in SCM: SCM's delete is undone, Field Service keeps the row, and both systems end equal", async () => {
     const deleted = await scmRequest(setup.env.scmUrl, "DELETE", "Warehouses(dataAreaId='usmf',WarehouseId='8901')");
     expect(deleted.status).toBe(204);
-    await setup.env.host.whenIdle();
+    // SCM's data event of the delete arrives after SCM committed it.
+    await settle(setup.env);
     expect(
       setup.env.host.queue
         .pending()
@@ -92,6 +98,7 @@ describe("deleting a warehouse another one names as its transit warehouse", () =
   it("a warehouse nobody names is deleted in both systems as before", async () => {
     const id = await createWarehouse(setup, "8903", "Alone 8903");
     expect((await dataverseRequest(setup.env.dataverse.url, "DELETE", `msdyn_warehouses(${id})`)).status).toBe(204);
+    await settle(setup.env);
     const sides = await warehouseRecordsOnBothSides(setup.env);
     expect(sides.dataverse).toEqual(sides.scm);
     expect(sides.scm.some((row) => row.key === "usmf/8903")).toBe(false);

@@ -1,8 +1,8 @@
 /**
  * Starts the real parts on port 0 for the integration tests: the SCM emulator, the Dataverse
  * emulator (with the integration's webhook steps registered as rows, as a solution import does),
- * the plug-in host, the sandbox's Entra ID stand-in (https, its own port), and SCM's sync subscription to
- * `/plugins/scm-events`. Tests talk to all of them over HTTP. (Test code may start the sandbox's
+ * the plug-in host, the sandbox's Entra ID stand-in (https, its own port), and SCM's data event
+ * endpoint `/plugins/scm-events` (events after commit, asynchronously). Tests talk to all of them over HTTP. (Test code may start the sandbox's
  * emulators; product code never imports the sandbox.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -58,10 +58,10 @@ export interface EnvironmentOptions {
   readonly retryBackoff?: RetryBackoff;
   /** Attempts of a change waiting for a missing row before it becomes an error (default the host's). */
   readonly dependencyAttempts?: number;
-  /** More options of the SCM emulator (its async retry policy, its sync subscriber timeout). */
-  readonly scmOptions?: Pick<ScmEmulatorOptions, "retry" | "syncTimeoutMs">;
-  /** How SCM's subscription to `/plugins/scm-events` is called (default sync). */
-  readonly scmEventsMode?: "sync" | "async";
+  /** More options of the SCM emulator (its delivery retry policy, the custom validation service, throttling). */
+  readonly scmOptions?: Pick<ScmEmulatorOptions, "retry" | "validationService" | "throttling">;
+  /** How the host asks SCM to validate (default the changeset path). */
+  readonly scmValidation?: IntegrationSettings["scmValidation"];
   /** The host as SCM's subscription sees it (a proxy in front of the host); default the host itself. */
   readonly hostUrlForScm?: (hostUrl: string) => string | Promise<string>;
 }
@@ -104,7 +104,7 @@ function server(listener: (req: IncomingMessage, res: ServerResponse) => void): 
 }
 
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const scm = createScmEmulator({ seed: false, syncTimeoutMs: 10_000, ...options.scmOptions });
+  const scm = createScmEmulator({ seed: false, retry: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 10_000 }, ...options.scmOptions });
   const scmServer = server((req, res) => void scm.handle(req, res));
   const scmOrigin = await listen(scmServer, 0);
   const scmUrl = `${scmOrigin}/scm`;
@@ -136,6 +136,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       scmIntegrationUser: "FSI-Integration",
       echoTag: "fsi-integration",
       scmUnavailablePolicy: options.scmUnavailablePolicy ?? "fail-closed",
+      ...(options.scmValidation === undefined ? {} : { scmValidation: options.scmValidation }),
       ...(options.mapModes === undefined ? {} : { mapModes: options.mapModes }),
     },
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
@@ -192,15 +193,15 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     steps: integrationWebhookSteps(host.maps.maps),
   });
 
-  const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {
+  const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       url: `${options.hostUrlForScm === undefined ? hostUrl : await options.hostUrlForScm(hostUrl)}/plugins/scm-events?code=${SCM_EVENTS_KEY}`,
-      mode: options.scmEventsMode ?? "sync",
+      entities: host.maps.maps.map((map) => map.scmCollection),
     }),
   });
-  if (subscribed.status !== 201) throw new Error(`SCM subscription failed: ${subscribed.status} ${await subscribed.text()}`);
+  if (subscribed.status !== 201) throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
 
   const company = await dataverseRequest(dataverse.url, "POST", "cdm_companies", { cdm_name: "Contoso USA", cdm_companycode: "usmf" });
   const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1];
@@ -261,12 +262,12 @@ export async function dataverseRequest(origin: string, method: string, path: str
   );
 }
 
-/** An SCM OData call as a user (`Admin` by default, as a person in SCM would). */
-export async function scmRequest(scmUrl: string, method: string, path: string, body?: unknown, user = "Admin"): Promise<Reply> {
+/** An SCM OData call, as a person in SCM would make it. */
+export async function scmRequest(scmUrl: string, method: string, path: string, body?: unknown): Promise<Reply> {
   return reply(
     await fetch(`${scmUrl}/data/${path}`, {
       method,
-      headers: { "x-fsi-user": user, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
@@ -287,4 +288,26 @@ export function guidFromEntityId(headers: Headers): string {
   const id = /\(([0-9a-f-]{36})\)/.exec(headers.get("odata-entityid") ?? "")?.[1];
   if (id === undefined) throw new Error("no OData-EntityId");
   return id;
+}
+
+/**
+ * Waits until SCM has delivered every data event it raised (its outbox is empty: a row leaves it
+ * only after the endpoint's 2xx, so the host has handled it) and the host and Dataverse are idle.
+ * Data events arrive after SCM's write returns: tests settle before they look at Field Service.
+ */
+export async function settle(env: Pick<Environment, "scmUrl" | "host" | "dataverse">, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // Deliveries held on purpose (the `hold` switch) are not waited for.
+  const delivery = (await (await fetch(`${env.scmUrl}/admin/event-delivery`)).json()) as { hold?: boolean };
+  for (; delivery.hold !== true; ) {
+    await env.dataverse.emulator.idle();
+    const outbox = (await (await fetch(`${env.scmUrl}/admin/outbox`)).json()) as { value: { attempts: number }[] };
+    // Done when everything is delivered — or when what is left is failing and being retried (a
+    // fault the test set up): that waits for the heal.
+    if (outbox.value.every((entry) => entry.attempts > 0)) break;
+    if (Date.now() > deadline) throw new Error(`SCM still has ${outbox.value.length} undelivered data events: ${JSON.stringify(outbox.value).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await env.host.whenIdle();
+  await env.dataverse.emulator.idle();
 }

@@ -1,32 +1,48 @@
 /**
- * A synchronous SCM business event subscriber that records every event and accepts it: the tests'
- * window onto what SCM raised (and who initiated it), delivered before SCM's write returns.
+ * A data event endpoint that records every event SCM sends and accepts it: the tests' window onto
+ * what SCM raised, after commit.
  */
 import { createServer } from "node:http";
-import type { ScmBusinessEvent } from "../../../core/scm/business-events";
+import type { ScmDataChange } from "../../../core/scm/data-events";
 import { closeServer, listen } from "../../../sandbox/http";
+import { parseScmDataEvent } from "../../integration/scm-data-event";
 
 export interface EventRecorder {
-  readonly events: ScmBusinessEvent[];
+  readonly events: ScmDataChange[];
+  /** The bodies as received, in the same order: to deliver again, late or twice. */
+  readonly bodies: string[];
+  /** Resolves once SCM has delivered every event it raised so far (its outbox is empty). */
+  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function recordScmEvents(scmUrl: string): Promise<EventRecorder> {
-  const events: ScmBusinessEvent[] = [];
+  const events: ScmDataChange[] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      events.push(JSON.parse(Buffer.concat(chunks).toString("utf8")) as ScmBusinessEvent);
+      const body = Buffer.concat(chunks).toString("utf8");
+      events.push(parseScmDataEvent(JSON.parse(body)));
+      bodies.push(body);
       res.writeHead(200).end();
     });
   });
   const url = await listen(server, 0);
-  const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {
+  const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url: `${url}/events`, mode: "sync" }),
+    body: JSON.stringify({ url: `${url}/events` }),
   });
-  if (subscribed.status !== 201) throw new Error(`recorder subscription failed: ${subscribed.status}`);
-  return { events, close: () => closeServer(server) };
+  if (subscribed.status !== 201) throw new Error(`recorder endpoint failed: ${subscribed.status}`);
+  const drained = async (): Promise<void> => {
+    for (let tries = 0; tries < 2000; tries += 1) {
+      const outbox = (await (await fetch(`${scmUrl}/admin/outbox`)).json()) as { value: unknown[] };
+      if (outbox.value.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error("SCM still has undelivered data events");
+  };
+  return { events, bodies, drained, close: () => closeServer(server) };
 }

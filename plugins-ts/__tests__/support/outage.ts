@@ -14,6 +14,7 @@ import {
   dataverseRowByKey,
   httpRequest,
   scmRequest,
+  settle,
   startEnvironment,
 } from "./environment";
 import { type FaultMode, type FaultProxy, type ProxiedRequest, startFaultProxy } from "./fault-proxy";
@@ -31,9 +32,9 @@ export const SCM_FAULTS: readonly (readonly [string, FaultMode])[] = [
   ["dropping the connection after forwarding", { kind: "drop-after-forward" }],
 ];
 
-/** SCM's OData writes (not reads, not the validation service). */
+/** SCM's OData writes (not reads, not the validation changesets on `$batch`). */
 export const scmDataWrites = (request: ProxiedRequest): boolean =>
-  request.method !== "GET" && request.url.startsWith("/scm/data/");
+  request.method !== "GET" && request.url.startsWith("/scm/data/") && !request.url.startsWith("/scm/data/$batch");
 
 export interface OutageSetup {
   readonly env: Environment;
@@ -68,12 +69,8 @@ export async function startOutageEnvironment(
       })
     ).status,
   ).toBe(201);
-  // With an asynchronous subscription the site arrives after SCM's reply.
-  let site: Record<string, unknown> | undefined;
-  for (let attempt = 0; site === undefined && attempt < 250; attempt += 1) {
-    site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
-    if (site === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await settle(env);
+  const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
   if (site === undefined) throw new Error("the site did not reach Dataverse");
   return {
     env,

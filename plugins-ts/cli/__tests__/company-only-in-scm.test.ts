@@ -12,10 +12,11 @@ import {
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../__tests__/support/environment";
 import { warehouseRecordsOnBothSides } from "../../__tests__/support/reconcile";
 import type { StatusReport } from "../commands/status";
-import { type TempDir, cliEnvironment, fsi, tempDir } from "./support";
+import { type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "./support";
 
 const ATTEMPTS = 3;
 let env: Environment;
@@ -60,6 +61,7 @@ it("turns the endless wait into a visible error, and carries the rows over once 
       })
     ).status,
   ).toBe(201);
+  await settle(env);
   expect(env.host.queue.depth()).toBe(2);
   expect(await mapStatus("operational-sites")).toMatchObject({ queueDepth: 1, catchUp: 0, errors: 0 });
 
@@ -88,6 +90,8 @@ it("turns the endless wait into a visible error, and carries the rows over once 
   await fsi(variables, dir.path, "sync", "retry", "warehouses");
   await fsi(variables, dir.path, "sync", "resume", "warehouses");
   await env.host.whenIdle();
+
+  await settle(env);
 
   expect(env.host.queue.depth()).toBe(0);
   expect(await mapStatus("operational-sites")).toMatchObject({ queueDepth: 0, catchUp: 0, errors: 0 });
@@ -120,11 +124,10 @@ it("shows the error on the Field Service row when the row exists: an SCM change 
       })
     ).status,
   ).toBe(201);
-  // 6302 exists only in SCM: written there by the integration user, so its event is an echo.
-  expect(
-    (await scmRequest(env.scmUrl, "POST", "Warehouses", warehouse("6302", "Only in SCM 6302"), "FSI-Integration"))
-      .status,
-  ).toBe(201);
+  // 6301 reaches Field Service (its data event arrives after SCM's reply).
+  await settle(env);
+  // 6302 exists only in SCM: its data event is lost, so Field Service never heard of it.
+  expect((await scmWithoutEvent(env, "POST", "Warehouses", warehouse("6302", "Only in SCM 6302"))).status).toBe(201);
   expect(
     (
       await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='6301')", {
@@ -132,8 +135,10 @@ it("shows the error on the Field Service row when the row exists: an SCM change 
       })
     ).status,
   ).toBe(204);
+  await settle(env);
   for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) await env.host.replayQueue();
 
+  await settle(env);
   const row = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6301'");
   expect(row).toMatchObject({ fsi_scmsyncstatus: ScmSyncStatus.Failed });
   expect(String(row?.fsi_scmlasterror)).toContain(`after ${ATTEMPTS} attempts`);
@@ -147,8 +152,11 @@ it("shows the error on the Field Service row when the row exists: an SCM change 
       })
     ).status,
   ).toBe(204);
+  // Its data event arrives after SCM's reply, then the retry.
+  await settle(env);
   expect((await fsi(variables, dir.path, "sync", "retry", "warehouses")).code).toBe(0);
   await env.host.whenIdle();
+  await settle(env);
   expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '6301'")).toMatchObject({
     fsi_scmsyncstatus: ScmSyncStatus.Synced,
   });

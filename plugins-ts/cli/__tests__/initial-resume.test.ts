@@ -150,6 +150,8 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
     expect(await exited).toBe("SIGKILL");
     expect((await scmRows(env, "Warehouses")).length).toBe(WRITES_BEFORE_HOLD - 1);
 
+    await events.drained();
+
     const before = events.events.length;
     const resumed = await fsi(
       variables,
@@ -181,7 +183,8 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
       failed: 0,
     });
 
-    const creates = events.events.slice(before).filter((event) => event.Operation === "Create");
+    await events.drained();
+    const creates = events.events.slice(before).filter((event) => event.operation === "Create");
     expect(creates).toHaveLength(WAREHOUSES - (WRITES_BEFORE_HOLD - 1));
     const scm = await scmRows(env, "Warehouses");
     const ids = scm.map((row) => String(row.WarehouseId));

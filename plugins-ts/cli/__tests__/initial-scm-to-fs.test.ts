@@ -7,7 +7,7 @@
 import { ScmSyncStatus } from "../../../core/dataverse/tables";
 import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
 import { type Environment, dataverseRowByKey, startEnvironment } from "../../__tests__/support/environment";
-import { type TempDir, cliEnvironment, fsRows, fsi, scmAsIntegration, scmRows, tempDir } from "./support";
+import { type TempDir, cliEnvironment, fsRows, fsi, scmWithoutEvent, scmRows, tempDir } from "./support";
 
 let env: Environment;
 let dir: TempDir;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   const statePath = `${dir.path}/plugins.sqlite`;
   env = await startEnvironment({ statePath });
   variables = cliEnvironment(env, dir.path, statePath);
-  const post = (collection: string, row: Record<string, unknown>) => scmAsIntegration(env, "POST", collection, row);
+  const post = (collection: string, row: Record<string, unknown>) => scmWithoutEvent(env, "POST", collection, row);
   await post("OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
   await post("OperationalSites", { dataAreaId: "usmf", SiteId: "S2", SiteName: "Spokane" });
   // demf has no company row in this Dataverse: its rows cannot be written there.
@@ -64,7 +64,7 @@ beforeAll(async () => {
     WarehouseType: "Transit",
     MainRefillingWarehouseId: "4010",
   });
-  await scmAsIntegration(env, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='4010')", {
+  await scmWithoutEvent(env, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='4010')", {
     MainRefillingWarehouseId: "4011",
   });
   await post("MaintenanceAssetTypes", {

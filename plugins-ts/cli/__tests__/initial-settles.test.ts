@@ -7,7 +7,7 @@
  */
 import { type Environment, dataverseRowByKey, startEnvironment } from "../../__tests__/support/environment";
 import { warehouseRecordsOnBothSides } from "../../__tests__/support/reconcile";
-import { type TempDir, TRANSIT, cliEnvironment, createFs, fsi, scmAsIntegration, tempDir } from "./support";
+import { type TempDir, TRANSIT, cliEnvironment, createFs, fsi, scmWithoutEvent, tempDir } from "./support";
 
 let env: Environment;
 let dir: TempDir;
@@ -23,10 +23,10 @@ beforeAll(async () => {
   const statePath = `${dir.path}/plugins.sqlite`;
   env = await startEnvironment({ statePath });
   variables = cliEnvironment(env, dir.path, statePath);
-  await scmAsIntegration(env, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
+  await scmWithoutEvent(env, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
   // Only in SCM: coordinates with 6 decimals, a name SCM holds trimmed, one without coordinates.
   for (let n = 0; n < 20; n += 1) {
-    await scmAsIntegration(env, "POST", "Warehouses", {
+    await scmWithoutEvent(env, "POST", "Warehouses", {
       dataAreaId: "usmf",
       WarehouseId: `${6100 + n}`,
       WarehouseName: `Seattle ${n}`,
@@ -36,7 +36,7 @@ beforeAll(async () => {
       PrimaryAddressLongitude: -122.332071 - n / 1000,
     });
   }
-  await scmAsIntegration(env, "POST", "Warehouses", {
+  await scmWithoutEvent(env, "POST", "Warehouses", {
     dataAreaId: "usmf",
     WarehouseId: "6199",
     WarehouseName: "Nowhere",

@@ -4,7 +4,7 @@
  * replays them in order; changes the other system refuses on replay wait on the catch-up list
  * (with the row's later changes behind them) until `retry`.
  */
-import type { ScmBusinessEvent } from "../../../core/scm/business-events";
+import type { ScmDataChange } from "../../../core/scm/data-events";
 import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
 import {
   type Environment,
@@ -12,9 +12,10 @@ import {
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
+  settle,
 } from "../../__tests__/support/environment";
 import type { StatusReport } from "../commands/status";
-import { TRANSIT, type TempDir, cliEnvironment, fsi, scmAsIntegration, tempDir } from "./support";
+import { TRANSIT, type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "./support";
 
 let env: Environment;
 let dir: TempDir;
@@ -36,6 +37,7 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(201);
+  await settle(env);
   const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
   const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
     msdyn_warehouseidentifier: "5001",
@@ -79,16 +81,18 @@ async function scmName(id: string): Promise<unknown> {
   ).WarehouseName;
 }
 
-const renamesOf5001 = (list: readonly ScmBusinessEvent[]) =>
+const renamesOf5001 = (list: readonly ScmDataChange[]) =>
   list
-    .filter((event) => event.Keys.WarehouseId === "5001" && event.ChangedFields.includes("WarehouseName"))
-    .map((event) => event.Row?.WarehouseName);
+    .filter((event) => event.key.WarehouseId === "5001" && event.operation === "Update")
+    .map((event) => event.fields.WarehouseName);
 
 describe("pause → changes queued → resume replays them in order", () => {
   it("pauses the map in the running host: changes from both systems are queued, not applied", async () => {
     const paused = await fsi(variables, dir.path, "sync", "pause", "warehouses");
     expect(paused).toMatchObject({ code: 0, out: expect.stringContaining("warehouses: paused") as unknown });
     expect(await warehouses()).toMatchObject({ state: "paused", queueDepth: 0 });
+
+    await events.drained();
 
     const before = events.events.length;
     for (const name of ["Name A", "Name B", "Name C"]) expect(await renameInFs(name)).toBe(204);
@@ -106,6 +110,7 @@ describe("pause → changes queued → resume replays them in order", () => {
     ).toBe(201);
 
     expect(await scmName("5001")).toBe("Original");
+    await events.drained();
     expect(renamesOf5001(events.events.slice(before))).toEqual([]);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '5002'")).toBeUndefined();
     expect(
@@ -122,10 +127,12 @@ describe("pause → changes queued → resume replays them in order", () => {
   });
 
   it("resumes: the queued changes are replayed in the order they happened", async () => {
+    await events.drained();
     const before = events.events.length;
     const resumed = await fsi(variables, dir.path, "sync", "resume", "warehouses");
     expect(resumed.code).toBe(0);
     expect(resumed.out).toContain("warehouses: resumed; 4 queued changes replayed in order.");
+    await events.drained();
     expect(renamesOf5001(events.events.slice(before))).toEqual(["Name A", "Name B", "Name C"]);
     expect(await scmName("5001")).toBe("Name C");
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '5002'")).toMatchObject({
@@ -146,7 +153,7 @@ describe("rows refused on replay → catch-up list → retry", () => {
     expect((await fsi(variables, dir.path, "sync", "pause", "warehouses")).code).toBe(0);
     expect(await renameInFs("Taken")).toBe(204);
     // Meanwhile another warehouse gets that name in SCM (usmf wants names unique).
-    await scmAsIntegration(env, "POST", "Warehouses", {
+    await scmWithoutEvent(env, "POST", "Warehouses", {
       dataAreaId: "usmf",
       WarehouseId: "5003",
       WarehouseName: "Taken",
@@ -174,13 +181,15 @@ describe("rows refused on replay → catch-up list → retry", () => {
   });
 
   it("retries the catch-up list once the row is fixed, in order", async () => {
+    await events.drained();
     const before = events.events.length;
-    await scmAsIntegration(env, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='5003')", {
+    await scmWithoutEvent(env, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='5003')", {
       WarehouseName: "Renamed",
     });
     const retried = await fsi(variables, dir.path, "sync", "retry", "warehouses");
     expect(retried.code).toBe(0);
     expect(retried.out).toContain("warehouses: 1 change off the catch-up list; 2 queued changes replayed in order.");
+    await events.drained();
     expect(renamesOf5001(events.events.slice(before))).toEqual(["Taken", "Later"]);
     expect(await warehouses()).toMatchObject({ queueDepth: 0, catchUp: 0, errors: 0 });
     expect((await fsi(variables, dir.path, "sync", "errors", "warehouses")).out).toContain("Catch-up list: empty.");

@@ -13,6 +13,7 @@ import {
   type Reply,
   dataverseRequest,
   guidFromEntityId,
+  httpRequest,
   scmRequest,
 } from "../../__tests__/support/environment";
 import { runFsi } from "../main";
@@ -81,9 +82,10 @@ export async function createFs(env: Environment, entitySet: string, body: Record
   return guidFromEntityId((await fsAsIntegration(env, "POST", entitySet, body)).headers);
 }
 
-/** An SCM write as the integration user: its business event is an echo the host drops. */
-export async function scmAsIntegration(env: Environment, method: string, path: string, body?: unknown): Promise<Reply> {
-  const reply = await scmRequest(env.scmUrl, method, path, body, "FSI-Integration");
+/** An SCM write whose data event is lost (the emulator's loss switch): a row only SCM has, as an initial sync finds it. */
+export async function scmWithoutEvent(env: Environment, method: string, path: string, body?: unknown): Promise<Reply> {
+  await httpRequest(`${env.scmUrl}/admin/event-delivery`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ loseNext: 1 }) });
+  const reply = await scmRequest(env.scmUrl, method, path, body);
   if (reply.status >= 300)
     throw new Error(`SCM ${method} ${path} failed: ${reply.status} ${JSON.stringify(reply.json)}`);
   return reply;

@@ -21,6 +21,7 @@ describe("hostConfigFromEnv", () => {
       scmIntegrationUser: "FSI-Integration",
       echoTag: "fsi-integration",
       scmUnavailablePolicy: "fail-closed",
+      scmValidation: "changeset",
       // Every map runs the toolkit's sync unless FSI_MAP_MODES says otherwise.
       mapModes: {},
     });

@@ -1,5 +1,5 @@
 import { parseExecutionContext } from "../../context/execution-context";
-import { isDataverseEcho, isScmEcho } from "../echo";
+import { isDataverseEcho } from "../echo";
 import type { IntegrationSettings } from "../settings";
 
 const settings: IntegrationSettings = {
@@ -36,8 +36,4 @@ describe("echo suppression", () => {
     expect(isDataverseEcho(context(USER), settings)).toBe(false);
   });
 
-  it("recognises the integration's own SCM writes by the event's initiating user, in any case", () => {
-    expect(isScmEcho({ InitiatingUser: "fsi-integration" }, settings)).toBe(true);
-    expect(isScmEcho({ InitiatingUser: "Admin" }, settings)).toBe(false);
-  });
 });

@@ -3,6 +3,8 @@
  * running: wrong key, unknown handler, wrong method, malformed JSON, a body that is not a
  * RemoteExecutionContext or a business event, an event of an entity no inventory map reads.
  */
+import { warehouses } from "../../../core/scm/entities";
+import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { createServer, type Server } from "node:http";
 import { closeServer, listen } from "../../host/http";
 import { createLogger, memorySink } from "../../services/logger";
@@ -62,29 +64,15 @@ describe("the inventory host refuses what it cannot use", () => {
     expect(wrong.json.error?.message).toContain("PrimaryEntityName");
   });
 
-  it("a body that is not a business event, and an event no inventory map reads (400)", async () => {
+  it("a body that is not a data event, and an event no inventory map reads (400)", async () => {
     const path = `/plugins/inventory/scm-events?code=${EVENTS_KEY}`;
     const notEvent = await post(path, JSON.stringify({ hello: "world" }), { "content-type": "application/json" });
     expect(notEvent.status).toBe(400);
-    expect(notEvent.json.error).toMatchObject({ code: "INVALID_BUSINESS_EVENT" });
-    const warehouse = {
-      BusinessEventId: "FsiWarehouseChangedBusinessEvent",
-      ControlNumber: 1,
-      EventId: "0f8fad5b-d9cb-469f-a165-70867728950e",
-      EventTime: "/Date(1714550400000)/",
-      MajorVersion: 1,
-      MinorVersion: 0,
-      LegalEntity: "usmf",
-      EntityName: "Warehouse",
-      Operation: "Update",
-      Keys: { dataAreaId: "usmf", WarehouseId: "1001" },
-      ChangedFields: [],
-      Row: null,
-      InitiatingUser: "Admin",
-    };
+    expect(notEvent.json.error).toMatchObject({ code: "INVALID_DATA_EVENT" });
+    const warehouse = buildDataEvent({ entity: warehouses, operation: "Update", key: { dataAreaId: "usmf", WarehouseId: "1001" }, row: { dataAreaId: "usmf", WarehouseId: "1001" }, changedFields: [], raisedOn: new Date() });
     const unmapped = await post(path, JSON.stringify(warehouse), { "content-type": "application/json" });
     expect(unmapped.status).toBe(400);
-    expect(unmapped.json.error?.message).toContain("limit the subscription to InventoryOnHand, Projects");
+    expect(unmapped.json.error?.message).toContain("activate data events only for InventoryOnHand, Projects");
   });
 
   it("a text body (415), an unknown path (404), and still answers afterwards", async () => {

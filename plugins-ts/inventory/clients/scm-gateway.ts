@@ -6,7 +6,7 @@
  * 502/503/504, and its typed failures (`ScmUnavailableError`, `ScmRejectedError` with SCM's
  * field errors; a document's `field` is a path into the request, `lines[1].Quantity`).
  */
-import { SCM_INITIATING_USER_HEADER } from "../../../core/scm/business-events";
+import { SCM_INITIATING_USER_HEADER } from "../../../core/scm/integration-user";
 import {
   SCM_CREATE_SALES_ORDER_PATH,
   SCM_POST_INVENTORY_JOURNAL_PATH,

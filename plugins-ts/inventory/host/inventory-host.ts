@@ -3,13 +3,13 @@
  * parses, authenticates and routes; the engine does the work. Routes, under `/plugins/inventory`:
  * - `POST webhooks/<handler>`: the inventory webhook steps (`registration/steps.ts`), the service
  *   endpoint's key checked in constant time;
- * - `POST scm-events`: SCM business events of the live SCM → FS maps (on-hand, projects);
+ * - `POST scm-events`: SCM data events of the live SCM → FS maps (on-hand, projects);
  * - `GET status`: every map's mode, checkpoint, last run and live counts (`batchStatus`), behind
  *   the webhook key.
  * The same `handle` serves `node:http` (`listener`) and Azure Functions.
  */
 import type { RequestListener } from "node:http";
-import { parseBusinessEvent } from "../../plugins/scm-to-dataverse";
+import { parseScmDataEvent } from "../../integration/scm-data-event";
 import { statusOf } from "../../plugins/plugin";
 import { type WebhookAuth, requireWebhookKey } from "../../host/auth/webhook-key";
 import { integrationHttpError } from "../../host/error-replies";
@@ -26,7 +26,7 @@ import { DEFAULT_INVENTORY_PREFIX } from "../registration/steps";
 export interface InventoryHostConfig {
   /** How Dataverse's service endpoint authenticates to `webhooks/*` (and `status`). */
   readonly webhookAuth: WebhookAuth;
-  /** How SCM's business event subscription authenticates to `scm-events`. */
+  /** How SCM's data event endpoint authenticates to `scm-events`. */
   readonly scmEventsAuth: WebhookAuth;
   /** Default `/plugins/inventory`. */
   readonly pathPrefix?: string;
@@ -71,13 +71,13 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
   const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
-    const event = parseBusinessEvent(parseJsonBody(await request.readBody(limit), "SCM business event"));
+    const change = parseScmDataEvent(parseJsonBody(await request.readBody(limit), "SCM data event"));
     try {
-      const result = await engine.receiveScmEvent(event);
+      const result = await engine.receiveScmEvent(change);
       return jsonReply(statusOf(result), result);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      log.warn(`inventory scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message, controlNumber: event.ControlNumber });
+      log.warn(`inventory scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message, eventId: change.eventId });
       return errorReply(httpError);
     }
   };

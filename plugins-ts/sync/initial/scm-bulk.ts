@@ -5,7 +5,7 @@
  * integration relies on), as the integration user, so SCM's business events for them are echoes.
  */
 import type { ScmEntityDefinition, ScmRow } from "../../../core/scm/schema";
-import { SCM_INITIATING_USER_HEADER } from "../../../core/scm/business-events";
+import { SCM_INITIATING_USER_HEADER } from "../../../core/scm/integration-user";
 import type { ScmClientConfig } from "../../services/scm-client";
 import { type RetryPolicy, type ThrottleStats, defaultRetryPolicy, sendWithRetry } from "./http-retry";
 

@@ -87,13 +87,12 @@ describe("the sandbox's /plugins mount", () => {
     expect([reply.status, await reply.json()]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
-  it("subscribes synchronously to the SCM collections its maps cover and no others", async () => {
-    const { value } = (await (await fetch(`${sandbox.url}/scm/admin/subscriptions`)).json()) as {
-      value: { url: string; mode: string; entities?: string[] | null }[];
+  it("registers itself as SCM's data event endpoint for the collections its maps cover and no others", async () => {
+    const { value } = (await (await fetch(`${sandbox.url}/scm/admin/event-endpoints`)).json()) as {
+      value: { url: string; entities?: string[] | null }[];
     };
-    const host = value.filter((subscription) => new URL(subscription.url).pathname === "/plugins/scm-events");
+    const host = value.filter((endpoint) => new URL(endpoint.url).pathname === "/plugins/scm-events");
     expect(host).toHaveLength(1);
-    expect(host[0]!.mode).toBe("sync");
     expect([...(host[0]!.entities ?? [])].sort()).toEqual(builtInMaps.map((map) => map.scmCollection).sort());
   });
 
@@ -112,6 +111,7 @@ describe("the sandbox's /plugins mount", () => {
       body: JSON.stringify({ dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" }),
     });
     expect(site.status).toBe(201);
+    await eventsDelivered();
     const siteRow = await dataverseRow("msdyn_operationalsites?$filter=msdyn_siteid eq 'S1'");
     expect(siteRow?.msdyn_name).toBe("Seattle");
 
@@ -130,14 +130,20 @@ describe("the sandbox's /plugins mount", () => {
     const inScm = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`);
     expect(await inScm.json()).toMatchObject({ WarehouseName: "Sandbox" });
 
-    const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, {
-      method: "PATCH",
-      headers: json,
-      body: JSON.stringify({ WarehouseName: "Renamed in SCM" }),
-    });
+    await eventsDelivered();
+    const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, { method: "PATCH", headers: json, body: JSON.stringify({ WarehouseName: "Renamed in SCM" }) });
     expect(renamed.status).toBe(204);
-    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_name).toBe(
-      "Renamed in SCM",
-    );
+    await eventsDelivered();
+    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_name).toBe("Renamed in SCM");
   });
 });
+
+/** Waits until SCM has delivered its data events (they go out after SCM's write returns). */
+async function eventsDelivered(): Promise<void> {
+  for (let tries = 0; tries < 1500; tries += 1) {
+    const outbox = (await (await fetch(`${sandbox.url}/scm/admin/outbox`)).json()) as { value: unknown[] };
+    if (outbox.value.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("SCM did not deliver its data events");
+}

@@ -1,6 +1,6 @@
 /**
  * DNS rebinding and cross-origin pages against the running sandbox (`startSandbox`, port 0): only
- * the sandbox's own host and port are answered, and the admin routes (SCM's subscriptions with the
+ * the sandbox's own host and port are answered, and the admin routes (SCM's data event endpoints with the
  * events key, Dataverse's webhook registrations) answer only the sandbox's own pages.
  */
 import { request } from "node:http";
@@ -33,7 +33,7 @@ function get(path: string, headers: Record<string, string>): Promise<{ status: n
   });
 }
 
-const subscriptions = "/scm/admin/subscriptions";
+const subscriptions = "/scm/admin/event-endpoints";
 const serviceEndpoints = "/api/data/v9.2/serviceendpoints";
 
 describe("the sandbox's Host check", () => {

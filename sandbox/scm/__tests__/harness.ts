@@ -1,9 +1,10 @@
 /**
- * Test harness: the SCM emulator on a real HTTP server (port 0), and event subscribers that are
+ * Test harness: the SCM emulator on a real HTTP server (port 0), and data event endpoints that are
  * real HTTP servers too.
  */
-import { type IncomingMessage, type Server, createServer } from "node:http";
-import { type ScmBusinessEvent, scmBusinessEventSchema } from "../../../core";
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, createServer } from "node:http";
+import { type ParsedRemoteExecutionContext, remoteExecutionContextSchema } from "../../../plugins-ts/context/remote-execution-context-schema";
+import { parseScmErrorBody } from "../../../core";
 import { closeServer, listen, readJson, sendJson } from "../../http";
 import { type ScmEmulator, type ScmEmulatorOptions, createScmEmulator } from "..";
 
@@ -14,7 +15,7 @@ export interface RunningScm {
 }
 
 export async function startScm(options: ScmEmulatorOptions = {}): Promise<RunningScm> {
-  const scm = createScmEmulator({ seed: true, retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2000 }, syncTimeoutMs: 2000, ...options });
+  const scm = createScmEmulator({ seed: true, retry: { baseDelayMs: 5, maxDelayMs: 40, timeoutMs: 2000 }, ...options });
   const server = createServer((req, res) => {
     void scm.handle(req, res);
   });
@@ -55,7 +56,6 @@ export interface ODataError {
     code: string;
     message: string;
     info?: Record<string, unknown>;
-    details?: { code: string; target: string; message: string }[];
     innererror: { message: string; type: string };
   };
 }
@@ -78,38 +78,50 @@ export async function waitFor<T>(what: string, check: () => T | undefined, timeo
   }
 }
 
+/** A data event as an endpoint received it: the parsed RemoteExecutionContext, its raw JSON and headers. */
+export interface ReceivedEvent {
+  readonly context: ParsedRemoteExecutionContext;
+  readonly raw: Record<string, unknown>;
+  readonly headers: IncomingHttpHeaders;
+}
+
 export interface Subscriber {
   readonly url: string;
   /** Every delivery attempt, in arrival order. */
-  readonly attempts: ScmBusinessEvent[];
+  readonly attempts: ReceivedEvent[];
   /** Events answered with a 2xx. */
-  readonly accepted: ScmBusinessEvent[];
+  readonly accepted: ReceivedEvent[];
   readonly close: () => Promise<void>;
 }
 
+/** The `mserp_` attributes of an event's Target, as a record. */
+export function targetAttributes(event: ReceivedEvent): Record<string, unknown> {
+  const target = event.context.InputParameters?.Target;
+  return typeof target === "object" && target !== null && "kind" in target && target.kind === "Entity" ? { ...target.attributes } : {};
+}
+
 /**
- * A subscriber that validates each event against the contract schema and answers with the status
- * `respond` returns (it may first do async work, e.g. read SCM back).
+ * A data event endpoint that checks each body against the RemoteExecutionContext schema and
+ * answers with the status `respond` returns (it may first do async work, e.g. read SCM back).
  */
-export async function startSubscriber(
-  respond: (event: ScmBusinessEvent, attempt: number) => number | Promise<number> = () => 200,
-): Promise<Subscriber> {
-  const attempts: ScmBusinessEvent[] = [];
-  const accepted: ScmBusinessEvent[] = [];
+export async function startSubscriber(respond: (event: ReceivedEvent, attempt: number) => number | Promise<number> = () => 200): Promise<Subscriber> {
+  const attempts: ReceivedEvent[] = [];
+  const accepted: ReceivedEvent[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     void (async () => {
-      const event = scmBusinessEventSchema.parse(await readJson(req));
+      const raw = (await readJson(req)) as Record<string, unknown>;
+      const event: ReceivedEvent = { context: remoteExecutionContextSchema.parse(raw), raw, headers: req.headers };
       attempts.push(event);
-      const status = await respond(event, attempts.filter((attempt) => attempt.EventId === event.EventId).length);
+      const status = await respond(event, attempts.filter((attempt) => attempt.context.RequestId === event.context.RequestId).length);
       if (status >= 200 && status < 300) accepted.push(event);
-      sendJson(res, status, status >= 400 ? { error: { message: `subscriber refused event ${event.ControlNumber}` } } : {});
+      sendJson(res, status, status >= 400 ? { error: { message: `endpoint refused ${event.context.MessageName}` } } : {});
     })();
   });
   const url = await listen(server, 0);
-  return {
-    url: `${url}/events`,
-    attempts,
-    accepted,
-    close: () => closeServer(server),
-  };
+  return { url: `${url}/events`, attempts, accepted, close: () => closeServer(server) };
+}
+
+/** The field errors of an F&O write error body, read from its infolog as a client must (core/scm/odata-errors.ts). */
+export function fieldErrorsOf(body: unknown): { target: string; message: string }[] {
+  return parseScmErrorBody(body).map((entry) => ({ target: entry.field ?? "", message: entry.message }));
 }

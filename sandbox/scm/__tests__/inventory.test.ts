@@ -3,8 +3,8 @@
  * computed available quantity, and the two document services (journal posting, sales orders) —
  * one commit per document, idempotent on the external reference, refused whole with every reason.
  */
-import { SCM_CREATE_SALES_ORDER_PATH, SCM_POST_INVENTORY_JOURNAL_PATH, type ScmBusinessEvent } from "../../../core";
-import { type Collection, type RunningScm, type Subscriber, call, startScm, startSubscriber, waitFor } from "./harness";
+import { SCM_CREATE_SALES_ORDER_PATH, SCM_POST_INVENTORY_JOURNAL_PATH } from "../../../core";
+import { type Collection, type RunningScm, type ReceivedEvent, type Subscriber, call, fieldErrorsOf, startScm, startSubscriber, targetAttributes, waitFor } from "./harness";
 
 let running: RunningScm;
 let data: string;
@@ -67,11 +67,11 @@ describe("SCM inventory seed and change tracking", () => {
   });
 
   it("refuses on-hand that would reserve more than is there", async () => {
-    const refused = await call<{ error: { details: { target: string }[] } }>(`${data}/InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1002')`, "PATCH", {
+    const refused = await call(`${data}/InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1002')`, "PATCH", {
       ReservedPhysical: 500,
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.map((detail) => detail.target)).toContain("ReservedPhysical");
+    expect(fieldErrorsOf(refused.body).map((detail) => detail.target)).toContain("ReservedPhysical");
   });
 });
 
@@ -81,12 +81,12 @@ describe("FsiInventoryJournalService.post", () => {
 
   beforeAll(async () => {
     subscriber = await startSubscriber();
-    const created = await call<{ id: string }>(`${running.url}/scm/admin/subscriptions`, "POST", { url: subscriber.url, mode: "async", entities: ["InventoryOnHand"] });
+    const created = await call<{ id: string }>(`${running.url}/scm/admin/event-endpoints`, "POST", { url: subscriber.url, entities: ["InventoryOnHand"] });
     subscriptionId = created.body.id;
   });
 
   afterAll(async () => {
-    await call(`${running.url}/scm/admin/subscriptions/${subscriptionId}`, "DELETE");
+    await call(`${running.url}/scm/admin/event-endpoints/${subscriptionId}`, "DELETE");
     await subscriber.close();
   });
 
@@ -120,10 +120,10 @@ describe("FsiInventoryJournalService.post", () => {
     ]);
 
     const event = await waitFor("the on-hand event", () =>
-      subscriber.accepted.find((candidate: ScmBusinessEvent) => candidate.Keys.ItemNumber === "A0003" && candidate.Keys.WarehouseId === "1003"),
+      subscriber.accepted.find((candidate: ReceivedEvent) => targetAttributes(candidate).mserp_itemnumber === "A0003" && targetAttributes(candidate).mserp_warehouseid === "1003"),
     );
-    expect(event).toMatchObject({ EntityName: "InventoryOnHand", Operation: "Update", InitiatingUser: "Admin" });
-    expect(event.Row?.PhysicalInventory).toBe(after.PhysicalInventory);
+    expect(event.context).toMatchObject({ MessageName: "OnExternalUpdated", PrimaryEntityName: "mserp_inventwarehouseonhandv2entity" });
+    expect(targetAttributes(event).mserp_physicalinventory).toBe(after.PhysicalInventory);
   });
 
   it("is idempotent on the external reference: a repeat posts nothing and answers the first journal", async () => {

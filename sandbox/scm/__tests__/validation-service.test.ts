@@ -11,8 +11,18 @@ describe("SCM validation custom service", () => {
   let running: RunningScm;
   let service: string;
 
+  it("is not served unless switched on: a stock environment has no such service", async () => {
+    const stock = await startScm({ seed: false });
+    try {
+      const reply = await call(`${stock.url}/scm${SCM_VALIDATION_SERVICE_PATH}`, "POST", { _request: { entity: "Warehouses", operation: "create", record: {} } });
+      expect(reply.status).toBe(404);
+    } finally {
+      await stock.close();
+    }
+  });
+
   beforeAll(async () => {
-    running = await startScm();
+    running = await startScm({ validationService: true });
     service = `${running.url}/scm${SCM_VALIDATION_SERVICE_PATH}`;
   });
 

@@ -3,14 +3,15 @@
  * options, single rows by composite key, create, update and delete.
  */
 import type { IncomingMessage } from "node:http";
-import { type ScmEntityDefinition, type ScmKey, scmEntities, scmEntityByCollection } from "../../../core";
+import { type ScmEntityDefinition, scmEntities, scmEntityByCollection } from "../../../core";
 import { type RouteContext, type Router, pathSegments, readJson, sendEmpty, sendJson, sendText } from "../../http";
-import { type KeyPredicate, compileQuery, isODataQueryError, parseEntitySegment } from "../../odata";
+import { compileQuery, isODataQueryError, parseEntitySegment } from "../../odata";
 import { formatKeyPredicate, notFound, queryError, scmError } from "../errors";
 import type { EntityTable } from "../store/entity-table";
 import type { StoredRow } from "../store/fields";
 import type { ScmWriter } from "../writes";
-import { initiatingUser, readScope } from "./request-context";
+import { keyOf } from "./keys";
+import { readScope } from "./request-context";
 
 export interface DataRoutesDependencies {
   readonly prefix: string;
@@ -65,7 +66,7 @@ async function handleData(context: RouteContext, deps: DataRoutesDependencies, d
       return;
     }
     if (method === "POST") {
-      const outcome = await deps.writer.create(entity, await readEntityBody(req, deps), writeContext(req, deps));
+      const outcome = await deps.writer.create(entity, await readEntityBody(req, deps), writeContext(deps));
       const location = `${serviceRoot}/${entity.collection}${encodeKeyPredicate(formatKeyPredicate(entity, outcome.key))}`;
       sendJson(res, 201, { "@odata.context": `${serviceRoot}/$metadata#${entity.collection}/$entity`, ...outcome.row }, { location });
       return;
@@ -82,12 +83,12 @@ async function handleData(context: RouteContext, deps: DataRoutesDependencies, d
     return;
   }
   if (method === "PATCH") {
-    await deps.writer.update(entity, key, await readEntityBody(req, deps), writeContext(req, deps));
+    await deps.writer.update(entity, key, await readEntityBody(req, deps), writeContext(deps));
     sendEmpty(res, 204);
     return;
   }
   if (method === "DELETE") {
-    await deps.writer.delete(entity, key, writeContext(req, deps));
+    await deps.writer.delete(entity, key, writeContext(deps));
     sendEmpty(res, 204);
     return;
   }
@@ -136,29 +137,6 @@ function parseSegment(segment: string): ReturnType<typeof parseEntitySegment> {
   }
 }
 
-/** The key predicate must name every key field of the entity, each as a quoted string. */
-function keyOf(entity: ScmEntityDefinition, predicate: KeyPredicate): ScmKey {
-  const example = `${entity.collection}(${entity.keys.map((name) => `${name}='...'`).join(",")})`;
-  if (predicate.kind === "simple") {
-    throw scmError(400, "InvalidKey", `${entity.collection} has a composite key; address a record as ${example}.`);
-  }
-  const key: Record<string, string> = {};
-  for (const [name, literal] of predicate.values) {
-    if (!entity.keys.includes(name)) {
-      throw scmError(400, "InvalidKey", `'${name}' is not a key field of ${entity.collection}; the key is ${example}.`);
-    }
-    if (literal.kind !== "string" || typeof literal.value !== "string") {
-      throw scmError(400, "InvalidKey", `The key field '${name}' must be a quoted string, e.g. ${name}='11'.`);
-    }
-    key[name] = literal.value;
-  }
-  const missing = entity.keys.filter((name) => key[name] === undefined);
-  if (missing.length > 0) {
-    throw scmError(400, "InvalidKey", `The key is missing ${missing.join(", ")}; address a record as ${example}.`);
-  }
-  return key;
-}
-
 async function readEntityBody(req: IncomingMessage, deps: DataRoutesDependencies): Promise<Record<string, unknown>> {
   const body = await readJson(req, { limitBytes: deps.bodyLimitBytes });
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -167,8 +145,8 @@ async function readEntityBody(req: IncomingMessage, deps: DataRoutesDependencies
   return body as Record<string, unknown>;
 }
 
-function writeContext(req: IncomingMessage, deps: DataRoutesDependencies): { user: string; defaultCompany: string } {
-  return { user: initiatingUser(req), defaultCompany: deps.defaultCompany };
+function writeContext(deps: DataRoutesDependencies): { defaultCompany: string } {
+  return { defaultCompany: deps.defaultCompany };
 }
 
 function project(row: StoredRow, select: readonly string[] | undefined): StoredRow {

@@ -3,7 +3,6 @@
  * journal, create a sales order. A malformed request is 400 `InvalidRequest` naming each problem;
  * a document SCM refuses is 400 `ValidationFailed` with every violation in `Info.errors`.
  */
-import type { IncomingMessage } from "node:http";
 import {
   SCM_CREATE_SALES_ORDER_PATH,
   SCM_POST_INVENTORY_JOURNAL_PATH,
@@ -16,7 +15,6 @@ import { scmError } from "../errors";
 import { type InventoryServiceDependencies, planJournalPosting } from "../inventory/journal-posting";
 import { planSalesOrder } from "../inventory/sales-order";
 import type { ScmWriter } from "../writes";
-import { initiatingUser } from "./request-context";
 
 export interface InventoryServiceRoutesDependencies extends InventoryServiceDependencies {
   readonly prefix: string;
@@ -26,7 +24,7 @@ export interface InventoryServiceRoutesDependencies extends InventoryServiceDepe
 }
 
 export function addInventoryServiceRoutes(router: Router, deps: InventoryServiceRoutesDependencies): void {
-  const context = (req: IncomingMessage) => ({ user: initiatingUser(req), defaultCompany: deps.defaultCompany });
+  const context = { defaultCompany: deps.defaultCompany };
   router.on(
     "POST",
     `${deps.prefix}${SCM_POST_INVENTORY_JOURNAL_PATH}`,
@@ -34,7 +32,7 @@ export function addInventoryServiceRoutes(router: Router, deps: InventoryService
       const parsed = postInventoryJournalRequestSchema.safeParse(await readJson(req, { limitBytes: deps.bodyLimitBytes }));
       if (!parsed.success) throw scmError(400, "InvalidRequest", formatZodError(parsed.error, "FsiInventoryJournalService.post"));
       const request = parsed.data._request;
-      const result = await deps.writer.runDocument(() => planJournalPosting(request, deps), context(req));
+      const result = await deps.writer.runDocument(() => planJournalPosting(request, deps), context);
       sendJson(res, 200, result);
     },
     { exact: true },
@@ -46,7 +44,7 @@ export function addInventoryServiceRoutes(router: Router, deps: InventoryService
       const parsed = createSalesOrderRequestSchema.safeParse(await readJson(req, { limitBytes: deps.bodyLimitBytes }));
       if (!parsed.success) throw scmError(400, "InvalidRequest", formatZodError(parsed.error, "FsiSalesOrderService.create"));
       const request = parsed.data._request;
-      const result = await deps.writer.runDocument(() => planSalesOrder(request, deps), context(req));
+      const result = await deps.writer.runDocument(() => planSalesOrder(request, deps), context);
       sendJson(res, 200, result);
     },
     { exact: true },

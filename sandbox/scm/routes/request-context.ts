@@ -1,20 +1,5 @@
-/** Per-request facts every SCM route needs: who writes, which company, where the service root is. */
-import type { IncomingMessage } from "node:http";
-import { SCM_DEFAULT_INITIATING_USER, SCM_INITIATING_USER_HEADER } from "../../../core";
+/** Per-request facts SCM's read routes need: which company a read is scoped to. */
 import { scmError } from "../errors";
-
-const MAX_USER_LENGTH = 100;
-
-/** The `x-fsi-user` header (default `Admin`): who a write is made as. */
-export function initiatingUser(req: IncomingMessage): string {
-  const header = req.headers[SCM_INITIATING_USER_HEADER];
-  if (header === undefined) return SCM_DEFAULT_INITIATING_USER;
-  const value = (Array.isArray(header) ? header.join(",") : header).trim();
-  if (value === "" || value.length > MAX_USER_LENGTH) {
-    throw scmError(400, "InvalidHeader", `The ${SCM_INITIATING_USER_HEADER} header must name a user in 1 to ${MAX_USER_LENGTH} characters.`);
-  }
-  return value;
-}
 
 /**
  * The read scope: `cross-company=true` reads every company; otherwise one company — the one in the

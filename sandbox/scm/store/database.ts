@@ -1,6 +1,6 @@
 /**
  * The SCM emulator's SQLite database: one table per data entity (from `core/scm/entities.ts`) plus
- * the emulator's own tables (settings, the event sequence, subscriptions, the outbox).
+ * the emulator's own tables (settings, sequences, data event endpoints, the event outbox).
  */
 import Database from "better-sqlite3";
 import { SCM_ROW_VERSION_FIELD, type ScmEntityDefinition, type ScmFieldDefinition, scmEntities } from "../../../core";
@@ -27,24 +27,23 @@ export function openScmDatabase(location: string): ScmDatabase {
   db.exec(`
     CREATE TABLE IF NOT EXISTS _settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS _sequence (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS _subscriptions (
+    CREATE TABLE IF NOT EXISTS _event_endpoints (
       id TEXT PRIMARY KEY,
       url TEXT NOT NULL,
-      mode TEXT NOT NULL CHECK (mode IN ('sync', 'async')),
       entities TEXT,
       created_at TEXT NOT NULL
     );
-    CREATE TABLE IF NOT EXISTS _outbox (
+    CREATE TABLE IF NOT EXISTS _event_outbox (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
-      subscription_id TEXT NOT NULL REFERENCES _subscriptions (id) ON DELETE CASCADE,
+      endpoint_id TEXT NOT NULL REFERENCES _event_endpoints (id) ON DELETE CASCADE,
       event TEXT NOT NULL,
       attempts INTEGER NOT NULL DEFAULT 0,
       next_attempt_at INTEGER NOT NULL,
-      delivered_at TEXT,
       last_error TEXT,
+      failed_at TEXT,
       created_at TEXT NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS _outbox_pending ON _outbox (subscription_id, id) WHERE delivered_at IS NULL;
+    CREATE INDEX IF NOT EXISTS _event_outbox_due ON _event_outbox (failed_at, next_attempt_at);
   `);
   return db;
 }

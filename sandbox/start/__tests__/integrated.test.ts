@@ -44,11 +44,11 @@ describe("the integrated sandbox", () => {
     expect(endpoints.map((endpoint) => endpoint.url)).toContain(`${sandbox.url}/plugins/inventory/webhooks/inventory-posting-lock`);
   });
 
-  it("subscribes the plug-in host to SCM's business events synchronously, and the inventory host asynchronously", async () => {
-    const subscriptions = (await json("/scm/admin/subscriptions")).value as { url: string; mode: string; entities: string[] }[];
-    expect(subscriptions).toEqual([
-      expect.objectContaining({ mode: "sync", url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/scm-events\\?code=`)) as unknown }),
-      expect.objectContaining({ mode: "async", url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/inventory/scm-events\\?code=`)) as unknown, entities: ["InventoryOnHand", "Projects"] }),
+  it("registers the plug-in host and the inventory host as SCM's data event endpoints, each for its own entities", async () => {
+    const endpoints = (await json("/scm/admin/event-endpoints")).value as { url: string; entities: string[] }[];
+    expect(endpoints).toEqual([
+      expect.objectContaining({ url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/scm-events\\?code=`)) as unknown }),
+      expect.objectContaining({ url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/inventory/scm-events\\?code=`)) as unknown, entities: ["InventoryOnHand", "Projects"] }),
     ]);
   });
 
@@ -68,6 +68,15 @@ describe("the integrated sandbox", () => {
     }
     expect(await count("/api/data/v9.2/msdyn_workorders?$select=msdyn_name&$filter=msdyn_city eq 'Chicago'")).toBeGreaterThanOrEqual(3);
     expect(progress).toContain("First run: filling Field Service (Dataverse) to match SCM...");
+  });
+
+  it("seeds work orders whose asset stands in the work order's city, and accounts told apart by company", async () => {
+    const orders = (await json("/api/data/v9.2/msdyn_workorders?$select=msdyn_name,msdyn_city&$expand=msdyn_customerasset($select=msdyn_name)")).value as { msdyn_name: string; msdyn_city: string; msdyn_customerasset: { msdyn_name: string } | null }[];
+    const withAsset = orders.filter((order) => order.msdyn_customerasset !== null);
+    expect(withAsset.length).toBeGreaterThanOrEqual(4);
+    for (const order of withAsset) expect([order.msdyn_name, order.msdyn_customerasset?.msdyn_name.endsWith(` - ${order.msdyn_city}`)]).toEqual([order.msdyn_name, true]);
+    const names = ((await json("/api/data/v9.2/accounts?$select=name")).value as { name: string }[]).map((row) => row.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it("loads SCM's on-hand into product inventory through journals, and its projects", async () => {
@@ -105,6 +114,8 @@ describe("the integrated sandbox", () => {
 
   it("carries an SCM edit into Dataverse, and a Dataverse edit into SCM", async () => {
     await json("/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='1004')", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ WarehouseName: "Chicago DC 04 (SCM)" }) });
+    // SCM's data event arrives after its write returned.
+    for (let tries = 0; tries < 1500 && ((await json("/scm/admin/outbox")).value as unknown[]).length > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
     const [row] = (await json("/api/data/v9.2/msdyn_warehouses?$select=msdyn_warehouseid,msdyn_name&$filter=msdyn_warehouseidentifier eq '1004'")).value as { msdyn_warehouseid: string; msdyn_name: string }[];
     expect(row?.msdyn_name).toBe("Chicago DC 04 (SCM)");
     const updated = await json(`/api/data/v9.2/msdyn_warehouses(${row?.msdyn_warehouseid ?? ""})`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ msdyn_name: "Chicago DC 04 (FS)" }) });

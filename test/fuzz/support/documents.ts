@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import type { ColumnDefinition, TableDefinition } from "../../../core/dataverse/schema";
 import { integrationTableNames, tableByLogicalName } from "../../../core/dataverse/tables";
-import { businessEventIdFor } from "../../../core/scm/business-events";
+import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import type { ScmEntityDefinition, ScmFieldDefinition } from "../../../core/scm/schema";
 
 /** Short key-like text (`WH-01`), as ids are in both systems. */
@@ -71,38 +71,19 @@ export function scmRow(
   }));
 }
 
-/** A business event as SCM posts it for a write of `entity`. */
-export function businessEvent(
-  entities: readonly ScmEntityDefinition[],
-  knownKeys: KnownValues = {},
-): fc.Arbitrary<Record<string, unknown>> {
+/** A data event as SCM's HTTPS endpoint receives it, for a write of `entity` (the emulator's envelope). */
+export function dataEvent(entities: readonly ScmEntityDefinition[], knownKeys: KnownValues = {}): fc.Arbitrary<Record<string, unknown>> {
   return fc.constantFrom(...entities).chain((entity) =>
     fc
       .record({
         row: scmRow(entity, "usmf", knownKeys),
-        controlNumber: fc.integer({ min: 1, max: 2_000_000_000 }),
-        eventId: fc.uuid(),
         time: fc.integer({ min: 0, max: 4_102_444_800_000 }),
-        operation: fc.constantFrom("Create", "Update", "Update", "Delete"),
-        user: fc.constantFrom("Admin", "Dana", "FSI-Integration"),
+        operation: fc.constantFrom("Create" as const, "Update" as const, "Update" as const, "Delete" as const),
       })
-      .map(({ row, controlNumber, eventId, time, operation, user }) => {
-        const keys = Object.fromEntries(entity.keys.map((key) => [key, String(row[key] ?? "")]));
-        return {
-          BusinessEventId: businessEventIdFor(entity),
-          ControlNumber: controlNumber,
-          EventId: eventId,
-          EventTime: `/Date(${time})/`,
-          MajorVersion: 1,
-          MinorVersion: 0,
-          LegalEntity: "usmf",
-          EntityName: entity.entityName,
-          Operation: operation,
-          Keys: keys,
-          ChangedFields: operation === "Delete" ? [] : Object.keys(row),
-          Row: operation === "Delete" ? null : row,
-          InitiatingUser: user,
-        };
+      .map(({ row, time, operation }) => {
+        const key = Object.fromEntries(entity.keys.map((field) => [field, String(row[field] ?? "")]));
+        const stored = Object.fromEntries(Object.entries(row).map(([field, value]) => [field, typeof value === "number" ? value : String(value ?? "")]));
+        return { ...buildDataEvent({ entity, operation, key, row: stored, changedFields: operation === "Update" ? Object.keys(row) : [], raisedOn: new Date(time) }) };
       }),
   );
 }

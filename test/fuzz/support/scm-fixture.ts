@@ -91,7 +91,8 @@ export interface ScmFixture {
 export async function startSeededScm(): Promise<ScmFixture> {
   const scm = createScmEmulator({
     seed: false,
-    syncTimeoutMs: 2_000,
+    // The optional custom validation service is fuzzed too.
+    validationService: true,
     retry: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 500 },
   });
   const server: Server = createServer((req, res) => void scm.handle(req, res));

@@ -10,10 +10,15 @@ export interface StoreDigest {
   readonly hash: string;
 }
 
+/** SCM's data event outbox drains on its own after every commit: delivery state, not data. */
+const DELIVERY_QUEUES = new Set(["_event_outbox"]);
+
 export function digestOf(db: Database.Database): StoreDigest {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
-    name: string;
-  }[];
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as {
+      name: string;
+    }[]
+  ).filter((table) => !DELIVERY_QUEUES.has(table.name));
   const hash = createHash("sha256");
   const counts: Record<string, number> = {};
   for (const { name } of tables) {

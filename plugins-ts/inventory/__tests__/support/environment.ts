@@ -207,7 +207,7 @@ function listenOn(listener: (req: IncomingMessage, res: ServerResponse) => void)
 }
 
 export async function startInventoryEnvironment(options: EnvironmentOptions = {}): Promise<InventoryEnvironment> {
-  const scm = createScmEmulator({ seed: false, syncTimeoutMs: 10_000, retry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 10_000 } });
+  const scm = createScmEmulator({ seed: false, retry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 10_000 } });
   const scmServer = listenOn((req, res) => void scm.handle(req, res));
   const scmUrl = `${await scmServer.start()}/scm`;
   await seedScm(scmUrl);
@@ -270,12 +270,12 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
 
   const collections = engine.scmSubscriptionCollections();
   if (collections.length > 0) {
-    const subscribed = await fetch(`${scmUrl}/admin/subscriptions`, {
+    const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: `${inventoryEventsUrl(hostUrl)}?code=${SCM_EVENTS_KEY}`, mode: "async", entities: collections }),
+      body: JSON.stringify({ url: `${inventoryEventsUrl(hostUrl)}?code=${SCM_EVENTS_KEY}`, entities: collections }),
     });
-    if (subscribed.status !== 201) throw new Error(`SCM subscription failed: ${subscribed.status} ${await subscribed.text()}`);
+    if (subscribed.status !== 201) throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
   }
 
   return {
