@@ -37,7 +37,7 @@ import type { PluginsMount } from "../auth/plugins-mount";
 import { type DataverseEmulator, WEB_API_PATH } from "../dataverse";
 import type { PackagedEnvironmentVariable } from "../formhost";
 import type { ScmEmulator } from "../scm";
-import { BROWSER_TOKEN } from "./identities";
+import { ADMIN_TOKEN } from "./identities";
 
 /** Company names for SCM's legal entities (the SCM emulator names only their ids). */
 const companyNames: Readonly<Record<string, string>> = { usmf: "Contoso USA", demf: "Contoso Germany", gbsi: "Contoso UK" };
@@ -109,7 +109,7 @@ export function sandboxVariableValues(url: string, signIn?: SandboxSignIn): Read
 }
 
 /** Definitions from the solution zip (as an import creates them), values pointing at this origin and its tenant. */
-export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = BROWSER_TOKEN): Promise<void> {
+export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = ADMIN_TOKEN): Promise<void> {
   const api = new WebApi(url, token);
   const values = sandboxVariableValues(url, signIn);
   for (const definition of definitions) {
@@ -364,7 +364,7 @@ export interface SeedOptions {
 
 /** Seeds when Dataverse has no work orders yet (a first run, or one interrupted while seeding). */
 export async function seedSandbox(options: SeedOptions): Promise<void> {
-  const api = new WebApi(options.url, BROWSER_TOKEN);
+  const api = new WebApi(options.url, ADMIN_TOKEN);
   if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$top=1`)).length > 0) return;
   options.progress("First run: filling Field Service (Dataverse) to match SCM...");
   const companies = await seedCompanies(options.url, api);
