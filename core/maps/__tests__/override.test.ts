@@ -25,7 +25,8 @@ function refusal(base: EntityMap, override: unknown): MapTemplateError {
 }
 
 describe("applyMapOverride", () => {
-  const warehouses = map("warehouses");
+  // Microsoft's naming, so msdyn_description is mapped (WarehouseName ↔ msdyn_description).
+  const warehouses = applyMapOverride(map("warehouses"), { map: "warehouses", choose: { naming: "microsoft" } });
 
   it("adds a column pair (a user keeps functional location ids in the asset tag)", () => {
     const assets = applyMapOverride(map("customer-assets"), {
@@ -146,19 +147,8 @@ describe("applyMapOverride", () => {
     ).toEqual([{ path: "$.change[0].scm", message: "unknown SCM field WarehouseNam of Warehouses" }]);
   });
 
-  it("builds warehouses with Microsoft's naming by default, and the name naming when an override chooses it", () => {
-    expect(warehouses.chosen).toEqual({ naming: "microsoft" });
-    // Microsoft's dual-write map: WAREHOUSEID >> msdyn_name, WAREHOUSENAME >< msdyn_description.
-    expect(toDataverseRecord({ WarehouseId: "11", WarehouseName: "Main" }, warehouses).record).toMatchObject({
-      msdyn_name: "11",
-      msdyn_description: "Main",
-    });
-    expect(toScmRow({ msdyn_name: "x", msdyn_description: "Main" }, warehouses, "usmf").row).toEqual({
-      dataAreaId: "usmf",
-      WarehouseName: "Main",
-    });
-
-    const byName = applyMapOverride(warehouses, { map: "warehouses", choose: { naming: "name" } });
+  it("builds warehouses with the name naming by default, and Microsoft's naming when an override chooses it", () => {
+    const byName = map("warehouses");
     expect(byName.chosen).toEqual({ naming: "name" });
     expect(byName.columns.filter((pair) => pair.dataverse === "msdyn_name")).toEqual([
       { dataverse: "msdyn_name", scm: "WarehouseName", direction: "both", trim: true },
@@ -173,17 +163,27 @@ describe("applyMapOverride", () => {
       WarehouseName: "Main",
     });
     expect(filteringAttributes(byName)).toContain("msdyn_name");
+
+    // Microsoft's dual-write map: WAREHOUSEID >> msdyn_name, WAREHOUSENAME >< msdyn_description.
+    expect(warehouses.chosen).toEqual({ naming: "microsoft" });
+    expect(toDataverseRecord({ WarehouseId: "11", WarehouseName: "Main" }, warehouses).record).toMatchObject({
+      msdyn_name: "11",
+      msdyn_description: "Main",
+    });
+    expect(toScmRow({ msdyn_name: "x", msdyn_description: "Main" }, warehouses, "usmf").row).toEqual({
+      dataAreaId: "usmf",
+      WarehouseName: "Main",
+    });
     expect(filteringAttributes(warehouses)).not.toContain("msdyn_name");
 
-    // Choosing back returns the default map; the column edits apply after the choice.
-    const back = applyMapOverride(byName, {
+    // Choosing again swaps the option's pairs; the column edits apply after the choice.
+    const back = applyMapOverride(warehouses, {
       map: "warehouses",
-      choose: { naming: "microsoft" },
-      change: [{ dataverse: "msdyn_description", trim: null }],
+      choose: { naming: "name" },
+      change: [{ dataverse: "msdyn_name", trim: null }],
     });
     expect(back.columns.filter((pair) => ["msdyn_name", "msdyn_description"].includes(pair.dataverse))).toEqual([
-      { dataverse: "msdyn_name", scm: "WarehouseId", direction: "toDataverse" },
-      { dataverse: "msdyn_description", scm: "WarehouseName", direction: "both" },
+      { dataverse: "msdyn_name", scm: "WarehouseName", direction: "both" },
     ]);
   });
 
