@@ -67,13 +67,24 @@ function alternatives(template: MapTemplate, defaults: ChoiceSelection): ChoiceS
   );
 }
 
+/**
+ * The map built from `pairs`. The choices and the options chosen ride along as non-enumerable
+ * properties: an override can choose again, while the map written out as JSON is a plain template
+ * (its columns already hold the chosen pairs) that parses back to the same map.
+ */
 export function resolve(
   template: MapTemplate,
   pairs: readonly PlacedPair[],
   chosen: ChoiceSelection,
 ): ResolvedTemplate {
-  const resolved: ResolvedTemplate = { ...template, columns: pairs.map((placed) => placed.pair) };
-  if (template.choices !== undefined) resolved.chosen = chosen;
+  const { choices, ...rest } = template;
+  const resolved: ResolvedTemplate = { ...rest, columns: pairs.map((placed) => placed.pair) };
+  if (choices !== undefined) {
+    Object.defineProperties(resolved, {
+      choices: { value: choices, enumerable: false },
+      chosen: { value: chosen, enumerable: false },
+    });
+  }
   return resolved;
 }
 
