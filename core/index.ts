@@ -3,6 +3,7 @@
  * of ours.
  */
 export * from "./dataverse/schema";
+export * from "./dataverse/privileges";
 export * from "./dataverse/tables";
 export * from "./scm/schema";
 export * from "./scm/entities";

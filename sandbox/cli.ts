@@ -3,11 +3,15 @@
  * the sandbox on http://127.0.0.1:${PORT:-8080} — SCM, Dataverse, the plug-in host and the form host
  * on one origin (`start/mounts.ts`) — with its state in `.sandbox/` (seeded on first run).
  * `--fresh` starts from a clean state folder, `--state-dir <dir>` uses another folder, `--port <n>`
- * overrides PORT (0 picks a free port), `--skip-build` starts from the zip as it is. Ctrl-C closes
- * everything cleanly.
+ * overrides PORT (0 picks a free port), `--skip-build` starts from the zip as it is. Once listening it
+ * leaves its URL, token and state files in `<state>/connection.json`, where `npx fsi sync` finds
+ * them. Ctrl-C or a SIGTERM closes everything cleanly (`npm start` runs node itself, so the signal
+ * reaches this process).
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeSandboxConnection } from "../plugins-ts/cli/sandbox-connection";
+import { SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "./auth/plugins-mount";
 import { startSandbox } from "./server";
 import { buildIfStale, solutionZipPath } from "./start/build";
 import { integratedMounts } from "./start/mounts";
@@ -43,7 +47,8 @@ function parseArguments(args: readonly string[]): CliOptions {
       process.exit(0);
     } else throw new Error(`Unknown argument '${arg ?? ""}'. ${usage}`);
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The port must be a number from 0 to 65535. ${usage}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`The port must be a number from 0 to 65535. ${usage}`);
   return { fresh, stateDir: resolve(stateDir), port, build };
 }
 
@@ -62,13 +67,26 @@ async function main(): Promise<void> {
     log,
     mounts: integratedMounts({ solutionZip: solutionZipPath, progress: log }),
   });
+  const connectionFile = writeSandboxConnection(options.stateDir, {
+    url: sandbox.url,
+    scmUrl: `${sandbox.url}/scm`,
+    dataverseToken: SANDBOX_INTEGRATION_TOKEN,
+    integrationUserId: SANDBOX_INTEGRATION_USER.id,
+    statePath: "plugins.sqlite",
+    inventoryStatePath: "inventory.sqlite",
+  });
   console.log(`Sandbox ready at ${sandbox.url}`);
   console.log(`State: ${options.stateDir}${options.fresh ? " (fresh)" : ""}`);
+  console.log(`Connection for \`npx fsi sync\`: ${connectionFile}`);
   const url = sandbox.url;
   console.log("What to try:");
   console.log(`  ${url}/  the forms, with the solution's scripts and controls`);
-  console.log(`  ${url}/main.aspx?pagetype=entityrecord&etn=msdyn_warehouse  a new warehouse: pick a site of another company, Save, and SCM's error shows on the field`);
-  console.log(`  ${url}/main.aspx?pagetype=entitylist&etn=msdyn_workorder  open a work order in a phone-sized window: the nearest warehouses`);
+  console.log(
+    `  ${url}/main.aspx?pagetype=entityrecord&etn=msdyn_warehouse  a new warehouse: pick a site of another company, Save, and SCM's error shows on the field`,
+  );
+  console.log(
+    `  ${url}/main.aspx?pagetype=entitylist&etn=msdyn_workorder  open a work order in a phone-sized window: the nearest warehouses`,
+  );
   console.log(`  ${url}/scm-admin  change SCM's rows and rules, and watch Field Service follow`);
   console.log("Endpoints:");
   for (const mount of sandbox.mounts) {

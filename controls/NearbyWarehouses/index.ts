@@ -11,7 +11,7 @@ import {
   type NearbyWarehousesService,
 } from "./services/nearbyWarehouses";
 import { deviceWithDeadline, usablePoint } from "./services/position";
-import { warehouseTable } from "./services/warehouseQuery";
+import { warehouseTable, warehouseTypesSetting } from "./services/warehouseQuery";
 import { distanceUnitFor } from "./services/units";
 import type { IInputs, IOutputs } from "./generated/ManifestTypes";
 
@@ -87,6 +87,7 @@ export class NearbyWarehouses implements ComponentFramework.ReactControl<IInputs
       radiusKm: radius !== null && radius > 0 ? radius : null,
       maxResults: maxResults !== null && maxResults > 0 ? Math.floor(maxResults) : 50,
       companyId: firstLookup(parameters.company)?.id ?? null,
+      warehouseTypes: warehouseTypesSetting(parameters.warehouseTypes.raw),
       productId: firstLookup(parameters.product)?.id ?? null,
       mode: selectMode ? "select" : "browse",
       selectedId: this.chosen?.id ?? boundLookup?.id ?? null,

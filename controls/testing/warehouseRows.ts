@@ -22,6 +22,8 @@ export interface WarehouseSpec {
   readonly companyId?: string;
   readonly address?: string;
   readonly active?: boolean;
+  /** `msdyn_warehousetype`'s choice value; none when not given. */
+  readonly type?: number;
 }
 
 export function warehouseRow(spec: WarehouseSpec): WebApiEntity {
@@ -35,6 +37,7 @@ export function warehouseRow(spec: WarehouseSpec): WebApiEntity {
     msdyn_primaryaddresslongitude: spec.longitude,
     msdyn_primaryaddressstreet: `${spec.name} Street 1`,
     msdyn_primaryaddresscity: "Springfield",
+    msdyn_warehousetype: spec.type ?? null,
     statecode: spec.active === false ? 1 : 0,
     [`statecode${formatted}`]: spec.active === false ? "Inactive" : "Active",
     _msdyn_company_value: spec.companyId ?? null,

@@ -1,19 +1,21 @@
 /**
  * Where `fsi sync` finds Dataverse, SCM and the plug-in host's state file: flags first, then the
- * host's `FSI_*` variables (`host/config-from-env.ts`), then — when no Dataverse URL is given at
- * all — the local sandbox (`npm start`): everything on http://127.0.0.1:8080, the sandbox's
- * integration user and token, the host's state in `.sandbox/plugins.sqlite`. The sandbox values
- * below mirror `sandbox/auth/plugins-mount.ts` (product code does not import the sandbox; a test
- * checks they agree).
+ * host's `FSI_*` variables (`host/config-from-env.ts`), then — when no Dataverse URL is given, or
+ * the one given is the sandbox's — the connection file a running sandbox leaves in its state folder
+ * (`sandbox-connection.ts`; `.sandbox/` unless `--sandbox <dir>` or `FSI_SANDBOX_DIR` names another):
+ * its URL (whatever port it took), its token and integration user, and its host's and inventory
+ * engine's state files. Errors name the flag or variable the user gave.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type IntegrationConnection, integrationConnectionFromEnv } from "../host/config-from-env";
-
-export const SANDBOX_URL = "http://127.0.0.1:8080";
-export const SANDBOX_DATAVERSE_TOKEN = "sandbox-integration";
-export const SANDBOX_INTEGRATION_USER_ID = "f5100000-0000-4000-8000-00000000f5f5";
-export const SANDBOX_STATE_PATH = ".sandbox/plugins.sqlite";
+import {
+  DEFAULT_SANDBOX_DIR,
+  SANDBOX_CONNECTION_FILE,
+  type SandboxConnection,
+  SandboxConnectionError,
+  readSandboxConnection,
+} from "./sandbox-connection";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -22,9 +24,21 @@ export interface ConnectionFlags {
   readonly dataverseUrl?: string;
   readonly dataverseToken?: string;
   readonly scmUrl?: string;
+  readonly integrationUserId?: string;
   readonly state?: string;
   readonly mapOverrides?: string;
+  readonly sandbox?: string;
 }
+
+/** Each flag and the host variable it overrides. */
+const FLAG_VARIABLES: readonly (readonly [keyof ConnectionFlags, string, string])[] = [
+  ["dataverseUrl", "--dataverse-url", "FSI_DATAVERSE_URL"],
+  ["dataverseToken", "--dataverse-token", "FSI_DATAVERSE_TOKEN"],
+  ["scmUrl", "--scm-url", "FSI_SCM_URL"],
+  ["integrationUserId", "--integration-user-id", "FSI_INTEGRATION_USER_ID"],
+  ["state", "--state", "FSI_STATE_PATH"],
+  ["mapOverrides", "--map-overrides", "FSI_MAP_OVERRIDE_PATH"],
+];
 
 export interface CliSettings {
   readonly connection: IntegrationConnection;
@@ -32,7 +46,7 @@ export interface CliSettings {
   readonly statePath: string;
   /** The environment the inventory engine reads (the same variables, with the flags applied). */
   readonly env: Environment;
-  /** True when the defaults of the sandbox were used. */
+  /** True when the running sandbox's connection file was used. */
   readonly sandbox: boolean;
 }
 
@@ -42,30 +56,68 @@ export class CliConfigurationError extends Error {
 }
 
 const blank = (value: string | undefined): value is undefined => value === undefined || value.trim() === "";
+const sameOrigin = (a: string, b: string): boolean => {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+};
+
+/** Rewrites the variable names in a message to what the user gave: the flag, the variable, or either. */
+function inUsersTerms(message: string, flags: ConnectionFlags, environment: Environment): string {
+  let text = message;
+  for (const [key, flag, variable] of FLAG_VARIABLES) {
+    const name = !blank(flags[key]) ? flag : !blank(environment[variable]) ? variable : `${flag} (or ${variable})`;
+    text = text.replace(new RegExp(`\\b${variable}\\b`, "g"), name);
+  }
+  return text.replace(/^environment: /gm, "");
+}
+
+function sandboxConnection(
+  flags: ConnectionFlags,
+  environment: Environment,
+  cwd: string,
+): { dir: string; found: SandboxConnection | undefined } {
+  const dir = resolve(cwd, flags.sandbox ?? environment.FSI_SANDBOX_DIR ?? DEFAULT_SANDBOX_DIR);
+  try {
+    return { dir, found: readSandboxConnection(dir) };
+  } catch (error) {
+    if (error instanceof SandboxConnectionError) throw new CliConfigurationError(error.message);
+    throw error;
+  }
+}
 
 export function cliSettings(flags: ConnectionFlags, environment: Environment, cwd: string): CliSettings {
   const env: Record<string, string | undefined> = { ...environment };
-  const set = (name: string, value: string | undefined) => {
-    if (!blank(value)) env[name] = value;
-  };
-  set("FSI_DATAVERSE_URL", flags.dataverseUrl);
-  set("FSI_DATAVERSE_TOKEN", flags.dataverseToken);
-  set("FSI_SCM_URL", flags.scmUrl);
-  set("FSI_STATE_PATH", flags.state);
-  set("FSI_MAP_OVERRIDE_PATH", flags.mapOverrides);
-  const sandbox = blank(env.FSI_DATAVERSE_URL);
-  if (sandbox) {
-    env.FSI_DATAVERSE_URL = SANDBOX_URL;
-    if (blank(env.FSI_DATAVERSE_TOKEN) && blank(env.FSI_CLIENT_ID)) env.FSI_DATAVERSE_TOKEN = SANDBOX_DATAVERSE_TOKEN;
-    if (blank(env.FSI_SCM_URL)) env.FSI_SCM_URL = `${SANDBOX_URL}/scm`;
-    if (blank(env.FSI_INTEGRATION_USER_ID)) env.FSI_INTEGRATION_USER_ID = SANDBOX_INTEGRATION_USER_ID;
-    if (blank(env.FSI_STATE_PATH)) env.FSI_STATE_PATH = SANDBOX_STATE_PATH;
+  for (const [key, , variable] of FLAG_VARIABLES) {
+    const value = flags[key];
+    if (!blank(value)) env[variable] = value;
+  }
+  let sandbox = false;
+  const givenUrl = env.FSI_DATAVERSE_URL;
+  const { dir, found } = sandboxConnection(flags, environment, cwd);
+  if (blank(givenUrl) && found === undefined) {
+    throw new CliConfigurationError(
+      `No Dataverse to talk to: give --dataverse-url (or FSI_DATAVERSE_URL), or start the sandbox (npm start), which leaves its connection in ${resolve(dir, SANDBOX_CONNECTION_FILE)} (another state folder: --sandbox <dir>).`,
+    );
+  }
+  if (found !== undefined && (blank(givenUrl) || sameOrigin(givenUrl, found.url))) {
+    sandbox = true;
+    env.FSI_DATAVERSE_URL = blank(givenUrl) ? found.url : givenUrl;
+    if (blank(env.FSI_DATAVERSE_TOKEN) && blank(env.FSI_CLIENT_ID)) env.FSI_DATAVERSE_TOKEN = found.dataverseToken;
+    if (blank(env.FSI_SCM_URL)) env.FSI_SCM_URL = found.scmUrl;
+    if (blank(env.FSI_INTEGRATION_USER_ID)) env.FSI_INTEGRATION_USER_ID = found.integrationUserId;
+    if (blank(env.FSI_STATE_PATH)) env.FSI_STATE_PATH = found.statePath;
+    if (blank(env.FSI_INVENTORY_STATE_PATH)) env.FSI_INVENTORY_STATE_PATH = found.inventoryStatePath;
   }
   let connection: IntegrationConnection;
   try {
     connection = integrationConnectionFromEnv(env);
   } catch (error) {
-    throw new CliConfigurationError(error instanceof Error ? error.message : String(error));
+    throw new CliConfigurationError(
+      inUsersTerms(error instanceof Error ? error.message : String(error), flags, environment),
+    );
   }
   const state = connection.statePath;
   if (state === undefined || state === ":memory:") {
@@ -74,7 +126,19 @@ export function cliSettings(flags: ConnectionFlags, environment: Environment, cw
     );
   }
   const statePath = resolve(cwd, state);
-  return { connection, statePath, env: { ...env, FSI_STATE_PATH: statePath }, sandbox };
+  const inventoryState = env.FSI_INVENTORY_STATE_PATH;
+  return {
+    connection,
+    statePath,
+    env: {
+      ...env,
+      FSI_STATE_PATH: statePath,
+      ...(blank(inventoryState) || inventoryState === ":memory:"
+        ? {}
+        : { FSI_INVENTORY_STATE_PATH: resolve(cwd, inventoryState) }),
+    },
+    sandbox,
+  };
 }
 
 /** Creates the state file's folder (the host creates the file the same way on its first start). */

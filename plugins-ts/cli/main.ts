@@ -41,10 +41,12 @@ Commands:
 Maps: operational-sites, warehouses, customer-asset-categories, customer-assets, payment-terms,
 ship-vias (or all). --map may repeat or list names with commas.
 
-Connection (flags override FSI_* variables; with neither, the local sandbox at http://127.0.0.1:8080):
+Connection (flags override FSI_* variables; with no Dataverse URL, the running sandbox: the
+connection file \`npm start\` leaves in .sandbox/connection.json — its URL, token and state files):
   --dataverse-url <url>    FSI_DATAVERSE_URL      --dataverse-token <t>  FSI_DATAVERSE_TOKEN
   --scm-url <url>          FSI_SCM_URL            --state <file>         FSI_STATE_PATH (the host's)
-  --map-overrides <file>   FSI_MAP_OVERRIDE_PATH
+  --integration-user-id <guid>  FSI_INTEGRATION_USER_ID
+  --map-overrides <file>   FSI_MAP_OVERRIDE_PATH  --sandbox <dir>        FSI_SANDBOX_DIR (default .sandbox)
   Entra ID: FSI_TENANT_ID, FSI_CLIENT_ID, FSI_CLIENT_SECRET; FSI_INTEGRATION_USER_ID, FSI_ECHO_TAG, ...
 
 Exit codes: 0 done, 1 some rows or changes failed (listed), 2 usage or configuration, 3 stopped
@@ -54,6 +56,8 @@ const connectionOptions = {
   "dataverse-url": { type: "string" },
   "dataverse-token": { type: "string" },
   "scm-url": { type: "string" },
+  "integration-user-id": { type: "string" },
+  sandbox: { type: "string" },
   state: { type: "string" },
   "map-overrides": { type: "string" },
   json: { type: "boolean", default: false },
@@ -95,6 +99,8 @@ function connectionFlags(values: Values): ConnectionFlags {
     ["dataverseUrl", "dataverse-url"],
     ["dataverseToken", "dataverse-token"],
     ["scmUrl", "scm-url"],
+    ["integrationUserId", "integration-user-id"],
+    ["sandbox", "sandbox"],
     ["state", "state"],
     ["mapOverrides", "map-overrides"],
   ];

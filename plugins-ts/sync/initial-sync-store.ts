@@ -102,6 +102,12 @@ export class InitialSyncStore {
       .run(this.now().toISOString(), runId);
   }
 
+  /** Deletes a run that stopped before finishing any row: there is nothing to resume. */
+  discardIfEmpty(runId: number): boolean {
+    if (this.finishedCount(runId) > 0 || this.errors(runId).length > 0) return false;
+    return this.db.prepare("DELETE FROM initial_runs WHERE id = ? AND status = 'running'").run(runId).changes > 0;
+  }
+
   finish(runId: number): void {
     this.abandon(runId);
   }

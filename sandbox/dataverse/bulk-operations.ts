@@ -12,6 +12,7 @@ import { emptyResponse, jsonResponse, type ApiResponse } from "./api";
 import { invalidPayload, noHttpResource } from "./errors";
 import { referenceResolver, rowView, type EntityRequestContext } from "./entity-handlers";
 import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
+import { authorizeLookups } from "./privileges";
 import type { Row } from "./storage/values";
 
 const ACTIONS = { "Microsoft.Dynamics.CRM.CreateMultiple": "createMultiple", "Microsoft.Dynamics.CRM.UpdateMultiple": "updateMultiple" } as const;
@@ -49,6 +50,8 @@ export async function runBulkAction(context: EntityRequestContext, table: TableD
     }
     return readRowPayload(table, target as Record<string, unknown>, resolve);
   });
+  context.authorize(table, action === "createMultiple" ? "Create" : "Write");
+  for (const row of rows) authorizeLookups(context.authorize, table, row);
   const results = await context.engine.executeMultiple({ kind: action, table, targets: rows }, context.caller);
   if (action === "updateMultiple") return emptyResponse(204);
   return jsonResponse(200, { "@odata.context": `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse`, Ids: results.map((result) => result.id) });

@@ -3,7 +3,7 @@
  * answers one `ApiRequest`; `http-adapter.ts` serves it over `node:http`.
  */
 import { randomUUID } from "node:crypto";
-import { systemUser, tables as allTables, tableByEntitySetName, type TableDefinition } from "../../core";
+import { environmentVariableDefinition, environmentVariableValue, systemUser, tables as allTables, tableByEntitySetName, type TableDefinition } from "../../core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
 import { parseBatch, toApiRequest, writeBatchResponse, type BatchResult, type HttpPart, type PartResult } from "./batch";
 import { handleEntitySet } from "./entity-handlers";
@@ -20,6 +20,7 @@ import type { PlatformPlugin } from "./pipeline/platform-plugins";
 import { TransactionGate, type Transaction } from "./pipeline/transactions";
 import { WEBHOOK_PAYLOAD_LIMIT_BYTES } from "./pipeline/webhook-payload";
 import { parsePreferences } from "./prefer";
+import { authorizer } from "./privileges";
 import type { ReadContext } from "./query";
 import { DataverseStore } from "./storage/store";
 import { normalizeDateTime } from "./storage/values";
@@ -33,6 +34,11 @@ export interface DataverseEmulatorOptions {
   readonly users?: readonly EmulatorUser[];
   /** Bearer token → system user id; other tokens act as the default user. */
   readonly tokens?: Readonly<Record<string, string>>;
+  /**
+   * User id → the privilege names the user's security roles grant (`prvReadmsdyn_warehouse`, ...).
+   * A user not listed is a System Administrator and holds every privilege.
+   */
+  readonly privileges?: Readonly<Record<string, readonly string[]>>;
   /** Refuse requests without `Authorization: Bearer …` with 401 (default true). */
   readonly requireAuthorization?: boolean;
   /** How long a webhook may take to answer (Dataverse: 60 s); tests shorten it. */
@@ -75,6 +81,7 @@ export class DataverseEmulator {
   private readonly limiter: ServiceProtection | undefined;
   private readonly clock: () => Date;
   private webhookTimeoutMs: number;
+  private readonly privileges = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly options: DataverseEmulatorOptions = {}) {
     this.tables = options.tables ?? Object.values(allTables);
@@ -86,6 +93,7 @@ export class DataverseEmulator {
     const users = options.users ?? [DEFAULT_USER];
     this.defaultUserId = users[0]?.id ?? DEFAULT_USER.id;
     this.webhookTimeoutMs = options.webhookTimeoutMs ?? 60_000;
+    for (const [userId, names] of Object.entries(options.privileges ?? {})) this.privileges.set(userId, new Set(names));
     this.gate = new TransactionGate(this.store);
     const payloadLimit = options.webhookPayloadLimitBytes ?? WEBHOOK_PAYLOAD_LIMIT_BYTES;
     this.jobs = new AsyncJobRunner(this.store, this.gate, () => this.webhookTimeoutMs, payloadLimit, this.clock, options.log ?? (() => undefined));
@@ -111,6 +119,12 @@ export class DataverseEmulator {
   /** Changes the webhook timeout (tests shorten it). */
   setWebhookTimeout(ms: number): void {
     this.webhookTimeoutMs = ms;
+  }
+
+  /** Gives a user exactly these privileges (an admin editing the user's roles); `undefined` makes the user a System Administrator. */
+  setPrivileges(userId: string, names: readonly string[] | undefined): void {
+    if (names === undefined) this.privileges.delete(userId);
+    else this.privileges.set(userId, new Set(names));
   }
 
   /** Resolves once every queued asynchronous step has run. */
@@ -213,6 +227,9 @@ export class DataverseEmulator {
     }
     if (name === "RetrieveEnvironmentVariableValue") {
       if (method !== "GET" || key === undefined || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
+      const authorize = authorizer(this.privileges, caller.userId);
+      authorize(environmentVariableDefinition, "Read");
+      authorize(environmentVariableValue, "Read");
       return jsonResponse(200, retrieveEnvironmentVariableValue(this.store, this.readContext(request).db, request.baseUrl, key, request.query));
     }
     if (name === "EntityDefinitions") {
@@ -222,7 +239,16 @@ export class DataverseEmulator {
     const table = tableByEntitySetName(name);
     if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
     return handleEntitySet(
-      { request, caller, preferences, store: this.store, engine: this.engine, read: this.readContext(request), tables: this.tables },
+      {
+        request,
+        caller,
+        preferences,
+        store: this.store,
+        engine: this.engine,
+        read: this.readContext(request),
+        tables: this.tables,
+        authorize: authorizer(this.privileges, caller.userId),
+      },
       table,
       key,
       rest,

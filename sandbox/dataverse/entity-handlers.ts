@@ -11,6 +11,8 @@ import { parseKeySegment, resolveKey, splitSegment, type RowAddress } from "./ke
 import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
 import type { Caller, PipelineEngine, RowView, WriteResult } from "./pipeline/engine";
 import { preferenceApplied, type Preferences } from "./prefer";
+import { authorizeLookups, type Authorize } from "./privileges";
+import { parseExpand } from "./expand";
 import { retrieveMultiple, retrieveSingle, type ReadContext } from "./query";
 import { etagOf } from "./serialize";
 import type { DataverseStore } from "./storage/store";
@@ -25,6 +27,8 @@ export interface EntityRequestContext {
   readonly engine: PipelineEngine;
   readonly read: ReadContext;
   readonly tables: readonly TableDefinition[];
+  /** Throws PrivilegeDenied when the caller's roles lack the privilege. */
+  readonly authorize: Authorize;
 }
 
 export async function handleEntitySet(context: EntityRequestContext, table: TableDefinition, keyText: string | undefined, rest: readonly string[]): Promise<ApiResponse> {
@@ -45,6 +49,7 @@ export async function handleEntitySet(context: EntityRequestContext, table: Tabl
     case "PATCH":
       return upsert(context, table, address);
     case "DELETE":
+      context.authorize(table, "Delete");
       await context.engine.execute({ kind: "delete", table, address, ifMatch: request.headers["if-match"] }, context.caller);
       return emptyResponse(204);
     default:
@@ -52,7 +57,15 @@ export async function handleEntitySet(context: EntityRequestContext, table: Tabl
   }
 }
 
+/** Read on the table and on every table `$expand` reaches. */
+function authorizeRead(context: EntityRequestContext, table: TableDefinition): void {
+  context.authorize(table, "Read");
+  const expand = context.request.query.get("$expand");
+  if (expand !== null) for (const item of parseExpand(expand, table)) context.authorize(item.target, "Read");
+}
+
 function collection(context: EntityRequestContext, table: TableDefinition): ApiResponse {
+  authorizeRead(context, table);
   const { preferences } = context;
   const body = retrieveMultiple(context.read, table, context.request.query, preferences.maxPageSize);
   const applied = preferenceApplied(preferences, context.request.query.get("$top") === null);
@@ -68,6 +81,7 @@ function findRow(context: EntityRequestContext, table: TableDefinition, address:
 }
 
 function single(context: EntityRequestContext, table: TableDefinition, address: RowAddress): ApiResponse {
+  authorizeRead(context, table);
   const row = findRow(context, table, address);
   const etag = etagOf(row);
   const ifNoneMatch = context.request.headers["if-none-match"];
@@ -81,6 +95,8 @@ function single(context: EntityRequestContext, table: TableDefinition, address: 
 async function create(context: EntityRequestContext, table: TableDefinition): Promise<ApiResponse> {
   const body = parseObjectBody(context.request.body, table.entitySetName);
   const changes = readRowPayload(table, body, referenceResolver(rowView(context), context.tables));
+  context.authorize(table, "Create");
+  authorizeLookups(context.authorize, table, changes);
   const result = await context.engine.execute({ kind: "create", table, changes }, context.caller);
   return written(context, table, result, 201);
 }
@@ -89,11 +105,20 @@ async function upsert(context: EntityRequestContext, table: TableDefinition, add
   const { request } = context;
   const body = parseObjectBody(request.body, table.entitySetName);
   const changes = readRowPayload(table, body, referenceResolver(rowView(context), context.tables));
+  context.authorize(table, existingId(context, table, address) === undefined ? "Create" : "Write");
+  authorizeLookups(context.authorize, table, changes);
   const result = await context.engine.execute(
     { kind: "update", table, address, changes, ifMatch: request.headers["if-match"], ifNoneMatch: request.headers["if-none-match"], upsert: true },
     context.caller,
   );
   return written(context, table, result, result.created ? 201 : 200);
+}
+
+/** The id of the addressed row as the request sees it, if it exists (an upsert creates when not). */
+function existingId(context: EntityRequestContext, table: TableDefinition, address: RowAddress): string | undefined {
+  const view = rowView(context);
+  const id = address.kind === "id" ? address.id : view.findId(table, address.columns);
+  return id !== undefined && view.getRow(table, id) !== undefined ? id : undefined;
 }
 
 /** 204 with OData-EntityId, or the row itself when `Prefer: return=representation` asks. */

@@ -57,6 +57,8 @@ export const ErrorCode = {
    * generic SQL error code is used, kept here only.
    */
   SqlDeadlock: "0x80044150",
+  /** PrivilegeDenied: "The user does not hold the necessary privileges." */
+  PrivilegeDenied: "0x80040220",
   /** CommandNotSupported: "Command is not supported in offline mode." */
   NotSupportedOffline: "0x80154B52",
   /** AccessTokenExpired: "The requested resource requires authentication." */

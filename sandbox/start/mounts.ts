@@ -1,8 +1,10 @@
 /**
  * Everything `npm start` runs on its one origin, wired as a real deployment is:
  * - `/scm` — the SCM emulator (seeded with its demo companies, sites, warehouses, assets, ...);
- * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's two users: the person in the
- *   browser and the integration's application user (so the plug-in host's own writes are echoes);
+ * - `/api/data/v9.2` — the Dataverse emulator, knowing the sandbox's users, each holding exactly
+ *   its security roles (`identities.ts`): the administrator who seeds it, the technician in the
+ *   browser, the integration administrator who registers the steps and the integration's
+ *   application user (so the plug-in host's own writes are echoes);
  * - `/plugins` — the plug-in host and the inventory host, with the sandbox's Entra ID on an https port of
  *   its own; once listening it registers the
  *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
@@ -18,7 +20,14 @@ import { fieldServicePlugins } from "../fieldservice";
 import { createFormHost } from "../formhost";
 import { type ScmEmulator, createScmEmulator } from "../scm";
 import type { Mount, MountFactory } from "../server";
-import { BROWSER_TOKEN } from "./identities";
+import {
+  ADMIN_TOKEN,
+  BROWSER_TOKEN,
+  INTEGRATION_ADMIN_TOKEN,
+  SANDBOX_INTEGRATION_ADMIN_USER,
+  SANDBOX_TECHNICIAN_USER,
+  sandboxPrivileges,
+} from "./identities";
 import { seedSandbox, setEnvironmentVariables } from "./seed";
 import { webhookStepDefinitions } from "../../solution/steps";
 
@@ -58,8 +67,15 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
   const dataverse: MountFactory = (context) => {
     const emulator = new DataverseEmulator({
       databasePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "dataverse.sqlite"),
-      users: [DEFAULT_USER, SANDBOX_INTEGRATION_USER],
-      tokens: { [BROWSER_TOKEN]: DEFAULT_USER.id, [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id },
+      users: [DEFAULT_USER, SANDBOX_TECHNICIAN_USER, SANDBOX_INTEGRATION_ADMIN_USER, SANDBOX_INTEGRATION_USER],
+      tokens: {
+        [ADMIN_TOKEN]: DEFAULT_USER.id,
+        [BROWSER_TOKEN]: SANDBOX_TECHNICIAN_USER.id,
+        [INTEGRATION_ADMIN_TOKEN]: SANDBOX_INTEGRATION_ADMIN_USER.id,
+        [SANDBOX_INTEGRATION_TOKEN]: SANDBOX_INTEGRATION_USER.id,
+      },
+      // Each user holds exactly its security roles (identities.ts); the administrator holds System Administrator.
+      privileges: sandboxPrivileges(),
       // As in a signed-in browser session, a request without a token acts as the default user.
       requireAuthorization: false,
       // Field Service is installed in the org: its own inventory logic runs in the pipeline.
@@ -86,7 +102,9 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
     // The steps the solution ships, exactly: what an import would register.
     // Entra ID on a port a browser can be told to trust once: 8443 beside 8080 (a free one beside port 0).
     const mount = await createPluginsMount({
-      signedInUser: DEFAULT_USER,
+      signedInUser: SANDBOX_TECHNICIAN_USER,
+      // The steps are registered by the integration administrator, who holds FSI Administrator only.
+      registrationToken: INTEGRATION_ADMIN_TOKEN,
       steps: () => webhookStepDefinitions(),
       entraPort: (port) => (port === 0 ? 0 : port + 363),
     })(context);
@@ -97,7 +115,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
   const formHost: MountFactory = async (context): Promise<Mount> => {
     const host = await createFormHost({
       solutionZip: options.solutionZip,
-      user: { id: DEFAULT_USER.id, fullname: DEFAULT_USER.fullname, languageId: 1033 },
+      user: { id: SANDBOX_TECHNICIAN_USER.id, fullname: SANDBOX_TECHNICIAN_USER.fullname, languageId: 1033 },
       webApiToken: BROWSER_TOKEN,
     });
     return {

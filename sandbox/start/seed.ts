@@ -37,7 +37,7 @@ import type { PluginsMount } from "../auth/plugins-mount";
 import { type DataverseEmulator, WEB_API_PATH } from "../dataverse";
 import type { PackagedEnvironmentVariable } from "../formhost";
 import type { ScmEmulator } from "../scm";
-import { BROWSER_TOKEN } from "./identities";
+import { ADMIN_TOKEN } from "./identities";
 
 /** Company names for SCM's legal entities (the SCM emulator names only their ids). */
 const companyNames: Readonly<Record<string, string>> = { usmf: "Contoso USA", demf: "Contoso Germany", gbsi: "Contoso UK" };
@@ -109,7 +109,7 @@ export function sandboxVariableValues(url: string, signIn?: SandboxSignIn): Read
 }
 
 /** Definitions from the solution zip (as an import creates them), values pointing at this origin and its tenant. */
-export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = BROWSER_TOKEN): Promise<void> {
+export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = ADMIN_TOKEN): Promise<void> {
   const api = new WebApi(url, token);
   const values = sandboxVariableValues(url, signIn);
   for (const definition of definitions) {
@@ -216,16 +216,15 @@ async function seedCustomersAndProducts(url: string, api: WebApi, companies: Rea
   const types = ((await scmJson(`${url}/scm/data/MaintenanceAssetTypes?cross-company=true`)).value ?? []) as Record<string, string>[];
   const projects = ((await scmJson(`${url}/scm/data/Projects?cross-company=true`)).value ?? []) as Record<string, string>[];
   const customers = [...new Map([...assets, ...projects].filter((row) => (row.CustomerAccount ?? "") !== "").map((row) => [row.CustomerAccount ?? "", row.dataAreaId ?? ""])).entries()].sort(([a], [b]) => a.localeCompare(b));
-  const placed = new Map<string, number>();
+  const placeOf = placesOfCustomers(assets, customers);
   for (const [index, [accountNumber, companyCode]] of customers.entries()) {
     const existing = await api.rows(`${account.entitySetName}?$select=accountid&$filter=accountnumber eq ${odataString(accountNumber)}`);
     if (existing.length > 0) continue;
     const companyId = companies.get(companyCode);
-    const slot = placed.get(companyCode) ?? 0;
-    const place = servicePlaces[companyCode]?.[slot];
-    placed.set(companyCode, slot + 1);
+    const place = placeOf.get(accountNumber);
     await api.create(account, {
-      name: customerNames[index % customerNames.length] ?? accountNumber,
+      // The same customer names recur in each company; the company's code tells them apart in lookups and lists.
+      name: `${customerNames[index % customerNames.length] ?? accountNumber} (${companyCode.toUpperCase()})`,
       accountnumber: accountNumber,
       ...(place === undefined
         ? {}
@@ -298,7 +297,27 @@ async function firstInventoryLoad(plugins: PluginsMount, progress: (line: string
   return summary.join(" and ");
 }
 
-/** A work order at each customer with a place, on one of its assets. */
+/** The city an SCM asset stands in: its name ends with it (`Pump 002 - Detroit`, generate.ts). */
+const assetInCity = (asset: Readonly<Record<string, string>>, city: string): boolean => (asset.Name ?? "").endsWith(` - ${city}`);
+
+/**
+ * Which customer is at each service place: one owning an asset in that city when there is one (so
+ * the work order there carries an asset named for where it is), else the company's next customer.
+ */
+function placesOfCustomers(assets: readonly Readonly<Record<string, string>>[], customers: readonly (readonly [string, string])[]): Map<string, Place> {
+  const placeOf = new Map<string, Place>();
+  for (const [code, places] of Object.entries(servicePlaces)) {
+    for (const place of places) {
+      const owner =
+        assets.find((asset) => asset.dataAreaId === code && assetInCity(asset, place.city) && !placeOf.has(asset.CustomerAccount ?? ""))?.CustomerAccount ??
+        customers.find(([number, company]) => company === code && !placeOf.has(number))?.[0];
+      if (owner !== undefined) placeOf.set(owner, place);
+    }
+  }
+  return placeOf;
+}
+
+/** A work order at each customer with a place, on one of its assets in that place's city (none when it has none there). */
 async function seedWorkOrders(api: WebApi, companies: ReadonlyMap<string, string>): Promise<number> {
   let created = 0;
   let sequence = 1000;
@@ -306,16 +325,15 @@ async function seedWorkOrders(api: WebApi, companies: ReadonlyMap<string, string
     const companyId = companies.get(code);
     if (companyId === undefined) continue;
     const company = { id: companyId, logicalName: cdmCompany.logicalName };
-    const accounts = await api.rows(`${account.entitySetName}?$select=accountid,accountnumber,address1_city&$filter=_msdyn_company_value eq ${companyId} and address1_city ne null&$orderby=accountnumber`);
     for (const [index, place] of places.entries()) {
       sequence += 1;
       const name = `WO-${String(sequence)}`;
-      const customer = accounts[index];
-      const accountId = customer?.accountid;
+      const customers = await api.rows(`${account.entitySetName}?$select=accountid&$filter=_msdyn_company_value eq ${companyId} and address1_line1 eq ${odataString(place.street)}`);
+      const accountId = customers[0]?.accountid;
       if (typeof accountId !== "string") continue;
       if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$filter=msdyn_name eq ${odataString(name)}`)).length > 0) continue;
-      const assets = await api.rows(`msdyn_customerassets?$select=msdyn_customerassetid&$filter=_msdyn_account_value eq ${accountId}&$top=1`);
-      const assetId = assets[0]?.msdyn_customerassetid;
+      const assets = await api.rows(`msdyn_customerassets?$select=msdyn_customerassetid,msdyn_name&$filter=_msdyn_account_value eq ${accountId}&$orderby=msdyn_name`);
+      const assetId = assets.find((asset) => assetInCity({ Name: typeof asset.msdyn_name === "string" ? asset.msdyn_name : "" }, place.city))?.msdyn_customerassetid;
       await api.create(workOrder, {
         msdyn_name: name,
         msdyn_serviceaccount: { id: accountId, logicalName: account.logicalName },
@@ -346,7 +364,7 @@ export interface SeedOptions {
 
 /** Seeds when Dataverse has no work orders yet (a first run, or one interrupted while seeding). */
 export async function seedSandbox(options: SeedOptions): Promise<void> {
-  const api = new WebApi(options.url, BROWSER_TOKEN);
+  const api = new WebApi(options.url, ADMIN_TOKEN);
   if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$top=1`)).length > 0) return;
   options.progress("First run: filling Field Service (Dataverse) to match SCM...");
   const companies = await seedCompanies(options.url, api);

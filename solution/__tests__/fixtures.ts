@@ -17,7 +17,7 @@ import type { StageOptions } from "../pack/stage";
 import { el, serializeXml, type XmlElement } from "../xml";
 
 /**
- * The bound properties the forms use, per control, with every type the forms pass; each
+ * The bound properties the forms use (and the inputs they set), per control, with every type the forms pass; each
  * placement's first (main) property is required.
  */
 function fixtureProperties(control: ControlName): XmlElement[] {
@@ -33,32 +33,48 @@ function fixtureProperties(control: ControlName): XmlElement[] {
   for (const parameter of placements.flatMap((placement) => placement.bound)) {
     types.set(parameter.property, (types.get(parameter.property) ?? new Set()).add(parameter.type));
   }
-  return [...types].flatMap(([property, propertyTypes]) =>
-    propertyTypes.size === 1
-      ? [
-          el("property", {
-            name: property,
-            "display-name-key": property,
-            "of-type": [...propertyTypes][0],
-            usage: "bound",
-            required: String(required.has(property)),
-          }),
-        ]
-      : [
-          el(
-            "type-group",
-            { name: `${property}Types` },
-            [...propertyTypes].map((type) => el("type", {}, type)),
-          ),
-          el("property", {
-            name: property,
-            "display-name-key": property,
-            "of-type-group": `${property}Types`,
-            usage: "bound",
-            required: String(required.has(property)),
-          }),
-        ],
+  // The fixed inputs the forms set (`usage="input"`), one type each.
+  const inputs = new Map(
+    placements.flatMap((placement) => placement.inputs ?? []).map((input) => [input.property, input.type]),
   );
+  const inputProperties = [...inputs].map(([property, type]) =>
+    el("property", {
+      name: property,
+      "display-name-key": property,
+      "of-type": type,
+      usage: "input",
+      required: "false",
+    }),
+  );
+  return [
+    ...inputProperties,
+    ...[...types].flatMap(([property, propertyTypes]) =>
+      propertyTypes.size === 1
+        ? [
+            el("property", {
+              name: property,
+              "display-name-key": property,
+              "of-type": [...propertyTypes][0],
+              usage: "bound",
+              required: String(required.has(property)),
+            }),
+          ]
+        : [
+            el(
+              "type-group",
+              { name: `${property}Types` },
+              [...propertyTypes].map((type) => el("type", {}, type)),
+            ),
+            el("property", {
+              name: property,
+              "display-name-key": property,
+              "of-type-group": `${property}Types`,
+              usage: "bound",
+              required: String(required.has(property)),
+            }),
+          ],
+    ),
+  ];
 }
 
 export function fixtureManifest(

@@ -76,7 +76,7 @@ describe("the solution zips", () => {
     }
   });
 
-  it("declare as root components exactly the tables, forms, web resources, controls, steps, endpoints and variables they hold", () => {
+  it("declare as root components exactly the tables, roles, forms, web resources, controls, steps, endpoints and variables they hold", () => {
     const customizations = xmlEntry(unmanaged, "customizations.xml");
     const entities = section(customizations, "Entities", "Entity");
     const contained = [
@@ -96,6 +96,7 @@ describe("the solution zips", () => {
       ...section(customizations, "ServiceEndpoints", "ServiceEndpoint").map(
         (endpoint) => `95:${bare(attribute(endpoint, "ServiceEndpointId"))}`,
       ),
+      ...section(customizations, "Roles", "Role").map((role) => `20:${bare(attribute(role, "id"))}`),
       ...[...unmanaged.keys()]
         .flatMap((entry) => /^environmentvariabledefinitions\/([^/]+)\//.exec(entry)?.[1] ?? [])
         .map((name) => `380:${name}`),
@@ -109,7 +110,7 @@ describe("the solution zips", () => {
       .sort();
     expect(declared).toEqual(contained);
     expect(new Set(declared.map((key) => key.split(":")[0]))).toEqual(
-      new Set(["1", "60", "61", "66", "92", "95", "380"]),
+      new Set(["1", "20", "60", "61", "66", "92", "95", "380"]),
     );
     expect(declared.filter((key) => key.startsWith("92:"))).toHaveLength(solutionWebhookSteps().length);
     expect(declared.filter((key) => key.startsWith("380:")).sort()).toEqual(

@@ -148,9 +148,10 @@ describe("solution/src", () => {
         (element) => element.name === "customControl" && attribute(element, "formFactor") === "0",
       ).map((control) => [attribute(control, "name"), childElement(control, "parameters")?.children[0]?.text]);
     };
+    // The nearby list comes first on the work order (what a technician needs on the job).
     expect(placements("msdyn_workorder")).toEqual([
-      ["fsi_FieldServiceScm.CustomerAssetPicker", "msdyn_customerasset"],
       ["fsi_FieldServiceScm.NearbyWarehouses", "msdyn_latitude"],
+      ["fsi_FieldServiceScm.CustomerAssetPicker", "msdyn_customerasset"],
     ]);
     expect(placements("msdyn_workorderproduct")).toEqual([["fsi_FieldServiceScm.NearbyWarehouses", "msdyn_warehouse"]]);
   });

@@ -47,6 +47,8 @@ export interface FormCell {
 export interface FormSection {
   readonly name: string;
   readonly label: string;
+  /** False hides the section on phones (FormXml `availableforphone`); shown on every form factor when not given. */
+  readonly availableForPhone?: boolean;
   readonly cells: readonly FormCell[];
 }
 
@@ -73,6 +75,12 @@ export interface MainFormDefinition {
   readonly tabs: readonly FormTab[];
   readonly script?: FormScript;
 }
+
+/**
+ * The warehouse types Nearby Warehouses lists on our forms (a customiser changes it on the form):
+ * quarantine and transit warehouses hold stock a technician cannot take.
+ */
+const nearbyWarehouseTypes: StaticParameter = { property: "warehouseTypes", value: "Default", type: "SingleLine.Text" };
 
 /**
  * How the forms bind the controls: the property names and types each control's manifest must
@@ -110,6 +118,7 @@ export const controlBindings = {
       { property: "serviceAccount", column: "msdyn_serviceaccount", type: "Lookup.Simple" },
       { property: "company", column: "msdyn_company", type: "Lookup.Simple" },
     ],
+    inputs: [nearbyWarehouseTypes],
   }),
   /** On the work order product's warehouse lookup: choosing a row sets it; stock shown for its product. */
   nearbyWarehousesOnWorkOrderProduct: (): ControlPlacement => ({
@@ -119,6 +128,7 @@ export const controlBindings = {
       { property: "workOrder", column: "msdyn_workorder", type: "Lookup.Simple" },
       { property: "product", column: "msdyn_product", type: "Lookup.Simple" },
     ],
+    inputs: [nearbyWarehouseTypes],
   }),
   /**
    * The warehouse form's on-hand panel, on the warehouse identifier: any column of the warehouse
@@ -222,6 +232,18 @@ const workOrderForm: MainFormDefinition = {
       name: "general",
       label: "General",
       sections: [
+        // What a technician needs on the job comes first: the nearest warehouses, then the job's
+        // details. FormXml has no per-form-factor order, but it hides a section on phones
+        // (`availableforphone`), so the phone drops the raw location columns the nearby list
+        // already uses (its rows carry addresses and directions).
+        {
+          name: "nearbywarehouses",
+          label: "Nearby warehouses",
+          // The section names the list; the cell's own label would read "Latitude".
+          cells: [
+            { column: "msdyn_latitude", showLabel: false, control: controlBindings.nearbyWarehousesOnWorkOrder() },
+          ],
+        },
         {
           name: "details",
           label: "Details",
@@ -236,6 +258,7 @@ const workOrderForm: MainFormDefinition = {
         {
           name: "location",
           label: "Location",
+          availableForPhone: false,
           cells: [
             { column: "msdyn_address1" },
             { column: "msdyn_city" },
@@ -245,11 +268,6 @@ const workOrderForm: MainFormDefinition = {
             { column: "msdyn_latitude" },
             { column: "msdyn_longitude" },
           ],
-        },
-        {
-          name: "nearbywarehouses",
-          label: "Nearby warehouses",
-          cells: [{ column: "msdyn_latitude", control: controlBindings.nearbyWarehousesOnWorkOrder() }],
         },
       ],
     },

@@ -198,6 +198,7 @@ export function formFileXml(form: MainFormDefinition): XmlElement {
                   {
                     name: section.name,
                     showlabel: "true",
+                    availableforphone: section.availableForPhone === false ? "false" : undefined,
                     showbar: "false",
                     id: braced(stableId("form", form.id, "section", tab.name, section.name)),
                     IsUserDefined: "0",

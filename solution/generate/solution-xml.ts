@@ -8,18 +8,21 @@ import { environmentVariables } from "../components/environment-variables";
 import { solutionOfColumn, solutionOfTable } from "../components/dependencies";
 import { mainForms } from "../components/forms";
 import { solutionRelationships } from "../components/relationships";
+import { securityRoles } from "../components/security-roles";
 import { isOwnTable, ourColumns, solutionTable, solutionTableNames } from "../components/tables";
 import { webResources } from "../components/web-resources";
 import { baseLanguage, publisher, solutionDescription, solutionDisplayName, solutionUniqueName } from "../identity";
 import { braced } from "../ids";
 import { solutionServiceEndpoints, solutionWebhookSteps, type WebhookOptions } from "../steps";
 import { el, textEl, xsiNamespace, type XmlElement } from "../xml";
+import { roleXml } from "./role-xml";
 import { serviceEndpointXml } from "./webhook-xml";
 
 /** Solution component types (Microsoft Learn, "SolutionComponent table reference": componenttype). */
 export const ComponentType = {
   Entity: 1,
   Attribute: 2,
+  Role: 20,
   EntityRelationship: 10,
   SystemForm: 60,
   WebResource: 61,
@@ -80,6 +83,11 @@ export function rootComponents(): RootComponent[] {
     ...environmentVariables.map((variable) => ({
       type: ComponentType.EnvironmentVariableDefinition,
       schemaName: variable.schemaName,
+      behavior: RootComponentBehavior.IncludeSubcomponents,
+    })),
+    ...securityRoles.map((role) => ({
+      type: ComponentType.Role,
+      id: braced(role.id),
       behavior: RootComponentBehavior.IncludeSubcomponents,
     })),
   ];
@@ -246,7 +254,7 @@ export function solutionManifestXml(version: string): XmlElement {
  */
 export function otherCustomizationsXml(options: WebhookOptions = {}): XmlElement {
   return el("ImportExportXml", { "xmlns:xsi": xsiNamespace }, [
-    el("Roles"),
+    el("Roles", {}, securityRoles.map(roleXml)),
     el("Workflows"),
     el("FieldSecurityProfiles"),
     el("Templates"),

@@ -15,6 +15,7 @@ import { solutionFile } from "./source";
 /** Root component types the packer knows how to derive from the package's content. */
 const componentTypeNames: Readonly<Record<number, string>> = {
   1: "table",
+  20: "security role",
   60: "form",
   61: "web resource",
   66: "code component",
@@ -88,7 +89,13 @@ export function packagedComponents(source: SolutionSource): Map<string, string> 
   for (const step of source.steps) add(92, step.id);
   for (const endpoint of serviceEndpoints(source)) add(95, attribute(endpoint, "ServiceEndpointId") ?? "");
   for (const variable of source.environmentVariables) add(380, variable.schemaName);
+  for (const role of securityRoleElements(source)) add(20, attribute(role, "id") ?? "");
   return components;
+}
+
+function securityRoleElements(source: SolutionSource): readonly XmlElement[] {
+  const section = childElement(source.customizations, "Roles");
+  return section === undefined ? [] : childElements(section, "Role");
 }
 
 function serviceEndpoints(source: SolutionSource): readonly XmlElement[] {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Page, Request } from "playwright-core";
 import { type Browser, describeWithChromium, launchBrowser, screenshotFolder } from "../support/browser";
 import { type E2eSandbox, startE2eSandbox } from "../support/e2e-sandbox";
+import { BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER } from "../../sandbox/start/identities";
 import { chooseLookup, signInThroughForm, settled, distanceOf, fieldMessages, formNotifications, idOf, openForm, recordUrl, rows, scm, seriousAxeViolations, webApi } from "./support";
 
 jest.setTimeout(300_000);
@@ -216,6 +217,18 @@ describeWithChromium("the sandbox in Chromium", () => {
     expect(refusal).toContain("msdyn_warehouseidentifier: 'WarehouseId' value 'API-1' does not match");
     expect(await rows(url, "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'API-1'")).toEqual([]);
     expect((await scm(url, "GET", "data/Warehouses(dataAreaId='usmf',WarehouseId='API-1')")).status).toBe(404);
+  });
+
+  it("7. runs the forms as a technician holding Field Service's roles (stand-in) and FSI Technician only: an admin's call is refused", async () => {
+    const asBrowser = (path: string, init: RequestInit = {}) =>
+      fetch(`${sandbox.url}/api/data/v9.2/${path}`, { ...init, headers: { authorization: `Bearer ${BROWSER_TOKEN}`, accept: "application/json", "content-type": "application/json" } });
+    const who = (await (await asBrowser("WhoAmI")).json()) as { UserId: string };
+    expect(who.UserId).toBe(SANDBOX_TECHNICIAN_USER.id);
+    const refused = await asBrowser("environmentvariablevalues", { method: "POST", body: JSON.stringify({ schemaname: "fsi_NearbyRadiusKm", value: "5" }) });
+    expect(refused.status).toBe(403);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("0x80040220");
+    expect(error.message).toContain("prvCreateEnvironmentVariableValue");
   });
 
   describe("6. accessibility (axe-core): no serious or critical violations", () => {

@@ -82,12 +82,12 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
     await nothingWritten("7401");
 
     const [popup] = await Promise.all([page.waitForEvent("popup"), signIn.click()]);
-    await popup.getByRole("button", { name: /^Sign in as Sandbox Administrator/ }).waitFor();
+    await popup.getByRole("button", { name: /^Sign in as Sandbox Technician/ }).waitFor();
     expect(new URL(popup.url()).origin).toBe(new URL(sandbox.entra.authority).origin);
     await browser.screenshot(popup, "sign-in-2-popup");
     await Promise.all([
       popup.waitForEvent("close"),
-      popup.getByRole("button", { name: /^Sign in as Sandbox Administrator/ }).click(),
+      popup.getByRole("button", { name: /^Sign in as Sandbox Technician/ }).click(),
     ]);
 
     // Signed in: the save goes on by itself and SCM's error lands on the site field.
@@ -104,7 +104,7 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
       aud: sandbox.entra.directory.api.clientId,
       tid: sandbox.entra.directory.tenantId,
       scp: "Validate.Records",
-      preferred_username: "admin@sandbox.local",
+      preferred_username: "technician@sandbox.local",
       ver: "2.0",
     });
 

@@ -5,11 +5,13 @@ import {
   lookupProperty,
   mockContext,
   numberProperty,
+  stringProperty,
   wholeNumberProperty,
   type MockContextOptions,
 } from "../../testing/mockContext";
 import { controlStrings } from "../../testing/resx";
 import { guidFor, warehouseRow } from "../../testing/warehouseRows";
+import { WarehouseType } from "../../../core/dataverse/tables/warehouse-type";
 import type { IInputs } from "../generated/ManifestTypes";
 import { NearbyWarehouses } from "../index";
 
@@ -31,6 +33,22 @@ const union = warehouseRow({
   longitude: -87.6299,
   companyId: usmf,
 });
+const quarantine = warehouseRow({
+  id: guidFor(0x3a, 3),
+  name: "Loop Quarantine",
+  latitude: 41.8785,
+  longitude: -87.6299,
+  companyId: usmf,
+  type: WarehouseType.Quarantine,
+});
+const transit = warehouseRow({
+  id: guidFor(0x3a, 4),
+  name: "Loop Transit",
+  latitude: 41.879,
+  longitude: -87.6299,
+  companyId: usmf,
+  type: WarehouseType.Transit,
+});
 const chicago = { latitude: 41.8781, longitude: -87.6298 };
 
 function parameters(overrides: Partial<IInputs> = {}): IInputs {
@@ -44,12 +62,13 @@ function parameters(overrides: Partial<IInputs> = {}): IInputs {
     product: lookupProperty(null, "product"),
     radiusKm: wholeNumberProperty(25),
     maxResults: wholeNumberProperty(50),
+    warehouseTypes: stringProperty("Default"),
     ...overrides,
   };
 }
 
 function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
-  const webApi = new InMemoryWebApi({ msdyn_warehouse: [loop, union] });
+  const webApi = new InMemoryWebApi({ msdyn_warehouse: [loop, union, quarantine, transit] });
   const mock = mockContext<IInputs>({
     parameters: parameters(),
     webApi,
@@ -74,6 +93,20 @@ describe("NearbyWarehouses lifecycle", () => {
     expect(mock.calls.trackContainerResize).toEqual([true]);
     expect(await screen.findByRole("button", { name: "Union Station Store, < 0.1 mi" })).toBeTruthy();
     expect(mock.calls.getCurrentPosition).toHaveLength(1);
+  });
+
+  it("lists only the warehouse types the form names: Default unless configured, All for every type", async () => {
+    const { mock, rerender } = setup();
+    expect(await screen.findByRole("button", { name: "Union Station Store, < 0.1 mi" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /Loop Quarantine/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Loop Transit/ })).toBeNull();
+    mock.update({ parameters: parameters({ warehouseTypes: stringProperty("Default, transit") }) });
+    rerender();
+    expect(await screen.findByRole("button", { name: /Loop Transit/ })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /Loop Quarantine/ })).toBeNull();
+    mock.update({ parameters: parameters({ warehouseTypes: stringProperty("All") }) });
+    rerender();
+    expect(await screen.findByRole("button", { name: /Loop Quarantine/ })).toBeTruthy();
   });
 
   it("sets the warehouse lookup when a row is chosen in select mode", async () => {
@@ -112,7 +145,7 @@ describe("NearbyWarehouses lifecycle", () => {
   it("lays rows out for a 320 px phone and for a desktop form", async () => {
     const phone = setup({ allocatedWidth: 320, formFactor: 3 });
     const list = await screen.findByRole("list", { name: "Nearby warehouses" });
-    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("104px");
+    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("124px");
     phone.view.unmount();
 
     setup({ allocatedWidth: -1, formFactor: 1 });
@@ -126,7 +159,7 @@ describe("NearbyWarehouses lifecycle", () => {
     expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("60px");
     mock.update({ allocatedWidth: 360 });
     rerender();
-    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("104px");
+    expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("124px");
   });
 
   it("speaks French and measures in kilometres for a French user", async () => {

@@ -29,6 +29,8 @@ export interface NearbyWarehousesProps {
   readonly maxResults: number;
   readonly companyId: string | null;
   readonly productId: string | null;
+  /** Warehouse types listed (choice values); null or absent for every type. */
+  readonly warehouseTypes?: readonly number[] | null;
   /** "select" sets a warehouse lookup; "browse" opens the warehouse. */
   readonly mode: NearbyMode;
   readonly selectedId: string | null;
@@ -127,13 +129,17 @@ export function NearbyWarehousesView(props: NearbyWarehousesProps): React.ReactE
   }, [service, props.radiusKm]);
 
   const { companyId, productId, maxResults } = props;
+  // A stable key for the effect: the form passes a new array on every update.
+  const typesKey =
+    props.warehouseTypes === null || props.warehouseTypes === undefined ? "all" : props.warehouseTypes.join(",");
   React.useEffect(() => {
     if (position.status !== "found" || radiusKm === null) {
       return undefined;
     }
     let live = true;
     setSearch({ status: "loading" });
-    service.search({ center: position.position, radiusKm, companyId, productId, maxResults }).then(
+    const warehouseTypes = typesKey === "all" ? null : typesKey.split(",").map(Number);
+    service.search({ center: position.position, radiusKm, companyId, productId, maxResults, warehouseTypes }).then(
       (result) => {
         if (live) {
           setSearch({ status: "loaded", result });
@@ -148,7 +154,7 @@ export function NearbyWarehousesView(props: NearbyWarehousesProps): React.ReactE
     return () => {
       live = false;
     };
-  }, [service, position, radiusKm, companyId, productId, maxResults, attempt]);
+  }, [service, position, radiusKm, companyId, productId, maxResults, typesKey, attempt]);
 
   const unitLabel = props.unit === "mi" ? strings.unitMi : strings.unitKm;
   const formatDistance = (km: number) => {

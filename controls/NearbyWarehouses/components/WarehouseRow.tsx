@@ -30,7 +30,7 @@ export interface WarehouseRowProps extends RowRenderProps {
 }
 
 /** Row heights the list virtualizes with; a row's content is clipped to them. */
-export const rowHeights: Readonly<Record<Layout, number>> = { wide: 60, narrow: 104 };
+export const rowHeights: Readonly<Record<Layout, number>> = { wide: 60, narrow: 124 };
 
 const useStyles = makeStyles({
   row: {
@@ -68,11 +68,15 @@ const useStyles = makeStyles({
   inert: { cursor: "default" },
   current: { backgroundColor: tokens.colorBrandBackground2 },
   name: { gridArea: "name", display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, minWidth: 0 },
+  // A name wraps to two lines rather than being cut after a few characters: on a 320 px phone it
+  // is what the technician reads first (the row's height leaves room for both lines).
   nameText: {
     fontWeight: tokens.fontWeightSemibold,
     overflow: "hidden",
-    textOverflow: "ellipsis",
-    whiteSpace: "nowrap",
+    overflowWrap: "anywhere",
+    display: "-webkit-box",
+    WebkitLineClamp: 2,
+    WebkitBoxOrient: "vertical",
   },
   // Two lines at most (identifier and a long address), clipped with an ellipsis.
   details: {
@@ -86,7 +90,17 @@ const useStyles = makeStyles({
   },
   distance: { gridArea: "distance", alignSelf: "center", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" },
   stock: { gridArea: "stock", alignSelf: "center" },
-  directions: { alignSelf: "center", flexShrink: 0, padding: `0 ${tokens.spacingHorizontalS}` },
+  // A tap target of at least 44 × 44 px (WCAG 2.5.5), as every touch target in the list.
+  directions: {
+    alignSelf: "center",
+    flexShrink: 0,
+    display: "inline-flex",
+    alignItems: "center",
+    justifyContent: "center",
+    minHeight: "44px",
+    minWidth: "44px",
+    padding: `0 ${tokens.spacingHorizontalS}`,
+  },
 });
 
 export function WarehouseRow(props: WarehouseRowProps): React.ReactElement {

@@ -12,6 +12,7 @@ export interface IInputs {
     company: ComponentFramework.PropertyTypes.LookupProperty;
     product: ComponentFramework.PropertyTypes.LookupProperty;
     radiusKm: ComponentFramework.PropertyTypes.WholeNumberProperty;
+    warehouseTypes: ComponentFramework.PropertyTypes.StringProperty;
     maxResults: ComponentFramework.PropertyTypes.WholeNumberProperty;
 }
 export interface IOutputs {

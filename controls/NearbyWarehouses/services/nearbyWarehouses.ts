@@ -38,6 +38,8 @@ export interface NearbySearch {
   readonly companyId: string | null;
   readonly productId: string | null;
   readonly maxResults: number;
+  /** Only these warehouse types (choice values); null or absent for every type. */
+  readonly warehouseTypes?: readonly number[] | null;
 }
 
 export type StockState = "notRequested" | "loaded" | "unavailable";

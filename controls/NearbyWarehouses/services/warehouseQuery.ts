@@ -6,7 +6,8 @@
 import { boundingBox, boundingBoxFilter, type GeoPoint } from "../../../core/geo";
 import type { RowOf } from "../../../core/dataverse/schema";
 import type { productInventory, warehouse } from "../../../core/dataverse/tables";
-import { allOf, compare, guidLiteral, queryString } from "../../shared/services/odata";
+import { WarehouseType } from "../../../core/dataverse/tables/warehouse-type";
+import { allOf, anyOf, compare, guidLiteral, queryString } from "../../shared/services/odata";
 import { lookupValueColumn } from "../../shared/services/webApi";
 
 type WarehouseColumn = keyof RowOf<typeof warehouse>;
@@ -25,6 +26,27 @@ export const warehouseColumns = {
 
 const companyColumn = "msdyn_company" satisfies WarehouseColumn;
 const stateColumn = "statecode" satisfies WarehouseColumn;
+const typeColumn = "msdyn_warehousetype" satisfies WarehouseColumn;
+
+/** The types listed when the form says nothing: a technician cannot take stock from quarantine or transit. */
+export const defaultWarehouseTypes: readonly number[] = [WarehouseType.Default];
+
+/**
+ * The control's `warehouseTypes` setting (`"Default, Transit"`, `"All"`) as choice values; null for
+ * every type. Names are matched without case; unknown names are left out, and a setting naming no
+ * known type falls back to the default rather than hiding every warehouse.
+ */
+export function warehouseTypesSetting(setting: string | null | undefined): readonly number[] | null {
+  const names = (setting ?? "")
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== "");
+  if (names.includes("all")) return null;
+  const known = Object.entries(WarehouseType)
+    .filter(([name]) => names.includes(name.toLowerCase()))
+    .map(([, value]) => value);
+  return known.length === 0 ? defaultWarehouseTypes : known;
+}
 
 export const inventoryColumns = {
   warehouse: "msdyn_warehouse",
@@ -47,6 +69,8 @@ export interface WarehouseQueryInput {
   readonly radiusKm: number;
   /** Only this company's warehouses; null for every company. */
   readonly companyId: string | null;
+  /** Only these `msdyn_warehousetype` values (and rows with no type); null or absent for every type. */
+  readonly warehouseTypes?: readonly number[] | null;
 }
 
 export interface WebApiQuery {
@@ -60,6 +84,13 @@ export function warehouseQuery(input: WarehouseQueryInput): WebApiQuery {
   const filter = allOf(
     compare(stateColumn, "eq", "0"),
     input.companyId === null ? null : compare(lookupValueColumn(companyColumn), "eq", guidLiteral(input.companyId)),
+    // A row with no type yet (a warehouse just made in Field Service) is not a quarantine one: keep it.
+    input.warehouseTypes === null || input.warehouseTypes === undefined
+      ? null
+      : anyOf([
+          ...input.warehouseTypes.map((value) => compare(typeColumn, "eq", String(value))),
+          compare(typeColumn, "eq", "null"),
+        ]),
     boundingBoxFilter(box, warehouseColumns.latitude, warehouseColumns.longitude),
   );
   return {

@@ -2,9 +2,8 @@
  * Field Service tables our controls and maps read: accounts, products and units, functional
  * locations, work orders and their products, and users.
  */
-import { choice, dateTime, decimal, latitude, longitude, lookup, memo, text, whole } from "../columns";
+import { choice, dateTime, decimal, float, latitude, longitude, lookup, memo, text, whole } from "../columns";
 import { defineTable } from "../define-table";
-
 
 export const account = defineTable({
   logicalName: "account",
@@ -96,7 +95,7 @@ export const workOrder = defineTable({
   columns: {
     msdyn_name: text("Work Order Number", 100, { required: true }),
     msdyn_serviceaccount: lookup("Service Account", "account", { required: true }),
-    // Unconfirmed: the work order's asset lookup name; kept here only.
+    // "Primary Incident Customer Asset" (CE msdyn_workorder reference).
     msdyn_customerasset: lookup("Customer Asset", "msdyn_customerasset"),
     msdyn_systemstatus: choice("System Status", [
       { value: WorkOrderSystemStatus.Unscheduled, label: "Unscheduled" },
@@ -138,7 +137,8 @@ export const workOrderProduct = defineTable({
     msdyn_workorder: lookup("Work Order", "msdyn_workorder", { required: true }),
     msdyn_product: lookup("Product", "product", { required: true }),
     msdyn_warehouse: lookup("Warehouse", "msdyn_warehouse"),
-    msdyn_quantity: decimal("Quantity", 2),
+    // Double, precision 2, 0 to 1,000,000,000 (CE ce/field-service/developer/reference/entities/msdyn_workorderproduct.md).
+    msdyn_quantity: float("Quantity", 2, 0, 1_000_000_000),
     msdyn_unit: lookup("Unit", "uom"),
   },
   alternateKeys: [],

@@ -4,6 +4,7 @@
  */
 import { choice, dateTime, latitude, longitude, lookup, memo, text, whole, yesNo } from "../columns";
 import { defineTable } from "../define-table";
+import { WarehouseType } from "./warehouse-type";
 
 /**
  * Publisher `fsi` option value prefix 71690: our choice values are 716900000 and up, so they never
@@ -57,8 +58,7 @@ export const operationalSite = defineTable({
   alternateKeys: [{ name: "msdyn_siteidcompanykey", columns: ["msdyn_siteid", "msdyn_company"] }],
 });
 
-/** Choice values of `msdyn_warehousetype` (unconfirmed: values kept here only, mapped by value maps). */
-export const WarehouseType = { Default: 192350000, Quarantine: 192350001, Transit: 192350002 } as const;
+export { WarehouseType };
 
 export const warehouse = defineTable({
   logicalName: "msdyn_warehouse",

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent } from "node:https";
+import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
 import { pluginsRouter } from "../../../sandbox/auth";
 import { type EntraEmulator, type TokenForge, sandboxDirectory, startEntraEmulator, tokenForge } from "../../../sandbox/auth/entra";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
@@ -113,6 +114,8 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const dataverse = await startDataverseServer({
     users: [ADMIN, INTEGRATION],
     tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+    // The host's application user holds the solution's FSI Integration role, and only it.
+    privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) },
     ...(options.webhookPayloadLimitBytes === undefined ? {} : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
   });
 

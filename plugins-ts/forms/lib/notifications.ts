@@ -6,6 +6,7 @@
  * left behind (docs/design.md §4: `control.setNotification` blocks saving until cleared).
  */
 import type { ValidationIssue } from "../../../core/validation/contract";
+import { localeOf, readableScmMessage } from "./readable-message";
 
 export const notificationIds = {
   summary: "fsi-scm-summary",
@@ -28,6 +29,12 @@ function controlsOf(attribute: Xrm.Attributes.Attribute | null): Xrm.Controls.St
     controls.push(control);
   });
   return controls;
+}
+
+/** The user's language for dates in messages (Xrm's user settings; the browser's when absent). */
+function userLocale(): string | undefined {
+  const xrm = (globalThis as { Xrm?: Partial<Xrm.XrmStatic> }).Xrm;
+  return localeOf(xrm?.Utility?.getGlobalContext().userSettings.languageId);
 }
 
 function labelOf(column: string, controls: readonly Xrm.Controls.StandardControl[]): string {
@@ -58,8 +65,9 @@ export class ScmNotifications {
         this.unplaced.push(column === undefined ? error.message : `${column}: ${error.message}`);
         continue;
       }
-      byColumn.set(column, [...(byColumn.get(column) ?? []), error.message]);
-      if (!this.placed.has(column)) this.placed.set(column, { label: labelOf(column, controls), controls });
+      const label = labelOf(column, controls);
+      byColumn.set(column, [...(byColumn.get(column) ?? []), readableScmMessage(error.message, label, userLocale())]);
+      if (!this.placed.has(column)) this.placed.set(column, { label, controls });
     }
     for (const [column, messages] of byColumn) {
       const placed = this.placed.get(column);

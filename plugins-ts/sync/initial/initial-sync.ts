@@ -92,12 +92,16 @@ export interface InitialSyncReport {
 export class InitialSyncStoppedError extends Error {
   override readonly name = "InitialSyncStoppedError";
   readonly code = "INITIAL_SYNC_STOPPED";
+  /** `runId` null: the run stopped before its first row and was not kept. */
   constructor(
-    readonly runId: number,
+    readonly runId: number | null,
     readonly reason: unknown,
   ) {
+    const why = reason instanceof Error ? reason.message : String(reason);
     super(
-      `Initial sync run ${runId} stopped: ${reason instanceof Error ? reason.message : String(reason)} Rows finished so far are checkpointed; run the same command again to resume.`,
+      runId === null
+        ? `Initial sync stopped before writing any row: ${why} No run was kept; run the same command again once it answers.`
+        : `Initial sync run ${runId} stopped: ${why} Rows finished so far are checkpointed; run the same command again to resume.`,
     );
   }
 }
@@ -138,6 +142,15 @@ export async function runInitialSync(
 
   const index = new DataverseKeyIndex();
   const runId = run.id;
+  // Until the first write is sent the run changed nothing, so stopping then keeps no run behind.
+  const sent = { writing: false };
+  const tracked: InitialSyncServices = {
+    ...services,
+    onProgress: (line) => {
+      if (line.phase === "writing") sent.writing = true;
+      services.onProgress?.(line);
+    },
+  };
   try {
     const companies = await services.dataverse.readAll(requireTable(COMPANY_TABLE), ["cdm_companycode"]);
     index.ensure(COMPANY_TABLE);
@@ -149,10 +162,11 @@ export async function runInitialSync(
       await syncMap(
         entry,
         { runId, direction: request.direction, master, batchSize: request.batchSize ?? 100, index },
-        services,
+        tracked,
       );
   } catch (error) {
     if (error instanceof InitialSyncConflictError) throw error;
+    if (!resumed && !sent.writing && store.discardIfEmpty(runId)) throw new InitialSyncStoppedError(null, error);
     throw new InitialSyncStoppedError(runId, error);
   }
   store.finish(runId);

@@ -53,6 +53,7 @@ const form: FormDescription = {
           name: "details",
           label: "Details",
           showLabel: true,
+          availableForPhone: true,
           visible: true,
           cells: ["msdyn_name", "msdyn_description", "msdyn_company", "fsi_scmlasterror"].map((column) => ({
             id: column,

@@ -45,6 +45,19 @@ export async function confirmDialog(title: string, text: string, confirmLabel = 
   return value === "confirm";
 }
 
+/**
+ * What a model-driven app asks before leaving a form with unsaved changes: save and go on, discard
+ * the changes and go on, or stay (Escape or closing the dialog stays too).
+ */
+export async function unsavedChangesDialog(): Promise<"save" | "discard" | "stay"> {
+  const value = await showDialog("Unsaved changes", [h("p", { text: "You have unsaved changes on this form." })], [
+    { label: "Save and continue", value: "save", primary: true },
+    { label: "Discard changes", value: "discard" },
+    { label: "Cancel", value: "stay" },
+  ]);
+  return value === "save" || value === "discard" ? value : "stay";
+}
+
 export interface LookupRow {
   readonly id: string;
   readonly name: string;

@@ -93,6 +93,7 @@ function sectionOf(section: XmlElement, customControls: Map<string, CustomContro
     name: attribute(section, "name") ?? "",
     label: labelOf(section),
     showLabel: flag(section, "showlabel", true),
+    availableForPhone: flag(section, "availableforphone", true),
     visible: flag(section, "visible", true),
     cells: rows.flatMap((row) => childElements(row, "cell")).flatMap((cell) => cellOf(cell, customControls) ?? []),
   };

@@ -55,6 +55,8 @@ export interface SectionDescription {
   readonly name: string;
   readonly label: string;
   readonly showLabel: boolean;
+  /** FormXml `availableforphone`: false hides the section on phones. */
+  readonly availableForPhone: boolean;
   readonly visible: boolean;
   readonly cells: readonly CellDescription[];
 }

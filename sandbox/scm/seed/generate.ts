@@ -55,9 +55,10 @@ export function generateSeedData(seed = 20240501): SeedData {
 
   for (const company of seedCompanies) {
     const address = (centre: CityCentre): SeedRow => {
-      // A point within ~12 km of the centre, uniformly over the disc.
-      const distanceKm = 12 * Math.sqrt(random());
-      const bearing = 2 * Math.PI * random();
+      // A point within ~12 km of the centre, uniformly over the disc — or over the city's land sector where it borders water.
+      const sector = centre.land ?? { fromDeg: 0, toDeg: 360, radiusKm: 12 };
+      const distanceKm = sector.radiusKm * Math.sqrt(random());
+      const bearing = ((sector.fromDeg + (sector.toDeg - sector.fromDeg) * random()) * Math.PI) / 180;
       const latitude = round6(centre.latitude + (distanceKm * Math.cos(bearing)) / 111.32);
       const longitude = round6(centre.longitude + (distanceKm * Math.sin(bearing)) / (111.32 * Math.cos((centre.latitude * Math.PI) / 180)));
       const houseNumber = 1 + Math.floor(random() * (company.country === "USA" ? 9800 : 180));

@@ -13,6 +13,17 @@ export interface CityCentre {
   readonly postal: number | readonly string[];
   /** Seed warehouses in this city. */
   readonly warehouses: number;
+  /**
+   * Where a city borders open water (a lake, a bay, the sea): the bearings (degrees clockwise
+   * from north, `from` to `to`) and distance that stay on land, so no warehouse stands in the water.
+   */
+  readonly land?: LandSector;
+}
+
+export interface LandSector {
+  readonly fromDeg: number;
+  readonly toDeg: number;
+  readonly radiusKm: number;
 }
 
 export interface SeedSite {
@@ -36,7 +47,10 @@ const city = (
   longitude: number,
   postal: number | readonly string[],
   warehouses: number,
-): CityCentre => ({ name, state, latitude, longitude, postal, warehouses });
+  land?: LandSector,
+): CityCentre => ({ name, state, latitude, longitude, postal, warehouses, ...(land === undefined ? {} : { land }) });
+
+const onLand = (fromDeg: number, toDeg: number, radiusKm: number): LandSector => ({ fromDeg, toDeg, radiusKm });
 
 export const seedCompanies: readonly SeedCompany[] = [
   {
@@ -49,10 +63,10 @@ export const seedCompanies: readonly SeedCompany[] = [
         siteId: "1",
         siteName: "Midwest",
         cities: [
-          city("Chicago", "IL", 41.8781, -87.6298, 60601, 8),
-          city("Milwaukee", "WI", 43.0389, -87.9065, 53202, 3),
+          city("Chicago", "IL", 41.8781, -87.6298, 60601, 8, onLand(200, 340, 12)),
+          city("Milwaukee", "WI", 43.0389, -87.9065, 53202, 3, onLand(200, 340, 10)),
           city("Minneapolis", "MN", 44.9778, -93.265, 55401, 3),
-          city("Detroit", "MI", 42.3314, -83.0458, 48201, 3),
+          city("Detroit", "MI", 42.3314, -83.0458, 48201, 3, onLand(280, 400, 12)),
           city("Indianapolis", "IN", 39.7684, -86.1581, 46204, 3),
           city("Columbus", "OH", 39.9612, -82.9988, 43215, 3),
           city("St. Louis", "MO", 38.627, -90.1994, 63101, 3),
@@ -63,8 +77,8 @@ export const seedCompanies: readonly SeedCompany[] = [
         siteId: "2",
         siteName: "Northeast",
         cities: [
-          city("New York", "NY", 40.7128, -74.006, 10001, 4),
-          city("Boston", "MA", 42.3601, -71.0589, 2108, 3),
+          city("New York", "NY", 40.7128, -74.006, 10001, 4, onLand(12, 30, 9)),
+          city("Boston", "MA", 42.3601, -71.0589, 2108, 3, onLand(200, 320, 10)),
           city("Philadelphia", "PA", 39.9526, -75.1652, 19102, 3),
           city("Pittsburgh", "PA", 40.4406, -79.9959, 15222, 3),
         ],
@@ -76,7 +90,7 @@ export const seedCompanies: readonly SeedCompany[] = [
           city("Atlanta", "GA", 33.749, -84.388, 30303, 4),
           city("Charlotte", "NC", 35.2271, -80.8431, 28202, 3),
           city("Nashville", "TN", 36.1627, -86.7816, 37203, 3),
-          city("Miami", "FL", 25.7617, -80.1918, 33130, 3),
+          city("Miami", "FL", 25.7617, -80.1918, 33130, 3, onLand(240, 340, 10)),
           city("Orlando", "FL", 28.5383, -81.3792, 32801, 2),
         ],
       },
@@ -95,8 +109,8 @@ export const seedCompanies: readonly SeedCompany[] = [
         cities: [
           city("Denver", "CO", 39.7392, -104.9903, 80202, 3),
           city("Los Angeles", "CA", 34.0522, -118.2437, 90012, 4),
-          city("San Francisco", "CA", 37.7749, -122.4194, 94102, 3),
-          city("Seattle", "WA", 47.6062, -122.3321, 98101, 3),
+          city("San Francisco", "CA", 37.7749, -122.4194, 94102, 3, onLand(150, 300, 4)),
+          city("Seattle", "WA", 47.6062, -122.3321, 98101, 3, onLand(165, 185, 8)),
           city("Portland", "OR", 45.5152, -122.6784, 97204, 2),
           city("Salt Lake City", "UT", 40.7608, -111.891, 84101, 2),
         ],
@@ -116,7 +130,7 @@ export const seedCompanies: readonly SeedCompany[] = [
           city("Hamburg", "HH", 53.5511, 9.9937, 20095, 4),
           city("Bremen", "HB", 53.0793, 8.8017, 28195, 3),
           city("Hannover", "NI", 52.3759, 9.732, 30159, 3),
-          city("Kiel", "SH", 54.3233, 10.1228, 24103, 2),
+          city("Kiel", "SH", 54.3233, 10.1228, 24103, 2, onLand(200, 340, 6)),
         ],
       },
       {
@@ -163,7 +177,7 @@ export const seedCompanies: readonly SeedCompany[] = [
         cities: [
           city("London", "ENG", 51.5074, -0.1278, ["EC1A", "SE1", "E14", "W1D", "N1"], 6),
           city("Reading", "ENG", 51.4543, -0.9781, ["RG1"], 2),
-          city("Southampton", "ENG", 50.9097, -1.4044, ["SO14"], 2),
+          city("Southampton", "ENG", 50.9097, -1.4044, ["SO14"], 2, onLand(300, 420, 6)),
         ],
       },
       {
@@ -174,7 +188,7 @@ export const seedCompanies: readonly SeedCompany[] = [
           city("Nottingham", "ENG", 52.9548, -1.1581, ["NG1"], 2),
           city("Leicester", "ENG", 52.6369, -1.1398, ["LE1"], 2),
           city("Bristol", "ENG", 51.4545, -2.5879, ["BS1"], 3),
-          city("Cardiff", "WLS", 51.4816, -3.1791, ["CF10"], 2),
+          city("Cardiff", "WLS", 51.4816, -3.1791, ["CF10"], 2, onLand(280, 440, 6)),
         ],
       },
       {
@@ -182,7 +196,7 @@ export const seedCompanies: readonly SeedCompany[] = [
         siteName: "North of England",
         cities: [
           city("Manchester", "ENG", 53.4808, -2.2426, ["M1", "M4"], 4),
-          city("Liverpool", "ENG", 53.4084, -2.9916, ["L1"], 2),
+          city("Liverpool", "ENG", 53.4084, -2.9916, ["L1"], 2, onLand(10, 170, 8)),
           city("Leeds", "ENG", 53.8008, -1.5491, ["LS1"], 2),
           city("Sheffield", "ENG", 53.3811, -1.4701, ["S1"], 2),
           city("Newcastle", "ENG", 54.9783, -1.6178, ["NE1"], 2),
@@ -193,9 +207,9 @@ export const seedCompanies: readonly SeedCompany[] = [
         siteName: "Scotland and Northern Ireland",
         cities: [
           city("Glasgow", "SCT", 55.8642, -4.2518, ["G1", "G2"], 3),
-          city("Edinburgh", "SCT", 55.9533, -3.1883, ["EH1", "EH2"], 2),
-          city("Aberdeen", "SCT", 57.1497, -2.0943, ["AB10"], 2),
-          city("Belfast", "NIR", 54.5973, -5.9301, ["BT1"], 2),
+          city("Edinburgh", "SCT", 55.9533, -3.1883, ["EH1", "EH2"], 2, onLand(120, 250, 6)),
+          city("Aberdeen", "SCT", 57.1497, -2.0943, ["AB10"], 2, onLand(190, 330, 6)),
+          city("Belfast", "NIR", 54.5973, -5.9301, ["BT1"], 2, onLand(150, 300, 6)),
         ],
       },
     ],

@@ -70,6 +70,15 @@ describe("the integrated sandbox", () => {
     expect(progress).toContain("First run: filling Field Service (Dataverse) to match SCM...");
   });
 
+  it("seeds work orders whose asset stands in the work order's city, and accounts told apart by company", async () => {
+    const orders = (await json("/api/data/v9.2/msdyn_workorders?$select=msdyn_name,msdyn_city&$expand=msdyn_customerasset($select=msdyn_name)")).value as { msdyn_name: string; msdyn_city: string; msdyn_customerasset: { msdyn_name: string } | null }[];
+    const withAsset = orders.filter((order) => order.msdyn_customerasset !== null);
+    expect(withAsset.length).toBeGreaterThanOrEqual(4);
+    for (const order of withAsset) expect([order.msdyn_name, order.msdyn_customerasset?.msdyn_name.endsWith(` - ${order.msdyn_city}`)]).toEqual([order.msdyn_name, true]);
+    const names = ((await json("/api/data/v9.2/accounts?$select=name")).value as { name: string }[]).map((row) => row.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it("loads SCM's on-hand into product inventory through journals, and its projects", async () => {
     const onHand = await count("/scm/data/InventoryOnHand?cross-company=true");
     expect(onHand).toBeGreaterThan(100);

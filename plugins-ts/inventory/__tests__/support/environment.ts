@@ -7,6 +7,7 @@
  * emulators; product code never imports the sandbox.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { fsiIntegrationRole, rolePrivileges } from "../../../../solution/components/security-roles";
 import { tableByLogicalName } from "../../../../core/dataverse/tables";
 import { type DataverseServer, startDataverseServer } from "../../../../sandbox/dataverse";
 import { registerWebhook, type WebhookStepSpec } from "../../../../sandbox/dataverse/registration";
@@ -236,7 +237,7 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
   }
 
   // Field Service is installed: its own journal processing runs in the pipeline (the sandbox's emulation).
-  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id }, platformPlugins: fieldServicePlugins() });
+  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id }, privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) }, platformPlugins: fieldServicePlugins() });
   const sink = memorySink();
   const log = createLogger(sink, "debug");
   const engine = createInventoryEngine({

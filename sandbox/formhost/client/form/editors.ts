@@ -67,18 +67,24 @@ function textEditor(id: string, attribute: HostAttribute, multiline: boolean): F
 function numberEditor(id: string, attribute: HostAttribute, reportInvalid: (message: string | undefined) => void): FieldEditor {
   const input = h("input", { attributes: { id, type: "text", inputmode: "decimal", autocomplete: "off" } });
   const precision = (): number => attribute.getPrecision() ?? 2;
+  // What the user typed that is not a valid number stays in the box, with the error, until they
+  // change it: the attribute keeps its last valid value, and a re-render must not wipe the text.
+  let rejectedText: string | undefined;
   input.addEventListener("change", () => {
     const parsed = parseNumber(input.value);
     if (parsed === undefined) {
+      rejectedText = input.value;
       reportInvalid("Enter a number.");
       return;
     }
     const min = attribute.getMin();
     const max = attribute.getMax();
     if (parsed !== null && ((min !== undefined && parsed < min) || (max !== undefined && parsed > max))) {
+      rejectedText = input.value;
       reportInvalid(`Enter a number from ${min ?? "-∞"} to ${max ?? "∞"}.`);
       return;
     }
+    rejectedText = undefined;
     reportInvalid(undefined);
     attribute.setValueFromUser(parsed === null ? null : Number(parsed.toFixed(precision())));
   });
@@ -87,6 +93,10 @@ function numberEditor(id: string, attribute: HostAttribute, reportInvalid: (mess
     focusTarget: input,
     show: () => {
       if (document.activeElement === input) return;
+      if (rejectedText !== undefined) {
+        input.value = rejectedText;
+        return;
+      }
       const value = attribute.getValue();
       input.value = typeof value === "number" ? value.toFixed(precision()) : "";
     },

@@ -25,6 +25,7 @@ import { AsyncSaveEventArguments, type ContextHandler, HandlerCursor, HostEventC
 import { HostFormContext, type FormNotification, type FormRuntimePort } from "../xrm/form-context";
 import { attributeValuesOf, bareGuid, bracedId, toDataverseValue, type AttributeValue } from "../xrm/values";
 import type { SandboxWebApi } from "../web-api";
+import { viewportFormFactor } from "../session";
 import type { HostGlobalContext } from "../xrm/global";
 import { invokeHandler, isThenable, settleWithin } from "./handlers";
 
@@ -131,7 +132,9 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     for (const tabDescription of this.form.tabs) {
       const tab = new HostTab(tabDescription.name, tabDescription.label, tabDescription.visible, this);
       for (const sectionDescription of tabDescription.sections) {
-        const section = new HostSection(sectionDescription.name, sectionDescription.label, sectionDescription.visible, this);
+        // A section not available for phones is not shown there (FormXml `availableforphone`).
+        const onThisDevice = sectionDescription.availableForPhone || viewportFormFactor() !== 3;
+        const section = new HostSection(sectionDescription.name, sectionDescription.label, sectionDescription.visible && onThisDevice, this);
         section.parent = tab;
         for (const cell of sectionDescription.cells) {
           const attribute = attributeFor(cell.column);
@@ -379,18 +382,31 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
   // ---- save ----
 
   /** What stops a save before any handler runs: empty required columns and error notifications. */
+  /**
+   * How a message names a column: the label of a field the user can see and fill in — not a code
+   * component standing for its section (its hidden label names the panel, not the field) — else the
+   * column's display name.
+   */
+  private fieldName(attribute: HostAttribute, controls: readonly HostStandardControl[]): string {
+    const field = controls.find((control) => {
+      const cell = this.cellOf.get(control);
+      return cell === undefined || (cell.showLabel && cell.customControls.length === 0);
+    });
+    return field?.getLabel() ?? attribute.column.displayName;
+  }
+
   blockingProblems(): string | undefined {
     const visibleControls = (attribute: HostAttribute) => attribute.controlList.filter((control) => control.getVisible());
     const missing = this.attributes().filter(
       (attribute) => attribute.getRequiredLevel() === "required" && attribute.getValue() === null && visibleControls(attribute).length > 0,
     );
     if (missing.length > 0) {
-      const labels = missing.map((attribute) => visibleControls(attribute)[0]?.getLabel() ?? attribute.getName());
+      const labels = missing.map((attribute) => this.fieldName(attribute, visibleControls(attribute)));
       return `Fill in the required fields: ${labels.join(", ")}.`;
     }
     const withErrors = this.controlList.filter((control) => control.hasBlockingNotification());
     if (withErrors.length > 0) {
-      return `Fix the errors on the form before saving: ${[...new Set(withErrors.map((control) => control.getLabel()))].join(", ")}.`;
+      return `Fix the errors on the form before saving: ${[...new Set(withErrors.map((control) => this.fieldName(control.getAttribute(), [control])))].join(", ")}.`;
     }
     return undefined;
   }

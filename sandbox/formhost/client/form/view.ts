@@ -5,6 +5,7 @@
  * whenever the form's runtime reports a change (the user's typing is never overwritten).
  */
 import type { AppDescription, CellDescription } from "../../shared/contract";
+import { unsavedChangesDialog } from "../dialogs";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { PcfCell } from "../pcf/control-host";
 import { viewportFormFactor } from "../session";
@@ -70,27 +71,100 @@ export class FormView {
     this.refresh();
   }
 
+  /**
+   * Before leaving the form or reading it again: with unsaved changes, ask (save and go on, discard,
+   * or stay), as a model-driven app does. Resolves true when the caller may go on.
+   */
+  private async mayLeave(): Promise<boolean> {
+    if (!this.runtime.formContext.data.entity.getIsDirty()) return true;
+    const choice = await unsavedChangesDialog();
+    if (choice === "stay") return false;
+    if (choice === "discard") return true;
+    return this.runtime.saveFromCommand(SaveMode.Save);
+  }
+
   private commandBar(): HTMLElement {
-    const button = (label: string, action: () => void, primary = false): HTMLButtonElement => {
-      const element = h("button", { className: primary ? "command primary" : "command", text: label, attributes: { type: "button" }, on: { click: action } });
+    const commands: readonly { label: string; action: () => void; primary?: boolean; overflow?: boolean }[] = [
+      {
+        label: "← Back",
+        action: () => {
+          void this.mayLeave().then((go) => {
+            if (go) this.onBack();
+          });
+        },
+      },
+      { label: "Save", action: () => void this.runtime.saveFromCommand(SaveMode.Save), primary: true },
+      { label: "Save & Close", action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndClose), overflow: true },
+      { label: "Save & New", action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndNew), overflow: true },
+      {
+        label: "Refresh",
+        overflow: true,
+        action: () => {
+          void this.mayLeave()
+            .then(async (go) => {
+              if (go) await this.runtime.refresh(false);
+            })
+            .catch((error: unknown) => {
+              this.runtime.showHostMessage({ id: "refresh-error", level: "ERROR", message: `Refresh failed: ${error instanceof Error ? error.message : String(error)}` });
+            });
+        },
+      },
+    ];
+    const button = (command: (typeof commands)[number]): HTMLButtonElement => {
+      const className = ["command", command.primary === true ? "primary" : "", command.overflow === true ? "overflowable" : ""].filter((name) => name !== "").join(" ");
+      const element = h("button", { className, text: command.label, attributes: { type: "button" }, on: { click: command.action } });
       this.buttons.push(element);
       return element;
     };
-    const save = (mode: number) => () => {
-      void this.runtime.saveFromCommand(mode);
+    return h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": "Commands" } }, [...commands.map(button), this.overflowMenu(commands.filter((command) => command.overflow === true)), this.status]);
+  }
+
+  /**
+   * The "…" button a narrow command bar folds its last commands into (Dataverse's "More commands"
+   * overflow); shown by the stylesheet only where the bar is too narrow for every button.
+   */
+  private overflowMenu(commands: readonly { label: string; action: () => void }[]): HTMLElement {
+    const menuId = uniqueId("more-commands");
+    const toggle = h("button", {
+      className: "command command-more",
+      text: "…",
+      attributes: { type: "button", "aria-label": "More commands", "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": menuId },
+    });
+    const close = (): void => {
+      menu.hidden = true;
+      toggle.setAttribute("aria-expanded", "false");
     };
-    return h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": "Commands" } }, [
-      button("← Back", this.onBack),
-      button("Save", save(SaveMode.Save), true),
-      button("Save & Close", save(SaveMode.SaveAndClose)),
-      button("Save & New", save(SaveMode.SaveAndNew)),
-      button("Refresh", () => {
-        void this.runtime.refresh(false).catch((error: unknown) => {
-          this.runtime.showHostMessage({ id: "refresh-error", level: "ERROR", message: `Refresh failed: ${error instanceof Error ? error.message : String(error)}` });
-        });
-      }),
-      this.status,
-    ]);
+    const items = commands.map((command) => {
+      const item = h("button", {
+        className: "menu-item",
+        text: command.label,
+        attributes: { type: "button", role: "menuitem" },
+        on: {
+          click: () => {
+            close();
+            command.action();
+          },
+        },
+      });
+      this.buttons.push(item);
+      return item;
+    });
+    const menu = h("div", { className: "command-menu", attributes: { id: menuId, role: "menu", "aria-label": "More commands" } }, items);
+    menu.hidden = true;
+    menu.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        close();
+        toggle.focus();
+      }
+    });
+    toggle.addEventListener("click", () => {
+      const open = menu.hidden;
+      menu.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) items[0]?.focus();
+    });
+    this.buttons.push(toggle);
+    return h("div", { className: "command-more-wrapper" }, [toggle, menu]);
   }
 
   private tabPanel(tab: HostTab): HTMLElement {
@@ -106,6 +180,7 @@ export class FormView {
     for (const section of tab.sectionList) {
       const heading = h("h2", { className: "section-title", text: section.getLabel() });
       const sectionElement = h("section", { className: "form-section", attributes: { "data-section": section.getName(), "aria-label": section.getLabel() } }, [heading]);
+      sectionElement.hidden = !section.getVisible();
       for (const control of section.controlList) sectionElement.append(this.cell(control));
       panel.append(sectionElement);
     }

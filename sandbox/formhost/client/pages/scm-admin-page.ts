@@ -85,17 +85,26 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
     const response = await fetch(`${scm}/admin/rules`);
     rules.value = JSON.stringify(await response.json(), null, 2);
   };
+  /** A problem shows as an error (red, announced, the editor marked invalid); a success as plain status. */
+  const rulesOutcome = (text: string, failed: boolean): void => {
+    rulesStatus.textContent = text;
+    rulesStatus.classList.toggle("status-error", failed);
+    rulesStatus.setAttribute("role", failed ? "alert" : "status");
+    if (failed) rules.setAttribute("aria-invalid", "true");
+    else rules.removeAttribute("aria-invalid");
+  };
   const saveRules = async (): Promise<void> => {
-    rulesStatus.textContent = "Saving…";
+    rulesOutcome("Saving…", false);
     let body: unknown;
     try {
       body = JSON.parse(rules.value) as unknown;
     } catch (error) {
-      rulesStatus.textContent = `The rules are not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+      rulesOutcome(`The rules are not valid JSON: ${error instanceof Error ? error.message : String(error)}`, true);
       return;
     }
     const response = await fetch(`${scm}/admin/rules`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    rulesStatus.textContent = response.ok ? "Rules saved. SCM checks every write against them from now on." : `SCM refused the rules: ${await scmFailure(response)}`;
+    if (response.ok) rulesOutcome("Rules saved. SCM checks every write against them from now on.", false);
+    else rulesOutcome(`SCM refused the rules: ${await scmFailure(response)}`, true);
     if (response.ok) await loadRules();
   };
 
@@ -198,9 +207,15 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
     return undefined;
   };
 
+  // Each load supersedes the one before: an older answer arriving late never fills the table, and
+  // the table empties while its filter's rows load, so a quick click never edits a row the filter left out.
+  let rowsRequest = 0;
   const loadRows = async (): Promise<void> => {
     const collection = current();
     if (collection === undefined) return;
+    rowsRequest += 1;
+    const request = rowsRequest;
+    replaceChildren(rowsBody, []);
     const shown = [...collection.keys, ...Object.keys(collection.fields).filter((name) => !collection.keys.includes(name)).slice(0, 3)];
     replaceChildren(rowsHead, [h("tr", {}, [...shown.map((name) => h("th", { text: name, attributes: { scope: "col" } })), h("th", { text: "Edit", attributes: { scope: "col" } })])]);
     const filterKey = collection.keys.find((key) => key !== "dataAreaId");
@@ -208,11 +223,13 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
     const company = collection.keys.includes("dataAreaId") ? `&company=${encodeURIComponent(companySelect.value)}` : "";
     rowsStatus.textContent = "Loading…";
     const response = await fetch(`${scm}/data/${collection.collection}?$top=100&$orderby=${collection.keys.join(",")}${filter}${company}`);
+    if (request !== rowsRequest) return;
     if (!response.ok) {
       rowsStatus.textContent = await scmFailure(response);
       return;
     }
     const rows = ((await response.json()) as { value: ScmRow[] }).value;
+    if (request !== rowsRequest) return;
     rowsStatus.textContent = `${rows.length} ${rows.length === 1 ? "row" : "rows"}`;
     replaceChildren(
       rowsBody,
@@ -221,7 +238,7 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
           ...shown.map((name, index) => (index === 0 ? h("th", { text: String(row[name] ?? ""), attributes: { scope: "row" } }) : h("td", { text: String(row[name] ?? "") }))),
           h("td", {}, [
             h("button", {
-              className: "command",
+              className: "command row-edit",
               text: "Edit",
               attributes: { type: "button", "aria-label": `Edit ${keySegment(collection, row)}` },
               on: { click: () => { openEditor(collection, row); } },
@@ -237,6 +254,10 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
       void loadRows();
     });
   }
+  // The list follows the filter as it is typed, not only when the box loses focus.
+  keyFilter.addEventListener("input", () => {
+    void loadRows();
+  });
   void loadRules();
   void loadCompanies().then(loadRows);
 

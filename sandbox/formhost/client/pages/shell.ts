@@ -74,6 +74,13 @@ export function shell(app: AppDescription, current: string, content: HTMLElement
       h("span", { className: "offline-badge", text: "Offline", attributes: { role: "status" } }),
       switches(),
     ]),
+    // What the switch emulates, said plainly on every page while it is on (it outlives a reload):
+    // the client reports itself offline to scripts and controls; nothing is queued.
+    h("p", {
+      className: "offline-banner",
+      attributes: { role: "note" },
+      text: "Offline switch on: scripts and controls see the app as offline (isOffline() is true) and use their offline paths. Saves still go straight to the server; this sandbox does not queue them as the Field Service mobile app does.",
+    }),
     h("div", { className: "app-body" }, [nav, h("main", { className: "app-main", attributes: { id: "main" } }, [content])]),
   ]);
 }
