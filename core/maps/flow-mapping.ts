@@ -32,11 +32,16 @@ export interface FlowRowResult {
 }
 
 /** SCM → FS: the natural-key lookups of a row's pairs; `company` scopes company-specific tables. */
-export function flowDataverseLookups(pairs: readonly ColumnPair[], row: Readonly<ScmRow>, company: string): DataverseLookupQuery[] {
+export function flowDataverseLookups(
+  pairs: readonly ColumnPair[],
+  row: Readonly<ScmRow>,
+  company: string,
+): DataverseLookupQuery[] {
   const queries: DataverseLookupQuery[] = [];
   for (const pair of pairs) {
     const value = row[pair.scm];
-    if (pair.direction !== "toDataverse" || pair.lookup === undefined || typeof value !== "string" || value === "") continue;
+    if (pair.direction !== "toDataverse" || pair.lookup === undefined || typeof value !== "string" || value === "")
+      continue;
     const sameCompany = pair.lookup.sameCompany ?? tableByLogicalName(pair.lookup.table)?.companyScoped ?? false;
     const reference: NaturalKeyReference = {
       logicalName: pair.lookup.table,

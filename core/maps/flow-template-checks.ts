@@ -49,11 +49,17 @@ function resolveSides(
 ): Omit<Sides, "reserved"> | undefined {
   let ok = true;
   if (template.dataverseTable !== expected.dataverseTable) {
-    report([...at, "dataverseTable"], `this map works on ${expected.dataverseTable}; it cannot be changed to ${template.dataverseTable}`);
+    report(
+      [...at, "dataverseTable"],
+      `this map works on ${expected.dataverseTable}; it cannot be changed to ${template.dataverseTable}`,
+    );
     ok = false;
   }
   if (template.scmCollection !== expected.scmCollection) {
-    report([...at, "scmCollection"], `this map works on SCM ${expected.scmCollection}; it cannot be changed to ${template.scmCollection}`);
+    report(
+      [...at, "scmCollection"],
+      `this map works on SCM ${expected.scmCollection}; it cannot be changed to ${template.scmCollection}`,
+    );
     ok = false;
   }
   const table = tableByLogicalName(expected.dataverseTable);
@@ -76,20 +82,32 @@ function checkPairs(
     checkColumnPair(pair, path, sides.table, sides.entity, report);
     const oneWay = contract.direction === "toDataverse" ? "SCM → Field Service" : "Field Service → SCM";
     if (pair.direction !== contract.direction) {
-      report([...path, "direction"], `the ${contract.name} map runs one way (${oneWay}); set "direction": "${contract.direction}"`);
+      report(
+        [...path, "direction"],
+        `the ${contract.name} map runs one way (${oneWay}); set "direction": "${contract.direction}"`,
+      );
     }
     const target = contract.direction === "toDataverse" ? pair.dataverse : pair.scm;
     const reason = reservedReason(contract, target, line);
     if (reason !== undefined) report([...path, contract.direction === "toDataverse" ? "dataverse" : "scm"], reason);
     const earlier = targets.get(target);
-    if (earlier !== undefined) report([...path, contract.direction === "toDataverse" ? "dataverse" : "scm"], `${target} is already mapped in ${earlier}`);
+    if (earlier !== undefined)
+      report(
+        [...path, contract.direction === "toDataverse" ? "dataverse" : "scm"],
+        `${target} is already mapped in ${earlier}`,
+      );
     else targets.set(target, formatJsonPath(path));
   });
 }
 
-function reservedReason(contract: FlowContract, target: string, line: FlowLineContract | undefined): string | undefined {
+function reservedReason(
+  contract: FlowContract,
+  target: string,
+  line: FlowLineContract | undefined,
+): string | undefined {
   if (contract.direction === "toDataverse") {
-    if (contract.engineColumns.includes(target)) return `${target} is written by the ${contract.name} flow itself; it cannot be mapped`;
+    if (contract.engineColumns.includes(target))
+      return `${target} is written by the ${contract.name} flow itself; it cannot be mapped`;
     return undefined;
   }
   const mappable = line === undefined ? contract.mappableFields : line.mappableFields;
@@ -109,7 +127,10 @@ function checkRequiredColumns(template: FlowTemplate, contract: ToDataverseFlowC
   template.columns.forEach((pair, index) => {
     if (!(pair.dataverse in journaled)) return;
     if (pair.valueMap !== undefined || pair.lookup !== undefined || pair.default?.toDataverse !== undefined) {
-      report(["columns", index], `${pair.dataverse} changes through inventory journals by the difference; it takes the SCM quantity as it is (no valueMap, lookup or default)`);
+      report(
+        ["columns", index],
+        `${pair.dataverse} changes through inventory journals by the difference; it takes the SCM quantity as it is (no valueMap, lookup or default)`,
+      );
     }
   });
 }
@@ -122,7 +143,10 @@ function checkLines(template: FlowTemplate, contracts: readonly FlowLineContract
     const at = ["lines", index];
     const line = contracts.find((candidate) => candidate.dataverseTable === lineTemplate.dataverseTable);
     if (line === undefined) {
-      report([...at, "dataverseTable"], `the ${template.name} map's lines come from ${contracts.map((c) => c.dataverseTable).join(", ")}, not ${lineTemplate.dataverseTable}`);
+      report(
+        [...at, "dataverseTable"],
+        `the ${template.name} map's lines come from ${contracts.map((c) => c.dataverseTable).join(", ")}, not ${lineTemplate.dataverseTable}`,
+      );
       return;
     }
     if (seen.has(line.dataverseTable)) {

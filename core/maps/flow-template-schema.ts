@@ -44,7 +44,12 @@ export const flowTemplateSchema = z.strictObject({
   description: z.string().optional(),
   mode: flowModeSchema,
   /** Batch mode: minutes between scheduled runs; absent means on demand only (`runBatch`). */
-  scheduleMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  scheduleMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
   /**
    * OData `$filter` over the Field Service table's columns (eq ne gt ge lt le, and or not, null,
    * lookups as `_<column>_value`): only rows it matches are carried. SCM → FS flows test it on the

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import { formatJsonPath } from "../validation/format-zod-error";
-import { MapTemplateError, checkedMap, parseJsonDocument } from "./parse-template";
-import { checkMapTemplate } from "./template-checks";
+import { applySelection, chosenPairs, defaultSelection, type PlacedPair } from "./choices";
+import { MapTemplateError, checkPlaced, checkedMap, parseJsonDocument } from "./parse-template";
 import {
   columnPairSchema,
   defaultValueSchema,
@@ -37,6 +37,8 @@ export const mapOverrideSchema = z.strictObject({
   /** The name of the map this file overrides (`warehouses`); guards against applying it to another. */
   map: z.string(),
   description: z.string().optional(),
+  /** Options of the template's choices (`{ "naming": "name" }`), applied before the column edits. */
+  choose: z.record(z.string(), z.string()).optional(),
   /** Applied in this order: remove, change, add (so remove + add replaces a pair). */
   remove: z.array(logicalName).optional(),
   change: z.array(columnChangeSchema).optional(),
@@ -59,18 +61,27 @@ export function applyMapOverride(base: EntityMap, override: unknown, source = "m
       parsed.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message })),
     );
   }
-  const { map, remove = [], change = [], add = [] } = parsed.data;
+  const { map, choose = {}, remove = [], change = [], add = [] } = parsed.data;
   if (map !== base.name) {
     throw new MapTemplateError(source, [
       { path: "$.map", message: `this override is for map ${map}, not ${base.name}` },
     ]);
   }
+  // Choosing again swaps the pairs of the options the base was built with for the new options' pairs.
+  const current = base.chosen ?? defaultSelection(base);
+  const selection = applySelection(base, current, choose, ["choose"]);
+  const problems: Array<{ path: readonly PropertyKey[]; message: string }> = [...selection.problems];
+  const previousOptions = new Set(chosenPairs(base, current).map((placed) => placed.pair));
   // Each merged pair remembers where it came from, so problems point into the override file.
-  const merged: Array<{ pair: ColumnPair; origin: readonly PropertyKey[] }> = base.columns.map((pair, index) => ({
-    pair,
-    origin: ["base", base.name, "columns", index],
-  }));
-  const problems: Array<{ path: readonly PropertyKey[]; message: string }> = [];
+  const merged: PlacedPair[] = [
+    ...base.columns
+      .map((pair, index) => ({ pair, origin: ["base", base.name, "columns", index] }))
+      .filter((placed) => !previousOptions.has(placed.pair)),
+    ...chosenPairs(base, selection.chosen).map((placed) => ({
+      ...placed,
+      origin: ["base", base.name, ...placed.origin],
+    })),
+  ];
   const indexOf = (column: string) => merged.findIndex((entry) => entry.pair.dataverse === column);
 
   remove.forEach((column, index) => {
@@ -94,13 +105,9 @@ export function applyMapOverride(base: EntityMap, override: unknown, source = "m
     } else merged.push({ pair, origin: ["add", index] });
   });
 
-  const template = { ...base, columns: merged.map((entry) => entry.pair) };
-  for (const problem of checkMapTemplate(template)) {
-    const [section, index, ...rest] = problem.path;
-    const origin = section === "columns" && typeof index === "number" ? merged[index]?.origin : undefined;
-    problems.push({ path: origin === undefined ? problem.path : [...origin, ...rest], message: problem.message });
-  }
-  return checkedMap(template, source, problems);
+  const checked = checkPlaced(base, merged, selection.chosen);
+  problems.push(...checked.problems);
+  return checkedMap(checked.resolved, source, problems);
 }
 
 function applyChange(pair: ColumnPair, change: ColumnChange): ColumnPair {

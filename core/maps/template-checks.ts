@@ -9,7 +9,7 @@ import { scmEntityByCollection } from "../scm/entities";
 import { type ScmEntityDefinition, scmField } from "../scm/schema";
 import { formatJsonPath } from "../validation/format-zod-error";
 import { checkColumnPair, unknownColumn, unknownField, type Report } from "./column-pair-checks";
-import type { MapTemplate } from "./template-schema";
+import { goesToScm, type MapTemplate } from "./template-schema";
 
 export interface TemplateProblem {
   readonly path: readonly PropertyKey[];
@@ -84,9 +84,14 @@ function checkKeys(template: MapTemplate, table: TableDefinition, entity: ScmEnt
 function checkDuplicates(template: MapTemplate, report: Report) {
   const dataverse = new Map<string, string>([[template.company.dataverse, "company"]]);
   const scm = new Map<string, string>([[template.company.scm, "company"]]);
-  const pairs: Array<{ path: PropertyKey[]; dataverse: string; scm: string }> = [
-    ...template.keys.map((key, index) => ({ path: ["keys", index], ...key })),
-    ...template.columns.map((pair, index) => ({ path: ["columns", index], dataverse: pair.dataverse, scm: pair.scm })),
+  const pairs: Array<{ path: PropertyKey[]; dataverse: string; scm: string; writesScm: boolean }> = [
+    ...template.keys.map((key, index) => ({ path: ["keys", index], ...key, writesScm: true })),
+    ...template.columns.map((pair, index) => ({
+      path: ["columns", index],
+      dataverse: pair.dataverse,
+      scm: pair.scm,
+      writesScm: goesToScm(pair.direction),
+    })),
   ];
   for (const pair of pairs) {
     const where = formatJsonPath(pair.path);
@@ -94,6 +99,9 @@ function checkDuplicates(template: MapTemplate, report: Report) {
     if (earlierColumn !== undefined)
       report([...pair.path, "dataverse"], `${pair.dataverse} is already mapped in ${earlierColumn}`);
     else dataverse.set(pair.dataverse, where);
+    // One SCM field may feed several Dataverse columns (Microsoft's warehouse map copies WAREHOUSEID
+    // into msdyn_warehouseidentifier and msdyn_name); only two writers into one SCM field conflict.
+    if (!pair.writesScm) continue;
     const earlierField = scm.get(pair.scm);
     if (earlierField !== undefined) report([...pair.path, "scm"], `${pair.scm} is already mapped in ${earlierField}`);
     else scm.set(pair.scm, where);

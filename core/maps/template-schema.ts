@@ -67,6 +67,39 @@ export const companyPairSchema = z.strictObject({
   scm: scmFieldName,
 });
 
+const optionName = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case words joined by - (microsoft, name)");
+
+/** One way to map a concern (how warehouses are named): the column pairs it adds to the map. */
+export const templateOptionSchema = z.strictObject({
+  description: z.string().optional(),
+  columns: z.array(columnPairSchema).min(1),
+});
+
+/**
+ * A choice the template offers between alternative sets of column pairs, with the option used when
+ * nobody chooses. An override picks another option with `"choose": { "<choice>": "<option>" }`.
+ */
+export const templateChoiceSchema = z
+  .strictObject({
+    description: z.string().optional(),
+    default: optionName,
+    options: z.record(optionName, templateOptionSchema),
+  })
+  .superRefine((choice, context) => {
+    const names = Object.keys(choice.options);
+    if (names.length < 2)
+      context.addIssue({ code: "custom", path: ["options"], message: "a choice needs at least two options" });
+    if (!names.includes(choice.default)) {
+      context.addIssue({
+        code: "custom",
+        path: ["default"],
+        message: `${choice.default} is not one of the options (${names.join(", ")})`,
+      });
+    }
+  });
+
 export const mapTemplateSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be lower-case words joined by - (warehouses, ship-vias)"),
   description: z.string().optional(),
@@ -74,7 +107,10 @@ export const mapTemplateSchema = z.strictObject({
   scmCollection: scmFieldName,
   company: companyPairSchema,
   keys: z.array(keyPairSchema).min(1),
+  /** Pairs every map of this template carries. */
   columns: z.array(columnPairSchema),
+  /** Alternative pairs: the chosen option's pairs join `columns` when the map is built. */
+  choices: z.record(optionName, templateChoiceSchema).optional(),
 });
 
 export type MapDirection = z.infer<typeof mapDirectionSchema>;
@@ -82,7 +118,15 @@ export type ValueMap = z.infer<typeof valueMapSchema>;
 export type LookupTransform = z.infer<typeof lookupTransformSchema>;
 export type ColumnPair = z.infer<typeof columnPairSchema>;
 export type KeyPair = z.infer<typeof keyPairSchema>;
+export type TemplateChoice = z.infer<typeof templateChoiceSchema>;
 export type MapTemplate = z.infer<typeof mapTemplateSchema>;
+/** Which option of each choice a map was built with (`{ naming: "microsoft" }`). */
+export type ChoiceSelection = Readonly<Record<string, string>>;
+/**
+ * A template with its choices resolved: `columns` holds the shared pairs followed by the chosen
+ * options' pairs, and `chosen` records the options, so an override can choose again.
+ */
+export type ResolvedTemplate = MapTemplate & { chosen?: ChoiceSelection };
 
 declare const checkedTemplate: unique symbol;
 
@@ -90,7 +134,7 @@ declare const checkedTemplate: unique symbol;
  * A template that passed the schema and the semantic checks. The brand exists only in the type
  * system: `parseMapTemplate` and `applyMapOverride` are the only ways to get one.
  */
-export type EntityMap = Readonly<MapTemplate> & { readonly [checkedTemplate]: true };
+export type EntityMap = Readonly<ResolvedTemplate> & { readonly [checkedTemplate]: true };
 
 /** Does the pair carry values Dataverse → SCM? */
 export const goesToScm = (direction: MapDirection) => direction !== "toDataverse";

@@ -70,7 +70,11 @@ export type MappedDataverseValue = { value: DataverseValue } | { code: MappingIs
 type Mapped = MappedDataverseValue;
 
 /** One field's value as Dataverse takes it (trim, empty → default, value map); lookups are not mapped here. */
-export function dataverseValue(pair: ColumnPair, field: ScmFieldDefinition, source: string | number | boolean | null): Mapped {
+export function dataverseValue(
+  pair: ColumnPair,
+  field: ScmFieldDefinition,
+  source: string | number | boolean | null,
+): Mapped {
   const value = pair.trim === true && typeof source === "string" ? source.trim() : source;
   const empty =
     value === null ||

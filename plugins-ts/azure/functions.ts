@@ -1,5 +1,6 @@
 /**
- * The integration's routes as Azure Functions triggers: the plug-in host's HTTP routes, the
+ * The integration's routes as Azure Functions triggers: the plug-in host's HTTP routes (the SCM
+ * catch-up pass included), the
  * inventory host's (`plugins/inventory/...`) and the inventory schedule's timer.
  * `integrationFunctions(environment)` builds them over hosts configured from the Function App's
  * settings (created on first use, so a cold start that only answers a preflight stays cheap);
@@ -36,6 +37,8 @@ export function pluginFunctions(
     { name: "webhooks", route: "plugins/webhooks/{handler}", methods: ["POST"], handler: dataverseHandler },
     { name: "scm-events", route: "plugins/scm-events", methods: ["POST"], handler: dataverseHandler },
     { name: "validate", route: "plugins/validate", methods: ["POST", "OPTIONS"], handler },
+    // An administrator's (or a schedule's) call, not Dataverse's: no caller wait applies.
+    { name: "scm-catch-up", route: "plugins/scm-catch-up", methods: ["POST"], handler },
     { name: "health", route: "plugins/health", methods: ["GET"], handler },
   ];
 }

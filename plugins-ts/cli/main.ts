@@ -11,6 +11,7 @@ import { type LogEntry, createLogger } from "../services/logger";
 import { openSyncState } from "../sync/sync-state";
 import { InitialSyncConflictError, InitialSyncStoppedError } from "../sync/initial/initial-sync";
 import { MapPlanError } from "../sync/initial/plan";
+import { catchUpCommand } from "./commands/catch-up";
 import { initialCommand } from "./commands/initial";
 import { errorsCommand, pauseCommand, resumeCommand, retryCommand } from "./commands/pause-resume";
 import { runBatchCommand } from "./commands/run-batch";
@@ -30,6 +31,9 @@ Commands:
   retry <map>...       replay the map's catch-up list (changes refused on replay)
   errors <map>... [--json]
                        list the catch-up list and the rows standing Failed
+  catch-up [--map <name>]... [--json]
+                       make Field Service equal to SCM (every map without --map): makes up
+                       for SCM data events that were lost or never sent
   status [--json]      per map: state, queue depth, catch-up, last sync, errors; batch maps
   run <map> [--full] [--json]
                        one batch run of an inventory / project map
@@ -70,6 +74,8 @@ const initialOptions = {
   restart: { type: "boolean", default: false },
 } as const;
 
+const catchUpOptions = { ...connectionOptions, map: { type: "string", multiple: true } } as const;
+
 const runOptions = { ...connectionOptions, full: { type: "boolean", default: false } } as const;
 
 type Values = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
@@ -77,6 +83,14 @@ type Values = Readonly<Record<string, string | boolean | (string | boolean)[] | 
 function text(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/** `--map a --map b,c` → [a, b, c]. */
+function mapFlags(values: Values): string[] {
+  return (Array.isArray(values.map) ? values.map : [])
+    .flatMap((entry) => String(entry).split(","))
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
 }
 
 function connectionFlags(values: Values): ConnectionFlags {
@@ -136,7 +150,14 @@ export async function runFsi(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     if (group !== "sync") throw new UsageError(`Unknown command '${group}'; the commands are under 'fsi sync'.`);
-    const spec = command === "initial" ? initialOptions : command === "run" ? runOptions : connectionOptions;
+    const spec =
+      command === "initial"
+        ? initialOptions
+        : command === "run"
+          ? runOptions
+          : command === "catch-up"
+            ? catchUpOptions
+            : connectionOptions;
     const { values, positionals } = parse(rest, spec);
     if (values.help === true) {
       io.out(USAGE);
@@ -146,10 +167,7 @@ export async function runFsi(argv: readonly string[], io: CliIo): Promise<number
     return await withContext(io, connectionFlags(values), async (context) => {
       switch (command) {
         case "initial": {
-          const maps = (Array.isArray(values.map) ? values.map : [])
-            .flatMap((entry) => String(entry).split(","))
-            .map((name) => name.trim())
-            .filter((name) => name !== "");
+          const maps = mapFlags(values);
           if (maps.length === 0) throw new UsageError("--map is required (a map name, several, or all).");
           if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0] ?? ""}'.`);
           const batch = text(values, "batch-size");
@@ -173,6 +191,10 @@ export async function runFsi(argv: readonly string[], io: CliIo): Promise<number
             ...(batchSize === undefined ? {} : { batchSize }),
           });
         }
+        case "catch-up":
+          if (positionals.length > 0)
+            throw new UsageError(`Name maps with --map; unexpected '${positionals[0] ?? ""}'.`);
+          return catchUpCommand(context, mapFlags(values), json);
         case "pause":
           return pauseCommand(context, positionals);
         case "resume":

@@ -71,6 +71,17 @@ export const radiusEnvironmentVariable = "fsi_NearbyRadiusKm";
  */
 export const stockCandidates = 100;
 
+/**
+ * The name a technician reads. Under Microsoft's dual-write naming (the warehouses map's `naming`
+ * choice) msdyn_name holds SCM's warehouse id and msdyn_description the warehouse name: the row
+ * then shows the description as its title, the id staying in the details line. Otherwise
+ * msdyn_name is the name.
+ */
+export function readableName(name: string | null, description: string | null, identifier: string | null): string {
+  if (name !== null && name === identifier && description !== null && description.trim() !== "") return description;
+  return name ?? "";
+}
+
 function toCandidate(row: WebApiEntity): Omit<NearbyWarehouse, "distanceKm" | "stock"> | null {
   const id = stringColumn(row, warehouseColumns.id);
   const position = usablePoint(
@@ -80,10 +91,15 @@ function toCandidate(row: WebApiEntity): Omit<NearbyWarehouse, "distanceKm" | "s
   if (!id || !position) {
     return null;
   }
+  const identifier = stringColumn(row, warehouseColumns.identifier);
   return {
     id,
-    name: stringColumn(row, warehouseColumns.name) ?? "",
-    identifier: stringColumn(row, warehouseColumns.identifier),
+    name: readableName(
+      stringColumn(row, warehouseColumns.name),
+      stringColumn(row, warehouseColumns.description),
+      identifier,
+    ),
+    identifier,
     address: stringColumn(row, warehouseColumns.address),
     position,
   };

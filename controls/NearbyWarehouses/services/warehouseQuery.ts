@@ -17,6 +17,7 @@ type InventoryColumn = keyof RowOf<typeof productInventory>;
 export const warehouseColumns = {
   id: "msdyn_warehouseid",
   name: "msdyn_name",
+  description: "msdyn_description",
   identifier: "msdyn_warehouseidentifier",
   address: "msdyn_formattedprimaryaddress",
   latitude: "msdyn_primaryaddresslatitude",

@@ -1,4 +1,5 @@
 import {
+  applyMapOverride,
   builtInMaps,
   lookupsToResolve,
   mapByName,
@@ -15,6 +16,10 @@ function map(name: string): EntityMap {
   if (found === undefined) throw new Error(`no map ${name}`);
   return found;
 }
+
+/** The warehouses map as Microsoft's dual-write map names warehouses (WarehouseId → msdyn_name). */
+const microsoftNaming = (base: EntityMap): EntityMap =>
+  applyMapOverride(base, { map: "warehouses", choose: { naming: "microsoft" } });
 
 describe("built-in maps", () => {
   it("ship one map per table pair, found by table and by SCM collection", () => {
@@ -33,11 +38,12 @@ describe("built-in maps", () => {
 });
 
 describe("warehouses", () => {
-  const warehouses = map("warehouses");
+  const warehouses = microsoftNaming(map("warehouses"));
   const record = {
     msdyn_company: usmf,
     msdyn_warehouseidentifier: "11",
-    msdyn_name: "  Main warehouse ",
+    msdyn_name: "typed in Field Service: SCM's WarehouseId overwrites it",
+    msdyn_description: "  Main warehouse ",
     msdyn_warehousetype: 192350001,
     msdyn_operationalsite: site1,
     msdyn_transitwarehouse: transit,
@@ -45,7 +51,6 @@ describe("warehouses", () => {
     msdyn_primaryaddresscity: "Seattle",
     msdyn_primaryaddresslatitude: 47.60621,
     msdyn_formattedprimaryaddress: "ignored: SCM owns it",
-    msdyn_description: "not mapped",
   };
 
   it("asks for the natural keys of the referenced site and transit warehouse", () => {
@@ -60,7 +65,7 @@ describe("warehouses", () => {
     ]);
   });
 
-  it("maps to SCM: company, key, trimmed name, enum symbol, lookups by natural key, cleared lookup as empty text", () => {
+  it("maps to SCM: company, key, trimmed description as the name (not msdyn_name), enum symbol, lookups by natural key, cleared lookup as empty text", () => {
     const result = toScmRow(record, warehouses, "usmf", {
       msdyn_operationalsite: "1",
       msdyn_transitwarehouse: "TR-01",
@@ -88,7 +93,7 @@ describe("warehouses", () => {
     expect(result.unresolved.map((q) => q.column)).toEqual(["msdyn_transitwarehouse"]);
   });
 
-  it("maps from SCM: company and lookups by natural key within the company, SCM's formatted address", () => {
+  it("maps from SCM as Microsoft's dual-write map does: WarehouseId to msdyn_name, WarehouseName to msdyn_description", () => {
     const row = {
       dataAreaId: "usmf",
       WarehouseId: "11",
@@ -116,7 +121,8 @@ describe("warehouses", () => {
       record: {
         msdyn_company: usmf,
         msdyn_warehouseidentifier: "11",
-        msdyn_name: "Main warehouse",
+        msdyn_name: "11",
+        msdyn_description: "Main warehouse",
         msdyn_warehousetype: 192350002,
         msdyn_operationalsite: site1,
         msdyn_transitwarehouse: null,
@@ -216,7 +222,9 @@ describe("customer asset categories", () => {
       msdyn_lifecyclemodel: { id: "5f2b7c1e-0000-4000-8000-000000000001", logicalName: "msdyn_assetlifecyclemodel" },
     };
     // The lifecycle model is a lookup: SCM gets the model's key, read from the row it points to.
-    expect(toScmRow({ ...base, msdyn_calculatekpitotal: true }, categories, "demf", { msdyn_lifecyclemodel: "STD" }).row).toEqual({
+    expect(
+      toScmRow({ ...base, msdyn_calculatekpitotal: true }, categories, "demf", { msdyn_lifecyclemodel: "STD" }).row,
+    ).toEqual({
       dataAreaId: "demf",
       MaintenanceAssetTypeId: "PUMPS",
       Name: "Pumps",

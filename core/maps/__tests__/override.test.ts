@@ -25,7 +25,8 @@ function refusal(base: EntityMap, override: unknown): MapTemplateError {
 }
 
 describe("applyMapOverride", () => {
-  const warehouses = map("warehouses");
+  // Microsoft's naming, so msdyn_description is mapped (WarehouseName ↔ msdyn_description).
+  const warehouses = applyMapOverride(map("warehouses"), { map: "warehouses", choose: { naming: "microsoft" } });
 
   it("adds a column pair (a user keeps functional location ids in the asset tag)", () => {
     const assets = applyMapOverride(map("customer-assets"), {
@@ -47,7 +48,7 @@ describe("applyMapOverride", () => {
     const changed = applyMapOverride(warehouses, {
       map: "warehouses",
       change: [
-        { dataverse: "msdyn_name", trim: null },
+        { dataverse: "msdyn_description", trim: null },
         {
           dataverse: "msdyn_warehousetype",
           valueMap: {
@@ -59,7 +60,7 @@ describe("applyMapOverride", () => {
         },
       ],
     });
-    expect(toScmRow({ msdyn_name: " Main ", msdyn_warehousetype: 192350002 }, changed, "usmf").row).toEqual({
+    expect(toScmRow({ msdyn_description: " Main ", msdyn_warehousetype: 192350002 }, changed, "usmf").row).toEqual({
       dataAreaId: "usmf",
       WarehouseName: " Main ",
       WarehouseType: "Default",
@@ -87,10 +88,10 @@ describe("applyMapOverride", () => {
     expect(toDataverseRecord({ FormattedPrimaryAddress: "x" }, removed).record).toEqual({});
     const replaced = applyMapOverride(warehouses, {
       map: "warehouses",
-      remove: ["msdyn_name"],
-      add: [{ dataverse: "msdyn_name", scm: "WarehouseName", direction: "toDataverse" }],
+      remove: ["msdyn_description"],
+      add: [{ dataverse: "msdyn_description", scm: "WarehouseName", direction: "toDataverse" }],
     });
-    expect(toScmRow({ msdyn_name: "Main" }, replaced, "usmf").row).toEqual({ dataAreaId: "usmf" });
+    expect(toScmRow({ msdyn_description: "Main" }, replaced, "usmf").row).toEqual({ dataAreaId: "usmf" });
   });
 
   it("refuses an override for another map, or naming columns the map does not have", () => {
@@ -100,11 +101,11 @@ describe("applyMapOverride", () => {
     expect(
       refusal(warehouses, {
         map: "warehouses",
-        remove: ["msdyn_description"],
+        remove: ["msdyn_primaryaddresscountyid"],
         change: [{ dataverse: "msdyn_nope", trim: true }],
       }).problems,
     ).toEqual([
-      { path: "$.remove[0]", message: "msdyn_description is not a mapped column of warehouses" },
+      { path: "$.remove[0]", message: "msdyn_primaryaddresscountyid is not a mapped column of warehouses" },
       { path: "$.change[0].dataverse", message: "msdyn_nope is not a mapped column of warehouses" },
     ]);
     expect(
@@ -141,8 +142,58 @@ describe("applyMapOverride", () => {
       'overrides/warehouses.json: $.change[0].valueMap.pairs[0].scm: "Normal" is not a value of SCM WarehouseType',
     );
     expect(
-      refusal(warehouses, { map: "warehouses", change: [{ dataverse: "msdyn_name", scm: "WarehouseNam" }] }).problems,
+      refusal(warehouses, { map: "warehouses", change: [{ dataverse: "msdyn_description", scm: "WarehouseNam" }] })
+        .problems,
     ).toEqual([{ path: "$.change[0].scm", message: "unknown SCM field WarehouseNam of Warehouses" }]);
+  });
+
+  it("builds warehouses with the name naming by default, and Microsoft's naming when an override chooses it", () => {
+    const byName = map("warehouses");
+    expect(byName.chosen).toEqual({ naming: "name" });
+    expect(byName.columns.filter((pair) => pair.dataverse === "msdyn_name")).toEqual([
+      { dataverse: "msdyn_name", scm: "WarehouseName", direction: "both", trim: true },
+    ]);
+    expect(byName.columns.some((pair) => pair.dataverse === "msdyn_description")).toBe(false);
+    expect(toDataverseRecord({ WarehouseId: "11", WarehouseName: "Main" }, byName).record).toEqual({
+      msdyn_warehouseidentifier: "11",
+      msdyn_name: "Main",
+    });
+    expect(toScmRow({ msdyn_name: " Main " }, byName, "usmf").row).toEqual({
+      dataAreaId: "usmf",
+      WarehouseName: "Main",
+    });
+    expect(filteringAttributes(byName)).toContain("msdyn_name");
+
+    // Microsoft's dual-write map: WAREHOUSEID >> msdyn_name, WAREHOUSENAME >< msdyn_description.
+    expect(warehouses.chosen).toEqual({ naming: "microsoft" });
+    expect(toDataverseRecord({ WarehouseId: "11", WarehouseName: "Main" }, warehouses).record).toMatchObject({
+      msdyn_name: "11",
+      msdyn_description: "Main",
+    });
+    expect(toScmRow({ msdyn_name: "x", msdyn_description: "Main" }, warehouses, "usmf").row).toEqual({
+      dataAreaId: "usmf",
+      WarehouseName: "Main",
+    });
+    expect(filteringAttributes(warehouses)).not.toContain("msdyn_name");
+
+    // Choosing again swaps the option's pairs; the column edits apply after the choice.
+    const back = applyMapOverride(warehouses, {
+      map: "warehouses",
+      choose: { naming: "name" },
+      change: [{ dataverse: "msdyn_name", trim: null }],
+    });
+    expect(back.columns.filter((pair) => ["msdyn_name", "msdyn_description"].includes(pair.dataverse))).toEqual([
+      { dataverse: "msdyn_name", scm: "WarehouseName", direction: "both" },
+    ]);
+  });
+
+  it("refuses a choice or an option the template does not offer", () => {
+    expect(refusal(warehouses, { map: "warehouses", choose: { naming: "display-name" } }).problems).toEqual([
+      { path: "$.choose.naming", message: "display-name is not an option of naming (options: microsoft, name)" },
+    ]);
+    expect(refusal(map("ship-vias"), { map: "ship-vias", choose: { naming: "name" } }).problems).toEqual([
+      { path: "$.choose.naming", message: "map ship-vias has no choice naming" },
+    ]);
   });
 
   it("refuses a misspelt property and unparsable text", () => {

@@ -1,4 +1,11 @@
-import { changedMappedColumns, filteringAttributes, mapByName, scmErrorsToDataverse, type EntityMap } from "../..";
+import {
+  applyMapOverride,
+  changedMappedColumns,
+  filteringAttributes,
+  mapByName,
+  scmErrorsToDataverse,
+  type EntityMap,
+} from "../..";
 import { site1, usmf } from "./fixtures";
 
 function map(name: string): EntityMap {
@@ -7,8 +14,12 @@ function map(name: string): EntityMap {
   return found;
 }
 
+/** The warehouses map as Microsoft's dual-write map names warehouses (WarehouseId → msdyn_name). */
+const microsoftNaming = (base: EntityMap): EntityMap =>
+  applyMapOverride(base, { map: "warehouses", choose: { naming: "microsoft" } });
+
 describe("scmErrorsToDataverse", () => {
-  const warehouses = map("warehouses");
+  const warehouses = microsoftNaming(map("warehouses"));
 
   it("renames SCM fields to Dataverse columns, the company field to msdyn_company", () => {
     expect(
@@ -33,7 +44,8 @@ describe("scmErrorsToDataverse", () => {
       },
       { attribute: "msdyn_warehouseidentifier", code: "notUnique", message: "Warehouse 11 already exists in usmf." },
       { attribute: "msdyn_company", code: "referenceNotFound", message: "Company xx does not exist." },
-      { attribute: "msdyn_name", code: "maxLength", message: "Name is longer than 60 characters." },
+      // Microsoft's naming: the SCM name lives in msdyn_description.
+      { attribute: "msdyn_description", code: "maxLength", message: "Name is longer than 60 characters." },
     ]);
   });
 
@@ -56,14 +68,16 @@ describe("scmErrorsToDataverse", () => {
 });
 
 describe("change detection", () => {
-  const warehouses = map("warehouses");
+  const warehouses = microsoftNaming(map("warehouses"));
 
   it("filters on the keys and the columns that go to SCM, not on SCM-owned or unmapped ones", () => {
     const attributes = filteringAttributes(warehouses);
     expect(attributes).toContain("msdyn_warehouseidentifier");
     expect(attributes).toContain("msdyn_operationalsite");
     expect(attributes).not.toContain("msdyn_formattedprimaryaddress");
-    expect(attributes).not.toContain("msdyn_description");
+    // msdyn_name only receives SCM's WarehouseId (Microsoft's naming): editing it in Field Service syncs nothing.
+    expect(attributes).not.toContain("msdyn_name");
+    expect(attributes).toContain("msdyn_description");
     expect(attributes).not.toContain("msdyn_company");
     expect(attributes).toEqual([...attributes].sort());
     expect(filteringAttributes(map("ship-vias"))).toEqual(["msdyn_description", "msdyn_name"]);
@@ -77,11 +91,10 @@ describe("change detection", () => {
       msdyn_primaryaddresscity: "Seattle",
     };
     const target = {
-      msdyn_name: "Main",
       msdyn_operationalsite: { ...site1, id: site1.id.toUpperCase(), name: "renamed" },
       msdyn_primaryaddresscity: "Tacoma",
       msdyn_primaryaddresslatitude: 47.25,
-      msdyn_description: "unmapped",
+      msdyn_name: "SCM-owned under Microsoft's naming",
       msdyn_formattedprimaryaddress: "SCM-owned",
     };
     expect(changedMappedColumns(warehouses, target, preImage)).toEqual([
@@ -92,6 +105,8 @@ describe("change detection", () => {
 
   it("treats a column missing from the pre-image as null, and everything as changed without one", () => {
     expect(changedMappedColumns(warehouses, { msdyn_transitwarehouse: null }, {})).toEqual([]);
-    expect(changedMappedColumns(warehouses, { msdyn_name: "Main", msdyn_description: "x" })).toEqual(["msdyn_name"]);
+    expect(changedMappedColumns(warehouses, { msdyn_name: "Main", msdyn_description: "x" })).toEqual([
+      "msdyn_description",
+    ]);
   });
 });

@@ -10,6 +10,15 @@ function template(edit: (t: Template) => void): Template {
   return copy;
 }
 
+type Choices = { naming: { default: string; options: Record<string, { columns: Array<Record<string, unknown>> }> } };
+
+/** A pair of one option of the naming choice. */
+const optionColumn = (t: Template, option: string, dataverse: string) => {
+  const found = (t.choices as Choices).naming.options[option]?.columns.find((c) => c.dataverse === dataverse);
+  if (found === undefined) throw new Error(`no pair ${dataverse} in option ${option}`);
+  return found;
+};
+
 const column = (t: Template, dataverse: string) => {
   const found = t.columns.find((c) => c.dataverse === dataverse);
   if (found === undefined) throw new Error(`no pair ${dataverse}`);
@@ -37,17 +46,33 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
   });
 
   it("unknown Dataverse column", () => {
-    const error = refusal(template((t) => (column(t, "msdyn_name").dataverse = "msdyn_nam")));
+    const error = refusal(
+      template((t) => (optionColumn(t, "microsoft", "msdyn_description").dataverse = "msdyn_descriptio")),
+    );
     expect(error.message).toBe(
-      "my-warehouses.json: $.columns[0].dataverse: unknown Dataverse column msdyn_nam of msdyn_warehouse",
+      "my-warehouses.json: $.choices.naming.options.microsoft.columns[1].dataverse: unknown Dataverse column msdyn_descriptio of msdyn_warehouse",
     );
     expect(error).toMatchObject({ code: "INVALID_MAP_TEMPLATE", source: "my-warehouses.json" });
   });
 
-  it("unknown SCM field", () => {
-    expect(refusal(template((t) => (column(t, "msdyn_name").scm = "WarehouseTitle"))).message).toBe(
-      "my-warehouses.json: $.columns[0].scm: unknown SCM field WarehouseTitle of Warehouses",
+  it("unknown SCM field, in an option that is not the default (every option is checked)", () => {
+    expect(refusal(template((t) => (optionColumn(t, "microsoft", "msdyn_name").scm = "WarehouseTitle"))).message).toBe(
+      "my-warehouses.json: $.choices.naming.options.microsoft.columns[0].scm: unknown SCM field WarehouseTitle of Warehouses",
     );
+  });
+
+  it("a choice whose default is not one of its options, or with one option only", () => {
+    const error = refusal(
+      template((t) => {
+        const naming = (t.choices as Choices).naming;
+        naming.default = "dual-write";
+        delete naming.options.microsoft;
+      }),
+    );
+    expect(error.problems).toEqual([
+      { path: "$.choices.naming.options", message: "a choice needs at least two options" },
+      { path: "$.choices.naming.default", message: "dual-write is not one of the options (name)" },
+    ]);
   });
 
   it("value map entry that is not a choice option, or not an enum value", () => {
@@ -62,12 +87,12 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
     );
     expect(badOption.problems).toEqual([
       {
-        path: "$.columns[1].valueMap.pairs[0].dataverse",
+        path: "$.columns[0].valueMap.pairs[0].dataverse",
         message:
           "1 is not a value of Dataverse msdyn_warehousetype (choice with options 192350000 (Default), 192350001 (Quarantine), 192350002 (Transit))",
       },
       {
-        path: "$.columns[1].valueMap.pairs[2].scm",
+        path: "$.columns[0].valueMap.pairs[2].scm",
         message:
           '"InTransit" is not a value of SCM WarehouseType (Enum InventLocationType (Default, Quarantine, Transit))',
       },
@@ -76,12 +101,12 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
 
   it("a choice paired with an enum without a value map, and other type mismatches", () => {
     expect(refusal(template((t) => delete column(t, "msdyn_warehousetype").valueMap)).message).toContain(
-      "$.columns[1].scm: type mismatch: Dataverse msdyn_warehousetype is choice",
+      "$.columns[0].scm: type mismatch: Dataverse msdyn_warehousetype is choice",
     );
     expect(
       refusal(template((t) => (column(t, "msdyn_primaryaddresslatitude").scm = "PrimaryAddressCity"))).problems,
     ).toContainEqual({
-      path: "$.columns[12].scm",
+      path: "$.columns[11].scm",
       message:
         "type mismatch: Dataverse msdyn_primaryaddresslatitude is double in -90..90 and SCM PrimaryAddressCity is String(60); pair compatible types or add a valueMap",
     });
@@ -89,7 +114,7 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
 
   it("a lookup without a lookup transform, or resolved through a column that is no natural key", () => {
     expect(refusal(template((t) => delete column(t, "msdyn_operationalsite").lookup)).problems[0]).toEqual({
-      path: "$.columns[2]",
+      path: "$.columns[1]",
       message:
         'msdyn_operationalsite is a lookup; add "lookup": { "table", "key" } naming the natural key the SCM field holds',
     });
@@ -101,26 +126,26 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
       ).problems,
     ).toEqual([
       {
-        path: "$.columns[2].lookup.key",
+        path: "$.columns[1].lookup.key",
         message: "msdyn_operationalsite.msdyn_name is not part of an alternate key, so it cannot identify a row",
       },
     ]);
     expect(
       refusal(template((t) => (column(t, "msdyn_operationalsite").lookup = { table: "account", key: "accountnumber" })))
         .problems[0]?.path,
-    ).toBe("$.columns[2].lookup.table");
+    ).toBe("$.columns[1].lookup.table");
   });
 
   it("schema problems: a bad direction, a misspelt property, a missing section", () => {
     const error = refusal(
       template((t) => {
-        column(t, "msdyn_name").direction = "sideways";
+        column(t, "msdyn_warehousetype").direction = "sideways";
         column(t, "msdyn_primaryaddresscity").trimm = true;
         delete t.keys;
       }),
     );
-    expect(error.problems.map((p) => p.path)).toEqual(["$.keys", "$.columns[0].direction", "$.columns[7]"]);
-    expect(error.message).toContain('$.columns[7]: Unrecognized key: "trimm"');
+    expect(error.problems.map((p) => p.path)).toEqual(["$.keys", "$.columns[0].direction", "$.columns[6]"]);
+    expect(error.message).toContain('$.columns[6]: Unrecognized key: "trimm"');
   });
 
   it("keys that are not the natural keys of both sides, and a column mapped twice", () => {
@@ -132,7 +157,7 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
     });
     expect(
       refusal(template((t) => (column(t, "msdyn_primaryaddresscity").scm = "PrimaryAddressStreet"))).problems,
-    ).toEqual([{ path: "$.columns[7].scm", message: "PrimaryAddressStreet is already mapped in $.columns[6]" }]);
+    ).toEqual([{ path: "$.columns[6].scm", message: "PrimaryAddressStreet is already mapped in $.columns[5]" }]);
   });
 
   it("unknown table or collection, and text that is not JSON", () => {
@@ -144,8 +169,9 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
   });
 
   it("parses JSON text as well as parsed values", () => {
+    // The shared pairs plus the default option's one (msdyn_name ↔ WarehouseName).
     expect(parseMapTemplate(JSON.stringify(warehousesTemplate), "text.json").columns).toHaveLength(
-      warehousesTemplate.columns.length,
+      warehousesTemplate.columns.length + 1,
     );
   });
 });

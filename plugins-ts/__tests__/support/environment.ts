@@ -62,6 +62,8 @@ export interface EnvironmentOptions {
   readonly scmOptions?: Pick<ScmEmulatorOptions, "retry" | "validationService" | "throttling">;
   /** How the host asks SCM to validate (default the changeset path). */
   readonly scmValidation?: IntegrationSettings["scmValidation"];
+  /** The host's map override file (FSI_MAP_OVERRIDE_PATH); default the built-in maps. */
+  readonly mapOverridePath?: string;
   /** The host as SCM's subscription sees it (a proxy in front of the host); default the host itself. */
   readonly hostUrlForScm?: (hostUrl: string) => string | Promise<string>;
 }
@@ -139,6 +141,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       ...(options.scmValidation === undefined ? {} : { scmValidation: options.scmValidation }),
       ...(options.mapModes === undefined ? {} : { mapModes: options.mapModes }),
     },
+    ...(options.mapOverridePath === undefined ? {} : { mapOverridePath: options.mapOverridePath }),
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
     scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
     validationApi: {

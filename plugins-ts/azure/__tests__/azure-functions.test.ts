@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { HttpRequest, type HttpFunctionOptions, type HttpResponseInit, InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
 import { warehouseCreateContext } from "../../__tests__/support/contexts";
-import { ADMIN, type Environment, WEBHOOK_KEY, dataverseRowByKey, scmRequest, startEnvironment, settle } from "../../__tests__/support/environment";
+import { ADMIN, type Environment, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment, settle } from "../../__tests__/support/environment";
 import { POSTED_BY_USER_REFUSAL, userSetsPostedContext } from "../../__tests__/support/inventory-contexts";
 import * as inventorySupport from "../../inventory/__tests__/support/environment";
 import { type IntegrationFunctions, integrationFunctions, pluginFunctions, registerPluginFunctions, registerTimerFunctions } from "../functions";
@@ -54,6 +54,7 @@ describe("Azure Functions entry", () => {
       ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
       ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
+      ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
     ]);
   });
@@ -69,6 +70,7 @@ describe("Azure Functions entry", () => {
       ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
       ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
+      ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
       ["inventory-webhooks", "plugins/inventory/webhooks/{handler}", ["POST"], "anonymous"],
       ["inventory-scm-events", "plugins/inventory/scm-events", ["POST"], "anonymous"],
@@ -130,6 +132,23 @@ describe("Azure Functions entry", () => {
       context(),
     );
     expect([preflight.status, (preflight.headers as Record<string, string>)["access-control-allow-origin"]]).toEqual([204, "https://contoso.crm.dynamics.com"]);
+  });
+
+  it("runs the SCM catch-up pass: a warehouse whose data event was lost reaches Field Service; the events' key is required", async () => {
+    await httpRequest(`${env.scmUrl}/admin/event-delivery`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ loseNext: 1 }) });
+    expect((await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "7002", WarehouseName: "Event lost", OperationalSiteId: "S1", WarehouseType: "Transit" })).status).toBe(201);
+    await settle(env);
+    expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '7002'")).toBeUndefined();
+
+    const refused = await functionNamed("scm-catch-up").handler(new HttpRequest({ method: "POST", url: `${origin}/plugins/scm-catch-up?map=warehouses` }), context());
+    expect(refused.status).toBe(401);
+    const response = await functionNamed("scm-catch-up").handler(
+      new HttpRequest({ method: "POST", url: `${origin}/plugins/scm-catch-up?map=warehouses&code=${SCM_EVENTS_KEY}`, query: { map: "warehouses", code: SCM_EVENTS_KEY } }),
+      context(),
+    );
+    expect(response.status).toBe(200);
+    expect(bodyJson(response)).toEqual({ maps: [expect.objectContaining({ map: "warehouses", applied: 1, deleted: 0 })] });
+    expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '7002'")).toBeDefined();
   });
 
   it("answers health", async () => {
