@@ -129,23 +129,7 @@ export class ScmToDataverseSync {
       return result;
     } catch (error) {
       if (!(error instanceof IntegrationError) || error.code !== "DATAVERSE_REJECTED") throw error;
-      // SCM has committed; only a catch-up can bring Field Service there once the cause is fixed.
-      const held = services.queue
-        .held({ map: target.map.name, direction: "scm-to-fs" })
-        .find((queued) => queued.rowKey === target.rowKey);
-      const sequence =
-        held?.sequence ??
-        services.queue.enqueue({
-          map: target.map.name,
-          direction: "scm-to-fs",
-          rowKey: target.rowKey,
-          operation: "upsert",
-          payload: reference,
-          reason: "dependency",
-          error: error.message,
-        }).sequence;
-      services.queue.hold(sequence, error.message);
-      await this.markRefused(target, error.message, services);
+      const sequence = await this.holdRefused(target, reference, error.message, services);
       services.log.warn("Field Service refused SCM's change; it waits on the catch-up list", {
         rowKey: target.rowKey,
         sequence,
@@ -170,6 +154,36 @@ export class ScmToDataverseSync {
     return result;
   }
 
+  /**
+   * Puts a change Field Service refused on the catch-up list (once per row: a change already held
+   * for it stays the one to replay) and marks the row Failed with the reason. SCM has committed, so
+   * only a catch-up can bring Field Service there once the cause is fixed. Returns the change's sequence.
+   */
+  private async holdRefused(
+    target: RowTarget,
+    reference: ScmRowReference,
+    reason: string,
+    services: PluginServices,
+  ): Promise<number> {
+    const held = services.queue
+      .held({ map: target.map.name, direction: "scm-to-fs" })
+      .find((queued) => queued.rowKey === target.rowKey);
+    const sequence =
+      held?.sequence ??
+      services.queue.enqueue({
+        map: target.map.name,
+        direction: "scm-to-fs",
+        rowKey: target.rowKey,
+        operation: "upsert",
+        payload: reference,
+        reason: "dependency",
+        error: reason,
+      }).sequence;
+    services.queue.hold(sequence, reason);
+    await this.markRefused(target, reason, services);
+    return sequence;
+  }
+
   /** The row's status when Field Service refused it: Failed, with the reason (the row may not exist). */
   async markRefusedByKey(change: QueuedChange, reason: string, services: PluginServices): Promise<void> {
     const reference = referenceOf(change);
@@ -192,23 +206,8 @@ export class ScmToDataverseSync {
     } catch (error) {
       const refusal = error instanceof DataverseRequestError && !error.unreachable ? dataverseFailure(error) : error;
       if (!(refusal instanceof IntegrationError) || refusal.code !== "DATAVERSE_REJECTED") throw refusal;
-      const held = services.queue
-        .held({ map: target.map.name, direction: "scm-to-fs" })
-        .find((queued) => queued.rowKey === target.rowKey);
       const reference: ScmRowReference = { collection: entity.collection, key };
-      const sequence =
-        held?.sequence ??
-        services.queue.enqueue({
-          map: target.map.name,
-          direction: "scm-to-fs",
-          rowKey: target.rowKey,
-          operation: "upsert",
-          payload: reference,
-          reason: "dependency",
-          error: refusal.message,
-        }).sequence;
-      services.queue.hold(sequence, refusal.message);
-      await this.markRefused(target, refusal.message, services);
+      await this.holdRefused(target, reference, refusal.message, services);
       return { outcome: "queued", message: `Field Service refused ${target.rowKey}: ${refusal.message}`, arrived: [] };
     }
   }
