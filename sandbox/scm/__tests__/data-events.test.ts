@@ -125,6 +125,38 @@ describe("SCM data events", () => {
     expect(event.raw.PrimaryEntityId).toBe((event.context.InputParameters?.Target as { id: string }).id);
   });
 
+  it("formats the address itself: an edit of the street changes the formatted address in the same write and event; a formatted address sent is replaced", async () => {
+    const subscriber = await startSubscriber();
+    subscribers.push(subscriber);
+    await register(subscriber.url, ["Warehouses"]);
+    const row = {
+      ...warehouse("7102"),
+      PrimaryAddressStreet: "1 Main St",
+      PrimaryAddressCity: "Chicago",
+      PrimaryAddressStateId: "IL",
+      PrimaryAddressZipCode: "60601",
+      PrimaryAddressCountryRegionId: "USA",
+      FormattedPrimaryAddress: "typed by a client",
+    };
+    expect((await call(`${data}/Warehouses`, "POST", row)).status).toBe(201);
+    const url = `${data}/Warehouses(dataAreaId='usmf',WarehouseId='7102')`;
+    expect((await call<Row>(url, "GET")).body.FormattedPrimaryAddress).toBe("1 Main St\nChicago, IL 60601\nUSA");
+    expect((await call(url, "PATCH", { PrimaryAddressStreet: "200 Lake Shore Dr" })).status).toBe(204);
+    expect((await call<Row>(url, "GET")).body.FormattedPrimaryAddress).toBe(
+      "200 Lake Shore Dr\nChicago, IL 60601\nUSA",
+    );
+    const events = await waitFor("both events", () =>
+      subscriber.accepted.length === 2 ? subscriber.accepted : undefined,
+    );
+    const update = events[1];
+    if (update === undefined) throw new Error("no update event");
+    expect(update.context.MessageName).toBe("OnExternalUpdated");
+    expect(targetAttributes(update)).toMatchObject({
+      mserp_primaryaddressstreet: "200 Lake Shore Dr",
+      mserp_formattedprimaryaddress: "200 Lake Shore Dr\nChicago, IL 60601\nUSA",
+    });
+  });
+
   it("sends OnExternalUpdated with the PreImage and the changed fields, and OnExternalDeleted with the record as it was; an update changing nothing sends nothing", async () => {
     const subscriber = await startSubscriber();
     subscribers.push(subscriber);

@@ -1,7 +1,8 @@
 /**
  * Fields SCM sets itself, never the client:
  * - computed fields: an on-hand row's `AvailablePhysical` is `PhysicalInventory − ReservedPhysical`
- *   (F&O computes available physical from the on-hand transactions);
+ *   (F&O computes available physical from the on-hand transactions); a formatted address is built
+ *   from its parts (`../address-format.ts`);
  * - `SysRowVersion`: one increasing sequence, stamped on every committed create and update of an
  *   entity that has the field (row version change tracking), so a batch reader asks for
  *   `SysRowVersion gt <last>` and gets exactly the rows changed since.
@@ -10,6 +11,7 @@
 import { type ScmEntityDefinition, SCM_ROW_VERSION_FIELD, inventoryOnHand } from "../../../core";
 import { type ScmDatabase, nextSequenceValue } from "../store/database";
 import type { StoredRow } from "../store/fields";
+import { deriveFormattedAddress } from "../address-format";
 
 const ROW_VERSION_SEQUENCE = "SysRowVersion";
 
@@ -21,6 +23,7 @@ export function deriveFields(entity: ScmEntityDefinition, row: StoredRow, existi
   if (entity.collection === inventoryOnHand.collection) {
     row.AvailablePhysical = roundQuantity(Number(row.PhysicalInventory ?? 0) - Number(row.ReservedPhysical ?? 0));
   }
+  deriveFormattedAddress(entity.fields, row);
   if (SCM_ROW_VERSION_FIELD in entity.fields) row[SCM_ROW_VERSION_FIELD] = existing?.[SCM_ROW_VERSION_FIELD] ?? 0;
 }
 

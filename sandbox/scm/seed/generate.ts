@@ -6,6 +6,7 @@
  */
 import { generateInventorySeed } from "./inventory";
 import { type CityCentre, type SeedCompany, type SeedSite, seedCompanies } from "./places";
+import { formatPostalAddress } from "../address-format";
 
 export type SeedRow = Record<string, string | number>;
 
@@ -65,12 +66,7 @@ export function generateSeedData(seed = 20240501): SeedData {
       const streetName = pick(company.streets);
       const street = company.country === "DEU" ? `${streetName} ${houseNumber}` : `${houseNumber} ${streetName}`;
       const zip = postalCode(company, centre, random);
-      const formatted =
-        company.country === "USA"
-          ? `${street}\n${centre.name}, ${centre.state} ${zip}\nUSA`
-          : company.country === "DEU"
-            ? `${street}\n${zip} ${centre.name}\nDEU`
-            : `${street}\n${centre.name}\n${zip}\nGBR`;
+      const formatted = formatPostalAddress({ street, city: centre.name, state: centre.state, zip, country: company.country });
       return {
         PrimaryAddressStreet: street,
         PrimaryAddressCity: centre.name,
