@@ -64,5 +64,20 @@ describeWithChromium("the app in French", () => {
       expect.arrayContaining([expect.stringContaining("Pas encore enregistré : connectez-vous")]),
     );
     await browser.screenshot(page, "french-warehouse", { fullPage: true });
+
+    // The app's own messages too: a rejected number, a blocked save, the unsaved-changes dialog.
+    const latitude = page.getByLabel("Latitude", { exact: true });
+    await latitude.fill("abc");
+    await latitude.press("Tab");
+    expect(await page.getByText("Entrez un nombre.", { exact: true }).count()).toBeGreaterThan(0);
+    await latitude.fill("41.8");
+    await page.getByLabel("Nom", { exact: true }).fill("");
+    await bar.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await formNotifications(page).filter({ hasText: "Renseignez les champs obligatoires" }).first().waitFor();
+    await page.getByRole("button", { name: "← Précédent" }).click();
+    const dialog = page.getByRole("dialog", { name: "Modifications non enregistrées" });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Ignorer les modifications" }).click();
+    await page.waitForURL(/pagetype=entitylist/);
   });
 });

@@ -4,6 +4,7 @@
  * browser's `<dialog>` element: focus moves in, Escape closes, and the page behind is inert.
  */
 import { h } from "./dom";
+import { platformStrings } from "./platform-strings";
 
 function showDialog(title: string, body: readonly Node[], buttons: readonly { label: string; value: string; primary?: boolean }[]): Promise<string> {
   return new Promise((resolve) => {
@@ -50,10 +51,11 @@ export async function confirmDialog(title: string, text: string, confirmLabel = 
  * the changes and go on, or stay (Escape or closing the dialog stays too).
  */
 export async function unsavedChangesDialog(): Promise<"save" | "discard" | "stay"> {
-  const value = await showDialog("Unsaved changes", [h("p", { text: "You have unsaved changes on this form." })], [
-    { label: "Save and continue", value: "save", primary: true },
-    { label: "Discard changes", value: "discard" },
-    { label: "Cancel", value: "stay" },
+  const words = platformStrings();
+  const value = await showDialog(words.unsavedTitle, [h("p", { text: words.unsavedBody })], [
+    { label: words.saveAndContinue, value: "save", primary: true },
+    { label: words.discardChanges, value: "discard" },
+    { label: words.cancel, value: "stay" },
   ]);
   return value === "save" || value === "discard" ? value : "stay";
 }

@@ -12,6 +12,7 @@ import { firstRows } from "../lookup-search";
 import type { SandboxWebApi } from "../web-api";
 import type { HostAttribute } from "../xrm/attribute";
 import { bareGuid, bracedId, type AttributeValue } from "../xrm/values";
+import { platformStrings } from "../platform-strings";
 
 export interface FieldEditor {
   readonly element: HTMLElement;
@@ -74,14 +75,14 @@ function numberEditor(id: string, attribute: HostAttribute, reportInvalid: (mess
     const parsed = parseNumber(input.value);
     if (parsed === undefined) {
       rejectedText = input.value;
-      reportInvalid("Enter a number.");
+      reportInvalid(platformStrings().enterNumber);
       return;
     }
     const min = attribute.getMin();
     const max = attribute.getMax();
     if (parsed !== null && ((min !== undefined && parsed < min) || (max !== undefined && parsed > max))) {
       rejectedText = input.value;
-      reportInvalid(`Enter a number from ${min ?? "-∞"} to ${max ?? "∞"}.`);
+      reportInvalid(platformStrings().numberRange(String(min ?? "-∞"), String(max ?? "∞")));
       return;
     }
     rejectedText = undefined;

@@ -26,7 +26,7 @@ import { HostFormContext, type FormNotification, type FormRuntimePort } from "..
 import { attributeValuesOf, bareGuid, bracedId, toDataverseValue, type AttributeValue } from "../xrm/values";
 import type { SandboxWebApi } from "../web-api";
 import { viewportFormFactor } from "../session";
-import { localized } from "../platform-strings";
+import { localized, platformStrings } from "../platform-strings";
 import type { HostGlobalContext } from "../xrm/global";
 import { invokeHandler, isThenable, settleWithin } from "./handlers";
 
@@ -403,11 +403,11 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     );
     if (missing.length > 0) {
       const labels = missing.map((attribute) => this.fieldName(attribute, visibleControls(attribute)));
-      return `Fill in the required fields: ${labels.join(", ")}.`;
+      return platformStrings().requiredFields(labels.join(", "));
     }
     const withErrors = this.controlList.filter((control) => control.hasBlockingNotification());
     if (withErrors.length > 0) {
-      return `Fix the errors on the form before saving: ${[...new Set(withErrors.map((control) => this.fieldName(control.getAttribute(), [control])))].join(", ")}.`;
+      return platformStrings().fixErrors([...new Set(withErrors.map((control) => this.fieldName(control.getAttribute(), [control])))].join(", "));
     }
     return undefined;
   }
@@ -515,7 +515,7 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
       this.showHostMessage({ id: "save-blocked", level: "ERROR", message: blocked });
       throw new SaveNotCompleted(blocked, 0x80040203, "blocked");
     }
-    this.busy = "Saving…";
+    this.busy = platformStrings().saving;
     this.changed();
     try {
       if (!(await this.runOnSave(saveMode))) throw new SaveNotCompleted("The save was canceled by an OnSave handler.", 0x80040265, "cancelled");
