@@ -17,9 +17,13 @@ interface Started {
   readonly exit: Promise<number | null>;
 }
 
-/** Runs `sandbox/cli.ts` and resolves once it prints `Sandbox ready at <url>`. */
-function startCli(args: readonly string[]): Promise<Started> {
-  const child = spawn(tsx, [join(root, "sandbox", "cli.ts"), ...args], { cwd: root, env: { ...process.env, PORT: "0" } });
+/** Runs `sandbox/cli.ts` (or `npm start`) and resolves once it prints `Sandbox ready at <url>`. */
+function startCli(args: readonly string[], through: "tsx" | "npm" = "tsx"): Promise<Started> {
+  const env = { ...process.env, PORT: "0" };
+  const child =
+    through === "npm"
+      ? spawn("npm", ["start", "--", ...args], { cwd: root, env })
+      : spawn(tsx, [join(root, "sandbox", "cli.ts"), ...args], { cwd: root, env });
   let output = "";
   const exit = new Promise<number | null>((resolveExit) => {
     child.on("exit", (code) => {
@@ -88,6 +92,15 @@ describe("npm start (sandbox/cli.ts)", () => {
     } finally {
       await stop(fresh);
     }
+  });
+
+  it("stops, port freed, when `kill` (SIGTERM) reaches the `npm start` process", async () => {
+    const started = await startCli(["--state-dir", stateDir], "npm");
+    expect((await fetch(`${started.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='1001')`)).status).toBe(200);
+    started.child.kill("SIGTERM");
+    await started.exit;
+    expect(started.output()).toContain("Sandbox closed.");
+    await expect(fetch(started.url)).rejects.toThrow();
   });
 
   it("refuses an unknown argument with the usage", async () => {
