@@ -96,8 +96,8 @@ function company(code: string): LoadCompany {
   return found;
 }
 
-const dataverseWarehouse = (identifier: string, of: LoadCompany) => ({
-  msdyn_name: `Warehouse ${identifier}`,
+const dataverseWarehouse = (identifier: string, of: LoadCompany, name = `Warehouse ${identifier}`) => ({
+  msdyn_name: name,
   msdyn_warehouseidentifier: identifier,
   msdyn_warehousetype: 192350002,
   "msdyn_company@odata.bind": `/cdm_companies(${of.companyId})`,
@@ -123,14 +123,19 @@ describe("writes at the same time on unrelated rows", () => {
       (await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2002'"))?.msdyn_warehouseid,
     );
 
-    gate.held = "2001";
+    // Held by its name, which no other request carries (an id could occur inside a GUID).
+    const heldName = "Held open in its synchronous step";
+    gate.held = heldName;
     let heldDone = false;
-    const held = dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", dataverseWarehouse("2001", usmf)).then(
-      (reply) => {
-        heldDone = true;
-        return reply;
-      },
-    );
+    const held = dataverseRequest(
+      env.dataverse.url,
+      "POST",
+      "msdyn_warehouses",
+      dataverseWarehouse("2001", usmf, heldName),
+    ).then((reply) => {
+      heldDone = true;
+      return reply;
+    });
     await eventually(() => gate.waiting > 0, "the save's synchronous step is held");
 
     // An SCM write on an unrelated row in another company completes while the save is held.
