@@ -11,6 +11,7 @@ import path from "node:path";
 import { controlBundleSizes, nearbyQueryCost } from "./controls.bench";
 import { dataverseEmulatorThroughput } from "./dataverse-emulator.bench";
 import { formsBundleSizes } from "./forms.bench";
+import { mixedLoadBench } from "./mixed-load.bench";
 import { onHandSyncThroughput } from "./onhand-sync.bench";
 import { type BenchRow, markdownTable } from "./report";
 import { scmValidationBench } from "./scm-validation.bench";
@@ -28,9 +29,18 @@ const sections: readonly Section[] = [
   { name: "bundles", title: "Control bundle sizes: virtual vs React + Fluent bundled", run: controlBundleSizes },
   { name: "forms", title: "Form script library size", run: formsBundleSizes },
   { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },
-  { name: "scm-validation", title: "SCM validation through a rolled-back changeset vs a plain create", run: () => scmValidationBench() },
-  { name: "dataverse", title: "Dataverse emulator throughput vs direct SQLite", run: () => dataverseEmulatorThroughput() },
+  {
+    name: "scm-validation",
+    title: "SCM validation through a rolled-back changeset vs a plain create",
+    run: () => scmValidationBench(),
+  },
+  {
+    name: "dataverse",
+    title: "Dataverse emulator throughput vs direct SQLite",
+    run: () => dataverseEmulatorThroughput(),
+  },
   { name: "sync", title: "Sync latency both ways and initial sync throughput", run: syncBench },
+  { name: "mixed-load", title: "Mixed concurrent saves over both systems vs one at a time", run: mixedLoadBench },
   // 5k rows keep the run to minutes: with the journal step on Create (as shipped) each journal
   // of a bulk request still costs a webhook call; `npx tsx bench/onhand-sync.bench.ts` runs 100k.
   { name: "onhand", title: "On-hand sync throughput (SCM -> FS journals)", run: () => onHandSyncThroughput(5_000) },
