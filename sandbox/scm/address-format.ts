@@ -46,7 +46,10 @@ export function formatPostalAddress(address: PostalAddressParts): string {
 /** Sets a row's formatted address from its parts, for entities that have one. */
 export function deriveFormattedAddress(fields: Readonly<Record<string, unknown>>, row: StoredRow): void {
   if (!(FORMATTED_ADDRESS_FIELD in fields)) return;
-  const part = (name: string): string => (typeof row[name] === "string" ? (row[name] as string).trim() : "");
+  const part = (name: string): string => {
+    const value = row[name];
+    return typeof value === "string" ? value.trim() : "";
+  };
   row[FORMATTED_ADDRESS_FIELD] = formatPostalAddress({
     street: part(PARTS.street),
     city: part(PARTS.city),
