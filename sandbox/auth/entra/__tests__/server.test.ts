@@ -200,26 +200,21 @@ describe("the sandbox's Entra ID", () => {
       expect.stringMatching(/^AADSTS54005/),
     ]);
 
-    const refreshed = await call(
-      `${entra.authority}/oauth2/v2.0/token`,
-      form({
-        grant_type: "refresh_token",
-        client_id: SANDBOX_SPA_CLIENT_ID,
-        refresh_token: body.refresh_token,
-        scope: SANDBOX_VALIDATION_SCOPE,
-      }),
-    );
+    // The same refresh token redeemed twice: the first use rotates it, the second is refused.
+    const redeemRefreshToken = () =>
+      call(
+        `${entra.authority}/oauth2/v2.0/token`,
+        form({
+          grant_type: "refresh_token",
+          client_id: SANDBOX_SPA_CLIENT_ID,
+          refresh_token: body.refresh_token,
+          scope: SANDBOX_VALIDATION_SCOPE,
+        }),
+      );
+    const refreshed = await redeemRefreshToken();
     expect(refreshed.status).toBe(200);
     expect(refreshed.json().refresh_token).not.toBe(body.refresh_token);
-    const replayed = await call(
-      `${entra.authority}/oauth2/v2.0/token`,
-      form({
-        grant_type: "refresh_token",
-        client_id: SANDBOX_SPA_CLIENT_ID,
-        refresh_token: body.refresh_token,
-        scope: SANDBOX_VALIDATION_SCOPE,
-      }),
-    );
+    const replayed = await redeemRefreshToken();
     expect([replayed.status, replayed.json().error]).toEqual([400, "invalid_grant"]);
 
     // With the session, prompt=none answers with a code; without it, login_required.
