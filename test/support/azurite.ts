@@ -82,7 +82,7 @@ function listeningUrls(child: ChildProcess): Promise<Record<"Blob" | "Queue" | "
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);
     child.once("exit", (code) =>
-      reject(new Error(`Azurite exited with code ${String(code)} before listening:\n${output}`)),
+      { reject(new Error(`Azurite exited with code ${String(code)} before listening:\n${output}`)); },
     );
   });
 }
@@ -90,7 +90,7 @@ function listeningUrls(child: ChildProcess): Promise<Record<"Blob" | "Queue" | "
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => resolve());
+    child.once("exit", () => { resolve(); });
     child.kill("SIGTERM");
   });
 }
