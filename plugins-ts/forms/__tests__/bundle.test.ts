@@ -76,18 +76,20 @@ describe("the built fsi_/scripts/forms.js", () => {
     );
     await form.load();
 
-    form.set("msdyn_name", "Main warehouse for the whole Chicago region");
+    form.set("msdyn_description", "Main warehouse for the whole Chicago region");
     const refused = await form.save();
     expect(refused.saved).toBe(false);
-    expect(form.fieldNotifications("msdyn_name")).toEqual(["Name can have at most 30 characters in SCM."]);
+    expect(form.fieldNotifications("msdyn_description")).toEqual([
+      "Description can have at most 30 characters in SCM.",
+    ]);
 
-    form.change("msdyn_name", "North");
+    form.change("msdyn_description", "North");
     const saved = await form.save();
     expect(saved.saved).toBe(true);
     expect(api.requests.map((r) => [r.body.operation, r.body.attributes])).toEqual([
       ["create", {}],
-      ["update", { msdyn_name: "Main warehouse for the whole Chicago region" }],
-      ["update", { msdyn_name: "North" }],
+      ["update", { msdyn_description: "Main warehouse for the whole Chicago region" }],
+      ["update", { msdyn_description: "North" }],
     ]);
   });
 });

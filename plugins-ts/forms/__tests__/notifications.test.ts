@@ -10,7 +10,7 @@ async function refusedWarehouse() {
   const page = newPage();
   const form = page.open({ table: "msdyn_warehouse", existing: existingWarehouse() });
   await form.load();
-  form.set("msdyn_name", tooLongName);
+  form.set("msdyn_description", tooLongName);
   form.set("msdyn_transitwarehouse", null);
   return { page, form };
 }
@@ -19,15 +19,15 @@ describe("SCM notifications on the form", () => {
   it("clear a column's error as soon as the user changes that column, and drop it from the summary", async () => {
     const { form } = await refusedWarehouse();
     await form.save();
-    expect(form.fieldNotifications("msdyn_name")).toHaveLength(1);
+    expect(form.fieldNotifications("msdyn_description")).toHaveLength(1);
     expect(form.fieldNotifications("msdyn_transitwarehouse")).toEqual([
       "Transit Warehouse is required in company usmf.",
     ]);
-    expect(form.formNotification("fsi-scm-summary")?.message).toContain("Check Transit Warehouse, Name.");
+    expect(form.formNotification("fsi-scm-summary")?.message).toContain("Check Transit Warehouse, Description.");
 
-    form.change("msdyn_name", "North");
+    form.change("msdyn_description", "North");
 
-    expect(form.fieldNotifications("msdyn_name")).toEqual([]);
+    expect(form.fieldNotifications("msdyn_description")).toEqual([]);
     expect(form.fieldNotifications("msdyn_transitwarehouse")).toHaveLength(1);
     expect(form.formNotification("fsi-scm-summary")?.message).toContain("Check Transit Warehouse.");
 
@@ -44,7 +44,7 @@ describe("SCM notifications on the form", () => {
     page.api.extraErrors = [{ code: "crossField", message: "The row breaks a rule across fields." }];
     await form.save();
 
-    form.change("msdyn_name", "North");
+    form.change("msdyn_description", "North");
     form.change("msdyn_transitwarehouse", [
       { id: "{4A2B1C3D-0000-4000-8000-00000000AA02}", name: "Transit", entityType: "msdyn_warehouse" },
     ]);
@@ -56,7 +56,7 @@ describe("SCM notifications on the form", () => {
 
   it("leave nothing behind once a later check passes, even when the user fixed a value without leaving the field", async () => {
     const { page, form } = await refusedWarehouse();
-    page.api.warnings = [{ attribute: "msdyn_name", code: "maxLength", message: "Long names are cut in SCM reports." }];
+    page.api.warnings = [{ attribute: "msdyn_description", code: "maxLength", message: "Long names are cut in SCM reports." }];
     await form.save();
     expect(
       form
@@ -66,14 +66,14 @@ describe("SCM notifications on the form", () => {
     ).toEqual(["fsi-scm-summary", "fsi-scm-warnings"]);
 
     page.api.warnings = [];
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
     form.set("msdyn_transitwarehouse", [
       { id: "{4A2B1C3D-0000-4000-8000-00000000AA02}", name: "Transit", entityType: "msdyn_warehouse" },
     ]);
     const attempt = await form.save();
 
     expect(attempt.saved).toBe(true);
-    expect(form.fieldNotifications("msdyn_name")).toEqual([]);
+    expect(form.fieldNotifications("msdyn_description")).toEqual([]);
     expect(form.fieldNotifications("msdyn_transitwarehouse")).toEqual([]);
     expect(form.formNotifications()).toEqual([]);
   });
@@ -83,7 +83,7 @@ describe("SCM notifications on the form", () => {
     page.api.warnings = [
       { code: "invalidValue", message: "This warehouse has no address; SCM cannot plan transport to it." },
     ];
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
     form.set("msdyn_transitwarehouse", [
       { id: "{4A2B1C3D-0000-4000-8000-00000000AA02}", name: "Transit", entityType: "msdyn_warehouse" },
     ]);

@@ -19,7 +19,12 @@ function companyLocked(form: FormHarness): boolean {
   return disabled;
 }
 
-const warehouseColumns = ["msdyn_name", "msdyn_warehouseidentifier", "msdyn_transitwarehouse", "msdyn_operationalsite"];
+const warehouseColumns = [
+  "msdyn_description",
+  "msdyn_warehouseidentifier",
+  "msdyn_transitwarehouse",
+  "msdyn_operationalsite",
+];
 
 describe("OnLoad", () => {
   it("gives a new row the company fsi_DefaultCompany names and marks required what SCM requires there", async () => {
@@ -32,7 +37,7 @@ describe("OnLoad", () => {
       { id: companies.usmf.id, name: companies.usmf.name, entityType: "cdm_company" },
     ]);
     expect(requiredColumns(form, warehouseColumns)).toEqual([
-      "msdyn_name",
+      "msdyn_description",
       "msdyn_warehouseidentifier",
       "msdyn_transitwarehouse",
     ]);
@@ -57,7 +62,7 @@ describe("OnLoad", () => {
     expect(form.attribute("msdyn_company").getValue()).toEqual([
       { id: companies.demf.id, name: companies.demf.name, entityType: "cdm_company" },
     ]);
-    expect(requiredColumns(form, warehouseColumns)).toEqual(["msdyn_name", "msdyn_warehouseidentifier"]);
+    expect(requiredColumns(form, warehouseColumns)).toEqual(["msdyn_description", "msdyn_warehouseidentifier"]);
   });
 
   it("keeps a company the new row already has", async () => {
@@ -75,19 +80,21 @@ describe("OnLoad", () => {
     const page = newPage();
     const form = page.open({ table: "msdyn_warehouse" });
     await form.load();
-    form.set("msdyn_name", "North");
+    form.set("msdyn_name", "12");
+    form.set("msdyn_description", "North");
     form.set("msdyn_warehouseidentifier", "12");
 
     // The company's OnChange handler works in the background: the platform does not wait for it.
     form.change("msdyn_company", companyLookup(companies.demf));
     await settle();
     await form.save();
-    expect(requiredColumns(form, warehouseColumns)).toEqual(["msdyn_name", "msdyn_warehouseidentifier"]);
+    expect(requiredColumns(form, warehouseColumns)).toEqual(["msdyn_description", "msdyn_warehouseidentifier"]);
     expect(form.commits).toEqual([1]);
 
     const other = page.open({ table: "msdyn_warehouse" });
     await other.load();
-    other.set("msdyn_name", "South");
+    other.set("msdyn_name", "13");
+    other.set("msdyn_description", "South");
     other.set("msdyn_warehouseidentifier", "13");
     const refused = await other.save();
     expect(refused.saved).toBe(false);
@@ -112,7 +119,7 @@ describe("OnLoad", () => {
     await settle();
 
     expect(form.attribute("msdyn_transitwarehouse").getRequiredLevel()).toBe("none");
-    expect(form.attribute("msdyn_name").getRequiredLevel()).toBe("required");
+    expect(form.attribute("msdyn_description").getRequiredLevel()).toBe("required");
   });
 
   it("locks the company of a saved row, and of a new row once its first save succeeds", async () => {
@@ -124,7 +131,8 @@ describe("OnLoad", () => {
     const fresh = page.open({ table: "msdyn_warehouse" });
     await fresh.load();
     expect(companyLocked(fresh)).toBe(false);
-    fresh.set("msdyn_name", "North");
+    fresh.set("msdyn_name", "12");
+    fresh.set("msdyn_description", "North");
     fresh.set("msdyn_warehouseidentifier", "12");
     fresh.set("msdyn_transitwarehouse", lookup("msdyn_warehouse", "4a2b1c3d-0000-4000-8000-00000000aa02", "Transit"));
     expect((await fresh.save()).saved).toBe(true);

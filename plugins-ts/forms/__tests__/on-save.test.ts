@@ -29,7 +29,7 @@ describe.each([
   it("lets a valid change through after posting only the changed mapped columns, with a bearer token", async () => {
     const page = newPage();
     const form = await openWarehouse(page, asyncSaveHandlers);
-    form.set("msdyn_name", "Main warehouse (north)");
+    form.set("msdyn_description", "Main warehouse (north)");
     form.set("fsi_scmlasterror", "not a mapped column");
 
     const attempt = await form.save();
@@ -47,7 +47,7 @@ describe.each([
           operation: "update",
           id: warehouseId,
           company: "usmf",
-          attributes: { msdyn_name: "Main warehouse (north)" },
+          attributes: { msdyn_description: "Main warehouse (north)" },
         },
       },
     ]);
@@ -62,18 +62,18 @@ describe.each([
       { attribute: "msdyn_nosuchcolumn", code: "unknownColumn", message: "SCM does not know this column." },
       { code: "crossField", message: "A quarantine warehouse cannot have a quarantine warehouse." },
     ];
-    form.set("msdyn_name", tooLongName);
+    form.set("msdyn_description", tooLongName);
 
     const attempt = await form.save();
 
     expect(attempt.saved).toBe(false);
     expect(attempt.args.isDefaultPrevented()).toBe(true);
-    expect(form.fieldNotifications("msdyn_name")).toEqual(["Name can have at most 30 characters in SCM."]);
+    expect(form.fieldNotifications("msdyn_description")).toEqual(["Description can have at most 30 characters in SCM."]);
     expect(form.fieldNotifications("msdyn_primaryaddresscity")).toEqual([]);
     const summary = form.formNotification("fsi-scm-summary");
     expect(summary?.level).toBe("ERROR");
     expect(summary?.message).toContain("can't accept this warehouse in company USMF");
-    expect(summary?.message).toContain("Check Name.");
+    expect(summary?.message).toContain("Check Description.");
     expect(summary?.message).toContain("msdyn_nosuchcolumn: SCM does not know this column.");
     expect(summary?.message).toContain("A quarantine warehouse cannot have a quarantine warehouse.");
     expect(form.commits).toEqual([]);
@@ -83,10 +83,12 @@ describe.each([
     const page = newPage();
     const form = await openWarehouse(page, asyncSaveHandlers);
     form.set("fsi_scmlasterror", "changed, but SCM never sees it");
+    // msdyn_name holds SCM's warehouse id (Microsoft's naming): it only flows from SCM, so an edit is not checked.
+    form.set("msdyn_name", "Relabelled in Field Service");
     expect((await form.save()).saved).toBe(true);
 
     for (const saveMode of [5, 6, 47]) {
-      form.set("msdyn_name", tooLongName);
+      form.set("msdyn_description", tooLongName);
       expect((await form.save(saveMode)).saved).toBe(true);
     }
 
@@ -101,7 +103,7 @@ describe.each([
   ])("replays %s with its save mode, once, and then does what the user asked", async (_name, saveMode, expected) => {
     const page = newPage();
     const form = await openWarehouse(page, asyncSaveHandlers);
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     await form.save(saveMode);
 
@@ -114,7 +116,7 @@ describe.each([
   it("never returns a promise for the platform to wait on, so no save is left waiting on the 10 s timeout", async () => {
     const page = newPage();
     const form = await openWarehouse(page, asyncSaveHandlers);
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
     const scripts = page.library.Forms.Warehouse;
     const context = { getFormContext: () => form.formContext, getEventArgs: () => ({ getSaveMode: () => 1, isDefaultPrevented: () => false, preventDefault: () => undefined }) };
     expect(scripts.onSave(context as unknown as Xrm.Events.SaveEventContext)).toBeUndefined();
@@ -125,7 +127,7 @@ describe("OnSave and the bearer token", () => {
   it("asks the sign-in library silently for the validation API's scope with the user's login hint", async () => {
     const page = newPage();
     const form = await openWarehouse(page);
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
     await form.save();
 
     expect(page.signIn.calls.map((call) => call.kind)).toEqual(["silent", "silent"]);
@@ -144,10 +146,10 @@ describe("OnSave and the bearer token", () => {
   it("reads the environment variables once per page", async () => {
     const page = newPage();
     const first = await openWarehouse(page);
-    first.set("msdyn_name", "North");
+    first.set("msdyn_description", "North");
     await first.save();
     const second = await openWarehouse(page);
-    second.set("msdyn_name", "South");
+    second.set("msdyn_description", "South");
     await second.save();
 
     expect(page.dataverse.calls.filter((call) => call.startsWith("execute")).sort()).toEqual([
@@ -169,7 +171,7 @@ describe("OnSave when the user must sign in", () => {
     const page = newPage();
     const form = await openWarehouse(page, asyncSaveHandlers);
     page.signIn.signedIn = false;
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     const attempt = await form.save(2);
 
@@ -200,7 +202,7 @@ describe("OnSave when the user must sign in", () => {
     const form = await openWarehouse(page);
     page.signIn.signedIn = false;
     page.signIn.popupFailure = "popup_blocked";
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
     await form.save();
 
     form.appNotifications[0]?.click();
@@ -216,7 +218,7 @@ describe("OnSave when the user must sign in", () => {
     const form = page.open({ table: "msdyn_warehouse", existing: existingWarehouse(), client: "Mobile" });
     await form.load();
     page.signIn.signedIn = false;
-    form.set("msdyn_name", tooLongName);
+    form.set("msdyn_description", tooLongName);
 
     const attempt = await form.save();
 
@@ -232,7 +234,7 @@ describe("OnSave when the user must sign in", () => {
     const page = newPage();
     const form = await openWarehouse(page);
     delete (globalThis as typeof globalThis & { FSI?: Record<string, unknown> }).FSI?.SignIn;
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     expect((await form.save()).saved).toBe(false);
     expect(form.formNotification("fsi-scm-status")?.message).toContain("fsi_/scripts/sign-in.js");
@@ -245,7 +247,7 @@ describe("OnSave when SCM cannot be asked", () => {
     const page = newPage();
     const form = await openWarehouse(page);
     page.api.mode = "scmDown";
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     const attempt = await form.save();
 
@@ -255,7 +257,7 @@ describe("OnSave when SCM cannot be asked", () => {
     expect(status?.message).toContain(
       "Not saved: Supply Chain Management could not check this warehouse (Supply Chain Management is unavailable)",
     );
-    expect(form.fieldNotifications("msdyn_name")).toEqual([]);
+    expect(form.fieldNotifications("msdyn_description")).toEqual([]);
   });
 
   it("warn policy: SCM unavailable saves, with a warning that the server-side check decides", async () => {
@@ -266,7 +268,7 @@ describe("OnSave when SCM cannot be asked", () => {
     });
     const form = await openWarehouse(page);
     page.api.mode = "scmDown";
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     const attempt = await form.save();
 
@@ -280,7 +282,7 @@ describe("OnSave when SCM cannot be asked", () => {
     const page = newPage();
     const form = await openWarehouse(page);
     page.api.mode = "unreachable";
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     expect((await form.save()).saved).toBe(false);
     expect(form.formNotification("fsi-scm-status")?.message).toContain("the validation service could not be reached");
@@ -291,7 +293,7 @@ describe("OnSave when SCM cannot be asked", () => {
     const form = await openWarehouse(page);
     page.api.mode = "hang";
     jest.useFakeTimers({ doNotFake: ["setImmediate", "nextTick", "queueMicrotask"] });
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     const pending = form.save();
     await jest.advanceTimersByTimeAsync(8_000);
@@ -306,7 +308,7 @@ describe("OnSave when SCM cannot be asked", () => {
     const { fsi_ValidationApiUrl: _unset, ...variables } = standardFixture().environmentVariables;
     const page = newPage({ fixture: standardFixture({ environmentVariables: variables }) });
     const form = await openWarehouse(page);
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     expect((await form.save()).saved).toBe(false);
     expect(form.formNotification("fsi-scm-status")?.message).toContain("fsi_ValidationApiUrl");
@@ -317,7 +319,7 @@ describe("OnSave when SCM cannot be asked", () => {
     const page = newPage();
     const form = await openWarehouse(page);
     form.set("msdyn_company", null);
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     expect((await form.save()).saved).toBe(false);
     expect(form.fieldNotifications("msdyn_company")).toEqual([
@@ -330,7 +332,7 @@ describe("OnSave when SCM cannot be asked", () => {
     const page = newPage();
     const form = page.open({ table: "msdyn_warehouse", existing: existingWarehouse(), offline: true });
     await form.load();
-    form.set("msdyn_name", tooLongName);
+    form.set("msdyn_description", tooLongName);
 
     const attempt = await form.save();
 
@@ -351,7 +353,7 @@ describe("a double click on Save", () => {
     const page = newPage();
     const form = await openWarehouse(page, asyncSaveHandlers);
     page.api.mode = "hang";
-    form.set("msdyn_name", "North");
+    form.set("msdyn_description", "North");
 
     const first = form.startSave();
     const second = await form.startSave();

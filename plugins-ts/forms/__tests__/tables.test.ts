@@ -24,12 +24,13 @@ const longText = "A value far longer than thirty characters";
 const cases: Record<IntegrationTableName, TableCase> = {
   msdyn_warehouse: {
     valid: {
-      msdyn_name: "North",
+      msdyn_name: "12",
+      msdyn_description: "North",
       msdyn_warehouseidentifier: "12",
       msdyn_transitwarehouse: lookup("msdyn_warehouse", "4a2b1c3d-0000-4000-8000-00000000aa02", "Transit"),
     },
-    invalid: ["msdyn_name", longText],
-    message: "Name can have at most 30 characters in SCM.",
+    invalid: ["msdyn_description", longText],
+    message: "Description can have at most 30 characters in SCM.",
   },
   msdyn_customerasset: {
     valid: {

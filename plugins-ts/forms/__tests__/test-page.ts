@@ -22,19 +22,21 @@ export const formNames = {
 
 /**
  * SCM's rules in the test's SCM: `usmf` requires a transit warehouse on warehouses, `demf` does not
- * (the per-company rule docs/design.md's seed data has); both limit names to 30 characters.
+ * (the per-company rule docs/design.md's seed data has); both limit names to 30 characters. A
+ * warehouse's name reaches SCM from `msdyn_description` (Microsoft's naming, the warehouses map's
+ * default); `msdyn_name` holds SCM's warehouse id and is never sent.
  */
 export const scmRules: Record<string, CompanyRules> = {
   usmf: {
     required: {
-      msdyn_warehouse: ["msdyn_name", "msdyn_warehouseidentifier", "msdyn_transitwarehouse"],
+      msdyn_warehouse: ["msdyn_description", "msdyn_warehouseidentifier", "msdyn_transitwarehouse"],
       msdyn_customerasset: ["msdyn_name", "msdyn_customerassetcategory"],
       msdyn_customerassetcategory: ["msdyn_name", "msdyn_maintenanceassettypeid"],
       msdyn_paymentterm: ["msdyn_name", "msdyn_days"],
       msdyn_shipvia: ["msdyn_name"],
     },
     maxLength: {
-      msdyn_warehouse: { msdyn_name: 30 },
+      msdyn_warehouse: { msdyn_description: 30 },
       msdyn_customerasset: { msdyn_name: 30 },
       msdyn_customerassetcategory: { msdyn_name: 30 },
       msdyn_paymentterm: { msdyn_description: 30 },
@@ -43,13 +45,13 @@ export const scmRules: Record<string, CompanyRules> = {
   },
   demf: {
     required: {
-      msdyn_warehouse: ["msdyn_name", "msdyn_warehouseidentifier"],
+      msdyn_warehouse: ["msdyn_description", "msdyn_warehouseidentifier"],
       msdyn_customerasset: ["msdyn_name"],
       msdyn_customerassetcategory: ["msdyn_name", "msdyn_maintenanceassettypeid"],
       msdyn_paymentterm: ["msdyn_name"],
       msdyn_shipvia: ["msdyn_name"],
     },
-    maxLength: { msdyn_warehouse: { msdyn_name: 30 } },
+    maxLength: { msdyn_warehouse: { msdyn_description: 30 } },
   },
 };
 
@@ -106,7 +108,8 @@ export function existingWarehouse(company: { id: string; name: string } = compan
   return {
     id: existingWarehouseId,
     values: {
-      msdyn_name: "Main warehouse",
+      msdyn_name: "11",
+      msdyn_description: "Main warehouse",
       msdyn_warehouseidentifier: "11",
       msdyn_company: companyLookup(company),
       msdyn_transitwarehouse: lookup("msdyn_warehouse", "4a2b1c3d-0000-4000-8000-00000000aa02", "Transit"),
