@@ -94,7 +94,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
         await emulator.idle();
         emulator.close();
       },
-      tryPaths: [`${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_warehouseidentifier&$top=10`],
+      tryPaths: [`${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_description,msdyn_warehouseidentifier&$top=10`],
     };
   };
 

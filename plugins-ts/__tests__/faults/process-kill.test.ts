@@ -80,7 +80,7 @@ describe("killed mid-replay of the durable change queue", () => {
       expect(
         (
           await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
-            msdyn_name: `Renamed ${identifier}`,
+            msdyn_description: `Renamed ${identifier}`,
           })
         ).status,
       ).toBe(204);

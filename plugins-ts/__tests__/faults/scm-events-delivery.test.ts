@@ -165,7 +165,7 @@ describe("SCM's data events duplicated, reordered, late and lost", () => {
     expect((await scmRequest(env.scmUrl, "PATCH", key("9401"), { WarehouseName: "Twice renamed" })).status).toBe(204);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '9401'")).toMatchObject({
-      msdyn_name: "Twice renamed",
+      msdyn_description: "Twice renamed",
     });
     expect(scmEventLogs("unchanged") - unchangedBefore).toBeGreaterThanOrEqual(2);
   });
@@ -182,7 +182,7 @@ describe("SCM's data events duplicated, reordered, late and lost", () => {
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '9402'")).toBeUndefined();
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '9403'")).toMatchObject({
-      msdyn_name: "Stays",
+      msdyn_description: "Stays",
     });
   });
 
@@ -246,7 +246,7 @@ describe("Field Service refusing SCM's change", () => {
       string,
       unknown
     >;
-    expect(failed).toMatchObject({ msdyn_name: "Accepted name", fsi_scmsyncstatus: ScmSyncStatus.Failed });
+    expect(failed).toMatchObject({ msdyn_description: "Accepted name", fsi_scmsyncstatus: ScmSyncStatus.Failed });
     expect(String(failed.fsi_scmlasterror)).toContain("refused by Field Service");
 
     // Fixed in Field Service (the rule stops refusing), then retried as `fsi sync retry` does.
@@ -257,7 +257,7 @@ describe("Field Service refusing SCM's change", () => {
     expect(env.host.queue.held({ map: "warehouses" })).toEqual([]);
     await rule.close();
     expect((await dataverseRequest(env.dataverse.url, "GET", `msdyn_warehouses(${id})`)).json).toMatchObject({
-      msdyn_name: "Refused in Field Service",
+      msdyn_description: "Refused in Field Service",
       fsi_scmsyncstatus: ScmSyncStatus.Synced,
       fsi_scmlasterror: null,
     });

@@ -67,7 +67,7 @@ describe.each(faults)("SCM %s", (_name, mode, index) => {
       warehouseBody(setup, refused),
     );
     const updated = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${keptId})`, {
-      msdyn_name: `Renamed ${kept}`,
+      msdyn_description: `Renamed ${kept}`,
     });
     const api = await askValidationApi(setup.env, "AIR");
 
@@ -106,7 +106,7 @@ describe.each(faults)("SCM %s on its writes only (validation passes)", (_name, m
       warehouseBody(setup, created),
     );
     const update = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${existingId})`, {
-      msdyn_name: `Renamed ${existing}`,
+      msdyn_description: `Renamed ${existing}`,
     });
     const remove = await dataverseRequest(setup.env.dataverse.url, "DELETE", `msdyn_warehouses(${existingId})`);
     setup.proxy.heal();

@@ -73,7 +73,7 @@ async function changeThreeRows(
     warehouseBody(setup, rows.added),
   );
   const update = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${renamedId})`, {
-    msdyn_name: `Renamed ${rows.renamed}`,
+    msdyn_description: `Renamed ${rows.renamed}`,
   });
   const remove = await dataverseRequest(setup.env.dataverse.url, "DELETE", `msdyn_warehouses(${removedId})`);
   return [create.status, update.status, remove.status];

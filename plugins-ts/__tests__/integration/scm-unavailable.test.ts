@@ -29,7 +29,8 @@ async function setUp(policy: "fail-closed" | "fail-open"): Promise<Setup> {
 }
 
 const warehouse = (setup: Setup, identifier: string) => ({
-  msdyn_name: `Warehouse ${identifier}`,
+  msdyn_name: identifier,
+  msdyn_description: `Warehouse ${identifier}`,
   msdyn_warehouseidentifier: identifier,
   msdyn_warehousetype: 192350002,
   "msdyn_company@odata.bind": `/cdm_companies(${setup.env.companyId})`,
@@ -98,7 +99,7 @@ describe("SCM unreachable, fail open", () => {
 
   it("marks the row Failed when SCM refuses the replayed change, and keeps the change queued", async () => {
     setup.proxy.up = false;
-    const created = await dataverseRequest(setup.env.dataverse.url, "POST", "msdyn_warehouses", { ...warehouse(setup, "6003"), msdyn_name: "Taken name" });
+    const created = await dataverseRequest(setup.env.dataverse.url, "POST", "msdyn_warehouses", { ...warehouse(setup, "6003"), msdyn_description: "Taken name" });
     expect(created.status).toBe(204);
     // Meanwhile someone in SCM gives another warehouse that name (usmf wants names unique).
     expect((await scmRequest(setup.env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "6004", WarehouseName: "Taken name", OperationalSiteId: "S1", WarehouseType: "Transit" })).status).toBe(201);

@@ -30,7 +30,7 @@ const invalidWarehouse = {
   table: "msdyn_warehouse",
   operation: "create",
   company: "usmf",
-  attributes: { msdyn_warehouseidentifier: "W1", msdyn_name: "Bad", msdyn_warehousetype: 192350000 },
+  attributes: { msdyn_warehouseidentifier: "W1", msdyn_name: "W1", msdyn_description: "Bad", msdyn_warehousetype: 192350000 },
 };
 
 const validWarehouse = () => ({
@@ -39,7 +39,8 @@ const validWarehouse = () => ({
   company: "USMF",
   attributes: {
     msdyn_warehouseidentifier: "5001",
-    msdyn_name: "Good",
+    msdyn_name: "5001",
+    msdyn_description: "Good",
     msdyn_warehousetype: 192350002,
     msdyn_operationalsite: { id: siteId, logicalName: "msdyn_operationalsite", name: "Seattle" },
   },
@@ -103,7 +104,7 @@ describe("the validation API", () => {
   });
 
   it("413 for a body over the limit, 415 for another content type", async () => {
-    const big = await validate({ ...invalidWarehouse, attributes: { msdyn_name: "x".repeat(BODY_LIMIT) } });
+    const big = await validate({ ...invalidWarehouse, attributes: { msdyn_description: "x".repeat(BODY_LIMIT) } });
     expect(big.status).toBe(413);
     const text = await validate("hello", { "content-type": "text/plain" });
     expect(text.status).toBe(415);

@@ -40,7 +40,7 @@ async function expectEqualAndSaveable(): Promise<void> {
   expect(
     (
       await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${mainId})`, {
-        msdyn_name: "Saved in FS",
+        msdyn_description: "Saved in FS",
       })
     ).status,
   ).toBe(204);

@@ -47,12 +47,13 @@ export async function warehousesInDataverse(env: Environment): Promise<Warehouse
   );
   const rows = await dataverseRows(
     env,
-    "msdyn_warehouses?$select=msdyn_warehouseidentifier,msdyn_name,msdyn_warehousetype,_msdyn_operationalsite_value,_msdyn_company_value",
+    "msdyn_warehouses?$select=msdyn_warehouseidentifier,msdyn_description,msdyn_warehousetype,_msdyn_operationalsite_value,_msdyn_company_value",
   );
   return rows
     .map((row) => ({
       key: `${companies.get(String(row._msdyn_company_value)) ?? "?"}/${String(row.msdyn_warehouseidentifier)}`,
-      name: String(row.msdyn_name),
+      // Microsoft's naming: SCM's WarehouseName lives in msdyn_description.
+      name: String(row.msdyn_description),
       type: WAREHOUSE_TYPES[Number(row.msdyn_warehousetype)] ?? String(row.msdyn_warehousetype),
       site:
         typeof row._msdyn_operationalsite_value === "string"

@@ -279,7 +279,8 @@ describe("the inventory host on Azure Functions, configured from app settings", 
 
     // The warehouse arrives; the next tick carries the kept row and runs the due projects batch.
     const warehouse = await inventorySupport.createRow(inventory, "msdyn_warehouses", {
-      msdyn_name: "Seattle 1003",
+      msdyn_name: "1003",
+      msdyn_description: "Seattle 1003",
       msdyn_warehouseidentifier: "1003",
       "msdyn_company@odata.bind": `/cdm_companies(${inventory.ids.company})`,
     });

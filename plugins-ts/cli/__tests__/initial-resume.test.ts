@@ -91,7 +91,8 @@ beforeAll(async () => {
   for (let n = 0; n < WAREHOUSES; n += 1) {
     await createFs(env, "msdyn_warehouses", {
       msdyn_warehouseidentifier: String(6000 + n),
-      msdyn_name: `Warehouse ${6000 + n}`,
+      msdyn_name: String(6000 + n),
+      msdyn_description: `Warehouse ${6000 + n}`,
       msdyn_warehousetype: TRANSIT,
       "msdyn_company@odata.bind": company,
       "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${site})`,
