@@ -57,7 +57,8 @@ describeWithChromium("the sandbox in Chromium", () => {
     await page.getByLabel("Warehouse Identifier", { exact: true }).fill("7301");
     await page.getByLabel("Warehouse Type", { exact: true }).selectOption({ label: "Default" });
     await chooseLookup(page, "Operational Site", "(demf)");
-    await chooseLookup(page, "Transit Warehouse", "Midwest Transit");
+    // A lookup shows the primary name, SCM's id under Microsoft's naming: 1990 is Midwest Transit.
+    await chooseLookup(page, "Transit Warehouse", "1990 · ");
     await page.getByRole("button", { name: "Save", exact: true }).click();
 
     await fieldMessages(page, "msdyn_operationalsite").first().waitFor();

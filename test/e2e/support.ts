@@ -135,7 +135,8 @@ export async function fillWarehouseWithForeignSite(page: Page, identifier: strin
   await page.getByLabel("Warehouse Identifier", { exact: true }).fill(identifier);
   await page.getByLabel("Warehouse Type", { exact: true }).selectOption({ label: "Default" });
   await chooseLookup(page, "Operational Site", "(demf)");
-  await chooseLookup(page, "Transit Warehouse", "Midwest Transit");
+  // A lookup shows the primary name, SCM's id under Microsoft's naming: 1990 is Midwest Transit.
+  await chooseLookup(page, "Transit Warehouse", "1990 · ");
 }
 
 /**
