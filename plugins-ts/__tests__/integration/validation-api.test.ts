@@ -67,6 +67,19 @@ describe("the validation API", () => {
     expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
+  it("leaves Dataverse's own required columns SCM never receives to the platform: a form's create without msdyn_name is valid", async () => {
+    // Microsoft's naming: msdyn_name is required in Dataverse but not mapped to SCM, so the form does not send it.
+    const { msdyn_name: _notSent, ...attributes } = validWarehouse().attributes;
+    const reply = await validate({ ...validWarehouse(), attributes });
+    expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
+    // A required column SCM receives is still this API's to report.
+    const { msdyn_warehouseidentifier: _missing, ...withoutKey } = attributes;
+    const refused = await validate({ ...validWarehouse(), attributes: withoutKey });
+    expect((refused.json as { errors: unknown[] }).errors).toContainEqual(
+      expect.objectContaining({ attribute: "msdyn_warehouseidentifier", code: "required" }),
+    );
+  });
+
   it("says which lookup points to a row Dataverse does not have", async () => {
     const request = validWarehouse();
     request.attributes.msdyn_operationalsite = { id: "0f0f0f0f-0000-4000-8000-000000000000", logicalName: "msdyn_operationalsite", name: "Gone" };
