@@ -143,7 +143,7 @@ class MemoryStorage {
 beforeAll(async () => {
   Object.assign(globalThis, { sessionStorage: new MemoryStorage() });
   server = await startDataverseServer();
-  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => false, tableByLogicalName });
+  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => false, deviceStorage: new MemoryStorage(), tableByLogicalName });
   companyId = (await webApi.createRecord("cdm_company", { cdm_name: "USMF", cdm_companycode: "usmf" })).id;
 });
 

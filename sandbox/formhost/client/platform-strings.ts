@@ -35,6 +35,15 @@ const english = {
   cancel: "Cancel",
   enterNumber: "Enter a number.",
   numberRange: (min: string, max: string) => `Enter a number from ${min} to ${max}.`,
+  offlineBanner:
+    "You're offline. Saves are kept on this device and uploaded when you go back online (switch Offline off). Forms and lists still read from the server, answered as the mobile app's offline store would.",
+  uploadsWaiting: (count: number) => (count === 1 ? "1 change to upload" : `${count} changes to upload`),
+  uploadsFailed: (count: number) => (count === 1 ? "1 not uploaded" : `${count} not uploaded`),
+  uploadWaiting: (label: string, operation: string) => `${label} (${operation}): waiting to upload`,
+  uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) was not uploaded: ${error}`,
+  uploadOperations: { create: "new", update: "changed", delete: "deleted" } as Readonly<Record<"create" | "update" | "delete", string>>,
+  uploadNow: "Upload now",
+  discardUpload: "Discard",
   /** Table names by logical name: singular, plural (none: the core definition's English name). */
   tables: {} as Readonly<Record<string, readonly [string, string]>>,
 };
@@ -68,6 +77,15 @@ const french: PlatformStrings = {
   cancel: "Annuler",
   enterNumber: "Entrez un nombre.",
   numberRange: (min: string, max: string) => `Entrez un nombre compris entre ${min} et ${max}.`,
+  offlineBanner:
+    "Vous êtes hors connexion. Les enregistrements sont conservés sur cet appareil et chargés quand vous repassez en ligne (désactivez Offline). Les formulaires et les listes lisent toujours le serveur, qui répond comme le magasin hors connexion de l'application mobile.",
+  uploadsWaiting: (count: number) => (count === 1 ? "1 modification à charger" : `${count} modifications à charger`),
+  uploadsFailed: (count: number) => (count === 1 ? "1 non chargée" : `${count} non chargées`),
+  uploadWaiting: (label: string, operation: string) => `${label} (${operation}) : en attente de chargement`,
+  uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) n'a pas été chargé : ${error}`,
+  uploadOperations: { create: "nouveau", update: "modifié", delete: "supprimé" },
+  uploadNow: "Charger maintenant",
+  discardUpload: "Abandonner",
   tables: {
     msdyn_workorder: ["Ordre de travail", "Ordres de travail"],
     msdyn_warehouse: ["Entrepôt", "Entrepôts"],
