@@ -8,7 +8,7 @@
  * So, for a bounded time after each successful save, the form re-reads the row's sync columns
  * (`Xrm.WebApi.retrieveRecord`, backing off) and, when they changed and the user has no unsaved
  * edit, refreshes the form's data with `formContext.data.refresh(false)` — "refreshes … all the data
- * of the form without reloading the page" (PA `formcontext-data/refresh.md`); the data OnLoad event
+ * of the form without reloading the page" (PA `powerapps-docs/developer/model-driven-apps/clientapi/reference/formContext-data/refresh.md`); the data OnLoad event
  * follows, and code components get `updateView` with the new values.
  */
 import { SYNC_STATUS_COLUMNS } from "../../../core/registration/step-columns";
@@ -38,7 +38,9 @@ function timeOf(value: unknown): number | null {
 }
 
 /** The row's sync columns as the server has them now differ from what the form shows. */
-function differs(formContext: Xrm.FormContext, row: Readonly<Record<string, unknown>>): boolean {
+function differs(formContext: Xrm.FormContext, read: unknown): boolean {
+  if (typeof read !== "object" || read === null) return false;
+  const row = read as Readonly<Record<string, unknown>>;
   const shownStatus: unknown = formContext.getAttribute(statusColumn)?.getValue() ?? null;
   const shownSynced = timeOf(formContext.getAttribute(lastSyncedColumn)?.getValue());
   return (row[statusColumn] ?? null) !== shownStatus || timeOf(row[lastSyncedColumn]) !== shownSynced;
@@ -60,14 +62,20 @@ export async function watchSync(formContext: Xrm.FormContext, form: ScmForm): Pr
   if (previous !== undefined) previous.cancelled = true;
   const watch = { cancelled: false };
   watches.set(formContext, watch);
+  // Another save started a watch of its own, or the form shows another row now.
+  const superseded = (): boolean => watch.cancelled || bareGuid(formContext.data.entity.getId()) !== id;
   for (const delay of SYNC_WATCH_DELAYS_MS) {
     await sleep(delay);
-    if (watch.cancelled || bareGuid(formContext.data.entity.getId()) !== id) return;
+    if (superseded()) return;
     // The user's edits stand: the form is refreshed only when it has none.
     if (formContext.data.entity.getIsDirty()) continue;
     try {
-      const row = await Xrm.WebApi.retrieveRecord(form.table.logicalName, id, `?$select=${statusColumn},${lastSyncedColumn}`);
-      if (watch.cancelled || formContext.data.entity.getIsDirty()) continue;
+      const row: unknown = await Xrm.WebApi.retrieveRecord(
+        form.table.logicalName,
+        id,
+        `?$select=${statusColumn},${lastSyncedColumn}`,
+      );
+      if (superseded() || formContext.data.entity.getIsDirty()) continue;
       if (differs(formContext, row)) await formContext.data.refresh(false);
     } catch {
       // Unreachable or refused this time: the next round tries again.

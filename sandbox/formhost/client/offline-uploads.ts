@@ -4,7 +4,7 @@
  * wait to upload (their number counts updates, not rows) and when a sync hit an error. Sources:
  * PA `powerapps-docs/mobile/offline-sync-icon.md` ("updated data on the device is waiting to
  * synchronize with the server", "pending changes to upload", sync errors) and CE
- * `field-service/mobile-power-app-system-offline-sync.md` (offline-first; a sync starts only when
+ * `ce/field-service/mobile-power-app-system-offline-sync.md` (offline-first; a sync starts only when
  * the app is active and connected). Kept in order; a change the server refuses stays on the device
  * with the server's error until the user discards it or a later sync sends it again.
  *
@@ -111,7 +111,10 @@ export class OfflineUploads {
       return;
     }
     const sequence = uploads.reduce((last, upload) => Math.max(last, upload.sequence), 0) + 1;
-    this.save([...uploads.filter((_, index) => index !== waiting), { ...change, sequence, queuedOn: new Date().toISOString(), changes: 1 }]);
+    this.save([
+      ...uploads.filter((_, index) => index !== waiting),
+      { ...change, sequence, queuedOn: new Date().toISOString(), changes: 1 },
+    ]);
   }
 
   discard(sequence: number): void {
@@ -141,7 +144,9 @@ export class OfflineUploads {
         this.save(this.list().filter((other) => other.sequence !== upload.sequence));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        this.save(this.list().map((other) => (other.sequence === upload.sequence ? { ...other, error: message } : other)));
+        this.save(
+          this.list().map((other) => (other.sequence === upload.sequence ? { ...other, error: message } : other)),
+        );
       }
     }
   }

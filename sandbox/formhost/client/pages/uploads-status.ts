@@ -45,7 +45,10 @@ export function uploadsStatus(uploads: OfflineUploads): HTMLElement {
     status.hidden = waiting.length === 0;
     const changes = waiting.reduce((sum, upload) => sum + upload.changes, 0);
     const refused = waiting.filter((upload) => upload.error !== undefined).length;
-    summary.textContent = [platformStrings().uploadsWaiting(changes), ...(refused > 0 ? [platformStrings().uploadsFailed(refused)] : [])].join(" · ");
+    summary.textContent = [
+      platformStrings().uploadsWaiting(changes),
+      ...(refused > 0 ? [platformStrings().uploadsFailed(refused)] : []),
+    ].join(" · ");
     status.classList.toggle("has-refused", refused > 0);
     // A refusal is opened at once so the user sees the server's reason.
     if (refused > 0) status.open = true;
