@@ -34,6 +34,7 @@ const english = {
   discardChanges: "Discard changes",
   cancel: "Cancel",
   enterNumber: "Enter a number.",
+  selectPlaceholder: "--Select--",
   numberRange: (min: string, max: string) => `Enter a number from ${min} to ${max}.`,
   offlineBanner:
     "You're offline. Saves are kept on this device and uploaded when you go back online (switch Offline off). Forms and lists still read from the server, answered as the mobile app's offline store would.",
@@ -76,6 +77,7 @@ const french: PlatformStrings = {
   discardChanges: "Ignorer les modifications",
   cancel: "Annuler",
   enterNumber: "Entrez un nombre.",
+  selectPlaceholder: "--Sélectionner--",
   numberRange: (min: string, max: string) => `Entrez un nombre compris entre ${min} et ${max}.`,
   offlineBanner:
     "Vous êtes hors connexion. Les enregistrements sont conservés sur cet appareil et chargés quand vous repassez en ligne (désactivez Offline). Les formulaires et les listes lisent toujours le serveur, qui répond comme le magasin hors connexion de l'application mobile.",
