@@ -181,6 +181,7 @@ describeWithChromium("after a save, on a phone", () => {
     // generic message, the one the mobile app's sync gets too.
     expect(await refusal.textContent()).toMatch(/^E2E offline 7803 \(new\) was not uploaded: The webhook call failed/);
     expect(await status.locator("summary").textContent()).toBe("1 change to upload · 1 not uploaded");
+    expect(await status.getByText(/^The server refused it; .* field by field\.$/).isVisible()).toBe(true);
     expect(
       await rows(sandbox.url, "msdyn_warehouses?$select=msdyn_warehouseid&$filter=msdyn_warehouseidentifier eq '7802'"),
     ).toHaveLength(1);

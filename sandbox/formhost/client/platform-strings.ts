@@ -43,6 +43,7 @@ const english = {
   uploadWaiting: (label: string, operation: string) => `${label} (${operation}): waiting to upload`,
   uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) was not uploaded: ${error}`,
   uploadOperations: { create: "new", update: "changed", delete: "deleted" } as Readonly<Record<"create" | "update" | "delete", string>>,
+  uploadRefusedHint: "The server refused it; its reason is above. Discard it, or enter it again online, where the form shows what to fix field by field.",
   uploadNow: "Upload now",
   discardUpload: "Discard",
   /** Table names by logical name: singular, plural (none: the core definition's English name). */
@@ -86,6 +87,7 @@ const french: PlatformStrings = {
   uploadWaiting: (label: string, operation: string) => `${label} (${operation}) : en attente de chargement`,
   uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) n'a pas été chargé : ${error}`,
   uploadOperations: { create: "nouveau", update: "modifié", delete: "supprimé" },
+  uploadRefusedHint: "Le serveur l'a refusé ; la raison est indiquée ci-dessus. Abandonnez-le, ou saisissez-le à nouveau en ligne : le formulaire indique alors quoi corriger, champ par champ.",
   uploadNow: "Charger maintenant",
   discardUpload: "Abandonner",
   tables: {

@@ -39,7 +39,8 @@ export function uploadsStatus(uploads: OfflineUploads): HTMLElement {
       },
     },
   });
-  const status = h("details", { className: "uploads-status" }, [summary, list, uploadNow]);
+  const hint = h("p", { className: "uploads-hint", text: platformStrings().uploadRefusedHint });
+  const status = h("details", { className: "uploads-status" }, [summary, list, hint, uploadNow]);
   const render = (): void => {
     const waiting = uploads.list();
     status.hidden = waiting.length === 0;
@@ -50,6 +51,7 @@ export function uploadsStatus(uploads: OfflineUploads): HTMLElement {
       ...(refused > 0 ? [platformStrings().uploadsFailed(refused)] : []),
     ].join(" · ");
     status.classList.toggle("has-refused", refused > 0);
+    hint.hidden = refused === 0;
     // A refusal is opened at once so the user sees the server's reason.
     if (refused > 0) status.open = true;
     list.replaceChildren(...waiting.map((upload) => item(uploads, upload)));
