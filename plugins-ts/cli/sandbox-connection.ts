@@ -19,6 +19,15 @@ const connectionFileSchema = z.object({
   /** File names inside the state folder. */
   statePath: z.string().min(1),
   inventoryStatePath: z.string().min(1),
+  /**
+   * The sandbox host's own settings `fsi setup` / `fsi doctor` need — what a deployed host keeps in
+   * Key Vault: its FSI_WEBHOOK_KEY (and header name) and FSI_SCM_EVENTS_KEY — and the token of
+   * the administrator who imported the solution (the one who runs `fsi setup`).
+   */
+  webhookKey: z.string().min(16).optional(),
+  webhookKeyName: z.string().min(1).optional(),
+  scmEventsKey: z.string().min(16).optional(),
+  setupToken: z.string().min(1).optional(),
 });
 
 export type SandboxConnection = z.infer<typeof connectionFileSchema>;

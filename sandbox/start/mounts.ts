@@ -28,12 +28,20 @@ import {
   SANDBOX_TECHNICIAN_USER,
   sandboxPrivileges,
 } from "./identities";
-import { seedSandbox, setEnvironmentVariables } from "./seed";
-import { webhookStepDefinitions } from "../../solution/steps";
+import { seedCompanies, seedSandbox, setEnvironmentVariables } from "./seed";
+import { sandboxInstalledSolutions } from "./installed-solutions";
+import { solutionEndpointName, webhookStepDefinitions } from "../../solution/steps";
 
 
 export interface IntegratedSandboxOptions {
   readonly solutionZip: string;
+  /**
+   * `unset`: start as an org right after importing the solution (`npm start -- --no-keys`): the
+   * service endpoints carry no key, the environment variables no value, and Dataverse holds only
+   * the companies (what dual-write's company sync leaves) — `fsi setup` and `fsi sync initial` do
+   * the rest. Default `set`: ready to use.
+   */
+  readonly endpointKeys?: "set" | "unset";
   /** Progress lines (seeding, registrations). */
   readonly progress?: (line: string) => void;
 }
@@ -48,6 +56,7 @@ interface Parts {
 export function integratedMounts(options: IntegratedSandboxOptions): MountFactory[] {
   const parts: Parts = {};
   const progress = options.progress ?? (() => undefined);
+  const endpointKeys = options.endpointKeys ?? "set";
 
   const scm: MountFactory = (context) => {
     const emulator = createScmEmulator({
@@ -80,6 +89,8 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       requireAuthorization: false,
       // Field Service is installed in the org: its own inventory logic runs in the pipeline.
       platformPlugins: fieldServicePlugins(),
+      // ... and listed as a solution, with the dual-write solutions whose columns the tables carry, and ours.
+      installedSolutions: sandboxInstalledSolutions(),
       log: context.log,
     });
     parts.dataverse = emulator;
@@ -106,6 +117,8 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       // The steps are registered by the integration administrator, who holds FSI Administrator only.
       registrationToken: INTEGRATION_ADMIN_TOKEN,
       steps: () => webhookStepDefinitions(),
+      endpointKeys,
+      endpointName: solutionEndpointName,
       entraPort: (port) => (port === 0 ? 0 : port + 363),
     })(context);
     parts.plugins = mount;
@@ -129,6 +142,12 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
           throw new Error("The form host mount must come after the SCM, Dataverse and plug-in mounts.");
         }
         const entra = pluginsMount.entra();
+        if (endpointKeys === "unset") {
+          // The definitions an import creates, without values; the companies dual-write keeps.
+          await setEnvironmentVariables(url, host.solution.environmentVariables, undefined, undefined, "definitions-only");
+          if (context.seed) await seedCompanies(url);
+          return;
+        }
         await setEnvironmentVariables(
           url,
           host.solution.environmentVariables,

@@ -1,0 +1,27 @@
+/**
+ * What the running sandbox leaves in `<state>/connection.json` for `npx fsi ...`: its URL, the
+ * integration's token and user, the host's state files, the host's own keys (a deployed host's
+ * Key Vault secrets) and the token of the administrator who set the sandbox up (who runs `fsi setup`).
+ */
+import type { SandboxConnection } from "../../plugins-ts/cli/sandbox-connection";
+import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "../auth/plugins-mount";
+import type { Mount, SandboxServer } from "../server";
+import { ADMIN_TOKEN } from "./identities";
+
+const isPluginsMount = (mount: Mount): mount is PluginsMount => "keys" in mount && typeof mount.keys === "function";
+
+export function sandboxConnectionOf(sandbox: SandboxServer): SandboxConnection {
+  const keys = sandbox.mounts.find(isPluginsMount)?.keys();
+  return {
+    url: sandbox.url,
+    scmUrl: `${sandbox.url}/scm`,
+    dataverseToken: SANDBOX_INTEGRATION_TOKEN,
+    integrationUserId: SANDBOX_INTEGRATION_USER.id,
+    statePath: "plugins.sqlite",
+    inventoryStatePath: "inventory.sqlite",
+    setupToken: ADMIN_TOKEN,
+    ...(keys === undefined
+      ? {}
+      : { webhookKey: keys.webhookKey, webhookKeyName: keys.webhookKeyHeader, scmEventsKey: keys.scmEventsKey }),
+  };
+}
