@@ -46,6 +46,13 @@ export interface IntegratedSandboxOptions {
   readonly progress?: (line: string) => void;
 }
 
+/** The Dataverse mount, with its emulator (tests change a user's privileges as an admin editing roles would). */
+export interface DataverseMount extends Mount {
+  readonly emulator: DataverseEmulator;
+}
+
+export const isDataverseMount = (mount: Mount): mount is DataverseMount => "emulator" in mount;
+
 /** The parts the mounts share, filled as the factories run (in order). */
 interface Parts {
   scm?: ScmEmulator;
@@ -73,7 +80,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
     };
   };
 
-  const dataverse: MountFactory = (context) => {
+  const dataverse = (context: Parameters<MountFactory>[0]): DataverseMount => {
     const emulator = new DataverseEmulator({
       databasePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "dataverse.sqlite"),
       users: [DEFAULT_USER, SANDBOX_TECHNICIAN_USER, SANDBOX_INTEGRATION_ADMIN_USER, SANDBOX_INTEGRATION_USER],
@@ -96,6 +103,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
     parts.dataverse = emulator;
     const route = dataverseRoute(emulator);
     return {
+      emulator,
       prefix: WEB_API_PATH,
       handle: async (req, res) => {
         const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
