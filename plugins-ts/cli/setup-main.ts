@@ -96,7 +96,7 @@ export async function runSetupOrDoctor(
     io.err(`fsi: ${error instanceof Error ? error.message : String(error)}\nRun 'fsi ${command} --help' for usage.`);
     return ExitCode.Usage;
   }
-  if (values.help === true) {
+  if (values.help) {
     io.out(SETUP_USAGE);
     return ExitCode.Ok;
   }
@@ -107,7 +107,7 @@ export async function runSetupOrDoctor(
   try {
     const settings = setupSettings(flagsOf(values), io.env, io.cwd);
     const maps = loadMapCatalog(values["map-overrides"] ?? io.env.FSI_MAP_OVERRIDE_PATH);
-    const context = { io, settings, maps, json: values.json === true };
+    const context = { io, settings, maps, json: values.json };
     return await (command === "setup" ? setupCommand(context) : doctorCommand(context));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
