@@ -28,6 +28,8 @@ const connectionFileSchema = z.object({
   webhookKeyName: z.string().min(1).optional(),
   scmEventsKey: z.string().min(16).optional(),
   setupToken: z.string().min(1).optional(),
+  /** The values the sandbox's tenant gives the sign-in environment variables (an admin reads them in Entra ID). */
+  variables: z.record(z.string(), z.string()).optional(),
 });
 
 export type SandboxConnection = z.infer<typeof connectionFileSchema>;

@@ -250,7 +250,7 @@ export function setupSettings(flags: SetupFlags, environment: Environment, cwd: 
     hostCredential:
       oneOf(flags.hostCredential ?? env.FSI_CREDENTIAL, hostCredentialKinds, "--host-credential") ?? "managed-identity",
     keyVault: flags.keyVault ?? env.FSI_KEY_VAULT,
-    variables: pairs(flags.variables ?? [], "--variable"),
+    variables: { ...sandboxConnection?.variables, ...pairs(flags.variables ?? [], "--variable") },
     technicians: (flags.technicians ?? []).map((id) => id.toLowerCase()),
     administrators: (flags.administrators ?? []).map((id) => id.toLowerCase()),
     sandbox,

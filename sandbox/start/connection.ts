@@ -5,13 +5,16 @@
  */
 import type { SandboxConnection } from "../../plugins-ts/cli/sandbox-connection";
 import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "../auth/plugins-mount";
+import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../auth/entra";
 import type { Mount, SandboxServer } from "../server";
 import { ADMIN_TOKEN } from "./identities";
 
 const isPluginsMount = (mount: Mount): mount is PluginsMount => "keys" in mount && typeof mount.keys === "function";
 
 export function sandboxConnectionOf(sandbox: SandboxServer): SandboxConnection {
-  const keys = sandbox.mounts.find(isPluginsMount)?.keys();
+  const plugins = sandbox.mounts.find(isPluginsMount);
+  const keys = plugins?.keys();
+  const entra = plugins?.entra();
   return {
     url: sandbox.url,
     scmUrl: `${sandbox.url}/scm`,
@@ -20,6 +23,15 @@ export function sandboxConnectionOf(sandbox: SandboxServer): SandboxConnection {
     statePath: "plugins.sqlite",
     inventoryStatePath: "inventory.sqlite",
     setupToken: ADMIN_TOKEN,
+    ...(entra === undefined
+      ? {}
+      : {
+          variables: {
+            fsi_EntraAuthority: entra.authority,
+            fsi_ValidationApiClientId: SANDBOX_SPA_CLIENT_ID,
+            fsi_ValidationApiScope: SANDBOX_VALIDATION_SCOPE,
+          },
+        }),
     ...(keys === undefined
       ? {}
       : { webhookKey: keys.webhookKey, webhookKeyName: keys.webhookKeyHeader, scmEventsKey: keys.scmEventsKey }),

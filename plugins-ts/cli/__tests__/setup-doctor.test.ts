@@ -130,7 +130,8 @@ describe("fsi setup and fsi doctor on a sandbox with no keys set", () => {
   });
 
   it("setup sets the keys and the variables; doctor then reports nothing missing", async () => {
-    const setup = await run("setup", ...signInVariables(), ...people);
+    // The sandbox's connection file gives its tenant's sign-in values, as an admin would from Entra ID.
+    const setup = await run("setup", ...people);
     expect(setup.err).toBe("");
     expect(setup.code).toBe(0);
     expect(setup.out).toContain("set [endpoints] fsi_sync-to-scm");
@@ -145,6 +146,8 @@ describe("fsi setup and fsi doctor on a sandbox with no keys set", () => {
     ]);
     const value = await api("RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_ValidationApiClientId')");
     expect(value.json.Value).toBe(SANDBOX_SPA_CLIENT_ID);
+    const authority = await api("RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_EntraAuthority')");
+    expect(authority.json.Value).toBe(signInVariables()[1]?.replace("fsi_EntraAuthority=", ""));
   });
 
   it("leaves the sandbox working: a change flows from Field Service to SCM and back", async () => {
