@@ -15,7 +15,7 @@ import {
   InteractiveBrowserCredential,
   type TokenCredential,
 } from "@azure/identity";
-import { type AccessTokenProvider, resourceTokenProvider } from "../host/auth/host-credentials";
+import { type AccessTokenProvider, type CredentialOptions, resourceTokenProvider } from "../host/auth/host-credentials";
 import type { SignIn } from "./settings";
 
 /** The credential `signIn` names; `prompt` shows the device code message. */
@@ -23,8 +23,12 @@ export function signInCredential(
   signIn: Exclude<SignIn, { kind: "token" }>,
   authorityHost: string | undefined,
   prompt: (message: string) => void,
+  options: CredentialOptions = {},
 ): TokenCredential {
-  const authority = authorityHost === undefined ? {} : { authorityHost, disableInstanceDiscovery: true };
+  const authority = {
+    ...(authorityHost === undefined ? {} : { authorityHost, disableInstanceDiscovery: true }),
+    ...(options.additionalPolicies === undefined ? {} : { additionalPolicies: options.additionalPolicies }),
+  };
   switch (signIn.kind) {
     case "device-code":
       return new DeviceCodeCredential({
@@ -57,7 +61,8 @@ export function signInTokenProvider(
   dataverseUrl: string,
   authorityHost: string | undefined,
   prompt: (message: string) => void,
+  options: CredentialOptions = {},
 ): AccessTokenProvider {
   if (signIn.kind === "token") return () => Promise.resolve(signIn.token);
-  return resourceTokenProvider(signInCredential(signIn, authorityHost, prompt), dataverseUrl);
+  return resourceTokenProvider(signInCredential(signIn, authorityHost, prompt, options), dataverseUrl);
 }
