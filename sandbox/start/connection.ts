@@ -1,13 +1,14 @@
 /**
  * What the running sandbox leaves in `<state>/connection.json` for `npx fsi ...`: its URL, the
  * integration's token and user, the host's state files, the host's own keys (a deployed host's
- * Key Vault secrets) and the token of the administrator who set the sandbox up (who runs `fsi setup`).
+ * Key Vault secrets) and the token `fsi setup` signs in with: the integration administrator's, who
+ * holds FSI Administrator only — least privilege, as the person who finishes a real org's setup.
  */
 import type { SandboxConnection } from "../../plugins-ts/cli/sandbox-connection";
 import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "../auth/plugins-mount";
 import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../auth/entra";
 import type { Mount, SandboxServer } from "../server";
-import { ADMIN_TOKEN } from "./identities";
+import { INTEGRATION_ADMIN_TOKEN } from "./identities";
 
 const isPluginsMount = (mount: Mount): mount is PluginsMount => "keys" in mount && typeof mount.keys === "function";
 
@@ -22,7 +23,7 @@ export function sandboxConnectionOf(sandbox: SandboxServer): SandboxConnection {
     integrationUserId: SANDBOX_INTEGRATION_USER.id,
     statePath: "plugins.sqlite",
     inventoryStatePath: "inventory.sqlite",
-    setupToken: ADMIN_TOKEN,
+    setupToken: INTEGRATION_ADMIN_TOKEN,
     ...(entra === undefined
       ? {}
       : {
