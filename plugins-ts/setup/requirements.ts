@@ -45,6 +45,7 @@ export function requiredSolutions(maps: readonly EntityMap[]): RequiredSolution[
   const why = new Map<string, string>([
     [solutionUniqueName, "the toolkit's own solution (tables, columns, forms, steps, roles)"],
     [FIELD_SERVICE_SOLUTION, "Field Service: the tables the toolkit extends"],
+    [solutionOfTable("cdm_company"), "the companies (cdm_company) every company-striped row points to"],
   ]);
   for (const [table, columns] of requiredColumns(maps)) {
     const owner = solutionOfTable(table);

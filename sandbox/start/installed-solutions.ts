@@ -11,7 +11,7 @@ import { solutionDisplayName, solutionUniqueName } from "../../solution/identity
 import type { InstalledSolution } from "../dataverse";
 
 export function sandboxInstalledSolutions(): InstalledSolution[] {
-  const names = new Set<string>([FIELD_SERVICE_SOLUTION]);
+  const names = new Set<string>([FIELD_SERVICE_SOLUTION, solutionOfTable("cdm_company")]);
   for (const map of builtInMaps) {
     names.add(solutionOfTable(map.dataverseTable));
     for (const column of Object.keys(tableByLogicalName(map.dataverseTable)?.columns ?? {})) {

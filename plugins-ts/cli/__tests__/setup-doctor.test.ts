@@ -214,6 +214,27 @@ describe("fsi setup and fsi doctor on a sandbox with no keys set", () => {
     expect(out.join("\n")).toContain("The host refuses the webhook key (401).");
   });
 
+  it("doctor reports a required solution that is not installed, with its fix", async () => {
+    const [row] = (
+      await api(
+        "solutions?$select=solutionid,uniquename,friendlyname,version&$filter=uniquename eq 'Dynamics365AssetManagement'",
+      )
+    ).json.value as { solutionid: string; uniquename: string; friendlyname: string; version: string }[];
+    expect(row).toBeDefined();
+    expect((await api(`solutions(${row?.solutionid ?? ""})`, { method: "DELETE" })).status).toBe(204);
+    try {
+      const doctor = await run("doctor");
+      expect(doctor.code).toBe(1);
+      expect(doctor.out).toContain("[solutions] The solution Dynamics365AssetManagement is not installed");
+      expect(doctor.out).toContain("fix: Install dual-write's application solutions for this package");
+    } finally {
+      await api("solutions", {
+        body: { uniquename: row?.uniquename, friendlyname: row?.friendlyname, version: row?.version },
+      });
+    }
+    expect((await run("doctor")).code).toBe(0);
+  });
+
   it("refuses an unknown environment variable and a bad user id with exit code 2", async () => {
     expect((await run("setup", "--variable", "fsi_Nope=1")).code).toBe(2);
     expect((await run("doctor", "--technician", "not-a-guid")).code).toBe(2);
