@@ -28,7 +28,7 @@ import {
   SANDBOX_TECHNICIAN_USER,
   sandboxPrivileges,
 } from "./identities";
-import { seedCompanies, seedSandbox, setEnvironmentVariables } from "./seed";
+import { seedReferenceData, seedSandbox, setEnvironmentVariables } from "./seed";
 import { sandboxInstalledSolutions } from "./installed-solutions";
 import { solutionEndpointName, webhookStepDefinitions } from "../../solution/steps";
 
@@ -38,8 +38,8 @@ export interface IntegratedSandboxOptions {
   /**
    * `unset`: start as an org right after importing the solution (`npm start -- --no-keys`): the
    * service endpoints carry no key, the environment variables no value, and Dataverse holds only
-   * the companies (what dual-write's company sync leaves) — `fsi setup` and `fsi sync initial` do
-   * the rest. Default `set`: ready to use.
+   * what an org has before any sync (companies, accounts, products, units, asset lifecycle models)
+   * — `fsi setup` and `fsi sync initial` do the rest. Default `set`: ready to use.
    */
   readonly endpointKeys?: "set" | "unset";
   /** Progress lines (seeding, registrations). */
@@ -151,9 +151,9 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
         }
         const entra = pluginsMount.entra();
         if (endpointKeys === "unset") {
-          // The definitions an import creates, without values; the companies dual-write keeps.
+          // The definitions an import creates, without values; what the org holds before any sync.
           await setEnvironmentVariables(url, host.solution.environmentVariables, undefined, undefined, "definitions-only");
-          if (context.seed) await seedCompanies(url);
+          if (context.seed) await seedReferenceData(url);
           return;
         }
         await setEnvironmentVariables(

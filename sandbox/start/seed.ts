@@ -151,9 +151,16 @@ async function scmJson(url: string): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** The companies alone (an org where dual-write's company sync ran, nothing else yet). */
-export async function seedCompanies(url: string): Promise<void> {
-  await companiesFromScm(url, new WebApi(url, ADMIN_TOKEN));
+/**
+ * What an org holds before the toolkit syncs anything: the companies (dual-write's company sync),
+ * the accounts, products, units and asset lifecycle models (Field Service and dual-write keep them).
+ * None of these tables has a toolkit step, so they load while the endpoints have no key.
+ */
+export async function seedReferenceData(url: string): Promise<void> {
+  const api = new WebApi(url, ADMIN_TOKEN);
+  const companies = await companiesFromScm(url, api);
+  await seedCustomersAndProducts(url, api, companies);
+  await seedCatalogue(url, api);
 }
 
 /** One cdm_company per SCM legal entity; ids by code. */
