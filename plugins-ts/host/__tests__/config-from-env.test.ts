@@ -25,9 +25,17 @@ describe("hostConfigFromEnv", () => {
       // Every map runs the toolkit's sync unless FSI_MAP_MODES says otherwise.
       mapModes: {},
     });
-    expect(hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=dual-write, ship-vias=off" }).integration.mapModes).toEqual({ warehouses: "dual-write", "ship-vias": "off" });
-    expect(() => hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=both" })).toThrow("FSI_MAP_MODES: Map warehouses: 'both' is not a mode; modes: fsi, dual-write, off.");
-    expect(config.webhookAuth).toEqual({ kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: complete.FSI_WEBHOOK_KEY });
+    expect(
+      hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=dual-write, ship-vias=off" }).integration.mapModes,
+    ).toEqual({ warehouses: "dual-write", "ship-vias": "off" });
+    expect(() => hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=both" })).toThrow(
+      "FSI_MAP_MODES: Map warehouses: 'both' is not a mode; modes: fsi, dual-write, off.",
+    );
+    expect(config.webhookAuth).toEqual({
+      kind: "HttpHeader",
+      headerName: "x-fsi-webhook-key",
+      key: complete.FSI_WEBHOOK_KEY,
+    });
     expect(config.scmEventsAuth).toEqual({ kind: "WebhookKey", key: complete.FSI_SCM_EVENTS_KEY });
     expect(config.validationApi.cors.allowedOrigins).toEqual([
       "https://contoso.crm.dynamics.com",
@@ -53,6 +61,26 @@ describe("hostConfigFromEnv", () => {
     expect(message).toContain("environment: $.FSI_SCM_URL: must be an http(s) URL");
     expect(message).toContain("environment: $.FSI_WEBHOOK_KEY: must be at least 16 characters");
     expect(message).toContain("environment: $.FSI_SCM_UNAVAILABLE_POLICY");
+  });
+
+  it("refuses a key that is still an unresolved Key Vault reference", () => {
+    // App Service leaves a reference it cannot resolve in place; its text is no secret.
+    const reference = "@Microsoft.KeyVault(SecretUri=https://fsi-kv.vault.azure.net/secrets/fsi-webhook-key/)";
+    expect(() => hostConfigFromEnv({ ...complete, FSI_WEBHOOK_KEY: reference })).toThrow(
+      "environment: $.FSI_WEBHOOK_KEY: is a Key Vault reference the app could not resolve",
+    );
+    expect(() =>
+      hostConfigFromEnv({ ...complete, FSI_SCM_EVENTS_KEY: reference.replace("webhook", "scm-events") }),
+    ).toThrow("$.FSI_SCM_EVENTS_KEY: is a Key Vault reference");
+    const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
+    expect(() =>
+      hostConfigFromEnv({
+        ...withoutToken,
+        FSI_TENANT_ID: "t",
+        FSI_CLIENT_ID: "c",
+        FSI_CLIENT_SECRET: "@Microsoft.KeyVault(VaultName=fsi-kv;SecretName=client)",
+      }),
+    ).toThrow("$.FSI_CLIENT_SECRET: is a Key Vault reference");
   });
 
   it("asks for the Dataverse token or the app's credentials", () => {
