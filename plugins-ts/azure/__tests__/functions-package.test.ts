@@ -12,7 +12,12 @@ import os from "node:os";
 import path from "node:path";
 import JSZip from "jszip";
 import { integrationFunctions } from "../functions";
-import { type FunctionsPackage, PACKAGE_MAIN, buildFunctionsPackage } from "../package/build-package";
+import {
+  type FunctionsPackage,
+  PACKAGE_ENTRY_DATE,
+  PACKAGE_MAIN,
+  buildFunctionsPackage,
+} from "../package/build-package";
 import { SQLITE_NOT_IN_PACKAGE } from "../package/sqlite-refusal";
 
 const workerStandIn = path.join(__dirname, "support", "functions-worker-stand-in.cjs");
@@ -81,6 +86,10 @@ describe("the Functions package", () => {
       .sort();
     expect(entries).toEqual(["host.json", PACKAGE_MAIN, "package.json"]);
     expect(built.files).toEqual(entries);
+    // Dated at the DOS epoch, not the build time: the same source gives the same zip.
+    expect(Object.values(zip.files).map((entry) => entry.date.getTime())).toEqual(
+      entries.map(() => PACKAGE_ENTRY_DATE.getTime()),
+    );
     expect(JSON.parse(readFileSync(path.join(extracted, "host.json"), "utf8"))).toEqual(
       JSON.parse(readFileSync(hostJsonSource, "utf8")),
     );

@@ -41,6 +41,9 @@ export const defaultPackageZip = path.join(repositoryRoot, "dist", "functions.zi
 /** The bundle's file name, which package.json's `main` names. */
 export const PACKAGE_MAIN = "index.js";
 
+/** Every zip entry's date: the earliest DOS date, so the build time never changes the package's bytes. */
+export const PACKAGE_ENTRY_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
+
 /** Provided by the Node.js worker at run time (not an npm package). */
 const WORKER_PROVIDED_MODULES = ["@azure/functions-core"];
 
@@ -145,7 +148,11 @@ export async function buildFunctionsPackage(options: FunctionsPackageOptions = {
   let zipBytes: number | null = null;
   if (zip !== null) {
     const archive = new JSZip();
-    for (const file of files) archive.file(file, await readFile(path.join(folder, ...file.split("/"))));
+    for (const file of files)
+      archive.file(file, await readFile(path.join(folder, ...file.split("/"))), {
+        date: PACKAGE_ENTRY_DATE,
+        createFolders: false,
+      });
     const bytes = await archive.generateAsync({ type: "nodebuffer", compression: "DEFLATE", platform: "UNIX" });
     await mkdir(path.dirname(zip), { recursive: true });
     await writeFile(zip, bytes);
