@@ -148,6 +148,20 @@ describe("infra/main.bicep", () => {
       value: "https://fsiexamplestorage.blob.core.windows.net/app-package",
       authentication: { type: "SystemAssignedIdentity" },
     });
+    // The settings the app is created with are the host's own, and the full set keeps them.
+    const atCreation = evaluate(
+      property(app.value, "properties", "siteConfig", "appSettings") as Expression,
+      template,
+      scope,
+    ) as { name: string; value: string }[];
+    const finalSettings = appSettings(secondDeployment);
+    expect(atCreation.map((setting) => setting.name)).toEqual([
+      "AzureWebJobsStorage__accountName",
+      "APPLICATIONINSIGHTS_CONNECTION_STRING",
+      "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    ]);
+    for (const setting of atCreation)
+      expect([setting.name, finalSettings[setting.name]]).toEqual([setting.name, setting.value]);
     const storage = declared("resource", "storage");
     expect(evaluate(property(storage.value, "properties", "allowSharedKeyAccess") as Expression, template, scope)).toBe(
       false,
