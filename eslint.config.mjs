@@ -36,6 +36,32 @@ export default tseslint.config(
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
+    // Imports flow one way: `core` ← everything. The product (what gets deployed) never reaches into
+    // the emulators, the cross-part tests or the benchmarks; `core` imports nothing of ours outside
+    // itself. Tests and test support inside a part may use the emulators.
+    files: ["core/**/*.ts", "controls/**/*.{ts,tsx}", "plugins-ts/**/*.ts", "solution/**/*.ts", "forms/**/*.ts"],
+    ignores: ["**/__tests__/**", "**/*.test.{ts,tsx}", "controls/testing/**", "controls/screenshots.ts"],
+    rules: {
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: ["./core", "./controls", "./plugins-ts", "./solution", "./forms"],
+              from: ["./sandbox", "./test", "./bench"],
+              message: "The product never imports the emulators (sandbox/), tests (test/) or benchmarks (bench/).",
+            },
+            {
+              target: "./core",
+              from: ["./controls", "./plugins-ts", "./solution", "./forms"],
+              message: "core imports nothing of ours outside core: every other part depends on it, not the reverse.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
