@@ -68,7 +68,7 @@ export default tseslint.config(
     rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    files: ["controls/**/*.{ts,tsx}", "plugins-ts/forms/**/*.ts"],
+    files: ["controls/**/*.{ts,tsx}", "forms/**/*.ts"],
     ignores: ["**/__tests__/**"],
     plugins: { "@microsoft/power-apps": powerApps },
     languageOptions: { globals: { ...globals.browser } },

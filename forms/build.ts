@@ -12,7 +12,7 @@ import { copyFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { formMaps } from "./lib/form-maps";
 
-const repositoryRoot = path.resolve(__dirname, "../..");
+const repositoryRoot = path.resolve(__dirname, "..");
 
 /** Where the solution packer picks the web resource up. */
 export const formsBundlePath = path.join(repositoryRoot, "out", "webresources", "fsi_", "scripts", "forms.js");
@@ -48,7 +48,7 @@ export const webResourceBuildOptions = {
 const inlineFormMaps: Plugin = {
   name: "fsi-inline-form-maps",
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]plugins-ts[\\/]forms[\\/]lib[\\/]form-maps\.ts$/ }, () => ({
+    pluginBuild.onLoad({ filter: /[\\/]forms[\\/]lib[\\/]form-maps\.ts$/ }, () => ({
       contents: `export const formMaps = ${JSON.stringify(formMaps)};\n`,
       loader: "js",
     }));

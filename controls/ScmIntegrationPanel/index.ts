@@ -9,8 +9,8 @@ import { columnLabelsFrom } from "./services/columnLabels";
 import { createScmCheckService, type CheckOutcome, type ScmCheckService } from "./services/scmCheck";
 import { isIntegrationTable } from "./services/scmMaps";
 import { createValidationClient } from "./services/validationClient";
-import { msalSignIn } from "../../plugins-ts/forms/sign-in/msal-sign-in";
-import { redirectPageName } from "../../plugins-ts/forms/lib/sign-in-contract";
+import { msalSignIn } from "../../forms/sign-in/msal-sign-in";
+import { redirectPageName } from "../../forms/lib/sign-in-contract";
 import type { IInputs, IOutputs } from "./generated/ManifestTypes";
 
 /** Well under the platform's 10 s per OnSave promise, the budget the form scripts work to as well. */

@@ -5,8 +5,8 @@
  * saved row never moves to another company).
  */
 import type { IEntity } from "dataverse-ify";
-import { systemUser } from "../../../core/dataverse/tables/field-service-tables";
-import { cdmCompany } from "../../../core/dataverse/tables/integration-tables";
+import { systemUser } from "../../core/dataverse/tables/field-service-tables";
+import { cdmCompany } from "../../core/dataverse/tables/integration-tables";
 import { dataverseClient } from "./dataverse";
 import type { FormMap } from "./form-maps";
 import { bareGuid } from "./guid";

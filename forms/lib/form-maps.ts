@@ -8,10 +8,10 @@
  * bundle: the templates are still checked (a bad one fails the build), but the browser gets data.
  * Tests run this module as it is.
  */
-import type { IntegrationTableName } from "../../../core/dataverse/tables";
-import { integrationTableNames } from "../../../core/dataverse/tables";
-import { mapForTable } from "../../../core/maps/built-in";
-import { filteringAttributes } from "../../../core/maps/change-detection";
+import type { IntegrationTableName } from "../../core/dataverse/tables";
+import { integrationTableNames } from "../../core/dataverse/tables";
+import { mapForTable } from "../../core/maps/built-in";
+import { filteringAttributes } from "../../core/maps/change-detection";
 
 export interface FormMap {
   /** Dataverse columns whose value SCM receives (natural keys and pairs going to SCM); not the company. */

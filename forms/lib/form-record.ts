@@ -5,8 +5,8 @@
  * attributes (see form-maps.ts); "changed" is core's `changedMappedColumns` without a pre-image —
  * every mapped column the save submits — which the tests hold this code to.
  */
-import type { DataverseRecord, DataverseValue } from "../../../core/dataverse/record";
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import type { DataverseRecord, DataverseValue } from "../../core/dataverse/record";
+import type { TableDefinition } from "../../core/dataverse/schema";
 import type { FormMap } from "./form-maps";
 import { bareGuid } from "./guid";
 

@@ -4,15 +4,15 @@
  * and OnSave handlers the solution registers (`FSI.Forms.<Table>.onLoad` / `.onSave`, "pass
  * execution context as first parameter").
  */
-import type { TableDefinition } from "../../../core/dataverse/schema";
-import type { IntegrationTableName } from "../../../core/dataverse/tables";
+import type { TableDefinition } from "../../core/dataverse/schema";
+import type { IntegrationTableName } from "../../core/dataverse/tables";
 import {
   customerAsset,
   customerAssetCategory,
   paymentTerm,
   shipVia,
   warehouse,
-} from "../../../core/dataverse/tables/integration-tables";
+} from "../../core/dataverse/tables/integration-tables";
 import type { FormMap } from "./form-maps";
 import { formMaps } from "./form-maps";
 import { handleLoad } from "./on-load";

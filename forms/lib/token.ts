@@ -7,7 +7,7 @@
  * library: the SPA registration is a public client, and MSAL caches tokens per browser session.
  */
 import type { IEntity } from "dataverse-ify";
-import { systemUser } from "../../../core/dataverse/tables/field-service-tables";
+import { systemUser } from "../../core/dataverse/tables/field-service-tables";
 import { dataverseClient } from "./dataverse";
 import { bareGuid } from "./guid";
 import type { SignInConfiguration } from "./sign-in-contract";

@@ -3,8 +3,8 @@
  * handler acts on. The reply is checked with a small structural guard rather than the contract's
  * zod schema: bundling zod would multiply the size of forms.js, and the types still come from core.
  */
-import { isValidationIssueCode } from "../../../core/validation/codes";
-import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../../core/validation/contract";
+import { isValidationIssueCode } from "../../core/validation/codes";
+import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../core/validation/contract";
 import type { SignInConfiguration } from "./sign-in-contract";
 import { silentToken, TokenError } from "./token";
 

@@ -1,14 +1,14 @@
 /**
  * Talks to the validation API (docs/design.md §5): a bearer token from Microsoft Entra ID through the
- * sign-in library the form scripts use too (MSAL.js, `plugins-ts/forms/sign-in`; one cache for both
+ * sign-in library the form scripts use too (MSAL.js, `forms/sign-in`; one cache for both
  * on the org's origin), then `POST <fsi_ValidationApiUrl>` with a `ValidationRequest`. The reply is checked with a hand-written
  * type guard typed against core's contract rather than with its zod schema: zod would multiply the
  * size of this control (the 20 KB target), and a test holds the guard to the schema's verdicts.
  */
 import { isValidationIssueCode } from "../../../core/validation/codes";
 import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../../core/validation/contract";
-import type { FsiSignIn, SignInConfiguration } from "../../../plugins-ts/forms/lib/sign-in-contract";
-import { isSignInError } from "../../../plugins-ts/forms/lib/sign-in-contract";
+import type { FsiSignIn, SignInConfiguration } from "../../../forms/lib/sign-in-contract";
+import { isSignInError } from "../../../forms/lib/sign-in-contract";
 
 /** Why a record could not be checked; each has its own message in the panel. */
 export type UncheckedReason =
