@@ -41,10 +41,7 @@ export const webResourceBuildOptions = {
   logLevel: "silent",
 } as const satisfies BuildOptions;
 
-/**
- * Replaces form-maps.ts with its value, computed here in Node: the entity map templates are checked
- * at build time with core's zod schemas, and the browser gets plain data instead of zod (~450 KB).
- */
+/** Replaces form-maps.ts with its value, computed here in Node (core/maps/summary.ts says why). */
 const inlineFormMaps: Plugin = {
   name: "fsi-inline-form-maps",
   setup(pluginBuild) {

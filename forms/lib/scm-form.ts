@@ -13,7 +13,7 @@ import {
   shipVia,
   warehouse,
 } from "../../core/dataverse/tables/integration-tables";
-import type { FormMap } from "./form-maps";
+import type { MapSummary } from "../../core/maps/summary";
 import { formMaps } from "./form-maps";
 import { handleLoad } from "./on-load";
 import { handleSave } from "./on-save";
@@ -22,7 +22,7 @@ export type IntegrationTable = TableDefinition & { readonly logicalName: Integra
 
 export interface ScmForm {
   readonly table: IntegrationTable;
-  readonly map: FormMap;
+  readonly map: MapSummary;
 }
 
 export interface FormHandlers {
