@@ -5,10 +5,10 @@
  * saved row never moves to another company).
  */
 import type { IEntity } from "dataverse-ify";
-import { systemUser } from "../../../core/dataverse/tables/field-service-tables";
-import { cdmCompany } from "../../../core/dataverse/tables/integration-tables";
+import { systemUser } from "../../core/dataverse/tables/field-service-tables";
+import { cdmCompany } from "../../core/dataverse/tables/integration-tables";
 import { dataverseClient } from "./dataverse";
-import type { FormMap } from "./form-maps";
+import type { MapSummary } from "../../core/maps/summary";
 import { bareGuid } from "./guid";
 
 /** The company column the user's default company is in, on `systemuser` (dual-write's). */
@@ -33,14 +33,14 @@ export function companyCode(companyId: string, codeColumn: string): Promise<stri
 }
 
 /** The form's company lookup value, or undefined when it is empty (or not on the form). */
-export function companyReference(formContext: Xrm.FormContext, map: FormMap): Xrm.LookupValue | undefined {
+export function companyReference(formContext: Xrm.FormContext, map: MapSummary): Xrm.LookupValue | undefined {
   const attribute = formContext.getAttribute<Xrm.Attributes.LookupAttribute>(map.companyColumn);
   const value = attribute?.getValue();
   return value?.[0];
 }
 
 /** The company code of the form's row, read from its company lookup. */
-export async function formCompanyCode(formContext: Xrm.FormContext, map: FormMap): Promise<string | undefined> {
+export async function formCompanyCode(formContext: Xrm.FormContext, map: MapSummary): Promise<string | undefined> {
   const company = companyReference(formContext, map);
   return company === undefined ? undefined : companyCode(company.id, map.companyKey);
 }
@@ -88,7 +88,7 @@ async function userDefaultCompany(): Promise<Xrm.LookupValue | undefined> {
  */
 export async function defaultCompany(
   defaultCompanyCode: string | undefined,
-  map: FormMap,
+  map: MapSummary,
 ): Promise<Xrm.LookupValue | undefined> {
   if (defaultCompanyCode !== undefined) {
     const configured = await companyByCode(defaultCompanyCode, map.companyKey);
@@ -98,7 +98,7 @@ export async function defaultCompany(
 }
 
 /** Disables every control of the company column. */
-export function lockCompany(formContext: Xrm.FormContext, map: FormMap): void {
+export function lockCompany(formContext: Xrm.FormContext, map: MapSummary): void {
   formContext.getAttribute(map.companyColumn)?.controls.forEach((control) => {
     control.setDisabled(true);
   });

@@ -7,21 +7,12 @@
  * library: the SPA registration is a public client, and MSAL caches tokens per browser session.
  */
 import type { IEntity } from "dataverse-ify";
-import { systemUser } from "../../../core/dataverse/tables/field-service-tables";
+import { TokenUnavailable, within } from "../../core/validation/client";
+import { systemUser } from "../../core/dataverse/tables/field-service-tables";
 import { dataverseClient } from "./dataverse";
 import { bareGuid } from "./guid";
 import type { SignInConfiguration } from "./sign-in-contract";
 import { isSignInError, loadedSignIn, redirectPageName } from "./sign-in-contract";
-
-/** Why there is no token: the user must sign in, or sign-in cannot work as configured. */
-export class TokenError extends Error {
-  constructor(
-    readonly reason: "signInRequired" | "notConfigured" | "failed",
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 let hint: Promise<string | undefined> | undefined;
 /** The hint once read, so a click can open the popup without awaiting anything. */
@@ -50,38 +41,28 @@ export function redirectUri(): string {
   return `${Xrm.Utility.getGlobalContext().getClientUrl().replace(/\/+$/, "")}/WebResources/${redirectPageName}`;
 }
 
-/** Resolves `work`, or rejects when `signal` aborts first (MSAL's own calls take no signal). */
-function within<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new DOMException("The operation was aborted.", "AbortError"));
-  return new Promise<T>((resolve, reject) => {
-    const abort = () => {
-      reject(new DOMException("The operation was aborted.", "AbortError"));
-    };
-    signal.addEventListener("abort", abort, { once: true });
-    work.then(resolve, reject).finally(() => {
-      signal.removeEventListener("abort", abort);
-    });
-  });
-}
-
-/** A token without any prompt, or a `TokenError` saying why not. */
-export async function silentToken(configuration: SignInConfiguration, signal: AbortSignal): Promise<string> {
+/** A token without any prompt (past MSAL's cache with `forceRefresh`), or a `TokenUnavailable` saying why not. */
+export async function silentToken(
+  configuration: SignInConfiguration,
+  signal: AbortSignal,
+  forceRefresh = false,
+): Promise<string> {
   const signIn = loadedSignIn();
   if (signIn === undefined) {
-    throw new TokenError("notConfigured", "the sign-in library fsi_/scripts/sign-in.js is not loaded on this form");
+    throw new TokenUnavailable("notConfigured", "the sign-in library fsi_/scripts/sign-in.js is not loaded on this form");
   }
   const user = await within(
     loginHint().catch(() => undefined),
     signal,
   );
   try {
-    return await within(signIn.acquireTokenSilent(configuration, user), signal);
+    return await within(signIn.acquireTokenSilent(configuration, user, { forceRefresh }), signal);
   } catch (error) {
     if (signal.aborted) throw error;
     if (isSignInError(error) && error.code === "interaction_required")
-      throw new TokenError("signInRequired", error.message);
-    throw new TokenError(
-      "failed",
+      throw new TokenUnavailable("signInRequired", error.message);
+    throw new TokenUnavailable(
+      "unauthorized",
       `signing in to Microsoft Entra ID failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
@@ -93,6 +74,6 @@ export async function silentToken(configuration: SignInConfiguration, signal: Ab
  */
 export function popupToken(configuration: SignInConfiguration): Promise<string> {
   const signIn = loadedSignIn();
-  if (signIn === undefined) return Promise.reject(new TokenError("notConfigured", "the sign-in library is not loaded"));
+  if (signIn === undefined) return Promise.reject(new TokenUnavailable("notConfigured", "the sign-in library is not loaded"));
   return signIn.acquireTokenPopup(configuration, knownHint);
 }

@@ -77,7 +77,7 @@ function failure(error: unknown) {
 }
 
 export const msalSignIn: FsiSignIn = {
-  async acquireTokenSilent(configuration, loginHint) {
+  async acquireTokenSilent(configuration, loginHint, options) {
     const app = await application(configuration).catch((error: unknown) => {
       throw failure(error);
     });
@@ -85,7 +85,7 @@ export const msalSignIn: FsiSignIn = {
     const account = accountFor(app, loginHint);
     if (account !== undefined) {
       try {
-        return (await app.acquireTokenSilent({ scopes, account })).accessToken;
+        return (await app.acquireTokenSilent({ scopes, account, forceRefresh: options?.forceRefresh === true })).accessToken;
       } catch (error) {
         if (!interactionNeeded(error)) throw failure(error);
       }

@@ -2,7 +2,7 @@
  * A fresh page for each test: the form script library loaded anew (its per-page caches empty), a
  * Dataverse behind `Xrm.WebApi`, and the validation API behind `fetch`.
  */
-import type { IntegrationTableName } from "../../../core/dataverse/tables";
+import type { IntegrationTableName } from "../../core/dataverse/tables";
 import type { DataverseFixture } from "./fake-dataverse";
 import { companies, FakeDataverse, standardFixture } from "./fake-dataverse";
 import type { CompanyRules } from "./fake-validation-api";
@@ -65,7 +65,7 @@ export interface TestPage {
   open(options: FormOptions): FormHarness;
 }
 
-/** Loads `plugins-ts/forms/index.ts` in a module registry of its own: a new page. */
+/** Loads `forms/index.ts` in a module registry of its own: a new page. */
 function loadLibrary(): FormsLibrary {
   let library: FormsLibrary | undefined;
   jest.isolateModules(() => {

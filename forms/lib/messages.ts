@@ -127,6 +127,8 @@ export function reasonText(reason: UncheckedReason, detail: string): string {
       return `${scm} is unavailable`;
     case "notConfigured":
       return `the validation service is not configured: ${detail}`;
+    case "unauthorized":
+      return `the validation service did not accept your sign-in: ${detail}`;
     case "refused":
       return `the validation service refused the request: ${detail}`;
     case "badReply":
@@ -148,6 +150,8 @@ function frenchReasonText(reason: UncheckedReason, detail: string): string {
       return `${scm} est indisponible`;
     case "notConfigured":
       return `le service de validation n'est pas configuré : ${detail}`;
+    case "unauthorized":
+      return `le service de validation n'a pas accepté votre connexion : ${detail}`;
     case "refused":
       return `le service de validation a refusé la demande : ${detail}`;
     case "badReply":

@@ -21,9 +21,14 @@ export interface FsiSignIn {
   /**
    * A token without showing anything: from the session's cache, by refresh token, or by single
    * sign-on for `loginHint` in a hidden frame. Rejects with a `SignInError` whose code is
-   * `interaction_required` when only the user can sign in.
+   * `interaction_required` when only the user can sign in. `forceRefresh` skips the cached access
+   * token (MSAL's silent request option): the API refused the one it was sent.
    */
-  acquireTokenSilent(configuration: SignInConfiguration, loginHint: string | undefined): Promise<string>;
+  acquireTokenSilent(
+    configuration: SignInConfiguration,
+    loginHint: string | undefined,
+    options?: { readonly forceRefresh?: boolean },
+  ): Promise<string>;
   /**
    * Opens the sign-in popup. Browsers allow a popup only in answer to the user's gesture: call it
    * synchronously from a click handler, after `acquireTokenSilent` ran once for `configuration`.

@@ -12,7 +12,7 @@ import { copyFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { formMaps } from "./lib/form-maps";
 
-const repositoryRoot = path.resolve(__dirname, "../..");
+const repositoryRoot = path.resolve(__dirname, "..");
 
 /** Where the solution packer picks the web resource up. */
 export const formsBundlePath = path.join(repositoryRoot, "out", "webresources", "fsi_", "scripts", "forms.js");
@@ -41,14 +41,11 @@ export const webResourceBuildOptions = {
   logLevel: "silent",
 } as const satisfies BuildOptions;
 
-/**
- * Replaces form-maps.ts with its value, computed here in Node: the entity map templates are checked
- * at build time with core's zod schemas, and the browser gets plain data instead of zod (~450 KB).
- */
+/** Replaces form-maps.ts with its value, computed here in Node (core/maps/summary.ts says why). */
 const inlineFormMaps: Plugin = {
   name: "fsi-inline-form-maps",
   setup(pluginBuild) {
-    pluginBuild.onLoad({ filter: /[\\/]plugins-ts[\\/]forms[\\/]lib[\\/]form-maps\.ts$/ }, () => ({
+    pluginBuild.onLoad({ filter: /[\\/]forms[\\/]lib[\\/]form-maps\.ts$/ }, () => ({
       contents: `export const formMaps = ${JSON.stringify(formMaps)};\n`,
       loader: "js",
     }));
