@@ -1,0 +1,292 @@
+/**
+ * A scaled-out plug-in host for the multi-instance tests and the benchmark: the SCM and Dataverse
+ * emulators in this process, N plug-in host processes (`host-process.ts`) sharing ONE state store,
+ * and a front end (`front-door.ts`) in front of them that Dataverse's service endpoints and SCM's
+ * data event endpoint are registered at, as they would be at a Function App's URL. A write audit
+ * (an asynchronous step of its own on warehouses, as a customiser could register) records every
+ * warehouse write Dataverse commits, with who made it, so a test can count what was applied.
+ *
+ * The state store is a parameter: `sqlite` (one file, WAL, opened by every process) or `azure`
+ * (Azure Storage, on the Azurite server the tests start).
+ */
+import { createServer } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableByLogicalName } from "../../../core/dataverse/tables";
+import { integrationWebhookSteps } from "../../../core/registration";
+import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
+import { registerWebhook } from "../../../sandbox/dataverse/registration";
+import { closeServer, listen } from "../../../sandbox/http";
+import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
+import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
+import { parseExecutionContext, targetOf } from "../../context/execution-context";
+import { registerWebhookSteps } from "../../registration/register-webhooks";
+import { DataverseClient } from "../../services/dataverse-client";
+import { loadMapCatalog } from "../../services/map-catalog";
+import { openSyncState } from "../../sync/sync-state";
+import type { LedgerEntry } from "../../sync/sync-ledger";
+import {
+  ADMIN,
+  ADMIN_TOKEN,
+  INTEGRATION,
+  INTEGRATION_TOKEN,
+  SCM_EVENTS_KEY,
+  WEBHOOK_KEY,
+  dataverseRequest,
+  scmRequest,
+} from "./environment";
+import { type FrontDoor, startFrontDoor } from "./front-door";
+import { type HostProcess, startHostProcess } from "./host-process";
+import { eventually } from "./reconcile";
+
+export type StateStoreKind = "sqlite";
+
+/** One committed warehouse write, as the audit step saw it. */
+export interface AuditedWrite {
+  readonly rowId: string;
+  readonly message: string;
+  readonly initiatingUserId: string;
+  /** The columns the write set (its Target), by logical name. */
+  readonly columns: Readonly<Record<string, unknown>>;
+}
+
+/** The shared store as a test reads it: the queue and the ledger, whatever the engine. */
+export interface StateProbe {
+  queueDepth(): Promise<number>;
+  ledgerEntry(map: string, rowKey: string): Promise<LedgerEntry | undefined>;
+  close(): Promise<void>;
+}
+
+export interface HostInstances {
+  readonly scm: ScmEmulator;
+  /** `http://127.0.0.1:<port>/scm` */
+  readonly scmUrl: string;
+  readonly dataverse: DataverseServer;
+  readonly frontDoor: FrontDoor;
+  /** Host processes in the order they started (index = the front door's instance index). */
+  readonly hosts: readonly HostProcess[];
+  /** What a shell running `fsi` against the shared store sets. */
+  readonly cliVariables: Readonly<Record<string, string>>;
+  /** The folder the test may write into (the CLI's working directory). */
+  readonly dir: string;
+  readonly companyId: string;
+  readonly siteId: string;
+  readonly audit: readonly AuditedWrite[];
+  readonly state: StateProbe;
+  /** Starts one more host process on the same store and puts it behind the front door. */
+  addHost(): Promise<number>;
+  /**
+   * Waits until nothing is left in flight: SCM's outbox delivered, Dataverse's asynchronous steps
+   * run, the front door idle and the shared queue empty — twice in a row.
+   */
+  settled(deadlineMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HostInstancesOptions {
+  readonly instances: number;
+  readonly store: StateStoreKind;
+  /** Retry timer of every host (queued changes); default 200 ms. */
+  readonly retryIntervalMs?: number;
+}
+
+async function startAudit(): Promise<{ url: string; writes: AuditedWrite[]; close(): Promise<void> }> {
+  const writes: AuditedWrite[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const context = parseExecutionContext(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      const target = targetOf(context);
+      writes.push({
+        rowId: context.primaryEntityId.toLowerCase(),
+        message: context.messageName,
+        initiatingUserId: context.initiatingUserId,
+        columns: target?.kind === "Entity" ? target.attributes : {},
+      });
+      res.writeHead(200).end();
+    });
+  });
+  const url = await listen(server, 0);
+  return { url, writes, close: () => closeServer(server) };
+}
+
+function sqliteProbe(path: string): StateProbe {
+  const state = openSyncState(path);
+  return {
+    queueDepth: () => Promise.resolve(state.queue.depth()),
+    ledgerEntry: (map, rowKey) => Promise.resolve(state.ledger.get(map, rowKey)),
+    close: () => {
+      state.close();
+      return Promise.resolve();
+    },
+  };
+}
+
+export async function startHostInstances(options: HostInstancesOptions): Promise<HostInstances> {
+  const dir = mkdtempSync(join(tmpdir(), "fsi-instances-"));
+  const closers: (() => Promise<void>)[] = [
+    () => {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  ];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const scm = createScmEmulator({ seed: false, retry: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 10_000 } });
+    const scmServer = createServer((req, res) => void scm.handle(req, res));
+    const scmUrl = `${await listen(scmServer, 0)}/scm`;
+    closers.push(async () => {
+      await closeServer(scmServer);
+      await scm.close();
+    });
+    const dataverse = await startDataverseServer({
+      users: [ADMIN, INTEGRATION],
+      tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+      privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) },
+    });
+    closers.push(() => dataverse.close());
+
+    const statePath = join(dir, "host-state.sqlite");
+    const storeVariables: Record<string, string> = { FSI_STATE_PATH: statePath };
+    const hostVariables: Record<string, string> = {
+      ...storeVariables,
+      FSI_DATAVERSE_URL: dataverse.url,
+      FSI_DATAVERSE_TOKEN: INTEGRATION_TOKEN,
+      FSI_SCM_URL: scmUrl,
+      FSI_INTEGRATION_USER_ID: INTEGRATION.id,
+      FSI_WEBHOOK_KEY: WEBHOOK_KEY,
+      FSI_SCM_EVENTS_KEY: SCM_EVENTS_KEY,
+      // The validation API is not called here; the host still needs its tenant's settings to start.
+      FSI_VALIDATION_ISSUER: "https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/v2.0",
+      FSI_VALIDATION_AUDIENCE: "api://fsi-validation",
+      FSI_VALIDATION_JWKS_URL:
+        "https://login.microsoftonline.com/00000000-0000-4000-8000-000000000000/discovery/v2.0/keys",
+      FSI_RETRY_INTERVAL_MS: String(options.retryIntervalMs ?? 200),
+      FSI_INVENTORY_STATE_PATH: join(dir, "inventory.sqlite"),
+    };
+    const hosts: HostProcess[] = [];
+    closers.push(async () => {
+      for (const host of hosts) await host.kill();
+    });
+    // One after another: each migrates (or finds migrated) the shared store as it opens it.
+    for (let n = 0; n < options.instances; n += 1) hosts.push(await startHostProcess(hostVariables));
+    const frontDoor = await startFrontDoor(hosts.map((host) => host.url));
+    closers.push(() => frontDoor.close());
+
+    const audit = await startAudit();
+    closers.push(() => audit.close());
+    const warehouse = tableByLogicalName("msdyn_warehouse");
+    if (warehouse === undefined) throw new Error("no msdyn_warehouse table");
+    await registerWebhook(dataverse.emulator, { name: "Write audit", url: `${audit.url}/audit` }, [
+      {
+        name: "Write audit: Create",
+        message: "Create",
+        table: warehouse,
+        stage: 40,
+        mode: "async",
+        asyncAutoDelete: true,
+      },
+      {
+        name: "Write audit: Update",
+        message: "Update",
+        table: warehouse,
+        stage: 40,
+        mode: "async",
+        asyncAutoDelete: true,
+      },
+    ]);
+
+    const maps = loadMapCatalog();
+    await registerWebhookSteps(
+      new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }),
+      {
+        hostUrl: frontDoor.url,
+        auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
+        steps: integrationWebhookSteps(maps.maps),
+      },
+    );
+    const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        url: `${frontDoor.url}/plugins/scm-events?code=${SCM_EVENTS_KEY}`,
+        entities: maps.maps.map((map) => map.scmCollection),
+      }),
+    });
+    if (subscribed.status !== 201) throw new Error(`SCM data event endpoint: ${subscribed.status}`);
+
+    const company = await dataverseRequest(dataverse.url, "POST", "cdm_companies", {
+      cdm_name: "Contoso USA",
+      cdm_companycode: "usmf",
+    });
+    const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1];
+    if (company.status !== 204 || companyId === undefined) throw new Error(`company create failed: ${company.status}`);
+
+    const state = sqliteProbe(statePath);
+    closers.push(() => state.close());
+
+    const site = await scmRequest(scmUrl, "POST", "OperationalSites", {
+      dataAreaId: "usmf",
+      SiteId: "S1",
+      SiteName: "Seattle",
+    });
+    if (site.status !== 201) throw new Error(`site create failed: ${site.status}`);
+    let siteId = "";
+    await eventually(
+      async () => {
+        const found = await dataverseRequest(
+          dataverse.url,
+          "GET",
+          "msdyn_operationalsites?$filter=msdyn_siteid eq 'S1'",
+        );
+        const row = (found.json as { value?: Record<string, unknown>[] }).value?.[0];
+        siteId = row === undefined ? "" : String(row.msdyn_operationalsiteid);
+        return row !== undefined;
+      },
+      "the site reaches Dataverse through the hosts",
+      30_000,
+    );
+
+    const quiet = async (): Promise<boolean> => {
+      await dataverse.emulator.idle();
+      const outbox = (await (await fetch(`${scmUrl}/admin/outbox`)).json()) as { value: unknown[] };
+      return outbox.value.length === 0 && frontDoor.inFlight() === 0 && (await state.queueDepth()) === 0;
+    };
+    return {
+      scm,
+      scmUrl,
+      dataverse,
+      frontDoor,
+      hosts,
+      cliVariables: {
+        ...storeVariables,
+        FSI_DATAVERSE_URL: dataverse.url,
+        FSI_DATAVERSE_TOKEN: INTEGRATION_TOKEN,
+        FSI_SCM_URL: scmUrl,
+        FSI_INTEGRATION_USER_ID: INTEGRATION.id,
+        FSI_INVENTORY_STATE_PATH: join(dir, "inventory.sqlite"),
+      },
+      dir,
+      companyId,
+      siteId,
+      audit: audit.writes,
+      state,
+      async addHost() {
+        const host = await startHostProcess(hostVariables);
+        hosts.push(host);
+        return frontDoor.add(host.url);
+      },
+      async settled(deadlineMs = 60_000) {
+        await eventually(async () => (await quiet()) && (await quiet()), "every change settled", deadlineMs);
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
