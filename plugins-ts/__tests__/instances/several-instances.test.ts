@@ -15,7 +15,13 @@ import { fsi } from "../../cli/__tests__/support";
 import { INTEGRATION, dataverseRequest, scmRequest } from "../support/environment";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";
 import type { FrontDoorEntry } from "../support/front-door";
-import { type HostInstances, type StateStoreKind, startHostInstances } from "../support/host-instances";
+import type { SdkValue } from "../../context/sdk-values";
+import {
+  type AuditedWrite,
+  type HostInstances,
+  type StateStoreKind,
+  startHostInstances,
+} from "../support/host-instances";
 import { eventually, warehouseRecordsOnBothSides } from "../support/reconcile";
 
 const ROWS = 30;
@@ -58,6 +64,24 @@ const outcomeOf = (entry: FrontDoorEntry): string | undefined => {
     return undefined;
   }
 };
+/** Columns every write sets anew, whatever it changes. */
+const STAMPS = new Set(["modifiedon", "versionnumber", "msdyn_warehouseid", "fsi_scmlastsyncedon"]);
+
+const comparable = (value: SdkValue | undefined): unknown => {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "object" || value instanceof Date) return value;
+  if ("kind" in value && value.kind === "EntityReference") return value.id.toLowerCase();
+  if ("kind" in value && value.kind === "OptionSetValue") return value.value;
+  return JSON.stringify(value);
+};
+
+/** The columns an update set to a value other than the row's before it. */
+function changedColumns(write: AuditedWrite): string[] {
+  return Object.keys(write.columns).filter(
+    (column) => !STAMPS.has(column) && comparable(write.columns[column]) !== comparable(write.before[column]),
+  );
+}
+
 const isSyncStep = (entry: FrontDoorEntry) => entry.url.startsWith("/plugins/webhooks/sync-to-scm");
 const isScmEvent = (entry: FrontDoorEntry) => entry.url.startsWith("/plugins/scm-events");
 
@@ -164,9 +188,10 @@ describe.each(STORES)("three plug-in host processes on one %s state store", (sto
     const burst = hosts.frontDoor.log.slice(before);
     for (const instance of [0, 1, 2])
       expect(burst.filter((entry) => entry.instance === instance).length).toBeGreaterThan(0);
-    expect(
-      burst.filter((entry) => entry.instance === victim && entry.status === 502).map((entry) => entry.url),
-    ).toEqual([killedDuring]);
+    // Its requests in flight (the one it was killed during, and any other) got a 502; no other did.
+    const badGateway = burst.filter((entry) => entry.status === 502);
+    expect(badGateway.map((entry) => entry.url)).toContain(killedDuring);
+    expect(new Set(badGateway.map((entry) => entry.instance))).toEqual(new Set([victim]));
 
     // Both systems equal, with every change in.
     const sides = await warehouseRecordsOnBothSides(hosts);
@@ -187,26 +212,20 @@ describe.each(STORES)("three plug-in host processes on one %s state store", (sto
       expect([fsIds[n], scmWrites(fsIds[n] ?? "")]).toEqual([fsIds[n], ["Create ", `Update ${n} Field Street`]]);
       expect([scmIds[n], scmWrites(scmIds[n] ?? "")]).toEqual([scmIds[n], ["Create ", `Update ${n} Supply Street`]]);
     }
-    // Dataverse: the integration never wrote a Field Service row's mapped columns back, and wrote
-    // each SCM row's state at most once (a write repeating the last one would be a change applied twice).
-    const integrationWrites = async (id: string) => {
-      const rowId = await dataverseId(id);
-      return hosts.audit
-        .filter(
-          (write) =>
-            write.rowId === rowId && write.initiatingUserId === INTEGRATION.id && "msdyn_name" in write.columns,
-        )
-        .map((write) => {
-          const street = write.columns.msdyn_primaryaddressstreet;
-          return typeof street === "string" ? street : "";
-        });
-    };
-    for (let n = 0; n < ROWS; n += 1) {
-      expect([fsIds[n], await integrationWrites(fsIds[n] ?? "")]).toEqual([fsIds[n], []]);
-      const written = await integrationWrites(scmIds[n] ?? "");
-      expect([scmIds[n], new Set(written).size]).toEqual([scmIds[n], written.length]);
-      expect([scmIds[n], written.at(-1)]).toEqual([scmIds[n], `${n} Supply Street`]);
-    }
+    // Dataverse: every row created once, and no write of the integration's that changed nothing
+    // (a change applied again). Creates and updates by anyone, for the rows of the burst.
+    const burstRows = new Set(await Promise.all([...fsIds, ...scmIds].map(dataverseId)));
+    const writes = hosts.audit.filter((write) => burstRows.has(write.rowId));
+    const creates = writes.filter((write) => write.message === "Create").map((write) => write.rowId);
+    expect(creates.sort()).toEqual([...burstRows].sort());
+    const repeated = writes.filter(
+      (write) =>
+        write.message === "Update" &&
+        write.initiatingUserId === INTEGRATION.id &&
+        "msdyn_name" in write.columns &&
+        changedColumns(write).length === 0,
+    );
+    expect(repeated).toEqual([]);
 
     // The shared ledger agrees with both systems; nothing is left queued.
     expect(await hosts.state.queueDepth()).toBe(0);

@@ -3,8 +3,9 @@
  * emulators in this process, N plug-in host processes (`host-process.ts`) sharing ONE state store,
  * and a front end (`front-door.ts`) in front of them that Dataverse's service endpoints and SCM's
  * data event endpoint are registered at, as they would be at a Function App's URL. A write audit
- * (an asynchronous step of its own on warehouses, as a customiser could register) records every
- * warehouse write Dataverse commits, with who made it, so a test can count what was applied.
+ * (an asynchronous step of its own on warehouses, with a PreImage, as a customiser could register)
+ * records every warehouse write Dataverse commits, who made it and the row before it, so a test can
+ * count what was applied and find a write that changed nothing.
  *
  * The state store is a parameter: `sqlite` (one file, WAL, opened by every process) or `azure`
  * (Azure Storage, on the Azurite server the tests start).
@@ -20,7 +21,8 @@ import { registerWebhook } from "../../../sandbox/dataverse/registration";
 import { closeServer, listen } from "../../../sandbox/http";
 import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
 import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
-import { parseExecutionContext, targetOf } from "../../context/execution-context";
+import { parseExecutionContext, preImageOf, targetOf } from "../../context/execution-context";
+import type { SdkValue } from "../../context/sdk-values";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { DataverseClient } from "../../services/dataverse-client";
 import { loadMapCatalog } from "../../services/map-catalog";
@@ -48,7 +50,9 @@ export interface AuditedWrite {
   readonly message: string;
   readonly initiatingUserId: string;
   /** The columns the write set (its Target), by logical name. */
-  readonly columns: Readonly<Record<string, unknown>>;
+  readonly columns: Readonly<Record<string, SdkValue>>;
+  /** The row as it was before an update (its PreImage, every column); empty for a create. */
+  readonly before: Readonly<Record<string, SdkValue>>;
 }
 
 /** The shared store as a test reads it: the queue and the ledger, whatever the engine. */
@@ -104,6 +108,7 @@ async function startAudit(): Promise<{ url: string; writes: AuditedWrite[]; clos
         message: context.messageName,
         initiatingUserId: context.initiatingUserId,
         columns: target?.kind === "Entity" ? target.attributes : {},
+        before: preImageOf(context)?.attributes ?? {},
       });
       res.writeHead(200).end();
     });
