@@ -64,8 +64,18 @@ const outcomeOf = (entry: FrontDoorEntry): string | undefined => {
     return undefined;
   }
 };
-/** Columns every write sets anew, whatever it changes. */
-const STAMPS = new Set(["modifiedon", "versionnumber", "msdyn_warehouseid", "fsi_scmlastsyncedon"]);
+/**
+ * Columns that are not the row's data: what every write sets anew, and the sync status the
+ * integration sets beside a row's values. A write that changes none of the others changed nothing.
+ */
+const NOT_DATA = new Set([
+  "modifiedon",
+  "versionnumber",
+  "msdyn_warehouseid",
+  "fsi_scmsyncstatus",
+  "fsi_scmlastsyncedon",
+  "fsi_scmlasterror",
+]);
 
 const comparable = (value: SdkValue | undefined): unknown => {
   if (value === undefined || value === null) return null;
@@ -75,10 +85,10 @@ const comparable = (value: SdkValue | undefined): unknown => {
   return JSON.stringify(value);
 };
 
-/** The columns an update set to a value other than the row's before it. */
+/** The data columns an update set to a value other than the row's before it. */
 function changedColumns(write: AuditedWrite): string[] {
   return Object.keys(write.columns).filter(
-    (column) => !STAMPS.has(column) && comparable(write.columns[column]) !== comparable(write.before[column]),
+    (column) => !NOT_DATA.has(column) && comparable(write.columns[column]) !== comparable(write.before[column]),
   );
 }
 

@@ -202,6 +202,7 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
         stage: 40,
         mode: "async",
         asyncAutoDelete: true,
+        images: [{ alias: "PreImage", type: "pre" }],
       },
     ]);
 
