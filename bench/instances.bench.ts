@@ -35,11 +35,7 @@ async function measure(instances: number, store: StateStoreKind, events: number)
   const hosts = await startHostInstances({ instances, store });
   try {
     // SCM keeps raising the events; the bench, not SCM's one-at-a-time dispatcher, sends them on.
-    const endpoints = (await (await fetch(`${hosts.scmUrl}/admin/event-endpoints`)).json()) as {
-      value: { id: string; url: string }[];
-    };
-    for (const endpoint of endpoints.value.filter((known) => known.url.startsWith(hosts.frontDoor.url)))
-      await fetch(`${hosts.scmUrl}/admin/event-endpoints/${endpoint.id}`, { method: "DELETE" });
+    await hosts.unsubscribeScmEvents();
     const recorder = await recordScmEvents(hosts.scmUrl);
     try {
       for (let n = 0; n < events; n += 1) {

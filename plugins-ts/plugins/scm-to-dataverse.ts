@@ -82,7 +82,17 @@ function targetOf(entity: ScmEntityDefinition, key: ScmKey, services: Pick<Plugi
   return { map, entity, table, company, key, naturalKey, rowKey: rowKey(company, Object.values(naturalKey)) };
 }
 
+/**
+ * Writes of a row that lost to another write between our read and our write (412 on the `If-Match`
+ * / `If-None-Match` of the upsert) before the event is given back to SCM to deliver again.
+ */
+const STALE_WRITE_ATTEMPTS = 3;
+
+const isStaleWrite = (error: unknown): boolean => error instanceof DataverseRequestError && error.status === 412;
+
 function dataverseFailure(error: DataverseRequestError): IntegrationError {
+  if (isStaleWrite(error))
+    return new IntegrationError("DATAVERSE_UNAVAILABLE", `Field Service's row kept changing while it was written: ${error.message}`);
   return error.unreachable
     ? new IntegrationError("DATAVERSE_UNAVAILABLE", `Dataverse could not be reached: ${error.message}`)
     : new IntegrationError("DATAVERSE_REJECTED", `Dataverse refused the change: ${error.message}`);
@@ -204,7 +214,19 @@ export class ScmToDataverseSync {
       this.completeHeld(target, services);
       return result;
     } catch (error) {
-      const refusal = error instanceof DataverseRequestError && !error.unreachable ? dataverseFailure(error) : error;
+      let failure = error;
+      if (isStaleWrite(error)) {
+        // Written meanwhile: the row is compared again from fresh reads of both systems.
+        try {
+          const result = await this.apply(target, services, undefined);
+          this.completeHeld(target, services);
+          return result;
+        } catch (again) {
+          failure = again;
+        }
+      }
+      const refusal =
+        failure instanceof DataverseRequestError && !failure.unreachable ? dataverseFailure(failure) : failure;
       if (!(refusal instanceof IntegrationError) || refusal.code !== "DATAVERSE_REJECTED") throw refusal;
       const reference: ScmRowReference = { collection: entity.collection, key };
       await this.holdRefused(target, reference, refusal.message, services);
@@ -230,16 +252,20 @@ export class ScmToDataverseSync {
     services: PluginServices,
     queued: QueuedChange | undefined,
   ): Promise<InboundResult> {
-    const row = await services.scm.getRow(target.entity, target.key);
-    try {
-      const result =
-        row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, queued);
-      if (result.outcome !== "queued")
-        services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "synced" });
-      return result;
-    } catch (error) {
-      if (error instanceof DataverseRequestError) throw dataverseFailure(error);
-      throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      const row = await services.scm.getRow(target.entity, target.key);
+      try {
+        const result =
+          row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, queued);
+        if (result.outcome !== "queued")
+          services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "synced" });
+        return result;
+      } catch (error) {
+        // Field Service's row changed between the read and the write: read both systems again.
+        if (isStaleWrite(error) && attempt < STALE_WRITE_ATTEMPTS) continue;
+        if (error instanceof DataverseRequestError) throw dataverseFailure(error);
+        throw error;
+      }
     }
   }
 
@@ -318,7 +344,14 @@ export class ScmToDataverseSync {
         arrived,
       };
     }
-    await services.dataverse.upsertByKey(table, key, { ...mapped.record, ...syncedColumns(table) });
+    // Only over the version compared: a Field Service save committed since (its own change on its
+    // way to SCM, whose echo this may be) must not be overwritten with what SCM had a moment ago.
+    await services.dataverse.upsertByKey(
+      table,
+      key,
+      { ...mapped.record, ...syncedColumns(table) },
+      current === undefined ? { ifNoneMatch: "*" } : current.etag === undefined ? undefined : { ifMatch: current.etag },
+    );
     services.log.info(`Dataverse ${table.logicalName} ${target.rowKey}: made equal to SCM's row`);
     return { outcome: "applied", message: `Dataverse ${table.logicalName} ${target.rowKey} upserted.`, arrived };
   }

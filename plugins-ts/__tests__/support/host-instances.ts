@@ -81,6 +81,11 @@ export interface HostInstances {
   /** Starts one more host process on the same store and puts it behind the front door. */
   addHost(): Promise<number>;
   /**
+   * Takes SCM's data event endpoint off the front door: SCM keeps raising events (to endpoints a
+   * test subscribes), and the test hands them to the instances itself.
+   */
+  unsubscribeScmEvents(): Promise<void>;
+  /**
    * Waits until nothing is left in flight: SCM's outbox delivered, Dataverse's asynchronous steps
    * run, the front door idle and the shared queue empty — twice in a row.
    */
@@ -93,6 +98,8 @@ export interface HostInstancesOptions {
   readonly store: StateStoreKind;
   /** Retry timer of every host (queued changes); default 200 ms. */
   readonly retryIntervalMs?: number;
+  /** Dataverse as an instance sees it (a proxy in front of the emulator); default the emulator. */
+  readonly dataverseUrlFor?: (instance: number, dataverseUrl: string) => string | Promise<string>;
 }
 
 async function startAudit(): Promise<{ url: string; writes: AuditedWrite[]; close(): Promise<void> }> {
@@ -178,7 +185,11 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
       for (const host of hosts) await host.kill();
     });
     // One after another: each migrates (or finds migrated) the shared store as it opens it.
-    for (let n = 0; n < options.instances; n += 1) hosts.push(await startHostProcess(hostVariables));
+    const variablesFor = async (instance: number): Promise<Record<string, string>> =>
+      options.dataverseUrlFor === undefined
+        ? hostVariables
+        : { ...hostVariables, FSI_DATAVERSE_URL: await options.dataverseUrlFor(instance, dataverse.url) };
+    for (let n = 0; n < options.instances; n += 1) hosts.push(await startHostProcess(await variablesFor(n)));
     const frontDoor = await startFrontDoor(hosts.map((host) => host.url));
     closers.push(() => frontDoor.close());
 
@@ -282,9 +293,18 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
       audit: audit.writes,
       state,
       async addHost() {
-        const host = await startHostProcess(hostVariables);
+        const host = await startHostProcess(await variablesFor(hosts.length));
         hosts.push(host);
         return frontDoor.add(host.url);
+      },
+      async unsubscribeScmEvents() {
+        const endpoints = (await (await fetch(`${scmUrl}/admin/event-endpoints`)).json()) as {
+          value: { id: string; url: string }[];
+        };
+        for (const endpoint of endpoints.value.filter((known) => known.url.startsWith(frontDoor.url))) {
+          const removed = await fetch(`${scmUrl}/admin/event-endpoints/${endpoint.id}`, { method: "DELETE" });
+          if (removed.status !== 204) throw new Error(`SCM endpoint removal: ${removed.status}`);
+        }
       },
       async settled(deadlineMs = 60_000) {
         await eventually(async () => (await quiet()) && (await quiet()), "every change settled", deadlineMs);
