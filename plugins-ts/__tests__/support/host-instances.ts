@@ -124,17 +124,32 @@ async function startAudit(): Promise<{ url: string; writes: AuditedWrite[]; clos
   return { url, writes, close: () => closeServer(server) };
 }
 
-function sqliteProbe(path: string): StateProbe {
-  const state = openSyncState(path);
-  return {
-    queueDepth: () => Promise.resolve(state.queue.depth()),
-    ledgerEntry: (map, rowKey) => Promise.resolve(state.ledger.get(map, rowKey)),
-    close: () => {
-      state.close();
-      return Promise.resolve();
-    },
-  };
+/** The shared store of one kind: the variables every process gets, and the test's own view of it. */
+interface SharedStore {
+  readonly variables: Readonly<Record<string, string>>;
+  openProbe(): StateProbe;
 }
+
+const sharedStores: Readonly<Record<StateStoreKind, (dir: string) => SharedStore>> = {
+  sqlite: (dir) => {
+    // One file for every process: WAL lets them read while one writes (sync/sync-database.ts).
+    const path = join(dir, "host-state.sqlite");
+    return {
+      variables: { FSI_STATE_PATH: path },
+      openProbe: () => {
+        const state = openSyncState(path);
+        return {
+          queueDepth: () => Promise.resolve(state.queue.depth()),
+          ledgerEntry: (map, rowKey) => Promise.resolve(state.ledger.get(map, rowKey)),
+          close: () => {
+            state.close();
+            return Promise.resolve();
+          },
+        };
+      },
+    };
+  },
+};
 
 export async function startHostInstances(options: HostInstancesOptions): Promise<HostInstances> {
   const dir = mkdtempSync(join(tmpdir(), "fsi-instances-"));
@@ -162,8 +177,8 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
     });
     closers.push(() => dataverse.close());
 
-    const statePath = join(dir, "host-state.sqlite");
-    const storeVariables: Record<string, string> = { FSI_STATE_PATH: statePath };
+    const store = sharedStores[options.store](dir);
+    const storeVariables = store.variables;
     const hostVariables: Record<string, string> = {
       ...storeVariables,
       FSI_DATAVERSE_URL: dataverse.url,
@@ -243,7 +258,7 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
     const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1];
     if (company.status !== 204 || companyId === undefined) throw new Error(`company create failed: ${company.status}`);
 
-    const state = sqliteProbe(statePath);
+    const state = store.openProbe();
     closers.push(() => state.close());
 
     const site = await scmRequest(scmUrl, "POST", "OperationalSites", {
