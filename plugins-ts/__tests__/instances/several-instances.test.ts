@@ -109,8 +109,12 @@ describe.each(STORES)("three plug-in host processes on one %s state store", (sto
     await hosts.close();
   });
 
+  // The name is the id and the description the words, so the row means the same under either
+  // warehouse naming (msdyn_name as SCM's name, or Microsoft's: msdyn_name the id, the name in
+  // msdyn_description).
   const warehouse = (id: string, name: string) => ({
-    msdyn_name: name,
+    msdyn_name: id,
+    msdyn_description: name,
     msdyn_warehouseidentifier: id,
     msdyn_warehousetype: 192350002,
     "msdyn_company@odata.bind": `/cdm_companies(${hosts.companyId})`,
