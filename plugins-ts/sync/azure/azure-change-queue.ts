@@ -60,7 +60,7 @@ export class AzureChangeQueue implements ChangeQueueStore {
       direction: change.direction,
       row: change.rowKey,
       operation: change.operation,
-      ...putText("payload", JSON.stringify(change.payload)),
+      ...putText("payload", asciiJson(change.payload)),
       reason: change.reason,
       waitingFor: change.waitingFor === undefined ? "" : JSON.stringify(change.waitingFor),
       attempts: 0,
@@ -164,6 +164,15 @@ function whereOf(filter: QueueFilter, extra: readonly string[]): string {
   if (filter.map !== undefined) conditions.push(odata`map eq ${filter.map}`);
   if (filter.direction !== undefined) conditions.push(odata`direction eq ${filter.direction}`);
   return [...conditions, ...extra].join(" and ");
+}
+
+/**
+ * JSON with every non-ASCII character escaped (`\u00e9`): a payload split over several properties
+ * never cuts a multi-byte character. Observed with Azurite: a request over 64 KiB came back with
+ * a character torn at a chunk boundary; ASCII has no multi-byte characters to tear.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function toChange(entity: Record<string, unknown>): QueuedChange {
