@@ -29,6 +29,8 @@ import { ScmClient, type ScmClientConfig } from "../services/scm-client";
 import type { RetryBackoff } from "../sync/change-queue";
 import type { ChangeQueueStore, HostStateStore, MapStateStore, SyncLedgerStore } from "../sync/state-store";
 import { openSqliteStateStore } from "../sync/sync-state";
+import { createAzureStateStore } from "../sync/azure/azure-state-store";
+import type { AzureStoreSettings } from "../sync/azure/storage-access";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
 import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "./auth/bearer-token";
 import { type WebhookAuth, requireWebhookKey } from "./auth/webhook-key";
@@ -75,6 +77,8 @@ export interface PluginHostConfig {
   readonly store?: HostStateStore;
   /** The SQLite file of the change queue and ledger when no `store` is given; default `:memory:`. */
   readonly statePath?: string;
+  /** `FSI_STATE_STORE=azure`: the entries open this shared store (`openHostStateStore`) and pass it as `store`. */
+  readonly azureStore?: AzureStoreSettings;
   /** How often due queued changes are retried; default 30 s, 0 turns the timer off. */
   readonly retryIntervalMs?: number;
   /** When a queued change is due again after a failed attempt; default 5 s doubling to 15 min. */
@@ -102,6 +106,15 @@ export interface PluginHost {
   /** Resolves once background work (replays started by arriving rows) has finished. */
   whenIdle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The shared store the configuration names, opened once for the plug-in host and the inventory
+ * engine of one process (undefined for SQLite: each keeps its own file, as configured).
+ */
+export function openHostStateStore(config: PluginHostConfig): HostStateStore | undefined {
+  if (config.azureStore === undefined) return undefined;
+  return createAzureStateStore(config.azureStore, config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff });
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;

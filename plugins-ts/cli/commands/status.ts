@@ -72,7 +72,7 @@ export async function statusReport(context: CommandContext): Promise<StatusRepor
     batchNote = `no inventory state file at ${inventoryState} yet (no batch run so far)`;
   } else {
     try {
-      batchMaps = await batchStatus({ env: context.settings.env, store: state.inventory });
+      batchMaps = await batchStatus({ env: context.settings.env, ...(state.kind === "azure" ? { store: state.inventory } : {}) });
     } catch (error) {
       batchNote = error instanceof Error ? error.message : String(error);
     }

@@ -45,7 +45,18 @@ const TABLES = [
   "invlive",
 ] as const;
 
+/** Opens the store and creates its tables and lease container when missing; a storage error surfaces here. */
 export async function openAzureStateStore(settings: AzureStoreSettings, options: AzureStoreOptions = {}): Promise<AzureStateStore> {
+  const store = createAzureStateStore(settings, options);
+  await store.ready;
+  return store;
+}
+
+/**
+ * The store at once, for entries that configure synchronously (the Functions app): tables and the
+ * lease container are created in the background, and every call waits for that first.
+ */
+export function createAzureStateStore(settings: AzureStoreSettings, options: AzureStoreOptions = {}): AzureStateStore & { readonly ready: Promise<void> } {
   if (!STORAGE_PREFIX_PATTERN.test(settings.prefix)) {
     throw new RangeError(`The storage prefix '${settings.prefix}' must be 1 to 30 lowercase letters and digits, starting with a letter.`);
   }
@@ -54,29 +65,48 @@ export async function openAzureStateStore(settings: AzureStoreSettings, options:
     (typeof TABLES)[number],
     ReturnType<typeof tableClient>
   >;
-  await Promise.all(Object.values(table).map(ensureTable));
   const blobs =
     settings.access.kind === "connection-string"
       ? BlobServiceClient.fromConnectionString(settings.access.connectionString)
       : new BlobServiceClient(settings.access.blobUrl, settings.access.credential);
   const container = blobs.getContainerClient(`${settings.prefix}-leases`);
-  await ensureLeaseBlob(container);
+  const ready = Promise.all([...Object.values(table).map(ensureTable), ensureLeaseBlob(container)]).then(() => undefined);
+  // Reported by the calls that wait for it; not an unhandled rejection meanwhile.
+  ready.catch(() => undefined);
   const leaseSeconds = settings.leaseSeconds ?? DEFAULT_LEASE_MS / 1000;
 
   const mapStates = new AzureMapStates(table.maps, now);
   const ledger = new AzureSyncLedger(table.ledger, table.ledgerids, now);
   return {
     kind: "azure",
-    queue: new AzureChangeQueue(table.queue, table.meta, mapStates, now, options.retryBackoff ?? DEFAULT_RETRY_BACKOFF),
-    ledger,
-    mapStates,
-    initial: new AzureInitialSync({ runs: table.initialruns, done: table.initialdone, errors: table.initialerrors, meta: table.meta }, ledger, now),
-    rowIds: new AzureScmRowIds(table.scmrowids),
-    inventory: new AzureInventoryState(
-      { checkpoints: table.invcheckpoints, runs: table.invruns, pending: table.invpending, stamps: table.invstamps, live: table.invlive, meta: table.meta },
-      now,
+    ready,
+    queue: afterReady(new AzureChangeQueue(table.queue, table.meta, mapStates, now, options.retryBackoff ?? DEFAULT_RETRY_BACKOFF), ready),
+    ledger: afterReady(ledger, ready),
+    mapStates: afterReady(mapStates, ready),
+    initial: afterReady(new AzureInitialSync({ runs: table.initialruns, done: table.initialdone, errors: table.initialerrors, meta: table.meta }, ledger, now), ready),
+    rowIds: afterReady(new AzureScmRowIds(table.scmrowids), ready),
+    inventory: afterReady(
+      new AzureInventoryState(
+        { checkpoints: table.invcheckpoints, runs: table.invruns, pending: table.invpending, stamps: table.invstamps, live: table.invlive, meta: table.meta },
+        now,
+      ),
+      ready,
     ),
-    lease: (holder) => new AzureReplayLease(container, Promise.resolve(), leaseSeconds, holder),
+    lease: (holder) => new AzureReplayLease(container, ready, leaseSeconds, holder),
     close: () => Promise.resolve(),
   };
+}
+
+/** The same object, each of its methods waiting for `ready` first (the tables exist once it resolves). */
+function afterReady<T extends object>(target: T, ready: Promise<void>): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]): Promise<unknown> => {
+        await ready;
+        return (value as (...parameters: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
 }
