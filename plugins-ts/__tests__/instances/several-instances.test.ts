@@ -33,11 +33,14 @@ const scmIds = Array.from({ length: ROWS }, (_, n) => String(6000 + n));
 
 /** How long after `fsi sync pause` answers an instance may still apply the map's changes, per store. */
 const PAUSE_PROPAGATION_MS: Record<StateStoreKind, number> = {
-  // Every instance reads the map's state from the file on every change.
+  // Every instance reads the map's state from the store on every change it handles (no cache):
+  // sync/map-states.ts (the file), sync/azure/azure-map-states.ts (an Azure table).
   sqlite: 0,
+  azure: 0,
 };
 
-const STORES: readonly StateStoreKind[] = ["sqlite"];
+/** Azure Storage (Azurite, started by the test) is the store for several instances; the shared SQLite file too. */
+const STORES: readonly StateStoreKind[] = ["azure", "sqlite"];
 
 /** Runs `tasks` with at most `clients` at a time. */
 async function pool(tasks: readonly (() => Promise<void>)[], clients: number): Promise<void> {

@@ -10,6 +10,7 @@
  * The state store is a parameter: `sqlite` (one file, WAL, opened by every process) or `azure`
  * (Azure Storage, on the Azurite server the tests start).
  */
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,10 @@ import type { SdkValue } from "../../context/sdk-values";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { DataverseClient } from "../../services/dataverse-client";
 import { loadMapCatalog } from "../../services/map-catalog";
+import { openStateStore } from "../../sync/open-state-store";
+import type { HostStateStore } from "../../sync/state-store";
 import { openSyncState } from "../../sync/sync-state";
+import { startAzurite } from "../../../test/support/azurite";
 import type { LedgerEntry } from "../../sync/sync-ledger";
 import {
   ADMIN,
@@ -42,7 +46,7 @@ import { type FrontDoor, startFrontDoor } from "./front-door";
 import { type HostProcess, startHostProcess } from "./host-process";
 import { eventually } from "./reconcile";
 
-export type StateStoreKind = "sqlite";
+export type StateStoreKind = "sqlite" | "azure";
 
 /** One committed warehouse write, as the audit step saw it. */
 export interface AuditedWrite {
@@ -127,27 +131,54 @@ async function startAudit(): Promise<{ url: string; writes: AuditedWrite[]; clos
 /** The shared store of one kind: the variables every process gets, and the test's own view of it. */
 interface SharedStore {
   readonly variables: Readonly<Record<string, string>>;
-  openProbe(): StateProbe;
+  /** The store as the test reads it (the same interface the hosts and the CLI use). */
+  readonly probe: StateProbe;
+  close(): Promise<void>;
 }
 
-const sharedStores: Readonly<Record<StateStoreKind, (dir: string) => SharedStore>> = {
+function probeOf(store: HostStateStore): StateProbe {
+  return {
+    queueDepth: () => store.queue.depth(),
+    ledgerEntry: (map, rowKey) => store.ledger.get(map, rowKey),
+    close: () => store.close(),
+  };
+}
+
+const sharedStores: Readonly<Record<StateStoreKind, (dir: string) => Promise<SharedStore>>> = {
   sqlite: (dir) => {
     // One file for every process: WAL lets them read while one writes (sync/sync-database.ts).
     const path = join(dir, "host-state.sqlite");
-    return {
-      variables: { FSI_STATE_PATH: path },
-      openProbe: () => {
-        const state = openSyncState(path);
-        return {
-          queueDepth: () => Promise.resolve(state.queue.depth()),
-          ledgerEntry: (map, rowKey) => Promise.resolve(state.ledger.get(map, rowKey)),
-          close: () => {
-            state.close();
-            return Promise.resolve();
-          },
-        };
-      },
-    };
+    const probe = probeOf(openSyncState(path));
+    return Promise.resolve({ variables: { FSI_STATE_PATH: path }, probe, close: () => probe.close() });
+  },
+  azure: async () => {
+    // Azure Storage on the tests' own Azurite server; a prefix of its own, as an environment would.
+    const azurite = await startAzurite();
+    const prefix = `fsi${randomBytes(4).toString("hex")}`;
+    try {
+      const probe = probeOf(
+        await openStateStore({
+          kind: "azure",
+          access: { kind: "connection-string", connectionString: azurite.connectionString },
+          prefix,
+        }),
+      );
+      return {
+        variables: {
+          FSI_STATE_STORE: "azure",
+          FSI_STORAGE_CONNECTION_STRING: azurite.connectionString,
+          FSI_STORAGE_PREFIX: prefix,
+        },
+        probe,
+        close: async () => {
+          await probe.close();
+          await azurite.stop();
+        },
+      };
+    } catch (error) {
+      await azurite.stop();
+      throw error;
+    }
   },
 };
 
@@ -177,7 +208,8 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
     });
     closers.push(() => dataverse.close());
 
-    const store = sharedStores[options.store](dir);
+    const store = await sharedStores[options.store](dir);
+    closers.push(() => store.close());
     const storeVariables = store.variables;
     const hostVariables: Record<string, string> = {
       ...storeVariables,
@@ -258,8 +290,7 @@ export async function startHostInstances(options: HostInstancesOptions): Promise
     const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1];
     if (company.status !== 204 || companyId === undefined) throw new Error(`company create failed: ${company.status}`);
 
-    const state = store.openProbe();
-    closers.push(() => state.close());
+    const state = store.probe;
 
     const site = await scmRequest(scmUrl, "POST", "OperationalSites", {
       dataAreaId: "usmf",
