@@ -1,8 +1,8 @@
 /**
  * SCM events applied per second by a plug-in host scaled out over several instances on one shared
  * state store (`plugins-ts/__tests__/support/host-instances.ts`: host processes behind a
- * round-robin front end, the emulators in this process). The baseline is one instance on the same
- * store, measured in the same run.
+ * round-robin front end, the emulators in this process), on Azure Storage (Azurite) and on one
+ * SQLite file. The baseline is one instance on the same store, measured in the same run.
  *
  * SCM's data events for N new warehouses are recorded, then posted to the front end by CLIENTS
  * senders at once, as a busy SCM's endpoint receives them (the emulator's own dispatcher sends one
@@ -79,18 +79,27 @@ async function measure(instances: number, store: StateStoreKind, events: number)
   }
 }
 
-export async function instancesBench(events = 300, store: StateStoreKind = "sqlite"): Promise<InstancesRow[]> {
-  const measured: { instances: number; seconds: number }[] = [];
-  for (const instances of INSTANCES) measured.push({ instances, ...(await measure(instances, store, events)) });
-  const baseline = events / (measured[0]?.seconds ?? 1);
-  return measured.map(({ instances, seconds }) => ({
-    instances,
-    store,
-    events,
-    seconds: round(seconds),
-    eventsPerSecond: round(events / seconds, 1),
-    ratioToOneInstance: round(events / seconds / baseline),
-  }));
+/** Azure Storage (Azurite) is the store for several instances; the shared SQLite file beside it. */
+const STORES: readonly StateStoreKind[] = ["azure", "sqlite"];
+
+export async function instancesBench(events = 300): Promise<InstancesRow[]> {
+  const rows: InstancesRow[] = [];
+  for (const store of STORES) {
+    const measured: { instances: number; seconds: number }[] = [];
+    for (const instances of INSTANCES) measured.push({ instances, ...(await measure(instances, store, events)) });
+    const baseline = events / (measured[0]?.seconds ?? 1);
+    for (const { instances, seconds } of measured) {
+      rows.push({
+        instances,
+        store,
+        events,
+        seconds: round(seconds),
+        eventsPerSecond: round(events / seconds, 1),
+        ratioToOneInstance: round(events / seconds / baseline),
+      });
+    }
+  }
+  return rows;
 }
 
 if (require.main === module) {
