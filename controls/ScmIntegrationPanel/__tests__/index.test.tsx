@@ -21,9 +21,9 @@ configure({ asyncUtilTimeout: 5000 });
 const apiUrl = "https://fsi-validation.example.net/plugins/validate";
 
 // MSAL.js itself is exercised end to end (test/e2e/sign-in.e2e.test.ts); here the sign-in library is a fake.
-jest.mock("../../../plugins-ts/forms/sign-in/msal-sign-in", () => {
-  const { FakeSignIn } = jest.requireActual<typeof import("../../../plugins-ts/forms/__tests__/fake-sign-in")>(
-    "../../../plugins-ts/forms/__tests__/fake-sign-in",
+jest.mock("../../../forms/sign-in/msal-sign-in", () => {
+  const { FakeSignIn } = jest.requireActual<typeof import("../../../forms/__tests__/fake-sign-in")>(
+    "../../../forms/__tests__/fake-sign-in",
   );
   return { msalSignIn: new FakeSignIn() };
 });
@@ -145,6 +145,31 @@ describe("ScmIntegrationPanel lifecycle", () => {
     setup({ record: undefined });
     expect(screen.getByRole("button", { name: "Check against SCM" }).hasAttribute("disabled")).toBe(true);
     expect(screen.getByText("Save the record first: the form checks new records when you save them.")).toBeTruthy();
+  });
+
+  it("shows a row first saved in this form as Pending until its sync status arrives; a row opened without one as Unknown", () => {
+    const noStatus = parameters({
+      syncStatus: optionSetProperty(null, null, "fsi_scmsyncstatus"),
+      lastSyncedOn: dateTimeProperty(null, "", "fsi_scmlastsyncedon"),
+      lastError: stringProperty("", "fsi_scmlasterror", "Multiple"),
+    });
+    const { control, view } = setup({ parameters: noStatus, record: undefined });
+    expect(valueOf("Sync status")).toBe("Unknown");
+    const saved = mockContext<IInputs>({
+      parameters: noStatus,
+      webApi: new InMemoryWebApi(panelTables(apiUrl)),
+      strings: controlStrings("ScmIntegrationPanel", 1033),
+      record: { entityTypeName: "msdyn_warehouse", entityId: panelIds.warehouse },
+      allocatedWidth: 800,
+    });
+    view.rerender(control.updateView(saved.context));
+    expect(valueOf("Sync status")).toBe("Pending");
+    expect(valueOf("Last synced")).toBe("Waiting for SCM…");
+    view.unmount();
+
+    setup({ parameters: noStatus });
+    expect(valueOf("Sync status")).toBe("Unknown");
+    expect(valueOf("Last synced")).toBe("Never");
   });
 
   it("is read-only when the form is", () => {
