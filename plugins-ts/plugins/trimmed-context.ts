@@ -82,7 +82,7 @@ export async function queueSyncAfterCommit(
   };
   const reason =
     "the webhook context was trimmed for size (over 256 KB); the row is copied to SCM once Dataverse has committed it";
-  const queued = services.queue.enqueue({
+  const queued = await services.queue.enqueue({
     map: map.name,
     direction: "fs-to-scm",
     rowKey,
@@ -92,7 +92,7 @@ export async function queueSyncAfterCommit(
     error: reason,
     resync: true,
   });
-  services.ledger.record({
+  await services.ledger.record({
     map: map.name,
     rowKey,
     dataverseId: context.primaryEntityId,

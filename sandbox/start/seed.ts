@@ -184,7 +184,7 @@ async function initialSync(plugins: PluginsMount, progress: (line: string) => vo
   const summaries = await host.catchUp();
   for (const summary of summaries) progress(`  ${summary.map}: ${summary.read} rows`);
   await host.whenIdle();
-  const held = host.queue.held();
+  const held = await host.queue.held();
   if (held.length > 0) {
     throw new SeedError(`The initial sync left ${held.length} rows on the catch-up list:\n  ${held.slice(0, 10).map((change) => `${change.map} ${change.rowKey}: ${change.lastError ?? ""}`).join("\n  ")}`);
   }

@@ -345,7 +345,7 @@ describe("a refused request runs nothing and writes nothing", () => {
         .length,
       dataverse: ((await dataverseRequest(env.dataverse.url, "GET", "msdyn_warehouses")).json as { value: unknown[] })
         .value.length,
-      queue: env.host.queue.depth(),
+      queue: await env.host.queue.depth(),
     });
     const before = await counts();
 

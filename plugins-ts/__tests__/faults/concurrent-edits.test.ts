@@ -149,8 +149,7 @@ describe("concurrent edits of one warehouse in both systems", () => {
     // The resync the host queued sets SCM back to Dataverse's row; SCM's data events bring
     // Dataverse to SCM's rows: both end equal, with one of the two saves.
     expect(
-      env.host.queue
-        .pending()
+      (await env.host.queue.pending())
         .filter((change) => change.resync)
         .map((change) => change.rowKey),
     ).toEqual(["usmf/9403"]);

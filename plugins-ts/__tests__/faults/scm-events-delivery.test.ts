@@ -238,7 +238,7 @@ describe("Field Service refusing SCM's change", () => {
       (await scmRequest(env.scmUrl, "PATCH", key("9406"), { WarehouseName: "Refused in Field Service" })).status,
     ).toBe(204);
     await settle(env);
-    const held = env.host.queue.held({ map: "warehouses" });
+    const held = await env.host.queue.held({ map: "warehouses" });
     expect(held.map((change) => [change.rowKey, change.direction])).toEqual([["usmf/9406", "scm-to-fs"]]);
     // Dataverse reads only the rule's status code: its reason is Dataverse's own.
     expect(held[0]?.lastError).toContain("Dataverse refused the change");
@@ -251,10 +251,10 @@ describe("Field Service refusing SCM's change", () => {
 
     // Fixed in Field Service (the rule stops refusing), then retried as `fsi sync retry` does.
     await rule.remove();
-    env.host.queue.release({ map: "warehouses" });
+    await env.host.queue.release({ map: "warehouses" });
     await env.host.replayQueue();
     await settle(env);
-    expect(env.host.queue.held({ map: "warehouses" })).toEqual([]);
+    expect(await env.host.queue.held({ map: "warehouses" })).toEqual([]);
     await rule.close();
     expect((await dataverseRequest(env.dataverse.url, "GET", `msdyn_warehouses(${id})`)).json).toMatchObject({
       msdyn_description: "Refused in Field Service",

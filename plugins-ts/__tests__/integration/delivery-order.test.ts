@@ -108,12 +108,12 @@ describe("duplicate and out-of-order deliveries", () => {
     expect(created.status).toBe(201);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3009'")).toBeUndefined();
-    expect(env.host.queue.pending().map((change) => [change.rowKey, change.waitingFor])).toEqual([["usmf/3009", ["msdyn_operationalsite usmf/S9"]]]);
+    expect((await env.host.queue.pending()).map((change) => [change.rowKey, change.waitingFor])).toEqual([["usmf/3009", ["msdyn_operationalsite usmf/S9"]]]);
 
     // A later change to the same row needs no second entry: the queued one reads SCM's latest row when it runs.
     expect((await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='3009')", { WarehouseName: "Renamed while waiting" })).status).toBe(204);
     await settle(env);
-    expect(env.host.queue.depth()).toBe(1);
+    expect(await env.host.queue.depth()).toBe(1);
 
     // The site arrives (someone edits it in SCM); the queued warehouse follows.
     expect((await scmRequest(env.scmUrl, "PATCH", "OperationalSites(dataAreaId='usmf',SiteId='S9')", { SiteName: "Spokane Valley" })).status).toBe(204);
@@ -124,6 +124,6 @@ describe("duplicate and out-of-order deliveries", () => {
       msdyn_description: "Renamed while waiting",
       _msdyn_operationalsite_value: site?.msdyn_operationalsiteid,
     });
-    expect(env.host.queue.depth()).toBe(0);
+    expect(await env.host.queue.depth()).toBe(0);
   });
 });

@@ -87,7 +87,7 @@ describe("rollback", () => {
       await settle(env);
       expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='2002')")).status).toBe(200);
       expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2002'")).toBeUndefined();
-      expect(env.host.queue.held({ map: "warehouses" }).map((change) => change.rowKey)).toEqual(["usmf/2002"]);
+      expect((await env.host.queue.held({ map: "warehouses" })).map((change) => change.rowKey)).toEqual(["usmf/2002"]);
 
       const allowed = await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "2003", WarehouseName: "Allowed name", OperationalSiteId: "S1", WarehouseType: "Transit" });
       expect(allowed.status).toBe(201);

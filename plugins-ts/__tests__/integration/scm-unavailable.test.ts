@@ -85,11 +85,11 @@ describe("SCM unreachable, fail open", () => {
       fsi_scmsyncstatus: ScmSyncStatus.Pending,
       fsi_scmlasterror: expect.stringContaining("SCM could not be reached") as unknown,
     });
-    expect(setup.env.host.queue.pending().map((change) => [change.direction, change.rowKey, change.reason])).toEqual([["fs-to-scm", "usmf/6002", "unavailable"]]);
+    expect((await setup.env.host.queue.pending()).map((change) => [change.direction, change.rowKey, change.reason])).toEqual([["fs-to-scm", "usmf/6002", "unavailable"]]);
 
     // Still down: the replay keeps the change, with its error.
     expect(await setup.env.host.replayQueue()).toEqual({ applied: 0, failed: 1, remaining: 1 });
-    expect(setup.env.host.queue.pending()[0]?.attempts).toBe(1);
+    expect((await setup.env.host.queue.pending())[0]?.attempts).toBe(1);
 
     setup.proxy.up = true;
     expect(await setup.env.host.replayQueue()).toEqual({ applied: 1, failed: 0, remaining: 0 });
@@ -111,6 +111,6 @@ describe("SCM unreachable, fail open", () => {
       fsi_scmsyncstatus: ScmSyncStatus.Failed,
       fsi_scmlasterror: expect.stringContaining("SCM refused") as unknown,
     });
-    expect(setup.env.host.queue.pending()[0]).toMatchObject({ rowKey: "usmf/6003", lastError: expect.stringContaining("SCM refused") as unknown });
+    expect((await setup.env.host.queue.pending())[0]).toMatchObject({ rowKey: "usmf/6003", lastError: expect.stringContaining("SCM refused") as unknown });
   });
 });

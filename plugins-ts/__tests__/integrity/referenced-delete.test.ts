@@ -83,8 +83,7 @@ describe("deleting a warehouse another one names as its transit warehouse", () =
     // SCM's data event of the delete arrives after SCM committed it.
     await settle(setup.env);
     expect(
-      setup.env.host.queue
-        .pending()
+      (await setup.env.host.queue.pending())
         .filter((change) => change.resync)
         .map((change) => change.rowKey),
     ).toEqual(["usmf/8901"]);

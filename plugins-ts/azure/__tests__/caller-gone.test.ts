@@ -97,8 +97,7 @@ it("notices through the Functions entry that Dataverse stopped waiting, and sets
     "the host noticed Dataverse gave up",
   );
   expect(
-    setup.env.host.queue
-      .pending()
+    (await setup.env.host.queue.pending())
       .filter((change) => change.resync)
       .map((change) => change.rowKey),
   ).toEqual(["usmf/8801"]);

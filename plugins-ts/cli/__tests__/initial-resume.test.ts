@@ -145,7 +145,7 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
     expect(childOutput).toContain("Initial sync run 1, fs-to-scm, master fs: operational-sites → warehouses");
     // The site and two batches of ten are checkpointed; the third batch is half written.
     const db = openSyncDatabase(statePath);
-    expect(new InitialSyncStore(db).finishedCount(1)).toBe(21);
+    expect(await new InitialSyncStore(db).finishedCount(1)).toBe(21);
     db.close();
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");

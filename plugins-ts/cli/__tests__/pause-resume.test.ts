@@ -115,7 +115,7 @@ describe("pause → changes queued → resume replays them in order", () => {
     expect(renamesOf5001(events.events.slice(before))).toEqual([]);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '5002'")).toBeUndefined();
     expect(
-      env.host.queue.pending({ map: "warehouses" }).map((change) => [change.direction, change.rowKey, change.reason]),
+      (await env.host.queue.pending({ map: "warehouses" })).map((change) => [change.direction, change.rowKey, change.reason]),
     ).toEqual([
       ["fs-to-scm", "usmf/5001", "paused"],
       ["fs-to-scm", "usmf/5001", "paused"],
