@@ -41,6 +41,8 @@ export function pluginFunctions(
     // An administrator's (or a schedule's) call, not Dataverse's: no caller wait applies.
     { name: "scm-catch-up", route: "plugins/scm-catch-up", methods: ["POST"], handler },
     { name: "health", route: "plugins/health", methods: ["GET"], handler },
+    // `fsi doctor`'s keyed probe: does the host accept the key the endpoints send?
+    { name: "probe", route: "plugins/probe/{target}", methods: ["GET"], handler },
   ];
 }
 

@@ -19,6 +19,7 @@ import { statusCommand } from "./commands/status";
 import { CliConfigurationError, type ConnectionFlags, cliSettings, ensureStateFolder } from "./config";
 import { type CliIo, type CommandContext, ExitCode, UsageError } from "./context";
 import { ReplayBusyError } from "./replay";
+import { SETUP_USAGE, runSetupOrDoctor } from "./setup-main";
 
 export const USAGE = `Usage: fsi sync <command> [options]
 
@@ -145,17 +146,18 @@ function required<T>(value: T | undefined, flag: string, allowed: readonly strin
 /** Runs `fsi <args>`; answers the exit code. */
 export async function runFsi(argv: readonly string[], io: CliIo): Promise<number> {
   const [group, command, ...rest] = argv;
+  if (group === "setup" || group === "doctor") return runSetupOrDoctor(group, argv.slice(1), io);
   if (
     group === undefined ||
     group === "--help" ||
     group === "-h" ||
     (group === "sync" && (command === undefined || command === "--help" || command === "-h"))
   ) {
-    io.out(USAGE);
+    io.out(`${USAGE}\n\n${SETUP_USAGE}`);
     return group === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   try {
-    if (group !== "sync") throw new UsageError(`Unknown command '${group}'; the commands are under 'fsi sync'.`);
+    if (group !== "sync") throw new UsageError(`Unknown command '${group}'; the commands are 'fsi sync ...', 'fsi setup' and 'fsi doctor'.`);
     const spec =
       command === "initial"
         ? initialOptions

@@ -40,6 +40,7 @@ import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/s
 import { STORAGE_PREFIX_PATTERN, type AzureStoreSettings } from "../sync/azure/storage-access";
 import { type AccessTokenProvider, type HostCredentialConfig, hostCredential, hostTokenProvider } from "./auth/host-credentials";
 import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
+import { secretSetting } from "./key-vault-reference";
 import type { PluginHostConfig } from "./plugin-host";
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -55,7 +56,7 @@ export const connectionFields = {
   FSI_DATAVERSE_TOKEN: optionalText,
   FSI_TENANT_ID: optionalText,
   FSI_CLIENT_ID: optionalText,
-  FSI_CLIENT_SECRET: optionalText,
+  FSI_CLIENT_SECRET: secretSetting(1).optional(),
   FSI_CLIENT_CERTIFICATE_PATH: optionalText,
   FSI_CREDENTIAL: z.enum(["managed-identity", "client-secret", "client-certificate"]).optional(),
   FSI_MANAGED_IDENTITY_CLIENT_ID: optionalText,
@@ -163,9 +164,9 @@ const envSchema = z
   .object({
     ...connectionFields,
     FSI_WEBHOOK_AUTH: z.enum(["HttpHeader", "WebhookKey", "HttpQueryString"]).default("HttpHeader"),
-    FSI_WEBHOOK_KEY: z.string().min(16, "must be at least 16 characters"),
+    FSI_WEBHOOK_KEY: secretSetting(16),
     FSI_WEBHOOK_KEY_NAME: optionalText,
-    FSI_SCM_EVENTS_KEY: z.string().min(16, "must be at least 16 characters"),
+    FSI_SCM_EVENTS_KEY: secretSetting(16),
     FSI_VALIDATION_ISSUER: z.string().trim().min(1),
     FSI_VALIDATION_AUDIENCE: z.string().trim().min(1),
     FSI_VALIDATION_JWKS_URL: url,

@@ -7,7 +7,10 @@
  *   (its own key);
  * - `POST scm-catch-up`: the catch-up pass from SCM (`?map=<name>`, else every map; same key);
  * - `POST|OPTIONS validate`: the validation API for form scripts (bearer JWT, CORS);
- * - `GET health`: liveness and queue depth.
+ * - `GET health`: liveness and queue depth;
+ * - `GET probe/webhooks`, `GET probe/scm-events`: 200 only with the key the service endpoints or SCM's
+ *   data event endpoint must send (checked exactly as on the real routes), so `fsi doctor` can tell
+ *   the host accepts the key it set; without the key, the same 401 as the real routes.
  * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
  */
 import type { RequestListener } from "node:http";
@@ -251,6 +254,11 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     if (first === "scm-catch-up" && second === undefined) {
       requireMethod(request, "POST");
       return scmCatchUp(request);
+    }
+    if (first === "probe" && (second === "webhooks" || second === "scm-events") && rest.length === 0) {
+      requireMethod(request, "GET");
+      requireWebhookKey(request, second === "webhooks" ? config.webhookAuth : config.scmEventsAuth);
+      return jsonReply(200, { status: "ok", key: "accepted" });
     }
     if (first === "health" && second === undefined) {
       requireMethod(request, "GET");

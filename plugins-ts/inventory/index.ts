@@ -1,5 +1,5 @@
 /**
- * The inventory and project integration (issue 9): on-hand SCM → FS through inventory journals,
+ * The inventory and project integration: on-hand SCM → FS through inventory journals,
  * posted adjustments and transfers FS → SCM journals, SCM projects on work orders, completed work
  * orders → SCM sales orders; each map live or in scheduled batches. See README.md.
  *

@@ -18,7 +18,7 @@ import { toScmRow } from "../../core/maps/to-scm";
 import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
 import type { EntityMap } from "../../core/maps/template-schema";
 import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
+import type { ScmKey, ScmRow } from "../../core/scm/schema";
 import type { ValidationIssue } from "../../core/validation/contract";
 import { type PluginExecutionContext, preImageOf } from "../context/execution-context";
 import { entityToRecord } from "../context/entity-record";
@@ -30,7 +30,7 @@ import { mapRowKey } from "../integration/row-identity";
 import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
 import { mapModeOf } from "../../core/maps/map-modes";
-import { executionRow, mappedTable } from "./execution-row";
+import { executionRow, mappedTable, scmEntityOf } from "./execution-row";
 import { type AfterCommit, committedRow, queueSyncAfterCommit } from "./trimmed-context";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 
@@ -44,12 +44,6 @@ export interface QueuedScmWrite {
   readonly stamp?: number;
   /** Set for a change whose context Dataverse trimmed for size: copied from Dataverse once committed (`trimmed-context.ts`). */
   readonly afterCommit?: AfterCommit;
-}
-
-export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
-  const entity = scmEntityByCollection(map.scmCollection);
-  if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Map ${map.name} names an unknown SCM collection ${map.scmCollection}.`);
-  return entity;
 }
 
 function versionOf(record: Readonly<DataverseRecord>): number | undefined {

@@ -25,9 +25,9 @@ import { resolveScmLookups } from "../integration/lookup-resolver";
 import { mapRowKey } from "../integration/row-identity";
 import { upsertScmRow, type ScmWriteOutcome } from "../integration/scm-writer";
 import { keyOf } from "../services/scm-client";
-import { mapColumns, mappedTable } from "./execution-row";
+import { mapColumns, mappedTable, scmEntityOf } from "./execution-row";
 import type { PluginResult, PluginServices } from "./plugin";
-import { type QueuedScmWrite, scmEntityOf } from "./sync-to-scm-plugin";
+import type { QueuedScmWrite } from "./sync-to-scm-plugin";
 
 /**
  * How long a trimmed change may take to commit: a synchronous operation lasts at most as long as

@@ -1,7 +1,7 @@
 /**
  * The sandbox end to end, in Debian's Chromium: the solution zip's forms, form scripts and code
  * components running in the form host against the Dataverse and SCM emulators and the plug-in
- * host — the six scenarios of issue 8. One sandbox for the suite (built if stale, state in memory);
+ * host — six scenarios. One sandbox for the suite (built if stale, state in memory);
  * every scenario saves screenshots to test-results/screenshots/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";

@@ -56,6 +56,7 @@ describe("Azure Functions entry", () => {
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
       ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
+      ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
     ]);
   });
 
@@ -72,6 +73,7 @@ describe("Azure Functions entry", () => {
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
       ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
+      ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
       ["inventory-webhooks", "plugins/inventory/webhooks/{handler}", ["POST"], "anonymous"],
       ["inventory-scm-events", "plugins/inventory/scm-events", ["POST"], "anonymous"],
       ["inventory-status", "plugins/inventory/status", ["GET"], "anonymous"],

@@ -1,6 +1,6 @@
 /**
  * `fsi sync status`: per dual-write map its state, queue depth, catch-up list, last sync, rows
- * standing Failed and its last initial run; then the inventory engine's batch maps (issue 9),
+ * standing Failed and its last initial run; then the inventory engine's batch maps,
  * when it has a state file.
  */
 import { existsSync } from "node:fs";

@@ -8,6 +8,12 @@ import { solutionServiceEndpoints, solutionWebhookSteps } from "../../../solutio
 import { fixtureZip, type FixtureZip } from "../../formhost/__tests__/fixture-zip";
 import { startSandbox, type SandboxServer } from "../../server";
 import { integratedMounts } from "../mounts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runFsi } from "../../../plugins-ts/cli/main";
+import { writeSandboxConnection } from "../../../plugins-ts/cli/sandbox-connection";
+import { sandboxConnectionOf } from "../connection";
 
 jest.setTimeout(300_000);
 
@@ -36,6 +42,18 @@ afterAll(async () => {
 });
 
 describe("the integrated sandbox", () => {
+  it("is set up as fsi doctor expects: nothing missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fsi-doctor-"));
+    try {
+      writeSandboxConnection(dir, sandboxConnectionOf(sandbox));
+      const out: string[] = [];
+      const code = await runFsi(["doctor", "--sandbox", dir], { out: (line) => out.push(line), err: (line) => out.push(line), env: {}, cwd: dir });
+      expect([code, out.join("\n")]).toEqual([0, `fsi doctor: ${sandbox.url} (host ${sandbox.url})\nNothing missing.`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("registers the solution's webhook steps against the plug-in host on this origin", async () => {
     const steps = (await json("/api/data/v9.2/sdkmessageprocessingsteps?$select=name")).value as { name: string }[];
     expect(steps.map((step) => step.name).sort()).toEqual(solutionWebhookSteps().map((step) => step.name).sort());
