@@ -73,7 +73,8 @@ export const connectionFields = {
   /** Who syncs each two-way map: `warehouses=dual-write,ship-vias=off` (others `fsi`). */
   FSI_MAP_MODES: optionalText,
   FSI_STATE_STORE: z.enum(["sqlite", "azure"]).default("sqlite"),
-  FSI_STORAGE_CONNECTION_STRING: optionalText,
+  // A secret (it holds the account key): in Azure a Key Vault reference, refused while unresolved.
+  FSI_STORAGE_CONNECTION_STRING: secretSetting(1).optional(),
   FSI_STORAGE_TABLE_URL: url.optional(),
   FSI_STORAGE_BLOB_URL: url.optional(),
   FSI_STORAGE_PREFIX: z

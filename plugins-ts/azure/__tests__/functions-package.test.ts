@@ -19,6 +19,8 @@ import {
   buildFunctionsPackage,
 } from "../package/build-package";
 import { SQLITE_NOT_IN_PACKAGE } from "../package/sqlite-refusal";
+import { type AzuriteServer, startAzurite } from "../../../test/support/azurite";
+import { openStateStore } from "../../sync/open-state-store";
 
 const workerStandIn = path.join(__dirname, "support", "functions-worker-stand-in.cjs");
 const hostJsonSource = path.join(__dirname, "..", "host.json");
@@ -41,8 +43,15 @@ interface WorkerReport {
   readonly invocations: {
     function: string;
     error?: string;
-    response?: { http?: { statusCode?: string; body?: { string?: string } } };
+    response?: { http?: { statusCode?: string; body?: { string?: string; bytes?: Record<string, number> } } };
   }[];
+}
+
+/** An HTTP reply's body as the worker hands it to the host (a string, or bytes serialised by index). */
+function bodyOf(invocation: WorkerReport["invocations"][number] | undefined): unknown {
+  const body = invocation?.response?.http?.body;
+  const text = body?.string ?? Buffer.from(Object.values(body?.bytes ?? {})).toString("utf8");
+  return JSON.parse(text) as unknown;
 }
 
 /** Runs the extracted app in a fresh Node.js process with exactly these app settings. */
@@ -167,21 +176,87 @@ describe("the Functions package", () => {
   });
 
   it("refuses a SQLite state store with the setting that fixes it", () => {
-    const settings = {
-      FSI_DATAVERSE_URL: "https://contoso.crm.dynamics.com",
-      FSI_SCM_URL: "https://contoso.operations.dynamics.com",
-      FSI_CREDENTIAL: "managed-identity",
-      FSI_INTEGRATION_USER_ID: "00000000-0000-0000-0000-00000000abcd",
-      FSI_WEBHOOK_KEY: "k".repeat(32),
-      FSI_SCM_EVENTS_KEY: "e".repeat(32),
-      FSI_VALIDATION_ISSUER: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
-      FSI_VALIDATION_AUDIENCE: "22222222-2222-2222-2222-222222222222",
-      FSI_VALIDATION_JWKS_URL:
-        "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/discovery/v2.0/keys",
-    };
+    const settings = { ...deployedSettings };
     const report = runLikeTheWorker(settings, [
       { function: "health", method: "GET", url: "https://fsi.azurewebsites.net/plugins/health" },
     ]);
     expect(report.invocations[0]?.error).toBe(SQLITE_NOT_IN_PACKAGE);
   });
 });
+
+describe("the Functions package on the Azure state store", () => {
+  let azurite: AzuriteServer;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+  }, 60_000);
+  afterAll(async () => {
+    await azurite.stop();
+  });
+
+  it("answers health, the keyed probe and the inventory status from the zip with FSI_STATE_STORE=azure", async () => {
+    const prefix = "fsipackage";
+    const settings = {
+      ...deployedSettings,
+      FSI_STATE_STORE: "azure",
+      FSI_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      FSI_STORAGE_PREFIX: prefix,
+    };
+    const report = runLikeTheWorker(settings, [
+      { function: "health", method: "GET", url: "https://fsi.azurewebsites.net/plugins/health" },
+      {
+        function: "probe",
+        method: "GET",
+        url: `https://fsi.azurewebsites.net/plugins/probe/webhooks`,
+        params: { target: "webhooks" },
+        headers: { "x-fsi-webhook-key": deployedSettings.FSI_WEBHOOK_KEY },
+      },
+      {
+        function: "probe",
+        method: "GET",
+        url: `https://fsi.azurewebsites.net/plugins/probe/webhooks`,
+        params: { target: "webhooks" },
+        headers: { "x-fsi-webhook-key": "not-the-key-0123456789abcdef" },
+      },
+      {
+        function: "inventory-status",
+        method: "GET",
+        url: "https://fsi.azurewebsites.net/plugins/inventory/status",
+        headers: { "x-fsi-webhook-key": deployedSettings.FSI_WEBHOOK_KEY },
+      },
+    ]);
+    const [health, probe, wrongKey, inventory] = report.invocations;
+    expect([health?.error, health?.response?.http?.statusCode]).toEqual([undefined, "200"]);
+    expect(bodyOf(health)).toEqual({ status: "ok", queueDepth: 0 });
+    expect([probe?.error, probe?.response?.http?.statusCode]).toEqual([undefined, "200"]);
+    expect(wrongKey?.response?.http?.statusCode).toBe("401");
+    expect([inventory?.error, inventory?.response?.http?.statusCode]).toEqual([undefined, "200"]);
+    expect(bodyOf(probe)).toEqual({ status: "ok", key: "accepted" });
+    // The inventory engine reads its checkpoints from the same shared store (none yet).
+    const { maps } = bodyOf(inventory) as { maps: { map: string; checkpoint: number }[] };
+    expect(maps.map((map) => map.map)).toContain("on-hand");
+    expect(maps.every((map) => map.checkpoint === 0)).toBe(true);
+    // The package's instance created the shared store's tables: the ones `fsi` and other instances open.
+    const store = await openStateStore({
+      kind: "azure",
+      access: { kind: "connection-string", connectionString: azurite.connectionString },
+      prefix,
+    });
+    try {
+      expect(await store.queue.depth()).toBe(0);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
+
+const deployedSettings = {
+  FSI_DATAVERSE_URL: "https://contoso.crm.dynamics.com",
+  FSI_SCM_URL: "https://contoso.operations.dynamics.com",
+  FSI_CREDENTIAL: "managed-identity",
+  FSI_INTEGRATION_USER_ID: "00000000-0000-0000-0000-00000000abcd",
+  FSI_WEBHOOK_KEY: "k".repeat(32),
+  FSI_SCM_EVENTS_KEY: "e".repeat(32),
+  FSI_VALIDATION_ISSUER: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0",
+  FSI_VALIDATION_AUDIENCE: "22222222-2222-2222-2222-222222222222",
+  FSI_VALIDATION_JWKS_URL: "https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/discovery/v2.0/keys",
+};

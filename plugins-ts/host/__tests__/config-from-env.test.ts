@@ -73,6 +73,13 @@ describe("hostConfigFromEnv", () => {
         FSI_CLIENT_SECRET: "@Microsoft.KeyVault(VaultName=fsi-kv;SecretName=client)",
       }),
     ).toThrow("$.FSI_CLIENT_SECRET: is a Key Vault reference");
+    expect(() =>
+      hostConfigFromEnv({
+        ...complete,
+        FSI_STATE_STORE: "azure",
+        FSI_STORAGE_CONNECTION_STRING: "@Microsoft.KeyVault(VaultName=fsi-kv;SecretName=storage)",
+      }),
+    ).toThrow("$.FSI_STORAGE_CONNECTION_STRING: is a Key Vault reference");
   });
 
   it("asks for the Dataverse token or the app's credentials", () => {
