@@ -1,15 +1,16 @@
 /**
  * Where `fsi sync` finds Dataverse, SCM and the plug-in host's state file: flags first, then the
- * host's `FSI_*` variables (`host/config-from-env.ts`), then — when no Dataverse URL is given, or
+ * host's `FSI_*` variables (`host/config-from-env.ts`), then the `--config` file (`config-file.ts`), then — when no Dataverse URL is given, or
  * the one given is the sandbox's — the connection file a running sandbox leaves in its state folder
  * (`sandbox-connection.ts`; `.sandbox/` unless `--sandbox <dir>` or `FSI_SANDBOX_DIR` names another):
  * its URL (whatever port it took), its token and integration user, and its host's and inventory
  * engine's state files. Errors name the flag or variable the user gave.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type IntegrationConnection, integrationConnectionFromEnv } from "../host/config-from-env";
 import { type StateStoreSettings, describeStateStore } from "../sync/open-state-store";
+import { type Environment, environmentWithConfigFile } from "./config-file";
 import {
   DEFAULT_SANDBOX_DIR,
   SANDBOX_CONNECTION_FILE,
@@ -18,7 +19,7 @@ import {
   readSandboxConnection,
 } from "./sandbox-connection";
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment };
 
 /** The connection flags every `fsi sync` command takes. */
 export interface ConnectionFlags {
@@ -93,36 +94,8 @@ function sandboxConnection(
   }
 }
 
-/**
- * The settings of `--config <file.json>` (or `FSI_CONFIG`): one JSON object of `FSI_*` names and
- * string values, the same settings a deployed host has (its app settings), so `fsi` reaches the
- * host's store and endpoints.
- */
-export function readConfigFile(path: string): Record<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new CliConfigurationError(`--config ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new CliConfigurationError(`--config ${path}: expected one JSON object of FSI_* settings, e.g. {"FSI_STATE_STORE": "azure", ...}.`);
-  }
-  const settings: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed)) {
-    if (!name.startsWith("FSI_")) throw new CliConfigurationError(`--config ${path}: '${name}' is not an FSI_* setting.`);
-    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
-      throw new CliConfigurationError(`--config ${path}: ${name} must be a string (or a number or boolean).`);
-    }
-    settings[name] = String(value);
-  }
-  return settings;
-}
-
 export function cliSettings(flags: ConnectionFlags, environment: Environment, cwd: string): CliSettings {
-  const configPath = flags.config ?? environment.FSI_CONFIG;
-  const fromFile = blank(configPath) ? {} : readConfigFile(resolve(cwd, configPath));
-  const env: Record<string, string | undefined> = { ...environment, ...fromFile };
+  const env = environmentWithConfigFile(flags.config, environment, cwd);
   for (const [key, , variable] of FLAG_VARIABLES) {
     const value = flags[key];
     if (!blank(value)) env[variable] = value;

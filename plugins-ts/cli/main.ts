@@ -17,6 +17,7 @@ import { errorsCommand, pauseCommand, resumeCommand, retryCommand } from "./comm
 import { runBatchCommand } from "./commands/run-batch";
 import { statusCommand } from "./commands/status";
 import { CliConfigurationError, type ConnectionFlags, cliSettings, ensureStateFolder } from "./config";
+import { ConfigFileError } from "./config-file";
 import { type CliIo, type CommandContext, ExitCode, UsageError } from "./context";
 import { ReplayBusyError } from "./replay";
 import { SETUP_USAGE, runSetupOrDoctor } from "./setup-main";
@@ -49,7 +50,7 @@ connection file \`npm start\` leaves in .sandbox/connection.json — its URL, to
   --integration-user-id <guid>  FSI_INTEGRATION_USER_ID
   --map-overrides <file>   FSI_MAP_OVERRIDE_PATH  --sandbox <dir>        FSI_SANDBOX_DIR (default .sandbox)
   --config <file.json>     FSI_CONFIG: a JSON object of FSI_* settings (a deployed host's; flags
-                           override it, it overrides the environment). A host on Azure Storage:
+                           and FSI_* variables override it). A host on Azure Storage:
                            FSI_STATE_STORE=azure with FSI_STORAGE_CONNECTION_STRING (or
                            FSI_STORAGE_TABLE_URL + FSI_STORAGE_BLOB_URL) and FSI_STORAGE_PREFIX
   Entra ID: FSI_TENANT_ID, FSI_CLIENT_ID, FSI_CLIENT_SECRET; FSI_INTEGRATION_USER_ID, FSI_ECHO_TAG, ...
@@ -258,6 +259,7 @@ function report(io: CliIo, error: unknown): number {
   }
   if (
     error instanceof CliConfigurationError ||
+    error instanceof ConfigFileError ||
     error instanceof HostConfigurationError ||
     error instanceof MapOverrideFileError ||
     error instanceof InitialSyncConflictError

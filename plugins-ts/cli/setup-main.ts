@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { MapOverrideFileError, loadMapCatalog } from "../services/map-catalog";
 import { SetupConfigurationError, type SetupFlags, setupSettings } from "../setup/settings";
+import { ConfigFileError } from "./config-file";
 import { UnreachableError } from "../setup/web-api";
 import { doctorCommand, setupCommand } from "./commands/setup-doctor";
 import { type CliIo, ExitCode } from "./context";
@@ -111,7 +112,11 @@ export async function runSetupOrDoctor(
     return await (command === "setup" ? setupCommand(context) : doctorCommand(context));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof SetupConfigurationError || error instanceof MapOverrideFileError) {
+    if (
+      error instanceof SetupConfigurationError ||
+      error instanceof ConfigFileError ||
+      error instanceof MapOverrideFileError
+    ) {
       io.err(`fsi: ${message}`);
       return ExitCode.Usage;
     }

@@ -1,6 +1,6 @@
 /**
  * What `fsi setup` and `fsi doctor` work with, from flags, then the `FSI_*` variables, then a
- * config file (`--config <file.json>` / `FSI_CONFIG`: a JSON object of the same `FSI_*` settings),
+ * config file (`--config <file.json>` / `FSI_CONFIG`, `cli/config-file.ts`: a JSON object of the same `FSI_*` settings),
  * then — when no Dataverse URL is given or it is the sandbox's — the running sandbox's connection
  * file (its URL, the integration user, the host's keys and the set-up administrator's token).
  *
@@ -8,14 +8,13 @@
  * in to Dataverse with `--sign-in` (`sign-in.ts`); the host's identity is what the command prints
  * for the host's app settings (`--host-credential`, managed identity by default).
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { formatZodError } from "../../core/validation/format-zod-error";
 import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "../host/auth/webhook-key";
+import { type Environment, environmentWithConfigFile } from "../cli/config-file";
 import { DEFAULT_SANDBOX_DIR, SandboxConnectionError, readSandboxConnection } from "../cli/sandbox-connection";
 
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment };
 
 export const signInKinds = [
   "sandbox",
@@ -98,21 +97,6 @@ export class SetupConfigurationError extends Error {
 const blank = (value: string | undefined): value is undefined => value === undefined || value.trim() === "";
 const guid = z.guid("must be the GUID of a systemuser");
 
-/** The config file's settings: a JSON object of strings. */
-function configFile(path: string, cwd: string): Record<string, string> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(resolve(cwd, path), "utf8"));
-  } catch (error) {
-    throw new SetupConfigurationError(
-      `The config file ${path} cannot be read as JSON: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  const parsed = z.record(z.string(), z.string()).safeParse(json);
-  if (!parsed.success) throw new SetupConfigurationError(formatZodError(parsed.error, `config file ${path}`));
-  return parsed.data;
-}
-
 function pairs(entries: readonly string[], flag: string): Record<string, string> {
   const values: Record<string, string> = {};
   for (const entry of entries) {
@@ -185,11 +169,8 @@ function signInOf(kind: SignInKind, env: Environment, flags: SetupFlags, sandbox
 }
 
 export function setupSettings(flags: SetupFlags, environment: Environment, cwd: string): SetupSettings {
-  const configPath = flags.config ?? environment.FSI_CONFIG;
-  const fromFile = blank(configPath) ? {} : configFile(configPath, cwd);
   // The environment overrides the file; flags override both (below).
-  const env: Record<string, string | undefined> = { ...fromFile };
-  for (const [name, value] of Object.entries(environment)) if (!blank(value)) env[name] = value;
+  const env = environmentWithConfigFile(flags.config, environment, cwd);
 
   const dir = resolve(cwd, flags.sandbox ?? env.FSI_SANDBOX_DIR ?? DEFAULT_SANDBOX_DIR);
   let found;
