@@ -16,6 +16,7 @@ import { onHandSyncThroughput } from "./onhand-sync.bench";
 import { type BenchRow, markdownTable } from "./report";
 import { scmValidationBench } from "./scm-validation.bench";
 import { syncBench } from "./sync.bench";
+import { testTimeBench } from "./test-time.bench";
 import { validationApiBench } from "./validation-api.bench";
 
 interface Section {
@@ -44,6 +45,8 @@ const sections: readonly Section[] = [
   // 5k rows keep the run to minutes: with the journal step on Create (as shipped) each journal
   // of a bulk request still costs a webhook call; `npx tsx bench/onhand-sync.bench.ts` runs 100k.
   { name: "onhand", title: "On-hand sync throughput (SCM -> FS journals)", run: () => onHandSyncThroughput(5_000) },
+  // Last: it runs the whole suite (several minutes), and nothing else may run beside it.
+  { name: "test-time", title: "npm test wall time on this machine", run: testTimeBench },
 ];
 
 async function main(): Promise<void> {
