@@ -11,7 +11,11 @@ import { isIntegrationTable } from "./services/scmMaps";
 import { createValidationClient } from "./services/validationClient";
 import { msalSignIn } from "../../plugins-ts/forms/sign-in/msal-sign-in";
 import { redirectPageName } from "../../plugins-ts/forms/lib/sign-in-contract";
+import { SYNC_WATCH_DELAYS_MS } from "../../plugins-ts/forms/lib/sync-watch";
 import type { IInputs, IOutputs } from "./generated/ManifestTypes";
+
+/** How long the form keeps re-reading a saved row for SCM's side (the form scripts' watch). */
+const firstSyncWaitMs = SYNC_WATCH_DELAYS_MS.reduce((sum, delay) => sum + delay, 0);
 
 /** Well under the platform's 10 s per OnSave promise, the budget the form scripts work to as well. */
 const validationTimeoutMs = 8000;
@@ -23,6 +27,10 @@ const validationTimeoutMs = 8000;
  */
 export class ScmIntegrationPanel implements ComponentFramework.ReactControl<IInputs, IOutputs> {
   private service: ScmCheckService | undefined;
+  /** The row's id as the last updateView saw it: null while the form shows a new, unsaved row. */
+  private seenId: string | null | undefined;
+  /** Until when a row first saved in this form waits for its first sync (epoch ms). */
+  private firstSyncUntil: number | null = null;
 
   public init(context: ComponentFramework.Context<IInputs>, _notifyOutputChanged?: () => void): void {
     context.mode.trackContainerResize(true);
@@ -73,6 +81,11 @@ export class ScmIntegrationPanel implements ComponentFramework.ReactControl<IInp
       overrides[siteColumn] = site ? { id: site.id, logicalName: site.entityType, name: site.name } : null;
     }
     const lastSynced = parameters.lastSyncedOn.raw;
+    const entityId = record?.entityId ?? null;
+    // A row saved for the first time in this form: SCM's side arrives after the save (the sync
+    // status asynchronously, SCM's own values with its data event), so it is on its way.
+    if (this.seenId === null && entityId !== null) this.firstSyncUntil = Date.now() + firstSyncWaitMs;
+    this.seenId = entityId;
     return {
       strings: stringsFromContext<PanelStringKey>(context),
       layout: layoutFor(context.mode.allocatedWidth, context.client.getFormFactor()),
@@ -83,6 +96,7 @@ export class ScmIntegrationPanel implements ComponentFramework.ReactControl<IInp
       syncStatusLabel: parameters.syncStatus.formatted ? parameters.syncStatus.formatted : null,
       lastSyncedOn: lastSynced ? context.formatting.formatDateShort(lastSynced, true) : null,
       lastError: parameters.lastError.raw ? parameters.lastError.raw : null,
+      firstSyncUntil: parameters.syncStatus.raw === null && !lastSynced ? this.firstSyncUntil : null,
       saved: table !== null && record?.entityId !== null,
       readOnly: context.mode.isControlDisabled,
       offline: context.client.isOffline(),

@@ -2,7 +2,7 @@
  * A technician's phone and a newcomer's first hour, at 320 and 390 px in Debian's Chromium: the
  * nearby list first on the work order with no stray label, the "…" overflow menu, 44 px tap
  * targets, names not cut, a rejected number kept with its error, the unsaved-changes prompt, the
- * blocked-save banner naming fields, the Offline switch saying what it emulates (after a reload
+ * blocked-save banner naming fields, the Offline switch saying what it does (after a reload
  * too), the phone preview inside the window, and axe with no serious or critical violation.
  */
 import type { Page } from "playwright-core";
@@ -113,7 +113,6 @@ describeWithChromium("a technician's phone", () => {
       const names = await rowsList.locator("button").allTextContents();
       expect(names.filter((name) => /quarantine|transit/i.test(name))).toEqual([]);
       await browser.screenshot(page, `phone-${width}-work-order`);
-      if (width === 390) await page.screenshot({ path: "docs/sandbox-phone-nearby-warehouses.png" });
     });
 
     it("shows the work order list with no clipped column and nothing scrolled sideways", async () => {
@@ -195,12 +194,12 @@ describeWithChromium("a technician's phone", () => {
       await browser.screenshot(page, `phone-${width}-blocked-save`);
     });
 
-    it("says what the Offline switch emulates, also after a reload", async () => {
+    it("says what the Offline switch does, also after a reload", async () => {
       const page = await browser.newPage({ width, height });
       await page.goto(`${sandbox.url}/`);
       await page.getByLabel("Offline").check();
       const banner = page.getByRole("note");
-      expect(await banner.textContent()).toContain("Saves still go straight to the server");
+      expect(await banner.textContent()).toContain("Saves are kept on this device");
       await page.reload();
       expect(await page.getByRole("note").isVisible()).toBe(true);
       expect(await page.getByLabel("Offline").isChecked()).toBe(true);

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import * as React from "react";
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, configure, fireEvent, render, screen, within } from "@testing-library/react";
 import { ControlRoot } from "../../shared/components/ControlRoot";
 import { readStrings } from "../../shared/strings";
 import { controlStrings } from "../../testing/resx";
@@ -33,6 +33,7 @@ function renderPanel(props: Partial<ScmIntegrationPanelProps> = {}, outcome?: Ch
         syncStatusLabel={null}
         lastSyncedOn="1/2/2025, 3:04 PM"
         lastError={null}
+        firstSyncUntil={null}
         saved
         readOnly={false}
         offline={false}
@@ -68,6 +69,22 @@ describe("ScmIntegrationPanel", () => {
     expect(valueOf("Sync status")).toBe("Not synced");
     expect(valueOf("Last synced")).toBe("Never");
     expect(valueOf("SCM identifier")).toBe("—");
+  });
+
+  it("shows a row first saved in the form as Pending while its first sync is on its way, then Unknown", () => {
+    jest.useFakeTimers();
+    try {
+      renderPanel({ syncStatus: null, lastSyncedOn: null, firstSyncUntil: Date.now() + 60_000 });
+      expect(valueOf("Sync status")).toBe("Pending");
+      expect(valueOf("Last synced")).toBe("Waiting for SCM…");
+      act(() => {
+        jest.advanceTimersByTime(60_001);
+      });
+      expect(valueOf("Sync status")).toBe("Unknown");
+      expect(valueOf("Last synced")).toBe("Never");
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it("shows the last error as an error when the sync failed", () => {

@@ -147,6 +147,31 @@ describe("ScmIntegrationPanel lifecycle", () => {
     expect(screen.getByText("Save the record first: the form checks new records when you save them.")).toBeTruthy();
   });
 
+  it("shows a row first saved in this form as Pending until its sync status arrives; a row opened without one as Unknown", () => {
+    const noStatus = parameters({
+      syncStatus: optionSetProperty(null, null, "fsi_scmsyncstatus"),
+      lastSyncedOn: dateTimeProperty(null, "", "fsi_scmlastsyncedon"),
+      lastError: stringProperty("", "fsi_scmlasterror", "Multiple"),
+    });
+    const { control, view } = setup({ parameters: noStatus, record: undefined });
+    expect(valueOf("Sync status")).toBe("Unknown");
+    const saved = mockContext<IInputs>({
+      parameters: noStatus,
+      webApi: new InMemoryWebApi(panelTables(apiUrl)),
+      strings: controlStrings("ScmIntegrationPanel", 1033),
+      record: { entityTypeName: "msdyn_warehouse", entityId: panelIds.warehouse },
+      allocatedWidth: 800,
+    });
+    view.rerender(control.updateView(saved.context));
+    expect(valueOf("Sync status")).toBe("Pending");
+    expect(valueOf("Last synced")).toBe("Waiting for SCM…");
+    view.unmount();
+
+    setup({ parameters: noStatus });
+    expect(valueOf("Sync status")).toBe("Unknown");
+    expect(valueOf("Last synced")).toBe("Never");
+  });
+
   it("is read-only when the form is", () => {
     setup({ disabled: true });
     expect(screen.getByRole("button", { name: "Check against SCM" }).hasAttribute("disabled")).toBe(true);

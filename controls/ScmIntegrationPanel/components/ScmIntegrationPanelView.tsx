@@ -33,6 +33,23 @@ const syncStatus: Readonly<Record<SyncStatusValue, { key: PanelStringKey; color:
 };
 
 const failedStatus: SyncStatusValue = 716900003;
+const pendingStatus: SyncStatusValue = 716900001;
+
+/** True until the given time (epoch ms), re-rendering once when it passes. */
+function useUntil(until: number | null): boolean {
+  const [, setTick] = React.useState(0);
+  React.useEffect(() => {
+    const remaining = until === null ? 0 : until - Date.now();
+    if (remaining <= 0) return undefined;
+    const timer = setTimeout(() => {
+      setTick((tick) => tick + 1);
+    }, remaining);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [until]);
+  return until !== null && until > Date.now();
+}
 
 const reasonKey: Readonly<Record<Exclude<UncheckedReason, "notSaved">, PanelStringKey>> = {
   signInRequired: "reasonSignInRequired",
@@ -60,6 +77,11 @@ export interface ScmIntegrationPanelProps {
   readonly syncStatusLabel: string | null;
   readonly lastSyncedOn: string | null;
   readonly lastError: string | null;
+  /**
+   * Set while a row first saved in this form has no sync status yet and its first sync may still
+   * arrive (epoch ms): the panel shows Pending until then, and Unknown after.
+   */
+  readonly firstSyncUntil: number | null;
   readonly saved: boolean;
   readonly readOnly: boolean;
   readonly offline: boolean;
@@ -120,8 +142,20 @@ export function ScmIntegrationPanelView(props: ScmIntegrationPanelProps): React.
     [],
   );
 
-  const status = props.syncStatus === null ? undefined : syncStatus[props.syncStatus as SyncStatusValue];
-  const statusLabel = props.syncStatusLabel ?? (status ? strings[status.key] : strings.statusUnknown);
+  const awaitingFirstSync = useUntil(props.firstSyncUntil);
+  const pending = syncStatus[pendingStatus];
+  const status =
+    props.syncStatus === null
+      ? awaitingFirstSync
+        ? pending
+        : undefined
+      : syncStatus[props.syncStatus as SyncStatusValue];
+  const statusLabel =
+    props.syncStatus === null
+      ? status
+        ? strings[status.key]
+        : strings.statusUnknown
+      : (props.syncStatusLabel ?? (status ? strings[status.key] : strings.statusUnknown));
 
   const field = (term: string, value: React.ReactNode) => (
     <div className={styles.field} key={term}>
@@ -229,7 +263,7 @@ export function ScmIntegrationPanelView(props: ScmIntegrationPanelProps): React.
             {statusLabel}
           </Badge>,
         )}
-        {field(strings.lastSynced, props.lastSyncedOn ?? strings.never)}
+        {field(strings.lastSynced, props.lastSyncedOn ?? (awaitingFirstSync ? strings.waitingForScm : strings.never))}
       </dl>
       {props.lastError && (
         <Notice intent={props.syncStatus === failedStatus ? "error" : "warning"} title={strings.lastError}>

@@ -10,6 +10,7 @@ export const panelStringKeys = [
   "lastSynced",
   "lastError",
   "never",
+  "waitingForScm",
   "none",
   "statusNotSynced",
   "statusPending",

@@ -10,6 +10,7 @@
 import type { ColumnDefinition } from "../../../core/dataverse/schema";
 import type { IntegrationTableName } from "../../../core/dataverse/tables";
 import { tableByLogicalName } from "../../../core/dataverse/tables";
+import { SYNC_STATUS_COLUMNS } from "../../../core/registration/step-columns";
 import type { AttributeMock, EntityMock, SaveEventArgumentsMock } from "xrm-mock";
 import { SaveEventContextMock, XrmMockGenerator } from "xrm-mock";
 import { PostSaveEventArgumentsMock } from "xrm-mock/dist/xrm-mock/events/postsaveeventarguments.mock";
@@ -29,6 +30,8 @@ export interface FormOptions {
   /** The app's "async save handlers" setting; on unless a test says otherwise. */
   readonly asyncSaveHandlers?: boolean;
   readonly offline?: boolean;
+  /** Whether the form carries the sync status columns (the SCM panel's bindings). */
+  readonly syncColumns?: boolean;
   /** `getClient()`: the web client (default) or the mobile app. */
   readonly client?: "Web" | "Mobile";
 }
@@ -56,12 +59,19 @@ type AnyAttribute = AttributeMock<never, never, never> & Xrm.Attributes.Attribut
 const formTypeCreate = 1;
 const formTypeUpdate = 2;
 
-/** The columns a main form shows: everything a user can edit (not ids, not platform-set columns). */
-function formColumns(table: IntegrationTableName): [string, ColumnDefinition][] {
+/**
+ * The columns a main form shows: everything a user can edit (not ids, not platform-set columns).
+ * The sync status column only when asked: on the solution's forms it is the SCM panel's binding,
+ * and with it every successful save starts the form's re-reads of SCM's side (sync-watch.ts).
+ */
+function formColumns(table: IntegrationTableName, syncColumns: boolean): [string, ColumnDefinition][] {
   const definition = tableByLogicalName(table);
   if (definition === undefined) throw new Error(`no table ${table}`);
   return Object.entries(definition.columns).filter(
-    ([, column]) => column.type !== "uniqueidentifier" && column.readOnly !== true,
+    ([name, column]) =>
+      column.type !== "uniqueidentifier" &&
+      column.readOnly !== true &&
+      (syncColumns || name !== SYNC_STATUS_COLUMNS[0]),
   );
 }
 
@@ -140,7 +150,7 @@ export class FormHarness {
     this.asyncSaveHandlers = options.asyncSaveHandlers ?? true;
     this.formType = options.existing === undefined ? formTypeCreate : formTypeUpdate;
     this.entity.id = options.existing?.id ?? "";
-    for (const [name, column] of formColumns(options.table)) addAttribute(name, column, options.existing?.values[name]);
+    for (const [name, column] of formColumns(options.table, options.syncColumns ?? false)) addAttribute(name, column, options.existing?.values[name]);
 
     const client = XrmMockGenerator.context.client as Xrm.ClientContext & { clientState: Xrm.ClientState };
     client.getClientState = () => (this.offline ? "Offline" : "Online");

@@ -14,6 +14,7 @@ import { userMessages } from "./messages";
 import type { ScmForm } from "./scm-form";
 import { scmRequiredColumns } from "./required-columns";
 import type { FormSettings } from "./settings";
+import { watchSync } from "./sync-watch";
 import { formSettings, signInConfiguration } from "./settings";
 
 /** Marks required the columns SCM requires for the form's company (none when it has no company). */
@@ -68,7 +69,10 @@ function registerHandlers(formContext: Xrm.FormContext, session: FormSession, fo
       });
   });
   formContext.data.entity.addOnPostSave((context) => {
-    if (context.getEventArgs().getIsSaveSuccess()) lockCompany(formContext, form.map);
+    if (!context.getEventArgs().getIsSaveSuccess()) return;
+    lockCompany(formContext, form.map);
+    // Offline the save waits on the device; SCM's side can only follow once it is uploaded.
+    if (!isOffline()) void watchSync(formContext, form);
   });
 }
 

@@ -87,7 +87,7 @@ interface Harness {
   readonly opened: { count: number };
 }
 
-function harness(options: { asyncSaveHandlers?: boolean; row?: Record<string, unknown> } = {}): Harness {
+function harness(options: { asyncSaveHandlers?: boolean; row?: Record<string, unknown>; api?: SandboxWebApi } = {}): Harness {
   const calls: string[] = [];
   const library: Library = {
     onLoad: () => calls.push("onLoad"),
@@ -102,7 +102,7 @@ function harness(options: { asyncSaveHandlers?: boolean; row?: Record<string, un
     app,
     form,
     table,
-    webApi,
+    webApi: options.api ?? webApi,
     row: options.row,
     globalContext: () => globalContext(app),
     asyncSaveHandlers: () => options.asyncSaveHandlers ?? true,
@@ -143,7 +143,7 @@ class MemoryStorage {
 beforeAll(async () => {
   Object.assign(globalThis, { sessionStorage: new MemoryStorage() });
   server = await startDataverseServer();
-  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => false, tableByLogicalName });
+  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => false, deviceStorage: new MemoryStorage(), tableByLogicalName });
   companyId = (await webApi.createRecord("cdm_company", { cdm_name: "USMF", cdm_companycode: "usmf" })).id;
 });
 
@@ -214,6 +214,25 @@ describe("saving", () => {
     expect(runtime.entity.getIsDirty()).toBe(false);
     const id = row?.msdyn_shipviaid;
     expect(events).toEqual([["load", 2], ["postsave", true, bracedId(typeof id === "string" ? id : "")]]);
+  });
+
+  it("offline, keeps the save on the device: the form shows what was saved, the server has nothing until the app is online again", async () => {
+    let offline = true;
+    const device = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => offline, deviceStorage: new MemoryStorage(), tableByLogicalName });
+    const { runtime } = harness({ api: device });
+    const outcomes: boolean[] = [];
+    runtime.formContext.data.entity.addOnPostSave((context) => outcomes.push((context.getEventArgs() as { getIsSaveSuccess(): boolean }).getIsSaveSuccess()));
+    fillNew(runtime, "OFFL1");
+    await runtime.save(SaveMode.Save);
+    expect(outcomes).toEqual([true]);
+    expect(runtime.formType()).toBe(2);
+    expect(runtime.entity.getIsDirty()).toBe(false);
+    expect(attribute(runtime, "msdyn_name").getValue()).toBe("OFFL1");
+    expect(await shipViasNamed("OFFL1")).toEqual([]);
+    expect(device.uploads.list().map((upload) => [upload.operation, upload.id])).toEqual([["create", runtime.bareId()]]);
+    offline = false;
+    await device.uploads.uploadAll();
+    expect((await shipViasNamed("OFFL1")).map((row) => row.msdyn_shipviaid)).toEqual([runtime.bareId()]);
   });
 
   it("sends only the changed columns on update", async () => {

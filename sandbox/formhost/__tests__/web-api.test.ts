@@ -9,6 +9,18 @@ import { startDataverseServer, type DataverseServer } from "../../dataverse";
 import { CLIENT_STATE_HEADER, SandboxWebApi, WebApiError, parseBatchResponses } from "../client/web-api";
 import { tableByLogicalName } from "../../../core/dataverse/tables";
 
+/** The browser's localStorage: where changes made offline wait. */
+class MemoryStorage {
+  private readonly items = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, value);
+  }
+}
+
+const device = new MemoryStorage();
 let server: DataverseServer;
 let offline = false;
 let webApi: SandboxWebApi;
@@ -16,7 +28,7 @@ let companyId: string;
 
 beforeAll(async () => {
   server = await startDataverseServer();
-  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => offline, tableByLogicalName });
+  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => offline, deviceStorage: device, tableByLogicalName });
   companyId = (await webApi.createRecord("cdm_company", { cdm_name: "Contoso USA (usmf)", cdm_companycode: "usmf" })).id;
 });
 
@@ -62,6 +74,33 @@ describe("the form host's Xrm.WebApi", () => {
     offline = false;
     expect((await webApi.retrieveMultipleRecords("msdyn_shipvia", "?$filter=contains(msdyn_name,'P')")).entities.length).toBeGreaterThan(0);
     expect(CLIENT_STATE_HEADER).toBe("x-fsi-client-state");
+  });
+
+  it("keeps creates, updates and deletes made offline on the device, uploads them in order once online, and keeps a refused one with the server's error", async () => {
+    const gone = await webApi.createRecord("msdyn_shipvia", { msdyn_name: "OFF-GONE", "msdyn_company@odata.bind": `/cdm_companies(${companyId})` });
+    offline = true;
+    const created = await webApi.createRecord("msdyn_shipvia", { msdyn_name: "OFF-1", msdyn_description: "first", "msdyn_company@odata.bind": `/cdm_companies(${companyId})` });
+    await webApi.updateRecord("msdyn_shipvia", created.id, { msdyn_description: "second" });
+    const refused = await webApi.createRecord("msdyn_shipvia", { msdyn_description: "no name" });
+    await webApi.deleteRecord("msdyn_shipvia", gone.id);
+    // Nothing reached the server; the device holds three changes to upload (the update folded into its create).
+    await expect(webApi.retrieveRecord("msdyn_shipvia", created.id)).rejects.toMatchObject({ status: 404 });
+    expect(webApi.uploads.list().map((upload) => [upload.operation, upload.label, upload.changes])).toEqual([
+      ["create", "OFF-1", 2],
+      ["create", "Ship Via", 1],
+      ["delete", "Ship Via", 1],
+    ]);
+    offline = false;
+    await webApi.uploads.uploadAll();
+    const row = await webApi.retrieveRecord("msdyn_shipvia", created.id, "?$select=msdyn_name,msdyn_description");
+    expect(row).toMatchObject({ msdyn_name: "OFF-1", msdyn_description: "second" });
+    await expect(webApi.retrieveRecord("msdyn_shipvia", gone.id)).rejects.toMatchObject({ status: 404 });
+    const left = webApi.uploads.list();
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ id: refused.id, operation: "create" });
+    expect(left[0]?.error).toMatch(/is required and has no value/);
+    webApi.uploads.discard(left[0]?.sequence ?? 0);
+    expect(webApi.uploads.list()).toEqual([]);
   });
 
   describe("through dataverse-ify, as the form scripts call it", () => {

@@ -36,28 +36,29 @@ async function render(root: HTMLElement): Promise<void> {
     apiUrl: `${app.organizationUrl}${app.webApiPath}`,
     token: app.webApiToken,
     isOffline: () => sessionSettings().offline,
+    deviceStorage: localStorage,
     tableByLogicalName,
   });
   Object.assign(window, { Xrm: createXrm(app, webApi) });
   const route = routeOf(window.location);
   switch (route.page) {
     case "home":
-      root.replaceChildren(shell(app, homeUrl, homePage(app, webApi)));
+      root.replaceChildren(shell(app, homeUrl, homePage(app, webApi), webApi.uploads));
       break;
     case "list":
-      root.replaceChildren(shell(app, listUrl(route.table), listPage(app, webApi, route.table)));
+      root.replaceChildren(shell(app, listUrl(route.table), listPage(app, webApi, route.table), webApi.uploads));
       break;
     case "record":
-      root.replaceChildren(shell(app, listUrl(route.table), await formPage(app, webApi, route.table, route.id, route.formId)));
+      root.replaceChildren(shell(app, listUrl(route.table), await formPage(app, webApi, route.table, route.id, route.formId), webApi.uploads));
       break;
     case "scm-admin":
-      root.replaceChildren(shell(app, scmAdminUrl, scmAdminPage(app, webApi)));
+      root.replaceChildren(shell(app, scmAdminUrl, scmAdminPage(app, webApi), webApi.uploads));
       break;
     case "phone-preview":
-      root.replaceChildren(shell(app, "", phonePreviewPage(route.src)));
+      root.replaceChildren(shell(app, "", phonePreviewPage(route.src), webApi.uploads));
       break;
     case "not-found":
-      root.replaceChildren(shell(app, "", h("div", { className: "page-message" }, [h("h1", { text: "Page not found" }), h("p", { text: route.path })])));
+      root.replaceChildren(shell(app, "", h("div", { className: "page-message" }, [h("h1", { text: "Page not found" }), h("p", { text: route.path })]), webApi.uploads));
       break;
   }
 }

@@ -34,7 +34,18 @@ const english = {
   discardChanges: "Discard changes",
   cancel: "Cancel",
   enterNumber: "Enter a number.",
+  selectPlaceholder: "--Select--",
   numberRange: (min: string, max: string) => `Enter a number from ${min} to ${max}.`,
+  offlineBanner:
+    "You're offline. Saves are kept on this device and uploaded when you go back online (switch Offline off). Forms and lists still read from the server, answered as the mobile app's offline store would.",
+  uploadsWaiting: (count: number) => (count === 1 ? "1 change to upload" : `${count} changes to upload`),
+  uploadsFailed: (count: number) => (count === 1 ? "1 not uploaded" : `${count} not uploaded`),
+  uploadWaiting: (label: string, operation: string) => `${label} (${operation}): waiting to upload`,
+  uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) was not uploaded: ${error}`,
+  uploadOperations: { create: "new", update: "changed", delete: "deleted" } as Readonly<Record<"create" | "update" | "delete", string>>,
+  uploadRefusedHint: "The server refused it; its reason is above. Discard it, or enter it again online, where the form shows what to fix field by field.",
+  uploadNow: "Upload now",
+  discardUpload: "Discard",
   /** Table names by logical name: singular, plural (none: the core definition's English name). */
   tables: {} as Readonly<Record<string, readonly [string, string]>>,
 };
@@ -67,7 +78,18 @@ const french: PlatformStrings = {
   discardChanges: "Ignorer les modifications",
   cancel: "Annuler",
   enterNumber: "Entrez un nombre.",
+  selectPlaceholder: "--Sélectionner--",
   numberRange: (min: string, max: string) => `Entrez un nombre compris entre ${min} et ${max}.`,
+  offlineBanner:
+    "Vous êtes hors connexion. Les enregistrements sont conservés sur cet appareil et chargés quand vous repassez en ligne (désactivez Offline). Les formulaires et les listes lisent toujours le serveur, qui répond comme le magasin hors connexion de l'application mobile.",
+  uploadsWaiting: (count: number) => (count === 1 ? "1 modification à charger" : `${count} modifications à charger`),
+  uploadsFailed: (count: number) => (count === 1 ? "1 non chargée" : `${count} non chargées`),
+  uploadWaiting: (label: string, operation: string) => `${label} (${operation}) : en attente de chargement`,
+  uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) n'a pas été chargé : ${error}`,
+  uploadOperations: { create: "nouveau", update: "modifié", delete: "supprimé" },
+  uploadRefusedHint: "Le serveur l'a refusé ; la raison est indiquée ci-dessus. Abandonnez-le, ou saisissez-le à nouveau en ligne : le formulaire indique alors quoi corriger, champ par champ.",
+  uploadNow: "Charger maintenant",
+  discardUpload: "Abandonner",
   tables: {
     msdyn_workorder: ["Ordre de travail", "Ordres de travail"],
     msdyn_warehouse: ["Entrepôt", "Entrepôts"],

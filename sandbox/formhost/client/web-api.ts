@@ -5,9 +5,12 @@
  * (`Prefer: odata.include-annotations="*"`), failures as the client API's error object
  * (`{ errorCode, message, code }`). `online.execute` runs functions, actions and the CRUD requests
  * dataverse-ify builds. Offline, every request carries `x-fsi-client-state: offline`, so the
- * emulator answers as the mobile app's offline store would (no `contains()`, no FetchXML).
+ * emulator answers as the mobile app's offline store would (no `contains()`, no FetchXML), and
+ * creates, updates and deletes are kept on the device and uploaded once back online
+ * (`offline-uploads.ts`), as the mobile app does.
  */
 import type { TableDefinition } from "../../../core/dataverse/schema";
+import { OfflineUploads, type DeviceStorage, type QueuedUpload, type UploadOperation } from "./offline-uploads";
 
 export const CLIENT_STATE_HEADER = "x-fsi-client-state";
 
@@ -16,6 +19,8 @@ export interface WebApiSettings {
   readonly apiUrl: string;
   readonly token: string;
   readonly isOffline: () => boolean;
+  /** Where changes made offline wait (the browser's localStorage: the device). */
+  readonly deviceStorage: DeviceStorage;
   readonly tableByLogicalName: (logicalName: string) => TableDefinition | undefined;
 }
 
@@ -105,8 +110,11 @@ function boundTarget(request: ExecuteRequestLike): { entityType: string; id: str
 export class SandboxWebApi {
   readonly online: { execute: (request: unknown) => Promise<Response>; executeMultiple: (requests: unknown[]) => Promise<Response[]> } & SandboxWebApiCrud;
   readonly offline: SandboxWebApiCrud;
+  /** Changes made while offline, waiting to upload. */
+  readonly uploads: OfflineUploads;
 
   constructor(private readonly settings: WebApiSettings) {
+    this.uploads = new OfflineUploads(settings.deviceStorage, (upload) => this.upload(upload));
     const crud = this.crud(settings.isOffline);
     this.online = { ...crud, execute: (request) => this.execute(request), executeMultiple: (requests) => this.executeMultiple(requests) };
     this.offline = this.crud(() => true);
@@ -130,6 +138,29 @@ export class SandboxWebApi {
 
   deleteRecord(entityLogicalName: string, id: string): Promise<{ entityType: string; id: string }> {
     return this.crud(this.settings.isOffline).deleteRecord(entityLogicalName, id);
+  }
+
+  /** Whether writes are kept on the device now (the app is offline) instead of sent. */
+  keepsWritesOnDevice(): boolean {
+    return this.settings.isOffline();
+  }
+
+  private keepOnDevice(entityLogicalName: string, id: string, operation: UploadOperation, data: object): { entityType: string; id: string } {
+    const table = this.settings.tableByLogicalName(entityLogicalName);
+    if (table === undefined) throw new WebApiError(`The entity ${entityLogicalName} does not exist in this environment.`, 0x80040217, "0x80040217", 404);
+    const body = { ...(data as Record<string, unknown>) };
+    const name = body[table.primaryNameAttribute];
+    const label = typeof name === "string" && name !== "" ? name : (this.uploads.waitingFor(entityLogicalName, id)?.label ?? table.displayName);
+    this.uploads.enqueue({ table: entityLogicalName, id, operation, body, label });
+    return { entityType: entityLogicalName, id };
+  }
+
+  /** Sends one change kept on the device, online. */
+  private async upload(upload: QueuedUpload): Promise<void> {
+    const entitySet = this.entitySet(upload.table);
+    if (upload.operation === "create") await this.send("POST", entitySet, upload.body, false);
+    else if (upload.operation === "update") await this.send("PATCH", `${entitySet}(${upload.id})`, upload.body, false, { "if-match": "*" });
+    else await this.send("DELETE", `${entitySet}(${upload.id})`, undefined, false);
   }
 
   /** Every table the sandbox serves is available offline (the mobile offline profile holds them all). */
@@ -167,6 +198,13 @@ export class SandboxWebApi {
   private crud(isOffline: () => boolean): SandboxWebApiCrud {
     return {
       createRecord: async (entityLogicalName, data) => {
+        if (this.keepsWritesOnDevice()) {
+          // A row created offline gets its id on the device, and keeps it when uploaded.
+          const table = this.settings.tableByLogicalName(entityLogicalName);
+          const supplied = table === undefined ? undefined : (data as Record<string, unknown>)[table.primaryIdAttribute];
+          const id = typeof supplied === "string" ? bareId(supplied) : crypto.randomUUID();
+          return this.keepOnDevice(entityLogicalName, id, "create", { ...data, ...(table === undefined ? {} : { [table.primaryIdAttribute]: id }) });
+        }
         const response = await this.send("POST", this.entitySet(entityLogicalName), data, isOffline());
         return { entityType: entityLogicalName, id: idFromEntityIdHeader(response.headers) };
       },
@@ -182,10 +220,12 @@ export class SandboxWebApi {
         return { entities: page.value ?? [], ...(nextLink === undefined ? {} : { nextLink }) };
       },
       updateRecord: async (entityLogicalName, id, data) => {
+        if (this.keepsWritesOnDevice()) return this.keepOnDevice(entityLogicalName, bareId(id), "update", data);
         await this.send("PATCH", `${this.entitySet(entityLogicalName)}(${bareId(id)})`, data, isOffline(), { "if-match": "*" });
         return { entityType: entityLogicalName, id: bareId(id) };
       },
       deleteRecord: async (entityLogicalName, id) => {
+        if (this.keepsWritesOnDevice()) return this.keepOnDevice(entityLogicalName, bareId(id), "delete", {});
         await this.send("DELETE", `${this.entitySet(entityLogicalName)}(${bareId(id)})`, undefined, isOffline());
         return { entityType: entityLogicalName, id: bareId(id) };
       },

@@ -109,7 +109,7 @@ function numberEditor(id: string, attribute: HostAttribute, reportInvalid: (mess
 
 function choiceEditor(id: string, attribute: HostAttribute): FieldEditor {
   const select = h("select", { attributes: { id } }, [
-    h("option", { text: "--Select--", attributes: { value: "" } }),
+    h("option", { text: platformStrings().selectPlaceholder, attributes: { value: "" } }),
     ...attribute.getOptions().map((option) => h("option", { text: option.text, attributes: { value: String(option.value) } })),
   ]);
   select.addEventListener("change", () => {
@@ -130,7 +130,7 @@ function choiceEditor(id: string, attribute: HostAttribute): FieldEditor {
 
 function booleanEditor(id: string, attribute: HostAttribute): FieldEditor {
   const select = h("select", { attributes: { id } }, [
-    h("option", { text: "--Select--", attributes: { value: "" } }),
+    h("option", { text: platformStrings().selectPlaceholder, attributes: { value: "" } }),
     h("option", { text: "Yes", attributes: { value: "true" } }),
     h("option", { text: "No", attributes: { value: "false" } }),
   ]);
@@ -180,7 +180,7 @@ function dateEditor(id: string, attribute: HostAttribute, dateOnly: boolean): Fi
 function lookupEditor(id: string, attribute: HostAttribute, webApi: SandboxWebApi): FieldEditor {
   const column = attribute.column;
   const target: TableDefinition | undefined = column.type === "lookup" ? tableByLogicalName(column.targets[0] ?? "") : undefined;
-  const select = h("select", { attributes: { id, "aria-busy": "true" } }, [h("option", { text: "--Select--", attributes: { value: "" } })]);
+  const select = h("select", { attributes: { id, "aria-busy": "true" } }, [h("option", { text: platformStrings().selectPlaceholder, attributes: { value: "" } })]);
   const names = new Map<string, string>();
   const current = (): Xrm.LookupValue | undefined => {
     const value = attribute.getValue();

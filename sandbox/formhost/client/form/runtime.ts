@@ -11,7 +11,8 @@
  *    handler that called `preventDefaultOnError`; off, promises are not awaited.
  * 3. A cancelled save stops there; otherwise the changed columns go to the Web API (create or
  *    update), the row is read back, data OnLoad runs (state 2, save) and OnPostSave reports the
- *    outcome, success or the server's error.
+ *    outcome, success or the server's error. Offline the Web API keeps the write on the device
+ *    (uploaded once back online) and the form keeps what the user saved.
  *
  * The save mode only labels the save; Save and Close and Save and New close or open a form after
  * a successful save from the command bar, never from `data.save` (learn.microsoft.com).
@@ -483,7 +484,18 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     } else if (Object.keys(body).length > 0) {
       await this.options.webApi.updateRecord(this.tableName, this.id, body);
     }
-    await this.reread();
+    if (this.options.webApi.keepsWritesOnDevice()) this.keepAsSaved();
+    else await this.reread();
+  }
+
+  /**
+   * Offline the save stays on the device (it uploads once back online): the form shows what the
+   * user saved as the row, since the server does not have it yet.
+   */
+  private keepAsSaved(): void {
+    for (const attribute of this.attributes()) attribute.resetBaseline(attribute.getValue());
+    this.name = this.primaryName();
+    this.changed();
   }
 
   /** Reads the row again: every attribute takes the stored value as its new baseline. */

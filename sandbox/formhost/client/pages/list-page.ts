@@ -18,7 +18,10 @@ const pageSize = 250;
 function listColumns(app: AppDescription, table: TableDefinition): string[] {
   const form = formFor(app, table.logicalName, undefined);
   const cells = form?.tabs.flatMap((tab) => tab.sections.flatMap((section) => section.cells)) ?? [];
+  // A code component standing for its section (its label hidden) binds a column only to feed the
+  // component: the nearby list's latitude is no column of a work order view.
   const columns = cells
+    .filter((cell) => cell.showLabel || cell.customControls.length === 0)
     .map((cell) => cell.column)
     .filter((column) => column !== table.primaryNameAttribute && table.columns[column] !== undefined && table.columns[column].type !== "memo");
   return [table.primaryNameAttribute, ...new Set(columns)].slice(0, 6);

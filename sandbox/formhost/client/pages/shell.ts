@@ -9,6 +9,8 @@ import { h } from "../dom";
 import { homeUrl, listUrl, scmAdminUrl } from "../navigation";
 import { sessionSettings, updateSession, viewportFormFactor } from "../session";
 import { platformStrings } from "../platform-strings";
+import type { OfflineUploads } from "../offline-uploads";
+import { uploadsStatus } from "./uploads-status";
 
 export function pluralOf(name: string): string {
   if (/[^aeiou]y$/i.test(name)) return `${name.slice(0, -1)}ies`;
@@ -29,7 +31,7 @@ export function tablePlural(logicalName: string): string {
   return platformStrings().tables[logicalName]?.[1] ?? pluralOf(tableByLogicalName(logicalName)?.displayName ?? logicalName);
 }
 
-function switches(): HTMLElement {
+function switches(uploads: OfflineUploads): HTMLElement {
   const settings = sessionSettings();
   const toggle = (id: string, label: string, checked: boolean, change: (checked: boolean) => void) => {
     const input = h("input", { attributes: { id, type: "checkbox", role: "switch" } });
@@ -56,13 +58,17 @@ function switches(): HTMLElement {
     toggle("setting-offline", "Offline", settings.offline, (checked) => {
       updateSession({ offline: checked });
       document.body.classList.toggle("is-offline", checked);
+      // Back online: the changes kept on the device upload, as the mobile app's next sync does.
+      if (!checked) void uploads.uploadAll();
     }),
     h("div", { className: "switch" }, [h("label", { text: "Language", attributes: { for: "setting-language" } }), language]),
   ]);
 }
 
-export function shell(app: AppDescription, current: string, content: HTMLElement): HTMLElement {
+export function shell(app: AppDescription, current: string, content: HTMLElement, uploads: OfflineUploads): HTMLElement {
   document.body.classList.toggle("is-offline", sessionSettings().offline);
+  // Opened online while changes wait (offline switched off in another tab): they upload now.
+  if (!sessionSettings().offline && uploads.list().some((upload) => upload.error === undefined)) void uploads.uploadAll();
   const link = (href: string, label: string) =>
     h("li", {}, [h("a", { text: label, attributes: { href, ...(current === href ? { "aria-current": "page" } : {}) } })]);
   const nav = h("nav", { className: "site-map", attributes: { "aria-label": platformStrings().siteMap } }, [
@@ -80,15 +86,11 @@ export function shell(app: AppDescription, current: string, content: HTMLElement
     h("header", { className: "app-bar" }, [
       h("a", { className: "app-name", attributes: { href: homeUrl } }, ["Field Service ", h("span", { className: "badge", text: "sandbox" })]),
       h("span", { className: "offline-badge", text: "Offline", attributes: { role: "status" } }),
-      switches(),
+      switches(uploads),
     ]),
-    // What the switch emulates, said plainly on every page while it is on (it outlives a reload):
-    // the client reports itself offline to scripts and controls; nothing is queued.
-    h("p", {
-      className: "offline-banner",
-      attributes: { role: "note" },
-      text: "Offline switch on: scripts and controls see the app as offline (isOffline() is true) and use their offline paths. Saves still go straight to the server; this sandbox does not queue them as the Field Service mobile app does.",
-    }),
+    // What the switch emulates, said plainly on every page while it is on (it outlives a reload).
+    h("p", { className: "offline-banner", attributes: { role: "note" }, text: platformStrings().offlineBanner }),
+    uploadsStatus(uploads),
     h("div", { className: "app-body" }, [nav, h("main", { className: "app-main", attributes: { id: "main" } }, [content])]),
   ]);
 }
