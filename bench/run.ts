@@ -5,7 +5,7 @@
  *
  * `npm run bench -- <section> ...` runs only the named sections.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { controlBundleSizes, nearbyQueryCost } from "./controls.bench";
@@ -49,6 +49,15 @@ const sections: readonly Section[] = [
   { name: "test-time", title: "npm test wall time on this machine", run: testTimeBench },
 ];
 
+function previousResults(file: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { results?: Record<string, unknown> };
+    return parsed.results ?? {};
+  } catch {
+    return {}; // An unreadable file is simply replaced.
+  }
+}
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !sections.some((section) => section.name === name));
@@ -67,7 +76,12 @@ async function main(): Promise<void> {
   }
   const file = path.join(__dirname, "results.json");
   const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" };
-  writeFileSync(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2)}\n`);
+  // A run of some sections replaces only theirs: the file keeps the last figure of every section.
+  const earlier = wanted.length > 0 && existsSync(file) ? previousResults(file) : {};
+  writeFileSync(
+    file,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, results: { ...earlier, ...results } }, null, 2)}\n`,
+  );
   process.stdout.write(`\nWrote ${path.relative(process.cwd(), file)}\n`);
 }
 
