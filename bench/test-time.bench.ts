@@ -23,8 +23,17 @@ const goalSeconds = 240;
 
 function timedRun(part: string, script: string): TestTimeRow {
   const started = performance.now();
-  const result = spawnSync("npm", ["run", "--silent", script], { cwd: repoRoot, stdio: "pipe", encoding: "utf8" });
+  const result = spawnSync("npm", ["run", "--silent", script], {
+    cwd: repoRoot,
+    stdio: "pipe",
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = Number(((performance.now() - started) / 1000).toFixed(1));
+  if (result.status !== 0) {
+    // The figure is worthless without knowing what failed.
+    process.stderr.write(`${part} failed:\n${`${result.stdout}${result.stderr}`.slice(-20_000)}\n`);
+  }
   return { part, command: `npm run ${script}`, seconds, passed: result.status === 0, goalSeconds: null };
 }
 
