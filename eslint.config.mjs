@@ -2,6 +2,7 @@
 // checker rules for code that runs inside model-driven forms (controls and form scripts).
 import js from "@eslint/js";
 import powerApps from "@microsoft/eslint-plugin-power-apps";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -24,13 +25,50 @@ export default tseslint.config(
     },
   },
   {
+    // A module graph with a runtime cycle loads in an order that depends on who imports first.
+    // `import type` is erased at compile time and does not count.
+    files: ["**/*.{ts,tsx}"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".tsx", ".js"],
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js", ".json"] })],
+    },
+    rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
+    // Imports flow one way: `core` ← everything. The product (what gets deployed) never reaches into
+    // the emulators, the cross-part tests or the benchmarks; `core` imports nothing of ours outside
+    // itself. Tests and test support inside a part may use the emulators.
+    files: ["core/**/*.ts", "controls/**/*.{ts,tsx}", "plugins-ts/**/*.ts", "solution/**/*.ts", "forms/**/*.ts"],
+    ignores: ["**/__tests__/**", "**/*.test.{ts,tsx}", "controls/testing/**", "controls/screenshots.ts"],
+    rules: {
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            {
+              target: ["./core", "./controls", "./plugins-ts", "./solution", "./forms"],
+              from: ["./sandbox", "./test", "./bench"],
+              message: "The product never imports the emulators (sandbox/), tests (test/) or benchmarks (bench/).",
+            },
+            {
+              target: "./core",
+              from: ["./controls", "./plugins-ts", "./solution", "./forms"],
+              message: "core imports nothing of ours outside core: every other part depends on it, not the reverse.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
     rules: { ...tseslint.configs.disableTypeChecked.rules, "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    files: ["controls/**/*.{ts,tsx}", "plugins-ts/forms/**/*.ts"],
+    files: ["controls/**/*.{ts,tsx}", "forms/**/*.ts"],
     ignores: ["**/__tests__/**"],
     plugins: { "@microsoft/power-apps": powerApps },
     languageOptions: { globals: { ...globals.browser } },

@@ -11,6 +11,7 @@ import path from "node:path";
 import { controlBundleSizes, nearbyQueryCost } from "./controls.bench";
 import { dataverseEmulatorThroughput } from "./dataverse-emulator.bench";
 import { formsBundleSizes } from "./forms.bench";
+import { instancesBench } from "./instances.bench";
 import { mixedLoadBench } from "./mixed-load.bench";
 import { onHandSyncThroughput } from "./onhand-sync.bench";
 import { type BenchRow, markdownTable } from "./report";
@@ -42,6 +43,11 @@ const sections: readonly Section[] = [
   },
   { name: "sync", title: "Sync latency both ways and initial sync throughput", run: syncBench },
   { name: "mixed-load", title: "Mixed concurrent saves over both systems vs one at a time", run: mixedLoadBench },
+  {
+    name: "instances",
+    title: "SCM events applied per second: 3 host instances on one state store vs 1",
+    run: () => instancesBench(),
+  },
   // 5k rows keep the run to minutes: with the journal step on Create (as shipped) each journal
   // of a bulk request still costs a webhook call; `npx tsx bench/onhand-sync.bench.ts` runs 100k.
   { name: "onhand", title: "On-hand sync throughput (SCM -> FS journals)", run: () => onHandSyncThroughput(5_000) },

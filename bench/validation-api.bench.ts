@@ -147,7 +147,8 @@ export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
       company: "usmf",
       attributes: {
         msdyn_warehouseidentifier: "8001",
-        msdyn_name: "Bench",
+        msdyn_name: "8001",
+        msdyn_description: "Bench",
         msdyn_warehousetype: 192350002,
         msdyn_operationalsite: { id: siteId, logicalName: "msdyn_operationalsite" },
       },
@@ -196,7 +197,8 @@ export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
     const company = `/cdm_companies(${env.companyId})`;
     const fsToScm = await timed(30, async (index) => {
       const reply = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
-        msdyn_name: `Latency ${index}`,
+        msdyn_name: String(8100 + index),
+        msdyn_description: `Latency ${index}`,
         msdyn_warehouseidentifier: String(8100 + index),
         msdyn_warehousetype: 192350002,
         "msdyn_company@odata.bind": company,

@@ -59,17 +59,17 @@ function checkOutputs(outDir, names, output) {
 }
 
 /**
- * Writes ScmIntegrationPanel/generated/scmMaps.json from core's entity maps. core/maps validates its
- * templates with zod; evaluating it here (through tsx) keeps zod out of the panel's bundle.
+ * Writes ScmIntegrationPanel/generated/scmMaps.json: core's map summaries, evaluated here in Node
+ * (through tsx) so the panel's bundle gets data (core/maps/summary.ts says why).
  */
 function writeScmMaps() {
   const { register } = require("tsx/cjs/api");
   const unregister = register();
   try {
-    const { scmMapSummaries } = require("./ScmIntegrationPanel/scmMaps.generate.ts");
+    const { mapSummaries } = require("../core/maps/summary.ts");
     const file = path.join(__dirname, "ScmIntegrationPanel", "generated", "scmMaps.json");
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(scmMapSummaries(), null, 2)}\n`);
+    fs.writeFileSync(file, `${JSON.stringify(mapSummaries(), null, 2)}\n`);
   } finally {
     unregister();
   }

@@ -11,9 +11,9 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { writeSandboxConnection } from "../plugins-ts/cli/sandbox-connection";
-import { SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "./auth/plugins-mount";
 import { startSandbox } from "./server";
 import { buildIfStale, solutionZipPath } from "./start/build";
+import { sandboxConnectionOf } from "./start/connection";
 import { integratedMounts } from "./start/mounts";
 
 interface CliOptions {
@@ -21,13 +21,16 @@ interface CliOptions {
   readonly stateDir: string;
   readonly port: number;
   readonly build: boolean;
+  /** `--no-keys`: an org right after import, for `fsi setup` (sandbox/start/mounts.ts). */
+  readonly noKeys: boolean;
 }
 
-const usage = "Usage: npm start -- [--fresh] [--state-dir <dir>] [--port <n>] [--skip-build]";
+const usage = "Usage: npm start -- [--fresh] [--state-dir <dir>] [--port <n>] [--skip-build] [--no-keys]";
 
 function parseArguments(args: readonly string[]): CliOptions {
   let fresh = false;
   let build = true;
+  let noKeys = false;
   let stateDir = ".sandbox";
   let port = process.env.PORT === undefined || process.env.PORT === "" ? 8080 : Number(process.env.PORT);
   for (let index = 0; index < args.length; index += 1) {
@@ -40,6 +43,7 @@ function parseArguments(args: readonly string[]): CliOptions {
     };
     if (arg === "--fresh") fresh = true;
     else if (arg === "--skip-build") build = false;
+    else if (arg === "--no-keys") noKeys = true;
     else if (arg === "--state-dir") stateDir = value();
     else if (arg === "--port") port = Number(value());
     else if (arg === "--help" || arg === "-h") {
@@ -49,7 +53,7 @@ function parseArguments(args: readonly string[]): CliOptions {
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`The port must be a number from 0 to 65535. ${usage}`);
-  return { fresh, stateDir: resolve(stateDir), port, build };
+  return { fresh, stateDir: resolve(stateDir), port, build, noKeys };
 }
 
 async function main(): Promise<void> {
@@ -65,19 +69,13 @@ async function main(): Promise<void> {
     port: options.port,
     stateDir: options.stateDir,
     log,
-    mounts: integratedMounts({ solutionZip: solutionZipPath, progress: log }),
+    mounts: integratedMounts({ solutionZip: solutionZipPath, progress: log, endpointKeys: options.noKeys ? "unset" : "set" }),
   });
-  const connectionFile = writeSandboxConnection(options.stateDir, {
-    url: sandbox.url,
-    scmUrl: `${sandbox.url}/scm`,
-    dataverseToken: SANDBOX_INTEGRATION_TOKEN,
-    integrationUserId: SANDBOX_INTEGRATION_USER.id,
-    statePath: "plugins.sqlite",
-    inventoryStatePath: "inventory.sqlite",
-  });
+  const connectionFile = writeSandboxConnection(options.stateDir, sandboxConnectionOf(sandbox));
   console.log(`Sandbox ready at ${sandbox.url}`);
   console.log(`State: ${options.stateDir}${options.fresh ? " (fresh)" : ""}`);
   console.log(`Connection for \`npx fsi sync\`: ${connectionFile}`);
+  if (options.noKeys) console.log("No keys set (--no-keys): finish the setup with `npx fsi setup`, then `npx fsi doctor`.");
   const url = sandbox.url;
   console.log("What to try:");
   console.log(`  ${url}/  the forms, with the solution's scripts and controls`);

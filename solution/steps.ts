@@ -119,11 +119,16 @@ export interface WebhookOptions {
   readonly webhookHostUrl?: string;
 }
 
+/** The name of the handler's service endpoint in the solution (what `fsi setup` finds it by after import). */
+export function solutionEndpointName(handler: WebhookHandler): string {
+  return `fsi_${handler}`;
+}
+
 export function solutionServiceEndpoints(options: WebhookOptions = {}): WebhookServiceEndpoint[] {
   const hostUrl = options.webhookHostUrl ?? defaultWebhookHostUrl;
   return webhookHandlers.map((handler) => ({
     id: stableId("serviceendpoint", handler),
-    name: `fsi_${handler}`,
+    name: solutionEndpointName(handler),
     description: handlerDescriptions[handler],
     handler,
     url: webhookUrl(hostUrl, handler),

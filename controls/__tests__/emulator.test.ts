@@ -82,8 +82,10 @@ beforeAll(async () => {
   offline = new HttpWebApi(server.apiUrl, { [CLIENT_STATE_HEADER]: "offline" });
   company = await create("cdm_companies", { cdm_name: "USMF", cdm_companycode: "usmf" });
   const warehouse = (identifier: string, name: string, latitude: number, longitude: number) =>
+    // Microsoft's naming (the warehouses map's default): SCM's id in msdyn_name, the name in msdyn_description.
     create("msdyn_warehouses", {
-      msdyn_name: name,
+      msdyn_name: identifier,
+      msdyn_description: name,
       msdyn_warehouseidentifier: identifier,
       msdyn_primaryaddresslatitude: latitude,
       msdyn_primaryaddresslongitude: longitude,

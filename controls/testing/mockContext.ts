@@ -1,5 +1,7 @@
 /**
- * A typed `ComponentFramework.Context` for lifecycle tests (the powercat-code-components pattern):
+ * The one PCF context stand-in of controls/ (the sandbox's form host has the platform's own, over
+ * its emulators: sandbox/formhost/client/pcf/context.ts). A typed `ComponentFramework.Context` for
+ * lifecycle tests and the screenshot page (`pcfHost.ts`), in the powercat-code-components pattern:
  * every member the interface declares exists with the declared type, the ones our controls use
  * behave like the platform's (and record their calls), and the ones they must not use throw.
  */
@@ -109,6 +111,8 @@ export interface MockContextOptions<TInputs> {
   readonly record?: { entityTypeName: string; entityId: string };
   /** Column display names `utils.getEntityMetadata` answers, by table then column. */
   readonly displayNames?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** What the host does when the control calls `factory.requestRender` (a page host renders again). */
+  readonly onRequestRender?: () => void;
 }
 
 export interface MockContextCalls {
@@ -222,6 +226,7 @@ export function mockContext<TInputs>(initial: MockContextOptions<TInputs>): Mock
       getPopupService: () => notUsed("factory.getPopupService"),
       requestRender: () => {
         calls.requestRender.push(Date.now());
+        options.onRequestRender?.();
       },
     },
     formatting,

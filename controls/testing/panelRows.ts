@@ -28,9 +28,10 @@ export const panelIds = {
 export function savedWarehouse(overrides: Record<string, unknown> = {}): WebApiEntity {
   return {
     msdyn_warehouseid: panelIds.warehouse,
-    msdyn_name: "Chicago Main",
+    // Microsoft's naming (the warehouses map's default): SCM's id in msdyn_name, never sent to SCM.
+    msdyn_name: "CHI-01",
     msdyn_warehouseidentifier: "CHI-01",
-    msdyn_description: "Not mapped to SCM",
+    msdyn_description: "Chicago Main",
     msdyn_warehousetype: 192350000,
     [`msdyn_warehousetype${formatted}`]: "Default",
     _msdyn_operationalsite_value: panelIds.site,

@@ -1,13 +1,22 @@
 /**
- * A minimal model-driven form host for one control, run IN THE BROWSER: builds the PCF context the
- * controls use (parameters, mode, client, device, formatting, resources, navigation, utils,
- * webAPI) and mounts the control from its built bundle the way the platform does (`init`, then
+ * A minimal model-driven form host for one control, run IN THE BROWSER: builds the PCF context
+ * (the controls' one stand-in, `mockContext.ts`) and mounts the control from its built bundle the way the platform does (`init`, then
  * `updateView` rendered with ReactDOM, again on every `notifyOutputChanged`). The Web API and
  * `fetch` are forwarded to functions the test runner exposes (`fsiWebApi`, `fsiFetch`).
  *
  * controls/screenshots.ts bundles this file with esbuild and injects it next to the platform
  * libraries; it then calls `window.fsiMount(spec)`.
  */
+import type { RetrieveMultipleResult, WebApiEntity, WebApiReader } from "../shared/services/webApi";
+import {
+  dateTimeProperty,
+  lookupProperty,
+  mockContext,
+  numberProperty,
+  optionSetProperty,
+  stringProperty,
+} from "./mockContext";
+
 /** A property as the host builds it in the page (see `mount` below). */
 export type PropertySpec =
   | {
@@ -57,43 +66,32 @@ function mount(spec: ScenarioSpec): void {
   }
   const host = window as unknown as Host & Window;
   const property = (name: string, value: PropertySpec) => {
-    const attributes = { LogicalName: "column" in value && value.column ? value.column : name, DisplayName: name };
+    const column = "column" in value && value.column ? value.column : name;
     switch (value.kind) {
       case "lookup":
-        return {
-          raw: value.value ? [value.value] : [],
-          formatted: value.value?.name ?? "",
-          type: "Lookup.Simple",
-          attributes,
-          getTargetEntityType: () => value.value?.entityType ?? "",
-          getViewId: () => "",
-        };
+        return lookupProperty(value.value, value.value?.entityType ?? "", column);
       case "option":
-        return { raw: value.value, formatted: value.label, type: "OptionSet", attributes };
+        return optionSetProperty(value.value, value.label, column);
       case "date":
-        return {
-          raw: value.value ? new Date(value.value) : null,
-          formatted: "",
-          type: "DateAndTime.DateAndTime",
-          attributes,
-        };
-      default:
-        return {
-          raw: value.value,
-          formatted: value.value === null ? "" : String(value.value),
-          type: value.kind,
-          attributes,
-        };
+        return dateTimeProperty(value.value === null ? null : new Date(value.value), "", column);
+      case "number":
+        return numberProperty(value.value);
+      case "text":
+        return stringProperty(value.value, column);
     }
   };
-  const locale = spec.languageId === 1036 ? "fr-FR" : "en-US";
-  const call = async (
+  const call = async <T>(
     operation: string,
     table: string,
     idOrOptions: string,
     options: string | null,
     maxPageSize: number | null,
-  ) => JSON.parse(await host.fsiWebApi(operation, table, idOrOptions, options, maxPageSize)) as unknown;
+  ) => JSON.parse(await host.fsiWebApi(operation, table, idOrOptions, options, maxPageSize)) as T;
+  const webApi: WebApiReader = {
+    retrieveMultipleRecords: (table, options, maxPageSize) =>
+      call<RetrieveMultipleResult>("retrieveMultipleRecords", table, options ?? "", null, maxPageSize ?? null),
+    retrieveRecord: (table, id, options) => call<WebApiEntity>("retrieveRecord", table, id, options ?? null, null),
+  };
   host.fetch = async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const answer = await host.fsiFetch(url, {
@@ -105,68 +103,22 @@ function mount(spec: ScenarioSpec): void {
   };
   const container = document.getElementById("host");
   if (!container) throw new Error("no host element");
-  const context = {
+  const { context } = mockContext({
     parameters: Object.fromEntries(
       Object.entries(spec.parameters).map(([name, value]) => [name, property(name, value)]),
     ),
-    mode: {
-      allocatedWidth: spec.width,
-      allocatedHeight: -1,
-      isControlDisabled: false,
-      isVisible: true,
-      label: "",
-      contextInfo: spec.record,
-      trackContainerResize: () => undefined,
-      setControlState: () => true,
-      setFullScreen: () => undefined,
+    webApi,
+    strings: spec.strings,
+    languageId: spec.languageId,
+    allocatedWidth: spec.width,
+    formFactor: spec.formFactor,
+    ...(spec.devicePosition === null ? {} : { devicePosition: spec.devicePosition }),
+    ...(spec.record === null ? {} : { record: spec.record }),
+    displayNames: spec.record === null ? {} : { [spec.record.entityTypeName]: spec.displayNames },
+    onRequestRender: () => {
+      render();
     },
-    client: {
-      getFormFactor: () => spec.formFactor,
-      getClient: () => (spec.formFactor === 3 ? "Mobile" : "Web"),
-      isOffline: () => false,
-      isNetworkAvailable: () => true,
-      disableScroll: false,
-    },
-    device: {
-      getCurrentPosition: () =>
-        spec.devicePosition
-          ? Promise.resolve({ coords: spec.devicePosition, timestamp: new Date() })
-          : Promise.reject(new Error("Device.getCurrentPosition works only in the mobile app")),
-    },
-    formatting: {
-      formatDecimal: (value: number, precision = 2) =>
-        new Intl.NumberFormat(locale, { minimumFractionDigits: precision, maximumFractionDigits: precision }).format(
-          value,
-        ),
-      formatDateShort: (value: Date, includeTime?: boolean) =>
-        new Intl.DateTimeFormat(
-          locale,
-          includeTime
-            ? { dateStyle: "short", timeStyle: "short", timeZone: "UTC" }
-            : { dateStyle: "short", timeZone: "UTC" },
-        ).format(value),
-    },
-    resources: { getString: (key: string) => spec.strings[key] ?? key },
-    userSettings: { languageId: spec.languageId },
-    navigation: { openForm: () => Promise.resolve({ savedEntityReference: [] }) },
-    factory: {
-      requestRender: () => {
-        render();
-      },
-    },
-    utils: {
-      getEntityMetadata: () =>
-        Promise.resolve({
-          Attributes: { get: (name: string) => ({ LogicalName: name, DisplayName: spec.displayNames[name] ?? name }) },
-        }),
-    },
-    webAPI: {
-      retrieveMultipleRecords: (table: string, options?: string, maxPageSize?: number) =>
-        call("retrieveMultipleRecords", table, options ?? "", null, maxPageSize ?? null),
-      retrieveRecord: (table: string, id: string, options?: string) =>
-        call("retrieveRecord", table, id, options ?? null, null),
-    },
-  };
+  });
   const Control = host.FieldServiceScm[spec.control];
   if (!Control) throw new Error(`The bundle did not register FieldServiceScm.${spec.control}`);
   const control = new Control();

@@ -33,6 +33,7 @@ export const privilegeEntityNames: Readonly<Record<string, string>> = {
   sdkmessageprocessingstepimage: "SdkMessageProcessingStepImage",
   serviceendpoint: "ServiceEndpoint",
   asyncoperation: "AsyncOperation",
+  role: "Role",
 };
 
 /** `prvReadmsdyn_warehouse`, `prvAppendToAccount`. */

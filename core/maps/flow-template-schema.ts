@@ -1,5 +1,5 @@
 /**
- * Flow templates: the customizable maps of the one-way inventory and project flows (issue 9) —
+ * Flow templates: the customizable maps of the one-way inventory and project flows —
  * on-hand (SCM → FS), projects (SCM → FS), adjustments and transfers (FS → SCM journals) and work
  * orders (FS → SCM sales orders). Like the old data integrator templates, each is one JSON file a
  * user may copy and change: its column pairs (the same pairs, value maps, defaults and lookups as

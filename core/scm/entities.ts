@@ -129,7 +129,7 @@ export const scmEntities: readonly ScmEntityDefinition[] = [
   maintenanceAssets,
   paymentTerms,
   modesOfDelivery,
-  // Inventory and projects (issue 9); defined in inventory-entities.ts.
+  // Inventory and projects; defined in inventory-entities.ts.
   ...inventoryEntities,
 ];
 

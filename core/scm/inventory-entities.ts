@@ -1,5 +1,5 @@
 /**
- * SCM data entities of the inventory and project integration (issue 9): released products, on-hand
+ * SCM data entities of the inventory and project integration: released products, on-hand
  * per item and warehouse, inventory movement and transfer journals, projects and sales orders.
  * Collection and field names are modelled on finance and operations' entities
  * (`ReleasedProductsV2`, `InventWarehouseOnHandV2Entity`, `InventoryMovementJournalHeaders/Entries`,

@@ -11,7 +11,8 @@ import type { HttpFunctionOptions, HttpMethod, TimerFunctionOptions } from "@azu
 import { hostConfigFromEnv } from "../host/config-from-env";
 import type { HostHandler } from "../host/http/exchange";
 import { type InventoryService, inventoryServiceFromEnv } from "../host/inventory-service";
-import { type PluginHost, type PluginHostConfig, createPluginHost } from "../host/plugin-host";
+import { type PluginHost, type PluginHostConfig, createPluginHost, openHostStateStore } from "../host/plugin-host";
+import type { HostStateStore } from "../sync/state-store";
 import { type CallerWait, DATAVERSE_CALLER } from "./caller-wait";
 import { type AzureHttpHandler, azureHandler } from "./http-adapter";
 import { type InventoryScheduleFunction, inventoryScheduleFunction } from "./inventory-schedule";
@@ -40,6 +41,8 @@ export function pluginFunctions(
     // An administrator's (or a schedule's) call, not Dataverse's: no caller wait applies.
     { name: "scm-catch-up", route: "plugins/scm-catch-up", methods: ["POST"], handler },
     { name: "health", route: "plugins/health", methods: ["GET"], handler },
+    // `fsi doctor`'s keyed probe: does the host accept the key the endpoints send?
+    { name: "probe", route: "plugins/probe/{target}", methods: ["GET"], handler },
   ];
 }
 
@@ -69,17 +72,33 @@ export function integrationFunctions(environment: Readonly<Record<string, string
   let config: PluginHostConfig | undefined;
   let host: PluginHost | undefined;
   let inventory: InventoryService | undefined;
+  let store: HostStateStore | undefined;
+  let storeOpened = false;
   const sharedConfig = (): PluginHostConfig => (config ??= hostConfigFromEnv(environment));
-  const sharedHost = (): PluginHost => (host ??= createPluginHost(sharedConfig()));
+  // One state store for both hosts of the instance (Azure Storage: shared by every instance).
+  const sharedStore = (): HostStateStore | undefined => {
+    if (!storeOpened) {
+      store = openHostStateStore(sharedConfig());
+      storeOpened = true;
+    }
+    return store;
+  };
+  const sharedHost = (): PluginHost => {
+    if (host !== undefined) return host;
+    const shared = sharedStore();
+    host = createPluginHost(shared === undefined ? sharedConfig() : { ...sharedConfig(), store: shared });
+    return host;
+  };
   // The engine's own `startSchedule()` is not called here: its timers live in the process, which a
   // consumption plan stops when idle; the timer trigger below drives the schedule instead.
-  const sharedInventory = (): InventoryService => (inventory ??= inventoryServiceFromEnv(environment, sharedConfig()));
+  const sharedInventory = (): InventoryService => (inventory ??= inventoryServiceFromEnv(environment, sharedConfig(), sharedStore()?.inventory));
   return {
     http: [...pluginFunctions(sharedHost), ...inventoryFunctions(() => sharedInventory().host)],
     timers: [inventoryScheduleFunction(() => sharedInventory().engine, options.clock)],
     async close() {
       await host?.close();
       await inventory?.close();
+      await store?.close();
     },
   };
 }

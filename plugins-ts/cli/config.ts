@@ -6,9 +6,10 @@
  * its URL (whatever port it took), its token and integration user, and its host's and inventory
  * engine's state files. Errors name the flag or variable the user gave.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type IntegrationConnection, integrationConnectionFromEnv } from "../host/config-from-env";
+import { type StateStoreSettings, describeStateStore } from "../sync/open-state-store";
 import {
   DEFAULT_SANDBOX_DIR,
   SANDBOX_CONNECTION_FILE,
@@ -28,6 +29,8 @@ export interface ConnectionFlags {
   readonly state?: string;
   readonly mapOverrides?: string;
   readonly sandbox?: string;
+  /** A JSON file of `FSI_*` settings (a deployed host's); `FSI_CONFIG` otherwise. */
+  readonly config?: string;
 }
 
 /** Each flag and the host variable it overrides. */
@@ -42,7 +45,9 @@ const FLAG_VARIABLES: readonly (readonly [keyof ConnectionFlags, string, string]
 
 export interface CliSettings {
   readonly connection: IntegrationConnection;
-  /** Absolute path of the state file the host uses (never `:memory:`: a pause must reach the host). */
+  /** The host's state store: its SQLite file (never `:memory:`: a pause must reach the host) or its Azure Storage account. */
+  readonly store: StateStoreSettings;
+  /** Where the state is, for people: the SQLite file's absolute path, or the Azure account and prefix. */
   readonly statePath: string;
   /** The environment the inventory engine reads (the same variables, with the flags applied). */
   readonly env: Environment;
@@ -88,15 +93,43 @@ function sandboxConnection(
   }
 }
 
+/**
+ * The settings of `--config <file.json>` (or `FSI_CONFIG`): one JSON object of `FSI_*` names and
+ * string values, the same settings a deployed host has (its app settings), so `fsi` reaches the
+ * host's store and endpoints.
+ */
+export function readConfigFile(path: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new CliConfigurationError(`--config ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new CliConfigurationError(`--config ${path}: expected one JSON object of FSI_* settings, e.g. {"FSI_STATE_STORE": "azure", ...}.`);
+  }
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (!name.startsWith("FSI_")) throw new CliConfigurationError(`--config ${path}: '${name}' is not an FSI_* setting.`);
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+      throw new CliConfigurationError(`--config ${path}: ${name} must be a string (or a number or boolean).`);
+    }
+    settings[name] = String(value);
+  }
+  return settings;
+}
+
 export function cliSettings(flags: ConnectionFlags, environment: Environment, cwd: string): CliSettings {
-  const env: Record<string, string | undefined> = { ...environment };
+  const configPath = flags.config ?? environment.FSI_CONFIG;
+  const fromFile = blank(configPath) ? {} : readConfigFile(resolve(cwd, configPath));
+  const env: Record<string, string | undefined> = { ...environment, ...fromFile };
   for (const [key, , variable] of FLAG_VARIABLES) {
     const value = flags[key];
     if (!blank(value)) env[variable] = value;
   }
   let sandbox = false;
   const givenUrl = env.FSI_DATAVERSE_URL;
-  const { dir, found } = sandboxConnection(flags, environment, cwd);
+  const { dir, found } = sandboxConnection(flags, env, cwd);
   if (blank(givenUrl) && found === undefined) {
     throw new CliConfigurationError(
       `No Dataverse to talk to: give --dataverse-url (or FSI_DATAVERSE_URL), or start the sandbox (npm start), which leaves its connection in ${resolve(dir, SANDBOX_CONNECTION_FILE)} (another state folder: --sandbox <dir>).`,
@@ -119,6 +152,10 @@ export function cliSettings(flags: ConnectionFlags, environment: Environment, cw
       inUsersTerms(error instanceof Error ? error.message : String(error), flags, environment),
     );
   }
+  if (connection.azureStore !== undefined) {
+    const store: StateStoreSettings = { kind: "azure", ...connection.azureStore };
+    return { connection, store, statePath: describeStateStore(store), env, sandbox };
+  }
   const state = connection.statePath;
   if (state === undefined || state === ":memory:") {
     throw new CliConfigurationError(
@@ -129,6 +166,8 @@ export function cliSettings(flags: ConnectionFlags, environment: Environment, cw
   const inventoryState = env.FSI_INVENTORY_STATE_PATH;
   return {
     connection,
+    // The inventory engine's SQLite file is read by `status` from `env`, only when it exists.
+    store: { kind: "sqlite", path: statePath },
     statePath,
     env: {
       ...env,

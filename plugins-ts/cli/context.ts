@@ -1,7 +1,7 @@
 /** What every `fsi sync` command works with, and how it reports. */
 import type { Logger } from "../services/logger";
 import type { MapCatalog } from "../services/map-catalog";
-import type { SyncState } from "../sync/sync-state";
+import type { HostStateStore } from "../sync/state-store";
 import type { CliSettings, Environment } from "./config";
 
 export interface CliIo {
@@ -19,7 +19,7 @@ export interface CommandContext {
   readonly io: CliIo;
   readonly settings: CliSettings;
   readonly maps: MapCatalog;
-  readonly state: SyncState;
+  readonly state: HostStateStore;
   readonly log: Logger;
 }
 

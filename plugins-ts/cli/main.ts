@@ -8,7 +8,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { HostConfigurationError } from "../host/config-from-env";
 import { MapOverrideFileError, loadMapCatalog } from "../services/map-catalog";
 import { type LogEntry, createLogger } from "../services/logger";
-import { openSyncState } from "../sync/sync-state";
+import { openStateStore } from "../sync/open-state-store";
 import { InitialSyncConflictError, InitialSyncStoppedError } from "../sync/initial/initial-sync";
 import { MapPlanError } from "../sync/initial/plan";
 import { catchUpCommand } from "./commands/catch-up";
@@ -19,6 +19,7 @@ import { statusCommand } from "./commands/status";
 import { CliConfigurationError, type ConnectionFlags, cliSettings, ensureStateFolder } from "./config";
 import { type CliIo, type CommandContext, ExitCode, UsageError } from "./context";
 import { ReplayBusyError } from "./replay";
+import { SETUP_USAGE, runSetupOrDoctor } from "./setup-main";
 
 export const USAGE = `Usage: fsi sync <command> [options]
 
@@ -47,6 +48,10 @@ connection file \`npm start\` leaves in .sandbox/connection.json — its URL, to
   --scm-url <url>          FSI_SCM_URL            --state <file>         FSI_STATE_PATH (the host's)
   --integration-user-id <guid>  FSI_INTEGRATION_USER_ID
   --map-overrides <file>   FSI_MAP_OVERRIDE_PATH  --sandbox <dir>        FSI_SANDBOX_DIR (default .sandbox)
+  --config <file.json>     FSI_CONFIG: a JSON object of FSI_* settings (a deployed host's; flags
+                           override it, it overrides the environment). A host on Azure Storage:
+                           FSI_STATE_STORE=azure with FSI_STORAGE_CONNECTION_STRING (or
+                           FSI_STORAGE_TABLE_URL + FSI_STORAGE_BLOB_URL) and FSI_STORAGE_PREFIX
   Entra ID: FSI_TENANT_ID, FSI_CLIENT_ID, FSI_CLIENT_SECRET; FSI_INTEGRATION_USER_ID, FSI_ECHO_TAG, ...
 
 Exit codes: 0 done, 1 some rows or changes failed (listed), 2 usage or configuration, 3 stopped
@@ -59,6 +64,7 @@ const connectionOptions = {
   "integration-user-id": { type: "string" },
   sandbox: { type: "string" },
   state: { type: "string" },
+  config: { type: "string" },
   "map-overrides": { type: "string" },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -102,6 +108,7 @@ function connectionFlags(values: Values): ConnectionFlags {
     ["integrationUserId", "integration-user-id"],
     ["sandbox", "sandbox"],
     ["state", "state"],
+    ["config", "config"],
     ["mapOverrides", "map-overrides"],
   ];
   for (const [key, option] of pairs) {
@@ -139,17 +146,18 @@ function required<T>(value: T | undefined, flag: string, allowed: readonly strin
 /** Runs `fsi <args>`; answers the exit code. */
 export async function runFsi(argv: readonly string[], io: CliIo): Promise<number> {
   const [group, command, ...rest] = argv;
+  if (group === "setup" || group === "doctor") return runSetupOrDoctor(group, argv.slice(1), io);
   if (
     group === undefined ||
     group === "--help" ||
     group === "-h" ||
     (group === "sync" && (command === undefined || command === "--help" || command === "-h"))
   ) {
-    io.out(USAGE);
+    io.out(`${USAGE}\n\n${SETUP_USAGE}`);
     return group === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   try {
-    if (group !== "sync") throw new UsageError(`Unknown command '${group}'; the commands are under 'fsi sync'.`);
+    if (group !== "sync") throw new UsageError(`Unknown command '${group}'; the commands are 'fsi sync ...', 'fsi setup' and 'fsi doctor'.`);
     const spec =
       command === "initial"
         ? initialOptions
@@ -229,8 +237,8 @@ async function withContext(
   const settings = cliSettings(flags, io.env, io.cwd);
   const maps = loadMapCatalog(settings.connection.mapOverridePath);
   // The state file is the host's; creating it (and its folder) first is what the host does too.
-  ensureStateFolder(settings.statePath);
-  const state = openSyncState(settings.statePath);
+  if (settings.store.kind === "sqlite") ensureStateFolder(settings.store.path);
+  const state = await openStateStore(settings.store);
   const log = createLogger((entry: LogEntry) => {
     const { time: _time, level, message, ...fields } = entry;
     io.err(`${level}: ${message}${Object.keys(fields).length === 0 ? "" : ` ${JSON.stringify(fields)}`}`);
@@ -238,7 +246,7 @@ async function withContext(
   try {
     return await work({ io, settings, maps, state, log });
   } finally {
-    state.close();
+    await state.close();
   }
 }
 

@@ -11,12 +11,12 @@ import { DataverseClient } from "../services/dataverse-client";
 import { type Logger } from "../services/logger";
 import type { MapCatalog } from "../services/map-catalog";
 import { ScmClient } from "../services/scm-client";
-import type { SyncState } from "../sync/sync-state";
+import type { HostStateStore } from "../sync/state-store";
 import type { CliSettings } from "./config";
 
 export interface ReplayEnvironment {
   readonly settings: CliSettings;
-  readonly state: SyncState;
+  readonly state: HostStateStore;
   readonly maps: MapCatalog;
   readonly log: Logger;
   /** How long to wait for a replay the host is running; default 60 s. */
@@ -46,7 +46,7 @@ export function replayServices(environment: ReplayEnvironment): PluginServices {
 
 /** Replays every queued change of the map that may run now, waiting for the lease if the host holds it. */
 export async function replayMap(environment: ReplayEnvironment, map: string): Promise<ReplaySummary> {
-  const replayer = new ChangeReplayer(new ScmToDataverseSync(), environment.state.lease);
+  const replayer = new ChangeReplayer(new ScmToDataverseSync(), environment.state.lease());
   const services = replayServices(environment);
   const sleep = environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const deadline = Date.now() + (environment.leaseWaitMs ?? 60_000);

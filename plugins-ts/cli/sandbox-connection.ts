@@ -19,6 +19,17 @@ const connectionFileSchema = z.object({
   /** File names inside the state folder. */
   statePath: z.string().min(1),
   inventoryStatePath: z.string().min(1),
+  /**
+   * The sandbox host's own settings `fsi setup` / `fsi doctor` need — what a deployed host keeps in
+   * Key Vault: its FSI_WEBHOOK_KEY (and header name) and FSI_SCM_EVENTS_KEY — and the token of
+   * the administrator who imported the solution (the one who runs `fsi setup`).
+   */
+  webhookKey: z.string().min(16).optional(),
+  webhookKeyName: z.string().min(1).optional(),
+  scmEventsKey: z.string().min(16).optional(),
+  setupToken: z.string().min(1).optional(),
+  /** The values the sandbox's tenant gives the sign-in environment variables (an admin reads them in Entra ID). */
+  variables: z.record(z.string(), z.string()).optional(),
 });
 
 export type SandboxConnection = z.infer<typeof connectionFileSchema>;

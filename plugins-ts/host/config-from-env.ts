@@ -24,6 +24,10 @@
  * | `FSI_VALIDATION_TENANT_ID`, `FSI_VALIDATION_SCOPE` | the tenant a token's `tid` must name, the delegated scope its `scp` must grant (`Validate.Records`) |
  * | `FSI_VALIDATION_ALLOWED_ORIGINS` | comma-separated origins allowed by CORS |
  * | `FSI_BODY_LIMIT_BYTES`, `FSI_MAP_OVERRIDE_PATH`, `FSI_STATE_PATH`, `FSI_RETRY_INTERVAL_MS` | limits and files |
+ * | `FSI_STATE_STORE` | the host's state store: `sqlite` (default; the file `FSI_STATE_PATH`, one host) or `azure` (Azure Storage, shared by every instance and the `fsi` CLI) |
+ * | `FSI_STORAGE_CONNECTION_STRING` | `azure`: the storage account's connection string (Azurite in development; in Azure a Key Vault reference) |
+ * | `FSI_STORAGE_TABLE_URL`, `FSI_STORAGE_BLOB_URL` | `azure`, instead of a connection string: the account's table and blob endpoints, reached with the host's credential (roles Storage Table Data Contributor and Storage Blob Data Contributor) |
+ * | `FSI_STORAGE_PREFIX` | `azure`: prefix of every table and container name (default `fsi`; lowercase letters and digits), so environments can share an account |
  * | `FSI_AUTHORITY_HOST` | Entra ID authority (default `https://login.microsoftonline.com`) |
  * | `FSI_PORT`, `FSI_LISTEN_ADDRESS` | the standalone server (`main.ts`): port (default 7071) and address (default 127.0.0.1) |
  * | `FSI_INVENTORY_STATE_PATH`, `FSI_INVENTORY_SETTINGS` | the inventory engine both entries run beside the host (`inventory/config.ts`) |
@@ -33,8 +37,10 @@ import { formatZodError } from "../../core/validation/format-zod-error";
 import { builtInMaps } from "../../core/maps/built-in";
 import { type MapModes, parseMapModes } from "../../core/maps/map-modes";
 import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/settings";
-import { type AccessTokenProvider, type HostCredentialConfig, hostTokenProvider } from "./auth/host-credentials";
+import { STORAGE_PREFIX_PATTERN, type AzureStoreSettings } from "../sync/azure/storage-access";
+import { type AccessTokenProvider, type HostCredentialConfig, hostCredential, hostTokenProvider } from "./auth/host-credentials";
 import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
+import { secretSetting } from "./key-vault-reference";
 import type { PluginHostConfig } from "./plugin-host";
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -50,7 +56,7 @@ export const connectionFields = {
   FSI_DATAVERSE_TOKEN: optionalText,
   FSI_TENANT_ID: optionalText,
   FSI_CLIENT_ID: optionalText,
-  FSI_CLIENT_SECRET: optionalText,
+  FSI_CLIENT_SECRET: secretSetting(1).optional(),
   FSI_CLIENT_CERTIFICATE_PATH: optionalText,
   FSI_CREDENTIAL: z.enum(["managed-identity", "client-secret", "client-certificate"]).optional(),
   FSI_MANAGED_IDENTITY_CLIENT_ID: optionalText,
@@ -66,7 +72,44 @@ export const connectionFields = {
   FSI_STATE_PATH: optionalText,
   /** Who syncs each two-way map: `warehouses=dual-write,ship-vias=off` (others `fsi`). */
   FSI_MAP_MODES: optionalText,
+  FSI_STATE_STORE: z.enum(["sqlite", "azure"]).default("sqlite"),
+  FSI_STORAGE_CONNECTION_STRING: optionalText,
+  FSI_STORAGE_TABLE_URL: url.optional(),
+  FSI_STORAGE_BLOB_URL: url.optional(),
+  FSI_STORAGE_PREFIX: z
+    .string()
+    .trim()
+    .regex(STORAGE_PREFIX_PATTERN, "must be 1 to 30 lowercase letters and digits, starting with a letter")
+    .default("fsi"),
 };
+
+/** The rule every schema over `connectionFields` refines with: the Azure store needs a way to reach its account. */
+export const hasStorageAccess = (env: ConnectionEnv): boolean =>
+  env.FSI_STATE_STORE !== "azure" ||
+  env.FSI_STORAGE_CONNECTION_STRING !== undefined ||
+  (env.FSI_STORAGE_TABLE_URL !== undefined && env.FSI_STORAGE_BLOB_URL !== undefined && hostCredentialOf(env) !== undefined);
+export const storageAccessError = {
+  path: ["FSI_STATE_STORE"],
+  error:
+    "azure needs FSI_STORAGE_CONNECTION_STRING, or FSI_STORAGE_TABLE_URL and FSI_STORAGE_BLOB_URL with the host's credential (FSI_CREDENTIAL=managed-identity, or an app registration's)",
+};
+
+/** The Azure state store's settings, when `FSI_STATE_STORE=azure` (SQLite keeps using `FSI_STATE_PATH`). */
+export function azureStoreOf(env: ConnectionEnv): AzureStoreSettings | undefined {
+  if (env.FSI_STATE_STORE !== "azure") return undefined;
+  if (env.FSI_STORAGE_CONNECTION_STRING !== undefined) {
+    return { access: { kind: "connection-string", connectionString: env.FSI_STORAGE_CONNECTION_STRING }, prefix: env.FSI_STORAGE_PREFIX };
+  }
+  const config = hostCredentialOf(env);
+  const credential = config === undefined ? undefined : hostCredential(config);
+  if (env.FSI_STORAGE_TABLE_URL === undefined || env.FSI_STORAGE_BLOB_URL === undefined || credential === undefined) {
+    throw new HostConfigurationError(`environment: FSI_STATE_STORE: ${storageAccessError.error}`);
+  }
+  return {
+    access: { kind: "token", tableUrl: env.FSI_STORAGE_TABLE_URL, blobUrl: env.FSI_STORAGE_BLOB_URL, credential },
+    prefix: env.FSI_STORAGE_PREFIX,
+  };
+}
 
 export type ConnectionEnv = z.infer<z.ZodObject<typeof connectionFields>>;
 
@@ -115,15 +158,15 @@ export const dataverseCredentialsError = {
     "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET (or FSI_CLIENT_CERTIFICATE_PATH), or FSI_CREDENTIAL=managed-identity",
 };
 
-const connectionSchema = z.object(connectionFields).refine(hasDataverseCredentials, dataverseCredentialsError);
+const connectionSchema = z.object(connectionFields).refine(hasDataverseCredentials, dataverseCredentialsError).refine(hasStorageAccess, storageAccessError);
 
 const envSchema = z
   .object({
     ...connectionFields,
     FSI_WEBHOOK_AUTH: z.enum(["HttpHeader", "WebhookKey", "HttpQueryString"]).default("HttpHeader"),
-    FSI_WEBHOOK_KEY: z.string().min(16, "must be at least 16 characters"),
+    FSI_WEBHOOK_KEY: secretSetting(16),
     FSI_WEBHOOK_KEY_NAME: optionalText,
-    FSI_SCM_EVENTS_KEY: z.string().min(16, "must be at least 16 characters"),
+    FSI_SCM_EVENTS_KEY: secretSetting(16),
     FSI_VALIDATION_ISSUER: z.string().trim().min(1),
     FSI_VALIDATION_AUDIENCE: z.string().trim().min(1),
     FSI_VALIDATION_JWKS_URL: url,
@@ -134,6 +177,7 @@ const envSchema = z
     FSI_RETRY_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   })
   .refine(hasDataverseCredentials, dataverseCredentialsError)
+  .refine(hasStorageAccess, storageAccessError)
   .refine((env) => env.FSI_WEBHOOK_AUTH !== "HttpQueryString" || env.FSI_WEBHOOK_KEY_NAME !== undefined, {
     path: ["FSI_WEBHOOK_KEY_NAME"],
     error: "HttpQueryString needs the query parameter's name",
@@ -175,6 +219,8 @@ export interface IntegrationConnection {
   readonly integration: PluginHostConfig["integration"];
   readonly mapOverridePath?: string;
   readonly statePath?: string;
+  /** Set when `FSI_STATE_STORE=azure`: the shared store on Azure Storage. */
+  readonly azureStore?: AzureStoreSettings;
 }
 
 function mapModesOf(text: string | undefined): MapModes {
@@ -207,7 +253,13 @@ export function integrationConnectionOf(env: ConnectionEnv): IntegrationConnecti
     },
     ...(env.FSI_MAP_OVERRIDE_PATH === undefined ? {} : { mapOverridePath: env.FSI_MAP_OVERRIDE_PATH }),
     ...(env.FSI_STATE_PATH === undefined ? {} : { statePath: env.FSI_STATE_PATH }),
+    ...withAzureStore(env),
   };
+}
+
+function withAzureStore(env: ConnectionEnv): { azureStore?: AzureStoreSettings } {
+  const settings = azureStoreOf(env);
+  return settings === undefined ? {} : { azureStore: settings };
 }
 
 /** Only the connection variables (for tools beside the host, such as `fsi sync`). */

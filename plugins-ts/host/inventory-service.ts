@@ -8,6 +8,7 @@
  * five-table endpoints already use.
  */
 import { type InventoryEngine, type InventoryHost, DEFAULT_INVENTORY_PREFIX, createInventoryEngine, createInventoryHost, inventoryConfigFromEnv } from "../inventory";
+import type { InventoryStateStore } from "../inventory/state/inventory-state";
 import type { PluginHostConfig } from "./plugin-host";
 
 export interface InventoryService {
@@ -17,9 +18,14 @@ export interface InventoryService {
   close(): Promise<void>;
 }
 
-export function inventoryServiceFromEnv(environment: Readonly<Record<string, string | undefined>>, hostConfig: PluginHostConfig): InventoryService {
+export function inventoryServiceFromEnv(
+  environment: Readonly<Record<string, string | undefined>>,
+  hostConfig: PluginHostConfig,
+  store?: InventoryStateStore,
+): InventoryService {
   const engine = createInventoryEngine({
     ...inventoryConfigFromEnv(environment),
+    ...(store === undefined ? {} : { store }),
     ...(hostConfig.retryIntervalMs === undefined ? {} : { retryIntervalMs: hostConfig.retryIntervalMs }),
     ...(hostConfig.log === undefined ? {} : { log: hostConfig.log }),
   });

@@ -10,7 +10,7 @@ import { type RequestListener, createServer } from "node:http";
 import { hostConfigFromEnv } from "./config-from-env";
 import { closeServer, listen } from "./http/lifecycle";
 import { type InventoryService, inventoryServiceFromEnv, isInventoryPath } from "./inventory-service";
-import { type PluginHost, createPluginHost } from "./plugin-host";
+import { type PluginHost, createPluginHost, openHostStateStore } from "./plugin-host";
 
 export interface RunningHost {
   readonly url: string;
@@ -36,12 +36,15 @@ function requestPath(target: string | undefined): string {
 
 export async function startPluginHostServer(environment: Readonly<Record<string, string | undefined>>): Promise<RunningHost> {
   const config = hostConfigFromEnv(environment);
-  const inventory: InventoryService = inventoryServiceFromEnv(environment, config);
+  // One store for both hosts of the process (Azure Storage); SQLite: each its own file, as before.
+  const store = openHostStateStore(config);
+  const inventory: InventoryService = inventoryServiceFromEnv(environment, config, store?.inventory);
   let host: PluginHost;
   try {
-    host = createPluginHost(config);
+    host = createPluginHost(store === undefined ? config : { ...config, store });
   } catch (error) {
     await inventory.close();
+    await store?.close();
     throw error;
   }
   const server = createServer(routeByPath(inventory.host.listener, host.listener));
@@ -52,6 +55,7 @@ export async function startPluginHostServer(environment: Readonly<Record<string,
   } catch (error) {
     await host.close();
     await inventory.close();
+    await store?.close();
     throw error;
   }
   inventory.engine.startSchedule();
@@ -61,6 +65,7 @@ export async function startPluginHostServer(environment: Readonly<Record<string,
       await closeServer(server);
       await host.close();
       await inventory.close();
+      await store?.close();
     },
   };
 }

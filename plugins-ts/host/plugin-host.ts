@@ -7,7 +7,10 @@
  *   (its own key);
  * - `POST scm-catch-up`: the catch-up pass from SCM (`?map=<name>`, else every map; same key);
  * - `POST|OPTIONS validate`: the validation API for form scripts (bearer JWT, CORS);
- * - `GET health`: liveness and queue depth.
+ * - `GET health`: liveness and queue depth;
+ * - `GET probe/webhooks`, `GET probe/scm-events`: 200 only with the key the service endpoints or SCM's
+ *   data event endpoint must send (checked exactly as on the real routes), so `fsi doctor` can tell
+ *   the host accepts the key it set; without the key, the same 401 as the real routes.
  * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
  */
 import type { RequestListener } from "node:http";
@@ -16,8 +19,7 @@ import { CompanyDirectory } from "../integration/company-directory";
 import type { IntegrationSettings } from "../integration/settings";
 import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
 import { type Plugin, type PluginServices, statusOf } from "../plugins/plugin";
-import { parseScmDataEvent } from "../integration/scm-data-event";
-import { ScmRowIds } from "../integration/scm-row-ids";
+import { parseScmDataEventWithIds } from "../integration/scm-data-event";
 import { type CatchUpSummary, catchUpFromScm } from "../plugins/scm-catch-up";
 import { ScmToDataverseSync } from "../plugins/scm-to-dataverse";
 import { SyncStatusPlugin } from "../plugins/sync-status-plugin";
@@ -27,11 +29,11 @@ import { DataverseClient, type DataverseClientConfig } from "../services/dataver
 import { type Logger, createLogger } from "../services/logger";
 import { type MapCatalog, loadMapCatalog } from "../services/map-catalog";
 import { ScmClient, type ScmClientConfig } from "../services/scm-client";
-import { ChangeQueue, type RetryBackoff } from "../sync/change-queue";
-import { SyncMapStates } from "../sync/map-states";
-import { ReplayLease } from "../sync/replay-lease";
-import { openSyncDatabase } from "../sync/sync-database";
-import { SyncLedger } from "../sync/sync-ledger";
+import type { RetryBackoff } from "../sync/change-queue";
+import type { ChangeQueueStore, HostStateStore, MapStateStore, SyncLedgerStore } from "../sync/state-store";
+import { openSqliteStateStore } from "../sync/sync-state";
+import { createAzureStateStore } from "../sync/azure/azure-state-store";
+import type { AzureStoreSettings } from "../sync/azure/storage-access";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
 import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "./auth/bearer-token";
 import { type WebhookAuth, requireWebhookKey } from "./auth/webhook-key";
@@ -71,8 +73,15 @@ export interface PluginHostConfig {
   readonly bodyLimitBytes?: number;
   /** A JSON file of map overrides, read once at start; a bad file stops the host. */
   readonly mapOverridePath?: string;
-  /** The SQLite file of the change queue and ledger; default `:memory:`. */
+  /**
+   * The host's state store (sync/state-store.ts), shared with the inventory engine; the caller
+   * opens and closes it. Without one, the host opens SQLite at `statePath` and closes it itself.
+   */
+  readonly store?: HostStateStore;
+  /** The SQLite file of the change queue and ledger when no `store` is given; default `:memory:`. */
   readonly statePath?: string;
+  /** `FSI_STATE_STORE=azure`: the entries open this shared store (`openHostStateStore`) and pass it as `store`. */
+  readonly azureStore?: AzureStoreSettings;
   /** How often due queued changes are retried; default 30 s, 0 turns the timer off. */
   readonly retryIntervalMs?: number;
   /** When a queued change is due again after a failed attempt; default 5 s doubling to 15 min. */
@@ -90,9 +99,9 @@ export interface PluginHost {
   /** For `http.createServer`. */
   readonly listener: RequestListener;
   readonly maps: MapCatalog;
-  readonly queue: ChangeQueue;
-  readonly ledger: SyncLedger;
-  readonly mapStates: SyncMapStates;
+  readonly queue: ChangeQueueStore;
+  readonly ledger: SyncLedgerStore;
+  readonly mapStates: MapStateStore;
   /** Replays every queued change now (not only due ones). */
   replayQueue(): Promise<ReplaySummary>;
   /** The catch-up pass from SCM for these maps (all when none are named), then a replay of what it queued. */
@@ -100,6 +109,15 @@ export interface PluginHost {
   /** Resolves once background work (replays started by arriving rows) has finished. */
   whenIdle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The shared store the configuration names, opened once for the plug-in host and the inventory
+ * engine of one process (undefined for SQLite: each keeps its own file, as configured).
+ */
+export function openHostStateStore(config: PluginHostConfig): HostStateStore | undefined {
+  if (config.azureStore === undefined) return undefined;
+  return createAzureStateStore(config.azureStore, config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff });
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -111,19 +129,18 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const prefix = (config.pathPrefix ?? "/plugins").replace(/\/+$/, "");
   const limit = config.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const maps = loadMapCatalog(config.mapOverridePath);
-  const db = openSyncDatabase(config.statePath ?? ":memory:");
-  const queue = new ChangeQueue(db, () => new Date(), config.retryBackoff);
-  const ledger = new SyncLedger(db);
-  const mapStates = new SyncMapStates(db);
+  const store =
+    config.store ??
+    openSqliteStateStore({ path: config.statePath ?? ":memory:", ...(config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff }) });
+  const { queue, ledger, mapStates } = store;
   const dataverse = new DataverseClient(config.dataverse);
   const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
   const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
   const companies = new CompanyDirectory();
-  const rowIds = new ScmRowIds(db);
   const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
-  const replayer = new ChangeReplayer(inbound, new ReplayLease(db), config.dependencyAttempts);
+  const replayer = new ChangeReplayer(inbound, store.lease(), config.dependencyAttempts);
   const background = new BackgroundWork((error) => {
     log.error("Background replay failed", { reason: error instanceof Error ? error.message : String(error) });
   });
@@ -173,12 +190,12 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
-    const change = parseScmDataEvent(parseJsonBody(await request.readBody(limit), "SCM data event"), rowIds);
+    const change = await parseScmDataEventWithIds(parseJsonBody(await request.readBody(limit), "SCM data event"), store.rowIds);
     const services = servicesFor(change.eventId, request);
     try {
       const result = await inbound.receive(change, services);
       services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, entity: change.entity.collection, operation: change.operation, key: change.key });
-      if (result.arrived.length > 0 && queue.depth({ direction: "scm-to-fs" }) > 0) {
+      if (result.arrived.length > 0 && await queue.depth({ direction: "scm-to-fs" }) > 0) {
         // After the reply: the changes waiting for this row are ours to retry.
         background.run(() => replay(false));
       }
@@ -198,7 +215,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       return map;
     });
     const summaries = await catchUpFromScm(selected, inbound, servicesFor(undefined));
-    if (queue.depth({ direction: "scm-to-fs" }) > 0) await replay(false);
+    if (await queue.depth({ direction: "scm-to-fs" }) > 0) await replay(false);
     return summaries;
   };
 
@@ -238,9 +255,14 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       requireMethod(request, "POST");
       return scmCatchUp(request);
     }
+    if (first === "probe" && (second === "webhooks" || second === "scm-events") && rest.length === 0) {
+      requireMethod(request, "GET");
+      requireWebhookKey(request, second === "webhooks" ? config.webhookAuth : config.scmEventsAuth);
+      return jsonReply(200, { status: "ok", key: "accepted" });
+    }
     if (first === "health" && second === undefined) {
       requireMethod(request, "GET");
-      return jsonReply(200, { status: "ok", queueDepth: queue.depth() });
+      return jsonReply(200, { status: "ok", queueDepth: await queue.depth() });
     }
     throw new HttpError(404, "NOT_FOUND", `No resource at '${path}'.`);
   };
@@ -258,14 +280,13 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const retryInterval = config.retryIntervalMs ?? DEFAULT_RETRY_INTERVAL_MS;
   // One timer replay at a time: while the other system is slow a replay outlasts the interval, and
   // a tick then has nothing to add (the running replay takes every due change in turn).
-  let timerReplay: Promise<ReplaySummary> | undefined;
+  let timerReplay: Promise<ReplaySummary | undefined> | undefined;
   const tick = (): void => {
-    if (queue.depth() === 0) return;
     if (timerReplay !== undefined) {
       log.debug("Retry timer: the previous replay is still running; this tick is skipped");
       return;
     }
-    const run = replay(true).finally(() => {
+    const run = (async () => ((await queue.depth()) === 0 ? undefined : replay(true)))().finally(() => {
       timerReplay = undefined;
     });
     timerReplay = run;
@@ -287,7 +308,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     async close() {
       if (timer !== undefined) clearInterval(timer);
       await background.idle();
-      db.close();
+      if (config.store === undefined) await store.close();
     },
   };
 }

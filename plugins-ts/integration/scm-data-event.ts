@@ -5,7 +5,7 @@
  * they come but never trusted for the row's state: the consumer reads the row by key.
  *
  * When an event carries no key (a delete whose Target holds only the virtual table's GUID), the
- * key is looked up among the GUIDs this host has seen with keys before (`ScmRowIds`).
+ * key is looked up among the GUIDs this host has seen with keys before (`ScmRowIdMemory`, kept in the host's state store).
  */
 import {
   type ScmDataChange,
@@ -18,7 +18,6 @@ import type { ScmEntityDefinition } from "../../core/scm/schema";
 import { formatZodError } from "../../core/validation/format-zod-error";
 import { remoteExecutionContextSchema } from "../context/remote-execution-context-schema";
 import { type SdkEntity, type SdkValue, parseWcfDate } from "../context/sdk-values";
-import type { ScmRowIds } from "./scm-row-ids";
 
 /** The body is not an SCM data event of the documented shape (answered with 400). */
 export class InvalidDataEventError extends Error {
@@ -28,7 +27,37 @@ export class InvalidDataEventError extends Error {
 
 type FieldValue = string | number | boolean | null;
 
-export function parseScmDataEvent(json: unknown, rowIds?: ScmRowIds): ScmDataChange {
+/** The SCM virtual-table GUIDs seen in data events, with their natural keys (the host's state store). */
+export interface ScmRowIdMemory {
+  remember(collection: string, id: string, key: Readonly<Record<string, string>>): Promise<void>;
+  keyOf(collection: string, id: string): Promise<Record<string, string> | undefined>;
+}
+
+/** Parses an event that names its row's key (a keyless one is refused). */
+export function parseScmDataEvent(json: unknown): ScmDataChange {
+  const event = readDataEvent(json);
+  return withKey(event, event.key);
+}
+
+/** Parses an event; a keyless one is resolved from the GUIDs seen before, and every key seen is remembered. */
+export async function parseScmDataEventWithIds(json: unknown, rowIds: ScmRowIdMemory): Promise<ScmDataChange> {
+  const event = readDataEvent(json);
+  const key = event.key ?? (await rowIds.keyOf(event.entity.collection, event.id));
+  const change = withKey(event, key);
+  await rowIds.remember(event.entity.collection, event.id, change.key);
+  return change;
+}
+
+interface ReadEvent {
+  readonly context: ReturnType<typeof remoteExecutionContextSchema.parse>;
+  readonly operation: ScmDataChange["operation"];
+  readonly entity: ScmEntityDefinition;
+  readonly id: string;
+  readonly fields: Record<string, FieldValue>;
+  readonly key: Record<string, string> | undefined;
+}
+
+function readDataEvent(json: unknown): ReadEvent {
   const parsed = remoteExecutionContextSchema.safeParse(json);
   if (!parsed.success) throw new InvalidDataEventError(formatZodError(parsed.error, "SCM data event"));
   const context = parsed.data;
@@ -48,13 +77,15 @@ export function parseScmDataEvent(json: unknown, rowIds?: ScmRowIds): ScmDataCha
   const preImage = Object.values(context.PreEntityImages ?? {})[0];
   const fields = { ...fieldsOf(entity, preImage), ...fieldsOf(entity, isEntity(target) ? target : undefined) };
   const id = isEntity(target) ? target.id : context.PrimaryEntityId;
-  const key = keyOf(entity, fields) ?? rowIds?.keyOf(entity, id);
+  return { context, operation, entity, id, fields, key: keyOf(entity, fields) };
+}
+
+function withKey({ context, operation, entity, id, fields }: ReadEvent, key: Record<string, string> | undefined): ScmDataChange {
   if (key === undefined) {
     throw new InvalidDataEventError(
       `SCM data event: the ${context.MessageName} of ${context.PrimaryEntityName} ${id} names none of the key fields ${entity.keys.join(", ")}, and this row was never seen with them; run the catch-up pass (fsi sync catch-up) to reconcile.`,
     );
   }
-  rowIds?.remember(entity, id, key);
   const eventId = context.RequestId ?? context.CorrelationId;
   const raisedOn =
     typeof context.OperationCreatedOn === "string" ? parseWcfDate(context.OperationCreatedOn) : undefined;

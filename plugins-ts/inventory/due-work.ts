@@ -32,7 +32,7 @@ export interface DueWorkReport {
 export async function runDueWork(engine: InventoryEngine, now: Date): Promise<DueWorkReport> {
   const runs: RunRecord[] = [];
   const errors: { map: string; message: string }[] = [];
-  for (const map of engine.batchStatus()) {
+  for (const map of await engine.batchStatus()) {
     if (!isDue(map, now)) continue;
     try {
       runs.push(await engine.runBatch(map.map));

@@ -27,6 +27,7 @@ import { WorkOrderProjectPlugin } from "./plugins/work-order-project";
 import { WorkOrderToScmPlugin } from "./plugins/work-order-to-scm";
 import { type InventoryStepDefinition, inventoryStepsFor } from "./registration/steps";
 import { type MapStatus, mapStatuses } from "./batch/status";
+import type { InventoryStateStore } from "./state/inventory-state";
 import { InventoryStore, type RunRecord } from "./state/inventory-store";
 import { type FlowCatalog, type InventorySettings, loadFlowCatalog } from "./templates/flow-catalog";
 
@@ -37,7 +38,12 @@ export interface InventoryEngineConfig {
   readonly integration: InventoryIntegrationSettings;
   /** Per map: a user's template and the mode (see `templates/flow-catalog.ts`). */
   readonly settings?: InventorySettings;
-  /** SQLite file of checkpoints and run history; default `:memory:`. */
+  /**
+   * The engine's state (checkpoints, runs, kept rows): the host's state store's, shared with the
+   * plug-in host; the caller closes it. Without one, SQLite at `statePath` (default `:memory:`).
+   */
+  readonly store?: InventoryStateStore;
+  /** SQLite file of checkpoints and run history when no `store` is given; default `:memory:`. */
   readonly statePath?: string;
   /** How often rows kept for a retry (live maps) are tried again; default 60 s, 0 = never by timer. */
   readonly retryIntervalMs?: number;
@@ -51,7 +57,7 @@ export interface InventoryEngine {
   /** Runs a map's batch now (any mode: a live map's run catches up); resolves with the run's record. */
   runBatch(map: string, options?: RunBatchOptions): Promise<RunRecord>;
   /** Where every map stands. */
-  batchStatus(): MapStatus[];
+  batchStatus(): Promise<MapStatus[]>;
   /** Live SCM → FS: one data event. */
   receiveScmEvent(change: ScmDataChange): Promise<PluginResult>;
   /** Tries the rows kept for a retry of the live SCM → FS maps again. */
@@ -73,7 +79,7 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
   const catalog = loadFlowCatalog(config.settings);
   const log = config.log ?? createLogger();
   const clock = config.clock ?? (() => new Date());
-  const store = new InventoryStore(config.statePath ?? ":memory:", clock);
+  const store = config.store ?? new InventoryStore(config.statePath ?? ":memory:", clock);
   const dataverse = DataverseGateway.create(config.dataverse, { tag: config.integration.echoTag });
   const runtime: FlowRuntime = {
     dataverse,
@@ -135,16 +141,16 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
     receiveScmEvent: (change) => receiver.receive(change),
     async retryPending() {
       for (const flow of [onHand, projects]) {
-        if (flow.flow.mode !== "live" || store.pendingCount(flow.flow.name) === 0) continue;
-        for (const entry of store.pendingRows(flow.flow.name)) {
+        if (flow.flow.mode !== "live" || await store.pendingCount(flow.flow.name) === 0) continue;
+        for (const entry of await store.pendingRows(flow.flow.name)) {
           const key = entry.key as Record<string, string>;
           try {
             const row = await runtime.scm.getRow(flow.entity, key);
             await (row === undefined ? flow.applyDeleted(key) : flow.apply(row));
-            store.forgetFailure(flow.flow.name, entry.rowKey);
+            await store.forgetFailure(flow.flow.name, entry.rowKey);
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
-            store.rememberFailure(flow.flow.name, entry.rowKey, key, message);
+            await store.rememberFailure(flow.flow.name, entry.rowKey, key, message);
           }
         }
       }
@@ -180,7 +186,7 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
     async close() {
       for (const timer of timers) clearInterval(timer);
       await engine.idle();
-      store.close();
+      if (config.store === undefined) await store.close();
     },
   };
   return engine;

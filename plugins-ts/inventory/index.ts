@@ -1,5 +1,5 @@
 /**
- * The inventory and project integration (issue 9): on-hand SCM → FS through inventory journals,
+ * The inventory and project integration: on-hand SCM → FS through inventory journals,
  * posted adjustments and transfers FS → SCM journals, SCM projects on work orders, completed work
  * orders → SCM sales orders; each map live or in scheduled batches. See README.md.
  *
@@ -10,6 +10,7 @@
 import { type Environment, inventoryConfigFromEnv, inventoryStateFromEnv } from "./config";
 import { type InventoryEngine, type InventoryEngineConfig, type RunBatchOptions, createInventoryEngine } from "./engine";
 import { type MapStatus, mapStatuses } from "./batch/status";
+import type { InventoryStateStore } from "./state/inventory-state";
 import { InventoryStore, type RunRecord } from "./state/inventory-store";
 import { loadFlowCatalog } from "./templates/flow-catalog";
 import type { Logger } from "../services/logger";
@@ -53,18 +54,21 @@ export async function runBatch(mapName: string, options: RunBatchCallOptions = {
 
 export interface BatchStatusOptions {
   readonly engine?: InventoryEngine;
+  /** The state to read (the host's state store); default the SQLite file `env` names. */
+  readonly store?: InventoryStateStore;
   /** Default `process.env`: `FSI_INVENTORY_STATE_PATH`, `FSI_INVENTORY_SETTINGS`. */
   readonly env?: Environment;
 }
 
 /** Where every map stands (mode, template, checkpoint, last run with rows and errors, live counts). */
-export function batchStatus(options: BatchStatusOptions = {}): MapStatus[] {
+export async function batchStatus(options: BatchStatusOptions = {}): Promise<MapStatus[]> {
   if (options.engine !== undefined) return options.engine.batchStatus();
   const state = inventoryStateFromEnv(options.env ?? process.env);
+  if (options.store !== undefined) return mapStatuses(loadFlowCatalog(state.settings), options.store);
   const store = new InventoryStore(state.statePath ?? ":memory:");
   try {
-    return mapStatuses(loadFlowCatalog(state.settings), store);
+    return await mapStatuses(loadFlowCatalog(state.settings), store);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -15,7 +15,7 @@ import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
 import { IntegrationError, type IntegrationErrorCode } from "../integration/errors";
 import { ScmRejectedError } from "../services/scm-client";
 import type { QueuedChange } from "../sync/change-queue";
-import type { ReplayLease } from "../sync/replay-lease";
+import type { ReplayLeaseHandle } from "../sync/state-store";
 import type { PluginServices } from "./plugin";
 import { resyncScmRow } from "./scm-resync";
 import { syncCommittedRow } from "./trimmed-context";
@@ -64,7 +64,7 @@ export class ChangeReplayer {
 
   constructor(
     private readonly inbound: ScmToDataverseSync,
-    private readonly lease?: ReplayLease,
+    private readonly lease?: ReplayLeaseHandle,
     private readonly dependencyAttempts = DEFAULT_DEPENDENCY_ATTEMPTS,
   ) {}
 
@@ -88,9 +88,9 @@ export class ChangeReplayer {
 
   private async replayNow(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
     const scope = options.map === undefined ? {} : { map: options.map };
-    if (this.lease !== undefined && !this.lease.acquire()) {
-      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: this.lease.currentHolder() });
-      return { applied: 0, failed: 0, remaining: services.queue.depth(scope), busy: true };
+    if (this.lease !== undefined && !await this.lease.acquire()) {
+      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: await this.lease.currentHolder() });
+      return { applied: 0, failed: 0, remaining: await services.queue.depth(scope), busy: true };
     }
     services.log.debug("Replaying the change queue", { dueOnly: options.dueOnly, ...scope });
     let applied = 0;
@@ -99,15 +99,15 @@ export class ChangeReplayer {
       // Another pass after any progress: an applied row may unblock a change, and changes queued
       // behind a replayed one while it ran must not wait for the timer.
       for (let progress = true; progress; ) {
-        const pass = await this.pass(services, services.queue.replayable({ ...scope, dueOnly: options.dueOnly }));
+        const pass = await this.pass(services, await services.queue.replayable({ ...scope, dueOnly: options.dueOnly }));
         applied += pass.applied;
         failed += pass.failed;
         progress = pass.applied > 0 && !pass.leaseLost;
       }
     } finally {
-      this.lease?.release();
+      await this.lease?.release();
     }
-    return { applied, failed, remaining: services.queue.depth(scope) };
+    return { applied, failed, remaining: await services.queue.depth(scope) };
   }
 
   private async pass(services: PluginServices, changes: readonly QueuedChange[]): Promise<{ applied: number; failed: number; leaseLost: boolean }> {
@@ -116,26 +116,26 @@ export class ChangeReplayer {
     let failed = 0;
     for (const change of changes) {
       // Renewed per change; lost only when this process stalled past the lease and another took it.
-      if (this.lease !== undefined && !this.lease.acquire()) return { applied, failed, leaseLost: true };
+      if (this.lease !== undefined && !await this.lease.acquire()) return { applied, failed, leaseLost: true };
       const row = `${change.map}|${change.direction}|${change.rowKey}`;
       if (blocked.has(row)) continue;
       try {
         await this.apply(change, services);
-        services.queue.complete(change.sequence);
+        await services.queue.complete(change.sequence);
         applied += 1;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         if (error instanceof DependencyMissingError && change.attempts + 1 >= this.dependencyAttempts) {
           const reason = `Still ${message} after ${change.attempts + 1} attempts: add ${error.waitingFor.join(", ")} to Field Service (or fix the row in SCM), then run fsi sync retry ${change.map}.`;
-          services.queue.hold(change.sequence, reason);
+          await services.queue.hold(change.sequence, reason);
           await this.markFailed(change, reason, services);
           services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, waitingFor: error.waitingFor });
         } else if (isRefusal(error)) {
-          services.queue.hold(change.sequence, message);
+          await services.queue.hold(change.sequence, message);
           await this.markFailed(change, message, services);
           services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, reason: message });
         } else {
-          services.queue.retryLater(change.sequence, message, error instanceof DependencyMissingError ? error.waitingFor : undefined);
+          await services.queue.retryLater(change.sequence, message, error instanceof DependencyMissingError ? error.waitingFor : undefined);
           services.log.warn("Queued change still cannot be applied", { sequence: change.sequence, rowKey: change.rowKey, reason: message });
         }
         blocked.add(row);
@@ -156,7 +156,7 @@ export class ChangeReplayer {
       return;
     }
     await applyScmWrite(write, services);
-    services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
+    await services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
     await this.markSynced(change, write, services);
   }
 
@@ -166,7 +166,7 @@ export class ChangeReplayer {
     if (map === undefined) throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
     const result = write.afterCommit === undefined ? await resyncScmRow(map, write, services) : await syncCommittedRow(map, write, services);
     services.log.info(`Resync of ${change.rowKey}: SCM ${result.outcome}`);
-    services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "synced", ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }) });
+    await services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "synced", ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }) });
     if (result.dataverseId !== undefined) await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);
   }
 
@@ -186,7 +186,7 @@ export class ChangeReplayer {
       return;
     }
     const write = change.payload as QueuedScmWrite;
-    services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
+    await services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
     await this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
   }
 

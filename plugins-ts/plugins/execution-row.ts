@@ -10,6 +10,8 @@ import type { TableDefinition } from "../../core/dataverse/schema";
 import { tableByLogicalName } from "../../core/dataverse/tables";
 import type { EntityMap } from "../../core/maps/template-schema";
 import { goesToScm } from "../../core/maps/template-schema";
+import { scmEntityByCollection } from "../../core/scm/entities";
+import type { ScmEntityDefinition } from "../../core/scm/schema";
 import { type PluginExecutionContext, postImageOf, preImageOf, targetOf } from "../context/execution-context";
 import { entityToRecord } from "../context/entity-record";
 import { isSdkEntity } from "../context/sdk-values";
@@ -28,6 +30,13 @@ export interface ExecutionRow {
   readonly before: DataverseRecord | undefined;
   /** undefined when the row names no company (a problem the caller reports). */
   readonly company: string | undefined;
+}
+
+/** The SCM entity a map writes to. */
+export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
+  const entity = scmEntityByCollection(map.scmCollection);
+  if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Map ${map.name} names an unknown SCM collection ${map.scmCollection}.`);
+  return entity;
 }
 
 export function mappedTable(context: PluginExecutionContext, services: PluginServices): { map: EntityMap; table: TableDefinition } {

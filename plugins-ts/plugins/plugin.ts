@@ -12,9 +12,7 @@ import type { DataverseClient } from "../services/dataverse-client";
 import type { Logger } from "../services/logger";
 import type { MapCatalog } from "../services/map-catalog";
 import type { ScmClient } from "../services/scm-client";
-import type { ChangeQueue } from "../sync/change-queue";
-import type { SyncMapStates } from "../sync/map-states";
-import type { SyncLedger } from "../sync/sync-ledger";
+import type { ChangeQueueStore, MapStateStore, SyncLedgerStore } from "../sync/state-store";
 
 export interface PluginServices {
   /** Dataverse, as the integration user; in a synchronous step its calls join the step's transaction. */
@@ -25,10 +23,10 @@ export interface PluginServices {
   readonly log: Logger;
   readonly settings: IntegrationSettings;
   readonly companies: CompanyDirectory;
-  readonly ledger: SyncLedger;
-  readonly queue: ChangeQueue;
+  readonly ledger: SyncLedgerStore;
+  readonly queue: ChangeQueueStore;
   /** Which maps are paused (`fsi sync pause`): their changes are queued, not applied. */
-  readonly mapStates: SyncMapStates;
+  readonly mapStates: MapStateStore;
   /**
    * True once the system that called (Dataverse's webhook, SCM's synchronous subscription) has
    * stopped waiting for the reply: it timed out and rolled its own write back. Absent where the

@@ -13,9 +13,9 @@ import { IntegrationError } from "../integration/errors";
 import { resolveScmLookups } from "../integration/lookup-resolver";
 import { changedFields, deleteScmRow, upsertScmRow, type ScmWriteOutcome } from "../integration/scm-writer";
 import type { KeyValues } from "../services/dataverse-client";
-import { mapColumns } from "./execution-row";
+import { mapColumns, scmEntityOf } from "./execution-row";
 import type { PluginServices } from "./plugin";
-import { type QueuedScmWrite, scmEntityOf } from "./sync-to-scm-plugin";
+import type { QueuedScmWrite } from "./sync-to-scm-plugin";
 
 export interface ResyncResult {
   readonly outcome: ScmWriteOutcome | "kept";

@@ -82,7 +82,17 @@ function targetOf(entity: ScmEntityDefinition, key: ScmKey, services: Pick<Plugi
   return { map, entity, table, company, key, naturalKey, rowKey: rowKey(company, Object.values(naturalKey)) };
 }
 
+/**
+ * Writes of a row that lost to another write between our read and our write (412 on the `If-Match`
+ * / `If-None-Match` of the upsert) before the event is given back to SCM to deliver again.
+ */
+const STALE_WRITE_ATTEMPTS = 3;
+
+const isStaleWrite = (error: unknown): boolean => error instanceof DataverseRequestError && error.status === 412;
+
 function dataverseFailure(error: DataverseRequestError): IntegrationError {
+  if (isStaleWrite(error))
+    return new IntegrationError("DATAVERSE_UNAVAILABLE", `Field Service's row kept changing while it was written: ${error.message}`);
   return error.unreachable
     ? new IntegrationError("DATAVERSE_UNAVAILABLE", `Dataverse could not be reached: ${error.message}`)
     : new IntegrationError("DATAVERSE_REJECTED", `Dataverse refused the change: ${error.message}`);
@@ -96,11 +106,9 @@ export class ScmToDataverseSync {
       return { outcome: "skipped", message: `Map ${target.map.name} is not synced by the toolkit here (Microsoft's dual-write or off).`, arrived: [] };
     }
     const reference: ScmRowReference = { collection: change.entity.collection, key: change.key };
-    const resyncing = resyncQueued(target, services);
-    const paused = services.mapStates.isPaused(target.map.name);
-    const waiting = services.queue
-      .pending({ map: target.map.name, direction: "scm-to-fs" })
-      .filter((queued) => queued.rowKey === target.rowKey && !queued.held);
+    const resyncing = await resyncQueued(target, services);
+    const paused = await services.mapStates.isPaused(target.map.name);
+    const waiting = (await services.queue.pending({ map: target.map.name, direction: "scm-to-fs" })).filter((queued) => queued.rowKey === target.rowKey && !queued.held);
     if (paused || resyncing || waiting.length > 0) {
       // One queued read of the row is enough: whenever it runs, it reads SCM's latest row.
       if (waiting.length > 0)
@@ -112,7 +120,7 @@ export class ScmToDataverseSync {
       // A queued resync (Field Service → SCM) of the row goes first: SCM's row may be the effect of
       // a write whose outcome Dataverse never learnt; this read runs after it and finds SCM settled.
       const why = paused ? `map ${target.map.name} is paused` : `a resync of ${target.rowKey} to Field Service's row goes first`;
-      const queued = services.queue.enqueue({
+      const queued = await services.queue.enqueue({
         map: target.map.name,
         direction: "scm-to-fs",
         rowKey: target.rowKey,
@@ -125,7 +133,7 @@ export class ScmToDataverseSync {
     }
     try {
       const result = await this.apply(target, services, undefined);
-      this.completeHeld(target, services);
+      await this.completeHeld(target, services);
       return result;
     } catch (error) {
       if (!(error instanceof IntegrationError) || error.code !== "DATAVERSE_REJECTED") throw error;
@@ -150,7 +158,7 @@ export class ScmToDataverseSync {
       throw new IntegrationError("INCOMPLETE_CONTEXT", `Queued change ${change.sequence} names no SCM row to read.`);
     const target = targetOf(reference.entity, reference.key, services);
     const result = await this.apply(target, services, change);
-    this.completeHeld(target, services, change.sequence);
+    await this.completeHeld(target, services, change.sequence);
     return result;
   }
 
@@ -165,12 +173,10 @@ export class ScmToDataverseSync {
     reason: string,
     services: PluginServices,
   ): Promise<number> {
-    const held = services.queue
-      .held({ map: target.map.name, direction: "scm-to-fs" })
-      .find((queued) => queued.rowKey === target.rowKey);
+    const held = (await services.queue.held({ map: target.map.name, direction: "scm-to-fs" })).find((queued) => queued.rowKey === target.rowKey);
     const sequence =
       held?.sequence ??
-      services.queue.enqueue({
+      (await services.queue.enqueue({
         map: target.map.name,
         direction: "scm-to-fs",
         rowKey: target.rowKey,
@@ -178,8 +184,8 @@ export class ScmToDataverseSync {
         payload: reference,
         reason: "dependency",
         error: reason,
-      }).sequence;
-    services.queue.hold(sequence, reason);
+      })).sequence;
+    await services.queue.hold(sequence, reason);
     await this.markRefused(target, reason, services);
     return sequence;
   }
@@ -201,10 +207,22 @@ export class ScmToDataverseSync {
     const target = targetOf(entity, key, services);
     try {
       const result = await this.upsert(row, target, services, undefined);
-      this.completeHeld(target, services);
+      await this.completeHeld(target, services);
       return result;
     } catch (error) {
-      const refusal = error instanceof DataverseRequestError && !error.unreachable ? dataverseFailure(error) : error;
+      let failure = error;
+      if (isStaleWrite(error)) {
+        // Written meanwhile: the row is compared again from fresh reads of both systems.
+        try {
+          const result = await this.apply(target, services, undefined);
+          await this.completeHeld(target, services);
+          return result;
+        } catch (again) {
+          failure = again;
+        }
+      }
+      const refusal =
+        failure instanceof DataverseRequestError && !failure.unreachable ? dataverseFailure(failure) : failure;
       if (!(refusal instanceof IntegrationError) || refusal.code !== "DATAVERSE_REJECTED") throw refusal;
       const reference: ScmRowReference = { collection: entity.collection, key };
       await this.holdRefused(target, reference, refusal.message, services);
@@ -230,16 +248,20 @@ export class ScmToDataverseSync {
     services: PluginServices,
     queued: QueuedChange | undefined,
   ): Promise<InboundResult> {
-    const row = await services.scm.getRow(target.entity, target.key);
-    try {
-      const result =
-        row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, queued);
-      if (result.outcome !== "queued")
-        services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "synced" });
-      return result;
-    } catch (error) {
-      if (error instanceof DataverseRequestError) throw dataverseFailure(error);
-      throw error;
+    for (let attempt = 1; ; attempt += 1) {
+      const row = await services.scm.getRow(target.entity, target.key);
+      try {
+        const result =
+          row === undefined ? await this.delete(target, services) : await this.upsert(row, target, services, queued);
+        if (result.outcome !== "queued")
+          await services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "synced" });
+        return result;
+      } catch (error) {
+        // Field Service's row changed between the read and the write: read both systems again.
+        if (isStaleWrite(error) && attempt < STALE_WRITE_ATTEMPTS) continue;
+        if (error instanceof DataverseRequestError) throw dataverseFailure(error);
+        throw error;
+      }
     }
   }
 
@@ -260,7 +282,7 @@ export class ScmToDataverseSync {
       const message = `waits for ${waitingFor.join(", ")}`;
       if (queued !== undefined) throw new DependencyMissingError(message, waitingFor);
       const reference: ScmRowReference = { collection: target.entity.collection, key: target.key };
-      const change = services.queue.enqueue({
+      const change = await services.queue.enqueue({
         map: map.name,
         direction: "scm-to-fs",
         rowKey: target.rowKey,
@@ -318,7 +340,14 @@ export class ScmToDataverseSync {
         arrived,
       };
     }
-    await services.dataverse.upsertByKey(table, key, { ...mapped.record, ...syncedColumns(table) });
+    // Only over the version compared: a Field Service save committed since (its own change on its
+    // way to SCM, whose echo this may be) must not be overwritten with what SCM had a moment ago.
+    await services.dataverse.upsertByKey(
+      table,
+      key,
+      { ...mapped.record, ...syncedColumns(table) },
+      current === undefined ? { ifNoneMatch: "*" } : current.etag === undefined ? undefined : { ifMatch: current.etag },
+    );
     services.log.info(`Dataverse ${table.logicalName} ${target.rowKey}: made equal to SCM's row`);
     return { outcome: "applied", message: `Dataverse ${table.logicalName} ${target.rowKey} upserted.`, arrived };
   }
@@ -336,7 +365,7 @@ export class ScmToDataverseSync {
     if (found === undefined)
       return { outcome: "unchanged", message: `Dataverse has no ${table.logicalName} ${target.rowKey}.`, arrived: [] };
     const references = await dataverseReferencesTo(services.dataverse, map, table, found.id);
-    if (references.length > 0) return restoreInScm(target, found.id, references, services);
+    if (references.length > 0) return await restoreInScm(target, found.id, references, services);
     await services.dataverse.delete(table, found.id);
     return {
       outcome: "applied",
@@ -346,14 +375,14 @@ export class ScmToDataverseSync {
   }
 
   /** A row that is now as SCM has it leaves the catch-up list. */
-  private completeHeld(target: RowTarget, services: PluginServices, except?: number): void {
-    for (const held of services.queue.held({ map: target.map.name, direction: "scm-to-fs" })) {
-      if (held.rowKey === target.rowKey && held.sequence !== except) services.queue.complete(held.sequence);
+  private async completeHeld(target: RowTarget, services: PluginServices, except?: number): Promise<void> {
+    for (const held of await services.queue.held({ map: target.map.name, direction: "scm-to-fs" })) {
+      if (held.rowKey === target.rowKey && held.sequence !== except) await services.queue.complete(held.sequence);
     }
   }
 
   private async markRefused(target: RowTarget, reason: string, services: PluginServices): Promise<void> {
-    services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "failed", error: reason });
+    await services.ledger.record({ map: target.map.name, rowKey: target.rowKey, status: "failed", error: reason });
     if (!hasStatusColumns(target.table)) return;
     try {
       const companyId = await services.companies.idOf(services.dataverse, target.company);
@@ -383,12 +412,12 @@ export class ScmToDataverseSync {
  * committed, so Field Service keeps the row and a resync gives it back to SCM, which resolves the
  * other rows' references again.
  */
-function restoreInScm(target: RowTarget, dataverseId: string, references: readonly Reference[], services: PluginServices): InboundResult {
+async function restoreInScm(target: RowTarget, dataverseId: string, references: readonly Reference[], services: PluginServices): Promise<InboundResult> {
   const key: Record<string, string> = { [target.map.company.scm]: target.company };
   for (const pair of target.map.keys) key[pair.scm] = target.naturalKey[pair.dataverse] ?? "";
   const write: QueuedScmWrite = { collection: target.entity.collection, key, operation: "upsert", row: {}, dataverseId };
   const reason = `SCM deleted ${target.rowKey}, which ${describeReferences(references)} name; it is kept and restored in SCM`;
-  const queued = services.queue.enqueue({ map: target.map.name, direction: "fs-to-scm", rowKey: target.rowKey, operation: "upsert", payload: write, reason: "unavailable", error: reason, resync: true });
+  const queued = await services.queue.enqueue({ map: target.map.name, direction: "fs-to-scm", rowKey: target.rowKey, operation: "upsert", payload: write, reason: "unavailable", error: reason, resync: true });
   services.log.warn("Delete of a referenced row refused: Field Service keeps it and SCM gets it back", { rowKey: target.rowKey, references, sequence: queued.sequence });
   return { outcome: "queued", message: `${reason} (change ${queued.sequence}).`, arrived: [] };
 }
@@ -406,10 +435,8 @@ export class DependencyMissingError extends Error {
 }
 
 /** A resync Field Service → SCM of this row is waiting (scm-resync.ts): Field Service's row is the truth for it. */
-function resyncQueued(target: RowTarget, services: PluginServices): boolean {
-  return services.queue
-    .pending({ map: target.map.name, direction: "fs-to-scm" })
-    .some((change) => change.resync && change.rowKey === target.rowKey);
+async function resyncQueued(target: RowTarget, services: PluginServices): Promise<boolean> {
+  return (await services.queue.pending({ map: target.map.name, direction: "fs-to-scm" })).some((change) => change.resync && change.rowKey === target.rowKey);
 }
 
 /** The SCM row a queued change names (`ScmRowReference`), when it names one. */

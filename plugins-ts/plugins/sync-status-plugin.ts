@@ -45,7 +45,7 @@ export class SyncStatusPlugin implements Plugin {
     if (!SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) {
       return { outcome: "skipped", message: `${table.logicalName} has no SCM sync status columns.` };
     }
-    const entry = services.ledger.byDataverseId(map.name, context.primaryEntityId);
+    const entry = await services.ledger.byDataverseId(map.name, context.primaryEntityId);
     const status = statusValue(entry);
     try {
       await services.dataverse.update(table, context.primaryEntityId, {

@@ -18,7 +18,7 @@ import { toScmRow } from "../../core/maps/to-scm";
 import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
 import type { EntityMap } from "../../core/maps/template-schema";
 import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
+import type { ScmKey, ScmRow } from "../../core/scm/schema";
 import type { ValidationIssue } from "../../core/validation/contract";
 import { type PluginExecutionContext, preImageOf } from "../context/execution-context";
 import { entityToRecord } from "../context/entity-record";
@@ -30,7 +30,7 @@ import { mapRowKey } from "../integration/row-identity";
 import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
 import { mapModeOf } from "../../core/maps/map-modes";
-import { executionRow, mappedTable } from "./execution-row";
+import { executionRow, mappedTable, scmEntityOf } from "./execution-row";
 import { type AfterCommit, committedRow, queueSyncAfterCommit } from "./trimmed-context";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 
@@ -44,12 +44,6 @@ export interface QueuedScmWrite {
   readonly stamp?: number;
   /** Set for a change whose context Dataverse trimmed for size: copied from Dataverse once committed (`trimmed-context.ts`). */
   readonly afterCommit?: AfterCommit;
-}
-
-export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
-  const entity = scmEntityByCollection(map.scmCollection);
-  if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Map ${map.name} names an unknown SCM collection ${map.scmCollection}.`);
-  return entity;
 }
 
 function versionOf(record: Readonly<DataverseRecord>): number | undefined {
@@ -91,7 +85,7 @@ export class SyncToScmPlugin implements Plugin {
       throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} ${row.id} has no ${row.map.keys.map((key) => key.dataverse).join(", ")}.`);
     }
     const stamp = versionOf(row.record);
-    const last = services.ledger.get(row.map.name, rowKey);
+    const last = await services.ledger.get(row.map.name, rowKey);
     if (stamp !== undefined && last?.fsStamp != null && stamp <= last.fsStamp) {
       services.log.info("Stale or repeated change dropped", { rowKey, stamp, applied: last.fsStamp });
       return { outcome: "skipped", message: `Version ${stamp} is not newer than version ${last.fsStamp}, already in SCM.` };
@@ -131,7 +125,7 @@ export class SyncToScmPlugin implements Plugin {
     const mapped = toScmRow(before, map, companyCode);
     const key = keyOf(entity, mapped.row);
     if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `The deleted ${table.displayName} maps to no complete ${entity.collection} key.`);
-    if (!services.mapStates.isPaused(map.name)) {
+    if (!await services.mapStates.isPaused(map.name)) {
       // Restrict (docs/design.md §3.b): SCM would keep the other rows' references to a deleted row,
       // and neither system could save them afterwards. Dataverse rolls the delete back.
       const references = await scmReferencesTo(services.scm, map, entity, key).catch((error: unknown) => {
@@ -152,23 +146,23 @@ export class SyncToScmPlugin implements Plugin {
 
   /** Writes now; when SCM does not answer, refuses (fail closed) or queues for replay (fail open). */
   private async write(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices): Promise<PluginResult> {
-    if (services.mapStates.isPaused(map.name)) {
+    if (await services.mapStates.isPaused(map.name)) {
       // Dataverse commits the change; SCM gets it, in order, when the map is resumed.
-      return this.enqueue(map, rowKey, write, services, "paused", `map ${map.name} is paused`);
+      return await this.enqueue(map, rowKey, write, services, "paused", `map ${map.name} is paused`);
     }
-    if (services.queue.hasQueued(map.name, "fs-to-scm", rowKey)) {
+    if (await services.queue.hasQueued(map.name, "fs-to-scm", rowKey)) {
       // An earlier change to this row is still waiting for SCM; this one must not overtake it.
-      return this.enqueue(map, rowKey, write, services, "unavailable", "an earlier change to this row is still queued");
+      return await this.enqueue(map, rowKey, write, services, "unavailable", "an earlier change to this row is still queued");
     }
     try {
       const outcome = await applyScmWrite(write, services);
-      services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
+      await services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
       services.log.info(`SCM ${write.collection} ${rowKey}: ${outcome}`);
       if (services.callerGone?.() === true) {
         // Dataverse's wait ran out first (a save in SCM held the row): its operation is rolled back
         // and its user sees the error, so SCM must not keep this change.
         services.log.warn("Conflict: Dataverse stopped waiting for this change and rolled it back; it loses, and SCM's row is set back to Dataverse's", { rowKey, lost: write.row });
-        this.enqueueResync(map, rowKey, write, services, "Dataverse rolled the change back after SCM applied it");
+        await this.enqueueResync(map, rowKey, write, services, "Dataverse rolled the change back after SCM applied it");
       }
       return { outcome: outcome === "unchanged" || outcome === "absent" ? "unchanged" : "applied", message: `SCM ${write.collection} ${rowKey}: ${outcome}.` };
     } catch (error) {
@@ -177,27 +171,27 @@ export class SyncToScmPlugin implements Plugin {
         services.log.warn("SCM refused the change; Dataverse rolls it back", { rowKey, errors: issues, reason: error.message });
         // SCM holds a row under the key that this create did not write as it stands: never leave
         // it only in SCM unexamined — the resync compares it with Dataverse's row once settled.
-        if (error instanceof ScmCreateConflictError) this.enqueueResync(map, rowKey, write, services, error.message);
+        if (error instanceof ScmCreateConflictError) await this.enqueueResync(map, rowKey, write, services, error.message);
         throw new IntegrationError("SCM_REJECTED", issues.length > 0 ? `SCM refused the change: ${describeIssues(issues)}` : error.message, issues);
       }
       if (!(error instanceof ScmUnavailableError)) throw error;
       if (services.settings.scmUnavailablePolicy === "fail-closed") {
-        if (error.maybeApplied) this.enqueueResync(map, rowKey, write, services, `SCM may apply the refused change late (${error.message})`);
+        if (error.maybeApplied) await this.enqueueResync(map, rowKey, write, services, `SCM may apply the refused change late (${error.message})`);
         throw new IntegrationError("SCM_UNAVAILABLE", `SCM could not be reached, so the change is refused: ${error.message}`);
       }
-      return this.enqueue(map, rowKey, write, services, "unavailable", error.message);
+      return await this.enqueue(map, rowKey, write, services, "unavailable", error.message);
     }
   }
 
   /** Queues a resync of the row (see scm-resync.ts); replayed once Dataverse has settled. */
-  private enqueueResync(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, reason: string): void {
-    const queued = services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: "unavailable", error: reason, resync: true });
+  private async enqueueResync(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, reason: string): Promise<void> {
+    const queued = await services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: "unavailable", error: reason, resync: true });
     services.log.warn("Resync of the row queued: SCM will be set to Dataverse's row", { rowKey, sequence: queued.sequence, reason });
   }
 
-  private enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, why: "unavailable" | "paused", reason: string): PluginResult {
-    const queued = services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: why, error: reason });
-    services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "pending", error: `Queued for SCM (${reason}).` });
+  private async enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, why: "unavailable" | "paused", reason: string): Promise<PluginResult> {
+    const queued = await services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: why, error: reason });
+    await services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "pending", error: `Queued for SCM (${reason}).` });
     services.log.warn("Change queued for SCM", { rowKey, sequence: queued.sequence, reason });
     return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${reason}` };
   }

@@ -25,9 +25,9 @@ import { resolveScmLookups } from "../integration/lookup-resolver";
 import { mapRowKey } from "../integration/row-identity";
 import { upsertScmRow, type ScmWriteOutcome } from "../integration/scm-writer";
 import { keyOf } from "../services/scm-client";
-import { mapColumns, mappedTable } from "./execution-row";
+import { mapColumns, mappedTable, scmEntityOf } from "./execution-row";
 import type { PluginResult, PluginServices } from "./plugin";
-import { type QueuedScmWrite, scmEntityOf } from "./sync-to-scm-plugin";
+import type { QueuedScmWrite } from "./sync-to-scm-plugin";
 
 /**
  * How long a trimmed change may take to commit: a synchronous operation lasts at most as long as
@@ -82,7 +82,7 @@ export async function queueSyncAfterCommit(
   };
   const reason =
     "the webhook context was trimmed for size (over 256 KB); the row is copied to SCM once Dataverse has committed it";
-  const queued = services.queue.enqueue({
+  const queued = await services.queue.enqueue({
     map: map.name,
     direction: "fs-to-scm",
     rowKey,
@@ -92,7 +92,7 @@ export async function queueSyncAfterCommit(
     error: reason,
     resync: true,
   });
-  services.ledger.record({
+  await services.ledger.record({
     map: map.name,
     rowKey,
     dataverseId: context.primaryEntityId,

@@ -28,10 +28,16 @@ import { type WebhookHandlerName, type WebhookStepDefinition, imageMessageProper
 export interface WebhookRegistration {
   /** Where Dataverse reaches the host (`https://fsi-plugins.azurewebsites.net`). */
   readonly hostUrl: string;
-  readonly auth: WebhookAuth;
+  /**
+   * The key the endpoints send. Omitted: endpoints are created as a solution import leaves them
+   * (HttpHeader, no key) and an existing endpoint's key is left as it is — `fsi setup` sets it.
+   */
+  readonly auth?: WebhookAuth;
   readonly steps: readonly WebhookStepDefinition[];
   /** Endpoint names are `<prefix> <handler>`; default `FSI`. */
   readonly namePrefix?: string;
+  /** The endpoint's name for a handler, when not `<prefix> <handler>` (the solution's `fsi_<handler>`). */
+  readonly endpointName?: (handler: WebhookHandlerName) => string;
 }
 
 export interface RegisteredWebhooks {
@@ -49,7 +55,7 @@ function escapeXml(text: string): string {
 }
 
 /** The endpoint's authentication columns and the URL it is called at (WebhookKey puts `?code=` itself). */
-function endpointAuth(auth: WebhookAuth): DataverseRecord {
+export function endpointAuth(auth: WebhookAuth): DataverseRecord {
   switch (auth.kind) {
     case "WebhookKey":
       return { authtype: ServiceEndpointAuthType.WebhookKey, authvalue: auth.key };
@@ -78,15 +84,16 @@ export async function registerWebhookSteps(dataverse: DataverseClient, registrat
   for (const handler of [...new Set(registration.steps.map((step) => step.handler))]) {
     const handlerStepIds: string[] = [];
     stepIds[handler] = handlerStepIds;
-    const endpointName = `${prefix} ${handler}`;
+    const endpointName = registration.endpointName?.(handler) ?? `${prefix} ${handler}`;
     const endpoint: DataverseRecord = {
       name: endpointName,
       contract: ServiceEndpointContract.Webhook,
       url: webhookUrl(registration.hostUrl, handler),
       messageformat: 2,
-      ...endpointAuth(registration.auth),
+      ...(registration.auth === undefined ? {} : endpointAuth(registration.auth)),
     };
     const existingEndpoint = await dataverse.findByKey(serviceEndpoint, { name: endpointName }, ["name"]);
+    if (existingEndpoint === undefined && registration.auth === undefined) endpoint.authtype = ServiceEndpointAuthType.HttpHeader;
     const endpointId = existingEndpoint?.id ?? (await dataverse.create(serviceEndpoint, endpoint));
     if (existingEndpoint !== undefined) await dataverse.update(serviceEndpoint, endpointId, endpoint);
 

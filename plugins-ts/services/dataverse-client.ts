@@ -22,6 +22,8 @@ export interface DataverseClientConfig {
 export interface FoundRow {
   readonly id: string;
   readonly record: DataverseRecord;
+  /** The version read (`@odata.etag`), for a write that must not overwrite a newer one. */
+  readonly etag?: string;
 }
 
 /** Column values that identify a row: scalars, or a lookup given as a reference (compared by id). */
@@ -51,7 +53,8 @@ function filterOf(table: TableDefinition, key: KeyValues): string {
 function foundRow(table: TableDefinition, row: Readonly<Record<string, unknown>>): FoundRow {
   const id = row[table.primaryIdAttribute];
   if (typeof id !== "string") throw new DataverseRequestError(200, "MISSING_ID", `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`);
-  return { id, record: fromWebApiRow(table, withIsoDates(row)) };
+  const etag = row["@odata.etag"];
+  return { id, record: fromWebApiRow(table, withIsoDates(row)), ...(typeof etag === "string" ? { etag } : {}) };
 }
 
 /** Restores ISO strings where dataverse-ify's reviver made `Date`s (core's records keep ISO text). */
@@ -142,9 +145,17 @@ export class DataverseClient {
    * Creates or updates the row with this alternate key. Key columns are left out of the body: they
    * are in the URL, and a create-only key column (the company) may not be "changed" on update.
    */
-  async upsertByKey(table: TableDefinition, key: KeyValues, record: Readonly<DataverseRecord>): Promise<void> {
+  async upsertByKey(
+    table: TableDefinition,
+    key: KeyValues,
+    record: Readonly<DataverseRecord>,
+    expected?: DataverseCallScope["expected"],
+  ): Promise<void> {
     const body = toWebApiBody(table, withoutKeys(record, key), "update");
-    await this.call(() => this.api.updateRecord(table.logicalName, keyParts(table, key).join(","), body));
+    await this.connection.request.scope.run(
+      expected === undefined ? this.callScope : { ...this.callScope, expected },
+      () => this.api.updateRecord(table.logicalName, keyParts(table, key).join(","), body),
+    );
   }
 
   async delete(table: TableDefinition, id: string): Promise<void> {

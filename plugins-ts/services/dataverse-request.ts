@@ -27,6 +27,13 @@ export interface DataverseCallScope {
    * of being upserted (Learn: "Use Upsert to Create or Update a record", prevent create).
    */
   readonly updateOnly?: boolean;
+  /**
+   * A PATCH applied only to the version read (optimistic concurrency): the row's `@odata.etag` as
+   * `If-Match`, or `*` as `If-None-Match` for a row that must not exist yet. Either way Dataverse
+   * answers 412 when another write got there first (Learn: "Perform conditional operations using
+   * the Web API", Apply optimistic concurrency / Limit upsert operations).
+   */
+  readonly expected?: { readonly ifMatch: string } | { readonly ifNoneMatch: "*" };
 }
 
 /** A Dataverse reply that was not 2xx, or a call that got no reply. */
@@ -74,6 +81,11 @@ export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
       ...headers,
       ...(call.correlationId === undefined ? {} : { "x-ms-correlation-request-id": call.correlationId }),
       ...(call.updateOnly === true && method === "PATCH" ? { "if-match": "*" } : {}),
+      ...(call.expected === undefined || method !== "PATCH"
+        ? {}
+        : "ifMatch" in call.expected
+          ? { "if-match": call.expected.ifMatch }
+          : { "if-none-match": call.expected.ifNoneMatch }),
     };
     const scopedUri = call.tag === undefined || method === "GET" ? uri : `${uri}${uri.includes("?") ? "&" : "?"}tag=${encodeURIComponent(call.tag)}`;
     this.setAccessToken(await this.tokenProvider());

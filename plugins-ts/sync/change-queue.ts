@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- synchronous SQLite under the asynchronous state-store interface */
 /**
  * The durable change queue: changes that could not be applied yet are kept here, in arrival order,
  * and replayed — never dropped. Reasons: a lookup's row has not arrived yet (`dependency`), the
@@ -9,6 +10,7 @@
  * change the other system refused), and nothing queued behind a held change of the same row —
  * a row's changes are applied in order or not at all.
  */
+import type { ChangeQueueStore } from "./state-store";
 import type { SyncDatabase } from "./sync-database";
 
 export type SyncDirection = "fs-to-scm" | "scm-to-fs";
@@ -105,14 +107,14 @@ function toChange(row: QueueRow): QueuedChange {
   };
 }
 
-export class ChangeQueue {
+export class ChangeQueue implements ChangeQueueStore {
   constructor(
     private readonly db: SyncDatabase,
     private readonly now: () => Date = () => new Date(),
     private readonly backoff: RetryBackoff = DEFAULT_RETRY_BACKOFF,
   ) {}
 
-  enqueue(change: NewChange): QueuedChange {
+  async enqueue(change: NewChange): Promise<QueuedChange> {
     const at = this.now().toISOString();
     const row = this.db
       .prepare<unknown[], QueueRow>(
@@ -137,12 +139,12 @@ export class ChangeQueue {
   }
 
   /** Every queued change (held ones too), oldest first. */
-  pending(filter: QueueFilter = {}): QueuedChange[] {
+  async pending(filter: QueueFilter = {}): Promise<QueuedChange[]> {
     return this.select(filter, []);
   }
 
   /** Changes whose retry time has come, oldest first (held ones and paused maps too). */
-  due(filter: QueueFilter = {}): QueuedChange[] {
+  async due(filter: QueueFilter = {}): Promise<QueuedChange[]> {
     return this.select(filter, [["c.next_attempt_at <= ?", this.now().toISOString()]]);
   }
 
@@ -150,7 +152,7 @@ export class ChangeQueue {
    * What a replay may apply now, oldest first: not of a paused map, not held, not behind a held
    * change of the same row.
    */
-  replayable(filter: ReplayableFilter): QueuedChange[] {
+  async replayable(filter: ReplayableFilter): Promise<QueuedChange[]> {
     const conditions: [string, string?][] = [
       ["NOT EXISTS (SELECT 1 FROM sync_maps m WHERE m.map = c.map AND m.state = 'paused')"],
       ["c.held = 0"],
@@ -161,17 +163,17 @@ export class ChangeQueue {
   }
 
   /** The catch-up list: changes refused on replay, oldest first. */
-  held(filter: QueueFilter = {}): QueuedChange[] {
+  async held(filter: QueueFilter = {}): Promise<QueuedChange[]> {
     return this.select(filter, [["c.held = 1"]]);
   }
 
-  depth(filter: QueueFilter = {}): number {
+  async depth(filter: QueueFilter = {}): Promise<number> {
     const { where, params } = whereClause(filter, []);
     return this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM change_queue c ${where}`).get(...params)?.n ?? 0;
   }
 
   /** True when an older change to the same row is still queued (a newer one must wait behind it); resyncs do not count. */
-  hasQueued(map: string, direction: SyncDirection, rowKey: string): boolean {
+  async hasQueued(map: string, direction: SyncDirection, rowKey: string): Promise<boolean> {
     return (
       this.db.prepare("SELECT 1 FROM change_queue WHERE map = ? AND direction = ? AND row_key = ? AND resync = 0 LIMIT 1").get(map, direction, rowKey) !==
       undefined
@@ -179,16 +181,16 @@ export class ChangeQueue {
   }
 
   /** Changes that wait for this row (`msdyn_operationalsite usmf/S9`), oldest first. */
-  waitingFor(dependency: string): QueuedChange[] {
-    return this.pending().filter((change) => change.waitingFor.includes(dependency));
+  async waitingFor(dependency: string): Promise<QueuedChange[]> {
+    return this.select({}, []).filter((change) => change.waitingFor.includes(dependency));
   }
 
-  complete(sequence: number): void {
+  async complete(sequence: number): Promise<void> {
     this.db.prepare("DELETE FROM change_queue WHERE sequence = ?").run(sequence);
   }
 
   /** Records a failed replay and schedules the next one with backoff. */
-  retryLater(sequence: number, error: string, waitingFor?: readonly string[]): void {
+  async retryLater(sequence: number, error: string, waitingFor?: readonly string[]): Promise<void> {
     const row = this.db.prepare<[number], { attempts: number }>("SELECT attempts FROM change_queue WHERE sequence = ?").get(sequence);
     if (row === undefined) return;
     const attempts = row.attempts + 1;
@@ -202,12 +204,12 @@ export class ChangeQueue {
    * Puts a refused change on the catch-up list, with the other system's reason. It keeps its
    * place: later changes to the row stay queued behind it.
    */
-  hold(sequence: number, error: string): void {
+  async hold(sequence: number, error: string): Promise<void> {
     this.db.prepare("UPDATE change_queue SET held = 1, attempts = attempts + 1, last_error = ? WHERE sequence = ?").run(error, sequence);
   }
 
   /** Takes a map's changes off the catch-up list, due now; answers how many. */
-  release(filter: QueueFilter): number {
+  async release(filter: QueueFilter): Promise<number> {
     const { where, params } = whereClause(filter, [["c.held = 1"]]);
     const sequences = this.db.prepare<string[], { sequence: number }>(`SELECT sequence FROM change_queue c ${where}`).all(...params);
     const update = this.db.prepare("UPDATE change_queue SET held = 0, next_attempt_at = ? WHERE sequence = ?");

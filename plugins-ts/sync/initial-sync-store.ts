@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- synchronous SQLite under the asynchronous state-store interface */
 /**
  * The initial sync's checkpoint, in the host's state file: one run per `fsi sync initial`
  * invocation, the rows each pass has finished (with what happened to them) and every row error.
@@ -7,8 +8,10 @@
  * most the batch in flight, and that batch is harmless to redo (rows are compared with the target
  * before anything is written).
  */
+import type { InitialSyncStateStore } from "./state-store";
 import type { SyncDirection } from "./change-queue";
 import type { SyncDatabase } from "./sync-database";
+import { type LedgerUpdate, SyncLedger } from "./sync-ledger";
 
 export type SyncMaster = "fs" | "scm";
 export type RowOutcome = "created" | "updated" | "written-back" | "unchanged" | "failed";
@@ -63,14 +66,18 @@ function toRun(row: RunRow): InitialRun {
   };
 }
 
-export class InitialSyncStore {
+export class InitialSyncStore implements InitialSyncStateStore {
+  private readonly ledger: SyncLedger;
+
   constructor(
     private readonly db: SyncDatabase,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.ledger = new SyncLedger(db, now);
+  }
 
   /** The unfinished run of these maps in this direction, if a earlier invocation left one. */
-  unfinished(maps: readonly string[], direction: SyncDirection): InitialRun | undefined {
+  async unfinished(maps: readonly string[], direction: SyncDirection): Promise<InitialRun | undefined> {
     const row = this.db
       .prepare<
         [string, SyncDirection],
@@ -80,7 +87,7 @@ export class InitialSyncStore {
     return row === undefined ? undefined : toRun(row);
   }
 
-  start(maps: readonly string[], direction: SyncDirection, master: SyncMaster): InitialRun {
+  async start(maps: readonly string[], direction: SyncDirection, master: SyncMaster): Promise<InitialRun> {
     const row = this.db
       .prepare<
         [string, SyncDirection, SyncMaster, string],
@@ -91,29 +98,29 @@ export class InitialSyncStore {
     return toRun(row);
   }
 
-  markResumed(runId: number): void {
+  async markResumed(runId: number): Promise<void> {
     this.db.prepare("UPDATE initial_runs SET resumed_at = ? WHERE id = ?").run(this.now().toISOString(), runId);
   }
 
   /** Closes an unfinished run without finishing it (`--restart`): its checkpoint no longer applies. */
-  abandon(runId: number): void {
+  async abandon(runId: number): Promise<void> {
     this.db
       .prepare("UPDATE initial_runs SET status = 'finished', finished_at = ? WHERE id = ?")
       .run(this.now().toISOString(), runId);
   }
 
   /** Deletes a run that stopped before finishing any row: there is nothing to resume. */
-  discardIfEmpty(runId: number): boolean {
-    if (this.finishedCount(runId) > 0 || this.errors(runId).length > 0) return false;
+  async discardIfEmpty(runId: number): Promise<boolean> {
+    if ((await this.finishedCount(runId)) > 0 || (await this.errors(runId)).length > 0) return false;
     return this.db.prepare("DELETE FROM initial_runs WHERE id = ? AND status = 'running'").run(runId).changes > 0;
   }
 
-  finish(runId: number): void {
-    this.abandon(runId);
+  async finish(runId: number): Promise<void> {
+    await this.abandon(runId);
   }
 
   /** The rows a pass of a map has finished, for skipping on resume. */
-  finishedRows(runId: number, map: string, pass: number): Set<string> {
+  async finishedRows(runId: number, map: string, pass: number): Promise<Set<string>> {
     const rows = this.db
       .prepare<
         [number, string, number],
@@ -123,14 +130,8 @@ export class InitialSyncStore {
     return new Set(rows.map((row) => row.row_key));
   }
 
-  /** Records a written batch, and runs `alsoRecord` (the ledger) in the same transaction. */
-  recordBatch(
-    runId: number,
-    map: string,
-    pass: number,
-    rows: readonly FinishedRow[],
-    alsoRecord: () => void = () => undefined,
-  ): void {
+  /** Records a written batch and its rows' ledger outcomes in one transaction. */
+  async recordBatch(runId: number, map: string, pass: number, rows: readonly FinishedRow[], ledger: readonly LedgerUpdate[] = []): Promise<void> {
     const done = this.db.prepare(
       "INSERT OR REPLACE INTO initial_done (run_id, map, pass, row_key, outcome) VALUES (?, ?, ?, ?, ?)",
     );
@@ -142,12 +143,12 @@ export class InitialSyncStore {
         done.run(runId, map, pass, row.rowKey, row.outcome);
         if (row.outcome === "failed") failed.run(runId, map, pass, row.rowKey, row.error ?? "failed");
       }
-      alsoRecord();
+      for (const update of ledger) this.ledger.recordNow(update);
     })();
   }
 
   /** How many rows of each outcome the run has finished so far, per map. */
-  outcomes(runId: number): Map<string, Record<RowOutcome, number>> {
+  async outcomes(runId: number): Promise<Map<string, Record<RowOutcome, number>>> {
     const rows = this.db
       .prepare<
         [number],
@@ -163,7 +164,7 @@ export class InitialSyncStore {
     return byMap;
   }
 
-  finishedCount(runId: number): number {
+  async finishedCount(runId: number): Promise<number> {
     return (
       this.db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM initial_done WHERE run_id = ?").get(runId)
         ?.n ?? 0
@@ -171,7 +172,7 @@ export class InitialSyncStore {
   }
 
   /** Every row error of the run (of earlier attempts too), in map order then row key. */
-  errors(runId: number): RowError[] {
+  async errors(runId: number): Promise<RowError[]> {
     return this.db
       .prepare<[number], { map: string; pass: number; row_key: string; message: string }>(
         "SELECT map, pass, row_key, message FROM initial_errors WHERE run_id = ? ORDER BY rowid",
@@ -181,7 +182,7 @@ export class InitialSyncStore {
   }
 
   /** The latest run that touched a map (for `fsi sync status`). */
-  lastRunOf(map: string): (InitialRun & { readonly rows: number; readonly errors: number }) | undefined {
+  async lastRunOf(map: string): Promise<(InitialRun & { readonly rows: number; readonly errors: number }) | undefined> {
     const row = this.db
       .prepare<
         [string],

@@ -1,9 +1,11 @@
+/* eslint-disable @typescript-eslint/require-await -- synchronous SQLite under the asynchronous state-store interface */
 /**
  * Each map's sync state: `running` (the default, for a map never paused) or `paused`. The row
  * lives in the host's state file, so `fsi sync pause <map>` in a shell reaches the running host:
  * its plug-ins read the state on every change and, while a map is paused, queue the change
  * (reason `paused`) instead of applying it; replays leave a paused map's changes alone.
  */
+import type { MapStateStore } from "./state-store";
 import type { SyncDatabase } from "./sync-database";
 
 export type MapSyncState = "running" | "paused";
@@ -23,20 +25,20 @@ interface MapStateRow {
   note: string | null;
 }
 
-export class SyncMapStates {
+export class SyncMapStates implements MapStateStore {
   constructor(
     private readonly db: SyncDatabase,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  isPaused(map: string): boolean {
+  async isPaused(map: string): Promise<boolean> {
     return (
       this.db.prepare<[string], { state: MapSyncState }>("SELECT state FROM sync_maps WHERE map = ?").get(map)
         ?.state === "paused"
     );
   }
 
-  get(map: string): MapStateEntry | undefined {
+  async get(map: string): Promise<MapStateEntry | undefined> {
     const row = this.db.prepare<[string], MapStateRow>("SELECT * FROM sync_maps WHERE map = ?").get(map);
     return row === undefined
       ? undefined
@@ -44,19 +46,19 @@ export class SyncMapStates {
   }
 
   /** Pauses a map; answers the state it had. */
-  pause(map: string, note?: string): MapSyncState {
+  async pause(map: string, note?: string): Promise<MapSyncState> {
     return this.set(map, "paused", note);
   }
 
   /** Lets a map run again; answers the state it had. Its queued changes are the caller's to replay. */
-  resume(map: string): MapSyncState {
+  async resume(map: string): Promise<MapSyncState> {
     return this.set(map, "running", undefined);
   }
 
   private set(map: string, state: MapSyncState, note: string | undefined): MapSyncState {
     return this.db
       .transaction((): MapSyncState => {
-        const before = this.get(map)?.state ?? "running";
+        const before = this.db.prepare<[string], { state: MapSyncState }>("SELECT state FROM sync_maps WHERE map = ?").get(map)?.state ?? "running";
         this.db
           .prepare(
             `INSERT INTO sync_maps (map, state, changed_at, note) VALUES (?, ?, ?, ?)

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- synchronous SQLite under the asynchronous state-store interface */
 /**
  * One replayer at a time across processes. The host replays its queue on a timer and when a
  * dependency arrives; `fsi sync resume` and `retry` replay from a shell, against the same state
@@ -5,6 +6,7 @@
  * a row in the state file with a holder and an expiry, taken atomically (an upsert that only
  * succeeds when the lease is free, expired, or already ours). A holder that dies lets it expire.
  */
+import type { ReplayLeaseHandle } from "./state-store";
 import { randomUUID } from "node:crypto";
 import type { SyncDatabase } from "./sync-database";
 
@@ -12,7 +14,7 @@ const LEASE_NAME = "change-queue";
 /** Renewed after every change applied, so only a dead holder's lease runs out. */
 export const DEFAULT_LEASE_MS = 30_000;
 
-export class ReplayLease {
+export class ReplayLease implements ReplayLeaseHandle {
   constructor(
     private readonly db: SyncDatabase,
     readonly holder: string = randomUUID(),
@@ -21,7 +23,7 @@ export class ReplayLease {
   ) {}
 
   /** Takes (or renews) the lease; false when another live holder has it. */
-  acquire(): boolean {
+  async acquire(): Promise<boolean> {
     const now = this.now();
     const result = this.db
       .prepare(
@@ -33,12 +35,12 @@ export class ReplayLease {
     return result.changes > 0;
   }
 
-  release(): void {
+  async release(): Promise<void> {
     this.db.prepare("DELETE FROM replay_lease WHERE name = ? AND holder = ?").run(LEASE_NAME, this.holder);
   }
 
   /** Who holds it now (for messages), or undefined when free. */
-  currentHolder(): string | undefined {
+  async currentHolder(): Promise<string | undefined> {
     const row = this.db
       .prepare<
         [string, number],

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- synchronous SQLite under the asynchronous state-store interface */
 /**
  * The sync ledger: per mapped row, the last change applied in each direction and where the row
  * stands with SCM. The ordering stamps make redelivered and out-of-order events harmless:
@@ -5,6 +6,7 @@
  * - SCM → FS: the business event's `ControlNumber` (grows by one per event, never repeats).
  * An event older than the last one applied to the same row is dropped as stale.
  */
+import type { SyncLedgerStore } from "./state-store";
 import type { Statement } from "better-sqlite3";
 import type { SyncDatabase } from "./sync-database";
 
@@ -57,7 +59,7 @@ export interface LedgerUpdate {
   readonly scmStamp?: number;
 }
 
-export class SyncLedger {
+export class SyncLedger implements SyncLedgerStore {
   constructor(
     private readonly db: SyncDatabase,
     private readonly now: () => Date = () => new Date(),
@@ -75,14 +77,14 @@ export class SyncLedger {
     return prepared;
   }
 
-  get(map: string, rowKey: string): LedgerEntry | undefined {
+  async get(map: string, rowKey: string): Promise<LedgerEntry | undefined> {
     const row = this.statement("SELECT * FROM sync_ledger WHERE map = ? AND row_key = ?").get(map, rowKey) as
       | LedgerRow
       | undefined;
     return row === undefined ? undefined : toEntry(row);
   }
 
-  byDataverseId(map: string, dataverseId: string): LedgerEntry | undefined {
+  async byDataverseId(map: string, dataverseId: string): Promise<LedgerEntry | undefined> {
     const row = this.db
       .prepare<[string, string], LedgerRow>("SELECT * FROM sync_ledger WHERE map = ? AND dataverse_id = ?")
       .get(map, dataverseId.toLowerCase());
@@ -90,7 +92,12 @@ export class SyncLedger {
   }
 
   /** Records an outcome. Stamps only grow: a smaller one (a late replay) never lowers them. */
-  record(update: LedgerUpdate): LedgerEntry {
+  async record(update: LedgerUpdate): Promise<LedgerEntry> {
+    return this.recordNow(update);
+  }
+
+  /** `record`, synchronously: inside another of this file's transactions (an initial sync's batch). */
+  recordNow(update: LedgerUpdate): LedgerEntry {
     const syncedOn = update.status === "synced" ? this.now().toISOString() : null;
     const row = this.statement(
       `INSERT INTO sync_ledger (map, row_key, dataverse_id, fs_stamp, scm_stamp, status, last_error, last_synced_on)
@@ -118,7 +125,7 @@ export class SyncLedger {
   }
 
   /** Per map: when a row last synced, and how many rows stand Failed (for `fsi sync status`). */
-  summary(map: string): MapLedgerSummary {
+  async summary(map: string): Promise<MapLedgerSummary> {
     const row = this.db
       .prepare<
         [string],
@@ -129,7 +136,7 @@ export class SyncLedger {
   }
 
   /** The rows of a map that stand Failed, with their error. */
-  failures(map: string): LedgerEntry[] {
+  async failures(map: string): Promise<LedgerEntry[]> {
     return this.db
       .prepare<[string], LedgerRow>("SELECT * FROM sync_ledger WHERE map = ? AND status = 'failed' ORDER BY row_key")
       .all(map)

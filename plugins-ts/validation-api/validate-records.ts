@@ -26,9 +26,13 @@ export async function validateRequest(request: ValidationRequest, deps: Validati
   if (table === undefined || map === undefined) {
     return { valid: false, errors: [{ code: "invalidValue", message: `No entity map covers table ${request.table}.` }], warnings: [] };
   }
-  // The company travels as `company` (its code), so the company lookup need not be among the attributes.
+  // A form sends only the columns SCM receives, and the platform itself refuses a save that lacks one
+  // of its required columns: "required" is this API's to say only for a column SCM receives (with
+  // Microsoft's warehouse naming, msdyn_name is required in Dataverse but never sent). The company
+  // travels as `company` (its code), so the company lookup need not be among the attributes either.
+  const sentToScm = new Set(mapColumns(map).filter((column) => column !== map.company.dataverse));
   const columnIssues: ValidationIssue[] = validateRecord(table, request.attributes, { operation: request.operation }).filter(
-    (issue) => !(issue.attribute === map.company.dataverse && issue.code === "required"),
+    (issue) => issue.code !== "required" || sentToScm.has(issue.attribute),
   );
   const flagged = new Set(columnIssues.map((issue) => issue.attribute));
   // A form sends only what changed; on update the stored row supplies the rest (its key, above all),

@@ -24,9 +24,10 @@ import { join } from "node:path";
 import type { EmulatorUser } from "../dataverse";
 import { DEFAULT_USER } from "../dataverse";
 import { writeReply } from "../../plugins-ts/host/http";
+import { DEFAULT_WEBHOOK_KEY_HEADER } from "../../plugins-ts/host/auth/webhook-key";
 import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
 import { registerWebhookSteps } from "../../plugins-ts/registration/register-webhooks";
-import { type WebhookStepDefinition, integrationWebhookSteps } from "../../core/registration";
+import { type WebhookHandlerName, type WebhookStepDefinition, integrationWebhookSteps } from "../../core/registration";
 import type { EntityMap } from "../../core/maps/template-schema";
 import {
   type InventoryEngine,
@@ -71,6 +72,22 @@ export interface PluginsMountOptions {
    * (the npm start wiring passes the solution's).
    */
   readonly steps?: (maps: readonly EntityMap[], inventory: InventoryEngine) => readonly WebhookStepDefinition[];
+  /**
+   * `set` (default): the service endpoints get the host's keys at every start (new keys per run).
+   * `unset`: as in an org right after importing the solution — the endpoints carry no key (Dataverse
+   * never exports one), for `fsi setup` to set; the host's keys are kept in the state folder
+   * (`host-keys.json`, as Key Vault keeps a deployed host's) so a restart keeps what setup matched.
+   */
+  readonly endpointKeys?: "set" | "unset";
+  /** The service endpoints' names (default `FSI <handler>`; the npm start wiring passes the solution's). */
+  readonly endpointName?: (handler: WebhookHandlerName) => string;
+}
+
+/** The host's own keys (its FSI_WEBHOOK_KEY, FSI_WEBHOOK_KEY_NAME and FSI_SCM_EVENTS_KEY settings). */
+export interface SandboxHostKeys {
+  readonly webhookKey: string;
+  readonly webhookKeyHeader: string;
+  readonly scmEventsKey: string;
 }
 
 export interface PluginsMount extends Mount {
@@ -82,6 +99,20 @@ export interface PluginsMount extends Mount {
   readonly inventory: () => InventoryEngine | undefined;
   /** The sandbox's Entra ID (after `onListening`). */
   readonly entra: () => EntraEmulator | undefined;
+  /** The host's keys (after `onListening`). */
+  readonly keys: () => SandboxHostKeys | undefined;
+}
+
+const newKey = (): string => randomBytes(24).toString("base64url");
+
+/** Keys for this run; with `unset` endpoint keys and a state folder, the ones kept there (created once). */
+function hostKeys(stateDir: string | null, keep: boolean): SandboxHostKeys {
+  const fresh = { webhookKey: newKey(), webhookKeyHeader: DEFAULT_WEBHOOK_KEY_HEADER, scmEventsKey: newKey() };
+  if (!keep || stateDir === null) return fresh;
+  const path = join(stateDir, "host-keys.json");
+  if (existsSync(path)) return JSON.parse(readFileSync(path, "utf8")) as SandboxHostKeys;
+  writeFileSync(path, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600 });
+  return fresh;
 }
 
 /**
@@ -116,8 +147,11 @@ export function createPluginsMount(
     let host: PluginHost | undefined;
     let inventory: InventoryEngine | undefined;
     let router: ReturnType<typeof pluginsRouter> | undefined;
+    let keys: SandboxHostKeys | undefined;
+    const endpointKeys = options.endpointKeys ?? "set";
     return Promise.resolve({
       prefix: "/plugins",
+      keys: () => keys,
       host: () => host,
       inventory: () => inventory,
       entra: () => entra,
@@ -140,11 +174,11 @@ export function createPluginsMount(
         context.log(
           `Entra ID (sandbox): ${entra.authority} — a browser must trust its self-signed certificate (see sandbox/README.md)`,
         );
-        // Keys live as long as this run: every start re-registers the endpoints with new ones.
-        const webhookKey = randomBytes(24).toString("base64url");
-        const scmEventsKey = randomBytes(24).toString("base64url");
+        // With keys set, they live as long as this run: every start re-registers the endpoints with new ones.
+        keys = hostKeys(context.stateDir, endpointKeys === "unset");
+        const { webhookKey, scmEventsKey } = keys;
         const dataverseToken = options.dataverseToken ?? SANDBOX_INTEGRATION_TOKEN;
-        const webhookAuth = { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: webhookKey } as const;
+        const webhookAuth = { kind: "HttpHeader", headerName: keys.webhookKeyHeader, key: webhookKey } as const;
         const scmEventsAuth = { kind: "WebhookKey", key: scmEventsKey } as const;
         const log = createLogger((entry) => {
           context.log(`plugins: ${JSON.stringify(entry)}`);
@@ -193,7 +227,12 @@ export function createPluginsMount(
           accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser"),
         });
         const steps = options.steps ?? ((maps, engine) => [...integrationWebhookSteps(maps), ...engine.webhookSteps()]);
-        await registerWebhookSteps(customiser, { hostUrl: url, auth: webhookAuth, steps: steps(host.maps.maps, inventory) });
+        await registerWebhookSteps(customiser, {
+          hostUrl: url,
+          ...(endpointKeys === "set" ? { auth: webhookAuth } : {}),
+          ...(options.endpointName === undefined ? {} : { endpointName: options.endpointName }),
+          steps: steps(host.maps.maps, inventory),
+        });
         await replaceScmEventEndpoints(`${url}/scm`, [
           { url: `${url}/plugins/scm-events?code=${scmEventsKey}`, entities: host.maps.maps.map((map) => map.scmCollection) },
           { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, entities: inventory.scmSubscriptionCollections() },

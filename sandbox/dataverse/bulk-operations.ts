@@ -10,9 +10,9 @@
 import type { TableDefinition } from "../../core";
 import { emptyResponse, jsonResponse, type ApiResponse } from "./api";
 import { invalidPayload, noHttpResource } from "./errors";
-import { referenceResolver, rowView, type EntityRequestContext } from "./entity-handlers";
 import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
 import { authorizeLookups } from "./privileges";
+import { referenceResolver, rowView, type EntityRequestContext } from "./request-context";
 import type { Row } from "./storage/values";
 
 const ACTIONS = { "Microsoft.Dynamics.CRM.CreateMultiple": "createMultiple", "Microsoft.Dynamics.CRM.UpdateMultiple": "updateMultiple" } as const;

@@ -3,7 +3,7 @@
  * answers one `ApiRequest`; `http-adapter.ts` serves it over `node:http`.
  */
 import { randomUUID } from "node:crypto";
-import { environmentVariableDefinition, environmentVariableValue, systemUser, tables as allTables, tableByEntitySetName, type TableDefinition } from "../../core";
+import { environmentVariableDefinition, environmentVariableValue, solution, systemUser, tables as allTables, tableByEntitySetName, type TableDefinition } from "../../core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
 import { parseBatch, toApiRequest, writeBatchResponse, type BatchResult, type HttpPart, type PartResult } from "./batch";
 import { handleEntitySet } from "./entity-handlers";
@@ -21,6 +21,7 @@ import { TransactionGate, type Transaction } from "./pipeline/transactions";
 import { WEBHOOK_PAYLOAD_LIMIT_BYTES } from "./pipeline/webhook-payload";
 import { parsePreferences } from "./prefer";
 import { authorizer } from "./privileges";
+import { isRetrieveUserPrivileges, retrieveUserPrivileges } from "./user-privileges";
 import type { ReadContext } from "./query";
 import { DataverseStore } from "./storage/store";
 import { normalizeDateTime } from "./storage/values";
@@ -52,11 +53,19 @@ export interface DataverseEmulatorOptions {
   readonly maxDepth?: number;
   /** Service protection limits (requests, execution time, concurrency per user); none by default. */
   readonly requestLimit?: ServiceProtectionLimits;
+  /** Solutions the environment has installed, as `solution` rows (Field Service, dual-write's, ...). */
+  readonly installedSolutions?: readonly InstalledSolution[];
   /** Plug-ins of installed first-party solutions, run inside the platform (the sandbox's Field Service emulation). */
   readonly platformPlugins?: readonly PlatformPlugin[];
   readonly clock?: () => Date;
   /** Where internal failures outside any request are reported (default: nowhere). */
   readonly log?: (message: string) => void;
+}
+
+export interface InstalledSolution {
+  readonly uniquename: string;
+  readonly friendlyname: string;
+  readonly version: string;
 }
 
 export const DEFAULT_USER: EmulatorUser = {
@@ -238,6 +247,22 @@ export class DataverseEmulator {
     }
     const table = tableByEntitySetName(name);
     if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
+    if (table === systemUser && rest.length === 1 && isRetrieveUserPrivileges(rest[0])) {
+      return jsonResponse(
+        200,
+        retrieveUserPrivileges({
+          method,
+          baseUrl: request.baseUrl,
+          path: request.path,
+          userKey: key,
+          authorize: authorizer(this.privileges, caller.userId),
+          grants: this.privileges,
+          store: this.store,
+          tables: this.tables,
+          businessUnitId: this.businessUnitId,
+        }),
+      );
+    }
     return handleEntitySet(
       {
         request,
@@ -324,6 +349,16 @@ export class DataverseEmulator {
     this.store.begin();
     try {
       seedMessages(this.store, this.tables, now);
+      for (const installed of this.options.installedSolutions ?? []) {
+        if (this.store.findId(this.store.writer, solution, { uniquename: installed.uniquename }) !== undefined) continue;
+        this.store.insertRow(solution, {
+          solutionid: stableId(`solution:${installed.uniquename}`),
+          ...installed,
+          createdon: now,
+          modifiedon: now,
+          versionnumber: this.store.nextVersion(),
+        });
+      }
       for (const user of users) {
         if (this.store.getRow(this.store.writer, systemUser, user.id) !== undefined) continue;
         this.store.insertRow(systemUser, {

@@ -5,31 +5,17 @@
  */
 import type { TableDefinition } from "../../core";
 import { bulkActionOf, runBulkAction } from "./bulk-operations";
-import { emptyResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
-import { DataverseError, ErrorCode, entityNotFound, invalidPayload, keyNotFound, noHttpResource, segmentNotFound } from "./errors";
-import { parseKeySegment, resolveKey, splitSegment, type RowAddress } from "./keys";
-import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";
-import type { Caller, PipelineEngine, RowView, WriteResult } from "./pipeline/engine";
-import { preferenceApplied, type Preferences } from "./prefer";
-import { authorizeLookups, type Authorize } from "./privileges";
+import { emptyResponse, jsonResponse, type ApiResponse } from "./api";
+import { entityNotFound, keyNotFound, noHttpResource, segmentNotFound } from "./errors";
+import { parseKeySegment, resolveKey, type RowAddress } from "./keys";
+import { parseObjectBody, readRowPayload } from "./payload";
+import type { WriteResult } from "./pipeline/engine";
+import { preferenceApplied } from "./prefer";
+import { authorizeLookups } from "./privileges";
 import { parseExpand } from "./expand";
-import { retrieveMultiple, retrieveSingle, type ReadContext } from "./query";
+import { retrieveMultiple, retrieveSingle } from "./query";
+import { referenceResolver, rowView, type EntityRequestContext } from "./request-context";
 import { etagOf } from "./serialize";
-import type { DataverseStore } from "./storage/store";
-import type { LookupValue } from "./storage/values";
-import { relativeApiPath } from "./api";
-
-export interface EntityRequestContext {
-  readonly request: ApiRequest;
-  readonly caller: Caller;
-  readonly preferences: Preferences;
-  readonly store: DataverseStore;
-  readonly engine: PipelineEngine;
-  readonly read: ReadContext;
-  readonly tables: readonly TableDefinition[];
-  /** Throws PrivilegeDenied when the caller's roles lack the privilege. */
-  readonly authorize: Authorize;
-}
 
 export async function handleEntitySet(context: EntityRequestContext, table: TableDefinition, keyText: string | undefined, rest: readonly string[]): Promise<ApiResponse> {
   const { request } = context;
@@ -131,44 +117,4 @@ function written(context: EntityRequestContext, table: TableDefinition, result: 
   const body = retrieveSingle(context.read, table, row, context.request.query);
   const applied = preferenceApplied({ ...context.preferences, maxPageSize: undefined }, false);
   return jsonResponse(representationStatus, body, { "odata-entityid": entityId, ...(applied === undefined ? {} : { "preference-applied": applied }) });
-}
-
-/** Resolves `/<entity set>(<key>)` (relative, root-relative or absolute) to an existing row of an allowed table. */
-/** How the request sees rows: through its change set's open transaction, else the committed rows. */
-export function rowView(context: EntityRequestContext): RowView {
-  const { store } = context;
-  return (
-    context.caller.transaction ?? {
-      getRow: (table, id) => store.getRow(store.reader, table, id),
-      exists: (table, id) => store.exists(store.reader, table, id),
-      findId: (table, values, exceptId) => store.findId(store.reader, table, values, exceptId),
-    }
-  );
-}
-
-export function referenceResolver(view: RowView, tables: readonly TableDefinition[]): ReferenceResolver {
-  return (url, targets, navigationProperty): LookupValue => {
-    const invalid = (): DataverseError =>
-      new DataverseError(400, ErrorCode.InvalidBindUrl, `Invalid url value '${url}' for lookup property '${navigationProperty}'.`);
-    const path = relativeApiPath(url);
-    if (path.includes("/")) throw invalid();
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      throw invalid(); // broken percent-encoding (`%`, `%E0%A4%A`) names no row
-    }
-    const { name, key } = splitSegment(decoded);
-    const table = tables.find((candidate) => candidate.entitySetName === name);
-    if (table === undefined || key === undefined) throw invalid();
-    if (!targets.includes(table.logicalName)) {
-      throw invalidPayload(table.entitySetName, `The navigation property '${navigationProperty}' cannot refer to a '${table.logicalName}' row; it refers to ${targets.join(" or ")}.`);
-    }
-    const address = resolveKey(table, parseKeySegment(key));
-    const id = address.kind === "id" ? address.id : view.findId(table, address.columns);
-    if (id === undefined || !view.exists(table, id)) {
-      throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
-    }
-    return { id, logicalName: table.logicalName };
-  };
 }

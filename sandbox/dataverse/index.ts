@@ -1,6 +1,6 @@
 /** The Dataverse Web API emulator with its plug-in pipeline (see README.md). */
 export { DataverseEmulator, DEFAULT_USER, CLIENT_STATE_HEADER } from "./emulator";
-export type { DataverseEmulatorOptions } from "./emulator";
+export type { DataverseEmulatorOptions, InstalledSolution } from "./emulator";
 export { dataverseRoute, startDataverseServer, WEB_API_PATH, DEFAULT_MAX_REQUEST_BYTES } from "./http-adapter";
 export type { DataverseRouteOptions, DataverseServer } from "./http-adapter";
 export type { ApiRequest, ApiResponse } from "./api";

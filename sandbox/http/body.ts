@@ -2,14 +2,11 @@
  * Request bodies with a byte limit, and JSON parsing that says where the JSON is wrong.
  */
 import type { IncomingMessage } from "node:http";
-import { HttpError } from "./errors";
-import { MAX_JSON_DEPTH, jsonNestingBeyond } from "./json-depth";
-import { lineAndColumn, locateJsonError } from "./json-error-position";
+import { checkDeclaredLength, payloadTooLarge, readNodeBody } from "../../plugins-ts/host/http/body";
+import { HttpError } from "../../plugins-ts/host/http/errors";
+import { MAX_JSON_DEPTH, jsonNestingBeyond, lineAndColumn, locateJsonError } from "../../plugins-ts/host/http/json-text";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
-
-/** How much of an oversize body we read and discard so the client sees our 413, not a reset. */
-const DRAIN_FACTOR = 16;
 
 export interface BodyOptions {
   /** Largest accepted body; more gives 413 `PAYLOAD_TOO_LARGE`. Default 1 MiB. */
@@ -24,43 +21,12 @@ export interface BodyOptions {
  */
 export function readBody(req: IncomingMessage, options: BodyOptions = {}): Promise<Buffer> {
   const limit = options.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  // Built only when a body is refused: an Error captures a stack trace, which every request would
-  // otherwise pay for (it showed in the Dataverse emulator's create profile).
-  const tooLarge = () =>
-    new HttpError(
-      413,
-      "PAYLOAD_TOO_LARGE",
-      `The request body is larger than the limit of ${limit} bytes.`,
-      { limitBytes: limit },
-      { connection: "close" },
-    );
-  const declared = Number(req.headers["content-length"]);
-  if (req.headers["content-length"] !== undefined && Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let oversize = false;
-    req.on("data", (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > limit) {
-        oversize = true;
-        chunks.length = 0;
-        if (received > limit * DRAIN_FACTOR) {
-          req.destroy();
-          reject(tooLarge());
-        }
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (oversize) reject(tooLarge());
-      else resolve(Buffer.concat(chunks));
-    });
-    req.on("error", (error) => {
-      reject(new HttpError(400, "BODY_READ_FAILED", `The request body could not be read: ${error.message}`));
-    });
-  });
+  try {
+    checkDeclaredLength(req.headers["content-length"], limit);
+  } catch {
+    return Promise.reject(payloadTooLarge(limit));
+  }
+  return readNodeBody(req, limit);
 }
 
 export interface JsonPosition {

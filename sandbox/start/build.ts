@@ -56,7 +56,7 @@ export function buildSteps(root = repositoryRoot): BuildStep[] {
   ];
   return [
     { name: "controls", script: "build:controls", inputs: [at("controls"), at("pcfconfig.json"), ...shared], outputs: controlBundles },
-    { name: "form scripts", script: "build:forms", inputs: [at("plugins-ts", "forms"), ...shared], outputs: formScripts },
+    { name: "form scripts", script: "build:forms", inputs: [at("forms"), ...shared], outputs: formScripts },
     {
       name: "solution",
       script: "build:solution",

@@ -28,15 +28,30 @@ import {
   SANDBOX_TECHNICIAN_USER,
   sandboxPrivileges,
 } from "./identities";
-import { seedSandbox, setEnvironmentVariables } from "./seed";
-import { webhookStepDefinitions } from "../../solution/steps";
+import { seedReferenceData, seedSandbox, setEnvironmentVariables } from "./seed";
+import { sandboxInstalledSolutions } from "./installed-solutions";
+import { solutionEndpointName, webhookStepDefinitions } from "../../solution/steps";
 
 
 export interface IntegratedSandboxOptions {
   readonly solutionZip: string;
+  /**
+   * `unset`: start as an org right after importing the solution (`npm start -- --no-keys`): the
+   * service endpoints carry no key, the environment variables no value, and Dataverse holds only
+   * what an org has before any sync (companies, accounts, products, units, asset lifecycle models)
+   * — `fsi setup` and `fsi sync initial` do the rest. Default `set`: ready to use.
+   */
+  readonly endpointKeys?: "set" | "unset";
   /** Progress lines (seeding, registrations). */
   readonly progress?: (line: string) => void;
 }
+
+/** The Dataverse mount, with its emulator (tests change a user's privileges as an admin editing roles would). */
+export interface DataverseMount extends Mount {
+  readonly emulator: DataverseEmulator;
+}
+
+export const isDataverseMount = (mount: Mount): mount is DataverseMount => "emulator" in mount;
 
 /** The parts the mounts share, filled as the factories run (in order). */
 interface Parts {
@@ -48,6 +63,7 @@ interface Parts {
 export function integratedMounts(options: IntegratedSandboxOptions): MountFactory[] {
   const parts: Parts = {};
   const progress = options.progress ?? (() => undefined);
+  const endpointKeys = options.endpointKeys ?? "set";
 
   const scm: MountFactory = (context) => {
     const emulator = createScmEmulator({
@@ -64,7 +80,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
     };
   };
 
-  const dataverse: MountFactory = (context) => {
+  const dataverse = (context: Parameters<MountFactory>[0]): DataverseMount => {
     const emulator = new DataverseEmulator({
       databasePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "dataverse.sqlite"),
       users: [DEFAULT_USER, SANDBOX_TECHNICIAN_USER, SANDBOX_INTEGRATION_ADMIN_USER, SANDBOX_INTEGRATION_USER],
@@ -80,11 +96,14 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       requireAuthorization: false,
       // Field Service is installed in the org: its own inventory logic runs in the pipeline.
       platformPlugins: fieldServicePlugins(),
+      // ... and listed as a solution, with the dual-write solutions whose columns the tables carry, and ours.
+      installedSolutions: sandboxInstalledSolutions(),
       log: context.log,
     });
     parts.dataverse = emulator;
     const route = dataverseRoute(emulator);
     return {
+      emulator,
       prefix: WEB_API_PATH,
       handle: async (req, res) => {
         const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
@@ -94,7 +113,7 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
         await emulator.idle();
         emulator.close();
       },
-      tryPaths: [`${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_warehouseidentifier&$top=10`],
+      tryPaths: [`${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_description,msdyn_warehouseidentifier&$top=10`],
     };
   };
 
@@ -106,6 +125,8 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       // The steps are registered by the integration administrator, who holds FSI Administrator only.
       registrationToken: INTEGRATION_ADMIN_TOKEN,
       steps: () => webhookStepDefinitions(),
+      endpointKeys,
+      endpointName: solutionEndpointName,
       entraPort: (port) => (port === 0 ? 0 : port + 363),
     })(context);
     parts.plugins = mount;
@@ -129,6 +150,12 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
           throw new Error("The form host mount must come after the SCM, Dataverse and plug-in mounts.");
         }
         const entra = pluginsMount.entra();
+        if (endpointKeys === "unset") {
+          // The definitions an import creates, without values; what the org holds before any sync.
+          await setEnvironmentVariables(url, host.solution.environmentVariables, undefined, undefined, "definitions-only");
+          if (context.seed) await seedReferenceData(url);
+          return;
+        }
         await setEnvironmentVariables(
           url,
           host.solution.environmentVariables,

@@ -109,9 +109,15 @@ export function sandboxVariableValues(url: string, signIn?: SandboxSignIn): Read
 }
 
 /** Definitions from the solution zip (as an import creates them), values pointing at this origin and its tenant. */
-export async function setEnvironmentVariables(url: string, definitions: readonly PackagedEnvironmentVariable[], signIn?: SandboxSignIn, token = ADMIN_TOKEN): Promise<void> {
+export async function setEnvironmentVariables(
+  url: string,
+  definitions: readonly PackagedEnvironmentVariable[],
+  signIn?: SandboxSignIn,
+  token = ADMIN_TOKEN,
+  what: "with-values" | "definitions-only" = "with-values",
+): Promise<void> {
   const api = new WebApi(url, token);
-  const values = sandboxVariableValues(url, signIn);
+  const values: Readonly<Record<string, string>> = what === "with-values" ? sandboxVariableValues(url, signIn) : {};
   for (const definition of definitions) {
     const found = await api.rows(`${environmentVariableDefinition.entitySetName}?$select=environmentvariabledefinitionid&$filter=schemaname eq ${odataString(definition.schemaName)}`);
     const foundId = found[0]?.environmentvariabledefinitionid;
@@ -145,8 +151,20 @@ async function scmJson(url: string): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
 }
 
+/**
+ * What an org holds before the toolkit syncs anything: the companies (dual-write's company sync),
+ * the accounts, products, units and asset lifecycle models (Field Service and dual-write keep them).
+ * None of these tables has a toolkit step, so they load while the endpoints have no key.
+ */
+export async function seedReferenceData(url: string): Promise<void> {
+  const api = new WebApi(url, ADMIN_TOKEN);
+  const companies = await companiesFromScm(url, api);
+  await seedCustomersAndProducts(url, api, companies);
+  await seedCatalogue(url, api);
+}
+
 /** One cdm_company per SCM legal entity; ids by code. */
-async function seedCompanies(url: string, api: WebApi): Promise<Map<string, string>> {
+async function companiesFromScm(url: string, api: WebApi): Promise<Map<string, string>> {
   const rules = await scmJson(`${url}/scm/admin/rules`);
   const codes = Object.keys((rules.companies ?? {}) as Record<string, unknown>);
   const ids = new Map<string, string>();
@@ -166,7 +184,7 @@ async function initialSync(plugins: PluginsMount, progress: (line: string) => vo
   const summaries = await host.catchUp();
   for (const summary of summaries) progress(`  ${summary.map}: ${summary.read} rows`);
   await host.whenIdle();
-  const held = host.queue.held();
+  const held = await host.queue.held();
   if (held.length > 0) {
     throw new SeedError(`The initial sync left ${held.length} rows on the catch-up list:\n  ${held.slice(0, 10).map((change) => `${change.map} ${change.rowKey}: ${change.lastError ?? ""}`).join("\n  ")}`);
   }
@@ -367,7 +385,7 @@ export async function seedSandbox(options: SeedOptions): Promise<void> {
   const api = new WebApi(options.url, ADMIN_TOKEN);
   if ((await api.rows(`${workOrder.entitySetName}?$select=msdyn_workorderid&$top=1`)).length > 0) return;
   options.progress("First run: filling Field Service (Dataverse) to match SCM...");
-  const companies = await seedCompanies(options.url, api);
+  const companies = await companiesFromScm(options.url, api);
   const referenced = await seedCustomersAndProducts(options.url, api, companies);
   const catalogue = await seedCatalogue(options.url, api);
   const synced = await initialSync(options.plugins, options.progress);

@@ -235,6 +235,11 @@ export const fsiAdministratorRole: SecurityRoleDefinition = {
       actions: ["Read"],
       why: "The sync-status steps run asynchronously: their failures are system jobs.",
     },
+    {
+      table: "role",
+      actions: ["Read"],
+      why: "`fsi doctor` reads each user's privileges (RetrieveUserPrivileges), which needs Read on security roles.",
+    },
     ...mappedTables.map((table) => ({
       table,
       actions: ["Read", "Write"] as const,

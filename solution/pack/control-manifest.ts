@@ -1,6 +1,8 @@
 /**
- * What the packer needs from a built `ControlManifest.xml` (pcf-scripts output): the control's
- * identity and version, its properties (to check how forms bind it) and the files it names.
+ * A built `ControlManifest.xml` (pcf-scripts output), read once for everyone who needs it: the
+ * packer (the control's identity and version, its properties to check how forms bind it, the files
+ * it names) and the sandbox's form host (the code resource, string resources, platform libraries
+ * and device features it runs the control with).
  * Element and attribute names follow the PCF manifest schema (Microsoft Learn, "Manifest schema
  * reference": control, property, type-group, resources).
  */
@@ -14,6 +16,7 @@ export interface ManifestProperty {
   readonly usage: "bound" | "input" | "output";
   readonly required: boolean;
   readonly hasDefault: boolean;
+  readonly defaultValue?: string;
 }
 
 export interface ControlManifest {
@@ -24,6 +27,13 @@ export interface ControlManifest {
   readonly properties: readonly ManifestProperty[];
   /** Paths of the files the manifest names (code, css, resx, img, html), relative to its folder. */
   readonly resourceFiles: readonly string[];
+  /** The `code` resource's path (the bundle), when the manifest names one. */
+  readonly codePath: string | undefined;
+  /** The `resx` resources' paths. */
+  readonly resx: readonly string[];
+  readonly platformLibraries: readonly { readonly name: string; readonly version: string }[];
+  /** Device features (`feature-usage/uses-feature`). */
+  readonly features: readonly { readonly name: string; readonly required: boolean }[];
 }
 
 /** Resource elements that name a file in the control's folder. */
@@ -55,12 +65,14 @@ function propertyOf(
   if (usage !== "bound" && usage !== "input" && usage !== "output") {
     fail("INVALID_SOURCE", file, `property ${name} has usage "${usage}" (expected bound, input or output)`);
   }
+  const defaultValue = attribute(element, "default-value");
   return {
     name,
     types,
     usage,
     required: attribute(element, "required") === "true",
-    hasDefault: attribute(element, "default-value") !== undefined,
+    hasDefault: defaultValue !== undefined,
+    ...(defaultValue === undefined ? {} : { defaultValue }),
   };
 }
 
@@ -76,6 +88,7 @@ export function parseControlManifest(text: string, file: string): ControlManifes
   );
   const resources = childElement(control, "resources");
   if (resources === undefined) fail("INVALID_SOURCE", file, "has no <resources> element");
+  const code = childElement(resources, "code");
   return {
     namespace: requiredAttribute(control, "namespace", file),
     constructorName: requiredAttribute(control, "constructor", file),
@@ -85,5 +98,15 @@ export function parseControlManifest(text: string, file: string): ControlManifes
     resourceFiles: resources.children
       .filter((resource) => fileResourceElements.has(resource.name))
       .map((resource) => requiredAttribute(resource, "path", file)),
+    codePath: code === undefined ? undefined : requiredAttribute(code, "path", file),
+    resx: childElements(resources, "resx").map((resx) => requiredAttribute(resx, "path", file)),
+    platformLibraries: childElements(resources, "platform-library").map((library) => ({
+      name: requiredAttribute(library, "name", file),
+      version: requiredAttribute(library, "version", file),
+    })),
+    features: childElements(childElement(control, "feature-usage") ?? control, "uses-feature").map((feature) => ({
+      name: requiredAttribute(feature, "name", file),
+      required: attribute(feature, "required") === "true",
+    })),
   };
 }

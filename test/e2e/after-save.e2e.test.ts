@@ -39,10 +39,13 @@ async function fillNewWarehouse(
   description: string,
   site = "Midwest · ",
 ): Promise<void> {
-  await page.getByLabel("Name", { exact: true }).fill(description);
+  // Microsoft's naming (the warehouses map's default): Name holds SCM's id, Description the name.
+  await page.getByLabel("Name", { exact: true }).fill(identifier);
+  await page.getByLabel("Description", { exact: true }).fill(description);
   await page.getByLabel("Warehouse Identifier", { exact: true }).fill(identifier);
   await chooseLookup(page, "Operational Site", site);
-  await chooseLookup(page, "Transit Warehouse", "Midwest Transit");
+  // A lookup shows the primary name, SCM's id under Microsoft's naming: 1990 is Midwest Transit.
+  await chooseLookup(page, "Transit Warehouse", "1990 · ");
 }
 
 function panel(page: Page) {
@@ -179,7 +182,7 @@ describeWithChromium("after a save, on a phone", () => {
     await refusal.waitFor();
     // The server-side validate step refuses it; Dataverse reports a failed webhook with its own
     // generic message, the one the mobile app's sync gets too.
-    expect(await refusal.textContent()).toMatch(/^E2E offline 7803 \(new\) was not uploaded: The webhook call failed/);
+    expect(await refusal.textContent()).toMatch(/^7803 \(new\) was not uploaded: The webhook call failed/);
     expect(await status.locator("summary").textContent()).toBe("1 change to upload · 1 not uploaded");
     expect(await status.getByText(/^The server refused it; .* field by field\.$/).isVisible()).toBe(true);
     expect(
@@ -192,7 +195,7 @@ describeWithChromium("after a save, on a phone", () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await browser.screenshot(page, "phone-320-offline-refused");
 
-    await status.getByRole("button", { name: "Discard: E2E offline 7803" }).click();
+    await status.getByRole("button", { name: "Discard: 7803" }).click();
     expect(await status.isHidden()).toBe(true);
   });
 });

@@ -50,14 +50,15 @@ describeWithChromium("the app in French", () => {
     expect(await bar.getByRole("button", { name: "Enregistrer et fermer" }).count()).toBe(1);
     expect(await page.getByRole("tab").first().textContent()).toBe("Général");
     expect(await page.locator(".section-title").allTextContents()).toEqual(expect.arrayContaining(["En stock"]));
-    for (const label of ["Nom", "Identificateur d'entrepôt", "Type d'entrepôt", "Entrepôt de transit"]) {
+    for (const label of ["Nom", "Description", "Identificateur d'entrepôt", "Type d'entrepôt", "Entrepôt de transit"]) {
       expect(await page.getByLabel(label, { exact: true }).count()).toBeGreaterThan(0);
     }
     const panel = page.locator('[data-pcf-control$="ScmIntegrationPanel"]');
     await panel.getByText("Synchronisé", { exact: true }).waitFor();
 
     // A change needs SCM's check; with no Entra session yet the form script asks to sign in, in French.
-    await page.getByLabel("Nom", { exact: true }).fill("Entrepôt principal de Chicago et de toute sa région");
+    // The warehouse's name is its Description (Microsoft's naming: Nom holds SCM's warehouse id).
+    await page.getByLabel("Description", { exact: true }).fill("Entrepôt principal de Chicago et de toute sa région");
     await bar.getByRole("button", { name: "Enregistrer", exact: true }).click();
     await page.getByRole("button", { name: "Se connecter", exact: true }).waitFor();
     expect(await formNotifications(page).allInnerTexts()).toEqual(

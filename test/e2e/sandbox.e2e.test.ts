@@ -1,7 +1,7 @@
 /**
  * The sandbox end to end, in Debian's Chromium: the solution zip's forms, form scripts and code
  * components running in the form host against the Dataverse and SCM emulators and the plug-in
- * host — the six scenarios of issue 8. One sandbox for the suite (built if stale, state in memory);
+ * host — six scenarios. One sandbox for the suite (built if stale, state in memory);
  * every scenario saves screenshots to test-results/screenshots/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -51,11 +51,14 @@ describeWithChromium("the sandbox in Chromium", () => {
     const page = await browser.newPage();
     await openForm(page, recordUrl(url, "msdyn_warehouse"));
     await expectFieldValue(page, "Company", "Contoso USA (usmf)");
-    await page.getByLabel("Name", { exact: true }).fill("E2E Chicago South");
+    // Microsoft's naming (the warehouses map's default): Name holds SCM's warehouse id, Description the name.
+    await page.getByLabel("Name", { exact: true }).fill("7301");
+    await page.getByLabel("Description", { exact: true }).fill("E2E Chicago South");
     await page.getByLabel("Warehouse Identifier", { exact: true }).fill("7301");
     await page.getByLabel("Warehouse Type", { exact: true }).selectOption({ label: "Default" });
     await chooseLookup(page, "Operational Site", "(demf)");
-    await chooseLookup(page, "Transit Warehouse", "Midwest Transit");
+    // A lookup shows the primary name, SCM's id under Microsoft's naming: 1990 is Midwest Transit.
+    await chooseLookup(page, "Transit Warehouse", "1990 · ");
     await page.getByRole("button", { name: "Save", exact: true }).click();
 
     await fieldMessages(page, "msdyn_operationalsite").first().waitFor();
@@ -72,8 +75,8 @@ describeWithChromium("the sandbox in Chromium", () => {
     await page.waitForURL(/[?&]id=/);
     await browser.screenshot(page, "1-saved", { fullPage: true });
 
-    const [saved] = await rows(url, "msdyn_warehouses?$select=msdyn_name,_msdyn_operationalsite_value&$filter=msdyn_warehouseidentifier eq '7301'");
-    expect(saved).toMatchObject({ msdyn_name: "E2E Chicago South", _msdyn_operationalsite_value: usmfSite });
+    const [saved] = await rows(url, "msdyn_warehouses?$select=msdyn_name,msdyn_description,_msdyn_operationalsite_value&$filter=msdyn_warehouseidentifier eq '7301'");
+    expect(saved).toMatchObject({ msdyn_name: "7301", msdyn_description: "E2E Chicago South", _msdyn_operationalsite_value: usmfSite });
     const inScm = await scm(url, "GET", "data/Warehouses(dataAreaId='usmf',WarehouseId='7301')");
     expect(inScm.json).toMatchObject({ WarehouseName: "E2E Chicago South", OperationalSiteId: "1", WarehouseType: "Default" });
   });
@@ -101,8 +104,8 @@ describeWithChromium("the sandbox in Chromium", () => {
       await browser.screenshot(admin, "2-rule-changed");
 
       await renameAndSave(form, "Chicago DC 03 South");
-      await fieldMessages(form, "msdyn_name").first().waitFor();
-      expect(await fieldMessages(form, "msdyn_name").allInnerTexts()).toEqual([expect.stringContaining("15")]);
+      await fieldMessages(form, "msdyn_description").first().waitFor();
+      expect(await fieldMessages(form, "msdyn_description").allInnerTexts()).toEqual([expect.stringContaining("15")]);
       await browser.screenshot(form, "2-rule-enforced", { fullPage: true });
       expect(await nameInBothSystems(url, "1003")).toEqual(["Chicago DC 03 North", "Chicago DC 03 North"]);
     } finally {
@@ -115,7 +118,8 @@ describeWithChromium("the sandbox in Chromium", () => {
     const id = await idOf(url, "msdyn_warehouses", "msdyn_warehouseid", "msdyn_warehouseidentifier eq '1002'");
     const form = await browser.newPage();
     await openForm(form, recordUrl(url, "msdyn_warehouse", id));
-    expect(await form.getByLabel("Name", { exact: true }).inputValue()).toBe("Chicago DC 02");
+    expect(await form.getByLabel("Name", { exact: true }).inputValue()).toBe("1002");
+    expect(await form.getByLabel("Description", { exact: true }).inputValue()).toBe("Chicago DC 02");
 
     const admin = await browser.newPage();
     await admin.goto(`${url}/scm-admin`);
@@ -136,7 +140,7 @@ describeWithChromium("the sandbox in Chromium", () => {
     expect(inScm.json.FormattedPrimaryAddress).toContain("\n");
 
     await form.getByRole("toolbar", { name: "Commands" }).getByRole("button", { name: "Refresh" }).click();
-    await form.waitForFunction(() => document.querySelector<HTMLInputElement>('.cell[data-column="msdyn_name"] input')?.value === "Chicago DC 02 Annex");
+    await form.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('.cell[data-column="msdyn_description"] textarea')?.value === "Chicago DC 02 Annex");
     await browser.screenshot(form, "3-field-service-after-refresh", { fullPage: true });
     expect(latencyMs).toBeGreaterThan(0);
     mkdirSync(screenshotFolder, { recursive: true });
@@ -155,8 +159,9 @@ describeWithChromium("the sandbox in Chromium", () => {
     const labels = await rowsOf(nearby).evaluateAll((buttons) => buttons.map((button) => button.getAttribute("aria-label") ?? ""));
     const distances = labels.map(distanceOf);
     expect(distances).toEqual([...distances].sort((a, b) => a - b));
+    // Each row's title is the warehouse's name: its description, msdyn_name holding SCM's id.
     const nearestName = labels[0]?.split(",")[0] ?? "";
-    const [nearest] = await rows(url, `msdyn_warehouses?$select=msdyn_primaryaddresscity&$filter=msdyn_name eq '${nearestName.replace(/'/g, "''")}'`);
+    const [nearest] = await rows(url, `msdyn_warehouses?$select=msdyn_primaryaddresscity&$filter=msdyn_description eq '${nearestName.replace(/'/g, "''")}'`);
     expect(nearest?.msdyn_primaryaddresscity).toBe("Chicago");
     // The section's top under the command bar: the heading, the summary and the nearest rows.
     await nearby.locator("xpath=ancestor::section[1]").evaluate((section) => {
@@ -178,7 +183,7 @@ describeWithChromium("the sandbox in Chromium", () => {
     await phone.getByRole("button", { name: "Save", exact: true }).click();
     await phone.waitForURL(/[?&]id=/);
     const productId = new URL(phone.url()).searchParams.get("id") ?? "";
-    const chosenId = await idOf(url, "msdyn_warehouses", "msdyn_warehouseid", `msdyn_name eq '${(chosenLabel.split(",")[0] ?? "").replace(/'/g, "''")}'`);
+    const chosenId = await idOf(url, "msdyn_warehouses", "msdyn_warehouseid", `msdyn_description eq '${(chosenLabel.split(",")[0] ?? "").replace(/'/g, "''")}'`);
     const saved = await webApi(url, "GET", `msdyn_workorderproducts(${productId})?$select=_msdyn_warehouse_value`);
     expect(saved.json._msdyn_warehouse_value).toBe(chosenId);
 
@@ -202,7 +207,8 @@ describeWithChromium("the sandbox in Chromium", () => {
     const company = await idOf(url, "cdm_companies", "cdm_companyid", "cdm_companycode eq 'usmf'");
     const site = await idOf(url, "msdyn_operationalsites", "msdyn_operationalsiteid", `msdyn_siteid eq '1' and _msdyn_company_value eq ${company}`);
     const created = await webApi(url, "POST", "msdyn_warehouses", {
-      msdyn_name: "API Warehouse",
+      msdyn_name: "API-1",
+      msdyn_description: "API Warehouse",
       msdyn_warehouseidentifier: "API-1",
       msdyn_warehousetype: 192350000,
       "msdyn_company@odata.bind": `/cdm_companies(${company})`,
@@ -284,8 +290,9 @@ async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void>
   expect(last).toEqual(expected);
 }
 
+/** Renames a warehouse as a user does: its name is the Description (Name holds SCM's id). */
 async function renameAndSave(page: Page, name: string): Promise<void> {
-  const field = page.getByLabel("Name", { exact: true });
+  const field = page.getByLabel("Description", { exact: true });
   await field.fill(name);
   await field.press("Tab");
   await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -293,8 +300,8 @@ async function renameAndSave(page: Page, name: string): Promise<void> {
 
 /** The warehouse's name in Dataverse and in SCM. */
 async function nameInBothSystems(url: string, identifier: string): Promise<[unknown, unknown]> {
-  const [row] = await rows(url, `msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '${identifier}'`);
+  const [row] = await rows(url, `msdyn_warehouses?$select=msdyn_description&$filter=msdyn_warehouseidentifier eq '${identifier}'`);
   const inScm = await scm(url, "GET", `data/Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`);
-  return [row?.msdyn_name, inScm.json.WarehouseName];
+  return [row?.msdyn_description, inScm.json.WarehouseName];
 }
 

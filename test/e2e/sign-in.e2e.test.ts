@@ -128,9 +128,9 @@ describeWithChromium("signing in to Microsoft Entra ID from the form scripts (MS
     await second.waitForURL(/[?&]id=/);
     const [saved] = await rows(
       sandbox.url,
-      "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '7402'",
+      "msdyn_warehouses?$select=msdyn_name,msdyn_description&$filter=msdyn_warehouseidentifier eq '7402'",
     );
-    expect(saved).toMatchObject({ msdyn_name: "E2E sign-in 7402" });
+    expect(saved).toMatchObject({ msdyn_name: "7402", msdyn_description: "E2E sign-in 7402" });
   });
 
   it("in the mobile app, which cannot open the sign-in window, says so and leaves the check to the server-side step", async () => {

@@ -129,11 +129,14 @@ export function distanceOf(label: string): number {
 
 /** A new warehouse whose site belongs to another company (demf): SCM refuses it on the site field. */
 export async function fillWarehouseWithForeignSite(page: Page, identifier: string): Promise<void> {
-  await page.getByLabel("Name", { exact: true }).fill(`E2E sign-in ${identifier}`);
+  // Microsoft's naming (the warehouses map's default): Name holds SCM's id, Description the name.
+  await page.getByLabel("Name", { exact: true }).fill(identifier);
+  await page.getByLabel("Description", { exact: true }).fill(`E2E sign-in ${identifier}`);
   await page.getByLabel("Warehouse Identifier", { exact: true }).fill(identifier);
   await page.getByLabel("Warehouse Type", { exact: true }).selectOption({ label: "Default" });
   await chooseLookup(page, "Operational Site", "(demf)");
-  await chooseLookup(page, "Transit Warehouse", "Midwest Transit");
+  // A lookup shows the primary name, SCM's id under Microsoft's naming: 1990 is Midwest Transit.
+  await chooseLookup(page, "Transit Warehouse", "1990 · ");
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the plug-in host (issue 10, "Bad input"): random and hostile requests at every route —
+ * Fuzzing the plug-in host (bad input): random and hostile requests at every route —
  * webhook bodies (RemoteExecutionContext), SCM business events, validation API requests (with a
  * valid bearer token, so the body is what is fuzzed), health and unknown paths. Every reply is a
  * 4xx with a JSON message, or a 2xx for an input that is in fact valid (checked against the

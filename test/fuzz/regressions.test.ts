@@ -13,7 +13,8 @@ import { MapTemplateError, parseMapTemplate } from "../../core/maps/parse-templa
 import { InvalidExecutionContextError, parseExecutionContext } from "../../plugins-ts/context/execution-context";
 import { warehouseCreateContext } from "../../plugins-ts/__tests__/support/contexts";
 import { integrationHttpError } from "../../plugins-ts/host/error-replies";
-import { MAX_JSON_DEPTH, parseJsonBody } from "../../plugins-ts/host/http/body";
+import { parseJsonBody } from "../../plugins-ts/host/http/body";
+import { MAX_JSON_DEPTH } from "../../plugins-ts/host/http/json-text";
 import { HttpError } from "../../plugins-ts/host/http/errors";
 import { DataverseClient } from "../../plugins-ts/services/dataverse-client";
 import { DataverseRequestError } from "../../plugins-ts/services/dataverse-request";

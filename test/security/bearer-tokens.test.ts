@@ -1,5 +1,5 @@
 /**
- * Bearer tokens on the validation API (issue 10, Security): a token is accepted only when its
+ * Bearer tokens on the validation API: a token is accepted only when its
  * signature verifies against the issuer's published keys with an accepted algorithm, and its
  * issuer, audience, expiry, not-before and subject are right. Every refusal is a 401 whose message
  * says what was wrong and whose `WWW-Authenticate` follows RFC 6750 §3.

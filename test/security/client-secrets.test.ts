@@ -1,5 +1,5 @@
 /**
- * No secret in any built client file (issue 10, Security). Builds what is stale (as `npm start`
+ * No secret in any built client file. Builds what is stale (as `npm start`
  * does), then reads every file under `out/controls/` and `out/webresources/` and every entry of the
  * solution zips — what ends up in a browser or in a customer's Dataverse — and looks for:
  * - the keys and tokens the sandbox, the tests and the benchmarks configure (every string constant

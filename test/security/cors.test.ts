@@ -1,5 +1,5 @@
 /**
- * CORS (issue 10, Security): only configured origins (and the host's own) may read the validation
+ * CORS: only configured origins (and the host's own) may read the validation
  * API from a browser, on the preflight and on the actual request, whatever the reply; no other
  * origin gets `Access-Control-Allow-Origin`, look-alike origins included; every reply says
  * `Vary: Origin`; and no endpoint that is not for browsers grants any origin at all. The sandbox's

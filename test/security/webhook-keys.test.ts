@@ -1,5 +1,5 @@
 /**
- * Webhook keys (issue 10, Security): every keyed endpoint of the plug-in host and of the inventory
+ * Webhook keys: every keyed endpoint of the plug-in host and of the inventory
  * host refuses a missing or wrong key with 401, in each of the three places Dataverse can put it
  * (HttpHeader, WebhookKey `?code=`, HttpQueryString), compares the key in constant time (SHA-256 of
  * both sides, then `crypto.timingSafeEqual` on the equal-length digests), echoes no key, and runs
@@ -345,7 +345,7 @@ describe("a refused request runs nothing and writes nothing", () => {
         .length,
       dataverse: ((await dataverseRequest(env.dataverse.url, "GET", "msdyn_warehouses")).json as { value: unknown[] })
         .value.length,
-      queue: env.host.queue.depth(),
+      queue: await env.host.queue.depth(),
     });
     const before = await counts();
 

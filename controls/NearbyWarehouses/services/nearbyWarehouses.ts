@@ -76,10 +76,10 @@ export const radiusEnvironmentVariable = "fsi_NearbyRadiusKm";
 export const stockCandidates = 100;
 
 /**
- * The name a technician reads. Under Microsoft's dual-write naming (the warehouses map's `naming`
- * choice) msdyn_name holds SCM's warehouse id and msdyn_description the warehouse name: the row
- * then shows the description as its title, the id staying in the details line. Otherwise
- * msdyn_name is the name.
+ * The name a technician reads. Under Microsoft's dual-write naming (the warehouses map's default
+ * `naming`) msdyn_name holds SCM's warehouse id and msdyn_description the warehouse name: the row
+ * then shows the description as its title, the id staying in the details line. Under the `name`
+ * choice msdyn_name is the name.
  */
 export function readableName(name: string | null, description: string | null, identifier: string | null): string {
   if (name !== null && name === identifier && description !== null && description.trim() !== "") return description;

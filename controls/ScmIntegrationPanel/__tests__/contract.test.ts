@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { validationIssueCodes } from "../../../core/validation/codes";
 import { validationResponseSchema } from "../../../core/validation/contract";
-import { scmMapSummaries } from "../scmMaps.generate";
+import { mapSummaries } from "../../../core/maps/summary";
 import { scmMaps } from "../services/scmMaps";
-import { isValidationResponse } from "../services/validationClient";
+import { isValidationResponse } from "../../../core/validation/client";
 
 const issue = fc.record(
   {
@@ -48,6 +48,6 @@ describe("the panel's reply guard", () => {
 
 describe("the panel's copy of the entity maps", () => {
   it("equals what core's built-in maps say (controls/build.js regenerates it)", () => {
-    expect(scmMaps).toEqual(scmMapSummaries());
+    expect(scmMaps).toEqual(mapSummaries());
   });
 });

@@ -21,9 +21,9 @@ configure({ asyncUtilTimeout: 5000 });
 const apiUrl = "https://fsi-validation.example.net/plugins/validate";
 
 // MSAL.js itself is exercised end to end (test/e2e/sign-in.e2e.test.ts); here the sign-in library is a fake.
-jest.mock("../../../plugins-ts/forms/sign-in/msal-sign-in", () => {
-  const { FakeSignIn } = jest.requireActual<typeof import("../../../plugins-ts/forms/__tests__/fake-sign-in")>(
-    "../../../plugins-ts/forms/__tests__/fake-sign-in",
+jest.mock("../../../forms/sign-in/msal-sign-in", () => {
+  const { FakeSignIn } = jest.requireActual<typeof import("../../../forms/__tests__/fake-sign-in")>(
+    "../../../forms/__tests__/fake-sign-in",
   );
   return { msalSignIn: new FakeSignIn() };
 });

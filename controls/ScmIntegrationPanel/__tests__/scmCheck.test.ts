@@ -1,6 +1,6 @@
 import type { ValidationRequest } from "../../../core/validation/contract";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
-import { FakeSignIn } from "../../../plugins-ts/forms/__tests__/fake-sign-in";
+import { FakeSignIn } from "../../../forms/__tests__/fake-sign-in";
 import {
   panelIds,
   panelSignIn,
@@ -85,7 +85,7 @@ describe("checking a record against SCM", () => {
     });
     expect(sent?.attributes.msdyn_quarantinewarehouse).toBeNull();
     expect(sent?.attributes).not.toHaveProperty("createdon");
-    expect(sent?.attributes).not.toHaveProperty("msdyn_description");
+    expect(sent?.attributes).not.toHaveProperty("msdyn_name");
     expect(api.authorizations).toEqual(["Bearer token-1"]);
   });
 
@@ -114,11 +114,11 @@ describe("checking a record against SCM", () => {
     const webApi = new InMemoryWebApi(panelTables(api.url));
     const outcome = await service(webApi).check({
       ...record,
-      overrides: { msdyn_operationalsite: null, msdyn_warehouseidentifier: "CHI-02", msdyn_description: "not mapped" },
+      overrides: { msdyn_operationalsite: null, msdyn_warehouseidentifier: "CHI-02", msdyn_name: "not mapped" },
     });
     expect(outcome).toMatchObject({ kind: "checked", valid: false });
     expect(api.requests[0]?.attributes.msdyn_warehouseidentifier).toBe("CHI-02");
-    expect(api.requests[0]?.attributes).not.toHaveProperty("msdyn_description");
+    expect(api.requests[0]?.attributes).not.toHaveProperty("msdyn_name");
   });
 
   it("asks the sign-in library silently for the API's scope, with the user's sign-in name as login hint", async () => {

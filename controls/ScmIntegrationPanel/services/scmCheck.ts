@@ -15,7 +15,8 @@ import {
   type WebApiEntity,
   type WebApiReader,
 } from "../../shared/services/webApi";
-import { scmMaps, type ScmMapSummary } from "./scmMaps";
+import type { MapSummary } from "../../../core/maps/summary";
+import { scmMaps } from "./scmMaps";
 import type { UncheckedReason, ValidationClient, ValidationEndpoint } from "./validationClient";
 
 export const validationApiUrlVariable = "fsi_ValidationApiUrl";
@@ -75,7 +76,7 @@ export type ColumnLabels = (table: string, columns: readonly string[]) => Promis
 const lookupTableSuffix = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 
 /** The saved row's mapped columns in the contract's shape: scalars, null, or `{ id, logicalName, name? }`. */
-export function attributesOf(row: WebApiEntity, map: ScmMapSummary): Record<string, AttributeValue> {
+export function attributesOf(row: WebApiEntity, map: MapSummary): Record<string, AttributeValue> {
   const attributes: Record<string, AttributeValue> = {};
   for (const column of map.columns) {
     if (map.lookups.includes(column)) {
@@ -116,7 +117,7 @@ export function createScmCheckService(
     return loginHint;
   };
 
-  const companyCode = (companyId: string, map: ScmMapSummary) => {
+  const companyCode = (companyId: string, map: MapSummary) => {
     const key = normalizeId(companyId);
     let code = companyCodes.get(key);
     if (!code) {
@@ -210,14 +211,6 @@ export function createScmCheckService(
         return outcome;
       }
       const { response } = outcome;
-      // Errors that only say SCM could not be reached are not SCM's verdict on the record.
-      if (
-        !response.valid &&
-        response.errors.length > 0 &&
-        response.errors.every((issue) => issue.code === "scmUnavailable")
-      ) {
-        return unchecked("scmUnavailable", response.errors.map((issue) => issue.message).join(" "));
-      }
       return {
         kind: "checked",
         valid: response.valid,

@@ -47,8 +47,11 @@ export const environmentVariableValue = defineTable({
   columns: {
     schemaname: text("Schema Name", 100),
     value: memo("Value", 2000),
+    // The navigation property is PascalCase (PA `reference/entities/environmentvariablevalue.md`,
+    // relationship environmentvariabledefinition_environmentvariablevalue).
     environmentvariabledefinitionid: lookup("Environment Variable Definition", "environmentvariabledefinition", {
       required: true,
+      nav: "EnvironmentVariableDefinitionId",
     }),
   },
   alternateKeys: [],

@@ -86,6 +86,8 @@ export const serviceEndpoint = defineTable({
      * `<settings><setting name="k" value="v" /></settings>`. Never readable back.
      */
     authvalue: text("Authentication Value", 2048, { secret: true }),
+    /** Set by the platform: whether `authvalue` holds a value (the one way to tell, `authvalue` being unreadable). */
+    isauthvalueset: { type: "boolean", displayName: "Is Auth Value Set", readOnly: true },
     messageformat: choice("Message Format", [
       { value: 1, label: "Binary XML" },
       { value: 2, label: "Json" },

@@ -1,5 +1,5 @@
 /**
- * SCM projects in Field Service (ours, issue 9): a copy of SCM's projects, kept by the projects
+ * SCM projects in Field Service (ours): a copy of SCM's projects, kept by the projects
  * map, that a work order's `fsi_project` lookup points to. Only time and material projects in
  * process are selectable; the stage travels too, so a project that SCM completes stops being
  * selectable.

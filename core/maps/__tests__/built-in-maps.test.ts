@@ -1,5 +1,4 @@
 import {
-  applyMapOverride,
   builtInMaps,
   lookupsToResolve,
   mapByName,
@@ -16,10 +15,6 @@ function map(name: string): EntityMap {
   if (found === undefined) throw new Error(`no map ${name}`);
   return found;
 }
-
-/** The warehouses map as Microsoft's dual-write map names warehouses (WarehouseId → msdyn_name). */
-const microsoftNaming = (base: EntityMap): EntityMap =>
-  applyMapOverride(base, { map: "warehouses", choose: { naming: "microsoft" } });
 
 describe("built-in maps", () => {
   it("ship one map per table pair, found by table and by SCM collection", () => {
@@ -38,7 +33,7 @@ describe("built-in maps", () => {
 });
 
 describe("warehouses", () => {
-  const warehouses = microsoftNaming(map("warehouses"));
+  const warehouses = map("warehouses");
   const record = {
     msdyn_company: usmf,
     msdyn_warehouseidentifier: "11",

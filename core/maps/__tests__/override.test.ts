@@ -25,8 +25,8 @@ function refusal(base: EntityMap, override: unknown): MapTemplateError {
 }
 
 describe("applyMapOverride", () => {
-  // Microsoft's naming, so msdyn_description is mapped (WarehouseName ↔ msdyn_description).
-  const warehouses = applyMapOverride(map("warehouses"), { map: "warehouses", choose: { naming: "microsoft" } });
+  // Microsoft's naming by default, so msdyn_description is mapped (WarehouseName ↔ msdyn_description).
+  const warehouses = map("warehouses");
 
   it("adds a column pair (a user keeps functional location ids in the asset tag)", () => {
     const assets = applyMapOverride(map("customer-assets"), {
@@ -147,8 +147,20 @@ describe("applyMapOverride", () => {
     ).toEqual([{ path: "$.change[0].scm", message: "unknown SCM field WarehouseNam of Warehouses" }]);
   });
 
-  it("builds warehouses with the name naming by default, and Microsoft's naming when an override chooses it", () => {
-    const byName = map("warehouses");
+  it("builds warehouses with Microsoft's naming by default, and the name naming when an override chooses it", () => {
+    // Microsoft's dual-write map: WAREHOUSEID >> msdyn_name, WAREHOUSENAME >< msdyn_description.
+    expect(warehouses.chosen).toEqual({ naming: "microsoft" });
+    expect(toDataverseRecord({ WarehouseId: "11", WarehouseName: "Main" }, warehouses).record).toMatchObject({
+      msdyn_name: "11",
+      msdyn_description: "Main",
+    });
+    expect(toScmRow({ msdyn_name: "x", msdyn_description: "Main" }, warehouses, "usmf").row).toEqual({
+      dataAreaId: "usmf",
+      WarehouseName: "Main",
+    });
+    expect(filteringAttributes(warehouses)).not.toContain("msdyn_name");
+
+    const byName = applyMapOverride(warehouses, { map: "warehouses", choose: { naming: "name" } });
     expect(byName.chosen).toEqual({ naming: "name" });
     expect(byName.columns.filter((pair) => pair.dataverse === "msdyn_name")).toEqual([
       { dataverse: "msdyn_name", scm: "WarehouseName", direction: "both", trim: true },
@@ -164,26 +176,15 @@ describe("applyMapOverride", () => {
     });
     expect(filteringAttributes(byName)).toContain("msdyn_name");
 
-    // Microsoft's dual-write map: WAREHOUSEID >> msdyn_name, WAREHOUSENAME >< msdyn_description.
-    expect(warehouses.chosen).toEqual({ naming: "microsoft" });
-    expect(toDataverseRecord({ WarehouseId: "11", WarehouseName: "Main" }, warehouses).record).toMatchObject({
-      msdyn_name: "11",
-      msdyn_description: "Main",
-    });
-    expect(toScmRow({ msdyn_name: "x", msdyn_description: "Main" }, warehouses, "usmf").row).toEqual({
-      dataAreaId: "usmf",
-      WarehouseName: "Main",
-    });
-    expect(filteringAttributes(warehouses)).not.toContain("msdyn_name");
-
-    // Choosing again swaps the option's pairs; the column edits apply after the choice.
-    const back = applyMapOverride(warehouses, {
+    // Choosing back returns the default pairs; the column edits apply after the choice.
+    const back = applyMapOverride(byName, {
       map: "warehouses",
-      choose: { naming: "name" },
-      change: [{ dataverse: "msdyn_name", trim: null }],
+      choose: { naming: "microsoft" },
+      change: [{ dataverse: "msdyn_description", trim: null }],
     });
     expect(back.columns.filter((pair) => ["msdyn_name", "msdyn_description"].includes(pair.dataverse))).toEqual([
-      { dataverse: "msdyn_name", scm: "WarehouseName", direction: "both" },
+      { dataverse: "msdyn_name", scm: "WarehouseId", direction: "toDataverse" },
+      { dataverse: "msdyn_description", scm: "WarehouseName", direction: "both" },
     ]);
   });
 

@@ -1,11 +1,4 @@
-import {
-  applyMapOverride,
-  changedMappedColumns,
-  filteringAttributes,
-  mapByName,
-  scmErrorsToDataverse,
-  type EntityMap,
-} from "../..";
+import { changedMappedColumns, filteringAttributes, mapByName, scmErrorsToDataverse, type EntityMap } from "../..";
 import { site1, usmf } from "./fixtures";
 
 function map(name: string): EntityMap {
@@ -14,12 +7,8 @@ function map(name: string): EntityMap {
   return found;
 }
 
-/** The warehouses map as Microsoft's dual-write map names warehouses (WarehouseId → msdyn_name). */
-const microsoftNaming = (base: EntityMap): EntityMap =>
-  applyMapOverride(base, { map: "warehouses", choose: { naming: "microsoft" } });
-
 describe("scmErrorsToDataverse", () => {
-  const warehouses = microsoftNaming(map("warehouses"));
+  const warehouses = map("warehouses");
 
   it("renames SCM fields to Dataverse columns, the company field to msdyn_company", () => {
     expect(
@@ -68,7 +57,7 @@ describe("scmErrorsToDataverse", () => {
 });
 
 describe("change detection", () => {
-  const warehouses = microsoftNaming(map("warehouses"));
+  const warehouses = map("warehouses");
 
   it("filters on the keys and the columns that go to SCM, not on SCM-owned or unmapped ones", () => {
     const attributes = filteringAttributes(warehouses);

@@ -56,8 +56,8 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
   });
 
   it("unknown SCM field, in an option that is not the default (every option is checked)", () => {
-    expect(refusal(template((t) => (optionColumn(t, "microsoft", "msdyn_name").scm = "WarehouseTitle"))).message).toBe(
-      "my-warehouses.json: $.choices.naming.options.microsoft.columns[0].scm: unknown SCM field WarehouseTitle of Warehouses",
+    expect(refusal(template((t) => (optionColumn(t, "name", "msdyn_name").scm = "WarehouseTitle"))).message).toBe(
+      "my-warehouses.json: $.choices.naming.options.name.columns[0].scm: unknown SCM field WarehouseTitle of Warehouses",
     );
   });
 
@@ -66,12 +66,12 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
       template((t) => {
         const naming = (t.choices as Choices).naming;
         naming.default = "dual-write";
-        delete naming.options.microsoft;
+        delete naming.options.name;
       }),
     );
     expect(error.problems).toEqual([
       { path: "$.choices.naming.options", message: "a choice needs at least two options" },
-      { path: "$.choices.naming.default", message: "dual-write is not one of the options (name)" },
+      { path: "$.choices.naming.default", message: "dual-write is not one of the options (microsoft)" },
     ]);
   });
 
@@ -169,9 +169,9 @@ describe("parseMapTemplate refuses a bad template, naming the source, the path a
   });
 
   it("parses JSON text as well as parsed values", () => {
-    // The shared pairs plus the default option's one (msdyn_name ↔ WarehouseName).
+    // The shared pairs plus the default option's two (msdyn_name ← WarehouseId, msdyn_description ↔ WarehouseName).
     expect(parseMapTemplate(JSON.stringify(warehousesTemplate), "text.json").columns).toHaveLength(
-      warehousesTemplate.columns.length + 1,
+      warehousesTemplate.columns.length + 2,
     );
   });
 });

@@ -80,7 +80,7 @@ async function crossEdits(
   setup.proxy.fault({ kind: "hold", until: held }, { match: scmDataWrites, times: 1 });
   const reachedHost = toHost.requests.length;
   const fsSave = dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
-    msdyn_name: `From FS ${identifier}`,
+    msdyn_description: `From FS ${identifier}`,
   });
   await setup.proxy.whenFaulted();
   const scmSave = renameInScm(identifier, `From SCM ${identifier}`);
@@ -101,7 +101,7 @@ describe("concurrent edits of one warehouse in both systems", () => {
     const id = await createWarehouse(setup, "9401", "Original 9401");
     expect((await renameInScm("9401", "From SCM 9401")).status).toBe(204);
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "From FS 9401" }))
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "From FS 9401" }))
         .status,
     ).toBe(204);
     await settle(env);
@@ -149,8 +149,7 @@ describe("concurrent edits of one warehouse in both systems", () => {
     // The resync the host queued sets SCM back to Dataverse's row; SCM's data events bring
     // Dataverse to SCM's rows: both end equal, with one of the two saves.
     expect(
-      env.host.queue
-        .pending()
+      (await env.host.queue.pending())
         .filter((change) => change.resync)
         .map((change) => change.rowKey),
     ).toEqual(["usmf/9403"]);

@@ -88,7 +88,8 @@ const scmKey = (identifier: string) => `Warehouses(dataAreaId='usmf',WarehouseId
 
 async function createInDataverse(identifier: string, name: string): Promise<string> {
   const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
-    msdyn_name: name,
+    msdyn_name: identifier,
+    msdyn_description: name,
     msdyn_warehouseidentifier: identifier,
     msdyn_warehousetype: 192350002,
     "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
@@ -161,7 +162,7 @@ describe("SCM → Field Service", () => {
     await settle(env);
     const fromScm = scmEvents.bodies[start];
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Foxtrot" })).status,
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Foxtrot" })).status,
     ).toBe(204);
     await settle(env);
 
@@ -175,7 +176,7 @@ describe("Field Service → SCM", () => {
   it("drops a late repeat of an update delivered after the row was deleted, so SCM does not get the row back", async () => {
     const id = await createInDataverse("9301", "Golf");
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Hotel" })).status,
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Hotel" })).status,
     ).toBe(204);
     expect((await dataverseRequest(env.dataverse.url, "DELETE", `msdyn_warehouses(${id})`)).status).toBe(204);
     const [create, update] = syncDeliveries("9301");
@@ -192,7 +193,7 @@ describe("Field Service → SCM", () => {
   it("drops a late repeat of a Dataverse change delivered after a newer SCM change reached Dataverse", async () => {
     const id = await createInDataverse("9302", "India");
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_name: "Juliett" })).status,
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Juliett" })).status,
     ).toBe(204);
     expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9302"), { WarehouseName: "Kilo" })).status).toBe(204);
     await settle(env);

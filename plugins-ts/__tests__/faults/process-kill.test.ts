@@ -80,12 +80,12 @@ describe("killed mid-replay of the durable change queue", () => {
       expect(
         (
           await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
-            msdyn_name: `Renamed ${identifier}`,
+            msdyn_description: `Renamed ${identifier}`,
           })
         ).status,
       ).toBe(204);
     }
-    expect(setup.env.host.queue.depth()).toBe(8);
+    expect(await setup.env.host.queue.depth()).toBe(8);
 
     // The fifth SCM write (the third row's create) reaches SCM; its reply never returns, and the process dies.
     stallNth(gate, (request) => request.method !== "GET" && request.url.startsWith("/scm/data/Warehouses"), 5);
@@ -94,7 +94,7 @@ describe("killed mid-replay of the durable change queue", () => {
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 
-    expect(setup.env.host.queue.pending().map((change) => change.rowKey)).toEqual([
+    expect((await setup.env.host.queue.pending()).map((change) => change.rowKey)).toEqual([
       "usmf/6103",
       "usmf/6103",
       "usmf/6104",
@@ -107,10 +107,10 @@ describe("killed mid-replay of the durable change queue", () => {
     // The dead process still holds the replay lease; it runs out 30 s after its last renewal.
     const db = openSyncDatabase(join(dir.path, "plugins.sqlite"));
     try {
-      expect(new ReplayLease(db).acquire()).toBe(false);
+      expect(await new ReplayLease(db).acquire()).toBe(false);
       const later = new ReplayLease(db, "after-the-lease-expired", () => Date.now() + DEFAULT_LEASE_MS + 1_000);
-      expect(later.acquire()).toBe(true);
-      later.release();
+      expect(await later.acquire()).toBe(true);
+      await later.release();
     } finally {
       db.close();
     }
@@ -124,7 +124,7 @@ describe("killed mid-replay of the durable change queue", () => {
     );
     expect(resumed.code).toBe(0);
     expect(resumed.out).toContain("4 queued changes replayed in order");
-    expect(setup.env.host.queue.depth()).toBe(0);
+    expect(await setup.env.host.queue.depth()).toBe(0);
 
     for (const identifier of WAREHOUSES) {
       await events.drained();

@@ -165,7 +165,7 @@ describe("SCM's data events duplicated, reordered, late and lost", () => {
     expect((await scmRequest(env.scmUrl, "PATCH", key("9401"), { WarehouseName: "Twice renamed" })).status).toBe(204);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '9401'")).toMatchObject({
-      msdyn_name: "Twice renamed",
+      msdyn_description: "Twice renamed",
     });
     expect(scmEventLogs("unchanged") - unchangedBefore).toBeGreaterThanOrEqual(2);
   });
@@ -182,7 +182,7 @@ describe("SCM's data events duplicated, reordered, late and lost", () => {
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '9402'")).toBeUndefined();
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '9403'")).toMatchObject({
-      msdyn_name: "Stays",
+      msdyn_description: "Stays",
     });
   });
 
@@ -238,7 +238,7 @@ describe("Field Service refusing SCM's change", () => {
       (await scmRequest(env.scmUrl, "PATCH", key("9406"), { WarehouseName: "Refused in Field Service" })).status,
     ).toBe(204);
     await settle(env);
-    const held = env.host.queue.held({ map: "warehouses" });
+    const held = await env.host.queue.held({ map: "warehouses" });
     expect(held.map((change) => [change.rowKey, change.direction])).toEqual([["usmf/9406", "scm-to-fs"]]);
     // Dataverse reads only the rule's status code: its reason is Dataverse's own.
     expect(held[0]?.lastError).toContain("Dataverse refused the change");
@@ -246,18 +246,18 @@ describe("Field Service refusing SCM's change", () => {
       string,
       unknown
     >;
-    expect(failed).toMatchObject({ msdyn_name: "Accepted name", fsi_scmsyncstatus: ScmSyncStatus.Failed });
+    expect(failed).toMatchObject({ msdyn_description: "Accepted name", fsi_scmsyncstatus: ScmSyncStatus.Failed });
     expect(String(failed.fsi_scmlasterror)).toContain("refused by Field Service");
 
     // Fixed in Field Service (the rule stops refusing), then retried as `fsi sync retry` does.
     await rule.remove();
-    env.host.queue.release({ map: "warehouses" });
+    await env.host.queue.release({ map: "warehouses" });
     await env.host.replayQueue();
     await settle(env);
-    expect(env.host.queue.held({ map: "warehouses" })).toEqual([]);
+    expect(await env.host.queue.held({ map: "warehouses" })).toEqual([]);
     await rule.close();
     expect((await dataverseRequest(env.dataverse.url, "GET", `msdyn_warehouses(${id})`)).json).toMatchObject({
-      msdyn_name: "Refused in Field Service",
+      msdyn_description: "Refused in Field Service",
       fsi_scmsyncstatus: ScmSyncStatus.Synced,
       fsi_scmlasterror: null,
     });

@@ -67,7 +67,7 @@ describe.each(faults)("SCM %s", (_name, mode, index) => {
       warehouseBody(setup, refused),
     );
     const updated = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${keptId})`, {
-      msdyn_name: `Renamed ${kept}`,
+      msdyn_description: `Renamed ${kept}`,
     });
     const api = await askValidationApi(setup.env, "AIR");
 
@@ -106,7 +106,7 @@ describe.each(faults)("SCM %s on its writes only (validation passes)", (_name, m
       warehouseBody(setup, created),
     );
     const update = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${existingId})`, {
-      msdyn_name: `Renamed ${existing}`,
+      msdyn_description: `Renamed ${existing}`,
     });
     const remove = await dataverseRequest(setup.env.dataverse.url, "DELETE", `msdyn_warehouses(${existingId})`);
     setup.proxy.heal();
@@ -116,7 +116,7 @@ describe.each(faults)("SCM %s on its writes only (validation passes)", (_name, m
     // Reply lost: Dataverse retries the 503 once and the retry finds SCM's row already equal (the
     // delete's retry is dropped again). Otherwise every operation is refused and rolled back.
     expect([create.status, update.status, remove.status]).toEqual(replyLost ? [204, 204, 400] : [400, 400, 400]);
-    const resyncs = setup.env.host.queue.pending().filter((change) => change.resync);
+    const resyncs = (await setup.env.host.queue.pending()).filter((change) => change.resync);
     expect(resyncs.length > 0).toBe(outcomeUnknown);
     expect(await setup.env.host.replayQueue()).toMatchObject({ failed: 0, remaining: 0 });
 

@@ -52,9 +52,8 @@ const view = (identifier: string, name = `Warehouse ${identifier}`): WarehouseVi
   site: "S1",
 });
 
-const queuedFor = (identifiers: readonly string[]) =>
-  setup.env.host.queue
-    .pending()
+const queuedFor = async (identifiers: readonly string[]) =>
+  (await setup.env.host.queue.pending())
     .filter((change) => identifiers.some((identifier) => change.rowKey === `usmf/${identifier}`));
 
 /** Creates, renames and deletes a warehouse each while `mode` is on; answers the three statuses. */
@@ -73,7 +72,7 @@ async function changeThreeRows(
     warehouseBody(setup, rows.added),
   );
   const update = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${renamedId})`, {
-    msdyn_name: `Renamed ${rows.renamed}`,
+    msdyn_description: `Renamed ${rows.renamed}`,
   });
   const remove = await dataverseRequest(setup.env.dataverse.url, "DELETE", `msdyn_warehouses(${removedId})`);
   return [create.status, update.status, remove.status];
@@ -82,7 +81,7 @@ async function changeThreeRows(
 /** Heals SCM, waits for the host's timer to drain the rows' changes, and checks both systems hold them once. */
 async function expectLandedOnce(rows: { added: string; renamed: string; removed: string }): Promise<void> {
   setup.proxy.heal();
-  await eventually(() => queuedFor(Object.values(rows)).length === 0, "the host's timer replayed the queued changes");
+  await eventually(async () => (await queuedFor(Object.values(rows))).length === 0, "the host's timer replayed the queued changes");
   await setup.env.host.whenIdle();
   await setup.proxy.settled();
   await setup.env.dataverse.emulator.idle();
@@ -127,17 +126,17 @@ describe.each(SCM_FAULTS.map(([name, mode], index) => [name, mode, index] as con
         fsi_scmsyncstatus: ScmSyncStatus.Pending,
         fsi_scmlasterror: expect.stringContaining("Queued for SCM") as unknown,
       });
-      expect(queuedFor(Object.values(rows)).map((change) => [change.rowKey, change.operation, change.reason])).toEqual([
+      expect((await queuedFor(Object.values(rows))).map((change) => [change.rowKey, change.operation, change.reason])).toEqual([
         [`usmf/${rows.added}`, "upsert", "unavailable"],
         [`usmf/${rows.renamed}`, "upsert", "unavailable"],
         [`usmf/${rows.removed}`, "delete", "unavailable"],
       ]);
       // While SCM stays out the timer keeps trying, each failure pushing the next attempt further out.
       await eventually(
-        () => (queuedFor([rows.added])[0]?.attempts ?? 0) >= 2,
+        async () => ((await queuedFor([rows.added]))[0]?.attempts ?? 0) >= 2,
         "the timer retried the queued change twice",
       );
-      expect(queuedFor([rows.added])[0]?.lastError).toContain("SCM could");
+      expect((await queuedFor([rows.added]))[0]?.lastError).toContain("SCM could");
 
       await expectLandedOnce(rows);
     });

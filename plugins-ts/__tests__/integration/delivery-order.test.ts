@@ -41,13 +41,14 @@ const redeliverEvent = (body: string) =>
 async function bothSides(identifier: string): Promise<{ dataverse: unknown; scm: unknown }> {
   const dataverse = await dataverseRowByKey(env, "msdyn_warehouses", `msdyn_warehouseidentifier eq '${identifier}'`);
   const scm = (await scmRequest(env.scmUrl, "GET", `Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`)).json as Record<string, unknown>;
-  return { dataverse: dataverse?.msdyn_name, scm: scm.WarehouseName };
+  return { dataverse: dataverse?.msdyn_description, scm: scm.WarehouseName };
 }
 
 describe("duplicate and out-of-order deliveries", () => {
   it("Dataverse → SCM: a repeated or older webhook delivery changes nothing", async () => {
     const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
-      msdyn_name: "First",
+      msdyn_name: "3001",
+      msdyn_description: "First",
       msdyn_warehouseidentifier: "3001",
       msdyn_warehousetype: 192350002,
       "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
@@ -57,7 +58,7 @@ describe("duplicate and out-of-order deliveries", () => {
     const row = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3001'");
     const path = `msdyn_warehouses(${String(row?.msdyn_warehouseid)})`;
     for (const name of ["Second", "Third"]) {
-      expect((await dataverseRequest(env.dataverse.url, "PATCH", path, { msdyn_name: name })).status).toBe(204);
+      expect((await dataverseRequest(env.dataverse.url, "PATCH", path, { msdyn_description: name })).status).toBe(204);
     }
     await settle(env);
     // The user's three changes (a data event may also have brought SCM's row back: an echo-tagged write, skipped).
@@ -107,21 +108,22 @@ describe("duplicate and out-of-order deliveries", () => {
     expect(created.status).toBe(201);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3009'")).toBeUndefined();
-    expect(env.host.queue.pending().map((change) => [change.rowKey, change.waitingFor])).toEqual([["usmf/3009", ["msdyn_operationalsite usmf/S9"]]]);
+    expect((await env.host.queue.pending()).map((change) => [change.rowKey, change.waitingFor])).toEqual([["usmf/3009", ["msdyn_operationalsite usmf/S9"]]]);
 
     // A later change to the same row needs no second entry: the queued one reads SCM's latest row when it runs.
     expect((await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='3009')", { WarehouseName: "Renamed while waiting" })).status).toBe(204);
     await settle(env);
-    expect(env.host.queue.depth()).toBe(1);
+    expect(await env.host.queue.depth()).toBe(1);
 
     // The site arrives (someone edits it in SCM); the queued warehouse follows.
     expect((await scmRequest(env.scmUrl, "PATCH", "OperationalSites(dataAreaId='usmf',SiteId='S9')", { SiteName: "Spokane Valley" })).status).toBe(204);
     await settle(env);
     const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S9'");
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3009'")).toMatchObject({
-      msdyn_name: "Renamed while waiting",
+      msdyn_name: "3009",
+      msdyn_description: "Renamed while waiting",
       _msdyn_operationalsite_value: site?.msdyn_operationalsiteid,
     });
-    expect(env.host.queue.depth()).toBe(0);
+    expect(await env.host.queue.depth()).toBe(0);
   });
 });

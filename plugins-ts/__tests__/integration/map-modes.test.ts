@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const warehouse = (identifier: string) => ({
-  msdyn_name: `Transit ${identifier}`,
+  msdyn_name: identifier,
+  msdyn_description: `Transit ${identifier}`,
   msdyn_warehouseidentifier: identifier,
   msdyn_warehousetype: TRANSIT,
   "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,

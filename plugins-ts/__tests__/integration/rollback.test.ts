@@ -33,7 +33,8 @@ async function setValidateSteps(enabled: boolean): Promise<void> {
 
 function warehouseBody(identifier: string, name: string): Record<string, unknown> {
   return {
-    msdyn_name: name,
+    msdyn_name: identifier,
+    msdyn_description: name,
     msdyn_warehouseidentifier: identifier,
     msdyn_warehousetype: 192350002,
     "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
@@ -61,9 +62,9 @@ describe("rollback", () => {
     const row = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2001'");
     await setValidateSteps(false);
     // usmf allows 40 characters in a warehouse name; Dataverse allows 100.
-    const updated = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${String(row?.msdyn_warehouseid)})`, { msdyn_name: "N".repeat(60) });
+    const updated = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${String(row?.msdyn_warehouseid)})`, { msdyn_description: "N".repeat(60) });
     expect(updated.status).toBeGreaterThanOrEqual(400);
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2001'"))?.msdyn_name).toBe("Kept name");
+    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2001'"))?.msdyn_description).toBe("Kept name");
     expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='2001')")).json).toMatchObject({ WarehouseName: "Kept name" });
   });
 
@@ -86,12 +87,12 @@ describe("rollback", () => {
       await settle(env);
       expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='2002')")).status).toBe(200);
       expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2002'")).toBeUndefined();
-      expect(env.host.queue.held({ map: "warehouses" }).map((change) => change.rowKey)).toEqual(["usmf/2002"]);
+      expect((await env.host.queue.held({ map: "warehouses" })).map((change) => change.rowKey)).toEqual(["usmf/2002"]);
 
       const allowed = await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "2003", WarehouseName: "Allowed name", OperationalSiteId: "S1", WarehouseType: "Transit" });
       expect(allowed.status).toBe(201);
       await settle(env);
-      expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2003'")).toMatchObject({ msdyn_name: "Allowed name" });
+      expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '2003'")).toMatchObject({ msdyn_name: "2003", msdyn_description: "Allowed name" });
     } finally {
       await closeServer(rule);
     }

@@ -29,7 +29,8 @@ async function setUp(policy: "fail-closed" | "fail-open"): Promise<Setup> {
 }
 
 const warehouse = (setup: Setup, identifier: string) => ({
-  msdyn_name: `Warehouse ${identifier}`,
+  msdyn_name: identifier,
+  msdyn_description: `Warehouse ${identifier}`,
   msdyn_warehouseidentifier: identifier,
   msdyn_warehousetype: 192350002,
   "msdyn_company@odata.bind": `/cdm_companies(${setup.env.companyId})`,
@@ -84,11 +85,11 @@ describe("SCM unreachable, fail open", () => {
       fsi_scmsyncstatus: ScmSyncStatus.Pending,
       fsi_scmlasterror: expect.stringContaining("SCM could not be reached") as unknown,
     });
-    expect(setup.env.host.queue.pending().map((change) => [change.direction, change.rowKey, change.reason])).toEqual([["fs-to-scm", "usmf/6002", "unavailable"]]);
+    expect((await setup.env.host.queue.pending()).map((change) => [change.direction, change.rowKey, change.reason])).toEqual([["fs-to-scm", "usmf/6002", "unavailable"]]);
 
     // Still down: the replay keeps the change, with its error.
     expect(await setup.env.host.replayQueue()).toEqual({ applied: 0, failed: 1, remaining: 1 });
-    expect(setup.env.host.queue.pending()[0]?.attempts).toBe(1);
+    expect((await setup.env.host.queue.pending())[0]?.attempts).toBe(1);
 
     setup.proxy.up = true;
     expect(await setup.env.host.replayQueue()).toEqual({ applied: 1, failed: 0, remaining: 0 });
@@ -98,7 +99,7 @@ describe("SCM unreachable, fail open", () => {
 
   it("marks the row Failed when SCM refuses the replayed change, and keeps the change queued", async () => {
     setup.proxy.up = false;
-    const created = await dataverseRequest(setup.env.dataverse.url, "POST", "msdyn_warehouses", { ...warehouse(setup, "6003"), msdyn_name: "Taken name" });
+    const created = await dataverseRequest(setup.env.dataverse.url, "POST", "msdyn_warehouses", { ...warehouse(setup, "6003"), msdyn_description: "Taken name" });
     expect(created.status).toBe(204);
     // Meanwhile someone in SCM gives another warehouse that name (usmf wants names unique).
     expect((await scmRequest(setup.env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "6004", WarehouseName: "Taken name", OperationalSiteId: "S1", WarehouseType: "Transit" })).status).toBe(201);
@@ -110,6 +111,6 @@ describe("SCM unreachable, fail open", () => {
       fsi_scmsyncstatus: ScmSyncStatus.Failed,
       fsi_scmlasterror: expect.stringContaining("SCM refused") as unknown,
     });
-    expect(setup.env.host.queue.pending()[0]).toMatchObject({ rowKey: "usmf/6003", lastError: expect.stringContaining("SCM refused") as unknown });
+    expect((await setup.env.host.queue.pending())[0]).toMatchObject({ rowKey: "usmf/6003", lastError: expect.stringContaining("SCM refused") as unknown });
   });
 });

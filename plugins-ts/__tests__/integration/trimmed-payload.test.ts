@@ -1,7 +1,7 @@
 /**
  * Contexts Dataverse trims for size (over 256 KB: `x-ms-dynamics-msg-size-exceeded`, no
  * InputParameters, no images, no ParentContext), end to end over HTTP. The emulator's limit is
- * lowered so an ordinary warehouse with a long description crosses it, as a 256 KB row would.
+ * lowered so an ordinary warehouse with a long formatted address crosses it, as a 256 KB row would.
  */
 import { ScmSyncStatus, warehouse } from "../../../core/dataverse/tables";
 import { startReceiver } from "../../../sandbox/dataverse/__tests__/helpers";
@@ -19,10 +19,11 @@ import {
 let env: Environment;
 let siteId: string;
 const TRANSIT = 192350002;
-const LONG = "Long description. ".repeat(110).slice(0, 2000);
+/** Text Field Service keeps and SCM never receives (the formatted address only flows from SCM). */
+const LONG = "Long formatted address. ".repeat(50).slice(0, 1000);
 
 beforeAll(async () => {
-  env = await startEnvironment({ webhookPayloadLimitBytes: 6000, recordWebhooks: true });
+  env = await startEnvironment({ webhookPayloadLimitBytes: 4500, recordWebhooks: true });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
   await settle(env);
   siteId = String(
@@ -37,7 +38,8 @@ const scmName = async (id: string): Promise<unknown> =>
 describe("a webhook context trimmed for size", () => {
   it("syncs a warehouse update whose context was trimmed, once Dataverse has committed it", async () => {
     const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
-      msdyn_name: "Transit 2001",
+      msdyn_name: "2001",
+      msdyn_description: "Transit 2001",
       msdyn_warehouseidentifier: "2001",
       msdyn_warehousetype: TRANSIT,
       "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
@@ -49,8 +51,8 @@ describe("a webhook context trimmed for size", () => {
 
     env.webhooks.length = 0;
     const updated = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
-      msdyn_name: "Transit 2001 renamed",
-      msdyn_description: LONG,
+      msdyn_description: "Transit 2001 renamed",
+      msdyn_formattedprimaryaddress: LONG,
     });
     // The save is not refused: the handlers cope with the trimmed context.
     expect(updated.status).toBe(204);
@@ -71,7 +73,8 @@ describe("a webhook context trimmed for size", () => {
 
   it("sends nothing for a trimmed change Dataverse rolled back after the step answered", async () => {
     const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
-      msdyn_name: "Transit 2002",
+      msdyn_name: "2002",
+      msdyn_description: "Transit 2002",
       msdyn_warehouseidentifier: "2002",
       msdyn_warehousetype: TRANSIT,
       "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
@@ -87,13 +90,13 @@ describe("a webhook context trimmed for size", () => {
         table: warehouse,
         stage: 40,
         rank: 9,
-        filteringAttributes: ["msdyn_name"],
+        filteringAttributes: ["msdyn_description"],
       },
     ]);
     try {
       const updated = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
-        msdyn_name: "Never saved",
-        msdyn_description: LONG,
+        msdyn_description: "Never saved",
+        msdyn_formattedprimaryaddress: LONG,
       });
       expect(updated.status).toBe(400);
       // The queued copy waits for a commit that never comes: SCM keeps its row.

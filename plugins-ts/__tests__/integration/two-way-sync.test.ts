@@ -28,8 +28,10 @@ afterAll(async () => {
 });
 
 function warehouseBody(identifier: string, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  // Microsoft's naming (the map's default): SCM's id in msdyn_name, the warehouse's name in msdyn_description.
   return {
-    msdyn_name: name,
+    msdyn_name: identifier,
+    msdyn_description: name,
     msdyn_warehouseidentifier: identifier,
     "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
     "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${siteId})`,
@@ -95,7 +97,7 @@ describe("two-way sync between Field Service (Dataverse) and SCM", () => {
     await settle(env);
 
     const after = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '1001'");
-    expect(after).toMatchObject({ msdyn_name: "Transit North", fsi_scmsyncstatus: ScmSyncStatus.Synced });
+    expect(after).toMatchObject({ msdyn_name: "1001", msdyn_description: "Transit North", fsi_scmsyncstatus: ScmSyncStatus.Synced });
     // Dataverse ran its steps for the integration's write, and each recognised it as an echo.
     const outcomes = env.logs.slice(logsBefore).filter((entry) => /^(validate|sync-to-scm|sync-status): /.test(entry.message) && !entry.message.includes(" msdyn_"));
     expect(outcomes.map((entry) => entry.message).sort()).toEqual(["sync-status: skipped", "sync-to-scm: skipped", "validate: skipped"]);
@@ -108,7 +110,7 @@ describe("two-way sync between Field Service (Dataverse) and SCM", () => {
     const row = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '1002'");
     const eventsBefore = scmEvents.events.length;
     const logsBefore = env.logs.length;
-    const updated = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${String(row?.msdyn_warehouseid)})`, { msdyn_name: "Main South" });
+    const updated = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${String(row?.msdyn_warehouseid)})`, { msdyn_description: "Main South" });
     expect(updated.status).toBe(204);
     await settle(env);
 
@@ -118,7 +120,7 @@ describe("two-way sync between Field Service (Dataverse) and SCM", () => {
     // The host read SCM's row back, found Field Service already equal, and wrote nothing.
     expect(env.logs.slice(logsBefore).filter((entry) => entry.message.startsWith("scm-events: ")).map((entry) => entry.message)).toEqual(["scm-events: unchanged"]);
     const synced = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '1002'");
-    expect(synced).toMatchObject({ msdyn_name: "Main South", fsi_scmsyncstatus: ScmSyncStatus.Synced });
+    expect(synced).toMatchObject({ msdyn_name: "1002", msdyn_description: "Main South", fsi_scmsyncstatus: ScmSyncStatus.Synced });
   });
 
   it("deletes in SCM what is deleted in Dataverse, and the other way round", async () => {
@@ -129,7 +131,7 @@ describe("two-way sync between Field Service (Dataverse) and SCM", () => {
 
     await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "1003", WarehouseName: "Made in SCM", OperationalSiteId: "S1", WarehouseType: "Transit" });
     await settle(env);
-    expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '1003'")).toMatchObject({ msdyn_name: "Made in SCM", msdyn_warehousetype: TRANSIT });
+    expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '1003'")).toMatchObject({ msdyn_name: "1003", msdyn_description: "Made in SCM", msdyn_warehousetype: TRANSIT });
     const removed = await scmRequest(env.scmUrl, "DELETE", "Warehouses(dataAreaId='usmf',WarehouseId='1003')");
     expect(removed.status).toBe(204);
     await settle(env);

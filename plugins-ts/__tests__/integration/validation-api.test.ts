@@ -30,7 +30,7 @@ const invalidWarehouse = {
   table: "msdyn_warehouse",
   operation: "create",
   company: "usmf",
-  attributes: { msdyn_warehouseidentifier: "W1", msdyn_name: "Bad", msdyn_warehousetype: 192350000 },
+  attributes: { msdyn_warehouseidentifier: "W1", msdyn_name: "W1", msdyn_description: "Bad", msdyn_warehousetype: 192350000 },
 };
 
 const validWarehouse = () => ({
@@ -39,7 +39,8 @@ const validWarehouse = () => ({
   company: "USMF",
   attributes: {
     msdyn_warehouseidentifier: "5001",
-    msdyn_name: "Good",
+    msdyn_name: "5001",
+    msdyn_description: "Good",
     msdyn_warehousetype: 192350002,
     msdyn_operationalsite: { id: siteId, logicalName: "msdyn_operationalsite", name: "Seattle" },
   },
@@ -64,6 +65,19 @@ describe("the validation API", () => {
   it("resolves a lookup through the referenced row's natural key, and accepts a valid row", async () => {
     const reply = await validate(validWarehouse());
     expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
+  });
+
+  it("leaves Dataverse's own required columns SCM never receives to the platform: a form's create without msdyn_name is valid", async () => {
+    // Microsoft's naming: msdyn_name is required in Dataverse but not mapped to SCM, so the form does not send it.
+    const { msdyn_name: _notSent, ...attributes } = validWarehouse().attributes;
+    const reply = await validate({ ...validWarehouse(), attributes });
+    expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
+    // A required column SCM receives is still this API's to report.
+    const { msdyn_warehouseidentifier: _missing, ...withoutKey } = attributes;
+    const refused = await validate({ ...validWarehouse(), attributes: withoutKey });
+    expect((refused.json as { errors: unknown[] }).errors).toContainEqual(
+      expect.objectContaining({ attribute: "msdyn_warehouseidentifier", code: "required" }),
+    );
   });
 
   it("says which lookup points to a row Dataverse does not have", async () => {
@@ -103,7 +117,7 @@ describe("the validation API", () => {
   });
 
   it("413 for a body over the limit, 415 for another content type", async () => {
-    const big = await validate({ ...invalidWarehouse, attributes: { msdyn_name: "x".repeat(BODY_LIMIT) } });
+    const big = await validate({ ...invalidWarehouse, attributes: { msdyn_description: "x".repeat(BODY_LIMIT) } });
     expect(big.status).toBe(413);
     const text = await validate("hello", { "content-type": "text/plain" });
     expect(text.status).toBe(415);

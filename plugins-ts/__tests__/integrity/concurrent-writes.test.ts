@@ -97,7 +97,8 @@ function company(code: string): LoadCompany {
 }
 
 const dataverseWarehouse = (identifier: string, of: LoadCompany, name = `Warehouse ${identifier}`) => ({
-  msdyn_name: name,
+  msdyn_name: identifier,
+  msdyn_description: name,
   msdyn_warehouseidentifier: identifier,
   msdyn_warehousetype: 192350002,
   "msdyn_company@odata.bind": `/cdm_companies(${of.companyId})`,
@@ -160,7 +161,7 @@ describe("writes at the same time on unrelated rows", () => {
     expect(
       (
         await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${otherId})`, {
-          msdyn_name: "Renamed in FS 2002",
+          msdyn_description: "Renamed in FS 2002",
         })
       ).status,
     ).toBe(204);

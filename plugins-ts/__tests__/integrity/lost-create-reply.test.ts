@@ -41,7 +41,7 @@ describe("a create retried after its reply was lost", () => {
     // The repeat reached SCM and was refused as a duplicate there.
     expect(setup.proxy.requests.filter((request) => creates(request)).length).toBeGreaterThanOrEqual(2);
     expect(created.status).toBe(204);
-    expect(setup.env.host.queue.depth()).toBe(0);
+    expect(await setup.env.host.queue.depth()).toBe(0);
     const sides = await warehouseRecordsOnBothSides(setup.env);
     expect(sides.dataverse).toEqual(sides.scm);
     expect(sides.scm.filter((row) => row.key === "usmf/8101")).toEqual([
@@ -88,8 +88,7 @@ describe("a create that meets someone else's row under its key", () => {
 
     expect(created.status).toBe(400);
     expect(
-      other.env.host.queue
-        .pending()
+      (await other.env.host.queue.pending())
         .filter((change) => change.resync)
         .map((change) => change.rowKey),
     ).toEqual(["usmf/8102"]);

@@ -27,7 +27,7 @@ const SKIPPED = "Retry timer: the previous replay is still running; this tick is
 
 it("runs one replay at a time while SCM is slow, however often the timer fires", async () => {
   // Paused: Field Service commits and the changes wait in the queue for the timer.
-  setup.env.host.mapStates.pause("warehouses");
+  await setup.env.host.mapStates.pause("warehouses");
   for (const identifier of ["8701", "8702", "8703"]) {
     const created = await dataverseRequest(
       setup.env.dataverse.url,
@@ -37,21 +37,21 @@ it("runs one replay at a time while SCM is slow, however often the timer fires",
     );
     expect(created.status).toBe(204);
   }
-  expect(setup.env.host.queue.depth()).toBe(3);
+  expect(await setup.env.host.queue.depth()).toBe(3);
 
   let release: () => void = () => undefined;
   const slow = new Promise<void>((resolve) => {
     release = resolve;
   });
   setup.proxy.fault({ kind: "hold", until: slow }, { match: scmDataWrites, times: 1 });
-  setup.env.host.mapStates.resume("warehouses");
+  await setup.env.host.mapStates.resume("warehouses");
   await setup.proxy.whenFaulted();
   const replaysWhenSlow = logged(REPLAY);
   const skippedBefore = logged(SKIPPED);
   await eventually(() => logged(SKIPPED) >= skippedBefore + 20, "the timer fired many times during the slow write");
   release();
 
-  await eventually(() => setup.env.host.queue.depth() === 0, "the queue drained");
+  await eventually(async () => (await setup.env.host.queue.depth()) === 0, "the queue drained");
   await setup.env.host.whenIdle();
   // The replay that met the slow SCM did the whole queue; no pass was stacked behind it.
   expect(logged(REPLAY) - replaysWhenSlow).toBe(0);

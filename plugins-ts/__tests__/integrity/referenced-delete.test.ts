@@ -40,7 +40,7 @@ async function expectEqualAndSaveable(): Promise<void> {
   expect(
     (
       await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${mainId})`, {
-        msdyn_name: "Saved in FS",
+        msdyn_description: "Saved in FS",
       })
     ).status,
   ).toBe(204);
@@ -83,8 +83,7 @@ describe("deleting a warehouse another one names as its transit warehouse", () =
     // SCM's data event of the delete arrives after SCM committed it.
     await settle(setup.env);
     expect(
-      setup.env.host.queue
-        .pending()
+      (await setup.env.host.queue.pending())
         .filter((change) => change.resync)
         .map((change) => change.rowKey),
     ).toEqual(["usmf/8901"]);

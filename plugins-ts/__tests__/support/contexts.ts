@@ -9,6 +9,7 @@ import { ADMIN } from "./environment";
 
 export interface WarehouseCreate {
   readonly identifier: string;
+  /** The warehouse's name: `msdyn_description` under Microsoft's naming (`msdyn_name` holds the id). */
   readonly name: string;
   readonly companyId: string;
   readonly siteId: string;
@@ -20,7 +21,8 @@ export function warehouseCreateContext(input: WarehouseCreate): Record<string, u
   const id = randomUUID();
   const attributes = {
     msdyn_warehouseid: id,
-    msdyn_name: input.name,
+    msdyn_name: input.identifier,
+    msdyn_description: input.name,
     msdyn_warehouseidentifier: input.identifier,
     msdyn_warehousetype: 192350002,
     msdyn_company: { id: input.companyId, logicalName: "cdm_company" },

@@ -15,6 +15,7 @@ import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
 import type { MapModes } from "../../../core/maps/map-modes";
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
+import type { HostStateStore } from "../../sync/state-store";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
 import type { RateLimit } from "../../host/http/rate-limit";
@@ -48,6 +49,8 @@ export interface EnvironmentOptions {
   readonly extendRouter?: (router: Router) => void;
   /** The host's SQLite state file (the sync CLI opens the same one); default `:memory:`. */
   readonly statePath?: string;
+  /** The host's state store instead of `statePath` (an Azure Storage one); the test closes it. */
+  readonly store?: HostStateStore;
   /** The host's SCM timeout per attempt (webhooks; default 5 s) and the validation API's (default the host's 4 s). */
   readonly scmTimeoutMs?: number;
   readonly validationScmTimeoutMs?: number;
@@ -163,6 +166,7 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     log: createLogger(sink, "debug"),
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: options.bodyLimitBytes }),
     ...(options.statePath === undefined ? {} : { statePath: options.statePath }),
+    ...(options.store === undefined ? {} : { store: options.store }),
   });
   const router = pluginsRouter({ host });
   options.extendRouter?.(router);

@@ -85,7 +85,8 @@ export async function runClient(
     results.push(
       await timed(`FS create ${id(index)}`, 204, () =>
         dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
-          msdyn_name: `FS ${id(index)}`,
+          msdyn_name: id(index),
+          msdyn_description: `FS ${id(index)}`,
           msdyn_warehouseidentifier: id(index),
           msdyn_warehousetype: 192350002,
           msdyn_primaryaddresscity: "Seattle",
@@ -136,7 +137,7 @@ export async function runClient(
     results.push(
       await timed(`FS update ${id(index)}`, 204, () =>
         dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${rowId})`, {
-          msdyn_name: `Changed in FS ${id(index)}`,
+          msdyn_description: `Changed in FS ${id(index)}`,
           msdyn_primaryaddressstreet: "1 Main St",
         }),
       ),

@@ -88,8 +88,10 @@ export function warehouseBody(
   identifier: string,
   name = `Warehouse ${identifier}`,
 ): Record<string, unknown> {
+  // Microsoft's naming (the warehouses map's default): the id in msdyn_name, the name in msdyn_description.
   return {
-    msdyn_name: name,
+    msdyn_name: identifier,
+    msdyn_description: name,
     msdyn_warehouseidentifier: identifier,
     msdyn_warehousetype: 192350002,
     "msdyn_company@odata.bind": `/cdm_companies(${setup.env.companyId})`,

@@ -5,6 +5,9 @@
  */
 import { type Environment, dataverseRequest, scmRequest } from "./environment";
 
+/** What reconciling reads: both systems' URLs (a test environment, or emulators behind several hosts). */
+type Systems = Pick<Environment, "dataverse" | "scmUrl">;
+
 export interface WarehouseView {
   /** `usmf/1001`: company and warehouse id. */
   readonly key: string;
@@ -24,7 +27,7 @@ interface ValueList {
   readonly value: Record<string, unknown>[];
 }
 
-async function dataverseRows(env: Environment, query: string): Promise<Record<string, unknown>[]> {
+async function dataverseRows(env: Systems, query: string): Promise<Record<string, unknown>[]> {
   const reply = await dataverseRequest(env.dataverse.url, "GET", query);
   if (reply.status !== 200) throw new Error(`Dataverse ${query}: ${reply.status} ${JSON.stringify(reply.json)}`);
   return (reply.json as ValueList).value;
@@ -32,7 +35,7 @@ async function dataverseRows(env: Environment, query: string): Promise<Record<st
 
 const byKey = (a: WarehouseView, b: WarehouseView): number => a.key.localeCompare(b.key);
 
-export async function warehousesInDataverse(env: Environment): Promise<WarehouseView[]> {
+export async function warehousesInDataverse(env: Systems): Promise<WarehouseView[]> {
   const companies = new Map(
     (await dataverseRows(env, "cdm_companies?$select=cdm_companycode")).map((row) => [
       String(row.cdm_companyid),
@@ -47,12 +50,13 @@ export async function warehousesInDataverse(env: Environment): Promise<Warehouse
   );
   const rows = await dataverseRows(
     env,
-    "msdyn_warehouses?$select=msdyn_warehouseidentifier,msdyn_name,msdyn_warehousetype,_msdyn_operationalsite_value,_msdyn_company_value",
+    "msdyn_warehouses?$select=msdyn_warehouseidentifier,msdyn_description,msdyn_warehousetype,_msdyn_operationalsite_value,_msdyn_company_value",
   );
   return rows
     .map((row) => ({
       key: `${companies.get(String(row._msdyn_company_value)) ?? "?"}/${String(row.msdyn_warehouseidentifier)}`,
-      name: String(row.msdyn_name),
+      // Microsoft's naming: SCM's WarehouseName lives in msdyn_description.
+      name: String(row.msdyn_description),
       type: WAREHOUSE_TYPES[Number(row.msdyn_warehousetype)] ?? String(row.msdyn_warehousetype),
       site:
         typeof row._msdyn_operationalsite_value === "string"
@@ -62,7 +66,7 @@ export async function warehousesInDataverse(env: Environment): Promise<Warehouse
     .sort(byKey);
 }
 
-export async function warehousesInScm(env: Environment): Promise<WarehouseView[]> {
+export async function warehousesInScm(env: Systems): Promise<WarehouseView[]> {
   const reply = await scmRequest(env.scmUrl, "GET", "Warehouses?cross-company=true");
   if (reply.status !== 200) throw new Error(`SCM Warehouses: ${reply.status} ${JSON.stringify(reply.json)}`);
   return (reply.json as ValueList).value
@@ -77,7 +81,7 @@ export async function warehousesInScm(env: Environment): Promise<WarehouseView[]
 
 /** Both systems' warehouses, for `expect(sides.dataverse).toEqual(sides.scm)`. */
 export async function warehousesOnBothSides(
-  env: Environment,
+  env: Systems,
 ): Promise<{ dataverse: WarehouseView[]; scm: WarehouseView[] }> {
   return { dataverse: await warehousesInDataverse(env), scm: await warehousesInScm(env) };
 }
@@ -125,7 +129,7 @@ function scmCoordinates(row: Record<string, unknown>): [number | null, number | 
   return [orNull(coordinate(row.PrimaryAddressLatitude)), orNull(coordinate(row.PrimaryAddressLongitude))];
 }
 
-export async function warehouseRecordsInDataverse(env: Environment): Promise<WarehouseRecord[]> {
+export async function warehouseRecordsInDataverse(env: Systems): Promise<WarehouseRecord[]> {
   const views = new Map((await warehousesInDataverse(env)).map((row) => [row.key, row]));
   const companies = new Map(
     (await dataverseRows(env, "cdm_companies?$select=cdm_companycode")).map((row) => [
@@ -163,7 +167,7 @@ export async function warehouseRecordsInDataverse(env: Environment): Promise<War
     .sort(byKey);
 }
 
-export async function warehouseRecordsInScm(env: Environment): Promise<WarehouseRecord[]> {
+export async function warehouseRecordsInScm(env: Systems): Promise<WarehouseRecord[]> {
   const reply = await scmRequest(env.scmUrl, "GET", "Warehouses?cross-company=true");
   if (reply.status !== 200) throw new Error(`SCM Warehouses: ${reply.status} ${JSON.stringify(reply.json)}`);
   return (reply.json as ValueList).value
@@ -191,7 +195,7 @@ export async function warehouseRecordsInScm(env: Environment): Promise<Warehouse
 
 /** Both systems' warehouses, every mapped column, for `expect(sides.dataverse).toEqual(sides.scm)`. */
 export async function warehouseRecordsOnBothSides(
-  env: Environment,
+  env: Systems,
 ): Promise<{ dataverse: WarehouseRecord[]; scm: WarehouseRecord[] }> {
   return { dataverse: await warehouseRecordsInDataverse(env), scm: await warehouseRecordsInScm(env) };
 }

@@ -56,6 +56,7 @@ describe("Azure Functions entry", () => {
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
       ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
+      ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
     ]);
   });
 
@@ -72,6 +73,7 @@ describe("Azure Functions entry", () => {
       ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
       ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
       ["health", "plugins/health", ["GET"], "anonymous"],
+      ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
       ["inventory-webhooks", "plugins/inventory/webhooks/{handler}", ["POST"], "anonymous"],
       ["inventory-scm-events", "plugins/inventory/scm-events", ["POST"], "anonymous"],
       ["inventory-status", "plugins/inventory/status", ["GET"], "anonymous"],
@@ -279,7 +281,8 @@ describe("the inventory host on Azure Functions, configured from app settings", 
 
     // The warehouse arrives; the next tick carries the kept row and runs the due projects batch.
     const warehouse = await inventorySupport.createRow(inventory, "msdyn_warehouses", {
-      msdyn_name: "Seattle 1003",
+      msdyn_name: "1003",
+      msdyn_description: "Seattle 1003",
       msdyn_warehouseidentifier: "1003",
       "msdyn_company@odata.bind": `/cdm_companies(${inventory.ids.company})`,
     });

@@ -84,7 +84,7 @@ it("notices through the Functions entry that Dataverse stopped waiting, and sets
   setup.proxy.fault({ kind: "hold", until: held }, { match: scmDataWrites, times: 1 });
 
   const save = await dataverseRequest(setup.env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
-    msdyn_name: "Given up 8801",
+    msdyn_description: "Given up 8801",
   });
   // Dataverse's wait ran out: its save is rolled back. Only now does SCM get the write.
   expect(save.status).toBe(400);
@@ -97,8 +97,7 @@ it("notices through the Functions entry that Dataverse stopped waiting, and sets
     "the host noticed Dataverse gave up",
   );
   expect(
-    setup.env.host.queue
-      .pending()
+    (await setup.env.host.queue.pending())
       .filter((change) => change.resync)
       .map((change) => change.rowKey),
   ).toEqual(["usmf/8801"]);

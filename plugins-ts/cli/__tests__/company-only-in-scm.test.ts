@@ -62,7 +62,7 @@ it("turns the endless wait into a visible error, and carries the rows over once 
     ).status,
   ).toBe(201);
   await settle(env);
-  expect(env.host.queue.depth()).toBe(2);
+  expect(await env.host.queue.depth()).toBe(2);
   expect(await mapStatus("operational-sites")).toMatchObject({ queueDepth: 1, catchUp: 0, errors: 0 });
 
   // The timer's retries: each one still finds no company demf.
@@ -93,7 +93,7 @@ it("turns the endless wait into a visible error, and carries the rows over once 
 
   await settle(env);
 
-  expect(env.host.queue.depth()).toBe(0);
+  expect(await env.host.queue.depth()).toBe(0);
   expect(await mapStatus("operational-sites")).toMatchObject({ queueDepth: 0, catchUp: 0, errors: 0 });
   const sides = await warehouseRecordsOnBothSides(env);
   expect(sides.dataverse).toEqual(sides.scm);

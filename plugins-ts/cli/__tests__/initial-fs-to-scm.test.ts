@@ -50,7 +50,8 @@ beforeAll(async () => {
   const warehouse = async (identifier: string, site: string, extra: Record<string, unknown> = {}) =>
     createFs(env, "msdyn_warehouses", {
       msdyn_warehouseidentifier: identifier,
-      msdyn_name: `Warehouse ${identifier}`,
+      msdyn_name: identifier,
+      msdyn_description: `Warehouse ${identifier}`,
       msdyn_warehousetype: TRANSIT,
       "msdyn_company@odata.bind": company,
       "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${sites[site] ?? ""})`,
@@ -126,7 +127,7 @@ describe("fsi sync initial --direction fs-to-scm", () => {
       const scm = byId.get(id);
       expect(scm).toMatchObject({
         dataAreaId: "usmf",
-        WarehouseName: fs?.msdyn_name,
+        WarehouseName: fs?.msdyn_description,
         WarehouseType: fs?.msdyn_warehousetype === DEFAULT ? "Default" : "Transit",
       });
       expect(scm?.OperationalSiteId).toBe(fs?._msdyn_operationalsite_value === sites.S1 ? "S1" : "S2");
@@ -214,7 +215,7 @@ describe("conflicts: the chosen master decides", () => {
     });
     const fs3021 = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3021'");
     await fsAsIntegration(env, "PATCH", `msdyn_warehouses(${String(fs3021?.msdyn_warehouseid)})`, {
-      msdyn_name: "Renamed in FS",
+      msdyn_description: "Renamed in FS",
     });
   });
 
@@ -236,10 +237,10 @@ describe("conflicts: the chosen master decides", () => {
     const report = JSON.parse(run.out) as { master: string; maps: { counts: Record<string, number> }[] };
     expect(report.master).toBe("scm");
     expect(report.maps[0]?.counts["written-back"]).toBe(2);
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3020'"))?.msdyn_name).toBe(
+    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3020'"))?.msdyn_description).toBe(
       "Renamed in SCM",
     );
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3021'"))?.msdyn_name).toBe(
+    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3021'"))?.msdyn_description).toBe(
       "Warehouse 3021",
     );
     expect(
@@ -250,7 +251,7 @@ describe("conflicts: the chosen master decides", () => {
   it("with the default master (the source, FS), overwrites SCM's row", async () => {
     const fs3022 = await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3022'");
     await fsAsIntegration(env, "PATCH", `msdyn_warehouses(${String(fs3022?.msdyn_warehouseid)})`, {
-      msdyn_name: "FS wins",
+      msdyn_description: "FS wins",
     });
     await scmWithoutEvent(env, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='3022')", {
       WarehouseName: "SCM loses",
@@ -271,7 +272,7 @@ describe("conflicts: the chosen master decides", () => {
     expect(
       (await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='3022')")).json,
     ).toMatchObject({ WarehouseName: "FS wins" });
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3022'"))?.msdyn_name).toBe(
+    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3022'"))?.msdyn_description).toBe(
       "FS wins",
     );
   });

@@ -91,7 +91,8 @@ beforeAll(async () => {
   for (let n = 0; n < WAREHOUSES; n += 1) {
     await createFs(env, "msdyn_warehouses", {
       msdyn_warehouseidentifier: String(6000 + n),
-      msdyn_name: `Warehouse ${6000 + n}`,
+      msdyn_name: String(6000 + n),
+      msdyn_description: `Warehouse ${6000 + n}`,
       msdyn_warehousetype: TRANSIT,
       "msdyn_company@odata.bind": company,
       "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${site})`,
@@ -144,7 +145,7 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
     expect(childOutput).toContain("Initial sync run 1, fs-to-scm, master fs: operational-sites → warehouses");
     // The site and two batches of ten are checkpointed; the third batch is half written.
     const db = openSyncDatabase(statePath);
-    expect(new InitialSyncStore(db).finishedCount(1)).toBe(21);
+    expect(await new InitialSyncStore(db).finishedCount(1)).toBe(21);
     db.close();
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");

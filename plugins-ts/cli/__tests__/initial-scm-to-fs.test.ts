@@ -129,7 +129,9 @@ describe("fsi sync initial --direction scm-to-fs", () => {
     for (const scm of scmWarehouses) {
       const fs = fsWarehouses.find((row) => row.msdyn_warehouseidentifier === scm.WarehouseId);
       expect(fs).toMatchObject({
-        msdyn_name: scm.WarehouseName,
+        // Microsoft's naming: the id in msdyn_name, the name in msdyn_description.
+        msdyn_name: scm.WarehouseId,
+        msdyn_description: scm.WarehouseName,
         _msdyn_company_value: env.companyId,
         fsi_scmsyncstatus: ScmSyncStatus.Synced,
       });

@@ -89,7 +89,8 @@ describe("the initial sync run twice", () => {
       ?.msdyn_operationalsiteid;
     for (let n = 0; n < 5; n += 1) {
       await createFs(env, "msdyn_warehouses", {
-        msdyn_name: `  Padded ${n}  `,
+        msdyn_name: `${6200 + n}`,
+        msdyn_description: `  Padded ${n}  `,
         msdyn_warehouseidentifier: `${6200 + n}`,
         msdyn_warehousetype: TRANSIT,
         msdyn_primaryaddresslatitude: 41.87811 + n / 1000,

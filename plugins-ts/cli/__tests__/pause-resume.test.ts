@@ -41,7 +41,8 @@ beforeAll(async () => {
   const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'");
   const created = await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
     msdyn_warehouseidentifier: "5001",
-    msdyn_name: "Original",
+    msdyn_name: "5001",
+    msdyn_description: "Original",
     msdyn_warehousetype: TRANSIT,
     "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
     "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${String(site?.msdyn_operationalsiteid)})`,
@@ -68,7 +69,7 @@ async function status(): Promise<StatusReport> {
 const warehouses = async () => (await status()).maps.find((map) => map.map === "warehouses");
 
 async function renameInFs(name: string): Promise<number> {
-  return (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_name: name }))
+  return (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_description: name }))
     .status;
 }
 
@@ -114,7 +115,7 @@ describe("pause → changes queued → resume replays them in order", () => {
     expect(renamesOf5001(events.events.slice(before))).toEqual([]);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '5002'")).toBeUndefined();
     expect(
-      env.host.queue.pending({ map: "warehouses" }).map((change) => [change.direction, change.rowKey, change.reason]),
+      (await env.host.queue.pending({ map: "warehouses" })).map((change) => [change.direction, change.rowKey, change.reason]),
     ).toEqual([
       ["fs-to-scm", "usmf/5001", "paused"],
       ["fs-to-scm", "usmf/5001", "paused"],
@@ -136,7 +137,8 @@ describe("pause → changes queued → resume replays them in order", () => {
     expect(renamesOf5001(events.events.slice(before))).toEqual(["Name A", "Name B", "Name C"]);
     expect(await scmName("5001")).toBe("Name C");
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '5002'")).toMatchObject({
-      msdyn_name: "From SCM",
+      msdyn_name: "5002",
+      msdyn_description: "From SCM",
     });
     const after = await warehouses();
     expect(after).toMatchObject({ state: "running", queueDepth: 0, catchUp: 0, errors: 0 });

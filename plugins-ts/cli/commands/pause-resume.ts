@@ -11,12 +11,12 @@ import { type CommandContext, ExitCode, namedMaps } from "../context";
 import { table } from "../format";
 import { replayMap } from "../replay";
 
-export function pauseCommand(context: CommandContext, names: readonly string[]): number {
+export async function pauseCommand(context: CommandContext, names: readonly string[]): Promise<number> {
   for (const map of namedMaps(context.maps, names)) {
-    const before = context.state.mapStates.pause(map);
+    const before = await context.state.mapStates.pause(map);
     context.io.out(
       before === "paused"
-        ? `${map}: already paused; ${context.state.queue.depth({ map })} changes queued.`
+        ? `${map}: already paused; ${await context.state.queue.depth({ map })} changes queued.`
         : `${map}: paused. Changes in either system are queued until \`fsi sync resume ${map}\`.`,
     );
   }
@@ -26,15 +26,15 @@ export function pauseCommand(context: CommandContext, names: readonly string[]):
 export async function resumeCommand(context: CommandContext, names: readonly string[]): Promise<number> {
   let code: number = ExitCode.Ok;
   for (const map of namedMaps(context.maps, names)) {
-    const before = context.state.mapStates.resume(map);
+    const before = await context.state.mapStates.resume(map);
     const summary = await replayMap(
       { settings: context.settings, state: context.state, maps: context.maps, log: context.log },
       map,
     );
     context.io.out(
-      `${map}: ${before === "paused" ? "resumed" : "was running"}; ${describeReplay(context, map, summary)}`,
+      `${map}: ${before === "paused" ? "resumed" : "was running"}; ${await describeReplay(context, map, summary)}`,
     );
-    if (context.state.queue.held({ map }).length > 0) code = ExitCode.RowsFailed;
+    if ((await context.state.queue.held({ map })).length > 0) code = ExitCode.RowsFailed;
   }
   return code;
 }
@@ -42,28 +42,28 @@ export async function resumeCommand(context: CommandContext, names: readonly str
 export async function retryCommand(context: CommandContext, names: readonly string[]): Promise<number> {
   let code: number = ExitCode.Ok;
   for (const map of namedMaps(context.maps, names)) {
-    if (context.state.mapStates.isPaused(map)) {
+    if (await context.state.mapStates.isPaused(map)) {
       context.io.out(`${map}: paused; \`fsi sync resume ${map}\` replays its changes, the catch-up list included.`);
-      context.state.queue.release({ map });
+      await context.state.queue.release({ map });
       continue;
     }
-    const released = context.state.queue.release({ map });
+    const released = await context.state.queue.release({ map });
     const summary = await replayMap(
       { settings: context.settings, state: context.state, maps: context.maps, log: context.log },
       map,
     );
     context.io.out(
-      `${map}: ${released} change${released === 1 ? "" : "s"} off the catch-up list; ${describeReplay(context, map, summary)}`,
+      `${map}: ${released} change${released === 1 ? "" : "s"} off the catch-up list; ${await describeReplay(context, map, summary)}`,
     );
-    if (context.state.queue.held({ map }).length > 0) code = ExitCode.RowsFailed;
+    if ((await context.state.queue.held({ map })).length > 0) code = ExitCode.RowsFailed;
   }
   return code;
 }
 
-export function errorsCommand(context: CommandContext, names: readonly string[], json: boolean): number {
+export async function errorsCommand(context: CommandContext, names: readonly string[], json: boolean): Promise<number> {
   const maps = namedMaps(context.maps, names);
-  const held = maps.flatMap((map) => context.state.queue.held({ map }));
-  const failed = maps.flatMap((map) => context.state.ledger.failures(map));
+  const held = (await Promise.all(maps.map((map) => context.state.queue.held({ map })))).flat();
+  const failed = (await Promise.all(maps.map((map) => context.state.ledger.failures(map)))).flat();
   if (json) {
     context.io.out(JSON.stringify({ catchUp: held, failedRows: failed }, null, 2));
     return held.length === 0 ? ExitCode.Ok : ExitCode.RowsFailed;
@@ -97,8 +97,8 @@ export function errorsCommand(context: CommandContext, names: readonly string[],
   return held.length === 0 ? ExitCode.Ok : ExitCode.RowsFailed;
 }
 
-function describeReplay(context: CommandContext, map: string, summary: ReplaySummary): string {
-  const held = context.state.queue.held({ map });
+async function describeReplay(context: CommandContext, map: string, summary: ReplaySummary): Promise<string> {
+  const held = await context.state.queue.held({ map });
   const waiting = summary.remaining - held.length;
   const parts = [`${summary.applied} queued change${summary.applied === 1 ? "" : "s"} replayed in order`];
   if (held.length > 0) {

@@ -1,6 +1,6 @@
 /**
  * `fsi sync run <map> [--full]`: one batch run of an inventory or project map, by the inventory
- * engine (plugins-ts/inventory, issue 9), with a progress bar.
+ * engine (plugins-ts/inventory), with a progress bar.
  */
 import { InventoryConfigurationError, UnknownMapError, inventoryConfigFromEnv, runBatch } from "../../inventory";
 import type { RunRecord } from "../../inventory";

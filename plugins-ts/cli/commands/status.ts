@@ -1,6 +1,6 @@
 /**
  * `fsi sync status`: per dual-write map its state, queue depth, catch-up list, last sync, rows
- * standing Failed and its last initial run; then the inventory engine's batch maps (issue 9),
+ * standing Failed and its last initial run; then the inventory engine's batch maps,
  * when it has a state file.
  */
 import { existsSync } from "node:fs";
@@ -40,16 +40,16 @@ export interface StatusReport {
 
 export async function statusReport(context: CommandContext): Promise<StatusReport> {
   const { state } = context;
-  const maps = context.maps.maps.map((map): DualWriteMapStatus => {
-    const entry = state.mapStates.get(map.name);
-    const ledger = state.ledger.summary(map.name);
-    const run = state.initial.lastRunOf(map.name);
+  const maps = await Promise.all(context.maps.maps.map(async (map): Promise<DualWriteMapStatus> => {
+    const entry = await state.mapStates.get(map.name);
+    const ledger = await state.ledger.summary(map.name);
+    const run = await state.initial.lastRunOf(map.name);
     return {
       map: map.name,
       state: entry?.state ?? "running",
       stateChangedAt: entry?.changedAt ?? null,
-      queueDepth: state.queue.depth({ map: map.name }),
-      catchUp: state.queue.held({ map: map.name }).length,
+      queueDepth: await state.queue.depth({ map: map.name }),
+      catchUp: (await state.queue.held({ map: map.name })).length,
       lastSync: ledger.lastSyncedOn,
       errors: ledger.failed,
       lastInitialRun:
@@ -64,15 +64,15 @@ export async function statusReport(context: CommandContext): Promise<StatusRepor
               startedAt: run.startedAt,
             },
     };
-  });
+  }));
   const inventoryState = context.settings.env.FSI_INVENTORY_STATE_PATH?.trim() || DEFAULT_INVENTORY_STATE_PATH;
   let batchMaps: MapStatus[] | null = null;
   let batchNote: string | null = null;
-  if (inventoryState !== ":memory:" && !existsSync(inventoryState)) {
+  if (state.kind === "sqlite" && inventoryState !== ":memory:" && !existsSync(inventoryState)) {
     batchNote = `no inventory state file at ${inventoryState} yet (no batch run so far)`;
   } else {
     try {
-      batchMaps = batchStatus({ env: context.settings.env });
+      batchMaps = await batchStatus({ env: context.settings.env, ...(state.kind === "azure" ? { store: state.inventory } : {}) });
     } catch (error) {
       batchNote = error instanceof Error ? error.message : String(error);
     }

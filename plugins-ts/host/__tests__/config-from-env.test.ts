@@ -55,6 +55,26 @@ describe("hostConfigFromEnv", () => {
     expect(message).toContain("environment: $.FSI_SCM_UNAVAILABLE_POLICY");
   });
 
+  it("refuses a key that is still an unresolved Key Vault reference", () => {
+    // App Service leaves a reference it cannot resolve in place; its text is no secret.
+    const reference = "@Microsoft.KeyVault(SecretUri=https://fsi-kv.vault.azure.net/secrets/fsi-webhook-key/)";
+    expect(() => hostConfigFromEnv({ ...complete, FSI_WEBHOOK_KEY: reference })).toThrow(
+      "environment: $.FSI_WEBHOOK_KEY: is a Key Vault reference the app could not resolve",
+    );
+    expect(() =>
+      hostConfigFromEnv({ ...complete, FSI_SCM_EVENTS_KEY: reference.replace("webhook", "scm-events") }),
+    ).toThrow("$.FSI_SCM_EVENTS_KEY: is a Key Vault reference");
+    const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
+    expect(() =>
+      hostConfigFromEnv({
+        ...withoutToken,
+        FSI_TENANT_ID: "t",
+        FSI_CLIENT_ID: "c",
+        FSI_CLIENT_SECRET: "@Microsoft.KeyVault(VaultName=fsi-kv;SecretName=client)",
+      }),
+    ).toThrow("$.FSI_CLIENT_SECRET: is a Key Vault reference");
+  });
+
   it("asks for the Dataverse token or the app's credentials", () => {
     const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = complete;
     expect(() => hostConfigFromEnv(withoutToken)).toThrow(

@@ -53,6 +53,15 @@ describe("the standalone host", () => {
       expect([health.status, await health.json()]).toEqual([200, { status: "ok", queueDepth: 0 }]);
       const webhook = await fetch(`${running.url}/plugins/webhooks/validate`, { method: "POST", headers: { "x-fsi-webhook-key": "wrong" }, body: "{}" });
       expect(webhook.status).toBe(401);
+      // The keyed probe answers 200 only with the key, and the real routes' 401 otherwise.
+      const keyed = await fetch(`${running.url}/plugins/probe/webhooks`, { headers: { "x-fsi-webhook-key": WEBHOOK_KEY } });
+      expect([keyed.status, await keyed.json()]).toEqual([200, { status: "ok", key: "accepted" }]);
+      const unkeyed = await fetch(`${running.url}/plugins/probe/webhooks`);
+      expect([unkeyed.status, ((await unkeyed.json()) as { error: { code: string } }).error.code]).toEqual([401, "MISSING_WEBHOOK_KEY"]);
+      const wrong = await fetch(`${running.url}/plugins/probe/scm-events?code=${WEBHOOK_KEY}`);
+      expect([wrong.status, ((await wrong.json()) as { error: { code: string } }).error.code]).toEqual([401, "INVALID_WEBHOOK_KEY"]);
+      const events = await fetch(`${running.url}/plugins/probe/scm-events?code=fedcba9876543210fedc`);
+      expect(events.status).toBe(200);
     } finally {
       await running.close();
     }

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./errors";
+import { MAX_JSON_DEPTH, isViablePrefix, jsonNestingBeyond, lineAndColumn } from "./json-text";
 
 /**
  * How much of an oversize body is read and discarded before the connection is cut: enough that a
@@ -130,38 +131,6 @@ function loneSurrogatePath(value: unknown, path: string): string | undefined {
 }
 
 /**
- * Deepest nesting of arrays and objects a body may have. A RemoteExecutionContext with its eight
- * parent contexts stays under 30 levels; the schemas that read a body recurse once per level, so
- * a body nested thousands of levels deep (a few KB of `[`) would exhaust the stack and crash the
- * request with a 500 instead of a 400.
- */
-export const MAX_JSON_DEPTH = 100;
-
-/**
- * The offset of the first `[` or `{` nested deeper than `limit` in a JSON text (brackets inside
- * strings do not count), or undefined. A linear scan, so it is safe on any input.
- */
-export function jsonNestingBeyond(text: string, limit: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text.charCodeAt(index);
-    if (inString) {
-      if (char === 92) index += 1; // a backslash escapes the next character
-      else if (char === 34) inString = false;
-    } else if (char === 34) {
-      inString = true;
-    } else if (char === 91 || char === 123) {
-      depth += 1;
-      if (depth > limit) return index;
-    } else if (char === 93 || char === 125) {
-      depth -= 1;
-    }
-  }
-  return undefined;
-}
-
-/**
  * The offset V8 reports ("... at position 12"); without one ("Unexpected end of JSON input",
  * some token errors) the first offending character is found by shrinking the text until its
  * prefix is a viable JSON start — viability is monotonic, so a binary search is enough.
@@ -177,28 +146,4 @@ function errorPosition(reason: string, text: string): number {
     else broken = middle;
   }
   return broken - 1;
-}
-
-function isViablePrefix(prefix: string): boolean {
-  try {
-    JSON.parse(prefix);
-    return true;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : "";
-    if (message.startsWith("Unexpected end of JSON input")) return true;
-    const position = /at position (\d+)/.exec(message)?.[1];
-    return position !== undefined && Number(position) >= prefix.length;
-  }
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = 0; index < offset && index < text.length; index += 1) {
-    if (text.charCodeAt(index) === 10) {
-      line += 1;
-      lineStart = index + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }

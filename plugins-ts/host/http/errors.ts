@@ -4,7 +4,6 @@
  * `{ "error": { "code", "message", "details"? } }`.
  */
 export class HttpError extends Error {
-  override readonly name = "HttpError";
   constructor(
     readonly status: number,
     /** Stable, machine-readable code (`PAYLOAD_TOO_LARGE`, `INVALID_JSON`, `UNAUTHENTICATED`, ...). */
@@ -15,6 +14,7 @@ export class HttpError extends Error {
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+    this.name = "HttpError";
   }
 }
 

@@ -1,4 +1,8 @@
-/** Starting and stopping a `node:http` server as promises (stopping also drops idle keep-alive sockets). */
+/**
+ * Starting and stopping a `node:http` server as promises, for the host and the sandbox's emulators.
+ * Stopping also closes the connections still open (idle keep-alive ones included), so Ctrl-C and
+ * test teardown do not hang on a client's open socket.
+ */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 

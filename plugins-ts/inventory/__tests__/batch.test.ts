@@ -77,12 +77,12 @@ describe("batch mode", () => {
     const partial = await runBatch("on-hand", { engine: env.engine });
     expect(partial).toMatchObject({ status: "partial", read: 1, failed: 1 });
     expect(partial.errors).toEqual([{ rowKey: "usmf/a0001/1003", message: "waits for warehouse 1003 of company usmf in Field Service" }]);
-    expect(env.engine.batchStatus().find((status) => status.map === "on-hand")).toMatchObject({ mode: "batch", pendingRows: 1, lastRun: { status: "partial", failed: 1 } });
+    expect((await env.engine.batchStatus()).find((status) => status.map === "on-hand")).toMatchObject({ mode: "batch", pendingRows: 1, lastRun: { status: "partial", failed: 1 } });
 
     await createRow(env, "msdyn_warehouses", { msdyn_name: "Seattle 1003", msdyn_warehouseidentifier: "1003", "msdyn_company@odata.bind": bind("cdm_companies", env.ids.company) });
     const next = await runBatch("on-hand", { engine: env.engine });
     expect(next).toMatchObject({ status: "succeeded", read: 1, changed: 1, failed: 0 });
-    expect(env.engine.batchStatus().find((status) => status.map === "on-hand")?.pendingRows).toBe(0);
+    expect((await env.engine.batchStatus()).find((status) => status.map === "on-hand")?.pendingRows).toBe(0);
   });
 
   it("posts adjustments that wait to be posted on the next run, once", async () => {
@@ -132,7 +132,7 @@ describe("batch mode", () => {
   });
 
   it("answers status from the state file alone, and runs a map from the environment", async () => {
-    const statuses = batchStatus({ env: { FSI_INVENTORY_STATE_PATH: statePath } });
+    const statuses = await batchStatus({ env: { FSI_INVENTORY_STATE_PATH: statePath } });
     const onHand = statuses.find((status) => status.map === "on-hand");
     // No settings file given: the built-in templates' modes; the checkpoints and runs are the file's.
     expect(onHand).toMatchObject({ mode: "live", lastRun: { status: "succeeded" }, pendingRows: 0 });
@@ -167,7 +167,7 @@ describe("batch mode", () => {
     });
     try {
       engine.startSchedule();
-      const statuses = engine.batchStatus();
+      const statuses = await engine.batchStatus();
       expect(statuses.find((status) => status.map === "on-hand")).toMatchObject({ mode: "batch", scheduleMinutes: 15, nextRunAt: "2025-03-01T08:15:00.000Z" });
       expect(statuses.find((status) => status.map === "projects")).not.toHaveProperty("nextRunAt");
     } finally {

@@ -137,7 +137,7 @@ describe("on-hand batch runs in bulk", () => {
     await expectEqualToScm("A0002", "1001", products.A0002, env.ids.warehouses["1001"]);
     expect(await journals(products.A0002, env.ids.warehouses["1001"])).toHaveLength(journalsBefore + 1);
     expect(await inventory(capacitor, w1003)).toBeUndefined();
-    expect(env.engine.batchStatus().find((status) => status.map === "on-hand")?.pendingRows).toBe(1);
+    expect((await env.engine.batchStatus()).find((status) => status.map === "on-hand")?.pendingRows).toBe(1);
 
     // The product comes back (same id): the kept row lands, once.
     await createRow(env, "products", { productid: capacitor, name: "Capacitor", productnumber: "C0001", "defaultuomid@odata.bind": bind("uoms", env.ids.units.ea) });

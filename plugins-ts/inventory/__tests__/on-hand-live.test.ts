@@ -116,13 +116,13 @@ describe("on-hand SCM → Field Service, live", () => {
     const created = await scmRequest(env, "POST", "InventoryOnHand", { dataAreaId: "usmf", ItemNumber: "A0002", WarehouseId: "1003", PhysicalInventory: 9, InventoryUnitSymbol: "ea" });
     expect(created.status).toBe(201);
     await env.settle();
-    const status = env.engine.batchStatus().find((map) => map.map === "on-hand");
+    const status = (await env.engine.batchStatus()).find((map) => map.map === "on-hand");
     expect(status?.pendingRows).toBe(1);
     expect(status?.live?.lastError).toContain("waits for warehouse 1003 of company usmf");
 
     const warehouse = await createRow(env, "msdyn_warehouses", { msdyn_name: "Seattle 1003", msdyn_warehouseidentifier: "1003", "msdyn_company@odata.bind": `/cdm_companies(${env.ids.company})` });
     await env.engine.retryPending();
-    expect(env.engine.batchStatus().find((map) => map.map === "on-hand")?.pendingRows).toBe(0);
+    expect((await env.engine.batchStatus()).find((map) => map.map === "on-hand")?.pendingRows).toBe(0);
     expect(await inventory(env.ids.products.A0002 ?? "", warehouse)).toMatchObject({ msdyn_qtyonhand: 9 });
   });
 

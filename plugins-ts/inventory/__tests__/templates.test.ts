@@ -55,7 +55,7 @@ describe("a user's template", () => {
     writeFileSync(file, JSON.stringify(template, null, 2));
 
     env = await startInventoryEnvironment({ settings: { maps: { projects: { template: file, mode: "batch" } } } });
-    const status = env.engine.batchStatus().find((map) => map.map === "projects");
+    const status = (await env.engine.batchStatus()).find((map) => map.map === "projects");
     expect(status).toMatchObject({ template: file, mode: "batch", filter: template.filter });
     expect(await env.engine.runBatch("projects")).toMatchObject({ read: 4, changed: 2, filtered: 2 });
     const rows = await dataverseRows(env, "fsi_projects?$orderby=fsi_projectnumber");

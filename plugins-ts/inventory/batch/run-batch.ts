@@ -122,10 +122,10 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   );
 }
 
-function finish(runtime: FlowRuntime, runId: number, map: string, tally: RunTally, checkpoint: number, failure: unknown): RunRecord {
+async function finish(runtime: FlowRuntime, runId: number, map: string, tally: RunTally, checkpoint: number, failure: unknown): Promise<RunRecord> {
   tally.report("done");
   const error = failure === undefined ? undefined : failure instanceof Error ? failure.message : JSON.stringify(failure);
-  const record = runtime.store.finishRun(runId, {
+  const record = await runtime.store.finishRun(runId, {
     status: error !== undefined ? "failed" : tally.failed > 0 ? "partial" : "succeeded",
     read: tally.read,
     changed: tally.changed,
@@ -144,32 +144,32 @@ function finish(runtime: FlowRuntime, runId: number, map: string, tally: RunTall
 export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowRuntime, options: RunBatchOptions): Promise<RunRecord> {
   const map = flow.flow.name;
   const { store, scm } = runtime;
-  if (options.full === true) store.resetCheckpoint(map);
-  const from = store.checkpoint(map);
-  const runId = store.startRun(map, from);
+  if (options.full === true) await store.resetCheckpoint(map);
+  const from = await store.checkpoint(map);
+  const runId = await store.startRun(map, from);
   const tally = new RunTally(map, options.onProgress);
   const pageSize = options.pageSize ?? 1000;
   let checkpoint = from;
   let release: (() => void) | undefined;
   // A row carried now is no longer kept for a retry; most runs keep none, so the state file is
   // asked once per chunk rather than written once per row.
-  const settle = (row: Readonly<ScmRow>, result: RowOutcome | Error, kept: boolean): void => {
+  const settle = async (row: Readonly<ScmRow>, result: RowOutcome | Error, kept: boolean): Promise<void> => {
     const rowKey = flow.rowKey(row);
     if (result instanceof Error) {
-      store.rememberFailure(map, rowKey, flow.keyOf(row), result.message);
+      await store.rememberFailure(map, rowKey, flow.keyOf(row), result.message);
       tally.fail(rowKey, result.message);
     } else {
       tally.count(result);
-      if (kept) store.forgetFailure(map, rowKey);
+      if (kept) await store.forgetFailure(map, rowKey);
     }
   };
   const carry = async (rowKey: string, key: ScmKey, work: () => Promise<RowOutcome>): Promise<void> => {
     try {
       tally.count(await work());
-      store.forgetFailure(map, rowKey);
+      await store.forgetFailure(map, rowKey);
     } catch (error) {
       if (!isRowFailure(error)) throw error;
-      store.rememberFailure(map, rowKey, key, error.message);
+      await store.rememberFailure(map, rowKey, key, error.message);
       tally.fail(rowKey, error.message);
     }
   };
@@ -186,15 +186,15 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
     const chunks = Array.from({ length: Math.ceil(page.length / size) }, (_, index) => page.slice(index * size, (index + 1) * size));
     await pool(chunks, options.concurrency ?? 4, async (chunk) => {
       const results = await applyMany(chunk);
-      const kept = store.pendingCount(map) > 0;
+      const kept = await store.pendingCount(map) > 0;
       for (const [index, row] of chunk.entries()) {
-        settle(row, results[index] ?? new Error("the row was not applied"), kept);
+        await settle(row, results[index] ?? new Error("the row was not applied"), kept);
         tally.report("changes");
       }
     });
   };
   try {
-    const pending = store.pendingRows(map);
+    const pending = await store.pendingRows(map);
     const first = await scm.page(flow.entity, { filter: `${SCM_ROW_VERSION_FIELD} gt ${from}`, orderBy: SCM_ROW_VERSION_FIELD, top: pageSize, count: true });
     tally.total = pending.length + (first.count ?? first.rows.length);
     release = await flow.prepareRun(tally.total);
@@ -211,13 +211,13 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
     for (;;) {
       await applyPage(page);
       for (const row of page) checkpoint = Math.max(checkpoint, Number(row[SCM_ROW_VERSION_FIELD] ?? 0));
-      store.advanceCheckpoint(map, checkpoint);
+      await store.advanceCheckpoint(map, checkpoint);
       if (page.length < pageSize) break;
       page = (await scm.page(flow.entity, { filter: `${SCM_ROW_VERSION_FIELD} gt ${checkpoint}`, orderBy: SCM_ROW_VERSION_FIELD, top: pageSize })).rows;
     }
-    return finish(runtime, runId, map, tally, checkpoint, undefined);
+    return await finish(runtime, runId, map, tally, checkpoint, undefined);
   } catch (error) {
-    return finish(runtime, runId, map, tally, checkpoint, error);
+    return await finish(runtime, runId, map, tally, checkpoint, error);
   } finally {
     release?.();
   }
@@ -227,9 +227,9 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
 export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowRuntime, options: RunBatchOptions): Promise<RunRecord> {
   const map = flow.flow.name;
   const { store, dataverse } = runtime;
-  if (options.full === true) store.resetCheckpoint(map);
-  const from = store.checkpoint(map);
-  const runId = store.startRun(map, from);
+  if (options.full === true) await store.resetCheckpoint(map);
+  const from = await store.checkpoint(map);
+  const runId = await store.startRun(map, from);
   const tally = new RunTally(map, options.onProgress);
   const pageSize = options.pageSize ?? 1000;
   const table = flow.table;
@@ -238,16 +238,16 @@ export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowR
       const result = await flow.process(id);
       if (result.outcome === "failed") tally.fail(id, result.message);
       else tally.count(result.outcome === "changed" ? "changed" : "unchanged");
-      store.forgetFailure(map, id);
+      await store.forgetFailure(map, id);
     } catch (error) {
       if (!(isRowFailure(error) || error instanceof ScmUnavailableError)) throw error;
-      store.rememberFailure(map, id, { id }, error.message);
+      await store.rememberFailure(map, id, { id }, error.message);
       tally.fail(id, error.message);
     }
   };
   let checkpoint = from;
   try {
-    const pending = store.pendingRows(map);
+    const pending = await store.pendingRows(map);
     const filter = (after: number) => [`(${flow.pendingFilter()})`, `versionnumber gt ${after}`, ...(flow.flow.filter === undefined ? [] : [`(${flow.flow.filter.text})`])].join(" and ");
     const columns = ["versionnumber"];
     for (const entry of pending) {
@@ -263,11 +263,11 @@ export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowR
         checkpoint = Math.max(checkpoint, Number(row.record.versionnumber ?? 0));
         tally.report("changes");
       }
-      store.advanceCheckpoint(map, checkpoint);
+      await store.advanceCheckpoint(map, checkpoint);
       if (page.length < pageSize) break;
     }
-    return finish(runtime, runId, map, tally, checkpoint, undefined);
+    return await finish(runtime, runId, map, tally, checkpoint, undefined);
   } catch (error) {
-    return finish(runtime, runId, map, tally, checkpoint, error);
+    return await finish(runtime, runId, map, tally, checkpoint, error);
   }
 }

@@ -1,6 +1,6 @@
 /** Where each map stands: mode, template, checkpoint, rows kept for a retry, last run, live counts. */
 import type { FlowName } from "../../../core/maps/flow-template-schema";
-import type { InventoryStore, LiveStats, RunRecord } from "../state/inventory-store";
+import type { InventoryStateStore, LiveStats, RunRecord } from "../state/inventory-state";
 import type { FlowCatalog } from "../templates/flow-catalog";
 
 export interface MapStatus {
@@ -24,10 +24,10 @@ export interface MapStatus {
   readonly nextRunAt?: string;
 }
 
-export function mapStatuses(catalog: FlowCatalog, store: InventoryStore, nextRuns: ReadonlyMap<string, Date> = new Map()): MapStatus[] {
-  return catalog.flows.map((flow): MapStatus => {
-    const lastRun = store.lastRun(flow.name);
-    const live = store.liveStats(flow.name);
+export function mapStatuses(catalog: FlowCatalog, store: InventoryStateStore, nextRuns: ReadonlyMap<string, Date> = new Map()): Promise<MapStatus[]> {
+  return Promise.all(catalog.flows.map(async (flow): Promise<MapStatus> => {
+    const lastRun = await store.lastRun(flow.name);
+    const live = await store.liveStats(flow.name);
     const next = nextRuns.get(flow.name);
     return {
       map: flow.name,
@@ -37,11 +37,11 @@ export function mapStatuses(catalog: FlowCatalog, store: InventoryStore, nextRun
       ...(flow.scheduleMinutes === undefined ? {} : { scheduleMinutes: flow.scheduleMinutes }),
       template: flow.source,
       ...(flow.filter === undefined ? {} : { filter: flow.filter.text }),
-      checkpoint: store.checkpoint(flow.name),
-      pendingRows: store.pendingCount(flow.name),
+      checkpoint: await store.checkpoint(flow.name),
+      pendingRows: await store.pendingCount(flow.name),
       ...(lastRun === undefined ? {} : { lastRun }),
       ...(live === undefined ? {} : { live }),
       ...(next === undefined ? {} : { nextRunAt: next.toISOString() }),
     };
-  });
+  }));
 }

@@ -46,7 +46,7 @@ export class InventoryEventReceiver {
     const map = flow.flow.name;
     const { store, log } = this.runtime;
     if (flow.flow.mode !== "live") {
-      store.recordLive(map, "skipped");
+      await store.recordLive(map, "skipped");
       return { outcome: "skipped", message: `Map ${map} runs in batch mode; its next run reads this change.` };
     }
     const keyRow: ScmRow = { ...change.key };
@@ -54,8 +54,8 @@ export class InventoryEventReceiver {
     try {
       const current = await this.runtime.scm.getRow(change.entity, change.key);
       const outcome: RowOutcome = current === undefined ? await flow.applyDeleted(keyRow) : await flow.apply(current);
-      store.forgetFailure(map, rowKey);
-      store.recordLive(map, outcome === "filtered" ? "skipped" : outcome);
+      await store.forgetFailure(map, rowKey);
+      await store.recordLive(map, outcome === "filtered" ? "skipped" : outcome);
       log.info(`${map}: ${rowKey} ${outcome} (${change.operation} event ${change.eventId})`);
       return {
         outcome: outcome === "changed" ? "applied" : outcome === "unchanged" ? "unchanged" : "skipped",
@@ -63,12 +63,12 @@ export class InventoryEventReceiver {
       };
     } catch (error) {
       if (error instanceof DataverseRequestError && error.unreachable) {
-        store.recordLive(map, "failed", error.message);
+        await store.recordLive(map, "failed", error.message);
         throw new IntegrationError("DATAVERSE_UNAVAILABLE", `Dataverse could not be reached: ${error.message}`);
       }
       if (!(error instanceof RowFailure) && !(error instanceof DataverseRequestError)) throw error;
-      store.rememberFailure(map, rowKey, flow.keyOf(keyRow), error.message);
-      store.recordLive(map, "failed", `${rowKey}: ${error.message}`);
+      await store.rememberFailure(map, rowKey, flow.keyOf(keyRow), error.message);
+      await store.recordLive(map, "failed", `${rowKey}: ${error.message}`);
       log.warn(`${map}: ${rowKey} kept for a retry`, { reason: error.message, eventId: change.eventId });
       return { outcome: "queued", message: `${map} ${rowKey} kept for a retry: ${error.message}` };
     }

@@ -16,7 +16,8 @@ import type { DataverseRecord } from "../../../core/dataverse/record";
 import { isEntityReference } from "../../../core/dataverse/record";
 import { inventoryJournal, productInventory } from "../../../core/dataverse/tables";
 import type { ScmRow } from "../../../core/scm/schema";
-import { type CurrentInventory, type OnHandFlow, type OnHandPlan, type PreparedOnHand, inventoryKey } from "./on-hand";
+import type { OnHandFlow } from "./on-hand";
+import { type CurrentInventory, type OnHandPlan, type PreparedOnHand, inventoryKey } from "./on-hand-rows";
 import { isRowFailure, type RowOutcome } from "./runtime";
 
 /** A row's outcome, or the failure that keeps it for the next run. */

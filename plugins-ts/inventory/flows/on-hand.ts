@@ -21,37 +21,8 @@ import type { ScmKey, ScmRow } from "../../../core/scm/schema";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissing } from "./describe";
 import { applyOnHandBatch, type BatchRowResult } from "./on-hand-batch";
-import type { ProductInfo, WarehouseInfo } from "./references";
+import type { CurrentInventory, OnHandPlan, PreparedOnHand } from "./on-hand-rows";
 import { type FlowRuntime, RowFailure, type RowOutcome } from "./runtime";
-
-/** A Field Service product inventory row as the flow compares it. */
-export interface CurrentInventory {
-  readonly id: string;
-  readonly record: DataverseRecord;
-}
-
-/** An SCM row resolved to Field Service: its warehouse, product and mapped columns. */
-export interface PreparedOnHand {
-  readonly row: Readonly<ScmRow>;
-  readonly item: string;
-  readonly warehouse: WarehouseInfo;
-  readonly product: ProductInfo;
-  /** The template's columns, in Field Service terms. */
-  readonly mapped: DataverseRecord;
-}
-
-/** What one row needs written, given what Field Service holds now. */
-export interface OnHandPlan {
-  /** A new row with nothing to journal: created without quantities (Field Service's to set). */
-  readonly create: DataverseRecord | undefined;
-  /** An existing row, after its journals: other mapped columns that changed, and the confirmation stamp. */
-  readonly update: { readonly id: string; readonly record: DataverseRecord } | undefined;
-  /** One journal per quantity that differs (delta = SCM − Field Service). */
-  readonly journals: readonly DataverseRecord[];
-  /** A row Field Service created for the journals still needs these (other mapped columns, the stamp). */
-  readonly afterJournals: DataverseRecord | undefined;
-  readonly outcome: "changed" | "unchanged";
-}
 
 /** Above this many rows a run loads the references (warehouses, products, units: small tables) with paged queries. */
 const PRELOAD_REFERENCES = 500;
@@ -59,11 +30,6 @@ const PRELOAD_REFERENCES = 500;
 /** Field Service keeps quantities to 2 decimals (Double, precision 2), so differences are taken there. */
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 const quantityOf = (value: unknown): number => (typeof value === "number" ? value : 0);
-
-/** `<warehouse id>|<product id>`: a product inventory row's key. */
-export function inventoryKey(warehouseId: string, productId: string): string {
-  return `${warehouseId.toLowerCase()}|${productId.toLowerCase()}`;
-}
 
 export class OnHandFlow {
   readonly entity = inventoryOnHand;

@@ -8,7 +8,7 @@ import type { Logger } from "../../services/logger";
 import { ScmRejectedError } from "../../services/scm-client";
 import type { DataverseGateway } from "../clients/dataverse-gateway";
 import type { ScmGateway } from "../clients/scm-gateway";
-import type { InventoryStore } from "../state/inventory-store";
+import type { InventoryStateStore } from "../state/inventory-state";
 import type { KeyedMutex } from "./keyed-mutex";
 import type { References } from "./references";
 
@@ -27,7 +27,7 @@ export interface FlowRuntime {
   readonly dataverse: DataverseGateway;
   readonly scm: ScmGateway;
   readonly references: References;
-  readonly store: InventoryStore;
+  readonly store: InventoryStateStore;
   readonly log: Logger;
   readonly settings: InventoryIntegrationSettings;
   readonly clock: () => Date;

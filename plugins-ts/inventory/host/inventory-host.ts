@@ -97,7 +97,7 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
     if (first === "status" && second === undefined) {
       requireMethod(request, "GET");
       requireWebhookKey(request, config.webhookAuth);
-      return jsonReply(200, { maps: engine.batchStatus() });
+      return jsonReply(200, { maps: await engine.batchStatus() });
     }
     throw new HttpError(404, "NOT_FOUND", `No resource at '${path}'.`);
   };

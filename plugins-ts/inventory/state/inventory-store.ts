@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- synchronous SQLite under the asynchronous state-store interface */
 /**
  * The inventory engine's own state, in SQLite through better-sqlite3 (docs/design.md §4 "Storage";
  * `:memory:` in tests, a file beside the host otherwise):
@@ -11,6 +12,21 @@
  * - `live_stats`: counts of live (event-driven) work per map.
  */
 import Database from "better-sqlite3";
+import {
+  type FinishedRun,
+  type InventoryStateStore,
+  type LiveOutcome,
+  type LiveStats,
+  MAX_RUN_ERRORS,
+  type PendingRow,
+  type RowError,
+  type RunCounts,
+  type RunRecord,
+  type RunStatus,
+} from "./inventory-state";
+
+export { MAX_RUN_ERRORS };
+export type { LiveOutcome, LiveStats, PendingRow, RowError, RunCounts, RunRecord, RunStatus };
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE checkpoints (map TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
@@ -54,57 +70,6 @@ const MIGRATIONS: readonly string[] = [
    )`,
 ];
 
-/** Errors kept per run for `batchStatus` (the log has all of them). */
-export const MAX_RUN_ERRORS = 20;
-
-export type RunStatus = "running" | "succeeded" | "partial" | "failed";
-
-export interface RowError {
-  readonly rowKey: string;
-  readonly message: string;
-}
-
-export interface RunCounts {
-  readonly read: number;
-  readonly changed: number;
-  readonly unchanged: number;
-  readonly filtered: number;
-  readonly failed: number;
-}
-
-export interface RunRecord extends RunCounts {
-  readonly id: number;
-  readonly map: string;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly status: RunStatus;
-  readonly checkpointFrom: number;
-  readonly checkpointTo: number | null;
-  /** Why the run stopped, when it failed as a whole. */
-  readonly error: string | null;
-  readonly errors: readonly RowError[];
-}
-
-export interface PendingRow {
-  readonly rowKey: string;
-  /** What the flow needs to read the row again (an SCM key, a Dataverse id). */
-  readonly key: unknown;
-  readonly lastError: string;
-  readonly attempts: number;
-}
-
-export interface LiveStats {
-  readonly received: number;
-  readonly changed: number;
-  readonly unchanged: number;
-  readonly skipped: number;
-  readonly failed: number;
-  readonly lastEventAt: string | null;
-  readonly lastError: string | null;
-}
-
-export type LiveOutcome = "changed" | "unchanged" | "skipped" | "failed";
-
 interface RunRow {
   id: number;
   map: string;
@@ -141,7 +106,7 @@ function toRun(row: RunRow): RunRecord {
   };
 }
 
-export class InventoryStore {
+export class InventoryStore implements InventoryStateStore {
   private readonly db: Database.Database;
 
   constructor(
@@ -157,12 +122,12 @@ export class InventoryStore {
     })();
   }
 
-  checkpoint(map: string): number {
+  async checkpoint(map: string): Promise<number> {
     return this.db.prepare<[string], { version: number }>("SELECT version FROM checkpoints WHERE map = ?").get(map)?.version ?? 0;
   }
 
   /** Moves the checkpoint forward only (a lower version never replaces a higher one). */
-  advanceCheckpoint(map: string, version: number): void {
+  async advanceCheckpoint(map: string, version: number): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO checkpoints (map, version, updated_at) VALUES (?, ?, ?)
@@ -172,16 +137,16 @@ export class InventoryStore {
   }
 
   /** Forgets the checkpoint: the next run reads everything (`runBatch(map, { full: true })`). */
-  resetCheckpoint(map: string): void {
+  async resetCheckpoint(map: string): Promise<void> {
     this.db.prepare("DELETE FROM checkpoints WHERE map = ?").run(map);
   }
 
-  startRun(map: string, checkpointFrom: number): number {
+  async startRun(map: string, checkpointFrom: number): Promise<number> {
     const result = this.db.prepare("INSERT INTO runs (map, started_at, status, checkpoint_from) VALUES (?, ?, 'running', ?)").run(map, this.now().toISOString(), checkpointFrom);
     return Number(result.lastInsertRowid);
   }
 
-  finishRun(id: number, outcome: RunCounts & { status: Exclude<RunStatus, "running">; checkpointTo: number; error?: string; errors: readonly RowError[] }): RunRecord {
+  async finishRun(id: number, outcome: FinishedRun): Promise<RunRecord> {
     const row = this.db
       .prepare<unknown[], RunRow>(
         `UPDATE runs SET finished_at = ?, status = ?, read = ?, changed = ?, unchanged = ?, filtered = ?, failed = ?, checkpoint_to = ?, error = ?, errors = ?
@@ -204,27 +169,27 @@ export class InventoryStore {
     return toRun(row);
   }
 
-  lastRun(map: string): RunRecord | undefined {
+  async lastRun(map: string): Promise<RunRecord | undefined> {
     const row = this.db.prepare<[string], RunRow>("SELECT * FROM runs WHERE map = ? ORDER BY id DESC LIMIT 1").get(map);
     return row === undefined ? undefined : toRun(row);
   }
 
-  recentRuns(map: string, limit = 10): RunRecord[] {
+  async recentRuns(map: string, limit = 10): Promise<RunRecord[]> {
     return this.db.prepare<[string, number], RunRow>("SELECT * FROM runs WHERE map = ? ORDER BY id DESC LIMIT ?").all(map, limit).map(toRun);
   }
 
-  pendingRows(map: string): PendingRow[] {
+  async pendingRows(map: string): Promise<PendingRow[]> {
     return this.db
       .prepare<[string], { row_key: string; key_json: string; last_error: string; attempts: number }>("SELECT * FROM pending_rows WHERE map = ? ORDER BY first_failed_at, row_key")
       .all(map)
       .map((row) => ({ rowKey: row.row_key, key: JSON.parse(row.key_json) as unknown, lastError: row.last_error, attempts: row.attempts }));
   }
 
-  pendingCount(map: string): number {
+  async pendingCount(map: string): Promise<number> {
     return this.db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM pending_rows WHERE map = ?").get(map)?.count ?? 0;
   }
 
-  rememberFailure(map: string, rowKey: string, key: unknown, error: string): void {
+  async rememberFailure(map: string, rowKey: string, key: unknown, error: string): Promise<void> {
     const at = this.now().toISOString();
     this.db
       .prepare(
@@ -234,16 +199,16 @@ export class InventoryStore {
       .run(map, rowKey, JSON.stringify(key), error, at, at);
   }
 
-  forgetFailure(map: string, rowKey: string): void {
+  async forgetFailure(map: string, rowKey: string): Promise<void> {
     this.db.prepare("DELETE FROM pending_rows WHERE map = ? AND row_key = ?").run(map, rowKey);
   }
 
   /** The control number of the last event applied to a row. */
-  eventStamp(map: string, rowKey: string): number | undefined {
+  async eventStamp(map: string, rowKey: string): Promise<number | undefined> {
     return this.db.prepare<[string, string], { control_number: number }>("SELECT control_number FROM event_stamps WHERE map = ? AND row_key = ?").get(map, rowKey)?.control_number;
   }
 
-  recordEventStamp(map: string, rowKey: string, controlNumber: number): void {
+  async recordEventStamp(map: string, rowKey: string, controlNumber: number): Promise<void> {
     this.db
       .prepare(
         `INSERT INTO event_stamps (map, row_key, control_number) VALUES (?, ?, ?)
@@ -252,7 +217,7 @@ export class InventoryStore {
       .run(map, rowKey, controlNumber);
   }
 
-  recordLive(map: string, outcome: LiveOutcome, error?: string): void {
+  async recordLive(map: string, outcome: LiveOutcome, error?: string): Promise<void> {
     const column = outcome;
     this.db
       .prepare(
@@ -263,7 +228,7 @@ export class InventoryStore {
       .run(map, this.now().toISOString(), error ?? null);
   }
 
-  liveStats(map: string): LiveStats | undefined {
+  async liveStats(map: string): Promise<LiveStats | undefined> {
     const row = this.db
       .prepare<[string], { received: number; changed: number; unchanged: number; skipped: number; failed: number; last_event_at: string | null; last_error: string | null }>(
         "SELECT * FROM live_stats WHERE map = ?",
@@ -274,7 +239,7 @@ export class InventoryStore {
       : { received: row.received, changed: row.changed, unchanged: row.unchanged, skipped: row.skipped, failed: row.failed, lastEventAt: row.last_event_at, lastError: row.last_error };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -21,7 +21,9 @@ describe("registerWebhookSteps", () => {
   it("registers each handler's steps with the filtering attributes and images the plug-ins need", async () => {
     const [update] = await rows(`sdkmessageprocessingsteps?$filter=name eq 'FSI sync-to-scm: Update of msdyn_warehouse'`);
     expect(update).toMatchObject({ stage: 40, mode: 0 });
-    expect(String(update?.filteringattributes).split(",")).toEqual(expect.arrayContaining(["msdyn_name", "msdyn_operationalsite", "msdyn_warehouseidentifier"]));
+    expect(String(update?.filteringattributes).split(",")).toEqual(expect.arrayContaining(["msdyn_description", "msdyn_operationalsite", "msdyn_warehouseidentifier"]));
+    // Microsoft's naming: msdyn_name only receives SCM's warehouse id, so changing it syncs nothing.
+    expect(String(update?.filteringattributes).split(",")).not.toContain("msdyn_name");
     expect(String(update?.filteringattributes)).not.toContain("fsi_scmsyncstatus");
     const images = await rows(`sdkmessageprocessingstepimages?$filter=_sdkmessageprocessingstepid_value eq ${String(update?.sdkmessageprocessingstepid)}`);
     expect(images.map((image) => [image.entityalias, image.imagetype]).sort()).toEqual([

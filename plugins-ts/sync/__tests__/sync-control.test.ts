@@ -11,6 +11,7 @@ import { SyncMapStates } from "../map-states";
 import { ReplayLease } from "../replay-lease";
 import { openSyncDatabase } from "../sync-database";
 import { openSyncState } from "../sync-state";
+import type { RowSyncStatus } from "../sync-ledger";
 
 let dir: string;
 beforeEach(() => {
@@ -30,48 +31,48 @@ const change = (rowKey: string, n: number, map = "warehouses"): NewChange => ({
 });
 
 describe("two processes on one state file", () => {
-  it("migrates a new file once even when both open it, and a pause by one is seen by the other", () => {
+  it("migrates a new file once even when both open it, and a pause by one is seen by the other", async () => {
     const path = join(dir, "state.db");
     const host = openSyncState(path);
     const cli = openSyncState(path);
-    expect(cli.mapStates.pause("warehouses")).toBe("running");
-    expect(host.mapStates.isPaused("warehouses")).toBe(true);
-    expect(host.mapStates.isPaused("ship-vias")).toBe(false);
-    expect(cli.mapStates.pause("warehouses")).toBe("paused");
-    expect(cli.mapStates.resume("warehouses")).toBe("paused");
-    expect(host.mapStates.get("warehouses")).toMatchObject({ state: "running" });
-    host.close();
-    cli.close();
+    expect(await cli.mapStates.pause("warehouses")).toBe("running");
+    expect(await host.mapStates.isPaused("warehouses")).toBe(true);
+    expect(await host.mapStates.isPaused("ship-vias")).toBe(false);
+    expect(await cli.mapStates.pause("warehouses")).toBe("paused");
+    expect(await cli.mapStates.resume("warehouses")).toBe("paused");
+    expect(await host.mapStates.get("warehouses")).toMatchObject({ state: "running" });
+    await host.close();
+    await cli.close();
     // Reopening an up-to-date file runs no migration again.
     expect(() => openSyncDatabase(path).close()).not.toThrow();
   });
 });
 
 describe("ChangeQueue: what replays may take", () => {
-  it("leaves a paused map's changes alone, and takes them in order once it runs", () => {
+  it("leaves a paused map's changes alone, and takes them in order once it runs", async () => {
     const db = openSyncDatabase(":memory:");
     const queue = new ChangeQueue(db);
     const states = new SyncMapStates(db);
-    states.pause("warehouses");
-    queue.enqueue(change("usmf/1", 1));
-    queue.enqueue({ ...change("usmf/AIR", 2, "ship-vias"), reason: "unavailable" });
-    queue.enqueue(change("usmf/1", 3));
-    expect(queue.replayable({ dueOnly: false }).map((queued) => queued.payload)).toEqual([{ n: 2 }]);
-    states.resume("warehouses");
-    expect(queue.replayable({ dueOnly: false, map: "warehouses" }).map((queued) => queued.payload)).toEqual([
+    await states.pause("warehouses");
+    await queue.enqueue(change("usmf/1", 1));
+    await queue.enqueue({ ...change("usmf/AIR", 2, "ship-vias"), reason: "unavailable" });
+    await queue.enqueue(change("usmf/1", 3));
+    expect((await queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([{ n: 2 }]);
+    await states.resume("warehouses");
+    expect((await queue.replayable({ dueOnly: false, map: "warehouses" })).map((queued) => queued.payload)).toEqual([
       { n: 1 },
       { n: 3 },
     ]);
-    expect(queue.depth({ map: "warehouses" })).toBe(2);
+    expect(await queue.depth({ map: "warehouses" })).toBe(2);
   });
 
-  it("holds a refused change on the catch-up list with the row's later changes behind it, until released", () => {
+  it("holds a refused change on the catch-up list with the row's later changes behind it, until released", async () => {
     const queue = new ChangeQueue(openSyncDatabase(":memory:"));
-    const refused = queue.enqueue(change("usmf/1", 1));
-    queue.enqueue(change("usmf/1", 2));
-    queue.enqueue(change("usmf/2", 3));
-    queue.hold(refused.sequence, "SCM refused: name taken");
-    expect(queue.held()).toEqual([
+    const refused = await queue.enqueue(change("usmf/1", 1));
+    await queue.enqueue(change("usmf/1", 2));
+    await queue.enqueue(change("usmf/2", 3));
+    await queue.hold(refused.sequence, "SCM refused: name taken");
+    expect(await queue.held()).toEqual([
       expect.objectContaining({
         sequence: refused.sequence,
         held: true,
@@ -79,14 +80,14 @@ describe("ChangeQueue: what replays may take", () => {
         lastError: "SCM refused: name taken",
       }),
     ]);
-    expect(queue.replayable({ dueOnly: false }).map((queued) => queued.payload)).toEqual([{ n: 3 }]);
-    expect(queue.pending()).toHaveLength(3);
-    expect(queue.hasQueued("warehouses", "fs-to-scm", "usmf/1")).toBe(true);
+    expect((await queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([{ n: 3 }]);
+    expect(await queue.pending()).toHaveLength(3);
+    expect(await queue.hasQueued("warehouses", "fs-to-scm", "usmf/1")).toBe(true);
 
-    expect(queue.release({ map: "ship-vias" })).toBe(0);
-    expect(queue.release({ map: "warehouses" })).toBe(1);
-    expect(queue.replayable({ dueOnly: true }).map((queued) => queued.payload)).toEqual([{ n: 1 }]);
-    expect(queue.replayable({ dueOnly: false }).map((queued) => queued.payload)).toEqual([
+    expect(await queue.release({ map: "ship-vias" })).toBe(0);
+    expect(await queue.release({ map: "warehouses" })).toBe(1);
+    expect((await queue.replayable({ dueOnly: true })).map((queued) => queued.payload)).toEqual([{ n: 1 }]);
+    expect((await queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([
       { n: 1 },
       { n: 2 },
       { n: 3 },
@@ -95,65 +96,68 @@ describe("ChangeQueue: what replays may take", () => {
 });
 
 describe("ReplayLease", () => {
-  it("lets one holder at a time replay, renews for its holder, and frees on release or expiry", () => {
+  it("lets one holder at a time replay, renews for its holder, and frees on release or expiry", async () => {
     let now = 1_000_000;
     const db = openSyncDatabase(":memory:");
     const host = new ReplayLease(db, "host", () => now, 30_000);
     const cli = new ReplayLease(db, "cli", () => now, 30_000);
-    expect(host.acquire()).toBe(true);
-    expect(cli.acquire()).toBe(false);
-    expect(cli.currentHolder()).toBe("host");
+    expect(await host.acquire()).toBe(true);
+    expect(await cli.acquire()).toBe(false);
+    expect(await cli.currentHolder()).toBe("host");
     now += 20_000;
-    expect(host.acquire()).toBe(true);
+    expect(await host.acquire()).toBe(true);
     now += 20_000;
-    expect(cli.acquire()).toBe(false);
-    host.release();
-    expect(cli.acquire()).toBe(true);
+    expect(await cli.acquire()).toBe(false);
+    await host.release();
+    expect(await cli.acquire()).toBe(true);
     // A holder that died: its lease runs out.
     now += 30_001;
-    expect(host.acquire()).toBe(true);
-    cli.release();
-    expect(host.currentHolder()).toBe("host");
+    expect(await host.acquire()).toBe(true);
+    await cli.release();
+    expect(await host.currentHolder()).toBe("host");
   });
 });
 
 describe("InitialSyncStore", () => {
-  it("finds the unfinished run of the same maps and direction, with its finished rows and every error", () => {
+  it("finds the unfinished run of the same maps and direction, with its finished rows and every error", async () => {
     const store = new InitialSyncStore(openSyncDatabase(":memory:"));
-    const run = store.start(["operational-sites", "warehouses"], "fs-to-scm", "fs");
-    store.recordBatch(run.id, "warehouses", 1, [
+    const run = await store.start(["operational-sites", "warehouses"], "fs-to-scm", "fs");
+    await store.recordBatch(run.id, "warehouses", 1, [
       { rowKey: "usmf/1", outcome: "created" },
       { rowKey: "usmf/2", outcome: "failed", error: "SCM refused" },
     ]);
-    store.recordBatch(run.id, "warehouses", 2, [{ rowKey: "usmf/1", outcome: "updated" }]);
-    expect(store.unfinished(["operational-sites", "warehouses"], "scm-to-fs")).toBeUndefined();
-    expect(store.unfinished(["warehouses"], "fs-to-scm")).toBeUndefined();
-    expect(store.unfinished(["operational-sites", "warehouses"], "fs-to-scm")?.id).toBe(run.id);
-    expect([...store.finishedRows(run.id, "warehouses", 1)].sort()).toEqual(["usmf/1", "usmf/2"]);
-    expect(store.finishedCount(run.id)).toBe(3);
-    expect(store.errors(run.id)).toEqual([{ map: "warehouses", pass: 1, rowKey: "usmf/2", message: "SCM refused" }]);
-    expect(store.outcomes(run.id).get("warehouses")).toEqual({
+    await store.recordBatch(run.id, "warehouses", 2, [{ rowKey: "usmf/1", outcome: "updated" }]);
+    expect(await store.unfinished(["operational-sites", "warehouses"], "scm-to-fs")).toBeUndefined();
+    expect(await store.unfinished(["warehouses"], "fs-to-scm")).toBeUndefined();
+    expect((await store.unfinished(["operational-sites", "warehouses"], "fs-to-scm"))?.id).toBe(run.id);
+    expect([...(await store.finishedRows(run.id, "warehouses", 1))].sort()).toEqual(["usmf/1", "usmf/2"]);
+    expect(await store.finishedCount(run.id)).toBe(3);
+    expect(await store.errors(run.id)).toEqual([{ map: "warehouses", pass: 1, rowKey: "usmf/2", message: "SCM refused" }]);
+    expect((await store.outcomes(run.id)).get("warehouses")).toEqual({
       created: 1,
       updated: 0,
       "written-back": 0,
       unchanged: 0,
       failed: 1,
     });
-    expect(store.lastRunOf("warehouses")).toMatchObject({ id: run.id, status: "running", rows: 2, errors: 1 });
-    store.finish(run.id);
-    expect(store.unfinished(["operational-sites", "warehouses"], "fs-to-scm")).toBeUndefined();
-    expect(store.lastRunOf("ship-vias")).toBeUndefined();
+    expect(await store.lastRunOf("warehouses")).toMatchObject({ id: run.id, status: "running", rows: 2, errors: 1 });
+    await store.finish(run.id);
+    expect(await store.unfinished(["operational-sites", "warehouses"], "fs-to-scm")).toBeUndefined();
+    expect(await store.lastRunOf("ship-vias")).toBeUndefined();
   });
 
-  it("keeps the batch and the work recorded with it together: both or neither", () => {
+  it("keeps the batch and the work recorded with it together: both or neither", async () => {
     const db = openSyncDatabase(":memory:");
     const store = new InitialSyncStore(db);
-    const run = store.start(["ship-vias"], "scm-to-fs", "scm");
-    expect(() => {
-      store.recordBatch(run.id, "ship-vias", 1, [{ rowKey: "usmf/AIR", outcome: "created" }], () => {
-        throw new Error("ledger write failed");
-      });
-    }).toThrow("ledger write failed");
-    expect(store.finishedCount(run.id)).toBe(0);
+    const run = await store.start(["ship-vias"], "scm-to-fs", "scm");
+    // A ledger row the schema refuses fails the whole transaction.
+    const failure = await store
+      .recordBatch(run.id, "ship-vias", 1, [{ rowKey: "usmf/AIR", outcome: "created" }], [{ map: "ship-vias", rowKey: "usmf/AIR", status: "unknown" as RowSyncStatus }])
+      .then(
+        () => "recorded",
+        (error: unknown) => String(error),
+      );
+    expect(failure).toMatch(/CHECK constraint/);
+    expect(await store.finishedCount(run.id)).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { ScmSyncStatus } from "../../../core/dataverse/tables";
 import type { EntityMap } from "../../../core/maps/template-schema";
 import type { ScmEntityDefinition, ScmRow } from "../../../core/scm/schema";
 import { keyOf } from "../../services/scm-client";
-import type { SyncLedger } from "../sync-ledger";
+import type { SyncLedgerStore } from "../state-store";
 import type { DataverseKeyIndex } from "./key-index";
 import type { DirectionAdapter, FinishedSource } from "./map-sync";
 import {
@@ -32,7 +32,7 @@ export interface FsToScmInput {
   readonly fs: readonly FsSideRow[];
   readonly scm: readonly ScmSideRow[];
   readonly index: DataverseKeyIndex;
-  readonly ledger: SyncLedger;
+  readonly ledger: SyncLedgerStore;
   readonly hasStatusColumns: boolean;
   readonly now: () => Date;
   readonly log: (message: string, fields: Record<string, unknown>) => void;
@@ -89,9 +89,9 @@ export function fsToScmAdapter(input: FsToScmInput): DirectionAdapter<FsSideRow,
       const pair = selfPairs.find((candidate) => candidate.dataverse === column);
       return pair === undefined ? undefined : selfReferenceOf(map, pair, { fs: source, index });
     },
-    supersededLive: (source) => {
+    supersededLive: async (source) => {
       // The live sync step recorded a newer versionnumber for this row: SCM already has newer data.
-      const stamp = input.ledger.get(map.name, source.rowKey)?.fsStamp;
+      const stamp = (await input.ledger.get(map.name, source.rowKey))?.fsStamp;
       return stamp != null && source.version !== undefined && stamp > source.version;
     },
     ledger: (source, _target, error) => ({

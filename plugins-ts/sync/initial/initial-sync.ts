@@ -18,12 +18,11 @@ import type { SyncDirection } from "../change-queue";
 import type {
   FinishedRow,
   InitialRun,
-  InitialSyncStore,
   RowError,
   RowOutcome,
   SyncMaster,
 } from "../initial-sync-store";
-import type { SyncLedger } from "../sync-ledger";
+import type { InitialSyncStateStore, SyncLedgerStore } from "../state-store";
 import type { DataverseBulkClient } from "./dataverse-bulk";
 import { fsToScmAdapter } from "./fs-to-scm";
 import type { ThrottleStats } from "./http-retry";
@@ -54,8 +53,8 @@ export interface InitialSyncServices {
   readonly scmReader: ScmBulkReader;
   /** Writes, as the integration user. */
   readonly scm: ScmClient;
-  readonly store: InitialSyncStore;
-  readonly ledger: SyncLedger;
+  readonly store: InitialSyncStateStore;
+  readonly ledger: SyncLedgerStore;
   readonly log: Logger;
   readonly onProgress?: (progress: InitialSyncProgress) => void;
   /** Called once the run is known, before any row is read (the CLI says "resuming run 4"). */
@@ -124,9 +123,9 @@ export async function runInitialSync(
   const master: SyncMaster = request.master ?? (request.direction === "fs-to-scm" ? "fs" : "scm");
   const { store } = services;
 
-  let run = store.unfinished(names, request.direction);
+  let run = await store.unfinished(names, request.direction);
   if (run !== undefined && request.restart === true) {
-    store.abandon(run.id);
+    await store.abandon(run.id);
     run = undefined;
   }
   if (run !== undefined && run.master !== master) {
@@ -135,9 +134,9 @@ export async function runInitialSync(
     );
   }
   const resumed = run !== undefined;
-  if (run === undefined) run = store.start(names, request.direction, master);
-  else store.markResumed(run.id);
-  const alreadyFinished = resumed ? store.finishedCount(run.id) : 0;
+  if (run === undefined) run = await store.start(names, request.direction, master);
+  else await store.markResumed(run.id);
+  const alreadyFinished = resumed ? await store.finishedCount(run.id) : 0;
   services.onStart?.({ run, resumed, alreadyFinished, plan });
 
   const index = new DataverseKeyIndex();
@@ -166,12 +165,12 @@ export async function runInitialSync(
       );
   } catch (error) {
     if (error instanceof InitialSyncConflictError) throw error;
-    if (!resumed && !sent.writing && store.discardIfEmpty(runId)) throw new InitialSyncStoppedError(null, error);
+    if (!resumed && !sent.writing && await store.discardIfEmpty(runId)) throw new InitialSyncStoppedError(null, error);
     throw new InitialSyncStoppedError(runId, error);
   }
-  store.finish(runId);
+  await store.finish(runId);
 
-  const outcomes = store.outcomes(runId);
+  const outcomes = await store.outcomes(runId);
   return {
     runId,
     direction: request.direction,
@@ -179,7 +178,7 @@ export async function runInitialSync(
     resumed,
     alreadyFinished,
     maps: names.map((map) => ({ map, counts: { ...EMPTY_COUNTS, ...outcomes.get(map) } })),
-    errors: store.errors(runId),
+    errors: await store.errors(runId),
     durationMs: Math.round(performance.now() - started),
     throttling: {
       throttled: services.dataverse.throttling.throttled + services.scmReader.throttling.throttled,
@@ -268,7 +267,7 @@ async function syncMap(plan: MapPlan, settings: RunSettings, services: InitialSy
       scm: scm.rows,
       index,
       hasStatusColumns,
-      finished: services.store.finishedRows(settings.runId, map.name, 1),
+      finished: await services.store.finishedRows(settings.runId, map.name, 1),
       now,
     });
     await syncRows(adapter, scm.unusable.map(failedRow), context);

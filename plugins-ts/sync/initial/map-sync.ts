@@ -18,8 +18,9 @@
 import type { Logger } from "../../services/logger";
 import type { ScmClient } from "../../services/scm-client";
 import type { SyncDirection } from "../change-queue";
-import type { FinishedRow, InitialSyncStore, RowOutcome, SyncMaster } from "../initial-sync-store";
-import type { LedgerUpdate, SyncLedger } from "../sync-ledger";
+import type { FinishedRow, RowOutcome, SyncMaster } from "../initial-sync-store";
+import type { InitialSyncStateStore, SyncLedgerStore } from "../state-store";
+import type { LedgerUpdate } from "../sync-ledger";
 import type { DataverseBulkClient } from "./dataverse-bulk";
 import type { Mapped } from "./row-sides";
 import { type PlannedWrite, type WriteOp, applyChangeSets, executeWrites } from "./write-executor";
@@ -60,7 +61,7 @@ export interface DirectionAdapter<S extends Keyed, T extends Keyed, V extends Sh
   /** The match key of the row a self-lookup names, or undefined when it names none. */
   selfReference(source: S, column: string): string | undefined;
   /** A newer change to the row already went through the live sync: leave it alone. */
-  supersededLive(source: S): boolean;
+  supersededLive(source: S): Promise<boolean> | boolean;
   ledger(source: S, target: T | undefined, error: string | undefined): LedgerUpdate;
   /** The row will not be created (refused, or it cannot be mapped): later rows must not count on it. */
   notCreated(source: S): void;
@@ -82,8 +83,8 @@ export interface MapRunContext {
   readonly batchSize: number;
   readonly dataverse: DataverseBulkClient;
   readonly scm: ScmClient;
-  readonly store: InitialSyncStore;
-  readonly ledger: SyncLedger;
+  readonly store: InitialSyncStateStore;
+  readonly ledger: SyncLedgerStore;
   readonly log: Logger;
   readonly progress: (progress: InitialSyncProgress) => void;
 }
@@ -102,9 +103,9 @@ export async function syncRows<S extends Keyed, T extends Keyed, V extends Shape
   const ordered = orderBySelfReferences(adapter);
 
   // Pass 1: every row, self-lookups to rows not yet in the target left out.
-  const done1 = context.store.finishedRows(context.runId, context.map, 1);
+  const done1 = await context.store.finishedRows(context.runId, context.map, 1);
   const fresh = unusable.filter((row) => !done1.has(row.rowKey));
-  if (fresh.length > 0) context.store.recordBatch(context.runId, context.map, 1, fresh);
+  if (fresh.length > 0) await context.store.recordBatch(context.runId, context.map, 1, fresh);
   const todo = ordered.filter((source) => !done1.has(source.rowKey));
   const total1 = ordered.length + unusable.length;
   let finished1 = total1 - todo.length;
@@ -132,7 +133,7 @@ export async function syncRows<S extends Keyed, T extends Keyed, V extends Shape
           else onFailed();
           finished.push(error === undefined ? { source, outcome } : { source, outcome: "failed", error });
         };
-      if (adapter.supersededLive(source)) {
+      if (await adapter.supersededLive(source)) {
         finished.push({ source, outcome: "unchanged" });
         continue;
       }
@@ -189,10 +190,13 @@ export async function syncRows<S extends Keyed, T extends Keyed, V extends Shape
           ? { rowKey: row.source.rowKey, outcome: row.outcome }
           : { rowKey: row.source.rowKey, outcome: "failed", error: row.error },
     );
-    context.store.recordBatch(context.runId, context.map, 1, rows, () => {
-      for (const row of finished)
-        context.ledger.record(adapter.ledger(row.source, state.get(row.source.match), row.error));
-    });
+    await context.store.recordBatch(
+      context.runId,
+      context.map,
+      1,
+      rows,
+      finished.map((row) => adapter.ledger(row.source, state.get(row.source.match), row.error)),
+    );
     finished1 += finished.length;
     failed1 += finished.filter((row) => row.outcome === "failed").length;
     context.progress({ map: context.map, pass: 1, phase: "writing", done: finished1, total: total1, failed: failed1 });
@@ -217,7 +221,7 @@ async function selfLookupPass<S extends Keyed, T extends Keyed, V extends Shape>
   state: Map<string, T>,
   writtenBack: ReadonlySet<string>,
 ): Promise<void> {
-  const done2 = context.store.finishedRows(context.runId, context.map, 2);
+  const done2 = await context.store.finishedRows(context.runId, context.map, 2);
   const candidates = ordered.filter(
     (source) =>
       state.has(source.match) &&
@@ -269,13 +273,17 @@ async function selfLookupPass<S extends Keyed, T extends Keyed, V extends Shape>
       });
     }
     await executeWrites(writes, context);
-    context.store.recordBatch(context.runId, context.map, 2, finished, () => {
-      for (const row of finished) {
-        if (row.outcome !== "failed") continue;
+    await context.store.recordBatch(
+      context.runId,
+      context.map,
+      2,
+      finished,
+      finished.flatMap((row) => {
+        if (row.outcome !== "failed") return [];
         const source = batch.find((candidate) => candidate.rowKey === row.rowKey);
-        if (source !== undefined) context.ledger.record(adapter.ledger(source, state.get(source.match), row.error));
-      }
-    });
+        return source === undefined ? [] : [adapter.ledger(source, state.get(source.match), row.error)];
+      }),
+    );
     finishedCount += finished.length;
     failedCount += finished.filter((row) => row.outcome === "failed").length;
     context.progress({

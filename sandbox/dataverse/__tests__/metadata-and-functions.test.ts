@@ -57,7 +57,7 @@ describe("Dataverse emulator: metadata, functions and environment variables", ()
     const read = () => api.call("RetrieveEnvironmentVariableValue(DefinitionSchemaName='fsi_NearbyRadiusKm')");
     expect((await read()).json).toMatchObject({ Value: "50" });
     await api.call("environmentvariablevalues", {
-      body: { schemaname: "fsi_NearbyRadiusKm", value: "25", "environmentvariabledefinitionid@odata.bind": `/environmentvariabledefinitions(${definition})` },
+      body: { schemaname: "fsi_NearbyRadiusKm", value: "25", "EnvironmentVariableDefinitionId@odata.bind": `/environmentvariabledefinitions(${definition})` },
     });
     const current = await read();
     expect(current.json).toEqual({

@@ -21,14 +21,28 @@ export function platformColumnsOnCreate(table: TableDefinition, now: Date, versi
   if (state?.type === "state" && (supplied.statecode ?? null) === null) row.statecode = state.options[0]?.value ?? 0;
   const status = table.columns.statuscode;
   if (status?.type === "status" && (supplied.statuscode ?? null) === null) row.statuscode = status.options[0]?.value ?? 1;
+  Object.assign(row, secretFlags(table, supplied, true));
   return row;
 }
 
-export function platformColumnsOnUpdate(table: TableDefinition, now: Date, version: number): Row {
+export function platformColumnsOnUpdate(table: TableDefinition, now: Date, version: number, supplied: Row = {}): Row {
   const row: Row = {};
   if ("modifiedon" in table.columns) row.modifiedon = normalizeDateTime(now);
   if ("versionnumber" in table.columns) row.versionnumber = version;
+  Object.assign(row, secretFlags(table, supplied, false));
   return row;
+}
+
+/**
+ * A service endpoint's `isauthvalueset`: the platform's read-only flag saying whether the
+ * unreadable `authvalue` holds a value (PA `reference/entities/serviceendpoint.md`: AuthValue
+ * IsValidForRead False; IsAuthValueSet read-only). Set on create, and on an update that writes `authvalue`.
+ */
+function secretFlags(table: TableDefinition, supplied: Row, creating: boolean): Row {
+  if (!("isauthvalueset" in table.columns)) return {};
+  if (!creating && !("authvalue" in supplied)) return {};
+  const value = supplied.authvalue;
+  return { isauthvalueset: typeof value === "string" && value !== "" };
 }
 
 /** The complete alternate key values of `row`, physical column → value (keys with a null part are not enforced). */

@@ -301,7 +301,7 @@ export class PipelineEngine {
     if (current === undefined) throw entityNotFound(table.logicalName, id);
     checkIfMatch(plan.ifMatch, current);
     if (plan.message === "Update") {
-      const changes = { ...plan.changes, ...platformColumnsOnUpdate(table, plan.now, this.store.nextVersion()) };
+      const changes = { ...plan.changes, ...platformColumnsOnUpdate(table, plan.now, this.store.nextVersion(), plan.changes) };
       const after = { ...current, ...changes };
       for (const key of alternateKeyLocks(table, after)) await this.gate.lock(transaction, key);
       updateRow(transaction, table, id, after, changes);

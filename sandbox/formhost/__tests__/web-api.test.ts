@@ -4,7 +4,7 @@
  */
 import { EntityReference, XrmContextDataverseClient, setMetadataCache, type IEntity } from "dataverse-ify";
 import { cdmCompany, environmentVariableDefinition, shipVia } from "../../../core";
-import { entityMetadataFor, retrieveEnvironmentVariableValue } from "../../../plugins-ts/forms/lib/dataverse";
+import { entityMetadataFor, retrieveEnvironmentVariableValue } from "../../../forms/lib/dataverse";
 import { startDataverseServer, type DataverseServer } from "../../dataverse";
 import { CLIENT_STATE_HEADER, SandboxWebApi, WebApiError, parseBatchResponses } from "../client/web-api";
 import { tableByLogicalName } from "../../../core/dataverse/tables";

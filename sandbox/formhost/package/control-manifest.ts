@@ -1,9 +1,12 @@
 /**
  * A built `ControlManifest.xml` → what the PCF host needs: the registered name, the properties
  * (with the types of a type group), the code and string resources, the platform libraries and
- * the device features. Names from Microsoft Learn, "Manifest schema reference".
+ * the device features. The manifest is read by the solution packer's parser
+ * (solution/pack/control-manifest.ts); this module only narrows it to what the host runs.
  */
-import { attribute, childElement, childElements, parseXml, type XmlElement } from "../../../solution/xml";
+import { parseControlManifest as parseManifest } from "../../../solution/pack/control-manifest";
+import { SolutionBuildError } from "../../../solution/errors";
+import { attribute, childElement, childElements, parseXml } from "../../../solution/xml";
 import type { ControlPropertyDescription } from "../shared/contract";
 import { SolutionPackageError } from "./errors";
 
@@ -21,65 +24,35 @@ export interface ParsedManifest {
   readonly features: readonly { readonly name: string; readonly required: boolean }[];
 }
 
-function required(element: XmlElement, name: string, where: string): string {
-  const value = attribute(element, name);
-  if (value === undefined || value === "") throw new SolutionPackageError(`${where}: <${element.name}> has no ${name}`);
-  return value;
-}
-
-function usageOf(value: string | undefined, where: string): ControlPropertyDescription["usage"] {
-  if (value === "bound" || value === "input" || value === "output") return value;
-  throw new SolutionPackageError(`${where}: property usage "${value ?? ""}" is not bound, input or output`);
-}
-
 export function parseControlManifest(text: string, where: string): ParsedManifest {
-  const root = parseXml(text, where);
-  const control = childElement(root, "control");
-  if (root.name !== "manifest" || control === undefined) throw new SolutionPackageError(`${where}: not a control manifest (<manifest><control>)`);
-  const typeGroups = new Map(
-    childElements(control, "type-group").map((group) => [
-      required(group, "name", where),
-      childElements(group, "type").map((type) => type.text ?? ""),
-    ]),
-  );
-  const properties = childElements(control, "property").map((property): ControlPropertyDescription => {
-    const name = required(property, "name", where);
-    const ofType = attribute(property, "of-type");
-    const group = attribute(property, "of-type-group");
-    const types = ofType !== undefined ? [ofType] : group !== undefined ? typeGroups.get(group) : undefined;
-    if (types === undefined) throw new SolutionPackageError(`${where}: property ${name} names no of-type or a type-group that does not exist`);
-    const defaultValue = attribute(property, "default-value");
-    return {
-      name,
-      usage: usageOf(attribute(property, "usage"), where),
-      types,
-      required: attribute(property, "required") === "true",
-      ...(defaultValue === undefined ? {} : { defaultValue }),
-    };
-  });
-  const resources = childElement(control, "resources");
-  const code = resources === undefined ? undefined : childElement(resources, "code");
-  if (resources === undefined || code === undefined) throw new SolutionPackageError(`${where}: the manifest names no <code> resource`);
-  const controlType = attribute(control, "control-type") ?? "standard";
+  let manifest: ReturnType<typeof parseManifest>;
+  try {
+    manifest = parseManifest(text, where);
+  } catch (error) {
+    if (error instanceof SolutionBuildError) throw new SolutionPackageError(error.message);
+    throw error;
+  }
+  const { codePath, controlType } = manifest;
+  if (codePath === undefined) throw new SolutionPackageError(`${where}: the manifest names no <code> resource`);
   if (controlType !== "standard" && controlType !== "virtual") {
     throw new SolutionPackageError(`${where}: control-type "${controlType}" is not standard or virtual`);
   }
   return {
-    namespace: required(control, "namespace", where),
-    constructorName: required(control, "constructor", where),
-    version: required(control, "version", where),
+    namespace: manifest.namespace,
+    constructorName: manifest.constructorName,
+    version: manifest.version,
     controlType,
-    properties,
-    codePath: required(code, "path", where),
-    platformLibraries: childElements(resources, "platform-library").map((library) => ({
-      name: required(library, "name", where),
-      version: required(library, "version", where),
+    properties: manifest.properties.map(({ name, usage, types, required, defaultValue }) => ({
+      name,
+      usage,
+      types,
+      required,
+      ...(defaultValue === undefined ? {} : { defaultValue }),
     })),
-    resx: childElements(resources, "resx").map((resx) => required(resx, "path", where)),
-    features: childElements(childElement(control, "feature-usage") ?? control, "uses-feature").map((feature) => ({
-      name: required(feature, "name", where),
-      required: attribute(feature, "required") === "true",
-    })),
+    codePath,
+    platformLibraries: manifest.platformLibraries,
+    resx: manifest.resx,
+    features: manifest.features,
   };
 }
 

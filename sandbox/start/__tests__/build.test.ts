@@ -43,7 +43,7 @@ beforeEach(() => {
   write("controls/Gauge/__tests__/gauge.test.ts", "");
   write("controls/shared/pcf.ts", "export {};");
   write("core/index.ts", "export {};");
-  write("plugins-ts/forms/index.ts", "export {};");
+  write("forms/index.ts", "export {};");
   write("solution/src/solution.xml", "<x/>");
   write("pcfconfig.json", "{}");
   write(
@@ -64,7 +64,7 @@ beforeEach(() => {
     }),
   );
   // Sources are older than anything a build writes.
-  for (const source of ["controls/Gauge/index.ts", "controls/shared/pcf.ts", "core/index.ts", "plugins-ts/forms/index.ts", "solution/src/solution.xml", "pcfconfig.json", "package.json", "controls/Gauge/ControlManifest.Input.xml", "controls/Gauge/__tests__/gauge.test.ts"]) age(source, -3600);
+  for (const source of ["controls/Gauge/index.ts", "controls/shared/pcf.ts", "core/index.ts", "forms/index.ts", "solution/src/solution.xml", "pcfconfig.json", "package.json", "controls/Gauge/ControlManifest.Input.xml", "controls/Gauge/__tests__/gauge.test.ts"]) age(source, -3600);
 });
 
 afterEach(() => {
@@ -87,8 +87,8 @@ describe("building what npm start needs", () => {
 
   it("rebuilds a step whose sources changed and the steps after it, not the ones before", async () => {
     await buildIfStale(() => undefined, root);
-    write("plugins-ts/forms/lib/on-save.ts", "export {};");
-    age("plugins-ts/forms/lib/on-save.ts", 3600);
+    write("forms/lib/on-save.ts", "export {};");
+    age("forms/lib/on-save.ts", 3600);
     expect(staleReason(buildSteps(root)[1]!, root)).toBe("its sources changed since the last build");
     expect(await buildIfStale(() => undefined, root)).toEqual(["form scripts", "solution"]);
   });

@@ -8,6 +8,12 @@ import { solutionServiceEndpoints, solutionWebhookSteps } from "../../../solutio
 import { fixtureZip, type FixtureZip } from "../../formhost/__tests__/fixture-zip";
 import { startSandbox, type SandboxServer } from "../../server";
 import { integratedMounts } from "../mounts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runFsi } from "../../../plugins-ts/cli/main";
+import { writeSandboxConnection } from "../../../plugins-ts/cli/sandbox-connection";
+import { sandboxConnectionOf } from "../connection";
 
 jest.setTimeout(300_000);
 
@@ -36,6 +42,18 @@ afterAll(async () => {
 });
 
 describe("the integrated sandbox", () => {
+  it("is set up as fsi doctor expects: nothing missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fsi-doctor-"));
+    try {
+      writeSandboxConnection(dir, sandboxConnectionOf(sandbox));
+      const out: string[] = [];
+      const code = await runFsi(["doctor", "--sandbox", dir], { out: (line) => out.push(line), err: (line) => out.push(line), env: {}, cwd: dir });
+      expect([code, out.join("\n")]).toEqual([0, `fsi doctor: ${sandbox.url} (host ${sandbox.url})\nNothing missing.`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("registers the solution's webhook steps against the plug-in host on this origin", async () => {
     const steps = (await json("/api/data/v9.2/sdkmessageprocessingsteps?$select=name")).value as { name: string }[];
     expect(steps.map((step) => step.name).sort()).toEqual(solutionWebhookSteps().map((step) => step.name).sort());
@@ -116,9 +134,10 @@ describe("the integrated sandbox", () => {
     await json("/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='1004')", { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ WarehouseName: "Chicago DC 04 (SCM)" }) });
     // SCM's data event arrives after its write returned.
     for (let tries = 0; tries < 1500 && ((await json("/scm/admin/outbox")).value as unknown[]).length > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    const [row] = (await json("/api/data/v9.2/msdyn_warehouses?$select=msdyn_warehouseid,msdyn_name&$filter=msdyn_warehouseidentifier eq '1004'")).value as { msdyn_warehouseid: string; msdyn_name: string }[];
-    expect(row?.msdyn_name).toBe("Chicago DC 04 (SCM)");
-    const updated = await json(`/api/data/v9.2/msdyn_warehouses(${row?.msdyn_warehouseid ?? ""})`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ msdyn_name: "Chicago DC 04 (FS)" }) });
+    // Microsoft's naming (the warehouses map's default): SCM's id in msdyn_name, the name in msdyn_description.
+    const [row] = (await json("/api/data/v9.2/msdyn_warehouses?$select=msdyn_warehouseid,msdyn_name,msdyn_description&$filter=msdyn_warehouseidentifier eq '1004'")).value as { msdyn_warehouseid: string; msdyn_name: string; msdyn_description: string }[];
+    expect([row?.msdyn_name, row?.msdyn_description]).toEqual(["1004", "Chicago DC 04 (SCM)"]);
+    const updated = await json(`/api/data/v9.2/msdyn_warehouses(${row?.msdyn_warehouseid ?? ""})`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ msdyn_description: "Chicago DC 04 (FS)" }) });
     expect(updated.status).toBe(204);
     expect(await json("/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='1004')")).toMatchObject({ WarehouseName: "Chicago DC 04 (FS)" });
   });
