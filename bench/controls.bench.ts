@@ -5,8 +5,10 @@
  *    Fluent 9 come from the platform) next to the same control built as a standard control with
  *    React, ReactDOM and Fluent bundled in (`node controls/build.js --bundled`). Baseline: the
  *    bundled build of the same control, built in the same run.
- * 2. NearbyWarehouses query cost at 1k / 10k / 100k warehouses: our one bounding-box request
- *    against the naive way (fetch every warehouse page by page, measure and sort in the browser).
+ * 2. NearbyWarehouses query cost at 1k / 10k / 100k warehouses: our bounding-box rings with `$top`
+ *    (at most two requests, `controls/NearbyWarehouses/services/rings.ts`) against the naive way
+ *    (fetch every warehouse page by page, measure and sort in the browser), and against the bytes of
+ *    the rows the list shows (the floor: no query can send less).
  *    Both run against the same in-process Web API stand-in (controls/testing/inMemoryWebApi.ts)
  *    with every response serialized and parsed as JSON, as a browser would; "bytes" is the JSON
  *    the server sends. Milliseconds include the stand-in's filtering (a linear scan; Dataverse
@@ -43,9 +45,13 @@ export interface ControlBundleSizeRow {
 
 export interface NearbyQueryCostRow {
   readonly warehouses: number;
-  readonly approach: "bounding box (ours)" | "fetch all and sort (naive)";
+  readonly approach: "rings with $top (ours)" | "fetch all and sort (naive)";
   readonly requests: number;
   readonly bytes: number;
+  /** JSON bytes of the rows the list shows, as the server sent them. */
+  readonly shownBytes: number;
+  /** `bytes` over `shownBytes`. */
+  readonly bytesPerShownByte: number;
   /** Median over the runs. */
   readonly ms: number;
   /** Warehouses the list shows (the same for both approaches, checked). */
@@ -86,14 +92,20 @@ export function controlBundleSizes(): ControlBundleSizeRow[] {
   });
 }
 
-/** What a browser does with a response: receive JSON text and parse it. */
+/** What a browser does with a response: receive JSON text and parse it. Keeps each row's JSON size. */
 class OverTheWire implements WebApiReader {
+  /** JSON bytes of each row received, by id. */
+  readonly rowBytes = new Map<string, number>();
+
   constructor(private readonly server: WebApiReader) {}
 
   async retrieveMultipleRecords(table: string, options?: string, maxPage?: number): Promise<RetrieveMultipleResult> {
-    return JSON.parse(
-      JSON.stringify(await this.server.retrieveMultipleRecords(table, options, maxPage)),
-    ) as RetrieveMultipleResult;
+    const answer = await this.server.retrieveMultipleRecords(table, options, maxPage);
+    for (const row of answer.entities) {
+      const id = stringColumn(row, `${table}id`);
+      if (id !== null) this.rowBytes.set(id, JSON.stringify(row).length + 1);
+    }
+    return JSON.parse(JSON.stringify(answer)) as RetrieveMultipleResult;
   }
 
   async retrieveRecord(table: string, id: string, options?: string): Promise<WebApiEntity> {
@@ -148,15 +160,18 @@ async function cost(server: InMemoryWebApi, approach: (webApi: WebApiReader) => 
   let ids: string[] = [];
   let requests = 0;
   let bytes = 0;
+  let shownBytes = 0;
   for (let run = 0; run < runs; run++) {
     server.requests.length = 0;
+    const wire = new OverTheWire(server);
     const started = performance.now();
-    ids = await approach(new OverTheWire(server));
+    ids = await approach(wire);
     times.push(performance.now() - started);
     requests = server.requests.length;
     bytes = server.requests.reduce((sum, request) => sum + request.bytes, 0);
+    shownBytes = ids.reduce((sum, id) => sum + (wire.rowBytes.get(id) ?? 0), 0);
   }
-  return { ids, requests, bytes, ms: Number(median(times).toFixed(2)) };
+  return { ids, requests, bytes, shownBytes, ms: Number(median(times).toFixed(2)) };
 }
 
 /** Our query against fetch-all-and-sort at each size; throws if the two disagree on the list. */
@@ -172,7 +187,7 @@ export async function nearbyQueryCost(
     if (naive.ids.join() !== box.ids.join()) {
       throw new Error(`At ${size} warehouses the two approaches list different warehouses`);
     }
-    const baseline = "fetch all and sort (naive)";
+    const baseline = "fetch all and sort (naive)" as const;
     const ratio = (a: number, b: number) => (b === 0 ? 0 : Number((a / b).toFixed(4)));
     rows.push(
       {
@@ -185,7 +200,7 @@ export async function nearbyQueryCost(
       },
       {
         warehouses: size,
-        approach: "bounding box (ours)",
+        approach: "rings with $top (ours)",
         ...withoutIds(box),
         rowsShown: box.ids.length,
         baseline,
@@ -200,8 +215,14 @@ export async function nearbyQueryCost(
   return rows;
 }
 
-function withoutIds(measured: { ids: string[]; requests: number; bytes: number; ms: number }) {
-  return { requests: measured.requests, bytes: measured.bytes, ms: measured.ms };
+function withoutIds(measured: { ids: string[]; requests: number; bytes: number; shownBytes: number; ms: number }) {
+  return {
+    requests: measured.requests,
+    bytes: measured.bytes,
+    shownBytes: measured.shownBytes,
+    bytesPerShownByte: measured.shownBytes === 0 ? 0 : Number((measured.bytes / measured.shownBytes).toFixed(2)),
+    ms: measured.ms,
+  };
 }
 
 export async function controlsBench(): Promise<{
@@ -232,6 +253,7 @@ if (require.main === module) {
           approach: row.approach,
           requests: row.requests,
           "KB sent": (row.bytes / 1024).toFixed(1),
+          "× shown bytes": row.bytesPerShownByte,
           ms: row.ms,
           shown: row.rowsShown,
           "bytes ratio": row.ratioToBaseline.bytes,

@@ -3,7 +3,9 @@
  * creates (POST through the pipeline), the nearby-warehouses query (bounding box in a company,
  * `$top=50`) and a full read paged by 5000 rows. Each is compared with a baseline measured in the
  * same run: the same work done directly on SQLite (better-sqlite3), so the ratio is the cost of
- * HTTP, OData and the pipeline.
+ * HTTP, OData and the pipeline. The creates are also compared with the HTTP ceiling: the same
+ * client posting the same bodies to a `node:http` handler that only reads and parses them, so the
+ * share of a create that is HTTP (client and server, in this one process) is measured too.
  *
  * Run alone: `npx tsx bench/dataverse-emulator.bench.ts` (sizes: `... 10000 100000`).
  */
@@ -12,7 +14,9 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { cdmCompany, warehouse } from "../core";
+import { createServer } from "node:http";
 import { startDataverseServer, type DataverseServer } from "../sandbox/dataverse";
+import { closeServer, listen } from "../sandbox/http";
 
 export interface EmulatorThroughputRow {
   readonly operation: string;
@@ -153,6 +157,7 @@ async function measureSize(tableRows: number, folder: string): Promise<EmulatorT
         await expectOk(await fetch(`${server.apiUrl}msdyn_warehouses`, { method: "POST", headers: HEADERS, body }), "create");
       }),
     );
+    const ceilingSeconds = await httpCeiling(companies);
     const rawInsert = db.prepare(
       `INSERT INTO msdyn_warehouse (msdyn_warehouseid, msdyn_name, msdyn_warehouseidentifier, _msdyn_company_value, _msdyn_company_logicalname, msdyn_primaryaddresslatitude, versionnumber)
        VALUES (?, ?, ?, ?, 'cdm_company', ?, ?)`,
@@ -165,11 +170,40 @@ async function measureSize(tableRows: number, folder: string): Promise<EmulatorT
 
     return [
       row("create (POST, pipeline, no steps)", tableRows, CREATES, "requests/s", createSeconds, "SQLite INSERT, one autocommit each", rawCreateSeconds),
+      row("create (POST, pipeline, no steps) vs HTTP alone", tableRows, CREATES, "requests/s", createSeconds, "no-op node:http POST handler, same client and bodies", ceilingSeconds),
       row("retrieveMultiple: nearby query, $top=50", tableRows, QUERIES, "requests/s", querySeconds, "SQLite SELECT + JSON", rawQuerySeconds),
       row("retrieveMultiple: every row, pages of 5000", tableRows, pagedRows, "rows/s", pagedSeconds, "SQLite SELECT all + JSON", rawPagedSeconds),
     ];
   } finally {
     await server.close();
+  }
+}
+
+/** The same creates' HTTP alone: a handler that reads and parses the body and answers 204. */
+async function httpCeiling(companies: readonly string[]): Promise<number> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      res.writeHead(204, { "odata-entityid": "x" }).end();
+    });
+  });
+  const origin = await listen(server, 0);
+  try {
+    return await timed(() =>
+      pool(CREATES, 4, async (index) => {
+        const body = JSON.stringify({
+          msdyn_name: `Created ${index}`,
+          msdyn_warehouseidentifier: `C${index}`,
+          "msdyn_company@odata.bind": `/cdm_companies(${companies[index % COMPANIES] ?? ""})`,
+          msdyn_primaryaddresslatitude: coordinates(index).latitude,
+        });
+        await expectOk(await fetch(`${origin}/msdyn_warehouses`, { method: "POST", headers: HEADERS, body }), "no-op post");
+      }),
+    );
+  } finally {
+    await closeServer(server);
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * `npm run bench -- <section> ...` runs only the named sections.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { controlBundleSizes, nearbyQueryCost } from "./controls.bench";
@@ -17,6 +17,7 @@ import { onHandSyncThroughput } from "./onhand-sync.bench";
 import { type BenchRow, markdownTable } from "./report";
 import { scmValidationBench } from "./scm-validation.bench";
 import { syncBench } from "./sync.bench";
+import { testTimeBench } from "./test-time.bench";
 import { validationApiBench } from "./validation-api.bench";
 
 interface Section {
@@ -26,7 +27,7 @@ interface Section {
 }
 
 const sections: readonly Section[] = [
-  { name: "nearby", title: "NearbyWarehouses query: bounding box vs fetch-all", run: () => nearbyQueryCost() },
+  { name: "nearby", title: "NearbyWarehouses query: rings with $top vs fetch-all and vs the rows shown", run: () => nearbyQueryCost() },
   { name: "bundles", title: "Control bundle sizes: virtual vs React + Fluent bundled", run: controlBundleSizes },
   { name: "forms", title: "Form script library size", run: formsBundleSizes },
   { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },
@@ -50,7 +51,18 @@ const sections: readonly Section[] = [
   // 5k rows keep the run to minutes: with the journal step on Create (as shipped) each journal
   // of a bulk request still costs a webhook call; `npx tsx bench/onhand-sync.bench.ts` runs 100k.
   { name: "onhand", title: "On-hand sync throughput (SCM -> FS journals)", run: () => onHandSyncThroughput(5_000) },
+  // Last: it runs the whole suite (several minutes), and nothing else may run beside it.
+  { name: "test-time", title: "npm test wall time on this machine", run: testTimeBench },
 ];
+
+function previousResults(file: string): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as { results?: Record<string, unknown> };
+    return parsed.results ?? {};
+  } catch {
+    return {}; // An unreadable file is simply replaced.
+  }
+}
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -70,7 +82,12 @@ async function main(): Promise<void> {
   }
   const file = path.join(__dirname, "results.json");
   const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" };
-  writeFileSync(file, `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, results }, null, 2)}\n`);
+  // A run of some sections replaces only theirs: the file keeps the last figure of every section.
+  const earlier = wanted.length > 0 && existsSync(file) ? previousResults(file) : {};
+  writeFileSync(
+    file,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine, results: { ...earlier, ...results } }, null, 2)}\n`,
+  );
   process.stdout.write(`\nWrote ${path.relative(process.cwd(), file)}\n`);
 }
 

@@ -1,7 +1,9 @@
 /**
  * The validation API under load, against a no-op endpoint on the same host in the same run: the
  * load comes from a second process (autocannon's CLI), so the client's work does not slow the
- * server. The no-op endpoint goes through the same `node:http` server and HTTP layer (body read
+ * server. A third endpoint on the same host calls SCM's validation directly (the same `$batch`
+ * changeset the API sends, with the row already mapped): the API's overhead is its p50/p99 minus
+ * that one's, and its throughput is compared with it. The no-op endpoint goes through the same `node:http` server and HTTP layer (body read
  * with the same limit, JSON reply), so the ratio is the cost of the API itself: token check, zod,
  * mapping, the Dataverse lookups and SCM's validation service (both emulators, in this process).
  * Also measured: sync latency both ways, one change at a time (Dataverse create → its SCM row
@@ -12,9 +14,18 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
+import { warehouses } from "../core/scm/entities";
 import { parseJsonBody } from "../plugins-ts/host/http/body";
+import { ScmClient } from "../plugins-ts/services/scm-client";
 import { fromNodeRequest, writeReply } from "../plugins-ts/host/http/node-adapter";
-import { ADMIN, dataverseRequest, dataverseRowByKey, scmRequest, startEnvironment, settle } from "../plugins-ts/__tests__/support/environment";
+import {
+  ADMIN,
+  dataverseRequest,
+  dataverseRowByKey,
+  scmRequest,
+  startEnvironment,
+  settle,
+} from "../plugins-ts/__tests__/support/environment";
 
 const run = promisify(execFile);
 
@@ -25,6 +36,11 @@ export interface ValidationApiBenchRow {
   readonly p99Ms: number;
   /** Requests per second of this row ÷ the baseline's; latency rows: 1. */
   readonly throughputRatio: number;
+  /** The row this one is compared with. */
+  readonly baseline: string;
+  /** p50 and p99 minus the baseline's (ms); 0 for a baseline. */
+  readonly overheadP50Ms: number;
+  readonly overheadP99Ms: number;
   readonly errors: number;
 }
 
@@ -38,6 +54,7 @@ interface LoadResult {
 const CONNECTIONS = 10;
 const DURATION_SECONDS = 4;
 const NOOP_PATH = "/bench/noop";
+const DIRECT_PATH = "/bench/scm-direct";
 
 /** autocannon in a child process; its `--json` report. */
 async function load(url: string, body: string, headers: Record<string, string>): Promise<LoadResult> {
@@ -52,14 +69,31 @@ async function load(url: string, body: string, headers: Record<string, string>):
     errors: number;
     non2xx: number;
   };
-  return { requestsPerSecond: report.requests.average, p50Ms: report.latency.p50, p99Ms: report.latency.p99, errors: report.errors + report.non2xx };
+  return {
+    requestsPerSecond: report.requests.average,
+    p50Ms: report.latency.p50,
+    p99Ms: report.latency.p99,
+    errors: report.errors + report.non2xx,
+  };
 }
+
+/** The SCM row the API maps the bench request to (warehouses map, Transit type, site S1). */
+const directRow = {
+  dataAreaId: "usmf",
+  WarehouseId: "8001",
+  WarehouseName: "Bench",
+  OperationalSiteId: "S1",
+  WarehouseType: "Transit",
+};
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function timed(times: number, step: (index: number) => Promise<void>): Promise<{ p50Ms: number; p99Ms: number; perSecond: number }> {
+async function timed(
+  times: number,
+  step: (index: number) => Promise<void>,
+): Promise<{ p50Ms: number; p99Ms: number; perSecond: number }> {
   const samples: number[] = [];
   for (let index = 0; index < times; index += 1) {
     const start = process.hrtime.bigint();
@@ -72,6 +106,7 @@ async function timed(times: number, step: (index: number) => Promise<void>): Pro
 }
 
 export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
+  let scmUrl = "";
   const env = await startEnvironment({
     extendRouter: (router) => {
       router.on("POST", NOOP_PATH, async ({ req, res }) => {
@@ -79,8 +114,26 @@ export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
         parseJsonBody(await request.readBody(1024 * 1024), "no-op");
         writeReply(res, { status: 200, json: { ok: true } });
       });
+      // SCM's validation, called directly: the body is read and parsed as the API's is, then the
+      // changeset goes to SCM with the row the API would have mapped (no token, zod or lookups).
+      router.on("POST", DIRECT_PATH, async ({ req, res }) => {
+        const request = fromNodeRequest(req);
+        parseJsonBody(await request.readBody(1024 * 1024), "direct");
+        const scm = new ScmClient({ url: scmUrl, integrationUser: "FSI-Integration" });
+        const checked = await scm.validateInChangeset(
+          warehouses,
+          "create",
+          { dataAreaId: "usmf", WarehouseId: "8001" },
+          directRow,
+        );
+        writeReply(res, {
+          status: checked.errors.length === 0 ? 200 : 422,
+          json: { valid: checked.errors.length === 0 },
+        });
+      });
     },
   });
+  scmUrl = env.scmUrl;
   try {
     await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
     await settle(env);
@@ -103,7 +156,43 @@ export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
     const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
 
     const noop = await load(`${env.hostUrl}${NOOP_PATH}`, single, headers);
+    const direct = await load(`${env.hostUrl}${DIRECT_PATH}`, single, headers);
     const validation = await load(`${env.hostUrl}/plugins/validate`, single, headers);
+
+    // One at a time, alternated, so both see the same load: the overhead of one request alone.
+    const alone = { api: [] as number[], direct: [] as number[] };
+    for (let index = 0; index < 300; index += 1) {
+      for (const [which, url] of [
+        ["api", `${env.hostUrl}/plugins/validate`],
+        ["direct", `${env.hostUrl}${DIRECT_PATH}`],
+      ] as const) {
+        const started = performance.now();
+        const reply = await fetch(url, { method: "POST", headers, body: single });
+        const answer = (await reply.json()) as { valid?: boolean };
+        if (!reply.ok || answer.valid !== true)
+          throw new Error(`${which} validation refused the bench row: ${reply.status} ${JSON.stringify(answer)}`);
+        alone[which].push(performance.now() - started);
+      }
+    }
+    // The one Dataverse request the API adds for this row: the site's SCM key from its GUID.
+    const lookup: number[] = [];
+    for (let index = 0; index < 300; index += 1) {
+      const started = performance.now();
+      const reply = await dataverseRequest(
+        env.dataverse.url,
+        "GET",
+        `msdyn_operationalsites(${siteId})?$select=msdyn_siteid`,
+      );
+      if (reply.status !== 200) throw new Error(`site lookup failed: ${reply.status}`);
+      lookup.push(performance.now() - started);
+    }
+    const aloneStats = (samples: number[]) => {
+      const sorted = samples.slice(20).sort((a, b) => a - b);
+      const mean = sorted.reduce((sum, sample) => sum + sample, 0) / sorted.length;
+      return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), perSecond: 1000 / mean };
+    };
+    const apiAlone = aloneStats(alone.api);
+    const directAlone = aloneStats(alone.direct);
 
     const company = `/cdm_companies(${env.companyId})`;
     const fsToScm = await timed(30, async (index) => {
@@ -119,22 +208,59 @@ export async function validationApiBench(): Promise<ValidationApiBenchRow[]> {
     });
     await env.dataverse.emulator.idle();
     const scmToFs = await timed(30, async (index) => {
-      const reply = await scmRequest(env.scmUrl, "PATCH", `Warehouses(dataAreaId='usmf',WarehouseId='${8100 + index}')`, { WarehouseName: `Renamed ${index}` });
+      const reply = await scmRequest(
+        env.scmUrl,
+        "PATCH",
+        `Warehouses(dataAreaId='usmf',WarehouseId='${8100 + index}')`,
+        { WarehouseName: `Renamed ${index}` },
+      );
       if (reply.status !== 204) throw new Error(`update failed: ${reply.status}`);
     });
 
-    const ratio = (value: number) => Number((value / noop.requestsPerSecond).toFixed(3));
-    const latencyRow = (endpoint: string, measured: { p50Ms: number; p99Ms: number; perSecond: number }): ValidationApiBenchRow => ({
+    const two = (value: number) => Number(value.toFixed(2));
+    const noopName = `POST ${NOOP_PATH} (no-op, same server)`;
+    const directName = `POST ${DIRECT_PATH} (SCM's changeset validation called directly, same server), ${CONNECTIONS} connections`;
+    const directAloneName = "SCM's changeset validation called directly, one request at a time";
+    const compared = (
+      endpoint: string,
+      measured: LoadResult,
+      baseline: string,
+      base: LoadResult,
+    ): ValidationApiBenchRow => ({
       endpoint,
+      ...measured,
+      throughputRatio: Number((measured.requestsPerSecond / base.requestsPerSecond).toFixed(3)),
+      baseline,
+      overheadP50Ms: two(measured.p50Ms - base.p50Ms),
+      overheadP99Ms: two(measured.p99Ms - base.p99Ms),
+    });
+    const asLoad = (measured: { p50Ms: number; p99Ms: number; perSecond: number }): LoadResult => ({
       requestsPerSecond: Number(measured.perSecond.toFixed(1)),
-      p50Ms: Number(measured.p50Ms.toFixed(2)),
-      p99Ms: Number(measured.p99Ms.toFixed(2)),
-      throughputRatio: 1,
+      p50Ms: two(measured.p50Ms),
+      p99Ms: two(measured.p99Ms),
       errors: 0,
     });
+    const latencyRow = (
+      endpoint: string,
+      measured: { p50Ms: number; p99Ms: number; perSecond: number },
+    ): ValidationApiBenchRow => ({
+      endpoint,
+      ...asLoad(measured),
+      throughputRatio: 1,
+      baseline: "— (absolute)",
+      overheadP50Ms: 0,
+      overheadP99Ms: 0,
+    });
     return [
-      { endpoint: `POST ${NOOP_PATH} (baseline, same server)`, ...noop, throughputRatio: 1 },
-      { endpoint: "POST /plugins/validate (single request)", ...validation, throughputRatio: ratio(validation.requestsPerSecond) },
+      compared(noopName, noop, noopName, noop),
+      compared(directName, direct, noopName, noop),
+      compared(`POST /plugins/validate (single request), ${CONNECTIONS} connections`, validation, directName, direct),
+      compared(directAloneName, asLoad(directAlone), directAloneName, asLoad(directAlone)),
+      compared("POST /plugins/validate, one request at a time", asLoad(apiAlone), directAloneName, asLoad(directAlone)),
+      latencyRow(
+        "the Dataverse lookup inside each validation (GET the site's msdyn_siteid), one at a time",
+        aloneStats(lookup),
+      ),
       latencyRow("sync latency FS → SCM (Dataverse create incl. SCM write), sequential", fsToScm),
       latencyRow("sync latency SCM → FS (SCM update incl. Dataverse upsert), sequential", scmToFs),
     ];

@@ -33,6 +33,7 @@ export function rowView(context: EntityRequestContext): RowView {
   return (
     context.caller.transaction ?? {
       getRow: (table, id) => store.getRow(store.reader, table, id),
+      exists: (table, id) => store.exists(store.reader, table, id),
       findId: (table, values, exceptId) => store.findId(store.reader, table, values, exceptId),
     }
   );
@@ -66,7 +67,7 @@ export function referenceResolver(view: RowView, tables: readonly TableDefinitio
     }
     const address = resolveKey(table, parseKeySegment(key));
     const id = address.kind === "id" ? address.id : view.findId(table, address.columns);
-    if (id === undefined || view.getRow(table, id) === undefined) {
+    if (id === undefined || !view.exists(table, id)) {
       throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
     }
     return { id, logicalName: table.logicalName };

@@ -138,7 +138,8 @@ describe("NearbyWarehouses", () => {
     fireEvent.click(screen.getByRole("button", { name: "Widen to 200 km" }));
     expect(await rowNames()).toEqual(["Milwaukee Hub, 131 km"]);
     expect(screen.getByRole("status").textContent).toContain("within 200 km · 1 of 1 warehouses");
-    expect(webApi.requests).toHaveLength(4);
+    // Two per search: the first ring (a quarter of the radius) is empty, so the second covers it all.
+    expect(webApi.requests).toHaveLength(8);
   });
 
   it("shows stock of the product and filters to warehouses that have it", async () => {
@@ -155,7 +156,12 @@ describe("NearbyWarehouses", () => {
     expect(within(list).getAllByText("Out of stock")).toHaveLength(2);
     fireEvent.click(screen.getByRole("switch", { name: "Only warehouses with stock" }));
     expect(await rowNames()).toEqual(["Loop Depot, 0.7 km"]);
-    expect(webApi.requests).toHaveLength(2);
+    // Two rings (Evanston lies beyond the first) and one stock request.
+    expect(webApi.requests.map((request) => request.table)).toEqual([
+      "msdyn_warehouse",
+      "msdyn_warehouse",
+      "msdyn_productinventory",
+    ]);
   });
 
   it("says none of the nearest has stock, and offers to widen", async () => {

@@ -1,9 +1,10 @@
-import { boundingBox, boxContains, distanceKm } from "../../../core/geo";
+import { distanceKm, nearest } from "../../../core/geo";
 import { filterNodeTypes, offlineSafeNodeTypes } from "../../testing/offlineFilter";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
 import { guidFor, inventoryRow, syntheticWarehouses, warehouseRow } from "../../testing/warehouseRows";
 import { searchNearby, stockCandidates } from "../services/nearbyWarehouses";
-import { maxPageSize, stockQuery, warehouseColumns, warehouseQuery } from "../services/warehouseQuery";
+import { firstRing, firstRingShare, rowBudget } from "../services/rings";
+import { stockQuery, warehouseColumns, warehouseQuery } from "../services/warehouseQuery";
 
 const usmf = guidFor(0xc0, 1);
 const contoso = guidFor(0xc0, 2);
@@ -134,7 +135,7 @@ describe("searching nearby", () => {
     companyId: usmf,
   });
 
-  it("makes one request and returns the warehouses within the radius, nearest first", async () => {
+  it("returns the warehouses within the radius, nearest first, in two requests when the first ring holds too few", async () => {
     const webApi = new InMemoryWebApi({
       msdyn_warehouse: [near, closer, suburb, otherCompany, inactive, milwaukee, noCoordinates],
     });
@@ -151,8 +152,28 @@ describe("searching nearby", () => {
       6,
     );
     expect(result.inRadius).toBe(3);
+    expect(result.allInRadius).toBe(true);
+    expect(result.truncated).toBe(false);
     expect(result.stock).toBe("notRequested");
+    // Evanston (18 km) lies beyond the first ring (a quarter of 25 km): the second ring reaches it.
+    expect(webApi.requests).toHaveLength(2);
+    expect(optionsOf(webApi.requests[0]?.options ?? "").get("$top")).toBe(String(firstRing(25, 50).top));
+  });
+
+  it("stops after one request when the first ring, whole, already holds enough warehouses", async () => {
+    const webApi = new InMemoryWebApi({ msdyn_warehouse: [near, closer, suburb, milwaukee] });
+    const result = await searchNearby(webApi, {
+      center: chicago,
+      radiusKm: 25,
+      companyId: usmf,
+      productId: null,
+      maxResults: 2,
+    });
+    expect(result.warehouses.map((w) => w.name)).toEqual(["Union Station Store", "Loop Depot"]);
     expect(webApi.requests).toHaveLength(1);
+    expect(result.truncated).toBe(false);
+    // Only the first ring was read: the count of the whole radius is not known.
+    expect(result.allInRadius).toBe(false);
   });
 
   it("finds warehouses on the other side of the antimeridian", async () => {
@@ -187,34 +208,63 @@ describe("searching nearby", () => {
       maxResults: 50,
     });
     expect(result.warehouses.map((w) => w.name)).toEqual(["Taveuni East", "Vanua Levu"]);
-    expect(webApi.requests[0]?.rows).toBe(2);
+    expect(webApi.requests.at(-1)?.rows).toBe(2);
   });
 
-  it("transfers only the rows in the box, not the whole table", async () => {
-    const rows = syntheticWarehouses(10_000, usmf);
-    const webApi = new InMemoryWebApi({ msdyn_warehouse: rows });
-    const result = await searchNearby(webApi, {
-      center: chicago,
-      radiusKm: 50,
-      companyId: usmf,
-      productId: null,
-      maxResults: 10,
-    });
-    const [request] = webApi.requests;
-    const box = boundingBox(chicago, 50);
-    const inBox = rows.filter((row) =>
-      boxContains(box, {
-        latitude: Number(row.msdyn_primaryaddresslatitude),
-        longitude: Number(row.msdyn_primaryaddresslongitude),
+  it.each([1_000, 10_000, 100_000])(
+    "finds the same nearest warehouses as reading every row, with at most two requests and the row budget (%i warehouses)",
+    async (size) => {
+      const rows = syntheticWarehouses(size, usmf);
+      const webApi = new InMemoryWebApi({ msdyn_warehouse: rows });
+      const search = { center: chicago, radiusKm: 25, companyId: usmf, productId: null, maxResults: 50 };
+      const result = await searchNearby(webApi, search);
+      const expected = nearest(
+        chicago,
+        rows,
+        50,
+        (row) => ({
+          latitude: Number(row.msdyn_primaryaddresslatitude),
+          longitude: Number(row.msdyn_primaryaddresslongitude),
+        }),
+        25,
+      ).map(({ row }) => row.msdyn_warehouseid);
+      expect(result.warehouses.map((w) => w.id)).toEqual(expected);
+      expect(result.truncated).toBe(false);
+      expect(webApi.requests.length).toBeLessThanOrEqual(2);
+      expect(webApi.requests.reduce((sum, request) => sum + request.rows, 0)).toBeLessThanOrEqual(rowBudget(50));
+      for (const request of webApi.requests) {
+        expect(nonOfflineNodes(optionsOf(request.options).get("$filter") ?? "")).toEqual([]);
+      }
+    },
+  );
+
+  it("shrinks the second ring when the first held more than its $top", async () => {
+    // 400 warehouses within 1 km of the centre: the first ring (a quarter of 40 km) is over its $top.
+    const dense = Array.from({ length: 400 }, (_, n) =>
+      warehouseRow({
+        id: guidFor(0x3d, n),
+        name: `Depot ${n}`,
+        latitude: 41.8781 + ((n % 20) - 10) * 0.0008,
+        longitude: -87.6298 + (Math.floor(n / 20) - 10) * 0.001,
+        companyId: usmf,
       }),
     );
-    expect(webApi.requests).toHaveLength(1);
-    expect(request?.rows).toBe(inBox.length);
-    expect(request?.rows).toBeLessThan(rows.length / 10);
-    expect(result.inRadius).toBeGreaterThan(10);
-    for (let i = 1; i < result.warehouses.length; i++) {
-      expect(result.warehouses[i]?.distanceKm).toBeGreaterThanOrEqual(result.warehouses[i - 1]?.distanceKm ?? 0);
-    }
+    const webApi = new InMemoryWebApi({ msdyn_warehouse: dense });
+    const result = await searchNearby(webApi, {
+      center: chicago,
+      radiusKm: 40,
+      companyId: usmf,
+      productId: null,
+      maxResults: 20,
+    });
+    const [first, second] = webApi.requests;
+    expect(first?.rows).toBe(firstRing(40, 20).top);
+    const box = (request: typeof first) =>
+      Number(/msdyn_primaryaddresslatitude le ([\d.]+)/.exec(request?.options ?? "")?.[1]);
+    expect(box(second)).toBeLessThan(box(first));
+    expect(firstRingShare).toBeLessThan(1);
+    expect(result.warehouses).toHaveLength(20);
+    expect(webApi.requests.reduce((sum, request) => sum + request.rows, 0)).toBeLessThanOrEqual(rowBudget(20));
   });
 
   it("adds the stock of a product with exactly one more request", async () => {
@@ -240,7 +290,8 @@ describe("searching nearby", () => {
       ["Loop Depot", { onHand: 12, available: 8 }],
       ["Evanston Yard", { onHand: 3, available: 0 }],
     ]);
-    expect(webApi.requests.map((r) => r.table)).toEqual(["msdyn_warehouse", "msdyn_productinventory"]);
+    expect(webApi.requests.filter((r) => r.table === "msdyn_productinventory")).toHaveLength(1);
+    expect(webApi.requests.at(-1)?.table).toBe("msdyn_productinventory");
   });
 
   it("asks stock for at most the nearest hundred, so the one stock request stays short", async () => {
@@ -256,7 +307,7 @@ describe("searching nearby", () => {
       maxResults: 10,
     });
     const stockRequest = webApi.requestsFor("msdyn_productinventory")[0];
-    expect(webApi.requests).toHaveLength(2);
+    expect(webApi.requestsFor("msdyn_productinventory")).toHaveLength(1);
     expect(stockRequest?.options.match(/_msdyn_warehouse_value eq/g)).toHaveLength(stockCandidates);
   });
 
@@ -274,8 +325,8 @@ describe("searching nearby", () => {
     expect(result.warehouses.map((w) => w.stock)).toEqual([null, null]);
   });
 
-  it("says when the box held more than one page of warehouses", async () => {
-    const crowded = Array.from({ length: maxPageSize + 1 }, (_, n) =>
+  it("says when the area held more warehouses than two requests could rank", async () => {
+    const crowded = Array.from({ length: 2_000 }, (_, n) =>
       warehouseRow({ id: guidFor(0x3b, n), name: `Depot ${n}`, latitude: 41.88, longitude: -87.63, companyId: usmf }),
     );
     const webApi = new InMemoryWebApi({ msdyn_warehouse: crowded });
@@ -287,6 +338,7 @@ describe("searching nearby", () => {
       maxResults: 5,
     });
     expect(result.truncated).toBe(true);
-    expect(webApi.requests).toHaveLength(1);
+    expect(webApi.requests).toHaveLength(2);
+    expect(webApi.requests.reduce((sum, request) => sum + request.rows, 0)).toBe(rowBudget(5));
   });
 });

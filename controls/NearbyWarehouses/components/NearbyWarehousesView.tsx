@@ -227,7 +227,11 @@ export function NearbyWarehousesView(props: NearbyWarehousesProps): React.ReactE
       .filter((warehouse) => !filterByStock || (warehouse.stock?.available ?? 0) > 0)
       .slice(0, maxResults);
     if (result.inRadius > 0) {
-      summary.push(format(strings.showingCount, { shown: shown.length, total: result.inRadius }));
+      summary.push(
+        result.allInRadius
+          ? format(strings.showingCount, { shown: shown.length, total: result.inRadius })
+          : format(strings.nearestCount, { shown: shown.length }),
+      );
     }
     if (result.stock === "loaded") {
       toolbar = (

@@ -14,6 +14,7 @@ export const nearbyStringKeys = [
   "searching",
   "withinRadius",
   "showingCount",
+  "nearestCount",
   "emptyTitle",
   "widenTo",
   "errorTitle",

@@ -1,7 +1,8 @@
 /**
  * What the NearbyWarehouses component asks of the outside world, behind one small interface: where
  * the user is, the default radius, and the warehouses near a point (with stock when a product is
- * given). One request for the warehouses, at most one for stock, never one per row.
+ * given). At most two requests for the warehouses (`rings.ts`), at most one for stock, never one
+ * per row.
  */
 import { nearest, type GeoPoint } from "../../../core/geo";
 import { readEnvironmentVariable } from "../../shared/services/environmentVariables";
@@ -14,6 +15,7 @@ import {
   type WebApiReader,
 } from "../../shared/services/webApi";
 import { locate, usablePoint, type DevicePosition, type PositionInputs, type PositionResult } from "./position";
+import { firstRing, isSettled, isWhole, nextRing, type Ring } from "./rings";
 import { inventoryColumns, stockQuery, warehouseColumns, warehouseQuery } from "./warehouseQuery";
 
 export interface StockLevel {
@@ -47,9 +49,11 @@ export type StockState = "notRequested" | "loaded" | "unavailable";
 export interface NearbySearchResult {
   /** Nearest first. With a product, more than `maxResults` so a "has stock" filter has rows to keep. */
   readonly warehouses: readonly NearbyWarehouse[];
-  /** Warehouses within the radius (the list may show fewer). */
+  /** Warehouses known within the radius (the list may show fewer). */
   readonly inRadius: number;
-  /** The box held more warehouses than one page: some near ones may be missing. */
+  /** `inRadius` counts every warehouse within the radius (otherwise a nearer ring was enough). */
+  readonly allInRadius: boolean;
+  /** The area held more warehouses than the requests could rank: some near ones may be missing. */
   readonly truncated: boolean;
   readonly stock: StockState;
 }
@@ -82,7 +86,7 @@ export function readableName(name: string | null, description: string | null, id
   return name ?? "";
 }
 
-function toCandidate(row: WebApiEntity): Omit<NearbyWarehouse, "distanceKm" | "stock"> | null {
+function toCandidate(row: WebApiEntity): Candidate | null {
   const id = stringColumn(row, warehouseColumns.id);
   const position = usablePoint(
     numberColumn(row, warehouseColumns.latitude),
@@ -128,12 +132,31 @@ async function stockByWarehouse(
   return levels;
 }
 
+type Candidate = Omit<NearbyWarehouse, "distanceKm" | "stock">;
+
 export async function searchNearby(webApi: WebApiReader, search: NearbySearch): Promise<NearbySearchResult> {
-  const query = warehouseQuery(search);
-  const response = await webApi.retrieveMultipleRecords(query.entityLogicalName, query.options, query.maxPageSize);
-  const candidates = response.entities.map(toCandidate).filter((row) => row !== null);
-  const inRadius = nearest(search.center, candidates, candidates.length, (row) => row.position, search.radiusKm);
   const keep = search.productId ? Math.max(search.maxResults, stockCandidates) : search.maxResults;
+  const byId = new Map<string, Candidate>();
+  // Every warehouse within `covered` km is known: the largest ring whose box came back whole.
+  let covered = 0;
+  let ring: Ring | null = firstRing(search.radiusKm, keep);
+  for (let request = 0; ring !== null; request++) {
+    const query = warehouseQuery({ ...search, radiusKm: ring.radiusKm, top: ring.top });
+    const response = await webApi.retrieveMultipleRecords(query.entityLogicalName, query.options, query.maxPageSize);
+    const rows = response.entities.map(toCandidate).filter((row) => row !== null);
+    for (const row of rows) byId.set(row.id, row);
+    const reach = Math.min(ring.radiusKm, search.radiusKm);
+    const answer = {
+      rows: response.entities.length,
+      inCircle: nearest(search.center, rows, rows.length, (row) => row.position, reach).length,
+    };
+    if (isWhole(ring, answer)) covered = Math.max(covered, reach);
+    ring =
+      request === 0 && !isSettled(ring, answer, search.radiusKm, keep)
+        ? nextRing(ring, answer, search.radiusKm, keep)
+        : null;
+  }
+  const inRadius = nearest(search.center, [...byId.values()], byId.size, (row) => row.position, search.radiusKm);
   const ranked = inRadius.slice(0, keep);
   let stock: StockState = "notRequested";
   let levels = new Map<string, StockLevel>();
@@ -157,7 +180,9 @@ export async function searchNearby(webApi: WebApiReader, search: NearbySearch): 
       stock: stock === "loaded" ? (levels.get(row.id) ?? { onHand: 0, available: 0 }) : null,
     })),
     inRadius: inRadius.length,
-    truncated: response.nextLink !== undefined && response.nextLink !== "",
+    allInRadius: covered >= search.radiusKm,
+    // A listed warehouse beyond the covered ring may have an unseen nearer one.
+    truncated: ranked.some(({ distanceKm }) => distanceKm > covered),
     stock,
   };
 }

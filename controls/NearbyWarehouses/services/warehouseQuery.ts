@@ -1,7 +1,8 @@
 /**
- * The one Web API request NearbyWarehouses makes for warehouses: a latitude/longitude box around the
+ * The Web API request NearbyWarehouses makes for warehouses: a latitude/longitude box around the
  * position (correct across the antimeridian and at the poles, from `core/geo`), the company and
- * active rows, and only the columns a row shows. Distances are measured exactly afterwards.
+ * active rows, only the columns a row shows, and at most `top` rows (`rings.ts` chooses the box and
+ * `top`). Distances are measured exactly afterwards.
  */
 import { boundingBox, boundingBoxFilter, type GeoPoint } from "../../../core/geo";
 import type { RowOf } from "../../../core/dataverse/schema";
@@ -58,10 +59,7 @@ export const inventoryColumns = {
 export const warehouseTable = "msdyn_warehouse";
 export const inventoryTable = "msdyn_productinventory";
 
-/**
- * Dataverse's largest page. The box request asks for one page only; when the box holds more rows
- * than that the answer says so (`nextLink`) and the control asks the user to narrow the radius.
- */
+/** Dataverse's largest page: a box request asks for one page only, its `$top` never above it. */
 export const maxPageSize = 5000;
 
 export interface WarehouseQueryInput {
@@ -71,6 +69,8 @@ export interface WarehouseQueryInput {
   readonly companyId: string | null;
   /** Only these `msdyn_warehousetype` values (and rows with no type); null or absent for every type. */
   readonly warehouseTypes?: readonly number[] | null;
+  /** At most this many rows (`$top`); one page when absent. */
+  readonly top?: number;
 }
 
 export interface WebApiQuery {
@@ -95,7 +95,11 @@ export function warehouseQuery(input: WarehouseQueryInput): WebApiQuery {
   );
   return {
     entityLogicalName: warehouseTable,
-    options: queryString({ select: Object.values(warehouseColumns), filter }),
+    options: queryString({
+      select: Object.values(warehouseColumns),
+      filter,
+      ...(input.top === undefined ? {} : { top: Math.min(input.top, maxPageSize) }),
+    }),
     maxPageSize,
   };
 }

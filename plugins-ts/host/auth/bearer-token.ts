@@ -126,6 +126,16 @@ function refusal(error: unknown): HttpError {
   );
 }
 
+/**
+ * How long an accepted token is taken on trust before its signature is checked again (never past
+ * its `exp`). Checking an ES256/RS256 signature was most of the validation API's own time per
+ * request, and a form sends the same token for its whole session. A signing key the issuer drops
+ * stops a cached token within this minute; jose's remote key set is itself cached for longer.
+ */
+export const verifiedTokenTrustMs = 60_000;
+/** Accepted tokens kept at most; the oldest goes first. Refused tokens are never kept. */
+const verifiedTokenLimit = 1_000;
+
 export function createBearerVerifier(config: BearerAuthConfig): BearerVerifier {
   const keys =
     "url" in config.jwks
@@ -136,6 +146,7 @@ export function createBearerVerifier(config: BearerAuthConfig): BearerVerifier {
       : createLocalJWKSet(config.jwks.keys);
   const audience = typeof config.audience === "string" ? config.audience : [...config.audience];
   const algorithms = [...(config.algorithms ?? ["ES256", "RS256"])];
+  const verified = new Map<string, { readonly caller: VerifiedCaller; readonly until: number }>();
   return async (request) => {
     const authorization = request.header("authorization");
     if (authorization === undefined || authorization.trim() === "") {
@@ -146,6 +157,9 @@ export function createBearerVerifier(config: BearerAuthConfig): BearerVerifier {
     if (token === undefined) {
       throw unauthenticated("MISSING_TOKEN", "The Authorization header must be 'Bearer <token>'.", "invalid_token");
     }
+    const known = verified.get(token);
+    if (known !== undefined && Date.now() < known.until) return known.caller;
+    verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: config.issuer,
@@ -159,7 +173,12 @@ export function createBearerVerifier(config: BearerAuthConfig): BearerVerifier {
       if (subject === undefined || subject === "") {
         throw unauthenticated("TOKEN_REJECTED", "The bearer token names no subject (sub).", "invalid_token");
       }
-      return { subject, claims: payload };
+      const caller = { subject, claims: payload };
+      // `exp` is required above; the cache never outlives it (no clock tolerance here).
+      const until = Math.min((payload.exp ?? 0) * 1000, Date.now() + verifiedTokenTrustMs);
+      if (verified.size >= verifiedTokenLimit) verified.delete(verified.keys().next().value ?? "");
+      verified.set(token, { caller, until });
+      return caller;
     } catch (error) {
       if (error instanceof HttpError) throw error;
       throw refusal(error);

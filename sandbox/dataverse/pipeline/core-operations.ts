@@ -118,6 +118,7 @@ function removeRow(store: DataverseStore, table: TableDefinition, id: string, no
           `UPDATE ${quoteIdentifier(referencing.logicalName)} SET ${sets.join(", ")} WHERE ${quoteIdentifier(lookupIdColumn(name))} = ? AND ${quoteIdentifier(lookupTypeColumn(name))} = ?`,
         )
         .run(...params, id, table.logicalName);
+      store.noteWrite(referencing.logicalName);
     }
   }
 }

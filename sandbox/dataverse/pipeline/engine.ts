@@ -38,7 +38,7 @@ import {
   bulkMessageOf,
   checkStepRegistration,
   isBulkStep,
-  loadMergedSteps,
+  StepCache,
   stepApplies,
   wantsPostImage,
   wantsPreImage,
@@ -54,6 +54,8 @@ import { webhookPayload } from "./webhook-payload";
 /** How a plan reads rows: through an open transaction, or the committed rows. */
 export interface RowView {
   getRow(table: TableDefinition, id: string): Row | undefined;
+  /** Whether the row exists, without reading its columns. */
+  exists(table: TableDefinition, id: string): boolean;
   findId(table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined;
 }
 
@@ -133,6 +135,8 @@ interface Plan {
 }
 
 export class PipelineEngine {
+  private stepCache: StepCache | undefined;
+
   constructor(
     private readonly store: DataverseStore,
     private readonly gate: TransactionGate,
@@ -191,13 +195,15 @@ export class PipelineEngine {
     const { store } = this;
     return {
       getRow: (table, id) => store.getRow(store.reader, table, id),
+      exists: (table, id) => store.exists(store.reader, table, id),
       findId: (table, values, exceptId) => store.findId(store.reader, table, values, exceptId),
     };
   }
 
-  private stepsFor(plans: readonly Plan[], table: TableDefinition): RegisteredStep[] {
+  private stepsFor(plans: readonly Plan[], table: TableDefinition): readonly RegisteredStep[] {
     const message: MessageName | undefined = plans[0]?.message;
-    return message === undefined ? [] : loadMergedSteps(this.store, this.store.reader, message, table.logicalName);
+    this.stepCache ??= new StepCache(this.store);
+    return message === undefined ? [] : this.stepCache.steps(message, table.logicalName);
   }
 
   private async runInTransaction(table: TableDefinition, plan: (view: RowView) => Plan[], caller: Caller, transaction: Transaction, preValidated: boolean): Promise<WriteResult[]> {

@@ -43,7 +43,9 @@ export class Transaction {
   }
 
   exists(table: TableDefinition, id: string): boolean {
-    return this.getRow(table, id) !== undefined;
+    const own = this.overlay.get(table.logicalName)?.get(id);
+    if (own !== undefined) return own !== null;
+    return this.store.exists(this.store.writer, table, id);
   }
 
   /** The id of a row whose physical columns equal `values`, as this transaction sees the table. */

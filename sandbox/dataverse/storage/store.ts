@@ -29,6 +29,10 @@ export class DataverseStore {
   readonly reader: Connection;
   private readonly statements = new WeakMap<Connection, Map<string, Database.Statement>>();
   private version: number;
+  /** Per table, a count that moves on every write and again when its transaction ends. */
+  private readonly generations = new Map<string, number>();
+  /** Tables written in the open transaction: their generation moves again at commit or rollback. */
+  private readonly pending = new Set<string>();
 
   constructor(
     path: string,
@@ -66,10 +70,33 @@ export class DataverseStore {
 
   commit(): void {
     this.writer.exec("COMMIT");
+    this.settle();
   }
 
   rollback(): void {
     if (this.writer.inTransaction) this.writer.exec("ROLLBACK");
+    this.settle();
+  }
+
+  /**
+   * A number that changes whenever a row of one of these tables may have changed as a reader sees
+   * it: on each write (the in-memory database reads through the writer) and again when the
+   * writing transaction commits or rolls back (the file database's reader sees it only then).
+   * Caches of rows that rarely change (step registrations) compare it instead of re-reading.
+   */
+  generation(tables: readonly string[]): number {
+    return tables.reduce((sum, table) => sum + (this.generations.get(table) ?? 0), 0);
+  }
+
+  /** Records a write to `table` made outside `insertRow`/`updateRow`/`deleteRow`. */
+  noteWrite(table: string): void {
+    this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
+    if (this.writer.inTransaction) this.pending.add(table);
+  }
+
+  private settle(): void {
+    for (const table of this.pending) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
+    this.pending.clear();
   }
 
   savepoint(name: string): void {
@@ -83,6 +110,8 @@ export class DataverseStore {
   rollbackTo(name: string): void {
     this.writer.exec(`ROLLBACK TO ${quoteIdentifier(name)}`);
     this.writer.exec(`RELEASE ${quoteIdentifier(name)}`);
+    // The undone writes change what a reader of the in-memory database sees.
+    for (const table of this.pending) this.generations.set(table, (this.generations.get(table) ?? 0) + 1);
   }
 
   /** The next row version (Dataverse's `versionnumber`, a database-wide rowversion). */
@@ -148,6 +177,7 @@ export class DataverseStore {
     const names = Object.keys(values);
     const sql = `INSERT INTO ${quoteIdentifier(table.logicalName)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`;
     this.statement(this.writer, sql).run(...names.map((name) => values[name] ?? null));
+    this.noteWrite(table.logicalName);
   }
 
   updateRow(table: TableDefinition, id: string, changes: Row): void {
@@ -156,11 +186,13 @@ export class DataverseStore {
     if (names.length === 0) return;
     const sql = `UPDATE ${quoteIdentifier(table.logicalName)} SET ${names.map((name) => `${quoteIdentifier(name)} = ?`).join(", ")} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
     this.statement(this.writer, sql).run(...names.map((name) => values[name] ?? null), id);
+    this.noteWrite(table.logicalName);
   }
 
   deleteRow(table: TableDefinition, id: string): void {
     const sql = `DELETE FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
     this.statement(this.writer, sql).run(id);
+    this.noteWrite(table.logicalName);
   }
 
   private createTable(table: TableDefinition): void {
