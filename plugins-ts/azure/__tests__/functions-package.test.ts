@@ -2,9 +2,12 @@
  * `npm run package:functions`: the package's contents, and the package loaded from its zip the way
  * the Azure Functions Node.js worker loads an app (support/functions-worker-stand-in.cjs): the
  * worker's `@azure/functions-core` module, package.json's `main`, the functions @azure/functions
- * registers, and HTTP invocations through the library's own invocation model.
+ * registers, and HTTP invocations through the library's own invocation model. On the Azure state
+ * store (Azurite), the zip answers health and applies a keyed SCM data event from the SCM emulator
+ * to the Dataverse emulator, its state in the shared store.
  */
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { builtinModules } from "node:module";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -21,6 +24,16 @@ import {
 import { SQLITE_NOT_IN_PACKAGE } from "../package/sqlite-refusal";
 import { type AzuriteServer, startAzurite } from "../../../test/support/azurite";
 import { openStateStore } from "../../sync/open-state-store";
+import { closeServer, listen } from "../../../sandbox/http";
+import {
+  INTEGRATION,
+  INTEGRATION_TOKEN,
+  SCM_EVENTS_KEY,
+  WEBHOOK_KEY,
+  dataverseRowByKey,
+  scmRequest,
+  startEnvironment,
+} from "../../__tests__/support/environment";
 
 const workerStandIn = path.join(__dirname, "support", "functions-worker-stand-in.cjs");
 const hostJsonSource = path.join(__dirname, "..", "host.json");
@@ -55,14 +68,23 @@ function bodyOf(invocation: WorkerReport["invocations"][number] | undefined): un
 }
 
 /** Runs the extracted app in a fresh Node.js process with exactly these app settings. */
-function runLikeTheWorker(settings: Record<string, string>, invocations: unknown[] = []): WorkerReport {
-  const stdout = execFileSync(process.execPath, [workerStandIn, extracted], {
-    input: JSON.stringify(invocations),
+async function runLikeTheWorker(settings: Record<string, string>, invocations: unknown[] = []): Promise<WorkerReport> {
+  // Asynchronous: the emulators some invocations call run in this process.
+  const worker = spawn(process.execPath, [workerStandIn, extracted], {
     env: { PATH: process.env.PATH ?? "", ...settings },
-    encoding: "utf8",
-    maxBuffer: 16 * 1024 * 1024,
+    stdio: ["pipe", "pipe", "inherit"],
   });
-  return JSON.parse(stdout) as WorkerReport;
+  const stdout: Buffer[] = [];
+  worker.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  worker.stdin.end(JSON.stringify(invocations));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    worker.on("error", reject);
+    worker.on("close", resolve);
+  });
+  if (code !== 0) throw new Error(`the worker stand-in exited with ${String(code)}`);
+  // The report is the last line; the app's own log lines come before it.
+  const lines = Buffer.concat(stdout).toString("utf8").trimEnd().split("\n");
+  return JSON.parse(lines.at(-1) ?? "") as WorkerReport;
 }
 
 beforeAll(async () => {
@@ -134,8 +156,8 @@ describe("the Functions package", () => {
     expect(bundle).toMatch(/try\{\w+\$?=require\("encoding"\)\.convert\}catch\{\}/);
   });
 
-  it("loads like the Functions worker loads it, and registers every function with @azure/functions v4", () => {
-    const report = runLikeTheWorker({});
+  it("loads like the Functions worker loads it, and registers every function with @azure/functions v4", async () => {
+    const report = await runLikeTheWorker({});
     expect(report.programmingModel).toEqual({
       name: "@azure/functions",
       version: expect.stringMatching(/^4\./) as unknown as string,
@@ -165,8 +187,8 @@ describe("the Functions package", () => {
     }
   });
 
-  it("runs an HTTP invocation through the bundle: missing app settings are named", () => {
-    const report = runLikeTheWorker({}, [
+  it("runs an HTTP invocation through the bundle: missing app settings are named", async () => {
+    const report = await runLikeTheWorker({}, [
       { function: "health", method: "GET", url: "https://fsi.azurewebsites.net/plugins/health" },
     ]);
     const [health] = report.invocations;
@@ -175,9 +197,9 @@ describe("the Functions package", () => {
     expect(health?.error).toMatch(/FSI_VALIDATION_JWKS_URL/);
   });
 
-  it("refuses a SQLite state store with the setting that fixes it", () => {
+  it("refuses a SQLite state store with the setting that fixes it", async () => {
     const settings = { ...deployedSettings };
-    const report = runLikeTheWorker(settings, [
+    const report = await runLikeTheWorker(settings, [
       { function: "health", method: "GET", url: "https://fsi.azurewebsites.net/plugins/health" },
     ]);
     expect(report.invocations[0]?.error).toBe(SQLITE_NOT_IN_PACKAGE);
@@ -201,7 +223,7 @@ describe("the Functions package on the Azure state store", () => {
       FSI_STORAGE_CONNECTION_STRING: azurite.connectionString,
       FSI_STORAGE_PREFIX: prefix,
     };
-    const report = runLikeTheWorker(settings, [
+    const report = await runLikeTheWorker(settings, [
       { function: "health", method: "GET", url: "https://fsi.azurewebsites.net/plugins/health" },
       {
         function: "probe",
@@ -245,6 +267,78 @@ describe("the Functions package on the Azure state store", () => {
       expect(await store.queue.depth()).toBe(0);
     } finally {
       await store.close();
+    }
+  }, 120_000);
+
+  it("applies a keyed SCM data event from the zip: the site lands in Field Service, its ledger entry in the shared store", async () => {
+    // SCM's data event endpoint points at a collector, not at a host: the test hands the event to the package.
+    const events: string[] = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        events.push(Buffer.concat(chunks).toString("utf8"));
+        res.writeHead(200).end();
+      });
+    });
+    const collectorUrl = await listen(collector, 0);
+    const env = await startEnvironment({ hostUrlForScm: () => collectorUrl });
+    const prefix = "fsievents";
+    const store = await openStateStore({
+      kind: "azure",
+      access: { kind: "connection-string", connectionString: azurite.connectionString },
+      prefix,
+    });
+    try {
+      const created = await scmRequest(env.scmUrl, "POST", "OperationalSites", {
+        dataAreaId: "usmf",
+        SiteId: "S9",
+        SiteName: "Tacoma",
+      });
+      expect(created.status).toBe(201);
+      // After commit, asynchronously: wait until SCM's outbox has delivered it.
+      for (let tries = 0; events.length === 0 && tries < 2000; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(events).toHaveLength(1);
+
+      const settings = {
+        ...deployedSettings,
+        FSI_DATAVERSE_URL: env.dataverse.url,
+        FSI_DATAVERSE_TOKEN: INTEGRATION_TOKEN,
+        FSI_SCM_URL: env.scmUrl,
+        FSI_INTEGRATION_USER_ID: INTEGRATION.id,
+        FSI_WEBHOOK_KEY: WEBHOOK_KEY,
+        FSI_SCM_EVENTS_KEY: SCM_EVENTS_KEY,
+        FSI_STATE_STORE: "azure",
+        FSI_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        FSI_STORAGE_PREFIX: prefix,
+      };
+      const { FSI_CREDENTIAL: _managedIdentity, ...sandboxSettings } = settings;
+      const event = (code: string) => ({
+        function: "scm-events",
+        method: "POST",
+        url: `https://fsi.azurewebsites.net/plugins/scm-events?code=${code}`,
+        headers: { "content-type": "application/json" },
+        body: events[0],
+      });
+      const report = await runLikeTheWorker(sandboxSettings, [
+        event("not-the-key-0123456789abcdef"),
+        event(SCM_EVENTS_KEY),
+      ]);
+      const [wrongKey, applied] = report.invocations;
+      expect(wrongKey?.response?.http?.statusCode).toBe("401");
+      expect([applied?.error, applied?.response?.http?.statusCode]).toEqual([undefined, "200"]);
+
+      expect(await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S9'")).toMatchObject({
+        msdyn_name: "Tacoma",
+      });
+      expect(await store.ledger.summary("operational-sites")).toMatchObject({ synced: 1, failed: 0 });
+      expect(await store.queue.depth()).toBe(0);
+    } finally {
+      await store.close();
+      await env.close();
+      await closeServer(collector);
     }
   }, 120_000);
 });

@@ -39,7 +39,9 @@ beforeAll(async () => {
     (
       await dataverseRequest(env.dataverse.url, "POST", "msdyn_warehouses", {
         msdyn_warehouseidentifier: "7001",
-        msdyn_name: "Original",
+        // The warehouses map: SCM's WarehouseName is Field Service's description (the name is the id).
+        msdyn_name: "7001",
+        msdyn_description: "Original",
         msdyn_warehousetype: TRANSIT,
         "msdyn_company@odata.bind": `/cdm_companies(${env.companyId})`,
         "msdyn_operationalsite@odata.bind": `/msdyn_operationalsites(${String(site?.msdyn_operationalsiteid)})`,
@@ -74,7 +76,7 @@ it("pauses the host from the CLI through the shared store, and resumes it with t
   // The host opened its own client on the same account: it sees the pause at its next change.
   expect(await env.host.mapStates.isPaused("warehouses")).toBe(true);
 
-  const renamed = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_name: "While paused" });
+  const renamed = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_description: "While paused" });
   expect(renamed.status).toBe(204);
   await settle(env);
   expect(await scmName()).toBe("Original");

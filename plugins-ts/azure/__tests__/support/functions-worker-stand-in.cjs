@@ -12,7 +12,7 @@
  * (`getArguments`, `invokeFunction`, `getResponse`).
  *
  * Usage: node functions-worker-stand-in.cjs <app folder>  (stdin: JSON list of HTTP invocations
- * `{ function, method, url, headers, body }`)
+ * `{ function, method, url, headers, body }`; the report is stdout's last line)
  */
 "use strict";
 const Module = require("node:module");
@@ -110,7 +110,8 @@ async function main() {
   const functions = registered.map(({ metadata }) => ({ name: metadata.name, bindings: metadata.bindings }));
   const model =
     programmingModel === undefined ? null : { name: programmingModel.name, version: programmingModel.version };
-  process.stdout.write(JSON.stringify({ programmingModel: model, functions, invocations, systemLogs }));
+  // On a line of its own, the last: the app's own logs go to stdout too.
+  process.stdout.write(`\n${JSON.stringify({ programmingModel: model, functions, invocations, systemLogs })}\n`);
 }
 
 main().then(
