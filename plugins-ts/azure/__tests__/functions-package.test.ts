@@ -3,8 +3,8 @@
  * the Azure Functions Node.js worker loads an app (support/functions-worker-stand-in.cjs): the
  * worker's `@azure/functions-core` module, package.json's `main`, the functions @azure/functions
  * registers, and HTTP invocations through the library's own invocation model. On the Azure state
- * store (Azurite), the zip answers health and applies a keyed SCM data event from the SCM emulator
- * to the Dataverse emulator, its state in the shared store.
+ * store (Azurite), the zip answers health, applies a keyed SCM data event to the Dataverse emulator
+ * and a keyed webhook to the SCM emulator, its state in the shared store.
  */
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -30,6 +30,7 @@ import {
   INTEGRATION_TOKEN,
   SCM_EVENTS_KEY,
   WEBHOOK_KEY,
+  dataverseRequest,
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
@@ -270,19 +271,33 @@ describe("the Functions package on the Azure state store", () => {
     }
   }, 120_000);
 
-  it("applies a keyed SCM data event from the zip: the site lands in Field Service, its ledger entry in the shared store", async () => {
-    // SCM's data event endpoint points at a collector, not at a host: the test hands the event to the package.
-    const events: string[] = [];
+  it("applies a keyed SCM data event and a keyed webhook from the zip, each landing in the other system, state in the shared store", async () => {
+    // SCM's data event endpoint and Dataverse's service endpoints point at a collector, not at a
+    // host: the test hands what they send to the package. It accepts everything (the synchronous
+    // validate step included), so Dataverse commits.
+    const deliveries: { path: string; key: string; body: string }[] = [];
     const collector = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
-        events.push(Buffer.concat(chunks).toString("utf8"));
+        const key = req.headers["x-fsi-webhook-key"];
+        deliveries.push({
+          path: new URL(req.url ?? "/", "http://collector").pathname,
+          key: typeof key === "string" ? key : "",
+          body: Buffer.concat(chunks).toString("utf8"),
+        });
         res.writeHead(200).end();
       });
     });
     const collectorUrl = await listen(collector, 0);
-    const env = await startEnvironment({ hostUrlForScm: () => collectorUrl });
+    const delivered = async (path: string): Promise<string[]> => {
+      // After commit, asynchronously: wait until it has come (bounded, no timed assertion).
+      for (let tries = 0; tries < 2000 && !deliveries.some((delivery) => delivery.path === path); tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return deliveries.filter((delivery) => delivery.path === path).map((delivery) => delivery.body);
+    };
+    const env = await startEnvironment({ hostUrlForScm: () => collectorUrl, webhookOriginFor: () => collectorUrl });
     const prefix = "fsievents";
     const store = await openStateStore({
       kind: "azure",
@@ -296,10 +311,7 @@ describe("the Functions package on the Azure state store", () => {
         SiteName: "Tacoma",
       });
       expect(created.status).toBe(201);
-      // After commit, asynchronously: wait until SCM's outbox has delivered it.
-      for (let tries = 0; events.length === 0 && tries < 2000; tries += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      const events = await delivered("/plugins/scm-events");
       expect(events).toHaveLength(1);
 
       const settings = {
@@ -334,6 +346,37 @@ describe("the Functions package on the Azure state store", () => {
         msdyn_name: "Tacoma",
       });
       expect(await store.ledger.summary("operational-sites")).toMatchObject({ synced: 1, failed: 0 });
+      expect(await store.queue.depth()).toBe(0);
+
+      // A person renames the site in Field Service: the asynchronous sync-to-scm webhook, keyed,
+      // handed to the package, reaches SCM.
+      deliveries.length = 0;
+      const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S9'");
+      const renamed = await dataverseRequest(
+        env.dataverse.url,
+        "PATCH",
+        `msdyn_operationalsites(${String(site?.msdyn_operationalsiteid)})`,
+        { msdyn_name: "Tacoma North" },
+      );
+      expect(renamed.status).toBe(204);
+      const [syncToScm] = await delivered("/plugins/webhooks/sync-to-scm");
+      expect(deliveries.find((delivery) => delivery.path === "/plugins/webhooks/sync-to-scm")?.key).toBe(WEBHOOK_KEY);
+      const webhook = await runLikeTheWorker(sandboxSettings, [
+        {
+          function: "webhooks",
+          method: "POST",
+          url: "https://fsi.azurewebsites.net/plugins/webhooks/sync-to-scm",
+          params: { handler: "sync-to-scm" },
+          headers: { "content-type": "application/json", "x-fsi-webhook-key": WEBHOOK_KEY },
+          body: syncToScm,
+        },
+      ]);
+      expect([webhook.invocations[0]?.error, webhook.invocations[0]?.response?.http?.statusCode]).toEqual([
+        undefined,
+        "200",
+      ]);
+      const scmSite = await scmRequest(env.scmUrl, "GET", "OperationalSites(dataAreaId='usmf',SiteId='S9')");
+      expect((scmSite.json as Record<string, unknown>).SiteName).toBe("Tacoma North");
       expect(await store.queue.depth()).toBe(0);
     } finally {
       await store.close();
