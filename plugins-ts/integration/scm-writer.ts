@@ -33,11 +33,21 @@ function asStored(field: ScmFieldDefinition | undefined, value: ScmValue | undef
 }
 
 /** Equal as SCM stores them: empty values as above, dates compared as instants (`...Z` and `....000Z`). */
-export function sameScmValue(field: ScmFieldDefinition | undefined, a: ScmValue | undefined, b: ScmValue | undefined): boolean {
+export function sameScmValue(
+  field: ScmFieldDefinition | undefined,
+  a: ScmValue | undefined,
+  b: ScmValue | undefined,
+): boolean {
   const left = asStored(field, a);
   const right = asStored(field, b);
   if (left === right) return true;
-  return typeof left === "string" && typeof right === "string" && ISO_DATE_TIME.test(left) && ISO_DATE_TIME.test(right) && Date.parse(left) === Date.parse(right);
+  return (
+    typeof left === "string" &&
+    typeof right === "string" &&
+    ISO_DATE_TIME.test(left) &&
+    ISO_DATE_TIME.test(right) &&
+    Date.parse(left) === Date.parse(right)
+  );
 }
 
 /** The fields of `row` whose value differs from `current`. */
@@ -57,13 +67,19 @@ export function changedFields(entity: ScmEntityDefinition, row: Readonly<ScmRow>
  */
 export class ScmCreateConflictError extends ScmRejectedError {
   constructor(refusal: ScmRejectedError) {
-    super(`${refusal.message} (SCM now holds a row under this key with other values)`, refusal.status, refusal.fieldErrors);
+    super(
+      `${refusal.message} (SCM now holds a row under this key with other values)`,
+      refusal.status,
+      refusal.fieldErrors,
+    );
   }
 }
 
 function nonKeyChanges(entity: ScmEntityDefinition, row: Readonly<ScmRow>, current: Readonly<ScmRow>): ScmRow {
   const keyFields = new Set(entity.keys);
-  return Object.fromEntries(Object.entries(changedFields(entity, row, current)).filter(([field]) => !keyFields.has(field)));
+  return Object.fromEntries(
+    Object.entries(changedFields(entity, row, current)).filter(([field]) => !keyFields.has(field)),
+  );
 }
 
 /**
@@ -71,7 +87,12 @@ function nonKeyChanges(entity: ScmEntityDefinition, row: Readonly<ScmRow>, curre
  * client's retry (or Dataverse's, of the whole step) then meets a duplicate key. So a refused create
  * looks again: a row with our values under the key is this write, applied — success.
  */
-async function createScmRow(scm: ScmClient, entity: ScmEntityDefinition, key: ScmKey, row: Readonly<ScmRow>): Promise<ScmWriteOutcome> {
+async function createScmRow(
+  scm: ScmClient,
+  entity: ScmEntityDefinition,
+  key: ScmKey,
+  row: Readonly<ScmRow>,
+): Promise<ScmWriteOutcome> {
   try {
     await scm.createRow(entity, row);
     return "created";
@@ -84,10 +105,24 @@ async function createScmRow(scm: ScmClient, entity: ScmEntityDefinition, key: Sc
   }
 }
 
-export async function upsertScmRow(scm: ScmClient, entity: ScmEntityDefinition, key: ScmKey, row: Readonly<ScmRow>): Promise<ScmWriteOutcome> {
+/**
+ * Makes SCM's row hold `row`: creates it when absent, else updates the fields that differ — only
+ * among `fields` when given (an update of some columns must leave SCM's other fields as they are).
+ */
+export async function upsertScmRow(
+  scm: ScmClient,
+  entity: ScmEntityDefinition,
+  key: ScmKey,
+  row: Readonly<ScmRow>,
+  fields?: readonly string[],
+): Promise<ScmWriteOutcome> {
   const current = await scm.getRow(entity, key);
   if (current === undefined) return createScmRow(scm, entity, key, row);
-  const changes = nonKeyChanges(entity, row, current);
+  const differing = nonKeyChanges(entity, row, current);
+  const changes =
+    fields === undefined
+      ? differing
+      : Object.fromEntries(Object.entries(differing).filter(([field]) => fields.includes(field)));
   if (Object.keys(changes).length === 0) return "unchanged";
   await scm.updateRow(entity, key, changes);
   return "updated";

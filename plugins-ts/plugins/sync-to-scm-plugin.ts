@@ -16,7 +16,7 @@ import { isEntityReference } from "../../core/dataverse/record";
 import { scmLookups } from "../../core/maps/lookups";
 import { toScmRow } from "../../core/maps/to-scm";
 import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
-import type { EntityMap } from "../../core/maps/template-schema";
+import { type EntityMap, goesToScm } from "../../core/maps/template-schema";
 import { scmEntityByCollection } from "../../core/scm/entities";
 import type { ScmKey, ScmRow } from "../../core/scm/schema";
 import type { ValidationIssue } from "../../core/validation/contract";
@@ -42,6 +42,12 @@ export interface QueuedScmWrite {
   readonly row: ScmRow;
   readonly dataverseId: string;
   readonly stamp?: number;
+  /**
+   * For an Update: the SCM fields of the columns the operation set. An existing SCM row gets only
+   * these, so a field SCM changed meanwhile (its data event still on its way) is not overwritten
+   * with Field Service's older value. Absent: the whole row (a create, a resync).
+   */
+  readonly fields?: readonly string[];
   /** Set for a change whose context Dataverse trimmed for size: copied from Dataverse once committed (`trimmed-context.ts`). */
   readonly afterCommit?: AfterCommit;
 }
@@ -60,7 +66,13 @@ export class SyncToScmPlugin implements Plugin {
     }
     const mode = mapModeOf(services.settings.mapModes, mappedTable(context, services).map.name);
     if (mode !== "fsi") {
-      return { outcome: "skipped", message: mode === "dual-write" ? "Microsoft's dual-write syncs this table here; this step stays idle." : "This map is off here." };
+      return {
+        outcome: "skipped",
+        message:
+          mode === "dual-write"
+            ? "Microsoft's dual-write syncs this table here; this step stays idle."
+            : "This map is off here.",
+      };
     }
     if (context.sizeExceeded && context.messageName !== "Delete") return queueSyncAfterCommit(context, services);
     switch (context.messageName) {
@@ -70,7 +82,10 @@ export class SyncToScmPlugin implements Plugin {
       case "Delete":
         return this.delete(context, services);
       default:
-        throw new IntegrationError("UNSUPPORTED_MESSAGE", `The sync-to-scm plug-in runs on Create, Update and Delete, not ${context.messageName}.`);
+        throw new IntegrationError(
+          "UNSUPPORTED_MESSAGE",
+          `The sync-to-scm plug-in runs on Create, Update and Delete, not ${context.messageName}.`,
+        );
     }
   }
 
@@ -78,32 +93,67 @@ export class SyncToScmPlugin implements Plugin {
     const row = await executionRow(context, services);
     const entity = scmEntityOf(row.map);
     if (row.company === undefined) {
-      throw new IntegrationError("INCOMPLETE_CONTEXT", `${row.table.displayName} ${row.id} names no company, so it has no SCM row.`);
+      throw new IntegrationError(
+        "INCOMPLETE_CONTEXT",
+        `${row.table.displayName} ${row.id} names no company, so it has no SCM row.`,
+      );
     }
     const rowKey = mapRowKey(row.map, row.company, row.record);
     if (rowKey === undefined) {
-      throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} ${row.id} has no ${row.map.keys.map((key) => key.dataverse).join(", ")}.`);
+      throw new IntegrationError(
+        "MAPPING_FAILED",
+        `${row.table.displayName} ${row.id} has no ${row.map.keys.map((key) => key.dataverse).join(", ")}.`,
+      );
     }
     const stamp = versionOf(row.record);
     const last = await services.ledger.get(row.map.name, rowKey);
     if (stamp !== undefined && last?.fsStamp != null && stamp <= last.fsStamp) {
       services.log.info("Stale or repeated change dropped", { rowKey, stamp, applied: last.fsStamp });
-      return { outcome: "skipped", message: `Version ${stamp} is not newer than version ${last.fsStamp}, already in SCM.` };
+      return {
+        outcome: "skipped",
+        message: `Version ${stamp} is not newer than version ${last.fsStamp}, already in SCM.`,
+      };
     }
     const lookups = await resolveScmLookups(services.dataverse, scmLookups(row.map, row.record));
     const mapped = toScmRow(row.record, row.map, row.company, lookups.answers);
     const issues: ValidationIssue[] = [
-      ...lookups.missing.map((query): ValidationIssue => ({
-        attribute: query.column,
-        code: "referenceNotFound",
-        message: `The ${query.reference.logicalName} it points to has no ${query.keyColumn}.`,
-      })),
-      ...mapped.issues.map((issue): ValidationIssue => ({ ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }), code: issue.code, message: issue.message })),
+      ...lookups.missing.map(
+        (query): ValidationIssue => ({
+          attribute: query.column,
+          code: "referenceNotFound",
+          message: `The ${query.reference.logicalName} it points to has no ${query.keyColumn}.`,
+        }),
+      ),
+      ...mapped.issues.map(
+        (issue): ValidationIssue => ({
+          ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }),
+          code: issue.code,
+          message: issue.message,
+        }),
+      ),
     ];
-    if (issues.length > 0) throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} cannot be sent to SCM: ${describeIssues(issues)}`, issues);
+    if (issues.length > 0)
+      throw new IntegrationError(
+        "MAPPING_FAILED",
+        `${row.table.displayName} cannot be sent to SCM: ${describeIssues(issues)}`,
+        issues,
+      );
     const key = keyOf(entity, mapped.row);
-    if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `${row.table.displayName} ${row.id} maps to no complete ${entity.collection} key.`);
-    const write: QueuedScmWrite = { collection: entity.collection, key, operation: "upsert", row: mapped.row, dataverseId: row.id, ...(stamp === undefined ? {} : { stamp }) };
+    if (key === undefined)
+      throw new IntegrationError(
+        "MAPPING_FAILED",
+        `${row.table.displayName} ${row.id} maps to no complete ${entity.collection} key.`,
+      );
+    const fields = context.messageName === "Update" ? fieldsSetBy(row.map, row.changes) : undefined;
+    const write: QueuedScmWrite = {
+      collection: entity.collection,
+      key,
+      operation: "upsert",
+      row: mapped.row,
+      dataverseId: row.id,
+      ...(stamp === undefined ? {} : { stamp }),
+      ...(fields === undefined ? {} : { fields }),
+    };
     return this.write(row.map, rowKey, write, services);
   }
 
@@ -111,9 +161,16 @@ export class SyncToScmPlugin implements Plugin {
     const { map, table } = mappedTable(context, services);
     const preImage = preImageOf(context);
     // Trimmed for size: the row is still committed (the delete is not), so it is read.
-    const before = preImage === undefined ? (context.sizeExceeded ? await committedRow(context, services) : undefined) : entityToRecord(preImage, table);
+    const before =
+      preImage === undefined
+        ? context.sizeExceeded
+          ? await committedRow(context, services)
+          : undefined
+        : entityToRecord(preImage, table);
     const company = before?.[map.company.dataverse];
-    const companyCode = isEntityReference(company) ? await services.companies.codeOf(services.dataverse, company.id) : undefined;
+    const companyCode = isEntityReference(company)
+      ? await services.companies.codeOf(services.dataverse, company.id)
+      : undefined;
     const rowKey = before === undefined || companyCode === undefined ? undefined : mapRowKey(map, companyCode, before);
     if (before === undefined || companyCode === undefined || rowKey === undefined) {
       throw new IntegrationError(
@@ -124,8 +181,12 @@ export class SyncToScmPlugin implements Plugin {
     const entity = scmEntityOf(map);
     const mapped = toScmRow(before, map, companyCode);
     const key = keyOf(entity, mapped.row);
-    if (key === undefined) throw new IntegrationError("MAPPING_FAILED", `The deleted ${table.displayName} maps to no complete ${entity.collection} key.`);
-    if (!await services.mapStates.isPaused(map.name)) {
+    if (key === undefined)
+      throw new IntegrationError(
+        "MAPPING_FAILED",
+        `The deleted ${table.displayName} maps to no complete ${entity.collection} key.`,
+      );
+    if (!(await services.mapStates.isPaused(map.name))) {
       // Restrict (docs/design.md §3.b): SCM would keep the other rows' references to a deleted row,
       // and neither system could save them afterwards. Dataverse rolls the delete back.
       const references = await scmReferencesTo(services.scm, map, entity, key).catch((error: unknown) => {
@@ -141,57 +202,145 @@ export class SyncToScmPlugin implements Plugin {
         );
       }
     }
-    return this.write(map, rowKey, { collection: entity.collection, key, operation: "delete", row: {}, dataverseId: context.primaryEntityId }, services);
+    return this.write(
+      map,
+      rowKey,
+      { collection: entity.collection, key, operation: "delete", row: {}, dataverseId: context.primaryEntityId },
+      services,
+    );
   }
 
   /** Writes now; when SCM does not answer, refuses (fail closed) or queues for replay (fail open). */
-  private async write(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices): Promise<PluginResult> {
+  private async write(
+    map: EntityMap,
+    rowKey: string,
+    write: QueuedScmWrite,
+    services: PluginServices,
+  ): Promise<PluginResult> {
     if (await services.mapStates.isPaused(map.name)) {
       // Dataverse commits the change; SCM gets it, in order, when the map is resumed.
       return await this.enqueue(map, rowKey, write, services, "paused", `map ${map.name} is paused`);
     }
     if (await services.queue.hasQueued(map.name, "fs-to-scm", rowKey)) {
       // An earlier change to this row is still waiting for SCM; this one must not overtake it.
-      return await this.enqueue(map, rowKey, write, services, "unavailable", "an earlier change to this row is still queued");
+      return await this.enqueue(
+        map,
+        rowKey,
+        write,
+        services,
+        "unavailable",
+        "an earlier change to this row is still queued",
+      );
     }
     try {
       const outcome = await applyScmWrite(write, services);
-      await services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
+      await services.ledger.record({
+        map: map.name,
+        rowKey,
+        dataverseId: write.dataverseId,
+        status: "synced",
+        ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }),
+      });
       services.log.info(`SCM ${write.collection} ${rowKey}: ${outcome}`);
       if (services.callerGone?.() === true) {
         // Dataverse's wait ran out first (a save in SCM held the row): its operation is rolled back
         // and its user sees the error, so SCM must not keep this change.
-        services.log.warn("Conflict: Dataverse stopped waiting for this change and rolled it back; it loses, and SCM's row is set back to Dataverse's", { rowKey, lost: write.row });
+        services.log.warn(
+          "Conflict: Dataverse stopped waiting for this change and rolled it back; it loses, and SCM's row is set back to Dataverse's",
+          { rowKey, lost: write.row },
+        );
         await this.enqueueResync(map, rowKey, write, services, "Dataverse rolled the change back after SCM applied it");
       }
-      return { outcome: outcome === "unchanged" || outcome === "absent" ? "unchanged" : "applied", message: `SCM ${write.collection} ${rowKey}: ${outcome}.` };
+      return {
+        outcome: outcome === "unchanged" || outcome === "absent" ? "unchanged" : "applied",
+        message: `SCM ${write.collection} ${rowKey}: ${outcome}.`,
+      };
     } catch (error) {
       if (error instanceof ScmRejectedError) {
         const issues = scmErrorsToDataverse(error.fieldErrors, map);
-        services.log.warn("SCM refused the change; Dataverse rolls it back", { rowKey, errors: issues, reason: error.message });
+        services.log.warn("SCM refused the change; Dataverse rolls it back", {
+          rowKey,
+          errors: issues,
+          reason: error.message,
+        });
         // SCM holds a row under the key that this create did not write as it stands: never leave
         // it only in SCM unexamined — the resync compares it with Dataverse's row once settled.
-        if (error instanceof ScmCreateConflictError) await this.enqueueResync(map, rowKey, write, services, error.message);
-        throw new IntegrationError("SCM_REJECTED", issues.length > 0 ? `SCM refused the change: ${describeIssues(issues)}` : error.message, issues);
+        if (error instanceof ScmCreateConflictError)
+          await this.enqueueResync(map, rowKey, write, services, error.message);
+        throw new IntegrationError(
+          "SCM_REJECTED",
+          issues.length > 0 ? `SCM refused the change: ${describeIssues(issues)}` : error.message,
+          issues,
+        );
       }
       if (!(error instanceof ScmUnavailableError)) throw error;
       if (services.settings.scmUnavailablePolicy === "fail-closed") {
-        if (error.maybeApplied) await this.enqueueResync(map, rowKey, write, services, `SCM may apply the refused change late (${error.message})`);
-        throw new IntegrationError("SCM_UNAVAILABLE", `SCM could not be reached, so the change is refused: ${error.message}`);
+        if (error.maybeApplied)
+          await this.enqueueResync(
+            map,
+            rowKey,
+            write,
+            services,
+            `SCM may apply the refused change late (${error.message})`,
+          );
+        throw new IntegrationError(
+          "SCM_UNAVAILABLE",
+          `SCM could not be reached, so the change is refused: ${error.message}`,
+        );
       }
       return await this.enqueue(map, rowKey, write, services, "unavailable", error.message);
     }
   }
 
   /** Queues a resync of the row (see scm-resync.ts); replayed once Dataverse has settled. */
-  private async enqueueResync(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, reason: string): Promise<void> {
-    const queued = await services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: "unavailable", error: reason, resync: true });
-    services.log.warn("Resync of the row queued: SCM will be set to Dataverse's row", { rowKey, sequence: queued.sequence, reason });
+  private async enqueueResync(
+    map: EntityMap,
+    rowKey: string,
+    write: QueuedScmWrite,
+    services: PluginServices,
+    reason: string,
+  ): Promise<void> {
+    const queued = await services.queue.enqueue({
+      map: map.name,
+      direction: "fs-to-scm",
+      rowKey,
+      operation: write.operation,
+      payload: write,
+      reason: "unavailable",
+      error: reason,
+      resync: true,
+    });
+    services.log.warn("Resync of the row queued: SCM will be set to Dataverse's row", {
+      rowKey,
+      sequence: queued.sequence,
+      reason,
+    });
   }
 
-  private async enqueue(map: EntityMap, rowKey: string, write: QueuedScmWrite, services: PluginServices, why: "unavailable" | "paused", reason: string): Promise<PluginResult> {
-    const queued = await services.queue.enqueue({ map: map.name, direction: "fs-to-scm", rowKey, operation: write.operation, payload: write, reason: why, error: reason });
-    await services.ledger.record({ map: map.name, rowKey, dataverseId: write.dataverseId, status: "pending", error: `Queued for SCM (${reason}).` });
+  private async enqueue(
+    map: EntityMap,
+    rowKey: string,
+    write: QueuedScmWrite,
+    services: PluginServices,
+    why: "unavailable" | "paused",
+    reason: string,
+  ): Promise<PluginResult> {
+    const queued = await services.queue.enqueue({
+      map: map.name,
+      direction: "fs-to-scm",
+      rowKey,
+      operation: write.operation,
+      payload: write,
+      reason: why,
+      error: reason,
+    });
+    await services.ledger.record({
+      map: map.name,
+      rowKey,
+      dataverseId: write.dataverseId,
+      status: "pending",
+      error: `Queued for SCM (${reason}).`,
+    });
     services.log.warn("Change queued for SCM", { rowKey, sequence: queued.sequence, reason });
     return { outcome: "queued", message: `Queued as change ${queued.sequence}: ${reason}` };
   }
@@ -201,5 +350,17 @@ export class SyncToScmPlugin implements Plugin {
 export async function applyScmWrite(write: QueuedScmWrite, services: Pick<PluginServices, "scm">): Promise<string> {
   const entity = scmEntityByCollection(write.collection);
   if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Unknown SCM collection ${write.collection}.`);
-  return write.operation === "delete" ? deleteScmRow(services.scm, entity, write.key) : upsertScmRow(services.scm, entity, write.key, write.row);
+  return write.operation === "delete"
+    ? deleteScmRow(services.scm, entity, write.key)
+    : upsertScmRow(services.scm, entity, write.key, write.row, write.fields);
+}
+
+/**
+ * The SCM fields an Update's Target sets. The Target of an Update carries the columns the request
+ * set — what filtering attributes select steps by (PA `powerapps-docs/developer/data-platform/
+ * best-practices/business-logic/include-filtering-attributes-plugin-registration.md`) — so the
+ * rest of the row is not this change's to send.
+ */
+function fieldsSetBy(map: EntityMap, changes: Readonly<DataverseRecord>): string[] {
+  return map.columns.filter((pair) => goesToScm(pair.direction) && pair.dataverse in changes).map((pair) => pair.scm);
 }

@@ -101,8 +101,11 @@ describe("concurrent edits of one warehouse in both systems", () => {
     const id = await createWarehouse(setup, "9401", "Original 9401");
     expect((await renameInScm("9401", "From SCM 9401")).status).toBe(204);
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "From FS 9401" }))
-        .status,
+      (
+        await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
+          msdyn_description: "From FS 9401",
+        })
+      ).status,
     ).toBe(204);
     await settle(env);
     const sides = await warehousesOnBothSides(env);
@@ -124,6 +127,35 @@ describe("concurrent edits of one warehouse in both systems", () => {
     const sides = await warehousesOnBothSides(env);
     expect(sides.dataverse).toEqual(sides.scm);
     expect(sides.scm).toContainEqual(view("9402", "From FS 9402"));
+  });
+
+  it("edits of different fields crossing: SCM's change waits on its way while Field Service renames, and both survive", async () => {
+    const id = await createWarehouse(setup, "9404", "Original 9404");
+    await settle(env);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // SCM's data event for its type change is held before the host: Field Service still has the old type.
+    toHost.fault({ kind: "hold", until: held }, { times: 1 });
+    const typeInScm = await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='9404')", {
+      WarehouseType: "Quarantine",
+    });
+    expect(typeInScm.status).toBe(204);
+    await toHost.whenFaulted();
+
+    const rename = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, {
+      msdyn_description: "From FS 9404",
+    });
+    expect(rename.status).toBe(204);
+    release();
+    await toHost.settled();
+    await settle(env);
+
+    // The rename sent only the name: SCM kept its type, and its event brought the type to Field Service.
+    const sides = await warehousesOnBothSides(env);
+    expect(sides.dataverse).toEqual(sides.scm);
+    expect(sides.scm).toContainEqual({ ...view("9404", "From FS 9404"), type: "Quarantine" });
   });
 
   it("Dataverse's wait runs out first: Field Service's save is rolled back with an error, SCM's is in both, and the loser is logged", async () => {
@@ -148,16 +180,16 @@ describe("concurrent edits of one warehouse in both systems", () => {
     });
     // The resync the host queued sets SCM back to Dataverse's row; SCM's data events bring
     // Dataverse to SCM's rows: both end equal, with one of the two saves.
-    expect(
-      (await env.host.queue.pending())
-        .filter((change) => change.resync)
-        .map((change) => change.rowKey),
-    ).toEqual(["usmf/9403"]);
+    expect((await env.host.queue.pending()).filter((change) => change.resync).map((change) => change.rowKey)).toEqual([
+      "usmf/9403",
+    ]);
     await settle(env);
     expect(await env.host.replayQueue()).toMatchObject({ failed: 0, remaining: 0 });
     await settle(env);
     const sides = await warehousesOnBothSides(env);
     expect(sides.dataverse).toEqual(sides.scm);
-    expect(sides.scm.filter((row) => row.key === "usmf/9403").map((row) => row.name)).toEqual([expect.stringMatching(/^From (SCM|FS) 9403$/)]);
+    expect(sides.scm.filter((row) => row.key === "usmf/9403").map((row) => row.name)).toEqual([
+      expect.stringMatching(/^From (SCM|FS) 9403$/),
+    ]);
   });
 });
