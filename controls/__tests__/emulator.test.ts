@@ -130,7 +130,7 @@ afterAll(async () => {
 });
 
 describe("the controls' queries on the Dataverse emulator, offline", () => {
-  it("finds the nearest warehouses with their stock in two requests", async () => {
+  it("finds the nearest warehouses with their stock: at most two rings of warehouses, then one stock request", async () => {
     const service = createNearbyWarehousesService(offline, null);
     offline.paths.length = 0;
     const result = await service.search({
@@ -144,7 +144,12 @@ describe("the controls' queries on the Dataverse emulator, offline", () => {
       ["Loop Depot", { onHand: 12, available: 9 }],
       ["Union Station Store", { onHand: 0, available: 0 }],
     ]);
-    expect(offline.paths).toHaveLength(2);
+    // Two warehouses in all: the first ring holds fewer than wanted, so the second covers the radius.
+    expect(offline.paths.map((path) => path.split("?")[0])).toEqual([
+      "msdyn_warehouses",
+      "msdyn_warehouses",
+      "msdyn_productinventories",
+    ]);
   });
 
   it("reads the default radius from the environment variable tables", async () => {

@@ -119,7 +119,8 @@ describe("the sandbox's /plugins mount", () => {
       method: "POST",
       headers: json,
       body: JSON.stringify({
-        msdyn_name: "Sandbox",
+        msdyn_name: "9001",
+        msdyn_description: "Sandbox",
         msdyn_warehouseidentifier: "9001",
         msdyn_warehousetype: 192350002,
         "msdyn_company@odata.bind": `/cdm_companies(${companyId})`,
@@ -134,7 +135,7 @@ describe("the sandbox's /plugins mount", () => {
     const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, { method: "PATCH", headers: json, body: JSON.stringify({ WarehouseName: "Renamed in SCM" }) });
     expect(renamed.status).toBe(204);
     await eventsDelivered();
-    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_name).toBe("Renamed in SCM");
+    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_description).toBe("Renamed in SCM");
   });
 });
 
