@@ -5,8 +5,8 @@
  * event, which SCM sends only after it committed (docs/design.md §0.2). A model-driven form shows
  * the row as it was read right after the save, and changes made afterwards only after a refresh.
  *
- * So, for a bounded time after each successful save, the form re-reads the row's sync columns
- * (`Xrm.WebApi.retrieveRecord`, backing off) and, when they changed and the user has no unsaved
+ * So, for a bounded time after each successful save, the form re-reads the row's sync columns and
+ * the columns SCM sends back (`Xrm.WebApi.retrieveRecord`, backing off) and, when they changed and the user has no unsaved
  * edit, refreshes the form's data with `formContext.data.refresh(false)` — "refreshes … all the data
  * of the form without reloading the page" (PA `powerapps-docs/developer/model-driven-apps/clientapi/reference/formContext-data/refresh.md`); the data OnLoad event
  * follows, and code components get `updateView` with the new values.
@@ -37,13 +37,38 @@ function timeOf(value: unknown): number | null {
   return null;
 }
 
-/** The row's sync columns as the server has them now differ from what the form shows. */
-function differs(formContext: Xrm.FormContext, read: unknown): boolean {
+function versionOf(read: unknown): string | undefined {
+  if (typeof read !== "object" || read === null) return undefined;
+  const etag = (read as Readonly<Record<string, unknown>>)["@odata.etag"];
+  return typeof etag === "string" ? etag : undefined;
+}
+
+/** A value as read from the Web API or from the form, comparable across the two. */
+function comparable(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime();
+  return value ?? null;
+}
+
+/**
+ * The columns compared besides the sync columns: those SCM sends back (a new warehouse's type),
+ * other than lookups, which the form holds as references, that the form shows.
+ */
+function comparedColumns(formContext: Xrm.FormContext, form: ScmForm): string[] {
+  return form.map.columns.filter(
+    (column) => !form.map.lookups.includes(column) && formContext.getAttribute(column) !== null,
+  );
+}
+
+/** The row as the server has it now differs from what the form shows. */
+function differs(formContext: Xrm.FormContext, form: ScmForm, read: unknown): boolean {
   if (typeof read !== "object" || read === null) return false;
   const row = read as Readonly<Record<string, unknown>>;
   const shownStatus: unknown = formContext.getAttribute(statusColumn)?.getValue() ?? null;
   const shownSynced = timeOf(formContext.getAttribute(lastSyncedColumn)?.getValue());
-  return (row[statusColumn] ?? null) !== shownStatus || timeOf(row[lastSyncedColumn]) !== shownSynced;
+  if ((row[statusColumn] ?? null) !== shownStatus || timeOf(row[lastSyncedColumn]) !== shownSynced) return true;
+  return comparedColumns(formContext, form).some(
+    (column) => column in row && comparable(row[column]) !== comparable(formContext.getAttribute(column)?.getValue()),
+  );
 }
 
 /** Whether the form shows the sync columns at all (tables without them have nothing to wait for). */
@@ -64,6 +89,11 @@ export async function watchSync(formContext: Xrm.FormContext, form: ScmForm): Pr
   watches.set(formContext, watch);
   // Another save started a watch of its own, or the form shows another row now.
   const superseded = (): boolean => watch.cancelled || bareGuid(formContext.data.entity.getId()) !== id;
+  // The row's version at the previous read: SCM's side may land within the second the status was
+  // stamped in (Dataverse's date and time columns keep whole seconds), so a change of the row's
+  // version (`@odata.etag`, PA `powerapps-docs/developer/data-platform/webapi/perform-conditional-operations-using-web-api.md`)
+  // counts too.
+  let seenVersion: string | undefined;
   for (const delay of SYNC_WATCH_DELAYS_MS) {
     await sleep(delay);
     if (superseded()) return;
@@ -73,10 +103,13 @@ export async function watchSync(formContext: Xrm.FormContext, form: ScmForm): Pr
       const row: unknown = await Xrm.WebApi.retrieveRecord(
         form.table.logicalName,
         id,
-        `?$select=${statusColumn},${lastSyncedColumn}`,
+        `?$select=${[statusColumn, lastSyncedColumn, ...comparedColumns(formContext, form)].join(",")}`,
       );
       if (superseded() || formContext.data.entity.getIsDirty()) continue;
-      if (differs(formContext, row)) await formContext.data.refresh(false);
+      const version = versionOf(row);
+      const changedSinceLastRead = seenVersion !== undefined && version !== undefined && version !== seenVersion;
+      seenVersion = version ?? seenVersion;
+      if (differs(formContext, form, row) || changedSinceLastRead) await formContext.data.refresh(false);
     } catch {
       // Unreachable or refused this time: the next round tries again.
     }
