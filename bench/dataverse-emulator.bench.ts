@@ -51,7 +51,16 @@ function seed(server: DataverseServer, rows: number): string[] {
   for (let c = 0; c < COMPANIES; c++) {
     const id = `00000000-0000-4000-8000-${String(c).padStart(12, "0")}`;
     companies.push(id);
-    store.insertRow(cdmCompany, { cdm_companyid: id, cdm_name: `Company ${c}`, cdm_companycode: `c${c}`, createdon: now, modifiedon: now, versionnumber: store.nextVersion(), statecode: 0, statuscode: 1 });
+    store.insertRow(cdmCompany, {
+      cdm_companyid: id,
+      cdm_name: `Company ${c}`,
+      cdm_companycode: `c${c}`,
+      createdon: now,
+      modifiedon: now,
+      versionnumber: store.nextVersion(),
+      statecode: 0,
+      statuscode: 1,
+    });
   }
   for (let i = 0; i < rows; i++) {
     const { latitude, longitude } = coordinates(i);
@@ -95,7 +104,15 @@ async function expectOk(response: Response, what: string): Promise<string> {
   return text;
 }
 
-function row(operation: string, tableRows: number, measured: number, unit: EmulatorThroughputRow["unit"], seconds: number, baseline: string, baselineSeconds: number): EmulatorThroughputRow {
+function row(
+  operation: string,
+  tableRows: number,
+  measured: number,
+  unit: EmulatorThroughputRow["unit"],
+  seconds: number,
+  baseline: string,
+  baselineSeconds: number,
+): EmulatorThroughputRow {
   const perSecond = measured / seconds;
   const baselinePerSecond = measured / baselineSeconds;
   return {
@@ -124,16 +141,21 @@ async function measureSize(tableRows: number, folder: string): Promise<EmulatorT
     );
     await expectOk(await fetch(queryUrl, { headers: HEADERS }), "warm-up query");
 
-    const querySeconds = await timed(() => pool(QUERIES, 4, async () => void (await expectOk(await fetch(queryUrl, { headers: HEADERS }), "query"))));
+    const querySeconds = await timed(() =>
+      pool(QUERIES, 4, async () => void (await expectOk(await fetch(queryUrl, { headers: HEADERS }), "query"))),
+    );
     const rawQuerySeconds = await timed(() => {
       for (let i = 0; i < QUERIES; i++) JSON.stringify({ value: rawQuery.all(company) });
     });
 
     let pagedRows = 0;
     const pagedSeconds = await timed(async () => {
-      let url: string | undefined = `${server.apiUrl}msdyn_warehouses?$select=msdyn_name,msdyn_warehouseidentifier,_msdyn_company_value`;
+      let url: string | undefined =
+        `${server.apiUrl}msdyn_warehouses?$select=msdyn_name,msdyn_warehouseidentifier,_msdyn_company_value`;
       while (url !== undefined) {
-        const body = JSON.parse(await expectOk(await fetch(url, { headers: { ...HEADERS, prefer: "odata.maxpagesize=5000" } }), "paged read")) as {
+        const body = JSON.parse(
+          await expectOk(await fetch(url, { headers: { ...HEADERS, prefer: "odata.maxpagesize=5000" } }), "paged read"),
+        ) as {
           value: unknown[];
           "@odata.nextLink"?: string;
         };
@@ -141,7 +163,9 @@ async function measureSize(tableRows: number, folder: string): Promise<EmulatorT
         url = body["@odata.nextLink"];
       }
     });
-    const rawAll = db.prepare("SELECT msdyn_warehouseid, versionnumber, msdyn_name, msdyn_warehouseidentifier, _msdyn_company_value FROM msdyn_warehouse ORDER BY msdyn_warehouseid");
+    const rawAll = db.prepare(
+      "SELECT msdyn_warehouseid, versionnumber, msdyn_name, msdyn_warehouseidentifier, _msdyn_company_value FROM msdyn_warehouse ORDER BY msdyn_warehouseid",
+    );
     const rawPagedSeconds = await timed(() => {
       JSON.stringify({ value: rawAll.all() });
     });
@@ -154,7 +178,10 @@ async function measureSize(tableRows: number, folder: string): Promise<EmulatorT
           "msdyn_company@odata.bind": `/cdm_companies(${companies[index % COMPANIES] ?? ""})`,
           msdyn_primaryaddresslatitude: coordinates(index).latitude,
         });
-        await expectOk(await fetch(`${server.apiUrl}msdyn_warehouses`, { method: "POST", headers: HEADERS, body }), "create");
+        await expectOk(
+          await fetch(`${server.apiUrl}msdyn_warehouses`, { method: "POST", headers: HEADERS, body }),
+          "create",
+        );
       }),
     );
     const ceilingSeconds = await httpCeiling(companies);
@@ -164,15 +191,54 @@ async function measureSize(tableRows: number, folder: string): Promise<EmulatorT
     );
     const rawCreateSeconds = await timed(() => {
       for (let index = 0; index < CREATES; index++) {
-        rawInsert.run(`20000000-0000-4000-8000-${String(index).padStart(12, "0")}`, `Raw ${index}`, `R${index}`, companies[index % COMPANIES] ?? "", coordinates(index).latitude, index);
+        rawInsert.run(
+          `20000000-0000-4000-8000-${String(index).padStart(12, "0")}`,
+          `Raw ${index}`,
+          `R${index}`,
+          companies[index % COMPANIES] ?? "",
+          coordinates(index).latitude,
+          index,
+        );
       }
     });
 
     return [
-      row("create (POST, pipeline, no steps)", tableRows, CREATES, "requests/s", createSeconds, "SQLite INSERT, one autocommit each", rawCreateSeconds),
-      row("create (POST, pipeline, no steps) vs HTTP alone", tableRows, CREATES, "requests/s", createSeconds, "no-op node:http POST handler, same client and bodies", ceilingSeconds),
-      row("retrieveMultiple: nearby query, $top=50", tableRows, QUERIES, "requests/s", querySeconds, "SQLite SELECT + JSON", rawQuerySeconds),
-      row("retrieveMultiple: every row, pages of 5000", tableRows, pagedRows, "rows/s", pagedSeconds, "SQLite SELECT all + JSON", rawPagedSeconds),
+      row(
+        "create (POST, pipeline, no steps)",
+        tableRows,
+        CREATES,
+        "requests/s",
+        createSeconds,
+        "SQLite INSERT, one autocommit each",
+        rawCreateSeconds,
+      ),
+      row(
+        "create (POST, pipeline, no steps) vs HTTP alone",
+        tableRows,
+        CREATES,
+        "requests/s",
+        createSeconds,
+        "no-op node:http POST handler, same client and bodies",
+        ceilingSeconds,
+      ),
+      row(
+        "retrieveMultiple: nearby query, $top=50",
+        tableRows,
+        QUERIES,
+        "requests/s",
+        querySeconds,
+        "SQLite SELECT + JSON",
+        rawQuerySeconds,
+      ),
+      row(
+        "retrieveMultiple: every row, pages of 5000",
+        tableRows,
+        pagedRows,
+        "rows/s",
+        pagedSeconds,
+        "SQLite SELECT all + JSON",
+        rawPagedSeconds,
+      ),
     ];
   } finally {
     await server.close();
@@ -199,7 +265,10 @@ async function httpCeiling(companies: readonly string[]): Promise<number> {
           "msdyn_company@odata.bind": `/cdm_companies(${companies[index % COMPANIES] ?? ""})`,
           msdyn_primaryaddresslatitude: coordinates(index).latitude,
         });
-        await expectOk(await fetch(`${origin}/msdyn_warehouses`, { method: "POST", headers: HEADERS, body }), "no-op post");
+        await expectOk(
+          await fetch(`${origin}/msdyn_warehouses`, { method: "POST", headers: HEADERS, body }),
+          "no-op post",
+        );
       }),
     );
   } finally {
@@ -208,7 +277,9 @@ async function httpCeiling(companies: readonly string[]): Promise<number> {
 }
 
 /** Measures every size in turn (a fresh database each) and returns one row per operation and size. */
-export async function dataverseEmulatorThroughput(sizes: readonly number[] = [10_000, 100_000]): Promise<EmulatorThroughputRow[]> {
+export async function dataverseEmulatorThroughput(
+  sizes: readonly number[] = [10_000, 100_000],
+): Promise<EmulatorThroughputRow[]> {
   const folder = mkdtempSync(path.join(os.tmpdir(), "fsi-dataverse-bench-"));
   try {
     const rows: EmulatorThroughputRow[] = [];
@@ -220,7 +291,10 @@ export async function dataverseEmulatorThroughput(sizes: readonly number[] = [10
 }
 
 if (require.main === module) {
-  const sizes = process.argv.slice(2).map(Number).filter((size) => Number.isSafeInteger(size) && size > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((size) => Number.isSafeInteger(size) && size > 0);
   dataverseEmulatorThroughput(sizes.length > 0 ? sizes : undefined).then(
     (rows) => {
       console.table(

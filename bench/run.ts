@@ -27,7 +27,11 @@ interface Section {
 }
 
 const sections: readonly Section[] = [
-  { name: "nearby", title: "NearbyWarehouses query: rings with $top vs fetch-all and vs the rows shown", run: () => nearbyQueryCost() },
+  {
+    name: "nearby",
+    title: "NearbyWarehouses query: rings with $top vs fetch-all and vs the rows shown",
+    run: () => nearbyQueryCost(),
+  },
   { name: "bundles", title: "Control bundle sizes: virtual vs React + Fluent bundled", run: controlBundleSizes },
   { name: "forms", title: "Form script library size", run: formsBundleSizes },
   { name: "validation", title: "Validation API under load vs a no-op endpoint", run: validationApiBench },

@@ -69,13 +69,18 @@ async function main(): Promise<void> {
     port: options.port,
     stateDir: options.stateDir,
     log,
-    mounts: integratedMounts({ solutionZip: solutionZipPath, progress: log, endpointKeys: options.noKeys ? "unset" : "set" }),
+    mounts: integratedMounts({
+      solutionZip: solutionZipPath,
+      progress: log,
+      endpointKeys: options.noKeys ? "unset" : "set",
+    }),
   });
   const connectionFile = writeSandboxConnection(options.stateDir, sandboxConnectionOf(sandbox));
   console.log(`Sandbox ready at ${sandbox.url}`);
   console.log(`State: ${options.stateDir}${options.fresh ? " (fresh)" : ""}`);
   console.log(`Connection for \`npx fsi sync\`: ${connectionFile}`);
-  if (options.noKeys) console.log("No keys set (--no-keys): finish the setup with `npx fsi setup`, then `npx fsi doctor`.");
+  if (options.noKeys)
+    console.log("No keys set (--no-keys): finish the setup with `npx fsi setup`, then `npx fsi doctor`.");
   const url = sandbox.url;
   console.log("What to try:");
   console.log(`  ${url}/  the forms, with the solution's scripts and controls`);

@@ -4,7 +4,16 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import { join } from "node:path";
-import { HttpError, type OwnOrigin, Router, closeServer, listen, ownOrigin, renderJsonError, requireOwnOrigin } from "./http";
+import {
+  HttpError,
+  type OwnOrigin,
+  Router,
+  closeServer,
+  listen,
+  ownOrigin,
+  renderJsonError,
+  requireOwnOrigin,
+} from "./http";
 import { WEB_API_PATH } from "./dataverse";
 import { dataverseMount } from "./dataverse/mount";
 import { createScmEmulator } from "./scm";

@@ -105,8 +105,10 @@ const handlerDescriptions: Readonly<Record<WebhookHandler, string>> = {
   "sync-status": "Records the outcome of the sync in the fsi_ sync status columns.",
   "inventory-posting-lock": "Locks posted inventory adjustments and transfers and their products.",
   "inventory-post": "Posts an inventory adjustment or transfer to Supply Chain Management as a journal.",
-  "work-order-project": "Allows only in-process time and material projects of the work order's company, until the work order passes In Progress.",
-  "work-order-sales-order": "Sends a completed work order's products and services to Supply Chain Management with its project.",
+  "work-order-project":
+    "Allows only in-process time and material projects of the work order's company, until the work order passes In Progress.",
+  "work-order-sales-order":
+    "Sends a completed work order's products and services to Supply Chain Management with its project.",
 };
 
 /** Every step of the integration: the built-in maps' and the inventory maps' in their shipped modes (every map live). */

@@ -14,7 +14,11 @@ interface Flags {
 export const id = (displayName: string) => ({ type: "uniqueidentifier", displayName, readOnly: true }) as const;
 
 export const text = <F extends Flags>(displayName: string, maxLength: number, flags?: F) =>
-  ({ type: "string", displayName, maxLength, ...flags }) as { type: "string"; displayName: string; maxLength: number } & F;
+  ({ type: "string", displayName, maxLength, ...flags }) as {
+    type: "string";
+    displayName: string;
+    maxLength: number;
+  } & F;
 
 export const memo = (displayName: string, maxLength = 2000) => ({ type: "memo", displayName, maxLength }) as const;
 
@@ -38,13 +42,21 @@ export const dateTime = (displayName: string, flags?: Flags) =>
   ({ type: "datetime", displayName, behavior: "UserLocal", ...flags }) as const;
 
 export const choice = <F extends Flags>(displayName: string, options: readonly ChoiceOption[], flags?: F) =>
-  ({ type: "choice", displayName, options, ...flags }) as { type: "choice"; displayName: string; options: readonly ChoiceOption[] } & F;
+  ({ type: "choice", displayName, options, ...flags }) as {
+    type: "choice";
+    displayName: string;
+    options: readonly ChoiceOption[];
+  } & F;
 
 /**
  * A lookup. The navigation property defaults to the column's logical name (filled in by
  * `defineTable`); pass `nav` where a table uses another name.
  */
-export const lookup = <F extends Flags>(displayName: string, target: string | readonly string[], flags?: F & { nav?: string }) => {
+export const lookup = <F extends Flags>(
+  displayName: string,
+  target: string | readonly string[],
+  flags?: F & { nav?: string },
+) => {
   const { nav, ...rest } = flags ?? ({} as F & { nav?: string });
   return {
     type: "lookup",

@@ -32,7 +32,9 @@ interface TableSpec<C extends Record<string, ColumnDefinition>, Id extends strin
 
 type Defined<C, Id extends string, HasCompany> = Omit<TableDefinition, "columns"> & {
   readonly columns: C &
-    Omit<typeof systemColumns, keyof C> & { [K in Id]: ReturnType<typeof id> } & (HasCompany extends "required" | "optional"
+    Omit<typeof systemColumns, keyof C> & { [K in Id]: ReturnType<typeof id> } & (HasCompany extends
+      | "required"
+      | "optional"
       ? ReturnType<typeof companyColumn>
       : unknown);
 };

@@ -30,7 +30,11 @@
  * product inventory from the journals the on-hand flow writes.
  */
 import { tableByLogicalName } from "../dataverse/tables";
-import { inventoryAdjustment, inventoryAdjustmentProduct, inventoryTransfer } from "../dataverse/tables/inventory-tables";
+import {
+  inventoryAdjustment,
+  inventoryAdjustmentProduct,
+  inventoryTransfer,
+} from "../dataverse/tables/inventory-tables";
 import { workOrder } from "../dataverse/tables/field-service-tables";
 import { filteringAttributes } from "../maps/change-detection";
 import type { FlowMode, FlowName } from "../maps/flow-template-schema";
@@ -89,7 +93,9 @@ export function imageMessageProperty(message: WebhookMessage): "Id" | "Target" {
 
 /** Where the plug-in host serves each handler, below its origin. */
 export function webhookPath(handler: WebhookHandlerName): string {
-  return (inventoryHandlers as readonly string[]).includes(handler) ? `/plugins/inventory/webhooks/${handler}` : `/plugins/webhooks/${handler}`;
+  return (inventoryHandlers as readonly string[]).includes(handler)
+    ? `/plugins/inventory/webhooks/${handler}`
+    : `/plugins/webhooks/${handler}`;
 }
 
 /** `<hostUrl>/plugins/webhooks/<handler>` (or `/plugins/inventory/webhooks/<handler>`): where the handler's service endpoint points. */
@@ -111,7 +117,11 @@ const post = (attributes: readonly string[]): WebhookStepImage => ({ alias: "Pos
 
 /** The Dataverse columns a map sends to SCM: the company, the natural keys and every pair going to SCM. */
 export function columnsSentToScm(map: EntityMap): string[] {
-  return [map.company.dataverse, ...map.keys.map((key) => key.dataverse), ...map.columns.filter((pair) => goesToScm(pair.direction)).map((pair) => pair.dataverse)];
+  return [
+    map.company.dataverse,
+    ...map.keys.map((key) => key.dataverse),
+    ...map.columns.filter((pair) => goesToScm(pair.direction)).map((pair) => pair.dataverse),
+  ];
 }
 
 function integrationStepsFor(map: EntityMap): WebhookStepDefinition<IntegrationHandlerName>[] {
@@ -125,7 +135,12 @@ function integrationStepsFor(map: EntityMap): WebhookStepDefinition<IntegrationH
     step("validate", "Create", table, { stage: 10, mode: "sync", images: [] }),
     step("validate", "Update", table, { stage: 10, mode: "sync", ...filtering, images: [pre(columns)] }),
     step("sync-to-scm", "Create", table, { stage: 40, mode: "sync", images: [post(withVersion)] }),
-    step("sync-to-scm", "Update", table, { stage: 40, mode: "sync", ...filtering, images: [pre(columns), post(withVersion)] }),
+    step("sync-to-scm", "Update", table, {
+      stage: 40,
+      mode: "sync",
+      ...filtering,
+      images: [pre(columns), post(withVersion)],
+    }),
     step("sync-to-scm", "Delete", table, { stage: 40, mode: "sync", images: [pre(keyColumns)] }),
   ];
   const definition = tableByLogicalName(table);
@@ -144,7 +159,9 @@ export function integrationWebhookSteps(maps: readonly EntityMap[]): WebhookStep
 export type InventoryModes = Readonly<Record<FlowName, FlowMode>>;
 
 /** The modes of a set of inventory maps (the built-in templates, or an engine's resolved catalog). */
-export function inventoryModesOf(maps: readonly { readonly name: FlowName; readonly mode: FlowMode }[]): InventoryModes {
+export function inventoryModesOf(
+  maps: readonly { readonly name: FlowName; readonly mode: FlowMode }[],
+): InventoryModes {
   return Object.fromEntries(maps.map((map) => [map.name, map.mode])) as Record<FlowName, FlowMode>;
 }
 
@@ -158,24 +175,53 @@ export function inventoryWebhookSteps(modes: InventoryModes): WebhookStepDefinit
     );
   }
   steps.push(
-    step("inventory-posting-lock", "Create", inventoryAdjustmentProduct.logicalName, { stage: 10, mode: "sync", images: [] }),
-    step("inventory-posting-lock", "Update", inventoryAdjustmentProduct.logicalName, { stage: 10, mode: "sync", images: [pre(LINE_LOCK_COLUMNS)] }),
-    step("inventory-posting-lock", "Delete", inventoryAdjustmentProduct.logicalName, { stage: 10, mode: "sync", images: [pre(LINE_LOCK_COLUMNS)] }),
+    step("inventory-posting-lock", "Create", inventoryAdjustmentProduct.logicalName, {
+      stage: 10,
+      mode: "sync",
+      images: [],
+    }),
+    step("inventory-posting-lock", "Update", inventoryAdjustmentProduct.logicalName, {
+      stage: 10,
+      mode: "sync",
+      images: [pre(LINE_LOCK_COLUMNS)],
+    }),
+    step("inventory-posting-lock", "Delete", inventoryAdjustmentProduct.logicalName, {
+      stage: 10,
+      mode: "sync",
+      images: [pre(LINE_LOCK_COLUMNS)],
+    }),
   );
   for (const [map, table] of [
     ["inventory-adjustments", inventoryAdjustment.logicalName],
     ["inventory-transfers", inventoryTransfer.logicalName],
   ] as const) {
     if (modes[map] !== "live") continue;
-    steps.push(step("inventory-post", "Update", table, { stage: 40, mode: "async", filteringAttributes: [POSTING_STATUS_COLUMN], images: [post([POSTING_STATUS_COLUMN])] }));
+    steps.push(
+      step("inventory-post", "Update", table, {
+        stage: 40,
+        mode: "async",
+        filteringAttributes: [POSTING_STATUS_COLUMN],
+        images: [post([POSTING_STATUS_COLUMN])],
+      }),
+    );
   }
   steps.push(
     step("work-order-project", "Create", workOrder.logicalName, { stage: 10, mode: "sync", images: [] }),
-    step("work-order-project", "Update", workOrder.logicalName, { stage: 10, mode: "sync", filteringAttributes: ["fsi_project"], images: [pre(WORK_ORDER_PROJECT_COLUMNS)] }),
+    step("work-order-project", "Update", workOrder.logicalName, {
+      stage: 10,
+      mode: "sync",
+      filteringAttributes: ["fsi_project"],
+      images: [pre(WORK_ORDER_PROJECT_COLUMNS)],
+    }),
   );
   if (modes["work-order-sales-orders"] === "live") {
     steps.push(
-      step("work-order-sales-order", "Update", workOrder.logicalName, { stage: 40, mode: "async", filteringAttributes: [WORK_ORDER_STATUS_COLUMN], images: [post([WORK_ORDER_STATUS_COLUMN])] }),
+      step("work-order-sales-order", "Update", workOrder.logicalName, {
+        stage: 40,
+        mode: "async",
+        filteringAttributes: [WORK_ORDER_STATUS_COLUMN],
+        images: [post([WORK_ORDER_STATUS_COLUMN])],
+      }),
     );
   }
   return steps;

@@ -7,7 +7,12 @@ export type ScmFieldDefinition =
   | { readonly type: "String"; readonly maxLength: number; readonly mandatory?: boolean }
   | { readonly type: "Int"; readonly mandatory?: boolean }
   | { readonly type: "Real"; readonly mandatory?: boolean }
-  | { readonly type: "Enum"; readonly enumName: string; readonly values: readonly string[]; readonly mandatory?: boolean }
+  | {
+      readonly type: "Enum";
+      readonly enumName: string;
+      readonly values: readonly string[];
+      readonly mandatory?: boolean;
+    }
   /** ISO 8601 UTC date-time; F&O's empty date is 1900-01-01, which we read as "no date". */
   | { readonly type: "DateTime"; readonly mandatory?: boolean };
 

@@ -113,7 +113,11 @@ export class FakeDataverse {
       };
     }
     if (entity === "systemuser" && options === "?$select=domainname") {
-      return { "@odata.context": `${orgUrl}/$metadata#systemusers(domainname)/$entity`, systemuserid: id, domainname: signedInUserName };
+      return {
+        "@odata.context": `${orgUrl}/$metadata#systemusers(domainname)/$entity`,
+        systemuserid: id,
+        domainname: signedInUserName,
+      };
     }
     if (entity === "systemuser" && options === "?$select=_msdyn_company_value") {
       if (!(id in this.fixture.userCompanies)) throw webApiError(`systemuser With Id = ${id} Does Not Exist`);

@@ -150,7 +150,8 @@ export class FormHarness {
     this.asyncSaveHandlers = options.asyncSaveHandlers ?? true;
     this.formType = options.existing === undefined ? formTypeCreate : formTypeUpdate;
     this.entity.id = options.existing?.id ?? "";
-    for (const [name, column] of formColumns(options.table, options.syncColumns ?? false)) addAttribute(name, column, options.existing?.values[name]);
+    for (const [name, column] of formColumns(options.table, options.syncColumns ?? false))
+      addAttribute(name, column, options.existing?.values[name]);
 
     const client = XrmMockGenerator.context.client as Xrm.ClientContext & { clientState: Xrm.ClientState };
     client.getClientState = () => (this.offline ? "Offline" : "Online");

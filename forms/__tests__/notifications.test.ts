@@ -56,7 +56,9 @@ describe("SCM notifications on the form", () => {
 
   it("leave nothing behind once a later check passes, even when the user fixed a value without leaving the field", async () => {
     const { page, form } = await refusedWarehouse();
-    page.api.warnings = [{ attribute: "msdyn_description", code: "maxLength", message: "Long names are cut in SCM reports." }];
+    page.api.warnings = [
+      { attribute: "msdyn_description", code: "maxLength", message: "Long names are cut in SCM reports." },
+    ];
     await form.save();
     expect(
       form

@@ -68,7 +68,9 @@ describe.each([
 
     expect(attempt.saved).toBe(false);
     expect(attempt.args.isDefaultPrevented()).toBe(true);
-    expect(form.fieldNotifications("msdyn_description")).toEqual(["Description can have at most 30 characters in SCM."]);
+    expect(form.fieldNotifications("msdyn_description")).toEqual([
+      "Description can have at most 30 characters in SCM.",
+    ]);
     expect(form.fieldNotifications("msdyn_primaryaddresscity")).toEqual([]);
     const summary = form.formNotification("fsi-scm-summary");
     expect(summary?.level).toBe("ERROR");
@@ -118,7 +120,10 @@ describe.each([
     const form = await openWarehouse(page, asyncSaveHandlers);
     form.set("msdyn_description", "North");
     const scripts = page.library.Forms.Warehouse;
-    const context = { getFormContext: () => form.formContext, getEventArgs: () => ({ getSaveMode: () => 1, isDefaultPrevented: () => false, preventDefault: () => undefined }) };
+    const context = {
+      getFormContext: () => form.formContext,
+      getEventArgs: () => ({ getSaveMode: () => 1, isDefaultPrevented: () => false, preventDefault: () => undefined }),
+    };
     expect(scripts.onSave(context as unknown as Xrm.Events.SaveEventContext)).toBeUndefined();
   });
 });
@@ -167,35 +172,38 @@ describe("OnSave when the user must sign in", () => {
   it.each([
     ["on", true],
     ["off", false],
-  ])("async save handlers %s: not saved, a Sign in button; its click opens the popup and the save goes on by itself", async (_setting, asyncSaveHandlers) => {
-    const page = newPage();
-    const form = await openWarehouse(page, asyncSaveHandlers);
-    page.signIn.signedIn = false;
-    form.set("msdyn_description", "North");
+  ])(
+    "async save handlers %s: not saved, a Sign in button; its click opens the popup and the save goes on by itself",
+    async (_setting, asyncSaveHandlers) => {
+      const page = newPage();
+      const form = await openWarehouse(page, asyncSaveHandlers);
+      page.signIn.signedIn = false;
+      form.set("msdyn_description", "North");
 
-    const attempt = await form.save(2);
+      const attempt = await form.save(2);
 
-    expect(attempt.saved).toBe(false);
-    expect(updates(page)).toEqual([]);
-    expect(form.formNotification("fsi-scm-status")).toEqual({
-      level: "ERROR",
-      message: expect.stringContaining("sign in so this warehouse can be checked") as string,
-      uniqueId: "fsi-scm-status",
-    });
-    expect(form.appNotifications.map((shown) => [shown.actionLabel, shown.level])).toEqual([["Sign in", 4]]);
+      expect(attempt.saved).toBe(false);
+      expect(updates(page)).toEqual([]);
+      expect(form.formNotification("fsi-scm-status")).toEqual({
+        level: "ERROR",
+        message: expect.stringContaining("sign in so this warehouse can be checked") as string,
+        uniqueId: "fsi-scm-status",
+      });
+      expect(form.appNotifications.map((shown) => [shown.actionLabel, shown.level])).toEqual([["Sign in", 4]]);
 
-    form.appNotifications[0]?.click();
-    await settle();
+      form.appNotifications[0]?.click();
+      await settle();
 
-    expect(page.signIn.calls.filter((call) => call.kind === "popup")).toEqual([
-      expect.objectContaining({ loginHint: signedInUserName }),
-    ]);
-    expect(form.appNotifications).toEqual([]);
-    expect(form.commits).toEqual([2]);
-    expect(form.closed).toBe(1);
-    expect(updates(page)).toHaveLength(1);
-    expect(form.formNotification("fsi-scm-status")).toBeUndefined();
-  });
+      expect(page.signIn.calls.filter((call) => call.kind === "popup")).toEqual([
+        expect.objectContaining({ loginHint: signedInUserName }),
+      ]);
+      expect(form.appNotifications).toEqual([]);
+      expect(form.commits).toEqual([2]);
+      expect(form.closed).toBe(1);
+      expect(updates(page)).toHaveLength(1);
+      expect(form.formNotification("fsi-scm-status")).toBeUndefined();
+    },
+  );
 
   it("says so when the popup was blocked or closed, and keeps the Sign in button", async () => {
     const page = newPage();

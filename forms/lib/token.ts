@@ -49,7 +49,10 @@ export async function silentToken(
 ): Promise<string> {
   const signIn = loadedSignIn();
   if (signIn === undefined) {
-    throw new TokenUnavailable("notConfigured", "the sign-in library fsi_/scripts/sign-in.js is not loaded on this form");
+    throw new TokenUnavailable(
+      "notConfigured",
+      "the sign-in library fsi_/scripts/sign-in.js is not loaded on this form",
+    );
   }
   const user = await within(
     loginHint().catch(() => undefined),
@@ -74,6 +77,7 @@ export async function silentToken(
  */
 export function popupToken(configuration: SignInConfiguration): Promise<string> {
   const signIn = loadedSignIn();
-  if (signIn === undefined) return Promise.reject(new TokenUnavailable("notConfigured", "the sign-in library is not loaded"));
+  if (signIn === undefined)
+    return Promise.reject(new TokenUnavailable("notConfigured", "the sign-in library is not loaded"));
   return signIn.acquireTokenPopup(configuration, knownHint);
 }

@@ -85,7 +85,8 @@ export const msalSignIn: FsiSignIn = {
     const account = accountFor(app, loginHint);
     if (account !== undefined) {
       try {
-        return (await app.acquireTokenSilent({ scopes, account, forceRefresh: options?.forceRefresh === true })).accessToken;
+        return (await app.acquireTokenSilent({ scopes, account, forceRefresh: options?.forceRefresh === true }))
+          .accessToken;
       } catch (error) {
         if (!interactionNeeded(error)) throw failure(error);
       }

@@ -68,7 +68,10 @@ export interface IntegrationFunctions {
  * (the app settings) when first needed; a bad setting fails that invocation with every problem named.
  * `clock`: what the schedule takes as now (default the system clock).
  */
-export function integrationFunctions(environment: Readonly<Record<string, string | undefined>>, options: { readonly clock?: () => Date } = {}): IntegrationFunctions {
+export function integrationFunctions(
+  environment: Readonly<Record<string, string | undefined>>,
+  options: { readonly clock?: () => Date } = {},
+): IntegrationFunctions {
   let config: PluginHostConfig | undefined;
   let host: PluginHost | undefined;
   let inventory: InventoryService | undefined;
@@ -91,7 +94,8 @@ export function integrationFunctions(environment: Readonly<Record<string, string
   };
   // The engine's own `startSchedule()` is not called here: its timers live in the process, which a
   // consumption plan stops when idle; the timer trigger below drives the schedule instead.
-  const sharedInventory = (): InventoryService => (inventory ??= inventoryServiceFromEnv(environment, sharedConfig(), sharedStore()?.inventory));
+  const sharedInventory = (): InventoryService =>
+    (inventory ??= inventoryServiceFromEnv(environment, sharedConfig(), sharedStore()?.inventory));
   return {
     http: [...pluginFunctions(sharedHost), ...inventoryFunctions(() => sharedInventory().host)],
     timers: [inventoryScheduleFunction(() => sharedInventory().engine, options.clock)],

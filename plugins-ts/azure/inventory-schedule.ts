@@ -29,12 +29,16 @@ export interface InventoryScheduleFunction {
   readonly handler: (timer: Timer, context: InvocationContext) => Promise<void>;
 }
 
-export function inventoryScheduleFunction(engine: () => InventoryEngine, clock: () => Date = () => new Date()): InventoryScheduleFunction {
+export function inventoryScheduleFunction(
+  engine: () => InventoryEngine,
+  clock: () => Date = () => new Date(),
+): InventoryScheduleFunction {
   return {
     name: "inventory-schedule",
     schedule: INVENTORY_SCHEDULE,
     async handler(timer, context) {
-      if (timer.isPastDue) context.warn("inventory schedule: this tick is late (the app was asleep or busy); running what is due now");
+      if (timer.isPastDue)
+        context.warn("inventory schedule: this tick is late (the app was asleep or busy); running what is due now");
       const report = await runDueWork(engine(), clock());
       for (const run of report.runs) {
         const line = `inventory schedule: ${run.map} batch run ${String(run.id)} ${run.status}: read ${String(run.read)}, changed ${String(run.changed)}, failed ${String(run.failed)}`;
@@ -42,7 +46,10 @@ export function inventoryScheduleFunction(engine: () => InventoryEngine, clock: 
         else context.warn(run.error === null ? line : `${line} (${run.error})`);
       }
       // A run that threw is not in the run history; failing the invocation makes it visible in the monitor.
-      if (report.errors.length > 0) throw new Error(`inventory schedule: ${report.errors.map((failure) => `${failure.map}: ${failure.message}`).join("; ")}`);
+      if (report.errors.length > 0)
+        throw new Error(
+          `inventory schedule: ${report.errors.map((failure) => `${failure.map}: ${failure.message}`).join("; ")}`,
+        );
     },
   };
 }

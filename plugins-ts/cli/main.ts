@@ -158,7 +158,10 @@ export async function runFsi(argv: readonly string[], io: CliIo): Promise<number
     return group === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
   try {
-    if (group !== "sync") throw new UsageError(`Unknown command '${group}'; the commands are 'fsi sync ...', 'fsi setup' and 'fsi doctor'.`);
+    if (group !== "sync")
+      throw new UsageError(
+        `Unknown command '${group}'; the commands are 'fsi sync ...', 'fsi setup' and 'fsi doctor'.`,
+      );
     const spec =
       command === "initial"
         ? initialOptions

@@ -14,10 +14,13 @@ export class UnsupportedValueError extends Error {
 }
 
 export function toDataverseValue(column: string, value: SdkValue): DataverseValue {
-  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return value;
   if (value instanceof Date) return value.toISOString();
   if (isSdkEntityReference(value)) {
-    return value.name === null ? { id: value.id.toLowerCase(), logicalName: value.logicalName } : { id: value.id.toLowerCase(), logicalName: value.logicalName, name: value.name };
+    return value.name === null
+      ? { id: value.id.toLowerCase(), logicalName: value.logicalName }
+      : { id: value.id.toLowerCase(), logicalName: value.logicalName, name: value.name };
   }
   if (Array.isArray(value)) throw new UnsupportedValueError(`${column}: a collection cannot be a column value.`);
   const tagged = value as Exclude<SdkValue, readonly SdkValue[] | string | number | boolean | null | Date>;
@@ -45,6 +48,10 @@ export function entityToRecord(entity: SdkEntity, table: TableDefinition): Datav
  * The row as it will be after the operation: the pre image overlaid with the Target's changes
  * (an Update's Target holds only the columns that changed).
  */
-export function mergedRecord(table: TableDefinition, target: SdkEntity, preImage: SdkEntity | undefined): DataverseRecord {
+export function mergedRecord(
+  table: TableDefinition,
+  target: SdkEntity,
+  preImage: SdkEntity | undefined,
+): DataverseRecord {
   return { ...(preImage === undefined ? {} : entityToRecord(preImage, table)), ...entityToRecord(target, table) };
 }

@@ -4,7 +4,13 @@
  */
 import { formatZodError } from "../../core/validation";
 import { remoteExecutionContextSchema } from "./remote-execution-context-schema";
-import { type SdkEntity, type SdkEntityReference, type SdkValue, isSdkEntity, isSdkEntityReference } from "./sdk-values";
+import {
+  type SdkEntity,
+  type SdkEntityReference,
+  type SdkValue,
+  isSdkEntity,
+  isSdkEntityReference,
+} from "./sdk-values";
 
 export const PipelineStage = { PreValidation: 10, PreOperation: 20, MainOperation: 30, PostOperation: 40 } as const;
 
@@ -92,5 +98,7 @@ export function imageOf(images: Readonly<Record<string, SdkEntity>>, alias: stri
   return all.length === 1 ? all[0] : undefined;
 }
 
-export const preImageOf = (context: PluginExecutionContext): SdkEntity | undefined => imageOf(context.preEntityImages, "PreImage");
-export const postImageOf = (context: PluginExecutionContext): SdkEntity | undefined => imageOf(context.postEntityImages, "PostImage");
+export const preImageOf = (context: PluginExecutionContext): SdkEntity | undefined =>
+  imageOf(context.preEntityImages, "PreImage");
+export const postImageOf = (context: PluginExecutionContext): SdkEntity | undefined =>
+  imageOf(context.postEntityImages, "PostImage");

@@ -29,7 +29,14 @@ const entityReferenceSchema = z
     LogicalName: z.string().min(1, "must name a table"),
     Name: z.string().nullish(),
   })
-  .transform((raw): SdkEntityReference => ({ kind: "EntityReference", id: raw.Id, logicalName: raw.LogicalName, name: raw.Name ?? null }));
+  .transform(
+    (raw): SdkEntityReference => ({
+      kind: "EntityReference",
+      id: raw.Id,
+      logicalName: raw.LogicalName,
+      name: raw.Name ?? null,
+    }),
+  );
 
 const numericValueSchema = z.looseObject({ Value: z.number("must be a number") });
 
@@ -50,14 +57,19 @@ export const sdkValueSchema: z.ZodType<SdkValue> = z.lazy(() =>
       if (date === undefined) return raw;
       // A date beyond ±8.64e15 ms is no date (ECMAScript's time range); refused here, not later as a RangeError.
       if (Number.isNaN(date.getTime())) {
-        ctx.addIssue({ code: "custom", message: `${raw} is not a date: its milliseconds are beyond ±8640000000000000`, input: raw });
+        ctx.addIssue({
+          code: "custom",
+          message: `${raw} is not a date: its milliseconds are beyond ±8640000000000000`,
+          input: raw,
+        });
         return z.NEVER;
       }
       return date;
     }
     const parsed = taggedValue(raw);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input: raw });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: "custom", message: issue.message, path: issue.path, input: raw });
     return z.NEVER;
   }),
 );
@@ -71,7 +83,9 @@ function taggedValue(raw: unknown): Parsed {
   }
   const tag = (raw as Record<string, unknown>).__type;
   if (typeof tag !== "string") {
-    return z.never('an object value must carry a "__type" tag (Entity, EntityReference, OptionSetValue, Money, ...)').safeParse(raw);
+    return z
+      .never('an object value must carry a "__type" tag (Entity, EntityReference, OptionSetValue, Money, ...)')
+      .safeParse(raw);
   }
   switch (typeName(tag)) {
     case "EntityReference":
@@ -114,7 +128,13 @@ export const entitySchema: z.ZodType<SdkEntity> = z.lazy(() =>
 
 const entityCollectionSchema = z
   .looseObject({ EntityName: z.string().nullish(), Entities: z.array(entitySchema) })
-  .transform((raw): SdkEntityCollection => ({ kind: "EntityCollection", entityName: raw.EntityName ?? null, entities: raw.Entities }));
+  .transform(
+    (raw): SdkEntityCollection => ({
+      kind: "EntityCollection",
+      entityName: raw.EntityName ?? null,
+      entities: raw.Entities,
+    }),
+  );
 
 /** Pipeline stages (Learn: "Event execution pipeline"): 10, 20, 40 for registered steps; 30 core. */
 const stageSchema = z.union([z.literal(10), z.literal(20), z.literal(30), z.literal(40), z.literal(50)], {

@@ -66,11 +66,19 @@ export type SdkValue =
 export const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 
 function isKind<K extends string>(value: SdkValue | undefined, kind: K): value is Extract<SdkValue, { kind: K }> {
-  return typeof value === "object" && value !== null && !(value instanceof Date) && !Array.isArray(value) && "kind" in value && value.kind === kind;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !(value instanceof Date) &&
+    !Array.isArray(value) &&
+    "kind" in value &&
+    value.kind === kind
+  );
 }
 
 export const isSdkEntity = (value: SdkValue | undefined): value is SdkEntity => isKind(value, "Entity");
-export const isSdkEntityReference = (value: SdkValue | undefined): value is SdkEntityReference => isKind(value, "EntityReference");
+export const isSdkEntityReference = (value: SdkValue | undefined): value is SdkEntityReference =>
+  isKind(value, "EntityReference");
 
 /** `/Date(1586898236000)/` or `/Date(1586898236000+0000)/` (the offset is informational: ms are UTC). */
 const WCF_DATE = /^\/Date\((-?\d+)([+-]\d{4})?\)\/$/;

@@ -38,7 +38,12 @@ import { builtInMaps } from "../../core/maps/built-in";
 import { type MapModes, parseMapModes } from "../../core/maps/map-modes";
 import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/settings";
 import { STORAGE_PREFIX_PATTERN, type AzureStoreSettings } from "../sync/azure/storage-access";
-import { type AccessTokenProvider, type HostCredentialConfig, hostCredential, hostTokenProvider } from "./auth/host-credentials";
+import {
+  type AccessTokenProvider,
+  type HostCredentialConfig,
+  hostCredential,
+  hostTokenProvider,
+} from "./auth/host-credentials";
 import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
 import { secretSetting } from "./key-vault-reference";
 import type { PluginHostConfig } from "./plugin-host";
@@ -88,7 +93,9 @@ export const connectionFields = {
 export const hasStorageAccess = (env: ConnectionEnv): boolean =>
   env.FSI_STATE_STORE !== "azure" ||
   env.FSI_STORAGE_CONNECTION_STRING !== undefined ||
-  (env.FSI_STORAGE_TABLE_URL !== undefined && env.FSI_STORAGE_BLOB_URL !== undefined && hostCredentialOf(env) !== undefined);
+  (env.FSI_STORAGE_TABLE_URL !== undefined &&
+    env.FSI_STORAGE_BLOB_URL !== undefined &&
+    hostCredentialOf(env) !== undefined);
 export const storageAccessError = {
   path: ["FSI_STATE_STORE"],
   error:
@@ -99,7 +106,10 @@ export const storageAccessError = {
 export function azureStoreOf(env: ConnectionEnv): AzureStoreSettings | undefined {
   if (env.FSI_STATE_STORE !== "azure") return undefined;
   if (env.FSI_STORAGE_CONNECTION_STRING !== undefined) {
-    return { access: { kind: "connection-string", connectionString: env.FSI_STORAGE_CONNECTION_STRING }, prefix: env.FSI_STORAGE_PREFIX };
+    return {
+      access: { kind: "connection-string", connectionString: env.FSI_STORAGE_CONNECTION_STRING },
+      prefix: env.FSI_STORAGE_PREFIX,
+    };
   }
   const config = hostCredentialOf(env);
   const credential = config === undefined ? undefined : hostCredential(config);
@@ -159,7 +169,10 @@ export const dataverseCredentialsError = {
     "set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET (or FSI_CLIENT_CERTIFICATE_PATH), or FSI_CREDENTIAL=managed-identity",
 };
 
-const connectionSchema = z.object(connectionFields).refine(hasDataverseCredentials, dataverseCredentialsError).refine(hasStorageAccess, storageAccessError);
+const connectionSchema = z
+  .object(connectionFields)
+  .refine(hasDataverseCredentials, dataverseCredentialsError)
+  .refine(hasStorageAccess, storageAccessError);
 
 const envSchema = z
   .object({
@@ -226,7 +239,10 @@ export interface IntegrationConnection {
 
 function mapModesOf(text: string | undefined): MapModes {
   try {
-    return parseMapModes(text, builtInMaps.map((map) => map.name));
+    return parseMapModes(
+      text,
+      builtInMaps.map((map) => map.name),
+    );
   } catch (error) {
     throw new HostConfigurationError(`FSI_MAP_MODES: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -27,7 +27,10 @@ export function normalizeOrigin(origin: string): string {
 
 function isAllowed(origin: string, request: HostRequest, policy: CorsPolicy): boolean {
   const normalized = normalizeOrigin(origin);
-  return normalized === request.url.origin || policy.allowedOrigins.some((allowed) => normalizeOrigin(allowed) === normalized);
+  return (
+    normalized === request.url.origin ||
+    policy.allowedOrigins.some((allowed) => normalizeOrigin(allowed) === normalized)
+  );
 }
 
 /**
@@ -40,9 +43,15 @@ export function corsHeadersFor(request: HostRequest, policy: CorsPolicy): Record
   const origin = request.header("origin");
   if (origin === undefined) return { vary: "Origin" };
   if (!isAllowed(origin, request, policy)) {
-    throw new HttpError(403, "ORIGIN_NOT_ALLOWED", `Origin ${origin} may not call this API; ask an administrator to add it to the allowed origins.`, undefined, {
-      vary: "Origin",
-    });
+    throw new HttpError(
+      403,
+      "ORIGIN_NOT_ALLOWED",
+      `Origin ${origin} may not call this API; ask an administrator to add it to the allowed origins.`,
+      undefined,
+      {
+        vary: "Origin",
+      },
+    );
   }
   return { "access-control-allow-origin": normalizeOrigin(origin), vary: "Origin" };
 }
@@ -51,7 +60,9 @@ export function corsHeadersFor(request: HostRequest, policy: CorsPolicy): Record
 export function preflightReply(request: HostRequest, policy: CorsPolicy): HostResponse {
   const origin = request.header("origin");
   if (origin === undefined || !isAllowed(origin, request, policy)) {
-    throw new HttpError(403, "ORIGIN_NOT_ALLOWED", `Origin ${origin ?? "(none)"} may not call this API.`, undefined, { vary: "Origin" });
+    throw new HttpError(403, "ORIGIN_NOT_ALLOWED", `Origin ${origin ?? "(none)"} may not call this API.`, undefined, {
+      vary: "Origin",
+    });
   }
   return {
     status: 204,

@@ -7,7 +7,14 @@
  * registers the inventory endpoints (`<host>/plugins/inventory/webhooks/<handler>`) with the key the
  * five-table endpoints already use.
  */
-import { type InventoryEngine, type InventoryHost, DEFAULT_INVENTORY_PREFIX, createInventoryEngine, createInventoryHost, inventoryConfigFromEnv } from "../inventory";
+import {
+  type InventoryEngine,
+  type InventoryHost,
+  DEFAULT_INVENTORY_PREFIX,
+  createInventoryEngine,
+  createInventoryHost,
+  inventoryConfigFromEnv,
+} from "../inventory";
 import type { InventoryStateStore } from "../inventory/state/inventory-state";
 import type { PluginHostConfig } from "./plugin-host";
 

@@ -34,7 +34,9 @@ function requestPath(target: string | undefined): string {
   }
 }
 
-export async function startPluginHostServer(environment: Readonly<Record<string, string | undefined>>): Promise<RunningHost> {
+export async function startPluginHostServer(
+  environment: Readonly<Record<string, string | undefined>>,
+): Promise<RunningHost> {
   const config = hostConfigFromEnv(environment);
   // One store for both hosts of the process (Azure Storage); SQLite: each its own file, as before.
   const store = openHostStateStore(config);

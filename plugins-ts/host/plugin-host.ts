@@ -117,7 +117,10 @@ export interface PluginHost {
  */
 export function openHostStateStore(config: PluginHostConfig): HostStateStore | undefined {
   if (config.azureStore === undefined) return undefined;
-  return createAzureStateStore(config.azureStore, config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff });
+  return createAzureStateStore(
+    config.azureStore,
+    config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff },
+  );
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -131,13 +134,22 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const maps = loadMapCatalog(config.mapOverridePath);
   const store =
     config.store ??
-    openSqliteStateStore({ path: config.statePath ?? ":memory:", ...(config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff }) });
+    openSqliteStateStore({
+      path: config.statePath ?? ":memory:",
+      ...(config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff }),
+    });
   const { queue, ledger, mapStates } = store;
   const dataverse = new DataverseClient(config.dataverse);
   const scm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser });
-  const validationScm = new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser, timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000 });
+  const validationScm = new ScmClient({
+    ...config.scm,
+    integrationUser: config.integration.scmIntegrationUser,
+    timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000,
+  });
   const companies = new CompanyDirectory();
-  const plugins = new Map<string, Plugin>([new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]));
+  const plugins = new Map<string, Plugin>(
+    [new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]),
+  );
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
   const replayer = new ChangeReplayer(inbound, store.lease(), config.dependencyAttempts);
@@ -168,21 +180,31 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     requireWebhookKey(request, config.webhookAuth);
     const plugin = plugins.get(handlerName);
     if (plugin === undefined) {
-      throw new HttpError(404, "UNKNOWN_HANDLER", `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`);
+      throw new HttpError(
+        404,
+        "UNKNOWN_HANDLER",
+        `No webhook handler '${handlerName}'; handlers: ${[...plugins.keys()].join(", ")}.`,
+      );
     }
     requireJsonContentType(request);
     const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"), {
       sizeExceeded: request.header(SIZE_EXCEEDED_HEADER) !== undefined,
     });
     const services = servicesFor(context.correlationId, request);
-    services.log.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`, { depth: context.depth, stage: context.stage });
+    services.log.info(
+      `${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}`,
+      { depth: context.depth, stage: context.stage },
+    );
     try {
       const result = await plugin.execute(context, services);
       services.log.info(`${plugin.name}: ${result.outcome}`, { detail: result.message });
       return jsonReply(statusOf(result), result);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      services.log[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, {
+        code: httpError.code,
+        reason: httpError.message,
+      });
       return errorReply(httpError);
     }
   };
@@ -190,12 +212,20 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
     requireWebhookKey(request, config.scmEventsAuth);
     requireJsonContentType(request);
-    const change = await parseScmDataEventWithIds(parseJsonBody(await request.readBody(limit), "SCM data event"), store.rowIds);
+    const change = await parseScmDataEventWithIds(
+      parseJsonBody(await request.readBody(limit), "SCM data event"),
+      store.rowIds,
+    );
     const services = servicesFor(change.eventId, request);
     try {
       const result = await inbound.receive(change, services);
-      services.log.info(`scm-events: ${result.outcome}`, { detail: result.message, entity: change.entity.collection, operation: change.operation, key: change.key });
-      if (result.arrived.length > 0 && await queue.depth({ direction: "scm-to-fs" }) > 0) {
+      services.log.info(`scm-events: ${result.outcome}`, {
+        detail: result.message,
+        entity: change.entity.collection,
+        operation: change.operation,
+        key: change.key,
+      });
+      if (result.arrived.length > 0 && (await queue.depth({ direction: "scm-to-fs" })) > 0) {
         // After the reply: the changes waiting for this row are ours to retry.
         background.run(() => replay(false));
       }
@@ -203,19 +233,30 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       return jsonReply(statusOf(result), reply);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      services.log.warn(`scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      services.log.warn(`scm-events: refused with ${httpError.status}`, {
+        code: httpError.code,
+        reason: httpError.message,
+      });
       return errorReply(httpError);
     }
   };
 
   const catchUp = async (mapNames?: readonly string[]): Promise<CatchUpSummary[]> => {
-    const selected = mapNames === undefined || mapNames.length === 0 ? maps.maps : mapNames.map((name) => {
-      const map = maps.byName(name);
-      if (map === undefined) throw new HttpError(404, "UNKNOWN_MAP", `There is no map '${name}'; maps: ${maps.maps.map((known) => known.name).join(", ")}.`);
-      return map;
-    });
+    const selected =
+      mapNames === undefined || mapNames.length === 0
+        ? maps.maps
+        : mapNames.map((name) => {
+            const map = maps.byName(name);
+            if (map === undefined)
+              throw new HttpError(
+                404,
+                "UNKNOWN_MAP",
+                `There is no map '${name}'; maps: ${maps.maps.map((known) => known.name).join(", ")}.`,
+              );
+            return map;
+          });
     const summaries = await catchUpFromScm(selected, inbound, servicesFor(undefined));
-    if (await queue.depth({ direction: "scm-to-fs" }) > 0) await replay(false);
+    if ((await queue.depth({ direction: "scm-to-fs" })) > 0) await replay(false);
     return summaries;
   };
 
@@ -226,7 +267,10 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   };
 
   const validate = validationEndpoint({
-    verifyBearer: rateLimited(createBearerVerifier(config.validationApi.bearer), new CallerRateLimiter(config.validationApi.rateLimit ?? DEFAULT_VALIDATION_RATE_LIMIT)),
+    verifyBearer: rateLimited(
+      createBearerVerifier(config.validationApi.bearer),
+      new CallerRateLimiter(config.validationApi.rateLimit ?? DEFAULT_VALIDATION_RATE_LIMIT),
+    ),
     cors: config.validationApi.cors,
     bodyLimitBytes: limit,
     dependencies: () => ({
@@ -272,7 +316,9 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
       route,
       request,
       (error) => {
-        log.error("Unexpected failure", { reason: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        log.error("Unexpected failure", {
+          reason: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       },
       integrationHttpError,
     );
@@ -330,7 +376,13 @@ function rateLimited(verify: BearerVerifier, limiter: CallerRateLimiter): Bearer
 
 function requireMethod(request: HostRequest, method: string): void {
   if (request.method !== method) {
-    throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; use ${method}.`, undefined, { allow: method });
+    throw new HttpError(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `Method ${request.method} is not allowed here; use ${method}.`,
+      undefined,
+      { allow: method },
+    );
   }
 }
 

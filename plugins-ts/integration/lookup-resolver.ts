@@ -4,7 +4,12 @@
  */
 import type { EntityReference } from "../../core/dataverse/schema";
 import { tableByLogicalName } from "../../core/dataverse/tables";
-import type { DataverseLookupAnswers, DataverseLookupQuery, ScmLookupAnswers, ScmLookupQuery } from "../../core/maps/lookups";
+import type {
+  DataverseLookupAnswers,
+  DataverseLookupQuery,
+  ScmLookupAnswers,
+  ScmLookupQuery,
+} from "../../core/maps/lookups";
 import type { DataverseClient, KeyValues } from "../services/dataverse-client";
 import type { CompanyDirectory } from "./company-directory";
 
@@ -18,12 +23,16 @@ export interface ScmLookupResolution {
 }
 
 /** Dataverse → SCM: reads the natural key of each row a lookup points to. */
-export async function resolveScmLookups(dataverse: DataverseClient, queries: readonly ScmLookupQuery[]): Promise<ScmLookupResolution> {
+export async function resolveScmLookups(
+  dataverse: DataverseClient,
+  queries: readonly ScmLookupQuery[],
+): Promise<ScmLookupResolution> {
   const answers: Record<string, string> = {};
   const missing: ScmLookupQuery[] = [];
   for (const query of queries) {
     const table = tableByLogicalName(query.reference.logicalName);
-    const row = table === undefined ? undefined : await dataverse.retrieve(table, query.reference.id, [query.keyColumn]);
+    const row =
+      table === undefined ? undefined : await dataverse.retrieve(table, query.reference.id, [query.keyColumn]);
     const key = row?.[query.keyColumn];
     if (typeof key === "string" && key !== "") answers[query.column] = key;
     else missing.push(query);
@@ -75,5 +84,7 @@ async function findReference(
   const found = await dataverse.findByKey(table, key, [table.primaryNameAttribute]);
   if (found === undefined) return undefined;
   const name = found.record[table.primaryNameAttribute];
-  return typeof name === "string" ? { id: found.id, logicalName: table.logicalName, name } : { id: found.id, logicalName: table.logicalName };
+  return typeof name === "string"
+    ? { id: found.id, logicalName: table.logicalName, name }
+    : { id: found.id, logicalName: table.logicalName };
 }

@@ -13,7 +13,11 @@ export function rowKey(company: string, keyValues: readonly string[]): string {
 }
 
 /** The row key of a map's row from its natural key values, by Dataverse key column. */
-export function mapRowKey(map: EntityMap, company: string, values: Readonly<Record<string, unknown>>): string | undefined {
+export function mapRowKey(
+  map: EntityMap,
+  company: string,
+  values: Readonly<Record<string, unknown>>,
+): string | undefined {
   const keys: string[] = [];
   for (const key of map.keys) {
     const value = values[key.dataverse];

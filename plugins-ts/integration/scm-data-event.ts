@@ -80,7 +80,10 @@ function readDataEvent(json: unknown): ReadEvent {
   return { context, operation, entity, id, fields, key: keyOf(entity, fields) };
 }
 
-function withKey({ context, operation, entity, id, fields }: ReadEvent, key: Record<string, string> | undefined): ScmDataChange {
+function withKey(
+  { context, operation, entity, id, fields }: ReadEvent,
+  key: Record<string, string> | undefined,
+): ScmDataChange {
   if (key === undefined) {
     throw new InvalidDataEventError(
       `SCM data event: the ${context.MessageName} of ${context.PrimaryEntityName} ${id} names none of the key fields ${entity.keys.join(", ")}, and this row was never seen with them; run the catch-up pass (fsi sync catch-up) to reconcile.`,

@@ -40,7 +40,10 @@ export interface ScmValidationDependencies {
  * Every problem with the record, in Dataverse column names; empty when SCM would accept it.
  * Throws `ScmUnavailableError` when SCM cannot answer (the caller applies its policy).
  */
-export async function validateWithScm(input: RecordToValidate, deps: ScmValidationDependencies): Promise<ValidationIssue[]> {
+export async function validateWithScm(
+  input: RecordToValidate,
+  deps: ScmValidationDependencies,
+): Promise<ValidationIssue[]> {
   const { map, record } = input;
   const lookups = await resolveScmLookups(deps.dataverse, scmLookups(map, record));
   const mapped = toScmRow(record, map, input.company, lookups.answers);
@@ -52,7 +55,13 @@ export async function validateWithScm(input: RecordToValidate, deps: ScmValidati
         message: `The ${query.reference.logicalName} row ${query.reference.id} does not exist in Dataverse or has no ${query.keyColumn}.`,
       }),
     ),
-    ...mapped.issues.map((issue): ValidationIssue => ({ ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }), code: issue.code, message: issue.message })),
+    ...mapped.issues.map(
+      (issue): ValidationIssue => ({
+        ...(issue.attribute === undefined ? {} : { attribute: issue.attribute }),
+        code: issue.code,
+        message: issue.message,
+      }),
+    ),
   ];
   const errors = await askScm(input.operation, map, mapped.row, deps);
   const flagged = new Set(issues.map((issue) => issue.attribute));
@@ -64,12 +73,21 @@ export async function validateWithScm(input: RecordToValidate, deps: ScmValidati
   return issues;
 }
 
-async function askScm(operation: "create" | "update", map: EntityMap, row: ScmRow, deps: ScmValidationDependencies): Promise<readonly ScmFieldError[]> {
+async function askScm(
+  operation: "create" | "update",
+  map: EntityMap,
+  row: ScmRow,
+  deps: ScmValidationDependencies,
+): Promise<readonly ScmFieldError[]> {
   if (deps.scmValidation === "custom-service") {
     return (await deps.scm.validate({ entity: map.scmCollection, operation, record: row })).errors;
   }
   const entity = scmEntityByCollection(map.scmCollection);
-  if (entity === undefined) throw new ScmUnavailableError(`Map ${map.name} names SCM entity ${map.scmCollection}, which core does not define.`, 0);
+  if (entity === undefined)
+    throw new ScmUnavailableError(
+      `Map ${map.name} names SCM entity ${map.scmCollection}, which core does not define.`,
+      0,
+    );
   const key = keyOf(entity, row);
   // Without its key SCM cannot address the row; SCM's own "must be filled in" comes from the create.
   return (await deps.scm.validateInChangeset(entity, key === undefined ? "create" : operation, key ?? {}, row)).errors;

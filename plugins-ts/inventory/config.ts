@@ -13,7 +13,12 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { formatZodError } from "../../core/validation/format-zod-error";
-import { connectionFields, dataverseCredentialsError, hasDataverseCredentials, integrationConnectionOf } from "../host/config-from-env";
+import {
+  connectionFields,
+  dataverseCredentialsError,
+  hasDataverseCredentials,
+  integrationConnectionOf,
+} from "../host/config-from-env";
 import type { InventoryEngineConfig } from "./engine";
 import { readInventorySettingsFile } from "./templates/flow-catalog";
 
@@ -38,7 +43,10 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export function inventoryStateFromEnv(environment: Environment): Pick<InventoryEngineConfig, "statePath" | "settings"> {
   const statePath = environment.FSI_INVENTORY_STATE_PATH?.trim() || DEFAULT_INVENTORY_STATE_PATH;
   const settingsPath = environment.FSI_INVENTORY_SETTINGS?.trim();
-  return { statePath, ...(settingsPath === undefined || settingsPath === "" ? {} : { settings: readInventorySettingsFile(settingsPath) }) };
+  return {
+    statePath,
+    ...(settingsPath === undefined || settingsPath === "" ? {} : { settings: readInventorySettingsFile(settingsPath) }),
+  };
 }
 
 export function inventoryConfigFromEnv(environment: Environment): InventoryEngineConfig {
@@ -47,13 +55,16 @@ export function inventoryConfigFromEnv(environment: Environment): InventoryEngin
   const env = parsed.data;
   // The schema's credentials rule holds, so the host's token choice always finds a Dataverse token.
   const connection = integrationConnectionOf(env);
-  if (env.FSI_INVENTORY_STATE_PATH !== ":memory:") mkdirSync(dirname(env.FSI_INVENTORY_STATE_PATH), { recursive: true });
+  if (env.FSI_INVENTORY_STATE_PATH !== ":memory:")
+    mkdirSync(dirname(env.FSI_INVENTORY_STATE_PATH), { recursive: true });
   return {
     dataverse: connection.dataverse,
     // The engine takes the SCM user from `integration.scmIntegrationUser` (the same variable).
     scm: connection.scm,
     integration: connection.integration,
     statePath: env.FSI_INVENTORY_STATE_PATH,
-    ...(env.FSI_INVENTORY_SETTINGS === undefined ? {} : { settings: readInventorySettingsFile(env.FSI_INVENTORY_SETTINGS) }),
+    ...(env.FSI_INVENTORY_SETTINGS === undefined
+      ? {}
+      : { settings: readInventorySettingsFile(env.FSI_INVENTORY_SETTINGS) }),
   };
 }

@@ -141,7 +141,7 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
     receiveScmEvent: (change) => receiver.receive(change),
     async retryPending() {
       for (const flow of [onHand, projects]) {
-        if (flow.flow.mode !== "live" || await store.pendingCount(flow.flow.name) === 0) continue;
+        if (flow.flow.mode !== "live" || (await store.pendingCount(flow.flow.name)) === 0) continue;
         for (const entry of await store.pendingRows(flow.flow.name)) {
           const key = entry.key as Record<string, string>;
           try {

@@ -8,7 +8,12 @@
  * (`config.ts`) — the state file keeps checkpoints and run history between invocations.
  */
 import { type Environment, inventoryConfigFromEnv, inventoryStateFromEnv } from "./config";
-import { type InventoryEngine, type InventoryEngineConfig, type RunBatchOptions, createInventoryEngine } from "./engine";
+import {
+  type InventoryEngine,
+  type InventoryEngineConfig,
+  type RunBatchOptions,
+  createInventoryEngine,
+} from "./engine";
 import { type MapStatus, mapStatuses } from "./batch/status";
 import type { InventoryStateStore } from "./state/inventory-state";
 import { InventoryStore, type RunRecord } from "./state/inventory-store";
@@ -19,10 +24,25 @@ export { createInventoryEngine } from "./engine";
 export type { BatchProgress, InventoryEngine, InventoryEngineConfig, MapStatus, RunBatchOptions } from "./engine";
 export { createInventoryHost } from "./host/inventory-host";
 export type { InventoryHost, InventoryHostConfig } from "./host/inventory-host";
-export { inventoryConfigFromEnv, inventoryStateFromEnv, InventoryConfigurationError, DEFAULT_INVENTORY_STATE_PATH } from "./config";
-export { inventoryStepsFor, inventoryWebhookUrl, inventoryEventsUrl, DEFAULT_INVENTORY_PREFIX } from "./registration/steps";
+export {
+  inventoryConfigFromEnv,
+  inventoryStateFromEnv,
+  InventoryConfigurationError,
+  DEFAULT_INVENTORY_STATE_PATH,
+} from "./config";
+export {
+  inventoryStepsFor,
+  inventoryWebhookUrl,
+  inventoryEventsUrl,
+  DEFAULT_INVENTORY_PREFIX,
+} from "./registration/steps";
 export type { InventoryStepDefinition } from "./registration/steps";
-export { loadFlowCatalog, readInventorySettingsFile, UnknownMapError, InventorySettingsError } from "./templates/flow-catalog";
+export {
+  loadFlowCatalog,
+  readInventorySettingsFile,
+  UnknownMapError,
+  InventorySettingsError,
+} from "./templates/flow-catalog";
 export type { FlowCatalog, InventorySettings, MapSettings, ResolvedFlow } from "./templates/flow-catalog";
 export type { RunRecord, RunStatus, RowError, LiveStats } from "./state/inventory-store";
 
@@ -44,7 +64,12 @@ export interface RunBatchCallOptions extends RunBatchOptions {
  */
 export async function runBatch(mapName: string, options: RunBatchCallOptions = {}): Promise<RunRecord> {
   const { engine: given, env, config, log, ...runOptions } = options;
-  const engine = given ?? createInventoryEngine({ ...(config ?? inventoryConfigFromEnv(env ?? process.env)), ...(log === undefined ? {} : { log }) });
+  const engine =
+    given ??
+    createInventoryEngine({
+      ...(config ?? inventoryConfigFromEnv(env ?? process.env)),
+      ...(log === undefined ? {} : { log }),
+    });
   try {
     return await engine.runBatch(mapName, runOptions);
   } finally {

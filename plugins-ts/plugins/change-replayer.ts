@@ -41,7 +41,14 @@ export interface ReplayOptions {
 }
 
 /** Refusals by the other system (or the map): the same change would be refused again. */
-const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set(["SCM_REJECTED", "DATAVERSE_REJECTED", "MAPPING_FAILED", "VALIDATION_FAILED", "UNMAPPED_TABLE", "INCOMPLETE_CONTEXT"]);
+const REFUSALS: ReadonlySet<IntegrationErrorCode> = new Set([
+  "SCM_REJECTED",
+  "DATAVERSE_REJECTED",
+  "MAPPING_FAILED",
+  "VALIDATION_FAILED",
+  "UNMAPPED_TABLE",
+  "INCOMPLETE_CONTEXT",
+]);
 
 export function isRefusal(error: unknown): boolean {
   if (error instanceof ScmRejectedError || error instanceof InvalidDataEventError) return true;
@@ -88,8 +95,10 @@ export class ChangeReplayer {
 
   private async replayNow(services: PluginServices, options: ReplayOptions): Promise<ReplaySummary> {
     const scope = options.map === undefined ? {} : { map: options.map };
-    if (this.lease !== undefined && !await this.lease.acquire()) {
-      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", { holder: await this.lease.currentHolder() });
+    if (this.lease !== undefined && !(await this.lease.acquire())) {
+      services.log.info("Another process is replaying the change queue; this replay waits for the next turn", {
+        holder: await this.lease.currentHolder(),
+      });
       return { applied: 0, failed: 0, remaining: await services.queue.depth(scope), busy: true };
     }
     services.log.debug("Replaying the change queue", { dueOnly: options.dueOnly, ...scope });
@@ -110,13 +119,16 @@ export class ChangeReplayer {
     return { applied, failed, remaining: await services.queue.depth(scope) };
   }
 
-  private async pass(services: PluginServices, changes: readonly QueuedChange[]): Promise<{ applied: number; failed: number; leaseLost: boolean }> {
+  private async pass(
+    services: PluginServices,
+    changes: readonly QueuedChange[],
+  ): Promise<{ applied: number; failed: number; leaseLost: boolean }> {
     const blocked = new Set<string>();
     let applied = 0;
     let failed = 0;
     for (const change of changes) {
       // Renewed per change; lost only when this process stalled past the lease and another took it.
-      if (this.lease !== undefined && !await this.lease.acquire()) return { applied, failed, leaseLost: true };
+      if (this.lease !== undefined && !(await this.lease.acquire())) return { applied, failed, leaseLost: true };
       const row = `${change.map}|${change.direction}|${change.rowKey}`;
       if (blocked.has(row)) continue;
       try {
@@ -129,14 +141,32 @@ export class ChangeReplayer {
           const reason = `Still ${message} after ${change.attempts + 1} attempts: add ${error.waitingFor.join(", ")} to Field Service (or fix the row in SCM), then run fsi sync retry ${change.map}.`;
           await services.queue.hold(change.sequence, reason);
           await this.markFailed(change, reason, services);
-          services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, waitingFor: error.waitingFor });
+          services.log.warn("Queued change gave up waiting; it waits on the catch-up list (fsi sync retry)", {
+            sequence: change.sequence,
+            map: change.map,
+            rowKey: change.rowKey,
+            waitingFor: error.waitingFor,
+          });
         } else if (isRefusal(error)) {
           await services.queue.hold(change.sequence, message);
           await this.markFailed(change, message, services);
-          services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", { sequence: change.sequence, map: change.map, rowKey: change.rowKey, reason: message });
+          services.log.warn("Queued change refused; it waits on the catch-up list (fsi sync retry)", {
+            sequence: change.sequence,
+            map: change.map,
+            rowKey: change.rowKey,
+            reason: message,
+          });
         } else {
-          await services.queue.retryLater(change.sequence, message, error instanceof DependencyMissingError ? error.waitingFor : undefined);
-          services.log.warn("Queued change still cannot be applied", { sequence: change.sequence, rowKey: change.rowKey, reason: message });
+          await services.queue.retryLater(
+            change.sequence,
+            message,
+            error instanceof DependencyMissingError ? error.waitingFor : undefined,
+          );
+          services.log.warn("Queued change still cannot be applied", {
+            sequence: change.sequence,
+            rowKey: change.rowKey,
+            reason: message,
+          });
         }
         blocked.add(row);
         failed += 1;
@@ -156,23 +186,43 @@ export class ChangeReplayer {
       return;
     }
     await applyScmWrite(write, services);
-    await services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "synced", ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }) });
+    await services.ledger.record({
+      map: change.map,
+      rowKey: change.rowKey,
+      dataverseId: write.dataverseId,
+      status: "synced",
+      ...(write.stamp === undefined ? {} : { fsStamp: write.stamp }),
+    });
     await this.markSynced(change, write, services);
   }
 
   /** SCM's row set to Dataverse's committed row (scm-resync.ts); the Dataverse row, if any, says Synced. */
   private async resync(change: QueuedChange, write: QueuedScmWrite, services: PluginServices): Promise<void> {
     const map = services.maps.byName(change.map);
-    if (map === undefined) throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
-    const result = write.afterCommit === undefined ? await resyncScmRow(map, write, services) : await syncCommittedRow(map, write, services);
+    if (map === undefined)
+      throw new IntegrationError("UNMAPPED_TABLE", `No map ${change.map} for the queued resync of ${change.rowKey}.`);
+    const result =
+      write.afterCommit === undefined
+        ? await resyncScmRow(map, write, services)
+        : await syncCommittedRow(map, write, services);
     services.log.info(`Resync of ${change.rowKey}: SCM ${result.outcome}`);
-    await services.ledger.record({ map: change.map, rowKey: change.rowKey, status: "synced", ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }) });
-    if (result.dataverseId !== undefined) await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);
+    await services.ledger.record({
+      map: change.map,
+      rowKey: change.rowKey,
+      status: "synced",
+      ...(result.dataverseId === undefined ? {} : { dataverseId: result.dataverseId }),
+    });
+    if (result.dataverseId !== undefined)
+      await this.markSynced(change, { ...write, operation: "upsert", dataverseId: result.dataverseId }, services);
   }
 
   /** The Dataverse row said "Pending" while its change waited; now it is in SCM. */
   private markSynced(change: QueuedChange, write: QueuedScmWrite, services: PluginServices): Promise<void> {
-    return this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Synced, fsi_scmlastsyncedon: new Date().toISOString(), fsi_scmlasterror: null });
+    return this.writeStatus(change, write, services, {
+      fsi_scmsyncstatus: ScmSyncStatus.Synced,
+      fsi_scmlastsyncedon: new Date().toISOString(),
+      fsi_scmlasterror: null,
+    });
   }
 
   /**
@@ -186,14 +236,33 @@ export class ChangeReplayer {
       return;
     }
     const write = change.payload as QueuedScmWrite;
-    await services.ledger.record({ map: change.map, rowKey: change.rowKey, dataverseId: write.dataverseId, status: "failed", error: reason });
-    await this.writeStatus(change, write, services, { fsi_scmsyncstatus: ScmSyncStatus.Failed, fsi_scmlasterror: reason.slice(0, 4000) });
+    await services.ledger.record({
+      map: change.map,
+      rowKey: change.rowKey,
+      dataverseId: write.dataverseId,
+      status: "failed",
+      error: reason,
+    });
+    await this.writeStatus(change, write, services, {
+      fsi_scmsyncstatus: ScmSyncStatus.Failed,
+      fsi_scmlasterror: reason.slice(0, 4000),
+    });
   }
 
-  private async writeStatus(change: QueuedChange, write: QueuedScmWrite, services: PluginServices, status: DataverseRecord): Promise<void> {
+  private async writeStatus(
+    change: QueuedChange,
+    write: QueuedScmWrite,
+    services: PluginServices,
+    status: DataverseRecord,
+  ): Promise<void> {
     const map = services.maps.byName(change.map);
     const table = map === undefined ? undefined : tableByLogicalName(map.dataverseTable);
-    if (table === undefined || write.operation === "delete" || !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)) return;
+    if (
+      table === undefined ||
+      write.operation === "delete" ||
+      !SYNC_STATUS_COLUMNS.every((column) => column in table.columns)
+    )
+      return;
     try {
       await services.dataverse.update(table, write.dataverseId, status);
     } catch (error) {

@@ -35,35 +35,56 @@ export interface ExecutionRow {
 /** The SCM entity a map writes to. */
 export function scmEntityOf(map: EntityMap): ScmEntityDefinition {
   const entity = scmEntityByCollection(map.scmCollection);
-  if (entity === undefined) throw new IntegrationError("UNMAPPED_TABLE", `Map ${map.name} names an unknown SCM collection ${map.scmCollection}.`);
+  if (entity === undefined)
+    throw new IntegrationError(
+      "UNMAPPED_TABLE",
+      `Map ${map.name} names an unknown SCM collection ${map.scmCollection}.`,
+    );
   return entity;
 }
 
-export function mappedTable(context: PluginExecutionContext, services: PluginServices): { map: EntityMap; table: TableDefinition } {
+export function mappedTable(
+  context: PluginExecutionContext,
+  services: PluginServices,
+): { map: EntityMap; table: TableDefinition } {
   const map = services.maps.forTable(context.primaryEntityName);
   const table = tableByLogicalName(context.primaryEntityName);
   if (map === undefined || table === undefined) {
-    throw new IntegrationError("UNMAPPED_TABLE", `No entity map covers table ${context.primaryEntityName}; remove this step or add a map.`);
+    throw new IntegrationError(
+      "UNMAPPED_TABLE",
+      `No entity map covers table ${context.primaryEntityName}; remove this step or add a map.`,
+    );
   }
   return { map, table };
 }
 
 /** Columns a map reads: company, keys, and every pair that goes to SCM. */
 export function mapColumns(map: EntityMap): string[] {
-  return [map.company.dataverse, ...map.keys.map((key) => key.dataverse), ...map.columns.filter((pair) => goesToScm(pair.direction)).map((pair) => pair.dataverse)];
+  return [
+    map.company.dataverse,
+    ...map.keys.map((key) => key.dataverse),
+    ...map.columns.filter((pair) => goesToScm(pair.direction)).map((pair) => pair.dataverse),
+  ];
 }
 
 export async function executionRow(context: PluginExecutionContext, services: PluginServices): Promise<ExecutionRow> {
   const { map, table } = mappedTable(context, services);
   const target = targetOf(context);
   if (!isSdkEntity(target)) {
-    throw new IntegrationError("INCOMPLETE_CONTEXT", `${context.messageName} of ${table.logicalName} carries no Target entity.`);
+    throw new IntegrationError(
+      "INCOMPLETE_CONTEXT",
+      `${context.messageName} of ${table.logicalName} carries no Target entity.`,
+    );
   }
   const changes = entityToRecord(target, table);
   const preImage = preImageOf(context);
   const postImage = postImageOf(context);
   const before = preImage === undefined ? undefined : entityToRecord(preImage, table);
-  let record: DataverseRecord = { ...before, ...(postImage === undefined ? {} : entityToRecord(postImage, table)), ...changes };
+  let record: DataverseRecord = {
+    ...before,
+    ...(postImage === undefined ? {} : entityToRecord(postImage, table)),
+    ...changes,
+  };
   const id = (target.id !== "00000000-0000-0000-0000-000000000000" ? target.id : context.primaryEntityId).toLowerCase();
   const missing = mapColumns(map).filter((column) => !(column in record));
   if (context.messageName === "Update" && missing.length > 0) {

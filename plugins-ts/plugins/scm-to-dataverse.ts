@@ -92,7 +92,10 @@ const isStaleWrite = (error: unknown): boolean => error instanceof DataverseRequ
 
 function dataverseFailure(error: DataverseRequestError): IntegrationError {
   if (isStaleWrite(error))
-    return new IntegrationError("DATAVERSE_UNAVAILABLE", `Field Service's row kept changing while it was written: ${error.message}`);
+    return new IntegrationError(
+      "DATAVERSE_UNAVAILABLE",
+      `Field Service's row kept changing while it was written: ${error.message}`,
+    );
   return error.unreachable
     ? new IntegrationError("DATAVERSE_UNAVAILABLE", `Dataverse could not be reached: ${error.message}`)
     : new IntegrationError("DATAVERSE_REJECTED", `Dataverse refused the change: ${error.message}`);
@@ -103,12 +106,18 @@ export class ScmToDataverseSync {
   async receive(change: ScmDataChange, services: PluginServices): Promise<InboundResult> {
     const target = targetOf(change.entity, change.key, services);
     if (mapModeOf(services.settings.mapModes, target.map.name) !== "fsi") {
-      return { outcome: "skipped", message: `Map ${target.map.name} is not synced by the toolkit here (Microsoft's dual-write or off).`, arrived: [] };
+      return {
+        outcome: "skipped",
+        message: `Map ${target.map.name} is not synced by the toolkit here (Microsoft's dual-write or off).`,
+        arrived: [],
+      };
     }
     const reference: ScmRowReference = { collection: change.entity.collection, key: change.key };
     const resyncing = await resyncQueued(target, services);
     const paused = await services.mapStates.isPaused(target.map.name);
-    const waiting = (await services.queue.pending({ map: target.map.name, direction: "scm-to-fs" })).filter((queued) => queued.rowKey === target.rowKey && !queued.held);
+    const waiting = (await services.queue.pending({ map: target.map.name, direction: "scm-to-fs" })).filter(
+      (queued) => queued.rowKey === target.rowKey && !queued.held,
+    );
     if (paused || resyncing || waiting.length > 0) {
       // One queued read of the row is enough: whenever it runs, it reads SCM's latest row.
       if (waiting.length > 0)
@@ -119,7 +128,9 @@ export class ScmToDataverseSync {
         };
       // A queued resync (Field Service → SCM) of the row goes first: SCM's row may be the effect of
       // a write whose outcome Dataverse never learnt; this read runs after it and finds SCM settled.
-      const why = paused ? `map ${target.map.name} is paused` : `a resync of ${target.rowKey} to Field Service's row goes first`;
+      const why = paused
+        ? `map ${target.map.name} is paused`
+        : `a resync of ${target.rowKey} to Field Service's row goes first`;
       const queued = await services.queue.enqueue({
         map: target.map.name,
         direction: "scm-to-fs",
@@ -173,18 +184,22 @@ export class ScmToDataverseSync {
     reason: string,
     services: PluginServices,
   ): Promise<number> {
-    const held = (await services.queue.held({ map: target.map.name, direction: "scm-to-fs" })).find((queued) => queued.rowKey === target.rowKey);
+    const held = (await services.queue.held({ map: target.map.name, direction: "scm-to-fs" })).find(
+      (queued) => queued.rowKey === target.rowKey,
+    );
     const sequence =
       held?.sequence ??
-      (await services.queue.enqueue({
-        map: target.map.name,
-        direction: "scm-to-fs",
-        rowKey: target.rowKey,
-        operation: "upsert",
-        payload: reference,
-        reason: "dependency",
-        error: reason,
-      })).sequence;
+      (
+        await services.queue.enqueue({
+          map: target.map.name,
+          direction: "scm-to-fs",
+          rowKey: target.rowKey,
+          operation: "upsert",
+          payload: reference,
+          reason: "dependency",
+          error: reason,
+        })
+      ).sequence;
     await services.queue.hold(sequence, reason);
     await this.markRefused(target, reason, services);
     return sequence;
@@ -406,19 +421,42 @@ export class ScmToDataverseSync {
   }
 }
 
-
 /**
  * SCM deleted a row other rows name (restrict, docs/design.md §3.b): SCM tells us only after it
  * committed, so Field Service keeps the row and a resync gives it back to SCM, which resolves the
  * other rows' references again.
  */
-async function restoreInScm(target: RowTarget, dataverseId: string, references: readonly Reference[], services: PluginServices): Promise<InboundResult> {
+async function restoreInScm(
+  target: RowTarget,
+  dataverseId: string,
+  references: readonly Reference[],
+  services: PluginServices,
+): Promise<InboundResult> {
   const key: Record<string, string> = { [target.map.company.scm]: target.company };
   for (const pair of target.map.keys) key[pair.scm] = target.naturalKey[pair.dataverse] ?? "";
-  const write: QueuedScmWrite = { collection: target.entity.collection, key, operation: "upsert", row: {}, dataverseId };
+  const write: QueuedScmWrite = {
+    collection: target.entity.collection,
+    key,
+    operation: "upsert",
+    row: {},
+    dataverseId,
+  };
   const reason = `SCM deleted ${target.rowKey}, which ${describeReferences(references)} name; it is kept and restored in SCM`;
-  const queued = await services.queue.enqueue({ map: target.map.name, direction: "fs-to-scm", rowKey: target.rowKey, operation: "upsert", payload: write, reason: "unavailable", error: reason, resync: true });
-  services.log.warn("Delete of a referenced row refused: Field Service keeps it and SCM gets it back", { rowKey: target.rowKey, references, sequence: queued.sequence });
+  const queued = await services.queue.enqueue({
+    map: target.map.name,
+    direction: "fs-to-scm",
+    rowKey: target.rowKey,
+    operation: "upsert",
+    payload: write,
+    reason: "unavailable",
+    error: reason,
+    resync: true,
+  });
+  services.log.warn("Delete of a referenced row refused: Field Service keeps it and SCM gets it back", {
+    rowKey: target.rowKey,
+    references,
+    sequence: queued.sequence,
+  });
   return { outcome: "queued", message: `${reason} (change ${queued.sequence}).`, arrived: [] };
 }
 
@@ -436,7 +474,9 @@ export class DependencyMissingError extends Error {
 
 /** A resync Field Service → SCM of this row is waiting (scm-resync.ts): Field Service's row is the truth for it. */
 async function resyncQueued(target: RowTarget, services: PluginServices): Promise<boolean> {
-  return (await services.queue.pending({ map: target.map.name, direction: "fs-to-scm" })).some((change) => change.resync && change.rowKey === target.rowKey);
+  return (await services.queue.pending({ map: target.map.name, direction: "fs-to-scm" })).some(
+    (change) => change.resync && change.rowKey === target.rowKey,
+  );
 }
 
 /** The SCM row a queued change names (`ScmRowReference`), when it names one. */

@@ -33,7 +33,10 @@ export class SyncStatusPlugin implements Plugin {
 
   async execute(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
     if (context.messageName !== "Create" && context.messageName !== "Update") {
-      throw new IntegrationError("UNSUPPORTED_MESSAGE", `The sync-status plug-in runs on Create and Update, not ${context.messageName}.`);
+      throw new IntegrationError(
+        "UNSUPPORTED_MESSAGE",
+        `The sync-status plug-in runs on Create and Update, not ${context.messageName}.`,
+      );
     }
     if (isDataverseEcho(context, services.settings)) {
       return { outcome: "skipped", message: "Written by the integration, which set the status itself." };

@@ -20,7 +20,10 @@ export class ValidatePlugin implements Plugin {
 
   async execute(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult> {
     if (context.messageName !== "Create" && context.messageName !== "Update") {
-      throw new IntegrationError("UNSUPPORTED_MESSAGE", `The validate plug-in runs on Create and Update, not ${context.messageName}.`);
+      throw new IntegrationError(
+        "UNSUPPORTED_MESSAGE",
+        `The validate plug-in runs on Create and Update, not ${context.messageName}.`,
+      );
     }
     if (isDataverseEcho(context, services.settings)) {
       return { outcome: "skipped", message: "Written by the integration from SCM, which has validated it." };
@@ -33,32 +36,57 @@ export class ValidatePlugin implements Plugin {
       // Trimmed for size (over 256 KB): the change is not in the context, and a read would return
       // the row before it. The save goes on; the row is checked by SCM when it is synced after its
       // commit (plugins/trimmed-context.ts), and a refusal lands on the catch-up list.
-      services.log.warn("Context trimmed for size: the change is not validated before the save", { table: context.primaryEntityName, id: context.primaryEntityId });
-      return { outcome: "valid", message: "The context was trimmed for size; SCM checks the row when it is synced after the save." };
+      services.log.warn("Context trimmed for size: the change is not validated before the save", {
+        table: context.primaryEntityName,
+        id: context.primaryEntityId,
+      });
+      return {
+        outcome: "valid",
+        message: "The context was trimmed for size; SCM checks the row when it is synced after the save.",
+      };
     }
     const row = await executionRow(context, services);
     if (context.messageName === "Update" && changedMappedColumns(row.map, row.changes, row.before).length === 0) {
       return { outcome: "skipped", message: "No column SCM sees has changed." };
     }
     if (row.company === undefined) {
-      const issue: ValidationIssue = { attribute: row.map.company.dataverse, code: "required", message: "The row must belong to a company." };
+      const issue: ValidationIssue = {
+        attribute: row.map.company.dataverse,
+        code: "required",
+        message: "The row must belong to a company.",
+      };
       throw new IntegrationError("VALIDATION_FAILED", `${row.table.displayName} refused: ${issue.message}`, [issue]);
     }
     try {
       const issues = await validateWithScm(
-        { map: row.map, operation: context.messageName === "Create" ? "create" : "update", company: row.company, record: row.record },
-        { ...services, ...(services.settings.scmValidation === undefined ? {} : { scmValidation: services.settings.scmValidation }) },
+        {
+          map: row.map,
+          operation: context.messageName === "Create" ? "create" : "update",
+          company: row.company,
+          record: row.record,
+        },
+        {
+          ...services,
+          ...(services.settings.scmValidation === undefined ? {} : { scmValidation: services.settings.scmValidation }),
+        },
       );
       if (issues.length > 0) {
         services.log.warn("SCM refused the row", { table: row.table.logicalName, id: row.id, errors: issues });
-        throw new IntegrationError("VALIDATION_FAILED", `${row.table.displayName} refused by SCM: ${describeIssues(issues)}`, issues);
+        throw new IntegrationError(
+          "VALIDATION_FAILED",
+          `${row.table.displayName} refused by SCM: ${describeIssues(issues)}`,
+          issues,
+        );
       }
       return { outcome: "valid", message: "SCM accepts the row." };
     } catch (error) {
       if (!(error instanceof ScmUnavailableError)) throw error;
       if (services.settings.scmUnavailablePolicy === "fail-closed") {
         services.log.error("SCM unreachable; the save is refused (fail closed)", { reason: error.message });
-        throw new IntegrationError("SCM_UNAVAILABLE", `SCM could not validate the row, so it is not saved: ${error.message}`);
+        throw new IntegrationError(
+          "SCM_UNAVAILABLE",
+          `SCM could not validate the row, so it is not saved: ${error.message}`,
+        );
       }
       services.log.warn("SCM unreachable; the save goes through unvalidated (fail open)", { reason: error.message });
       return {

@@ -23,7 +23,12 @@ import {
 import type { DataverseRecord } from "../../core/dataverse/record";
 import type { WebhookAuth } from "../host/auth/webhook-key";
 import type { DataverseClient } from "../services/dataverse-client";
-import { type WebhookHandlerName, type WebhookStepDefinition, imageMessageProperty, webhookUrl } from "../../core/registration";
+import {
+  type WebhookHandlerName,
+  type WebhookStepDefinition,
+  imageMessageProperty,
+  webhookUrl,
+} from "../../core/registration";
 
 export interface WebhookRegistration {
   /** Where Dataverse reaches the host (`https://fsi-plugins.azurewebsites.net`). */
@@ -60,15 +65,24 @@ export function endpointAuth(auth: WebhookAuth): DataverseRecord {
     case "WebhookKey":
       return { authtype: ServiceEndpointAuthType.WebhookKey, authvalue: auth.key };
     case "HttpHeader":
-      return { authtype: ServiceEndpointAuthType.HttpHeader, authvalue: `<settings><setting name="${escapeXml(auth.headerName)}" value="${escapeXml(auth.key)}" /></settings>` };
+      return {
+        authtype: ServiceEndpointAuthType.HttpHeader,
+        authvalue: `<settings><setting name="${escapeXml(auth.headerName)}" value="${escapeXml(auth.key)}" /></settings>`,
+      };
     case "HttpQueryString":
-      return { authtype: ServiceEndpointAuthType.HttpQueryString, authvalue: `<settings><setting name="${escapeXml(auth.parameterName)}" value="${escapeXml(auth.key)}" /></settings>` };
+      return {
+        authtype: ServiceEndpointAuthType.HttpQueryString,
+        authvalue: `<settings><setting name="${escapeXml(auth.parameterName)}" value="${escapeXml(auth.key)}" /></settings>`,
+      };
   }
 }
 
 const imageTypes = { pre: StepImageType.PreImage, post: StepImageType.PostImage } as const;
 
-export async function registerWebhookSteps(dataverse: DataverseClient, registration: WebhookRegistration): Promise<RegisteredWebhooks> {
+export async function registerWebhookSteps(
+  dataverse: DataverseClient,
+  registration: WebhookRegistration,
+): Promise<RegisteredWebhooks> {
   const prefix = registration.namePrefix ?? "FSI";
   const stepIds: Partial<Record<WebhookHandlerName, string[]>> = {};
   const messageIds = new Map<string, string>();
@@ -93,14 +107,20 @@ export async function registerWebhookSteps(dataverse: DataverseClient, registrat
       ...(registration.auth === undefined ? {} : endpointAuth(registration.auth)),
     };
     const existingEndpoint = await dataverse.findByKey(serviceEndpoint, { name: endpointName }, ["name"]);
-    if (existingEndpoint === undefined && registration.auth === undefined) endpoint.authtype = ServiceEndpointAuthType.HttpHeader;
+    if (existingEndpoint === undefined && registration.auth === undefined)
+      endpoint.authtype = ServiceEndpointAuthType.HttpHeader;
     const endpointId = existingEndpoint?.id ?? (await dataverse.create(serviceEndpoint, endpoint));
     if (existingEndpoint !== undefined) await dataverse.update(serviceEndpoint, endpointId, endpoint);
 
     for (const step of registration.steps.filter((candidate) => candidate.handler === handler)) {
       const message = await messageId(step.message);
-      const filter = await dataverse.findByKey(sdkMessageFilter, { sdkmessageid: { id: message, logicalName: "sdkmessage" }, primaryobjecttypecode: step.table }, ["name"]);
-      if (filter === undefined) throw new WebhookRegistrationError(`Dataverse has no sdkmessagefilter for ${step.message} of ${step.table}.`);
+      const filter = await dataverse.findByKey(
+        sdkMessageFilter,
+        { sdkmessageid: { id: message, logicalName: "sdkmessage" }, primaryobjecttypecode: step.table },
+        ["name"],
+      );
+      if (filter === undefined)
+        throw new WebhookRegistrationError(`Dataverse has no sdkmessagefilter for ${step.message} of ${step.table}.`);
       const record: DataverseRecord = {
         name: step.name,
         stage: step.stage,
@@ -118,7 +138,11 @@ export async function registerWebhookSteps(dataverse: DataverseClient, registrat
       const stepId = existingStep?.id ?? (await dataverse.create(sdkMessageProcessingStep, record));
       if (existingStep !== undefined) {
         await dataverse.update(sdkMessageProcessingStep, stepId, record);
-        for (const image of await dataverse.findAll(sdkMessageProcessingStepImage, { sdkmessageprocessingstepid: { id: stepId, logicalName: "sdkmessageprocessingstep" } }, ["name"])) {
+        for (const image of await dataverse.findAll(
+          sdkMessageProcessingStepImage,
+          { sdkmessageprocessingstepid: { id: stepId, logicalName: "sdkmessageprocessingstep" } },
+          ["name"],
+        )) {
           await dataverse.delete(sdkMessageProcessingStepImage, image.id);
         }
       }

@@ -6,7 +6,13 @@
  * to Create or Update a record").
  */
 import { WebApiBase } from "dataverse-ify/lib/webapi/WebApiBase";
-import { type DataverseRecord, type DataverseValue, fromWebApiRow, isEntityReference, toWebApiBody } from "../../core/dataverse/record";
+import {
+  type DataverseRecord,
+  type DataverseValue,
+  fromWebApiRow,
+  isEntityReference,
+  toWebApiBody,
+} from "../../core/dataverse/record";
 import type { TableDefinition } from "../../core/dataverse/schema";
 import { type DataverseCallScope, DataverseRequestError, ScopedNodeWebApiRequest } from "./dataverse-request";
 
@@ -27,7 +33,9 @@ export interface FoundRow {
 }
 
 /** Column values that identify a row: scalars, or a lookup given as a reference (compared by id). */
-export type KeyValues = Readonly<Record<string, string | number | boolean | { readonly id: string; readonly logicalName: string }>>;
+export type KeyValues = Readonly<
+  Record<string, string | number | boolean | { readonly id: string; readonly logicalName: string }>
+>;
 
 /** OData literal of a key or filter value (strings quoted, quotes doubled). */
 function literal(value: string | number | boolean): string {
@@ -41,7 +49,9 @@ function propertyName(table: TableDefinition, column: string): string {
 
 /** `name=value` pairs; a lookup's id is a GUID literal, which OData writes unquoted. */
 function keyParts(table: TableDefinition, key: KeyValues): string[] {
-  return Object.entries(key).map(([column, value]) => `${propertyName(table, column)}=${typeof value === "object" ? value.id : literal(value)}`);
+  return Object.entries(key).map(
+    ([column, value]) => `${propertyName(table, column)}=${typeof value === "object" ? value.id : literal(value)}`,
+  );
 }
 
 function filterOf(table: TableDefinition, key: KeyValues): string {
@@ -52,14 +62,21 @@ function filterOf(table: TableDefinition, key: KeyValues): string {
 
 function foundRow(table: TableDefinition, row: Readonly<Record<string, unknown>>): FoundRow {
   const id = row[table.primaryIdAttribute];
-  if (typeof id !== "string") throw new DataverseRequestError(200, "MISSING_ID", `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`);
+  if (typeof id !== "string")
+    throw new DataverseRequestError(
+      200,
+      "MISSING_ID",
+      `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`,
+    );
   const etag = row["@odata.etag"];
   return { id, record: fromWebApiRow(table, withIsoDates(row)), ...(typeof etag === "string" ? { etag } : {}) };
 }
 
 /** Restores ISO strings where dataverse-ify's reviver made `Date`s (core's records keep ISO text). */
 function withIsoDates(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]));
+  return Object.fromEntries(
+    Object.entries(row).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
+  );
 }
 
 function selectOf(table: TableDefinition, columns: readonly string[]): string {
@@ -104,7 +121,9 @@ export class DataverseClient {
 
   async retrieve(table: TableDefinition, id: string, columns: readonly string[]): Promise<DataverseRecord | undefined> {
     try {
-      const row = await this.call(() => this.api.retrieveRecord(table.logicalName, id, `?$select=${selectOf(table, columns)}`));
+      const row = await this.call(() =>
+        this.api.retrieveRecord(table.logicalName, id, `?$select=${selectOf(table, columns)}`),
+      );
       return fromWebApiRow(table, withIsoDates(row as Record<string, unknown>));
     } catch (error) {
       if (error instanceof DataverseRequestError && error.status === 404) return undefined;
@@ -115,7 +134,10 @@ export class DataverseClient {
   /** The first row whose columns equal `key` (an alternate key's columns, typically). */
   async findByKey(table: TableDefinition, key: KeyValues, columns: readonly string[]): Promise<FoundRow | undefined> {
     const result = await this.call(() =>
-      this.api.retrieveMultipleRecords(table.logicalName, `?$select=${selectOf(table, columns)}&$filter=${encodeURIComponent(filterOf(table, key))}&$top=1`),
+      this.api.retrieveMultipleRecords(
+        table.logicalName,
+        `?$select=${selectOf(table, columns)}&$filter=${encodeURIComponent(filterOf(table, key))}&$top=1`,
+      ),
     );
     const first = result.entities[0] as Record<string, unknown> | undefined;
     return first === undefined ? undefined : foundRow(table, first);
@@ -123,12 +145,19 @@ export class DataverseClient {
 
   /** Every row whose columns equal `key` (up to the Web API's page of 5,000). */
   async findAll(table: TableDefinition, key: KeyValues, columns: readonly string[]): Promise<FoundRow[]> {
-    const result = await this.call(() => this.api.retrieveMultipleRecords(table.logicalName, `?$select=${selectOf(table, columns)}&$filter=${encodeURIComponent(filterOf(table, key))}`));
+    const result = await this.call(() =>
+      this.api.retrieveMultipleRecords(
+        table.logicalName,
+        `?$select=${selectOf(table, columns)}&$filter=${encodeURIComponent(filterOf(table, key))}`,
+      ),
+    );
     return (result.entities as Record<string, unknown>[]).map((row) => foundRow(table, row));
   }
 
   async create(table: TableDefinition, record: Readonly<DataverseRecord>): Promise<string> {
-    const created = await this.call(() => this.api.createRecord(table.logicalName, toWebApiBody(table, record, "create")));
+    const created = await this.call(() =>
+      this.api.createRecord(table.logicalName, toWebApiBody(table, record, "create")),
+    );
     return created.id;
   }
 
@@ -138,7 +167,9 @@ export class DataverseClient {
    * `If-Match: *` makes it a 404 the caller can handle instead.
    */
   async update(table: TableDefinition, id: string, record: Readonly<DataverseRecord>): Promise<void> {
-    await this.connection.request.scope.run({ ...this.callScope, updateOnly: true }, () => this.api.updateRecord(table.logicalName, id, toWebApiBody(table, record, "update")));
+    await this.connection.request.scope.run({ ...this.callScope, updateOnly: true }, () =>
+      this.api.updateRecord(table.logicalName, id, toWebApiBody(table, record, "update")),
+    );
   }
 
   /**

@@ -69,12 +69,25 @@ export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
     super(server.replace(/\/+$/, ""), apiVersion);
   }
 
-  override async send(method: Method, uri: string, headers: Record<string, string>, payload?: unknown, skipStringify?: boolean): Promise<WebApiResponse> {
+  override async send(
+    method: Method,
+    uri: string,
+    headers: Record<string, string>,
+    payload?: unknown,
+    skipStringify?: boolean,
+  ): Promise<WebApiResponse> {
     const known = ENTITY_SET_QUERY.exec(uri)?.[1];
     const table = known === undefined ? undefined : tableByLogicalName(known);
     if (table !== undefined) {
       const body = JSON.stringify({ EntitySetName: table.entitySetName });
-      return { status: 200, statusText: "OK", ok: true, headers: { "content-type": "application/json" }, body, data: {} };
+      return {
+        status: 200,
+        statusText: "OK",
+        ok: true,
+        headers: { "content-type": "application/json" },
+        body,
+        data: {},
+      };
     }
     const call = this.scope.getStore() ?? {};
     const scopedHeaders = {
@@ -87,11 +100,20 @@ export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
           ? { "if-match": call.expected.ifMatch }
           : { "if-none-match": call.expected.ifNoneMatch }),
     };
-    const scopedUri = call.tag === undefined || method === "GET" ? uri : `${uri}${uri.includes("?") ? "&" : "?"}tag=${encodeURIComponent(call.tag)}`;
+    const scopedUri =
+      call.tag === undefined || method === "GET"
+        ? uri
+        : `${uri}${uri.includes("?") ? "&" : "?"}tag=${encodeURIComponent(call.tag)}`;
     this.setAccessToken(await this.tokenProvider());
     let response: WebApiResponse;
     try {
-      response = await super.send(method, scopedUri, scopedHeaders, payload, skipStringify ?? typeof payload === "string");
+      response = await super.send(
+        method,
+        scopedUri,
+        scopedHeaders,
+        payload,
+        skipStringify ?? typeof payload === "string",
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new DataverseRequestError(0, "UNREACHABLE", `Dataverse could not be reached (${method} ${uri}): ${reason}`);
@@ -112,5 +134,9 @@ function errorOf(method: Method, uri: string, response: WebApiResponse): Dataver
     // Not a Dataverse error body (a proxy's HTML page); the status line says enough.
   }
   const path = uri.replace(/^https?:\/\/[^/]+/, "");
-  return new DataverseRequestError(response.status, code, `Dataverse answered ${response.status} to ${method} ${path}: ${message}`);
+  return new DataverseRequestError(
+    response.status,
+    code,
+    `Dataverse answered ${response.status} to ${method} ${path}: ${message}`,
+  );
 }

@@ -53,14 +53,20 @@ export function loadMapCatalog(overridePath?: string): MapCatalog {
   const seen = new Set<string>();
   overrides.forEach((override: unknown, index) => {
     const source = Array.isArray(document) ? `${overridePath} [${index}]` : overridePath;
-    const name = typeof override === "object" && override !== null && "map" in override ? (override as { map: unknown }).map : undefined;
+    const name =
+      typeof override === "object" && override !== null && "map" in override
+        ? (override as { map: unknown }).map
+        : undefined;
     const at = maps.findIndex((map) => map.name === name);
     const base = maps[at];
     if (typeof name !== "string" || base === undefined) {
       const known = builtInMaps.map((map) => map.name).join(", ");
-      throw new MapOverrideFileError(`${source}: $.map: must name a built-in map (${known}); got ${describeMapName(name)}.`);
+      throw new MapOverrideFileError(
+        `${source}: $.map: must name a built-in map (${known}); got ${describeMapName(name)}.`,
+      );
     }
-    if (seen.has(name)) throw new MapOverrideFileError(`${source}: $.map: map ${name} is overridden twice in this file.`);
+    if (seen.has(name))
+      throw new MapOverrideFileError(`${source}: $.map: map ${name} is overridden twice in this file.`);
     seen.add(name);
     try {
       maps[at] = applyMapOverride(base, override, source);

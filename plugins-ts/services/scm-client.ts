@@ -11,7 +11,12 @@
  * Failures are typed: `ScmUnavailableError` (no usable answer) and `ScmRejectedError` (SCM
  * refused the data, with its field errors read from the infolog, core/scm/odata-errors.ts).
  */
-import { type BatchRequest, type BatchResponse, formatBatchRequest, parseBatchResponse } from "../../core/scm/odata-batch";
+import {
+  type BatchRequest,
+  type BatchResponse,
+  formatBatchRequest,
+  parseBatchResponse,
+} from "../../core/scm/odata-batch";
 import { parseScmErrorBody } from "../../core/scm/odata-errors";
 import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
 import {
@@ -136,7 +141,10 @@ export class ScmClient {
 
   /** The rows matching an OData `$filter` across companies, first page only (up to `top`). */
   async findRows(entity: ScmEntityDefinition, filter: string, top = 100): Promise<ScmRow[]> {
-    const reply = await this.send("GET", `${this.base}/data/${entity.collection}?cross-company=true&$filter=${encodeURIComponent(filter)}&$top=${top}`);
+    const reply = await this.send(
+      "GET",
+      `${this.base}/data/${entity.collection}?cross-company=true&$filter=${encodeURIComponent(filter)}&$top=${top}`,
+    );
     this.expectSuccess(reply, `read ${entity.collection}`);
     const value = asRecord(reply.body)?.value;
     return Array.isArray(value) ? (value as ScmRow[]) : [];
@@ -165,7 +173,8 @@ export class ScmClient {
    * pages (F&O serves at most 10,000 rows a page).
    */
   async *listRows(entity: ScmEntityDefinition, company?: string): AsyncGenerator<ScmRow> {
-    const filter = company === undefined ? "" : `&$filter=${encodeURIComponent(`dataAreaId eq '${company.replaceAll("'", "''")}'`)}`;
+    const filter =
+      company === undefined ? "" : `&$filter=${encodeURIComponent(`dataAreaId eq '${company.replaceAll("'", "''")}'`)}`;
     let next: string | undefined = `${this.base}/data/${entity.collection}?cross-company=true${filter}`;
     while (next !== undefined) {
       const reply = await this.send("GET", next);
@@ -185,16 +194,29 @@ export class ScmClient {
    * Side effects SCM does not roll back (number sequences that are not continuous) are listed in
    * docs/design.md.
    */
-  async validateInChangeset(entity: ScmEntityDefinition, operation: "create" | "update", key: ScmKey, row: Readonly<ScmRow>): Promise<ChangesetValidation> {
+  async validateInChangeset(
+    entity: ScmEntityDefinition,
+    operation: "create" | "update",
+    key: ScmKey,
+    row: Readonly<ScmRow>,
+  ): Promise<ChangesetValidation> {
     const first = await this.changesetCheck(entity, operation, key, row);
     if (first.kind === "missing" && operation === "update") {
       const again = await this.changesetCheck(entity, "create", key, row);
       if (again.kind === "errors") return { errors: again.errors };
-      if (again.kind === "missing") throw new ScmUnavailableError(`SCM answered 404 to the create of ${entity.collection}: the entity is not exposed.`, 404);
+      if (again.kind === "missing")
+        throw new ScmUnavailableError(
+          `SCM answered 404 to the create of ${entity.collection}: the entity is not exposed.`,
+          404,
+        );
       return { errors: [] };
     }
     if (first.kind === "errors") return { errors: first.errors };
-    if (first.kind === "missing") throw new ScmUnavailableError(`SCM answered 404 to the write of ${entity.collection}: the entity is not exposed.`, 404);
+    if (first.kind === "missing")
+      throw new ScmUnavailableError(
+        `SCM answered 404 to the write of ${entity.collection}: the entity is not exposed.`,
+        404,
+      );
     return { errors: [] };
   }
 
@@ -207,32 +229,61 @@ export class ScmClient {
     const write: BatchRequest =
       operation === "create"
         ? { method: "POST", url: entity.collection, body: JSON.stringify(row), contentId: WRITE_CONTENT_ID }
-        : { method: "PATCH", url: `${entity.collection}(${keySegment(entity, key)})`, body: JSON.stringify(withoutKey(entity, row)), contentId: WRITE_CONTENT_ID };
-    const sentinelKey = Object.fromEntries(entity.keys.map((field) => [field, field === "dataAreaId" ? (key[field] ?? "dat") : SENTINEL_KEY_VALUE]));
-    const sentinel: BatchRequest = { method: "DELETE", url: `${entity.collection}(${keySegment(entity, sentinelKey)})`, contentId: SENTINEL_CONTENT_ID };
+        : {
+            method: "PATCH",
+            url: `${entity.collection}(${keySegment(entity, key)})`,
+            body: JSON.stringify(withoutKey(entity, row)),
+            contentId: WRITE_CONTENT_ID,
+          };
+    const sentinelKey = Object.fromEntries(
+      entity.keys.map((field) => [field, field === "dataAreaId" ? (key[field] ?? "dat") : SENTINEL_KEY_VALUE]),
+    );
+    const sentinel: BatchRequest = {
+      method: "DELETE",
+      url: `${entity.collection}(${keySegment(entity, sentinelKey)})`,
+      contentId: SENTINEL_CONTENT_ID,
+    };
     const batch = formatBatchRequest([{ kind: "changeset", requests: [write, sentinel] }]);
-    const reply = await this.send("POST", `${this.base}/data/$batch`, batch.body, false, { "content-type": batch.contentType, accept: "multipart/mixed" });
+    const reply = await this.send("POST", `${this.base}/data/$batch`, batch.body, false, {
+      "content-type": batch.contentType,
+      accept: "multipart/mixed",
+    });
     this.expectSuccess(reply, `validate ${entity.collection} in a changeset`);
     const failed = this.failedPart(reply);
     if (failed === undefined) {
       // Both parts succeeded: SCM committed the write. It must never happen (the sentinel cannot exist).
-      throw new ScmUnavailableError(`SCM committed a validation changeset of ${entity.collection}: its closing request did not fail. Check that no ${entity.collection} row has the key ${JSON.stringify(sentinelKey)}.`, 200);
+      throw new ScmUnavailableError(
+        `SCM committed a validation changeset of ${entity.collection}: its closing request did not fail. Check that no ${entity.collection} row has the key ${JSON.stringify(sentinelKey)}.`,
+        200,
+      );
     }
-    if (failed.contentId === SENTINEL_CONTENT_ID || (failed.contentId === undefined && failed.status === 404 && operation === "create")) return { kind: "accepted" };
+    if (
+      failed.contentId === SENTINEL_CONTENT_ID ||
+      (failed.contentId === undefined && failed.status === 404 && operation === "create")
+    )
+      return { kind: "accepted" };
     if (failed.status === 404) return { kind: "missing" };
     const body = parseBody(failed.body);
-    if (failed.status >= 500 || failed.status === 429) throw new ScmUnavailableError(`SCM could not validate ${entity.collection}: ${errorMessage(body) ?? `HTTP ${failed.status}`}`, failed.status);
+    if (failed.status >= 500 || failed.status === 429)
+      throw new ScmUnavailableError(
+        `SCM could not validate ${entity.collection}: ${errorMessage(body) ?? `HTTP ${failed.status}`}`,
+        failed.status,
+      );
     return { kind: "errors", errors: fieldErrors(body) };
   }
 
   /** The failing response of the batch's one changeset; undefined when every part succeeded. */
   private failedPart(reply: Reply): BatchResponse | undefined {
-    if (typeof reply.body !== "string") throw new ScmUnavailableError("SCM answered a $batch with a body that is not multipart.", reply.status);
+    if (typeof reply.body !== "string")
+      throw new ScmUnavailableError("SCM answered a $batch with a body that is not multipart.", reply.status);
     let items;
     try {
       items = parseBatchResponse(reply.contentType, reply.body);
     } catch (error) {
-      throw new ScmUnavailableError(`SCM's $batch reply could not be read: ${error instanceof Error ? error.message : String(error)}`, reply.status);
+      throw new ScmUnavailableError(
+        `SCM's $batch reply could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        reply.status,
+      );
     }
     for (const item of items) {
       const responses = item.kind === "changeset" ? item.responses : [item.response];
@@ -248,7 +299,10 @@ export class ScmClient {
     this.expectSuccess(reply, "validate");
     const parsed = scmValidationResponseSchema.safeParse(reply.body);
     if (!parsed.success) {
-      throw new ScmUnavailableError(`SCM's validation service answered a body that is not a validation result: ${parsed.error.message}`, reply.status);
+      throw new ScmUnavailableError(
+        `SCM's validation service answered a body that is not a validation result: ${parsed.error.message}`,
+        reply.status,
+      );
     }
     return parsed.data;
   }
@@ -269,7 +323,13 @@ export class ScmClient {
   }
 
   /** `writesData`: the request changes a row (so an unanswered one may have been applied). */
-  private async send(method: string, url: string, body?: unknown, writesData = false, extraHeaders: Readonly<Record<string, string>> = {}): Promise<Reply> {
+  private async send(
+    method: string,
+    url: string,
+    body?: unknown,
+    writesData = false,
+    extraHeaders: Readonly<Record<string, string>> = {},
+  ): Promise<Reply> {
     const first = await this.attempt(method, url, body, writesData, extraHeaders);
     if (first.status === 429) {
       const wait = first.retryAfterMs ?? 0;
@@ -282,7 +342,13 @@ export class ScmClient {
     return this.attempt(method, url, body, writesData, extraHeaders);
   }
 
-  private async attempt(method: string, url: string, body: unknown, writesData: boolean, extraHeaders: Readonly<Record<string, string>>): Promise<Reply> {
+  private async attempt(
+    method: string,
+    url: string,
+    body: unknown,
+    writesData: boolean,
+    extraHeaders: Readonly<Record<string, string>>,
+  ): Promise<Reply> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json";
     Object.assign(headers, extraHeaders);
@@ -297,8 +363,13 @@ export class ScmClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : describe(error);
-      throw new ScmUnavailableError(`SCM could not be reached (${method} ${url}): ${reason}`, 0, writesData && !refusedConnection(error));
+      const reason =
+        error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : describe(error);
+      throw new ScmUnavailableError(
+        `SCM could not be reached (${method} ${url}): ${reason}`,
+        0,
+        writesData && !refusedConnection(error),
+      );
     }
     const text = await response.text().catch(() => "");
     const contentType = response.headers.get("content-type") ?? undefined;
@@ -334,7 +405,9 @@ function parseBody(text: string): unknown {
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** F&O OData errors: `{ "error": { "code", "message", "innererror": { "message" } } }`. */
@@ -342,7 +415,11 @@ function errorMessage(body: unknown): string | undefined {
   const error = asRecord(asRecord(body)?.error);
   const inner = asRecord(error?.innererror);
   const message = typeof inner?.message === "string" ? inner.message : error?.message;
-  return typeof message === "string" ? message : typeof body === "string" && body !== "" ? body.slice(0, 500) : undefined;
+  return typeof message === "string"
+    ? message
+    : typeof body === "string" && body !== ""
+      ? body.slice(0, 500)
+      : undefined;
 }
 
 /**
@@ -353,7 +430,11 @@ function errorMessage(body: unknown): string | undefined {
 function fieldErrors(body: unknown): ScmFieldError[] {
   return parseScmErrorBody(body)
     .filter((entry) => entry.level === "Error")
-    .map((entry) => (entry.field === undefined ? { code: "invalidValue", message: entry.message } : { field: entry.field, code: "invalidValue", message: entry.message }));
+    .map((entry) =>
+      entry.field === undefined
+        ? { code: "invalidValue", message: entry.message }
+        : { field: entry.field, code: "invalidValue", message: entry.message },
+    );
 }
 
 /** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */

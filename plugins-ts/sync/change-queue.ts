@@ -156,7 +156,9 @@ export class ChangeQueue implements ChangeQueueStore {
     const conditions: [string, string?][] = [
       ["NOT EXISTS (SELECT 1 FROM sync_maps m WHERE m.map = c.map AND m.state = 'paused')"],
       ["c.held = 0"],
-      ["NOT EXISTS (SELECT 1 FROM change_queue h WHERE h.held = 1 AND h.map = c.map AND h.direction = c.direction AND h.row_key = c.row_key AND h.sequence < c.sequence)"],
+      [
+        "NOT EXISTS (SELECT 1 FROM change_queue h WHERE h.held = 1 AND h.map = c.map AND h.direction = c.direction AND h.row_key = c.row_key AND h.sequence < c.sequence)",
+      ],
     ];
     if (filter.dueOnly) conditions.push(["c.next_attempt_at <= ?", this.now().toISOString()]);
     return this.select(filter, conditions);
@@ -169,14 +171,18 @@ export class ChangeQueue implements ChangeQueueStore {
 
   async depth(filter: QueueFilter = {}): Promise<number> {
     const { where, params } = whereClause(filter, []);
-    return this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM change_queue c ${where}`).get(...params)?.n ?? 0;
+    return (
+      this.db.prepare<string[], { n: number }>(`SELECT COUNT(*) AS n FROM change_queue c ${where}`).get(...params)?.n ??
+      0
+    );
   }
 
   /** True when an older change to the same row is still queued (a newer one must wait behind it); resyncs do not count. */
   async hasQueued(map: string, direction: SyncDirection, rowKey: string): Promise<boolean> {
     return (
-      this.db.prepare("SELECT 1 FROM change_queue WHERE map = ? AND direction = ? AND row_key = ? AND resync = 0 LIMIT 1").get(map, direction, rowKey) !==
-      undefined
+      this.db
+        .prepare("SELECT 1 FROM change_queue WHERE map = ? AND direction = ? AND row_key = ? AND resync = 0 LIMIT 1")
+        .get(map, direction, rowKey) !== undefined
     );
   }
 
@@ -191,12 +197,16 @@ export class ChangeQueue implements ChangeQueueStore {
 
   /** Records a failed replay and schedules the next one with backoff. */
   async retryLater(sequence: number, error: string, waitingFor?: readonly string[]): Promise<void> {
-    const row = this.db.prepare<[number], { attempts: number }>("SELECT attempts FROM change_queue WHERE sequence = ?").get(sequence);
+    const row = this.db
+      .prepare<[number], { attempts: number }>("SELECT attempts FROM change_queue WHERE sequence = ?")
+      .get(sequence);
     if (row === undefined) return;
     const attempts = row.attempts + 1;
     const next = new Date(this.now().getTime() + backoffMs(attempts + 1, this.backoff)).toISOString();
     this.db
-      .prepare("UPDATE change_queue SET attempts = ?, last_error = ?, next_attempt_at = ?, waiting_for = COALESCE(?, waiting_for) WHERE sequence = ?")
+      .prepare(
+        "UPDATE change_queue SET attempts = ?, last_error = ?, next_attempt_at = ?, waiting_for = COALESCE(?, waiting_for) WHERE sequence = ?",
+      )
       .run(attempts, error, next, waitingFor === undefined ? null : JSON.stringify(waitingFor), sequence);
   }
 
@@ -205,13 +215,17 @@ export class ChangeQueue implements ChangeQueueStore {
    * place: later changes to the row stay queued behind it.
    */
   async hold(sequence: number, error: string): Promise<void> {
-    this.db.prepare("UPDATE change_queue SET held = 1, attempts = attempts + 1, last_error = ? WHERE sequence = ?").run(error, sequence);
+    this.db
+      .prepare("UPDATE change_queue SET held = 1, attempts = attempts + 1, last_error = ? WHERE sequence = ?")
+      .run(error, sequence);
   }
 
   /** Takes a map's changes off the catch-up list, due now; answers how many. */
   async release(filter: QueueFilter): Promise<number> {
     const { where, params } = whereClause(filter, [["c.held = 1"]]);
-    const sequences = this.db.prepare<string[], { sequence: number }>(`SELECT sequence FROM change_queue c ${where}`).all(...params);
+    const sequences = this.db
+      .prepare<string[], { sequence: number }>(`SELECT sequence FROM change_queue c ${where}`)
+      .all(...params);
     const update = this.db.prepare("UPDATE change_queue SET held = 0, next_attempt_at = ? WHERE sequence = ?");
     const at = this.now().toISOString();
     this.db.transaction(() => {
@@ -222,12 +236,18 @@ export class ChangeQueue implements ChangeQueueStore {
 
   private select(filter: QueueFilter, extra: readonly (readonly [string, string?])[]): QueuedChange[] {
     const { where, params } = whereClause(filter, extra);
-    return this.db.prepare<string[], QueueRow>(`SELECT c.* FROM change_queue c ${where} ORDER BY c.sequence`).all(...params).map(toChange);
+    return this.db
+      .prepare<string[], QueueRow>(`SELECT c.* FROM change_queue c ${where} ORDER BY c.sequence`)
+      .all(...params)
+      .map(toChange);
   }
 }
 
 /** `WHERE` over the queue aliased `c`: the filter's map and direction plus extra conditions (with their parameter). */
-function whereClause(filter: QueueFilter, extra: readonly (readonly [string, string?])[]): { where: string; params: string[] } {
+function whereClause(
+  filter: QueueFilter,
+  extra: readonly (readonly [string, string?])[],
+): { where: string; params: string[] } {
   const conditions: string[] = [];
   const params: string[] = [];
   if (filter.map !== undefined) {

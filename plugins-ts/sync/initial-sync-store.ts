@@ -131,7 +131,13 @@ export class InitialSyncStore implements InitialSyncStateStore {
   }
 
   /** Records a written batch and its rows' ledger outcomes in one transaction. */
-  async recordBatch(runId: number, map: string, pass: number, rows: readonly FinishedRow[], ledger: readonly LedgerUpdate[] = []): Promise<void> {
+  async recordBatch(
+    runId: number,
+    map: string,
+    pass: number,
+    rows: readonly FinishedRow[],
+    ledger: readonly LedgerUpdate[] = [],
+  ): Promise<void> {
     const done = this.db.prepare(
       "INSERT OR REPLACE INTO initial_done (run_id, map, pass, row_key, outcome) VALUES (?, ?, ?, ?, ?)",
     );

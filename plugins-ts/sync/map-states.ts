@@ -58,7 +58,9 @@ export class SyncMapStates implements MapStateStore {
   private set(map: string, state: MapSyncState, note: string | undefined): MapSyncState {
     return this.db
       .transaction((): MapSyncState => {
-        const before = this.db.prepare<[string], { state: MapSyncState }>("SELECT state FROM sync_maps WHERE map = ?").get(map)?.state ?? "running";
+        const before =
+          this.db.prepare<[string], { state: MapSyncState }>("SELECT state FROM sync_maps WHERE map = ?").get(map)
+            ?.state ?? "running";
         this.db
           .prepare(
             `INSERT INTO sync_maps (map, state, changed_at, note) VALUES (?, ?, ?, ?)

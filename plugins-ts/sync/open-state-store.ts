@@ -17,7 +17,10 @@ export interface OpenStateStoreOptions {
   readonly retryBackoff?: RetryBackoff;
 }
 
-export async function openStateStore(settings: StateStoreSettings, options: OpenStateStoreOptions = {}): Promise<HostStateStore> {
+export async function openStateStore(
+  settings: StateStoreSettings,
+  options: OpenStateStoreOptions = {},
+): Promise<HostStateStore> {
   const backoff = options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff };
   if (settings.kind === "azure") return openAzureStateStore(settings, backoff);
   return openSqliteStateStore({
@@ -30,6 +33,9 @@ export async function openStateStore(settings: StateStoreSettings, options: Open
 /** Where the state lives, for messages (never the connection string: it holds the account key). */
 export function describeStateStore(settings: StateStoreSettings): string {
   if (settings.kind === "sqlite") return `SQLite ${settings.path}`;
-  const where = settings.access.kind === "connection-string" ? "the account of FSI_STORAGE_CONNECTION_STRING" : settings.access.tableUrl;
+  const where =
+    settings.access.kind === "connection-string"
+      ? "the account of FSI_STORAGE_CONNECTION_STRING"
+      : settings.access.tableUrl;
   return `Azure Storage (${where}, prefix ${settings.prefix})`;
 }

@@ -85,7 +85,13 @@ export interface InitialSyncStateStore {
    * the ledger first, then the batch (entity group transactions): a crash between them redoes the
    * batch, which compares rows before writing.
    */
-  recordBatch(runId: number, map: string, pass: number, rows: readonly FinishedRow[], ledger?: readonly LedgerUpdate[]): Promise<void>;
+  recordBatch(
+    runId: number,
+    map: string,
+    pass: number,
+    rows: readonly FinishedRow[],
+    ledger?: readonly LedgerUpdate[],
+  ): Promise<void>;
   outcomes(runId: number): Promise<Map<string, Record<RowOutcome, number>>>;
   finishedCount(runId: number): Promise<number>;
   errors(runId: number): Promise<RowError[]>;

@@ -20,29 +20,47 @@ export interface ValidationApiDependencies {
 }
 
 /** Throws `ScmUnavailableError` when SCM cannot answer (the endpoint answers 503). */
-export async function validateRequest(request: ValidationRequest, deps: ValidationApiDependencies): Promise<ValidationResponse> {
+export async function validateRequest(
+  request: ValidationRequest,
+  deps: ValidationApiDependencies,
+): Promise<ValidationResponse> {
   const table = tableByLogicalName(request.table);
   const map = deps.maps.forTable(request.table);
   if (table === undefined || map === undefined) {
-    return { valid: false, errors: [{ code: "invalidValue", message: `No entity map covers table ${request.table}.` }], warnings: [] };
+    return {
+      valid: false,
+      errors: [{ code: "invalidValue", message: `No entity map covers table ${request.table}.` }],
+      warnings: [],
+    };
   }
   // A form sends only the columns SCM receives, and the platform itself refuses a save that lacks one
   // of its required columns: "required" is this API's to say only for a column SCM receives (with
   // Microsoft's warehouse naming, msdyn_name is required in Dataverse but never sent). The company
   // travels as `company` (its code), so the company lookup need not be among the attributes either.
   const sentToScm = new Set(mapColumns(map).filter((column) => column !== map.company.dataverse));
-  const columnIssues: ValidationIssue[] = validateRecord(table, request.attributes, { operation: request.operation }).filter(
-    (issue) => issue.code !== "required" || sentToScm.has(issue.attribute),
-  );
+  const columnIssues: ValidationIssue[] = validateRecord(table, request.attributes, {
+    operation: request.operation,
+  }).filter((issue) => issue.code !== "required" || sentToScm.has(issue.attribute));
   const flagged = new Set(columnIssues.map((issue) => issue.attribute));
   // A form sends only what changed; on update the stored row supplies the rest (its key, above all),
   // as the pre image does for the Validate plug-in.
-  const stored = request.operation === "update" && request.id !== undefined ? await deps.dataverse.retrieve(table, request.id, mapColumns(map)) : undefined;
+  const stored =
+    request.operation === "update" && request.id !== undefined
+      ? await deps.dataverse.retrieve(table, request.id, mapColumns(map))
+      : undefined;
   const scmIssues = await validateWithScm(
-    { map, operation: request.operation, company: request.company.toLowerCase(), record: { ...stored, ...request.attributes } },
+    {
+      map,
+      operation: request.operation,
+      company: request.company.toLowerCase(),
+      record: { ...stored, ...request.attributes },
+    },
     deps,
   );
   // One message per column: Dataverse's own check (type, length) speaks first.
-  const errors = [...columnIssues, ...scmIssues.filter((issue) => issue.attribute === undefined || !flagged.has(issue.attribute))];
+  const errors = [
+    ...columnIssues,
+    ...scmIssues.filter((issue) => issue.attribute === undefined || !flagged.has(issue.attribute)),
+  ];
   return { valid: errors.length === 0, errors, warnings: [] };
 }

@@ -31,13 +31,21 @@ export interface ValidationEndpointOptions {
   readonly log: Logger;
 }
 
-export function validationEndpoint(options: ValidationEndpointOptions): (request: HostRequest) => Promise<HostResponse> {
+export function validationEndpoint(
+  options: ValidationEndpointOptions,
+): (request: HostRequest) => Promise<HostResponse> {
   return async (request) => {
     if (request.method === "OPTIONS") return preflightReply(request, options.cors);
     const cors = corsHeadersFor(request, options.cors);
     try {
       if (request.method !== "POST") {
-        throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; use POST.`, undefined, { allow: "POST, OPTIONS" });
+        throw new HttpError(
+          405,
+          "METHOD_NOT_ALLOWED",
+          `Method ${request.method} is not allowed here; use POST.`,
+          undefined,
+          { allow: "POST, OPTIONS" },
+        );
       }
       const caller = await options.verifyBearer(request);
       requireJsonContentType(request);
@@ -50,7 +58,10 @@ export function validationEndpoint(options: ValidationEndpointOptions): (request
         const results: ValidationResponse[] = [];
         // In order, one at a time: a batch is one form's related rows, and SCM is the bottleneck anyway.
         for (const item of parsed.data.requests) results.push(await validateRequest(item, deps));
-        log.info("Validation batch answered", { count: results.length, invalid: results.filter((result) => !result.valid).length });
+        log.info("Validation batch answered", {
+          count: results.length,
+          invalid: results.filter((result) => !result.valid).length,
+        });
         return jsonReply(200, { results }, cors);
       }
       const parsed = validationRequestSchema.safeParse(body);
@@ -61,7 +72,16 @@ export function validationEndpoint(options: ValidationEndpointOptions): (request
     } catch (error) {
       if (error instanceof ScmUnavailableError) {
         options.log.warn("Validation API: SCM unreachable", { reason: error.message });
-        return errorReply(new HttpError(503, "SCM_UNAVAILABLE", `SCM could not be reached to validate the record: ${error.message}`, undefined, { "retry-after": "5" }), cors);
+        return errorReply(
+          new HttpError(
+            503,
+            "SCM_UNAVAILABLE",
+            `SCM could not be reached to validate the record: ${error.message}`,
+            undefined,
+            { "retry-after": "5" },
+          ),
+          cors,
+        );
       }
       const httpError = integrationHttpError(error);
       if (httpError.status >= 500) options.log.error("Validation API failed", { reason: httpError.message });

@@ -60,7 +60,9 @@ describe("npm start (sandbox/cli.ts)", () => {
   it("starts on a free port, serves the seeded SCM, and closes cleanly on SIGINT", async () => {
     const started = await startCli(["--state-dir", stateDir, "--fresh"]);
     try {
-      const reply = await fetch(`${started.url}/scm/data/Warehouses?$filter=${encodeURIComponent("PrimaryAddressCity eq 'Chicago'")}&$count=true`);
+      const reply = await fetch(
+        `${started.url}/scm/data/Warehouses?$filter=${encodeURIComponent("PrimaryAddressCity eq 'Chicago'")}&$count=true`,
+      );
       expect(reply.status).toBe(200);
       const body = (await reply.json()) as { "@odata.count": number };
       expect(body["@odata.count"]).toBeGreaterThanOrEqual(5);

@@ -19,7 +19,9 @@ describe("sandbox server", () => {
       expect(await echo.json()).toEqual({ mount: "echo", path: "/api/data/v9.2/accounts" });
       const other = await fetch(`${sandbox.url}/elsewhere`);
       expect(other.status).toBe(404);
-      expect(((await other.json()) as { error: { message: string } }).error.message).toContain("/scm/, /api/data/v9.2/");
+      expect(((await other.json()) as { error: { message: string } }).error.message).toContain(
+        "/scm/, /api/data/v9.2/",
+      );
     } finally {
       await sandbox.close();
     }
@@ -38,7 +40,9 @@ describe("sandbox server", () => {
     const broken: MountFactory = () => {
       throw new Error("cannot open database");
     };
-    await expect(startSandbox({ port: 0, stateDir: null, mounts: [first, broken] })).rejects.toThrow("cannot open database");
+    await expect(startSandbox({ port: 0, stateDir: null, mounts: [first, broken] })).rejects.toThrow(
+      "cannot open database",
+    );
     expect(closed).toBe(true);
   });
 });

@@ -234,7 +234,10 @@ export function createPluginsMount(
           steps: steps(host.maps.maps, inventory),
         });
         await replaceScmEventEndpoints(`${url}/scm`, [
-          { url: `${url}/plugins/scm-events?code=${scmEventsKey}`, entities: host.maps.maps.map((map) => map.scmCollection) },
+          {
+            url: `${url}/plugins/scm-events?code=${scmEventsKey}`,
+            entities: host.maps.maps.map((map) => map.scmCollection),
+          },
           { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, entities: inventory.scmSubscriptionCollections() },
         ]);
       },
@@ -268,7 +271,10 @@ async function replaceScmEventEndpoints(scmUrl: string, endpoints: readonly ScmE
       headers: { "content-type": "application/json" },
       body: JSON.stringify(endpoint),
     });
-    if (created.status !== 201) throw new Error(`Registering ${new URL(endpoint.url).pathname} for SCM's data events failed: ${created.status} ${await created.text()}`);
+    if (created.status !== 201)
+      throw new Error(
+        `Registering ${new URL(endpoint.url).pathname} for SCM's data events failed: ${created.status} ${await created.text()}`,
+      );
   }
 }
 

@@ -25,7 +25,11 @@ export interface ApiResponse {
 
 const ODATA_HEADERS = { "odata-version": "4.0" } as const;
 
-export function jsonResponse(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): ApiResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): ApiResponse {
   return {
     status,
     headers: { "content-type": "application/json; odata.metadata=minimal", ...ODATA_HEADERS, ...headers },
@@ -41,8 +45,16 @@ export function errorResponse(error: unknown): ApiResponse {
   const dataverseError =
     error instanceof HttpError
       ? asDataverseError(error)
-      : new DataverseError(500, "0x80040216", `An unexpected error occurred: ${error instanceof Error ? error.message : String(error)}`);
-  return jsonResponse(dataverseError.status, { error: { code: dataverseError.code, message: dataverseError.message } }, dataverseError.headers);
+      : new DataverseError(
+          500,
+          "0x80040216",
+          `An unexpected error occurred: ${error instanceof Error ? error.message : String(error)}`,
+        );
+  return jsonResponse(
+    dataverseError.status,
+    { error: { code: dataverseError.code, message: dataverseError.message } },
+    dataverseError.headers,
+  );
 }
 
 export const statusText: Readonly<Record<number, string>> = {

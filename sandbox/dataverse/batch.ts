@@ -17,7 +17,9 @@ export interface HttpPart {
   readonly body: string;
 }
 
-export type BatchPart = { readonly kind: "request"; readonly request: HttpPart } | { readonly kind: "changeset"; readonly requests: readonly HttpPart[] };
+export type BatchPart =
+  | { readonly kind: "request"; readonly request: HttpPart }
+  | { readonly kind: "changeset"; readonly requests: readonly HttpPart[] };
 
 export function boundaryOf(contentType: string | undefined): string {
   const match = /boundary=("?)([^";]+)\1/i.exec(contentType ?? "");
@@ -74,13 +76,17 @@ function parseHttpPart(text: string): HttpPart {
   while (start < lines.length && lines[start]?.trim() === "") start++;
   const part = readHeaders(lines, start);
   if (!/^application\/http/i.test(part.headers["content-type"] ?? "")) {
-    throw badQuery(`A batch part must have Content-Type application/http; got '${part.headers["content-type"] ?? ""}'.`);
+    throw badQuery(
+      `A batch part must have Content-Type application/http; got '${part.headers["content-type"] ?? ""}'.`,
+    );
   }
   let index = part.next;
   while (index < lines.length && lines[index]?.trim() === "") index++;
   const requestLine = /^([A-Z]+)\s+(\S+)(?:\s+HTTP\/1\.[01])?$/.exec(lines[index]?.trim() ?? "");
   if (requestLine?.[1] === undefined || requestLine[2] === undefined) {
-    throw badQuery(`A batch part must start with a request line such as 'GET accounts HTTP/1.1'; got '${lines[index] ?? ""}'.`);
+    throw badQuery(
+      `A batch part must start with a request line such as 'GET accounts HTTP/1.1'; got '${lines[index] ?? ""}'.`,
+    );
   }
   const request = readHeaders(lines, index + 1);
   const body = lines.slice(request.next).join("\n").trim();
@@ -103,7 +109,8 @@ export function parseBatch(body: string, contentType: string | undefined): Batch
     if (/^multipart\/mixed/i.test(contentType)) {
       const requests = splitMultipart(lines.slice(next).join("\n"), boundaryOf(contentType)).map(parseHttpPart);
       for (const request of requests) {
-        if (request.method === "GET") throw badQuery("A change set may contain only POST, PATCH, PUT and DELETE requests.");
+        if (request.method === "GET")
+          throw badQuery("A change set may contain only POST, PATCH, PUT and DELETE requests.");
       }
       return { kind: "changeset", requests };
     }
@@ -117,7 +124,8 @@ export function toApiRequest(part: HttpPart, outer: ApiRequest, references: Read
   const reference = /^\$([^/?]+)(.*)$/.exec(url);
   if (reference?.[1] !== undefined) {
     const target = references.get(reference[1]);
-    if (target === undefined) throw badQuery(`The Content-ID reference '$${reference[1]}' names no earlier request of this change set.`);
+    if (target === undefined)
+      throw badQuery(`The Content-ID reference '$${reference[1]}' names no earlier request of this change set.`);
     url = `${target}${reference[2] ?? ""}`;
   }
   const relative = relativeApiPath(url);
@@ -149,7 +157,9 @@ export interface PartResult {
   readonly response: ApiResponse;
 }
 
-export type BatchResult = { readonly kind: "single"; readonly result: PartResult } | { readonly kind: "changeset"; readonly results: readonly PartResult[] };
+export type BatchResult =
+  | { readonly kind: "single"; readonly result: PartResult }
+  | { readonly kind: "changeset"; readonly results: readonly PartResult[] };
 
 function writeHttpResponse(lines: string[], result: PartResult): void {
   lines.push("Content-Type: application/http", "Content-Transfer-Encoding: binary");

@@ -15,7 +15,10 @@ import { authorizeLookups } from "./privileges";
 import { referenceResolver, rowView, type EntityRequestContext } from "./request-context";
 import type { Row } from "./storage/values";
 
-const ACTIONS = { "Microsoft.Dynamics.CRM.CreateMultiple": "createMultiple", "Microsoft.Dynamics.CRM.UpdateMultiple": "updateMultiple" } as const;
+const ACTIONS = {
+  "Microsoft.Dynamics.CRM.CreateMultiple": "createMultiple",
+  "Microsoft.Dynamics.CRM.UpdateMultiple": "updateMultiple",
+} as const;
 
 export type BulkAction = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -24,14 +27,26 @@ export function bulkActionOf(segment: string): BulkAction | undefined {
   return Object.hasOwn(ACTIONS, segment) ? ACTIONS[segment as keyof typeof ACTIONS] : undefined;
 }
 
-export async function runBulkAction(context: EntityRequestContext, table: TableDefinition, action: BulkAction): Promise<ApiResponse> {
+export async function runBulkAction(
+  context: EntityRequestContext,
+  table: TableDefinition,
+  action: BulkAction,
+): Promise<ApiResponse> {
   const { request } = context;
   if (request.method.toUpperCase() !== "POST") throw noHttpResource(`${request.baseUrl}${request.path}`);
   const body = parseObjectBody(request.body, table.entitySetName);
   const unknown = Object.keys(body).filter((name) => name !== "Targets");
-  if (unknown.length > 0) throw invalidPayload(table.entitySetName, `The ${actionName(action)} action has no parameter '${unknown.join("', '")}'; it takes Targets.`);
+  if (unknown.length > 0)
+    throw invalidPayload(
+      table.entitySetName,
+      `The ${actionName(action)} action has no parameter '${unknown.join("', '")}'; it takes Targets.`,
+    );
   const targets = body.Targets;
-  if (!Array.isArray(targets)) throw invalidPayload(table.entitySetName, `${actionName(action)} needs Targets: an array of ${table.logicalName} rows.`);
+  if (!Array.isArray(targets))
+    throw invalidPayload(
+      table.entitySetName,
+      `${actionName(action)} needs Targets: an array of ${table.logicalName} rows.`,
+    );
   // Many rows of one request bind the same few rows (a warehouse, a product): each URL is resolved once.
   const resolveUrl = referenceResolver(rowView(context), context.tables);
   const resolved = new Map<string, ReturnType<ReferenceResolver>>();
@@ -44,9 +59,13 @@ export async function runBulkAction(context: EntityRequestContext, table: TableD
     return value;
   };
   const rows: Row[] = targets.map((target: unknown, index) => {
-    if (typeof target !== "object" || target === null || Array.isArray(target)) throw invalidPayload(table.entitySetName, `Targets[${index}] must be an object.`);
+    if (typeof target !== "object" || target === null || Array.isArray(target))
+      throw invalidPayload(table.entitySetName, `Targets[${index}] must be an object.`);
     if (!("@odata.type" in target)) {
-      throw invalidPayload(table.entitySetName, `Targets[${index}] must set @odata.type to 'Microsoft.Dynamics.CRM.${table.logicalName}'.`);
+      throw invalidPayload(
+        table.entitySetName,
+        `Targets[${index}] must set @odata.type to 'Microsoft.Dynamics.CRM.${table.logicalName}'.`,
+      );
     }
     return readRowPayload(table, target as Record<string, unknown>, resolve);
   });
@@ -54,7 +73,10 @@ export async function runBulkAction(context: EntityRequestContext, table: TableD
   for (const row of rows) authorizeLookups(context.authorize, table, row);
   const results = await context.engine.executeMultiple({ kind: action, table, targets: rows }, context.caller);
   if (action === "updateMultiple") return emptyResponse(204);
-  return jsonResponse(200, { "@odata.context": `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse`, Ids: results.map((result) => result.id) });
+  return jsonResponse(200, {
+    "@odata.context": `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.CreateMultipleResponse`,
+    Ids: results.map((result) => result.id),
+  });
 }
 
 function actionName(action: BulkAction): string {

@@ -3,9 +3,24 @@
  * answers one `ApiRequest`; `http-adapter.ts` serves it over `node:http`.
  */
 import { randomUUID } from "node:crypto";
-import { environmentVariableDefinition, environmentVariableValue, solution, systemUser, tables as allTables, tableByEntitySetName, type TableDefinition } from "../../core";
+import {
+  environmentVariableDefinition,
+  environmentVariableValue,
+  solution,
+  systemUser,
+  tables as allTables,
+  tableByEntitySetName,
+  type TableDefinition,
+} from "../../core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
-import { parseBatch, toApiRequest, writeBatchResponse, type BatchResult, type HttpPart, type PartResult } from "./batch";
+import {
+  parseBatch,
+  toApiRequest,
+  writeBatchResponse,
+  type BatchResult,
+  type HttpPart,
+  type PartResult,
+} from "./batch";
 import { handleEntitySet } from "./entity-handlers";
 import { DataverseError, noHttpResource, segmentNotFound } from "./errors";
 import { retrieveEnvironmentVariableValue, whoAmI } from "./functions";
@@ -105,7 +120,14 @@ export class DataverseEmulator {
     for (const [userId, names] of Object.entries(options.privileges ?? {})) this.privileges.set(userId, new Set(names));
     this.gate = new TransactionGate(this.store);
     const payloadLimit = options.webhookPayloadLimitBytes ?? WEBHOOK_PAYLOAD_LIMIT_BYTES;
-    this.jobs = new AsyncJobRunner(this.store, this.gate, () => this.webhookTimeoutMs, payloadLimit, this.clock, options.log ?? (() => undefined));
+    this.jobs = new AsyncJobRunner(
+      this.store,
+      this.gate,
+      () => this.webhookTimeoutMs,
+      payloadLimit,
+      this.clock,
+      options.log ?? (() => undefined),
+    );
     this.engine = new PipelineEngine(this.store, this.gate, this.jobs, {
       organizationId: this.organizationId,
       organizationName: this.organizationName,
@@ -116,7 +138,10 @@ export class DataverseEmulator {
       clock: this.clock,
       platformPlugins: options.platformPlugins ?? [],
     });
-    this.limiter = options.requestLimit === undefined ? undefined : new ServiceProtection(options.requestLimit, () => this.clock().getTime());
+    this.limiter =
+      options.requestLimit === undefined
+        ? undefined
+        : new ServiceProtection(options.requestLimit, () => this.clock().getTime());
     this.seed(users);
   }
 
@@ -150,7 +175,10 @@ export class DataverseEmulator {
       const identity = authenticate(request.headers, this.authSettings(), this.store);
       const done = this.limiter?.admit(identity.userId);
       try {
-        return await this.dispatch(request, this.callerFor(request, identity.userId, identity.initiatingUserId, undefined));
+        return await this.dispatch(
+          request,
+          this.callerFor(request, identity.userId, identity.initiatingUserId, undefined),
+        );
       } finally {
         done?.();
       }
@@ -174,7 +202,12 @@ export class DataverseEmulator {
    * transaction can't be maintained across separate requests made externally"). Only a change set
    * passes its `transaction` to its requests.
    */
-  private callerFor(request: ApiRequest, userId: string, initiatingUserId: string, transaction: Transaction | undefined): Caller {
+  private callerFor(
+    request: ApiRequest,
+    userId: string,
+    initiatingUserId: string,
+    transaction: Transaction | undefined,
+  ): Caller {
     const correlation = request.headers["x-ms-correlation-request-id"];
     const organizationDomain = new URL(request.baseUrl).host;
     // Each request (each $batch part too) carries its own tag; an empty one is no tag.
@@ -228,18 +261,34 @@ export class DataverseEmulator {
       return this.batch(request, caller, preferences.continueOnError);
     }
     if (name === "$metadata") {
-      throw new DataverseError(501, "0x80060888", "The CSDL $metadata document is not served by the emulator; use EntityDefinitions.");
+      throw new DataverseError(
+        501,
+        "0x80060888",
+        "The CSDL $metadata document is not served by the emulator; use EntityDefinitions.",
+      );
     }
     if (name === "WhoAmI") {
-      if (method !== "GET" || (key !== undefined && key !== "") || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
-      return jsonResponse(200, whoAmI(request.baseUrl, { userId: caller.userId, businessUnitId: this.businessUnitId, organizationId: this.organizationId }));
+      if (method !== "GET" || (key !== undefined && key !== "") || rest.length > 0)
+        throw noHttpResource(`${request.baseUrl}${request.path}`);
+      return jsonResponse(
+        200,
+        whoAmI(request.baseUrl, {
+          userId: caller.userId,
+          businessUnitId: this.businessUnitId,
+          organizationId: this.organizationId,
+        }),
+      );
     }
     if (name === "RetrieveEnvironmentVariableValue") {
-      if (method !== "GET" || key === undefined || rest.length > 0) throw noHttpResource(`${request.baseUrl}${request.path}`);
+      if (method !== "GET" || key === undefined || rest.length > 0)
+        throw noHttpResource(`${request.baseUrl}${request.path}`);
       const authorize = authorizer(this.privileges, caller.userId);
       authorize(environmentVariableDefinition, "Read");
       authorize(environmentVariableValue, "Read");
-      return jsonResponse(200, retrieveEnvironmentVariableValue(this.store, this.readContext(request).db, request.baseUrl, key, request.query));
+      return jsonResponse(
+        200,
+        retrieveEnvironmentVariableValue(this.store, this.readContext(request).db, request.baseUrl, key, request.query),
+      );
     }
     if (name === "EntityDefinitions") {
       if (method !== "GET") throw noHttpResource(`${request.baseUrl}${request.path}`);
@@ -325,7 +374,8 @@ export class DataverseEmulator {
           }
           results.push(result);
           const entityId = response.headers["odata-entityid"];
-          if (part.contentId !== undefined && entityId !== undefined) references.set(part.contentId, entityId.slice(outer.baseUrl.length));
+          if (part.contentId !== undefined && entityId !== undefined)
+            references.set(part.contentId, entityId.slice(outer.baseUrl.length));
         }
       });
     } catch (error) {
@@ -335,10 +385,17 @@ export class DataverseEmulator {
     return { kind: "changeset", results };
   }
 
-  private async runPart(request: ApiRequest, outer: Caller, transaction: Transaction | undefined): Promise<ApiResponse> {
+  private async runPart(
+    request: ApiRequest,
+    outer: Caller,
+    transaction: Transaction | undefined,
+  ): Promise<ApiResponse> {
     try {
       const identity = authenticate(request.headers, this.authSettings(), this.store);
-      return await this.dispatch(request, { ...this.callerFor(request, identity.userId, identity.initiatingUserId, transaction), correlationId: outer.correlationId });
+      return await this.dispatch(request, {
+        ...this.callerFor(request, identity.userId, identity.initiatingUserId, transaction),
+        correlationId: outer.correlationId,
+      });
     } catch (error) {
       return errorResponse(error);
     }
@@ -350,7 +407,8 @@ export class DataverseEmulator {
     try {
       seedMessages(this.store, this.tables, now);
       for (const installed of this.options.installedSolutions ?? []) {
-        if (this.store.findId(this.store.writer, solution, { uniquename: installed.uniquename }) !== undefined) continue;
+        if (this.store.findId(this.store.writer, solution, { uniquename: installed.uniquename }) !== undefined)
+          continue;
         this.store.insertRow(solution, {
           solutionid: stableId(`solution:${installed.uniquename}`),
           ...installed,
@@ -379,4 +437,3 @@ export class DataverseEmulator {
     }
   }
 }
-

@@ -17,7 +17,12 @@ import { retrieveMultiple, retrieveSingle } from "./query";
 import { referenceResolver, rowView, type EntityRequestContext } from "./request-context";
 import { etagOf } from "./serialize";
 
-export async function handleEntitySet(context: EntityRequestContext, table: TableDefinition, keyText: string | undefined, rest: readonly string[]): Promise<ApiResponse> {
+export async function handleEntitySet(
+  context: EntityRequestContext,
+  table: TableDefinition,
+  keyText: string | undefined,
+  rest: readonly string[],
+): Promise<ApiResponse> {
   const { request } = context;
   const action = keyText === undefined && rest.length === 1 ? bulkActionOf(rest[0] ?? "") : undefined;
   if (action !== undefined) return runBulkAction(context, table, action);
@@ -36,7 +41,10 @@ export async function handleEntitySet(context: EntityRequestContext, table: Tabl
       return upsert(context, table, address);
     case "DELETE":
       context.authorize(table, "Delete");
-      await context.engine.execute({ kind: "delete", table, address, ifMatch: request.headers["if-match"] }, context.caller);
+      await context.engine.execute(
+        { kind: "delete", table, address, ifMatch: request.headers["if-match"] },
+        context.caller,
+      );
       return emptyResponse(204);
     default:
       throw noHttpResource(`${request.baseUrl}${request.path}`);
@@ -62,7 +70,8 @@ function findRow(context: EntityRequestContext, table: TableDefinition, address:
   const db = context.read.db;
   const id = address.kind === "id" ? address.id : context.store.findId(db, table, address.columns);
   const row = id === undefined ? undefined : context.store.getRow(db, table, id);
-  if (row === undefined) throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
+  if (row === undefined)
+    throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
   return row;
 }
 
@@ -74,8 +83,15 @@ function single(context: EntityRequestContext, table: TableDefinition, address: 
   if (etag !== undefined && ifNoneMatch !== undefined && ifNoneMatch.split(",").some((tag) => tag.trim() === etag)) {
     return emptyResponse(304, { etag });
   }
-  const applied = preferenceApplied({ ...context.preferences, returnRepresentation: false, maxPageSize: undefined }, false);
-  return jsonResponse(200, retrieveSingle(context.read, table, row, context.request.query), applied === undefined ? {} : { "preference-applied": applied });
+  const applied = preferenceApplied(
+    { ...context.preferences, returnRepresentation: false, maxPageSize: undefined },
+    false,
+  );
+  return jsonResponse(
+    200,
+    retrieveSingle(context.read, table, row, context.request.query),
+    applied === undefined ? {} : { "preference-applied": applied },
+  );
 }
 
 async function create(context: EntityRequestContext, table: TableDefinition): Promise<ApiResponse> {
@@ -87,14 +103,26 @@ async function create(context: EntityRequestContext, table: TableDefinition): Pr
   return written(context, table, result, 201);
 }
 
-async function upsert(context: EntityRequestContext, table: TableDefinition, address: RowAddress): Promise<ApiResponse> {
+async function upsert(
+  context: EntityRequestContext,
+  table: TableDefinition,
+  address: RowAddress,
+): Promise<ApiResponse> {
   const { request } = context;
   const body = parseObjectBody(request.body, table.entitySetName);
   const changes = readRowPayload(table, body, referenceResolver(rowView(context), context.tables));
   context.authorize(table, existingId(context, table, address) === undefined ? "Create" : "Write");
   authorizeLookups(context.authorize, table, changes);
   const result = await context.engine.execute(
-    { kind: "update", table, address, changes, ifMatch: request.headers["if-match"], ifNoneMatch: request.headers["if-none-match"], upsert: true },
+    {
+      kind: "update",
+      table,
+      address,
+      changes,
+      ifMatch: request.headers["if-match"],
+      ifNoneMatch: request.headers["if-none-match"],
+      upsert: true,
+    },
     context.caller,
   );
   return written(context, table, result, result.created ? 201 : 200);
@@ -108,13 +136,24 @@ function existingId(context: EntityRequestContext, table: TableDefinition, addre
 }
 
 /** 204 with OData-EntityId, or the row itself when `Prefer: return=representation` asks. */
-function written(context: EntityRequestContext, table: TableDefinition, result: WriteResult, representationStatus: number): ApiResponse {
+function written(
+  context: EntityRequestContext,
+  table: TableDefinition,
+  result: WriteResult,
+  representationStatus: number,
+): ApiResponse {
   const entityId = `${context.request.baseUrl}${table.entitySetName}(${result.id})`;
   if (!context.preferences.returnRepresentation || result.row === undefined) {
     return emptyResponse(204, { "odata-entityid": entityId });
   }
-  const row = (context.caller.transaction === undefined ? context.store.getRow(context.store.reader, table, result.id) : context.caller.transaction.getRow(table, result.id)) ?? result.row;
+  const row =
+    (context.caller.transaction === undefined
+      ? context.store.getRow(context.store.reader, table, result.id)
+      : context.caller.transaction.getRow(table, result.id)) ?? result.row;
   const body = retrieveSingle(context.read, table, row, context.request.query);
   const applied = preferenceApplied({ ...context.preferences, maxPageSize: undefined }, false);
-  return jsonResponse(representationStatus, body, { "odata-entityid": entityId, ...(applied === undefined ? {} : { "preference-applied": applied }) });
+  return jsonResponse(representationStatus, body, {
+    "odata-entityid": entityId,
+    ...(applied === undefined ? {} : { "preference-applied": applied }),
+  });
 }

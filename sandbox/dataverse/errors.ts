@@ -66,7 +66,11 @@ export const ErrorCode = {
 } as const;
 
 export function entityNotFound(logicalName: string, id: string): DataverseError {
-  return new DataverseError(404, ErrorCode.ObjectDoesNotExist, `Entity '${logicalName}' With Id = ${id} Does Not Exist`);
+  return new DataverseError(
+    404,
+    ErrorCode.ObjectDoesNotExist,
+    `Entity '${logicalName}' With Id = ${id} Does Not Exist`,
+  );
 }
 
 export function keyNotFound(logicalName: string): DataverseError {
@@ -151,7 +155,13 @@ export function stringTooLong(logicalName: string, column: string, maxLength: nu
   );
 }
 
-export function valueOutOfRange(logicalName: string, column: string, value: number, min?: number, max?: number): DataverseError {
+export function valueOutOfRange(
+  logicalName: string,
+  column: string,
+  value: number,
+  min?: number,
+  max?: number,
+): DataverseError {
   const code = Number.isInteger(value) ? ErrorCode.IntegerValueOutOfRange : ErrorCode.InvalidArgument;
   return new DataverseError(
     400,
@@ -212,7 +222,11 @@ export function requestLimitExceeded(limit: number, windowSeconds: number, retry
   );
 }
 
-export function executionTimeExceeded(limitMs: number, windowSeconds: number, retryAfterSeconds: number): DataverseError {
+export function executionTimeExceeded(
+  limitMs: number,
+  windowSeconds: number,
+  retryAfterSeconds: number,
+): DataverseError {
   return new DataverseError(
     429,
     ErrorCode.ExecutionTimeExceeded,
@@ -222,12 +236,21 @@ export function executionTimeExceeded(limitMs: number, windowSeconds: number, re
 }
 
 export function concurrencyLimitExceeded(limit: number): DataverseError {
-  return new DataverseError(429, ErrorCode.ConcurrencyLimitExceeded, `Number of concurrent requests exceeded the limit of ${limit}.`, { "retry-after": "1" });
+  return new DataverseError(
+    429,
+    ErrorCode.ConcurrencyLimitExceeded,
+    `Number of concurrent requests exceeded the limit of ${limit}.`,
+    { "retry-after": "1" },
+  );
 }
 
 /** A transaction the emulator's lock manager chose to end, as SQL Server ends a deadlock victim. */
 export function deadlockVictim(): DataverseError {
-  return new DataverseError(500, ErrorCode.SqlDeadlock, "Transaction was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.");
+  return new DataverseError(
+    500,
+    ErrorCode.SqlDeadlock,
+    "Transaction was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.",
+  );
 }
 
 /** A Field Service (or other platform) plug-in refused the operation; its message reaches the caller. */
@@ -254,6 +277,11 @@ export function asDataverseError(error: HttpError): DataverseError {
     case "NOT_FOUND":
       return new DataverseError(404, ErrorCode.ResourceNotFound, error.message, error.headers);
     default:
-      return new DataverseError(error.status, error.status >= 500 ? "0x80040216" : error.code, error.message, error.headers);
+      return new DataverseError(
+        error.status,
+        error.status >= 500 ? "0x80040216" : error.code,
+        error.message,
+        error.headers,
+      );
   }
 }

@@ -21,7 +21,8 @@ export function parseExpand(text: string, table: TableDefinition): ExpandItem[] 
     const trimmed = part.trim();
     const open = trimmed.indexOf("(");
     const navigationProperty = (open === -1 ? trimmed : trimmed.slice(0, open)).trim();
-    if (open !== -1 && !trimmed.endsWith(")")) throw badQuery(`Syntax error in $expand: '${trimmed}' has no closing parenthesis.`);
+    if (open !== -1 && !trimmed.endsWith(")"))
+      throw badQuery(`Syntax error in $expand: '${trimmed}' has no closing parenthesis.`);
     const options = open === -1 ? "" : trimmed.slice(open + 1, -1);
     const entry = Object.entries(table.columns).find(
       ([, column]) => column.type === "lookup" && column.navigationProperty === navigationProperty,

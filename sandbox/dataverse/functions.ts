@@ -49,7 +49,11 @@ export function retrieveEnvironmentVariableValue(
     [schemaName],
   );
   if (definition === undefined) {
-    throw new DataverseError(404, ErrorCode.ObjectDoesNotExist, `Environment variable definition '${schemaName}' does not exist.`);
+    throw new DataverseError(
+      404,
+      ErrorCode.ObjectDoesNotExist,
+      `Environment variable definition '${schemaName}' does not exist.`,
+    );
   }
   const current = store.first(
     db,

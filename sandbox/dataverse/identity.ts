@@ -29,11 +29,19 @@ export interface Identity {
   readonly initiatingUserId: string;
 }
 
-export function authenticate(headers: Readonly<Record<string, string>>, settings: AuthSettings, store: DataverseStore): Identity {
+export function authenticate(
+  headers: Readonly<Record<string, string>>,
+  settings: AuthSettings,
+  store: DataverseStore,
+): Identity {
   const authorization = headers.authorization;
-  const token = authorization !== undefined && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, "").trim() : undefined;
+  const token =
+    authorization !== undefined && /^bearer\s+/i.test(authorization)
+      ? authorization.replace(/^bearer\s+/i, "").trim()
+      : undefined;
   if (settings.requireAuthorization && (token === undefined || token === "")) throw authenticationRequired();
-  const caller = (token === undefined ? undefined : (settings.tokens[token] ?? jwtSubject(token, store))) ?? settings.defaultUserId;
+  const caller =
+    (token === undefined ? undefined : (settings.tokens[token] ?? jwtSubject(token, store))) ?? settings.defaultUserId;
   const impersonated = headers.mscrmcallerid;
   if (impersonated === undefined) return { userId: caller, initiatingUserId: caller };
   const id = normalizeGuid(impersonated);

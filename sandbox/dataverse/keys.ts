@@ -33,7 +33,8 @@ export interface SegmentParts {
 export function splitSegment(segment: string): SegmentParts {
   const open = segment.indexOf("(");
   if (open === -1) return { name: segment };
-  if (!segment.endsWith(")")) throw badQuery(`Bad Request - Error in query syntax: '${segment}' has no closing parenthesis.`);
+  if (!segment.endsWith(")"))
+    throw badQuery(`Bad Request - Error in query syntax: '${segment}' has no closing parenthesis.`);
   return { name: segment.slice(0, open), key: segment.slice(open + 1, -1) };
 }
 
@@ -88,7 +89,8 @@ function splitTopLevel(text: string): string[] {
 
 function parseLiteral(text: string): KeyLiteral {
   if (text.startsWith("'")) {
-    if (!text.endsWith("'") || text.length < 2) throw badQuery(`Bad Request - Error in query syntax: unterminated string ${text}.`);
+    if (!text.endsWith("'") || text.length < 2)
+      throw badQuery(`Bad Request - Error in query syntax: unterminated string ${text}.`);
     return text.slice(1, -1).replaceAll("''", "'");
   }
   if (text === "null") return null;
@@ -112,7 +114,9 @@ export function resolveKey(table: TableDefinition, segment: KeySegment): RowAddr
     return { kind: "id", id: normalizeGuid(value) };
   }
   for (const key of table.alternateKeys) {
-    const physical = key.columns.map((column) => (table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column));
+    const physical = key.columns.map((column) =>
+      table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column,
+    );
     if (physical.length !== names.length || !physical.every((name) => segment.values.has(name))) continue;
     const columns: Record<string, SqlValue> = {};
     for (const name of physical) {

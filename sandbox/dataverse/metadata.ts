@@ -47,7 +47,12 @@ export function entityMetadata(table: TableDefinition): Json {
   };
 }
 
-export function attributeMetadata(table: TableDefinition, name: string, column: ColumnDefinition, withOptionSet: boolean): Json {
+export function attributeMetadata(
+  table: TableDefinition,
+  name: string,
+  column: ColumnDefinition,
+  withOptionSet: boolean,
+): Json {
   const [attributeType, odataType] = attributeTypes[column.type];
   const json: Json = {
     "@odata.type": `#Microsoft.Dynamics.CRM.${odataType}`,
@@ -58,7 +63,9 @@ export function attributeMetadata(table: TableDefinition, name: string, column: 
     AttributeType: attributeType,
     AttributeTypeName: { Value: `${attributeType}Type` },
     DisplayName: label(column.displayName),
-    RequiredLevel: { Value: name === table.primaryIdAttribute ? "SystemRequired" : column.required ? "ApplicationRequired" : "None" },
+    RequiredLevel: {
+      Value: name === table.primaryIdAttribute ? "SystemRequired" : column.required ? "ApplicationRequired" : "None",
+    },
     IsPrimaryId: name === table.primaryIdAttribute,
     IsPrimaryName: name === table.primaryNameAttribute,
     IsValidForCreate: !column.readOnly || name === table.primaryIdAttribute,
@@ -154,7 +161,8 @@ function parseMetadataExpand(text: string | null): ExpandRequest {
     const options = match?.[2];
     if (name === "Attributes") {
       const select = options === undefined ? null : (/^\$select=([^;]*)$/.exec(options.trim())?.[1] ?? undefined);
-      if (select === undefined) throw badQuery(`Only $select is supported inside $expand=Attributes(...); got '${options ?? ""}'.`);
+      if (select === undefined)
+        throw badQuery(`Only $select is supported inside $expand=Attributes(...); got '${options ?? ""}'.`);
       attributes = { select };
     } else if (name === "Keys" && options === undefined) {
       keys = true;
@@ -172,12 +180,16 @@ function filterDefinitions(tables: readonly TableDefinition[], filter: string | 
   for (const clause of filter.split(/\s+or\s+/i)) {
     const match = /^\s*\(?\s*(LogicalName|EntitySetName|SchemaName)\s+eq\s+'((?:[^']|'')*)'\s*\)?\s*$/.exec(clause);
     if (match?.[1] === undefined || match[2] === undefined) {
-      throw badQuery(`$filter on EntityDefinitions supports only "LogicalName eq '...'" (or EntitySetName, SchemaName) joined by 'or'; got '${filter}'.`);
+      throw badQuery(
+        `$filter on EntityDefinitions supports only "LogicalName eq '...'" (or EntitySetName, SchemaName) joined by 'or'; got '${filter}'.`,
+      );
     }
     wanted.push({ property: match[1] as "LogicalName", value: match[2].replaceAll("''", "'") });
   }
   return tables.filter((table) =>
-    wanted.some(({ property, value }) => (property === "EntitySetName" ? table.entitySetName : table.logicalName) === value),
+    wanted.some(
+      ({ property, value }) => (property === "EntitySetName" ? table.entitySetName : table.logicalName) === value,
+    ),
   );
 }
 
@@ -186,32 +198,48 @@ function entityJson(table: TableDefinition, params: URLSearchParams): Json {
   const json = pick(entityMetadata(table), params.get("$select"), "EntityMetadata");
   if (expand.attributes !== undefined) {
     const select = expand.attributes.select;
-    json.Attributes = Object.entries(table.columns).map(([name, column]) => pick(attributeMetadata(table, name, column, false), select, "AttributeMetadata"));
+    json.Attributes = Object.entries(table.columns).map(([name, column]) =>
+      pick(attributeMetadata(table, name, column, false), select, "AttributeMetadata"),
+    );
   }
   if (expand.keys) json.Keys = keysMetadata(table);
   return json;
 }
 
 /** Serves `EntityDefinitions`, `EntityDefinitions(...)`, `.../Attributes[(...)][/<cast>]`. */
-export function entityDefinitions(tables: readonly TableDefinition[], segments: readonly string[], params: URLSearchParams, baseUrl: string): Json {
+export function entityDefinitions(
+  tables: readonly TableDefinition[],
+  segments: readonly string[],
+  params: URLSearchParams,
+  baseUrl: string,
+): Json {
   const context = `${baseUrl}$metadata#EntityDefinitions`;
   const [first, second, third] = segments;
   const root = splitSegment(first ?? "");
   if (root.key === undefined) {
     if (segments.length > 1) throw segmentNotFound(second ?? "");
-    return { "@odata.context": context, value: filterDefinitions(tables, params.get("$filter")).map((table) => entityJson(table, params)) };
+    return {
+      "@odata.context": context,
+      value: filterDefinitions(tables, params.get("$filter")).map((table) => entityJson(table, params)),
+    };
   }
   const key = parseKeySegment(root.key);
   const table = tables.find((candidate) =>
-    key.kind === "id" ? stableId(`entity:${candidate.logicalName}`) === key.id : candidate.logicalName === key.values.get("LogicalName"),
+    key.kind === "id"
+      ? stableId(`entity:${candidate.logicalName}`) === key.id
+      : candidate.logicalName === key.values.get("LogicalName"),
   );
   if (table === undefined) throw segmentNotFound(first ?? "");
   if (second === undefined) return { "@odata.context": `${context}/$entity`, ...entityJson(table, params) };
   const attributesSegment = splitSegment(second);
   if (attributesSegment.name !== "Attributes") throw segmentNotFound(second);
   const castType = third;
-  const withOptionSet = (params.get("$expand") ?? "").split(",").some((part) => /^(Global)?OptionSet$/.test(part.trim()));
-  let attributes = Object.entries(table.columns).map(([name, column]) => attributeMetadata(table, name, column, withOptionSet));
+  const withOptionSet = (params.get("$expand") ?? "")
+    .split(",")
+    .some((part) => /^(Global)?OptionSet$/.test(part.trim()));
+  let attributes = Object.entries(table.columns).map(([name, column]) =>
+    attributeMetadata(table, name, column, withOptionSet),
+  );
   if (castType !== undefined) {
     attributes = attributes.filter((attribute) => attribute["@odata.type"] === `#${castType}`);
   }
@@ -219,10 +247,18 @@ export function entityDefinitions(tables: readonly TableDefinition[], segments: 
   if (attributesSegment.key !== undefined) {
     const attributeKey = parseKeySegment(attributesSegment.key);
     const found = attributes.find((attribute) =>
-      attributeKey.kind === "id" ? attribute.MetadataId === attributeKey.id : attribute.LogicalName === attributeKey.values.get("LogicalName"),
+      attributeKey.kind === "id"
+        ? attribute.MetadataId === attributeKey.id
+        : attribute.LogicalName === attributeKey.values.get("LogicalName"),
     );
     if (found === undefined) throw segmentNotFound(second);
-    return { "@odata.context": `${context}('${table.logicalName}')/Attributes/$entity`, ...pick(found, select, "AttributeMetadata") };
+    return {
+      "@odata.context": `${context}('${table.logicalName}')/Attributes/$entity`,
+      ...pick(found, select, "AttributeMetadata"),
+    };
   }
-  return { "@odata.context": `${context}('${table.logicalName}')/Attributes`, value: attributes.map((attribute) => pick(attribute, select, "AttributeMetadata")) };
+  return {
+    "@odata.context": `${context}('${table.logicalName}')/Attributes`,
+    value: attributes.map((attribute) => pick(attribute, select, "AttributeMetadata")),
+  };
 }

@@ -20,7 +20,9 @@ export const dataverseMount: MountFactory = (context) => {
     prefix: WEB_API_PATH,
     handle: (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
-      return Promise.resolve(route({ req, res, url, prefix: WEB_API_PATH, rest: url.pathname.slice(WEB_API_PATH.length) }));
+      return Promise.resolve(
+        route({ req, res, url, prefix: WEB_API_PATH, rest: url.pathname.slice(WEB_API_PATH.length) }),
+      );
     },
     close: async () => {
       await emulator.idle();

@@ -55,7 +55,11 @@ export function readRowPayload(table: TableDefinition, body: Record<string, unkn
       } else if (typeof value === "string") {
         row[columnName] = resolve(value, column.targets, navigationProperty);
       } else {
-        throw new DataverseError(400, ErrorCode.InvalidBindUrl, `Invalid url value '${JSON.stringify(value)}' for lookup property '${navigationProperty}'.`);
+        throw new DataverseError(
+          400,
+          ErrorCode.InvalidBindUrl,
+          `Invalid url value '${JSON.stringify(value)}' for lookup property '${navigationProperty}'.`,
+        );
       }
     } else if (property.includes("@")) {
       // Instance annotations (FormattedValue, lookuplogicalname, ...) carry no data to write.
@@ -129,7 +133,8 @@ function convertValue(table: TableDefinition, name: string, column: ColumnDefini
     case "decimal":
     case "double":
     case "money": {
-      const number = typeof value === "string" && column.type !== "double" && value.trim() !== "" ? Number(value) : value;
+      const number =
+        typeof value === "string" && column.type !== "double" && value.trim() !== "" ? Number(value) : value;
       if (typeof number !== "number" || !Number.isFinite(number)) throw mismatch();
       const factor = 10 ** column.precision;
       return Math.round(number * factor) / factor;

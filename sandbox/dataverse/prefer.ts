@@ -21,7 +21,13 @@ export function parsePreferences(header: string | undefined): Preferences {
   for (const part of splitPreferences(header ?? "")) {
     const equals = part.indexOf("=");
     const name = (equals === -1 ? part : part.slice(0, equals)).trim().toLowerCase();
-    const value = equals === -1 ? "" : part.slice(equals + 1).trim().replace(/^"|"$/g, "");
+    const value =
+      equals === -1
+        ? ""
+        : part
+            .slice(equals + 1)
+            .trim()
+            .replace(/^"|"$/g, "");
     switch (name) {
       case "return":
         returnRepresentation = value === "representation";
@@ -88,7 +94,8 @@ export function preferenceApplied(preferences: Preferences, pageApplied: boolean
   if (preferences.includeAnnotations.length > 0) {
     applied.push(`odata.include-annotations="${preferences.includeAnnotations.join(",")}"`);
   }
-  if (pageApplied && preferences.maxPageSize !== undefined) applied.push(`odata.maxpagesize=${preferences.maxPageSize}`);
+  if (pageApplied && preferences.maxPageSize !== undefined)
+    applied.push(`odata.maxpagesize=${preferences.maxPageSize}`);
   if (preferences.returnRepresentation) applied.push("return=representation");
   return applied.length === 0 ? undefined : applied.join(",");
 }

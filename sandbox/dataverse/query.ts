@@ -18,7 +18,14 @@ import { DataverseError, badQuery, notSupportedOffline, unknownProperty } from "
 import { parseExpand, type ExpandItem } from "./expand";
 import { fetchXmlQuery } from "./fetchxml";
 import type { Connection, DataverseStore } from "./storage/store";
-import { isLookupValue, physicalColumns, quoteIdentifier, rowFromSql, type LookupValue, type Row } from "./storage/values";
+import {
+  isLookupValue,
+  physicalColumns,
+  quoteIdentifier,
+  rowFromSql,
+  type LookupValue,
+  type Row,
+} from "./storage/values";
 import { wantsAnnotation } from "./prefer";
 import { FORMATTED_VALUE, propertyOf, readableColumns, serializeRow, type JsonObject } from "./serialize";
 
@@ -69,17 +76,28 @@ function columnOfProperty(table: TableDefinition, property: string): string {
   return property;
 }
 
-function compile(table: TableDefinition, params: URLSearchParams, context: ReadContext, passThrough: string[]): CompiledQuery {
+function compile(
+  table: TableDefinition,
+  params: URLSearchParams,
+  context: ReadContext,
+  passThrough: string[],
+): CompiledQuery {
   if (params.has("fetchXml")) {
     // Reached only where FetchXML cannot be combined (a single row); retrieveMultiple translates it.
-    throw badQuery("fetchXml applies to an entity set, alone: it cannot be combined with other query options or a key.");
+    throw badQuery(
+      "fetchXml applies to an entity set, alone: it cannot be combined with other query options or a key.",
+    );
   }
   if (params.has("$apply")) {
-    if (context.offline) throw notSupportedOffline("$apply (aggregation) is not available in the mobile offline store.");
+    if (context.offline)
+      throw notSupportedOffline("$apply (aggregation) is not available in the mobile offline store.");
     throw new DataverseError(501, "0x80060888", "$apply is not implemented by the Dataverse emulator.");
   }
-  if (params.has("$skip")) throw badQuery("The query parameter $skip is not supported; use paging with Prefer: odata.maxpagesize.");
-  const functions: FilterFunction[] = context.offline ? ["startswith", "endswith"] : ["contains", "startswith", "endswith"];
+  if (params.has("$skip"))
+    throw badQuery("The query parameter $skip is not supported; use paging with Prefer: odata.maxpagesize.");
+  const functions: FilterFunction[] = context.offline
+    ? ["startswith", "endswith"]
+    : ["contains", "startswith", "endswith"];
   try {
     return compileQuery(params, columnResolver(table), { functions, passThrough });
   } catch (error) {
@@ -88,7 +106,9 @@ function compile(table: TableDefinition, params: URLSearchParams, context: ReadC
       throw unknownProperty(table.logicalName, error.info.property);
     }
     if (error.kind === "unsupportedFunction" && context.offline && error.info.functionName === "contains") {
-      throw notSupportedOffline("The mobile offline store does not support 'contains' in $filter; use eq, ne, gt, ge, lt, le with and/or.");
+      throw notSupportedOffline(
+        "The mobile offline store does not support 'contains' in $filter; use eq, ne, gt, ge, lt, le with and/or.",
+      );
     }
     throw badQuery(error.message);
   }
@@ -100,7 +120,12 @@ function selectedColumns(table: TableDefinition, query: CompiledQuery): string[]
   return columns.includes(table.primaryIdAttribute) ? columns : [...columns, table.primaryIdAttribute];
 }
 
-export function retrieveMultiple(context: ReadContext, table: TableDefinition, params: URLSearchParams, maxPageSize: number | undefined): JsonObject {
+export function retrieveMultiple(
+  context: ReadContext,
+  table: TableDefinition,
+  params: URLSearchParams,
+  maxPageSize: number | undefined,
+): JsonObject {
   const fetchXml = params.get("fetchXml");
   if (fetchXml !== null) return retrieveByFetchXml(context, table, params, fetchXml);
   const query = compile(table, params, context, ["$expand", "$skiptoken"]);
@@ -130,9 +155,13 @@ export function retrieveMultiple(context: ReadContext, table: TableDefinition, p
   if (more) {
     const nextOffset = offset + pageSize;
     const next = [...params].filter(([name]) => name !== "$skiptoken");
-    next.push(["$skiptoken", `<cookie pagenumber="${Math.floor(nextOffset / pageSize) + 1}" offset="${nextOffset}" />`]);
+    next.push([
+      "$skiptoken",
+      `<cookie pagenumber="${Math.floor(nextOffset / pageSize) + 1}" offset="${nextOffset}" />`,
+    ]);
     // Option names stay readable (`$select`, not `%24select`), as in Dataverse's links.
-    result["@odata.nextLink"] = `${context.baseUrl}${table.entitySetName}?${next.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&")}`;
+    result["@odata.nextLink"] =
+      `${context.baseUrl}${table.entitySetName}?${next.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&")}`;
   }
   return result;
 }
@@ -142,7 +171,12 @@ export function retrieveMultiple(context: ReadContext, table: TableDefinition, p
  * `<fetch count page>` the page is read and `@Microsoft.Dynamics.CRM.morerecords` says whether
  * another follows (Learn, "Page results using FetchXml").
  */
-function retrieveByFetchXml(context: ReadContext, table: TableDefinition, params: URLSearchParams, fetchXml: string): JsonObject {
+function retrieveByFetchXml(
+  context: ReadContext,
+  table: TableDefinition,
+  params: URLSearchParams,
+  fetchXml: string,
+): JsonObject {
   if (context.offline) throw notSupportedOffline("FetchXML queries are not available in the mobile offline store.");
   const others = [...params.keys()].filter((name) => name !== "fetchXml");
   if (others.length > 0) throw badQuery(`fetchXml cannot be combined with other query options (${others.join(", ")}).`);
@@ -166,7 +200,12 @@ function retrieveByFetchXml(context: ReadContext, table: TableDefinition, params
   return result;
 }
 
-export function retrieveSingle(context: ReadContext, table: TableDefinition, row: Row, params: URLSearchParams): JsonObject {
+export function retrieveSingle(
+  context: ReadContext,
+  table: TableDefinition,
+  row: Row,
+  params: URLSearchParams,
+): JsonObject {
   for (const name of params.keys()) {
     if (name.startsWith("$") && name !== "$select" && name !== "$expand") {
       throw badQuery(`The query option '${name}' is not supported when retrieving a single row.`);
@@ -198,7 +237,8 @@ function parseSkipToken(token: string | null): number {
   const match = /^<cookie pagenumber="\d+" offset="(\d+)" \/>$/.exec(token);
   const offset = Number(match?.[1]);
   // SQLite's OFFSET is a 64-bit integer: a cookie beyond a safe integer is not one this service issued.
-  if (match?.[1] === undefined || !Number.isSafeInteger(offset)) throw badQuery(`The $skiptoken '${token}' is not a paging cookie this service issued.`);
+  if (match?.[1] === undefined || !Number.isSafeInteger(offset))
+    throw badQuery(`The $skiptoken '${token}' is not a paging cookie this service issued.`);
   return offset;
 }
 
@@ -249,7 +289,12 @@ function fetchRelated(context: ReadContext, item: ExpandItem, rows: readonly Row
 }
 
 /** `logicalName:id` → primary name of every row the lookups in `columns` point at. */
-function lookupNames(context: ReadContext, table: TableDefinition, rows: readonly Row[], columns: readonly string[]): Map<string, string> {
+function lookupNames(
+  context: ReadContext,
+  table: TableDefinition,
+  rows: readonly Row[],
+  columns: readonly string[],
+): Map<string, string> {
   const wanted = new Map<string, Set<string>>();
   // A lookup's name is sent only as its FormattedValue annotation.
   if (!wantsAnnotation(context.annotations, FORMATTED_VALUE)) return new Map();
@@ -270,7 +315,8 @@ function lookupNames(context: ReadContext, table: TableDefinition, rows: readonl
     for (const sqlRow of selectByIds(context, target, [...ids])) {
       const name = sqlRow[target.primaryNameAttribute];
       const id = sqlRow[target.primaryIdAttribute];
-      if (typeof id === "string" && name !== null && name !== undefined) names.set(`${logicalName}:${id}`, String(name));
+      if (typeof id === "string" && name !== null && name !== undefined)
+        names.set(`${logicalName}:${id}`, String(name));
     }
   }
   return names;
@@ -297,4 +343,3 @@ export function referenceName(store: DataverseStore, db: Connection, reference: 
   );
   return found?.name === null || found?.name === undefined ? undefined : String(found.name);
 }
-

@@ -4,7 +4,13 @@
  * created through the Web API (each request goes through the emulator's own request handling).
  * The sandbox uses it to register the solution's step definitions.
  */
-import { ServiceEndpointAuthType, ServiceEndpointContract, StepImageType, StepMode, type TableDefinition } from "../../core";
+import {
+  ServiceEndpointAuthType,
+  ServiceEndpointContract,
+  StepImageType,
+  StepMode,
+  type TableDefinition,
+} from "../../core";
 import type { ApiResponse } from "./api";
 import type { DataverseEmulator } from "./emulator";
 import { stableId, type StepMessageName } from "./pipeline/registrations";
@@ -26,7 +32,11 @@ export interface WebhookStepSpec {
   readonly rank?: number;
   readonly filteringAttributes?: readonly string[];
   readonly asyncAutoDelete?: boolean;
-  readonly images?: readonly { readonly alias: string; readonly type: "pre" | "post" | "both"; readonly attributes?: readonly string[] }[];
+  readonly images?: readonly {
+    readonly alias: string;
+    readonly type: "pre" | "post" | "both";
+    readonly attributes?: readonly string[];
+  }[];
 }
 
 export interface RegisteredWebhook {

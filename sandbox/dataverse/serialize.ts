@@ -85,7 +85,12 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-US", {
   minute: "2-digit",
   timeZone: "UTC",
 });
-const dateFormat = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "numeric", day: "numeric", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-US", {
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  timeZone: "UTC",
+});
 
 /**
  * The label a user would see: choice labels, Yes/No, numbers with grouping and the column's
@@ -106,7 +111,10 @@ export function formatValue(column: ColumnDefinition, value: AttributeValue): st
     case "double":
     case "money":
       return typeof value === "number"
-        ? value.toLocaleString("en-US", { minimumFractionDigits: column.precision, maximumFractionDigits: column.precision })
+        ? value.toLocaleString("en-US", {
+            minimumFractionDigits: column.precision,
+            maximumFractionDigits: column.precision,
+          })
         : undefined;
     case "datetime": {
       if (typeof value !== "string") return undefined;

@@ -14,7 +14,9 @@ export function validateChanges(table: TableDefinition, changes: Row, kind: Writ
     const column = table.columns[name];
     if (column === undefined) continue;
     if (column.readOnly && !(kind === "create" && name === table.primaryIdAttribute)) {
-      throw invalidArgument(`The column '${name}' of '${table.logicalName}' is set by the platform and cannot be written.`);
+      throw invalidArgument(
+        `The column '${name}' of '${table.logicalName}' is set by the platform and cannot be written.`,
+      );
     }
     if (kind === "update" && column.createOnly && current !== undefined && !sameValue(current[name] ?? null, value)) {
       throw invalidArgument(
@@ -37,20 +39,26 @@ export function validateChanges(table: TableDefinition, changes: Row, kind: Writ
 }
 
 function missingRequired(table: TableDefinition, name: string, column: ColumnDefinition) {
-  return invalidArgument(`The column '${name}' (${column.displayName}) of '${table.logicalName}' is required and has no value.`);
+  return invalidArgument(
+    `The column '${name}' (${column.displayName}) of '${table.logicalName}' is required and has no value.`,
+  );
 }
 
 function checkValue(table: TableDefinition, name: string, column: ColumnDefinition, value: AttributeValue): void {
   switch (column.type) {
     case "string":
     case "memo":
-      if (typeof value === "string" && value.length > column.maxLength) throw stringTooLong(table.logicalName, name, column.maxLength);
+      if (typeof value === "string" && value.length > column.maxLength)
+        throw stringTooLong(table.logicalName, name, column.maxLength);
       return;
     case "integer":
     case "decimal":
     case "double":
     case "money":
-      if (typeof value === "number" && ((column.min !== undefined && value < column.min) || (column.max !== undefined && value > column.max))) {
+      if (
+        typeof value === "number" &&
+        ((column.min !== undefined && value < column.min) || (column.max !== undefined && value > column.max))
+      ) {
         throw valueOutOfRange(table.logicalName, name, value, column.min, column.max);
       }
       return;

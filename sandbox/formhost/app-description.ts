@@ -7,7 +7,13 @@
 import { mapForScmCollection, scmEntities } from "../../core";
 import type { SolutionPackage } from "./package/solution-package";
 import type { PlatformLibraries, PlatformLibrary } from "./platform-libraries";
-import type { AppDescription, ControlDescription, PlatformLibraryDescription, SandboxUser, ScmCollectionDescription } from "./shared/contract";
+import type {
+  AppDescription,
+  ControlDescription,
+  PlatformLibraryDescription,
+  SandboxUser,
+  ScmCollectionDescription,
+} from "./shared/contract";
 
 export const formHostPaths = {
   app: "/formhost/app.js",
@@ -28,7 +34,11 @@ function pathOf(...parts: readonly string[]): string {
 }
 
 /** React first, then ReactDOM (the platform ships them together), then the rest in manifest order. */
-export function platformLibrariesFor(manifestLibraries: readonly { name: string; version: string }[], libraries: PlatformLibraries, where: string): PlatformLibrary[] {
+export function platformLibrariesFor(
+  manifestLibraries: readonly { name: string; version: string }[],
+  libraries: PlatformLibraries,
+  where: string,
+): PlatformLibrary[] {
   const resolved = manifestLibraries.map((library) => {
     const found = libraries.resolve(library.name, library.version);
     if (found === undefined) throw new Error(`${where}: the platform has no ${library.name} ${library.version}`);
@@ -41,7 +51,11 @@ export function platformLibrariesFor(manifestLibraries: readonly { name: string;
 
 function describeControls(solution: SolutionPackage, libraries: PlatformLibraries): ControlDescription[] {
   return [...solution.controls.values()].map((control) => {
-    const platformLibraries: PlatformLibraryDescription[] = platformLibrariesFor(control.manifest.platformLibraries, libraries, control.name).map((library) => ({
+    const platformLibraries: PlatformLibraryDescription[] = platformLibrariesFor(
+      control.manifest.platformLibraries,
+      libraries,
+      control.name,
+    ).map((library) => ({
       name: library.name,
       version: library.platformVersion,
       global: library.global,
@@ -93,7 +107,10 @@ export interface AppDescriptionOptions {
 }
 
 /** Builds the description; controls and SCM entities once, the rest per request (the origin varies). */
-export function appDescriber(solution: SolutionPackage, libraries: PlatformLibraries): (options: AppDescriptionOptions) => AppDescription {
+export function appDescriber(
+  solution: SolutionPackage,
+  libraries: PlatformLibraries,
+): (options: AppDescriptionOptions) => AppDescription {
   const controls = describeControls(solution, libraries);
   const scmCollections = describeScmCollections();
   const webResources = [...solution.webResources.values()].map((resource) => ({

@@ -61,7 +61,11 @@ const webResourceTypes: Readonly<Record<number, string>> = {
 
 function send(res: ServerResponse, contentType: string, body: string | Buffer): void {
   // The sandbox rebuilds between runs: never let the browser keep an old copy.
-  res.writeHead(200, { "content-type": contentType, "content-length": String(Buffer.byteLength(body)), "cache-control": "no-cache" });
+  res.writeHead(200, {
+    "content-type": contentType,
+    "content-length": String(Buffer.byteLength(body)),
+    "cache-control": "no-cache",
+  });
   res.end(body);
 }
 
@@ -71,7 +75,8 @@ export async function createFormHost(options: FormHostOptions): Promise<FormHost
   const describe = appDescriber(solution, libraries);
   const platformByTag = new Map<string, PlatformLibrary>();
   for (const control of solution.controls.values()) {
-    for (const library of platformLibrariesFor(control.manifest.platformLibraries, libraries, control.name)) platformByTag.set(library.tag, library);
+    for (const library of platformLibrariesFor(control.manifest.platformLibraries, libraries, control.name))
+      platformByTag.set(library.tag, library);
   }
   const platformScripts = new Map<string, string>();
   const styles = readFileSync(join(__dirname, "assets", "formhost.css"), "utf8");
@@ -95,23 +100,48 @@ export async function createFormHost(options: FormHostOptions): Promise<FormHost
 
   const router = new Router();
   for (const page of ["/", "/main.aspx", "/scm-admin", "/phone-preview"]) {
-    router.on("GET", page, ({ res, url }) => {
-      send(res, "text/html; charset=utf-8", pageHtml(appFor(url.origin)));
-    }, { exact: true });
+    router.on(
+      "GET",
+      page,
+      ({ res, url }) => {
+        send(res, "text/html; charset=utf-8", pageHtml(appFor(url.origin)));
+      },
+      { exact: true },
+    );
   }
-  router.on("GET", formHostPaths.app, async ({ res }) => {
-    send(res, "text/javascript; charset=utf-8", await clientScript());
-  }, { exact: true });
-  router.on("GET", formHostPaths.styles, ({ res }) => {
-    send(res, "text/css; charset=utf-8", styles);
-  }, { exact: true });
-  router.on("GET", formHostPaths.appJson, ({ res, url }) => {
-    sendJson(res, 200, appFor(url.origin), { "cache-control": "no-cache" });
-  }, { exact: true });
+  router.on(
+    "GET",
+    formHostPaths.app,
+    async ({ res }) => {
+      send(res, "text/javascript; charset=utf-8", await clientScript());
+    },
+    { exact: true },
+  );
+  router.on(
+    "GET",
+    formHostPaths.styles,
+    ({ res }) => {
+      send(res, "text/css; charset=utf-8", styles);
+    },
+    { exact: true },
+  );
+  router.on(
+    "GET",
+    formHostPaths.appJson,
+    ({ res, url }) => {
+      sendJson(res, 200, appFor(url.origin), { "cache-control": "no-cache" });
+    },
+    { exact: true },
+  );
   router.on("GET", formHostPaths.platform, ({ res, rest }) => {
     const [file, ...more] = pathSegments(rest);
     const library = file === undefined || more.length > 0 ? undefined : platformByTag.get(file.replace(/\.js$/, ""));
-    if (library === undefined) throw new HttpError(404, "NOT_FOUND", `No platform library ${rest}; the solution's controls use ${[...platformByTag.keys()].join(", ")}.`);
+    if (library === undefined)
+      throw new HttpError(
+        404,
+        "NOT_FOUND",
+        `No platform library ${rest}; the solution's controls use ${[...platformByTag.keys()].join(", ")}.`,
+      );
     const script = platformScripts.get(library.tag) ?? libraries.script(library);
     platformScripts.set(library.tag, script);
     send(res, "text/javascript; charset=utf-8", script);
@@ -120,17 +150,27 @@ export async function createFormHost(options: FormHostOptions): Promise<FormHost
     const [name, ...path] = pathSegments(rest);
     const control = name === undefined ? undefined : solution.controls.get(name);
     const file = control?.files.get(path.join("/"));
-    if (control === undefined || file === undefined) throw new HttpError(404, "NOT_FOUND", `The solution has no control file ${rest}.`);
+    if (control === undefined || file === undefined)
+      throw new HttpError(404, "NOT_FOUND", `The solution has no control file ${rest}.`);
     send(res, contentTypes[extname(path.join("/")).toLowerCase()] ?? "application/octet-stream", file);
   });
   router.on("GET", formHostPaths.webResources, ({ res, rest }) => {
     const name = pathSegments(rest).join("/");
     const resource = solution.webResources.get(name);
-    if (resource === undefined) throw new HttpError(404, "NOT_FOUND", `The solution has no web resource ${name}; it has ${[...solution.webResources.keys()].join(", ")}.`);
+    if (resource === undefined)
+      throw new HttpError(
+        404,
+        "NOT_FOUND",
+        `The solution has no web resource ${name}; it has ${[...solution.webResources.keys()].join(", ")}.`,
+      );
     send(res, webResourceTypes[resource.type] ?? "application/octet-stream", resource.content);
   });
   router.on("*", "/", ({ url }) => {
-    throw new HttpError(404, "NOT_FOUND", `No page at '${url.pathname}'. The form host serves /, /main.aspx?pagetype=entitylist&etn=<table>, /main.aspx?pagetype=entityrecord&etn=<table>&id=<guid>, /scm-admin and /phone-preview.`);
+    throw new HttpError(
+      404,
+      "NOT_FOUND",
+      `No page at '${url.pathname}'. The form host serves /, /main.aspx?pagetype=entitylist&etn=<table>, /main.aspx?pagetype=entityrecord&etn=<table>&id=<guid>, /scm-admin and /phone-preview.`,
+    );
   });
 
   return {

@@ -2,6 +2,11 @@
 export { createFormHost } from "./form-host";
 export type { FormHost, FormHostOptions } from "./form-host";
 export { readSolutionPackage } from "./package/solution-package";
-export type { PackagedControl, PackagedEnvironmentVariable, PackagedWebResource, SolutionPackage } from "./package/solution-package";
+export type {
+  PackagedControl,
+  PackagedEnvironmentVariable,
+  PackagedWebResource,
+  SolutionPackage,
+} from "./package/solution-package";
 export { SolutionPackageError } from "./package/errors";
 export type { AppDescription, FormDescription } from "./shared/contract";

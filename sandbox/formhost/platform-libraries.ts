@@ -58,10 +58,12 @@ export class PlatformLibraries {
   resolve(name: string, version: string): PlatformLibrary | undefined {
     const key = name.toLowerCase();
     const entry = this.versions[key]?.find(
-      (candidate) => compareVersions(version, candidate.minVersion) >= 0 && compareVersions(version, candidate.maxVersion) <= 0,
+      (candidate) =>
+        compareVersions(version, candidate.minVersion) >= 0 && compareVersions(version, candidate.maxVersion) <= 0,
     );
     if (entry === undefined) return undefined;
-    const tag = entry.staticFileTag !== "" ? entry.staticFileTag : `${key}_${entry.platformVersion.replace(/\./g, "_")}`;
+    const tag =
+      entry.staticFileTag !== "" ? entry.staticFileTag : `${key}_${entry.platformVersion.replace(/\./g, "_")}`;
     return { name: key, platformVersion: entry.platformVersion, global: entry.libAlias, tag };
   }
 

@@ -4,7 +4,12 @@
 import type { IncomingMessage } from "node:http";
 import { checkDeclaredLength, payloadTooLarge, readNodeBody } from "../../plugins-ts/host/http/body";
 import { HttpError } from "../../plugins-ts/host/http/errors";
-import { MAX_JSON_DEPTH, jsonNestingBeyond, lineAndColumn, locateJsonError } from "../../plugins-ts/host/http/json-text";
+import {
+  MAX_JSON_DEPTH,
+  jsonNestingBeyond,
+  lineAndColumn,
+  locateJsonError,
+} from "../../plugins-ts/host/http/json-text";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -85,7 +90,10 @@ export function parseJson(text: string): unknown {
  */
 export async function readJson(req: IncomingMessage, options: BodyOptions = {}): Promise<unknown> {
   const contentType = req.headers["content-type"];
-  if (contentType !== undefined && /^(application\/x-www-form-urlencoded|multipart\/|[\w.+-]+\/([\w.+-]+\+)?xml)/i.test(contentType.trim())) {
+  if (
+    contentType !== undefined &&
+    /^(application\/x-www-form-urlencoded|multipart\/|[\w.+-]+\/([\w.+-]+\+)?xml)/i.test(contentType.trim())
+  ) {
     throw new HttpError(
       415,
       "UNSUPPORTED_MEDIA_TYPE",

@@ -10,7 +10,15 @@ export type { BodyOptions, JsonPosition } from "./body";
 export { locateJsonError, lineAndColumn } from "../../plugins-ts/host/http/json-text";
 export { sendEmpty, sendJson, sendText } from "./respond";
 export { Router, pathSegments, renderJsonError } from "./router";
-export type { ErrorRenderer, HttpMethod, RequestScope, RouteContext, RouteHandler, RouteOptions, RouterOptions } from "./router";
+export type {
+  ErrorRenderer,
+  HttpMethod,
+  RequestScope,
+  RouteContext,
+  RouteHandler,
+  RouteOptions,
+  RouterOptions,
+} from "./router";
 export { closeServer, listen } from "../../plugins-ts/host/http/lifecycle";
 export { ownOrigin, requireOwnOrigin } from "./own-origin";
 export type { OwnOrigin } from "./own-origin";

@@ -48,7 +48,13 @@ export const renderJsonError: ErrorRenderer = (error, { res }) => {
   sendJson(
     res,
     error.status,
-    { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } },
+    {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details === undefined ? {} : { details: error.details }),
+      },
+    },
     error.headers,
   );
 };
@@ -69,7 +75,12 @@ export class Router {
     this.onServerError = options.onServerError ?? (() => undefined);
   }
 
-  on(methods: HttpMethod | readonly HttpMethod[] | "*", prefix: string, handler: RouteHandler, options: RouteOptions = {}): this {
+  on(
+    methods: HttpMethod | readonly HttpMethod[] | "*",
+    prefix: string,
+    handler: RouteHandler,
+    options: RouteOptions = {},
+  ): this {
     const normalized = prefix.length > 1 && prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
     this.routes.push({
       methods: methods === "*" ? "*" : typeof methods === "string" ? [methods] : methods,
@@ -96,13 +107,23 @@ export class Router {
         throw new HttpError(404, "NOT_FOUND", `No resource at '${path}'.`);
       }
       const method = (req.method ?? "GET").toUpperCase();
-      const allowed = candidates.filter((route) => route.methods === "*" || route.methods.includes(method as HttpMethod));
+      const allowed = candidates.filter(
+        (route) => route.methods === "*" || route.methods.includes(method as HttpMethod),
+      );
       const route = longestPrefix(allowed);
       if (route === undefined) {
-        const allow = [...new Set(candidates.flatMap((candidate) => (candidate.methods === "*" ? [] : candidate.methods)))];
-        throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on '${path}'; use ${allow.join(", ")}.`, undefined, {
-          allow: allow.join(", "),
-        });
+        const allow = [
+          ...new Set(candidates.flatMap((candidate) => (candidate.methods === "*" ? [] : candidate.methods))),
+        ];
+        throw new HttpError(
+          405,
+          "METHOD_NOT_ALLOWED",
+          `Method ${method} is not allowed on '${path}'; use ${allow.join(", ")}.`,
+          undefined,
+          {
+            allow: allow.join(", "),
+          },
+        );
       }
       const rest = path.slice(route.prefix === "/" ? 0 : route.prefix.length);
       await route.handler({ req, res, url, prefix: route.prefix, rest: route.prefix === "/" ? path : rest });

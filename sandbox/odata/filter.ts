@@ -223,7 +223,8 @@ class FilterCompiler {
 
   private unsupported(token: Token): ODataQueryError {
     const operator = unsupportedOperators[token.type];
-    const what = operator === undefined ? `The expression '${token.raw}'` : `The operator '${operator}' (in '${token.raw}')`;
+    const what =
+      operator === undefined ? `The expression '${token.raw}'` : `The operator '${operator}' (in '${token.raw}')`;
     return new ODataQueryError("unsupportedExpression", `${what} is not supported in $filter.`, {
       option: OPTION,
       position: token.position,
@@ -236,7 +237,8 @@ export function propertyName(token: Token, option = OPTION): string {
   let current: Token = token;
   for (;;) {
     const value = valueOf(current);
-    if (current.type === TokenType.ODataIdentifier && isRecord(value) && typeof value.name === "string") return value.name;
+    if (current.type === TokenType.ODataIdentifier && isRecord(value) && typeof value.name === "string")
+      return value.name;
     if (isRecord(value) && "current" in value) {
       throw new ODataQueryError("unsupportedExpression", `Property paths such as '${token.raw}' are not supported.`, {
         option,

@@ -32,7 +32,12 @@ export const MAX_OPTION_LENGTH = 16_384;
 /** Parses `text` with `rule`; `prefix` (e.g. `$orderby=`) is what the rule expects before the value. */
 function parseWith(rule: GrammarRule, option: string, text: string, prefix = ""): Token {
   const tooComplex = complexity(text);
-  if (tooComplex !== undefined) throw new ODataQueryError("tooComplex", `${option} is too complex to evaluate: ${tooComplex.reason} (at position ${tooComplex.position}).`, { option, position: tooComplex.position });
+  if (tooComplex !== undefined)
+    throw new ODataQueryError(
+      "tooComplex",
+      `${option} is too complex to evaluate: ${tooComplex.reason} (at position ${tooComplex.position}).`,
+      { option, position: tooComplex.position },
+    );
   const source = `${prefix}${text}`;
   const codes = new Uint16Array(source.length);
   for (let index = 0; index < source.length; index += 1) codes[index] = source.charCodeAt(index);
@@ -101,7 +106,8 @@ function diagnose(text: string): { position: number; reason: string } | undefine
 
 /** The first place `text` nests deeper than the limits above (outside string literals), if any. */
 function complexity(text: string): { position: number; reason: string } | undefined {
-  if (text.length > MAX_OPTION_LENGTH) return { position: MAX_OPTION_LENGTH, reason: `it is longer than ${MAX_OPTION_LENGTH} characters` };
+  if (text.length > MAX_OPTION_LENGTH)
+    return { position: MAX_OPTION_LENGTH, reason: `it is longer than ${MAX_OPTION_LENGTH} characters` };
   let depth = 0;
   let nots = 0;
   let quoted = false;
@@ -111,12 +117,18 @@ function complexity(text: string): { position: number; reason: string } | undefi
     if (quoted) continue;
     if (char === "(") {
       depth += 1;
-      if (depth > MAX_PARENTHESES_DEPTH) return { position: index, reason: `parentheses nest more than ${MAX_PARENTHESES_DEPTH} levels deep` };
+      if (depth > MAX_PARENTHESES_DEPTH)
+        return { position: index, reason: `parentheses nest more than ${MAX_PARENTHESES_DEPTH} levels deep` };
     } else if (char === ")") {
       depth -= 1;
-    } else if ((char === "n" || char === "N") && /^not\b/i.test(text.slice(index, index + 4)) && (index === 0 || /[\s(]/.test(text[index - 1] ?? ""))) {
+    } else if (
+      (char === "n" || char === "N") &&
+      /^not\b/i.test(text.slice(index, index + 4)) &&
+      (index === 0 || /[\s(]/.test(text[index - 1] ?? ""))
+    ) {
       nots += 1;
-      if (nots > MAX_NOT_OPERATORS) return { position: index, reason: `more than ${MAX_NOT_OPERATORS} 'not' operators` };
+      if (nots > MAX_NOT_OPERATORS)
+        return { position: index, reason: `more than ${MAX_NOT_OPERATORS} 'not' operators` };
     }
   }
   return undefined;

@@ -55,7 +55,10 @@ export function typedLiteral(token: Token, option: string): TypedLiteral {
   if (typeof edmType === "string" && numericTypes.has(edmType)) {
     const value = Number(raw);
     if (!Number.isFinite(value)) {
-      throw new ODataQueryError("typeMismatch", `'${raw}' is not a finite number.`, { option, position: token.position });
+      throw new ODataQueryError("typeMismatch", `'${raw}' is not a finite number.`, {
+        option,
+        position: token.position,
+      });
     }
     return { kind: "number", value };
   }

@@ -5,12 +5,27 @@
  */
 import { ODataQueryError } from "./errors";
 import { compileFilter, propertyName } from "./filter";
-import { type Token, TokenType, isRecord, isToken, parseCount, parseOrderBy, parseSelect, parseSkip, parseTop, valueOf } from "./grammar";
+import {
+  type Token,
+  TokenType,
+  isRecord,
+  isToken,
+  parseCount,
+  parseOrderBy,
+  parseSelect,
+  parseSkip,
+  parseTop,
+  valueOf,
+} from "./grammar";
 import type { ColumnResolver, CompiledQuery, ODataQueryOptions, OrderByItem } from "./types";
 
 export const supportedQueryOptions = ["$filter", "$orderby", "$select", "$top", "$skip", "$count"] as const;
 
-export function compileQuery(params: URLSearchParams, resolve: ColumnResolver, options: ODataQueryOptions = {}): CompiledQuery {
+export function compileQuery(
+  params: URLSearchParams,
+  resolve: ColumnResolver,
+  options: ODataQueryOptions = {},
+): CompiledQuery {
   const values = systemOptionValues(params, options);
   const filter = values.get("$filter");
   const orderBy = values.get("$orderby");
@@ -47,7 +62,9 @@ function systemOptionValues(params: URLSearchParams, options: ODataQueryOptions)
       );
     }
     if (values.has(name)) {
-      throw new ODataQueryError("invalidOptionValue", `The query option '${name}' is given more than once.`, { option: name });
+      throw new ODataQueryError("invalidOptionValue", `The query option '${name}' is given more than once.`, {
+        option: name,
+      });
     }
     values.set(name, value);
   }
@@ -112,7 +129,9 @@ function nonNegativeInteger(option: string, text: string, parse: (text: string) 
   const literal = valueOf(parse(text));
   const value = isToken(literal) ? Number(literal.raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 0) {
-    throw new ODataQueryError("invalidOptionValue", `${option} must be a non-negative integer; got '${text}'.`, { option });
+    throw new ODataQueryError("invalidOptionValue", `${option} must be a non-negative integer; got '${text}'.`, {
+      option,
+    });
   }
   return value;
 }

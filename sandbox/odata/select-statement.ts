@@ -26,7 +26,8 @@ export interface SelectStatement {
 
 export function selectStatement(input: SelectStatementInput): SelectStatement {
   const conditions = [...(input.conditions ?? []), ...(input.query.where === undefined ? [] : [input.query.where])];
-  const where = conditions.length === 0 ? "" : ` WHERE ${conditions.map((condition) => `(${condition.sql})`).join(" AND ")}`;
+  const where =
+    conditions.length === 0 ? "" : ` WHERE ${conditions.map((condition) => `(${condition.sql})`).join(" AND ")}`;
   const whereParams = conditions.flatMap((condition) => condition.params);
   const orderTerms = [
     ...input.query.orderBy.map(

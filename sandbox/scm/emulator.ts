@@ -93,11 +93,36 @@ export function createScmEmulator(options: ScmEmulatorOptions = {}): ScmEmulator
   };
   const data = new Router({ renderError: renderODataError, onServerError });
   addBatchRoute(data, { prefix, writer, defaultCompany, bodyLimitBytes });
-  addDataRoutes(data, { prefix, tables, writer, defaultCompany, maxPageSize: options.maxPageSize ?? 10_000, bodyLimitBytes });
-  addAdminRoutes(data, { prefix, rules: currentRules, replaceRules, endpoints, outbox, throttle, writeLock, bodyLimitBytes });
+  addDataRoutes(data, {
+    prefix,
+    tables,
+    writer,
+    defaultCompany,
+    maxPageSize: options.maxPageSize ?? 10_000,
+    bodyLimitBytes,
+  });
+  addAdminRoutes(data, {
+    prefix,
+    rules: currentRules,
+    replaceRules,
+    endpoints,
+    outbox,
+    throttle,
+    writeLock,
+    bodyLimitBytes,
+  });
   const services = new Router({ renderError: renderServiceError, onServerError });
-  if (options.validationService === true) addValidationServiceRoute(services, { prefix, checker, defaultCompany, bodyLimitBytes });
-  addInventoryServiceRoutes(services, { prefix, writer, db, tables, companies: () => Object.keys(currentRules().companies), defaultCompany, bodyLimitBytes });
+  if (options.validationService === true)
+    addValidationServiceRoute(services, { prefix, checker, defaultCompany, bodyLimitBytes });
+  addInventoryServiceRoutes(services, {
+    prefix,
+    writer,
+    db,
+    tables,
+    companies: () => Object.keys(currentRules().companies),
+    defaultCompany,
+    bodyLimitBytes,
+  });
 
   // Custom services answer in F&O's service fault shape; everything else in the OData error shape.
   // Throttling covers SCM's APIs (OData and services), not the emulator's admin endpoints.
@@ -138,4 +163,3 @@ function storedRules(db: ScmDatabase, log: (message: string) => void): ScmRulesF
   if (!parsed.success) log("SCM emulator: the stored rules are no longer valid; starting from the configured rules.");
   return parsed.success ? parsed.data : undefined;
 }
-

@@ -44,17 +44,29 @@ export function scmError(
 }
 
 /** A write refused by validation: every violation, field by field; nothing was written. */
-export function validationFailed(entity: ScmEntityDefinition, key: ScmKey, errors: readonly ScmValidationFieldError[]): HttpError {
+export function validationFailed(
+  entity: ScmEntityDefinition,
+  key: ScmKey,
+  errors: readonly ScmValidationFieldError[],
+): HttpError {
   const target = formatKeyPredicate(entity, key);
-  return scmError(400, "ValidationFailed", `Write failed for ${entity.collection}${target}: ${errors.map((error) => error.message).join(" ")}`, {
-    exceptionType: ExceptionTypes.write,
-    fieldErrors: errors,
-    writeEntity: entity.physicalName,
-  });
+  return scmError(
+    400,
+    "ValidationFailed",
+    `Write failed for ${entity.collection}${target}: ${errors.map((error) => error.message).join(" ")}`,
+    {
+      exceptionType: ExceptionTypes.write,
+      fieldErrors: errors,
+      writeEntity: entity.physicalName,
+    },
+  );
 }
 
 export function queryError(error: ODataQueryError): HttpError {
-  return scmError(400, `InvalidQuery.${error.kind}`, error.message, { exceptionType: ExceptionTypes.query, info: { ...error.info } });
+  return scmError(400, `InvalidQuery.${error.kind}`, error.message, {
+    exceptionType: ExceptionTypes.query,
+    info: { ...error.info },
+  });
 }
 
 export function notFound(message: string): HttpError {
@@ -76,7 +88,11 @@ export function odataErrorReply(error: HttpError): { status: number; headers: Re
   const details = detailsOf(error);
   const headers = { ...error.headers, "odata-version": "4.0" };
   if (details.writeEntity !== undefined) {
-    const entries = (details.fieldErrors ?? []).map((field) => ({ level: "Error" as const, message: field.message, ...(field.field === "" ? {} : { field: field.field }) }));
+    const entries = (details.fieldErrors ?? []).map((field) => ({
+      level: "Error" as const,
+      message: field.message,
+      ...(field.field === "" ? {} : { field: field.field }),
+    }));
     return { status: error.status, headers, body: scmWriteErrorBody(details.writeEntity, entries) };
   }
   const info = infoOf(error);

@@ -4,7 +4,13 @@
  * company's business rules, and (on create) that the key is new. Used by OData writes and by the
  * validation service alike, so both answer the same.
  */
-import { type ScmEntityDefinition, type ScmFieldDefinition, type ScmKey, type ScmValidationFieldError, scmField } from "../../core";
+import {
+  type ScmEntityDefinition,
+  type ScmFieldDefinition,
+  type ScmKey,
+  type ScmValidationFieldError,
+  scmField,
+} from "../../core";
 import { deriveFields } from "./inventory/system-fields";
 import { type RuleLookups, evaluateRules } from "./rules/evaluate";
 import { type ScmRulesFile, rulesFor } from "./rules/schema";
@@ -45,21 +51,28 @@ export class RecordChecker {
     const table = this.table(entity.collection);
     const errors: ScmValidationFieldError[] = [];
     const values = coerceFields(entity, request.input, errors);
-    const company = (request.fixedKey?.[COMPANY_FIELD] ?? stringOr(values[COMPANY_FIELD]) ?? request.defaultCompany).toLowerCase();
+    const company = (
+      request.fixedKey?.[COMPANY_FIELD] ??
+      stringOr(values[COMPANY_FIELD]) ??
+      request.defaultCompany
+    ).toLowerCase();
     values[COMPANY_FIELD] = company;
     if (request.fixedKey !== undefined) checkKeyUnchanged(entity, request.fixedKey, values, errors);
     const draftKey = request.fixedKey ?? keyFrom(entity, { ...emptyRow(entity), ...values });
     const existing = table.find(draftKey);
     const base = request.operation === "update" && existing !== undefined ? existing : emptyRow(entity);
     // An update keeps the stored key's spelling; keys match case-insensitively, as in F&O.
-    const keySource = request.operation === "update" && existing !== undefined ? keyFrom(entity, existing) : request.fixedKey;
+    const keySource =
+      request.operation === "update" && existing !== undefined ? keyFrom(entity, existing) : request.fixedKey;
     const row: StoredRow = { ...base, ...values, ...(keySource ?? {}) };
     row[COMPANY_FIELD] = company;
     // Computed and system fields are SCM's: set before the rules and the change list see the row.
     deriveFields(entity, row, request.operation === "update" ? existing : undefined);
     const key = keyFrom(entity, row);
     const changedFields = Object.keys(entity.fields).filter((name) =>
-      request.operation === "update" && existing !== undefined ? existing[name] !== row[name] : !isEmptyValue(fieldOf(entity, name), row[name]),
+      request.operation === "update" && existing !== undefined
+        ? existing[name] !== row[name]
+        : !isEmptyValue(fieldOf(entity, name), row[name]),
     );
     const result = { row, key, company, existing, errors, changedFields };
 
@@ -115,7 +128,12 @@ function definitionErrors(entity: ScmEntityDefinition, row: StoredRow): ScmValid
   return errors;
 }
 
-function checkKeyUnchanged(entity: ScmEntityDefinition, fixedKey: ScmKey, values: Record<string, StoredValue>, errors: ScmValidationFieldError[]): void {
+function checkKeyUnchanged(
+  entity: ScmEntityDefinition,
+  fixedKey: ScmKey,
+  values: Record<string, StoredValue>,
+  errors: ScmValidationFieldError[],
+): void {
   for (const name of entity.keys) {
     const sent = values[name];
     const fixed = fixedKey[name] ?? "";
@@ -147,7 +165,8 @@ export function coerceFields(
       continue;
     }
     const coerced = coerceValue(field, raw);
-    if (typeof coerced === "object") errors.push({ field: name, code: "invalidValue", message: `'${name}' ${coerced.problem}` });
+    if (typeof coerced === "object")
+      errors.push({ field: name, code: "invalidValue", message: `'${name}' ${coerced.problem}` });
     else values[name] = name === COMPANY_FIELD && typeof coerced === "string" ? coerced.toLowerCase() : coerced;
   }
   return values;
@@ -163,16 +182,23 @@ function coerceValue(field: ScmFieldDefinition, raw: unknown): StoredValue | { p
     case "String":
       if (typeof raw !== "string") return { problem: `must be text; got ${describe(raw)}.` };
       // SQLite stores UTF-8, so a lone UTF-16 surrogate would be kept as U+FFFD: a different value (and key).
-      return LONE_SURROGATE.test(raw) ? { problem: "must be text of whole Unicode characters; it holds a lone UTF-16 surrogate." } : raw;
+      return LONE_SURROGATE.test(raw)
+        ? { problem: "must be text of whole Unicode characters; it holds a lone UTF-16 surrogate." }
+        : raw;
     case "Int":
       return typeof raw === "number" && Number.isInteger(raw) && Math.abs(raw) <= 2147483647
         ? raw
         : { problem: `must be a whole number; got ${describe(raw)}.` };
     case "Real":
-      return typeof raw === "number" && Number.isFinite(raw) ? raw : { problem: `must be a number; got ${describe(raw)}.` };
+      return typeof raw === "number" && Number.isFinite(raw)
+        ? raw
+        : { problem: `must be a number; got ${describe(raw)}.` };
     case "Enum": {
-      const match = typeof raw === "string" ? field.values.find((value) => value.toLowerCase() === raw.toLowerCase()) : undefined;
-      return match ?? { problem: `must be one of ${field.values.join(", ")} (${field.enumName}); got ${describe(raw)}.` };
+      const match =
+        typeof raw === "string" ? field.values.find((value) => value.toLowerCase() === raw.toLowerCase()) : undefined;
+      return (
+        match ?? { problem: `must be one of ${field.values.join(", ")} (${field.enumName}); got ${describe(raw)}.` }
+      );
     }
     case "DateTime": {
       if (typeof raw !== "string" || !isoDate.test(raw)) {

@@ -55,7 +55,12 @@ export function buildSteps(root = repositoryRoot): BuildStep[] {
     at("out", "webresources", "fsi_", "auth", "redirect.js"),
   ];
   return [
-    { name: "controls", script: "build:controls", inputs: [at("controls"), at("pcfconfig.json"), ...shared], outputs: controlBundles },
+    {
+      name: "controls",
+      script: "build:controls",
+      inputs: [at("controls"), at("pcfconfig.json"), ...shared],
+      outputs: controlBundles,
+    },
     { name: "form scripts", script: "build:forms", inputs: [at("forms"), ...shared], outputs: formScripts },
     {
       name: "solution",
@@ -78,7 +83,11 @@ export function staleReason(step: BuildStep, root = repositoryRoot): string | un
 function runScript(script: string, root: string, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const child = spawn(npm, ["run", "--silent", script], { cwd: root, env: { ...process.env, PP_TOOLS_TELEMETRY_OPTOUT: "true" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(npm, ["run", "--silent", script], {
+      cwd: root,
+      env: { ...process.env, PP_TOOLS_TELEMETRY_OPTOUT: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const collect = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -99,7 +108,12 @@ function runScript(script: string, root: string, log: (line: string) => void): P
  * otherwise write the same outputs at once): a lock folder, created atomically, removed after.
  * A lock older than `staleAfterMs` is left over from a killed build and is taken over.
  */
-async function withBuildLock<T>(root: string, log: (line: string) => void, work: () => Promise<T>, staleAfterMs = 15 * 60_000): Promise<T> {
+async function withBuildLock<T>(
+  root: string,
+  log: (line: string) => void,
+  work: () => Promise<T>,
+  staleAfterMs = 15 * 60_000,
+): Promise<T> {
   const lock = join(root, "out", ".build-lock");
   mkdirSync(join(root, "out"), { recursive: true });
   let announced = false;

@@ -14,7 +14,12 @@
  */
 import { join } from "node:path";
 import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../auth/entra";
-import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER, createPluginsMount } from "../auth/plugins-mount";
+import {
+  type PluginsMount,
+  SANDBOX_INTEGRATION_TOKEN,
+  SANDBOX_INTEGRATION_USER,
+  createPluginsMount,
+} from "../auth/plugins-mount";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../dataverse";
 import { fieldServicePlugins } from "../fieldservice";
 import { createFormHost } from "../formhost";
@@ -31,7 +36,6 @@ import {
 import { seedReferenceData, seedSandbox, setEnvironmentVariables } from "./seed";
 import { sandboxInstalledSolutions } from "./installed-solutions";
 import { solutionEndpointName, webhookStepDefinitions } from "../../solution/steps";
-
 
 export interface IntegratedSandboxOptions {
   readonly solutionZip: string;
@@ -76,7 +80,10 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       prefix: emulator.prefix,
       handle: emulator.handle,
       close: emulator.close,
-      tryPaths: ["/scm/data/Warehouses?$filter=PrimaryAddressCity eq 'Chicago'&$select=WarehouseId,WarehouseName", "/scm/admin/rules"],
+      tryPaths: [
+        "/scm/data/Warehouses?$filter=PrimaryAddressCity eq 'Chicago'&$select=WarehouseId,WarehouseName",
+        "/scm/admin/rules",
+      ],
     };
   };
 
@@ -113,7 +120,9 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
         await emulator.idle();
         emulator.close();
       },
-      tryPaths: [`${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_description,msdyn_warehouseidentifier&$top=10`],
+      tryPaths: [
+        `${WEB_API_PATH}/msdyn_warehouses?$select=msdyn_name,msdyn_description,msdyn_warehouseidentifier&$top=10`,
+      ],
     };
   };
 
@@ -143,7 +152,12 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
       prefix: "/",
       handle: host.handle,
       close: host.close,
-      tryPaths: ["/", "/main.aspx?pagetype=entityrecord&etn=msdyn_warehouse", "/main.aspx?pagetype=entitylist&etn=msdyn_workorder", "/scm-admin"],
+      tryPaths: [
+        "/",
+        "/main.aspx?pagetype=entityrecord&etn=msdyn_warehouse",
+        "/main.aspx?pagetype=entitylist&etn=msdyn_workorder",
+        "/scm-admin",
+      ],
       onListening: async (url) => {
         const { scm: scmEmulator, plugins: pluginsMount, dataverse: dataverseEmulator } = parts;
         if (scmEmulator === undefined || pluginsMount === undefined || dataverseEmulator === undefined) {
@@ -152,16 +166,25 @@ export function integratedMounts(options: IntegratedSandboxOptions): MountFactor
         const entra = pluginsMount.entra();
         if (endpointKeys === "unset") {
           // The definitions an import creates, without values; what the org holds before any sync.
-          await setEnvironmentVariables(url, host.solution.environmentVariables, undefined, undefined, "definitions-only");
+          await setEnvironmentVariables(
+            url,
+            host.solution.environmentVariables,
+            undefined,
+            undefined,
+            "definitions-only",
+          );
           if (context.seed) await seedReferenceData(url);
           return;
         }
         await setEnvironmentVariables(
           url,
           host.solution.environmentVariables,
-          entra === undefined ? undefined : { authority: entra.authority, clientId: SANDBOX_SPA_CLIENT_ID, scope: SANDBOX_VALIDATION_SCOPE },
+          entra === undefined
+            ? undefined
+            : { authority: entra.authority, clientId: SANDBOX_SPA_CLIENT_ID, scope: SANDBOX_VALIDATION_SCOPE },
         );
-        if (context.seed) await seedSandbox({ url, scm: scmEmulator, plugins: pluginsMount, dataverse: dataverseEmulator, progress });
+        if (context.seed)
+          await seedSandbox({ url, scm: scmEmulator, plugins: pluginsMount, dataverse: dataverseEmulator, progress });
       },
     };
   };

@@ -216,8 +216,12 @@ describe("the solution build stops", () => {
     expect(() => checkWebhookHostUrl("https://fsi.contoso.com/plugins/webhooks/", "--webhook-host-url")).toThrow(
       /must be the plug-in host's URL without \/plugins/,
     );
-    expect(() => checkWebhookHostUrl("https://fsi.contoso.com/?code=1", "--webhook-host-url")).toThrow(/query or fragment/);
-    expect(checkWebhookHostUrl("https://fsi.contoso.com/api/", "--webhook-host-url")).toBe("https://fsi.contoso.com/api");
+    expect(() => checkWebhookHostUrl("https://fsi.contoso.com/?code=1", "--webhook-host-url")).toThrow(
+      /query or fragment/,
+    );
+    expect(checkWebhookHostUrl("https://fsi.contoso.com/api/", "--webhook-host-url")).toBe(
+      "https://fsi.contoso.com/api",
+    );
   });
 
   it("and reports every problem at once", async () => {
@@ -226,7 +230,10 @@ describe("the solution build stops", () => {
     fixture.write("controls/CustomerAssetPicker/ControlManifest.xml", "<manifest><control></manifest>");
     const problems = await problemsOf(buildSolutionPackages(fixture.options));
     // The control, and each of the four web resources the build would have written.
-    expect(problems.map((problem) => problem.code).sort()).toEqual(["MALFORMED_XML", ...Array<string>(5).fill("MISSING_BUILD")]);
+    expect(problems.map((problem) => problem.code).sort()).toEqual([
+      "MALFORMED_XML",
+      ...Array<string>(5).fill("MISSING_BUILD"),
+    ]);
   });
 });
 

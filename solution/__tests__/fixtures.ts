@@ -140,7 +140,10 @@ export function fixtureBuild(controlVersion = packageVersion()): FixtureBuild {
   }
   write("webresources/fsi_/scripts/forms.js", "var FSI = { Forms: {} };\n");
   write("webresources/fsi_/scripts/sign-in.js", "var FSI = { SignIn: {} };\n");
-  write("webresources/fsi_/auth/redirect.html", '<!doctype html><title>Signing in</title><script src="redirect.js"></script>\n');
+  write(
+    "webresources/fsi_/auth/redirect.html",
+    '<!doctype html><title>Signing in</title><script src="redirect.js"></script>\n',
+  );
   write("webresources/fsi_/auth/redirect.js", "void 0;\n");
   return {
     root,

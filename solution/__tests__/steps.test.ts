@@ -9,7 +9,12 @@ import {
   StepStage,
   SYNC_STATUS_COLUMNS,
 } from "../../core";
-import { solutionServiceEndpoints, solutionWebhookSteps, webhookHandlers, type WebhookStepRegistration } from "../steps";
+import {
+  solutionServiceEndpoints,
+  solutionWebhookSteps,
+  webhookHandlers,
+  type WebhookStepRegistration,
+} from "../steps";
 
 const steps = solutionWebhookSteps();
 
@@ -42,15 +47,25 @@ describe("webhook registrations", () => {
   it("syncs Create, Update and Delete to SCM synchronously in PostOperation, so SCM refusing rolls back", () => {
     expect(coverage("sync-to-scm")).toEqual(expectedCoverage(["Create", "Update", "Delete"]));
     for (const step of stepsOf("sync-to-scm")) {
-      expect([step.stage, step.mode, step.asyncAutoDelete]).toEqual([StepStage.PostOperation, StepMode.Synchronous, false]);
+      expect([step.stage, step.mode, step.asyncAutoDelete]).toEqual([
+        StepStage.PostOperation,
+        StepMode.Synchronous,
+        false,
+      ]);
     }
   });
 
   it("records the sync status asynchronously in PostOperation on Create and Update of the tables with status columns", () => {
-    const withStatus = builtInMaps.filter((map) => map.dataverseTable !== "msdyn_operationalsite").map((map) => map.dataverseTable);
+    const withStatus = builtInMaps
+      .filter((map) => map.dataverseTable !== "msdyn_operationalsite")
+      .map((map) => map.dataverseTable);
     expect(coverage("sync-status")).toEqual(expectedCoverage(["Create", "Update"], withStatus));
     for (const step of stepsOf("sync-status")) {
-      expect([step.stage, step.mode, step.asyncAutoDelete]).toEqual([StepStage.PostOperation, StepMode.Asynchronous, true]);
+      expect([step.stage, step.mode, step.asyncAutoDelete]).toEqual([
+        StepStage.PostOperation,
+        StepMode.Asynchronous,
+        true,
+      ]);
     }
   });
 
@@ -59,11 +74,14 @@ describe("webhook registrations", () => {
       const map = mapForTable(step.primaryEntity);
       if (map === undefined) throw new Error(`no map for ${step.primaryEntity}`);
       expect(step.filteringAttributes).toEqual(step.message === "Update" ? filteringAttributes(map) : []);
-      expect(step.filteringAttributes.filter((column) => (SYNC_STATUS_COLUMNS as readonly string[]).includes(column))).toEqual([]);
+      expect(
+        step.filteringAttributes.filter((column) => (SYNC_STATUS_COLUMNS as readonly string[]).includes(column)),
+      ).toEqual([]);
     }
-    expect(stepsOf("sync-to-scm").find((step) => step.message === "Update" && step.primaryEntity === "msdyn_warehouse")?.filteringAttributes).toContain(
-      "msdyn_primaryaddresslatitude",
-    );
+    expect(
+      stepsOf("sync-to-scm").find((step) => step.message === "Update" && step.primaryEntity === "msdyn_warehouse")
+        ?.filteringAttributes,
+    ).toContain("msdyn_primaryaddresslatitude");
   });
 
   it("carries the images the handlers read: the row before (Update, Delete) and the row after with its version (sync to SCM)", () => {
@@ -81,19 +99,28 @@ describe("webhook registrations", () => {
       }[step.message];
       expect(images).toEqual(expected);
       const post = step.images.find((image) => image.entityAlias === "PostImage");
-      if (post !== undefined) expect(post.attributes).toEqual([...new Set(columnsSentToScm(map))].sort().concat("versionnumber"));
+      if (post !== undefined)
+        expect(post.attributes).toEqual([...new Set(columnsSentToScm(map))].sort().concat("versionnumber"));
     }
-    const validateUpdate = stepsOf("validate").find((step) => step.message === "Update" && step.primaryEntity === "msdyn_warehouse");
+    const validateUpdate = stepsOf("validate").find(
+      (step) => step.message === "Update" && step.primaryEntity === "msdyn_warehouse",
+    );
     expect(validateUpdate?.images[0]?.attributes).toContain("msdyn_company");
   });
 
   it("ships the inventory steps of the built-in (live) inventory maps", () => {
     // Field Service moves product inventory itself: no step touches journals or quantities.
-    expect(steps.filter((step) => ["msdyn_inventoryjournal", "msdyn_productinventory"].includes(step.primaryEntity))).toEqual([]);
+    expect(
+      steps.filter((step) => ["msdyn_inventoryjournal", "msdyn_productinventory"].includes(step.primaryEntity)),
+    ).toEqual([]);
     expect(coverage("inventory-post")).toEqual(["Update msdyn_inventoryadjustment", "Update msdyn_inventorytransfer"]);
     expect(coverage("work-order-sales-order")).toEqual(["Update msdyn_workorder"]);
     const post = stepsOf("inventory-post")[0];
-    expect([post?.stage, post?.mode, post?.filteringAttributes]).toEqual([StepStage.PostOperation, StepMode.Asynchronous, ["fsi_postingstatus"]]);
+    expect([post?.stage, post?.mode, post?.filteringAttributes]).toEqual([
+      StepStage.PostOperation,
+      StepMode.Asynchronous,
+      ["fsi_postingstatus"],
+    ]);
   });
 
   it("gives every step and image a distinct id that does not change between calls", () => {
@@ -105,11 +132,18 @@ describe("webhook registrations", () => {
   it("posts each handler to its own endpoint under the configured plug-in host", () => {
     const endpoints = solutionServiceEndpoints({ webhookHostUrl: "https://fsi.contoso.com/api" });
     expect(endpoints.map((endpoint) => endpoint.handler)).toEqual(webhookHandlers);
-    expect(endpoints.slice(0, 4).map((endpoint) => [endpoint.name, endpoint.url, endpoint.contract, endpoint.authType])).toEqual([
+    expect(
+      endpoints.slice(0, 4).map((endpoint) => [endpoint.name, endpoint.url, endpoint.contract, endpoint.authType]),
+    ).toEqual([
       ["fsi_validate", "https://fsi.contoso.com/api/plugins/webhooks/validate", 8, 5],
       ["fsi_sync-to-scm", "https://fsi.contoso.com/api/plugins/webhooks/sync-to-scm", 8, 5],
       ["fsi_sync-status", "https://fsi.contoso.com/api/plugins/webhooks/sync-status", 8, 5],
-      ["fsi_inventory-posting-lock", "https://fsi.contoso.com/api/plugins/inventory/webhooks/inventory-posting-lock", 8, 5],
+      [
+        "fsi_inventory-posting-lock",
+        "https://fsi.contoso.com/api/plugins/inventory/webhooks/inventory-posting-lock",
+        8,
+        5,
+      ],
     ]);
     expect(solutionServiceEndpoints()[0]?.url).toBe("http://127.0.0.1:8080/plugins/webhooks/validate");
     for (const step of steps) {

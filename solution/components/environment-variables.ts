@@ -51,7 +51,8 @@ export const environmentVariables: readonly EnvironmentVariableDefinition[] = [
   {
     schemaName: "fsi_ValidationApiScope",
     displayName: "Validation API scope",
-    description: "The validation API's delegated scope the form scripts ask for: api://<application ID URI>/Validate.Records.",
+    description:
+      "The validation API's delegated scope the form scripts ask for: api://<application ID URI>/Validate.Records.",
     type: "String",
     defaultValue: "api://fsi-validation/Validate.Records",
   },

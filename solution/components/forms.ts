@@ -218,7 +218,12 @@ function integrationForm(tableName: IntegrationTableName): MainFormDefinition {
         ],
       },
     ],
-    script: { library: formLibrary, dependencies: [signInLibrary], onLoad: `${namespace}.onLoad`, onSave: `${namespace}.onSave` },
+    script: {
+      library: formLibrary,
+      dependencies: [signInLibrary],
+      onLoad: `${namespace}.onLoad`,
+      onSave: `${namespace}.onSave`,
+    },
   };
 }
 

@@ -56,7 +56,8 @@ export const redirectPage: WebResourceDefinition = {
   id: stableId("webresource", "fsi_/auth/redirect.html"),
   name: "fsi_/auth/redirect.html",
   displayName: "FSI sign-in redirect page",
-  description: "Where Microsoft Entra ID returns the sign-in popup and silent sign-in; register its URL as the SPA redirect URI.",
+  description:
+    "Where Microsoft Entra ID returns the sign-in popup and silent sign-in; register its URL as the SPA redirect URI.",
   type: WebResourceType.Html,
   availableOffline: false,
 };
@@ -70,7 +71,12 @@ export const redirectScript: WebResourceDefinition = {
   availableOffline: false,
 };
 
-export const webResources: readonly WebResourceDefinition[] = [formLibrary, signInLibrary, redirectPage, redirectScript];
+export const webResources: readonly WebResourceDefinition[] = [
+  formLibrary,
+  signInLibrary,
+  redirectPage,
+  redirectScript,
+];
 
 /**
  * The file name a web resource has inside a solution zip: its name without `/` and `.`, followed

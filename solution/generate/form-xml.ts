@@ -163,7 +163,10 @@ function scriptXml(form: MainFormDefinition): XmlElement[] {
       "formLibraries",
       {},
       [...(script.dependencies ?? []), script.library].map((library) =>
-        el("Library", { name: library.name, libraryUniqueId: braced(stableId("form", form.id, "library", library.name)) }),
+        el("Library", {
+          name: library.name,
+          libraryUniqueId: braced(stableId("form", form.id, "library", library.name)),
+        }),
       ),
     ),
   ];

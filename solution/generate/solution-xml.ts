@@ -265,6 +265,10 @@ export function otherCustomizationsXml(options: WebhookOptions = {}): XmlElement
     el("SolutionPluginAssemblies"),
     el("ServiceEndpoints", {}, solutionServiceEndpoints(options).map(serviceEndpointXml)),
     el("EntityDataProviders"),
-    el("Languages", {}, solutionLanguages.map((language) => textEl("Language", language))),
+    el(
+      "Languages",
+      {},
+      solutionLanguages.map((language) => textEl("Language", language)),
+    ),
   ]);
 }

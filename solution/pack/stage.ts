@@ -53,9 +53,14 @@ export function checkWebhookHostUrl(value: string, source: string): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     fail("INVALID_OPTION", source, `"${value}" must be an http or https URL`);
-  if (url.search !== "" || url.hash !== "") fail("INVALID_OPTION", source, `"${value}" must not carry a query or fragment`);
+  if (url.search !== "" || url.hash !== "")
+    fail("INVALID_OPTION", source, `"${value}" must not carry a query or fragment`);
   if (/\/plugins(\/|$)/.test(url.pathname)) {
-    fail("INVALID_OPTION", source, `"${value}" must be the plug-in host's URL without /plugins/...: each endpoint adds its own path (https://fsi.contoso.com → https://fsi.contoso.com/plugins/webhooks/validate)`);
+    fail(
+      "INVALID_OPTION",
+      source,
+      `"${value}" must be the plug-in host's URL without /plugins/...: each endpoint adds its own path (https://fsi.contoso.com → https://fsi.contoso.com/plugins/webhooks/validate)`,
+    );
   }
   return url.toString().replace(/\/+$/, "");
 }

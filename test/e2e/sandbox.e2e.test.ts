@@ -10,7 +10,21 @@ import type { Page, Request } from "playwright-core";
 import { type Browser, describeWithChromium, launchBrowser, screenshotFolder } from "../support/browser";
 import { type E2eSandbox, startE2eSandbox } from "../support/e2e-sandbox";
 import { BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER } from "../../sandbox/start/identities";
-import { chooseLookup, signInThroughForm, settled, distanceOf, fieldMessages, formNotifications, idOf, openForm, recordUrl, rows, scm, seriousAxeViolations, webApi } from "./support";
+import {
+  chooseLookup,
+  signInThroughForm,
+  settled,
+  distanceOf,
+  fieldMessages,
+  formNotifications,
+  idOf,
+  openForm,
+  recordUrl,
+  rows,
+  scm,
+  seriousAxeViolations,
+  webApi,
+} from "./support";
 
 jest.setTimeout(300_000);
 
@@ -62,11 +76,15 @@ describeWithChromium("the sandbox in Chromium", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
 
     await fieldMessages(page, "msdyn_operationalsite").first().waitFor();
-    expect(await fieldMessages(page, "msdyn_operationalsite").allInnerTexts()).toEqual([expect.stringMatching(/not found in OperationalSites.*'usmf'/)]);
+    expect(await fieldMessages(page, "msdyn_operationalsite").allInnerTexts()).toEqual([
+      expect.stringMatching(/not found in OperationalSites.*'usmf'/),
+    ]);
     expect(await formNotifications(page).first().innerText()).toContain("Operational Site");
     await browser.screenshot(page, "1-blocked-save", { fullPage: true });
     expect(page.url()).not.toContain("id=");
-    expect(await rows(url, "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '7301'")).toEqual([]);
+    expect(await rows(url, "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq '7301'")).toEqual(
+      [],
+    );
     expect((await scm(url, "GET", "data/Warehouses(dataAreaId='usmf',WarehouseId='7301')")).status).toBe(404);
 
     const usmfSite = await chooseLookup(page, "Operational Site", "Midwest · ");
@@ -75,10 +93,21 @@ describeWithChromium("the sandbox in Chromium", () => {
     await page.waitForURL(/[?&]id=/);
     await browser.screenshot(page, "1-saved", { fullPage: true });
 
-    const [saved] = await rows(url, "msdyn_warehouses?$select=msdyn_name,msdyn_description,_msdyn_operationalsite_value&$filter=msdyn_warehouseidentifier eq '7301'");
-    expect(saved).toMatchObject({ msdyn_name: "7301", msdyn_description: "E2E Chicago South", _msdyn_operationalsite_value: usmfSite });
+    const [saved] = await rows(
+      url,
+      "msdyn_warehouses?$select=msdyn_name,msdyn_description,_msdyn_operationalsite_value&$filter=msdyn_warehouseidentifier eq '7301'",
+    );
+    expect(saved).toMatchObject({
+      msdyn_name: "7301",
+      msdyn_description: "E2E Chicago South",
+      _msdyn_operationalsite_value: usmfSite,
+    });
     const inScm = await scm(url, "GET", "data/Warehouses(dataAreaId='usmf',WarehouseId='7301')");
-    expect(inScm.json).toMatchObject({ WarehouseName: "E2E Chicago South", OperationalSiteId: "1", WarehouseType: "Default" });
+    expect(inScm.json).toMatchObject({
+      WarehouseName: "E2E Chicago South",
+      OperationalSiteId: "1",
+      WarehouseType: "Default",
+    });
   });
 
   it("2. enforces an SCM rule changed at run time on the admin page, with no code change (async save handlers off)", async () => {
@@ -95,9 +124,17 @@ describeWithChromium("the sandbox in Chromium", () => {
       const admin = await browser.newPage();
       await admin.goto(`${url}/scm-admin`);
       const editor = admin.getByLabel("Rules (JSON)");
-      await admin.waitForFunction(() => (document.getElementById("scm-rules") as HTMLTextAreaElement | null)?.value.includes("usmf") === true);
+      await admin.waitForFunction(
+        () => (document.getElementById("scm-rules") as HTMLTextAreaElement | null)?.value.includes("usmf") === true,
+      );
       const rules = JSON.parse(await editor.inputValue()) as { companies: Record<string, Record<string, unknown[]>> };
-      rules.companies.usmf = { ...rules.companies.usmf, Warehouses: [...(rules.companies.usmf?.Warehouses ?? []), { rule: "maxLength", field: "WarehouseName", max: 15 }] };
+      rules.companies.usmf = {
+        ...rules.companies.usmf,
+        Warehouses: [
+          ...(rules.companies.usmf?.Warehouses ?? []),
+          { rule: "maxLength", field: "WarehouseName", max: 15 },
+        ],
+      };
       await editor.fill(JSON.stringify(rules, null, 2));
       await admin.getByRole("button", { name: "Save rules" }).click();
       await admin.getByText("Rules saved.").waitFor();
@@ -140,11 +177,18 @@ describeWithChromium("the sandbox in Chromium", () => {
     expect(inScm.json.FormattedPrimaryAddress).toContain("\n");
 
     await form.getByRole("toolbar", { name: "Commands" }).getByRole("button", { name: "Refresh" }).click();
-    await form.waitForFunction(() => document.querySelector<HTMLTextAreaElement>('.cell[data-column="msdyn_description"] textarea')?.value === "Chicago DC 02 Annex");
+    await form.waitForFunction(
+      () =>
+        document.querySelector<HTMLTextAreaElement>('.cell[data-column="msdyn_description"] textarea')?.value ===
+        "Chicago DC 02 Annex",
+    );
     await browser.screenshot(form, "3-field-service-after-refresh", { fullPage: true });
     expect(latencyMs).toBeGreaterThan(0);
     mkdirSync(screenshotFolder, { recursive: true });
-    writeFileSync(join(screenshotFolder, "..", "sync-latency.json"), `${JSON.stringify({ scenario: "SCM edit → Field Service", latencyMs }, null, 2)}\n`);
+    writeFileSync(
+      join(screenshotFolder, "..", "sync-latency.json"),
+      `${JSON.stringify({ scenario: "SCM edit → Field Service", latencyMs }, null, 2)}\n`,
+    );
     console.log(`SCM → Field Service sync latency: ${latencyMs} ms`);
   });
 
@@ -156,12 +200,17 @@ describeWithChromium("the sandbox in Chromium", () => {
     const nearby = phone.locator('[data-pcf-control="fsi_FieldServiceScm.NearbyWarehouses"]');
     const rowsOf = (control: typeof nearby) => control.locator("button[aria-label*=', ']");
     await rowsOf(nearby).nth(2).waitFor();
-    const labels = await rowsOf(nearby).evaluateAll((buttons) => buttons.map((button) => button.getAttribute("aria-label") ?? ""));
+    const labels = await rowsOf(nearby).evaluateAll((buttons) =>
+      buttons.map((button) => button.getAttribute("aria-label") ?? ""),
+    );
     const distances = labels.map(distanceOf);
     expect(distances).toEqual([...distances].sort((a, b) => a - b));
     // Each row's title is the warehouse's name: its description, msdyn_name holding SCM's id.
     const nearestName = labels[0]?.split(",")[0] ?? "";
-    const [nearest] = await rows(url, `msdyn_warehouses?$select=msdyn_primaryaddresscity&$filter=msdyn_description eq '${nearestName.replace(/'/g, "''")}'`);
+    const [nearest] = await rows(
+      url,
+      `msdyn_warehouses?$select=msdyn_primaryaddresscity&$filter=msdyn_description eq '${nearestName.replace(/'/g, "''")}'`,
+    );
     expect(nearest?.msdyn_primaryaddresscity).toBe("Chicago");
     // The section's top under the command bar: the heading, the summary and the nearest rows.
     await nearby.locator("xpath=ancestor::section[1]").evaluate((section) => {
@@ -183,7 +232,12 @@ describeWithChromium("the sandbox in Chromium", () => {
     await phone.getByRole("button", { name: "Save", exact: true }).click();
     await phone.waitForURL(/[?&]id=/);
     const productId = new URL(phone.url()).searchParams.get("id") ?? "";
-    const chosenId = await idOf(url, "msdyn_warehouses", "msdyn_warehouseid", `msdyn_description eq '${(chosenLabel.split(",")[0] ?? "").replace(/'/g, "''")}'`);
+    const chosenId = await idOf(
+      url,
+      "msdyn_warehouses",
+      "msdyn_warehouseid",
+      `msdyn_description eq '${(chosenLabel.split(",")[0] ?? "").replace(/'/g, "''")}'`,
+    );
     const saved = await webApi(url, "GET", `msdyn_workorderproducts(${productId})?$select=_msdyn_warehouse_value`);
     expect(saved.json._msdyn_warehouse_value).toBe(chosenId);
 
@@ -193,19 +247,27 @@ describeWithChromium("the sandbox in Chromium", () => {
     expect(await rowsOf(picker).count()).toBeGreaterThan(0);
     const offlineRequests: Request[] = [];
     phone.on("request", (request) => {
-      if (request.url().includes("/api/data/") && request.headers()["x-fsi-client-state"] === "offline") offlineRequests.push(request);
+      if (request.url().includes("/api/data/") && request.headers()["x-fsi-client-state"] === "offline")
+        offlineRequests.push(request);
     });
     await openForm(phone, recordUrl(url, "msdyn_workorderproduct", productId));
     await rowsOf(picker).first().waitFor();
     await picker.getByText("Selected").waitFor();
-    expect(offlineRequests.map((request) => new URL(request.url()).pathname)).toContain("/api/data/v9.2/msdyn_warehouses");
+    expect(offlineRequests.map((request) => new URL(request.url()).pathname)).toContain(
+      "/api/data/v9.2/msdyn_warehouses",
+    );
     await browser.screenshot(phone, "4-phone-offline");
   });
 
   it("5. refuses a Web API create of an invalid warehouse in the validate step, with no form involved", async () => {
     const { url } = sandbox;
     const company = await idOf(url, "cdm_companies", "cdm_companyid", "cdm_companycode eq 'usmf'");
-    const site = await idOf(url, "msdyn_operationalsites", "msdyn_operationalsiteid", `msdyn_siteid eq '1' and _msdyn_company_value eq ${company}`);
+    const site = await idOf(
+      url,
+      "msdyn_operationalsites",
+      "msdyn_operationalsiteid",
+      `msdyn_siteid eq '1' and _msdyn_company_value eq ${company}`,
+    );
     const created = await webApi(url, "POST", "msdyn_warehouses", {
       msdyn_name: "API-1",
       msdyn_description: "API Warehouse",
@@ -221,16 +283,28 @@ describeWithChromium("the sandbox in Chromium", () => {
     const refusal = sandbox.log.find((line) => line.includes('"validate: refused with 422"'));
     expect(refusal).toContain("VALIDATION_FAILED");
     expect(refusal).toContain("msdyn_warehouseidentifier: 'WarehouseId' value 'API-1' does not match");
-    expect(await rows(url, "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'API-1'")).toEqual([]);
+    expect(await rows(url, "msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'API-1'")).toEqual(
+      [],
+    );
     expect((await scm(url, "GET", "data/Warehouses(dataAreaId='usmf',WarehouseId='API-1')")).status).toBe(404);
   });
 
   it("7. runs the forms as a technician holding Field Service's roles (stand-in) and FSI Technician only: an admin's call is refused", async () => {
     const asBrowser = (path: string, init: RequestInit = {}) =>
-      fetch(`${sandbox.url}/api/data/v9.2/${path}`, { ...init, headers: { authorization: `Bearer ${BROWSER_TOKEN}`, accept: "application/json", "content-type": "application/json" } });
+      fetch(`${sandbox.url}/api/data/v9.2/${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${BROWSER_TOKEN}`,
+          accept: "application/json",
+          "content-type": "application/json",
+        },
+      });
     const who = (await (await asBrowser("WhoAmI")).json()) as { UserId: string };
     expect(who.UserId).toBe(SANDBOX_TECHNICIAN_USER.id);
-    const refused = await asBrowser("environmentvariablevalues", { method: "POST", body: JSON.stringify({ schemaname: "fsi_NearbyRadiusKm", value: "5" }) });
+    const refused = await asBrowser("environmentvariablevalues", {
+      method: "POST",
+      body: JSON.stringify({ schemaname: "fsi_NearbyRadiusKm", value: "5" }),
+    });
     expect(refused.status).toBe(403);
     const { error } = (await refused.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe("0x80040220");
@@ -244,15 +318,84 @@ describeWithChromium("the sandbox in Chromium", () => {
       ["home", (url) => Promise.resolve(`${url}/`), desktop],
       ["warehouse list", (url) => Promise.resolve(`${url}/main.aspx?pagetype=entitylist&etn=msdyn_warehouse`), desktop],
       ["new warehouse form", (url) => Promise.resolve(recordUrl(url, "msdyn_warehouse")), desktop],
-      ["warehouse form", async (url) => recordUrl(url, "msdyn_warehouse", await idOf(url, "msdyn_warehouses", "msdyn_warehouseid", "msdyn_warehouseidentifier eq '1001'")), desktop],
-      ["customer asset form", async (url) => recordUrl(url, "msdyn_customerasset", await idOf(url, "msdyn_customerassets", "msdyn_customerassetid", "msdyn_maintenanceassetid eq 'US-MA-00001'")), desktop],
-      ["asset category form", async (url) => recordUrl(url, "msdyn_customerassetcategory", await idOf(url, "msdyn_customerassetcategories", "msdyn_customerassetcategoryid", "msdyn_name ne null")), desktop],
-      ["payment term form", async (url) => recordUrl(url, "msdyn_paymentterm", await idOf(url, "msdyn_paymentterms", "msdyn_paymenttermid", "msdyn_name ne null")), desktop],
-      ["ship via form", async (url) => recordUrl(url, "msdyn_shipvia", await idOf(url, "msdyn_shipvias", "msdyn_shipviaid", "msdyn_name ne null")), desktop],
-      ["work order form", async (url) => recordUrl(url, "msdyn_workorder", await idOf(url, "msdyn_workorders", "msdyn_workorderid", "msdyn_name eq 'WO-1002'")), desktop],
-      ["work order on a phone", async (url) => recordUrl(url, "msdyn_workorder", await idOf(url, "msdyn_workorders", "msdyn_workorderid", "msdyn_name eq 'WO-1002'")), { width: 390, height: 844 }],
+      [
+        "warehouse form",
+        async (url) =>
+          recordUrl(
+            url,
+            "msdyn_warehouse",
+            await idOf(url, "msdyn_warehouses", "msdyn_warehouseid", "msdyn_warehouseidentifier eq '1001'"),
+          ),
+        desktop,
+      ],
+      [
+        "customer asset form",
+        async (url) =>
+          recordUrl(
+            url,
+            "msdyn_customerasset",
+            await idOf(
+              url,
+              "msdyn_customerassets",
+              "msdyn_customerassetid",
+              "msdyn_maintenanceassetid eq 'US-MA-00001'",
+            ),
+          ),
+        desktop,
+      ],
+      [
+        "asset category form",
+        async (url) =>
+          recordUrl(
+            url,
+            "msdyn_customerassetcategory",
+            await idOf(url, "msdyn_customerassetcategories", "msdyn_customerassetcategoryid", "msdyn_name ne null"),
+          ),
+        desktop,
+      ],
+      [
+        "payment term form",
+        async (url) =>
+          recordUrl(
+            url,
+            "msdyn_paymentterm",
+            await idOf(url, "msdyn_paymentterms", "msdyn_paymenttermid", "msdyn_name ne null"),
+          ),
+        desktop,
+      ],
+      [
+        "ship via form",
+        async (url) =>
+          recordUrl(url, "msdyn_shipvia", await idOf(url, "msdyn_shipvias", "msdyn_shipviaid", "msdyn_name ne null")),
+        desktop,
+      ],
+      [
+        "work order form",
+        async (url) =>
+          recordUrl(
+            url,
+            "msdyn_workorder",
+            await idOf(url, "msdyn_workorders", "msdyn_workorderid", "msdyn_name eq 'WO-1002'"),
+          ),
+        desktop,
+      ],
+      [
+        "work order on a phone",
+        async (url) =>
+          recordUrl(
+            url,
+            "msdyn_workorder",
+            await idOf(url, "msdyn_workorders", "msdyn_workorderid", "msdyn_name eq 'WO-1002'"),
+          ),
+        { width: 390, height: 844 },
+      ],
       ["SCM admin", (url) => Promise.resolve(`${url}/scm-admin`), desktop],
-      ["phone preview", async (url) => `${url}/phone-preview?src=${encodeURIComponent(new URL(recordUrl(url, "msdyn_workorder", await idOf(url, "msdyn_workorders", "msdyn_workorderid", "msdyn_name eq 'WO-1001'"))).search.replace(/^/, "/main.aspx"))}`, desktop],
+      [
+        "phone preview",
+        async (url) =>
+          `${url}/phone-preview?src=${encodeURIComponent(new URL(recordUrl(url, "msdyn_workorder", await idOf(url, "msdyn_workorders", "msdyn_workorderid", "msdyn_name eq 'WO-1001'"))).search.replace(/^/, "/main.aspx"))}`,
+        desktop,
+      ],
     ];
     it.each(pages)("%s", async (name, address, viewport) => {
       const page = await browser.newPage(viewport);
@@ -262,7 +405,12 @@ describeWithChromium("the sandbox in Chromium", () => {
       await settled(page);
       const violations = await seriousAxeViolations(page);
       await browser.screenshot(page, `6-axe-${name.replace(/\W+/g, "-")}`);
-      expect(violations.map((violation) => `${violation.impact ?? ""} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`)).toEqual([]);
+      expect(
+        violations.map(
+          (violation) =>
+            `${violation.impact ?? ""} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
+        ),
+      ).toEqual([]);
       await page.close();
     });
   });
@@ -271,7 +419,9 @@ describeWithChromium("the sandbox in Chromium", () => {
 async function expectFieldValue(page: Page, label: string, text: string): Promise<void> {
   await page.waitForFunction(
     ({ label: wanted, text: expected }) => {
-      const labelElement = [...document.querySelectorAll("label")].find((candidate) => candidate.textContent === wanted);
+      const labelElement = [...document.querySelectorAll("label")].find(
+        (candidate) => candidate.textContent === wanted,
+      );
       const field = labelElement === undefined ? null : document.getElementById(labelElement.htmlFor);
       return field instanceof HTMLSelectElement && field.selectedOptions[0]?.textContent === expected;
     },
@@ -300,8 +450,10 @@ async function renameAndSave(page: Page, name: string): Promise<void> {
 
 /** The warehouse's name in Dataverse and in SCM. */
 async function nameInBothSystems(url: string, identifier: string): Promise<[unknown, unknown]> {
-  const [row] = await rows(url, `msdyn_warehouses?$select=msdyn_description&$filter=msdyn_warehouseidentifier eq '${identifier}'`);
+  const [row] = await rows(
+    url,
+    `msdyn_warehouses?$select=msdyn_description&$filter=msdyn_warehouseidentifier eq '${identifier}'`,
+  );
   const inScm = await scm(url, "GET", `data/Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`);
   return [row?.msdyn_description, inScm.json.WarehouseName];
 }
-

@@ -14,14 +14,23 @@ export interface Reply {
 
 async function reply(response: Response): Promise<Reply> {
   const text = await response.text();
-  return { status: response.status, json: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>), headers: response.headers };
+  return {
+    status: response.status,
+    json: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>),
+    headers: response.headers,
+  };
 }
 
 export async function webApi(url: string, method: string, path: string, body?: unknown): Promise<Reply> {
   return reply(
     await fetch(`${url}/api/data/v9.2/${path}`, {
       method,
-      headers: { authorization: "Bearer e2e", accept: "application/json", prefer: 'odata.include-annotations="*"', ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: "Bearer e2e",
+        accept: "application/json",
+        prefer: 'odata.include-annotations="*"',
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     }),
   );
@@ -113,9 +122,18 @@ const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.map((node) => ({ target: node.target })) }));
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => ({ target: node.target })),
+    }));
   });
   return violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
 }
@@ -152,7 +170,13 @@ export async function signInThroughForm(page: Page, url: string): Promise<void> 
   const signIn = page.getByRole("button", { name: "Sign in", exact: true });
   await signIn.waitFor();
   const [popup] = await Promise.all([page.waitForEvent("popup"), signIn.click()]);
-  await Promise.all([popup.waitForEvent("close"), popup.getByRole("button", { name: /^Sign in as / }).first().click()]);
+  await Promise.all([
+    popup.waitForEvent("close"),
+    popup
+      .getByRole("button", { name: /^Sign in as / })
+      .first()
+      .click(),
+  ]);
   await fieldMessages(page, "msdyn_operationalsite").first().waitFor();
   await page.close();
 }

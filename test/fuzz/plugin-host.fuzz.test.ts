@@ -228,7 +228,17 @@ describe("the plug-in host under random and hostile input", () => {
         { arbitrary: fc.constant(SCM_EVENTS_KEY), weight: 9 },
         { arbitrary: fc.constantFrom("", "wrong", `${SCM_EVENTS_KEY}%00`, "%E0%A4%A"), weight: 1 },
       );
-      const eventKeys = ["MessageName", "PrimaryEntityName", "PrimaryEntityId", "InputParameters", "PreEntityImages", "Stage", "Mode", "CorrelationId", "RequestId"];
+      const eventKeys = [
+        "MessageName",
+        "PrimaryEntityName",
+        "PrimaryEntityId",
+        "InputParameters",
+        "PreEntityImages",
+        "Stage",
+        "Mode",
+        "CorrelationId",
+        "RequestId",
+      ];
       const valid = dataEvent(mapped);
       const fieldNames = [...new Set(mapped.flatMap((entity) => Object.keys(entity.fields)))];
       const structured = fc.oneof(
@@ -418,12 +428,7 @@ describe("the plug-in host under random and hostile input", () => {
             expect(reply.json).toEqual({ status: "ok", queueDepth: expect.any(Number) as unknown });
             return;
           }
-          if (
-            ![
-              "/plugins/validate",
-              "/plugins/health/",
-            ].includes(target)
-          ) {
+          if (!["/plugins/validate", "/plugins/health/"].includes(target)) {
             throw new Error(`${what}: answered ${reply.status}`);
           }
           return;

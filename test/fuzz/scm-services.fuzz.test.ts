@@ -315,7 +315,7 @@ describe("the SCM emulator's services and admin endpoints under random and hosti
             "not a url",
             "http://",
           ),
-                    entities: fc.array(fc.constantFrom("Warehouses", "Nope", "InventoryOnHand"), { minLength: 0, maxLength: 2 }),
+          entities: fc.array(fc.constantFrom("Warehouses", "Nope", "InventoryOnHand"), { minLength: 0, maxLength: 2 }),
         },
         { requiredKeys: ["url"] },
       );
@@ -414,7 +414,8 @@ async function expectAdminWriteValid(
     const id = (reply.json as { id?: unknown }).id;
     if (typeof id !== "string") throw new Error(`${what}: a subscription without id`);
     expect(
-      (await send(fx.origin, { method: "DELETE", path: `/scm/admin/event-endpoints/${encodeURIComponent(id)}` })).status,
+      (await send(fx.origin, { method: "DELETE", path: `/scm/admin/event-endpoints/${encodeURIComponent(id)}` }))
+        .status,
     ).toBe(204);
     return;
   }

@@ -267,7 +267,8 @@ describe("the validation API's bearer token check", () => {
 });
 
 describe("Entra ID v2.0 access tokens: tenant, scope and key rollover", () => {
-  const INSUFFICIENT = /^Bearer realm="fsi", error="insufficient_scope", scope="Validate\.Records", error_description="[^"]+"$/;
+  const INSUFFICIENT =
+    /^Bearer realm="fsi", error="insufficient_scope", scope="Validate\.Records", error_description="[^"]+"$/;
 
   it("401 for a token of another tenant, though signed by a key the API trusts", async () => {
     const other = "0b0b0b0b-0000-4000-8000-000000000bad";
@@ -277,12 +278,20 @@ describe("Entra ID v2.0 access tokens: tenant, scope and key rollover", () => {
     // The other tenant's issuer is refused first.
     const issued = await env.issuer.issueToken({ id: ADMIN.id }, { tenantId: other });
     const byIssuer = await validate(`Bearer ${issued.access_token}`);
-    expect([byIssuer.status, errorOf(byIssuer.json).message]).toEqual([401, expect.stringMatching(/"iss" claim is not accepted/)]);
+    expect([byIssuer.status, errorOf(byIssuer.json).message]).toEqual([
+      401,
+      expect.stringMatching(/"iss" claim is not accepted/),
+    ]);
   });
 
   it("401 for a token whose audience is the application ID URI rather than the API's client id (a v1.0 token)", async () => {
-    const reply = await validate(`Bearer ${(await env.issuer.issueToken({ id: ADMIN.id }, { audience: "api://fsi-validation" })).access_token}`);
-    expect([reply.status, errorOf(reply.json).message]).toEqual([401, expect.stringMatching(/"aud" claim is not accepted/)]);
+    const reply = await validate(
+      `Bearer ${(await env.issuer.issueToken({ id: ADMIN.id }, { audience: "api://fsi-validation" })).access_token}`,
+    );
+    expect([reply.status, errorOf(reply.json).message]).toEqual([
+      401,
+      expect.stringMatching(/"aud" claim is not accepted/),
+    ]);
   });
 
   it.each([

@@ -38,7 +38,10 @@ let token: string;
 
 beforeAll(async () => {
   // The optional custom validation service switched on, so its body limit is tested too.
-  [env, inventory] = await Promise.all([startEnvironment({ scmOptions: { validationService: true } }), startInventoryEnvironment()]);
+  [env, inventory] = await Promise.all([
+    startEnvironment({ scmOptions: { validationService: true } }),
+    startInventoryEnvironment(),
+  ]);
   token = (await env.issuer.issueToken({ id: ADMIN.id })).access_token;
 });
 
@@ -115,12 +118,7 @@ const servers: BodyServer[] = [
       ).status,
     endless: true,
     endpoints: [
-      ...[
-        "inventory-posting-lock",
-        "inventory-post",
-        "work-order-project",
-        "work-order-sales-order",
-      ].map(
+      ...["inventory-posting-lock", "inventory-post", "work-order-project", "work-order-sales-order"].map(
         (handler): BodyEndpoint => ({
           method: "POST",
           path: `/plugins/inventory/webhooks/${handler}`,
@@ -168,8 +166,7 @@ const servers: BodyServer[] = [
   {
     name: "SCM emulator",
     limit: ONE_MIB,
-    alive: async () =>
-      (await httpRequest(`${env.scmUrl}/data/Warehouses?$top=1`)).status,
+    alive: async () => (await httpRequest(`${env.scmUrl}/data/Warehouses?$top=1`)).status,
     endless: true,
     endpoints: [
       ...[

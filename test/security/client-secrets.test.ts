@@ -63,7 +63,9 @@ const clientSecretWithValue = /client[_-]?secret["']?\s*[:=,]\s*["'][^"'\s]{8,}[
 
 function shapesFor(text: string): readonly (readonly [string, RegExp])[] {
   if (!holdsMsal.test(text)) return secretShapes;
-  return secretShapes.map(([what, shape]) => (what === "client_secret" ? ([what, clientSecretWithValue] as const) : ([what, shape] as const)));
+  return secretShapes.map(([what, shape]) =>
+    what === "client_secret" ? ([what, clientSecretWithValue] as const) : ([what, shape] as const),
+  );
 }
 
 /** Folders whose TypeScript may configure keys (tests, sandbox, benchmarks, the product). */
@@ -199,9 +201,11 @@ describe("the built client files", () => {
     // In MSAL's code a client secret is caught with its value; the protocol's names alone are not secrets.
     const inMsal = (text: string) => `/* @azure/msal-browser */ ${text}`;
     const msalShapes = new Map(shapesFor(inMsal("")));
-    expect(msalShapes.get("client_secret")?.test(inMsal(glue('params.set("client', "_", 'secret","', random(34), '")')))).toBe(true);
+    expect(
+      msalShapes.get("client_secret")?.test(inMsal(glue('params.set("client', "_", 'secret","', random(34), '")'))),
+    ).toBe(true);
     expect(msalShapes.get("client_secret")?.test(inMsal(glue('e.set("client', "_", 'secret",t)')))).toBe(false);
-    expect(msalShapes.get("a secret assigned in code")?.test(glue('ACCESS', '_TOKEN:"access_token"'))).toBe(false);
+    expect(msalShapes.get("a secret assigned in code")?.test(glue("ACCESS", '_TOKEN:"access_token"'))).toBe(false);
   });
 
   it("contain nothing shaped like a secret", () => {

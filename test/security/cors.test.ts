@@ -206,16 +206,27 @@ describe("endpoints that are not for browsers grant no origin, not even the conf
     const agent = new Agent({ ca: env.entra.tlsCertificate.certificatePem });
     const post = (origin: string) =>
       new Promise<{ status: number; headers: Record<string, string | string[] | undefined> }>((resolve, reject) => {
-        const request = httpsRequest(env.entra.tokenEndpoint, { method: "POST", agent, headers: { origin, "content-type": "application/x-www-form-urlencoded" } }, (response) => {
-          response.resume();
-          resolve({ status: response.statusCode ?? 0, headers: response.headers });
-        });
+        const request = httpsRequest(
+          env.entra.tokenEndpoint,
+          { method: "POST", agent, headers: { origin, "content-type": "application/x-www-form-urlencoded" } },
+          (response) => {
+            response.resume();
+            resolve({ status: response.statusCode ?? 0, headers: response.headers });
+          },
+        );
         request.on("error", reject);
         request.end("grant_type=refresh_token&client_id=5a4d0000-0000-4000-8000-0000000000c1&refresh_token=unknown");
       });
     const foreign = await post("https://evil.example");
-    expect([foreign.status, foreign.headers["access-control-allow-origin"], foreign.headers["cache-control"]]).toEqual([400, undefined, "no-store"]);
+    expect([foreign.status, foreign.headers["access-control-allow-origin"], foreign.headers["cache-control"]]).toEqual([
+      400,
+      undefined,
+      "no-store",
+    ]);
     const registered = await post(ALLOWED_ORIGIN);
-    expect([registered.headers["access-control-allow-origin"], registered.headers["cache-control"]]).toEqual([ALLOWED_ORIGIN, "no-store"]);
+    expect([registered.headers["access-control-allow-origin"], registered.headers["cache-control"]]).toEqual([
+      ALLOWED_ORIGIN,
+      "no-store",
+    ]);
   });
 });

@@ -78,12 +78,7 @@ const pluginEndpoints: KeyedEndpoint[] = [
   { path: "/plugins/scm-events", method: "POST", guard: "events", withRightKey: [400, "INVALID_DATA_EVENT"] },
 ];
 
-const inventoryHandlers = [
-  "inventory-posting-lock",
-  "inventory-post",
-  "work-order-project",
-  "work-order-sales-order",
-];
+const inventoryHandlers = ["inventory-posting-lock", "inventory-post", "work-order-project", "work-order-sales-order"];
 const inventoryEndpoints: KeyedEndpoint[] = [
   ...inventoryHandlers.map(
     (handler): KeyedEndpoint => ({

@@ -81,16 +81,18 @@ function listeningUrls(child: ChildProcess): Promise<Record<"Blob" | "Queue" | "
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);
-    child.once("exit", (code) =>
-      { reject(new Error(`Azurite exited with code ${String(code)} before listening:\n${output}`)); },
-    );
+    child.once("exit", (code) => {
+      reject(new Error(`Azurite exited with code ${String(code)} before listening:\n${output}`));
+    });
   });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once("exit", () => { resolve(); });
+    child.once("exit", () => {
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 }

@@ -65,13 +65,23 @@ export interface Browser {
  * named by their public key hash (`trustedSpki`, base64 SHA-256 of the SPKI) are trusted, as a
  * machine trusts its own CA: the sandbox's Entra ID serves https with a self-signed certificate.
  */
-export async function launchBrowser(options: { readonly geolocation?: { latitude: number; longitude: number }; readonly trustedSpki?: readonly string[] } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: {
+    readonly geolocation?: { latitude: number; longitude: number };
+    readonly trustedSpki?: readonly string[];
+  } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "fsi-chromium-"));
   mkdirSync(screenshotFolder, { recursive: true });
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...CHROMIUM_FLAGS, ...(options.trustedSpki === undefined || options.trustedSpki.length === 0 ? [] : [`--ignore-certificate-errors-spki-list=${options.trustedSpki.join(",")}`])],
+    args: [
+      ...CHROMIUM_FLAGS,
+      ...(options.trustedSpki === undefined || options.trustedSpki.length === 0
+        ? []
+        : [`--ignore-certificate-errors-spki-list=${options.trustedSpki.join(",")}`]),
+    ],
     viewport: { width: 1280, height: 900 },
     ...(options.geolocation === undefined ? {} : { geolocation: options.geolocation, permissions: ["geolocation"] }),
   });
@@ -83,7 +93,8 @@ export async function launchBrowser(options: { readonly geolocation?: { latitude
     context,
     newPage: async ({ width, height } = {}) => {
       const page = await context.newPage();
-      if (width !== undefined || height !== undefined) await page.setViewportSize({ width: width ?? 1280, height: height ?? 900 });
+      if (width !== undefined || height !== undefined)
+        await page.setViewportSize({ width: width ?? 1280, height: height ?? 900 });
       return page;
     },
     screenshot: async (page, name, { fullPage = false } = {}) => {

@@ -30,7 +30,10 @@ export async function startE2eSandbox(): Promise<E2eSandbox> {
     port: 0,
     stateDir: null,
     log: record,
-    mounts: integratedMounts({ solutionZip: configuredZip !== undefined && configuredZip !== "" ? configuredZip : solutionZipPath, progress: record }),
+    mounts: integratedMounts({
+      solutionZip: configuredZip !== undefined && configuredZip !== "" ? configuredZip : solutionZipPath,
+      progress: record,
+    }),
   });
   const plugins = server.mounts.find((mount) => mount.prefix === "/plugins") as PluginsMount | undefined;
   const entra = plugins?.entra();

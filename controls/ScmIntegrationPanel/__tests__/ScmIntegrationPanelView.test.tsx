@@ -191,7 +191,10 @@ describe("ScmIntegrationPanel", () => {
 
 describe("ScmIntegrationPanelView sign-in", () => {
   it("offers Sign in when the check needs the user to sign in; its click signs in and checks again", async () => {
-    const { onCheck, onSignIn } = renderPanel({}, { kind: "unchecked", reason: "signInRequired", detail: "Sign-in is needed." });
+    const { onCheck, onSignIn } = renderPanel(
+      {},
+      { kind: "unchecked", reason: "signInRequired", detail: "Sign-in is needed." },
+    );
     fireEvent.click(screen.getByRole("button", { name: "Check against SCM" }));
     const signIn = await screen.findByRole("button", { name: "Sign in" });
     expect(screen.getByText(/Sign in so the validation service can check this record/)).toBeTruthy();

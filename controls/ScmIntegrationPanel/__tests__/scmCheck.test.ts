@@ -153,12 +153,19 @@ describe("checking a record against SCM", () => {
   it("in the mobile app, which cannot open the popup, says the server checks the record on save", async () => {
     signIn.signedIn = false;
     const webApi = new InMemoryWebApi(panelTables(api.url));
-    expect(await service(webApi, 5000, false).check(record)).toMatchObject({ kind: "unchecked", reason: "signInUnavailable" });
+    expect(await service(webApi, 5000, false).check(record)).toMatchObject({
+      kind: "unchecked",
+      reason: "signInUnavailable",
+    });
   });
 
   it("says sign-in is not configured when the sign-in variables have no value", async () => {
     const webApi = new InMemoryWebApi(panelTables(api.url, false));
-    expect(await service(webApi).check(record)).toMatchObject({ kind: "unchecked", reason: "notConfigured", detail: expect.stringContaining("fsi_EntraAuthority") as string });
+    expect(await service(webApi).check(record)).toMatchObject({
+      kind: "unchecked",
+      reason: "notConfigured",
+      detail: expect.stringContaining("fsi_EntraAuthority") as string,
+    });
   });
 
   it("reads the company code once per company", async () => {

@@ -150,7 +150,10 @@ export function createScmCheckService(
       let settings: Readonly<Record<string, string | null>>;
       let row: WebApiEntity;
       try {
-        settings = await readEnvironmentVariables(webApi, [validationApiUrlVariable, ...Object.values(signInVariables)]);
+        settings = await readEnvironmentVariables(webApi, [
+          validationApiUrlVariable,
+          ...Object.values(signInVariables),
+        ]);
         row = await webApi.retrieveRecord(
           record.table,
           record.id,
@@ -172,7 +175,10 @@ export function createScmCheckService(
       const clientId = settings[signInVariables.clientId];
       const scope = settings[signInVariables.scope];
       if (!authority || !clientId || !scope) {
-        return unchecked("notConfigured", `The environment variables ${Object.values(signInVariables).join(", ")} need values.`);
+        return unchecked(
+          "notConfigured",
+          `The environment variables ${Object.values(signInVariables).join(", ")} need values.`,
+        );
       }
       const companyId = record.companyId ?? stringColumn(row, lookupValueColumn(map.companyColumn));
       if (!companyId) {
@@ -219,7 +225,8 @@ export function createScmCheckService(
       };
     },
     signIn() {
-      if (lastEndpoint === undefined) return Promise.reject(new Error("Check the record first: the sign-in settings are read then."));
+      if (lastEndpoint === undefined)
+        return Promise.reject(new Error("Check the record first: the sign-in settings are read then."));
       return client.signInInteractively(lastEndpoint);
     },
   };

@@ -29,7 +29,6 @@ const scmSyncColumns = {
   fsi_scmlasterror: memo("SCM Last Error", 4000),
 } as const;
 
-
 export const cdmCompany = defineTable({
   logicalName: "cdm_company",
   entitySetName: "cdm_companies",
@@ -90,7 +89,9 @@ export const warehouse = defineTable({
     msdyn_primaryaddresslongitude: longitude("Longitude"),
     ...scmSyncColumns,
   },
-  alternateKeys: [{ name: "msdyn_warehouseidentifiercompanykey", columns: ["msdyn_warehouseidentifier", "msdyn_company"] }],
+  alternateKeys: [
+    { name: "msdyn_warehouseidentifiercompanykey", columns: ["msdyn_warehouseidentifier", "msdyn_company"] },
+  ],
 });
 
 /** Where a customer asset was first created (ours: the asset picker shows it). */
@@ -115,7 +116,9 @@ export const assetLifecycleModel = defineTable({
   columns: {
     [LIFECYCLE_MODEL_KEY_COLUMN]: text("Lifecycle Model", 20, { required: true }),
   },
-  alternateKeys: [{ name: "msdyn_assetlifecyclemodelcompanykey", columns: [LIFECYCLE_MODEL_KEY_COLUMN, "msdyn_company"] }],
+  alternateKeys: [
+    { name: "msdyn_assetlifecyclemodelcompanykey", columns: [LIFECYCLE_MODEL_KEY_COLUMN, "msdyn_company"] },
+  ],
 });
 
 export const customerAssetCategory = defineTable({
@@ -133,7 +136,9 @@ export const customerAssetCategory = defineTable({
     msdyn_calculatekpitotal: yesNo("Calculate KPI Total"),
     ...scmSyncColumns,
   },
-  alternateKeys: [{ name: "msdyn_maintenanceassettypeidcompanykey", columns: ["msdyn_maintenanceassettypeid", "msdyn_company"] }],
+  alternateKeys: [
+    { name: "msdyn_maintenanceassettypeidcompanykey", columns: ["msdyn_maintenanceassettypeid", "msdyn_company"] },
+  ],
 });
 
 export const customerAsset = defineTable({
@@ -164,7 +169,9 @@ export const customerAsset = defineTable({
     ]),
     ...scmSyncColumns,
   },
-  alternateKeys: [{ name: "msdyn_maintenanceassetidcompanykey", columns: ["msdyn_maintenanceassetid", "msdyn_company"] }],
+  alternateKeys: [
+    { name: "msdyn_maintenanceassetidcompanykey", columns: ["msdyn_maintenanceassetid", "msdyn_company"] },
+  ],
 });
 
 export const paymentTerm = defineTable({

@@ -11,7 +11,6 @@ import {
 import { compileOfflineFilter } from "./odata-filter-evaluator";
 import { thrown } from "../../../test/support/thrown";
 
-
 const toRadians = (d: number) => (d * Math.PI) / 180;
 const toDegrees = (r: number) => (r * 180) / Math.PI;
 

@@ -1,7 +1,6 @@
 import { EARTH_MEAN_RADIUS_KM, GeoError, distanceKm, type GeoPoint } from "..";
 import { thrown } from "../../../test/support/thrown";
 
-
 const paris: GeoPoint = { latitude: 48.8566, longitude: 2.3522 };
 const london: GeoPoint = { latitude: 51.5074, longitude: -0.1278 };
 const newYork: GeoPoint = { latitude: 40.7128, longitude: -74.006 };

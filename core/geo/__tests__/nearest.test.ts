@@ -1,7 +1,6 @@
 import { GeoError, distanceKm, nearest, type GeoPoint } from "..";
 import { thrown } from "../../../test/support/thrown";
 
-
 interface Warehouse {
   readonly id: string;
   readonly latitude: number | null;

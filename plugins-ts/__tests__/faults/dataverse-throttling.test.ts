@@ -11,13 +11,7 @@ import { type DataverseServer, startDataverseServer } from "../../../sandbox/dat
 import { closeServer, listen } from "../../../sandbox/http";
 import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
 import { type TempDir, cliEnvironment, fsi, seedModesOnlyInScm, tempDir } from "../../cli/__tests__/support";
-import {
-  ADMIN,
-  ADMIN_TOKEN,
-  INTEGRATION,
-  INTEGRATION_TOKEN,
-  dataverseRequest,
-} from "../support/environment";
+import { ADMIN, ADMIN_TOKEN, INTEGRATION, INTEGRATION_TOKEN, dataverseRequest } from "../support/environment";
 import { type FaultMode, type FaultProxy, type ProxiedRequest, startFaultProxy } from "../support/fault-proxy";
 
 const MODES = 30;

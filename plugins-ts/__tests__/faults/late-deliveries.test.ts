@@ -115,7 +115,9 @@ async function withHostUnsubscribed(work: () => Promise<void>): Promise<void> {
   };
   const host = list.value.find((endpoint) => endpoint.url.includes("/plugins/scm-events"));
   if (host === undefined) throw new Error("the host is not an endpoint");
-  expect((await httpRequest(`${env.scmUrl}/admin/event-endpoints/${host.id}`, { method: "DELETE" })).status).toBeLessThan(300);
+  expect(
+    (await httpRequest(`${env.scmUrl}/admin/event-endpoints/${host.id}`, { method: "DELETE" })).status,
+  ).toBeLessThan(300);
   try {
     await work();
   } finally {
@@ -162,7 +164,8 @@ describe("SCM → Field Service", () => {
     await settle(env);
     const fromScm = scmEvents.bodies[start];
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Foxtrot" })).status,
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Foxtrot" }))
+        .status,
     ).toBe(204);
     await settle(env);
 
@@ -176,7 +179,8 @@ describe("Field Service → SCM", () => {
   it("drops a late repeat of an update delivered after the row was deleted, so SCM does not get the row back", async () => {
     const id = await createInDataverse("9301", "Golf");
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Hotel" })).status,
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Hotel" }))
+        .status,
     ).toBe(204);
     expect((await dataverseRequest(env.dataverse.url, "DELETE", `msdyn_warehouses(${id})`)).status).toBe(204);
     const [create, update] = syncDeliveries("9301");
@@ -193,7 +197,8 @@ describe("Field Service → SCM", () => {
   it("drops a late repeat of a Dataverse change delivered after a newer SCM change reached Dataverse", async () => {
     const id = await createInDataverse("9302", "India");
     expect(
-      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Juliett" })).status,
+      (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${id})`, { msdyn_description: "Juliett" }))
+        .status,
     ).toBe(204);
     expect((await scmRequest(env.scmUrl, "PATCH", scmKey("9302"), { WarehouseName: "Kilo" })).status).toBe(204);
     await settle(env);
@@ -209,6 +214,7 @@ describe("Field Service → SCM", () => {
 
 /** Waits until the recorder has received `count` events in all. */
 async function eventuallyDelivered(count: number): Promise<void> {
-  for (let tries = 0; tries < 1500 && scmEvents.bodies.length < count; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let tries = 0; tries < 1500 && scmEvents.bodies.length < count; tries += 1)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   expect(scmEvents.bodies.length).toBeGreaterThanOrEqual(count);
 }

@@ -265,7 +265,9 @@ describe("Field Service refusing SCM's change", () => {
 });
 
 /** A customer's synchronous rule in Field Service: a webhook step refusing warehouse updates with this name, until removed. */
-async function registerNameRule(refusedName: string): Promise<{ remove: () => Promise<void>; close: () => Promise<void> }> {
+async function registerNameRule(
+  refusedName: string,
+): Promise<{ remove: () => Promise<void>; close: () => Promise<void> }> {
   let active = true;
   const server = createServer((req, res) => {
     let body = "";

@@ -43,7 +43,9 @@ afterEach(async () => {
 const eventsOf = (identifier: string): string[] =>
   events.events
     .filter((event) => event.key.WarehouseId === identifier)
-    .map((event) => `${event.operation} ${event.operation === "Delete" ? "" : String(event.fields.WarehouseName ?? "")}`.trim());
+    .map((event) =>
+      `${event.operation} ${event.operation === "Delete" ? "" : String(event.fields.WarehouseName ?? "")}`.trim(),
+    );
 
 const view = (identifier: string, name = `Warehouse ${identifier}`): WarehouseView => ({
   key: `usmf/${identifier}`,
@@ -53,8 +55,9 @@ const view = (identifier: string, name = `Warehouse ${identifier}`): WarehouseVi
 });
 
 const queuedFor = async (identifiers: readonly string[]) =>
-  (await setup.env.host.queue.pending())
-    .filter((change) => identifiers.some((identifier) => change.rowKey === `usmf/${identifier}`));
+  (await setup.env.host.queue.pending()).filter((change) =>
+    identifiers.some((identifier) => change.rowKey === `usmf/${identifier}`),
+  );
 
 /** Creates, renames and deletes a warehouse each while `mode` is on; answers the three statuses. */
 async function changeThreeRows(
@@ -81,7 +84,10 @@ async function changeThreeRows(
 /** Heals SCM, waits for the host's timer to drain the rows' changes, and checks both systems hold them once. */
 async function expectLandedOnce(rows: { added: string; renamed: string; removed: string }): Promise<void> {
   setup.proxy.heal();
-  await eventually(async () => (await queuedFor(Object.values(rows))).length === 0, "the host's timer replayed the queued changes");
+  await eventually(
+    async () => (await queuedFor(Object.values(rows))).length === 0,
+    "the host's timer replayed the queued changes",
+  );
   await setup.env.host.whenIdle();
   await setup.proxy.settled();
   await setup.env.dataverse.emulator.idle();
@@ -126,7 +132,9 @@ describe.each(SCM_FAULTS.map(([name, mode], index) => [name, mode, index] as con
         fsi_scmsyncstatus: ScmSyncStatus.Pending,
         fsi_scmlasterror: expect.stringContaining("Queued for SCM") as unknown,
       });
-      expect((await queuedFor(Object.values(rows))).map((change) => [change.rowKey, change.operation, change.reason])).toEqual([
+      expect(
+        (await queuedFor(Object.values(rows))).map((change) => [change.rowKey, change.operation, change.reason]),
+      ).toEqual([
         [`usmf/${rows.added}`, "upsert", "unavailable"],
         [`usmf/${rows.renamed}`, "upsert", "unavailable"],
         [`usmf/${rows.removed}`, "delete", "unavailable"],

@@ -24,7 +24,9 @@ beforeAll(async () => {
   scmEvents = await recordScmEvents(env.scmUrl);
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
   await settle(env);
-  siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
+  siteId = String(
+    (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
+  );
 });
 
 afterAll(async () => {
@@ -33,14 +35,23 @@ afterAll(async () => {
 });
 
 const redeliverWebhook = (handler: string, body: string) =>
-  httpRequest(`${env.hostUrl}/plugins/webhooks/${handler}`, { method: "POST", headers: { "content-type": "application/json", "x-fsi-webhook-key": WEBHOOK_KEY }, body });
+  httpRequest(`${env.hostUrl}/plugins/webhooks/${handler}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-fsi-webhook-key": WEBHOOK_KEY },
+    body,
+  });
 
 const redeliverEvent = (body: string) =>
-  httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  httpRequest(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
 
 async function bothSides(identifier: string): Promise<{ dataverse: unknown; scm: unknown }> {
   const dataverse = await dataverseRowByKey(env, "msdyn_warehouses", `msdyn_warehouseidentifier eq '${identifier}'`);
-  const scm = (await scmRequest(env.scmUrl, "GET", `Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`)).json as Record<string, unknown>;
+  const scm = (await scmRequest(env.scmUrl, "GET", `Warehouses(dataAreaId='usmf',WarehouseId='${identifier}')`))
+    .json as Record<string, unknown>;
   return { dataverse: dataverse?.msdyn_description, scm: scm.WarehouseName };
 }
 
@@ -62,7 +73,10 @@ describe("duplicate and out-of-order deliveries", () => {
     }
     await settle(env);
     // The user's three changes (a data event may also have brought SCM's row back: an echo-tagged write, skipped).
-    const deliveries = env.webhooks.filter((call) => call.handler === "sync-to-scm" && call.body.includes('"3001"') && !call.body.includes('"fsi-integration"'));
+    const deliveries = env.webhooks.filter(
+      (call) =>
+        call.handler === "sync-to-scm" && call.body.includes('"3001"') && !call.body.includes('"fsi-integration"'),
+    );
     expect(deliveries).toHaveLength(3);
     const eventsBefore = scmEvents.events.length;
 
@@ -75,8 +89,14 @@ describe("duplicate and out-of-order deliveries", () => {
     await scmEvents.drained();
     expect(scmEvents.events.length).toBe(eventsBefore);
     expect(await bothSides("3001")).toEqual({ dataverse: "Third", scm: "Third" });
-    const outcomes = env.logs.filter((entry) => entry.message === "sync-to-scm: skipped" || entry.message === "sync-to-scm: unchanged").slice(-3);
-    expect(outcomes.map((entry) => entry.message)).toEqual(["sync-to-scm: skipped", "sync-to-scm: skipped", "sync-to-scm: skipped"]);
+    const outcomes = env.logs
+      .filter((entry) => entry.message === "sync-to-scm: skipped" || entry.message === "sync-to-scm: unchanged")
+      .slice(-3);
+    expect(outcomes.map((entry) => entry.message)).toEqual([
+      "sync-to-scm: skipped",
+      "sync-to-scm: skipped",
+      "sync-to-scm: skipped",
+    ]);
   });
 
   it("SCM → Dataverse: a repeated or older data event changes nothing", async () => {
@@ -99,24 +119,56 @@ describe("duplicate and out-of-order deliveries", () => {
 
   it("queues a row whose dependency has not arrived, and applies it when the dependency arrives", async () => {
     // The site's data event is lost, so the site never reaches Dataverse.
-    await httpRequest(`${env.scmUrl}/admin/event-delivery`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ loseNext: 1 }) });
-    expect((await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S9", SiteName: "Spokane" })).status).toBe(201);
+    await httpRequest(`${env.scmUrl}/admin/event-delivery`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ loseNext: 1 }),
+    });
+    expect(
+      (
+        await scmRequest(env.scmUrl, "POST", "OperationalSites", {
+          dataAreaId: "usmf",
+          SiteId: "S9",
+          SiteName: "Spokane",
+        })
+      ).status,
+    ).toBe(201);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S9'")).toBeUndefined();
 
-    const created = await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "3009", WarehouseName: "Waits for S9", OperationalSiteId: "S9", WarehouseType: "Transit" });
+    const created = await scmRequest(env.scmUrl, "POST", "Warehouses", {
+      dataAreaId: "usmf",
+      WarehouseId: "3009",
+      WarehouseName: "Waits for S9",
+      OperationalSiteId: "S9",
+      WarehouseType: "Transit",
+    });
     expect(created.status).toBe(201);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3009'")).toBeUndefined();
-    expect((await env.host.queue.pending()).map((change) => [change.rowKey, change.waitingFor])).toEqual([["usmf/3009", ["msdyn_operationalsite usmf/S9"]]]);
+    expect((await env.host.queue.pending()).map((change) => [change.rowKey, change.waitingFor])).toEqual([
+      ["usmf/3009", ["msdyn_operationalsite usmf/S9"]],
+    ]);
 
     // A later change to the same row needs no second entry: the queued one reads SCM's latest row when it runs.
-    expect((await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='3009')", { WarehouseName: "Renamed while waiting" })).status).toBe(204);
+    expect(
+      (
+        await scmRequest(env.scmUrl, "PATCH", "Warehouses(dataAreaId='usmf',WarehouseId='3009')", {
+          WarehouseName: "Renamed while waiting",
+        })
+      ).status,
+    ).toBe(204);
     await settle(env);
     expect(await env.host.queue.depth()).toBe(1);
 
     // The site arrives (someone edits it in SCM); the queued warehouse follows.
-    expect((await scmRequest(env.scmUrl, "PATCH", "OperationalSites(dataAreaId='usmf',SiteId='S9')", { SiteName: "Spokane Valley" })).status).toBe(204);
+    expect(
+      (
+        await scmRequest(env.scmUrl, "PATCH", "OperationalSites(dataAreaId='usmf',SiteId='S9')", {
+          SiteName: "Spokane Valley",
+        })
+      ).status,
+    ).toBe(204);
     await settle(env);
     const site = await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S9'");
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3009'")).toMatchObject({

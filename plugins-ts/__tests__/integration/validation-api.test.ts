@@ -1,5 +1,15 @@
 /** `POST /plugins/validate` exactly as docs/design.md §5 says, over HTTP, against the SCM emulator's rules. */
-import { ADMIN, ALLOWED_ORIGIN, type Environment, type Reply, dataverseRowByKey, httpRequest, scmRequest, startEnvironment, settle } from "../support/environment";
+import {
+  ADMIN,
+  ALLOWED_ORIGIN,
+  type Environment,
+  type Reply,
+  dataverseRowByKey,
+  httpRequest,
+  scmRequest,
+  startEnvironment,
+  settle,
+} from "../support/environment";
 
 const BODY_LIMIT = 32 * 1024;
 let env: Environment;
@@ -11,7 +21,9 @@ beforeAll(async () => {
   token = (await env.issuer.issueToken({ id: ADMIN.id })).access_token;
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
   await settle(env);
-  siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
+  siteId = String(
+    (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
+  );
 });
 
 afterAll(async () => {
@@ -30,7 +42,12 @@ const invalidWarehouse = {
   table: "msdyn_warehouse",
   operation: "create",
   company: "usmf",
-  attributes: { msdyn_warehouseidentifier: "W1", msdyn_name: "W1", msdyn_description: "Bad", msdyn_warehousetype: 192350000 },
+  attributes: {
+    msdyn_warehouseidentifier: "W1",
+    msdyn_name: "W1",
+    msdyn_description: "Bad",
+    msdyn_warehousetype: 192350000,
+  },
 };
 
 const validWarehouse = () => ({
@@ -55,9 +72,21 @@ describe("the validation API", () => {
     expect(errors).toEqual(
       expect.arrayContaining([
         // SCM's infolog names the field and says why; it carries no rule codes.
-        { attribute: "msdyn_warehouseidentifier", code: "invalidValue", message: expect.stringContaining("four digits") as unknown },
-        { attribute: "msdyn_operationalsite", code: "invalidValue", message: expect.stringContaining("OperationalSiteId") as unknown },
-        { attribute: "msdyn_transitwarehouse", code: "invalidValue", message: expect.stringContaining("TransitWarehouseId") as unknown },
+        {
+          attribute: "msdyn_warehouseidentifier",
+          code: "invalidValue",
+          message: expect.stringContaining("four digits") as unknown,
+        },
+        {
+          attribute: "msdyn_operationalsite",
+          code: "invalidValue",
+          message: expect.stringContaining("OperationalSiteId") as unknown,
+        },
+        {
+          attribute: "msdyn_transitwarehouse",
+          code: "invalidValue",
+          message: expect.stringContaining("TransitWarehouseId") as unknown,
+        },
       ]),
     );
   });
@@ -82,23 +111,56 @@ describe("the validation API", () => {
 
   it("says which lookup points to a row Dataverse does not have", async () => {
     const request = validWarehouse();
-    request.attributes.msdyn_operationalsite = { id: "0f0f0f0f-0000-4000-8000-000000000000", logicalName: "msdyn_operationalsite", name: "Gone" };
+    request.attributes.msdyn_operationalsite = {
+      id: "0f0f0f0f-0000-4000-8000-000000000000",
+      logicalName: "msdyn_operationalsite",
+      name: "Gone",
+    };
     const reply = await validate(request);
-    expect((reply.json as { errors: unknown[] }).errors).toContainEqual({ attribute: "msdyn_operationalsite", code: "referenceNotFound", message: expect.stringContaining("does not exist") as unknown });
+    expect((reply.json as { errors: unknown[] }).errors).toContainEqual({
+      attribute: "msdyn_operationalsite",
+      code: "referenceNotFound",
+      message: expect.stringContaining("does not exist") as unknown,
+    });
   });
 
   it("answers a batch in request order", async () => {
-    const reply = await validate({ requests: [validWarehouse(), invalidWarehouse, { table: "msdyn_shipvia", operation: "create", company: "usmf", attributes: { msdyn_name: "AIR", msdyn_description: "Air" } }] });
+    const reply = await validate({
+      requests: [
+        validWarehouse(),
+        invalidWarehouse,
+        {
+          table: "msdyn_shipvia",
+          operation: "create",
+          company: "usmf",
+          attributes: { msdyn_name: "AIR", msdyn_description: "Air" },
+        },
+      ],
+    });
     expect(reply.status).toBe(200);
     const { results } = reply.json as { results: { valid: boolean }[] };
     expect(results.map((result) => result.valid)).toEqual([true, false, true]);
   });
 
   it("validates an update of only the changed columns as the row it will produce", async () => {
-    expect((await scmRequest(env.scmUrl, "POST", "ModesOfDelivery", { dataAreaId: "usmf", ModeCode: "TRUCK", ModeDescription: "Truck" })).status).toBe(201);
+    expect(
+      (
+        await scmRequest(env.scmUrl, "POST", "ModesOfDelivery", {
+          dataAreaId: "usmf",
+          ModeCode: "TRUCK",
+          ModeDescription: "Truck",
+        })
+      ).status,
+    ).toBe(201);
     await settle(env);
     const shipVia = await dataverseRowByKey(env, "msdyn_shipvias", "msdyn_name eq 'TRUCK'");
-    const reply = await validate({ table: "msdyn_shipvia", operation: "update", id: String(shipVia?.msdyn_shipviaid), company: "usmf", attributes: { msdyn_description: "Road freight" } });
+    const reply = await validate({
+      table: "msdyn_shipvia",
+      operation: "update",
+      id: String(shipVia?.msdyn_shipviaid),
+      company: "usmf",
+      attributes: { msdyn_description: "Road freight" },
+    });
     expect([reply.status, reply.json]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
@@ -109,7 +171,9 @@ describe("the validation API", () => {
     expect(message).toContain("validation request: $.table");
     expect(message).toContain("validation request: $.company");
     const batch = await validate({ requests: [validWarehouse(), { ...invalidWarehouse, company: "toolong" }] });
-    expect((batch.json as { error: { message: string } }).error.message).toContain("validation batch request: $.requests[1].company");
+    expect((batch.json as { error: { message: string } }).error.message).toContain(
+      "validation batch request: $.requests[1].company",
+    );
     const tooMany = await validate({ requests: Array.from({ length: 101 }, () => invalidWarehouse) });
     expect(tooMany.status).toBe(400);
     const notJson = await validate("{ table: msdyn_warehouse");
@@ -129,11 +193,22 @@ describe("CORS", () => {
     const preflight = (origin: string) =>
       httpRequest(`${env.hostUrl}/plugins/validate`, {
         method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
       });
     const allowed = await preflight(ALLOWED_ORIGIN);
     expect(allowed.status).toBe(204);
-    expect(Object.fromEntries(["access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers"].map((name) => [name, allowed.headers.get(name)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        ["access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers"].map((name) => [
+          name,
+          allowed.headers.get(name),
+        ]),
+      ),
+    ).toEqual({
       "access-control-allow-origin": ALLOWED_ORIGIN,
       "access-control-allow-methods": "POST, OPTIONS",
       "access-control-allow-headers": "authorization, content-type",
@@ -146,7 +221,10 @@ describe("CORS", () => {
     const ok = await validate(validWarehouse(), { origin: ALLOWED_ORIGIN });
     expect([ok.status, ok.headers.get("access-control-allow-origin")]).toEqual([200, ALLOWED_ORIGIN]);
     const unauthenticated = await validate(validWarehouse(), { origin: ALLOWED_ORIGIN, authorization: "" });
-    expect([unauthenticated.status, unauthenticated.headers.get("access-control-allow-origin")]).toEqual([401, ALLOWED_ORIGIN]);
+    expect([unauthenticated.status, unauthenticated.headers.get("access-control-allow-origin")]).toEqual([
+      401,
+      ALLOWED_ORIGIN,
+    ]);
     const other = await validate(validWarehouse(), { origin: "https://evil.example" });
     expect([other.status, other.headers.get("access-control-allow-origin")]).toEqual([403, null]);
     const sameOrigin = await validate(validWarehouse(), { origin: env.hostUrl });

@@ -88,9 +88,7 @@ describe("a create that meets someone else's row under its key", () => {
 
     expect(created.status).toBe(400);
     expect(
-      (await other.env.host.queue.pending())
-        .filter((change) => change.resync)
-        .map((change) => change.rowKey),
+      (await other.env.host.queue.pending()).filter((change) => change.resync).map((change) => change.rowKey),
     ).toEqual(["usmf/8102"]);
     await eventually(
       async () => (await warehouseRecordsInDataverse(other.env)).some((row) => row.key === "usmf/8102"),

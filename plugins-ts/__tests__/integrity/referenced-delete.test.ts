@@ -83,9 +83,7 @@ describe("deleting a warehouse another one names as its transit warehouse", () =
     // SCM's data event of the delete arrives after SCM committed it.
     await settle(setup.env);
     expect(
-      (await setup.env.host.queue.pending())
-        .filter((change) => change.resync)
-        .map((change) => change.rowKey),
+      (await setup.env.host.queue.pending()).filter((change) => change.resync).map((change) => change.rowKey),
     ).toEqual(["usmf/8901"]);
     expect(await setup.env.host.replayQueue()).toMatchObject({ failed: 0, remaining: 0 });
     expect((await scmRequest(setup.env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='8901')")).status).toBe(

@@ -9,7 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Agent } from "node:https";
 import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
 import { pluginsRouter } from "../../../sandbox/auth";
-import { type EntraEmulator, type TokenForge, sandboxDirectory, startEntraEmulator, tokenForge } from "../../../sandbox/auth/entra";
+import {
+  type EntraEmulator,
+  type TokenForge,
+  sandboxDirectory,
+  startEntraEmulator,
+  tokenForge,
+} from "../../../sandbox/auth/entra";
 import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
 import { type Router, closeServer, listen } from "../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
@@ -24,8 +30,16 @@ import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";
 import { DataverseClient } from "../../services/dataverse-client";
 
-export const ADMIN = { id: "a0000000-0000-4000-8000-000000000001", fullname: "Dana Admin", domainname: "dana@contoso.test" };
-export const INTEGRATION = { id: "a0000000-0000-4000-8000-0000000000f5", fullname: "FSI Integration", domainname: "fsi@contoso.test" };
+export const ADMIN = {
+  id: "a0000000-0000-4000-8000-000000000001",
+  fullname: "Dana Admin",
+  domainname: "dana@contoso.test",
+};
+export const INTEGRATION = {
+  id: "a0000000-0000-4000-8000-0000000000f5",
+  fullname: "FSI Integration",
+  domainname: "fsi@contoso.test",
+};
 export const ADMIN_TOKEN = "admin-token";
 export const INTEGRATION_TOKEN = "integration-token";
 export const WEBHOOK_KEY = "webhook-key-0123456789abcdef";
@@ -98,7 +112,10 @@ export interface Environment {
 
 /** What the recording proxy passes on: the body's type, the key, and Dataverse's size-exceeded signal. */
 function forwardedHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  const forwarded: Record<string, string> = { "content-type": "application/json", "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "" };
+  const forwarded: Record<string, string> = {
+    "content-type": "application/json",
+    "x-fsi-webhook-key": headers["x-fsi-webhook-key"] ?? "",
+  };
   const trimmed = headers["x-ms-dynamics-msg-size-exceeded"];
   if (trimmed !== undefined) forwarded["x-ms-dynamics-msg-size-exceeded"] = trimmed;
   return forwarded;
@@ -109,7 +126,11 @@ function server(listener: (req: IncomingMessage, res: ServerResponse) => void): 
 }
 
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
-  const scm = createScmEmulator({ seed: false, retry: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 10_000 }, ...options.scmOptions });
+  const scm = createScmEmulator({
+    seed: false,
+    retry: { baseDelayMs: 20, maxDelayMs: 200, timeoutMs: 10_000 },
+    ...options.scmOptions,
+  });
   const scmServer = server((req, res) => void scm.handle(req, res));
   const scmOrigin = await listen(scmServer, 0);
   const scmUrl = `${scmOrigin}/scm`;
@@ -119,11 +140,15 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
     // The host's application user holds the solution's FSI Integration role, and only it.
     privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) },
-    ...(options.webhookPayloadLimitBytes === undefined ? {} : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
+    ...(options.webhookPayloadLimitBytes === undefined
+      ? {}
+      : { webhookPayloadLimitBytes: options.webhookPayloadLimitBytes }),
   });
 
   const sink = memorySink();
-  const entra = await startEntraEmulator({ directory: sandboxDirectory({ organizationUrl: ALLOWED_ORIGIN, users: [ADMIN, INTEGRATION] }) });
+  const entra = await startEntraEmulator({
+    directory: sandboxDirectory({ organizationUrl: ALLOWED_ORIGIN, users: [ADMIN, INTEGRATION] }),
+  });
   const issuer = tokenForge(entra);
   // The host needs its own URL (for the JWKS), so the server listens before the host exists.
   const routing: { router?: Router } = {};
@@ -135,7 +160,12 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   const scmUrlForHost = options.scmUrlForHost === undefined ? scmUrl : await options.scmUrlForHost(scmUrl);
   const host = createPluginHost({
     dataverse: { url: dataverse.url, accessToken: () => Promise.resolve(INTEGRATION_TOKEN) },
-    scm: { url: scmUrlForHost, integrationUser: "FSI-Integration", timeoutMs: options.scmTimeoutMs ?? 5_000, retryDelayMs: 10 },
+    scm: {
+      url: scmUrlForHost,
+      integrationUser: "FSI-Integration",
+      timeoutMs: options.scmTimeoutMs ?? 5_000,
+      retryDelayMs: 10,
+    },
     integration: {
       integrationUserId: INTEGRATION.id,
       scmIntegrationUser: "FSI-Integration",
@@ -182,11 +212,18 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
-        const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value.join(", ") : (value ?? ""),
+          ]),
+        );
         webhooks.push({ handler: (req.url ?? "").split("/").pop() ?? "", headers, body });
-        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: forwardedHeaders(headers), body }).then(async (reply) => {
-          res.writeHead(reply.status, { "content-type": "application/json" }).end(await reply.text());
-        });
+        void fetch(`${hostUrl}${req.url ?? ""}`, { method: "POST", headers: forwardedHeaders(headers), body }).then(
+          async (reply) => {
+            res.writeHead(reply.status, { "content-type": "application/json" }).end(await reply.text());
+          },
+        );
       });
     });
     webhookOrigin = await listen(recorder, 0);
@@ -194,11 +231,14 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   if (options.webhookOriginFor !== undefined) webhookOrigin = await options.webhookOriginFor(hostUrl, host);
 
   // Registered through the Web API by a customiser, as a deployment would.
-  const { stepIds } = await registerWebhookSteps(new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }), {
-    hostUrl: webhookOrigin,
-    auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
-    steps: integrationWebhookSteps(host.maps.maps),
-  });
+  const { stepIds } = await registerWebhookSteps(
+    new DataverseClient({ url: dataverse.url, accessToken: () => Promise.resolve(ADMIN_TOKEN) }),
+    {
+      hostUrl: webhookOrigin,
+      auth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
+      steps: integrationWebhookSteps(host.maps.maps),
+    },
+  );
 
   const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
     method: "POST",
@@ -208,9 +248,13 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       entities: host.maps.maps.map((map) => map.scmCollection),
     }),
   });
-  if (subscribed.status !== 201) throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
+  if (subscribed.status !== 201)
+    throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
 
-  const company = await dataverseRequest(dataverse.url, "POST", "cdm_companies", { cdm_name: "Contoso USA", cdm_companycode: "usmf" });
+  const company = await dataverseRequest(dataverse.url, "POST", "cdm_companies", {
+    cdm_name: "Contoso USA",
+    cdm_companycode: "usmf",
+  });
   const companyId = /\(([0-9a-f-]{36})\)/.exec(company.headers.get("odata-entityid") ?? "")?.[1];
   if (company.status !== 204 || companyId === undefined) throw new Error(`company create failed: ${company.status}`);
 
@@ -259,11 +303,23 @@ async function reply(response: Response): Promise<Reply> {
 }
 
 /** A Dataverse Web API call as a user (admin by default). */
-export async function dataverseRequest(origin: string, method: string, path: string, body?: unknown, token = ADMIN_TOKEN, headers: Record<string, string> = {}): Promise<Reply> {
+export async function dataverseRequest(
+  origin: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ADMIN_TOKEN,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   return reply(
     await fetch(`${origin}/api/data/v9.2/${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
@@ -285,7 +341,11 @@ export async function httpRequest(url: string, init: RequestInit = {}): Promise<
 }
 
 /** The Dataverse row of a table by natural key, or undefined. */
-export async function dataverseRowByKey(env: Environment, entitySet: string, filter: string): Promise<Record<string, unknown> | undefined> {
+export async function dataverseRowByKey(
+  env: Environment,
+  entitySet: string,
+  filter: string,
+): Promise<Record<string, unknown> | undefined> {
   const found = await dataverseRequest(env.dataverse.url, "GET", `${entitySet}?$filter=${encodeURIComponent(filter)}`);
   if (found.status !== 200) throw new Error(`query failed: ${found.status} ${JSON.stringify(found.json)}`);
   return (found.json as { value: Record<string, unknown>[] }).value[0];
@@ -302,7 +362,10 @@ export function guidFromEntityId(headers: Headers): string {
  * only after the endpoint's 2xx, so the host has handled it) and the host and Dataverse are idle.
  * Data events arrive after SCM's write returns: tests settle before they look at Field Service.
  */
-export async function settle(env: Pick<Environment, "scmUrl" | "host" | "dataverse">, timeoutMs = 15_000): Promise<void> {
+export async function settle(
+  env: Pick<Environment, "scmUrl" | "host" | "dataverse">,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   // Deliveries held on purpose (the `hold` switch) are not waited for.
   const delivery = (await (await fetch(`${env.scmUrl}/admin/event-delivery`)).json()) as { hold?: boolean };
@@ -312,7 +375,10 @@ export async function settle(env: Pick<Environment, "scmUrl" | "host" | "dataver
     // Done when everything is delivered — or when what is left is failing and being retried (a
     // fault the test set up): that waits for the heal.
     if (outbox.value.every((entry) => entry.attempts > 0)) break;
-    if (Date.now() > deadline) throw new Error(`SCM still has ${outbox.value.length} undelivered data events: ${JSON.stringify(outbox.value).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `SCM still has ${outbox.value.length} undelivered data events: ${JSON.stringify(outbox.value).slice(0, 500)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await env.host.whenIdle();

@@ -194,7 +194,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         await forward(targetUrl, req, body);
         hit();
         res.writeHead(mode.status, { "content-type": "application/json" }).end(
-          JSON.stringify({ error: { code: `Gateway${mode.status}`, message: `The gateway lost the reply (${mode.status}).` } }),
+          JSON.stringify({
+            error: { code: `Gateway${mode.status}`, message: `The gateway lost the reply (${mode.status}).` },
+          }),
         );
         return;
       case "stall-after-forward":

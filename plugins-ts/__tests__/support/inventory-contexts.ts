@@ -12,8 +12,18 @@ export const POSTED_BY_USER_REFUSAL = "Posted and Failed are set by the integrat
 
 export function userSetsPostedContext(input: { readonly userId: string }): Record<string, unknown> {
   const id = randomUUID();
-  const target = { table: inventoryAdjustment, id, attributes: { msdyn_inventoryadjustmentid: id, fsi_postingstatus: InventoryPostingStatus.Posted }, withFormattedValues: false };
-  const preImage = { table: inventoryAdjustment, id, attributes: { msdyn_inventoryadjustmentid: id, fsi_postingstatus: InventoryPostingStatus.Draft }, withFormattedValues: true };
+  const target = {
+    table: inventoryAdjustment,
+    id,
+    attributes: { msdyn_inventoryadjustmentid: id, fsi_postingstatus: InventoryPostingStatus.Posted },
+    withFormattedValues: false,
+  };
+  const preImage = {
+    table: inventoryAdjustment,
+    id,
+    attributes: { msdyn_inventoryadjustmentid: id, fsi_postingstatus: InventoryPostingStatus.Draft },
+    withFormattedValues: true,
+  };
   return buildRemoteExecutionContext({
     messageName: "Update",
     stage: 10,

@@ -141,7 +141,9 @@ export async function warehouseRecordsInDataverse(env: Systems): Promise<Warehou
     env,
     "msdyn_warehouses?$select=msdyn_warehouseidentifier,_msdyn_company_value,_msdyn_transitwarehouse_value,_msdyn_quarantinewarehouse_value,_msdyn_mainrefillingwarehouse_value,msdyn_primaryaddressstreet,msdyn_primaryaddresscity,msdyn_primaryaddressstateid,msdyn_primaryaddresszipcode,msdyn_primaryaddresscountryregionid,msdyn_primaryaddresslatitude,msdyn_primaryaddresslongitude",
   );
-  const identifiers = new Map(rows.map((row) => [String(row.msdyn_warehouseid), String(row.msdyn_warehouseidentifier)]));
+  const identifiers = new Map(
+    rows.map((row) => [String(row.msdyn_warehouseid), String(row.msdyn_warehouseidentifier)]),
+  );
   const lookup = (value: unknown): string =>
     typeof value === "string" ? (identifiers.get(value) ?? `missing ${value}`) : "";
   return rows

@@ -9,12 +9,35 @@ import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HttpRequest, type HttpFunctionOptions, type HttpResponseInit, InvocationContext, type Timer, type TimerFunctionOptions } from "@azure/functions";
+import {
+  HttpRequest,
+  type HttpFunctionOptions,
+  type HttpResponseInit,
+  InvocationContext,
+  type Timer,
+  type TimerFunctionOptions,
+} from "@azure/functions";
 import { warehouseCreateContext } from "../../__tests__/support/contexts";
-import { ADMIN, type Environment, SCM_EVENTS_KEY, WEBHOOK_KEY, dataverseRowByKey, httpRequest, scmRequest, startEnvironment, settle } from "../../__tests__/support/environment";
+import {
+  ADMIN,
+  type Environment,
+  SCM_EVENTS_KEY,
+  WEBHOOK_KEY,
+  dataverseRowByKey,
+  httpRequest,
+  scmRequest,
+  startEnvironment,
+  settle,
+} from "../../__tests__/support/environment";
 import { POSTED_BY_USER_REFUSAL, userSetsPostedContext } from "../../__tests__/support/inventory-contexts";
 import * as inventorySupport from "../../inventory/__tests__/support/environment";
-import { type IntegrationFunctions, integrationFunctions, pluginFunctions, registerPluginFunctions, registerTimerFunctions } from "../functions";
+import {
+  type IntegrationFunctions,
+  integrationFunctions,
+  pluginFunctions,
+  registerPluginFunctions,
+  registerTimerFunctions,
+} from "../functions";
 
 let env: Environment;
 let siteId: string;
@@ -24,7 +47,9 @@ beforeAll(async () => {
   env = await startEnvironment({ bodyLimitBytes: 16 * 1024 });
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
   await settle(env);
-  siteId = String((await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid);
+  siteId = String(
+    (await dataverseRowByKey(env, "msdyn_operationalsites", "msdyn_siteid eq 'S1'"))?.msdyn_operationalsiteid,
+  );
 });
 
 afterAll(async () => {
@@ -43,13 +68,17 @@ function bodyJson(response: HttpResponseInit): unknown {
   return JSON.parse(response.body) as unknown;
 }
 
-const context = () => new InvocationContext({ functionName: "test", logHandler: (_level, ...args) => logged.push(args) });
+const context = () =>
+  new InvocationContext({ functionName: "test", logHandler: (_level, ...args) => logged.push(args) });
 const origin = "https://fsi-plugins.azurewebsites.net";
 
 describe("Azure Functions entry", () => {
   it("registers one anonymous HTTP function per route, at the local host's paths", () => {
     const registered: [string, HttpFunctionOptions][] = [];
-    registerPluginFunctions({ http: (name, options) => registered.push([name, options]) }, pluginFunctions(() => env.host));
+    registerPluginFunctions(
+      { http: (name, options) => registered.push([name, options]) },
+      pluginFunctions(() => env.host),
+    );
     expect(registered.map(([name, options]) => [name, options.route, options.methods, options.authLevel])).toEqual([
       ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
       ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
@@ -82,7 +111,9 @@ describe("Azure Functions entry", () => {
   });
 
   it("runs the sync-to-scm plug-in for a webhook, and writes to SCM", async () => {
-    const body = JSON.stringify(warehouseCreateContext({ identifier: "7001", name: "From Azure", companyId: env.companyId, siteId, stage: 40 }));
+    const body = JSON.stringify(
+      warehouseCreateContext({ identifier: "7001", name: "From Azure", companyId: env.companyId, siteId, stage: 40 }),
+    );
     const request = new HttpRequest({
       method: "POST",
       url: `${origin}/plugins/webhooks/sync-to-scm`,
@@ -93,13 +124,20 @@ describe("Azure Functions entry", () => {
     const response = await functionNamed("webhooks").handler(request, context());
     expect(response.status).toBe(200);
     expect(bodyJson(response)).toMatchObject({ outcome: "applied" });
-    expect((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='7001')")).json).toMatchObject({ WarehouseName: "From Azure" });
+    expect(
+      (await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='7001')")).json,
+    ).toMatchObject({ WarehouseName: "From Azure" });
     expect(logged.some((args) => String(args[0]).includes("/plugins/webhooks/sync-to-scm → 200"))).toBe(true);
   });
 
   it("refuses a webhook without the key, and an oversize body", async () => {
     const unauthenticated = await functionNamed("webhooks").handler(
-      new HttpRequest({ method: "POST", url: `${origin}/plugins/webhooks/validate`, headers: { "content-type": "application/json" }, body: { string: "{}" } }),
+      new HttpRequest({
+        method: "POST",
+        url: `${origin}/plugins/webhooks/validate`,
+        headers: { "content-type": "application/json" },
+        body: { string: "{}" },
+      }),
       context(),
     );
     expect(unauthenticated.status).toBe(401);
@@ -122,39 +160,87 @@ describe("Azure Functions entry", () => {
         method: "POST",
         url: `${origin}/plugins/validate`,
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: { string: JSON.stringify({ table: "msdyn_shipvia", operation: "create", company: "usmf", attributes: { msdyn_name: "air" } }) },
+        body: {
+          string: JSON.stringify({
+            table: "msdyn_shipvia",
+            operation: "create",
+            company: "usmf",
+            attributes: { msdyn_name: "air" },
+          }),
+        },
       }),
       context(),
     );
     expect(response.status).toBe(200);
-    expect(bodyJson(response)).toMatchObject({ valid: false, errors: expect.arrayContaining([expect.objectContaining({ attribute: "msdyn_name", message: expect.stringContaining("does not match the format") as unknown })]) as unknown });
+    expect(bodyJson(response)).toMatchObject({
+      valid: false,
+      errors: expect.arrayContaining([
+        expect.objectContaining({
+          attribute: "msdyn_name",
+          message: expect.stringContaining("does not match the format") as unknown,
+        }),
+      ]) as unknown,
+    });
 
     const preflight = await functionNamed("validate").handler(
-      new HttpRequest({ method: "OPTIONS", url: `${origin}/plugins/validate`, headers: { origin: "https://contoso.crm.dynamics.com", "access-control-request-method": "POST" } }),
+      new HttpRequest({
+        method: "OPTIONS",
+        url: `${origin}/plugins/validate`,
+        headers: { origin: "https://contoso.crm.dynamics.com", "access-control-request-method": "POST" },
+      }),
       context(),
     );
-    expect([preflight.status, (preflight.headers as Record<string, string>)["access-control-allow-origin"]]).toEqual([204, "https://contoso.crm.dynamics.com"]);
+    expect([preflight.status, (preflight.headers as Record<string, string>)["access-control-allow-origin"]]).toEqual([
+      204,
+      "https://contoso.crm.dynamics.com",
+    ]);
   });
 
   it("runs the SCM catch-up pass: a warehouse whose data event was lost reaches Field Service; the events' key is required", async () => {
-    await httpRequest(`${env.scmUrl}/admin/event-delivery`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ loseNext: 1 }) });
-    expect((await scmRequest(env.scmUrl, "POST", "Warehouses", { dataAreaId: "usmf", WarehouseId: "7002", WarehouseName: "Event lost", OperationalSiteId: "S1", WarehouseType: "Transit" })).status).toBe(201);
+    await httpRequest(`${env.scmUrl}/admin/event-delivery`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ loseNext: 1 }),
+    });
+    expect(
+      (
+        await scmRequest(env.scmUrl, "POST", "Warehouses", {
+          dataAreaId: "usmf",
+          WarehouseId: "7002",
+          WarehouseName: "Event lost",
+          OperationalSiteId: "S1",
+          WarehouseType: "Transit",
+        })
+      ).status,
+    ).toBe(201);
     await settle(env);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '7002'")).toBeUndefined();
 
-    const refused = await functionNamed("scm-catch-up").handler(new HttpRequest({ method: "POST", url: `${origin}/plugins/scm-catch-up?map=warehouses` }), context());
+    const refused = await functionNamed("scm-catch-up").handler(
+      new HttpRequest({ method: "POST", url: `${origin}/plugins/scm-catch-up?map=warehouses` }),
+      context(),
+    );
     expect(refused.status).toBe(401);
     const response = await functionNamed("scm-catch-up").handler(
-      new HttpRequest({ method: "POST", url: `${origin}/plugins/scm-catch-up?map=warehouses&code=${SCM_EVENTS_KEY}`, query: { map: "warehouses", code: SCM_EVENTS_KEY } }),
+      new HttpRequest({
+        method: "POST",
+        url: `${origin}/plugins/scm-catch-up?map=warehouses&code=${SCM_EVENTS_KEY}`,
+        query: { map: "warehouses", code: SCM_EVENTS_KEY },
+      }),
       context(),
     );
     expect(response.status).toBe(200);
-    expect(bodyJson(response)).toEqual({ maps: [expect.objectContaining({ map: "warehouses", applied: 1, deleted: 0 })] });
+    expect(bodyJson(response)).toEqual({
+      maps: [expect.objectContaining({ map: "warehouses", applied: 1, deleted: 0 })],
+    });
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '7002'")).toBeDefined();
   });
 
   it("answers health", async () => {
-    const response = await functionNamed("health").handler(new HttpRequest({ method: "GET", url: `${origin}/plugins/health` }), context());
+    const response = await functionNamed("health").handler(
+      new HttpRequest({ method: "GET", url: `${origin}/plugins/health` }),
+      context(),
+    );
     expect([response.status, bodyJson(response)]).toEqual([200, { status: "ok", queueDepth: 0 }]);
   });
 });
@@ -201,7 +287,11 @@ describe("the inventory host on Azure Functions, configured from app settings", 
   }
 
   const tick = async (): Promise<void> => {
-    const timer: Timer = { isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: { last: now.toISOString(), next: now.toISOString(), lastUpdated: now.toISOString() } };
+    const timer: Timer = {
+      isPastDue: false,
+      schedule: { adjustForDST: true },
+      scheduleStatus: { last: now.toISOString(), next: now.toISOString(), lastUpdated: now.toISOString() },
+    };
     const [schedule] = functions.timers;
     if (schedule === undefined) throw new Error("no timer");
     await schedule.handler(timer, context());
@@ -216,13 +306,18 @@ describe("the inventory host on Azure Functions, configured from app settings", 
   }
   const mapStates = async (): Promise<MapState[]> => {
     const response = await inventoryFunction("inventory-status").handler(
-      new HttpRequest({ method: "GET", url: `${origin}/plugins/inventory/status`, headers: { "x-fsi-webhook-key": WEBHOOK_KEY } }),
+      new HttpRequest({
+        method: "GET",
+        url: `${origin}/plugins/inventory/status`,
+        headers: { "x-fsi-webhook-key": WEBHOOK_KEY },
+      }),
       context(),
     );
     expect(response.status).toBe(200);
     return (bodyJson(response) as { maps: MapState[] }).maps;
   };
-  const mapState = async (name: string): Promise<MapState | undefined> => (await mapStates()).find((map) => map.map === name);
+  const mapState = async (name: string): Promise<MapState | undefined> =>
+    (await mapStates()).find((map) => map.map === name);
 
   const fsOnHand = async (item: string, warehouse: string): Promise<unknown> => {
     const rows = await inventorySupport.dataverseRows(
@@ -241,17 +336,30 @@ describe("the inventory host on Azure Functions, configured from app settings", 
         body: { string: JSON.stringify(userSetsPostedContext({ userId: ADMIN.id })) },
         params: { handler: "inventory-posting-lock" },
       });
-    const refused = await inventoryFunction("inventory-webhooks").handler(request({ "x-fsi-webhook-key": WEBHOOK_KEY }), context());
+    const refused = await inventoryFunction("inventory-webhooks").handler(
+      request({ "x-fsi-webhook-key": WEBHOOK_KEY }),
+      context(),
+    );
     expect(refused.status).toBe(422);
-    expect(bodyJson(refused)).toMatchObject({ error: { code: "VALIDATION_FAILED", message: expect.stringContaining(POSTED_BY_USER_REFUSAL) as unknown } });
-    expect(logged.some((args) => String(args[0]).includes("/plugins/inventory/webhooks/inventory-posting-lock → 422"))).toBe(true);
+    expect(bodyJson(refused)).toMatchObject({
+      error: { code: "VALIDATION_FAILED", message: expect.stringContaining(POSTED_BY_USER_REFUSAL) as unknown },
+    });
+    expect(
+      logged.some((args) => String(args[0]).includes("/plugins/inventory/webhooks/inventory-posting-lock → 422")),
+    ).toBe(true);
 
     const unauthenticated = await inventoryFunction("inventory-webhooks").handler(request({}), context());
-    expect([unauthenticated.status, bodyJson(unauthenticated)]).toEqual([401, expect.objectContaining({ error: expect.objectContaining({ code: "MISSING_WEBHOOK_KEY" }) as unknown })]);
+    expect([unauthenticated.status, bodyJson(unauthenticated)]).toEqual([
+      401,
+      expect.objectContaining({ error: expect.objectContaining({ code: "MISSING_WEBHOOK_KEY" }) as unknown }),
+    ]);
   });
 
   it("answers the status behind the key, with the maps as the settings file sets them", async () => {
-    const unauthenticated = await inventoryFunction("inventory-status").handler(new HttpRequest({ method: "GET", url: `${origin}/plugins/inventory/status` }), context());
+    const unauthenticated = await inventoryFunction("inventory-status").handler(
+      new HttpRequest({ method: "GET", url: `${origin}/plugins/inventory/status` }),
+      context(),
+    );
     expect(unauthenticated.status).toBe(401);
     const maps = await mapStates();
     expect(maps.map((map) => [map.map, map.mode])).toEqual([
@@ -267,15 +375,36 @@ describe("the inventory host on Azure Functions, configured from app settings", 
 
   it("runs due batch maps and retries kept rows on the timer, and leaves a map alone until its interval has passed", async () => {
     // A live on-hand event for a warehouse Field Service does not have yet: kept for a retry (202).
-    const created = await inventorySupport.scmRequest(inventory, "POST", "InventoryOnHand", { dataAreaId: "usmf", ItemNumber: "A0002", WarehouseId: "1003", PhysicalInventory: 9, InventoryUnitSymbol: "ea" });
+    const created = await inventorySupport.scmRequest(inventory, "POST", "InventoryOnHand", {
+      dataAreaId: "usmf",
+      ItemNumber: "A0002",
+      WarehouseId: "1003",
+      PhysicalInventory: 9,
+      InventoryUnitSymbol: "ea",
+    });
     expect(created.status).toBe(201);
     await inventory.settle();
     const onHandKey = { dataAreaId: "usmf", ItemNumber: "A0002", WarehouseId: "1003" };
-    const event = buildDataEvent({ entity: inventoryOnHand, operation: "Create", key: onHandKey, row: onHandKey, changedFields: [], raisedOn: new Date() });
+    const event = buildDataEvent({
+      entity: inventoryOnHand,
+      operation: "Create",
+      key: onHandKey,
+      row: onHandKey,
+      changedFields: [],
+      raisedOn: new Date(),
+    });
     const eventRequest = (query: string) =>
-      new HttpRequest({ method: "POST", url: `${origin}/plugins/inventory/scm-events${query}`, headers: { "content-type": "application/json" }, body: { string: JSON.stringify(event) } });
+      new HttpRequest({
+        method: "POST",
+        url: `${origin}/plugins/inventory/scm-events${query}`,
+        headers: { "content-type": "application/json" },
+        body: { string: JSON.stringify(event) },
+      });
     expect((await inventoryFunction("inventory-scm-events").handler(eventRequest(""), context())).status).toBe(401);
-    const kept = await inventoryFunction("inventory-scm-events").handler(eventRequest(`?code=${inventorySupport.SCM_EVENTS_KEY}`), context());
+    const kept = await inventoryFunction("inventory-scm-events").handler(
+      eventRequest(`?code=${inventorySupport.SCM_EVENTS_KEY}`),
+      context(),
+    );
     expect(kept.status).toBe(202);
     expect(await mapState("on-hand")).toMatchObject({ pendingRows: 1 });
 
@@ -291,9 +420,16 @@ describe("the inventory host on Azure Functions, configured from app settings", 
     expect(await fsOnHand("A0002", warehouse)).toBe(9);
     const first = (await mapState("projects"))?.lastRun;
     expect(first).toMatchObject({ status: "succeeded", read: 4, changed: 3 });
-    const projects = await inventorySupport.dataverseRows(inventory, "fsi_projects?$select=fsi_projectnumber&$orderby=fsi_projectnumber");
+    const projects = await inventorySupport.dataverseRows(
+      inventory,
+      "fsi_projects?$select=fsi_projectnumber&$orderby=fsi_projectnumber",
+    );
     expect(projects.map((row) => row.fsi_projectnumber)).toEqual(["US-PRJ-0001", "US-PRJ-0002", "US-PRJ-0005"]);
-    expect(logged.some((args) => String(args[0]).includes(`inventory schedule: projects batch run ${String(first?.id)} succeeded`))).toBe(true);
+    expect(
+      logged.some((args) =>
+        String(args[0]).includes(`inventory schedule: projects batch run ${String(first?.id)} succeeded`),
+      ),
+    ).toBe(true);
 
     // The next tick, a minute later: not due.
     clock = new Date(now.getTime() + 60_000);
@@ -303,6 +439,10 @@ describe("the inventory host on Azure Functions, configured from app settings", 
     // Fifteen minutes after the first run started: due again, reading only what changed since.
     clock = new Date(Date.now() + 15 * 60_000);
     await tick();
-    expect((await mapState("projects"))?.lastRun).toMatchObject({ id: (first?.id ?? 0) + 1, status: "succeeded", read: 0 });
+    expect((await mapState("projects"))?.lastRun).toMatchObject({
+      id: (first?.id ?? 0) + 1,
+      status: "succeeded",
+      read: 0,
+    });
   });
 });

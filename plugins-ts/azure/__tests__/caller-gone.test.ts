@@ -97,9 +97,7 @@ it("notices through the Functions entry that Dataverse stopped waiting, and sets
     "the host noticed Dataverse gave up",
   );
   expect(
-    (await setup.env.host.queue.pending())
-      .filter((change) => change.resync)
-      .map((change) => change.rowKey),
+    (await setup.env.host.queue.pending()).filter((change) => change.resync).map((change) => change.rowKey),
   ).toEqual(["usmf/8801"]);
   expect(await setup.env.host.replayQueue()).toMatchObject({ failed: 0, remaining: 0 });
   await settle(setup.env);

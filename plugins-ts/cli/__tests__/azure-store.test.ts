@@ -7,7 +7,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AzuriteServer, startAzurite } from "../../../test/support/azurite";
-import { type Environment, dataverseRequest, dataverseRowByKey, scmRequest, settle, startEnvironment } from "../../__tests__/support/environment";
+import {
+  type Environment,
+  dataverseRequest,
+  dataverseRowByKey,
+  scmRequest,
+  settle,
+  startEnvironment,
+} from "../../__tests__/support/environment";
 import { openAzureStateStore } from "../../sync/azure/azure-state-store";
 import type { HostStateStore } from "../../sync/state-store";
 import type { StatusReport } from "../commands/status";
@@ -24,12 +31,23 @@ let warehouseId: string;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  const settings = { FSI_STATE_STORE: "azure", FSI_STORAGE_CONNECTION_STRING: azurite.connectionString, FSI_STORAGE_PREFIX: "clitest" };
-  store = await openAzureStateStore({ access: { kind: "connection-string", connectionString: azurite.connectionString }, prefix: "clitest" });
+  const settings = {
+    FSI_STATE_STORE: "azure",
+    FSI_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    FSI_STORAGE_PREFIX: "clitest",
+  };
+  store = await openAzureStateStore({
+    access: { kind: "connection-string", connectionString: azurite.connectionString },
+    prefix: "clitest",
+  });
   env = await startEnvironment({ store });
   dir = tempDir();
   // The deployed host's settings, as an operator keeps them: no state file anywhere.
-  const { FSI_STATE_PATH: _file, FSI_INVENTORY_STATE_PATH: _inventoryFile, ...connection } = cliEnvironment(env, dir.path, "unused");
+  const {
+    FSI_STATE_PATH: _file,
+    FSI_INVENTORY_STATE_PATH: _inventoryFile,
+    ...connection
+  } = cliEnvironment(env, dir.path, "unused");
   configFile = join(dir.path, "host.json");
   writeFileSync(configFile, JSON.stringify({ ...connection, ...settings }));
   await scmRequest(env.scmUrl, "POST", "OperationalSites", { dataAreaId: "usmf", SiteId: "S1", SiteName: "Seattle" });
@@ -48,7 +66,9 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(204);
-  warehouseId = String((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '7001'"))?.msdyn_warehouseid);
+  warehouseId = String(
+    (await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '7001'"))?.msdyn_warehouseid,
+  );
 });
 
 afterAll(async () => {
@@ -59,7 +79,12 @@ afterAll(async () => {
 });
 
 const scmName = async (): Promise<unknown> =>
-  ((await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='7001')")).json as Record<string, unknown>).WarehouseName;
+  (
+    (await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='7001')")).json as Record<
+      string,
+      unknown
+    >
+  ).WarehouseName;
 
 async function warehousesStatus() {
   const run = await fsi({}, dir.path, "sync", "status", "--json", "--config", configFile);
@@ -76,14 +101,19 @@ it("pauses the host from the CLI through the shared store, and resumes it with t
   // The host opened its own client on the same account: it sees the pause at its next change.
   expect(await env.host.mapStates.isPaused("warehouses")).toBe(true);
 
-  const renamed = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_description: "While paused" });
+  const renamed = await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, {
+    msdyn_description: "While paused",
+  });
   expect(renamed.status).toBe(204);
   await settle(env);
   expect(await scmName()).toBe("Original");
   expect(await warehousesStatus()).toMatchObject({ state: "paused", queueDepth: 1, catchUp: 0 });
 
   const resumed = await fsi({}, dir.path, "sync", "resume", "warehouses", "--config", configFile);
-  expect(resumed).toMatchObject({ code: 0, out: expect.stringContaining("1 queued change replayed in order") as unknown });
+  expect(resumed).toMatchObject({
+    code: 0,
+    out: expect.stringContaining("1 queued change replayed in order") as unknown,
+  });
   expect(await scmName()).toBe("While paused");
   expect(await warehousesStatus()).toMatchObject({ state: "running", queueDepth: 0 });
   expect(await env.host.mapStates.isPaused("warehouses")).toBe(false);

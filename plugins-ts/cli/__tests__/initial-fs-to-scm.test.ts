@@ -237,12 +237,12 @@ describe("conflicts: the chosen master decides", () => {
     const report = JSON.parse(run.out) as { master: string; maps: { counts: Record<string, number> }[] };
     expect(report.master).toBe("scm");
     expect(report.maps[0]?.counts["written-back"]).toBe(2);
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3020'"))?.msdyn_description).toBe(
-      "Renamed in SCM",
-    );
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3021'"))?.msdyn_description).toBe(
-      "Warehouse 3021",
-    );
+    expect(
+      (await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3020'"))?.msdyn_description,
+    ).toBe("Renamed in SCM");
+    expect(
+      (await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3021'"))?.msdyn_description,
+    ).toBe("Warehouse 3021");
     expect(
       (await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='3021')")).json,
     ).toMatchObject({ WarehouseName: "Warehouse 3021" });
@@ -272,8 +272,8 @@ describe("conflicts: the chosen master decides", () => {
     expect(
       (await scmRequest(env.scmUrl, "GET", "Warehouses(dataAreaId='usmf',WarehouseId='3022')")).json,
     ).toMatchObject({ WarehouseName: "FS wins" });
-    expect((await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3022'"))?.msdyn_description).toBe(
-      "FS wins",
-    );
+    expect(
+      (await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '3022'"))?.msdyn_description,
+    ).toBe("FS wins");
   });
 });

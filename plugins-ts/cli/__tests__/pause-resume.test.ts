@@ -69,8 +69,9 @@ async function status(): Promise<StatusReport> {
 const warehouses = async () => (await status()).maps.find((map) => map.map === "warehouses");
 
 async function renameInFs(name: string): Promise<number> {
-  return (await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_description: name }))
-    .status;
+  return (
+    await dataverseRequest(env.dataverse.url, "PATCH", `msdyn_warehouses(${warehouseId})`, { msdyn_description: name })
+  ).status;
 }
 
 async function scmName(id: string): Promise<unknown> {
@@ -115,7 +116,11 @@ describe("pause → changes queued → resume replays them in order", () => {
     expect(renamesOf5001(events.events.slice(before))).toEqual([]);
     expect(await dataverseRowByKey(env, "msdyn_warehouses", "msdyn_warehouseidentifier eq '5002'")).toBeUndefined();
     expect(
-      (await env.host.queue.pending({ map: "warehouses" })).map((change) => [change.direction, change.rowKey, change.reason]),
+      (await env.host.queue.pending({ map: "warehouses" })).map((change) => [
+        change.direction,
+        change.rowKey,
+        change.reason,
+      ]),
     ).toEqual([
       ["fs-to-scm", "usmf/5001", "paused"],
       ["fs-to-scm", "usmf/5001", "paused"],

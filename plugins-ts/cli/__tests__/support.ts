@@ -84,7 +84,11 @@ export async function createFs(env: Environment, entitySet: string, body: Record
 
 /** An SCM write whose data event is lost (the emulator's loss switch): a row only SCM has, as an initial sync finds it. */
 export async function scmWithoutEvent(env: Environment, method: string, path: string, body?: unknown): Promise<Reply> {
-  await httpRequest(`${env.scmUrl}/admin/event-delivery`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ loseNext: 1 }) });
+  await httpRequest(`${env.scmUrl}/admin/event-delivery`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ loseNext: 1 }),
+  });
   const reply = await scmRequest(env.scmUrl, method, path, body);
   if (reply.status >= 300)
     throw new Error(`SCM ${method} ${path} failed: ${reply.status} ${JSON.stringify(reply.json)}`);
@@ -111,10 +115,19 @@ export const DEFAULT = 192350000;
  * modes of delivery (`M-0`, `M-1`, ...) only in SCM, for an SCM → FS initial sync to carry over.
  */
 export async function seedModesOnlyInScm(dataverseUrl: string, scmUrl: string, count: number): Promise<void> {
-  const company = await dataverseRequest(dataverseUrl, "POST", "cdm_companies", { cdm_name: "Contoso USA", cdm_companycode: "usmf" });
-  if (company.status !== 204) throw new Error(`creating company usmf failed: ${company.status} ${JSON.stringify(company.json)}`);
+  const company = await dataverseRequest(dataverseUrl, "POST", "cdm_companies", {
+    cdm_name: "Contoso USA",
+    cdm_companycode: "usmf",
+  });
+  if (company.status !== 204)
+    throw new Error(`creating company usmf failed: ${company.status} ${JSON.stringify(company.json)}`);
   for (let n = 0; n < count; n += 1) {
-    const created = await scmRequest(scmUrl, "POST", "ModesOfDelivery", { dataAreaId: "usmf", ModeCode: `M-${n}`, ModeDescription: `Mode ${n}` });
-    if (created.status !== 201) throw new Error(`creating mode M-${n} in SCM failed: ${created.status} ${JSON.stringify(created.json)}`);
+    const created = await scmRequest(scmUrl, "POST", "ModesOfDelivery", {
+      dataAreaId: "usmf",
+      ModeCode: `M-${n}`,
+      ModeDescription: `Mode ${n}`,
+    });
+    if (created.status !== 201)
+      throw new Error(`creating mode M-${n} in SCM failed: ${created.status} ${JSON.stringify(created.json)}`);
   }
 }

@@ -25,10 +25,15 @@ export async function catchUpCommand(
   const summaries = await catchUpFromScm(selected, new ScmToDataverseSync(), replayServices(environment));
   // Rows that waited for a lookup the pass just wrote can go now, as after the host's pass.
   for (const summary of summaries) {
-    if (await context.state.queue.depth({ map: summary.map, direction: "scm-to-fs" }) > 0)
+    if ((await context.state.queue.depth({ map: summary.map, direction: "scm-to-fs" })) > 0)
       await replayMap(environment, summary.map);
   }
-  const held = await Promise.all(summaries.map(async (summary) => ({ map: summary.map, held: await context.state.queue.held({ map: summary.map }) })));
+  const held = await Promise.all(
+    summaries.map(async (summary) => ({
+      map: summary.map,
+      held: await context.state.queue.held({ map: summary.map }),
+    })),
+  );
   if (json) context.io.out(JSON.stringify({ maps: summaries }, null, 2));
   else if (summaries.length === 0) context.io.out("No map runs in fsi mode; nothing to catch up.");
   else {

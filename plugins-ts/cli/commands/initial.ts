@@ -100,7 +100,9 @@ export async function initialCommand(context: CommandContext, options: InitialOp
     io.out(`Run ${report.runId} finished without errors in ${seconds(report.durationMs)}.`);
     return ExitCode.Ok;
   }
-  io.out(`Run ${report.runId} finished in ${seconds(report.durationMs)}; ${report.errors.length} row${report.errors.length === 1 ? "" : "s"} failed:`);
+  io.out(
+    `Run ${report.runId} finished in ${seconds(report.durationMs)}; ${report.errors.length} row${report.errors.length === 1 ? "" : "s"} failed:`,
+  );
   io.out(
     table(
       ["map", "pass", "row", "error"],

@@ -40,31 +40,33 @@ export interface StatusReport {
 
 export async function statusReport(context: CommandContext): Promise<StatusReport> {
   const { state } = context;
-  const maps = await Promise.all(context.maps.maps.map(async (map): Promise<DualWriteMapStatus> => {
-    const entry = await state.mapStates.get(map.name);
-    const ledger = await state.ledger.summary(map.name);
-    const run = await state.initial.lastRunOf(map.name);
-    return {
-      map: map.name,
-      state: entry?.state ?? "running",
-      stateChangedAt: entry?.changedAt ?? null,
-      queueDepth: await state.queue.depth({ map: map.name }),
-      catchUp: (await state.queue.held({ map: map.name })).length,
-      lastSync: ledger.lastSyncedOn,
-      errors: ledger.failed,
-      lastInitialRun:
-        run === undefined
-          ? null
-          : {
-              id: run.id,
-              direction: run.direction,
-              status: run.status,
-              rows: run.rows,
-              errors: run.errors,
-              startedAt: run.startedAt,
-            },
-    };
-  }));
+  const maps = await Promise.all(
+    context.maps.maps.map(async (map): Promise<DualWriteMapStatus> => {
+      const entry = await state.mapStates.get(map.name);
+      const ledger = await state.ledger.summary(map.name);
+      const run = await state.initial.lastRunOf(map.name);
+      return {
+        map: map.name,
+        state: entry?.state ?? "running",
+        stateChangedAt: entry?.changedAt ?? null,
+        queueDepth: await state.queue.depth({ map: map.name }),
+        catchUp: (await state.queue.held({ map: map.name })).length,
+        lastSync: ledger.lastSyncedOn,
+        errors: ledger.failed,
+        lastInitialRun:
+          run === undefined
+            ? null
+            : {
+                id: run.id,
+                direction: run.direction,
+                status: run.status,
+                rows: run.rows,
+                errors: run.errors,
+                startedAt: run.startedAt,
+              },
+      };
+    }),
+  );
   const inventoryState = context.settings.env.FSI_INVENTORY_STATE_PATH?.trim() || DEFAULT_INVENTORY_STATE_PATH;
   let batchMaps: MapStatus[] | null = null;
   let batchNote: string | null = null;
@@ -72,7 +74,10 @@ export async function statusReport(context: CommandContext): Promise<StatusRepor
     batchNote = `no inventory state file at ${inventoryState} yet (no batch run so far)`;
   } else {
     try {
-      batchMaps = await batchStatus({ env: context.settings.env, ...(state.kind === "azure" ? { store: state.inventory } : {}) });
+      batchMaps = await batchStatus({
+        env: context.settings.env,
+        ...(state.kind === "azure" ? { store: state.inventory } : {}),
+      });
     } catch (error) {
       batchNote = error instanceof Error ? error.message : String(error);
     }

@@ -1,6 +1,12 @@
 import { warehouse } from "../../../core/dataverse/tables";
 import { mergedRecord } from "../entity-record";
-import { InvalidExecutionContextError, parseExecutionContext, postImageOf, preImageOf, targetOf } from "../execution-context";
+import {
+  InvalidExecutionContextError,
+  parseExecutionContext,
+  postImageOf,
+  preImageOf,
+  targetOf,
+} from "../execution-context";
 import { isSdkEntity, isSdkEntityReference } from "../sdk-values";
 
 const CONTRACTS = "http://schemas.microsoft.com/xrm/2011/Contracts";
@@ -25,9 +31,29 @@ function updateContext(): Record<string, unknown> {
           Attributes: [
             { key: "msdyn_name", value: "Main warehouse" },
             { key: "msdyn_warehousetype", value: { __type: `OptionSetValue:${CONTRACTS}`, Value: 192350001 } },
-            { key: "msdyn_operationalsite", value: { __type: `EntityReference:${CONTRACTS}`, Id: SITE_ID, KeyAttributes: [], LogicalName: "msdyn_operationalsite", Name: "Site 1", RowVersion: null } },
+            {
+              key: "msdyn_operationalsite",
+              value: {
+                __type: `EntityReference:${CONTRACTS}`,
+                Id: SITE_ID,
+                KeyAttributes: [],
+                LogicalName: "msdyn_operationalsite",
+                Name: "Site 1",
+                RowVersion: null,
+              },
+            },
             { key: "modifiedon", value: "/Date(1714550400000)/" },
-            { key: "ownerid", value: { __type: `EntityReference:${CONTRACTS}`, Id: USER_ID, KeyAttributes: [], LogicalName: "systemuser", Name: null, RowVersion: null } },
+            {
+              key: "ownerid",
+              value: {
+                __type: `EntityReference:${CONTRACTS}`,
+                Id: USER_ID,
+                KeyAttributes: [],
+                LogicalName: "systemuser",
+                Name: null,
+                RowVersion: null,
+              },
+            },
             { key: "some_unknown_money", value: { __type: `Money:${CONTRACTS}`, Value: 12.5 } },
           ],
           EntityState: null,
@@ -48,7 +74,13 @@ function updateContext(): Record<string, unknown> {
     OrganizationId: "5a1b2c3d-0000-4000-8000-0000000000f1",
     OrganizationName: "contoso",
     OutputParameters: [],
-    OwningExtension: { Id: "5a1b2c3d-0000-4000-8000-0000000000d1", KeyAttributes: [], LogicalName: "sdkmessageprocessingstep", Name: "step", RowVersion: null },
+    OwningExtension: {
+      Id: "5a1b2c3d-0000-4000-8000-0000000000d1",
+      KeyAttributes: [],
+      LogicalName: "sdkmessageprocessingstep",
+      Name: "step",
+      RowVersion: null,
+    },
     ParentContext: null,
     PostEntityImages: [],
     PreEntityImages: [
@@ -58,7 +90,17 @@ function updateContext(): Record<string, unknown> {
           Attributes: [
             { key: "msdyn_name", value: "Old name" },
             { key: "msdyn_warehouseidentifier", value: "W1" },
-            { key: "msdyn_company", value: { __type: `EntityReference:${CONTRACTS}`, Id: COMPANY_ID, KeyAttributes: [], LogicalName: "cdm_company", Name: "USMF", RowVersion: null } },
+            {
+              key: "msdyn_company",
+              value: {
+                __type: `EntityReference:${CONTRACTS}`,
+                Id: COMPANY_ID,
+                KeyAttributes: [],
+                LogicalName: "cdm_company",
+                Name: "USMF",
+                RowVersion: null,
+              },
+            },
             { key: "msdyn_primaryaddresslatitude", value: 47.61 },
           ],
           EntityState: null,
@@ -75,7 +117,10 @@ function updateContext(): Record<string, unknown> {
     PrimaryEntityName: "msdyn_warehouse",
     RequestId: null,
     SecondaryEntityName: "none",
-    SharedVariables: [{ key: "tag", value: "fsi-integration" }, { key: "IsAutoTransact", value: true }],
+    SharedVariables: [
+      { key: "tag", value: "fsi-integration" },
+      { key: "IsAutoTransact", value: true },
+    ],
     Stage: 10,
     UserId: USER_ID,
   };
@@ -125,7 +170,19 @@ describe("parseExecutionContext", () => {
 
   it("reads a Delete's Target as an EntityReference", () => {
     const json: Record<string, unknown> = { ...updateContext(), MessageName: "Delete", Stage: 40 };
-    json.InputParameters = [{ key: "Target", value: { __type: `EntityReference:${CONTRACTS}`, Id: ROW_ID, KeyAttributes: [], LogicalName: "msdyn_warehouse", Name: null, RowVersion: null } }];
+    json.InputParameters = [
+      {
+        key: "Target",
+        value: {
+          __type: `EntityReference:${CONTRACTS}`,
+          Id: ROW_ID,
+          KeyAttributes: [],
+          LogicalName: "msdyn_warehouse",
+          Name: null,
+          RowVersion: null,
+        },
+      },
+    ];
     const target = targetOf(parseExecutionContext(json));
     expect(isSdkEntityReference(target) && target.id).toBe(ROW_ID);
   });
@@ -140,15 +197,34 @@ describe("parseExecutionContext", () => {
 
   it.each([
     ["a missing MessageName", (json: Record<string, unknown>) => void delete json.MessageName, "$.MessageName"],
-    ["a PrimaryEntityId that is not a GUID", (json: Record<string, unknown>) => void (json.PrimaryEntityId = "12"), "$.PrimaryEntityId: must be a GUID"],
-    ["an unknown stage", (json: Record<string, unknown>) => void (json.Stage = 15), "$.Stage: must be a pipeline stage"],
-    ["Mode 2", (json: Record<string, unknown>) => void (json.Mode = 2), "$.Mode: must be 0 (synchronous) or 1 (asynchronous)"],
-    ["InputParameters that are not a key/value array", (json: Record<string, unknown>) => void (json.InputParameters = { Target: 1 }), "$.InputParameters"],
+    [
+      "a PrimaryEntityId that is not a GUID",
+      (json: Record<string, unknown>) => void (json.PrimaryEntityId = "12"),
+      "$.PrimaryEntityId: must be a GUID",
+    ],
+    [
+      "an unknown stage",
+      (json: Record<string, unknown>) => void (json.Stage = 15),
+      "$.Stage: must be a pipeline stage",
+    ],
+    [
+      "Mode 2",
+      (json: Record<string, unknown>) => void (json.Mode = 2),
+      "$.Mode: must be 0 (synchronous) or 1 (asynchronous)",
+    ],
+    [
+      "InputParameters that are not a key/value array",
+      (json: Record<string, unknown>) => void (json.InputParameters = { Target: 1 }),
+      "$.InputParameters",
+    ],
     [
       "an OptionSetValue without a number",
       (json: Record<string, unknown>) => {
         const [first] = json.InputParameters as [{ value: { Attributes: { value: unknown }[] } }];
-        first.value.Attributes[1] = { key: "msdyn_warehousetype", value: { __type: `OptionSetValue:${CONTRACTS}`, Value: "x" } } as { value: unknown };
+        first.value.Attributes[1] = {
+          key: "msdyn_warehousetype",
+          value: { __type: `OptionSetValue:${CONTRACTS}`, Value: "x" },
+        } as { value: unknown };
       },
       "$.InputParameters[0].value.Attributes[1].value.Value: must be a number",
     ],

@@ -25,9 +25,17 @@ describe("hostConfigFromEnv", () => {
       // Every map runs the toolkit's sync unless FSI_MAP_MODES says otherwise.
       mapModes: {},
     });
-    expect(hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=dual-write, ship-vias=off" }).integration.mapModes).toEqual({ warehouses: "dual-write", "ship-vias": "off" });
-    expect(() => hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=both" })).toThrow("FSI_MAP_MODES: Map warehouses: 'both' is not a mode; modes: fsi, dual-write, off.");
-    expect(config.webhookAuth).toEqual({ kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: complete.FSI_WEBHOOK_KEY });
+    expect(
+      hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=dual-write, ship-vias=off" }).integration.mapModes,
+    ).toEqual({ warehouses: "dual-write", "ship-vias": "off" });
+    expect(() => hostConfigFromEnv({ ...complete, FSI_MAP_MODES: "warehouses=both" })).toThrow(
+      "FSI_MAP_MODES: Map warehouses: 'both' is not a mode; modes: fsi, dual-write, off.",
+    );
+    expect(config.webhookAuth).toEqual({
+      kind: "HttpHeader",
+      headerName: "x-fsi-webhook-key",
+      key: complete.FSI_WEBHOOK_KEY,
+    });
     expect(config.scmEventsAuth).toEqual({ kind: "WebhookKey", key: complete.FSI_SCM_EVENTS_KEY });
     expect(config.validationApi.cors.allowedOrigins).toEqual([
       "https://contoso.crm.dynamics.com",

@@ -51,15 +51,27 @@ describe("the standalone host", () => {
     try {
       const health = await fetch(`${running.url}/plugins/health`);
       expect([health.status, await health.json()]).toEqual([200, { status: "ok", queueDepth: 0 }]);
-      const webhook = await fetch(`${running.url}/plugins/webhooks/validate`, { method: "POST", headers: { "x-fsi-webhook-key": "wrong" }, body: "{}" });
+      const webhook = await fetch(`${running.url}/plugins/webhooks/validate`, {
+        method: "POST",
+        headers: { "x-fsi-webhook-key": "wrong" },
+        body: "{}",
+      });
       expect(webhook.status).toBe(401);
       // The keyed probe answers 200 only with the key, and the real routes' 401 otherwise.
-      const keyed = await fetch(`${running.url}/plugins/probe/webhooks`, { headers: { "x-fsi-webhook-key": WEBHOOK_KEY } });
+      const keyed = await fetch(`${running.url}/plugins/probe/webhooks`, {
+        headers: { "x-fsi-webhook-key": WEBHOOK_KEY },
+      });
       expect([keyed.status, await keyed.json()]).toEqual([200, { status: "ok", key: "accepted" }]);
       const unkeyed = await fetch(`${running.url}/plugins/probe/webhooks`);
-      expect([unkeyed.status, ((await unkeyed.json()) as { error: { code: string } }).error.code]).toEqual([401, "MISSING_WEBHOOK_KEY"]);
+      expect([unkeyed.status, ((await unkeyed.json()) as { error: { code: string } }).error.code]).toEqual([
+        401,
+        "MISSING_WEBHOOK_KEY",
+      ]);
       const wrong = await fetch(`${running.url}/plugins/probe/scm-events?code=${WEBHOOK_KEY}`);
-      expect([wrong.status, ((await wrong.json()) as { error: { code: string } }).error.code]).toEqual([401, "INVALID_WEBHOOK_KEY"]);
+      expect([wrong.status, ((await wrong.json()) as { error: { code: string } }).error.code]).toEqual([
+        401,
+        "INVALID_WEBHOOK_KEY",
+      ]);
       const events = await fetch(`${running.url}/plugins/probe/scm-events?code=fedcba9876543210fedc`);
       expect(events.status).toBe(200);
     } finally {
@@ -82,7 +94,14 @@ describe("the standalone host", () => {
       expect(await unauthenticated.json()).toMatchObject({ error: { code: "MISSING_WEBHOOK_KEY" } });
       expect((await fetch(url, guardRequest({ "x-fsi-webhook-key": "not-the-key-at-all" }))).status).toBe(401);
       // The five-table host does not know the inventory handlers, so the answers above came from the inventory host.
-      expect((await fetch(`${running.url}/plugins/webhooks/inventory-posting-lock`, guardRequest({ "x-fsi-webhook-key": WEBHOOK_KEY }))).status).toBe(404);
+      expect(
+        (
+          await fetch(
+            `${running.url}/plugins/webhooks/inventory-posting-lock`,
+            guardRequest({ "x-fsi-webhook-key": WEBHOOK_KEY }),
+          )
+        ).status,
+      ).toBe(404);
     } finally {
       await running.close();
     }
@@ -92,10 +111,20 @@ describe("the standalone host", () => {
     const running = await startPluginHostServer(environment);
     try {
       expect((await fetch(`${running.url}/plugins/inventory/status`)).status).toBe(401);
-      const status = await fetch(`${running.url}/plugins/inventory/status`, { headers: { "x-fsi-webhook-key": WEBHOOK_KEY } });
+      const status = await fetch(`${running.url}/plugins/inventory/status`, {
+        headers: { "x-fsi-webhook-key": WEBHOOK_KEY },
+      });
       expect(status.status).toBe(200);
-      const { maps } = (await status.json()) as { maps: { map: string; mode: string; scheduleMinutes?: number; nextRunAt?: string }[] };
-      expect(maps.map((map) => map.map)).toEqual(["on-hand", "projects", "inventory-adjustments", "inventory-transfers", "work-order-sales-orders"]);
+      const { maps } = (await status.json()) as {
+        maps: { map: string; mode: string; scheduleMinutes?: number; nextRunAt?: string }[];
+      };
+      expect(maps.map((map) => map.map)).toEqual([
+        "on-hand",
+        "projects",
+        "inventory-adjustments",
+        "inventory-transfers",
+        "work-order-sales-orders",
+      ]);
       const onHand = maps.find((map) => map.map === "on-hand");
       expect(onHand).toMatchObject({ mode: "batch", scheduleMinutes: 15 });
       // Only a started schedule knows when the next run is.
@@ -106,7 +135,9 @@ describe("the standalone host", () => {
   });
 
   it("refuses to start with a bad configuration", async () => {
-    await expect(startPluginHostServer({ ...environment, FSI_SCM_URL: "nope" })).rejects.toThrow("environment: $.FSI_SCM_URL: must be an http(s) URL");
+    await expect(startPluginHostServer({ ...environment, FSI_SCM_URL: "nope" })).rejects.toThrow(
+      "environment: $.FSI_SCM_URL: must be an http(s) URL",
+    );
   });
 
   it("refuses to start with an inventory settings file it cannot read", async () => {

@@ -60,6 +60,8 @@ describe("a service endpoint without its key (Dataverse never exports it with a 
     expect(header).toContain('"authtype": 5');
     expect(header).not.toContain("k1");
     expect(message({ kind: "WebhookKey", key: "k2" })).toContain('"authtype": 4');
-    expect(message({ kind: "HttpQueryString", parameterName: "secret", key: "k3" })).toContain('setting name=\\"secret\\"');
+    expect(message({ kind: "HttpQueryString", parameterName: "secret", key: "k3" })).toContain(
+      'setting name=\\"secret\\"',
+    );
   });
 });

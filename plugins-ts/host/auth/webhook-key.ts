@@ -54,7 +54,9 @@ function where(auth: WebhookAuth): string {
  */
 function howToSet(auth: WebhookAuth): string {
   const authValue =
-    auth.kind === "WebhookKey" ? "<the key>" : `<settings><setting name="${auth.kind === "HttpHeader" ? auth.headerName : auth.parameterName}" value="<the key>" /></settings>`;
+    auth.kind === "WebhookKey"
+      ? "<the key>"
+      : `<settings><setting name="${auth.kind === "HttpHeader" ? auth.headerName : auth.parameterName}" value="<the key>" /></settings>`;
   const authType = { WebhookKey: 4, HttpHeader: 5, HttpQueryString: 6 }[auth.kind];
   return (
     `Dataverse does not export a service endpoint's key with the solution: set it on each fsi_ service endpoint after import ` +
@@ -67,7 +69,11 @@ function howToSet(auth: WebhookAuth): string {
 export function requireWebhookKey(request: HostRequest, auth: WebhookAuth): void {
   const presented = presentedKey(request, auth);
   if (presented === undefined || presented === "") {
-    throw new HttpError(401, "MISSING_WEBHOOK_KEY", `The webhook key is missing; send it in ${where(auth)}. ${howToSet(auth)}`);
+    throw new HttpError(
+      401,
+      "MISSING_WEBHOOK_KEY",
+      `The webhook key is missing; send it in ${where(auth)}. ${howToSet(auth)}`,
+    );
   }
   if (!sameSecret(presented, auth.key)) {
     throw new HttpError(401, "INVALID_WEBHOOK_KEY", `The webhook key in ${where(auth)} is not valid.`);

@@ -9,6 +9,10 @@ import type { HostRequest } from "./exchange";
 export function requireJsonContentType(request: HostRequest): void {
   const contentType = request.header("content-type");
   if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
-    throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `Content-Type '${contentType}' is not supported; send 'application/json'.`);
+    throw new HttpError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type '${contentType}' is not supported; send 'application/json'.`,
+    );
   }
 }

@@ -39,7 +39,11 @@ export function jsonReply(status: number, json: unknown, headers: Readonly<Recor
 /** The JSON error body of every 4xx/5xx this host sends. */
 export function errorReply(error: HttpError, extraHeaders: Readonly<Record<string, string>> = {}): HostResponse {
   const body = {
-    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
   };
   return { status: error.status, json: body, headers: { ...error.headers, ...extraHeaders } };
 }

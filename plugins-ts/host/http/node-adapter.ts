@@ -20,7 +20,11 @@ export function toRequestListener(handler: HostHandler, options: NodeAdapterOpti
       },
       (error: unknown) => {
         onServerError(error);
-        if (!res.headersSent) writeReply(res, { status: 500, json: { error: { code: "INTERNAL_ERROR", message: "Unexpected server error." } } });
+        if (!res.headersSent)
+          writeReply(res, {
+            status: 500,
+            json: { error: { code: "INTERNAL_ERROR", message: "Unexpected server error." } },
+          });
       },
     );
   };

@@ -35,5 +35,4 @@ describe("echo suppression", () => {
     expect(isDataverseEcho(context(USER, [{ key: "tag", value: "someone-else" }]), settings)).toBe(false);
     expect(isDataverseEcho(context(USER), settings)).toBe(false);
   });
-
 });

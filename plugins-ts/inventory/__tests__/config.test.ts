@@ -30,9 +30,18 @@ describe("inventoryConfigFromEnv", () => {
     const settingsPath = path.join(folder, "settings.json");
     writeFileSync(settingsPath, JSON.stringify({ maps: { "on-hand": { mode: "batch", scheduleMinutes: 5 } } }));
     const statePath = path.join(folder, "nested", "inventory.sqlite");
-    const config = inventoryConfigFromEnv({ ...connection, FSI_SCM_INTEGRATION_USER: "FSI-Batch", FSI_INVENTORY_STATE_PATH: statePath, FSI_INVENTORY_SETTINGS: settingsPath });
+    const config = inventoryConfigFromEnv({
+      ...connection,
+      FSI_SCM_INTEGRATION_USER: "FSI-Batch",
+      FSI_INVENTORY_STATE_PATH: statePath,
+      FSI_INVENTORY_SETTINGS: settingsPath,
+    });
     const host = integrationConnectionFromEnv({ ...connection, FSI_SCM_INTEGRATION_USER: "FSI-Batch" });
-    expect(config.integration).toMatchObject({ integrationUserId: host.integration.integrationUserId, scmIntegrationUser: "FSI-Batch", echoTag: host.integration.echoTag });
+    expect(config.integration).toMatchObject({
+      integrationUserId: host.integration.integrationUserId,
+      scmIntegrationUser: "FSI-Batch",
+      echoTag: host.integration.echoTag,
+    });
     expect(config.integration.integrationUserId).toBe("a0000000-0000-4000-8000-0000000000f5");
     expect(config.dataverse.url).toBe(connection.FSI_DATAVERSE_URL);
     expect(config.scm.url).toBe(connection.FSI_SCM_URL);
@@ -42,19 +51,28 @@ describe("inventoryConfigFromEnv", () => {
 
   it("takes the app's client credentials when there is no fixed token, for Dataverse and SCM alike", () => {
     const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = connection;
-    const config = inventoryConfigFromEnv({ ...withoutToken, FSI_TENANT_ID: "t", FSI_CLIENT_ID: "c", FSI_CLIENT_SECRET: "s", FSI_INVENTORY_STATE_PATH: ":memory:" });
+    const config = inventoryConfigFromEnv({
+      ...withoutToken,
+      FSI_TENANT_ID: "t",
+      FSI_CLIENT_ID: "c",
+      FSI_CLIENT_SECRET: "s",
+      FSI_INVENTORY_STATE_PATH: ":memory:",
+    });
     expect(typeof config.dataverse.accessToken).toBe("function");
     expect(typeof config.scm.accessToken).toBe("function");
   });
 
   it("refuses a bad environment under its own error class, naming every variable at fault", () => {
     const { FSI_DATAVERSE_TOKEN: _token, ...withoutToken } = connection;
-    const attempt = () => inventoryConfigFromEnv({ ...withoutToken, FSI_SCM_URL: "ftp://x", FSI_INVENTORY_STATE_PATH: ":memory:" });
+    const attempt = () =>
+      inventoryConfigFromEnv({ ...withoutToken, FSI_SCM_URL: "ftp://x", FSI_INVENTORY_STATE_PATH: ":memory:" });
     expect(attempt).toThrow(InventoryConfigurationError);
     expect(attempt).toThrow("environment: $.FSI_SCM_URL: must be an http(s) URL");
     expect(() => inventoryConfigFromEnv({ ...withoutToken, FSI_INVENTORY_STATE_PATH: ":memory:" })).toThrow(
       "$.FSI_DATAVERSE_TOKEN: set FSI_DATAVERSE_TOKEN, or FSI_TENANT_ID, FSI_CLIENT_ID and FSI_CLIENT_SECRET",
     );
-    expect(() => inventoryConfigFromEnv({ ...connection, FSI_INVENTORY_STATE_PATH: "  " })).toThrow("$.FSI_INVENTORY_STATE_PATH");
+    expect(() => inventoryConfigFromEnv({ ...connection, FSI_INVENTORY_STATE_PATH: "  " })).toThrow(
+      "$.FSI_INVENTORY_STATE_PATH",
+    );
   });
 });

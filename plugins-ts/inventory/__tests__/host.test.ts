@@ -22,10 +22,18 @@ beforeAll(async () => {
   engine = createInventoryEngine({
     dataverse: { url: "http://127.0.0.1:9", accessToken: () => Promise.resolve("unused") },
     scm: { url: "http://127.0.0.1:9/scm", timeoutMs: 500, retryDelayMs: 1 },
-    integration: { integrationUserId: "a0000000-0000-4000-8000-0000000000f5", echoTag: "fsi-integration", scmIntegrationUser: "FSI-Integration" },
+    integration: {
+      integrationUserId: "a0000000-0000-4000-8000-0000000000f5",
+      echoTag: "fsi-integration",
+      scmIntegrationUser: "FSI-Integration",
+    },
     log,
   });
-  const host = createInventoryHost(engine, { webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: KEY }, scmEventsAuth: { kind: "WebhookKey", key: EVENTS_KEY }, log });
+  const host = createInventoryHost(engine, {
+    webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: KEY },
+    scmEventsAuth: { kind: "WebhookKey", key: EVENTS_KEY },
+    log,
+  });
   server = createServer(host.listener);
   url = await listen(server, 0);
 });
@@ -35,21 +43,37 @@ afterAll(async () => {
   await engine.close();
 });
 
-async function post(path: string, body: string, headers: Record<string, string> = { "content-type": "application/json", "x-fsi-webhook-key": KEY }) {
+async function post(
+  path: string,
+  body: string,
+  headers: Record<string, string> = { "content-type": "application/json", "x-fsi-webhook-key": KEY },
+) {
   const response = await fetch(`${url}${path}`, { method: "POST", headers, body });
   return { status: response.status, json: (await response.json()) as { error?: { code: string; message: string } } };
 }
 
 describe("the inventory host refuses what it cannot use", () => {
   it("a missing or wrong webhook key (401)", async () => {
-    expect((await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", { "content-type": "application/json" })).json.error).toMatchObject({ code: "MISSING_WEBHOOK_KEY" });
-    expect((await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", { "content-type": "application/json", "x-fsi-webhook-key": "nope" })).status).toBe(401);
+    expect(
+      (await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", { "content-type": "application/json" }))
+        .json.error,
+    ).toMatchObject({ code: "MISSING_WEBHOOK_KEY" });
+    expect(
+      (
+        await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", {
+          "content-type": "application/json",
+          "x-fsi-webhook-key": "nope",
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("an unknown handler (404) naming the handlers, and a wrong method (405)", async () => {
     const unknown = await post("/plugins/inventory/webhooks/validate", "{}");
     expect(unknown.status).toBe(404);
-    expect(unknown.json.error?.message).toContain("inventory-posting-lock, inventory-post, work-order-project, work-order-sales-order");
+    expect(unknown.json.error?.message).toContain(
+      "inventory-posting-lock, inventory-post, work-order-project, work-order-sales-order",
+    );
     const get = await fetch(`${url}/plugins/inventory/webhooks/inventory-posting-lock`);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
@@ -58,7 +82,10 @@ describe("the inventory host refuses what it cannot use", () => {
   it("malformed JSON and a body that is not a RemoteExecutionContext (400)", async () => {
     const broken = await post("/plugins/inventory/webhooks/inventory-posting-lock", '{"MessageName": ');
     expect(broken.status).toBe(400);
-    const wrong = await post("/plugins/inventory/webhooks/inventory-posting-lock", JSON.stringify({ MessageName: "Update" }));
+    const wrong = await post(
+      "/plugins/inventory/webhooks/inventory-posting-lock",
+      JSON.stringify({ MessageName: "Update" }),
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.json.error).toMatchObject({ code: "INVALID_EXECUTION_CONTEXT" });
     expect(wrong.json.error?.message).toContain("PrimaryEntityName");
@@ -69,18 +96,38 @@ describe("the inventory host refuses what it cannot use", () => {
     const notEvent = await post(path, JSON.stringify({ hello: "world" }), { "content-type": "application/json" });
     expect(notEvent.status).toBe(400);
     expect(notEvent.json.error).toMatchObject({ code: "INVALID_DATA_EVENT" });
-    const warehouse = buildDataEvent({ entity: warehouses, operation: "Update", key: { dataAreaId: "usmf", WarehouseId: "1001" }, row: { dataAreaId: "usmf", WarehouseId: "1001" }, changedFields: [], raisedOn: new Date() });
+    const warehouse = buildDataEvent({
+      entity: warehouses,
+      operation: "Update",
+      key: { dataAreaId: "usmf", WarehouseId: "1001" },
+      row: { dataAreaId: "usmf", WarehouseId: "1001" },
+      changedFields: [],
+      raisedOn: new Date(),
+    });
     const unmapped = await post(path, JSON.stringify(warehouse), { "content-type": "application/json" });
     expect(unmapped.status).toBe(400);
     expect(unmapped.json.error?.message).toContain("activate data events only for InventoryOnHand, Projects");
   });
 
   it("a text body (415), an unknown path (404), and still answers afterwards", async () => {
-    expect((await post("/plugins/inventory/webhooks/inventory-posting-lock", "hello", { "content-type": "text/plain", "x-fsi-webhook-key": KEY })).status).toBe(415);
+    expect(
+      (
+        await post("/plugins/inventory/webhooks/inventory-posting-lock", "hello", {
+          "content-type": "text/plain",
+          "x-fsi-webhook-key": KEY,
+        })
+      ).status,
+    ).toBe(415);
     expect((await fetch(`${url}/plugins/inventory/nothing`)).status).toBe(404);
     const status = await fetch(`${url}/plugins/inventory/status`, { headers: { "x-fsi-webhook-key": KEY } });
     expect(status.status).toBe(200);
     const body = (await status.json()) as { maps: { map: string; mode: string }[] };
-    expect(body.maps.map((map) => `${map.map}:${map.mode}`)).toEqual(["on-hand:live", "projects:live", "inventory-adjustments:live", "inventory-transfers:live", "work-order-sales-orders:live"]);
+    expect(body.maps.map((map) => `${map.map}:${map.mode}`)).toEqual([
+      "on-hand:live",
+      "projects:live",
+      "inventory-adjustments:live",
+      "inventory-transfers:live",
+      "work-order-sales-orders:live",
+    ]);
   });
 });

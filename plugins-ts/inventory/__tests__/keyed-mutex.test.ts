@@ -50,7 +50,11 @@ describe("KeyedMutex.runAll", () => {
       running.splice(running.indexOf(name), 1);
       return name;
     };
-    const results = await Promise.all([locks.runAll(["x", "y", "z"], work("first")), locks.runAll(["z", "y", "w"], work("second")), locks.runAll(["w"], work("third"))]);
+    const results = await Promise.all([
+      locks.runAll(["x", "y", "z"], work("first")),
+      locks.runAll(["z", "y", "w"], work("second")),
+      locks.runAll(["w"], work("third")),
+    ]);
     expect(results).toEqual(["first", "second", "third"]);
     // The chunks sharing y and z never ran at the same time; nor did the two sharing w.
     for (const overlap of overlaps) {

@@ -37,33 +37,65 @@ afterAll(async () => {
 
 const bind = (set: string, id: string | undefined) => `/${set}(${id ?? ""})`;
 
-async function inventory(product: string | undefined, warehouse: string | undefined): Promise<Record<string, unknown> | undefined> {
-  const rows = await dataverseRows(env, `msdyn_productinventories?$filter=_msdyn_product_value eq ${product ?? ""} and _msdyn_warehouse_value eq ${warehouse ?? ""}`);
+async function inventory(
+  product: string | undefined,
+  warehouse: string | undefined,
+): Promise<Record<string, unknown> | undefined> {
+  const rows = await dataverseRows(
+    env,
+    `msdyn_productinventories?$filter=_msdyn_product_value eq ${product ?? ""} and _msdyn_warehouse_value eq ${warehouse ?? ""}`,
+  );
   return rows[0];
 }
 
-async function journals(product: string | undefined, warehouse: string | undefined): Promise<Record<string, unknown>[]> {
-  return dataverseRows(env, `msdyn_inventoryjournals?$filter=_msdyn_product_value eq ${product ?? ""} and _msdyn_warehouse_value eq ${warehouse ?? ""}&$orderby=versionnumber asc`);
+async function journals(
+  product: string | undefined,
+  warehouse: string | undefined,
+): Promise<Record<string, unknown>[]> {
+  return dataverseRows(
+    env,
+    `msdyn_inventoryjournals?$filter=_msdyn_product_value eq ${product ?? ""} and _msdyn_warehouse_value eq ${warehouse ?? ""}&$orderby=versionnumber asc`,
+  );
 }
 
 async function addScmOnHand(item: string, warehouse: string, physical: number, reserved = 0): Promise<void> {
-  const created = await scmRequest(env, "POST", "InventoryOnHand", { dataAreaId: "usmf", ItemNumber: item, WarehouseId: warehouse, PhysicalInventory: physical, ReservedPhysical: reserved, InventoryUnitSymbol: "ea" });
+  const created = await scmRequest(env, "POST", "InventoryOnHand", {
+    dataAreaId: "usmf",
+    ItemNumber: item,
+    WarehouseId: warehouse,
+    PhysicalInventory: physical,
+    ReservedPhysical: reserved,
+    InventoryUnitSymbol: "ea",
+  });
   expect(created.status).toBe(201);
 }
 
 /** Field Service equals SCM for the row: each quantity, and the journals of each quantity add up to it. */
-async function expectEqualToScm(item: string, warehouse: string, product: string | undefined, fsWarehouse: string | undefined): Promise<void> {
+async function expectEqualToScm(
+  item: string,
+  warehouse: string,
+  product: string | undefined,
+  fsWarehouse: string | undefined,
+): Promise<void> {
   const [scm] = await scmRows(env, `InventoryOnHand?$filter=ItemNumber eq '${item}' and WarehouseId eq '${warehouse}'`);
   const row = await inventory(product, fsWarehouse);
-  expect(row).toMatchObject({ msdyn_qtyonhand: scm?.PhysicalInventory, msdyn_qtyallocated: scm?.ReservedPhysical, msdyn_qtyonorder: scm?.OrderedQuantity });
+  expect(row).toMatchObject({
+    msdyn_qtyonhand: scm?.PhysicalInventory,
+    msdyn_qtyallocated: scm?.ReservedPhysical,
+    msdyn_qtyonorder: scm?.OrderedQuantity,
+  });
   const history = await journals(product, fsWarehouse);
-  const sum = (type: number) => history.filter((journal) => journal.msdyn_journaltype === type).reduce((total, journal) => total + Number(journal.msdyn_quantity), 0);
+  const sum = (type: number) =>
+    history
+      .filter((journal) => journal.msdyn_journaltype === type)
+      .reduce((total, journal) => total + Number(journal.msdyn_quantity), 0);
   expect(sum(InventoryJournalType.OnHand)).toBe(scm?.PhysicalInventory);
   expect(sum(InventoryJournalType.Allocated)).toBe(scm?.ReservedPhysical);
   expect(sum(InventoryJournalType.OnOrder)).toBe(scm?.OrderedQuantity);
 }
 
-const bulk = (set: string, action: "CreateMultiple" | "UpdateMultiple") => requests.filter((request) => request.method === "POST" && request.path === `${set}/Microsoft.Dynamics.CRM.${action}`);
+const bulk = (set: string, action: "CreateMultiple" | "UpdateMultiple") =>
+  requests.filter((request) => request.method === "POST" && request.path === `${set}/Microsoft.Dynamics.CRM.${action}`);
 
 describe("on-hand batch runs in bulk", () => {
   it("loads many rows with a few bulk requests, every row equal to SCM with a true journal history", async () => {
@@ -91,12 +123,19 @@ describe("on-hand batch runs in bulk", () => {
     const written = (await dataverseRows(env, "msdyn_inventoryjournals?$select=msdyn_inventoryjournalid")).length;
     expect(written).toBe(11);
     expect(bulk("msdyn_inventoryjournals", "CreateMultiple")).toHaveLength(2);
-    expect(requests.filter((request) => request.method === "POST" && request.path === "msdyn_inventoryjournals")).toEqual([]);
+    expect(
+      requests.filter((request) => request.method === "POST" && request.path === "msdyn_inventoryjournals"),
+    ).toEqual([]);
 
     // Read again with nothing changed: no journal, the confirmation stamps in one UpdateMultiple per chunk.
     requests.length = 0;
 
-    expect(await env.engine.runBatch("on-hand", { full: true, batchSize: 4 })).toMatchObject({ status: "succeeded", read: 8, changed: 0, unchanged: 8 });
+    expect(await env.engine.runBatch("on-hand", { full: true, batchSize: 4 })).toMatchObject({
+      status: "succeeded",
+      read: 8,
+      changed: 0,
+      unchanged: 8,
+    });
     expect((await dataverseRows(env, "msdyn_inventoryjournals?$select=msdyn_inventoryjournalid")).length).toBe(written);
     expect(bulk("msdyn_productinventories", "UpdateMultiple")).toHaveLength(2);
   });
@@ -104,19 +143,40 @@ describe("on-hand batch runs in bulk", () => {
   it("applies the rows of a refused bulk write one by one: the others land once, the bad row is kept and lands once later", async () => {
     // C0001 is known to the engine (it carried a row), then deleted from Field Service: the
     // engine's cached reference now points at a row that is gone.
-    const scmItem = await scmRequest(env, "POST", "ReleasedProducts", { dataAreaId: "usmf", ItemNumber: "C0001", ProductName: "Capacitor", ProductType: "Item", InventoryUnitSymbol: "ea", SalesUnitSymbol: "ea" });
+    const scmItem = await scmRequest(env, "POST", "ReleasedProducts", {
+      dataAreaId: "usmf",
+      ItemNumber: "C0001",
+      ProductName: "Capacitor",
+      ProductType: "Item",
+      InventoryUnitSymbol: "ea",
+      SalesUnitSymbol: "ea",
+    });
     expect(scmItem.status).toBe(201);
-    const capacitor = await createRow(env, "products", { name: "Capacitor", productnumber: "C0001", "defaultuomid@odata.bind": bind("uoms", env.ids.units.ea) });
+    const capacitor = await createRow(env, "products", {
+      name: "Capacitor",
+      productnumber: "C0001",
+      "defaultuomid@odata.bind": bind("uoms", env.ids.units.ea),
+    });
     await addScmOnHand("C0001", "1001", 4);
     expect(await env.engine.runBatch("on-hand")).toMatchObject({ status: "succeeded", read: 1, changed: 1 });
     expect((await dataverseRequest(env, "DELETE", `products(${capacitor})`)).status).toBe(204);
 
     // Three rows new to Field Service in one chunk (one CreateMultiple of journals), and one change to a row it has.
-    const w1003 = await createRow(env, "msdyn_warehouses", { msdyn_name: "Seattle 1003", msdyn_warehouseidentifier: "1003", "msdyn_company@odata.bind": bind("cdm_companies", env.ids.company) });
+    const w1003 = await createRow(env, "msdyn_warehouses", {
+      msdyn_name: "Seattle 1003",
+      msdyn_warehouseidentifier: "1003",
+      "msdyn_company@odata.bind": bind("cdm_companies", env.ids.company),
+    });
     await addScmOnHand("A0001", "1003", 6, 1);
     await addScmOnHand("C0001", "1003", 9);
     await addScmOnHand("A0002", "1003", 5);
-    expect((await scmRequest(env, "PATCH", "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0002',WarehouseId='1001')", { PhysicalInventory: 26 })).status).toBe(204);
+    expect(
+      (
+        await scmRequest(env, "PATCH", "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0002',WarehouseId='1001')", {
+          PhysicalInventory: 26,
+        })
+      ).status,
+    ).toBe(204);
     const journalsBefore = (await journals(env.ids.products.A0002, env.ids.warehouses["1001"])).length;
     requests.length = 0;
 
@@ -127,7 +187,9 @@ describe("on-hand batch runs in bulk", () => {
     expect(env.logs.some((entry) => entry.message.includes("applying them one by one"))).toBe(true);
     // The refused bulk request, then the rows one by one.
     expect(bulk("msdyn_inventoryjournals", "CreateMultiple").length).toBeGreaterThan(0);
-    expect(requests.filter((request) => request.method === "POST" && request.path === "msdyn_inventoryjournals").length).toBeGreaterThan(0);
+    expect(
+      requests.filter((request) => request.method === "POST" && request.path === "msdyn_inventoryjournals").length,
+    ).toBeGreaterThan(0);
 
     const { products } = env.ids;
     await expectEqualToScm("A0001", "1003", products.A0001, w1003);
@@ -140,7 +202,12 @@ describe("on-hand batch runs in bulk", () => {
     expect((await env.engine.batchStatus()).find((status) => status.map === "on-hand")?.pendingRows).toBe(1);
 
     // The product comes back (same id): the kept row lands, once.
-    await createRow(env, "products", { productid: capacitor, name: "Capacitor", productnumber: "C0001", "defaultuomid@odata.bind": bind("uoms", env.ids.units.ea) });
+    await createRow(env, "products", {
+      productid: capacitor,
+      name: "Capacitor",
+      productnumber: "C0001",
+      "defaultuomid@odata.bind": bind("uoms", env.ids.units.ea),
+    });
     expect(await env.engine.runBatch("on-hand")).toMatchObject({ status: "succeeded", read: 1, changed: 1, failed: 0 });
     await expectEqualToScm("C0001", "1003", capacitor, w1003);
     expect(await journals(capacitor, w1003)).toHaveLength(1);
@@ -157,7 +224,13 @@ describe("on-hand batch runs in bulk", () => {
       ["A0001", 41],
       ["A0002", 27],
     ] as const) {
-      expect((await scmRequest(env, "PATCH", `InventoryOnHand(dataAreaId='usmf',ItemNumber='${item}',WarehouseId='1001')`, { PhysicalInventory: quantity })).status).toBe(204);
+      expect(
+        (
+          await scmRequest(env, "PATCH", `InventoryOnHand(dataAreaId='usmf',ItemNumber='${item}',WarehouseId='1001')`, {
+            PhysicalInventory: quantity,
+          })
+        ).status,
+      ).toBe(204);
     }
     const { products, warehouses } = env.ids;
     const before = {
@@ -171,7 +244,8 @@ describe("on-hand batch runs in bulk", () => {
 
     refusing.answer = () => 200;
     expect(await env.engine.runBatch("on-hand")).toMatchObject({ status: "succeeded", read: 2, changed: 2, failed: 0 });
-    for (const step of check.stepIds) expect((await dataverseRequest(env, "DELETE", `sdkmessageprocessingsteps(${step})`)).status).toBe(204);
+    for (const step of check.stepIds)
+      expect((await dataverseRequest(env, "DELETE", `sdkmessageprocessingsteps(${step})`)).status).toBe(204);
     await refusing.close();
     await expectEqualToScm("A0001", "1001", products.A0001, warehouses["1001"]);
     await expectEqualToScm("A0002", "1001", products.A0002, warehouses["1001"]);
@@ -192,17 +266,24 @@ describe("on-hand batch runs in bulk", () => {
       msdyn_quantity: quantity,
       msdyn_journaltype: type,
     });
-    const created = await dataverseRequest(env, "POST", "msdyn_inventoryjournals/Microsoft.Dynamics.CRM.CreateMultiple", {
-      Targets: [
-        journal(products.A0002, warehouses["1002"], 2, InventoryJournalType.OnHand),
-        journal(products.A0002, warehouses["1002"], 3, InventoryJournalType.OnHand),
-        journal(products.A0001, warehouses["1002"], 1, InventoryJournalType.Allocated),
-      ],
-    });
+    const created = await dataverseRequest(
+      env,
+      "POST",
+      "msdyn_inventoryjournals/Microsoft.Dynamics.CRM.CreateMultiple",
+      {
+        Targets: [
+          journal(products.A0002, warehouses["1002"], 2, InventoryJournalType.OnHand),
+          journal(products.A0002, warehouses["1002"], 3, InventoryJournalType.OnHand),
+          journal(products.A0001, warehouses["1002"], 1, InventoryJournalType.Allocated),
+        ],
+      },
+    );
     expect(created.status).toBe(200);
     expect((created.json as { Ids: string[] }).Ids).toHaveLength(3);
     expect(await onHand()).toBe(startOnHand + 5);
     expect(await allocated()).toBe(startAllocated + 1);
-    expect((await inventory(products.A0001, warehouses["1002"]))?.msdyn_qtyavailable).toBe(Number((await inventory(products.A0001, warehouses["1002"]))?.msdyn_qtyonhand) - (startAllocated + 1));
+    expect((await inventory(products.A0001, warehouses["1002"]))?.msdyn_qtyavailable).toBe(
+      Number((await inventory(products.A0001, warehouses["1002"]))?.msdyn_qtyonhand) - (startAllocated + 1),
+    );
   });
 });

@@ -6,7 +6,14 @@
 import { inventoryOnHand } from "../../../core/scm/inventory-entities";
 import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { InventoryJournalType, InventoryTransactionType } from "../../../core/dataverse/tables";
-import { type InventoryEnvironment, SCM_EVENTS_KEY, createRow, dataverseRows, scmRequest, startInventoryEnvironment } from "./support/environment";
+import {
+  type InventoryEnvironment,
+  SCM_EVENTS_KEY,
+  createRow,
+  dataverseRows,
+  scmRequest,
+  startInventoryEnvironment,
+} from "./support/environment";
 
 let env: InventoryEnvironment;
 
@@ -22,16 +29,27 @@ afterAll(async () => {
 });
 
 async function inventory(product: string, warehouse: string): Promise<Record<string, unknown> | undefined> {
-  const rows = await dataverseRows(env, `msdyn_productinventories?$filter=_msdyn_product_value eq ${product} and _msdyn_warehouse_value eq ${warehouse}`);
+  const rows = await dataverseRows(
+    env,
+    `msdyn_productinventories?$filter=_msdyn_product_value eq ${product} and _msdyn_warehouse_value eq ${warehouse}`,
+  );
   return rows[0];
 }
 
 async function journals(product: string, warehouse: string): Promise<Record<string, unknown>[]> {
-  return dataverseRows(env, `msdyn_inventoryjournals?$filter=_msdyn_product_value eq ${product} and _msdyn_warehouse_value eq ${warehouse}&$orderby=versionnumber asc`);
+  return dataverseRows(
+    env,
+    `msdyn_inventoryjournals?$filter=_msdyn_product_value eq ${product} and _msdyn_warehouse_value eq ${warehouse}&$orderby=versionnumber asc`,
+  );
 }
 
 async function setScmOnHand(item: string, warehouse: string, changes: Record<string, number>): Promise<void> {
-  const patched = await scmRequest(env, "PATCH", `InventoryOnHand(dataAreaId='usmf',ItemNumber='${item}',WarehouseId='${warehouse}')`, changes);
+  const patched = await scmRequest(
+    env,
+    "PATCH",
+    `InventoryOnHand(dataAreaId='usmf',ItemNumber='${item}',WarehouseId='${warehouse}')`,
+    changes,
+  );
   expect(patched.status).toBe(204);
   await env.settle();
 }
@@ -40,7 +58,13 @@ describe("on-hand SCM → Field Service, live", () => {
   it("loads SCM's on-hand into product inventory through journals, with available = on hand − allocated", async () => {
     const { products, warehouses, units } = env.ids;
     const row = await inventory(products.A0001 ?? "", warehouses["1001"] ?? "");
-    expect(row).toMatchObject({ msdyn_qtyonhand: 40, msdyn_qtyallocated: 5, msdyn_qtyavailable: 35, msdyn_qtyonorder: 0, _msdyn_unit_value: units.ea });
+    expect(row).toMatchObject({
+      msdyn_qtyonhand: 40,
+      msdyn_qtyallocated: 5,
+      msdyn_qtyavailable: 35,
+      msdyn_qtyonorder: 0,
+      _msdyn_unit_value: units.ea,
+    });
     expect(row?.fsi_scmlastsyncedon).toEqual(expect.any(String));
     const history = await journals(products.A0001 ?? "", warehouses["1001"] ?? "");
     expect(history.map((journal) => [journal.msdyn_journaltype, journal.msdyn_quantity])).toEqual([
@@ -54,9 +78,16 @@ describe("on-hand SCM → Field Service, live", () => {
   it("turns an SCM on-hand change into product inventory and one journal row with the right delta", async () => {
     const { products, warehouses } = env.ids;
     await setScmOnHand("A0001", "1001", { PhysicalInventory: 52 });
-    expect(await inventory(products.A0001 ?? "", warehouses["1001"] ?? "")).toMatchObject({ msdyn_qtyonhand: 52, msdyn_qtyavailable: 47 });
+    expect(await inventory(products.A0001 ?? "", warehouses["1001"] ?? "")).toMatchObject({
+      msdyn_qtyonhand: 52,
+      msdyn_qtyavailable: 47,
+    });
     await setScmOnHand("A0001", "1001", { PhysicalInventory: 37, ReservedPhysical: 7 });
-    expect(await inventory(products.A0001 ?? "", warehouses["1001"] ?? "")).toMatchObject({ msdyn_qtyonhand: 37, msdyn_qtyallocated: 7, msdyn_qtyavailable: 30 });
+    expect(await inventory(products.A0001 ?? "", warehouses["1001"] ?? "")).toMatchObject({
+      msdyn_qtyonhand: 37,
+      msdyn_qtyallocated: 7,
+      msdyn_qtyavailable: 30,
+    });
     const history = await journals(products.A0001 ?? "", warehouses["1001"] ?? "");
     expect(history.slice(2).map((journal) => [journal.msdyn_journaltype, journal.msdyn_quantity])).toEqual([
       [InventoryJournalType.OnHand, 12],
@@ -64,7 +95,9 @@ describe("on-hand SCM → Field Service, live", () => {
       [InventoryJournalType.Allocated, 2],
     ]);
     // The journal history explains the quantity.
-    const onHandSum = history.filter((journal) => journal.msdyn_journaltype === InventoryJournalType.OnHand).reduce((sum, journal) => sum + Number(journal.msdyn_quantity), 0);
+    const onHandSum = history
+      .filter((journal) => journal.msdyn_journaltype === InventoryJournalType.OnHand)
+      .reduce((sum, journal) => sum + Number(journal.msdyn_quantity), 0);
     expect(onHandSum).toBe(37);
   });
 
@@ -73,7 +106,9 @@ describe("on-hand SCM → Field Service, live", () => {
     // Every journal the integration wrote is a Manual journal (Field Service's integration journal).
     const written = await journals(products.A0002 ?? "", warehouses["1001"] ?? "");
     expect(written.length).toBeGreaterThan(0);
-    expect(new Set(written.map((journal) => journal.msdyn_transactiontype))).toEqual(new Set([InventoryTransactionType.Manual]));
+    expect(new Set(written.map((journal) => journal.msdyn_transactiontype))).toEqual(
+      new Set([InventoryTransactionType.Manual]),
+    );
     // No step of the solution stands between a client and product inventory: Field Service's rules apply.
     const steps = await dataverseRows(env, "sdkmessageprocessingsteps?$select=name");
     expect(steps.filter((step) => /productinventory|inventoryjournal/.test(String(step.name)))).toEqual([]);
@@ -96,16 +131,34 @@ describe("on-hand SCM → Field Service, live", () => {
   it("changes nothing with a redelivered event (SCM's row read by key), so no journal twice", async () => {
     const { products, warehouses } = env.ids;
     const before = await journals(products.A0001 ?? "", warehouses["1002"] ?? "");
-    const patched = await scmRequest(env, "PATCH", "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1002')", { PhysicalInventory: 20 });
+    const patched = await scmRequest(
+      env,
+      "PATCH",
+      "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1002')",
+      { PhysicalInventory: 20 },
+    );
     expect(patched.status).toBe(204);
     await env.settle();
-    const row = (await scmRequest(env, "GET", "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1002')")).json as Record<string, string | number>;
+    const row = (
+      await scmRequest(env, "GET", "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1002')")
+    ).json as Record<string, string | number>;
     const after = await journals(products.A0001 ?? "", warehouses["1002"] ?? "");
     expect(after.length).toBe(before.length + 1);
     // SCM's event again, late: the host reads the row by key, finds Field Service already there.
     const onHandKey = { dataAreaId: "usmf", ItemNumber: "A0001", WarehouseId: "1002" };
-    const redelivered = buildDataEvent({ entity: inventoryOnHand, operation: "Update", key: onHandKey, row: { ...row, PhysicalInventory: 99 }, changedFields: ["PhysicalInventory"], raisedOn: new Date() });
-    const answer = await fetch(`${env.hostUrl}/plugins/inventory/scm-events?code=${SCM_EVENTS_KEY}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(redelivered) });
+    const redelivered = buildDataEvent({
+      entity: inventoryOnHand,
+      operation: "Update",
+      key: onHandKey,
+      row: { ...row, PhysicalInventory: 99 },
+      changedFields: ["PhysicalInventory"],
+      raisedOn: new Date(),
+    });
+    const answer = await fetch(`${env.hostUrl}/plugins/inventory/scm-events?code=${SCM_EVENTS_KEY}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(redelivered),
+    });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ outcome: "unchanged" });
     expect(await journals(products.A0001 ?? "", warehouses["1002"] ?? "")).toHaveLength(after.length);
@@ -113,14 +166,24 @@ describe("on-hand SCM → Field Service, live", () => {
   });
 
   it("keeps a row whose warehouse Field Service lacks, and carries it once the warehouse arrives", async () => {
-    const created = await scmRequest(env, "POST", "InventoryOnHand", { dataAreaId: "usmf", ItemNumber: "A0002", WarehouseId: "1003", PhysicalInventory: 9, InventoryUnitSymbol: "ea" });
+    const created = await scmRequest(env, "POST", "InventoryOnHand", {
+      dataAreaId: "usmf",
+      ItemNumber: "A0002",
+      WarehouseId: "1003",
+      PhysicalInventory: 9,
+      InventoryUnitSymbol: "ea",
+    });
     expect(created.status).toBe(201);
     await env.settle();
     const status = (await env.engine.batchStatus()).find((map) => map.map === "on-hand");
     expect(status?.pendingRows).toBe(1);
     expect(status?.live?.lastError).toContain("waits for warehouse 1003 of company usmf");
 
-    const warehouse = await createRow(env, "msdyn_warehouses", { msdyn_name: "Seattle 1003", msdyn_warehouseidentifier: "1003", "msdyn_company@odata.bind": `/cdm_companies(${env.ids.company})` });
+    const warehouse = await createRow(env, "msdyn_warehouses", {
+      msdyn_name: "Seattle 1003",
+      msdyn_warehouseidentifier: "1003",
+      "msdyn_company@odata.bind": `/cdm_companies(${env.ids.company})`,
+    });
     await env.engine.retryPending();
     expect((await env.engine.batchStatus()).find((map) => map.map === "on-hand")?.pendingRows).toBe(0);
     expect(await inventory(env.ids.products.A0002 ?? "", warehouse)).toMatchObject({ msdyn_qtyonhand: 9 });
@@ -128,10 +191,17 @@ describe("on-hand SCM → Field Service, live", () => {
 
   it("takes Field Service to zero, through journals, when SCM deletes the on-hand row", async () => {
     const { products, warehouses } = env.ids;
-    const deleted = await scmRequest(env, "DELETE", "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0002',WarehouseId='1002')");
+    const deleted = await scmRequest(
+      env,
+      "DELETE",
+      "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0002',WarehouseId='1002')",
+    );
     expect(deleted.status).toBe(204);
     await env.settle();
-    expect(await inventory(products.A0002 ?? "", warehouses["1002"] ?? "")).toMatchObject({ msdyn_qtyonhand: 0, msdyn_qtyavailable: 0 });
+    expect(await inventory(products.A0002 ?? "", warehouses["1002"] ?? "")).toMatchObject({
+      msdyn_qtyonhand: 0,
+      msdyn_qtyavailable: 0,
+    });
     expect((await journals(products.A0002 ?? "", warehouses["1002"] ?? "")).at(-1)?.msdyn_quantity).toBe(-8);
   });
 });

@@ -3,8 +3,21 @@
  * Service, a work order accepts only such a project in process and keeps it once past In
  * Progress, and a completed work order goes to SCM as a sales order carrying the project id.
  */
-import { ProjectStage, ProjectType, WorkOrderScmOrderStatus, WorkOrderSystemStatus } from "../../../core/dataverse/tables";
-import { type InventoryEnvironment, createRow, dataverseRequest, dataverseRows, scmRequest, scmRows, startInventoryEnvironment } from "./support/environment";
+import {
+  ProjectStage,
+  ProjectType,
+  WorkOrderScmOrderStatus,
+  WorkOrderSystemStatus,
+} from "../../../core/dataverse/tables";
+import {
+  type InventoryEnvironment,
+  createRow,
+  dataverseRequest,
+  dataverseRows,
+  scmRequest,
+  scmRows,
+  startInventoryEnvironment,
+} from "./support/environment";
 
 let env: InventoryEnvironment;
 const projectIds: Record<string, string> = {};
@@ -14,7 +27,8 @@ beforeAll(async () => {
   const loaded = await env.engine.runBatch("projects");
   // Four SCM projects; the template's filter keeps the three time and material ones.
   expect(loaded).toMatchObject({ status: "succeeded", read: 4, changed: 3, filtered: 1 });
-  for (const row of await dataverseRows(env, "fsi_projects?$select=fsi_projectnumber")) projectIds[String(row.fsi_projectnumber)] = String(row.fsi_projectid);
+  for (const row of await dataverseRows(env, "fsi_projects?$select=fsi_projectnumber"))
+    projectIds[String(row.fsi_projectnumber)] = String(row.fsi_projectid);
 });
 
 afterAll(async () => {
@@ -38,22 +52,56 @@ async function workOrder(name: string, project?: string): Promise<{ status: numb
 describe("SCM projects → Field Service", () => {
   it("brings time and material projects with their stage and customer, and leaves the others out", async () => {
     const rows = await dataverseRows(env, "fsi_projects?$orderby=fsi_projectnumber");
-    expect(rows.map((row) => [row.fsi_projectnumber, row.fsi_name, row.fsi_projecttype, row.fsi_projectstage, row._fsi_customer_value, row._fsi_company_value])).toEqual([
-      ["US-PRJ-0001", "HVAC service contract", ProjectType.TimeAndMaterial, ProjectStage.InProcess, env.ids.accounts["US-001"], env.ids.company],
-      ["US-PRJ-0002", "Pump maintenance", ProjectType.TimeAndMaterial, ProjectStage.InProcess, env.ids.accounts["US-001"], env.ids.company],
-      ["US-PRJ-0005", "Dock door retrofit", ProjectType.TimeAndMaterial, ProjectStage.Completed, env.ids.accounts["US-001"], env.ids.company],
+    expect(
+      rows.map((row) => [
+        row.fsi_projectnumber,
+        row.fsi_name,
+        row.fsi_projecttype,
+        row.fsi_projectstage,
+        row._fsi_customer_value,
+        row._fsi_company_value,
+      ]),
+    ).toEqual([
+      [
+        "US-PRJ-0001",
+        "HVAC service contract",
+        ProjectType.TimeAndMaterial,
+        ProjectStage.InProcess,
+        env.ids.accounts["US-001"],
+        env.ids.company,
+      ],
+      [
+        "US-PRJ-0002",
+        "Pump maintenance",
+        ProjectType.TimeAndMaterial,
+        ProjectStage.InProcess,
+        env.ids.accounts["US-001"],
+        env.ids.company,
+      ],
+      [
+        "US-PRJ-0005",
+        "Dock door retrofit",
+        ProjectType.TimeAndMaterial,
+        ProjectStage.Completed,
+        env.ids.accounts["US-001"],
+        env.ids.company,
+      ],
     ]);
   });
 
   it("follows SCM live: a project SCM completes stops being selectable", async () => {
-    const patched = await scmRequest(env, "PATCH", "Projects(dataAreaId='usmf',ProjectId='US-PRJ-0002')", { ProjectStage: "Completed" });
+    const patched = await scmRequest(env, "PATCH", "Projects(dataAreaId='usmf',ProjectId='US-PRJ-0002')", {
+      ProjectStage: "Completed",
+    });
     expect(patched.status).toBe(204);
     await env.settle();
     const [row] = await dataverseRows(env, "fsi_projects?$filter=fsi_projectnumber eq 'US-PRJ-0002'");
     expect(row?.fsi_projectstage).toBe(ProjectStage.Completed);
     const refused = await workOrder("WO-REFUSED-1", "US-PRJ-0002");
     expect(refused.status).toBe(400);
-    expect(env.logs.some((entry) => String(entry.reason).includes("Project US-PRJ-0002 Pump maintenance is not in process"))).toBe(true);
+    expect(
+      env.logs.some((entry) => String(entry.reason).includes("Project US-PRJ-0002 Pump maintenance is not in process")),
+    ).toBe(true);
   });
 });
 
@@ -87,7 +135,9 @@ describe("work orders with a project", () => {
       "msdyn_service@odata.bind": bind("products", env.ids.products.S0001),
       msdyn_duration: 90,
     });
-    const completed = await dataverseRequest(env, "PATCH", `msdyn_workorders(${order})`, { msdyn_systemstatus: WorkOrderSystemStatus.Completed });
+    const completed = await dataverseRequest(env, "PATCH", `msdyn_workorders(${order})`, {
+      msdyn_systemstatus: WorkOrderSystemStatus.Completed,
+    });
     expect(completed.status).toBe(204);
     await env.settle();
 
@@ -95,15 +145,36 @@ describe("work orders with a project", () => {
     expect(row).toMatchObject({ fsi_scmorderstatus: WorkOrderScmOrderStatus.Sent, fsi_scmordererror: null });
     expect(String(row.fsi_scmsalesordernumber)).toMatch(/^SO-/);
     const headers = await scmRows(env, `SalesOrderHeaders?$filter=FsiExternalReference eq 'FS-WO-${order}'`);
-    expect(headers).toEqual([expect.objectContaining({ SalesOrderNumber: row.fsi_scmsalesordernumber, ProjectId: "US-PRJ-0001", CustomerAccount: "US-001", CustomerRequisitionNumber: "WO-2000" })]);
-    const lines = await scmRows(env, `SalesOrderLines?$filter=SalesOrderNumber eq '${String(row.fsi_scmsalesordernumber)}'&$orderby=LineNumber`);
-    expect(lines.map((line) => [line.ItemNumber, line.Quantity, line.SalesUnitSymbol, line.ProjectId, line.WarehouseId, line.LineDescription])).toEqual([
+    expect(headers).toEqual([
+      expect.objectContaining({
+        SalesOrderNumber: row.fsi_scmsalesordernumber,
+        ProjectId: "US-PRJ-0001",
+        CustomerAccount: "US-001",
+        CustomerRequisitionNumber: "WO-2000",
+      }),
+    ]);
+    const lines = await scmRows(
+      env,
+      `SalesOrderLines?$filter=SalesOrderNumber eq '${String(row.fsi_scmsalesordernumber)}'&$orderby=LineNumber`,
+    );
+    expect(
+      lines.map((line) => [
+        line.ItemNumber,
+        line.Quantity,
+        line.SalesUnitSymbol,
+        line.ProjectId,
+        line.WarehouseId,
+        line.LineDescription,
+      ]),
+    ).toEqual([
       ["A0001", 12, "ea", "US-PRJ-0001", "1001", "Filters"],
       ["A0002", 2, "ea", "US-PRJ-0001", "", "Belt"],
       ["S0001", 1.5, "h", "US-PRJ-0001", "", "Install"],
     ]);
 
-    const moved = await dataverseRequest(env, "PATCH", `msdyn_workorders(${order})`, { "fsi_project@odata.bind": bind("fsi_projects", projectIds["US-PRJ-0002"]) });
+    const moved = await dataverseRequest(env, "PATCH", `msdyn_workorders(${order})`, {
+      "fsi_project@odata.bind": bind("fsi_projects", projectIds["US-PRJ-0002"]),
+    });
     expect(moved.status).toBe(400);
     expect(env.logs.some((entry) => String(entry.reason).includes("past In Progress is locked"))).toBe(true);
   });
@@ -118,13 +189,27 @@ describe("work orders with a project", () => {
       msdyn_quantity: 1,
     });
     // SCM completes the project first: SCM takes no sales order on it any more.
-    expect((await scmRequest(env, "PATCH", "Projects(dataAreaId='usmf',ProjectId='US-PRJ-0001')", { ProjectStage: "Completed" })).status).toBe(204);
+    expect(
+      (
+        await scmRequest(env, "PATCH", "Projects(dataAreaId='usmf',ProjectId='US-PRJ-0001')", {
+          ProjectStage: "Completed",
+        })
+      ).status,
+    ).toBe(204);
     await env.settle();
-    expect((await dataverseRequest(env, "PATCH", `msdyn_workorders(${order})`, { msdyn_systemstatus: WorkOrderSystemStatus.Completed })).status).toBe(204);
+    expect(
+      (
+        await dataverseRequest(env, "PATCH", `msdyn_workorders(${order})`, {
+          msdyn_systemstatus: WorkOrderSystemStatus.Completed,
+        })
+      ).status,
+    ).toBe(204);
     await env.settle();
     const row = (await dataverseRequest(env, "GET", `msdyn_workorders(${order})`)).json as Record<string, unknown>;
     expect(row.fsi_scmorderstatus).toBe(WorkOrderScmOrderStatus.Failed);
-    expect(String(row.fsi_scmordererror)).toContain("ProjectId: Project 'US-PRJ-0001' is Completed; only projects in process take sales orders.");
+    expect(String(row.fsi_scmordererror)).toContain(
+      "ProjectId: Project 'US-PRJ-0001' is Completed; only projects in process take sales orders.",
+    );
     expect(await scmRows(env, `SalesOrderHeaders?$filter=FsiExternalReference eq 'FS-WO-${order}'`)).toEqual([]);
   });
 });

@@ -26,7 +26,11 @@ function engineWith(settings: InventorySettings) {
   return createInventoryEngine({
     dataverse: { url: "http://127.0.0.1:9", accessToken: () => Promise.resolve("unused") },
     scm: { url: "http://127.0.0.1:9/scm" },
-    integration: { integrationUserId: "a0000000-0000-4000-8000-0000000000f5", echoTag: "fsi-integration", scmIntegrationUser: "FSI-Integration" },
+    integration: {
+      integrationUserId: "a0000000-0000-4000-8000-0000000000f5",
+      echoTag: "fsi-integration",
+      scmIntegrationUser: "FSI-Integration",
+    },
     settings,
   });
 }
@@ -66,7 +70,9 @@ describe("a user's template", () => {
 describe("a bad template is refused, naming the problem", () => {
   it("a misspelt property", () => {
     const template = { ...builtInFlowMap("on-hand"), direciton: "toDataverse" };
-    expect(refusal({ maps: { "on-hand": { template } } })).toBe('maps.on-hand.template: $: Unrecognized key: "direciton"');
+    expect(refusal({ maps: { "on-hand": { template } } })).toBe(
+      'maps.on-hand.template: $: Unrecognized key: "direciton"',
+    );
   });
 
   it("a column that does not exist, a column the flow writes itself, and the wrong direction", () => {
@@ -91,7 +97,11 @@ describe("a bad template is refused, naming the problem", () => {
     const base = builtInFlowMap("projects");
     const template = {
       ...base,
-      columns: base.columns.map((pair) => (pair.dataverse === "fsi_projectstage" ? { ...pair, valueMap: { pairs: [{ dataverse: 42, scm: "InProcess" }] } } : pair)),
+      columns: base.columns.map((pair) =>
+        pair.dataverse === "fsi_projectstage"
+          ? { ...pair, valueMap: { pairs: [{ dataverse: 42, scm: "InProcess" }] } }
+          : pair,
+      ),
     };
     expect(refusal({ maps: { projects: { template } } })).toBe(
       "maps.projects.template: $.columns[2].valueMap.pairs[0].dataverse: 42 is not a value of Dataverse fsi_projectstage (choice with options 716900000 (Created), 716900001 (Estimated), 716900002 (Scheduled), 716900003 (In process), 716900004 (Completed))",
@@ -99,11 +109,19 @@ describe("a bad template is refused, naming the problem", () => {
   });
 
   it("a filter on a column the table does not have, or that is not OData", () => {
-    expect(refusal({ maps: { projects: { template: { ...builtInFlowMap("projects"), filter: "fsi_region eq 'West'" } } } })).toBe(
-      "maps.projects.template: $.filter: unknown column fsi_region of fsi_project",
-    );
-    expect(refusal({ maps: { projects: { template: { ...builtInFlowMap("projects"), filter: "fsi_projecttype eq" } } } })).toMatch(/^maps\.projects\.template: \$\.filter: not a valid OData filter/);
-    expect(refusal({ maps: { projects: { template: { ...builtInFlowMap("projects"), filter: "fsi_projecttype eq 'TimeMaterial'" } } } })).toBe(
+    expect(
+      refusal({ maps: { projects: { template: { ...builtInFlowMap("projects"), filter: "fsi_region eq 'West'" } } } }),
+    ).toBe("maps.projects.template: $.filter: unknown column fsi_region of fsi_project");
+    expect(
+      refusal({ maps: { projects: { template: { ...builtInFlowMap("projects"), filter: "fsi_projecttype eq" } } } }),
+    ).toMatch(/^maps\.projects\.template: \$\.filter: not a valid OData filter/);
+    expect(
+      refusal({
+        maps: {
+          projects: { template: { ...builtInFlowMap("projects"), filter: "fsi_projecttype eq 'TimeMaterial'" } },
+        },
+      }),
+    ).toBe(
       "maps.projects.template: $.filter: 'fsi_projecttype eq 'TimeMaterial'': fsi_projecttype holds a number, but TimeMaterial is text",
     );
   });
@@ -111,16 +129,22 @@ describe("a bad template is refused, naming the problem", () => {
   it("a template file that is not JSON, or is another map's", () => {
     const broken = path.join(folder, "broken.json");
     writeFileSync(broken, '{ "name": "on-hand", ');
-    expect(refusal({ maps: { "on-hand": { template: broken } } })).toMatch(new RegExp(`^${broken.replaceAll("\\", "\\\\")}: \\$: not valid JSON`));
+    expect(refusal({ maps: { "on-hand": { template: broken } } })).toMatch(
+      new RegExp(`^${broken.replaceAll("\\", "\\\\")}: \\$: not valid JSON`),
+    );
     const other = path.join(folder, "other.json");
     writeFileSync(other, JSON.stringify(builtInFlowMap("projects")));
-    expect(refusal({ maps: { "on-hand": { template: other } } })).toBe(`${other}: $.name: this template is for map projects; it is configured as map on-hand`);
+    expect(refusal({ maps: { "on-hand": { template: other } } })).toBe(
+      `${other}: $.name: this template is for map projects; it is configured as map on-hand`,
+    );
   });
 
   it("a settings file that names an unknown map or mode", () => {
     const file = path.join(folder, "settings.json");
     writeFileSync(file, JSON.stringify({ maps: { "on-hand": { mode: "nightly" }, warehouses: {} } }));
     expect(() => readInventorySettingsFile(file)).toThrow(InventorySettingsError);
-    expect(() => readInventorySettingsFile(file)).toThrow(`${file}: $.maps["on-hand"].mode: Invalid option: expected one of "live"|"batch"\n${file}: $.maps: Unrecognized key: "warehouses"`);
+    expect(() => readInventorySettingsFile(file)).toThrow(
+      `${file}: $.maps["on-hand"].mode: Invalid option: expected one of "live"|"batch"\n${file}: $.maps: Unrecognized key: "warehouses"`,
+    );
   });
 });

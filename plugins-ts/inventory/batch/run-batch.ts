@@ -122,9 +122,17 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   );
 }
 
-async function finish(runtime: FlowRuntime, runId: number, map: string, tally: RunTally, checkpoint: number, failure: unknown): Promise<RunRecord> {
+async function finish(
+  runtime: FlowRuntime,
+  runId: number,
+  map: string,
+  tally: RunTally,
+  checkpoint: number,
+  failure: unknown,
+): Promise<RunRecord> {
   tally.report("done");
-  const error = failure === undefined ? undefined : failure instanceof Error ? failure.message : JSON.stringify(failure);
+  const error =
+    failure === undefined ? undefined : failure instanceof Error ? failure.message : JSON.stringify(failure);
   const record = await runtime.store.finishRun(runId, {
     status: error !== undefined ? "failed" : tally.failed > 0 ? "partial" : "succeeded",
     read: tally.read,
@@ -136,12 +144,22 @@ async function finish(runtime: FlowRuntime, runId: number, map: string, tally: R
     errors: tally.errors,
     ...(error === undefined ? {} : { error }),
   });
-  runtime.log[record.status === "succeeded" ? "info" : "warn"](`${map}: batch run ${record.id} ${record.status}`, { read: record.read, changed: record.changed, failed: record.failed, checkpoint, error });
+  runtime.log[record.status === "succeeded" ? "info" : "warn"](`${map}: batch run ${record.id} ${record.status}`, {
+    read: record.read,
+    changed: record.changed,
+    failed: record.failed,
+    checkpoint,
+    error,
+  });
   return record;
 }
 
 /** A batch run of an SCM → FS map (on-hand, projects). */
-export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowRuntime, options: RunBatchOptions): Promise<RunRecord> {
+export async function runScmToDataverse(
+  flow: ScmToDataverseFlow,
+  runtime: FlowRuntime,
+  options: RunBatchOptions,
+): Promise<RunRecord> {
   const map = flow.flow.name;
   const { store, scm } = runtime;
   if (options.full === true) await store.resetCheckpoint(map);
@@ -183,10 +201,12 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
       return;
     }
     const size = Math.max(1, options.batchSize ?? 200);
-    const chunks = Array.from({ length: Math.ceil(page.length / size) }, (_, index) => page.slice(index * size, (index + 1) * size));
+    const chunks = Array.from({ length: Math.ceil(page.length / size) }, (_, index) =>
+      page.slice(index * size, (index + 1) * size),
+    );
     await pool(chunks, options.concurrency ?? 4, async (chunk) => {
       const results = await applyMany(chunk);
-      const kept = await store.pendingCount(map) > 0;
+      const kept = (await store.pendingCount(map)) > 0;
       for (const [index, row] of chunk.entries()) {
         await settle(row, results[index] ?? new Error("the row was not applied"), kept);
         tally.report("changes");
@@ -195,7 +215,12 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
   };
   try {
     const pending = await store.pendingRows(map);
-    const first = await scm.page(flow.entity, { filter: `${SCM_ROW_VERSION_FIELD} gt ${from}`, orderBy: SCM_ROW_VERSION_FIELD, top: pageSize, count: true });
+    const first = await scm.page(flow.entity, {
+      filter: `${SCM_ROW_VERSION_FIELD} gt ${from}`,
+      orderBy: SCM_ROW_VERSION_FIELD,
+      top: pageSize,
+      count: true,
+    });
     tally.total = pending.length + (first.count ?? first.rows.length);
     release = await flow.prepareRun(tally.total);
 
@@ -213,7 +238,13 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
       for (const row of page) checkpoint = Math.max(checkpoint, Number(row[SCM_ROW_VERSION_FIELD] ?? 0));
       await store.advanceCheckpoint(map, checkpoint);
       if (page.length < pageSize) break;
-      page = (await scm.page(flow.entity, { filter: `${SCM_ROW_VERSION_FIELD} gt ${checkpoint}`, orderBy: SCM_ROW_VERSION_FIELD, top: pageSize })).rows;
+      page = (
+        await scm.page(flow.entity, {
+          filter: `${SCM_ROW_VERSION_FIELD} gt ${checkpoint}`,
+          orderBy: SCM_ROW_VERSION_FIELD,
+          top: pageSize,
+        })
+      ).rows;
     }
     return await finish(runtime, runId, map, tally, checkpoint, undefined);
   } catch (error) {
@@ -224,7 +255,11 @@ export async function runScmToDataverse(flow: ScmToDataverseFlow, runtime: FlowR
 }
 
 /** A batch run of an FS → SCM map (adjustments, transfers, work orders). */
-export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowRuntime, options: RunBatchOptions): Promise<RunRecord> {
+export async function runDataverseToScm(
+  flow: DataverseToScmFlow,
+  runtime: FlowRuntime,
+  options: RunBatchOptions,
+): Promise<RunRecord> {
   const map = flow.flow.name;
   const { store, dataverse } = runtime;
   if (options.full === true) await store.resetCheckpoint(map);
@@ -248,7 +283,12 @@ export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowR
   let checkpoint = from;
   try {
     const pending = await store.pendingRows(map);
-    const filter = (after: number) => [`(${flow.pendingFilter()})`, `versionnumber gt ${after}`, ...(flow.flow.filter === undefined ? [] : [`(${flow.flow.filter.text})`])].join(" and ");
+    const filter = (after: number) =>
+      [
+        `(${flow.pendingFilter()})`,
+        `versionnumber gt ${after}`,
+        ...(flow.flow.filter === undefined ? [] : [`(${flow.flow.filter.text})`]),
+      ].join(" and ");
     const columns = ["versionnumber"];
     for (const entry of pending) {
       const id = (entry.key as { id?: unknown }).id;
@@ -256,7 +296,12 @@ export async function runDataverseToScm(flow: DataverseToScmFlow, runtime: FlowR
       tally.report("pending");
     }
     for (;;) {
-      const page = await dataverse.all(table, columns, { filter: filter(checkpoint), orderBy: "versionnumber asc", top: pageSize, pageSize });
+      const page = await dataverse.all(table, columns, {
+        filter: filter(checkpoint),
+        orderBy: "versionnumber asc",
+        top: pageSize,
+        pageSize,
+      });
       for (const row of page) {
         tally.total = (tally.total ?? pending.length) + 1;
         await handle(row.id);

@@ -24,24 +24,30 @@ export interface MapStatus {
   readonly nextRunAt?: string;
 }
 
-export function mapStatuses(catalog: FlowCatalog, store: InventoryStateStore, nextRuns: ReadonlyMap<string, Date> = new Map()): Promise<MapStatus[]> {
-  return Promise.all(catalog.flows.map(async (flow): Promise<MapStatus> => {
-    const lastRun = await store.lastRun(flow.name);
-    const live = await store.liveStats(flow.name);
-    const next = nextRuns.get(flow.name);
-    return {
-      map: flow.name,
-      summary: flow.contract.summary,
-      direction: flow.contract.direction,
-      mode: flow.mode,
-      ...(flow.scheduleMinutes === undefined ? {} : { scheduleMinutes: flow.scheduleMinutes }),
-      template: flow.source,
-      ...(flow.filter === undefined ? {} : { filter: flow.filter.text }),
-      checkpoint: await store.checkpoint(flow.name),
-      pendingRows: await store.pendingCount(flow.name),
-      ...(lastRun === undefined ? {} : { lastRun }),
-      ...(live === undefined ? {} : { live }),
-      ...(next === undefined ? {} : { nextRunAt: next.toISOString() }),
-    };
-  }));
+export function mapStatuses(
+  catalog: FlowCatalog,
+  store: InventoryStateStore,
+  nextRuns: ReadonlyMap<string, Date> = new Map(),
+): Promise<MapStatus[]> {
+  return Promise.all(
+    catalog.flows.map(async (flow): Promise<MapStatus> => {
+      const lastRun = await store.lastRun(flow.name);
+      const live = await store.liveStats(flow.name);
+      const next = nextRuns.get(flow.name);
+      return {
+        map: flow.name,
+        summary: flow.contract.summary,
+        direction: flow.contract.direction,
+        mode: flow.mode,
+        ...(flow.scheduleMinutes === undefined ? {} : { scheduleMinutes: flow.scheduleMinutes }),
+        template: flow.source,
+        ...(flow.filter === undefined ? {} : { filter: flow.filter.text }),
+        checkpoint: await store.checkpoint(flow.name),
+        pendingRows: await store.pendingCount(flow.name),
+        ...(lastRun === undefined ? {} : { lastRun }),
+        ...(live === undefined ? {} : { live }),
+        ...(next === undefined ? {} : { nextRunAt: next.toISOString() }),
+      };
+    }),
+  );
 }

@@ -10,7 +10,11 @@ import { WebApiBase } from "dataverse-ify/lib/webapi/WebApiBase";
 import { type DataverseRecord, fromWebApiRow, toWebApiBody } from "../../../core/dataverse/record";
 import type { TableDefinition } from "../../../core/dataverse/schema";
 import { DataverseClient, type DataverseClientConfig } from "../../services/dataverse-client";
-import { type DataverseCallScope, DataverseRequestError, ScopedNodeWebApiRequest } from "../../services/dataverse-request";
+import {
+  type DataverseCallScope,
+  DataverseRequestError,
+  ScopedNodeWebApiRequest,
+} from "../../services/dataverse-request";
 
 /** A row of a query: its id and the requested columns. */
 export interface QueriedRow {
@@ -48,7 +52,12 @@ function preferPage(pageSize: number | undefined): string {
 function rowsOf(table: TableDefinition, body: ODataPage): QueriedRow[] {
   return (body.value ?? []).map((row) => {
     const id = row[table.primaryIdAttribute];
-    if (typeof id !== "string") throw new DataverseRequestError(200, "MISSING_ID", `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`);
+    if (typeof id !== "string")
+      throw new DataverseRequestError(
+        200,
+        "MISSING_ID",
+        `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`,
+      );
     return { id, record: fromWebApiRow(table, row) };
   });
 }
@@ -101,7 +110,11 @@ export class DataverseGateway {
   }
 
   /** Every page of a query, one page at a time (`@odata.nextLink` followed). */
-  async *pages(table: TableDefinition, columns: readonly string[], options: QueryOptions = {}): AsyncGenerator<QueriedRow[]> {
+  async *pages(
+    table: TableDefinition,
+    columns: readonly string[],
+    options: QueryOptions = {},
+  ): AsyncGenerator<QueriedRow[]> {
     let next: string | undefined = this.queryUrl(table, columns, options);
     const headers = { accept: "application/json", "odata-version": "4.0", prefer: preferPage(options.pageSize) };
     while (next !== undefined) {
@@ -118,7 +131,9 @@ export class DataverseGateway {
   }
 
   private queryUrl(table: TableDefinition, columns: readonly string[], options: QueryOptions): string {
-    const select = [table.primaryIdAttribute, ...columns.filter((column) => column !== table.primaryIdAttribute)].map((column) => webApiProperty(table, column));
+    const select = [table.primaryIdAttribute, ...columns.filter((column) => column !== table.primaryIdAttribute)].map(
+      (column) => webApiProperty(table, column),
+    );
     const query = new URLSearchParams({ $select: select.join(",") });
     if (options.filter !== undefined) query.set("$filter", options.filter);
     if (options.orderBy !== undefined) query.set("$orderby", options.orderBy);
@@ -134,18 +149,44 @@ export class DataverseGateway {
     const boundary = `batch_${randomUUID()}`;
     const lines: string[] = [];
     for (const url of urls) {
-      lines.push(`--${boundary}`, "Content-Type: application/http", "Content-Transfer-Encoding: binary", "", `GET ${url} HTTP/1.1`, "Accept: application/json", `Prefer: ${preferPage(undefined)}`, "", "");
+      lines.push(
+        `--${boundary}`,
+        "Content-Type: application/http",
+        "Content-Transfer-Encoding: binary",
+        "",
+        `GET ${url} HTTP/1.1`,
+        "Accept: application/json",
+        `Prefer: ${preferPage(undefined)}`,
+        "",
+        "",
+      );
     }
     lines.push(`--${boundary}--`, "");
-    const headers = { accept: "application/json", "content-type": `multipart/mixed; boundary=${boundary}`, "odata-version": "4.0", "odata-maxversion": "4.0" };
-    const response = await this.request.scope.run(this.scope, () => this.request.send("POST", `${this.apiRoot}$batch`, headers, lines.join("\r\n")));
+    const headers = {
+      accept: "application/json",
+      "content-type": `multipart/mixed; boundary=${boundary}`,
+      "odata-version": "4.0",
+      "odata-maxversion": "4.0",
+    };
+    const response = await this.request.scope.run(this.scope, () =>
+      this.request.send("POST", `${this.apiRoot}$batch`, headers, lines.join("\r\n")),
+    );
     const parts = batchResponseParts(response.body ?? "");
-    if (parts.length !== urls.length) throw new DataverseRequestError(response.status, "BATCH_RESPONSE", `Dataverse answered ${parts.length} of the ${urls.length} reads of a $batch.`);
+    if (parts.length !== urls.length)
+      throw new DataverseRequestError(
+        response.status,
+        "BATCH_RESPONSE",
+        `Dataverse answered ${parts.length} of the ${urls.length} reads of a $batch.`,
+      );
     const pages: QueriedRow[][] = [];
     for (const part of parts) {
       if (part.status !== 200) {
         const error = (JSON.parse(part.body || "{}") as { error?: { code?: string; message?: string } }).error;
-        throw new DataverseRequestError(part.status, error?.code ?? `HTTP_${part.status}`, `Dataverse answered ${part.status} to a read in $batch: ${error?.message ?? ""}`);
+        throw new DataverseRequestError(
+          part.status,
+          error?.code ?? `HTTP_${part.status}`,
+          `Dataverse answered ${part.status} to a read in $batch: ${error?.message ?? ""}`,
+        );
       }
       const body = JSON.parse(part.body) as ODataPage;
       const rows = rowsOf(table, body);
@@ -195,12 +236,19 @@ export class DataverseGateway {
     for (const [a, seconds] of byFirst) {
       const values = [...seconds];
       for (let start = 0; start < values.length; start += KEYS_PER_QUERY) {
-        filters.push(`${first} eq ${a} and (${values.slice(start, start + KEYS_PER_QUERY).map((b) => `${second} eq ${b}`).join(" or ")})`);
+        filters.push(
+          `${first} eq ${a} and (${values
+            .slice(start, start + KEYS_PER_QUERY)
+            .map((b) => `${second} eq ${b}`)
+            .join(" or ")})`,
+        );
       }
     }
     const rows: QueriedRow[] = [];
     for (let start = 0; start < filters.length; start += QUERIES_PER_BATCH) {
-      const urls = filters.slice(start, start + QUERIES_PER_BATCH).map((filter) => this.queryUrl(table, columns, { filter }));
+      const urls = filters
+        .slice(start, start + QUERIES_PER_BATCH)
+        .map((filter) => this.queryUrl(table, columns, { filter }));
       for (const page of await this.batchGet(table, urls)) rows.push(...page);
     }
     return rows;
@@ -212,18 +260,29 @@ export class DataverseGateway {
    * order. The table must support the message (its `sdkmessagefilter` exists).
    */
   async createMultiple(table: TableDefinition, records: readonly Readonly<DataverseRecord>[]): Promise<string[]> {
-    const response = await this.bulk(table, "CreateMultiple", records.map((record) => toWebApiBody(table, record, "create")));
+    const response = await this.bulk(
+      table,
+      "CreateMultiple",
+      records.map((record) => toWebApiBody(table, record, "create")),
+    );
     const answered = (JSON.parse(response || "{}") as { Ids?: unknown }).Ids;
     const ids: unknown[] = Array.isArray(answered) ? answered : [];
     const strings = ids.filter((id): id is string => typeof id === "string");
     if (strings.length !== records.length || ids.length !== records.length) {
-      throw new DataverseRequestError(200, "MISSING_ID", `Dataverse answered CreateMultiple of ${records.length} ${table.logicalName} rows without their ids.`);
+      throw new DataverseRequestError(
+        200,
+        "MISSING_ID",
+        `Dataverse answered CreateMultiple of ${records.length} ${table.logicalName} rows without their ids.`,
+      );
     }
     return strings;
   }
 
   /** UpdateMultiple: each row by its id (which must exist), in one request and one transaction. */
-  async updateMultiple(table: TableDefinition, rows: readonly { readonly id: string; readonly record: Readonly<DataverseRecord> }[]): Promise<void> {
+  async updateMultiple(
+    table: TableDefinition,
+    rows: readonly { readonly id: string; readonly record: Readonly<DataverseRecord> }[],
+  ): Promise<void> {
     await this.bulk(
       table,
       "UpdateMultiple",
@@ -231,12 +290,23 @@ export class DataverseGateway {
     );
   }
 
-  private async bulk(table: TableDefinition, action: "CreateMultiple" | "UpdateMultiple", bodies: readonly Record<string, unknown>[]): Promise<string> {
+  private async bulk(
+    table: TableDefinition,
+    action: "CreateMultiple" | "UpdateMultiple",
+    bodies: readonly Record<string, unknown>[],
+  ): Promise<string> {
     // Every row names its type (Learn: "You must set the @odata.type property for each item in the Targets parameter").
     const targets = bodies.map((body) => ({ ...body, "@odata.type": `Microsoft.Dynamics.CRM.${table.logicalName}` }));
     const url = `${this.config.url.replace(/\/+$/, "")}/api/data/v${this.config.apiVersion ?? "9.2"}/${table.entitySetName}/Microsoft.Dynamics.CRM.${action}`;
-    const headers = { accept: "application/json", "content-type": "application/json; charset=utf-8", "odata-version": "4.0", "odata-maxversion": "4.0" };
-    const response = await this.request.scope.run(this.scope, () => this.request.send("POST", url, headers, JSON.stringify({ Targets: targets })));
+    const headers = {
+      accept: "application/json",
+      "content-type": "application/json; charset=utf-8",
+      "odata-version": "4.0",
+      "odata-maxversion": "4.0",
+    };
+    const response = await this.request.scope.run(this.scope, () =>
+      this.request.send("POST", url, headers, JSON.stringify({ Targets: targets })),
+    );
     return response.body ?? "";
   }
 

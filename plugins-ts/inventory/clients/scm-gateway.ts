@@ -72,26 +72,43 @@ export class ScmGateway {
       const reply = await this.send("GET", next);
       this.expectSuccess(reply, `read ${entity.collection}`);
       const body = reply.body as { value?: ScmRow[]; "@odata.count"?: number; "@odata.nextLink"?: string };
-      yield { rows: body.value ?? [], ...(typeof body["@odata.count"] === "number" ? { count: body["@odata.count"] } : {}) };
+      yield {
+        rows: body.value ?? [],
+        ...(typeof body["@odata.count"] === "number" ? { count: body["@odata.count"] } : {}),
+      };
       next = body["@odata.nextLink"];
     }
   }
 
   /** Posts an inventory journal (movement or transfer); idempotent on `externalReference`. */
   postInventoryJournal(request: PostInventoryJournalRequest): Promise<PostInventoryJournalResponse> {
-    return this.callService(SCM_POST_INVENTORY_JOURNAL_PATH, request, postInventoryJournalResponseSchema, "post the inventory journal");
+    return this.callService(
+      SCM_POST_INVENTORY_JOURNAL_PATH,
+      request,
+      postInventoryJournalResponseSchema,
+      "post the inventory journal",
+    );
   }
 
   /** Creates a sales order; idempotent on `externalReference`. */
   createSalesOrder(request: CreateSalesOrderRequest): Promise<CreateSalesOrderResponse> {
-    return this.callService(SCM_CREATE_SALES_ORDER_PATH, request, createSalesOrderResponseSchema, "create the sales order");
+    return this.callService(
+      SCM_CREATE_SALES_ORDER_PATH,
+      request,
+      createSalesOrderResponseSchema,
+      "create the sales order",
+    );
   }
 
   private async callService<T>(path: string, request: unknown, schema: z.ZodType<T>, what: string): Promise<T> {
     const reply = await this.send("POST", `${this.base}${path}`, { _request: request });
     this.expectSuccess(reply, what);
     const parsed = schema.safeParse(reply.body);
-    if (!parsed.success) throw new ScmUnavailableError(`SCM answered ${what} with a body that is not the service's reply: ${parsed.error.message}`, reply.status);
+    if (!parsed.success)
+      throw new ScmUnavailableError(
+        `SCM answered ${what} with a body that is not the service's reply: ${parsed.error.message}`,
+        reply.status,
+      );
     return parsed.data;
   }
 
@@ -100,7 +117,8 @@ export class ScmGateway {
     const fault = scmDocumentFaultSchema.safeParse(reply.body);
     const odata = (reply.body as { error?: { message?: unknown } } | undefined)?.error?.message;
     const message = fault.success ? fault.data.Message : typeof odata === "string" ? odata : `HTTP ${reply.status}`;
-    if (reply.status >= 500 || reply.status === 429) throw new ScmUnavailableError(`SCM could not ${what}: ${message}`, reply.status);
+    if (reply.status >= 500 || reply.status === 429)
+      throw new ScmUnavailableError(`SCM could not ${what}: ${message}`, reply.status);
     const fieldErrors = fault.success ? (fault.data.Info?.errors ?? []) : [];
     throw new ScmRejectedError(`SCM refused to ${what}: ${message}`, reply.status, fieldErrors);
   }
@@ -113,15 +131,28 @@ export class ScmGateway {
   }
 
   private async attempt(method: string, url: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const headers: Record<string, string> = { accept: "application/json", [SCM_INITIATING_USER_HEADER]: this.config.integrationUser };
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      [SCM_INITIATING_USER_HEADER]: this.config.integrationUser,
+    };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (this.config.accessToken !== undefined) headers.authorization = `Bearer ${await this.config.accessToken()}`;
     const timeoutMs = this.config.timeoutMs ?? 15_000;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : error instanceof Error ? error.message : String(error);
+      const reason =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `no answer within ${timeoutMs} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error);
       throw new ScmUnavailableError(`SCM could not be reached (${method} ${url}): ${reason}`, 0);
     }
     const text = await response.text().catch(() => "");

@@ -5,7 +5,9 @@ import type { DataverseLookupQuery, MappingIssue, ScmLookupQuery } from "../../.
 export function describeMissing(queries: readonly DataverseLookupQuery[]): string {
   return queries
     .map((query) => {
-      const keys = Object.entries(query.reference.keys).map(([column, value]) => `${column} '${value}'`).join(", ");
+      const keys = Object.entries(query.reference.keys)
+        .map(([column, value]) => `${column} '${value}'`)
+        .join(", ");
       const company = query.reference.companyCode === undefined ? "" : ` (company ${query.reference.companyCode})`;
       return `${query.reference.logicalName} with ${keys}${company}`;
     })
@@ -14,7 +16,9 @@ export function describeMissing(queries: readonly DataverseLookupQuery[]): strin
 
 /** `msdyn_warehouse: the msdyn_warehouse it points to has no msdyn_warehouseidentifier`. */
 export function describeMissingKeys(queries: readonly ScmLookupQuery[]): string {
-  return queries.map((query) => `${query.column}: the ${query.reference.logicalName} it points to has no ${query.keyColumn}`).join("; ");
+  return queries
+    .map((query) => `${query.column}: the ${query.reference.logicalName} it points to has no ${query.keyColumn}`)
+    .join("; ");
 }
 
 export function describeIssues(issues: readonly MappingIssue[]): string {

@@ -13,7 +13,12 @@
 import type { DataverseRecord } from "../../../core/dataverse/record";
 import { isEntityReference } from "../../../core/dataverse/record";
 import type { TableDefinition } from "../../../core/dataverse/schema";
-import { InventoryPostingStatus, inventoryAdjustment, inventoryAdjustmentProduct, inventoryTransfer } from "../../../core/dataverse/tables";
+import {
+  InventoryPostingStatus,
+  inventoryAdjustment,
+  inventoryAdjustmentProduct,
+  inventoryTransfer,
+} from "../../../core/dataverse/tables";
 import { flowRecordToScm, flowScmLookups } from "../../../core/maps/flow-mapping";
 import type { ToScmFlowContract } from "../../../core/maps/flows";
 import { scmEntityByCollection } from "../../../core/scm/entities";
@@ -35,8 +40,18 @@ interface Kind {
 }
 
 const kinds: Readonly<Record<"inventory-adjustments" | "inventory-transfers", Kind>> = {
-  "inventory-adjustments": { header: inventoryAdjustment, parentColumn: "msdyn_inventoryadjustment", journalType: "Movement", referencePrefix: "FS-ADJ" },
-  "inventory-transfers": { header: inventoryTransfer, parentColumn: "msdyn_inventorytransfer", journalType: "Transfer", referencePrefix: "FS-TRF" },
+  "inventory-adjustments": {
+    header: inventoryAdjustment,
+    parentColumn: "msdyn_inventoryadjustment",
+    journalType: "Movement",
+    referencePrefix: "FS-ADJ",
+  },
+  "inventory-transfers": {
+    header: inventoryTransfer,
+    parentColumn: "msdyn_inventorytransfer",
+    journalType: "Transfer",
+    referencePrefix: "FS-TRF",
+  },
 };
 
 interface JournalRequest {
@@ -56,7 +71,8 @@ export class InventoryPostingFlow {
     readonly flow: ResolvedFlow,
     readonly runtime: FlowRuntime,
   ) {
-    if (flow.name !== "inventory-adjustments" && flow.name !== "inventory-transfers") throw new Error(`${flow.name} is not a posting flow`);
+    if (flow.name !== "inventory-adjustments" && flow.name !== "inventory-transfers")
+      throw new Error(`${flow.name} is not a posting flow`);
     if (flow.contract.direction !== "toScm") throw new Error("posting flows run Field Service → SCM");
     this.kind = kinds[flow.name];
     this.contract = flow.contract;
@@ -83,19 +99,25 @@ export class InventoryPostingFlow {
   private async postNow(id: string): Promise<DocumentOutcome> {
     const { dataverse } = this.runtime;
     const header = await dataverse.client.retrieve(this.kind.header, id, this.headerColumns());
-    if (header === undefined) return { outcome: "skipped", message: `${this.kind.header.displayName} ${id} no longer exists.` };
+    if (header === undefined)
+      return { outcome: "skipped", message: `${this.kind.header.displayName} ${id} no longer exists.` };
     if (header.fsi_postingstatus !== InventoryPostingStatus.PostRequested) {
       return { outcome: "skipped", message: `${this.kind.header.displayName} ${id} is not waiting to be posted.` };
     }
     if (this.flow.filter !== undefined && !this.flow.filter.matches(header)) {
-      return this.markFailed(id, `Not posted: the ${this.flow.name} map's filter (${this.flow.filter.text}) leaves this record out.`);
+      return this.markFailed(
+        id,
+        `Not posted: the ${this.flow.name} map's filter (${this.flow.filter.text}) leaves this record out.`,
+      );
     }
     let request: JournalRequest;
     try {
       request = await this.journalRequest(id, header);
     } catch (error) {
-      if (error instanceof DocumentFailure || error instanceof UnitConversionError) return this.markFailed(id, error.message);
-      if (error instanceof ScmRejectedError || error instanceof ScmUnavailableError) return this.markFailed(id, `Not posted: ${error.message}`);
+      if (error instanceof DocumentFailure || error instanceof UnitConversionError)
+        return this.markFailed(id, error.message);
+      if (error instanceof ScmRejectedError || error instanceof ScmUnavailableError)
+        return this.markFailed(id, `Not posted: ${error.message}`);
       throw error;
     }
     let result: Awaited<ReturnType<FlowRuntime["scm"]["postInventoryJournal"]>>;
@@ -103,7 +125,8 @@ export class InventoryPostingFlow {
       result = await this.runtime.scm.postInventoryJournal(request.body);
     } catch (error) {
       if (error instanceof ScmRejectedError) return this.markFailed(id, describeScmRefusal(error, request.lineNames));
-      if (error instanceof ScmUnavailableError) return this.markFailed(id, `Not posted: ${error.message}. Ask to post again when SCM is back.`);
+      if (error instanceof ScmUnavailableError)
+        return this.markFailed(id, `Not posted: ${error.message}. Ask to post again when SCM is back.`);
       throw error;
     }
     await dataverse.client.update(this.kind.header, id, {
@@ -112,40 +135,54 @@ export class InventoryPostingFlow {
       fsi_scmjournalnumber: result.journalNumber,
       fsi_scmpostingerror: null,
     });
-    const message = result.alreadyPosted ? `already posted as SCM journal ${result.journalNumber}` : `posted as SCM journal ${result.journalNumber} (${result.lineCount} lines)`;
+    const message = result.alreadyPosted
+      ? `already posted as SCM journal ${result.journalNumber}`
+      : `posted as SCM journal ${result.journalNumber} (${result.lineCount} lines)`;
     this.runtime.log.info(`${this.flow.name}: ${id} ${message}`);
     return { outcome: "changed", message: `${this.kind.header.displayName} ${id} ${message}.` };
   }
 
-
   private headerColumns(): string[] {
     const mapped = this.flow.map.columns.map((pair) => pair.dataverse);
-    const warehouses = this.kind.journalType === "Transfer" ? ["msdyn_sourcewarehouse", "msdyn_destinationwarehouse"] : [];
+    const warehouses =
+      this.kind.journalType === "Transfer" ? ["msdyn_sourcewarehouse", "msdyn_destinationwarehouse"] : [];
     return [...new Set([...HEADER_COLUMNS, ...warehouses, ...mapped])];
   }
 
   private async journalRequest(id: string, header: DataverseRecord): Promise<JournalRequest> {
     const { dataverse, references, scm } = this.runtime;
-    const lineTemplate = this.flow.map.lines?.find((lines) => lines.dataverseTable === inventoryAdjustmentProduct.logicalName);
+    const lineTemplate = this.flow.map.lines?.find(
+      (lines) => lines.dataverseTable === inventoryAdjustmentProduct.logicalName,
+    );
     const linePairs = lineTemplate?.columns ?? [];
     const lineColumns = [...new Set([...LINE_COLUMNS, ...linePairs.map((pair) => pair.dataverse)])];
     const lines = await dataverse.all(inventoryAdjustmentProduct, lineColumns, {
       filter: `_${this.kind.parentColumn}_value eq ${id}`,
       orderBy: "versionnumber asc",
     });
-    const quantified = lines.filter((line) => typeof line.record.msdyn_quantity === "number" && line.record.msdyn_quantity !== 0);
-    const lineNames = quantified.map((line, index) => (typeof line.record.msdyn_name === "string" && line.record.msdyn_name !== "" ? line.record.msdyn_name : `line ${index + 1}`));
+    const quantified = lines.filter(
+      (line) => typeof line.record.msdyn_quantity === "number" && line.record.msdyn_quantity !== 0,
+    );
+    const lineNames = quantified.map((line, index) =>
+      typeof line.record.msdyn_name === "string" && line.record.msdyn_name !== ""
+        ? line.record.msdyn_name
+        : `line ${index + 1}`,
+    );
     if (quantified.length === 0) throw new DocumentFailure("Not posted: it has no products with a quantity.");
 
     const headerEntity = this.entity(this.contract.scmCollection);
     const headerLookups = await references.answerScm(flowScmLookups(this.flow.map.columns, header));
-    if (headerLookups.missing.length > 0) throw new DocumentFailure(`Not posted: ${describeMissingKeys(headerLookups.missing)}.`);
+    if (headerLookups.missing.length > 0)
+      throw new DocumentFailure(`Not posted: ${describeMissingKeys(headerLookups.missing)}.`);
     const mappedHeader = flowRecordToScm(this.flow.map.columns, headerEntity, header, headerLookups.answers);
-    if (mappedHeader.issues.length > 0) throw new DocumentFailure(`Not posted: ${describeIssues(mappedHeader.issues)}.`);
+    if (mappedHeader.issues.length > 0)
+      throw new DocumentFailure(`Not posted: ${describeIssues(mappedHeader.issues)}.`);
 
     const transfer = this.kind.journalType === "Transfer";
     const from = transfer ? await this.warehouse(header.msdyn_sourcewarehouse, "the source warehouse") : undefined;
-    const to = transfer ? await this.warehouse(header.msdyn_destinationwarehouse, "the destination warehouse") : undefined;
+    const to = transfer
+      ? await this.warehouse(header.msdyn_destinationwarehouse, "the destination warehouse")
+      : undefined;
     const companies = new Set<string>();
     if (from !== undefined) companies.add(from.companyCode);
     if (to !== undefined) companies.add(to.companyCode);
@@ -156,7 +193,9 @@ export class InventoryPostingFlow {
     for (const [index, line] of quantified.entries()) {
       const what = lineNames[index] ?? `line ${index + 1}`;
       const productReference = line.record.msdyn_product;
-      const productInfo = isEntityReference(productReference) ? await references.productById(productReference.id) : undefined;
+      const productInfo = isEntityReference(productReference)
+        ? await references.productById(productReference.id)
+        : undefined;
       if (productInfo === undefined) throw new DocumentFailure(`Not posted: ${what} has no product with a Product ID.`);
       const warehouse = transfer ? from : await this.warehouse(line.record.msdyn_warehouse, `the warehouse of ${what}`);
       if (warehouse === undefined) throw new DocumentFailure(`Not posted: ${what} has no warehouse.`);
@@ -166,15 +205,25 @@ export class InventoryPostingFlow {
       let inventoryUnit = inventoryUnits.get(unitKey);
       if (inventoryUnit === undefined) {
         const item = await scm.getRow(releasedProducts, { dataAreaId: company, ItemNumber: productInfo.number });
-        if (item === undefined) throw new DocumentFailure(`Not posted: ${what}: item ${productInfo.number} is not a released product of SCM company ${company}.`);
+        if (item === undefined)
+          throw new DocumentFailure(
+            `Not posted: ${what}: item ${productInfo.number} is not a released product of SCM company ${company}.`,
+          );
         inventoryUnit = String(item.InventoryUnitSymbol);
         inventoryUnits.set(unitKey, inventoryUnit);
       }
       const unit = line.record.msdyn_unit;
       if (!isEntityReference(unit)) throw new DocumentFailure(`Not posted: ${what} has no unit.`);
-      const quantity = await convertToUnit(Number(line.record.msdyn_quantity), unit.id, inventoryUnit, references, `${what} (${productInfo.number})`);
+      const quantity = await convertToUnit(
+        Number(line.record.msdyn_quantity),
+        unit.id,
+        inventoryUnit,
+        references,
+        `${what} (${productInfo.number})`,
+      );
       const lookups = await references.answerScm(flowScmLookups(linePairs, line.record));
-      if (lookups.missing.length > 0) throw new DocumentFailure(`Not posted: ${what}: ${describeMissingKeys(lookups.missing)}.`);
+      if (lookups.missing.length > 0)
+        throw new DocumentFailure(`Not posted: ${what}: ${describeMissingKeys(lookups.missing)}.`);
       const mapped = flowRecordToScm(linePairs, lineEntity, line.record, lookups.answers);
       if (mapped.issues.length > 0) throw new DocumentFailure(`Not posted: ${what}: ${describeIssues(mapped.issues)}.`);
       const description = mapped.row.LineDescription;
@@ -187,7 +236,10 @@ export class InventoryPostingFlow {
         ...(typeof description === "string" && description !== "" ? { LineDescription: description.slice(0, 60) } : {}),
       });
     }
-    if (companies.size !== 1) throw new DocumentFailure(`Not posted: its warehouses belong to different companies (${[...companies].join(", ")}); an SCM journal belongs to one.`);
+    if (companies.size !== 1)
+      throw new DocumentFailure(
+        `Not posted: its warehouses belong to different companies (${[...companies].join(", ")}); an SCM journal belongs to one.`,
+      );
     const description = mappedHeader.row.Description;
     return {
       lineNames,
@@ -204,7 +256,8 @@ export class InventoryPostingFlow {
   private async warehouse(value: unknown, what: string): Promise<{ identifier: string; companyCode: string }> {
     if (!isEntityReference(value)) throw new DocumentFailure(`Not posted: ${what} is not set.`);
     const found = await this.runtime.references.warehouseById(value.id);
-    if (found?.companyCode === undefined) throw new DocumentFailure(`Not posted: ${what} has no identifier or company.`);
+    if (found?.companyCode === undefined)
+      throw new DocumentFailure(`Not posted: ${what} has no identifier or company.`);
     return { identifier: found.identifier, companyCode: found.companyCode };
   }
 

@@ -59,12 +59,20 @@ export async function applyOnHandBatch(flow: OnHandFlow, rows: readonly Readonly
     }
   }
 
-  const current = await currentRows(flow, prepared.map((entry) => entry.prepared));
+  const current = await currentRows(
+    flow,
+    prepared.map((entry) => entry.prepared),
+  );
   const planned: Planned[] = [];
   for (const { index, prepared: row } of prepared) {
     const found = current.get(inventoryKey(row.warehouse.reference.id, row.product.reference.id));
     try {
-      planned.push({ index, prepared: row, plan: flow.plan(row, found, await flow.rowUnitsPerScmUnit(row, found)), existing: found !== undefined });
+      planned.push({
+        index,
+        prepared: row,
+        plan: flow.plan(row, found, await flow.rowUnitsPerScmUnit(row, found)),
+        existing: found !== undefined,
+      });
     } catch (error) {
       if (!isRowFailure(error)) throw error;
       results[index] = error;
@@ -74,15 +82,28 @@ export async function applyOnHandBatch(flow: OnHandFlow, rows: readonly Readonly
   const writes = new BatchWrites(flow);
   await writes.group(
     planned.filter((entry) => entry.plan.create !== undefined),
-    (group) => writeCreates(flow, group.map((entry) => entry.plan.create ?? {})),
+    (group) =>
+      writeCreates(
+        flow,
+        group.map((entry) => entry.plan.create ?? {}),
+      ),
   );
   for (const chunk of journalChunks(planned)) {
-    await writes.group(chunk, (group) => writeJournals(flow, group.flatMap((entry) => entry.plan.journals)));
+    await writes.group(chunk, (group) =>
+      writeJournals(
+        flow,
+        group.flatMap((entry) => entry.plan.journals),
+      ),
+    );
   }
   // Stamps last: a row is confirmed against SCM once its journals have landed.
   await writes.group(
     planned.filter((entry) => entry.plan.update !== undefined),
-    (group) => writeUpdates(flow, group.flatMap((entry) => (entry.plan.update === undefined ? [] : [entry.plan.update]))),
+    (group) =>
+      writeUpdates(
+        flow,
+        group.flatMap((entry) => (entry.plan.update === undefined ? [] : [entry.plan.update])),
+      ),
   );
   await writes.group(
     planned.filter((entry) => entry.plan.afterJournals !== undefined),
@@ -122,7 +143,10 @@ class BatchWrites {
       for (const entry of group) this.landed.add(entry.index);
     } catch (error) {
       if (!isRowFailure(error)) throw error;
-      this.flow.runtime.log.warn(`on-hand: a bulk write of ${group.length} rows was refused; applying them one by one`, { reason: error.message });
+      this.flow.runtime.log.warn(
+        `on-hand: a bulk write of ${group.length} rows was refused; applying them one by one`,
+        { reason: error.message },
+      );
       for (const entry of group) this.failed.add(entry.index);
     }
   }
@@ -133,9 +157,15 @@ async function currentRows(flow: OnHandFlow, rows: readonly PreparedOnHand[]): P
   const found = new Map<string, CurrentInventory>();
   if (rows.length === 0) return found;
   const pairs = rows.map((row) => [row.warehouse.reference.id, row.product.reference.id] as const);
-  for (const row of await flow.runtime.dataverse.findByLookupPairs(productInventory, ["msdyn_warehouse", "msdyn_product"], pairs, flow.currentColumns())) {
+  for (const row of await flow.runtime.dataverse.findByLookupPairs(
+    productInventory,
+    ["msdyn_warehouse", "msdyn_product"],
+    pairs,
+    flow.currentColumns(),
+  )) {
     const { msdyn_warehouse: warehouse, msdyn_product: product } = row.record;
-    if (isEntityReference(warehouse) && isEntityReference(product)) found.set(inventoryKey(warehouse.id, product.id), row);
+    if (isEntityReference(warehouse) && isEntityReference(product))
+      found.set(inventoryKey(warehouse.id, product.id), row);
   }
   return found;
 }
@@ -175,7 +205,10 @@ async function writeCreates(flow: OnHandFlow, records: readonly DataverseRecord[
   else await dataverse.createMultiple(productInventory, records);
 }
 
-async function writeUpdates(flow: OnHandFlow, updates: readonly { readonly id: string; readonly record: DataverseRecord }[]): Promise<void> {
+async function writeUpdates(
+  flow: OnHandFlow,
+  updates: readonly { readonly id: string; readonly record: DataverseRecord }[],
+): Promise<void> {
   const { dataverse } = flow.runtime;
   const [only] = updates;
   if (updates.length === 1 && only !== undefined) await dataverse.client.update(productInventory, only.id, only.record);
@@ -197,7 +230,9 @@ async function writeAfterJournals(flow: OnHandFlow, group: readonly Planned[]): 
   );
   const updates = group.flatMap((entry) => {
     const row = created.get(inventoryKey(entry.prepared.warehouse.reference.id, entry.prepared.product.reference.id));
-    return row === undefined || entry.plan.afterJournals === undefined ? [] : [{ id: row.id, record: entry.plan.afterJournals }];
+    return row === undefined || entry.plan.afterJournals === undefined
+      ? []
+      : [{ id: row.id, record: entry.plan.afterJournals }];
   });
   if (updates.length > 0) await writeUpdates(flow, updates);
 }

@@ -52,8 +52,16 @@ export class OnHandFlow {
     return `on-hand:${this.rowKey(row)}`;
   }
 
-  keyOf(row: Readonly<ScmRow>): { readonly dataAreaId: string; readonly ItemNumber: string; readonly WarehouseId: string } {
-    return { dataAreaId: String(row.dataAreaId ?? ""), ItemNumber: String(row.ItemNumber ?? ""), WarehouseId: String(row.WarehouseId ?? "") };
+  keyOf(row: Readonly<ScmRow>): {
+    readonly dataAreaId: string;
+    readonly ItemNumber: string;
+    readonly WarehouseId: string;
+  } {
+    return {
+      dataAreaId: String(row.dataAreaId ?? ""),
+      ItemNumber: String(row.ItemNumber ?? ""),
+      WarehouseId: String(row.WarehouseId ?? ""),
+    };
   }
 
   /** The row as SCM would send it after a delete: every quantity the template maps at zero. */
@@ -113,14 +121,21 @@ export class OnHandFlow {
     const { dataAreaId, ItemNumber: item, WarehouseId: warehouseId } = this.keyOf(row);
     const company = dataAreaId.toLowerCase();
     const warehouse = await references.warehouseByKey(company, warehouseId);
-    if (warehouse === undefined) throw new RowFailure(`waits for warehouse ${warehouseId} of company ${company} in Field Service`);
+    if (warehouse === undefined)
+      throw new RowFailure(`waits for warehouse ${warehouseId} of company ${company} in Field Service`);
     const product = await references.productByNumber(item);
-    if (product === undefined) throw new RowFailure(`waits for product ${item} in Field Service (its Product ID must be the SCM item number)`);
+    if (product === undefined)
+      throw new RowFailure(`waits for product ${item} in Field Service (its Product ID must be the SCM item number)`);
     const lookups = await references.answerDataverse(flowDataverseLookups(this.flow.map.columns, row, company));
-    if (lookups.missing.length > 0) throw new RowFailure(`waits for ${describeMissing(lookups.missing)} in Field Service`);
+    if (lookups.missing.length > 0)
+      throw new RowFailure(`waits for ${describeMissing(lookups.missing)} in Field Service`);
     const mapped = flowRowToDataverse(this.flow.map.columns, this.entity, row, lookups.answers, company);
     if (mapped.issues.length > 0) throw new RowFailure(`cannot be carried: ${describeIssues(mapped.issues)}`);
-    const record: DataverseRecord = { ...mapped.record, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference };
+    const record: DataverseRecord = {
+      ...mapped.record,
+      msdyn_warehouse: warehouse.reference,
+      msdyn_product: product.reference,
+    };
     if (this.flow.filter !== undefined && !this.flow.filter.matches(record)) return "filtered";
     return { row, item, warehouse, product, mapped: mapped.record };
   }
@@ -133,10 +148,20 @@ export class OnHandFlow {
   async rowUnitsPerScmUnit(prepared: PreparedOnHand, current: CurrentInventory | undefined): Promise<number> {
     const scmUnit = prepared.mapped.msdyn_unit;
     const rowUnit = current?.record.msdyn_unit;
-    if (!isEntityReference(scmUnit) || !isEntityReference(rowUnit) || scmUnit.id.toLowerCase() === rowUnit.id.toLowerCase()) return 1;
-    const [from, to] = [await this.runtime.references.unitById(scmUnit.id), await this.runtime.references.unitById(rowUnit.id)];
+    if (
+      !isEntityReference(scmUnit) ||
+      !isEntityReference(rowUnit) ||
+      scmUnit.id.toLowerCase() === rowUnit.id.toLowerCase()
+    )
+      return 1;
+    const [from, to] = [
+      await this.runtime.references.unitById(scmUnit.id),
+      await this.runtime.references.unitById(rowUnit.id),
+    ];
     if (from === undefined || to === undefined || from.baseId !== to.baseId) {
-      throw new RowFailure(`cannot be carried: SCM's unit ${from?.name ?? scmUnit.id} does not convert to the unit Field Service keeps the row in (${to?.name ?? rowUnit.id})`);
+      throw new RowFailure(
+        `cannot be carried: SCM's unit ${from?.name ?? scmUnit.id} does not convert to the unit Field Service keeps the row in (${to?.name ?? rowUnit.id})`,
+      );
     }
     return from.quantity / to.quantity;
   }
@@ -144,7 +169,9 @@ export class OnHandFlow {
   /** The columns read from Field Service to compare a row. */
   currentColumns(): string[] {
     const mapped = this.flow.map.columns.map((pair) => pair.dataverse);
-    return [...new Set(["msdyn_warehouse", "msdyn_product", "msdyn_unit", ...Object.keys(this.journaled()), ...mapped])];
+    return [
+      ...new Set(["msdyn_warehouse", "msdyn_product", "msdyn_unit", ...Object.keys(this.journaled()), ...mapped]),
+    ];
   }
 
   /**
@@ -158,20 +185,35 @@ export class OnHandFlow {
     // Compared in the unit Field Service keeps the row in: a row's unit is Field Service's, never rewritten.
     const deltas = Object.entries(journaled).flatMap(([column, journalType]) => {
       if (!(column in mapped)) return [];
-      const delta = round2(round2(quantityOf(mapped[column]) * rowUnitsPerScmUnit) - round2(quantityOf(current?.record[column])));
+      const delta = round2(
+        round2(quantityOf(mapped[column]) * rowUnitsPerScmUnit) - round2(quantityOf(current?.record[column])),
+      );
       return delta === 0 ? [] : [{ journalType, delta }];
     });
     const rowUnit = current?.record.msdyn_unit ?? null;
-    const others = Object.entries(mapped).filter(([column]) => !(column in journaled) && !(column === "msdyn_unit" && rowUnit !== null));
-    const changedOthers = Object.fromEntries(others.filter(([column, value]) => current === undefined || !sameValue(value, current.record[column] ?? null)));
+    const others = Object.entries(mapped).filter(
+      ([column]) => !(column in journaled) && !(column === "msdyn_unit" && rowUnit !== null),
+    );
+    const changedOthers = Object.fromEntries(
+      others.filter(([column, value]) => current === undefined || !sameValue(value, current.record[column] ?? null)),
+    );
     const now = this.runtime.clock().toISOString();
-    const extra: DataverseRecord = Object.fromEntries(Object.entries(changedOthers).filter(([column]) => current !== undefined || deltas.length === 0 || column !== "msdyn_unit"));
+    const extra: DataverseRecord = Object.fromEntries(
+      Object.entries(changedOthers).filter(
+        ([column]) => current !== undefined || deltas.length === 0 || column !== "msdyn_unit",
+      ),
+    );
     const unit = rowUnit ?? mapped.msdyn_unit ?? null;
     const confirmed: DataverseRecord = { ...extra, fsi_scmlastsyncedon: now };
     return {
       create:
         current === undefined && deltas.length === 0
-          ? { msdyn_name: `${item} · ${warehouse.identifier}`, msdyn_warehouse: warehouse.reference, msdyn_product: product.reference, ...confirmed }
+          ? {
+              msdyn_name: `${item} · ${warehouse.identifier}`,
+              msdyn_warehouse: warehouse.reference,
+              msdyn_product: product.reference,
+              ...confirmed,
+            }
           : undefined,
       update: current !== undefined ? { id: current.id, record: confirmed } : undefined,
       journals: deltas.map(({ journalType, delta }) => ({
@@ -184,7 +226,8 @@ export class OnHandFlow {
         msdyn_transactiontype: InventoryTransactionType.Manual,
       })),
       afterJournals: current === undefined && deltas.length > 0 ? confirmed : undefined,
-      outcome: current === undefined || deltas.length > 0 || Object.keys(changedOthers).length > 0 ? "changed" : "unchanged",
+      outcome:
+        current === undefined || deltas.length > 0 || Object.keys(changedOthers).length > 0 ? "changed" : "unchanged",
     };
   }
 

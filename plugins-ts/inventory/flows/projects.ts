@@ -46,7 +46,11 @@ export class ProjectsFlow {
   async deactivate(key: ScmKey): Promise<RowOutcome> {
     const companyId = await this.runtime.references.companyId(key.dataAreaId ?? "");
     if (companyId === undefined) return "unchanged";
-    const found = await this.runtime.dataverse.client.findByKey(project, { fsi_projectnumber: key.ProjectId ?? "", fsi_company: { id: companyId, logicalName: "cdm_company" } }, ["statecode"]);
+    const found = await this.runtime.dataverse.client.findByKey(
+      project,
+      { fsi_projectnumber: key.ProjectId ?? "", fsi_company: { id: companyId, logicalName: "cdm_company" } },
+      ["statecode"],
+    );
     if (found === undefined || found.record.statecode === 1) return "unchanged";
     await this.runtime.dataverse.client.update(project, found.id, { statecode: 1, statuscode: 2 });
     return "changed";
@@ -59,7 +63,8 @@ export class ProjectsFlow {
     const companyId = await references.companyId(company);
     if (companyId === undefined) throw new RowFailure(`waits for company ${company} (cdm_company) in Field Service`);
     const lookups = await references.answerDataverse(flowDataverseLookups(this.flow.map.columns, row, company));
-    if (lookups.missing.length > 0) throw new RowFailure(`waits for ${describeMissing(lookups.missing)} in Field Service`);
+    if (lookups.missing.length > 0)
+      throw new RowFailure(`waits for ${describeMissing(lookups.missing)} in Field Service`);
     const mapped = flowRowToDataverse(this.flow.map.columns, this.entity, row, lookups.answers, company);
     if (mapped.issues.length > 0) throw new RowFailure(`cannot be carried: ${describeIssues(mapped.issues)}`);
     const companyReference = { id: companyId, logicalName: "cdm_company" };
@@ -67,10 +72,19 @@ export class ProjectsFlow {
     if (this.flow.filter !== undefined && !this.flow.filter.matches(record)) return "filtered";
 
     const columns = Object.keys(mapped.record);
-    const existing = await dataverse.client.findByKey(project, { fsi_projectnumber: projectId, fsi_company: companyReference }, [...columns, "statecode"]);
-    const changed = Object.fromEntries(Object.entries(mapped.record).filter(([column, value]) => existing === undefined || !sameValue(value, existing.record[column] ?? null)));
+    const existing = await dataverse.client.findByKey(
+      project,
+      { fsi_projectnumber: projectId, fsi_company: companyReference },
+      [...columns, "statecode"],
+    );
+    const changed = Object.fromEntries(
+      Object.entries(mapped.record).filter(
+        ([column, value]) => existing === undefined || !sameValue(value, existing.record[column] ?? null),
+      ),
+    );
     const reactivate: DataverseRecord = existing?.record.statecode === 1 ? { statecode: 0, statuscode: 1 } : {};
-    if (existing !== undefined && Object.keys(changed).length === 0 && Object.keys(reactivate).length === 0) return "unchanged";
+    if (existing !== undefined && Object.keys(changed).length === 0 && Object.keys(reactivate).length === 0)
+      return "unchanged";
     const now = clock().toISOString();
     if (existing === undefined) await dataverse.client.create(project, { ...record, fsi_scmlastsyncedon: now });
     else await dataverse.client.update(project, existing.id, { ...changed, ...reactivate, fsi_scmlastsyncedon: now });

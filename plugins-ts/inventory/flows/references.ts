@@ -7,7 +7,12 @@
  */
 import type { EntityReference } from "../../../core/dataverse/schema";
 import { cdmCompany, product, unitOfMeasure, warehouse } from "../../../core/dataverse/tables";
-import type { DataverseLookupAnswers, DataverseLookupQuery, ScmLookupAnswers, ScmLookupQuery } from "../../../core/maps/lookups";
+import type {
+  DataverseLookupAnswers,
+  DataverseLookupQuery,
+  ScmLookupAnswers,
+  ScmLookupQuery,
+} from "../../../core/maps/lookups";
 import { CompanyDirectory } from "../../integration/company-directory";
 import { resolveDataverseLookups, resolveScmLookups } from "../../integration/lookup-resolver";
 import { type DataverseGateway, odataString } from "../clients/dataverse-gateway";
@@ -60,21 +65,32 @@ export class References {
     const companyId = await this.companyId(companyCode);
     if (companyId === undefined) return undefined;
     const filter = `msdyn_warehouseidentifier eq ${odataString(identifier)} and _msdyn_company_value eq ${companyId}`;
-    const [found] = await this.dataverse.all(warehouse, ["msdyn_warehouseidentifier", "msdyn_company", "msdyn_name"], { filter, pageSize: 1 });
+    const [found] = await this.dataverse.all(warehouse, ["msdyn_warehouseidentifier", "msdyn_company", "msdyn_name"], {
+      filter,
+      pageSize: 1,
+    });
     return found === undefined ? undefined : this.rememberWarehouse(found.id, found.record);
   }
 
   async warehouseById(id: string): Promise<WarehouseInfo | undefined> {
     const cached = this.warehousesById.get(lower(id));
     if (cached !== undefined) return cached;
-    const record = await this.dataverse.client.retrieve(warehouse, id, ["msdyn_warehouseidentifier", "msdyn_company", "msdyn_name"]);
+    const record = await this.dataverse.client.retrieve(warehouse, id, [
+      "msdyn_warehouseidentifier",
+      "msdyn_company",
+      "msdyn_name",
+    ]);
     return record === undefined ? undefined : this.rememberWarehouse(id, record);
   }
 
   async productByNumber(number: string): Promise<ProductInfo | undefined> {
     const cached = this.productsByNumber.get(lower(number));
     if (cached !== undefined) return cached;
-    const found = await this.dataverse.client.findByKey(product, { productnumber: number }, ["productnumber", "name", "defaultuomid"]);
+    const found = await this.dataverse.client.findByKey(product, { productnumber: number }, [
+      "productnumber",
+      "name",
+      "defaultuomid",
+    ]);
     return found === undefined ? undefined : this.rememberProduct(found.id, found.record);
   }
 
@@ -105,17 +121,24 @@ export class References {
       const code = row.record.cdm_companycode;
       if (typeof code === "string") await this.companies.idOf(this.dataverse.client, code);
     }
-    for await (const page of this.dataverse.pages(warehouse, ["msdyn_warehouseidentifier", "msdyn_company", "msdyn_name"])) {
+    for await (const page of this.dataverse.pages(warehouse, [
+      "msdyn_warehouseidentifier",
+      "msdyn_company",
+      "msdyn_name",
+    ])) {
       for (const row of page) await this.rememberWarehouse(row.id, row.record);
     }
     for await (const page of this.dataverse.pages(product, ["productnumber", "name", "defaultuomid"])) {
       for (const row of page) this.rememberProduct(row.id, row.record);
     }
-    for (const row of await this.dataverse.all(unitOfMeasure, ["name", "quantity", "baseuom"])) this.rememberUnit(row.id, row.record);
+    for (const row of await this.dataverse.all(unitOfMeasure, ["name", "quantity", "baseuom"]))
+      this.rememberUnit(row.id, row.record);
   }
 
   /** Answers SCM → FS lookup queries of a template (units by name from the cache, others read). */
-  async answerDataverse(queries: readonly DataverseLookupQuery[]): Promise<{ answers: DataverseLookupAnswers; missing: DataverseLookupQuery[] }> {
+  async answerDataverse(
+    queries: readonly DataverseLookupQuery[],
+  ): Promise<{ answers: DataverseLookupAnswers; missing: DataverseLookupQuery[] }> {
     const answers: Record<string, EntityReference> = {};
     const rest: DataverseLookupQuery[] = [];
     for (const query of queries) {
@@ -124,8 +147,13 @@ export class References {
       let found: EntityReference | undefined;
       if (keys.length === 1 && value !== undefined) {
         if (query.reference.logicalName === "uom" && column === "name") found = await this.unitReference(value);
-        else if (query.reference.logicalName === "product" && column === "productnumber") found = (await this.productByNumber(value))?.reference;
-        else if (query.reference.logicalName === "msdyn_warehouse" && column === "msdyn_warehouseidentifier" && query.reference.companyCode !== undefined) {
+        else if (query.reference.logicalName === "product" && column === "productnumber")
+          found = (await this.productByNumber(value))?.reference;
+        else if (
+          query.reference.logicalName === "msdyn_warehouse" &&
+          column === "msdyn_warehouseidentifier" &&
+          query.reference.companyCode !== undefined
+        ) {
           found = (await this.warehouseByKey(query.reference.companyCode, value))?.reference;
         }
       }
@@ -137,7 +165,9 @@ export class References {
   }
 
   /** Answers FS → SCM lookup queries of a template: the natural key of each referenced row. */
-  async answerScm(queries: readonly ScmLookupQuery[]): Promise<{ answers: ScmLookupAnswers; missing: ScmLookupQuery[] }> {
+  async answerScm(
+    queries: readonly ScmLookupQuery[],
+  ): Promise<{ answers: ScmLookupAnswers; missing: ScmLookupQuery[] }> {
     const answers: Record<string, string> = {};
     const rest: ScmLookupQuery[] = [];
     for (const query of queries) {
@@ -159,7 +189,10 @@ export class References {
     return unit === undefined ? undefined : { id: unit.id, logicalName: "uom", name: unit.name };
   }
 
-  private async rememberWarehouse(id: string, record: Readonly<Record<string, unknown>>): Promise<WarehouseInfo | undefined> {
+  private async rememberWarehouse(
+    id: string,
+    record: Readonly<Record<string, unknown>>,
+  ): Promise<WarehouseInfo | undefined> {
     const identifier = record.msdyn_warehouseidentifier;
     if (typeof identifier !== "string") return undefined;
     const company = record.msdyn_company as { id?: unknown } | null | undefined;
@@ -195,7 +228,12 @@ export class References {
     if (typeof name !== "string") return undefined;
     const quantity = typeof record.quantity === "number" && record.quantity > 0 ? record.quantity : 1;
     const base = record.baseuom as { id?: unknown } | null | undefined;
-    const info: UnitInfo = { id: lower(id), name, quantity, baseId: typeof base?.id === "string" ? lower(base.id) : lower(id) };
+    const info: UnitInfo = {
+      id: lower(id),
+      name,
+      quantity,
+      baseId: typeof base?.id === "string" ? lower(base.id) : lower(id),
+    };
     this.unitsById.set(lower(id), info);
     this.unitsByName.set(lower(name), info);
     return info;

@@ -51,7 +51,11 @@ export class RowFailure extends Error {
  * by SCM or Dataverse. Anything else — a system out of reach — stops the run.
  */
 export function isRowFailure(error: unknown): error is Error {
-  return error instanceof RowFailure || error instanceof ScmRejectedError || (error instanceof DataverseRequestError && !error.unreachable);
+  return (
+    error instanceof RowFailure ||
+    error instanceof ScmRejectedError ||
+    (error instanceof DataverseRequestError && !error.unreachable)
+  );
 }
 
 /**
@@ -59,7 +63,10 @@ export function isRowFailure(error: unknown): error is Error {
  * tagged with its echo tag (the same markers as `integration/echo.ts`, which takes the full host
  * settings).
  */
-export function isIntegrationWrite(context: Pick<PluginExecutionContext, "initiatingUserId" | "sharedVariables">, settings: InventoryIntegrationSettings): boolean {
+export function isIntegrationWrite(
+  context: Pick<PluginExecutionContext, "initiatingUserId" | "sharedVariables">,
+  settings: InventoryIntegrationSettings,
+): boolean {
   if (context.initiatingUserId === settings.integrationUserId.toLowerCase()) return true;
   const tag = context.sharedVariables.tag;
   return typeof tag === "string" && tag === settings.echoTag;

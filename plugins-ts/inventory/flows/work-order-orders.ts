@@ -8,7 +8,15 @@
  */
 import type { DataverseRecord } from "../../../core/dataverse/record";
 import { isEntityReference } from "../../../core/dataverse/record";
-import { WorkOrderScmOrderStatus, WorkOrderSystemStatus, account, project, workOrder, workOrderProduct, workOrderService } from "../../../core/dataverse/tables";
+import {
+  WorkOrderScmOrderStatus,
+  WorkOrderSystemStatus,
+  account,
+  project,
+  workOrder,
+  workOrderProduct,
+  workOrderService,
+} from "../../../core/dataverse/tables";
 import { flowRecordToScm, flowScmLookups } from "../../../core/maps/flow-mapping";
 import type { ColumnPair } from "../../../core/maps/template-schema";
 import { releasedProducts, salesOrderHeaders, salesOrderLines } from "../../../core/scm/inventory-entities";
@@ -21,7 +29,15 @@ import { DocumentFailure, type DocumentOutcome, describeScmRefusal } from "./doc
 import type { FlowRuntime } from "./runtime";
 import { UnitConversionError, convertToUnit, minutesToUnit } from "./units";
 
-const HEADER_COLUMNS = ["msdyn_name", "msdyn_systemstatus", "fsi_project", "msdyn_serviceaccount", "msdyn_company", "fsi_scmorderstatus", "fsi_scmsalesordernumber"];
+const HEADER_COLUMNS = [
+  "msdyn_name",
+  "msdyn_systemstatus",
+  "fsi_project",
+  "msdyn_serviceaccount",
+  "msdyn_company",
+  "fsi_scmorderstatus",
+  "fsi_scmsalesordernumber",
+];
 
 interface SalesOrderDraft {
   readonly body: CreateSalesOrderRequest;
@@ -53,17 +69,26 @@ export class WorkOrderOrdersFlow {
     const columns = [...new Set([...HEADER_COLUMNS, ...this.flow.map.columns.map((pair) => pair.dataverse)])];
     const order = await this.runtime.dataverse.client.retrieve(workOrder, id, columns);
     if (order === undefined) return { outcome: "skipped", message: `Work order ${id} no longer exists.` };
-    if (order.msdyn_systemstatus !== WorkOrderSystemStatus.Completed) return { outcome: "skipped", message: `Work order ${id} is not completed.` };
-    if (!isEntityReference(order.fsi_project)) return { outcome: "skipped", message: `Work order ${id} has no project.` };
-    if (order.fsi_scmorderstatus === WorkOrderScmOrderStatus.Sent) return { outcome: "skipped", message: `Work order ${id} is already SCM sales order ${typeof order.fsi_scmsalesordernumber === "string" ? order.fsi_scmsalesordernumber : ""}.` };
-    if (this.flow.filter !== undefined && !this.flow.filter.matches(order)) return { outcome: "skipped", message: `The ${this.flow.name} map's filter leaves work order ${id} out.` };
+    if (order.msdyn_systemstatus !== WorkOrderSystemStatus.Completed)
+      return { outcome: "skipped", message: `Work order ${id} is not completed.` };
+    if (!isEntityReference(order.fsi_project))
+      return { outcome: "skipped", message: `Work order ${id} has no project.` };
+    if (order.fsi_scmorderstatus === WorkOrderScmOrderStatus.Sent)
+      return {
+        outcome: "skipped",
+        message: `Work order ${id} is already SCM sales order ${typeof order.fsi_scmsalesordernumber === "string" ? order.fsi_scmsalesordernumber : ""}.`,
+      };
+    if (this.flow.filter !== undefined && !this.flow.filter.matches(order))
+      return { outcome: "skipped", message: `The ${this.flow.name} map's filter leaves work order ${id} out.` };
 
     let draft: SalesOrderDraft;
     try {
       draft = await this.salesOrder(id, order);
     } catch (error) {
-      if (error instanceof DocumentFailure || error instanceof UnitConversionError) return this.markFailed(id, error.message);
-      if (error instanceof ScmRejectedError || error instanceof ScmUnavailableError) return this.markFailed(id, `Not sent: ${error.message}`);
+      if (error instanceof DocumentFailure || error instanceof UnitConversionError)
+        return this.markFailed(id, error.message);
+      if (error instanceof ScmRejectedError || error instanceof ScmUnavailableError)
+        return this.markFailed(id, `Not sent: ${error.message}`);
       throw error;
     }
     try {
@@ -88,27 +113,51 @@ export class WorkOrderOrdersFlow {
     const { dataverse, references } = this.runtime;
     const projectReference = order.fsi_project;
     if (!isEntityReference(projectReference)) throw new DocumentFailure("Not sent: the work order has no project.");
-    const projectRow = await dataverse.client.retrieve(project, projectReference.id, ["fsi_projectnumber", "fsi_company"]);
+    const projectRow = await dataverse.client.retrieve(project, projectReference.id, [
+      "fsi_projectnumber",
+      "fsi_company",
+    ]);
     const projectNumber = projectRow?.fsi_projectnumber;
-    if (typeof projectNumber !== "string") throw new DocumentFailure("Not sent: the work order's project no longer exists.");
+    if (typeof projectNumber !== "string")
+      throw new DocumentFailure("Not sent: the work order's project no longer exists.");
     const companyReference = isEntityReference(order.msdyn_company) ? order.msdyn_company : projectRow?.fsi_company;
     const company = isEntityReference(companyReference) ? await references.companyCode(companyReference.id) : undefined;
-    if (company === undefined) throw new DocumentFailure("Not sent: neither the work order nor its project names a company.");
-    const customer = isEntityReference(order.msdyn_serviceaccount) ? await dataverse.client.retrieve(account, order.msdyn_serviceaccount.id, ["accountnumber"]) : undefined;
+    if (company === undefined)
+      throw new DocumentFailure("Not sent: neither the work order nor its project names a company.");
+    const customer = isEntityReference(order.msdyn_serviceaccount)
+      ? await dataverse.client.retrieve(account, order.msdyn_serviceaccount.id, ["accountnumber"])
+      : undefined;
     const customerAccount = customer?.accountnumber;
-    if (typeof customerAccount !== "string" || customerAccount === "") throw new DocumentFailure("Not sent: the service account has no account number (SCM's customer account).");
+    if (typeof customerAccount !== "string" || customerAccount === "")
+      throw new DocumentFailure("Not sent: the service account has no account number (SCM's customer account).");
 
     const header = await this.mapped(this.flow.map.columns, order, salesOrderHeaders, "the work order");
     const productPairs = this.linePairs(workOrderProduct.logicalName);
     const servicePairs = this.linePairs(workOrderService.logicalName);
-    const products = await dataverse.all(workOrderProduct, [...new Set(["msdyn_name", "msdyn_product", "msdyn_quantity", "msdyn_unit", ...productPairs.map((pair) => pair.dataverse)])], {
-      filter: `_msdyn_workorder_value eq ${id}`,
-      orderBy: "versionnumber asc",
-    });
-    const services = await dataverse.all(workOrderService, [...new Set(["msdyn_name", "msdyn_service", "msdyn_duration", ...servicePairs.map((pair) => pair.dataverse)])], {
-      filter: `_msdyn_workorder_value eq ${id}`,
-      orderBy: "versionnumber asc",
-    });
+    const products = await dataverse.all(
+      workOrderProduct,
+      [
+        ...new Set([
+          "msdyn_name",
+          "msdyn_product",
+          "msdyn_quantity",
+          "msdyn_unit",
+          ...productPairs.map((pair) => pair.dataverse),
+        ]),
+      ],
+      {
+        filter: `_msdyn_workorder_value eq ${id}`,
+        orderBy: "versionnumber asc",
+      },
+    );
+    const services = await dataverse.all(
+      workOrderService,
+      [...new Set(["msdyn_name", "msdyn_service", "msdyn_duration", ...servicePairs.map((pair) => pair.dataverse)])],
+      {
+        filter: `_msdyn_workorder_value eq ${id}`,
+        orderBy: "versionnumber asc",
+      },
+    );
 
     const lines: SalesOrderLine[] = [];
     const lineNames: string[] = [];
@@ -118,7 +167,10 @@ export class WorkOrderOrdersFlow {
       const what = nameOf(line.record, `product line ${lines.length + 1}`);
       const item = await this.item(line.record.msdyn_product, company, what);
       const unitId = isEntityReference(line.record.msdyn_unit) ? line.record.msdyn_unit.id : item.defaultUnitId;
-      const salesQuantity = unitId === undefined ? quantity : await convertToUnit(quantity, unitId, item.salesUnit, references, `${what} (${item.number})`);
+      const salesQuantity =
+        unitId === undefined
+          ? quantity
+          : await convertToUnit(quantity, unitId, item.salesUnit, references, `${what} (${item.number})`);
       const mapped = await this.mapped(productPairs, line.record, salesOrderLines, what);
       lines.push(salesLine(item.number, salesQuantity, item.salesUnit, mapped));
       lineNames.push(what);
@@ -129,10 +181,18 @@ export class WorkOrderOrdersFlow {
       const what = nameOf(line.record, `service line ${lines.length + 1}`);
       const item = await this.item(line.record.msdyn_service, company, what);
       const mapped = await this.mapped(servicePairs, line.record, salesOrderLines, what);
-      lines.push(salesLine(item.number, minutesToUnit(minutes, item.salesUnit, `${what} (${item.number})`), item.salesUnit, mapped));
+      lines.push(
+        salesLine(
+          item.number,
+          minutesToUnit(minutes, item.salesUnit, `${what} (${item.number})`),
+          item.salesUnit,
+          mapped,
+        ),
+      );
       lineNames.push(what);
     }
-    if (lines.length === 0) throw new DocumentFailure("Not sent: the work order has no products or services with a quantity.");
+    if (lines.length === 0)
+      throw new DocumentFailure("Not sent: the work order has no products or services with a quantity.");
     const text = (field: string, max: number) => {
       const value = header[field];
       return typeof value === "string" && value !== "" ? { [field]: value.slice(0, max) } : {};
@@ -155,25 +215,41 @@ export class WorkOrderOrdersFlow {
     return this.flow.map.lines?.find((lines) => lines.dataverseTable === table)?.columns ?? [];
   }
 
-  private async mapped(pairs: readonly ColumnPair[], record: DataverseRecord, entity: typeof salesOrderHeaders, what: string): Promise<ScmRow> {
+  private async mapped(
+    pairs: readonly ColumnPair[],
+    record: DataverseRecord,
+    entity: typeof salesOrderHeaders,
+    what: string,
+  ): Promise<ScmRow> {
     const lookups = await this.runtime.references.answerScm(flowScmLookups(pairs, record));
-    if (lookups.missing.length > 0) throw new DocumentFailure(`Not sent: ${what}: ${describeMissingKeys(lookups.missing)}.`);
+    if (lookups.missing.length > 0)
+      throw new DocumentFailure(`Not sent: ${what}: ${describeMissingKeys(lookups.missing)}.`);
     const mapped = flowRecordToScm(pairs, entity, record, lookups.answers);
     if (mapped.issues.length > 0) throw new DocumentFailure(`Not sent: ${what}: ${describeIssues(mapped.issues)}.`);
     return mapped.row;
   }
 
-  private async item(reference: unknown, company: string, what: string): Promise<{ number: string; salesUnit: string; defaultUnitId: string | undefined }> {
+  private async item(
+    reference: unknown,
+    company: string,
+    what: string,
+  ): Promise<{ number: string; salesUnit: string; defaultUnitId: string | undefined }> {
     const product = isEntityReference(reference) ? await this.runtime.references.productById(reference.id) : undefined;
     if (product === undefined) throw new DocumentFailure(`Not sent: ${what} has no product with a Product ID.`);
     const item = await this.runtime.scm.getRow(releasedProducts, { dataAreaId: company, ItemNumber: product.number });
-    if (item === undefined) throw new DocumentFailure(`Not sent: ${what}: item ${product.number} is not a released product of SCM company ${company}.`);
+    if (item === undefined)
+      throw new DocumentFailure(
+        `Not sent: ${what}: item ${product.number} is not a released product of SCM company ${company}.`,
+      );
     return { number: product.number, salesUnit: String(item.SalesUnitSymbol), defaultUnitId: product.defaultUnitId };
   }
 
   private async markFailed(id: string, message: string): Promise<DocumentOutcome> {
     this.runtime.log.warn(`${this.flow.name}: work order ${id} not sent`, { reason: message });
-    await this.runtime.dataverse.client.update(workOrder, id, { fsi_scmorderstatus: WorkOrderScmOrderStatus.Failed, fsi_scmordererror: message.slice(0, 4000) });
+    await this.runtime.dataverse.client.update(workOrder, id, {
+      fsi_scmorderstatus: WorkOrderScmOrderStatus.Failed,
+      fsi_scmordererror: message.slice(0, 4000),
+    });
     return { outcome: "failed", message };
   }
 }

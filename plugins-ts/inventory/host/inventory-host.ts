@@ -16,7 +16,14 @@ import { integrationHttpError } from "../../host/error-replies";
 import { parseJsonBody } from "../../host/http/body";
 import { requireJsonContentType } from "../../host/http/content-type";
 import { HttpError } from "../../host/http/errors";
-import { type HostHandler, type HostRequest, type HostResponse, answer, errorReply, jsonReply } from "../../host/http/exchange";
+import {
+  type HostHandler,
+  type HostRequest,
+  type HostResponse,
+  answer,
+  errorReply,
+  jsonReply,
+} from "../../host/http/exchange";
 import { toRequestListener } from "../../host/http/node-adapter";
 import { createLogger, type Logger } from "../../services/logger";
 import type { InventoryEngine } from "../engine";
@@ -50,7 +57,11 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
     requireWebhookKey(request, config.webhookAuth);
     const plugin = [...engine.plugins.values()].find((candidate) => candidate.name === handlerName);
     if (plugin === undefined) {
-      throw new HttpError(404, "UNKNOWN_HANDLER", `No inventory webhook handler '${handlerName}'; handlers: ${[...engine.plugins.keys()].join(", ")}.`);
+      throw new HttpError(
+        404,
+        "UNKNOWN_HANDLER",
+        `No inventory webhook handler '${handlerName}'; handlers: ${[...engine.plugins.keys()].join(", ")}.`,
+      );
     }
     requireJsonContentType(request);
     const context = parseExecutionContext(parseJsonBody(await request.readBody(limit), "RemoteExecutionContext"), {
@@ -59,11 +70,17 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
     const scoped = log.child({ correlationId: context.correlationId });
     try {
       const result = await plugin.execute(context);
-      scoped.info(`${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}: ${result.outcome}`, { detail: result.message });
+      scoped.info(
+        `${plugin.name}: ${context.messageName} ${context.primaryEntityName} ${context.primaryEntityId}: ${result.outcome}`,
+        { detail: result.message },
+      );
       return jsonReply(statusOf(result), result);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      scoped[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message });
+      scoped[httpError.status >= 500 ? "error" : "warn"](`${plugin.name}: refused with ${httpError.status}`, {
+        code: httpError.code,
+        reason: httpError.message,
+      });
       return errorReply(httpError);
     }
   };
@@ -77,7 +94,11 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
       return jsonReply(statusOf(result), result);
     } catch (error) {
       const httpError = integrationHttpError(error);
-      log.warn(`inventory scm-events: refused with ${httpError.status}`, { code: httpError.code, reason: httpError.message, eventId: change.eventId });
+      log.warn(`inventory scm-events: refused with ${httpError.status}`, {
+        code: httpError.code,
+        reason: httpError.message,
+        eventId: change.eventId,
+      });
       return errorReply(httpError);
     }
   };
@@ -103,7 +124,9 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
   };
 
   const onServerError = (error: unknown) => {
-    log.error("Unexpected failure", { reason: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    log.error("Unexpected failure", {
+      reason: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   };
   const handle: HostHandler = (request) => answer(route, request, onServerError, integrationHttpError);
   return { handle, listener: toRequestListener(handle, { onServerError }) };
@@ -111,7 +134,13 @@ export function createInventoryHost(engine: InventoryEngine, config: InventoryHo
 
 function requireMethod(request: HostRequest, method: string): void {
   if (request.method !== method) {
-    throw new HttpError(405, "METHOD_NOT_ALLOWED", `Method ${request.method} is not allowed here; use ${method}.`, undefined, { allow: method });
+    throw new HttpError(
+      405,
+      "METHOD_NOT_ALLOWED",
+      `Method ${request.method} is not allowed here; use ${method}.`,
+      undefined,
+      { allow: method },
+    );
   }
 }
 

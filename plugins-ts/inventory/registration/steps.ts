@@ -3,7 +3,12 @@
  * with the solution and the sandbox) for the modes this engine's maps run in, and where the
  * inventory host serves them.
  */
-import { type InventoryHandlerName, type WebhookStepDefinition, inventoryModesOf, inventoryWebhookSteps } from "../../../core/registration";
+import {
+  type InventoryHandlerName,
+  type WebhookStepDefinition,
+  inventoryModesOf,
+  inventoryWebhookSteps,
+} from "../../../core/registration";
 import type { FlowCatalog } from "../templates/flow-catalog";
 
 export type InventoryStepDefinition = WebhookStepDefinition<InventoryHandlerName>;
@@ -11,7 +16,11 @@ export type InventoryStepDefinition = WebhookStepDefinition<InventoryHandlerName
 export const DEFAULT_INVENTORY_PREFIX = "/plugins/inventory";
 
 /** `<hostUrl>/plugins/inventory/webhooks/<handler>`: where each handler's service endpoint points. */
-export function inventoryWebhookUrl(hostUrl: string, handler: InventoryHandlerName, pathPrefix = DEFAULT_INVENTORY_PREFIX): string {
+export function inventoryWebhookUrl(
+  hostUrl: string,
+  handler: InventoryHandlerName,
+  pathPrefix = DEFAULT_INVENTORY_PREFIX,
+): string {
   return `${hostUrl.replace(/\/+$/, "")}${pathPrefix}/webhooks/${handler}`;
 }
 

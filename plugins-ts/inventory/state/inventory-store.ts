@@ -123,7 +123,10 @@ export class InventoryStore implements InventoryStateStore {
   }
 
   async checkpoint(map: string): Promise<number> {
-    return this.db.prepare<[string], { version: number }>("SELECT version FROM checkpoints WHERE map = ?").get(map)?.version ?? 0;
+    return (
+      this.db.prepare<[string], { version: number }>("SELECT version FROM checkpoints WHERE map = ?").get(map)
+        ?.version ?? 0
+    );
   }
 
   /** Moves the checkpoint forward only (a lower version never replaces a higher one). */
@@ -142,7 +145,9 @@ export class InventoryStore implements InventoryStateStore {
   }
 
   async startRun(map: string, checkpointFrom: number): Promise<number> {
-    const result = this.db.prepare("INSERT INTO runs (map, started_at, status, checkpoint_from) VALUES (?, ?, 'running', ?)").run(map, this.now().toISOString(), checkpointFrom);
+    const result = this.db
+      .prepare("INSERT INTO runs (map, started_at, status, checkpoint_from) VALUES (?, ?, 'running', ?)")
+      .run(map, this.now().toISOString(), checkpointFrom);
     return Number(result.lastInsertRowid);
   }
 
@@ -175,18 +180,31 @@ export class InventoryStore implements InventoryStateStore {
   }
 
   async recentRuns(map: string, limit = 10): Promise<RunRecord[]> {
-    return this.db.prepare<[string, number], RunRow>("SELECT * FROM runs WHERE map = ? ORDER BY id DESC LIMIT ?").all(map, limit).map(toRun);
+    return this.db
+      .prepare<[string, number], RunRow>("SELECT * FROM runs WHERE map = ? ORDER BY id DESC LIMIT ?")
+      .all(map, limit)
+      .map(toRun);
   }
 
   async pendingRows(map: string): Promise<PendingRow[]> {
     return this.db
-      .prepare<[string], { row_key: string; key_json: string; last_error: string; attempts: number }>("SELECT * FROM pending_rows WHERE map = ? ORDER BY first_failed_at, row_key")
+      .prepare<[string], { row_key: string; key_json: string; last_error: string; attempts: number }>(
+        "SELECT * FROM pending_rows WHERE map = ? ORDER BY first_failed_at, row_key",
+      )
       .all(map)
-      .map((row) => ({ rowKey: row.row_key, key: JSON.parse(row.key_json) as unknown, lastError: row.last_error, attempts: row.attempts }));
+      .map((row) => ({
+        rowKey: row.row_key,
+        key: JSON.parse(row.key_json) as unknown,
+        lastError: row.last_error,
+        attempts: row.attempts,
+      }));
   }
 
   async pendingCount(map: string): Promise<number> {
-    return this.db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM pending_rows WHERE map = ?").get(map)?.count ?? 0;
+    return (
+      this.db.prepare<[string], { count: number }>("SELECT COUNT(*) AS count FROM pending_rows WHERE map = ?").get(map)
+        ?.count ?? 0
+    );
   }
 
   async rememberFailure(map: string, rowKey: string, key: unknown, error: string): Promise<void> {
@@ -205,7 +223,12 @@ export class InventoryStore implements InventoryStateStore {
 
   /** The control number of the last event applied to a row. */
   async eventStamp(map: string, rowKey: string): Promise<number | undefined> {
-    return this.db.prepare<[string, string], { control_number: number }>("SELECT control_number FROM event_stamps WHERE map = ? AND row_key = ?").get(map, rowKey)?.control_number;
+    return this.db
+      .prepare<
+        [string, string],
+        { control_number: number }
+      >("SELECT control_number FROM event_stamps WHERE map = ? AND row_key = ?")
+      .get(map, rowKey)?.control_number;
   }
 
   async recordEventStamp(map: string, rowKey: string, controlNumber: number): Promise<void> {
@@ -230,13 +253,30 @@ export class InventoryStore implements InventoryStateStore {
 
   async liveStats(map: string): Promise<LiveStats | undefined> {
     const row = this.db
-      .prepare<[string], { received: number; changed: number; unchanged: number; skipped: number; failed: number; last_event_at: string | null; last_error: string | null }>(
-        "SELECT * FROM live_stats WHERE map = ?",
-      )
+      .prepare<
+        [string],
+        {
+          received: number;
+          changed: number;
+          unchanged: number;
+          skipped: number;
+          failed: number;
+          last_event_at: string | null;
+          last_error: string | null;
+        }
+      >("SELECT * FROM live_stats WHERE map = ?")
       .get(map);
     return row === undefined
       ? undefined
-      : { received: row.received, changed: row.changed, unchanged: row.unchanged, skipped: row.skipped, failed: row.failed, lastEventAt: row.last_event_at, lastError: row.last_error };
+      : {
+          received: row.received,
+          changed: row.changed,
+          unchanged: row.unchanged,
+          skipped: row.skipped,
+          failed: row.failed,
+          lastEventAt: row.last_event_at,
+          lastError: row.last_error,
+        };
   }
 
   async close(): Promise<void> {

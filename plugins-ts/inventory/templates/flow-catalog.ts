@@ -8,7 +8,13 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { tableByLogicalName } from "../../../core/dataverse/tables";
-import { type FlowMap, type FlowMode, type FlowName, flowModeSchema, flowNames } from "../../../core/maps/flow-template-schema";
+import {
+  type FlowMap,
+  type FlowMode,
+  type FlowName,
+  flowModeSchema,
+  flowNames,
+} from "../../../core/maps/flow-template-schema";
 import { builtInFlowMap, parseFlowTemplate } from "../../../core/maps/flow-templates";
 import { type FlowContract, flowContract } from "../../../core/maps/flows";
 import { MapTemplateError } from "../../../core/maps/parse-template";
@@ -21,11 +27,21 @@ export const mapSettingsSchema = z.strictObject({
   /** Overrides the template's mode. */
   mode: flowModeSchema.optional(),
   /** Overrides the template's schedule (batch mode). */
-  scheduleMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  scheduleMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
 });
 
 export const inventorySettingsSchema = z.strictObject({
-  maps: z.partialRecord(z.enum(flowNames, { error: `must name one of the maps: ${flowNames.join(", ")}` }), mapSettingsSchema).default({}),
+  maps: z
+    .partialRecord(
+      z.enum(flowNames, { error: `must name one of the maps: ${flowNames.join(", ")}` }),
+      mapSettingsSchema,
+    )
+    .default({}),
 });
 
 export type MapSettings = z.infer<typeof mapSettingsSchema>;
@@ -85,7 +101,8 @@ export function readInventorySettingsFile(path: string): z.output<typeof invento
 function templateOf(name: FlowName, settings: MapSettings | undefined): { map: FlowMap; source: string } {
   const template = settings?.template;
   if (template === undefined) return { map: builtInFlowMap(name), source: `core/maps/templates/${name}.json` };
-  if (typeof template !== "string") return { map: parseFlowTemplate(template, `maps.${name}.template`), source: `maps.${name}.template` };
+  if (typeof template !== "string")
+    return { map: parseFlowTemplate(template, `maps.${name}.template`), source: `maps.${name}.template` };
   let text: string;
   try {
     text = readFileSync(template, "utf8");
@@ -99,7 +116,9 @@ function templateOf(name: FlowName, settings: MapSettings | undefined): { map: F
 export function resolveFlow(name: FlowName, settings?: MapSettings): ResolvedFlow {
   const { map, source } = templateOf(name, settings);
   if (map.name !== name) {
-    throw new MapTemplateError(source, [{ path: "$.name", message: `this template is for map ${map.name}; it is configured as map ${name}` }]);
+    throw new MapTemplateError(source, [
+      { path: "$.name", message: `this template is for map ${map.name}; it is configured as map ${name}` },
+    ]);
   }
   const contract = flowContract(name);
   let filter: RecordFilter | undefined;
@@ -109,7 +128,8 @@ export function resolveFlow(name: FlowName, settings?: MapSettings): ResolvedFlo
     try {
       filter = compileRecordFilter(map.filter, table);
     } catch (error) {
-      if (error instanceof RecordFilterError) throw new MapTemplateError(source, [{ path: "$.filter", message: error.message }]);
+      if (error instanceof RecordFilterError)
+        throw new MapTemplateError(source, [{ path: "$.filter", message: error.message }]);
       throw error;
     }
   }
@@ -133,7 +153,8 @@ export function loadFlowCatalog(settings: InventorySettings = {}): FlowCatalog {
     flows,
     get(name) {
       const flow = flows.find((candidate) => candidate.name === name);
-      if (flow === undefined) throw new UnknownMapError(`There is no map '${name}'; the maps are ${flowNames.join(", ")}.`);
+      if (flow === undefined)
+        throw new UnknownMapError(`There is no map '${name}'; the maps are ${flowNames.join(", ")}.`);
       return flow;
     },
   };

@@ -33,7 +33,9 @@ interface Token {
 type Kind = "string" | "number" | "boolean" | "guid" | "datetime";
 type Scalar = string | number | boolean | null;
 
-type Operand = { readonly kind: "column"; readonly column: string; readonly type: Kind } | { readonly kind: "literal"; readonly type: Kind | "null"; readonly value: Scalar };
+type Operand =
+  | { readonly kind: "column"; readonly column: string; readonly type: Kind }
+  | { readonly kind: "literal"; readonly type: Kind | "null"; readonly value: Scalar };
 
 type Predicate = (record: Readonly<DataverseRecord>) => boolean;
 
@@ -47,7 +49,16 @@ const comparisons: Readonly<Record<string, "eq" | "ne" | "gt" | "ge" | "lt" | "l
 };
 
 const memberWrappers = new Set(["FirstMemberExpression", "MemberExpression", "PropertyPathExpression"]);
-const numericLiterals = new Set(["Edm.Byte", "Edm.SByte", "Edm.Int16", "Edm.Int32", "Edm.Int64", "Edm.Decimal", "Edm.Double", "Edm.Single"]);
+const numericLiterals = new Set([
+  "Edm.Byte",
+  "Edm.SByte",
+  "Edm.Int16",
+  "Edm.Int32",
+  "Edm.Int64",
+  "Edm.Decimal",
+  "Edm.Double",
+  "Edm.Single",
+]);
 
 function isToken(value: unknown): value is Token {
   return typeof value === "object" && value !== null && "type" in value && "raw" in value;
@@ -60,7 +71,8 @@ function childOf(token: Token): Token {
 
 function sides(token: Token): [Token, Token] {
   const value = token.value as { left?: unknown; right?: unknown } | null;
-  if (!isToken(value?.left) || !isToken(value.right)) throw new RecordFilterError(`unexpected filter syntax near '${token.raw}'`);
+  if (!isToken(value?.left) || !isToken(value.right))
+    throw new RecordFilterError(`unexpected filter syntax near '${token.raw}'`);
   return [value.left, value.right];
 }
 
@@ -82,7 +94,14 @@ function kindOf(column: ColumnDefinition): Kind {
 }
 
 function describeKind(kind: Kind | "null"): string {
-  return { string: "text", number: "a number", boolean: "true or false", guid: "a GUID", datetime: "a date and time", null: "null" }[kind];
+  return {
+    string: "text",
+    number: "a number",
+    boolean: "true or false",
+    guid: "a GUID",
+    datetime: "a date and time",
+    null: "null",
+  }[kind];
 }
 
 /** Parses and checks `text` against `table`; throws `RecordFilterError` saying what is wrong. */
@@ -91,7 +110,9 @@ export function compileRecordFilter(text: string, table: TableDefinition): Recor
   try {
     ast = defaultParser.filter(text);
   } catch (error) {
-    throw new RecordFilterError(`not a valid OData filter (${error instanceof Error ? error.message : String(error)}): ${text}`);
+    throw new RecordFilterError(
+      `not a valid OData filter (${error instanceof Error ? error.message : String(error)}): ${text}`,
+    );
   }
   if (!isToken(ast)) throw new RecordFilterError(`not a valid OData filter: ${text}`);
   const predicate = compile(ast, table);
@@ -120,20 +141,33 @@ function compile(token: Token, table: TableDefinition): Predicate {
   }
   const operator = comparisons[token.type];
   if (operator === undefined) {
-    throw new RecordFilterError(`'${token.raw}' is not supported; use eq, ne, gt, ge, lt, le, and, or, not and parentheses`);
+    throw new RecordFilterError(
+      `'${token.raw}' is not supported; use eq, ne, gt, ge, lt, le, and, or, not and parentheses`,
+    );
   }
   const [leftToken, rightToken] = sides(token);
   const left = operand(leftToken, table);
   const right = operand(rightToken, table);
-  if (left.kind === "literal" && right.kind === "literal") throw new RecordFilterError(`'${token.raw}' compares two values; one side must be a column`);
-  const [column, literal, flipped] = left.kind === "column" ? [left, right, false] : [right as Extract<Operand, { kind: "column" }>, left, true];
+  if (left.kind === "literal" && right.kind === "literal")
+    throw new RecordFilterError(`'${token.raw}' compares two values; one side must be a column`);
+  const [column, literal, flipped] =
+    left.kind === "column" ? [left, right, false] : [right as Extract<Operand, { kind: "column" }>, left, true];
   if (literal.kind === "column") {
-    return (record) => compare(valueOf(record, left as Extract<Operand, { kind: "column" }>), valueOf(record, column), operator, column.type);
+    return (record) =>
+      compare(
+        valueOf(record, left as Extract<Operand, { kind: "column" }>),
+        valueOf(record, column),
+        operator,
+        column.type,
+      );
   }
   if (literal.type !== "null" && literal.type !== column.type) {
-    throw new RecordFilterError(`'${token.raw}': ${column.column} holds ${describeKind(column.type)}, but ${String(literal.value)} is ${describeKind(literal.type)}`);
+    throw new RecordFilterError(
+      `'${token.raw}': ${column.column} holds ${describeKind(column.type)}, but ${String(literal.value)} is ${describeKind(literal.type)}`,
+    );
   }
-  if (literal.type === "null" && operator !== "eq" && operator !== "ne") throw new RecordFilterError(`'${token.raw}': null can only be compared with eq or ne`);
+  if (literal.type === "null" && operator !== "eq" && operator !== "ne")
+    throw new RecordFilterError(`'${token.raw}': null can only be compared with eq or ne`);
   const effective = flipped ? flip(operator) : operator;
   return (record) => compare(valueOf(record, column), literal.value, effective, column.type);
 }
@@ -169,7 +203,8 @@ function literalOf(token: Token): Operand {
     if (Number.isNaN(time)) throw new RecordFilterError(`'${raw}' is not a valid date and time`);
     return { kind: "literal", type: "datetime", value: new Date(time).toISOString() };
   }
-  if (typeof edm === "string" && numericLiterals.has(edm)) return { kind: "literal", type: "number", value: Number(raw) };
+  if (typeof edm === "string" && numericLiterals.has(edm))
+    return { kind: "literal", type: "number", value: Number(raw) };
   throw new RecordFilterError(`the value ${raw} is not supported in a filter`);
 }
 
@@ -191,7 +226,12 @@ function normalized(value: Scalar, kind: Kind): string | number | boolean | null
   return value;
 }
 
-function compare(actual: Scalar, expected: Scalar, operator: "eq" | "ne" | "gt" | "ge" | "lt" | "le", kind: Kind): boolean {
+function compare(
+  actual: Scalar,
+  expected: Scalar,
+  operator: "eq" | "ne" | "gt" | "ge" | "lt" | "le",
+  kind: Kind,
+): boolean {
   const a = normalized(actual, kind);
   const b = normalized(expected, kind);
   if (operator === "eq") return a === b;

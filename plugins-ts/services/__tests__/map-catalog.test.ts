@@ -28,13 +28,21 @@ describe("loadMapCatalog", () => {
     const catalog = loadMapCatalog(path);
     const columns = catalog.forTable("msdyn_warehouse")?.columns.map((pair) => pair.dataverse);
     expect(columns).not.toContain("msdyn_primaryaddressstreet");
-    expect(loadMapCatalog().forTable("msdyn_warehouse")?.columns.map((pair) => pair.dataverse)).toContain("msdyn_primaryaddressstreet");
+    expect(
+      loadMapCatalog()
+        .forTable("msdyn_warehouse")
+        ?.columns.map((pair) => pair.dataverse),
+    ).toContain("msdyn_primaryaddressstreet");
   });
 
   it.each([
     ["a file that does not exist", () => join(dir, "missing.json"), /missing\.json cannot be read/],
     ["a file that is not JSON", () => file("bad.json", "{ map: "), /bad\.json is not valid JSON/],
-    ["an override of an unknown map", () => file("unknown.json", JSON.stringify({ map: "spaceships" })), /unknown\.json: \$\.map: must name a built-in map/],
+    [
+      "an override of an unknown map",
+      () => file("unknown.json", JSON.stringify({ map: "spaceships" })),
+      /unknown\.json: \$\.map: must name a built-in map/,
+    ],
     [
       "an override that removes a column the map does not have",
       () => file("column.json", JSON.stringify([{ map: "ship-vias", remove: ["msdyn_nothing"] }])),

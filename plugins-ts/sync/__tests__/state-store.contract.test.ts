@@ -65,7 +65,11 @@ const implementations: [string, () => Opener][] = [
         leaseMs: 15_000,
         open: (options = {}) =>
           openAzureStateStore(
-            { access: { kind: "connection-string", connectionString: azurite.connectionString }, prefix, leaseSeconds: 15 },
+            {
+              access: { kind: "connection-string", connectionString: azurite.connectionString },
+              prefix,
+              leaseSeconds: 15,
+            },
             options.now === undefined ? {} : { now: options.now },
           ),
         cleanUp: () => Promise.resolve(),
@@ -99,14 +103,25 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     await store.queue.enqueue(change("usmf/AIR", 2, "ship-vias", { direction: "scm-to-fs" }));
     await store.queue.enqueue(change("usmf/1", 3, "warehouses", { waitingFor: ["msdyn_operationalsite usmf/S9"] }));
     await store.queue.enqueue(change("usmf/2", 4, "warehouses", { resync: true }));
-    expect((await store.queue.pending()).map((queued) => queued.payload)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
-    expect((await store.queue.pending({ map: "warehouses" })).map((queued) => queued.rowKey)).toEqual(["usmf/1", "usmf/1", "usmf/2"]);
+    expect((await store.queue.pending()).map((queued) => queued.payload)).toEqual([
+      { n: 1 },
+      { n: 2 },
+      { n: 3 },
+      { n: 4 },
+    ]);
+    expect((await store.queue.pending({ map: "warehouses" })).map((queued) => queued.rowKey)).toEqual([
+      "usmf/1",
+      "usmf/1",
+      "usmf/2",
+    ]);
     expect(await store.queue.depth({ direction: "scm-to-fs" })).toBe(1);
     expect(await store.queue.depth()).toBe(4);
     expect(await store.queue.hasQueued("warehouses", "fs-to-scm", "usmf/1")).toBe(true);
     // A resync does not make later changes wait.
     expect(await store.queue.hasQueued("warehouses", "fs-to-scm", "usmf/2")).toBe(false);
-    expect((await store.queue.waitingFor("msdyn_operationalsite usmf/S9")).map((queued) => queued.payload)).toEqual([{ n: 3 }]);
+    expect((await store.queue.waitingFor("msdyn_operationalsite usmf/S9")).map((queued) => queued.payload)).toEqual([
+      { n: 3 },
+    ]);
     const [first] = await store.queue.pending();
     await store.queue.complete(first!.sequence);
     expect((await store.queue.pending()).map((queued) => queued.payload)).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
@@ -142,13 +157,22 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     await store.queue.hold(refused.sequence, "SCM refused: site missing");
     expect((await store.queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([{ n: 3 }]);
     expect(await store.queue.held({ map: "warehouses" })).toEqual([
-      expect.objectContaining({ sequence: refused.sequence, held: true, attempts: 1, lastError: "SCM refused: site missing" }),
+      expect.objectContaining({
+        sequence: refused.sequence,
+        held: true,
+        attempts: 1,
+        lastError: "SCM refused: site missing",
+      }),
     ]);
     expect(await store.queue.release({ map: "ship-vias" })).toBe(0);
     expect(await store.queue.release({ map: "warehouses" })).toBe(1);
     // Released changes are due at once; the others keep their retry time.
     expect((await store.queue.replayable({ dueOnly: true })).map((queued) => queued.payload)).toEqual([{ n: 1 }]);
-    expect((await store.queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect((await store.queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([
+      { n: 1 },
+      { n: 2 },
+      { n: 3 },
+    ]);
   });
 
   it("leaves a paused map's changes to later, as every instance sees the pause", async () => {
@@ -163,15 +187,29 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     expect((await host.queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([{ n: 2 }]);
     expect(await cli.mapStates.pause("warehouses")).toBe("paused");
     expect(await cli.mapStates.resume("warehouses")).toBe("paused");
-    expect((await host.queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([{ n: 1 }, { n: 2 }]);
+    expect((await host.queue.replayable({ dueOnly: false })).map((queued) => queued.payload)).toEqual([
+      { n: 1 },
+      { n: 2 },
+    ]);
   });
 
   it("ledger: stamps only grow, ids are found, summaries and failures per map", async () => {
     const store = await opener.open();
     const id = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
-    await store.ledger.record({ map: "warehouses", rowKey: "usmf/11", dataverseId: id, status: "synced", fsStamp: 5_000_000_000 });
+    await store.ledger.record({
+      map: "warehouses",
+      rowKey: "usmf/11",
+      dataverseId: id,
+      status: "synced",
+      fsStamp: 5_000_000_000,
+    });
     await store.ledger.record({ map: "warehouses", rowKey: "usmf/11", status: "synced", fsStamp: 4, scmStamp: 7 });
-    expect(await store.ledger.get("warehouses", "usmf/11")).toMatchObject({ fsStamp: 5_000_000_000, scmStamp: 7, dataverseId: id.toLowerCase(), status: "synced" });
+    expect(await store.ledger.get("warehouses", "usmf/11")).toMatchObject({
+      fsStamp: 5_000_000_000,
+      scmStamp: 7,
+      dataverseId: id.toLowerCase(),
+      status: "synced",
+    });
     expect((await store.ledger.byDataverseId("warehouses", id))?.rowKey).toBe("usmf/11");
     expect(await store.ledger.byDataverseId("ship-vias", id)).toBeUndefined();
     await store.ledger.record({ map: "warehouses", rowKey: "usmf/12", status: "failed", error: "refused" });
@@ -192,7 +230,14 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     const writes: Promise<unknown>[] = [];
     for (let stamp = 1; stamp <= 20; stamp++) {
       const store = stamp % 2 === 0 ? first : second;
-      writes.push(store.ledger.record({ map: "warehouses", rowKey: "usmf/1", status: "synced", ...(stamp % 4 < 2 ? { fsStamp: stamp } : { scmStamp: stamp }) }));
+      writes.push(
+        store.ledger.record({
+          map: "warehouses",
+          rowKey: "usmf/1",
+          status: "synced",
+          ...(stamp % 4 < 2 ? { fsStamp: stamp } : { scmStamp: stamp }),
+        }),
+      );
       writes.push(store.inventory.recordLive("on-hand", "changed"));
       writes.push(store.inventory.recordEventStamp("on-hand", "usmf/1/X", stamp));
       writes.push(store.queue.enqueue(change(`usmf/${stamp}`, stamp)));
@@ -232,7 +277,10 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
   it("initial sync: runs, finished rows with their ledger outcomes, errors, resume and status", async () => {
     const store = await opener.open();
     const run = await store.initial.start(["warehouses", "ship-vias"], "fs-to-scm", "fs");
-    expect(await store.initial.unfinished(["warehouses", "ship-vias"], "fs-to-scm")).toMatchObject({ id: run.id, status: "running" });
+    expect(await store.initial.unfinished(["warehouses", "ship-vias"], "fs-to-scm")).toMatchObject({
+      id: run.id,
+      status: "running",
+    });
     expect(await store.initial.unfinished(["warehouses"], "fs-to-scm")).toBeUndefined();
     await store.initial.recordBatch(
       run.id,
@@ -247,10 +295,22 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     );
     await store.initial.recordBatch(run.id, "warehouses", 2, [{ rowKey: "usmf/1", outcome: "written-back" }]);
     expect(await store.ledger.get("warehouses", "usmf/1")).toMatchObject({ fsStamp: 9 });
-    expect([...(await store.initial.finishedRows(run.id, "warehouses", 1))].sort()).toEqual(["usmf/1", "usmf/2", "usmf/3"]);
+    expect([...(await store.initial.finishedRows(run.id, "warehouses", 1))].sort()).toEqual([
+      "usmf/1",
+      "usmf/2",
+      "usmf/3",
+    ]);
     expect(await store.initial.finishedCount(run.id)).toBe(4);
-    expect((await store.initial.outcomes(run.id)).get("warehouses")).toEqual({ created: 1, updated: 0, "written-back": 0, unchanged: 1, failed: 1 });
-    expect(await store.initial.errors(run.id)).toEqual([{ map: "warehouses", pass: 1, rowKey: "usmf/3", message: "no site" }]);
+    expect((await store.initial.outcomes(run.id)).get("warehouses")).toEqual({
+      created: 1,
+      updated: 0,
+      "written-back": 0,
+      unchanged: 1,
+      failed: 1,
+    });
+    expect(await store.initial.errors(run.id)).toEqual([
+      { map: "warehouses", pass: 1, rowKey: "usmf/3", message: "no site" },
+    ]);
     expect(await store.initial.discardIfEmpty(run.id)).toBe(false);
     await store.initial.markResumed(run.id);
     expect(await store.initial.lastRunOf("ship-vias")).toMatchObject({ id: run.id, rows: 0, errors: 0 });
@@ -280,18 +340,40 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     await inventory.resetCheckpoint("on-hand");
     expect(await inventory.checkpoint("on-hand")).toBe(0);
     const first = await inventory.startRun("on-hand", 0);
-    await inventory.finishRun(first, { status: "partial", read: 3, changed: 1, unchanged: 1, filtered: 0, failed: 1, checkpointTo: 42, errors: [{ rowKey: "a", message: "bad" }] });
+    await inventory.finishRun(first, {
+      status: "partial",
+      read: 3,
+      changed: 1,
+      unchanged: 1,
+      filtered: 0,
+      failed: 1,
+      checkpointTo: 42,
+      errors: [{ rowKey: "a", message: "bad" }],
+    });
     const second = await inventory.startRun("on-hand", 42);
     await inventory.startRun("projects", 0);
-    expect(await inventory.lastRun("on-hand")).toMatchObject({ id: second, status: "running", checkpointFrom: 42, checkpointTo: null, finishedAt: null });
+    expect(await inventory.lastRun("on-hand")).toMatchObject({
+      id: second,
+      status: "running",
+      checkpointFrom: 42,
+      checkpointTo: null,
+      finishedAt: null,
+    });
     expect((await inventory.recentRuns("on-hand")).map((run) => [run.id, run.status])).toEqual([
       [second, "running"],
       [first, "partial"],
     ]);
-    expect((await inventory.recentRuns("on-hand"))[1]).toMatchObject({ read: 3, failed: 1, checkpointTo: 42, errors: [{ rowKey: "a", message: "bad" }] });
+    expect((await inventory.recentRuns("on-hand"))[1]).toMatchObject({
+      read: 3,
+      failed: 1,
+      checkpointTo: 42,
+      errors: [{ rowKey: "a", message: "bad" }],
+    });
     await inventory.rememberFailure("on-hand", "usmf/1", { item: "A" }, "first");
     await inventory.rememberFailure("on-hand", "usmf/1", { item: "A" }, "second");
-    expect(await inventory.pendingRows("on-hand")).toEqual([{ rowKey: "usmf/1", key: { item: "A" }, lastError: "second", attempts: 2 }]);
+    expect(await inventory.pendingRows("on-hand")).toEqual([
+      { rowKey: "usmf/1", key: { item: "A" }, lastError: "second", attempts: 2 },
+    ]);
     expect(await inventory.pendingCount("on-hand")).toBe(1);
     await inventory.forgetFailure("on-hand", "usmf/1");
     expect(await inventory.pendingCount("on-hand")).toBe(0);
@@ -302,7 +384,14 @@ describe.each(implementations)("state store contract: %s", (_name, makeOpener) =
     await inventory.recordLive("on-hand", "changed");
     await inventory.recordLive("on-hand", "failed", "SCM refused");
     await inventory.recordLive("on-hand", "skipped");
-    expect(await inventory.liveStats("on-hand")).toMatchObject({ received: 3, changed: 1, failed: 1, skipped: 1, unchanged: 0, lastError: "SCM refused" });
+    expect(await inventory.liveStats("on-hand")).toMatchObject({
+      received: 3,
+      changed: 1,
+      failed: 1,
+      skipped: 1,
+      unchanged: 0,
+      lastError: "SCM refused",
+    });
     expect(await inventory.liveStats("projects")).toBeUndefined();
   });
 });

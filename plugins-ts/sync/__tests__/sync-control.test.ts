@@ -132,7 +132,9 @@ describe("InitialSyncStore", () => {
     expect((await store.unfinished(["operational-sites", "warehouses"], "fs-to-scm"))?.id).toBe(run.id);
     expect([...(await store.finishedRows(run.id, "warehouses", 1))].sort()).toEqual(["usmf/1", "usmf/2"]);
     expect(await store.finishedCount(run.id)).toBe(3);
-    expect(await store.errors(run.id)).toEqual([{ map: "warehouses", pass: 1, rowKey: "usmf/2", message: "SCM refused" }]);
+    expect(await store.errors(run.id)).toEqual([
+      { map: "warehouses", pass: 1, rowKey: "usmf/2", message: "SCM refused" },
+    ]);
     expect((await store.outcomes(run.id)).get("warehouses")).toEqual({
       created: 1,
       updated: 0,
@@ -152,7 +154,13 @@ describe("InitialSyncStore", () => {
     const run = await store.start(["ship-vias"], "scm-to-fs", "scm");
     // A ledger row the schema refuses fails the whole transaction.
     const failure = await store
-      .recordBatch(run.id, "ship-vias", 1, [{ rowKey: "usmf/AIR", outcome: "created" }], [{ map: "ship-vias", rowKey: "usmf/AIR", status: "unknown" as RowSyncStatus }])
+      .recordBatch(
+        run.id,
+        "ship-vias",
+        1,
+        [{ rowKey: "usmf/AIR", outcome: "created" }],
+        [{ map: "ship-vias", rowKey: "usmf/AIR", status: "unknown" as RowSyncStatus }],
+      )
       .then(
         () => "recorded",
         (error: unknown) => String(error),

@@ -138,7 +138,9 @@ export class AzureChangeQueue implements ChangeQueueStore {
 
   async hold(sequence: number, error: string): Promise<void> {
     await mutateEntity(this.table, PARTITION, sortableNumber(sequence), (current) =>
-      current === undefined ? undefined : { ...ownProperties(current), held: true, attempts: numberOf(current.attempts) + 1, lastError: error },
+      current === undefined
+        ? undefined
+        : { ...ownProperties(current), held: true, attempts: numberOf(current.attempts) + 1, lastError: error },
     );
   }
 
@@ -147,7 +149,9 @@ export class AzureChangeQueue implements ChangeQueueStore {
     let released = 0;
     for (const change of await this.held(filter)) {
       const { after } = await mutateEntity(this.table, PARTITION, sortableNumber(change.sequence), (current) =>
-        current === undefined || current.held !== true ? undefined : { ...ownProperties(current), held: false, nextAttemptAt: at },
+        current === undefined || current.held !== true
+          ? undefined
+          : { ...ownProperties(current), held: false, nextAttemptAt: at },
       );
       if (after !== undefined) released++;
     }
@@ -172,7 +176,10 @@ function whereOf(filter: QueueFilter, extra: readonly string[]): string {
  * a character torn at a chunk boundary; ASCII has no multi-byte characters to tear.
  */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 function toChange(entity: Record<string, unknown>): QueuedChange {

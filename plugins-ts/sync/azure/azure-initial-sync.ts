@@ -55,7 +55,16 @@ export class AzureInitialSync implements InitialSyncStateStore {
 
   async start(maps: readonly string[], direction: SyncDirection, master: SyncMaster): Promise<InitialRun> {
     const id = await nextNumber(this.tables.meta, "initial-run");
-    const properties = { id, maps: JSON.stringify(maps), direction, master, status: "running", startedAt: this.now().toISOString(), resumedAt: "", finishedAt: "" };
+    const properties = {
+      id,
+      maps: JSON.stringify(maps),
+      direction,
+      master,
+      status: "running",
+      startedAt: this.now().toISOString(),
+      resumedAt: "",
+      finishedAt: "",
+    };
     await this.tables.runs.createEntity({ partitionKey: RUNS, rowKey: sortableNumber(id), ...properties });
     return toRun(properties);
   }
@@ -81,11 +90,19 @@ export class AzureInitialSync implements InitialSyncStateStore {
   }
 
   async finishedRows(runId: number, map: string, pass: number): Promise<Set<string>> {
-    const rows = await listEntities(this.tables.done, odata`PartitionKey eq ${donePartition(runId, map, pass)}`, ["RowKey"]);
+    const rows = await listEntities(this.tables.done, odata`PartitionKey eq ${donePartition(runId, map, pass)}`, [
+      "RowKey",
+    ]);
     return new Set(rows.map((row) => decodeKey(row.rowKey ?? "")));
   }
 
-  async recordBatch(runId: number, map: string, pass: number, rows: readonly FinishedRow[], ledger: readonly LedgerUpdate[] = []): Promise<void> {
+  async recordBatch(
+    runId: number,
+    map: string,
+    pass: number,
+    rows: readonly FinishedRow[],
+    ledger: readonly LedgerUpdate[] = [],
+  ): Promise<void> {
     for (let start = 0; start < ledger.length; start += LEDGER_CONCURRENCY) {
       await Promise.all(ledger.slice(start, start + LEDGER_CONCURRENCY).map((update) => this.ledger.record(update)));
     }
@@ -94,11 +111,25 @@ export class AzureInitialSync implements InitialSyncStateStore {
       this.tables.errors,
       rows
         .filter((row) => row.outcome === "failed")
-        .map((row) => ({ partitionKey: sortableNumber(runId), rowKey: `${encodeKey(map)}|${pass}|${encodeKey(row.rowKey)}`, map, pass, row: row.rowKey, message: row.error ?? "failed", at })),
+        .map((row) => ({
+          partitionKey: sortableNumber(runId),
+          rowKey: `${encodeKey(map)}|${pass}|${encodeKey(row.rowKey)}`,
+          map,
+          pass,
+          row: row.rowKey,
+          message: row.error ?? "failed",
+          at,
+        })),
     );
     await upsertAll(
       this.tables.done,
-      rows.map((row) => ({ partitionKey: donePartition(runId, map, pass), rowKey: encodeKey(row.rowKey), map, pass, outcome: row.outcome })),
+      rows.map((row) => ({
+        partitionKey: donePartition(runId, map, pass),
+        rowKey: encodeKey(row.rowKey),
+        map,
+        pass,
+        outcome: row.outcome,
+      })),
     );
   }
 
@@ -122,7 +153,12 @@ export class AzureInitialSync implements InitialSyncStateStore {
     const rows = await listEntities(this.tables.errors, odata`PartitionKey eq ${sortableNumber(runId)}`);
     return rows
       .sort((a, b) => String(a.at).localeCompare(String(b.at)) || (a.rowKey ?? "").localeCompare(b.rowKey ?? ""))
-      .map((row) => ({ map: String(row.map), pass: numberOf(row.pass), rowKey: String(row.row), message: String(row.message) }));
+      .map((row) => ({
+        map: String(row.map),
+        pass: numberOf(row.pass),
+        rowKey: String(row.row),
+        message: String(row.message),
+      }));
   }
 
   async lastRunOf(map: string): Promise<(InitialRun & { readonly rows: number; readonly errors: number }) | undefined> {
@@ -139,7 +175,11 @@ export class AzureInitialSync implements InitialSyncStateStore {
   /** Every finished row of a run: the partitions `run|…` form one key range. */
   private doneOf(runId: number, select: string[]): Promise<StoredEntity[]> {
     const from = `${sortableNumber(runId)}|`;
-    return listEntities(this.tables.done, odata`PartitionKey ge ${from} and PartitionKey lt ${`${sortableNumber(runId)}}`}`, select);
+    return listEntities(
+      this.tables.done,
+      odata`PartitionKey ge ${from} and PartitionKey lt ${`${sortableNumber(runId)}}`}`,
+      select,
+    );
   }
 
   private async updateRun(runId: number, change: Record<string, string>): Promise<void> {

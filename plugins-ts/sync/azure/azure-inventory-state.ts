@@ -128,8 +128,16 @@ export class AzureInventoryState implements InventoryStateStore {
   async pendingRows(map: string): Promise<PendingRow[]> {
     const rows = await listEntities(this.tables.pending, odata`PartitionKey eq ${encodeKey(map)}`);
     return rows
-      .sort((a, b) => String(a.firstFailedAt).localeCompare(String(b.firstFailedAt)) || String(a.row).localeCompare(String(b.row)))
-      .map((row) => ({ rowKey: String(row.row), key: JSON.parse(String(row.key)) as unknown, lastError: String(row.lastError), attempts: numberOf(row.attempts) }));
+      .sort(
+        (a, b) =>
+          String(a.firstFailedAt).localeCompare(String(b.firstFailedAt)) || String(a.row).localeCompare(String(b.row)),
+      )
+      .map((row) => ({
+        rowKey: String(row.row),
+        key: JSON.parse(String(row.key)) as unknown,
+        lastError: String(row.lastError),
+        attempts: numberOf(row.attempts),
+      }));
   }
 
   async pendingCount(map: string): Promise<number> {
@@ -156,7 +164,9 @@ export class AzureInventoryState implements InventoryStateStore {
 
   async recordEventStamp(map: string, rowKey: string, controlNumber: number): Promise<void> {
     await mutateEntity(this.tables.stamps, encodeKey(map), encodeKey(rowKey), (current) =>
-      current !== undefined && numberOf(current.controlNumber) >= controlNumber ? undefined : { controlNumber: String(controlNumber) },
+      current !== undefined && numberOf(current.controlNumber) >= controlNumber
+        ? undefined
+        : { controlNumber: String(controlNumber) },
     );
   }
 

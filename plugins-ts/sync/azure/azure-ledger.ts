@@ -40,7 +40,10 @@ export class AzureSyncLedger implements SyncLedgerStore {
     }));
     if (after === undefined) throw new Error("the ledger entity was not written");
     if (dataverseId !== undefined) {
-      await this.byId.upsertEntity({ partitionKey: encodeKey(update.map), rowKey: dataverseId, rowKeyOfRow: update.rowKey }, "Replace");
+      await this.byId.upsertEntity(
+        { partitionKey: encodeKey(update.map), rowKey: dataverseId, rowKeyOfRow: update.rowKey },
+        "Replace",
+      );
     }
     return toEntry(update.map, update.rowKey, after);
   }

@@ -27,7 +27,9 @@ export class AzureMapStates implements MapStateStore {
 
   /** The maps paused now (one query, for a replay's pass over the queue). */
   async pausedMaps(): Promise<Set<string>> {
-    const rows = await listEntities(this.table, odata`PartitionKey eq ${PARTITION} and state eq ${"paused"}`, ["RowKey"]);
+    const rows = await listEntities(this.table, odata`PartitionKey eq ${PARTITION} and state eq ${"paused"}`, [
+      "RowKey",
+    ]);
     return new Set(rows.map((row) => decodeKey(row.rowKey ?? "")));
   }
 
@@ -51,5 +53,10 @@ export class AzureMapStates implements MapStateStore {
 
 function toEntry(map: string, entity: Record<string, unknown>): MapStateEntry {
   const note = optionalString(entity.note);
-  return { map, state: entity.state as MapSyncState, changedAt: String(entity.changedAt), note: note === "" ? null : note };
+  return {
+    map,
+    state: entity.state as MapSyncState,
+    changedAt: String(entity.changedAt),
+    note: note === "" ? null : note,
+  };
 }

@@ -26,7 +26,9 @@ export class AzureReplayLease implements ReplayLeaseHandle {
     readonly holder: string = randomUUID(),
   ) {
     if (!Number.isInteger(leaseSeconds) || leaseSeconds < MIN_LEASE_SECONDS || leaseSeconds > MAX_LEASE_SECONDS) {
-      throw new RangeError(`A blob lease lasts ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} seconds; got ${leaseSeconds}.`);
+      throw new RangeError(
+        `A blob lease lasts ${MIN_LEASE_SECONDS} to ${MAX_LEASE_SECONDS} seconds; got ${leaseSeconds}.`,
+      );
     }
     this.blob = container.getBlobClient(LEASE_BLOB);
     // A lease id must be a GUID; one per holder, so renewing needs nothing but this object.

@@ -7,7 +7,10 @@ export class AzureScmRowIds implements ScmRowIdStore {
   constructor(private readonly table: TableClient) {}
 
   async remember(collection: string, id: string, key: Readonly<Record<string, string>>): Promise<void> {
-    await this.table.upsertEntity({ partitionKey: encodeKey(collection), rowKey: encodeKey(id.toLowerCase()), key: JSON.stringify(key) }, "Replace");
+    await this.table.upsertEntity(
+      { partitionKey: encodeKey(collection), rowKey: encodeKey(id.toLowerCase()), key: JSON.stringify(key) },
+      "Replace",
+    );
   }
 
   async keyOf(collection: string, id: string): Promise<Record<string, string> | undefined> {

@@ -46,7 +46,10 @@ const TABLES = [
 ] as const;
 
 /** Opens the store and creates its tables and lease container when missing; a storage error surfaces here. */
-export async function openAzureStateStore(settings: AzureStoreSettings, options: AzureStoreOptions = {}): Promise<AzureStateStore> {
+export async function openAzureStateStore(
+  settings: AzureStoreSettings,
+  options: AzureStoreOptions = {},
+): Promise<AzureStateStore> {
   const store = createAzureStateStore(settings, options);
   await store.ready;
   return store;
@@ -56,21 +59,27 @@ export async function openAzureStateStore(settings: AzureStoreSettings, options:
  * The store at once, for entries that configure synchronously (the Functions app): tables and the
  * lease container are created in the background, and every call waits for that first.
  */
-export function createAzureStateStore(settings: AzureStoreSettings, options: AzureStoreOptions = {}): AzureStateStore & { readonly ready: Promise<void> } {
+export function createAzureStateStore(
+  settings: AzureStoreSettings,
+  options: AzureStoreOptions = {},
+): AzureStateStore & { readonly ready: Promise<void> } {
   if (!STORAGE_PREFIX_PATTERN.test(settings.prefix)) {
-    throw new RangeError(`The storage prefix '${settings.prefix}' must be 1 to 30 lowercase letters and digits, starting with a letter.`);
+    throw new RangeError(
+      `The storage prefix '${settings.prefix}' must be 1 to 30 lowercase letters and digits, starting with a letter.`,
+    );
   }
   const now = options.now ?? (() => new Date());
-  const table = Object.fromEntries(TABLES.map((name) => [name, tableClient(settings.access, `${settings.prefix}${name}`)])) as Record<
-    (typeof TABLES)[number],
-    ReturnType<typeof tableClient>
-  >;
+  const table = Object.fromEntries(
+    TABLES.map((name) => [name, tableClient(settings.access, `${settings.prefix}${name}`)]),
+  ) as Record<(typeof TABLES)[number], ReturnType<typeof tableClient>>;
   const blobs =
     settings.access.kind === "connection-string"
       ? BlobServiceClient.fromConnectionString(settings.access.connectionString)
       : new BlobServiceClient(settings.access.blobUrl, settings.access.credential);
   const container = blobs.getContainerClient(`${settings.prefix}-leases`);
-  const ready = Promise.all([...Object.values(table).map(ensureTable), ensureLeaseBlob(container)]).then(() => undefined);
+  const ready = Promise.all([...Object.values(table).map(ensureTable), ensureLeaseBlob(container)]).then(
+    () => undefined,
+  );
   // Reported by the calls that wait for it; not an unhandled rejection meanwhile.
   ready.catch(() => undefined);
   const leaseSeconds = settings.leaseSeconds ?? DEFAULT_LEASE_MS / 1000;
@@ -80,14 +89,31 @@ export function createAzureStateStore(settings: AzureStoreSettings, options: Azu
   return {
     kind: "azure",
     ready,
-    queue: afterReady(new AzureChangeQueue(table.queue, table.meta, mapStates, now, options.retryBackoff ?? DEFAULT_RETRY_BACKOFF), ready),
+    queue: afterReady(
+      new AzureChangeQueue(table.queue, table.meta, mapStates, now, options.retryBackoff ?? DEFAULT_RETRY_BACKOFF),
+      ready,
+    ),
     ledger: afterReady(ledger, ready),
     mapStates: afterReady(mapStates, ready),
-    initial: afterReady(new AzureInitialSync({ runs: table.initialruns, done: table.initialdone, errors: table.initialerrors, meta: table.meta }, ledger, now), ready),
+    initial: afterReady(
+      new AzureInitialSync(
+        { runs: table.initialruns, done: table.initialdone, errors: table.initialerrors, meta: table.meta },
+        ledger,
+        now,
+      ),
+      ready,
+    ),
     rowIds: afterReady(new AzureScmRowIds(table.scmrowids), ready),
     inventory: afterReady(
       new AzureInventoryState(
-        { checkpoints: table.invcheckpoints, runs: table.invruns, pending: table.invpending, stamps: table.invstamps, live: table.invlive, meta: table.meta },
+        {
+          checkpoints: table.invcheckpoints,
+          runs: table.invruns,
+          pending: table.invpending,
+          stamps: table.invstamps,
+          live: table.invlive,
+          meta: table.meta,
+        },
         now,
       ),
       ready,

@@ -8,7 +8,12 @@ import type { TokenCredential } from "@azure/identity";
 
 export type AzureStorageAccess =
   | { readonly kind: "connection-string"; readonly connectionString: string }
-  | { readonly kind: "token"; readonly tableUrl: string; readonly blobUrl: string; readonly credential: TokenCredential };
+  | {
+      readonly kind: "token";
+      readonly tableUrl: string;
+      readonly blobUrl: string;
+      readonly credential: TokenCredential;
+    };
 
 export interface AzureStoreSettings {
   readonly access: AzureStorageAccess;

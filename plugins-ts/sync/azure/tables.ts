@@ -58,7 +58,11 @@ export function sortableNumber(value: number): string {
   return String(value).padStart(16, "0");
 }
 
-export async function getEntity(table: TableClient, partitionKey: string, rowKey: string): Promise<StoredEntity | undefined> {
+export async function getEntity(
+  table: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<StoredEntity | undefined> {
   try {
     return await table.getEntity(partitionKey, rowKey);
   } catch (error) {
@@ -112,7 +116,9 @@ function backOff(attempt: number): Promise<void> {
 
 /** Allocates the next number of a counter (an entity in the meta table), under ETag concurrency. */
 export async function nextNumber(meta: TableClient, counter: string): Promise<number> {
-  const { after } = await mutateEntity(meta, "counter", counter, (current) => ({ value: numberOf(current?.value) + 1 }));
+  const { after } = await mutateEntity(meta, "counter", counter, (current) => ({
+    value: numberOf(current?.value) + 1,
+  }));
   return numberOf(after?.value);
 }
 
@@ -150,7 +156,8 @@ export function putText(name: string, text: string): Record<string, string> {
 
 export function getText(entity: Record<string, unknown>, name: string): string {
   let text = "";
-  for (let index = 0; typeof entity[`${name}${index}`] === "string"; index++) text += entity[`${name}${index}`] as string;
+  for (let index = 0; typeof entity[`${name}${index}`] === "string"; index++)
+    text += entity[`${name}${index}`] as string;
   return text;
 }
 

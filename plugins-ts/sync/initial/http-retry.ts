@@ -65,7 +65,9 @@ export async function sendWithRetry(
     } catch (error) {
       transientAttempts += 1;
       if (!idempotent && !refusedConnection(error)) {
-        throw new UnreachableError(`${what}: the connection dropped after the request was sent (${describe(error)}); whether it was applied is unknown.`);
+        throw new UnreachableError(
+          `${what}: the connection dropped after the request was sent (${describe(error)}); whether it was applied is unknown.`,
+        );
       }
       if (transientAttempts >= policy.maxTransientAttempts) {
         throw new UnreachableError(`${what}: no answer after ${transientAttempts} attempts (${describe(error)}).`);

@@ -15,13 +15,7 @@ import type { MapCatalog } from "../../services/map-catalog";
 import type { ScmClient } from "../../services/scm-client";
 import { SYNC_STATUS_COLUMNS } from "../../../core/registration";
 import type { SyncDirection } from "../change-queue";
-import type {
-  FinishedRow,
-  InitialRun,
-  RowError,
-  RowOutcome,
-  SyncMaster,
-} from "../initial-sync-store";
+import type { FinishedRow, InitialRun, RowError, RowOutcome, SyncMaster } from "../initial-sync-store";
 import type { InitialSyncStateStore, SyncLedgerStore } from "../state-store";
 import type { DataverseBulkClient } from "./dataverse-bulk";
 import { fsToScmAdapter } from "./fs-to-scm";
@@ -165,7 +159,8 @@ export async function runInitialSync(
       );
   } catch (error) {
     if (error instanceof InitialSyncConflictError) throw error;
-    if (!resumed && !sent.writing && await store.discardIfEmpty(runId)) throw new InitialSyncStoppedError(null, error);
+    if (!resumed && !sent.writing && (await store.discardIfEmpty(runId)))
+      throw new InitialSyncStoppedError(null, error);
     throw new InitialSyncStoppedError(runId, error);
   }
   await store.finish(runId);

@@ -132,10 +132,16 @@ describe("the sandbox's /plugins mount", () => {
     expect(await inScm.json()).toMatchObject({ WarehouseName: "Sandbox" });
 
     await eventsDelivered();
-    const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, { method: "PATCH", headers: json, body: JSON.stringify({ WarehouseName: "Renamed in SCM" }) });
+    const renamed = await fetch(`${sandbox.url}/scm/data/Warehouses(dataAreaId='usmf',WarehouseId='9001')`, {
+      method: "PATCH",
+      headers: json,
+      body: JSON.stringify({ WarehouseName: "Renamed in SCM" }),
+    });
     expect(renamed.status).toBe(204);
     await eventsDelivered();
-    expect((await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_description).toBe("Renamed in SCM");
+    expect(
+      (await dataverseRow("msdyn_warehouses?$filter=msdyn_warehouseidentifier eq '9001'"))?.msdyn_description,
+    ).toBe("Renamed in SCM");
   });
 });
 

@@ -34,7 +34,9 @@ function request(method: string, url: string, body?: unknown, contentId?: string
   ];
 }
 
-function batchBody(parts: ({ kind: "single"; lines: string[] } | { kind: "changeset"; requests: string[][] })[]): string {
+function batchBody(
+  parts: ({ kind: "single"; lines: string[] } | { kind: "changeset"; requests: string[][] })[],
+): string {
   const lines: string[] = [];
   for (const part of parts) {
     lines.push("--batch_AAA");
@@ -73,8 +75,23 @@ describe("Dataverse emulator: $batch", () => {
       {
         kind: "changeset",
         requests: [
-          request("POST", "/api/data/v9.2/msdyn_operationalsites", { msdyn_name: "Site 1", msdyn_siteid: "S1", "msdyn_company@odata.bind": `/cdm_companies(${company})` }, "1"),
-          request("POST", "msdyn_warehouses", { msdyn_name: "Batch W", msdyn_warehouseidentifier: "BW", "msdyn_company@odata.bind": `/cdm_companies(${company})`, "msdyn_operationalsite@odata.bind": "$1" }, "2"),
+          request(
+            "POST",
+            "/api/data/v9.2/msdyn_operationalsites",
+            { msdyn_name: "Site 1", msdyn_siteid: "S1", "msdyn_company@odata.bind": `/cdm_companies(${company})` },
+            "1",
+          ),
+          request(
+            "POST",
+            "msdyn_warehouses",
+            {
+              msdyn_name: "Batch W",
+              msdyn_warehouseidentifier: "BW",
+              "msdyn_company@odata.bind": `/cdm_companies(${company})`,
+              "msdyn_operationalsite@odata.bind": "$1",
+            },
+            "2",
+          ),
           request("PATCH", "$2", { msdyn_description: "patched through $2" }, "3"),
         ],
       },
@@ -97,11 +114,27 @@ describe("Dataverse emulator: $batch", () => {
       {
         kind: "changeset",
         requests: [
-          request("POST", "msdyn_shipvias", { msdyn_name: "AIR", "msdyn_company@odata.bind": `/cdm_companies(${company})` }, "1"),
-          request("POST", "msdyn_shipvias", { msdyn_description: "no name", "msdyn_company@odata.bind": `/cdm_companies(${company})` }, "2"),
+          request(
+            "POST",
+            "msdyn_shipvias",
+            { msdyn_name: "AIR", "msdyn_company@odata.bind": `/cdm_companies(${company})` },
+            "1",
+          ),
+          request(
+            "POST",
+            "msdyn_shipvias",
+            { msdyn_description: "no name", "msdyn_company@odata.bind": `/cdm_companies(${company})` },
+            "2",
+          ),
         ],
       },
-      { kind: "single", lines: request("POST", "msdyn_shipvias", { msdyn_name: "SEA", "msdyn_company@odata.bind": `/cdm_companies(${company})` }) },
+      {
+        kind: "single",
+        lines: request("POST", "msdyn_shipvias", {
+          msdyn_name: "SEA",
+          "msdyn_company@odata.bind": `/cdm_companies(${company})`,
+        }),
+      },
     ]);
     const response = await send(body);
     expect(response.status).toBe(400);
@@ -115,12 +148,20 @@ describe("Dataverse emulator: $batch", () => {
   it("goes on after a failure when Prefer: odata.continue-on-error", async () => {
     const body = batchBody([
       { kind: "single", lines: request("GET", "msdyn_nowhere") },
-      { kind: "single", lines: request("POST", "msdyn_shipvias", { msdyn_name: "RAIL", "msdyn_company@odata.bind": `/cdm_companies(${company})` }) },
+      {
+        kind: "single",
+        lines: request("POST", "msdyn_shipvias", {
+          msdyn_name: "RAIL",
+          "msdyn_company@odata.bind": `/cdm_companies(${company})`,
+        }),
+      },
     ]);
     const response = await send(body, { prefer: "odata.continue-on-error" });
     expect(response.status).toBe(200);
     expect(responses(await response.text()).map((part) => part.status)).toEqual([404, 204]);
-    expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([expect.objectContaining({ msdyn_name: "RAIL" })]);
+    expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([
+      expect.objectContaining({ msdyn_name: "RAIL" }),
+    ]);
   });
 
   it("answers a malformed batch with 400 and says why", async () => {
@@ -130,12 +171,18 @@ describe("Dataverse emulator: $batch", () => {
       body: "{}",
     });
     expect(noBoundary.status).toBe(400);
-    expect(((await noBoundary.json()) as { error: { message: string } }).error.message).toContain("multipart/mixed with a boundary");
+    expect(((await noBoundary.json()) as { error: { message: string } }).error.message).toContain(
+      "multipart/mixed with a boundary",
+    );
     const unclosed = await send("--batch_AAA\r\nContent-Type: application/http\r\n\r\nGET accounts HTTP/1.1\r\n\r\n");
     expect(unclosed.status).toBe(400);
-    const getInChangeSet = await send(batchBody([{ kind: "changeset", requests: [request("GET", "cdm_companies", undefined, "1")] }]));
+    const getInChangeSet = await send(
+      batchBody([{ kind: "changeset", requests: [request("GET", "cdm_companies", undefined, "1")] }]),
+    );
     expect(getInChangeSet.status).toBe(400);
-    const unknownReference = await send(batchBody([{ kind: "changeset", requests: [request("PATCH", "$9", { msdyn_name: "x" }, "1")] }]));
+    const unknownReference = await send(
+      batchBody([{ kind: "changeset", requests: [request("PATCH", "$9", { msdyn_name: "x" }, "1")] }]),
+    );
     expect(unknownReference.status).toBe(400);
     expect(await unknownReference.text()).toContain("names no earlier request");
   });

@@ -28,7 +28,17 @@ function input(overrides: Partial<ExecutionContextInput> = {}): ExecutionContext
     primaryEntityName: "msdyn_warehouse",
     primaryEntityId: ids.row,
     target: { kind: "entity", entity: { table: warehouse, id: ids.row, attributes, withFormattedValues: false } },
-    preImages: [["PreImage", { table: warehouse, id: ids.row, attributes: { msdyn_warehouseid: ids.row, msdyn_name: "Old" }, withFormattedValues: true }]],
+    preImages: [
+      [
+        "PreImage",
+        {
+          table: warehouse,
+          id: ids.row,
+          attributes: { msdyn_warehouseid: ids.row, msdyn_name: "Old" },
+          withFormattedValues: true,
+        },
+      ],
+    ],
     postImages: [["PostImage", { table: warehouse, id: ids.row, attributes, withFormattedValues: true }]],
     outputParameters: [],
     depth: 1,
@@ -54,14 +64,26 @@ describe("RemoteExecutionContext builder", () => {
     const keys = Object.keys(context);
     expect(keys).toEqual([...keys].sort());
     expect(context.OperationCreatedOn).toBe(`/Date(${Date.UTC(2024, 4, 1, 8, 30, 0)})/`);
-    expect(context.OwningExtension).toMatchObject({ Id: ids.step, LogicalName: "sdkmessageprocessingstep", Name: "Warehouse sync" });
+    expect(context.OwningExtension).toMatchObject({
+      Id: ids.step,
+      LogicalName: "sdkmessageprocessingstep",
+      Name: "Warehouse sync",
+    });
   });
 
   it("types values the way Dataverse serializes them", () => {
     const context = parseRemoteExecutionContext(buildRemoteExecutionContext(input()));
-    const target = valueOf(context.InputParameters, "Target") as { Attributes: unknown; FormattedValues: unknown[]; __type: string; RowVersion: string };
+    const target = valueOf(context.InputParameters, "Target") as {
+      Attributes: unknown;
+      FormattedValues: unknown[];
+      __type: string;
+      RowVersion: string;
+    };
     expect(target.__type).toBe("Entity:http://schemas.microsoft.com/xrm/2011/Contracts");
-    expect(valueOf(target.Attributes, "msdyn_warehousetype")).toEqual({ __type: "OptionSetValue:http://schemas.microsoft.com/xrm/2011/Contracts", Value: 192350001 });
+    expect(valueOf(target.Attributes, "msdyn_warehousetype")).toEqual({
+      __type: "OptionSetValue:http://schemas.microsoft.com/xrm/2011/Contracts",
+      Value: 192350001,
+    });
     expect(valueOf(target.Attributes, "msdyn_company")).toEqual({
       __type: "EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts",
       Id: ids.company,
@@ -85,7 +107,13 @@ describe("RemoteExecutionContext builder", () => {
   it("sends a Delete's Target as an EntityReference and nests a parent context", () => {
     const parent = buildRemoteExecutionContext(input());
     const context = buildRemoteExecutionContext(
-      input({ messageName: "Delete", target: { kind: "reference", logicalName: "msdyn_warehouse", id: ids.row }, postImages: [], depth: 2, parentContext: parent }),
+      input({
+        messageName: "Delete",
+        target: { kind: "reference", logicalName: "msdyn_warehouse", id: ids.row },
+        postImages: [],
+        depth: 2,
+        parentContext: parent,
+      }),
     );
     const parsed = parseRemoteExecutionContext(context);
     expect(valueOf(parsed.InputParameters, "Target")).toMatchObject({ LogicalName: "msdyn_warehouse", Id: ids.row });
@@ -97,7 +125,15 @@ describe("RemoteExecutionContext builder", () => {
     const context = buildRemoteExecutionContext(
       input({
         primaryEntityName: "serviceendpoint",
-        target: { kind: "entity", entity: { table: serviceEndpoint, id: ids.row, attributes: { name: "Hook", authvalue: "secret" }, withFormattedValues: false } },
+        target: {
+          kind: "entity",
+          entity: {
+            table: serviceEndpoint,
+            id: ids.row,
+            attributes: { name: "Hook", authvalue: "secret" },
+            withFormattedValues: false,
+          },
+        },
         preImages: [],
         postImages: [],
       }),

@@ -11,7 +11,10 @@ export const TOKEN = "test-token";
 export interface ApiReply {
   readonly status: number;
   readonly headers: Headers;
-  readonly json: Record<string, unknown> & { error?: { code: string; message: string }; value?: Record<string, unknown>[] };
+  readonly json: Record<string, unknown> & {
+    error?: { code: string; message: string };
+    value?: Record<string, unknown>[];
+  };
   readonly text: string;
 }
 
@@ -26,13 +29,21 @@ export async function startApi(options: DataverseEmulatorOptions = {}): Promise<
   return {
     server,
     async call(path, init = {}) {
-      const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, accept: "application/json", ...init.headers };
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${TOKEN}`,
+        accept: "application/json",
+        ...init.headers,
+      };
       let body: string | undefined;
       if (init.body !== undefined) {
         body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
         headers["content-type"] ??= "application/json";
       }
-      const response = await fetch(`${server.apiUrl}${path}`, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+      const response = await fetch(`${server.apiUrl}${path}`, {
+        method: init.method ?? (body === undefined ? "GET" : "POST"),
+        headers,
+        body,
+      });
       const text = await response.text();
       let json: ApiReply["json"] = {};
       if (text.startsWith("{")) json = JSON.parse(text) as ApiReply["json"];
@@ -55,9 +66,19 @@ export async function createCompany(api: TestApi, code = "usmf"): Promise<string
   return entityIdOf(reply);
 }
 
-export async function createWarehouse(api: TestApi, companyId: string, identifier: string, extra: Record<string, unknown> = {}): Promise<ApiReply> {
+export async function createWarehouse(
+  api: TestApi,
+  companyId: string,
+  identifier: string,
+  extra: Record<string, unknown> = {},
+): Promise<ApiReply> {
   return api.call("msdyn_warehouses", {
-    body: { msdyn_name: `Warehouse ${identifier}`, msdyn_warehouseidentifier: identifier, "msdyn_company@odata.bind": `/cdm_companies(${companyId})`, ...extra },
+    body: {
+      msdyn_name: `Warehouse ${identifier}`,
+      msdyn_warehouseidentifier: identifier,
+      "msdyn_company@odata.bind": `/cdm_companies(${companyId})`,
+      ...extra,
+    },
   });
 }
 

@@ -12,7 +12,11 @@ describe("Dataverse emulator: service protection limits", () => {
       tokens: { [TOKEN]: "ab8d3d3e-59a2-4b5e-9c2a-2d4f3c1a9b10", other: "f3c1a9b1-2d4f-4b5e-9c2a-ab8d3d3e59a2" },
       users: [
         { id: "ab8d3d3e-59a2-4b5e-9c2a-2d4f3c1a9b10", fullname: "Dispatcher", domainname: "dispatcher@sandbox.local" },
-        { id: "f3c1a9b1-2d4f-4b5e-9c2a-ab8d3d3e59a2", fullname: "Integration", domainname: "integration@sandbox.local" },
+        {
+          id: "f3c1a9b1-2d4f-4b5e-9c2a-ab8d3d3e59a2",
+          fullname: "Integration",
+          domainname: "integration@sandbox.local",
+        },
       ],
       clock: () => new Date(now),
     });
@@ -25,7 +29,10 @@ describe("Dataverse emulator: service protection limits", () => {
     const throttled = await api.call("WhoAmI");
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get("retry-after")).toBe("40");
-    expect(throttled.json.error).toEqual({ code: "0x80072322", message: "Number of requests exceeded the limit of 3 over time window of 60 seconds." });
+    expect(throttled.json.error).toEqual({
+      code: "0x80072322",
+      message: "Number of requests exceeded the limit of 3 over time window of 60 seconds.",
+    });
 
     const otherUser = await api.call("WhoAmI", { headers: { authorization: "Bearer other" } });
     expect(otherUser.status).toBe(200);
@@ -46,7 +53,9 @@ describe("Dataverse emulator: service protection by execution time and concurren
 
   it("answers 429 0x80072321 once a user's requests took more than the combined execution time of the window", async () => {
     let now = Date.UTC(2024, 0, 1);
-    const api = await startApi(options({ requestLimit: { maxExecutionMs: 1500, windowSeconds: 300 }, clock: () => new Date(now) }));
+    const api = await startApi(
+      options({ requestLimit: { maxExecutionMs: 1500, windowSeconds: 300 }, clock: () => new Date(now) }),
+    );
     const receiver = await startReceiver(() => {
       now += 2000; // the step takes two seconds of the request's time
       return 200;
@@ -54,8 +63,12 @@ describe("Dataverse emulator: service protection by execution time and concurren
     try {
       const company = await createCompany(api);
       const id = entityIdOf(await createWarehouse(api, company, "SLOW"));
-      await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [{ name: "Slow step", message: "Update", table: warehouse, stage: 40 }]);
-      expect((await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "slow" } })).status).toBe(204);
+      await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [
+        { name: "Slow step", message: "Update", table: warehouse, stage: 40 },
+      ]);
+      expect(
+        (await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "slow" } })).status,
+      ).toBe(204);
       const throttled = await api.call("WhoAmI");
       expect(throttled.status).toBe(429);
       expect(throttled.json.error?.code).toBe("0x80072321");
@@ -89,12 +102,17 @@ describe("Dataverse emulator: service protection by execution time and concurren
     try {
       const company = await createCompany(api);
       const id = entityIdOf(await createWarehouse(api, company, "BUSY"));
-      await registerWebhook(api.server.emulator, { name: "Hold", url: receiver.url }, [{ name: "Hold step", message: "Update", table: warehouse, stage: 40 }]);
+      await registerWebhook(api.server.emulator, { name: "Hold", url: receiver.url }, [
+        { name: "Hold step", message: "Update", table: warehouse, stage: 40 },
+      ]);
       const first = api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "busy" } });
       await inStep;
       const second = await api.call("WhoAmI");
       expect(second.status).toBe(429);
-      expect(second.json.error).toEqual({ code: "0x80072326", message: "Number of concurrent requests exceeded the limit of 1." });
+      expect(second.json.error).toEqual({
+        code: "0x80072326",
+        message: "Number of concurrent requests exceeded the limit of 1.",
+      });
       release();
       expect((await first).status).toBe(204);
       expect((await api.call("WhoAmI")).status).toBe(200);

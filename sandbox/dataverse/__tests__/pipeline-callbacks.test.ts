@@ -3,20 +3,41 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { warehouse } from "../../../core";
 import { registerWebhook } from "../registration";
-import { createCompany, createWarehouse, entityIdOf, startApi, startReceiver, TOKEN, type ReceivedCall, type Receiver, type TestApi } from "./helpers";
+import {
+  createCompany,
+  createWarehouse,
+  entityIdOf,
+  startApi,
+  startReceiver,
+  TOKEN,
+  type ReceivedCall,
+  type Receiver,
+  type TestApi,
+} from "./helpers";
 import { parseRemoteExecutionContext } from "./remote-execution-context.schema";
 
 /** What a handler does when it calls back into the Web API from inside a step. */
-async function callBack(api: TestApi, call: ReceivedCall, path: string, init: { method?: string; body?: unknown; correlated?: boolean } = {}) {
+async function callBack(
+  api: TestApi,
+  call: ReceivedCall,
+  path: string,
+  init: { method?: string; body?: unknown; correlated?: boolean } = {},
+) {
   const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
-  if (init.correlated !== false) headers["x-ms-correlation-request-id"] = String(call.headers["x-ms-correlation-request-id"]);
+  if (init.correlated !== false)
+    headers["x-ms-correlation-request-id"] = String(call.headers["x-ms-correlation-request-id"]);
   const response = await fetch(`${api.server.apiUrl}${path}`, {
     method: init.method ?? "GET",
     headers,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await response.text();
-  return { status: response.status, json: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown> & { error?: { code: string; message: string } } };
+  return {
+    status: response.status,
+    json: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown> & {
+      error?: { code: string; message: string };
+    },
+  };
 }
 
 /** A promise and the function that settles it. */
@@ -50,8 +71,15 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
       const context = parseRemoteExecutionContext(call.body);
       if (context.MessageName === "Create") {
         // The row being created is not committed: another request does not see it.
-        seen.readStatus = (await callBack(api, call, `msdyn_warehouses(${context.PrimaryEntityId})?$select=msdyn_name`)).status;
-        seen.updateStatus = (await callBack(api, call, `msdyn_warehouses(${other})`, { method: "PATCH", body: { fsi_scmsyncstatus: 716900002 } })).status;
+        seen.readStatus = (
+          await callBack(api, call, `msdyn_warehouses(${context.PrimaryEntityId})?$select=msdyn_name`)
+        ).status;
+        seen.updateStatus = (
+          await callBack(api, call, `msdyn_warehouses(${other})`, {
+            method: "PATCH",
+            body: { fsi_scmsyncstatus: 716900002 },
+          })
+        ).status;
         return 500;
       }
       seen.updateContext = context;
@@ -59,7 +87,13 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
     };
     await registerWebhook(api.server.emulator, { name: "SCM", url: receiver.url }, [
       { name: "Push create", message: "Create", table: warehouse, stage: 40 },
-      { name: "Status changed", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["fsi_scmsyncstatus"] },
+      {
+        name: "Status changed",
+        message: "Update",
+        table: warehouse,
+        stage: 40,
+        filteringAttributes: ["fsi_scmsyncstatus"],
+      },
     ]);
     expect((await createWarehouse(api, company, "CB1")).status).toBe(400);
     expect(seen.readStatus).toBe(404);
@@ -67,7 +101,11 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
     const nested = seen.updateContext as ReturnType<typeof parseRemoteExecutionContext>;
     expect([nested.Depth, nested.ParentContext]).toEqual([1, null]);
     // The create rolled back; the call back's update, its own transaction, stays.
-    expect((await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier")).json.value?.map((row) => row.msdyn_warehouseidentifier)).toEqual(["OTHER"]);
+    expect(
+      (await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier")).json.value?.map(
+        (row) => row.msdyn_warehouseidentifier,
+      ),
+    ).toEqual(["OTHER"]);
     expect((await api.call(`msdyn_warehouses(${other})`)).json.fsi_scmsyncstatus).toBe(716900002);
   });
 
@@ -76,11 +114,16 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
     api.server.emulator.setWebhookTimeout(500);
     let callback: Promise<{ status: number }> = Promise.resolve({ status: 0 });
     receiver.answer = async (call) => {
-      callback = callBack(api, call, `msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "from the handler" } });
+      callback = callBack(api, call, `msdyn_warehouses(${id})`, {
+        method: "PATCH",
+        body: { msdyn_description: "from the handler" },
+      });
       await callback;
       return 200;
     };
-    await registerWebhook(api.server.emulator, { name: "Writer", url: receiver.url }, [{ name: "Write back", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] }]);
+    await registerWebhook(api.server.emulator, { name: "Writer", url: receiver.url }, [
+      { name: "Write back", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] },
+    ]);
     const reply = await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "Renamed" } });
     expect(reply.json.error?.code).toBe("0x80050202");
     // The operation rolled back and released its lock; only then did the call back write.
@@ -100,12 +143,17 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
       await release.promise;
       return 200;
     };
-    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [{ name: "Hold", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] }]);
+    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [
+      { name: "Hold", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] },
+    ]);
     const holding = api.call(`msdyn_warehouses(${held})`, { method: "PATCH", body: { msdyn_name: "Held 2" } });
     await entered.promise;
     expect(api.server.emulator.transactions.open).toBe(1);
     // An unrelated row does not wait (it would hang here if it did), and a read sees the committed row.
-    expect((await api.call(`msdyn_warehouses(${free})`, { method: "PATCH", body: { msdyn_description: "not blocked" } })).status).toBe(204);
+    expect(
+      (await api.call(`msdyn_warehouses(${free})`, { method: "PATCH", body: { msdyn_description: "not blocked" } }))
+        .status,
+    ).toBe(204);
     expect((await api.call(`msdyn_warehouses(${held})?$select=msdyn_name`)).json.msdyn_name).toBe("Warehouse HELD");
     release.fire();
     expect((await holding).status).toBe(204);
@@ -124,7 +172,9 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
       await release.promise;
       return 200;
     };
-    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [{ name: "Hold", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] }]);
+    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [
+      { name: "Hold", message: "Update", table: warehouse, stage: 40, filteringAttributes: ["msdyn_name"] },
+    ]);
     const one = api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "First" } });
     await entered.promise;
     const two = api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_description: "second" } });
@@ -164,10 +214,14 @@ describe("plug-in pipeline: a handler's call back is a request of its own", () =
       });
       return 500;
     };
-    await registerWebhook(api.server.emulator, { name: "Batcher", url: receiver.url }, [{ name: "Batch", message: "Create", table: warehouse, stage: 40 }]);
+    await registerWebhook(api.server.emulator, { name: "Batcher", url: receiver.url }, [
+      { name: "Batch", message: "Create", table: warehouse, stage: 40 },
+    ]);
     expect((await createWarehouse(api, company, "CB3")).status).toBe(400);
     // The warehouse rolled back; the handler's change set had committed on its own.
-    expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([expect.objectContaining({ msdyn_name: "TRUCK" })]);
+    expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([
+      expect.objectContaining({ msdyn_name: "TRUCK" }),
+    ]);
   });
 });
 
@@ -197,8 +251,12 @@ describe("plug-in pipeline: reads never wait for a write in flight (file databas
       seen.push(outside.json.msdyn_name, inside.json.msdyn_name);
       return 200;
     };
-    await registerWebhook(api.server.emulator, { name: "Observer", url: receiver.url }, [{ name: "Observe", message: "Update", table: warehouse, stage: 40 }]);
-    expect((await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "Renamed" } })).status).toBe(204);
+    await registerWebhook(api.server.emulator, { name: "Observer", url: receiver.url }, [
+      { name: "Observe", message: "Update", table: warehouse, stage: 40 },
+    ]);
+    expect(
+      (await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "Renamed" } })).status,
+    ).toBe(204);
     expect(seen).toEqual(["Warehouse ISO", "Warehouse ISO"]);
     expect((await api.call(`msdyn_warehouses(${id})?$select=msdyn_name`)).json.msdyn_name).toBe("Renamed");
   });
@@ -210,6 +268,12 @@ describe("plug-in pipeline: reads never wait for a write in flight (file databas
     api = await startApi({ databasePath: join(directory, "dataverse.sqlite") });
     const reply = await api.call("msdyn_warehouses?$select=msdyn_warehouseidentifier");
     expect(reply.json.value).toEqual([expect.objectContaining({ msdyn_warehouseidentifier: "KEEP" })]);
-    expect((await api.call("sdkmessages?$select=name&$orderby=name")).json.value?.map((row) => row.name)).toEqual(["Create", "CreateMultiple", "Delete", "Update", "UpdateMultiple"]);
+    expect((await api.call("sdkmessages?$select=name&$orderby=name")).json.value?.map((row) => row.name)).toEqual([
+      "Create",
+      "CreateMultiple",
+      "Delete",
+      "Update",
+      "UpdateMultiple",
+    ]);
   });
 });

@@ -1,10 +1,19 @@
 import { warehouse } from "../../../core";
 import { registerWebhook } from "../registration";
-import { createCompany, createWarehouse, entityIdOf, startApi, startReceiver, type Receiver, type TestApi } from "./helpers";
+import {
+  createCompany,
+  createWarehouse,
+  entityIdOf,
+  startApi,
+  startReceiver,
+  type Receiver,
+  type TestApi,
+} from "./helpers";
 
 const NON_SUCCESS = {
   code: "0x80050201",
-  message: "The webhook call failed because the http request received non-success httpStatus code. Please check your webhook request handler.",
+  message:
+    "The webhook call failed because the http request received non-success httpStatus code. Please check your webhook request handler.",
 };
 
 describe("plug-in pipeline: failing webhooks", () => {
@@ -22,11 +31,14 @@ describe("plug-in pipeline: failing webhooks", () => {
     await api.close();
   });
 
-  const warehouseCount = async () => (await api.call("msdyn_warehouses?$count=true&$select=msdyn_name")).json["@odata.count"];
+  const warehouseCount = async () =>
+    (await api.call("msdyn_warehouses?$count=true&$select=msdyn_name")).json["@odata.count"];
 
   it("cancels a create when a synchronous PreValidation step answers non-2xx: 400, nothing written", async () => {
     receiver.answer = () => 422;
-    await registerWebhook(api.server.emulator, { name: "Validate", url: receiver.url }, [{ name: "Validate warehouse", message: "Create", table: warehouse, stage: 10 }]);
+    await registerWebhook(api.server.emulator, { name: "Validate", url: receiver.url }, [
+      { name: "Validate warehouse", message: "Create", table: warehouse, stage: 10 },
+    ]);
     const refused = await createWarehouse(api, company, "V1");
     expect(refused.status).toBe(400);
     expect(refused.json.error).toEqual(NON_SUCCESS);
@@ -36,7 +48,9 @@ describe("plug-in pipeline: failing webhooks", () => {
   it("rolls back the main operation when a PostOperation step fails", async () => {
     const id = entityIdOf(await createWarehouse(api, company, "P1"));
     receiver.answer = () => 500;
-    await registerWebhook(api.server.emulator, { name: "Sync", url: receiver.url }, [{ name: "Push update", message: "Update", table: warehouse, stage: 40 }]);
+    await registerWebhook(api.server.emulator, { name: "Sync", url: receiver.url }, [
+      { name: "Push update", message: "Update", table: warehouse, stage: 40 },
+    ]);
     const refused = await api.call(`msdyn_warehouses(${id})`, { method: "PATCH", body: { msdyn_name: "Not kept" } });
     expect(refused.status).toBe(400);
     expect(refused.json.error?.code).toBe("0x80050201");
@@ -46,7 +60,9 @@ describe("plug-in pipeline: failing webhooks", () => {
   it("fails a step that does not answer within the timeout", async () => {
     api.server.emulator.setWebhookTimeout(150);
     receiver.answer = () => "hang";
-    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [{ name: "Slow step", message: "Create", table: warehouse, stage: 20 }]);
+    await registerWebhook(api.server.emulator, { name: "Slow", url: receiver.url }, [
+      { name: "Slow step", message: "Create", table: warehouse, stage: 20 },
+    ]);
     const refused = await createWarehouse(api, company, "T1");
     expect(refused.status).toBe(400);
     expect(refused.json.error?.code).toBe("0x80050202");
@@ -54,7 +70,9 @@ describe("plug-in pipeline: failing webhooks", () => {
   });
 
   it("fails a step whose endpoint cannot be reached", async () => {
-    await registerWebhook(api.server.emulator, { name: "Nowhere", url: "http://127.0.0.1:9/hook" }, [{ name: "Unreachable", message: "Create", table: warehouse, stage: 40 }]);
+    await registerWebhook(api.server.emulator, { name: "Nowhere", url: "http://127.0.0.1:9/hook" }, [
+      { name: "Unreachable", message: "Create", table: warehouse, stage: 40 },
+    ]);
     const refused = await createWarehouse(api, company, "T2");
     expect(refused.status).toBe(400);
     expect(refused.json.error?.code).toBe("0x80050205");
@@ -63,7 +81,9 @@ describe("plug-in pipeline: failing webhooks", () => {
   it("retries 502, 503 and 504 once, and only once", async () => {
     const answers = [503, 200, 504, 502];
     receiver.answer = () => answers.shift() ?? 200;
-    await registerWebhook(api.server.emulator, { name: "Flaky", url: receiver.url }, [{ name: "Flaky step", message: "Create", table: warehouse, stage: 40 }]);
+    await registerWebhook(api.server.emulator, { name: "Flaky", url: receiver.url }, [
+      { name: "Flaky step", message: "Create", table: warehouse, stage: 40 },
+    ]);
     expect((await createWarehouse(api, company, "R1")).status).toBe(204);
     expect(receiver.calls).toHaveLength(2);
     const refused = await createWarehouse(api, company, "R2");
@@ -108,7 +128,9 @@ describe("plug-in pipeline: failing webhooks", () => {
     await api.server.emulator.idle();
     expect(receiver.calls).toHaveLength(2);
     const jobs = (await api.call("asyncoperations?$select=name,statuscode,_owningextensionid_value")).json.value ?? [];
-    expect(jobs).toEqual([expect.objectContaining({ name: "Kept", statuscode: 30, _owningextensionid_value: stepIds[0] })]);
+    expect(jobs).toEqual([
+      expect.objectContaining({ name: "Kept", statuscode: 30, _owningextensionid_value: stepIds[0] }),
+    ]);
   });
 
   it("leaves no system job and calls no asynchronous step when the operation rolls back", async () => {

@@ -1,6 +1,15 @@
 import { customerAsset, warehouse } from "../../../core";
 import { registerWebhook } from "../registration";
-import { createCompany, createWarehouse, entityIdOf, startApi, startReceiver, valueOf, type Receiver, type TestApi } from "./helpers";
+import {
+  createCompany,
+  createWarehouse,
+  entityIdOf,
+  startApi,
+  startReceiver,
+  valueOf,
+  type Receiver,
+  type TestApi,
+} from "./helpers";
 import { parseRemoteExecutionContext } from "./remote-execution-context.schema";
 
 describe("plug-in pipeline: registered webhook steps", () => {
@@ -31,9 +40,12 @@ describe("plug-in pipeline: registered webhook steps", () => {
     const endpointId = entityIdOf(endpoint);
     expect((await api.call(`serviceendpoints(${endpointId})`)).json).not.toHaveProperty("authvalue");
 
-    const message = (await api.call(`sdkmessages?$filter=name eq 'Create'&$select=sdkmessageid`)).json.value?.[0]?.sdkmessageid;
+    const message = (await api.call(`sdkmessages?$filter=name eq 'Create'&$select=sdkmessageid`)).json.value?.[0]
+      ?.sdkmessageid;
     const filter = (
-      await api.call(`sdkmessagefilters?$select=sdkmessagefilterid&$filter=primaryobjecttypecode eq 'msdyn_warehouse' and _sdkmessageid_value eq ${String(message)}`)
+      await api.call(
+        `sdkmessagefilters?$select=sdkmessagefilterid&$filter=primaryobjecttypecode eq 'msdyn_warehouse' and _sdkmessageid_value eq ${String(message)}`,
+      )
     ).json.value?.[0]?.sdkmessagefilterid;
     const step = entityIdOf(
       await api.call("sdkmessageprocessingsteps", {
@@ -92,7 +104,11 @@ describe("plug-in pipeline: registered webhook steps", () => {
     expect(valueOf(target.Attributes, "msdyn_warehouseidentifier")).toBe("11");
     expect(valueOf(target.Attributes, "msdyn_company")).toMatchObject({ Id: company, LogicalName: "cdm_company" });
     const image = valueOf(context.PostEntityImages, "PostImage") as { Attributes: { key: string }[] };
-    expect(image.Attributes.map((attribute) => attribute.key).sort()).toEqual(["msdyn_name", "msdyn_warehouseid", "msdyn_warehouseidentifier"]);
+    expect(image.Attributes.map((attribute) => attribute.key).sort()).toEqual([
+      "msdyn_name",
+      "msdyn_warehouseid",
+      "msdyn_warehouseidentifier",
+    ]);
   });
 
   it("runs PreValidation, PreOperation and PostOperation in order, in and out of the transaction", async () => {
@@ -110,7 +126,11 @@ describe("plug-in pipeline: registered webhook steps", () => {
       [40, true],
     ]);
     // The id is assigned by the main operation: earlier stages of a create see an empty id.
-    expect(contexts.map((context) => context.PrimaryEntityId === "00000000-0000-0000-0000-000000000000")).toEqual([true, true, false]);
+    expect(contexts.map((context) => context.PrimaryEntityId === "00000000-0000-0000-0000-000000000000")).toEqual([
+      true,
+      true,
+      false,
+    ]);
     expect(new Set(contexts.map((context) => context.CorrelationId)).size).toBe(1);
   });
 
@@ -146,31 +166,52 @@ describe("plug-in pipeline: registered webhook steps", () => {
       { name: "Deleted", message: "Delete", table: warehouse, stage: 40, images: [{ alias: "Gone", type: "pre" }] },
       { name: "Disabled", message: "Delete", table: warehouse, stage: 20 },
     ]);
-    await api.call(`sdkmessageprocessingsteps(${stepIds[1]!})`, { method: "PATCH", body: { statecode: 1, statuscode: 2 } });
+    await api.call(`sdkmessageprocessingsteps(${stepIds[1]!})`, {
+      method: "PATCH",
+      body: { statecode: 1, statuscode: 2 },
+    });
     const id = entityIdOf(await createWarehouse(api, company, "X1"));
     expect((await api.call(`msdyn_warehouses(${id})`, { method: "DELETE" })).status).toBe(204);
     expect(receiver.calls).toHaveLength(1);
     const context = parseRemoteExecutionContext(receiver.calls[0]!.body);
-    expect(valueOf(context.InputParameters, "Target")).toMatchObject({ __type: "EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts", Id: id });
+    expect(valueOf(context.InputParameters, "Target")).toMatchObject({
+      __type: "EntityReference:http://schemas.microsoft.com/xrm/2011/Contracts",
+      Id: id,
+    });
     const gone = valueOf(context.PreEntityImages, "Gone") as { Attributes: unknown };
     expect(valueOf(gone.Attributes, "msdyn_warehouseidentifier")).toBe("X1");
   });
 
   it("authenticates with a webhook key (?code=) or query string parameters", async () => {
-    await registerWebhook(api.server.emulator, { name: "Key", url: receiver.url, auth: { type: "WebhookKey", key: "abc123" } }, [
-      { name: "Asset created", message: "Create", table: customerAsset, stage: 40 },
-    ]);
-    await registerWebhook(api.server.emulator, { name: "Query", url: receiver.url, auth: { type: "HttpQueryString", values: { tenant: "contoso", key: "k&1" } } }, [
-      { name: "Warehouse created", message: "Create", table: warehouse, stage: 40 },
-    ]);
-    await api.call("msdyn_customerassets", { body: { msdyn_name: "Pump", "msdyn_company@odata.bind": `/cdm_companies(${company})` } });
+    await registerWebhook(
+      api.server.emulator,
+      { name: "Key", url: receiver.url, auth: { type: "WebhookKey", key: "abc123" } },
+      [{ name: "Asset created", message: "Create", table: customerAsset, stage: 40 }],
+    );
+    await registerWebhook(
+      api.server.emulator,
+      {
+        name: "Query",
+        url: receiver.url,
+        auth: { type: "HttpQueryString", values: { tenant: "contoso", key: "k&1" } },
+      },
+      [{ name: "Warehouse created", message: "Create", table: warehouse, stage: 40 }],
+    );
+    await api.call("msdyn_customerassets", {
+      body: { msdyn_name: "Pump", "msdyn_company@odata.bind": `/cdm_companies(${company})` },
+    });
     await createWarehouse(api, company, "Q1");
-    expect(receiver.calls.map((call) => Object.fromEntries(call.query))).toEqual([{ code: "abc123" }, { tenant: "contoso", key: "k&1" }]);
+    expect(receiver.calls.map((call) => Object.fromEntries(call.query))).toEqual([
+      { code: "abc123" },
+      { tenant: "contoso", key: "k&1" },
+    ]);
   });
 
   it("refuses an asynchronous step outside PostOperation", async () => {
     await expect(
-      registerWebhook(api.server.emulator, { name: "Bad", url: receiver.url }, [{ name: "Async pre", message: "Create", table: warehouse, stage: 20, mode: "async" }]),
+      registerWebhook(api.server.emulator, { name: "Bad", url: receiver.url }, [
+        { name: "Async pre", message: "Create", table: warehouse, stage: 20, mode: "async" },
+      ]),
     ).rejects.toThrow(/Asynchronous steps can be registered only in the PostOperation stage/);
   });
 });

@@ -35,11 +35,20 @@ describe("plug-in pipeline: platform plug-ins nest their requests in the operati
   });
 
   it("runs a platform plug-in's request one level deeper with its context as ParentContext, in the transaction", async () => {
-    await registerWebhook(api.server.emulator, { name: "Observer", url: receiver.url }, [{ name: "Ship via created", message: "Create", table: shipVia, stage: 40 }]);
+    await registerWebhook(api.server.emulator, { name: "Observer", url: receiver.url }, [
+      { name: "Ship via created", message: "Create", table: shipVia, stage: 40 },
+    ]);
     expect((await createWarehouse(api, company, "GOOD")).status).toBe(204);
     const context = parseRemoteExecutionContext(receiver.calls[0]?.body);
-    expect([context.Depth, context.IsInTransaction, context.ParentContext?.MessageName, context.ParentContext?.PrimaryEntityName]).toEqual([2, true, "Create", "msdyn_warehouse"]);
-    expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value?.map((row) => row.msdyn_name)).toEqual(["SV-GOOD"]);
+    expect([
+      context.Depth,
+      context.IsInTransaction,
+      context.ParentContext?.MessageName,
+      context.ParentContext?.PrimaryEntityName,
+    ]).toEqual([2, true, "Create", "msdyn_warehouse"]);
+    expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value?.map((row) => row.msdyn_name)).toEqual([
+      "SV-GOOD",
+    ]);
   });
 
   it("rolls the nested writes back with the operation a platform plug-in refused, with its message", async () => {
@@ -61,15 +70,22 @@ describe("plug-in pipeline: the infinite-loop guard on nested operations", () =>
       stage: 40,
       async execute({ depth, after, service }) {
         depths.push(depth);
-        await service.create(shipVia, { msdyn_name: `${typeof after?.msdyn_name === "string" ? after.msdyn_name : ""}+`, msdyn_company: after?.msdyn_company ?? null });
+        await service.create(shipVia, {
+          msdyn_name: `${typeof after?.msdyn_name === "string" ? after.msdyn_name : ""}+`,
+          msdyn_company: after?.msdyn_company ?? null,
+        });
       },
     };
     const api = await startApi({ platformPlugins: [loop] });
     try {
       const company = await createCompany(api);
-      const reply = await api.call("msdyn_shipvias", { body: { msdyn_name: "L", "msdyn_company@odata.bind": `/cdm_companies(${company})` } });
+      const reply = await api.call("msdyn_shipvias", {
+        body: { msdyn_name: "L", "msdyn_company@odata.bind": `/cdm_companies(${company})` },
+      });
       expect(depths).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-      expect(reply.json.error?.message).toBe("This workflow job was canceled because the workflow that started it included an infinite loop. Correct the workflow logic and try again.");
+      expect(reply.json.error?.message).toBe(
+        "This workflow job was canceled because the workflow that started it included an infinite loop. Correct the workflow logic and try again.",
+      );
       expect((await api.call("msdyn_shipvias?$select=msdyn_name")).json.value).toEqual([]);
     } finally {
       await api.close();
@@ -84,12 +100,19 @@ describe("plug-in pipeline: contexts over the size limit", () => {
     try {
       const company = await createCompany(api);
       await registerWebhook(api.server.emulator, { name: "Big", url: receiver.url }, [
-        { name: "Big create", message: "Create", table: warehouse, stage: 40, images: [{ alias: "PostImage", type: "post", attributes: [] }] },
+        {
+          name: "Big create",
+          message: "Create",
+          table: warehouse,
+          stage: 40,
+          images: [{ alias: "PostImage", type: "post", attributes: [] }],
+        },
       ]);
       expect((await createWarehouse(api, company, "BIG", { msdyn_description: "x".repeat(2000) })).status).toBe(204);
       const [call] = receiver.calls;
       expect(call?.headers["x-ms-dynamics-msg-size-exceeded"]).toBeDefined();
-      for (const member of ["ParentContext", "InputParameters", "PreEntityImages", "PostEntityImages"]) expect(call?.body).not.toHaveProperty(member);
+      for (const member of ["ParentContext", "InputParameters", "PreEntityImages", "PostEntityImages"])
+        expect(call?.body).not.toHaveProperty(member);
       expect(call?.body).toMatchObject({ MessageName: "Create", PrimaryEntityName: "msdyn_warehouse", Stage: 40 });
       expect(typeof call?.body.PrimaryEntityId).toBe("string");
 
@@ -130,10 +153,16 @@ describe("plug-in pipeline: transactions waiting on each other", () => {
     try {
       const company = await createCompany(api);
       for (const name of ["AIR", "SEA"]) {
-        const created = await api.call("msdyn_shipvias", { body: { msdyn_name: name, "msdyn_company@odata.bind": `/cdm_companies(${company})` } });
+        const created = await api.call("msdyn_shipvias", {
+          body: { msdyn_name: name, "msdyn_company@odata.bind": `/cdm_companies(${company})` },
+        });
         ids.push(/\(([0-9a-f-]{36})\)$/.exec(created.headers.get("odata-entityid") ?? "")?.[1] ?? "");
       }
-      const replies = await Promise.all(ids.map((id) => api.call(`msdyn_shipvias(${id})`, { method: "PATCH", body: { msdyn_description: `user ${id}` } })));
+      const replies = await Promise.all(
+        ids.map((id) =>
+          api.call(`msdyn_shipvias(${id})`, { method: "PATCH", body: { msdyn_description: `user ${id}` } }),
+        ),
+      );
       expect(replies.map((reply) => reply.status).sort()).toEqual([204, 500]);
       expect(replies.find((reply) => reply.status === 500)?.json.error?.message).toContain("deadlock victim");
       expect(api.server.emulator.transactions).toEqual({ open: 0, waiting: 0 });

@@ -19,7 +19,11 @@ describe("Dataverse emulator: queries", () => {
       [demf, "W05", "Hamburg 100% Stock", 192350000, null],
     ];
     for (const [company, identifier, name, type, latitude] of rows) {
-      const reply = await createWarehouse(api, company, identifier, { msdyn_name: name, msdyn_warehousetype: type, msdyn_primaryaddresslatitude: latitude });
+      const reply = await createWarehouse(api, company, identifier, {
+        msdyn_name: name,
+        msdyn_warehousetype: type,
+        msdyn_primaryaddresslatitude: latitude,
+      });
       expect(reply.status).toBe(204);
     }
   });
@@ -34,9 +38,22 @@ describe("Dataverse emulator: queries", () => {
   });
 
   it("filters with comparisons, and/or/not, text functions, null checks and lookup values", async () => {
-    const query = async (filter: string) => names((await api.call(`msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_name&$filter=${encodeURIComponent(filter)}`)).json.value);
-    expect(await query("msdyn_primaryaddresslatitude gt 47.5 and msdyn_primaryaddresslatitude lt 50")).toEqual(["Redmond Quarantine", "Seattle Central"]);
-    expect(await query("msdyn_warehousetype eq 192350001 or msdyn_warehousetype eq 192350002")).toEqual(["Redmond Quarantine", "Tacoma Transit"]);
+    const query = async (filter: string) =>
+      names(
+        (
+          await api.call(
+            `msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_name&$filter=${encodeURIComponent(filter)}`,
+          )
+        ).json.value,
+      );
+    expect(await query("msdyn_primaryaddresslatitude gt 47.5 and msdyn_primaryaddresslatitude lt 50")).toEqual([
+      "Redmond Quarantine",
+      "Seattle Central",
+    ]);
+    expect(await query("msdyn_warehousetype eq 192350001 or msdyn_warehousetype eq 192350002")).toEqual([
+      "Redmond Quarantine",
+      "Tacoma Transit",
+    ]);
     expect(await query("not (msdyn_warehousetype eq 192350000)")).toEqual(["Redmond Quarantine", "Tacoma Transit"]);
     expect(await query("contains(msdyn_name,'central')")).toEqual(["Berlin Central", "Seattle Central"]);
     expect(await query("contains(msdyn_name,'100%')")).toEqual(["Hamburg 100% Stock"]);
@@ -52,7 +69,9 @@ describe("Dataverse emulator: queries", () => {
   });
 
   it("orders, limits with $top and counts with $count", async () => {
-    const reply = await api.call("msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_primaryaddresslatitude desc&$top=2&$count=true");
+    const reply = await api.call(
+      "msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_primaryaddresslatitude desc&$top=2&$count=true",
+    );
     expect(names(reply.json.value)).toEqual(["Berlin Central", "Redmond Quarantine"]);
     expect(reply.json["@odata.count"]).toBe(5);
     expect(reply.json["@odata.nextLink"]).toBeUndefined();
@@ -63,7 +82,9 @@ describe("Dataverse emulator: queries", () => {
     let url: string | undefined = `${api.server.apiUrl}msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_name`;
     let pages = 0;
     while (url !== undefined) {
-      const response: Response = await fetch(url, { headers: { authorization: "Bearer t", prefer: "odata.maxpagesize=2" } });
+      const response: Response = await fetch(url, {
+        headers: { authorization: "Bearer t", prefer: "odata.maxpagesize=2" },
+      });
       const body = (await response.json()) as { value: Record<string, unknown>[]; "@odata.nextLink"?: string };
       if (pages === 0) expect(response.headers.get("preference-applied")).toBe("odata.maxpagesize=2");
       seen.push(...names(body.value));
@@ -71,18 +92,32 @@ describe("Dataverse emulator: queries", () => {
       pages += 1;
     }
     expect(pages).toBe(3);
-    expect(seen).toEqual(["Berlin Central", "Hamburg 100% Stock", "Redmond Quarantine", "Seattle Central", "Tacoma Transit"]);
+    expect(seen).toEqual([
+      "Berlin Central",
+      "Hamburg 100% Stock",
+      "Redmond Quarantine",
+      "Seattle Central",
+      "Tacoma Transit",
+    ]);
   });
 
   it("expands a single-valued navigation property with a nested $select", async () => {
-    const reply = await api.call(`msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'W04'&$expand=msdyn_company($select=cdm_companycode)`);
-    expect(reply.json.value?.[0]).toMatchObject({ msdyn_name: "Berlin Central", msdyn_company: { cdm_companycode: "demf", cdm_companyid: demf } });
-    const unset = await api.call(`msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'W04'&$expand=msdyn_operationalsite`);
+    const reply = await api.call(
+      `msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'W04'&$expand=msdyn_company($select=cdm_companycode)`,
+    );
+    expect(reply.json.value?.[0]).toMatchObject({
+      msdyn_name: "Berlin Central",
+      msdyn_company: { cdm_companycode: "demf", cdm_companyid: demf },
+    });
+    const unset = await api.call(
+      `msdyn_warehouses?$select=msdyn_name&$filter=msdyn_warehouseidentifier eq 'W04'&$expand=msdyn_operationalsite`,
+    );
     expect(unset.json.value?.[0]?.msdyn_operationalsite).toBeNull();
   });
 
   it("adds formatted values and lookup annotations only when Prefer asks for them", async () => {
-    const filter = "$filter=msdyn_warehouseidentifier eq 'W02'&$select=msdyn_warehousetype,_msdyn_company_value,createdon";
+    const filter =
+      "$filter=msdyn_warehouseidentifier eq 'W02'&$select=msdyn_warehousetype,_msdyn_company_value,createdon";
     const plain = (await api.call(`msdyn_warehouses?${filter}`)).json.value?.[0] ?? {};
     expect(Object.keys(plain).some((key) => key.includes("@OData") || key.includes("@Microsoft"))).toBe(false);
 
@@ -95,8 +130,15 @@ describe("Dataverse emulator: queries", () => {
       "_msdyn_company_value@Microsoft.Dynamics.CRM.associatednavigationproperty": "msdyn_company",
     });
 
-    const lookupsOnly = (await api.call(`msdyn_warehouses?${filter}`, { headers: { prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"' } })).json.value?.[0] ?? {};
-    expect(Object.keys(lookupsOnly).filter((key) => key.includes("@") && !key.startsWith("@"))).toEqual(["_msdyn_company_value@Microsoft.Dynamics.CRM.lookuplogicalname"]);
+    const lookupsOnly =
+      (
+        await api.call(`msdyn_warehouses?${filter}`, {
+          headers: { prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"' },
+        })
+      ).json.value?.[0] ?? {};
+    expect(Object.keys(lookupsOnly).filter((key) => key.includes("@") && !key.startsWith("@"))).toEqual([
+      "_msdyn_company_value@Microsoft.Dynamics.CRM.lookuplogicalname",
+    ]);
   });
 
   it("answers query mistakes with 400 and the Dataverse code", async () => {
@@ -111,7 +153,9 @@ describe("Dataverse emulator: queries", () => {
     const broken = await api.call(`msdyn_warehouses?$filter=${encodeURIComponent("msdyn_name eq 'open")}`);
     expect(broken.status).toBe(400);
     expect(broken.json.error?.code).toBe("0x80060888");
-    const typeMismatch = await api.call(`msdyn_warehouses?$filter=${encodeURIComponent("msdyn_warehousetype eq 'Default'")}`);
+    const typeMismatch = await api.call(
+      `msdyn_warehouses?$filter=${encodeURIComponent("msdyn_warehousetype eq 'Default'")}`,
+    );
     expect(typeMismatch.status).toBe(400);
     const skip = await api.call("msdyn_warehouses?$skip=2");
     expect(skip.status).toBe(400);
@@ -136,16 +180,27 @@ describe("Dataverse emulator: queries", () => {
       expect([reply.status, reply.json.error]).toEqual([200, undefined]);
       expect(names(reply.json.value)).toEqual(["Tacoma Transit", "Seattle Central"]);
       expect(reply.json.value?.[0]?._msdyn_company_value).toBe(usmf);
-      const nulls = await fetchXml('<fetch><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><filter><condition attribute="msdyn_primaryaddresslatitude" operator="null"/></filter></entity></fetch>');
+      const nulls = await fetchXml(
+        '<fetch><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><filter><condition attribute="msdyn_primaryaddresslatitude" operator="null"/></filter></entity></fetch>',
+      );
       expect(names(nulls.json.value)).toEqual(["Hamburg 100% Stock"]);
     });
 
     it("pages with count and page, saying whether more records follow", async () => {
-      const page = (number: number) => fetchXml(`<fetch count="2" page="${number}"><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><order attribute="msdyn_name"/></entity></fetch>`);
+      const page = (number: number) =>
+        fetchXml(
+          `<fetch count="2" page="${number}"><entity name="msdyn_warehouse"><attribute name="msdyn_name"/><order attribute="msdyn_name"/></entity></fetch>`,
+        );
       const first = await page(1);
-      expect([names(first.json.value), first.json["@Microsoft.Dynamics.CRM.morerecords"]]).toEqual([["Berlin Central", "Hamburg 100% Stock"], true]);
+      expect([names(first.json.value), first.json["@Microsoft.Dynamics.CRM.morerecords"]]).toEqual([
+        ["Berlin Central", "Hamburg 100% Stock"],
+        true,
+      ]);
       const last = await page(3);
-      expect([names(last.json.value), last.json["@Microsoft.Dynamics.CRM.morerecords"]]).toEqual([["Tacoma Transit"], false]);
+      expect([names(last.json.value), last.json["@Microsoft.Dynamics.CRM.morerecords"]]).toEqual([
+        ["Tacoma Transit"],
+        false,
+      ]);
     });
 
     it("refuses FetchXML that is malformed, names another table or an unknown column, or uses what the emulator does not implement, with 400", async () => {
@@ -162,7 +217,13 @@ describe("Dataverse emulator: queries", () => {
         expect([xml, reply.status]).toEqual([xml, 400]);
         expect(typeof reply.json.error?.message).toBe("string");
       }
-      expect((await api.call(`msdyn_warehouses?$top=1&fetchXml=${encodeURIComponent('<fetch><entity name="msdyn_warehouse"/></fetch>')}`)).status).toBe(400);
+      expect(
+        (
+          await api.call(
+            `msdyn_warehouses?$top=1&fetchXml=${encodeURIComponent('<fetch><entity name="msdyn_warehouse"/></fetch>')}`,
+          )
+        ).status,
+      ).toBe(400);
     });
   });
 
@@ -170,19 +231,30 @@ describe("Dataverse emulator: queries", () => {
     const offline = { "x-fsi-client-state": "offline" };
 
     it("refuses contains, FetchXML and $apply as the mobile offline store does", async () => {
-      const contains = await api.call(`msdyn_warehouses?$filter=${encodeURIComponent("contains(msdyn_name,'Central')")}`, { headers: offline });
+      const contains = await api.call(
+        `msdyn_warehouses?$filter=${encodeURIComponent("contains(msdyn_name,'Central')")}`,
+        { headers: offline },
+      );
       expect(contains.status).toBe(400);
       expect(contains.json.error?.code).toBe("0x80154B52");
       expect(contains.json.error?.message).toContain("'contains'");
-      const fetchXml = await api.call(`msdyn_warehouses?fetchXml=${encodeURIComponent('<fetch><entity name="msdyn_warehouse"/></fetch>')}`, { headers: offline });
+      const fetchXml = await api.call(
+        `msdyn_warehouses?fetchXml=${encodeURIComponent('<fetch><entity name="msdyn_warehouse"/></fetch>')}`,
+        { headers: offline },
+      );
       expect(fetchXml.json.error?.code).toBe("0x80154B52");
-      const apply = await api.call(`msdyn_warehouses?$apply=${encodeURIComponent("aggregate($count as n)")}`, { headers: offline });
+      const apply = await api.call(`msdyn_warehouses?$apply=${encodeURIComponent("aggregate($count as n)")}`, {
+        headers: offline,
+      });
       expect(apply.json.error?.code).toBe("0x80154B52");
     });
 
     it("answers the bounding-box query the nearby-warehouses control sends offline", async () => {
       const filter = "msdyn_primaryaddresslatitude ge 47 and msdyn_primaryaddresslatitude le 48 and statecode eq 0";
-      const reply = await api.call(`msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_name&$filter=${encodeURIComponent(filter)}`, { headers: offline });
+      const reply = await api.call(
+        `msdyn_warehouses?$select=msdyn_name&$orderby=msdyn_name&$filter=${encodeURIComponent(filter)}`,
+        { headers: offline },
+      );
       expect(reply.status).toBe(200);
       expect(names(reply.json.value)).toEqual(["Redmond Quarantine", "Seattle Central", "Tacoma Transit"]);
     });

@@ -23,7 +23,15 @@ export const entityReferenceSchema = z.strictObject({
 const optionSetValue = z.strictObject({ __type: z.literal(`OptionSetValue:${CONTRACTS}`), Value: z.number().int() });
 const money = z.strictObject({ __type: z.literal(`Money:${CONTRACTS}`), Value: z.number() });
 
-export const attributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), entityReferenceSchema, optionSetValue, money]);
+export const attributeValueSchema = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  entityReferenceSchema,
+  optionSetValue,
+  money,
+]);
 
 const entityFields = {
   Attributes: keyValues(attributeValueSchema),
@@ -69,7 +77,13 @@ export interface RemoteExecutionContextShape {
   OrganizationId: string;
   OrganizationName: string;
   OutputParameters: { key: string; value: unknown }[];
-  OwningExtension: { Id: string; KeyAttributes: unknown[]; LogicalName: string; Name: string | null; RowVersion: string | null };
+  OwningExtension: {
+    Id: string;
+    KeyAttributes: unknown[];
+    LogicalName: string;
+    Name: string | null;
+    RowVersion: string | null;
+  };
   ParentContext: RemoteExecutionContextShape | null;
   PostEntityImages: { key: string; value: z.infer<typeof imageEntitySchema> }[];
   PreEntityImages: { key: string; value: z.infer<typeof imageEntitySchema> }[];

@@ -68,7 +68,9 @@ export class AsyncJobRunner {
       modifiedon: now,
       versionnumber: this.store.nextVersion(),
     };
-    transaction.record(asyncOperation, jobId, row, (store) => { store.insertRow(asyncOperation, row); });
+    transaction.record(asyncOperation, jobId, row, (store) => {
+      store.insertRow(asyncOperation, row);
+    });
     return { ...job, jobId };
   }
 
@@ -90,7 +92,9 @@ export class AsyncJobRunner {
       try {
         await this.runJob(job);
       } catch (error) {
-        this.log(`dataverse: system job ${job.jobId} (${job.step.name}) could not run: ${error instanceof Error ? error.message : String(error)}`);
+        this.log(
+          `dataverse: system job ${job.jobId} (${job.step.name}) could not run: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }

@@ -8,7 +8,15 @@ import type { TableDefinition } from "../../../core";
 import { duplicateKey } from "../errors";
 import type { DataverseStore } from "../storage/store";
 import type { Transaction } from "./transactions";
-import { lookupIdColumn, lookupTypeColumn, normalizeDateTime, quoteIdentifier, sqlFromRow, type Row, type SqlValue } from "../storage/values";
+import {
+  lookupIdColumn,
+  lookupTypeColumn,
+  normalizeDateTime,
+  quoteIdentifier,
+  sqlFromRow,
+  type Row,
+  type SqlValue,
+} from "../storage/values";
 
 /** Columns the platform sets on create, given the clock and the next row version. */
 export function platformColumnsOnCreate(table: TableDefinition, now: Date, version: number, supplied: Row): Row {
@@ -20,7 +28,8 @@ export function platformColumnsOnCreate(table: TableDefinition, now: Date, versi
   const state = table.columns.statecode;
   if (state?.type === "state" && (supplied.statecode ?? null) === null) row.statecode = state.options[0]?.value ?? 0;
   const status = table.columns.statuscode;
-  if (status?.type === "status" && (supplied.statuscode ?? null) === null) row.statuscode = status.options[0]?.value ?? 1;
+  if (status?.type === "status" && (supplied.statuscode ?? null) === null)
+    row.statuscode = status.options[0]?.value ?? 1;
   Object.assign(row, secretFlags(table, supplied, true));
   return row;
 }
@@ -46,7 +55,10 @@ function secretFlags(table: TableDefinition, supplied: Row, creating: boolean): 
 }
 
 /** The complete alternate key values of `row`, physical column → value (keys with a null part are not enforced). */
-function alternateKeyValues(table: TableDefinition, row: Row): { name: string; columns: readonly string[]; values: Record<string, SqlValue> }[] {
+function alternateKeyValues(
+  table: TableDefinition,
+  row: Row,
+): { name: string; columns: readonly string[]; values: Record<string, SqlValue> }[] {
   const sql = sqlFromRow(table, row);
   const keys = [];
   for (const key of table.alternateKeys) {
@@ -78,23 +90,38 @@ export function checkAlternateKeys(transaction: Transaction, table: TableDefinit
   for (const key of alternateKeyValues(table, row)) {
     const values = Object.fromEntries(Object.keys(key.values).map((physical) => [physical, sql[physical] ?? null]));
     if (transaction.findId(table, values, id) !== undefined) {
-      throw duplicateKey(key.name, key.columns.map((column) => table.columns[column]?.displayName ?? column));
+      throw duplicateKey(
+        key.name,
+        key.columns.map((column) => table.columns[column]?.displayName ?? column),
+      );
     }
   }
 }
 
 export function insertRow(transaction: Transaction, table: TableDefinition, id: string, row: Row): void {
   checkAlternateKeys(transaction, table, row, id);
-  transaction.record(table, id, row, (store) => { store.insertRow(table, row); });
+  transaction.record(table, id, row, (store) => {
+    store.insertRow(table, row);
+  });
 }
 
-export function updateRow(transaction: Transaction, table: TableDefinition, id: string, after: Row, changes: Row): void {
+export function updateRow(
+  transaction: Transaction,
+  table: TableDefinition,
+  id: string,
+  after: Row,
+  changes: Row,
+): void {
   checkAlternateKeys(transaction, table, after, id);
-  transaction.record(table, id, after, (store) => { store.updateRow(table, id, changes); });
+  transaction.record(table, id, after, (store) => {
+    store.updateRow(table, id, changes);
+  });
 }
 
 export function deleteRow(transaction: Transaction, table: TableDefinition, id: string, now: Date): void {
-  transaction.record(table, id, null, (store) => { removeRow(store, table, id, now); });
+  transaction.record(table, id, null, (store) => {
+    removeRow(store, table, id, now);
+  });
 }
 
 function removeRow(store: DataverseStore, table: TableDefinition, id: string, now: Date): void {
@@ -102,7 +129,10 @@ function removeRow(store: DataverseStore, table: TableDefinition, id: string, no
   for (const referencing of store.tables) {
     for (const [name, column] of Object.entries(referencing.columns)) {
       if (column.type !== "lookup" || !column.targets.includes(table.logicalName)) continue;
-      const sets = [`${quoteIdentifier(lookupIdColumn(name))} = NULL`, `${quoteIdentifier(lookupTypeColumn(name))} = NULL`];
+      const sets = [
+        `${quoteIdentifier(lookupIdColumn(name))} = NULL`,
+        `${quoteIdentifier(lookupTypeColumn(name))} = NULL`,
+      ];
       const params: SqlValue[] = [];
       if ("versionnumber" in referencing.columns) {
         sets.push(`"versionnumber" = ?`);

@@ -17,14 +17,31 @@
  */
 import { randomUUID } from "node:crypto";
 import { StepMode, StepStage, type TableDefinition } from "../../../core";
-import { concurrencyMismatch, DataverseError, depthExceeded, duplicateId, entityNotFound, invalidArgument, keyNotFound, pluginRefused, webhookFailed } from "../errors";
+import {
+  concurrencyMismatch,
+  DataverseError,
+  depthExceeded,
+  duplicateId,
+  entityNotFound,
+  invalidArgument,
+  keyNotFound,
+  pluginRefused,
+  webhookFailed,
+} from "../errors";
 import type { RowAddress } from "../keys";
 import { etagOf, readableColumns } from "../serialize";
 import type { DataverseStore } from "../storage/store";
 import type { Row, SqlValue } from "../storage/values";
 import { validateChanges } from "../validation";
 import type { AsyncJobRunner } from "./async-jobs";
-import { alternateKeyLocks, deleteRow, insertRow, platformColumnsOnCreate, platformColumnsOnUpdate, updateRow } from "./core-operations";
+import {
+  alternateKeyLocks,
+  deleteRow,
+  insertRow,
+  platformColumnsOnCreate,
+  platformColumnsOnUpdate,
+  updateRow,
+} from "./core-operations";
 import {
   buildRemoteExecutionContext,
   EMPTY_GUID,
@@ -89,7 +106,12 @@ export type WriteRequest =
       /** PATCH creates a missing row (upsert) unless `If-Match` says it must exist. */
       readonly upsert: boolean;
     }
-  | { readonly kind: "delete"; readonly table: TableDefinition; readonly address: RowAddress; readonly ifMatch: string | undefined };
+  | {
+      readonly kind: "delete";
+      readonly table: TableDefinition;
+      readonly address: RowAddress;
+      readonly ifMatch: string | undefined;
+    };
 
 /**
  * CreateMultiple / UpdateMultiple: rows of one table, each as a single Create (Update by id) would
@@ -155,13 +177,22 @@ export class PipelineEngine {
     if (request.targets.length === 0) throw invalidArgument("Targets must contain at least one row.");
     const { table } = request;
     if (request.kind === "createMultiple") {
-      const supplied = request.targets.map((target) => target[table.primaryIdAttribute]).filter((id) => typeof id === "string");
+      const supplied = request.targets
+        .map((target) => target[table.primaryIdAttribute])
+        .filter((id) => typeof id === "string");
       if (new Set(supplied).size < supplied.length) throw duplicateId();
-      return this.run(table, (view) => request.targets.map((changes) => this.plan({ kind: "create", table, changes }, view)), caller);
+      return this.run(
+        table,
+        (view) => request.targets.map((changes) => this.plan({ kind: "create", table, changes }, view)),
+        caller,
+      );
     }
     const ids = request.targets.map((target, index) => {
       const id = target[table.primaryIdAttribute];
-      if (typeof id !== "string") throw invalidArgument(`Targets[${index}] has no ${table.primaryIdAttribute}: UpdateMultiple names each row by its id.`);
+      if (typeof id !== "string")
+        throw invalidArgument(
+          `Targets[${index}] has no ${table.primaryIdAttribute}: UpdateMultiple names each row by its id.`,
+        );
       return id;
     });
     const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
@@ -170,7 +201,18 @@ export class PipelineEngine {
       table,
       (view) =>
         request.targets.map((changes, index) =>
-          this.plan({ kind: "update", table, address: { kind: "id", id: ids[index] ?? "" }, changes, ifMatch: undefined, ifNoneMatch: undefined, upsert: false }, view),
+          this.plan(
+            {
+              kind: "update",
+              table,
+              address: { kind: "id", id: ids[index] ?? "" },
+              changes,
+              ifMatch: undefined,
+              ifNoneMatch: undefined,
+              upsert: false,
+            },
+            view,
+          ),
         ),
       caller,
     );
@@ -187,7 +229,9 @@ export class PipelineEngine {
     if (open !== undefined) return this.runInTransaction(table, plan, caller, open, false);
     const early = plan(this.committed());
     await this.runSyncStage(early, [], this.stepsFor(early, table), StepStage.PreValidation, caller, undefined);
-    return this.gate.transaction(caller.correlationId, (transaction) => this.runInTransaction(table, plan, caller, transaction, true));
+    return this.gate.transaction(caller.correlationId, (transaction) =>
+      this.runInTransaction(table, plan, caller, transaction, true),
+    );
   }
 
   /** The committed rows, as a request outside any transaction reads them. */
@@ -206,7 +250,13 @@ export class PipelineEngine {
     return message === undefined ? [] : this.stepCache.steps(message, table.logicalName);
   }
 
-  private async runInTransaction(table: TableDefinition, plan: (view: RowView) => Plan[], caller: Caller, transaction: Transaction, preValidated: boolean): Promise<WriteResult[]> {
+  private async runInTransaction(
+    table: TableDefinition,
+    plan: (view: RowView) => Plan[],
+    caller: Caller,
+    transaction: Transaction,
+    preValidated: boolean,
+  ): Promise<WriteResult[]> {
     const plans = plan(transaction);
     const steps = this.stepsFor(plans, table);
     if (!preValidated) await this.runSyncStage(plans, [], steps, StepStage.PreValidation, caller, transaction);
@@ -227,41 +277,87 @@ export class PipelineEngine {
       if (typeof supplied === "string" && view.getRow(table, id) !== undefined) throw duplicateId();
       validateChanges(table, request.changes, "create");
       this.checkRegistration(table, request.changes);
-      return { ...base, message: "Create", id, idSupplied: typeof supplied === "string", changes: request.changes, current: undefined, keyAttributes: undefined, ifMatch: undefined };
+      return {
+        ...base,
+        message: "Create",
+        id,
+        idSupplied: typeof supplied === "string",
+        changes: request.changes,
+        current: undefined,
+        keyAttributes: undefined,
+        ifMatch: undefined,
+      };
     }
     const address = request.address;
     const id = address.kind === "id" ? address.id : view.findId(table, address.columns);
     const current = id === undefined ? undefined : view.getRow(table, id);
     const keyAttributes = address.kind === "key" ? keyAttributesOf(address.columns) : undefined;
     if (request.kind === "delete") {
-      if (current === undefined || id === undefined) throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
+      if (current === undefined || id === undefined)
+        throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
       checkIfMatch(request.ifMatch, current);
-      return { ...base, message: "Delete", id, idSupplied: true, changes: {}, current, keyAttributes, ifMatch: request.ifMatch };
+      return {
+        ...base,
+        message: "Delete",
+        id,
+        idSupplied: true,
+        changes: {},
+        current,
+        keyAttributes,
+        ifMatch: request.ifMatch,
+      };
     }
     const { [table.primaryIdAttribute]: bodyId, ...changes } = request.changes;
     if (current !== undefined && id !== undefined) {
       if (request.ifNoneMatch === "*") throw duplicateId();
       checkIfMatch(request.ifMatch, current);
       if (typeof bodyId === "string" && bodyId !== id) {
-        throw invalidArgument(`The body's ${table.primaryIdAttribute} '${bodyId}' does not match the row addressed by the URL.`);
+        throw invalidArgument(
+          `The body's ${table.primaryIdAttribute} '${bodyId}' does not match the row addressed by the URL.`,
+        );
       }
       validateChanges(table, changes, "update", current);
       this.checkRegistration(table, { ...current, ...changes });
-      return { ...base, message: "Update", id, idSupplied: true, changes, current, keyAttributes, ifMatch: request.ifMatch };
+      return {
+        ...base,
+        message: "Update",
+        id,
+        idSupplied: true,
+        changes,
+        current,
+        keyAttributes,
+        ifMatch: request.ifMatch,
+      };
     }
     if (!request.upsert || request.ifMatch !== undefined) {
       throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
     }
     // Upsert of a missing row: a Create, with the key's values (or the URL's id) on the new row.
-    const created: Row = { ...changes, ...(address.kind === "key" ? this.keyColumnsAsRow(table, address.columns, view) : {}) };
+    const created: Row = {
+      ...changes,
+      ...(address.kind === "key" ? this.keyColumnsAsRow(table, address.columns, view) : {}),
+    };
     const newId = address.kind === "id" ? address.id : typeof bodyId === "string" ? bodyId : randomUUID();
     created[table.primaryIdAttribute] = newId;
     validateChanges(table, created, "create");
     this.checkRegistration(table, created);
-    return { ...base, message: "Create", id: newId, idSupplied: true, changes: created, current: undefined, keyAttributes, ifMatch: undefined };
+    return {
+      ...base,
+      message: "Create",
+      id: newId,
+      idSupplied: true,
+      changes: created,
+      current: undefined,
+      keyAttributes,
+      ifMatch: undefined,
+    };
   }
 
-  private keyColumnsAsRow(table: TableDefinition, columns: Readonly<Record<string, string | number | null>>, view: RowView): Row {
+  private keyColumnsAsRow(
+    table: TableDefinition,
+    columns: Readonly<Record<string, string | number | null>>,
+    view: RowView,
+  ): Row {
     const row: Row = {};
     for (const [physical, value] of Object.entries(columns)) {
       const lookup = /^_(.+)_value$/.exec(physical)?.[1];
@@ -301,7 +397,10 @@ export class PipelineEngine {
     if (current === undefined) throw entityNotFound(table.logicalName, id);
     checkIfMatch(plan.ifMatch, current);
     if (plan.message === "Update") {
-      const changes = { ...plan.changes, ...platformColumnsOnUpdate(table, plan.now, this.store.nextVersion(), plan.changes) };
+      const changes = {
+        ...plan.changes,
+        ...platformColumnsOnUpdate(table, plan.now, this.store.nextVersion(), plan.changes),
+      };
       const after = { ...current, ...changes };
       for (const key of alternateKeyLocks(table, after)) await this.gate.lock(transaction, key);
       updateRow(transaction, table, id, after, changes);
@@ -351,7 +450,13 @@ export class PipelineEngine {
    * Platform plug-ins of this stage, per row. Their organization service's requests run in the same
    * transaction, one level deeper, with the step's context as their ParentContext.
    */
-  private async runPlatformPlugins(plans: readonly Plan[], afters: readonly (Row | undefined)[], stage: number, caller: Caller, transaction: Transaction): Promise<void> {
+  private async runPlatformPlugins(
+    plans: readonly Plan[],
+    afters: readonly (Row | undefined)[],
+    stage: number,
+    caller: Caller,
+    transaction: Transaction,
+  ): Promise<void> {
     for (const plugin of this.settings.platformPlugins) {
       if (plugin.stage !== stage) continue;
       for (const [index, plan] of plans.entries()) {
@@ -369,7 +474,13 @@ export class PipelineEngine {
           images: [],
         };
         const parent = this.contextFor(plan, step, caller, afters[index], true);
-        const nested: Caller = { ...caller, depth: caller.depth + 1, transaction, parentContext: parent, tag: undefined };
+        const nested: Caller = {
+          ...caller,
+          depth: caller.depth + 1,
+          transaction,
+          parentContext: parent,
+          tag: undefined,
+        };
         try {
           await plugin.execute({
             message: plan.message,
@@ -383,7 +494,9 @@ export class PipelineEngine {
             service: this.platformService(nested, transaction),
           });
         } catch (error) {
-          throw error instanceof DataverseError ? error : pluginRefused(error instanceof Error ? error.message : String(error));
+          throw error instanceof DataverseError
+            ? error
+            : pluginRefused(error instanceof Error ? error.message : String(error));
         }
       }
     }
@@ -402,12 +515,29 @@ export class PipelineEngine {
       },
       update: async (table, id, changes) => {
         nest();
-        await this.execute({ kind: "update", table, address: { kind: "id", id }, changes, ifMatch: undefined, ifNoneMatch: undefined, upsert: false }, caller);
+        await this.execute(
+          {
+            kind: "update",
+            table,
+            address: { kind: "id", id },
+            changes,
+            ifMatch: undefined,
+            ifNoneMatch: undefined,
+            upsert: false,
+          },
+          caller,
+        );
       },
     };
   }
 
-  private queueAsyncSteps(plans: readonly Plan[], afters: readonly (Row | undefined)[], steps: readonly RegisteredStep[], caller: Caller, transaction: Transaction): void {
+  private queueAsyncSteps(
+    plans: readonly Plan[],
+    afters: readonly (Row | undefined)[],
+    steps: readonly RegisteredStep[],
+    caller: Caller,
+    transaction: Transaction,
+  ): void {
     for (const step of steps) {
       if (step.stage !== StepStage.PostOperation || step.mode !== StepMode.Asynchronous) continue;
       for (const context of this.contextsFor(plans, afters, step, caller, false)) {
@@ -432,21 +562,51 @@ export class PipelineEngine {
   }
 
   /** The contexts `step` is posted: one per row it applies to, or one for all rows (bulk step). */
-  private contextsFor(plans: readonly Plan[], afters: readonly (Row | undefined)[], step: RegisteredStep, caller: Caller, inTransaction: boolean): PostedContext[] {
+  private contextsFor(
+    plans: readonly Plan[],
+    afters: readonly (Row | undefined)[],
+    step: RegisteredStep,
+    caller: Caller,
+    inTransaction: boolean,
+  ): PostedContext[] {
     const first = plans[0];
     if (first === undefined) return [];
     if (!isBulkStep(step)) {
       return plans.flatMap((plan, index) =>
         stepApplies(step, plan.message, plan.changes)
-          ? [{ json: this.contextFor(plan, step, caller, afters[index], inTransaction), entityName: plan.table.logicalName, messageName: plan.message, regardingId: plan.id }]
+          ? [
+              {
+                json: this.contextFor(plan, step, caller, afters[index], inTransaction),
+                entityName: plan.table.logicalName,
+                messageName: plan.message,
+                regardingId: plan.id,
+              },
+            ]
           : [],
       );
     }
-    if (bulkMessageOf(first.message) !== step.message || !plans.some((plan) => stepApplies(step, plan.message, plan.changes))) return [];
-    return [{ json: this.bulkContextFor(plans, afters, step, caller, inTransaction), entityName: first.table.logicalName, messageName: step.message, regardingId: first.id }];
+    if (
+      bulkMessageOf(first.message) !== step.message ||
+      !plans.some((plan) => stepApplies(step, plan.message, plan.changes))
+    )
+      return [];
+    return [
+      {
+        json: this.bulkContextFor(plans, afters, step, caller, inTransaction),
+        entityName: first.table.logicalName,
+        messageName: step.message,
+        regardingId: first.id,
+      },
+    ];
   }
 
-  private contextFor(plan: Plan, step: RegisteredStep, caller: Caller, after: Row | undefined, inTransaction: boolean): RemoteExecutionContext {
+  private contextFor(
+    plan: Plan,
+    step: RegisteredStep,
+    caller: Caller,
+    after: Row | undefined,
+    inTransaction: boolean,
+  ): RemoteExecutionContext {
     const postOperation = step.stage === StepStage.PostOperation;
     const primaryEntityId = plan.message === "Create" && !postOperation && !plan.idSupplied ? EMPTY_GUID : plan.id;
     const target: TargetInput =
@@ -470,7 +630,13 @@ export class PipelineEngine {
    * new id. No images: per-row images exist for .NET plug-ins (IPluginExecutionContext4), and how
    * a webhook's JSON would carry them is not documented, so nothing is invented here.
    */
-  private bulkContextFor(plans: readonly Plan[], afters: readonly (Row | undefined)[], step: RegisteredStep, caller: Caller, inTransaction: boolean): RemoteExecutionContext {
+  private bulkContextFor(
+    plans: readonly Plan[],
+    afters: readonly (Row | undefined)[],
+    step: RegisteredStep,
+    caller: Caller,
+    inTransaction: boolean,
+  ): RemoteExecutionContext {
     const first = plans[0];
     if (first === undefined) throw new Error("a bulk context needs a row");
     const postOperation = step.stage === StepStage.PostOperation;
@@ -479,7 +645,11 @@ export class PipelineEngine {
       ...this.commonContext(first, step, caller, inTransaction),
       messageName: step.message,
       primaryEntityId: EMPTY_GUID,
-      target: { kind: "collection", entityName: first.table.logicalName, entities: plans.map((plan, index) => this.targetEntity(plan, step, afters[index])) },
+      target: {
+        kind: "collection",
+        entityName: first.table.logicalName,
+        entities: plans.map((plan, index) => this.targetEntity(plan, step, afters[index])),
+      },
       preImages: [],
       postImages: [],
       outputParameters: first.message === "Create" && postOperation ? [["Ids", ids]] : [],
@@ -491,7 +661,10 @@ export class PipelineEngine {
     step: RegisteredStep,
     caller: Caller,
     inTransaction: boolean,
-  ): Omit<ExecutionContextInput, "messageName" | "primaryEntityId" | "target" | "preImages" | "postImages" | "outputParameters"> {
+  ): Omit<
+    ExecutionContextInput,
+    "messageName" | "primaryEntityId" | "target" | "preImages" | "postImages" | "outputParameters"
+  > {
     return {
       stage: step.stage,
       mode: step.mode,
@@ -517,30 +690,50 @@ export class PipelineEngine {
     const postOperation = step.stage === StepStage.PostOperation;
     const primaryEntityId = plan.message === "Create" && !postOperation && !plan.idSupplied ? EMPTY_GUID : plan.id;
     const targetAttributes: Row = { ...plan.changes };
-    if (plan.message !== "Create" || plan.idSupplied || postOperation) targetAttributes[plan.table.primaryIdAttribute] = plan.id;
+    if (plan.message !== "Create" || plan.idSupplied || postOperation)
+      targetAttributes[plan.table.primaryIdAttribute] = plan.id;
     if (postOperation && after !== undefined) {
       for (const name of ["createdon", "modifiedon", "versionnumber", "statecode", "statuscode"]) {
-        if (name in after && !(name in targetAttributes) && (plan.message === "Create" || name === "modifiedon" || name === "versionnumber")) {
+        if (
+          name in after &&
+          !(name in targetAttributes) &&
+          (plan.message === "Create" || name === "modifiedon" || name === "versionnumber")
+        ) {
           targetAttributes[name] = after[name] ?? null;
         }
       }
     }
-    return { table: plan.table, id: primaryEntityId, attributes: targetAttributes, withFormattedValues: false, keyAttributes: plan.keyAttributes };
+    return {
+      table: plan.table,
+      id: primaryEntityId,
+      attributes: targetAttributes,
+      withFormattedValues: false,
+      keyAttributes: plan.keyAttributes,
+    };
   }
 
-  private imagesOf(plan: Plan, step: RegisteredStep, after: Row | undefined): { pre: [string, EntityInput][]; post: [string, EntityInput][] } {
+  private imagesOf(
+    plan: Plan,
+    step: RegisteredStep,
+    after: Row | undefined,
+  ): { pre: [string, EntityInput][]; post: [string, EntityInput][] } {
     const postOperation = step.stage === StepStage.PostOperation;
     const pre: [string, EntityInput][] = [];
     const post: [string, EntityInput][] = [];
     for (const image of step.images) {
-      if (wantsPreImage(image) && plan.current !== undefined) pre.push([image.alias, this.image(plan, image, plan.current)]);
-      if (wantsPostImage(image) && postOperation && after !== undefined) post.push([image.alias, this.image(plan, image, after)]);
+      if (wantsPreImage(image) && plan.current !== undefined)
+        pre.push([image.alias, this.image(plan, image, plan.current)]);
+      if (wantsPostImage(image) && postOperation && after !== undefined)
+        post.push([image.alias, this.image(plan, image, after)]);
     }
     return { pre, post };
   }
 
   private image(plan: Plan, image: RegisteredImage, row: Row): EntityInput {
-    const columns = image.attributes.length === 0 ? readableColumns(plan.table) : [plan.table.primaryIdAttribute, ...image.attributes];
+    const columns =
+      image.attributes.length === 0
+        ? readableColumns(plan.table)
+        : [plan.table.primaryIdAttribute, ...image.attributes];
     const attributes: Row = {};
     for (const name of columns) if (name in row) attributes[name] = row[name] ?? null;
     return { table: plan.table, id: plan.id, attributes, withFormattedValues: true };

@@ -62,7 +62,8 @@ export type RemoteExecutionContext = { [key: string]: JsonValue };
 export const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 
 export function wcfDate(value: Date | string): string {
-  const time = typeof value === "string" ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) : value.getTime();
+  const time =
+    typeof value === "string" ? Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) : value.getTime();
   return `/Date(${time})/`;
 }
 
@@ -77,7 +78,11 @@ export function entityReference(logicalName: string, id: string, name: string | 
   };
 }
 
-function attributeValue(column: ColumnDefinition, value: AttributeValue, names?: ReadonlyMap<string, string>): JsonValue {
+function attributeValue(
+  column: ColumnDefinition,
+  value: AttributeValue,
+  names?: ReadonlyMap<string, string>,
+): JsonValue {
   if (value === null) return null;
   if (isLookupValue(value)) return entityReference(value.logicalName, value.id, names?.get(value.id) ?? null);
   switch (column.type) {

@@ -45,7 +45,12 @@ export interface RegisteredStep {
   readonly rank: number;
   readonly filteringAttributes: readonly string[];
   readonly asyncAutoDelete: boolean;
-  readonly endpoint: { readonly id: string; readonly url: string; readonly authType: number | null; readonly authValue: string | null };
+  readonly endpoint: {
+    readonly id: string;
+    readonly url: string;
+    readonly authType: number | null;
+    readonly authValue: string | null;
+  };
   readonly images: readonly RegisteredImage[];
 }
 
@@ -58,7 +63,12 @@ function list(text: unknown): string[] {
     : [];
 }
 
-export function loadSteps(store: DataverseStore, db: Connection, message: StepMessageName, table: string): RegisteredStep[] {
+export function loadSteps(
+  store: DataverseStore,
+  db: Connection,
+  message: StepMessageName,
+  table: string,
+): RegisteredStep[] {
   const rows = store.all(
     db,
     `SELECT s.sdkmessageprocessingstepid AS id, s.name, s.stage, s.mode, s.rank, s.filteringattributes, s.asyncautodelete,
@@ -75,8 +85,16 @@ export function loadSteps(store: DataverseStore, db: Connection, message: StepMe
   return rows.map((row) => {
     const id = String(row.id);
     const images = store
-      .all(db, `SELECT entityalias, imagetype, attributes FROM sdkmessageprocessingstepimage WHERE _sdkmessageprocessingstepid_value = ? ORDER BY entityalias`, [id])
-      .map((image) => ({ alias: String(image.entityalias), imageType: Number(image.imagetype), attributes: list(image.attributes) }));
+      .all(
+        db,
+        `SELECT entityalias, imagetype, attributes FROM sdkmessageprocessingstepimage WHERE _sdkmessageprocessingstepid_value = ? ORDER BY entityalias`,
+        [id],
+      )
+      .map((image) => ({
+        alias: String(image.entityalias),
+        imageType: Number(image.imagetype),
+        attributes: list(image.attributes),
+      }));
     return {
       id,
       message,
@@ -103,7 +121,12 @@ export function loadSteps(store: DataverseStore, db: Connection, message: StepMe
  * for each row of a CreateMultiple and a CreateMultiple step runs for a single Create (its Targets
  * holding that one row). Ordered as one pipeline: stage, rank, name.
  */
-export function loadMergedSteps(store: DataverseStore, db: Connection, message: MessageName, table: string): RegisteredStep[] {
+export function loadMergedSteps(
+  store: DataverseStore,
+  db: Connection,
+  message: MessageName,
+  table: string,
+): RegisteredStep[] {
   const bulk = bulkMessageOf(message);
   const steps = loadSteps(store, db, message, table);
   if (bulk === undefined) return steps;
@@ -130,7 +153,10 @@ export const registrationTables: readonly string[] = [
  * account from the next request on, which the store's generation gives here.
  */
 export class StepCache {
-  private readonly entries = new Map<string, { readonly generation: number; readonly steps: readonly RegisteredStep[] }>();
+  private readonly entries = new Map<
+    string,
+    { readonly generation: number; readonly steps: readonly RegisteredStep[] }
+  >();
 
   constructor(private readonly store: DataverseStore) {}
 
@@ -197,7 +223,15 @@ export function seedMessages(store: DataverseStore, tables: readonly TableDefini
   for (const message of ["Create", "Update", "Delete", "CreateMultiple", "UpdateMultiple"] as const) {
     const messageId = stableId(`sdkmessage:${message}`);
     if (store.getRow(store.writer, sdkMessage, messageId) === undefined) {
-      store.insertRow(sdkMessage, { sdkmessageid: messageId, name: message, createdon: now, modifiedon: now, versionnumber: store.nextVersion(), statecode: 0, statuscode: 1 });
+      store.insertRow(sdkMessage, {
+        sdkmessageid: messageId,
+        name: message,
+        createdon: now,
+        modifiedon: now,
+        versionnumber: store.nextVersion(),
+        statecode: 0,
+        statuscode: 1,
+      });
     }
     for (const table of tables) {
       const filterId = stableId(`sdkmessagefilter:${message}:${table.logicalName}`);

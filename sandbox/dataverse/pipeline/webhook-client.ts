@@ -50,16 +50,27 @@ export function parseAuthSettings(authValue: string): Setting[] {
   return list.map((entry) => {
     const record = entry as { name?: unknown; value?: unknown };
     if (typeof record.name !== "string") throw new Error("a <setting> has no name attribute");
-    return { name: record.name, value: typeof record.value === "string" || typeof record.value === "number" ? String(record.value) : "" };
+    return {
+      name: record.name,
+      value: typeof record.value === "string" || typeof record.value === "number" ? String(record.value) : "",
+    };
   });
 }
 
-export async function postToWebhook(endpoint: WebhookEndpoint, call: WebhookCall, timeoutMs: number): Promise<WebhookOutcome> {
+export async function postToWebhook(
+  endpoint: WebhookEndpoint,
+  call: WebhookCall,
+  timeoutMs: number,
+): Promise<WebhookOutcome> {
   let url: URL;
   try {
     url = new URL(endpoint.url);
   } catch {
-    return { ok: false, failure: "post-failed", detail: `The service endpoint URL '${endpoint.url}' is not a valid URL.` };
+    return {
+      ok: false,
+      failure: "post-failed",
+      detail: `The service endpoint URL '${endpoint.url}' is not a valid URL.`,
+    };
   }
   const headers: Record<string, string> = {
     "content-type": "application/json",
@@ -81,7 +92,11 @@ export async function postToWebhook(endpoint: WebhookEndpoint, call: WebhookCall
       for (const setting of parseAuthSettings(endpoint.authValue)) url.searchParams.set(setting.name, setting.value);
     }
   } catch (error) {
-    return { ok: false, failure: "invalid-headers", detail: `The endpoint's authvalue is not valid: ${(error as Error).message}` };
+    return {
+      ok: false,
+      failure: "invalid-headers",
+      detail: `The endpoint's authvalue is not valid: ${(error as Error).message}`,
+    };
   }
   let outcome = await attempt(url, headers, call.body, timeoutMs);
   if (!outcome.ok && outcome.status !== undefined && RETRIED.has(outcome.status)) {
@@ -90,7 +105,12 @@ export async function postToWebhook(endpoint: WebhookEndpoint, call: WebhookCall
   return outcome;
 }
 
-async function attempt(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<WebhookOutcome> {
+async function attempt(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<WebhookOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort();
@@ -100,13 +120,22 @@ async function attempt(url: URL, headers: Record<string, string>, body: string, 
     // The reply body is never read by Dataverse; discard it so the connection can be reused.
     await response.body?.cancel();
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-    return { ok: false, failure: "non-success", status: response.status, detail: `The webhook answered HTTP ${response.status}.` };
+    return {
+      ok: false,
+      failure: "non-success",
+      status: response.status,
+      detail: `The webhook answered HTTP ${response.status}.`,
+    };
   } catch (error) {
     if (controller.signal.aborted) {
       return { ok: false, failure: "timeout", detail: `The webhook did not answer within ${timeoutMs} ms.` };
     }
     const cause = (error as { cause?: { message?: string } }).cause?.message;
-    return { ok: false, failure: "post-failed", detail: `The webhook could not be reached: ${cause ?? (error as Error).message}` };
+    return {
+      ok: false,
+      failure: "post-failed",
+      detail: `The webhook could not be reached: ${cause ?? (error as Error).message}`,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -20,7 +20,10 @@ export interface WebhookPayload {
 }
 
 /** `limitBytes` is Dataverse's 256 KB; a test may lower it to trim a payload of ordinary size. */
-export function webhookPayload(context: RemoteExecutionContext, limitBytes = WEBHOOK_PAYLOAD_LIMIT_BYTES): WebhookPayload {
+export function webhookPayload(
+  context: RemoteExecutionContext,
+  limitBytes = WEBHOOK_PAYLOAD_LIMIT_BYTES,
+): WebhookPayload {
   const body = JSON.stringify(context);
   if (Buffer.byteLength(body) <= limitBytes) return { body, sizeExceeded: false };
   const removed = new Set<string>(TRIMMED_MEMBERS);

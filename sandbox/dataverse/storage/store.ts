@@ -155,12 +155,23 @@ export class DataverseStore {
   }
 
   /** The id of the row whose physical columns equal `values`, if any. */
-  findId(db: Connection, table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined {
+  findId(
+    db: Connection,
+    table: TableDefinition,
+    values: Readonly<Record<string, SqlValue>>,
+    exceptId?: string,
+  ): string | undefined {
     return this.findIds(db, table, values, exceptId, 1)[0];
   }
 
   /** The ids of the rows whose physical columns equal `values` (at most `limit`). */
-  findIds(db: Connection, table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string, limit = 50): string[] {
+  findIds(
+    db: Connection,
+    table: TableDefinition,
+    values: Readonly<Record<string, SqlValue>>,
+    exceptId?: string,
+    limit = 50,
+  ): string[] {
     const names = Object.keys(values);
     const where = names.map((name) => `${quoteIdentifier(name)} = ?`);
     const params: SqlValue[] = names.map((name) => values[name] ?? null);
@@ -203,16 +214,21 @@ export class DataverseStore {
         declared.push([physical, columnName === table.primaryIdAttribute ? `${type} PRIMARY KEY NOT NULL` : type]);
       }
     }
-    this.writer.exec(`CREATE TABLE IF NOT EXISTS ${name} (${declared.map(([c, t]) => `${quoteIdentifier(c)} ${t}`).join(", ")})`);
+    this.writer.exec(
+      `CREATE TABLE IF NOT EXISTS ${name} (${declared.map(([c, t]) => `${quoteIdentifier(c)} ${t}`).join(", ")})`,
+    );
     // A database file written by an older definition gains the columns added since.
     const existing = new Set(
       (this.writer.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((info) => info.name),
     );
     for (const [physical, type] of declared) {
-      if (!existing.has(physical)) this.writer.exec(`ALTER TABLE ${name} ADD COLUMN ${quoteIdentifier(physical)} ${type}`);
+      if (!existing.has(physical))
+        this.writer.exec(`ALTER TABLE ${name} ADD COLUMN ${quoteIdentifier(physical)} ${type}`);
     }
     for (const key of table.alternateKeys) {
-      const columns = key.columns.map((column) => (table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column));
+      const columns = key.columns.map((column) =>
+        table.columns[column]?.type === "lookup" ? lookupIdColumn(column) : column,
+      );
       this.writer.exec(
         `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdentifier(`${table.logicalName}__${key.name}`)} ON ${name} (${columns.map(quoteIdentifier).join(", ")})`,
       );
@@ -231,7 +247,10 @@ export class DataverseStore {
     let highest = 0;
     for (const table of this.tables) {
       if (!("versionnumber" in table.columns)) continue;
-      const found = this.first(this.writer, `SELECT MAX(versionnumber) AS v FROM ${quoteIdentifier(table.logicalName)}`);
+      const found = this.first(
+        this.writer,
+        `SELECT MAX(versionnumber) AS v FROM ${quoteIdentifier(table.logicalName)}`,
+      );
       if (typeof found?.v === "number" && found.v > highest) highest = found.v;
     }
     return highest;

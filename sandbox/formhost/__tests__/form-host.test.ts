@@ -11,7 +11,11 @@ let url: string;
 
 beforeAll(async () => {
   zip = await fixtureZip("window.FSI = { Forms: { fromTheZip: true } };\n");
-  host = await createFormHost({ solutionZip: zip.path, user: { id: "a0000000-0000-4000-8000-000000000001", fullname: "Dana Admin", languageId: 1033 }, webApiToken: "browser-token" });
+  host = await createFormHost({
+    solutionZip: zip.path,
+    user: { id: "a0000000-0000-4000-8000-000000000001", fullname: "Dana Admin", languageId: 1033 },
+    webApiToken: "browser-token",
+  });
   server = createServer((req, res) => void host.handle(req, res));
   url = await listen(server, 0);
 });
@@ -55,7 +59,11 @@ describe("the form host over HTTP", () => {
   it("describes each control with its bundle, strings and platform libraries in load order", async () => {
     const app = (await (await fetch(`${url}/formhost/api/app`)).json()) as AppDescription;
     const nearby = app.controls.find((control) => control.name === "fsi_FieldServiceScm.NearbyWarehouses");
-    expect(nearby).toMatchObject({ registeredName: "FieldServiceScm.NearbyWarehouses", controlType: "virtual", bundleUrl: "/formhost/controls/fsi_FieldServiceScm.NearbyWarehouses/bundle.js" });
+    expect(nearby).toMatchObject({
+      registeredName: "FieldServiceScm.NearbyWarehouses",
+      controlType: "virtual",
+      bundleUrl: "/formhost/controls/fsi_FieldServiceScm.NearbyWarehouses/bundle.js",
+    });
     expect(nearby?.platformLibraries.map((library) => [library.name, library.global])).toEqual([
       ["react", "Reactv16"],
       ["react_dom", "ReactDOMv16"],
@@ -66,7 +74,9 @@ describe("the form host over HTTP", () => {
     for (const library of nearby?.platformLibraries ?? []) {
       const script = await fetch(`${url}${library.url}`);
       expect(script.status).toBe(200);
-      expect(await script.text()).toContain(library.name === "fluent" ? "FluentUIReactv940" : `window.${library.global}`);
+      expect(await script.text()).toContain(
+        library.name === "fluent" ? "FluentUIReactv940" : `window.${library.global}`,
+      );
     }
   });
 

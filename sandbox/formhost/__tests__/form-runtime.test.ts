@@ -32,16 +32,31 @@ const app: AppDescription = {
   scmCollections: [],
 };
 
-const handler = (functionName: string): HandlerDescription => ({ functionName, libraryName: "test.js", enabled: true, parameters: "", passExecutionContext: true });
+const handler = (functionName: string): HandlerDescription => ({
+  functionName,
+  libraryName: "test.js",
+  enabled: true,
+  parameters: "",
+  passExecutionContext: true,
+});
 
-const labels: Readonly<Record<string, string>> = { msdyn_name: "Name", msdyn_description: "Description", msdyn_company: "Company", fsi_scmlasterror: "SCM Last Error" };
+const labels: Readonly<Record<string, string>> = {
+  msdyn_name: "Name",
+  msdyn_description: "Description",
+  msdyn_company: "Company",
+  fsi_scmlasterror: "SCM Last Error",
+};
 
 const form: FormDescription = {
   id: "f0000000-0000-4000-8000-000000000001",
   table: "msdyn_shipvia",
   name: "Ship Via (test)",
   libraries: ["test.js"],
-  events: { onload: [handler("Test.onLoad")], onsave: [handler("Test.onSave")], onchange: { msdyn_description: [handler("Test.onDescriptionChange")] } },
+  events: {
+    onload: [handler("Test.onLoad")],
+    onsave: [handler("Test.onSave")],
+    onchange: { msdyn_description: [handler("Test.onDescriptionChange")] },
+  },
   tabs: [
     {
       name: "general",
@@ -87,7 +102,9 @@ interface Harness {
   readonly opened: { count: number };
 }
 
-function harness(options: { asyncSaveHandlers?: boolean; row?: Record<string, unknown>; api?: SandboxWebApi } = {}): Harness {
+function harness(
+  options: { asyncSaveHandlers?: boolean; row?: Record<string, unknown>; api?: SandboxWebApi } = {},
+): Harness {
   const calls: string[] = [];
   const library: Library = {
     onLoad: () => calls.push("onLoad"),
@@ -121,12 +138,19 @@ function attribute(runtime: FormRuntime, name: string) {
 }
 
 async function shipViasNamed(name: string): Promise<Record<string, unknown>[]> {
-  return (await webApi.retrieveMultipleRecords("msdyn_shipvia", `?$select=msdyn_name,msdyn_description&$filter=msdyn_name eq '${name}'`)).entities;
+  return (
+    await webApi.retrieveMultipleRecords(
+      "msdyn_shipvia",
+      `?$select=msdyn_name,msdyn_description&$filter=msdyn_name eq '${name}'`,
+    )
+  ).entities;
 }
 
 function fillNew(runtime: FormRuntime, name: string): void {
   attribute(runtime, "msdyn_name").setValueFromUser(name);
-  attribute(runtime, "msdyn_company").setValueFromUser([{ id: `{${companyId.toUpperCase()}}`, name: "USMF", entityType: "cdm_company" }]);
+  attribute(runtime, "msdyn_company").setValueFromUser([
+    { id: `{${companyId.toUpperCase()}}`, name: "USMF", entityType: "cdm_company" },
+  ]);
 }
 
 /** The tab's sessionStorage, which the runtime's global context reads (the user's language, offline). */
@@ -143,7 +167,13 @@ class MemoryStorage {
 beforeAll(async () => {
   Object.assign(globalThis, { sessionStorage: new MemoryStorage() });
   server = await startDataverseServer();
-  webApi = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => false, deviceStorage: new MemoryStorage(), tableByLogicalName });
+  webApi = new SandboxWebApi({
+    apiUrl: server.apiUrl,
+    token: "browser",
+    isOffline: () => false,
+    deviceStorage: new MemoryStorage(),
+    tableByLogicalName,
+  });
   companyId = (await webApi.createRecord("cdm_company", { cdm_name: "USMF", cdm_companycode: "usmf" })).id;
 });
 
@@ -158,7 +188,9 @@ describe("a form's events", () => {
       calls.push("onLoad");
     };
     const added: string[] = [];
-    attribute(runtime, "msdyn_description").addOnChange((context) => added.push((context.getEventSource() as { getName(): string }).getName()));
+    attribute(runtime, "msdyn_description").addOnChange((context) =>
+      added.push((context.getEventSource() as { getName(): string }).getName()),
+    );
     await runtime.load();
     expect(formType).toBe(1);
     attribute(runtime, "msdyn_description").setValue("set by a script");
@@ -174,14 +206,19 @@ describe("a form's events", () => {
       throw new Error("boom");
     };
     await runtime.load();
-    expect(runtime.hostMessages()).toEqual([expect.objectContaining({ level: "ERROR", message: expect.stringContaining("Test.onLoad): boom") as unknown })]);
+    expect(runtime.hostMessages()).toEqual([
+      expect.objectContaining({ level: "ERROR", message: expect.stringContaining("Test.onLoad): boom") as unknown }),
+    ]);
   });
 });
 
 describe("saving", () => {
   it("refuses a save before any handler while a required column is empty, naming it", async () => {
     const { runtime, calls } = harness();
-    await expect(runtime.save(SaveMode.Save)).rejects.toMatchObject({ reason: "blocked", message: "Fill in the required fields: Name, Company." });
+    await expect(runtime.save(SaveMode.Save)).rejects.toMatchObject({
+      reason: "blocked",
+      message: "Fill in the required fields: Name, Company.",
+    });
     expect(calls).toEqual([]);
   });
 
@@ -190,7 +227,10 @@ describe("saving", () => {
     fillNew(runtime, "NOTE1");
     const control = attribute(runtime, "msdyn_name").controlList[0];
     control?.setNotification("SCM says no", "scm");
-    await expect(runtime.save(SaveMode.Save)).rejects.toMatchObject({ reason: "blocked", message: "Fix the errors on the form before saving: Name." });
+    await expect(runtime.save(SaveMode.Save)).rejects.toMatchObject({
+      reason: "blocked",
+      message: "Fix the errors on the form before saving: Name.",
+    });
     control?.clearNotification("scm");
     await runtime.save(SaveMode.Save);
     expect(calls).toEqual(["onSave"]);
@@ -200,7 +240,9 @@ describe("saving", () => {
   it("creates the row, reads it back, then runs data OnLoad (save) and OnPostSave with the new reference", async () => {
     const { runtime } = harness();
     const events: unknown[] = [];
-    runtime.formContext.data.addOnLoad((context) => events.push(["load", (context.getEventArgs() as { getDataLoadState(): number }).getDataLoadState()]));
+    runtime.formContext.data.addOnLoad((context) =>
+      events.push(["load", (context.getEventArgs() as { getDataLoadState(): number }).getDataLoadState()]),
+    );
     runtime.formContext.data.entity.addOnPostSave((context) => {
       const args = context.getEventArgs() as { getIsSaveSuccess(): boolean; getEntityReference(): { id: string } };
       events.push(["postsave", args.getIsSaveSuccess(), args.getEntityReference().id]);
@@ -213,15 +255,26 @@ describe("saving", () => {
     expect(runtime.formType()).toBe(2);
     expect(runtime.entity.getIsDirty()).toBe(false);
     const id = row?.msdyn_shipviaid;
-    expect(events).toEqual([["load", 2], ["postsave", true, bracedId(typeof id === "string" ? id : "")]]);
+    expect(events).toEqual([
+      ["load", 2],
+      ["postsave", true, bracedId(typeof id === "string" ? id : "")],
+    ]);
   });
 
   it("offline, keeps the save on the device: the form shows what was saved, the server has nothing until the app is online again", async () => {
     let offline = true;
-    const device = new SandboxWebApi({ apiUrl: server.apiUrl, token: "browser", isOffline: () => offline, deviceStorage: new MemoryStorage(), tableByLogicalName });
+    const device = new SandboxWebApi({
+      apiUrl: server.apiUrl,
+      token: "browser",
+      isOffline: () => offline,
+      deviceStorage: new MemoryStorage(),
+      tableByLogicalName,
+    });
     const { runtime } = harness({ api: device });
     const outcomes: boolean[] = [];
-    runtime.formContext.data.entity.addOnPostSave((context) => outcomes.push((context.getEventArgs() as { getIsSaveSuccess(): boolean }).getIsSaveSuccess()));
+    runtime.formContext.data.entity.addOnPostSave((context) =>
+      outcomes.push((context.getEventArgs() as { getIsSaveSuccess(): boolean }).getIsSaveSuccess()),
+    );
     fillNew(runtime, "OFFL1");
     await runtime.save(SaveMode.Save);
     expect(outcomes).toEqual([true]);
@@ -229,29 +282,48 @@ describe("saving", () => {
     expect(runtime.entity.getIsDirty()).toBe(false);
     expect(attribute(runtime, "msdyn_name").getValue()).toBe("OFFL1");
     expect(await shipViasNamed("OFFL1")).toEqual([]);
-    expect(device.uploads.list().map((upload) => [upload.operation, upload.id])).toEqual([["create", runtime.bareId()]]);
+    expect(device.uploads.list().map((upload) => [upload.operation, upload.id])).toEqual([
+      ["create", runtime.bareId()],
+    ]);
     offline = false;
     await device.uploads.uploadAll();
     expect((await shipViasNamed("OFFL1")).map((row) => row.msdyn_shipviaid)).toEqual([runtime.bareId()]);
   });
 
   it("sends only the changed columns on update", async () => {
-    const id = (await webApi.createRecord("msdyn_shipvia", { msdyn_name: "UPD1", msdyn_description: "before", "msdyn_company@odata.bind": `/cdm_companies(${companyId})` })).id;
-    const row = await webApi.retrieveRecord("msdyn_shipvia", id, "?$select=msdyn_shipviaid,msdyn_name,msdyn_description,_msdyn_company_value,fsi_scmlasterror");
+    const id = (
+      await webApi.createRecord("msdyn_shipvia", {
+        msdyn_name: "UPD1",
+        msdyn_description: "before",
+        "msdyn_company@odata.bind": `/cdm_companies(${companyId})`,
+      })
+    ).id;
+    const row = await webApi.retrieveRecord(
+      "msdyn_shipvia",
+      id,
+      "?$select=msdyn_shipviaid,msdyn_name,msdyn_description,_msdyn_company_value,fsi_scmlasterror",
+    );
     const { runtime } = harness({ row });
     attribute(runtime, "msdyn_description").setValueFromUser("changed on the form");
     // Someone else changes another column meanwhile; the form does not send it, so that change stays.
     await webApi.updateRecord("msdyn_shipvia", id, { fsi_scmlasterror: "set elsewhere" });
     await runtime.save(SaveMode.Save);
-    expect(await webApi.retrieveRecord("msdyn_shipvia", id, "?$select=msdyn_description,fsi_scmlasterror")).toMatchObject({ msdyn_description: "changed on the form", fsi_scmlasterror: "set elsewhere" });
+    expect(
+      await webApi.retrieveRecord("msdyn_shipvia", id, "?$select=msdyn_description,fsi_scmlasterror"),
+    ).toMatchObject({ msdyn_description: "changed on the form", fsi_scmlasterror: "set elsewhere" });
     expect(attribute(runtime, "fsi_scmlasterror").getValue()).toBe("set elsewhere");
   });
 
   it("reports a refused write as a failed save, to OnPostSave too", async () => {
-    await webApi.createRecord("msdyn_shipvia", { msdyn_name: "DUP", "msdyn_company@odata.bind": `/cdm_companies(${companyId})` });
+    await webApi.createRecord("msdyn_shipvia", {
+      msdyn_name: "DUP",
+      "msdyn_company@odata.bind": `/cdm_companies(${companyId})`,
+    });
     const { runtime } = harness();
     const outcomes: boolean[] = [];
-    runtime.formContext.data.entity.addOnPostSave((context) => outcomes.push((context.getEventArgs() as { getIsSaveSuccess(): boolean }).getIsSaveSuccess()));
+    runtime.formContext.data.entity.addOnPostSave((context) =>
+      outcomes.push((context.getEventArgs() as { getIsSaveSuccess(): boolean }).getIsSaveSuccess()),
+    );
     fillNew(runtime, "DUP");
     await expect(runtime.save(SaveMode.Save)).rejects.toBeInstanceOf(SaveNotCompleted);
     expect(outcomes).toEqual([false]);

@@ -6,9 +6,17 @@
 import { h } from "./dom";
 import { platformStrings } from "./platform-strings";
 
-function showDialog(title: string, body: readonly Node[], buttons: readonly { label: string; value: string; primary?: boolean }[]): Promise<string> {
+function showDialog(
+  title: string,
+  body: readonly Node[],
+  buttons: readonly { label: string; value: string; primary?: boolean }[],
+): Promise<string> {
   return new Promise((resolve) => {
-    const heading = h("h2", { className: "dialog-title", text: title, attributes: { id: `dialog-title-${Date.now()}` } });
+    const heading = h("h2", {
+      className: "dialog-title",
+      text: title,
+      attributes: { id: `dialog-title-${Date.now()}` },
+    });
     const dialog = h("dialog", { className: "host-dialog", attributes: { "aria-labelledby": heading.id } }, [
       heading,
       h("div", { className: "dialog-body" }, [...body]),
@@ -20,7 +28,11 @@ function showDialog(title: string, body: readonly Node[], buttons: readonly { la
             className: button.primary === true ? "primary" : "",
             text: button.label,
             attributes: { type: "button" },
-            on: { click: () => { dialog.close(button.value); } },
+            on: {
+              click: () => {
+                dialog.close(button.value);
+              },
+            },
           }),
         ),
       ),
@@ -38,11 +50,20 @@ export async function alertDialog(title: string, text: string, confirmLabel = "O
   await showDialog(title, [h("p", { text })], [{ label: confirmLabel, value: "ok", primary: true }]);
 }
 
-export async function confirmDialog(title: string, text: string, confirmLabel = "OK", cancelLabel = "Cancel"): Promise<boolean> {
-  const value = await showDialog(title, [h("p", { text })], [
-    { label: confirmLabel, value: "confirm", primary: true },
-    { label: cancelLabel, value: "cancel" },
-  ]);
+export async function confirmDialog(
+  title: string,
+  text: string,
+  confirmLabel = "OK",
+  cancelLabel = "Cancel",
+): Promise<boolean> {
+  const value = await showDialog(
+    title,
+    [h("p", { text })],
+    [
+      { label: confirmLabel, value: "confirm", primary: true },
+      { label: cancelLabel, value: "cancel" },
+    ],
+  );
   return value === "confirm";
 }
 
@@ -52,11 +73,15 @@ export async function confirmDialog(title: string, text: string, confirmLabel = 
  */
 export async function unsavedChangesDialog(): Promise<"save" | "discard" | "stay"> {
   const words = platformStrings();
-  const value = await showDialog(words.unsavedTitle, [h("p", { text: words.unsavedBody })], [
-    { label: words.saveAndContinue, value: "save", primary: true },
-    { label: words.discardChanges, value: "discard" },
-    { label: words.cancel, value: "stay" },
-  ]);
+  const value = await showDialog(
+    words.unsavedTitle,
+    [h("p", { text: words.unsavedBody })],
+    [
+      { label: words.saveAndContinue, value: "save", primary: true },
+      { label: words.discardChanges, value: "discard" },
+      { label: words.cancel, value: "stay" },
+    ],
+  );
   return value === "save" || value === "discard" ? value : "stay";
 }
 
@@ -67,7 +92,10 @@ export interface LookupRow {
 }
 
 /** A searchable list of rows; resolves with the chosen row, or undefined when cancelled. */
-export function lookupDialog(title: string, search: (text: string) => Promise<readonly LookupRow[]>): Promise<LookupRow | undefined> {
+export function lookupDialog(
+  title: string,
+  search: (text: string) => Promise<readonly LookupRow[]>,
+): Promise<LookupRow | undefined> {
   const input = h("input", { attributes: { type: "search", "aria-label": "Search", placeholder: "Search" } });
   const list = h("ul", { className: "lookup-results", attributes: { role: "listbox", "aria-label": "Results" } });
   let rows: readonly LookupRow[] = [];
@@ -76,15 +104,22 @@ export function lookupDialog(title: string, search: (text: string) => Promise<re
     list.replaceChildren(
       ...rows.map((row) =>
         h("li", { attributes: { role: "option", "aria-selected": "false" } }, [
-          h("button", {
-            attributes: { type: "button" },
-            on: {
-              click: (event) => {
-                chosen = row;
-                (event.currentTarget as HTMLElement).closest("dialog")?.close("chosen");
+          h(
+            "button",
+            {
+              attributes: { type: "button" },
+              on: {
+                click: (event) => {
+                  chosen = row;
+                  (event.currentTarget as HTMLElement).closest("dialog")?.close("chosen");
+                },
               },
             },
-          }, [h("span", { className: "lookup-name", text: row.name }), h("span", { className: "lookup-detail", text: row.detail })]),
+            [
+              h("span", { className: "lookup-name", text: row.name }),
+              h("span", { className: "lookup-detail", text: row.detail }),
+            ],
+          ),
         ]),
       ),
     );

@@ -34,7 +34,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 /** Replaces an element's children. */
 export function replaceChildren(parent: Element, children: readonly Child[]): void {
-  parent.replaceChildren(...children.filter((child): child is Node | string => child !== null && child !== undefined && child !== false));
+  parent.replaceChildren(
+    ...children.filter((child): child is Node | string => child !== null && child !== undefined && child !== false),
+  );
 }
 
 let nextId = 0;

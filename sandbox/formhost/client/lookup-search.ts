@@ -22,10 +22,23 @@ function odataString(text: string): string {
 }
 
 /** Up to `top` rows whose name starts with `text` (all rows when empty), by name. */
-export async function searchRows(webApi: SandboxWebApi, table: TableDefinition, text: string, top = 50): Promise<LookupRow[]> {
-  const select = [table.primaryIdAttribute, table.primaryNameAttribute, ...(table.companyScoped ? ["_msdyn_company_value"] : [])];
-  const filter = text.trim() === "" ? "" : `&$filter=startswith(${table.primaryNameAttribute},${odataString(text.trim())})`;
-  const result = await webApi.retrieveMultipleRecords(table.logicalName, `?$select=${select.join(",")}${filter}&$orderby=${table.primaryNameAttribute}&$top=${top}`);
+export async function searchRows(
+  webApi: SandboxWebApi,
+  table: TableDefinition,
+  text: string,
+  top = 50,
+): Promise<LookupRow[]> {
+  const select = [
+    table.primaryIdAttribute,
+    table.primaryNameAttribute,
+    ...(table.companyScoped ? ["_msdyn_company_value"] : []),
+  ];
+  const filter =
+    text.trim() === "" ? "" : `&$filter=startswith(${table.primaryNameAttribute},${odataString(text.trim())})`;
+  const result = await webApi.retrieveMultipleRecords(
+    table.logicalName,
+    `?$select=${select.join(",")}${filter}&$orderby=${table.primaryNameAttribute}&$top=${top}`,
+  );
   return result.entities.flatMap((row) => rowOf(table, row) ?? []);
 }
 

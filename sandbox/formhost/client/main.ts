@@ -49,7 +49,14 @@ async function render(root: HTMLElement): Promise<void> {
       root.replaceChildren(shell(app, listUrl(route.table), listPage(app, webApi, route.table), webApi.uploads));
       break;
     case "record":
-      root.replaceChildren(shell(app, listUrl(route.table), await formPage(app, webApi, route.table, route.id, route.formId), webApi.uploads));
+      root.replaceChildren(
+        shell(
+          app,
+          listUrl(route.table),
+          await formPage(app, webApi, route.table, route.id, route.formId),
+          webApi.uploads,
+        ),
+      );
       break;
     case "scm-admin":
       root.replaceChildren(shell(app, scmAdminUrl, scmAdminPage(app, webApi), webApi.uploads));
@@ -58,7 +65,14 @@ async function render(root: HTMLElement): Promise<void> {
       root.replaceChildren(shell(app, "", phonePreviewPage(route.src), webApi.uploads));
       break;
     case "not-found":
-      root.replaceChildren(shell(app, "", h("div", { className: "page-message" }, [h("h1", { text: "Page not found" }), h("p", { text: route.path })]), webApi.uploads));
+      root.replaceChildren(
+        shell(
+          app,
+          "",
+          h("div", { className: "page-message" }, [h("h1", { text: "Page not found" }), h("p", { text: route.path })]),
+          webApi.uploads,
+        ),
+      );
       break;
   }
 }
@@ -67,7 +81,10 @@ const root = document.getElementById("app");
 if (root !== null) {
   render(root).catch((error: unknown) => {
     root.replaceChildren(
-      h("main", { className: "page-message" }, [h("h1", { text: "The page could not open" }), h("p", { text: error instanceof Error ? error.message : String(error) })]),
+      h("main", { className: "page-message" }, [
+        h("h1", { text: "The page could not open" }),
+        h("p", { text: error instanceof Error ? error.message : String(error) }),
+      ]),
     );
   });
 }

@@ -7,7 +7,12 @@ import { bareGuid } from "./xrm/values";
 export type Route =
   | { readonly page: "home" }
   | { readonly page: "list"; readonly table: string }
-  | { readonly page: "record"; readonly table: string; readonly id: string | undefined; readonly formId: string | undefined }
+  | {
+      readonly page: "record";
+      readonly table: string;
+      readonly id: string | undefined;
+      readonly formId: string | undefined;
+    }
   | { readonly page: "scm-admin" }
   | { readonly page: "phone-preview"; readonly src: string }
   | { readonly page: "not-found"; readonly path: string };

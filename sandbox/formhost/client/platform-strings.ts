@@ -41,9 +41,13 @@ const english = {
   uploadsWaiting: (count: number) => (count === 1 ? "1 change to upload" : `${count} changes to upload`),
   uploadsFailed: (count: number) => (count === 1 ? "1 not uploaded" : `${count} not uploaded`),
   uploadWaiting: (label: string, operation: string) => `${label} (${operation}): waiting to upload`,
-  uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) was not uploaded: ${error}`,
-  uploadOperations: { create: "new", update: "changed", delete: "deleted" } as Readonly<Record<"create" | "update" | "delete", string>>,
-  uploadRefusedHint: "The server refused it; its reason is above. Discard it, or enter it again online, where the form shows what to fix field by field.",
+  uploadRefused: (label: string, operation: string, error: string) =>
+    `${label} (${operation}) was not uploaded: ${error}`,
+  uploadOperations: { create: "new", update: "changed", delete: "deleted" } as Readonly<
+    Record<"create" | "update" | "delete", string>
+  >,
+  uploadRefusedHint:
+    "The server refused it; its reason is above. Discard it, or enter it again online, where the form shows what to fix field by field.",
   uploadNow: "Upload now",
   discardUpload: "Discard",
   /** Table names by logical name: singular, plural (none: the core definition's English name). */
@@ -85,9 +89,11 @@ const french: PlatformStrings = {
   uploadsWaiting: (count: number) => (count === 1 ? "1 modification à charger" : `${count} modifications à charger`),
   uploadsFailed: (count: number) => (count === 1 ? "1 non chargée" : `${count} non chargées`),
   uploadWaiting: (label: string, operation: string) => `${label} (${operation}) : en attente de chargement`,
-  uploadRefused: (label: string, operation: string, error: string) => `${label} (${operation}) n'a pas été chargé : ${error}`,
+  uploadRefused: (label: string, operation: string, error: string) =>
+    `${label} (${operation}) n'a pas été chargé : ${error}`,
   uploadOperations: { create: "nouveau", update: "modifié", delete: "supprimé" },
-  uploadRefusedHint: "Le serveur l'a refusé ; la raison est indiquée ci-dessus. Abandonnez-le, ou saisissez-le à nouveau en ligne : le formulaire indique alors quoi corriger, champ par champ.",
+  uploadRefusedHint:
+    "Le serveur l'a refusé ; la raison est indiquée ci-dessus. Abandonnez-le, ou saisissez-le à nouveau en ligne : le formulaire indique alors quoi corriger, champ par champ.",
   uploadNow: "Charger maintenant",
   discardUpload: "Abandonner",
   tables: {
@@ -110,7 +116,11 @@ export function platformStrings(languageId: number = sessionSettings().languageI
  * A solution label in the user's language (Label.UserLocalizedLabel); when it has none, the base
  * language (1033), then `fallback`. The fallback order is unconfirmed (docs/platform-fidelity.md).
  */
-export function localized(labels: LocalizedText | undefined, fallback: string, languageId: number = sessionSettings().languageId): string {
+export function localized(
+  labels: LocalizedText | undefined,
+  fallback: string,
+  languageId: number = sessionSettings().languageId,
+): string {
   return labels?.[String(languageId)] ?? labels?.["1033"] ?? fallback;
 }
 
@@ -129,6 +139,9 @@ export function useChoiceLabels(labels: ChoiceLabels | undefined): void {
 }
 
 /** A choice's label in the user's language: the solution's, else the core definition's. */
-export function choiceLabel(column: ColumnDefinition, option: { readonly value: number; readonly label: string }): string {
+export function choiceLabel(
+  column: ColumnDefinition,
+  option: { readonly value: number; readonly label: string },
+): string {
   return localized(choiceLabelsByColumn.get(column)?.[String(option.value)], option.label);
 }

@@ -51,7 +51,10 @@ export function onSessionChange(listener: Listener): () => void {
 
 /** BCP 47 tag of an LCID the sandbox offers. */
 export function localeOf(languageId: number): string {
-  return ({ 1033: "en-US", 1036: "fr-FR", 1031: "de-DE", 2057: "en-GB" } as Readonly<Record<number, string>>)[languageId] ?? "en-US";
+  return (
+    ({ 1033: "en-US", 1036: "fr-FR", 1031: "de-DE", 2057: "en-GB" } as Readonly<Record<number, string>>)[languageId] ??
+    "en-US"
+  );
 }
 
 /**

@@ -50,7 +50,8 @@ async function errorOf(response: Response): Promise<WebApiError> {
     body = {};
   }
   const code = typeof body.error?.code === "string" ? body.error.code : "";
-  const message = typeof body.error?.message === "string" ? body.error.message : text || `${response.status} ${response.statusText}`;
+  const message =
+    typeof body.error?.message === "string" ? body.error.message : text || `${response.status} ${response.statusText}`;
   const errorCode = /^0x[0-9a-f]+$/i.test(code) ? Number.parseInt(code, 16) : response.status;
   return new WebApiError(message, errorCode, code, response.status);
 }
@@ -58,7 +59,8 @@ async function errorOf(response: Response): Promise<WebApiError> {
 /** The id in an `OData-EntityId` header (`.../accounts(00000000-...)`). */
 export function idFromEntityIdHeader(headers: Headers): string {
   const match = /\(([0-9a-fA-F-]{36})\)\s*$/.exec(headers.get("odata-entityid") ?? "");
-  if (match?.[1] === undefined) throw new WebApiError("The Web API did not say which row it created (no OData-EntityId).", 0, "", 0);
+  if (match?.[1] === undefined)
+    throw new WebApiError("The Web API did not say which row it created (no OData-EntityId).", 0, "", 0);
   return match[1].toLowerCase();
 }
 
@@ -96,7 +98,11 @@ interface ExecuteRequestLike {
 }
 
 function isExecuteRequest(value: unknown): value is ExecuteRequestLike {
-  return typeof value === "object" && value !== null && typeof (value as { getMetadata?: unknown }).getMetadata === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { getMetadata?: unknown }).getMetadata === "function"
+  );
 }
 
 /** `{ entityType, id }` of a bound request's `entity` parameter. */
@@ -108,7 +114,10 @@ function boundTarget(request: ExecuteRequestLike): { entityType: string; id: str
 }
 
 export class SandboxWebApi {
-  readonly online: { execute: (request: unknown) => Promise<Response>; executeMultiple: (requests: unknown[]) => Promise<Response[]> } & SandboxWebApiCrud;
+  readonly online: {
+    execute: (request: unknown) => Promise<Response>;
+    executeMultiple: (requests: unknown[]) => Promise<Response[]>;
+  } & SandboxWebApiCrud;
   readonly offline: SandboxWebApiCrud;
   /** Changes made while offline, waiting to upload. */
   readonly uploads: OfflineUploads;
@@ -116,7 +125,11 @@ export class SandboxWebApi {
   constructor(private readonly settings: WebApiSettings) {
     this.uploads = new OfflineUploads(settings.deviceStorage, (upload) => this.upload(upload));
     const crud = this.crud(settings.isOffline);
-    this.online = { ...crud, execute: (request) => this.execute(request), executeMultiple: (requests) => this.executeMultiple(requests) };
+    this.online = {
+      ...crud,
+      execute: (request) => this.execute(request),
+      executeMultiple: (requests) => this.executeMultiple(requests),
+    };
     this.offline = this.crud(() => true);
   }
 
@@ -128,7 +141,11 @@ export class SandboxWebApi {
     return this.crud(this.settings.isOffline).retrieveRecord(entityLogicalName, id, options);
   }
 
-  retrieveMultipleRecords(entityLogicalName: string, options?: string, maxPageSize?: number): Promise<{ entities: Record<string, unknown>[]; nextLink?: string }> {
+  retrieveMultipleRecords(
+    entityLogicalName: string,
+    options?: string,
+    maxPageSize?: number,
+  ): Promise<{ entities: Record<string, unknown>[]; nextLink?: string }> {
     return this.crud(this.settings.isOffline).retrieveMultipleRecords(entityLogicalName, options, maxPageSize);
   }
 
@@ -145,12 +162,26 @@ export class SandboxWebApi {
     return this.settings.isOffline();
   }
 
-  private keepOnDevice(entityLogicalName: string, id: string, operation: UploadOperation, data: object): { entityType: string; id: string } {
+  private keepOnDevice(
+    entityLogicalName: string,
+    id: string,
+    operation: UploadOperation,
+    data: object,
+  ): { entityType: string; id: string } {
     const table = this.settings.tableByLogicalName(entityLogicalName);
-    if (table === undefined) throw new WebApiError(`The entity ${entityLogicalName} does not exist in this environment.`, 0x80040217, "0x80040217", 404);
+    if (table === undefined)
+      throw new WebApiError(
+        `The entity ${entityLogicalName} does not exist in this environment.`,
+        0x80040217,
+        "0x80040217",
+        404,
+      );
     const body = { ...(data as Record<string, unknown>) };
     const name = body[table.primaryNameAttribute];
-    const label = typeof name === "string" && name !== "" ? name : (this.uploads.waitingFor(entityLogicalName, id)?.label ?? table.displayName);
+    const label =
+      typeof name === "string" && name !== ""
+        ? name
+        : (this.uploads.waitingFor(entityLogicalName, id)?.label ?? table.displayName);
     this.uploads.enqueue({ table: entityLogicalName, id, operation, body, label });
     return { entityType: entityLogicalName, id };
   }
@@ -159,7 +190,8 @@ export class SandboxWebApi {
   private async upload(upload: QueuedUpload): Promise<void> {
     const entitySet = this.entitySet(upload.table);
     if (upload.operation === "create") await this.send("POST", entitySet, upload.body, false);
-    else if (upload.operation === "update") await this.send("PATCH", `${entitySet}(${upload.id})`, upload.body, false, { "if-match": "*" });
+    else if (upload.operation === "update")
+      await this.send("PATCH", `${entitySet}(${upload.id})`, upload.body, false, { "if-match": "*" });
     else await this.send("DELETE", `${entitySet}(${upload.id})`, undefined, false);
   }
 
@@ -169,7 +201,13 @@ export class SandboxWebApi {
   }
 
   /** One Web API request; `path` is relative to the API root. */
-  async send(method: string, path: string, body: unknown, offline: boolean, extraHeaders: Readonly<Record<string, string>> = {}): Promise<Response> {
+  async send(
+    method: string,
+    path: string,
+    body: unknown,
+    offline: boolean,
+    extraHeaders: Readonly<Record<string, string>> = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = {
       accept: "application/json",
       authorization: `Bearer ${this.settings.token}`,
@@ -191,7 +229,13 @@ export class SandboxWebApi {
 
   entitySet(entityLogicalName: string): string {
     const table = this.settings.tableByLogicalName(entityLogicalName);
-    if (table === undefined) throw new WebApiError(`The entity ${entityLogicalName} does not exist in this environment.`, 0x80040217, "0x80040217", 404);
+    if (table === undefined)
+      throw new WebApiError(
+        `The entity ${entityLogicalName} does not exist in this environment.`,
+        0x80040217,
+        "0x80040217",
+        404,
+      );
     return table.entitySetName;
   }
 
@@ -201,27 +245,45 @@ export class SandboxWebApi {
         if (this.keepsWritesOnDevice()) {
           // A row created offline gets its id on the device, and keeps it when uploaded.
           const table = this.settings.tableByLogicalName(entityLogicalName);
-          const supplied = table === undefined ? undefined : (data as Record<string, unknown>)[table.primaryIdAttribute];
+          const supplied =
+            table === undefined ? undefined : (data as Record<string, unknown>)[table.primaryIdAttribute];
           const id = typeof supplied === "string" ? bareId(supplied) : crypto.randomUUID();
-          return this.keepOnDevice(entityLogicalName, id, "create", { ...data, ...(table === undefined ? {} : { [table.primaryIdAttribute]: id }) });
+          return this.keepOnDevice(entityLogicalName, id, "create", {
+            ...data,
+            ...(table === undefined ? {} : { [table.primaryIdAttribute]: id }),
+          });
         }
         const response = await this.send("POST", this.entitySet(entityLogicalName), data, isOffline());
         return { entityType: entityLogicalName, id: idFromEntityIdHeader(response.headers) };
       },
       retrieveRecord: async (entityLogicalName, id, options) => {
-        const response = await this.send("GET", `${this.entitySet(entityLogicalName)}(${bareId(id)})${optionsText(options)}`, undefined, isOffline());
+        const response = await this.send(
+          "GET",
+          `${this.entitySet(entityLogicalName)}(${bareId(id)})${optionsText(options)}`,
+          undefined,
+          isOffline(),
+        );
         return (await response.json()) as Record<string, unknown>;
       },
       retrieveMultipleRecords: async (entityLogicalName, options, maxPageSize) => {
-        const prefer: Record<string, string> = maxPageSize === undefined ? {} : { prefer: `odata.include-annotations="*",odata.maxpagesize=${maxPageSize}` };
-        const response = await this.send("GET", `${this.entitySet(entityLogicalName)}${optionsText(options)}`, undefined, isOffline(), prefer);
+        const prefer: Record<string, string> =
+          maxPageSize === undefined ? {} : { prefer: `odata.include-annotations="*",odata.maxpagesize=${maxPageSize}` };
+        const response = await this.send(
+          "GET",
+          `${this.entitySet(entityLogicalName)}${optionsText(options)}`,
+          undefined,
+          isOffline(),
+          prefer,
+        );
         const page = (await response.json()) as { value?: Record<string, unknown>[]; "@odata.nextLink"?: string };
         const nextLink = page["@odata.nextLink"];
         return { entities: page.value ?? [], ...(nextLink === undefined ? {} : { nextLink }) };
       },
       updateRecord: async (entityLogicalName, id, data) => {
         if (this.keepsWritesOnDevice()) return this.keepOnDevice(entityLogicalName, bareId(id), "update", data);
-        await this.send("PATCH", `${this.entitySet(entityLogicalName)}(${bareId(id)})`, data, isOffline(), { "if-match": "*" });
+        await this.send("PATCH", `${this.entitySet(entityLogicalName)}(${bareId(id)})`, data, isOffline(), {
+          "if-match": "*",
+        });
         return { entityType: entityLogicalName, id: bareId(id) };
       },
       deleteRecord: async (entityLogicalName, id) => {
@@ -234,14 +296,20 @@ export class SandboxWebApi {
 
   /** The path and body of one `execute` request (functions, actions, CRUD). */
   requestOf(request: unknown): { method: string; path: string; body: unknown } {
-    if (!isExecuteRequest(request)) throw new WebApiError("execute needs a request object with getMetadata().", 0x80040203, "0x80040203", 400);
+    if (!isExecuteRequest(request))
+      throw new WebApiError("execute needs a request object with getMetadata().", 0x80040203, "0x80040203", 400);
     const metadata = request.getMetadata();
-    const parameters = Object.entries(request).filter(([name]) => name !== "getMetadata" && name !== "entity" && name in metadata.parameterTypes);
+    const parameters = Object.entries(request).filter(
+      ([name]) => name !== "getMetadata" && name !== "entity" && name in metadata.parameterTypes,
+    );
     const target = metadata.boundParameter === "entity" ? boundTarget(request) : undefined;
-    const prefix = target === undefined ? "" : `${this.entitySet(target.entityType)}(${bareId(target.id)})/Microsoft.Dynamics.CRM.`;
+    const prefix =
+      target === undefined ? "" : `${this.entitySet(target.entityType)}(${bareId(target.id)})/Microsoft.Dynamics.CRM.`;
     switch (metadata.operationType ?? 0) {
       case 1: {
-        const list = parameters.map(([name, value]) => `${name}=${functionLiteral(value, metadata.parameterTypes[name]?.typeName ?? "")}`);
+        const list = parameters.map(
+          ([name, value]) => `${name}=${functionLiteral(value, metadata.parameterTypes[name]?.typeName ?? "")}`,
+        );
         return { method: "GET", path: `${prefix}${metadata.operationName}(${list.join(",")})`, body: undefined };
       }
       case 2:
@@ -251,7 +319,10 @@ export class SandboxWebApi {
     }
   }
 
-  private crudRequestOf(operation: string, request: ExecuteRequestLike): { method: string; path: string; body: unknown } {
+  private crudRequestOf(
+    operation: string,
+    request: ExecuteRequestLike,
+  ): { method: string; path: string; body: unknown } {
     const etn = typeof request.etn === "string" ? request.etn : undefined;
     const id = typeof request.id === "string" ? request.id : undefined;
     const reference = request.entityReference as { entityType?: unknown; id?: unknown } | undefined;
@@ -260,7 +331,8 @@ export class SandboxWebApi {
         if (etn !== undefined) return { method: "POST", path: this.entitySet(etn), body: request.payload };
         break;
       case "Update":
-        if (etn !== undefined && id !== undefined) return { method: "PATCH", path: `${this.entitySet(etn)}(${bareId(id)})`, body: request.payload };
+        if (etn !== undefined && id !== undefined)
+          return { method: "PATCH", path: `${this.entitySet(etn)}(${bareId(id)})`, body: request.payload };
         break;
       case "Retrieve":
         if (etn !== undefined && id !== undefined) {
@@ -270,13 +342,27 @@ export class SandboxWebApi {
         break;
       case "Delete":
         if (typeof reference?.entityType === "string" && typeof reference.id === "string") {
-          return { method: "DELETE", path: `${this.entitySet(reference.entityType)}(${bareId(reference.id)})`, body: undefined };
+          return {
+            method: "DELETE",
+            path: `${this.entitySet(reference.entityType)}(${bareId(reference.id)})`,
+            body: undefined,
+          };
         }
         break;
       default:
-        throw new WebApiError(`The CRUD operation ${operation} is not one of Create, Retrieve, Update, Delete.`, 0x80040203, "0x80040203", 400);
+        throw new WebApiError(
+          `The CRUD operation ${operation} is not one of Create, Retrieve, Update, Delete.`,
+          0x80040203,
+          "0x80040203",
+          400,
+        );
     }
-    throw new WebApiError(`The ${operation} request lacks its target (etn, id or entityReference).`, 0x80040203, "0x80040203", 400);
+    throw new WebApiError(
+      `The ${operation} request lacks its target (etn, id or entityReference).`,
+      0x80040203,
+      "0x80040203",
+      400,
+    );
   }
 
   async execute(request: unknown): Promise<Response> {
@@ -316,8 +402,18 @@ export class SandboxWebApi {
         json,
       ].join("\r\n");
     });
-    const text = [`--${batch}`, `Content-Type: multipart/mixed; boundary=${changeSet}`, "", ...parts, `--${changeSet}--`, `--${batch}--`, ""].join("\r\n");
-    const response = await this.send("POST", "$batch", text, this.settings.isOffline(), { "content-type": `multipart/mixed; boundary=${batch}` });
+    const text = [
+      `--${batch}`,
+      `Content-Type: multipart/mixed; boundary=${changeSet}`,
+      "",
+      ...parts,
+      `--${changeSet}--`,
+      `--${batch}--`,
+      "",
+    ].join("\r\n");
+    const response = await this.send("POST", "$batch", text, this.settings.isOffline(), {
+      "content-type": `multipart/mixed; boundary=${batch}`,
+    });
     return parseBatchResponses(response.headers.get("content-type") ?? "", await response.text());
   }
 }
@@ -325,7 +421,11 @@ export class SandboxWebApi {
 export interface SandboxWebApiCrud {
   createRecord(entityLogicalName: string, data: object): Promise<{ entityType: string; id: string }>;
   retrieveRecord(entityLogicalName: string, id: string, options?: string): Promise<Record<string, unknown>>;
-  retrieveMultipleRecords(entityLogicalName: string, options?: string, maxPageSize?: number): Promise<{ entities: Record<string, unknown>[]; nextLink?: string }>;
+  retrieveMultipleRecords(
+    entityLogicalName: string,
+    options?: string,
+    maxPageSize?: number,
+  ): Promise<{ entities: Record<string, unknown>[]; nextLink?: string }>;
   updateRecord(entityLogicalName: string, id: string, data: object): Promise<{ entityType: string; id: string }>;
   deleteRecord(entityLogicalName: string, id: string): Promise<{ entityType: string; id: string }>;
 }

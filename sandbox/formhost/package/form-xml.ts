@@ -50,7 +50,10 @@ export function choiceLabelsOf(customizations: XmlElement): ChoiceLabels {
     const table = childText(entity, "Name") ?? "";
     const info = childElement(childElement(entity, "EntityInfo") ?? entity, "entity");
     for (const column of childElements(childElement(info ?? entity, "attributes") ?? entity, "attribute")) {
-      const options = childElements(childElement(childElement(column, "optionset") ?? column, "options") ?? column, "option");
+      const options = childElements(
+        childElement(childElement(column, "optionset") ?? column, "options") ?? column,
+        "option",
+      );
       if (options.length === 0) continue;
       const name = childText(column, "LogicalName") ?? "";
       byTable[table] = {
@@ -98,7 +101,9 @@ function customControlsByControl(form: XmlElement, where: string): Map<string, C
         return {
           formFactor: formFactorOf(attribute(custom, "formFactor"), where),
           name: attribute(custom, "name") ?? "",
-          parameters: Object.fromEntries((parameters?.children ?? []).map((parameter) => [parameter.name, parameterOf(parameter)])),
+          parameters: Object.fromEntries(
+            (parameters?.children ?? []).map((parameter) => [parameter.name, parameterOf(parameter)]),
+          ),
         };
       });
     byControl.set(forControl, components);
@@ -106,7 +111,10 @@ function customControlsByControl(form: XmlElement, where: string): Map<string, C
   return byControl;
 }
 
-function cellOf(cell: XmlElement, customControls: Map<string, CustomControlDescription[]>): CellDescription | undefined {
+function cellOf(
+  cell: XmlElement,
+  customControls: Map<string, CustomControlDescription[]>,
+): CellDescription | undefined {
   const control = childElement(cell, "control");
   const column = control === undefined ? undefined : attribute(control, "datafieldname");
   if (control === undefined || column === undefined) return undefined;
@@ -192,7 +200,9 @@ export function parseSystemForm(systemForm: XmlElement, table: string, where: st
     name: baseOf(names) ?? table,
     names,
     tabs: childElements(childElement(form, "tabs") ?? form, "tab").map((tab) => tabOf(tab, customControls)),
-    libraries: childElements(childElement(form, "formLibraries") ?? form, "Library").flatMap((library) => attribute(library, "name") ?? []),
+    libraries: childElements(childElement(form, "formLibraries") ?? form, "Library").flatMap(
+      (library) => attribute(library, "name") ?? [],
+    ),
     events: eventsOf(form),
   };
 }

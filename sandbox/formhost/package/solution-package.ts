@@ -67,7 +67,11 @@ async function readWebResources(zip: JSZip, customizations: XmlElement): Promise
   for (const resource of childElements(childElement(customizations, "WebResources") ?? customizations, "WebResource")) {
     const name = childText(resource, "Name");
     if (name === undefined) throw new SolutionPackageError("customizations.xml: a <WebResource> has no <Name>");
-    const content = await entryBuffer(zip, zipPath(childText(resource, "FileName"), `web resource ${name}`), `web resource ${name}`);
+    const content = await entryBuffer(
+      zip,
+      zipPath(childText(resource, "FileName"), `web resource ${name}`),
+      `web resource ${name}`,
+    );
     resources.set(name, { name, type: Number(childText(resource, "WebResourceType") ?? "0"), content });
   }
   return resources;
@@ -78,12 +82,17 @@ async function readControl(zip: JSZip, customControl: XmlElement): Promise<Packa
   if (name === undefined) throw new SolutionPackageError("customizations.xml: a <CustomControl> has no <Name>");
   const manifestPath = zipPath(childText(customControl, "FileName"), `control ${name}`);
   const folder = manifestPath.slice(0, manifestPath.lastIndexOf("/") + 1);
-  const manifest = parseControlManifest((await entryBuffer(zip, manifestPath, `control ${name}`)).toString("utf8"), manifestPath);
+  const manifest = parseControlManifest(
+    (await entryBuffer(zip, manifestPath, `control ${name}`)).toString("utf8"),
+    manifestPath,
+  );
   const files = new Map<string, Buffer>();
   for (const entry of Object.values(zip.files)) {
-    if (!entry.dir && entry.name.startsWith(folder)) files.set(entry.name.slice(folder.length), await entry.async("nodebuffer"));
+    if (!entry.dir && entry.name.startsWith(folder))
+      files.set(entry.name.slice(folder.length), await entry.async("nodebuffer"));
   }
-  if (!files.has(manifest.codePath)) throw new SolutionPackageError(`control ${name}: the zip has no entry ${folder}${manifest.codePath}`);
+  if (!files.has(manifest.codePath))
+    throw new SolutionPackageError(`control ${name}: the zip has no entry ${folder}${manifest.codePath}`);
   const strings: Record<string, Record<string, string>> = {};
   for (const resx of manifest.resx) {
     const text = files.get(resx);
@@ -99,7 +108,9 @@ function labelText(element: XmlElement | undefined): string | undefined {
 }
 
 async function readEnvironmentVariables(zip: JSZip): Promise<PackagedEnvironmentVariable[]> {
-  const paths = Object.keys(zip.files).filter((path) => /^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/.test(path));
+  const paths = Object.keys(zip.files).filter((path) =>
+    /^environmentvariabledefinitions\/[^/]+\/environmentvariabledefinition\.xml$/.test(path),
+  );
   const variables: PackagedEnvironmentVariable[] = [];
   for (const path of paths.sort()) {
     const definition = await entryXml(zip, path, "environment variable");
@@ -126,7 +137,10 @@ export async function readSolutionPackage(zipBytes: Buffer): Promise<SolutionPac
   const manifest = childElement(solution, "SolutionManifest");
   const customizations = await entryXml(zip, "customizations.xml", "solution");
   const controls = new Map<string, PackagedControl>();
-  for (const customControl of childElements(childElement(customizations, "CustomControls") ?? customizations, "CustomControl")) {
+  for (const customControl of childElements(
+    childElement(customizations, "CustomControls") ?? customizations,
+    "CustomControl",
+  )) {
     const control = await readControl(zip, customControl);
     controls.set(control.name, control);
   }
@@ -134,7 +148,10 @@ export async function readSolutionPackage(zipBytes: Buffer): Promise<SolutionPac
   const forms = mainFormsOf(customizations);
   for (const form of forms) {
     for (const library of form.libraries) {
-      if (!webResources.has(library)) throw new SolutionPackageError(`form ${form.name}: its library ${library} is not a web resource of the solution`);
+      if (!webResources.has(library))
+        throw new SolutionPackageError(
+          `form ${form.name}: its library ${library} is not a web resource of the solution`,
+        );
     }
   }
   return {

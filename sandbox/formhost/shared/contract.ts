@@ -153,7 +153,12 @@ export interface ScmCollectionDescription {
 export type ScmFieldDefinitionDescription =
   | { readonly type: "String"; readonly maxLength: number; readonly mandatory?: boolean }
   | { readonly type: "Int" | "Real" | "DateTime"; readonly mandatory?: boolean }
-  | { readonly type: "Enum"; readonly enumName: string; readonly values: readonly string[]; readonly mandatory?: boolean };
+  | {
+      readonly type: "Enum";
+      readonly enumName: string;
+      readonly values: readonly string[];
+      readonly mandatory?: boolean;
+    };
 
 export interface AppDescription {
   readonly solution: { readonly uniqueName: string; readonly version: string; readonly zip: string };

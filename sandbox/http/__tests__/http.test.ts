@@ -1,5 +1,16 @@
 import { createServer, type Server } from "node:http";
-import { AsyncMutex, HttpError, Router, closeServer, listen, locateJsonError, parseJson, pathSegments, readJson, sendJson } from "..";
+import {
+  AsyncMutex,
+  HttpError,
+  Router,
+  closeServer,
+  listen,
+  locateJsonError,
+  parseJson,
+  pathSegments,
+  readJson,
+  sendJson,
+} from "..";
 
 describe("sandbox/http over a real server", () => {
   let server: Server;
@@ -38,7 +49,10 @@ describe("sandbox/http over a real server", () => {
   });
 
   it("refuses a body over the limit with 413 and keeps serving", async () => {
-    const response = await fetch(`${baseUrl}/echo`, { method: "POST", body: JSON.stringify({ text: "x".repeat(5000) }) });
+    const response = await fetch(`${baseUrl}/echo`, {
+      method: "POST",
+      body: JSON.stringify({ text: "x".repeat(5000) }),
+    });
     expect(response.status).toBe(413);
     const body = (await response.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("PAYLOAD_TOO_LARGE");
@@ -86,7 +100,9 @@ describe("sandbox/http over a real server", () => {
   it("renders HttpError with its status, code and details", async () => {
     const response = await fetch(`${baseUrl}/teapot`);
     expect(response.status).toBe(418);
-    expect(await response.json()).toEqual({ error: { code: "TEAPOT", message: "I am a teapot.", details: { spout: 1 } } });
+    expect(await response.json()).toEqual({
+      error: { code: "TEAPOT", message: "I am a teapot.", details: { spout: 1 } },
+    });
   });
 
   it("turns an unexpected exception into a 500 and reports it", async () => {

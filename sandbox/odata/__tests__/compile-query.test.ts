@@ -22,7 +22,15 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { id: 1, name: "Chicago North", city: "Chicago", qty: 10, active: 1, created: "2024-01-01T00:00:00Z", ref: "253f842d-d739-41b8-ac8c-139ac7a9dd14" },
+  {
+    id: 1,
+    name: "Chicago North",
+    city: "Chicago",
+    qty: 10,
+    active: 1,
+    created: "2024-01-01T00:00:00Z",
+    ref: "253f842d-d739-41b8-ac8c-139ac7a9dd14",
+  },
   { id: 2, name: "Chicago South", city: "Chicago", qty: 5, active: 0, created: "2024-02-01T12:00:00.000Z", ref: null },
   { id: 3, name: "Berlin Mitte", city: "Berlin", qty: 0, active: 1, created: "2023-06-15T08:30:00+02:00", ref: null },
   { id: 4, name: "it's 100% real_name", city: null, qty: null, active: 1, created: null, ref: null },
@@ -45,7 +53,9 @@ const resolve: ColumnResolver = (name) => {
 };
 
 const db = new Database(":memory:");
-db.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, city TEXT, qty REAL, active INTEGER, created TEXT, ref TEXT)");
+db.exec(
+  "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, city TEXT, qty REAL, active INTEGER, created TEXT, ref TEXT)",
+);
 const insert = db.prepare("INSERT INTO items VALUES (@id, @name, @city, @qty, @active, @created, @ref)");
 for (const row of rows) insert.run(row);
 
@@ -56,7 +66,8 @@ function query(search: string, options: ODataQueryOptions = {}): { ids: number[]
     .prepare<unknown[], { id: number }>(statement.rows.sql)
     .all(...statement.rows.params)
     .map((row) => row.id);
-  const count = db.prepare<unknown[], { count: number }>(statement.count.sql).get(...statement.count.params)?.count ?? -1;
+  const count =
+    db.prepare<unknown[], { count: number }>(statement.count.sql).get(...statement.count.params)?.count ?? -1;
   return { ids, count };
 }
 
@@ -162,7 +173,9 @@ describe("$orderby, $select, $top, $skip, $count", () => {
   });
 
   it("ignores options without $ and passes through the ones the caller handles", () => {
-    const compiled = compileQuery(new URLSearchParams("cross-company=true&$expand=x"), resolve, { passThrough: ["$expand"] });
+    const compiled = compileQuery(new URLSearchParams("cross-company=true&$expand=x"), resolve, {
+      passThrough: ["$expand"],
+    });
     expect(compiled.where).toBeUndefined();
   });
 });
@@ -249,10 +262,12 @@ describe("key segments", () => {
     expect(parseEntitySegment("Warehouses")).toEqual({ name: "Warehouses" });
   });
 
-  it.each(["Warehouses(dataAreaId='usmf',WarehouseId='11'", "Warehouses(dataAreaId='usmf', WarehouseId='11')", "Ware-houses", "Warehouses(a='1',a='2')"])(
-    "refuses %s",
-    (segment) => {
-      expect(() => parseEntitySegment(segment)).toThrow(ODataQueryError);
-    },
-  );
+  it.each([
+    "Warehouses(dataAreaId='usmf',WarehouseId='11'",
+    "Warehouses(dataAreaId='usmf', WarehouseId='11')",
+    "Ware-houses",
+    "Warehouses(a='1',a='2')",
+  ])("refuses %s", (segment) => {
+    expect(() => parseEntitySegment(segment)).toThrow(ODataQueryError);
+  });
 });

@@ -3,7 +3,10 @@
  * real HTTP servers too.
  */
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, createServer } from "node:http";
-import { type ParsedRemoteExecutionContext, remoteExecutionContextSchema } from "../../../plugins-ts/context/remote-execution-context-schema";
+import {
+  type ParsedRemoteExecutionContext,
+  remoteExecutionContextSchema,
+} from "../../../plugins-ts/context/remote-execution-context-schema";
 import { parseScmErrorBody } from "../../../core";
 import { closeServer, listen, readJson, sendJson } from "../../http";
 import { type ScmEmulator, type ScmEmulatorOptions, createScmEmulator } from "..";
@@ -48,7 +51,11 @@ export async function call<T = unknown>(
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T, headers: response.headers };
+  return {
+    status: response.status,
+    body: (text === "" ? undefined : JSON.parse(text)) as T,
+    headers: response.headers,
+  };
 }
 
 export interface ODataError {
@@ -97,14 +104,18 @@ export interface Subscriber {
 /** The `mserp_` attributes of an event's Target, as a record. */
 export function targetAttributes(event: ReceivedEvent): Record<string, unknown> {
   const target = event.context.InputParameters?.Target;
-  return typeof target === "object" && target !== null && "kind" in target && target.kind === "Entity" ? { ...target.attributes } : {};
+  return typeof target === "object" && target !== null && "kind" in target && target.kind === "Entity"
+    ? { ...target.attributes }
+    : {};
 }
 
 /**
  * A data event endpoint that checks each body against the RemoteExecutionContext schema and
  * answers with the status `respond` returns (it may first do async work, e.g. read SCM back).
  */
-export async function startSubscriber(respond: (event: ReceivedEvent, attempt: number) => number | Promise<number> = () => 200): Promise<Subscriber> {
+export async function startSubscriber(
+  respond: (event: ReceivedEvent, attempt: number) => number | Promise<number> = () => 200,
+): Promise<Subscriber> {
   const attempts: ReceivedEvent[] = [];
   const accepted: ReceivedEvent[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -112,9 +123,16 @@ export async function startSubscriber(respond: (event: ReceivedEvent, attempt: n
       const raw = (await readJson(req)) as Record<string, unknown>;
       const event: ReceivedEvent = { context: remoteExecutionContextSchema.parse(raw), raw, headers: req.headers };
       attempts.push(event);
-      const status = await respond(event, attempts.filter((attempt) => attempt.context.RequestId === event.context.RequestId).length);
+      const status = await respond(
+        event,
+        attempts.filter((attempt) => attempt.context.RequestId === event.context.RequestId).length,
+      );
       if (status >= 200 && status < 300) accepted.push(event);
-      sendJson(res, status, status >= 400 ? { error: { message: `endpoint refused ${event.context.MessageName}` } } : {});
+      sendJson(
+        res,
+        status,
+        status >= 400 ? { error: { message: `endpoint refused ${event.context.MessageName}` } } : {},
+      );
     })();
   });
   const url = await listen(server, 0);

@@ -20,14 +20,39 @@ describe("SCM emulator refuses malformed requests clearly and keeps serving", ()
   };
 
   it.each([
-    ["$filter=WarehouseId eq 'x", "InvalidQuery.syntax", "string literal is not closed", { option: "$filter", position: 15 }],
+    [
+      "$filter=WarehouseId eq 'x",
+      "InvalidQuery.syntax",
+      "string literal is not closed",
+      { option: "$filter", position: 15 },
+    ],
     ["$filter=(WarehouseId eq 'x'", "InvalidQuery.syntax", "'(' is never closed", { option: "$filter", position: 0 }],
     ["$filter=WarehouseId eqq 'x'", "InvalidQuery.syntax", "position 11", { option: "$filter", position: 11 }],
-    ["$filter=Colour eq 'red'", "InvalidQuery.unknownProperty", "'Colour'", { option: "$filter", position: 0, property: "Colour" }],
-    ["$filter=PrimaryAddressLatitude eq 'north'", "InvalidQuery.typeMismatch", "PrimaryAddressLatitude", { option: "$filter", position: 0, property: "PrimaryAddressLatitude" }],
-    ["$filter=tolower(WarehouseName) eq 'x'", "InvalidQuery.unsupportedFunction", "tolower", { option: "$filter", position: 0, functionName: "tolower" }],
+    [
+      "$filter=Colour eq 'red'",
+      "InvalidQuery.unknownProperty",
+      "'Colour'",
+      { option: "$filter", position: 0, property: "Colour" },
+    ],
+    [
+      "$filter=PrimaryAddressLatitude eq 'north'",
+      "InvalidQuery.typeMismatch",
+      "PrimaryAddressLatitude",
+      { option: "$filter", position: 0, property: "PrimaryAddressLatitude" },
+    ],
+    [
+      "$filter=tolower(WarehouseName) eq 'x'",
+      "InvalidQuery.unsupportedFunction",
+      "tolower",
+      { option: "$filter", position: 0, functionName: "tolower" },
+    ],
     ["$orderby=WarehouseName sideways", "InvalidQuery.syntax", "$orderby", { option: "$orderby", position: 0 }],
-    ["$select=WarehouseId,Colour", "InvalidQuery.unknownProperty", "'Colour'", { option: "$select", position: 12, property: "Colour" }],
+    [
+      "$select=WarehouseId,Colour",
+      "InvalidQuery.unknownProperty",
+      "'Colour'",
+      { option: "$select", position: 12, property: "Colour" },
+    ],
     ["$top=-5", "InvalidQuery.invalidOptionValue", "non-negative", { option: "$top" }],
     ["$expand=Site", "InvalidQuery.unsupportedOption", "$expand", { option: "$expand" }],
   ])("answers %s with a 400 that says what is wrong", async (query, code, fragment, info) => {
@@ -42,7 +67,11 @@ describe("SCM emulator refuses malformed requests clearly and keeps serving", ()
   });
 
   it("answers malformed JSON with the position of the error", async () => {
-    const reply = await call<ODataError>(`${data}/ModesOfDelivery`, "POST", '{ "ModeCode": "AIR",\n  "ModeDescription": }');
+    const reply = await call<ODataError>(
+      `${data}/ModesOfDelivery`,
+      "POST",
+      '{ "ModeCode": "AIR",\n  "ModeDescription": }',
+    );
     expect(reply.status).toBe(400);
     expect(reply.body.error.code).toBe("INVALID_JSON");
     expect(reply.body.error.info).toEqual({ position: 42, line: 2, column: 22 });
@@ -64,7 +93,10 @@ describe("SCM emulator refuses malformed requests clearly and keeps serving", ()
   });
 
   it("refuses an oversize body with 413 and keeps serving", async () => {
-    const reply = await call<ODataError>(`${data}/ModesOfDelivery`, "POST", { ModeCode: "BIG", ModeDescription: "x".repeat(20 * 1024) });
+    const reply = await call<ODataError>(`${data}/ModesOfDelivery`, "POST", {
+      ModeCode: "BIG",
+      ModeDescription: "x".repeat(20 * 1024),
+    });
     expect(reply.status).toBe(413);
     expect(reply.body.error.code).toBe("PAYLOAD_TOO_LARGE");
     expect(reply.body.error.message).toContain("16384 bytes");

@@ -53,7 +53,12 @@ describe("SCM OData data entities over HTTP", () => {
   it("creates, reads, updates and deletes a warehouse by its composite key", async () => {
     const created = await call<Row>(`${data}/Warehouses`, "POST", newWarehouse("7001"));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ dataAreaId: "usmf", WarehouseId: "7001", WarehouseName: "Test warehouse 7001", QuarantineWarehouseId: "" });
+    expect(created.body).toMatchObject({
+      dataAreaId: "usmf",
+      WarehouseId: "7001",
+      WarehouseName: "Test warehouse 7001",
+      QuarantineWarehouseId: "",
+    });
     expect(created.headers.get("location")).toBe(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='7001')`);
 
     const key = `${data}/Warehouses(dataAreaId='usmf',WarehouseId='7001')`;
@@ -72,11 +77,21 @@ describe("SCM OData data entities over HTTP", () => {
   });
 
   it("addresses keys case-insensitively and decodes doubled quotes in key values", async () => {
-    await call(`${data}/MaintenanceAssetTypes`, "POST", { dataAreaId: "demf", MaintenanceAssetTypeId: "O'NEIL", Name: "Quoted type" });
-    const read = await call<Row>(`${data}/MaintenanceAssetTypes(dataAreaId='DEMF',MaintenanceAssetTypeId='o''neil')`, "GET");
+    await call(`${data}/MaintenanceAssetTypes`, "POST", {
+      dataAreaId: "demf",
+      MaintenanceAssetTypeId: "O'NEIL",
+      Name: "Quoted type",
+    });
+    const read = await call<Row>(
+      `${data}/MaintenanceAssetTypes(dataAreaId='DEMF',MaintenanceAssetTypeId='o''neil')`,
+      "GET",
+    );
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ dataAreaId: "demf", MaintenanceAssetTypeId: "O'NEIL" });
-    const encoded = await call<Row>(`${data}/MaintenanceAssetTypes(dataAreaId=%27demf%27,MaintenanceAssetTypeId=%27O%27%27NEIL%27)`, "GET");
+    const encoded = await call<Row>(
+      `${data}/MaintenanceAssetTypes(dataAreaId=%27demf%27,MaintenanceAssetTypeId=%27O%27%27NEIL%27)`,
+      "GET",
+    );
     expect(encoded.status).toBe(200);
   });
 
@@ -101,10 +116,15 @@ describe("SCM OData data entities over HTTP", () => {
     const demf = await call<Collection<Row>>(`${data}/Warehouses?company=demf&$count=true&$top=0`, "GET");
     expect(usmf.body["@odata.count"]).toBeGreaterThan(80);
     expect(demf.body["@odata.count"]).toBeGreaterThan(50);
-    expect(all.body["@odata.count"]).toBeGreaterThan((usmf.body["@odata.count"] ?? 0) + (demf.body["@odata.count"] ?? 0));
+    expect(all.body["@odata.count"]).toBeGreaterThan(
+      (usmf.body["@odata.count"] ?? 0) + (demf.body["@odata.count"] ?? 0),
+    );
     const germanInDefault = await call<Collection<Row>>(`${data}/Warehouses?$filter=dataAreaId eq 'demf'`, "GET");
     expect(germanInDefault.body.value).toEqual([]);
-    const germanCrossCompany = await call<Collection<Row>>(`${data}/Warehouses?cross-company=true&$filter=dataAreaId eq 'demf'&$top=3`, "GET");
+    const germanCrossCompany = await call<Collection<Row>>(
+      `${data}/Warehouses?cross-company=true&$filter=dataAreaId eq 'demf'&$top=3`,
+      "GET",
+    );
     expect(germanCrossCompany.body.value.map((row) => row.dataAreaId)).toEqual(["demf", "demf", "demf"]);
     const bad = await call<ODataError>(`${data}/Warehouses?cross-company=yes`, "GET");
     expect(bad.status).toBe(400);
@@ -150,7 +170,10 @@ describe("SCM OData data entities over HTTP", () => {
     );
     expect(dates.body["@odata.count"]).toBe(10);
 
-    const page = await call<Collection<Row>>(`${data}/Warehouses?$orderby=WarehouseId&$skip=2&$top=3&$select=WarehouseId`, "GET");
+    const page = await call<Collection<Row>>(
+      `${data}/Warehouses?$orderby=WarehouseId&$skip=2&$top=3&$select=WarehouseId`,
+      "GET",
+    );
     expect(page.body.value.map((row) => row.WarehouseId)).toEqual(["1003", "1004", "1005"]);
   });
 
@@ -172,7 +195,9 @@ describe("SCM OData data entities over HTTP", () => {
   });
 
   it("counts with a filter through /$count", async () => {
-    const response = await fetch(`${data}/Warehouses/$count?$filter=${encodeURIComponent("PrimaryAddressCity eq 'Chicago'")}`);
+    const response = await fetch(
+      `${data}/Warehouses/$count?$filter=${encodeURIComponent("PrimaryAddressCity eq 'Chicago'")}`,
+    );
     expect(response.status).toBe(200);
     expect(Number(await response.text())).toBeGreaterThanOrEqual(8);
   });
@@ -193,7 +218,9 @@ describe("SCM OData data entities over HTTP", () => {
     const changed = await call<ODataError>(key, "PATCH", { WarehouseId: "1002" });
     expect(changed.status).toBe(400);
     expect(fieldErrorsOf(changed.body)[0]).toMatchObject({ target: "WarehouseId" });
-    expect((await call(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='0000')`, "PATCH", { WarehouseName: "x" })).status).toBe(404);
+    expect(
+      (await call(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='0000')`, "PATCH", { WarehouseName: "x" })).status,
+    ).toBe(404);
     expect((await call(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='0000')`, "DELETE")).status).toBe(404);
   });
 

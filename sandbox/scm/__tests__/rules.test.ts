@@ -17,7 +17,8 @@ describe("SCM business rules per company", () => {
   });
 
   // F&O's write errors carry no rule codes: the field comes from the infolog's validateField marker.
-  const detailsOf = (reply: { body: ODataError }): { target: string }[] => fieldErrorsOf(reply.body).map(({ target }) => ({ target }));
+  const detailsOf = (reply: { body: ODataError }): { target: string }[] =>
+    fieldErrorsOf(reply.body).map(({ target }) => ({ target }));
 
   it("requires a transit warehouse on default warehouses in usmf but not in demf", async () => {
     const usmf = await call<ODataError>(`${data}/Warehouses`, "POST", {
@@ -29,7 +30,9 @@ describe("SCM business rules per company", () => {
     });
     expect(usmf.status).toBe(400);
     expect(detailsOf(usmf)).toEqual([{ target: "TransitWarehouseId" }]);
-    expect(usmf.body.error.innererror.type).toBe("Microsoft.Dynamics.Platform.Integration.Services.OData.AxODataWriteException");
+    expect(usmf.body.error.innererror.type).toBe(
+      "Microsoft.Dynamics.Platform.Integration.Services.OData.AxODataWriteException",
+    );
     expect((await call(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='7101')`, "GET")).status).toBe(404);
 
     const demf = await call<Row>(`${data}/Warehouses`, "POST", {
@@ -45,12 +48,17 @@ describe("SCM business rules per company", () => {
   });
 
   it("applies each company's own id pattern and name length", async () => {
-    const base = { WarehouseName: "A name that is comfortably longer than thirty characters", WarehouseType: "Transit" };
-    const usmf = await call<ODataError>(`${data}/Warehouses`, "POST", { ...base, dataAreaId: "usmf", WarehouseId: "LON777", OperationalSiteId: "1" });
-    expect(detailsOf(usmf)).toEqual([
-      { target: "WarehouseId" },
-      { target: "WarehouseName" },
-    ]);
+    const base = {
+      WarehouseName: "A name that is comfortably longer than thirty characters",
+      WarehouseType: "Transit",
+    };
+    const usmf = await call<ODataError>(`${data}/Warehouses`, "POST", {
+      ...base,
+      dataAreaId: "usmf",
+      WarehouseId: "LON777",
+      OperationalSiteId: "1",
+    });
+    expect(detailsOf(usmf)).toEqual([{ target: "WarehouseId" }, { target: "WarehouseName" }]);
     expect(fieldErrorsOf(usmf.body)[0]?.message).toContain("four digits");
     const gbsi = await call<ODataError>(`${data}/Warehouses`, "POST", {
       ...base,
@@ -89,10 +97,7 @@ describe("SCM business rules per company", () => {
       TransitWarehouseId: "DE-OST-90",
       QuarantineWarehouseId: "9999",
     });
-    expect(detailsOf(reply)).toEqual([
-      { target: "TransitWarehouseId" },
-      { target: "QuarantineWarehouseId" },
-    ]);
+    expect(detailsOf(reply)).toEqual([{ target: "TransitWarehouseId" }, { target: "QuarantineWarehouseId" }]);
   });
 
   it("refuses a quarantine warehouse that has a quarantine warehouse", async () => {
@@ -105,7 +110,9 @@ describe("SCM business rules per company", () => {
       QuarantineWarehouseId: "1991",
     });
     expect(detailsOf(reply)).toEqual([{ target: "QuarantineWarehouseId" }]);
-    expect(fieldErrorsOf(reply.body)[0]?.message).toBe("A quarantine warehouse cannot have a quarantine warehouse of its own.");
+    expect(fieldErrorsOf(reply.body)[0]?.message).toBe(
+      "A quarantine warehouse cannot have a quarantine warehouse of its own.",
+    );
   });
 
   it("keeps warehouse names unique per company, not across companies", async () => {
@@ -126,12 +133,18 @@ describe("SCM business rules per company", () => {
       PrimaryAddressZipCode: "EC1A 1BB",
     });
     expect(gbsi.status).toBe(201);
-    const renameSelf = await call(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='1001')`, "PATCH", { WarehouseName: "Chicago DC 01" });
+    const renameSelf = await call(`${data}/Warehouses(dataAreaId='usmf',WarehouseId='1001')`, "PATCH", {
+      WarehouseName: "Chicago DC 01",
+    });
     expect(renameSelf.status).toBe(204);
   });
 
   it("refuses a duplicate key on create", async () => {
-    const reply = await call<ODataError>(`${data}/OperationalSites`, "POST", { dataAreaId: "usmf", SiteId: "1", SiteName: "Again" });
+    const reply = await call<ODataError>(`${data}/OperationalSites`, "POST", {
+      dataAreaId: "usmf",
+      SiteId: "1",
+      SiteName: "Again",
+    });
     expect(detailsOf(reply)).toEqual([{ target: "SiteId" }]);
   });
 
@@ -145,10 +158,20 @@ describe("SCM business rules per company", () => {
       ActiveTo: "2024-01-01",
     });
     expect(detailsOf(asset)).toEqual([{ target: "ActiveFrom" }]);
-    const demf = await call<ODataError>(`${data}/PaymentTerms`, "POST", { dataAreaId: "demf", Name: "Net90", Description: "90 Tage", NumberOfDays: 90 });
+    const demf = await call<ODataError>(`${data}/PaymentTerms`, "POST", {
+      dataAreaId: "demf",
+      Name: "Net90",
+      Description: "90 Tage",
+      NumberOfDays: 90,
+    });
     expect(detailsOf(demf)).toEqual([{ target: "NumberOfDays" }]);
     expect(fieldErrorsOf(demf.body)[0]?.message).toBe("Payment terms in demf may not exceed 60 days.");
-    const usmf = await call(`${data}/PaymentTerms`, "POST", { dataAreaId: "usmf", Name: "Net120", Description: "120 days", NumberOfDays: 120 });
+    const usmf = await call(`${data}/PaymentTerms`, "POST", {
+      dataAreaId: "usmf",
+      Name: "Net120",
+      Description: "120 days",
+      NumberOfDays: 120,
+    });
     expect(usmf.status).toBe(201);
   });
 
@@ -171,7 +194,11 @@ describe("SCM business rules per company", () => {
   });
 
   it("refuses a company that does not exist and values of the wrong type", async () => {
-    const company = await call<ODataError>(`${data}/ModesOfDelivery`, "POST", { dataAreaId: "frsi", ModeCode: "AIR", ModeDescription: "Air" });
+    const company = await call<ODataError>(`${data}/ModesOfDelivery`, "POST", {
+      dataAreaId: "frsi",
+      ModeCode: "AIR",
+      ModeDescription: "Air",
+    });
     expect(detailsOf(company)).toEqual([{ target: "dataAreaId" }]);
     const types = await call<ODataError>(`${data}/PaymentTerms`, "POST", {
       dataAreaId: "usmf",
@@ -200,7 +227,9 @@ describe("SCM business rules per company", () => {
     const stricter: ScmRulesFile = structuredClone(current.body);
     stricter.companies.demf = {
       ...stricter.companies.demf,
-      ModesOfDelivery: [{ rule: "pattern", field: "ModeCode", pattern: "^[A-Z]+$", description: "capital letters only" }],
+      ModesOfDelivery: [
+        { rule: "pattern", field: "ModeCode", pattern: "^[A-Z]+$", description: "capital letters only" },
+      ],
     };
     const put = await call(`${running.url}/scm/admin/rules`, "PUT", stricter);
     expect(put.status).toBe(200);
@@ -212,7 +241,10 @@ describe("SCM business rules per company", () => {
     const served = await call<ScmRulesFile>(`${running.url}/scm/admin/rules`, "GET");
     expect(served.body.companies.demf?.ModesOfDelivery).toHaveLength(1);
 
-    const count = await call<Collection>(`${data}/ModesOfDelivery?company=demf&$filter=${encodeURIComponent("ModeCode eq 'scooter'")}`, "GET");
+    const count = await call<Collection>(
+      `${data}/ModesOfDelivery?company=demf&$filter=${encodeURIComponent("ModeCode eq 'scooter'")}`,
+      "GET",
+    );
     expect(count.body.value).toEqual([]);
   });
 
@@ -234,7 +266,9 @@ describe("SCM business rules per company", () => {
     expect(reply.body.error.message).toContain("$.companies.usmf.Warehouses[1].pattern");
     expect(reply.body.error.message).toContain("$.companies.usmf.Warehouses[2]");
     expect(reply.body.error.message).toContain("$.companies.usmf.Spaceships");
-    expect(reply.body.error.message).toContain("$.companies.usmf.Warehouses[0].field: 'Colour' is not a field of Warehouses");
+    expect(reply.body.error.message).toContain(
+      "$.companies.usmf.Warehouses[0].field: 'Colour' is not a field of Warehouses",
+    );
     const unchanged = await call<ScmRulesFile>(`${running.url}/scm/admin/rules`, "GET");
     expect(unchanged.body.companies.gbsi).toBeDefined();
   });

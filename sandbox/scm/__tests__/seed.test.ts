@@ -22,7 +22,13 @@ describe("SCM seed data", () => {
   });
 
   it("puts every warehouse within 15 km of its real city centre, in its company's country", () => {
-    const centres = new Map(seedCompanies.flatMap((company) => company.sites.flatMap((site) => site.cities.map((city) => [`${company.dataAreaId}/${city.name}`, city] as const))));
+    const centres = new Map(
+      seedCompanies.flatMap((company) =>
+        company.sites.flatMap((site) =>
+          site.cities.map((city) => [`${company.dataAreaId}/${city.name}`, city] as const),
+        ),
+      ),
+    );
     const countries: Record<string, string> = { usmf: "USA", demf: "DEU", gbsi: "GBR" };
     for (const row of data.Warehouses) {
       const centre = centres.get(`${String(row.dataAreaId)}/${String(row.PrimaryAddressCity)}`);
@@ -40,7 +46,9 @@ describe("SCM seed data", () => {
       ...rules,
       companies: { ...rules.companies, gbsi: { Warehouses: [{ rule: "maxLength", field: "WarehouseName", max: 8 }] } },
     };
-    expect(() => createScmEmulator({ seed: true, rules: stricter })).toThrow(/Seed row Warehouses .*gbsi.* breaks the rules/);
+    expect(() => createScmEmulator({ seed: true, rules: stricter })).toThrow(
+      /Seed row Warehouses .*gbsi.* breaks the rules/,
+    );
   });
 
   it("seeds every generated row into an empty database", async () => {

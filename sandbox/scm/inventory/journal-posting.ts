@@ -49,7 +49,10 @@ interface OnHandMove {
   readonly lines: number[];
 }
 
-export function planJournalPosting(request: PostInventoryJournalRequest, deps: InventoryServiceDependencies): DocumentPlan<PostInventoryJournalResponse> {
+export function planJournalPosting(
+  request: PostInventoryJournalRequest,
+  deps: InventoryServiceDependencies,
+): DocumentPlan<PostInventoryJournalResponse> {
   const company = request.dataAreaId.toLowerCase();
   const transfer = request.journalType === "Transfer";
   const headerEntity = transfer ? inventoryTransferJournalHeaders : inventoryMovementJournalHeaders;
@@ -59,10 +62,23 @@ export function planJournalPosting(request: PostInventoryJournalRequest, deps: I
   const earlier = headers.findBy(company, "FsiExternalReference", request.externalReference);
   if (earlier !== undefined) {
     const journalNumber = String(earlier.JournalNumber);
-    return { writes: [], result: { journalNumber, alreadyPosted: true, lineCount: tableOf(deps, lineEntity.collection).countBy(company, "JournalNumber", journalNumber) } };
+    return {
+      writes: [],
+      result: {
+        journalNumber,
+        alreadyPosted: true,
+        lineCount: tableOf(deps, lineEntity.collection).countBy(company, "JournalNumber", journalNumber),
+      },
+    };
   }
   if (!deps.companies().includes(company)) {
-    throw documentRefused([{ field: "dataAreaId", code: "invalidValue", message: `Company '${company}' does not exist; the companies are ${deps.companies().join(", ")}.` }]);
+    throw documentRefused([
+      {
+        field: "dataAreaId",
+        code: "invalidValue",
+        message: `Company '${company}' does not exist; the companies are ${deps.companies().join(", ")}.`,
+      },
+    ]);
   }
 
   const errors: ScmValidationFieldError[] = [];
@@ -105,22 +121,29 @@ export function planJournalPosting(request: PostInventoryJournalRequest, deps: I
       PostedDateTime: now,
     },
   };
-  const lines = request.lines.map((line, index): DocumentWrite => ({
-    entity: lineEntity,
-    operation: "create",
-    source: `lines[${index}]`,
-    input: {
-      dataAreaId: company,
-      JournalNumber: journalNumber,
-      LineNumber: String(index + 1),
-      ItemNumber: line.ItemNumber,
-      ...(transfer ? { FromWarehouseId: line.WarehouseId, ToWarehouseId: line.ToWarehouseId ?? "" } : { WarehouseId: line.WarehouseId }),
-      Quantity: line.Quantity,
-      UnitSymbol: line.UnitSymbol,
-      LineDescription: line.LineDescription ?? "",
-    },
-  }));
-  return { writes: [header, ...lines, ...onHandWrites], result: { journalNumber, alreadyPosted: false, lineCount: lines.length } };
+  const lines = request.lines.map(
+    (line, index): DocumentWrite => ({
+      entity: lineEntity,
+      operation: "create",
+      source: `lines[${index}]`,
+      input: {
+        dataAreaId: company,
+        JournalNumber: journalNumber,
+        LineNumber: String(index + 1),
+        ItemNumber: line.ItemNumber,
+        ...(transfer
+          ? { FromWarehouseId: line.WarehouseId, ToWarehouseId: line.ToWarehouseId ?? "" }
+          : { WarehouseId: line.WarehouseId }),
+        Quantity: line.Quantity,
+        UnitSymbol: line.UnitSymbol,
+        LineDescription: line.LineDescription ?? "",
+      },
+    }),
+  );
+  return {
+    writes: [header, ...lines, ...onHandWrites],
+    result: { journalNumber, alreadyPosted: false, lineCount: lines.length },
+  };
 }
 
 interface CheckedLine {
@@ -142,11 +165,22 @@ function checkLine(
   const item = tableOf(deps, releasedProducts.collection).find({ dataAreaId: company, ItemNumber: line.ItemNumber });
   const warehouseTable = tableOf(deps, warehouses.collection);
   const from = warehouseTable.find({ dataAreaId: company, WarehouseId: line.WarehouseId });
-  const to = line.ToWarehouseId === undefined ? undefined : warehouseTable.find({ dataAreaId: company, WarehouseId: line.ToWarehouseId });
+  const to =
+    line.ToWarehouseId === undefined
+      ? undefined
+      : warehouseTable.find({ dataAreaId: company, WarehouseId: line.ToWarehouseId });
   if (item === undefined) {
-    errors.push({ field: `${at}.ItemNumber`, code: "referenceNotFound", message: `Item '${line.ItemNumber}' is not a released product of company '${company}'.` });
+    errors.push({
+      field: `${at}.ItemNumber`,
+      code: "referenceNotFound",
+      message: `Item '${line.ItemNumber}' is not a released product of company '${company}'.`,
+    });
   } else if (item.ProductType === "Service") {
-    errors.push({ field: `${at}.ItemNumber`, code: "invalidValue", message: `Item '${line.ItemNumber}' is a service; services have no inventory.` });
+    errors.push({
+      field: `${at}.ItemNumber`,
+      code: "invalidValue",
+      message: `Item '${line.ItemNumber}' is a service; services have no inventory.`,
+    });
   } else if (String(item.InventoryUnitSymbol).toLowerCase() !== line.UnitSymbol.toLowerCase()) {
     errors.push({
       field: `${at}.UnitSymbol`,
@@ -155,28 +189,57 @@ function checkLine(
     });
   }
   if (from === undefined) {
-    errors.push({ field: `${at}.WarehouseId`, code: "referenceNotFound", message: `Warehouse '${line.WarehouseId}' does not exist in company '${company}'.` });
+    errors.push({
+      field: `${at}.WarehouseId`,
+      code: "referenceNotFound",
+      message: `Warehouse '${line.WarehouseId}' does not exist in company '${company}'.`,
+    });
   }
   if (transfer) {
     if (line.ToWarehouseId === undefined) {
-      errors.push({ field: `${at}.ToWarehouseId`, code: "required", message: "A transfer line needs the warehouse the goods go to." });
+      errors.push({
+        field: `${at}.ToWarehouseId`,
+        code: "required",
+        message: "A transfer line needs the warehouse the goods go to.",
+      });
     } else if (to === undefined) {
-      errors.push({ field: `${at}.ToWarehouseId`, code: "referenceNotFound", message: `Warehouse '${line.ToWarehouseId}' does not exist in company '${company}'.` });
+      errors.push({
+        field: `${at}.ToWarehouseId`,
+        code: "referenceNotFound",
+        message: `Warehouse '${line.ToWarehouseId}' does not exist in company '${company}'.`,
+      });
     } else if (line.ToWarehouseId.toLowerCase() === line.WarehouseId.toLowerCase()) {
-      errors.push({ field: `${at}.ToWarehouseId`, code: "crossField", message: "A transfer must go to another warehouse." });
+      errors.push({
+        field: `${at}.ToWarehouseId`,
+        code: "crossField",
+        message: "A transfer must go to another warehouse.",
+      });
     }
     if (line.Quantity < 0) {
-      errors.push({ field: `${at}.Quantity`, code: "range", message: "A transfer quantity must be positive (from → to)." });
+      errors.push({
+        field: `${at}.Quantity`,
+        code: "range",
+        message: "A transfer quantity must be positive (from → to).",
+      });
     }
   } else if (line.ToWarehouseId !== undefined) {
-    errors.push({ field: `${at}.ToWarehouseId`, code: "invalidValue", message: "A movement line has one warehouse; ToWarehouseId is for transfers." });
+    errors.push({
+      field: `${at}.ToWarehouseId`,
+      code: "invalidValue",
+      message: "A movement line has one warehouse; ToWarehouseId is for transfers.",
+    });
   }
   if (errors.length > before || item === undefined || from === undefined) return undefined;
   return { item, from, to };
 }
 
 /** The on-hand rows the posting changes; refuses a posting that makes physical inventory negative. */
-function onHandChanges(company: string, moves: readonly OnHandMove[], deps: InventoryServiceDependencies, errors: ScmValidationFieldError[]): DocumentWrite[] {
+function onHandChanges(
+  company: string,
+  moves: readonly OnHandMove[],
+  deps: InventoryServiceDependencies,
+  errors: ScmValidationFieldError[],
+): DocumentWrite[] {
   const onHand = tableOf(deps, inventoryOnHand.collection);
   const writes: DocumentWrite[] = [];
   for (const change of moves) {
@@ -198,8 +261,19 @@ function onHandChanges(company: string, moves: readonly OnHandMove[], deps: Inve
     }
     writes.push(
       current === undefined
-        ? { entity: inventoryOnHand, operation: "create", source: `lines[${change.lines[0] ?? 0}]`, input: { ...key, PhysicalInventory: after, InventoryUnitSymbol: unit } }
-        : { entity: inventoryOnHand, operation: "update", source: `lines[${change.lines[0] ?? 0}]`, key: onHand.keyOf(current), input: { PhysicalInventory: after } },
+        ? {
+            entity: inventoryOnHand,
+            operation: "create",
+            source: `lines[${change.lines[0] ?? 0}]`,
+            input: { ...key, PhysicalInventory: after, InventoryUnitSymbol: unit },
+          }
+        : {
+            entity: inventoryOnHand,
+            operation: "update",
+            source: `lines[${change.lines[0] ?? 0}]`,
+            key: onHand.keyOf(current),
+            input: { PhysicalInventory: after },
+          },
     );
   }
   return writes;

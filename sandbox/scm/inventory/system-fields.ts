@@ -36,7 +36,13 @@ export function hasRowVersion(entity: ScmEntityDefinition): boolean {
  * with the version added. The sequence value is committed at once, so a write that is later
  * refused leaves a gap, never a repeat.
  */
-export function stampRowVersion(db: ScmDatabase, entity: ScmEntityDefinition, row: StoredRow, changedFields: readonly string[], creating: boolean): string[] {
+export function stampRowVersion(
+  db: ScmDatabase,
+  entity: ScmEntityDefinition,
+  row: StoredRow,
+  changedFields: readonly string[],
+  creating: boolean,
+): string[] {
   if (!hasRowVersion(entity) || (!creating && changedFields.length === 0)) return [...changedFields];
   row[SCM_ROW_VERSION_FIELD] = nextSequenceValue(db, ROW_VERSION_SEQUENCE);
   return [...changedFields, SCM_ROW_VERSION_FIELD];

@@ -43,7 +43,11 @@ async function handleData(context: RouteContext, deps: DataRoutesDependencies, d
     return;
   }
   if (first === "$metadata") {
-    throw scmError(501, "NotImplemented", "The emulator does not serve $metadata; the entities are defined in core/scm/entities.ts.");
+    throw scmError(
+      501,
+      "NotImplemented",
+      "The emulator does not serve $metadata; the entities are defined in core/scm/entities.ts.",
+    );
   }
   const segment = parseSegment(first);
   const entity = scmEntityByCollection(segment.name);
@@ -68,7 +72,12 @@ async function handleData(context: RouteContext, deps: DataRoutesDependencies, d
     if (method === "POST") {
       const outcome = await deps.writer.create(entity, await readEntityBody(req, deps), writeContext(deps));
       const location = `${serviceRoot}/${entity.collection}${encodeKeyPredicate(formatKeyPredicate(entity, outcome.key))}`;
-      sendJson(res, 201, { "@odata.context": `${serviceRoot}/$metadata#${entity.collection}/$entity`, ...outcome.row }, { location });
+      sendJson(
+        res,
+        201,
+        { "@odata.context": `${serviceRoot}/$metadata#${entity.collection}/$entity`, ...outcome.row },
+        { location },
+      );
       return;
     }
     throw methodNotAllowed(method, `the ${entity.collection} collection`, "GET, POST");
@@ -77,9 +86,13 @@ async function handleData(context: RouteContext, deps: DataRoutesDependencies, d
   const key = keyOf(entity, segment.key);
   if (method === "GET") {
     const row = table.find(key);
-    if (row === undefined) throw notFound(`No ${entity.collection} record with key ${formatKeyPredicate(entity, key)}.`);
+    if (row === undefined)
+      throw notFound(`No ${entity.collection} record with key ${formatKeyPredicate(entity, key)}.`);
     const select = compileOrThrow(url.searchParams, table).select;
-    sendJson(res, 200, { "@odata.context": `${serviceRoot}/$metadata#${entity.collection}/$entity`, ...project(row, select) });
+    sendJson(res, 200, {
+      "@odata.context": `${serviceRoot}/$metadata#${entity.collection}/$entity`,
+      ...project(row, select),
+    });
     return;
   }
   if (method === "PATCH") {
@@ -95,7 +108,12 @@ async function handleData(context: RouteContext, deps: DataRoutesDependencies, d
   throw methodNotAllowed(method, `a ${entity.collection} record`, "GET, PATCH, DELETE");
 }
 
-function readCollection(context: RouteContext, deps: DataRoutesDependencies, table: EntityTable, serviceRoot: string): void {
+function readCollection(
+  context: RouteContext,
+  deps: DataRoutesDependencies,
+  table: EntityTable,
+  serviceRoot: string,
+): void {
   const { url, res } = context;
   const company = readScope(url.searchParams, deps.defaultCompany);
   const query = compileOrThrow(url.searchParams, table);

@@ -29,8 +29,11 @@ export function addInventoryServiceRoutes(router: Router, deps: InventoryService
     "POST",
     `${deps.prefix}${SCM_POST_INVENTORY_JOURNAL_PATH}`,
     async ({ req, res }) => {
-      const parsed = postInventoryJournalRequestSchema.safeParse(await readJson(req, { limitBytes: deps.bodyLimitBytes }));
-      if (!parsed.success) throw scmError(400, "InvalidRequest", formatZodError(parsed.error, "FsiInventoryJournalService.post"));
+      const parsed = postInventoryJournalRequestSchema.safeParse(
+        await readJson(req, { limitBytes: deps.bodyLimitBytes }),
+      );
+      if (!parsed.success)
+        throw scmError(400, "InvalidRequest", formatZodError(parsed.error, "FsiInventoryJournalService.post"));
       const request = parsed.data._request;
       const result = await deps.writer.runDocument(() => planJournalPosting(request, deps), context);
       sendJson(res, 200, result);
@@ -42,7 +45,8 @@ export function addInventoryServiceRoutes(router: Router, deps: InventoryService
     `${deps.prefix}${SCM_CREATE_SALES_ORDER_PATH}`,
     async ({ req, res }) => {
       const parsed = createSalesOrderRequestSchema.safeParse(await readJson(req, { limitBytes: deps.bodyLimitBytes }));
-      if (!parsed.success) throw scmError(400, "InvalidRequest", formatZodError(parsed.error, "FsiSalesOrderService.create"));
+      if (!parsed.success)
+        throw scmError(400, "InvalidRequest", formatZodError(parsed.error, "FsiSalesOrderService.create"));
       const request = parsed.data._request;
       const result = await deps.writer.runDocument(() => planSalesOrder(request, deps), context);
       sendJson(res, 200, result);

@@ -14,7 +14,11 @@ export function readScope(searchParams: URLSearchParams, defaultCompany: string)
   if (crossCompany === "true") return undefined;
   const company = searchParams.get("company");
   if (company !== null && !/^[A-Za-z0-9]{1,4}$/.test(company)) {
-    throw scmError(400, "InvalidQuery.company", `company must be a company id of 1 to 4 letters or digits; got '${company}'.`);
+    throw scmError(
+      400,
+      "InvalidQuery.company",
+      `company must be a company id of 1 to 4 letters or digits; got '${company}'.`,
+    );
   }
   return (company ?? defaultCompany).toLowerCase();
 }

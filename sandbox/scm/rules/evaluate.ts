@@ -3,7 +3,13 @@
  * two lookups the caller provides (reference exists, another row has the same values), which read
  * the same company's rows.
  */
-import type { ScmEntityDefinition, ScmFieldDefinition, ScmKey, ScmRuleViolationCode, ScmValidationFieldError } from "../../../core";
+import type {
+  ScmEntityDefinition,
+  ScmFieldDefinition,
+  ScmKey,
+  ScmRuleViolationCode,
+  ScmValidationFieldError,
+} from "../../../core";
 import { type StoredRow, type StoredValue, isEmptyValue } from "../store/fields";
 import type { RuleCondition, ScmRule } from "./schema";
 
@@ -30,7 +36,11 @@ const operatorWords: Record<string, string> = {
   ge: "greater than or equal to",
 };
 
-export function evaluateRules(rules: readonly ScmRule[], subject: RuleSubject, lookups: RuleLookups): ScmValidationFieldError[] {
+export function evaluateRules(
+  rules: readonly ScmRule[],
+  subject: RuleSubject,
+  lookups: RuleLookups,
+): ScmValidationFieldError[] {
   const errors: ScmValidationFieldError[] = [];
   for (const rule of rules) {
     if (rule.when !== undefined && !conditionHolds(rule.when, subject)) continue;
@@ -51,7 +61,11 @@ function check(rule: ScmRule, subject: RuleSubject, lookups: RuleLookups): Viola
     const allSet = rule.fields.every((field) => !isEmptyValue(fieldOf(entity, field), row[field]));
     if (!allSet || !lookups.duplicateExists(values)) return undefined;
     const described = rule.fields.map((field) => `${field} '${String(row[field])}'`).join(" and ");
-    return violation(rule.fields[0] ?? "", "notUnique", `Another ${entity.displayName.toLowerCase()} record in company '${company}' already has ${described}.`);
+    return violation(
+      rule.fields[0] ?? "",
+      "notUnique",
+      `Another ${entity.displayName.toLowerCase()} record in company '${company}' already has ${described}.`,
+    );
   }
   const field = fieldOf(entity, rule.field);
   const value = row[rule.field];
@@ -59,10 +73,16 @@ function check(rule: ScmRule, subject: RuleSubject, lookups: RuleLookups): Viola
   const when = rule.when === undefined ? "" : ` when ${describeCondition(rule.when)}`;
   switch (rule.rule) {
     case "required":
-      return empty ? violation(rule.field, "required", `'${rule.field}' must be filled in${when} (company '${company}').`) : undefined;
+      return empty
+        ? violation(rule.field, "required", `'${rule.field}' must be filled in${when} (company '${company}').`)
+        : undefined;
     case "maxLength":
       return typeof value === "string" && value.length > rule.max
-        ? violation(rule.field, "maxLength", `'${rule.field}' is ${value.length} characters long; company '${company}' allows at most ${rule.max}.`)
+        ? violation(
+            rule.field,
+            "maxLength",
+            `'${rule.field}' is ${value.length} characters long; company '${company}' allows at most ${rule.max}.`,
+          )
         : undefined;
     case "pattern":
       return !empty && !new RegExp(rule.pattern, "u").test(String(value))
@@ -106,14 +126,22 @@ function check(rule: ScmRule, subject: RuleSubject, lookups: RuleLookups): Viola
   }
 }
 
-function crossField(rule: Extract<ScmRule, { rule: "crossField" }>, subject: RuleSubject, empty: boolean, when: string): Violation | undefined {
+function crossField(
+  rule: Extract<ScmRule, { rule: "crossField" }>,
+  subject: RuleSubject,
+  empty: boolean,
+  when: string,
+): Violation | undefined {
   const value = subject.row[rule.field];
   if (rule.operator === "empty") {
-    return empty ? undefined : violation(rule.field, "crossField", `'${rule.field}' must be empty${when}; it is '${String(value)}'.`);
+    return empty
+      ? undefined
+      : violation(rule.field, "crossField", `'${rule.field}' must be empty${when}; it is '${String(value)}'.`);
   }
   const otherField = rule.otherField ?? "";
   const other = subject.row[otherField];
-  if (empty || isEmptyValue(fieldOf(subject.entity, otherField), other) || value === undefined || other === undefined) return undefined;
+  if (empty || isEmptyValue(fieldOf(subject.entity, otherField), other) || value === undefined || other === undefined)
+    return undefined;
   if (compare(value, other, rule.operator)) return undefined;
   return violation(
     rule.field,
@@ -156,12 +184,15 @@ function describeCondition(condition: RuleCondition): string {
 }
 
 function sameValue(expected: string | number, actual: StoredValue): boolean {
-  return typeof expected === "string" && typeof actual === "string" ? expected.toLowerCase() === actual.toLowerCase() : expected === actual;
+  return typeof expected === "string" && typeof actual === "string"
+    ? expected.toLowerCase() === actual.toLowerCase()
+    : expected === actual;
 }
 
 function fieldOf(entity: ScmEntityDefinition, name: string): ScmFieldDefinition {
   const field = entity.fields[name];
-  if (field === undefined) throw new Error(`${entity.collection} has no field '${name}' (the rules file was not checked).`);
+  if (field === undefined)
+    throw new Error(`${entity.collection} has no field '${name}' (the rules file was not checked).`);
   return field;
 }
 

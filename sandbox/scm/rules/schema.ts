@@ -87,7 +87,10 @@ export const rulesFileSchema = z
     $schema: z.string().optional(),
     description: z.string().optional(),
     allCompanies: entityRulesSchema.default({}),
-    companies: z.record(z.string().regex(/^[a-z0-9]{1,4}$/, "company ids are 1 to 4 lower-case letters or digits"), entityRulesSchema),
+    companies: z.record(
+      z.string().regex(/^[a-z0-9]{1,4}$/, "company ids are 1 to 4 lower-case letters or digits"),
+      entityRulesSchema,
+    ),
   })
   .superRefine((file, context) => {
     const check = (rulesByEntity: Record<string, ScmRule[]>, path: (string | number)[]): void => {
@@ -103,7 +106,11 @@ export const rulesFileSchema = z
         }
         rules.forEach((rule, index) => {
           for (const problem of ruleProblems(entity, rule)) {
-            context.addIssue({ code: "custom", path: [...path, collection, index, ...problem.path], message: problem.message });
+            context.addIssue({
+              code: "custom",
+              path: [...path, collection, index, ...problem.path],
+              message: problem.message,
+            });
           }
         });
       }
@@ -123,10 +130,14 @@ function ruleProblems(entity: ScmEntityDefinition, rule: ScmRule): { path: (stri
       problems.push({ path, message: `'${field}' is not a field of ${owner.collection}` });
     }
   };
-  if (rule.rule === "unique") rule.fields.forEach((field, index) => { requireField(entity, field, ["fields", index]); });
+  if (rule.rule === "unique")
+    rule.fields.forEach((field, index) => {
+      requireField(entity, field, ["fields", index]);
+    });
   else requireField(entity, rule.field, ["field"]);
   if (rule.when !== undefined) requireField(entity, rule.when.field, ["when", "field"]);
-  if (rule.rule === "crossField" && rule.otherField !== undefined) requireField(entity, rule.otherField, ["otherField"]);
+  if (rule.rule === "crossField" && rule.otherField !== undefined)
+    requireField(entity, rule.otherField, ["otherField"]);
   if (rule.rule === "referenceExists") {
     const target = scmEntityByCollection(rule.entity);
     if (target === undefined) problems.push({ path: ["entity"], message: `unknown entity '${rule.entity}'` });

@@ -61,12 +61,20 @@ export function generateSeedData(seed = 20240501): SeedData {
       const distanceKm = sector.radiusKm * Math.sqrt(random());
       const bearing = ((sector.fromDeg + (sector.toDeg - sector.fromDeg) * random()) * Math.PI) / 180;
       const latitude = round6(centre.latitude + (distanceKm * Math.cos(bearing)) / 111.32);
-      const longitude = round6(centre.longitude + (distanceKm * Math.sin(bearing)) / (111.32 * Math.cos((centre.latitude * Math.PI) / 180)));
+      const longitude = round6(
+        centre.longitude + (distanceKm * Math.sin(bearing)) / (111.32 * Math.cos((centre.latitude * Math.PI) / 180)),
+      );
       const houseNumber = 1 + Math.floor(random() * (company.country === "USA" ? 9800 : 180));
       const streetName = pick(company.streets);
       const street = company.country === "DEU" ? `${streetName} ${houseNumber}` : `${houseNumber} ${streetName}`;
       const zip = postalCode(company, centre, random);
-      const formatted = formatPostalAddress({ street, city: centre.name, state: centre.state, zip, country: company.country });
+      const formatted = formatPostalAddress({
+        street,
+        city: centre.name,
+        state: centre.state,
+        zip,
+        country: company.country,
+      });
       return {
         PrimaryAddressStreet: street,
         PrimaryAddressCity: centre.name,
@@ -100,7 +108,14 @@ export function generateSeedData(seed = 20240501): SeedData {
           sequence += 1;
           data.Warehouses.push({
             dataAreaId: company.dataAreaId,
-            WarehouseId: warehouseId(company, site, siteIndex, centre, "default", company.country === "DEU" ? index : sequence),
+            WarehouseId: warehouseId(
+              company,
+              site,
+              siteIndex,
+              centre,
+              "default",
+              company.country === "DEU" ? index : sequence,
+            ),
             WarehouseName: defaultName(company, centre, index),
             OperationalSiteId: site.siteId,
             WarehouseType: "Default",
@@ -122,14 +137,18 @@ export function generateSeedData(seed = 20240501): SeedData {
         CalculateKPITotal: type.kpi ? "Yes" : "No",
       });
     }
-    const companyWarehouses = data.Warehouses.filter((row) => row.dataAreaId === company.dataAreaId && row.WarehouseType === "Default");
+    const companyWarehouses = data.Warehouses.filter(
+      (row) => row.dataAreaId === company.dataAreaId && row.WarehouseType === "Default",
+    );
     let parentId = "";
     for (let index = 1; index <= 40; index += 1) {
       const type = assetTypes[(index - 1) % assetTypes.length];
       const warehouse = companyWarehouses[(index * 7) % companyWarehouses.length];
       if (type === undefined || warehouse === undefined) continue;
       const id = `${prefix}-MA-${pad(index, 5)}`;
-      const from = new Date(Date.UTC(2019 + Math.floor(random() * 6), Math.floor(random() * 12), 1 + Math.floor(random() * 28)));
+      const from = new Date(
+        Date.UTC(2019 + Math.floor(random() * 6), Math.floor(random() * 12), 1 + Math.floor(random() * 28)),
+      );
       const hasEnd = index % 4 === 0;
       const to = new Date(from.getTime() + (2 + Math.floor(random() * 8)) * 365 * 24 * 3600 * 1000);
       data.MaintenanceAssets.push({
@@ -206,7 +225,14 @@ const cityCodes: Readonly<Record<string, string>> = {
 };
 
 function cityCodeOf(name: string): string {
-  return cityCodes[name] ?? name.normalize("NFD").replace(/[^A-Za-z]/g, "").slice(0, 3).toUpperCase();
+  return (
+    cityCodes[name] ??
+    name
+      .normalize("NFD")
+      .replace(/[^A-Za-z]/g, "")
+      .slice(0, 3)
+      .toUpperCase()
+  );
 }
 
 function specialName(company: SeedCompany, site: SeedSite, type: "Transit" | "Quarantine"): string {
@@ -251,7 +277,13 @@ const assetTypes = [
 
 function paymentTerms(company: SeedCompany): SeedRow[] {
   const german = company.country === "DEU";
-  const term = (Name: string, Description: string, NumberOfDays: number, PaymentMethodType: string, options: Partial<SeedRow> = {}): SeedRow => ({
+  const term = (
+    Name: string,
+    Description: string,
+    NumberOfDays: number,
+    PaymentMethodType: string,
+    options: Partial<SeedRow> = {},
+  ): SeedRow => ({
     Name,
     Description,
     NumberOfDays,
@@ -268,11 +300,19 @@ function paymentTerms(company: SeedCompany): SeedRow[] {
     term("Net30", german ? "30 Tage netto" : "Net 30 days", 30, "Net", { IsDefaultPaymentTerm: "Yes" }),
     term("Net45", german ? "45 Tage netto" : "Net 45 days", 45, "Net"),
     term("Net60", german ? "60 Tage netto" : "Net 60 days", 60, "Net"),
-    term("CM15", german ? "Laufender Monat plus 15 Tage" : "Current month plus 15 days", 15, "CurrentMonth", { CutOffDayOfMonth: 25 }),
-    term("CM30", german ? "Laufender Monat plus 30 Tage" : "Current month plus 30 days", 30, "CurrentMonth", { CutOffDayOfMonth: 25 }),
+    term("CM15", german ? "Laufender Monat plus 15 Tage" : "Current month plus 15 days", 15, "CurrentMonth", {
+      CutOffDayOfMonth: 25,
+    }),
+    term("CM30", german ? "Laufender Monat plus 30 Tage" : "Current month plus 30 days", 30, "CurrentMonth", {
+      CutOffDayOfMonth: 25,
+    }),
     term("COD", german ? "Nachnahme" : "Cash on delivery", 0, "COD", { IsCashPayment: "Yes" }),
   ];
-  if (!german) terms.push(term("Net90", "Net 90 days", 90, "Net"), term("CQ", "Current quarter", 0, "CurrentQuarter", { NumberOfMonths: 3 }));
+  if (!german)
+    terms.push(
+      term("Net90", "Net 90 days", 90, "Net"),
+      term("CQ", "Current quarter", 0, "CurrentQuarter", { NumberOfMonths: 3 }),
+    );
   return company.country === "GBR" ? terms.filter((row) => row.PaymentMethodType !== "CurrentQuarter") : terms;
 }
 
@@ -287,5 +327,8 @@ function modesOfDelivery(company: SeedCompany): SeedRow[] {
     ["PICKUP", "Customer pickup", "Selbstabholung"],
     ["TRUCK", "Full truckload", "Komplettladung"],
   ];
-  return modes.map(([ModeCode, english, german]) => ({ ModeCode, ModeDescription: company.country === "DEU" ? german : english }));
+  return modes.map(([ModeCode, english, german]) => ({
+    ModeCode,
+    ModeDescription: company.country === "DEU" ? german : english,
+  }));
 }

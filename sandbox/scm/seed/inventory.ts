@@ -59,7 +59,13 @@ export function generateInventorySeed(warehouses: readonly WarehouseSeed[], rand
       });
     }
     for (const service of seedServices) {
-      seed.ReleasedProducts.push({ dataAreaId: company, ...service, ProductType: "Service", InventoryUnitSymbol: "h", SalesUnitSymbol: "h" });
+      seed.ReleasedProducts.push({
+        dataAreaId: company,
+        ...service,
+        ProductType: "Service",
+        InventoryUnitSymbol: "h",
+        SalesUnitSymbol: "h",
+      });
     }
     const prefix = company.slice(0, 2).toUpperCase();
     projectSpecs.forEach((spec, index) => {

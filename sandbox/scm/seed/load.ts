@@ -40,7 +40,12 @@ export function seedScmData(db: ScmDatabase, tables: ReadonlyMap<string, EntityT
       const table = tables.get(collection);
       if (entity === undefined || table === undefined) throw new Error(`Seed data for unknown entity '${collection}'.`);
       for (const row of rows) {
-        const check = checker.check({ entity, operation: "create", input: row, defaultCompany: String(row.dataAreaId) });
+        const check = checker.check({
+          entity,
+          operation: "create",
+          input: row,
+          defaultCompany: String(row.dataAreaId),
+        });
         if (check.errors.length > 0) {
           throw new Error(
             `Seed row ${collection} ${JSON.stringify(check.key)} breaks the rules: ${check.errors.map((error) => error.message).join(" ")}`,

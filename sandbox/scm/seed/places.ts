@@ -56,8 +56,24 @@ export const seedCompanies: readonly SeedCompany[] = [
   {
     dataAreaId: "usmf",
     country: "USA",
-    streets: ["W Madison St", "N Michigan Ave", "S Halsted St", "Commerce Dr", "Industrial Pkwy", "Logistics Blvd", "Main St", "Oak St",
-      "Maple Ave", "Lake St", "Washington Blvd", "Market St", "Airport Rd", "Harbor Dr", "Distribution Way", "Enterprise Ave"],
+    streets: [
+      "W Madison St",
+      "N Michigan Ave",
+      "S Halsted St",
+      "Commerce Dr",
+      "Industrial Pkwy",
+      "Logistics Blvd",
+      "Main St",
+      "Oak St",
+      "Maple Ave",
+      "Lake St",
+      "Washington Blvd",
+      "Market St",
+      "Airport Rd",
+      "Harbor Dr",
+      "Distribution Way",
+      "Enterprise Ave",
+    ],
     sites: [
       {
         siteId: "1",
@@ -120,8 +136,20 @@ export const seedCompanies: readonly SeedCompany[] = [
   {
     dataAreaId: "demf",
     country: "DEU",
-    streets: ["Hauptstraße", "Industriestraße", "Bahnhofstraße", "Gewerbering", "Lagerstraße", "Am Güterbahnhof", "Hafenstraße",
-      "Logistikpark", "Schillerstraße", "Goethestraße", "Lindenallee", "Kanalstraße"],
+    streets: [
+      "Hauptstraße",
+      "Industriestraße",
+      "Bahnhofstraße",
+      "Gewerbering",
+      "Lagerstraße",
+      "Am Güterbahnhof",
+      "Hafenstraße",
+      "Logistikpark",
+      "Schillerstraße",
+      "Goethestraße",
+      "Lindenallee",
+      "Kanalstraße",
+    ],
     sites: [
       {
         siteId: "NRD",
@@ -168,8 +196,20 @@ export const seedCompanies: readonly SeedCompany[] = [
   {
     dataAreaId: "gbsi",
     country: "GBR",
-    streets: ["High Street", "Station Road", "Church Lane", "Mill Lane", "Victoria Road", "Park Road", "Dock Road", "Commercial Street",
-      "Trafalgar Way", "Queens Road", "Bridge Street", "Canal Side"],
+    streets: [
+      "High Street",
+      "Station Road",
+      "Church Lane",
+      "Mill Lane",
+      "Victoria Road",
+      "Park Road",
+      "Dock Road",
+      "Commercial Street",
+      "Trafalgar Way",
+      "Queens Road",
+      "Bridge Street",
+      "Canal Side",
+    ],
     sites: [
       {
         siteId: "LON",

@@ -21,7 +21,9 @@ export function openScmDatabase(location: string): ScmDatabase {
     db.exec(entityTableSql(entity));
     // Batch readers ask for `SysRowVersion gt <last>` in version order (row version change tracking).
     if (SCM_ROW_VERSION_FIELD in entity.fields) {
-      db.exec(`CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${entity.collection}_${SCM_ROW_VERSION_FIELD}`)} ON ${quoteIdentifier(entity.collection)} (${quoteIdentifier(SCM_ROW_VERSION_FIELD)})`);
+      db.exec(
+        `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(`${entity.collection}_${SCM_ROW_VERSION_FIELD}`)} ON ${quoteIdentifier(entity.collection)} (${quoteIdentifier(SCM_ROW_VERSION_FIELD)})`,
+      );
     }
   }
   db.exec(`
@@ -78,10 +80,9 @@ export function readSetting(db: ScmDatabase, name: string): string | undefined {
 }
 
 export function writeSetting(db: ScmDatabase, name: string, value: string): void {
-  db.prepare("INSERT INTO _settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(
-    name,
-    value,
-  );
+  db.prepare(
+    "INSERT INTO _settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+  ).run(name, value);
 }
 
 /**
@@ -90,9 +91,10 @@ export function writeSetting(db: ScmDatabase, name: string, value: string): void
  */
 export function nextSequenceValue(db: ScmDatabase, name: string): number {
   const row = db
-    .prepare<[string], { value: number }>(
-      "INSERT INTO _sequence (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-    )
+    .prepare<
+      [string],
+      { value: number }
+    >("INSERT INTO _sequence (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value")
     .get(name);
   if (row === undefined) throw new Error(`Sequence '${name}' did not return a value.`);
   return row.value;

@@ -3,7 +3,13 @@
  * from the entity definitions and are quoted.
  */
 import { type ScmEntityDefinition, type ScmKey, scmField } from "../../../core";
-import { type ColumnResolver, type CompiledQuery, type SqlFragment, quoteIdentifier, selectStatement } from "../../odata";
+import {
+  type ColumnResolver,
+  type CompiledQuery,
+  type SqlFragment,
+  quoteIdentifier,
+  selectStatement,
+} from "../../odata";
 import type { ScmDatabase } from "./database";
 import { type StoredRow, type StoredValue, columnKind } from "./fields";
 
@@ -40,14 +46,18 @@ export class EntityTable {
   }
 
   find(key: ScmKey): StoredRow | undefined {
-    const row = this.db.prepare<unknown[], StoredRow>(`SELECT * FROM ${this.table} WHERE ${this.keyCondition}`).get(...this.keyValues(key));
+    const row = this.db
+      .prepare<unknown[], StoredRow>(`SELECT * FROM ${this.table} WHERE ${this.keyCondition}`)
+      .get(...this.keyValues(key));
     return row === undefined ? undefined : this.ordered(row);
   }
 
   /** One page of rows and, when asked, the count of all matches. */
   page(request: PageRequest): { rows: StoredRow[]; count: number | undefined } {
     const conditions: SqlFragment[] =
-      request.company === undefined ? [] : [{ sql: `${quoteIdentifier(COMPANY_FIELD)} = ?`, params: [request.company] }];
+      request.company === undefined
+        ? []
+        : [{ sql: `${quoteIdentifier(COMPANY_FIELD)} = ?`, params: [request.company] }];
     const statement = selectStatement({
       from: this.table,
       columns: "*",
@@ -69,13 +79,19 @@ export class EntityTable {
   count(company: string | undefined): number {
     const where = company === undefined ? "" : ` WHERE ${quoteIdentifier(COMPANY_FIELD)} = ?`;
     const params = company === undefined ? [] : [company];
-    return this.db.prepare<unknown[], { count: number }>(`SELECT COUNT(*) AS count FROM ${this.table}${where}`).get(...params)?.count ?? 0;
+    return (
+      this.db
+        .prepare<unknown[], { count: number }>(`SELECT COUNT(*) AS count FROM ${this.table}${where}`)
+        .get(...params)?.count ?? 0
+    );
   }
 
   insert(row: StoredRow): void {
     const columns = this.fieldNames.map(quoteIdentifier).join(", ");
     const placeholders = this.fieldNames.map(() => "?").join(", ");
-    this.db.prepare(`INSERT INTO ${this.table} (${columns}) VALUES (${placeholders})`).run(...this.fieldNames.map((name) => row[name] ?? null));
+    this.db
+      .prepare(`INSERT INTO ${this.table} (${columns}) VALUES (${placeholders})`)
+      .run(...this.fieldNames.map((name) => row[name] ?? null));
   }
 
   replace(key: ScmKey, row: StoredRow): void {
@@ -93,7 +109,10 @@ export class EntityTable {
   findBy(company: string, field: string, value: StoredValue): StoredRow | undefined {
     const order = this.entity.keys.map(quoteIdentifier).join(", ");
     const row = this.db
-      .prepare<unknown[], StoredRow>(`SELECT * FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ? ORDER BY ${order} LIMIT 1`)
+      .prepare<
+        unknown[],
+        StoredRow
+      >(`SELECT * FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ? ORDER BY ${order} LIMIT 1`)
       .get(company, value);
     return row === undefined ? undefined : this.ordered(row);
   }
@@ -102,7 +121,10 @@ export class EntityTable {
   countBy(company: string, field: string, value: StoredValue): number {
     return (
       this.db
-        .prepare<unknown[], { count: number }>(`SELECT COUNT(*) AS count FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ?`)
+        .prepare<
+          unknown[],
+          { count: number }
+        >(`SELECT COUNT(*) AS count FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ?`)
         .get(company, value)?.count ?? 0
     );
   }
@@ -110,7 +132,9 @@ export class EntityTable {
   /** Whether a row of this entity in `company` has `value` in `field` (reference checks). */
   hasValue(company: string, field: string, value: StoredValue): boolean {
     const row = this.db
-      .prepare(`SELECT 1 FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ? LIMIT 1`)
+      .prepare(
+        `SELECT 1 FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${quoteIdentifier(field)} = ? LIMIT 1`,
+      )
       .get(company, value);
     return row !== undefined;
   }
@@ -120,7 +144,9 @@ export class EntityTable {
     const fields = Object.keys(values);
     const matches = fields.map((field) => `${quoteIdentifier(field)} = ?`).join(" AND ");
     const row = this.db
-      .prepare(`SELECT 1 FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${matches} AND NOT (${this.keyCondition}) LIMIT 1`)
+      .prepare(
+        `SELECT 1 FROM ${this.table} WHERE ${quoteIdentifier(COMPANY_FIELD)} = ? AND ${matches} AND NOT (${this.keyCondition}) LIMIT 1`,
+      )
       .get(company, ...fields.map((field) => values[field] ?? null), ...this.keyValues(exclude));
     return row !== undefined;
   }

@@ -24,7 +24,9 @@ function script(name: string, outputs: readonly string[]): string {
 
 function builds(): string[] {
   try {
-    return readFileSync(join(root, "build.log"), "utf8").split("\n").filter((line) => line !== "");
+    return readFileSync(join(root, "build.log"), "utf8")
+      .split("\n")
+      .filter((line) => line !== "");
   } catch {
     return [];
   }
@@ -64,7 +66,18 @@ beforeEach(() => {
     }),
   );
   // Sources are older than anything a build writes.
-  for (const source of ["controls/Gauge/index.ts", "controls/shared/pcf.ts", "core/index.ts", "forms/index.ts", "solution/src/solution.xml", "pcfconfig.json", "package.json", "controls/Gauge/ControlManifest.Input.xml", "controls/Gauge/__tests__/gauge.test.ts"]) age(source, -3600);
+  for (const source of [
+    "controls/Gauge/index.ts",
+    "controls/shared/pcf.ts",
+    "core/index.ts",
+    "forms/index.ts",
+    "solution/src/solution.xml",
+    "pcfconfig.json",
+    "package.json",
+    "controls/Gauge/ControlManifest.Input.xml",
+    "controls/Gauge/__tests__/gauge.test.ts",
+  ])
+    age(source, -3600);
 });
 
 afterEach(() => {
@@ -81,7 +94,9 @@ describe("building what npm start needs", () => {
     const lines: string[] = [];
     expect(await buildIfStale((line) => lines.push(line), root)).toEqual(["controls", "form scripts", "solution"]);
     expect(builds()).toEqual(["controls", "forms", "solution"]);
-    expect(lines[0]).toContain("Building the controls (out/controls/Gauge/bundle.js is missing): npm run build:controls");
+    expect(lines[0]).toContain(
+      "Building the controls (out/controls/Gauge/bundle.js is missing): npm run build:controls",
+    );
     expect(await buildIfStale(() => undefined, root)).toEqual([]);
   });
 
@@ -101,17 +116,31 @@ describe("building what npm start needs", () => {
 
   it("builds once when two starts ask at the same time", async () => {
     const lines: string[] = [];
-    const both = await Promise.all([buildIfStale((line) => lines.push(line), root), buildIfStale((line) => lines.push(line), root)]);
+    const both = await Promise.all([
+      buildIfStale((line) => lines.push(line), root),
+      buildIfStale((line) => lines.push(line), root),
+    ]);
     expect(builds()).toEqual(["controls", "forms", "solution"]);
     expect(both.flat().sort()).toEqual(["controls", "form scripts", "solution"]);
     expect(lines).toContain("Another build of this work tree is running; waiting for it...");
   });
 
   it("stops with the script's output when a build fails", async () => {
-    write("package.json", JSON.stringify({ name: "fixture", private: true, scripts: { "build:controls": 'node -e "console.error(\'pcf-scripts: Gauge does not compile\');process.exit(2)"' } }));
+    write(
+      "package.json",
+      JSON.stringify({
+        name: "fixture",
+        private: true,
+        scripts: {
+          "build:controls": "node -e \"console.error('pcf-scripts: Gauge does not compile');process.exit(2)\"",
+        },
+      }),
+    );
     age("package.json", -3600);
     const lines: string[] = [];
-    await expect(buildIfStale((line) => lines.push(line), root)).rejects.toThrow("npm run build:controls failed (exit code 2); its output is above.");
+    await expect(buildIfStale((line) => lines.push(line), root)).rejects.toThrow(
+      "npm run build:controls failed (exit code 2); its output is above.",
+    );
     expect(lines).toContain("  pcf-scripts: Gauge does not compile");
   });
 });

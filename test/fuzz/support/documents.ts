@@ -72,7 +72,10 @@ export function scmRow(
 }
 
 /** A data event as SCM's HTTPS endpoint receives it, for a write of `entity` (the emulator's envelope). */
-export function dataEvent(entities: readonly ScmEntityDefinition[], knownKeys: KnownValues = {}): fc.Arbitrary<Record<string, unknown>> {
+export function dataEvent(
+  entities: readonly ScmEntityDefinition[],
+  knownKeys: KnownValues = {},
+): fc.Arbitrary<Record<string, unknown>> {
   return fc.constantFrom(...entities).chain((entity) =>
     fc
       .record({
@@ -82,8 +85,19 @@ export function dataEvent(entities: readonly ScmEntityDefinition[], knownKeys: K
       })
       .map(({ row, time, operation }) => {
         const key = Object.fromEntries(entity.keys.map((field) => [field, String(row[field] ?? "")]));
-        const stored = Object.fromEntries(Object.entries(row).map(([field, value]) => [field, typeof value === "number" ? value : String(value ?? "")]));
-        return { ...buildDataEvent({ entity, operation, key, row: stored, changedFields: operation === "Update" ? Object.keys(row) : [], raisedOn: new Date(time) }) };
+        const stored = Object.fromEntries(
+          Object.entries(row).map(([field, value]) => [field, typeof value === "number" ? value : String(value ?? "")]),
+        );
+        return {
+          ...buildDataEvent({
+            entity,
+            operation,
+            key,
+            row: stored,
+            changedFields: operation === "Update" ? Object.keys(row) : [],
+            raisedOn: new Date(time),
+          }),
+        };
       }),
   );
 }

@@ -20,8 +20,16 @@ import { createInventoryHost } from "../../host/inventory-host";
 import { type InventoryStepDefinition, inventoryEventsUrl, inventoryWebhookUrl } from "../../registration/steps";
 import type { InventorySettings } from "../../templates/flow-catalog";
 
-export const ADMIN = { id: "a0000000-0000-4000-8000-000000000001", fullname: "Dana Admin", domainname: "dana@contoso.test" };
-export const INTEGRATION = { id: "a0000000-0000-4000-8000-0000000000f5", fullname: "FSI Integration", domainname: "fsi@contoso.test" };
+export const ADMIN = {
+  id: "a0000000-0000-4000-8000-000000000001",
+  fullname: "Dana Admin",
+  domainname: "dana@contoso.test",
+};
+export const INTEGRATION = {
+  id: "a0000000-0000-4000-8000-0000000000f5",
+  fullname: "FSI Integration",
+  domainname: "fsi@contoso.test",
+};
 export const ADMIN_TOKEN = "admin-token";
 export const INTEGRATION_TOKEN = "integration-token";
 export const WEBHOOK_KEY = "inventory-webhook-key-0123456789";
@@ -33,7 +41,11 @@ export interface EnvironmentOptions {
   /** The engine's state file; default in memory. */
   readonly statePath?: string;
   /** Put a proxy between the engine and SCM (tests that lose a reply). */
-  readonly scmProxy?: (request: IncomingMessage, body: string, forward: () => Promise<{ status: number; body: string }>) => Promise<{ status: number; body: string }>;
+  readonly scmProxy?: (
+    request: IncomingMessage,
+    body: string,
+    forward: () => Promise<{ status: number; body: string }>,
+  ) => Promise<{ status: number; body: string }>;
 }
 
 export interface FieldServiceIds {
@@ -79,43 +91,74 @@ async function reply(response: Response): Promise<Reply> {
 }
 
 /** A Dataverse Web API call as a user (admin by default). */
-export async function dataverseRequest(env: Pick<InventoryEnvironment, "dataverse">, method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<Reply> {
+export async function dataverseRequest(
+  env: Pick<InventoryEnvironment, "dataverse">,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ADMIN_TOKEN,
+): Promise<Reply> {
   return reply(
     await fetch(`${env.dataverse.apiUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
 }
 
 /** Creates a Dataverse row as admin and answers its id; fails the test on a refusal. */
-export async function createRow(env: Pick<InventoryEnvironment, "dataverse">, entitySet: string, body: Record<string, unknown>): Promise<string> {
+export async function createRow(
+  env: Pick<InventoryEnvironment, "dataverse">,
+  entitySet: string,
+  body: Record<string, unknown>,
+): Promise<string> {
   const created = await dataverseRequest(env, "POST", entitySet, body);
   const id = /\(([0-9a-f-]{36})\)/.exec(created.headers.get("odata-entityid") ?? "")?.[1];
-  if (created.status !== 204 || id === undefined) throw new Error(`create ${entitySet} failed: ${created.status} ${JSON.stringify(created.json)}`);
+  if (created.status !== 204 || id === undefined)
+    throw new Error(`create ${entitySet} failed: ${created.status} ${JSON.stringify(created.json)}`);
   return id;
 }
 
 /** Rows of a Web API query (admin). */
-export async function dataverseRows(env: Pick<InventoryEnvironment, "dataverse">, query: string): Promise<Record<string, unknown>[]> {
+export async function dataverseRows(
+  env: Pick<InventoryEnvironment, "dataverse">,
+  query: string,
+): Promise<Record<string, unknown>[]> {
   const found = await dataverseRequest(env, "GET", query);
   if (found.status !== 200) throw new Error(`query ${query} failed: ${found.status} ${JSON.stringify(found.json)}`);
   return (found.json as { value: Record<string, unknown>[] }).value;
 }
 
 /** An SCM OData call as a person in SCM (`Admin`). */
-export async function scmRequest(env: Pick<InventoryEnvironment, "scmUrl">, method: string, path: string, body?: unknown, user = "Admin"): Promise<Reply> {
+export async function scmRequest(
+  env: Pick<InventoryEnvironment, "scmUrl">,
+  method: string,
+  path: string,
+  body?: unknown,
+  user = "Admin",
+): Promise<Reply> {
   return reply(
     await fetch(`${env.scmUrl}/data/${path}`, {
       method,
-      headers: { "x-fsi-user": user, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        "x-fsi-user": user,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   );
 }
 
-export async function scmRows(env: Pick<InventoryEnvironment, "scmUrl">, query: string): Promise<Record<string, unknown>[]> {
+export async function scmRows(
+  env: Pick<InventoryEnvironment, "scmUrl">,
+  query: string,
+): Promise<Record<string, unknown>[]> {
   const found = await scmRequest(env, "GET", query);
   if (found.status !== 200) throw new Error(`SCM query ${query} failed: ${found.status} ${JSON.stringify(found.json)}`);
   return (found.json as { value: Record<string, unknown>[] }).value;
@@ -123,7 +166,8 @@ export async function scmRows(env: Pick<InventoryEnvironment, "scmUrl">, query: 
 
 async function scmCreate(scmUrl: string, collection: string, row: Record<string, unknown>): Promise<void> {
   const created = await scmRequest({ scmUrl }, "POST", collection, row);
-  if (created.status !== 201) throw new Error(`SCM create ${collection} failed: ${created.status} ${JSON.stringify(created.json)}`);
+  if (created.status !== 201)
+    throw new Error(`SCM create ${collection} failed: ${created.status} ${JSON.stringify(created.json)}`);
 }
 
 function stepSpec(step: InventoryStepDefinition): WebhookStepSpec {
@@ -144,22 +188,83 @@ function stepSpec(step: InventoryStepDefinition): WebhookStepSpec {
 /** SCM's master data: site 1, transit warehouse 1990, default warehouses 1001–1003, items, projects, on-hand. */
 async function seedScm(scmUrl: string): Promise<void> {
   await scmCreate(scmUrl, "OperationalSites", { dataAreaId: "usmf", SiteId: "1", SiteName: "Seattle" });
-  await scmCreate(scmUrl, "Warehouses", { dataAreaId: "usmf", WarehouseId: "1990", WarehouseName: "Seattle Transit", OperationalSiteId: "1", WarehouseType: "Transit" });
+  await scmCreate(scmUrl, "Warehouses", {
+    dataAreaId: "usmf",
+    WarehouseId: "1990",
+    WarehouseName: "Seattle Transit",
+    OperationalSiteId: "1",
+    WarehouseType: "Transit",
+  });
   for (const id of ["1001", "1002", "1003"]) {
-    await scmCreate(scmUrl, "Warehouses", { dataAreaId: "usmf", WarehouseId: id, WarehouseName: `Seattle DC ${id}`, OperationalSiteId: "1", WarehouseType: "Default", TransitWarehouseId: "1990" });
+    await scmCreate(scmUrl, "Warehouses", {
+      dataAreaId: "usmf",
+      WarehouseId: id,
+      WarehouseName: `Seattle DC ${id}`,
+      OperationalSiteId: "1",
+      WarehouseType: "Default",
+      TransitWarehouseId: "1990",
+    });
   }
   const items = [
-    { ItemNumber: "A0001", ProductName: "Air filter", ProductType: "Item", InventoryUnitSymbol: "ea", SalesUnitSymbol: "ea" },
-    { ItemNumber: "A0002", ProductName: "Drive belt", ProductType: "Item", InventoryUnitSymbol: "ea", SalesUnitSymbol: "ea" },
-    { ItemNumber: "B0001", ProductName: "Copper line", ProductType: "Item", InventoryUnitSymbol: "m", SalesUnitSymbol: "m" },
-    { ItemNumber: "S0001", ProductName: "Installation labour", ProductType: "Service", InventoryUnitSymbol: "h", SalesUnitSymbol: "h" },
+    {
+      ItemNumber: "A0001",
+      ProductName: "Air filter",
+      ProductType: "Item",
+      InventoryUnitSymbol: "ea",
+      SalesUnitSymbol: "ea",
+    },
+    {
+      ItemNumber: "A0002",
+      ProductName: "Drive belt",
+      ProductType: "Item",
+      InventoryUnitSymbol: "ea",
+      SalesUnitSymbol: "ea",
+    },
+    {
+      ItemNumber: "B0001",
+      ProductName: "Copper line",
+      ProductType: "Item",
+      InventoryUnitSymbol: "m",
+      SalesUnitSymbol: "m",
+    },
+    {
+      ItemNumber: "S0001",
+      ProductName: "Installation labour",
+      ProductType: "Service",
+      InventoryUnitSymbol: "h",
+      SalesUnitSymbol: "h",
+    },
   ];
   for (const item of items) await scmCreate(scmUrl, "ReleasedProducts", { dataAreaId: "usmf", ...item });
   const projects = [
-    { ProjectId: "US-PRJ-0001", ProjectName: "HVAC service contract", ProjectType: "TimeMaterial", ProjectStage: "InProcess", CustomerAccount: "US-001" },
-    { ProjectId: "US-PRJ-0002", ProjectName: "Pump maintenance", ProjectType: "TimeMaterial", ProjectStage: "InProcess", CustomerAccount: "US-001" },
-    { ProjectId: "US-PRJ-0005", ProjectName: "Dock door retrofit", ProjectType: "TimeMaterial", ProjectStage: "Completed", CustomerAccount: "US-001" },
-    { ProjectId: "US-PRJ-0007", ProjectName: "Conveyor installation", ProjectType: "FixedPrice", ProjectStage: "InProcess", CustomerAccount: "US-001" },
+    {
+      ProjectId: "US-PRJ-0001",
+      ProjectName: "HVAC service contract",
+      ProjectType: "TimeMaterial",
+      ProjectStage: "InProcess",
+      CustomerAccount: "US-001",
+    },
+    {
+      ProjectId: "US-PRJ-0002",
+      ProjectName: "Pump maintenance",
+      ProjectType: "TimeMaterial",
+      ProjectStage: "InProcess",
+      CustomerAccount: "US-001",
+    },
+    {
+      ProjectId: "US-PRJ-0005",
+      ProjectName: "Dock door retrofit",
+      ProjectType: "TimeMaterial",
+      ProjectStage: "Completed",
+      CustomerAccount: "US-001",
+    },
+    {
+      ProjectId: "US-PRJ-0007",
+      ProjectName: "Conveyor installation",
+      ProjectType: "FixedPrice",
+      ProjectStage: "InProcess",
+      CustomerAccount: "US-001",
+    },
   ];
   for (const project of projects) await scmCreate(scmUrl, "Projects", { dataAreaId: "usmf", ...project });
   const onHand: [string, string, number, number, number][] = [
@@ -170,7 +275,15 @@ async function seedScm(scmUrl: string): Promise<void> {
     ["B0001", "1001", 250.5, 0, 0],
   ];
   for (const [ItemNumber, WarehouseId, PhysicalInventory, ReservedPhysical, OrderedQuantity] of onHand) {
-    await scmCreate(scmUrl, "InventoryOnHand", { dataAreaId: "usmf", ItemNumber, WarehouseId, PhysicalInventory, ReservedPhysical, OrderedQuantity, InventoryUnitSymbol: ItemNumber === "B0001" ? "m" : "ea" });
+    await scmCreate(scmUrl, "InventoryOnHand", {
+      dataAreaId: "usmf",
+      ItemNumber,
+      WarehouseId,
+      PhysicalInventory,
+      ReservedPhysical,
+      OrderedQuantity,
+      InventoryUnitSymbol: ItemNumber === "B0001" ? "m" : "ea",
+    });
   }
 }
 
@@ -179,7 +292,11 @@ async function seedFieldService(env: Pick<InventoryEnvironment, "dataverse">): P
   const company = await createRow(env, "cdm_companies", { cdm_name: "Contoso USA", cdm_companycode: "usmf" });
   const units: Record<string, string> = {};
   units.ea = await createRow(env, "uoms", { name: "ea", quantity: 1 });
-  units.box12 = await createRow(env, "uoms", { name: "box12", quantity: 12, "baseuom@odata.bind": `/uoms(${units.ea})` });
+  units.box12 = await createRow(env, "uoms", {
+    name: "box12",
+    quantity: 12,
+    "baseuom@odata.bind": `/uoms(${units.ea})`,
+  });
   units.kg = await createRow(env, "uoms", { name: "kg", quantity: 1 });
   units.m = await createRow(env, "uoms", { name: "m", quantity: 1 });
   units.cm = await createRow(env, "uoms", { name: "cm", quantity: 0.01, "baseuom@odata.bind": `/uoms(${units.m})` });
@@ -190,18 +307,33 @@ async function seedFieldService(env: Pick<InventoryEnvironment, "dataverse">): P
     ["B0001", "Copper line", "m"],
     ["S0001", "Installation labour", "ea"],
   ] as const) {
-    products[number] = await createRow(env, "products", { name, productnumber: number, "defaultuomid@odata.bind": `/uoms(${units[unit] ?? ""})` });
+    products[number] = await createRow(env, "products", {
+      name,
+      productnumber: number,
+      "defaultuomid@odata.bind": `/uoms(${units[unit] ?? ""})`,
+    });
   }
   const warehouses: Record<string, string> = {};
   for (const id of ["1990", "1001", "1002"]) {
-    warehouses[id] = await createRow(env, "msdyn_warehouses", { msdyn_name: `Seattle ${id}`, msdyn_warehouseidentifier: id, "msdyn_company@odata.bind": `/cdm_companies(${company})` });
+    warehouses[id] = await createRow(env, "msdyn_warehouses", {
+      msdyn_name: `Seattle ${id}`,
+      msdyn_warehouseidentifier: id,
+      "msdyn_company@odata.bind": `/cdm_companies(${company})`,
+    });
   }
   const accounts: Record<string, string> = {};
-  accounts["US-001"] = await createRow(env, "accounts", { name: "Fabrikam Facilities", accountnumber: "US-001", "msdyn_company@odata.bind": `/cdm_companies(${company})` });
+  accounts["US-001"] = await createRow(env, "accounts", {
+    name: "Fabrikam Facilities",
+    accountnumber: "US-001",
+    "msdyn_company@odata.bind": `/cdm_companies(${company})`,
+  });
   return { company, units, products, warehouses, accounts };
 }
 
-function listenOn(listener: (req: IncomingMessage, res: ServerResponse) => void): { server: Server; start: () => Promise<string> } {
+function listenOn(listener: (req: IncomingMessage, res: ServerResponse) => void): {
+  server: Server;
+  start: () => Promise<string>;
+} {
   const server = createServer(listener);
   return { server, start: () => listen(server, 0) };
 }
@@ -223,8 +355,16 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
       req.on("end", () => {
         const body = Buffer.concat(chunks).toString("utf8");
         const forward = async () => {
-          const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" && name !== "host" && name !== "content-length" ? [[name, value]] : [])));
-          const answer = await fetch(`${origin}${req.url ?? ""}`, { method: req.method ?? "GET", headers, ...(body === "" ? {} : { body }) });
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).flatMap(([name, value]) =>
+              typeof value === "string" && name !== "host" && name !== "content-length" ? [[name, value]] : [],
+            ),
+          );
+          const answer = await fetch(`${origin}${req.url ?? ""}`, {
+            method: req.method ?? "GET",
+            headers,
+            ...(body === "" ? {} : { body }),
+          });
           return { status: answer.status, body: await answer.text() };
         };
         void scmProxy(req, body, forward).then((answer) => {
@@ -237,7 +377,12 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
   }
 
   // Field Service is installed: its own journal processing runs in the pipeline (the sandbox's emulation).
-  const dataverse = await startDataverseServer({ users: [ADMIN, INTEGRATION], tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id }, privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) }, platformPlugins: fieldServicePlugins() });
+  const dataverse = await startDataverseServer({
+    users: [ADMIN, INTEGRATION],
+    tokens: { [ADMIN_TOKEN]: ADMIN.id, [INTEGRATION_TOKEN]: INTEGRATION.id },
+    privileges: { [INTEGRATION.id]: rolePrivileges(fsiIntegrationRole) },
+    platformPlugins: fieldServicePlugins(),
+  });
   const sink = memorySink();
   const log = createLogger(sink, "debug");
   const engine = createInventoryEngine({
@@ -262,7 +407,11 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
   for (const handler of handlers) {
     await registerWebhook(
       dataverse.emulator,
-      { name: `FSI ${handler}`, url: inventoryWebhookUrl(hostUrl, handler), auth: { type: "HttpHeader", values: { "x-fsi-webhook-key": WEBHOOK_KEY } } },
+      {
+        name: `FSI ${handler}`,
+        url: inventoryWebhookUrl(hostUrl, handler),
+        auth: { type: "HttpHeader", values: { "x-fsi-webhook-key": WEBHOOK_KEY } },
+      },
       steps.filter((step) => step.handler === handler).map(stepSpec),
     );
   }
@@ -275,7 +424,8 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ url: `${inventoryEventsUrl(hostUrl)}?code=${SCM_EVENTS_KEY}`, entities: collections }),
     });
-    if (subscribed.status !== 201) throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
+    if (subscribed.status !== 201)
+      throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
   }
 
   return {

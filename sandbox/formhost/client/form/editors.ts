@@ -46,8 +46,17 @@ export function parseNumber(text: string): number | null | undefined {
 function textEditor(id: string, attribute: HostAttribute, multiline: boolean): FieldEditor {
   const maxLength = attribute.getMaxLength();
   const input = multiline
-    ? h("textarea", { attributes: { id, rows: "3", ...(maxLength === undefined ? {} : { maxlength: String(maxLength) }) } })
-    : h("input", { attributes: { id, type: "text", autocomplete: "off", ...(maxLength === undefined ? {} : { maxlength: String(maxLength) }) } });
+    ? h("textarea", {
+        attributes: { id, rows: "3", ...(maxLength === undefined ? {} : { maxlength: String(maxLength) }) },
+      })
+    : h("input", {
+        attributes: {
+          id,
+          type: "text",
+          autocomplete: "off",
+          ...(maxLength === undefined ? {} : { maxlength: String(maxLength) }),
+        },
+      });
   input.addEventListener("change", () => {
     attribute.setValueFromUser(input.value === "" ? null : input.value);
   });
@@ -65,7 +74,11 @@ function textEditor(id: string, attribute: HostAttribute, multiline: boolean): F
   };
 }
 
-function numberEditor(id: string, attribute: HostAttribute, reportInvalid: (message: string | undefined) => void): FieldEditor {
+function numberEditor(
+  id: string,
+  attribute: HostAttribute,
+  reportInvalid: (message: string | undefined) => void,
+): FieldEditor {
   const input = h("input", { attributes: { id, type: "text", inputmode: "decimal", autocomplete: "off" } });
   const precision = (): number => attribute.getPrecision() ?? 2;
   // What the user typed that is not a valid number stays in the box, with the error, until they
@@ -110,7 +123,9 @@ function numberEditor(id: string, attribute: HostAttribute, reportInvalid: (mess
 function choiceEditor(id: string, attribute: HostAttribute): FieldEditor {
   const select = h("select", { attributes: { id } }, [
     h("option", { text: platformStrings().selectPlaceholder, attributes: { value: "" } }),
-    ...attribute.getOptions().map((option) => h("option", { text: option.text, attributes: { value: String(option.value) } })),
+    ...attribute
+      .getOptions()
+      .map((option) => h("option", { text: option.text, attributes: { value: String(option.value) } })),
   ]);
   select.addEventListener("change", () => {
     attribute.setValueFromUser(select.value === "" ? null : Number(select.value));
@@ -179,8 +194,11 @@ function dateEditor(id: string, attribute: HostAttribute, dateOnly: boolean): Fi
  */
 function lookupEditor(id: string, attribute: HostAttribute, webApi: SandboxWebApi): FieldEditor {
   const column = attribute.column;
-  const target: TableDefinition | undefined = column.type === "lookup" ? tableByLogicalName(column.targets[0] ?? "") : undefined;
-  const select = h("select", { attributes: { id, "aria-busy": "true" } }, [h("option", { text: platformStrings().selectPlaceholder, attributes: { value: "" } })]);
+  const target: TableDefinition | undefined =
+    column.type === "lookup" ? tableByLogicalName(column.targets[0] ?? "") : undefined;
+  const select = h("select", { attributes: { id, "aria-busy": "true" } }, [
+    h("option", { text: platformStrings().selectPlaceholder, attributes: { value: "" } }),
+  ]);
   const names = new Map<string, string>();
   const current = (): Xrm.LookupValue | undefined => {
     const value = attribute.getValue();
@@ -199,21 +217,24 @@ function lookupEditor(id: string, attribute: HostAttribute, webApi: SandboxWebAp
     } else select.value = "";
   };
   if (target !== undefined) {
-    void firstRows(webApi, target).then((rows) => {
-      for (const row of rows) {
-        const key = bareGuid(row.id);
-        const label = row.detail === "" ? row.name : `${row.name} · ${row.detail}`;
-        names.set(key, label);
-        const existing = [...select.options].find((option) => option.value === key);
-        if (existing !== undefined) existing.text = label;
-        else select.append(h("option", { text: label, attributes: { value: key } }));
-      }
-      select.removeAttribute("aria-busy");
-      show();
-    }, (error: unknown) => {
-      select.removeAttribute("aria-busy");
-      select.title = `The ${target.displayName} rows could not be read: ${error instanceof Error ? error.message : String(error)}`;
-    });
+    void firstRows(webApi, target).then(
+      (rows) => {
+        for (const row of rows) {
+          const key = bareGuid(row.id);
+          const label = row.detail === "" ? row.name : `${row.name} · ${row.detail}`;
+          names.set(key, label);
+          const existing = [...select.options].find((option) => option.value === key);
+          if (existing !== undefined) existing.text = label;
+          else select.append(h("option", { text: label, attributes: { value: key } }));
+        }
+        select.removeAttribute("aria-busy");
+        show();
+      },
+      (error: unknown) => {
+        select.removeAttribute("aria-busy");
+        select.title = `The ${target.displayName} rows could not be read: ${error instanceof Error ? error.message : String(error)}`;
+      },
+    );
   }
   select.addEventListener("change", () => {
     if (select.value === "" || target === undefined) {
@@ -235,7 +256,12 @@ function lookupEditor(id: string, attribute: HostAttribute, webApi: SandboxWebAp
   };
 }
 
-export function editorFor(id: string, attribute: HostAttribute, webApi: SandboxWebApi, reportInvalid: (message: string | undefined) => void): FieldEditor {
+export function editorFor(
+  id: string,
+  attribute: HostAttribute,
+  webApi: SandboxWebApi,
+  reportInvalid: (message: string | undefined) => void,
+): FieldEditor {
   const column = attribute.column;
   switch (column.type) {
     case "memo":

@@ -19,7 +19,9 @@ export function resolveHandler(functionName: string, root: object = window): Han
     current = (current as Record<string, unknown>)[part];
   }
   if (typeof current !== "function") {
-    throw new HandlerNotFoundError(`The form handler ${functionName} does not exist: check that its library is loaded and the name is spelt as the library publishes it.`);
+    throw new HandlerNotFoundError(
+      `The form handler ${functionName} does not exist: check that its library is loaded and the name is spelt as the library publishes it.`,
+    );
   }
   return current as HandlerFunction;
 }
@@ -50,14 +52,21 @@ export function invokeHandler(handler: HandlerDescription, executionContext: unk
 
 /** Whether a value is a promise-like (what makes a handler asynchronous). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /**
  * Waits for a handler's promise, at most `timeoutMs` (the platform's 10 s per promise) unless the
  * handler disabled the timeout. Resolves with the outcome instead of throwing.
  */
-export async function settleWithin(promise: PromiseLike<unknown>, timeoutMs: number | undefined): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function settleWithin(
+  promise: PromiseLike<unknown>,
+  timeoutMs: number | undefined,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout =
     timeoutMs === undefined

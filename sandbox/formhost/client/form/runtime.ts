@@ -22,7 +22,15 @@ import { toWebApiBody, type DataverseRecord } from "../../../../core/dataverse/r
 import type { AppDescription, CellDescription, FormDescription, HandlerDescription } from "../../shared/contract";
 import { HostAttribute, type AttributeHost } from "../xrm/attribute";
 import { HostSection, HostStandardControl, HostTab, type ControlHost } from "../xrm/controls";
-import { AsyncSaveEventArguments, type ContextHandler, HandlerCursor, HostEventContext, LoadEventArguments, PostSaveEventArguments, SaveEventArguments } from "../xrm/events";
+import {
+  AsyncSaveEventArguments,
+  type ContextHandler,
+  HandlerCursor,
+  HostEventContext,
+  LoadEventArguments,
+  PostSaveEventArguments,
+  SaveEventArguments,
+} from "../xrm/events";
 import { HostFormContext, type FormNotification, type FormRuntimePort } from "../xrm/form-context";
 import { attributeValuesOf, bareGuid, bracedId, toDataverseValue, type AttributeValue } from "../xrm/values";
 import type { SandboxWebApi } from "../web-api";
@@ -132,11 +140,21 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
       return attribute;
     };
     for (const tabDescription of this.form.tabs) {
-      const tab = new HostTab(tabDescription.name, localized(tabDescription.labels, tabDescription.label), tabDescription.visible, this);
+      const tab = new HostTab(
+        tabDescription.name,
+        localized(tabDescription.labels, tabDescription.label),
+        tabDescription.visible,
+        this,
+      );
       for (const sectionDescription of tabDescription.sections) {
         // A section not available for phones is not shown there (FormXml `availableforphone`).
         const onThisDevice = sectionDescription.availableForPhone || viewportFormFactor() !== 3;
-        const section = new HostSection(sectionDescription.name, localized(sectionDescription.labels, sectionDescription.label), sectionDescription.visible && onThisDevice, this);
+        const section = new HostSection(
+          sectionDescription.name,
+          localized(sectionDescription.labels, sectionDescription.label),
+          sectionDescription.visible && onThisDevice,
+          this,
+        );
         section.parent = tab;
         for (const cell of sectionDescription.cells) {
           const attribute = attributeFor(cell.column);
@@ -146,8 +164,20 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
               if (parameter.kind === "bound") attributeFor(parameter.column);
             }
           }
-          const controlType = cell.customControls[0]?.name ?? (attribute.getAttributeType() === "lookup" ? "lookup" : attribute.getAttributeType() === "optionset" ? "optionset" : "standard");
-          const control = new HostStandardControl(cell.controlId, attribute, controlType, { label: localized(cell.labels, cell.label), visible: cell.visible, disabled: cell.disabled }, this);
+          const controlType =
+            cell.customControls[0]?.name ??
+            (attribute.getAttributeType() === "lookup"
+              ? "lookup"
+              : attribute.getAttributeType() === "optionset"
+                ? "optionset"
+                : "standard");
+          const control = new HostStandardControl(
+            cell.controlId,
+            attribute,
+            controlType,
+            { label: localized(cell.labels, cell.label), visible: cell.visible, disabled: cell.disabled },
+            this,
+          );
           control.parent = section;
           attribute.controlList.push(control);
           section.controlList.push(control);
@@ -329,7 +359,11 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
 
   private reportScriptError(handlerName: string, error: unknown): void {
     // The platform shows a script error and goes on with the next handler.
-    this.showHostMessage({ id: `script-error:${handlerName}`, level: "ERROR", message: `One of the scripts for this record has caused an error (${handlerName}): ${errorMessage(error)}` });
+    this.showHostMessage({
+      id: `script-error:${handlerName}`,
+      level: "ERROR",
+      message: `One of the scripts for this record has caused an error (${handlerName}): ${errorMessage(error)}`,
+    });
   }
 
   private callHandler(name: string, run: () => unknown): unknown {
@@ -345,7 +379,8 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     const shared = new Map<string, unknown>();
     const context = this.context(attribute, undefined, shared);
     for (const handler of this.form.events.onchange[attribute.getName()] ?? []) {
-      if (handler.enabled) this.callHandler(handler.functionName, () => invokeHandler(handler, context, this.options.handlerRoot));
+      if (handler.enabled)
+        this.callHandler(handler.functionName, () => invokeHandler(handler, context, this.options.handlerRoot));
     }
     for (const handler of handlers) this.callHandler("OnChange handler", () => handler(context));
   }
@@ -362,7 +397,9 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     const pending: { name: string; promise: PromiseLike<unknown> }[] = [];
     const enabled = this.form.events.onload.filter((handler) => handler.enabled);
     for (const handler of enabled) {
-      const result = this.callHandler(handler.functionName, () => invokeHandler(handler, context, this.options.handlerRoot));
+      const result = this.callHandler(handler.functionName, () =>
+        invokeHandler(handler, context, this.options.handlerRoot),
+      );
       if (isThenable(result)) pending.push({ name: handler.functionName, promise: result });
     }
     for (const handler of [...this.formLoadHandlers]) {
@@ -398,9 +435,13 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
   }
 
   blockingProblems(): string | undefined {
-    const visibleControls = (attribute: HostAttribute) => attribute.controlList.filter((control) => control.getVisible());
+    const visibleControls = (attribute: HostAttribute) =>
+      attribute.controlList.filter((control) => control.getVisible());
     const missing = this.attributes().filter(
-      (attribute) => attribute.getRequiredLevel() === "required" && attribute.getValue() === null && visibleControls(attribute).length > 0,
+      (attribute) =>
+        attribute.getRequiredLevel() === "required" &&
+        attribute.getValue() === null &&
+        visibleControls(attribute).length > 0,
     );
     if (missing.length > 0) {
       const labels = missing.map((attribute) => this.fieldName(attribute, visibleControls(attribute)));
@@ -408,7 +449,9 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     }
     const withErrors = this.controlList.filter((control) => control.hasBlockingNotification());
     if (withErrors.length > 0) {
-      return platformStrings().fixErrors([...new Set(withErrors.map((control) => this.fieldName(control.getAttribute(), [control])))].join(", "));
+      return platformStrings().fixErrors(
+        [...new Set(withErrors.map((control) => this.fieldName(control.getAttribute(), [control])))].join(", "),
+      );
     }
     return undefined;
   }
@@ -418,14 +461,23 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     const asyncMode = this.options.asyncSaveHandlers();
     const cursor = new HandlerCursor();
     const latePrevent = (): void => {
-      this.showHostMessage({ id: "late-prevent-default", level: "WARNING", message: "An OnSave handler called preventDefault after it returned; the platform ignores that call." });
+      this.showHostMessage({
+        id: "late-prevent-default",
+        level: "WARNING",
+        message: "An OnSave handler called preventDefault after it returned; the platform ignores that call.",
+      });
     };
-    const args = asyncMode ? new AsyncSaveEventArguments(saveMode, cursor, latePrevent) : new SaveEventArguments(saveMode, cursor, latePrevent);
+    const args = asyncMode
+      ? new AsyncSaveEventArguments(saveMode, cursor, latePrevent)
+      : new SaveEventArguments(saveMode, cursor, latePrevent);
     const context = this.context(this.formContext.data.entity, args, new Map());
     const handlers: { name: string; call: () => unknown }[] = [
       ...this.form.events.onsave
         .filter((handler: HandlerDescription) => handler.enabled)
-        .map((handler) => ({ name: handler.functionName, call: () => invokeHandler(handler, context, this.options.handlerRoot) })),
+        .map((handler) => ({
+          name: handler.functionName,
+          call: () => invokeHandler(handler, context, this.options.handlerRoot),
+        })),
       ...this.saveHandlers.map((handler) => ({ name: "OnSave handler", call: () => handler(context) })),
     ];
     const pending: { index: number; name: string; promise: PromiseLike<unknown> }[] = [];
@@ -446,7 +498,13 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     let cancelled = [...failedSynchronously].some((index) => args.cancelOnError.has(index));
     if (asyncMode && args instanceof AsyncSaveEventArguments) {
       const outcomes = await Promise.all(
-        pending.map(async (entry) => ({ entry, outcome: await settleWithin(entry.promise, args.noTimeout.has(entry.index) ? undefined : ASYNC_HANDLER_TIMEOUT_MS) })),
+        pending.map(async (entry) => ({
+          entry,
+          outcome: await settleWithin(
+            entry.promise,
+            args.noTimeout.has(entry.index) ? undefined : ASYNC_HANDLER_TIMEOUT_MS,
+          ),
+        })),
       );
       for (const { entry, outcome } of outcomes) {
         if (outcome.ok) continue;
@@ -500,8 +558,14 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
 
   /** Reads the row again: every attribute takes the stored value as its new baseline. */
   private async reread(): Promise<void> {
-    const columns = this.attributes().map((attribute) => (attribute.column.type === "lookup" ? `_${attribute.getName()}_value` : attribute.getName()));
-    const row = await this.options.webApi.retrieveRecord(this.tableName, this.id, `?$select=${[...new Set([this.table.primaryNameAttribute, ...columns])].join(",")}`);
+    const columns = this.attributes().map((attribute) =>
+      attribute.column.type === "lookup" ? `_${attribute.getName()}_value` : attribute.getName(),
+    );
+    const row = await this.options.webApi.retrieveRecord(
+      this.tableName,
+      this.id,
+      `?$select=${[...new Set([this.table.primaryNameAttribute, ...columns])].join(",")}`,
+    );
     const values = attributeValuesOf(this.table, row);
     for (const attribute of this.attributes()) attribute.resetBaseline(values.get(attribute.getName()) ?? null);
     const name = row[this.table.primaryNameAttribute];
@@ -530,7 +594,8 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
     this.busy = platformStrings().saving;
     this.changed();
     try {
-      if (!(await this.runOnSave(saveMode))) throw new SaveNotCompleted("The save was canceled by an OnSave handler.", 0x80040265, "cancelled");
+      if (!(await this.runOnSave(saveMode)))
+        throw new SaveNotCompleted("The save was canceled by an OnSave handler.", 0x80040265, "cancelled");
       const afterHandlers = this.blockingProblems();
       if (afterHandlers !== undefined) {
         this.showHostMessage({ id: "save-blocked", level: "ERROR", message: afterHandlers });
@@ -542,7 +607,10 @@ export class FormRuntime implements FormRuntimePort, AttributeHost, ControlHost 
         await writing;
       } catch (error) {
         const message = errorMessage(error);
-        const errorCode = typeof (error as { errorCode?: unknown }).errorCode === "number" ? (error as { errorCode: number }).errorCode : 0;
+        const errorCode =
+          typeof (error as { errorCode?: unknown }).errorCode === "number"
+            ? (error as { errorCode: number }).errorCode
+            : 0;
         this.showHostMessage({ id: "save-error", level: "ERROR", message: `The record was not saved: ${message}` });
         this.postSave(false, { errorCode, message });
         throw new SaveNotCompleted(message, errorCode, "failed");

@@ -50,19 +50,36 @@ export class FormView {
   ) {
     this.title = h("h1", { className: "form-title" });
     this.status = h("span", { className: "command-status", attributes: { role: "status", "aria-live": "polite" } });
-    this.notificationArea = h("div", { className: "form-notifications", attributes: { "aria-label": platformStrings().formNotifications, role: "region" } });
-    this.tabList = h("div", { className: "tab-list", attributes: { role: "tablist", "aria-label": platformStrings().formTabs } });
-    const body = h("div", { className: "form-body" }, runtime.tabs().map((tab) => this.tabPanel(tab)));
-    this.root = h("div", { className: "form", attributes: { "data-table": runtime.tableName, "data-form-state": "loading" } }, [
-      this.commandBar(),
-      h("div", { className: "form-header" }, [
-        this.title,
-        h("p", { className: "form-subtitle", text: `${platformStrings().tables[runtime.tableName]?.[0] ?? runtime.table.displayName} · ${localized(runtime.form.names, runtime.form.name)}` }),
-      ]),
-      this.notificationArea,
-      this.tabList,
-      body,
-    ]);
+    this.notificationArea = h("div", {
+      className: "form-notifications",
+      attributes: { "aria-label": platformStrings().formNotifications, role: "region" },
+    });
+    this.tabList = h("div", {
+      className: "tab-list",
+      attributes: { role: "tablist", "aria-label": platformStrings().formTabs },
+    });
+    const body = h(
+      "div",
+      { className: "form-body" },
+      runtime.tabs().map((tab) => this.tabPanel(tab)),
+    );
+    this.root = h(
+      "div",
+      { className: "form", attributes: { "data-table": runtime.tableName, "data-form-state": "loading" } },
+      [
+        this.commandBar(),
+        h("div", { className: "form-header" }, [
+          this.title,
+          h("p", {
+            className: "form-subtitle",
+            text: `${platformStrings().tables[runtime.tableName]?.[0] ?? runtime.table.displayName} · ${localized(runtime.form.names, runtime.form.name)}`,
+          }),
+        ]),
+        this.notificationArea,
+        this.tabList,
+        body,
+      ],
+    );
     runtime.onChange(() => {
       this.refresh();
     });
@@ -95,8 +112,16 @@ export class FormView {
         },
       },
       { label: platformStrings().save, action: () => void this.runtime.saveFromCommand(SaveMode.Save), primary: true },
-      { label: platformStrings().saveAndClose, action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndClose), overflow: true },
-      { label: platformStrings().saveAndNew, action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndNew), overflow: true },
+      {
+        label: platformStrings().saveAndClose,
+        action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndClose),
+        overflow: true,
+      },
+      {
+        label: platformStrings().saveAndNew,
+        action: () => void this.runtime.saveFromCommand(SaveMode.SaveAndNew),
+        overflow: true,
+      },
       {
         label: platformStrings().refresh,
         overflow: true,
@@ -106,18 +131,41 @@ export class FormView {
               if (go) await this.runtime.refresh(false);
             })
             .catch((error: unknown) => {
-              this.runtime.showHostMessage({ id: "refresh-error", level: "ERROR", message: `Refresh failed: ${error instanceof Error ? error.message : String(error)}` });
+              this.runtime.showHostMessage({
+                id: "refresh-error",
+                level: "ERROR",
+                message: `Refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+              });
             });
         },
       },
     ];
     const button = (command: (typeof commands)[number]): HTMLButtonElement => {
-      const className = ["command", command.primary === true ? "primary" : "", command.overflow === true ? "overflowable" : ""].filter((name) => name !== "").join(" ");
-      const element = h("button", { className, text: command.label, attributes: { type: "button" }, on: { click: command.action } });
+      const className = [
+        "command",
+        command.primary === true ? "primary" : "",
+        command.overflow === true ? "overflowable" : "",
+      ]
+        .filter((name) => name !== "")
+        .join(" ");
+      const element = h("button", {
+        className,
+        text: command.label,
+        attributes: { type: "button" },
+        on: { click: command.action },
+      });
       this.buttons.push(element);
       return element;
     };
-    return h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": platformStrings().commands } }, [...commands.map(button), this.overflowMenu(commands.filter((command) => command.overflow === true)), this.status]);
+    return h(
+      "div",
+      { className: "command-bar", attributes: { role: "toolbar", "aria-label": platformStrings().commands } },
+      [
+        ...commands.map(button),
+        this.overflowMenu(commands.filter((command) => command.overflow === true)),
+        this.status,
+      ],
+    );
   }
 
   /**
@@ -129,7 +177,13 @@ export class FormView {
     const toggle = h("button", {
       className: "command command-more",
       text: "…",
-      attributes: { type: "button", "aria-label": platformStrings().moreCommands, "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": menuId },
+      attributes: {
+        type: "button",
+        "aria-label": platformStrings().moreCommands,
+        "aria-haspopup": "menu",
+        "aria-expanded": "false",
+        "aria-controls": menuId,
+      },
     });
     const close = (): void => {
       menu.hidden = true;
@@ -150,7 +204,14 @@ export class FormView {
       this.buttons.push(item);
       return item;
     });
-    const menu = h("div", { className: "command-menu", attributes: { id: menuId, role: "menu", "aria-label": platformStrings().moreCommands } }, items);
+    const menu = h(
+      "div",
+      {
+        className: "command-menu",
+        attributes: { id: menuId, role: "menu", "aria-label": platformStrings().moreCommands },
+      },
+      items,
+    );
     menu.hidden = true;
     menu.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -170,17 +231,31 @@ export class FormView {
 
   private tabPanel(tab: HostTab): HTMLElement {
     const tabId = uniqueId("tab");
-    const panel = h("div", { className: "tab-panel", attributes: { role: "tabpanel", id: `${tabId}-panel`, "aria-labelledby": tabId } });
+    const panel = h("div", {
+      className: "tab-panel",
+      attributes: { role: "tabpanel", id: `${tabId}-panel`, "aria-labelledby": tabId },
+    });
     const tabButton = h("button", {
       className: "tab",
       text: tab.getLabel(),
       attributes: { role: "tab", id: tabId, type: "button", "aria-controls": panel.id },
-      on: { click: () => { tab.setFocus(); } },
+      on: {
+        click: () => {
+          tab.setFocus();
+        },
+      },
     });
     this.tabList.append(tabButton);
     for (const section of tab.sectionList) {
       const heading = h("h2", { className: "section-title", text: section.getLabel() });
-      const sectionElement = h("section", { className: "form-section", attributes: { "data-section": section.getName(), "aria-label": section.getLabel() } }, [heading]);
+      const sectionElement = h(
+        "section",
+        {
+          className: "form-section",
+          attributes: { "data-section": section.getName(), "aria-label": section.getLabel() },
+        },
+        [heading],
+      );
       sectionElement.hidden = !section.getVisible();
       for (const control of section.controlList) sectionElement.append(this.cell(control));
       panel.append(sectionElement);
@@ -199,17 +274,27 @@ export class FormView {
     const label = h("label", { attributes: { for: id, id: `${id}-label` } }, [control.getLabel()]);
     const messages = h("div", { className: "field-messages", attributes: { id: messagesId } });
     const placement = description === undefined ? undefined : placementFor(description);
-    const controlDescription = placement === undefined ? undefined : this.app.controls.find((candidate) => candidate.name === placement.name);
+    const controlDescription =
+      placement === undefined ? undefined : this.app.controls.find((candidate) => candidate.name === placement.name);
     // FormXml's `showlabel="false"`: the control takes the whole row; the label stays, visually
     // hidden, as the field's accessible name.
     const labelHidden = description?.showLabel === false;
     const labelClass = labelHidden ? "field-label visually-hidden" : "field-label";
-    const root = h("div", { className: labelHidden ? "cell label-hidden" : "cell", attributes: { "data-control": control.getName(), "data-column": attribute.getName() } });
+    const root = h("div", {
+      className: labelHidden ? "cell label-hidden" : "cell",
+      attributes: { "data-control": control.getName(), "data-column": attribute.getName() },
+    });
     let view: CellView;
     if (placement !== undefined && controlDescription !== undefined) {
       const container = h("div", {
         className: "pcf-container",
-        attributes: { id, role: "group", "aria-labelledby": `${id}-label`, "aria-describedby": messagesId, "data-pcf-control": controlDescription.name },
+        attributes: {
+          id,
+          role: "group",
+          "aria-labelledby": `${id}-label`,
+          "aria-describedby": messagesId,
+          "data-pcf-control": controlDescription.name,
+        },
       });
       const labelElement = h("span", { attributes: { id: `${id}-label` } }, [control.getLabel()]);
       const pcf = new PcfCell({
@@ -225,9 +310,22 @@ export class FormView {
         },
       });
       root.append(h("div", { className: labelClass }, [labelElement, required]), container, messages);
-      view = { control, root, label: labelElement, required, messages, editor: undefined, pcf, invalidInput: undefined };
+      view = {
+        control,
+        root,
+        label: labelElement,
+        required,
+        messages,
+        editor: undefined,
+        pcf,
+        invalidInput: undefined,
+      };
       void pcf.start().catch((error: unknown) => {
-        this.runtime.showHostMessage({ id: `pcf:${control.getName()}`, level: "ERROR", message: `${controlDescription.name} could not start: ${error instanceof Error ? error.message : String(error)}` });
+        this.runtime.showHostMessage({
+          id: `pcf:${control.getName()}`,
+          level: "ERROR",
+          message: `${controlDescription.name} could not start: ${error instanceof Error ? error.message : String(error)}`,
+        });
       });
     } else {
       const cellView: { invalidInput: string | undefined } = { invalidInput: undefined };
@@ -248,7 +346,8 @@ export class FormView {
     this.title.textContent = this.runtime.formTitle();
     document.title = `${this.runtime.formTitle()} - ${this.runtime.table.displayName}`;
     this.status.textContent = this.runtime.busy ?? "";
-    for (const button of this.buttons) button.disabled = this.runtime.busy !== undefined && button.textContent !== platformStrings().back;
+    for (const button of this.buttons)
+      button.disabled = this.runtime.busy !== undefined && button.textContent !== platformStrings().back;
     this.refreshNotifications();
     for (const [tab, panel] of this.tabPanels) {
       const selected = tab === this.runtime.selectedTab;
@@ -266,11 +365,25 @@ export class FormView {
   private refreshNotifications(): void {
     const icon = { ERROR: "✖", WARNING: "⚠", INFO: "ℹ" } as const;
     const notification = (level: "ERROR" | "WARNING" | "INFO", message: string, id: string, dismiss?: () => void) =>
-      h("div", { className: `notification ${level.toLowerCase()}`, attributes: { role: level === "ERROR" ? "alert" : "status", "data-notification-id": id, "data-level": level } }, [
-        h("span", { className: "notification-icon", text: icon[level], attributes: { "aria-hidden": "true" } }),
-        h("span", { className: "notification-text", text: message }),
-        dismiss === undefined ? null : h("button", { className: "dismiss", text: "×", attributes: { type: "button", "aria-label": "Dismiss" }, on: { click: dismiss } }),
-      ]);
+      h(
+        "div",
+        {
+          className: `notification ${level.toLowerCase()}`,
+          attributes: { role: level === "ERROR" ? "alert" : "status", "data-notification-id": id, "data-level": level },
+        },
+        [
+          h("span", { className: "notification-icon", text: icon[level], attributes: { "aria-hidden": "true" } }),
+          h("span", { className: "notification-text", text: message }),
+          dismiss === undefined
+            ? null
+            : h("button", {
+                className: "dismiss",
+                text: "×",
+                attributes: { type: "button", "aria-label": "Dismiss" },
+                on: { click: dismiss },
+              }),
+        ],
+      );
     replaceChildren(this.notificationArea, [
       ...this.runtime.formNotifications().map((item) => notification(item.level, item.message, item.uniqueId)),
       ...this.runtime.hostMessages().map((item) =>
@@ -293,17 +406,33 @@ export class FormView {
     cell.editor?.show();
     cell.editor?.setDisabled(control.getDisabled() || locked);
     const messages = [
-      ...control.notificationList().flatMap((notification) => notification.messages.map((message) => ({ level: notification.level, message }))),
+      ...control
+        .notificationList()
+        .flatMap((notification) => notification.messages.map((message) => ({ level: notification.level, message }))),
       ...(cell.invalidInput === undefined ? [] : [{ level: "ERROR" as const, message: cell.invalidInput }]),
-      ...(attribute.isValid() ? [] : [{ level: "ERROR" as const, message: attribute.invalidMessage() ?? "The value is not valid." }]),
+      ...(attribute.isValid()
+        ? []
+        : [{ level: "ERROR" as const, message: attribute.invalidMessage() ?? "The value is not valid." }]),
     ];
-    cell.root.classList.toggle("has-error", messages.some((message) => message.level === "ERROR"));
-    cell.editor?.focusTarget.setAttribute("aria-invalid", String(messages.some((message) => message.level === "ERROR")));
+    cell.root.classList.toggle(
+      "has-error",
+      messages.some((message) => message.level === "ERROR"),
+    );
+    cell.editor?.focusTarget.setAttribute(
+      "aria-invalid",
+      String(messages.some((message) => message.level === "ERROR")),
+    );
     if (level === "required") cell.editor?.focusTarget.setAttribute("aria-required", "true");
     else cell.editor?.focusTarget.removeAttribute("aria-required");
     replaceChildren(
       cell.messages,
-      messages.map((message) => h("p", { className: `field-message ${message.level.toLowerCase()}`, text: message.message, attributes: { role: message.level === "ERROR" ? "alert" : "status" } })),
+      messages.map((message) =>
+        h("p", {
+          className: `field-message ${message.level.toLowerCase()}`,
+          text: message.message,
+          attributes: { role: message.level === "ERROR" ? "alert" : "status" },
+        }),
+      ),
     );
   }
 

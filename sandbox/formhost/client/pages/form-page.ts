@@ -26,7 +26,8 @@ function columnsOf(form: FormDescription, primaryName: string): string[] {
       for (const cell of section.cells) {
         columns.add(cell.column);
         for (const custom of cell.customControls) {
-          for (const parameter of Object.values(custom.parameters)) if (parameter.kind === "bound") columns.add(parameter.column);
+          for (const parameter of Object.values(custom.parameters))
+            if (parameter.kind === "bound") columns.add(parameter.column);
         }
       }
     }
@@ -34,11 +35,20 @@ function columnsOf(form: FormDescription, primaryName: string): string[] {
   return [...columns];
 }
 
-export async function formPage(app: AppDescription, webApi: SandboxWebApi, table: string, id: string | undefined, formId: string | undefined): Promise<HTMLElement> {
+export async function formPage(
+  app: AppDescription,
+  webApi: SandboxWebApi,
+  table: string,
+  id: string | undefined,
+  formId: string | undefined,
+): Promise<HTMLElement> {
   const definition = tableByLogicalName(table);
   const form = formFor(app, table, formId);
   if (definition === undefined || form === undefined) {
-    return h("div", { className: "page-message" }, [h("h1", { text: "No form" }), h("p", { text: `The solution has no main form for ${table}.` })]);
+    return h("div", { className: "page-message" }, [
+      h("h1", { text: "No form" }),
+      h("p", { text: `The solution has no main form for ${table}.` }),
+    ]);
   }
   let row: Record<string, unknown> | undefined;
   if (id !== undefined) {
@@ -71,13 +81,19 @@ export async function formPage(app: AppDescription, webApi: SandboxWebApi, table
   window.addEventListener("pagehide", () => {
     view.destroy();
   });
-  const libraries = form.libraries.map((name) => app.webResources.find((resource) => resource.name === name)?.url ?? `/WebResources/${name}`);
+  const libraries = form.libraries.map(
+    (name) => app.webResources.find((resource) => resource.name === name)?.url ?? `/WebResources/${name}`,
+  );
   void (async () => {
     for (const library of libraries) await loadScript(library);
     await runtime.load();
     view.markReady();
   })().catch((error: unknown) => {
-    runtime.showHostMessage({ id: "load-error", level: "ERROR", message: `The form could not load: ${error instanceof Error ? error.message : String(error)}` });
+    runtime.showHostMessage({
+      id: "load-error",
+      level: "ERROR",
+      message: `The form could not load: ${error instanceof Error ? error.message : String(error)}`,
+    });
     view.markReady();
   });
   return view.root;

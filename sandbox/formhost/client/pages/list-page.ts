@@ -23,14 +23,21 @@ function listColumns(app: AppDescription, table: TableDefinition): string[] {
   const columns = cells
     .filter((cell) => cell.showLabel || cell.customControls.length === 0)
     .map((cell) => cell.column)
-    .filter((column) => column !== table.primaryNameAttribute && table.columns[column] !== undefined && table.columns[column].type !== "memo");
+    .filter(
+      (column) =>
+        column !== table.primaryNameAttribute &&
+        table.columns[column] !== undefined &&
+        table.columns[column].type !== "memo",
+    );
   return [table.primaryNameAttribute, ...new Set(columns)].slice(0, 6);
 }
 
 /** A column's header: its label on the main form in the user's language, else its display name. */
 function columnHeader(app: AppDescription, table: TableDefinition, column: string): string {
   const form = formFor(app, table.logicalName, undefined);
-  const cell = form?.tabs.flatMap((tab) => tab.sections.flatMap((section) => section.cells)).find((candidate) => candidate.column === column);
+  const cell = form?.tabs
+    .flatMap((tab) => tab.sections.flatMap((section) => section.cells))
+    .find((candidate) => candidate.column === column);
   return localized(cell?.labels, table.columns[column]?.displayName ?? column);
 }
 
@@ -40,25 +47,44 @@ function odataString(text: string): string {
 
 export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: string): HTMLElement {
   const table = tableByLogicalName(tableName);
-  if (table === undefined) return h("div", { className: "page-message" }, [h("h1", { text: "Unknown table" }), h("p", { text: tableName })]);
+  if (table === undefined)
+    return h("div", { className: "page-message" }, [h("h1", { text: "Unknown table" }), h("p", { text: tableName })]);
   const columns = listColumns(app, table);
   const headers = columns.map((column) => columnHeader(app, table, column));
   const title = tablePlural(table.logicalName);
-  const search = h("input", { attributes: { type: "search", id: "list-search", placeholder: `${platformStrings().search} ${title.toLowerCase()}` } });
+  const search = h("input", {
+    attributes: {
+      type: "search",
+      id: "list-search",
+      placeholder: `${platformStrings().search} ${title.toLowerCase()}`,
+    },
+  });
   const status = h("p", { className: "list-status", attributes: { role: "status", "aria-live": "polite" } });
   const body = h("tbody");
   const grid = h("table", { className: "grid" }, [
     h("caption", { className: "visually-hidden", text: title }),
-    h("thead", {}, [h("tr", {}, headers.map((header) => h("th", { text: header, attributes: { scope: "col" } })))]),
+    h("thead", {}, [
+      h(
+        "tr",
+        {},
+        headers.map((header) => h("th", { text: header, attributes: { scope: "col" } })),
+      ),
+    ]),
     body,
   ]);
   const load = async (): Promise<void> => {
-    const select = [table.primaryIdAttribute, ...columns.map((column) => (table.columns[column]?.type === "lookup" ? `_${column}_value` : column))];
+    const select = [
+      table.primaryIdAttribute,
+      ...columns.map((column) => (table.columns[column]?.type === "lookup" ? `_${column}_value` : column)),
+    ];
     const text = search.value.trim();
     const filter = text === "" ? "" : `&$filter=startswith(${table.primaryNameAttribute},${odataString(text)})`;
     status.textContent = platformStrings().loading;
     try {
-      const result = await webApi.retrieveMultipleRecords(table.logicalName, `?$select=${select.join(",")}${filter}&$orderby=${table.primaryNameAttribute}&$count=true&$top=${pageSize}`);
+      const result = await webApi.retrieveMultipleRecords(
+        table.logicalName,
+        `?$select=${select.join(",")}${filter}&$orderby=${table.primaryNameAttribute}&$count=true&$top=${pageSize}`,
+      );
       replaceChildren(
         body,
         result.entities.map((row) => {
@@ -69,11 +95,25 @@ export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: 
             {},
             columns.map((column, index) => {
               const definition = table.columns[column];
-              const text = definition === undefined ? "" : formattedValue(definition, values.get(column) ?? null, navigator.language);
+              const text =
+                definition === undefined
+                  ? ""
+                  : formattedValue(definition, values.get(column) ?? null, navigator.language);
               return index === 0
-                ? h("th", { attributes: { scope: "row" } }, [h("a", { text: text === "" ? "(no name)" : text, attributes: { href: recordUrl(table.logicalName, id) } })])
+                ? h("th", { attributes: { scope: "row" } }, [
+                    h("a", {
+                      text: text === "" ? "(no name)" : text,
+                      attributes: { href: recordUrl(table.logicalName, id) },
+                    }),
+                  ])
                 : // The header rides along for the phone layout, where each row is a card of label/value lines.
-                  h("td", { text, attributes: { "data-label": headers[index] ?? column, ...(text === "" ? { "data-empty": "" } : {}) } });
+                  h("td", {
+                    text,
+                    attributes: {
+                      "data-label": headers[index] ?? column,
+                      ...(text === "" ? { "data-empty": "" } : {}),
+                    },
+                  });
             }),
           );
         }),
@@ -89,8 +129,21 @@ export function listPage(app: AppDescription, webApi: SandboxWebApi, tableName: 
   void load();
   return h("div", { className: "list-page", attributes: { "data-table": table.logicalName } }, [
     h("div", { className: "command-bar", attributes: { role: "toolbar", "aria-label": platformStrings().commands } }, [
-      h("button", { className: "command primary", text: `+ ${platformStrings().newRecord}`, attributes: { type: "button" }, on: { click: () => { navigate(recordUrl(table.logicalName)); } } }),
-      h("label", { className: "visually-hidden", text: `${platformStrings().search} ${title.toLowerCase()}`, attributes: { for: "list-search" } }),
+      h("button", {
+        className: "command primary",
+        text: `+ ${platformStrings().newRecord}`,
+        attributes: { type: "button" },
+        on: {
+          click: () => {
+            navigate(recordUrl(table.logicalName));
+          },
+        },
+      }),
+      h("label", {
+        className: "visually-hidden",
+        text: `${platformStrings().search} ${title.toLowerCase()}`,
+        attributes: { for: "list-search" },
+      }),
       search,
     ]),
     h("h1", { className: "page-title", text: title }),

@@ -13,7 +13,10 @@ import type { SandboxWebApi } from "../web-api";
 type ScmRow = Record<string, string | number | boolean | null>;
 
 interface ScmErrorBody {
-  readonly error?: { readonly message?: unknown; readonly details?: readonly { readonly target?: unknown; readonly message?: unknown }[] };
+  readonly error?: {
+    readonly message?: unknown;
+    readonly details?: readonly { readonly target?: unknown; readonly message?: unknown }[];
+  };
 }
 
 function textOf(value: unknown): string {
@@ -42,9 +45,18 @@ function odataString(text: string): string {
 
 type FieldInput = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
-function fieldInput(id: string, field: ScmFieldDefinitionDescription, value: ScmRow[string] | undefined, readOnly: boolean): FieldInput {
+function fieldInput(
+  id: string,
+  field: ScmFieldDefinitionDescription,
+  value: ScmRow[string] | undefined,
+  readOnly: boolean,
+): FieldInput {
   if (field.type === "Enum") {
-    const select = h("select", { attributes: { id } }, field.values.map((option) => h("option", { text: option, attributes: { value: option } })));
+    const select = h(
+      "select",
+      { attributes: { id } },
+      field.values.map((option) => h("option", { text: option, attributes: { value: option } })),
+    );
     select.value = typeof value === "string" ? value : (field.values[0] ?? "");
     select.disabled = readOnly;
     return select;
@@ -79,8 +91,14 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
   const scm = app.scmPath;
 
   // ---- business rules ----
-  const rules = h("textarea", { className: "rules-editor", attributes: { id: "scm-rules", rows: "18", spellcheck: "false" } });
-  const rulesStatus = h("p", { className: "status-line", attributes: { role: "status", "aria-live": "polite", id: "scm-rules-status" } });
+  const rules = h("textarea", {
+    className: "rules-editor",
+    attributes: { id: "scm-rules", rows: "18", spellcheck: "false" },
+  });
+  const rulesStatus = h("p", {
+    className: "status-line",
+    attributes: { role: "status", "aria-live": "polite", id: "scm-rules-status" },
+  });
   const loadRules = async (): Promise<void> => {
     const response = await fetch(`${scm}/admin/rules`);
     rules.value = JSON.stringify(await response.json(), null, 2);
@@ -102,7 +120,11 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
       rulesOutcome(`The rules are not valid JSON: ${error instanceof Error ? error.message : String(error)}`, true);
       return;
     }
-    const response = await fetch(`${scm}/admin/rules`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const response = await fetch(`${scm}/admin/rules`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
     if (response.ok) rulesOutcome("Rules saved. SCM checks every write against them from now on.", false);
     else rulesOutcome(`SCM refused the rules: ${await scmFailure(response)}`, true);
     if (response.ok) await loadRules();
@@ -110,33 +132,49 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
 
   // ---- rows ----
   const collections = app.scmCollections;
-  const collectionSelect = h("select", { attributes: { id: "scm-collection" } }, collections.map((collection) => h("option", { text: collection.displayName, attributes: { value: collection.collection } })));
+  const collectionSelect = h(
+    "select",
+    { attributes: { id: "scm-collection" } },
+    collections.map((collection) =>
+      h("option", { text: collection.displayName, attributes: { value: collection.collection } }),
+    ),
+  );
   const companySelect = h("select", { attributes: { id: "scm-company" } });
   const keyFilter = h("input", { attributes: { id: "scm-filter", type: "search" } });
   const rowsStatus = h("p", { className: "status-line", attributes: { role: "status", "aria-live": "polite" } });
   const rowsBody = h("tbody");
   const rowsHead = h("thead");
   const editor = h("div", { className: "scm-row-editor" });
-  const current = (): ScmCollectionDescription | undefined => collections.find((collection) => collection.collection === collectionSelect.value);
+  const current = (): ScmCollectionDescription | undefined =>
+    collections.find((collection) => collection.collection === collectionSelect.value);
 
   const loadCompanies = async (): Promise<void> => {
     const response = await fetch(`${scm}/admin/rules`);
     const body = (await response.json()) as { companies?: Record<string, unknown> };
     const companies = Object.keys(body.companies ?? {});
-    replaceChildren(companySelect, companies.map((company) => h("option", { text: company, attributes: { value: company } })));
+    replaceChildren(
+      companySelect,
+      companies.map((company) => h("option", { text: company, attributes: { value: company } })),
+    );
   };
 
   const openEditor = (collection: ScmCollectionDescription, row: ScmRow): void => {
     const inputs = new Map<string, FieldInput>();
     // What each field showed when the editor opened: only fields the user changed are sent.
     const shown = new Map<string, string>();
-    const status = h("p", { className: "status-line", attributes: { role: "status", "aria-live": "polite", id: "scm-row-status" } });
+    const status = h("p", {
+      className: "status-line",
+      attributes: { role: "status", "aria-live": "polite", id: "scm-row-status" },
+    });
     const fields = Object.entries(collection.fields).map(([name, field]) => {
       const id = uniqueId(`scm-${name}`);
       const input = fieldInput(id, field, row[name], collection.keys.includes(name));
       inputs.set(name, input);
       shown.set(name, input.value);
-      return h("div", { className: "cell" }, [h("label", { className: "field-label", text: name, attributes: { for: id } }), input]);
+      return h("div", { className: "cell" }, [
+        h("label", { className: "field-label", text: name, attributes: { for: id } }),
+        input,
+      ]);
     });
     const save = async (): Promise<void> => {
       const changes: ScmRow = {};
@@ -163,20 +201,47 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
       Object.assign(row, changes);
       status.textContent = "Saved in SCM. Looking for the change in Field Service…";
       const arrival = await dataverseArrival(collection, row, started);
-      replaceChildren(status, arrival === undefined
-        ? ["Saved in SCM. Field Service has not shown the change yet (is the sync subscription paused?)."]
-        : [
-            `Saved in SCM; Field Service had the change ${Math.round(arrival.latencyMs)} ms later. `,
-            h("a", { text: "Open it in Field Service", attributes: { href: recordUrl(arrival.table, arrival.id), "data-sync-latency-ms": String(Math.round(arrival.latencyMs)) } }),
-          ]);
+      replaceChildren(
+        status,
+        arrival === undefined
+          ? ["Saved in SCM. Field Service has not shown the change yet (is the sync subscription paused?)."]
+          : [
+              `Saved in SCM; Field Service had the change ${Math.round(arrival.latencyMs)} ms later. `,
+              h("a", {
+                text: "Open it in Field Service",
+                attributes: {
+                  href: recordUrl(arrival.table, arrival.id),
+                  "data-sync-latency-ms": String(Math.round(arrival.latencyMs)),
+                },
+              }),
+            ],
+      );
       await loadRows();
     };
     replaceChildren(editor, [
       h("h3", { text: `Edit ${keySegment(collection, row)}` }),
       h("div", { className: "scm-fields" }, fields),
       h("div", { className: "command-bar" }, [
-        h("button", { className: "command primary", text: "Save in SCM", attributes: { type: "button" }, on: { click: () => { void save(); } } }),
-        h("button", { className: "command", text: "Close", attributes: { type: "button" }, on: { click: () => { replaceChildren(editor, []); } } }),
+        h("button", {
+          className: "command primary",
+          text: "Save in SCM",
+          attributes: { type: "button" },
+          on: {
+            click: () => {
+              void save();
+            },
+          },
+        }),
+        h("button", {
+          className: "command",
+          text: "Close",
+          attributes: { type: "button" },
+          on: {
+            click: () => {
+              replaceChildren(editor, []);
+            },
+          },
+        }),
       ]),
       status,
     ]);
@@ -184,23 +249,40 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
   };
 
   /** Polls Dataverse for the mapped row until its modifiedon is after the save started (10 s at most). */
-  const dataverseArrival = async (collection: ScmCollectionDescription, row: ScmRow, started: number): Promise<{ table: string; id: string; latencyMs: number } | undefined> => {
+  const dataverseArrival = async (
+    collection: ScmCollectionDescription,
+    row: ScmRow,
+    started: number,
+  ): Promise<{ table: string; id: string; latencyMs: number } | undefined> => {
     const mapping = collection.dataverse;
     if (mapping === undefined) return undefined;
-    const company = await webApi.retrieveMultipleRecords("cdm_company", `?$select=cdm_companyid&$filter=${mapping.companyKey} eq ${odataString(String(row.dataAreaId ?? ""))}`);
+    const company = await webApi.retrieveMultipleRecords(
+      "cdm_company",
+      `?$select=cdm_companyid&$filter=${mapping.companyKey} eq ${odataString(String(row.dataAreaId ?? ""))}`,
+    );
     const companyId = company.entities[0]?.cdm_companyid;
     if (typeof companyId !== "string") return undefined;
-    const filter = [...mapping.keys.map((key) => `${key.dataverse} eq ${odataString(String(row[key.scm] ?? ""))}`), `_${mapping.companyColumn}_value eq ${companyId}`].join(" and ");
+    const filter = [
+      ...mapping.keys.map((key) => `${key.dataverse} eq ${odataString(String(row[key.scm] ?? ""))}`),
+      `_${mapping.companyColumn}_value eq ${companyId}`,
+    ].join(" and ");
     const table = tableByLogicalName(mapping.table);
     if (table === undefined) return undefined;
     const savedAt = Date.now() - (performance.now() - started);
     while (performance.now() - started < 10_000) {
-      const found = await webApi.retrieveMultipleRecords(mapping.table, `?$select=${table.primaryIdAttribute},modifiedon&$filter=${filter}`);
+      const found = await webApi.retrieveMultipleRecords(
+        mapping.table,
+        `?$select=${table.primaryIdAttribute},modifiedon&$filter=${filter}`,
+      );
       const match = found.entities[0];
       const modified = typeof match?.modifiedon === "string" ? Date.parse(match.modifiedon) : Number.NaN;
       // Clocks: the emulator and the browser run on the same machine; a second of slack covers rounding.
       if (match !== undefined && modified >= savedAt - 1000) {
-        return { table: mapping.table, id: String(match[table.primaryIdAttribute]), latencyMs: performance.now() - started };
+        return {
+          table: mapping.table,
+          id: String(match[table.primaryIdAttribute]),
+          latencyMs: performance.now() - started,
+        };
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -216,13 +298,28 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
     rowsRequest += 1;
     const request = rowsRequest;
     replaceChildren(rowsBody, []);
-    const shown = [...collection.keys, ...Object.keys(collection.fields).filter((name) => !collection.keys.includes(name)).slice(0, 3)];
-    replaceChildren(rowsHead, [h("tr", {}, [...shown.map((name) => h("th", { text: name, attributes: { scope: "col" } })), h("th", { text: "Edit", attributes: { scope: "col" } })])]);
+    const shown = [
+      ...collection.keys,
+      ...Object.keys(collection.fields)
+        .filter((name) => !collection.keys.includes(name))
+        .slice(0, 3),
+    ];
+    replaceChildren(rowsHead, [
+      h("tr", {}, [
+        ...shown.map((name) => h("th", { text: name, attributes: { scope: "col" } })),
+        h("th", { text: "Edit", attributes: { scope: "col" } }),
+      ]),
+    ]);
     const filterKey = collection.keys.find((key) => key !== "dataAreaId");
-    const filter = keyFilter.value.trim() === "" || filterKey === undefined ? "" : `&$filter=startswith(${filterKey},${odataString(keyFilter.value.trim())})`;
+    const filter =
+      keyFilter.value.trim() === "" || filterKey === undefined
+        ? ""
+        : `&$filter=startswith(${filterKey},${odataString(keyFilter.value.trim())})`;
     const company = collection.keys.includes("dataAreaId") ? `&company=${encodeURIComponent(companySelect.value)}` : "";
     rowsStatus.textContent = "Loading…";
-    const response = await fetch(`${scm}/data/${collection.collection}?$top=100&$orderby=${collection.keys.join(",")}${filter}${company}`);
+    const response = await fetch(
+      `${scm}/data/${collection.collection}?$top=100&$orderby=${collection.keys.join(",")}${filter}${company}`,
+    );
     if (request !== rowsRequest) return;
     if (!response.ok) {
       rowsStatus.textContent = await scmFailure(response);
@@ -235,13 +332,21 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
       rowsBody,
       rows.map((row) =>
         h("tr", {}, [
-          ...shown.map((name, index) => (index === 0 ? h("th", { text: String(row[name] ?? ""), attributes: { scope: "row" } }) : h("td", { text: String(row[name] ?? "") }))),
+          ...shown.map((name, index) =>
+            index === 0
+              ? h("th", { text: String(row[name] ?? ""), attributes: { scope: "row" } })
+              : h("td", { text: String(row[name] ?? "") }),
+          ),
           h("td", {}, [
             h("button", {
               className: "command row-edit",
               text: "Edit",
               attributes: { type: "button", "aria-label": `Edit ${keySegment(collection, row)}` },
-              on: { click: () => { openEditor(collection, row); } },
+              on: {
+                click: () => {
+                  openEditor(collection, row);
+                },
+              },
             }),
           ]),
         ]),
@@ -261,22 +366,46 @@ export function scmAdminPage(app: AppDescription, webApi: SandboxWebApi): HTMLEl
   void loadRules();
   void loadCompanies().then(loadRows);
 
-  const field = (label: string, id: string, input: HTMLElement) => h("div", { className: "inline-field" }, [h("label", { text: label, attributes: { for: id } }), input]);
+  const field = (label: string, id: string, input: HTMLElement) =>
+    h("div", { className: "inline-field" }, [h("label", { text: label, attributes: { for: id } }), input]);
   return h("div", { className: "scm-admin" }, [
     h("h1", { className: "page-title", text: "Supply Chain Management (emulator)" }),
     h("section", { className: "card", attributes: { "aria-labelledby": "scm-rows-title" } }, [
       h("h2", { text: "Rows", attributes: { id: "scm-rows-title" } }),
-      h("div", { className: "toolbar" }, [field("Entity", "scm-collection", collectionSelect), field("Company", "scm-company", companySelect), field("Key starts with", "scm-filter", keyFilter)]),
+      h("div", { className: "toolbar" }, [
+        field("Entity", "scm-collection", collectionSelect),
+        field("Company", "scm-company", companySelect),
+        field("Key starts with", "scm-filter", keyFilter),
+      ]),
       rowsStatus,
-      h("div", { className: "grid-scroll" }, [h("table", { className: "grid" }, [h("caption", { className: "visually-hidden", text: "SCM rows" }), rowsHead, rowsBody])]),
+      h("div", { className: "grid-scroll" }, [
+        h("table", { className: "grid" }, [
+          h("caption", { className: "visually-hidden", text: "SCM rows" }),
+          rowsHead,
+          rowsBody,
+        ]),
+      ]),
       editor,
     ]),
     h("section", { className: "card", attributes: { "aria-labelledby": "scm-rules-title" } }, [
       h("h2", { text: "Business rules", attributes: { id: "scm-rules-title" } }),
-      h("p", { text: "Per company (companies.<id>) and for all companies (allCompanies), by entity. Saved rules apply to the next write — in SCM and, through the validation API, on the Field Service forms." }),
+      h("p", {
+        text: "Per company (companies.<id>) and for all companies (allCompanies), by entity. Saved rules apply to the next write — in SCM and, through the validation API, on the Field Service forms.",
+      }),
       h("label", { text: "Rules (JSON)", attributes: { for: "scm-rules" } }),
       rules,
-      h("div", { className: "command-bar" }, [h("button", { className: "command primary", text: "Save rules", attributes: { type: "button" }, on: { click: () => { void saveRules(); } } })]),
+      h("div", { className: "command-bar" }, [
+        h("button", {
+          className: "command primary",
+          text: "Save rules",
+          attributes: { type: "button" },
+          on: {
+            click: () => {
+              void saveRules();
+            },
+          },
+        }),
+      ]),
       rulesStatus,
     ]),
   ]);

@@ -20,7 +20,15 @@ export function pluralOf(name: string): string {
 
 /** The tables the solution ships main forms for, in site map order. */
 export function siteMapTables(app: AppDescription): { logicalName: string; label: string }[] {
-  const order = ["msdyn_workorder", "msdyn_warehouse", "msdyn_customerasset", "msdyn_customerassetcategory", "msdyn_paymentterm", "msdyn_shipvia", "msdyn_workorderproduct"];
+  const order = [
+    "msdyn_workorder",
+    "msdyn_warehouse",
+    "msdyn_customerasset",
+    "msdyn_customerassetcategory",
+    "msdyn_paymentterm",
+    "msdyn_shipvia",
+    "msdyn_workorderproduct",
+  ];
   const rank = (table: string): number => (order.includes(table) ? order.indexOf(table) : order.length);
   const tables = [...new Set(app.forms.map((form) => form.table))].sort((a, b) => rank(a) - rank(b));
   return tables.map((logicalName) => ({ logicalName, label: tablePlural(logicalName) }));
@@ -28,7 +36,9 @@ export function siteMapTables(app: AppDescription): { logicalName: string; label
 
 /** A table's plural name in the user's language. */
 export function tablePlural(logicalName: string): string {
-  return platformStrings().tables[logicalName]?.[1] ?? pluralOf(tableByLogicalName(logicalName)?.displayName ?? logicalName);
+  return (
+    platformStrings().tables[logicalName]?.[1] ?? pluralOf(tableByLogicalName(logicalName)?.displayName ?? logicalName)
+  );
 }
 
 function switches(uploads: OfflineUploads): HTMLElement {
@@ -61,16 +71,27 @@ function switches(uploads: OfflineUploads): HTMLElement {
       // Back online: the changes kept on the device upload, as the mobile app's next sync does.
       if (!checked) void uploads.uploadAll();
     }),
-    h("div", { className: "switch" }, [h("label", { text: "Language", attributes: { for: "setting-language" } }), language]),
+    h("div", { className: "switch" }, [
+      h("label", { text: "Language", attributes: { for: "setting-language" } }),
+      language,
+    ]),
   ]);
 }
 
-export function shell(app: AppDescription, current: string, content: HTMLElement, uploads: OfflineUploads): HTMLElement {
+export function shell(
+  app: AppDescription,
+  current: string,
+  content: HTMLElement,
+  uploads: OfflineUploads,
+): HTMLElement {
   document.body.classList.toggle("is-offline", sessionSettings().offline);
   // Opened online while changes wait (offline switched off in another tab): they upload now.
-  if (!sessionSettings().offline && uploads.list().some((upload) => upload.error === undefined)) void uploads.uploadAll();
+  if (!sessionSettings().offline && uploads.list().some((upload) => upload.error === undefined))
+    void uploads.uploadAll();
   const link = (href: string, label: string) =>
-    h("li", {}, [h("a", { text: label, attributes: { href, ...(current === href ? { "aria-current": "page" } : {}) } })]);
+    h("li", {}, [
+      h("a", { text: label, attributes: { href, ...(current === href ? { "aria-current": "page" } : {}) } }),
+    ]);
   const nav = h("nav", { className: "site-map", attributes: { "aria-label": platformStrings().siteMap } }, [
     // On a phone the site map folds into a menu, closed until asked for.
     h("details", { className: "site-map-menu", attributes: { open: viewportFormFactor() === 3 ? undefined : "" } }, [
@@ -84,13 +105,19 @@ export function shell(app: AppDescription, current: string, content: HTMLElement
   ]);
   return h("div", { className: "app" }, [
     h("header", { className: "app-bar" }, [
-      h("a", { className: "app-name", attributes: { href: homeUrl } }, ["Field Service ", h("span", { className: "badge", text: "sandbox" })]),
+      h("a", { className: "app-name", attributes: { href: homeUrl } }, [
+        "Field Service ",
+        h("span", { className: "badge", text: "sandbox" }),
+      ]),
       h("span", { className: "offline-badge", text: "Offline", attributes: { role: "status" } }),
       switches(uploads),
     ]),
     // What the switch emulates, said plainly on every page while it is on (it outlives a reload).
     h("p", { className: "offline-banner", attributes: { role: "note" }, text: platformStrings().offlineBanner }),
     uploadsStatus(uploads),
-    h("div", { className: "app-body" }, [nav, h("main", { className: "app-main", attributes: { id: "main" } }, [content])]),
+    h("div", { className: "app-body" }, [
+      nav,
+      h("main", { className: "app-main", attributes: { id: "main" } }, [content]),
+    ]),
   ]);
 }

@@ -42,20 +42,41 @@ export interface ContextInputs {
 
 /** The Fluent 9 web brand ramp (Fluent UI `brandWeb`), the tokens model-driven apps theme with. */
 const brandWeb: ComponentFramework.BrandVariants = {
-  10: "#061724", 20: "#082338", 30: "#0a2e4a", 40: "#0c3b5e", 50: "#0e4775", 60: "#0f548c", 70: "#115ea3", 80: "#0f6cbd",
-  90: "#2886de", 100: "#479ef5", 110: "#62abf5", 120: "#77b7f7", 130: "#96c6fa", 140: "#b4d6fa", 150: "#cfe4fa", 160: "#ebf3fc",
+  10: "#061724",
+  20: "#082338",
+  30: "#0a2e4a",
+  40: "#0c3b5e",
+  50: "#0e4775",
+  60: "#0f548c",
+  70: "#115ea3",
+  80: "#0f6cbd",
+  90: "#2886de",
+  100: "#479ef5",
+  110: "#62abf5",
+  120: "#77b7f7",
+  130: "#96c6fa",
+  140: "#b4d6fa",
+  150: "#cfe4fa",
+  160: "#ebf3fc",
 };
 
 /** Whether a value looks like a Fluent token theme (the typings declare `Theme` as `any`, so no type guard). */
 function looksLikeTheme(value: unknown): boolean {
-  return typeof value === "object" && value !== null && typeof (value as { colorBrandBackground?: unknown }).colorBrandBackground === "string";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { colorBrandBackground?: unknown }).colorBrandBackground === "string"
+  );
 }
 
 /** The light theme from the Fluent platform library, when the page loaded it. */
 function fluentDesignLanguage(control: ControlDescription): ComponentFramework.FluentDesignState | undefined {
   const fluent = control.platformLibraries.find((library) => library.name === "fluent");
   const library = fluent === undefined ? undefined : platformGlobal(fluent.global);
-  const theme: unknown = typeof library === "object" && library !== null ? (library as { webLightTheme?: unknown }).webLightTheme : undefined;
+  const theme: unknown =
+    typeof library === "object" && library !== null
+      ? (library as { webLightTheme?: unknown }).webLightTheme
+      : undefined;
   return looksLikeTheme(theme) ? { tokenTheme: theme, brand: brandWeb, isDarkTheme: false } : undefined;
 }
 
@@ -158,10 +179,18 @@ export function createContext(inputs: ContextInputs): Context {
         await alertDialog("", alertStrings.text, alertStrings.confirmButtonLabel);
       },
       openConfirmDialog: async (confirmStrings) => ({
-        confirmed: await confirmDialog(confirmStrings.title ?? "", confirmStrings.text, confirmStrings.confirmButtonLabel, confirmStrings.cancelButtonLabel),
+        confirmed: await confirmDialog(
+          confirmStrings.title ?? "",
+          confirmStrings.text,
+          confirmStrings.confirmButtonLabel,
+          confirmStrings.cancelButtonLabel,
+        ),
       }),
       openErrorDialog: async (options) => {
-        await alertDialog("Error", [options.message, options.details].filter((text) => text !== undefined && text !== "").join(" "));
+        await alertDialog(
+          "Error",
+          [options.message, options.details].filter((text) => text !== undefined && text !== "").join(" "),
+        );
       },
       openFile: (file) => {
         const link = document.createElement("a");
@@ -170,7 +199,12 @@ export function createContext(inputs: ContextInputs): Context {
         link.click();
         return Promise.resolve();
       },
-      openForm: (options) => openForm({ entityName: options.entityName, ...(options.entityId === undefined ? {} : { entityId: options.entityId }), ...(options.formId === undefined ? {} : { formId: options.formId }) }),
+      openForm: (options) =>
+        openForm({
+          entityName: options.entityName,
+          ...(options.entityId === undefined ? {} : { entityId: options.entityId }),
+          ...(options.formId === undefined ? {} : { formId: options.formId }),
+        }),
       openUrl: (url) => {
         window.open(url, "_blank", "noopener");
       },
@@ -212,7 +246,9 @@ export function createContext(inputs: ContextInputs): Context {
         const byName = new Map(
           wanted.flatMap((name) => {
             const column = table.columns[name];
-            return column === undefined ? [] : [[name, { LogicalName: name, DisplayName: column.displayName, AttributeType: column.type }] as const];
+            return column === undefined
+              ? []
+              : [[name, { LogicalName: name, DisplayName: column.displayName, AttributeType: column.type }] as const];
           }),
         );
         return Promise.resolve({

@@ -25,7 +25,12 @@ interface ReactDomLike {
 }
 
 function isReactDom(value: unknown): value is ReactDomLike {
-  return typeof value === "object" && value !== null && typeof (value as { render?: unknown }).render === "function" && typeof (value as { unmountComponentAtNode?: unknown }).unmountComponentAtNode === "function";
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { render?: unknown }).render === "function" &&
+    typeof (value as { unmountComponentAtNode?: unknown }).unmountComponentAtNode === "function"
+  );
 }
 
 export interface PcfCellOptions {
@@ -63,16 +68,25 @@ export class PcfCell {
     const instance = new constructor();
     this.instance = instance;
     this.lastInputs = this.inputs();
-    instance.init(this.context([]), () => {
-      this.notifyOutputChanged();
-    }, {}, this.options.container);
+    instance.init(
+      this.context([]),
+      () => {
+        this.notifyOutputChanged();
+      },
+      {},
+      this.options.container,
+    );
     this.render([]);
-    this.unsubscribe.push(this.options.runtime.onChange(() => {
-      this.refresh();
-    }));
-    this.unsubscribe.push(onSessionChange(() => {
-      this.refresh();
-    }));
+    this.unsubscribe.push(
+      this.options.runtime.onChange(() => {
+        this.refresh();
+      }),
+    );
+    this.unsubscribe.push(
+      onSessionChange(() => {
+        this.refresh();
+      }),
+    );
     const onResize = (): void => {
       this.refresh();
     };
@@ -87,12 +101,20 @@ export class PcfCell {
     const session = sessionSettings();
     return createContext({
       control: description,
-      parameters: parametersFor(description, placement, { attribute: (column) => runtime.attribute(column), isLocked: (attribute) => runtime.isLocked(attribute), locale: navigator.language }),
+      parameters: parametersFor(description, placement, {
+        attribute: (column) => runtime.attribute(column),
+        isLocked: (attribute) => runtime.isLocked(attribute),
+        locale: navigator.language,
+      }),
       updatedProperties,
       session,
       webApi: this.options.webApi,
       user: { id: this.options.app.user.id, fullname: this.options.app.user.fullname },
-      record: { entityTypeName: runtime.tableName, entityId: runtime.bareId(), entityRecordName: runtime.primaryName() },
+      record: {
+        entityTypeName: runtime.tableName,
+        entityId: runtime.bareId(),
+        entityRecordName: runtime.primaryName(),
+      },
       disabled: control.getDisabled() || runtime.isLocked(control.getAttribute()),
       visible: control.getVisible(),
       label: control.getLabel(),
@@ -119,11 +141,22 @@ export class PcfCell {
     const inputs = new Map<string, string>();
     for (const [property, column] of this.columns) {
       const attribute = runtime.attribute(column);
-      inputs.set(property, JSON.stringify([attribute?.getValue() ?? null, attribute?.getRequiredLevel(), attribute?.isValid()]));
+      inputs.set(
+        property,
+        JSON.stringify([attribute?.getValue() ?? null, attribute?.getRequiredLevel(), attribute?.isValid()]),
+      );
     }
     const session = sessionSettings();
     inputs.set("layout", JSON.stringify([this.tracking ? this.size : null, viewportFormFactor()]));
-    inputs.set("mode", JSON.stringify([control.getDisabled(), control.getVisible(), runtime.isLocked(control.getAttribute()), runtime.bareId()]));
+    inputs.set(
+      "mode",
+      JSON.stringify([
+        control.getDisabled(),
+        control.getVisible(),
+        runtime.isLocked(control.getAttribute()),
+        runtime.bareId(),
+      ]),
+    );
     inputs.set("client", JSON.stringify([session.offline, session.languageId]));
     return inputs;
   }
@@ -151,7 +184,9 @@ export class PcfCell {
         reactDom.render(element, this.options.container);
       }
     } catch (error) {
-      this.options.onError(`${this.options.description.name} failed in updateView: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.onError(
+        `${this.options.description.name} failed in updateView: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -205,7 +240,8 @@ export class PcfCell {
       this.instance?.destroy();
     } finally {
       const reactDom = platformGlobal("ReactDOM");
-      if (this.options.description.controlType === "virtual" && isReactDom(reactDom)) reactDom.unmountComponentAtNode(this.options.container);
+      if (this.options.description.controlType === "virtual" && isReactDom(reactDom))
+        reactDom.unmountComponentAtNode(this.options.container);
     }
   }
 }

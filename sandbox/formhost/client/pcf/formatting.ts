@@ -5,15 +5,26 @@
  */
 
 function names(locale: string, style: "long" | "short" | "narrow", kind: "month" | "weekday"): string[] {
-  const format = new Intl.DateTimeFormat(locale, kind === "month" ? { month: style, timeZone: "UTC" } : { weekday: style, timeZone: "UTC" });
+  const format = new Intl.DateTimeFormat(
+    locale,
+    kind === "month" ? { month: style, timeZone: "UTC" } : { weekday: style, timeZone: "UTC" },
+  );
   // 2023-01-01 was a Sunday: days 1..7 are Sunday..Saturday, months 0..11 start on the 1st.
   return kind === "month"
     ? Array.from({ length: 12 }, (_, month) => format.format(Date.UTC(2023, month, 1)))
     : Array.from({ length: 7 }, (_, day) => format.format(Date.UTC(2023, 0, 1 + day)));
 }
 
-function part(locale: string, options: Intl.DateTimeFormatOptions | Intl.NumberFormatOptions, type: string, value: Date | number): string {
-  const parts = value instanceof Date ? new Intl.DateTimeFormat(locale, options as Intl.DateTimeFormatOptions).formatToParts(value) : new Intl.NumberFormat(locale, options as Intl.NumberFormatOptions).formatToParts(value);
+function part(
+  locale: string,
+  options: Intl.DateTimeFormatOptions | Intl.NumberFormatOptions,
+  type: string,
+  value: Date | number,
+): string {
+  const parts =
+    value instanceof Date
+      ? new Intl.DateTimeFormat(locale, options as Intl.DateTimeFormatOptions).formatToParts(value)
+      : new Intl.NumberFormat(locale, options as Intl.NumberFormatOptions).formatToParts(value);
   return parts.find((candidate) => candidate.type === type)?.value ?? "";
 }
 
@@ -28,7 +39,8 @@ function shortDatePattern(locale: string): string {
 
 export function dateFormattingInfo(locale: string): ComponentFramework.UserSettingApi.DateFormattingInfo {
   const hour12 = new Intl.DateTimeFormat(locale, { hour: "numeric" }).resolvedOptions().hour12 === true;
-  const firstDay = (new Intl.Locale(locale) as Intl.Locale & { weekInfo?: { firstDay?: number } }).weekInfo?.firstDay ?? 7;
+  const firstDay =
+    (new Intl.Locale(locale) as Intl.Locale & { weekInfo?: { firstDay?: number } }).weekInfo?.firstDay ?? 7;
   const monthNames = names(locale, "long", "month");
   const abbreviatedMonthNames = names(locale, "short", "month");
   return {
@@ -45,7 +57,8 @@ export function dateFormattingInfo(locale: string): ComponentFramework.UserSetti
       calendarType: 1,
       twoDigitYearMax: 2049,
     },
-    dateSeparator: part(locale, { year: "numeric", month: "numeric", day: "numeric" }, "literal", new Date(2023, 10, 22)) || "/",
+    dateSeparator:
+      part(locale, { year: "numeric", month: "numeric", day: "numeric" }, "literal", new Date(2023, 10, 22)) || "/",
     dayNames: names(locale, "long", "weekday"),
     firstDayOfWeek: (firstDay % 7) as ComponentFramework.UserSettingApi.Types.DayOfWeek,
     fullDateTimePattern: "dddd, MMMM d, yyyy h:mm:ss tt",
@@ -113,18 +126,27 @@ export function formattingFor(locale: string, languageName: (lcid: number) => st
   return {
     formatCurrency: (value, precision = 2, symbol) =>
       symbol === undefined
-        ? number({ style: "currency", currency: "USD", minimumFractionDigits: precision, maximumFractionDigits: precision }).format(value)
+        ? number({
+            style: "currency",
+            currency: "USD",
+            minimumFractionDigits: precision,
+            maximumFractionDigits: precision,
+          }).format(value)
         : `${symbol}${number({ minimumFractionDigits: precision, maximumFractionDigits: precision }).format(value)}`,
-    formatDecimal: (value, precision = 2) => number({ minimumFractionDigits: precision, maximumFractionDigits: precision }).format(value),
-    formatDateAsFilterStringInUTC: (value, includeTime) => (includeTime === true ? value.toISOString().slice(0, 19) : value.toISOString().slice(0, 10)),
+    formatDecimal: (value, precision = 2) =>
+      number({ minimumFractionDigits: precision, maximumFractionDigits: precision }).format(value),
+    formatDateAsFilterStringInUTC: (value, includeTime) =>
+      includeTime === true ? value.toISOString().slice(0, 19) : value.toISOString().slice(0, 10),
     formatDateLong: (value) => date({ dateStyle: "full" }).format(value),
     formatDateLongAbbreviated: (value) => date({ dateStyle: "medium" }).format(value),
-    formatDateShort: (value, includeTime) => date(includeTime === true ? { dateStyle: "short", timeStyle: "short" } : { dateStyle: "short" }).format(value),
+    formatDateShort: (value, includeTime) =>
+      date(includeTime === true ? { dateStyle: "short", timeStyle: "short" } : { dateStyle: "short" }).format(value),
     formatDateYearMonth: (value) => date({ year: "numeric", month: "long" }).format(value),
     formatInteger: (value) => number({ maximumFractionDigits: 0 }).format(value),
     formatLanguage: (value) => languageName(value),
     // Behavior 1 (user local) shows local time; 3 (time-zone independent) and 2 (date only) the stored time.
-    formatTime: (value, behavior) => date(behavior === 1 ? { timeStyle: "short" } : { timeStyle: "short", timeZone: "UTC" }).format(value),
+    formatTime: (value, behavior) =>
+      date(behavior === 1 ? { timeStyle: "short" } : { timeStyle: "short", timeZone: "UTC" }).format(value),
     getWeekOfYear: weekOfYear,
   };
 }

@@ -7,7 +7,12 @@
 import type { ControlDescription } from "../../shared/contract";
 
 export interface ControlInstance {
-  init(context: unknown, notifyOutputChanged: () => void, state: Record<string, unknown>, container?: HTMLDivElement): void;
+  init(
+    context: unknown,
+    notifyOutputChanged: () => void,
+    state: Record<string, unknown>,
+    container?: HTMLDivElement,
+  ): void;
   updateView(context: unknown): unknown;
   getOutputs?(): Record<string, unknown>;
   destroy(): void;
@@ -19,14 +24,18 @@ const registered = new Map<string, ControlConstructor>();
 const scripts = new Map<string, Promise<void>>();
 
 function isControlConstructor(value: unknown): value is ControlConstructor {
-  return typeof value === "function" && typeof (value as { prototype?: { updateView?: unknown } }).prototype?.updateView === "function";
+  return (
+    typeof value === "function" &&
+    typeof (value as { prototype?: { updateView?: unknown } }).prototype?.updateView === "function"
+  );
 }
 
 /** Installs `window.ComponentFramework.registerControl` (once per page, before any bundle loads). */
 export function installRegistry(): void {
   const registry = {
     registerControl(name: string, control: unknown): void {
-      if (!isControlConstructor(control)) throw new TypeError(`registerControl('${name}') needs a control class with init/updateView/destroy.`);
+      if (!isControlConstructor(control))
+        throw new TypeError(`registerControl('${name}') needs a control class with init/updateView/destroy.`);
       registered.set(name, control);
     },
   };
@@ -58,7 +67,9 @@ export async function loadControl(control: ControlDescription): Promise<ControlC
   await loadScript(control.bundleUrl);
   const constructor = registered.get(control.registeredName);
   if (constructor === undefined) {
-    throw new Error(`${control.bundleUrl} loaded but did not register ${control.registeredName} with ComponentFramework.registerControl.`);
+    throw new Error(
+      `${control.bundleUrl} loaded but did not register ${control.registeredName} with ComponentFramework.registerControl.`,
+    );
   }
   return constructor;
 }

@@ -62,7 +62,10 @@ export function boundProperty(attribute: HostAttribute, type: string, locked: bo
   switch (column.type) {
     case "lookup": {
       const lookups = Array.isArray(value) ? value : [];
-      const lookupMetadata: ComponentFramework.PropertyHelper.FieldPropertyMetadata.LookupMetadata = { ...metadata, Targets: [...column.targets] };
+      const lookupMetadata: ComponentFramework.PropertyHelper.FieldPropertyMetadata.LookupMetadata = {
+        ...metadata,
+        Targets: [...column.targets],
+      };
       const property: ComponentFramework.PropertyTypes.LookupProperty = {
         ...base,
         raw: lookups.map((item) => ({ id: bareGuid(item.id), name: item.name ?? "", entityType: item.entityType })),
@@ -89,7 +92,15 @@ export function boundProperty(attribute: HostAttribute, type: string, locked: bo
       const property: ComponentFramework.PropertyTypes.OptionSetProperty = {
         ...base,
         raw: typeof value === "number" ? value : null,
-        attributes: { ...metadata, Options: column.options.map((option) => ({ Label: choiceLabel(column, option), Value: option.value, Color: "" })), DefaultValue: -1 },
+        attributes: {
+          ...metadata,
+          Options: column.options.map((option) => ({
+            Label: choiceLabel(column, option),
+            Value: option.value,
+            Color: "",
+          })),
+          DefaultValue: -1,
+        },
       };
       return property;
     }
@@ -97,7 +108,14 @@ export function boundProperty(attribute: HostAttribute, type: string, locked: bo
       const property: ComponentFramework.PropertyTypes.TwoOptionsProperty = {
         ...base,
         raw: value === true,
-        attributes: { ...metadata, Options: [{ Label: "No", Value: 0, Color: "" }, { Label: "Yes", Value: 1, Color: "" }], DefaultValue: false },
+        attributes: {
+          ...metadata,
+          Options: [
+            { Label: "No", Value: 0, Color: "" },
+            { Label: "Yes", Value: 1, Color: "" },
+          ],
+          DefaultValue: false,
+        },
       };
       return property;
     }
@@ -105,7 +123,12 @@ export function boundProperty(attribute: HostAttribute, type: string, locked: bo
       const property: ComponentFramework.PropertyTypes.DateTimeProperty = {
         ...base,
         raw: value instanceof Date ? value : null,
-        attributes: { ...metadata, Behavior: column.behavior === "DateOnly" ? 3 : 1, Format: column.behavior === "DateOnly" ? "date" : "datetime", ImeMode: 0 },
+        attributes: {
+          ...metadata,
+          Behavior: column.behavior === "DateOnly" ? 3 : 1,
+          Format: column.behavior === "DateOnly" ? "date" : "datetime",
+          ImeMode: 0,
+        },
       };
       return property;
     }
@@ -113,7 +136,12 @@ export function boundProperty(attribute: HostAttribute, type: string, locked: bo
       const property: ComponentFramework.PropertyTypes.StringProperty = {
         ...base,
         raw: typeof value === "string" ? value : null,
-        attributes: { ...metadata, MaxLength: attribute.getMaxLength() ?? 4000, ImeMode: 0, Format: column.type === "memo" ? "textarea" : "text" },
+        attributes: {
+          ...metadata,
+          MaxLength: attribute.getMaxLength() ?? 4000,
+          ImeMode: 0,
+          Format: column.type === "memo" ? "textarea" : "text",
+        },
       };
       return property;
     }
@@ -131,7 +159,11 @@ export function inputProperty(type: string, text: string | undefined): Property 
 }
 
 /** `context.parameters` for a control placed on a cell. */
-export function parametersFor(control: ControlDescription, placement: CustomControlDescription, source: ParameterSource): Record<string, Property> {
+export function parametersFor(
+  control: ControlDescription,
+  placement: CustomControlDescription,
+  source: ParameterSource,
+): Record<string, Property> {
   const parameters: Record<string, Property> = {};
   for (const property of control.properties) {
     if (property.usage === "output") continue;
@@ -144,7 +176,12 @@ export function parametersFor(control: ControlDescription, placement: CustomCont
       }
     }
     const type = placed?.type ?? property.types[0] ?? "SingleLine.Text";
-    parameters[property.name] = placed?.kind === "static" ? inputProperty(type, placed.value) : property.usage === "input" ? inputProperty(type, property.defaultValue) : unboundProperty(property, type);
+    parameters[property.name] =
+      placed?.kind === "static"
+        ? inputProperty(type, placed.value)
+        : property.usage === "input"
+          ? inputProperty(type, property.defaultValue)
+          : unboundProperty(property, type);
   }
   return parameters;
 }
@@ -152,7 +189,15 @@ export function parametersFor(control: ControlDescription, placement: CustomCont
 /** A bound property the form does not bind: no value, as the platform passes it. */
 function unboundProperty(property: ControlPropertyDescription, type: string): Property {
   if (type.startsWith("Lookup")) {
-    const lookup: ComponentFramework.PropertyTypes.LookupProperty = { error: false, errorMessage: "", raw: [], formatted: "", type, getTargetEntityType: () => "", getViewId: () => "" };
+    const lookup: ComponentFramework.PropertyTypes.LookupProperty = {
+      error: false,
+      errorMessage: "",
+      raw: [],
+      formatted: "",
+      type,
+      getTargetEntityType: () => "",
+      getViewId: () => "",
+    };
     return lookup;
   }
   return { error: false, errorMessage: "", raw: null, formatted: "", type: property.types[0] ?? type };
@@ -166,17 +211,22 @@ export function outputValue(attribute: HostAttribute, value: unknown): Attribute
     const lookups = value.flatMap((item: unknown) => {
       if (typeof item !== "object" || item === null) return [];
       const { id, name, entityType } = item as { id?: unknown; name?: unknown; entityType?: unknown };
-      return typeof id === "string" && typeof entityType === "string" ? [{ id: bracedId(id), name: typeof name === "string" ? name : "", entityType }] : [];
+      return typeof id === "string" && typeof entityType === "string"
+        ? [{ id: bracedId(id), name: typeof name === "string" ? name : "", entityType }]
+        : [];
     });
     return lookups.length === 0 ? null : lookups;
   }
-  if (value instanceof Date || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (value instanceof Date || typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return value;
   return null;
 }
 
 /** The bound columns of a placement, by property name. */
 export function boundColumns(placement: CustomControlDescription): Map<string, string> {
   return new Map(
-    Object.entries(placement.parameters).flatMap(([property, parameter]) => (parameter.kind === "bound" ? [[property, parameter.column] as const] : [])),
+    Object.entries(placement.parameters).flatMap(([property, parameter]) =>
+      parameter.kind === "bound" ? [[property, parameter.column] as const] : [],
+    ),
   );
 }

@@ -22,7 +22,13 @@ export function createPopupService(host: HTMLElement): ComponentFramework.Factor
   };
   document.addEventListener("mousedown", (event) => {
     for (const [name, popup] of popups) {
-      if (!popup.element.hidden && popup.props.closeOnOutsideClick === true && event.target instanceof Node && !popup.element.contains(event.target)) close(name);
+      if (
+        !popup.element.hidden &&
+        popup.props.closeOnOutsideClick === true &&
+        event.target instanceof Node &&
+        !popup.element.contains(event.target)
+      )
+        close(name);
     }
   });
   return {

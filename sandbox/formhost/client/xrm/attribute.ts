@@ -22,7 +22,10 @@ export interface AttributeHost {
   readonly entity: HostEntity;
 }
 
-type AttributeMembers = Omit<Xrm.Attributes.Attribute, "controls" | "getParent" | "getValue" | "setValue" | "addOnChange" | "removeOnChange">;
+type AttributeMembers = Omit<
+  Xrm.Attributes.Attribute,
+  "controls" | "getParent" | "getValue" | "setValue" | "addOnChange" | "removeOnChange"
+>;
 
 export class HostAttribute implements AttributeMembers {
   readonly controls: HostItemCollection<HostStandardControl>;
@@ -182,7 +185,9 @@ export class HostAttribute implements AttributeMembers {
   }
 
   getOptions(): Xrm.OptionSetValue[] {
-    return "options" in this.column ? this.column.options.map((option) => ({ value: option.value, text: choiceLabel(this.column, option) })) : [];
+    return "options" in this.column
+      ? this.column.options.map((option) => ({ value: option.value, text: choiceLabel(this.column, option) }))
+      : [];
   }
 
   getOption(valueOrText: number | string): Xrm.OptionSetValue | null {

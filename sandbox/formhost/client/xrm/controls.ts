@@ -21,7 +21,10 @@ export interface ControlNotification {
   readonly messages: readonly string[];
 }
 
-type StandardControlMembers = Omit<Xrm.Controls.StandardControl, "getParent" | "getAttribute" | "getControlType" | "addOnOutputChange" | "removeOnOutputChange">;
+type StandardControlMembers = Omit<
+  Xrm.Controls.StandardControl,
+  "getParent" | "getAttribute" | "getControlType" | "addOnOutputChange" | "removeOnOutputChange"
+>;
 
 export class HostStandardControl implements StandardControlMembers {
   private label: string;
@@ -100,7 +103,11 @@ export class HostStandardControl implements StandardControlMembers {
 
   addNotification(notification: Xrm.Controls.AddControlNotificationOptions): void {
     const { uniqueId } = notification;
-    this.notifications.set(uniqueId, { uniqueId, level: notification.notificationLevel ?? "ERROR", messages: notification.messages });
+    this.notifications.set(uniqueId, {
+      uniqueId,
+      level: notification.notificationLevel ?? "ERROR",
+      messages: notification.messages,
+    });
     this.host.changed();
   }
 
@@ -191,7 +198,10 @@ export class HostTab {
     private readonly name: string,
     private label: string,
     private visible: boolean,
-    private readonly host: ControlHost & { selectTab(tab: HostTab): void; runHandlers(handlers: readonly ContextHandler[]): void },
+    private readonly host: ControlHost & {
+      selectTab(tab: HostTab): void;
+      runHandlers(handlers: readonly ContextHandler[]): void;
+    },
   ) {
     this.sections = new HostItemCollection(() => this.sectionList);
   }

@@ -90,7 +90,14 @@ export class HostEntity {
       .filter((attribute) => attribute.getIsDirty())
       .map((attribute) => {
         const value = attribute.getValue();
-        const text = value === null ? "" : Array.isArray(value) ? (value[0]?.id ?? "") : value instanceof Date ? value.toISOString() : String(value);
+        const text =
+          value === null
+            ? ""
+            : Array.isArray(value)
+              ? (value[0]?.id ?? "")
+              : value instanceof Date
+                ? value.toISOString()
+                : String(value);
         return `<${attribute.getName()}>${escapeXml(text)}</${attribute.getName()}>`;
       });
     return `<${this.runtime.tableName}>${changed.join("")}</${this.runtime.tableName}>`;
@@ -224,7 +231,9 @@ export class HostFormContext {
 
   getAttribute(delegate?: Xrm.Collection.MatchingDelegate<HostAttribute>): HostAttribute[];
   getAttribute(nameOrIndex: string | number): HostAttribute | null;
-  getAttribute(selector?: string | number | Xrm.Collection.MatchingDelegate<HostAttribute>): HostAttribute | HostAttribute[] | null {
+  getAttribute(
+    selector?: string | number | Xrm.Collection.MatchingDelegate<HostAttribute>,
+  ): HostAttribute | HostAttribute[] | null {
     if (selector === undefined) return this.data.attributes.get();
     if (typeof selector === "function") return this.data.attributes.get(selector);
     return this.data.attributes.get(selector);
@@ -232,7 +241,9 @@ export class HostFormContext {
 
   getControl(delegate?: Xrm.Collection.MatchingDelegate<HostStandardControl>): HostStandardControl[];
   getControl(nameOrIndex: string | number): HostStandardControl | null;
-  getControl(selector?: string | number | Xrm.Collection.MatchingDelegate<HostStandardControl>): HostStandardControl | HostStandardControl[] | null {
+  getControl(
+    selector?: string | number | Xrm.Collection.MatchingDelegate<HostStandardControl>,
+  ): HostStandardControl | HostStandardControl[] | null {
     if (selector === undefined) return this.ui.controls.get();
     if (typeof selector === "function") return this.ui.controls.get(selector);
     return this.ui.controls.get(selector);

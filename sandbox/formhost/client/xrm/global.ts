@@ -17,7 +17,10 @@ import { bracedId } from "./values";
 import { searchRows } from "../lookup-search";
 import { addGlobalNotification, clearGlobalNotification } from "./app-notifications";
 
-type ClientMembers = Pick<Xrm.ClientContext, "getClient" | "getClientState" | "getFormFactor" | "isOffline" | "isNetworkAvailable">;
+type ClientMembers = Pick<
+  Xrm.ClientContext,
+  "getClient" | "getClientState" | "getFormFactor" | "isOffline" | "isNetworkAvailable"
+>;
 
 export function clientContext(): ClientMembers {
   return {
@@ -60,7 +63,17 @@ export function globalContext(app: AppDescription) {
     isOnPremises: () => false,
     prependOrgName: (path: string) => path,
     getCurrentAppName: () => Promise.resolve("Field Service (sandbox)"),
-    getCurrentAppProperties: () => Promise.resolve({ appId: "", displayName: "Field Service (sandbox)", uniqueName: "fsi_sandbox", url: `${app.organizationUrl}/`, webResourceId: "", webResourceName: "", welcomePageId: "", welcomePageName: "" }),
+    getCurrentAppProperties: () =>
+      Promise.resolve({
+        appId: "",
+        displayName: "Field Service (sandbox)",
+        uniqueName: "fsi_sandbox",
+        url: `${app.organizationUrl}/`,
+        webResourceId: "",
+        webResourceName: "",
+        welcomePageId: "",
+        welcomePageName: "",
+      }),
   };
 }
 
@@ -83,7 +96,10 @@ let progress: HTMLElement | undefined;
 
 function showProgressIndicator(message: string): void {
   progress?.remove();
-  progress = h("div", { className: "progress-indicator", attributes: { role: "status" } }, [h("span", { className: "spinner", attributes: { "aria-hidden": "true" } }), message]);
+  progress = h("div", { className: "progress-indicator", attributes: { role: "status" } }, [
+    h("span", { className: "spinner", attributes: { "aria-hidden": "true" } }),
+    message,
+  ]);
   document.body.append(progress);
 }
 
@@ -121,30 +137,68 @@ export function createXrm(app: AppDescription, webApi: SandboxWebApi) {
         const table = tableByLogicalName(entityName);
         return table === undefined
           ? Promise.reject(new Error(`No table ${entityName}.`))
-          : Promise.resolve({ LogicalName: table.logicalName, EntitySetName: table.entitySetName, DisplayName: table.displayName, PrimaryIdAttribute: table.primaryIdAttribute, PrimaryNameAttribute: table.primaryNameAttribute });
+          : Promise.resolve({
+              LogicalName: table.logicalName,
+              EntitySetName: table.entitySetName,
+              DisplayName: table.displayName,
+              PrimaryIdAttribute: table.primaryIdAttribute,
+              PrimaryNameAttribute: table.primaryNameAttribute,
+            });
       },
     },
     Navigation: {
       openForm,
-      openAlertDialog: async (strings: { readonly text: string; readonly title?: string; readonly confirmButtonLabel?: string }) => {
+      openAlertDialog: async (strings: {
+        readonly text: string;
+        readonly title?: string;
+        readonly confirmButtonLabel?: string;
+      }) => {
         await alertDialog(strings.title ?? "", strings.text, strings.confirmButtonLabel);
       },
-      openConfirmDialog: async (strings: { readonly text: string; readonly title?: string; readonly confirmButtonLabel?: string; readonly cancelButtonLabel?: string }) => ({
-        confirmed: await confirmDialog(strings.title ?? "", strings.text, strings.confirmButtonLabel, strings.cancelButtonLabel),
+      openConfirmDialog: async (strings: {
+        readonly text: string;
+        readonly title?: string;
+        readonly confirmButtonLabel?: string;
+        readonly cancelButtonLabel?: string;
+      }) => ({
+        confirmed: await confirmDialog(
+          strings.title ?? "",
+          strings.text,
+          strings.confirmButtonLabel,
+          strings.cancelButtonLabel,
+        ),
       }),
-      openErrorDialog: async (options: { readonly message?: string; readonly details?: string; readonly errorCode?: number }) => {
-        await alertDialog("Error", [options.message, options.details].filter((part) => part !== undefined && part !== "").join(" ") || `Error ${options.errorCode ?? ""}`);
+      openErrorDialog: async (options: {
+        readonly message?: string;
+        readonly details?: string;
+        readonly errorCode?: number;
+      }) => {
+        await alertDialog(
+          "Error",
+          [options.message, options.details].filter((part) => part !== undefined && part !== "").join(" ") ||
+            `Error ${options.errorCode ?? ""}`,
+        );
       },
       openUrl: (url: string) => {
         window.open(url, "_blank", "noopener");
       },
-      navigateTo: (pageInput: { readonly pageType: string; readonly entityName?: string; readonly entityId?: string }) => {
-        if (pageInput.pageType === "entityrecord" && pageInput.entityName !== undefined) return openForm({ entityName: pageInput.entityName, ...(pageInput.entityId === undefined ? {} : { entityId: pageInput.entityId }) });
+      navigateTo: (pageInput: {
+        readonly pageType: string;
+        readonly entityName?: string;
+        readonly entityId?: string;
+      }) => {
+        if (pageInput.pageType === "entityrecord" && pageInput.entityName !== undefined)
+          return openForm({
+            entityName: pageInput.entityName,
+            ...(pageInput.entityId === undefined ? {} : { entityId: pageInput.entityId }),
+          });
         if (pageInput.pageType === "entitylist" && pageInput.entityName !== undefined) {
           navigate(listUrl(pageInput.entityName));
           return new Promise<never>(() => undefined);
         }
-        return Promise.reject(new Error(`The sandbox opens entityrecord and entitylist pages, not ${pageInput.pageType}.`));
+        return Promise.reject(
+          new Error(`The sandbox opens entityrecord and entitylist pages, not ${pageInput.pageType}.`),
+        );
       },
     },
     App: { addGlobalNotification, clearGlobalNotification },

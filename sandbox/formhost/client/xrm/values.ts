@@ -6,7 +6,12 @@
  * part uses, so the form host writes exactly what a model-driven app would.
  */
 import { choiceLabel } from "../platform-strings";
-import { fromWebApiRow, isEntityReference, type DataverseRecord, type DataverseValue } from "../../../../core/dataverse/record";
+import {
+  fromWebApiRow,
+  isEntityReference,
+  type DataverseRecord,
+  type DataverseValue,
+} from "../../../../core/dataverse/record";
 import type { ColumnDefinition, TableDefinition } from "../../../../core/dataverse/schema";
 
 export type AttributeValue = string | number | boolean | Date | Xrm.LookupValue[];
@@ -53,7 +58,8 @@ export function attributeTypeOf(column: ColumnDefinition): Xrm.Attributes.Attrib
 /** One Web API value (from `fromWebApiRow`) → the client API's value. */
 export function toAttributeValue(column: ColumnDefinition, value: DataverseValue | undefined): AttributeValue | null {
   if (value === undefined || value === null) return null;
-  if (isEntityReference(value)) return [{ id: bracedId(value.id), name: value.name ?? "", entityType: value.logicalName }];
+  if (isEntityReference(value))
+    return [{ id: bracedId(value.id), name: value.name ?? "", entityType: value.logicalName }];
   if (column.type === "datetime" && typeof value === "string") {
     return new Date(column.behavior === "DateOnly" && value.length === 10 ? `${value}T00:00:00` : value);
   }
@@ -69,7 +75,13 @@ export function toDataverseValue(column: ColumnDefinition, value: AttributeValue
   if (value === null) return null;
   if (Array.isArray(value)) {
     const first = value[0];
-    return first === undefined ? null : { id: bareGuid(first.id), logicalName: first.entityType, ...(first.name === undefined ? {} : { name: first.name }) };
+    return first === undefined
+      ? null
+      : {
+          id: bareGuid(first.id),
+          logicalName: first.entityType,
+          ...(first.name === undefined ? {} : { name: first.name }),
+        };
   }
   if (value instanceof Date) {
     // A date-only column is the calendar date the user picked, not shifted to UTC.
@@ -89,12 +101,16 @@ export function sameAttributeValue(a: AttributeValue | null, b: AttributeValue |
       return other !== undefined && bareGuid(item.id) === bareGuid(other.id) && item.entityType === other.entityType;
     });
   }
-  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (a instanceof Date || b instanceof Date)
+    return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   return a === b;
 }
 
 /** A retrieved Web API row → client API values by column. */
-export function attributeValuesOf(table: TableDefinition, row: Readonly<Record<string, unknown>>): Map<string, AttributeValue | null> {
+export function attributeValuesOf(
+  table: TableDefinition,
+  row: Readonly<Record<string, unknown>>,
+): Map<string, AttributeValue | null> {
   const record: DataverseRecord = fromWebApiRow(table, row);
   const values = new Map<string, AttributeValue | null>();
   for (const [name, column] of Object.entries(table.columns)) {
@@ -115,8 +131,7 @@ export function formattedValue(column: ColumnDefinition, value: AttributeValue |
   switch (column.type) {
     case "choice":
     case "state":
-    case "status":
-    {
+    case "status": {
       const option = column.options.find((candidate) => candidate.value === value);
       return option === undefined ? String(value) : choiceLabel(column, option);
     }
@@ -126,7 +141,10 @@ export function formattedValue(column: ColumnDefinition, value: AttributeValue |
     case "double":
     case "money":
       return typeof value === "number"
-        ? value.toLocaleString(locale, { minimumFractionDigits: column.precision, maximumFractionDigits: column.precision })
+        ? value.toLocaleString(locale, {
+            minimumFractionDigits: column.precision,
+            maximumFractionDigits: column.precision,
+          })
         : String(value);
     default:
       return String(value);
