@@ -12,4 +12,8 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/dist/", "/out/", "/.sandbox/"],
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/out/"],
   testTimeout: 20000,
+  // Most suites wait on servers they start (emulators, Azurite, Chromium), not on the CPU, so two
+  // workers on two cores nearly halve the run (745 s → 406 s measured, same suites) where Jest's
+  // default of cores - 1 would use one.
+  maxWorkers: 2,
 };
