@@ -43,10 +43,13 @@ function versionOf(read: unknown): string | undefined {
   return typeof etag === "string" ? etag : undefined;
 }
 
-/** A value as read from the Web API or from the form, comparable across the two. */
-function comparable(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime();
-  return value ?? null;
+/**
+ * Whether a value read from the Web API equals what the form shows: the form holds dates as `Date`,
+ * the Web API as ISO text.
+ */
+function sameValue(read: unknown, shown: unknown): boolean {
+  if (shown instanceof Date) return timeOf(read) === shown.getTime();
+  return (read ?? null) === (shown ?? null);
 }
 
 /**
@@ -63,12 +66,14 @@ function comparedColumns(formContext: Xrm.FormContext, form: ScmForm): string[] 
 function differs(formContext: Xrm.FormContext, form: ScmForm, read: unknown): boolean {
   if (typeof read !== "object" || read === null) return false;
   const row = read as Readonly<Record<string, unknown>>;
-  const shownStatus: unknown = formContext.getAttribute(statusColumn)?.getValue() ?? null;
-  const shownSynced = timeOf(formContext.getAttribute(lastSyncedColumn)?.getValue());
-  if ((row[statusColumn] ?? null) !== shownStatus || timeOf(row[lastSyncedColumn]) !== shownSynced) return true;
-  return comparedColumns(formContext, form).some(
-    (column) => column in row && comparable(row[column]) !== comparable(formContext.getAttribute(column)?.getValue()),
-  );
+  const shown = (column: string): unknown => formContext.getAttribute(column)?.getValue();
+  if (
+    !sameValue(row[statusColumn], shown(statusColumn)) ||
+    !sameValue(row[lastSyncedColumn], shown(lastSyncedColumn))
+  ) {
+    return true;
+  }
+  return comparedColumns(formContext, form).some((column) => column in row && !sameValue(row[column], shown(column)));
 }
 
 /** Whether the form shows the sync columns at all (tables without them have nothing to wait for). */
