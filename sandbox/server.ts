@@ -24,6 +24,8 @@ export interface SandboxContext {
   /** Fill empty emulators with their seed data. */
   readonly seed: boolean;
   readonly log: (message: string) => void;
+  /** The port asked for: 0 when any free port will do (tests), so servers beside it take free ports too. */
+  readonly requestedPort: number;
 }
 
 export interface Mount {
@@ -94,7 +96,12 @@ export interface SandboxServer {
 
 export async function startSandbox(options: SandboxOptions): Promise<SandboxServer> {
   const log = options.log ?? (() => undefined);
-  const context: SandboxContext = { stateDir: options.stateDir, seed: options.seed ?? true, log };
+  const context: SandboxContext = {
+    stateDir: options.stateDir,
+    seed: options.seed ?? true,
+    log,
+    requestedPort: options.port ?? 8080,
+  };
   const mounts: Mount[] = [];
   const closeMounts = async (): Promise<void> => {
     for (const mount of [...mounts].reverse()) await mount.close();

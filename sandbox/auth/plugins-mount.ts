@@ -169,7 +169,9 @@ export function createPluginsMount(
         entra = await startEntraEmulator({
           directory: sandboxDirectory({ organizationUrl: url, users: [user] }),
           tlsCertificate: await entraTlsCertificate(context.stateDir),
-          ...(options.entraPort === undefined ? {} : { port: options.entraPort(Number(new URL(url).port)) }),
+          ...(options.entraPort === undefined
+            ? {}
+            : { port: options.entraPort(context.requestedPort === 0 ? 0 : Number(new URL(url).port)) }),
         });
         context.log(
           `Entra ID (sandbox): ${entra.authority} — a browser must trust its self-signed certificate (see sandbox/README.md)`,
