@@ -110,6 +110,11 @@ export class DataverseClient {
     return this.connection.api;
   }
 
+  /** The degree of parallelism Dataverse last recommended (`x-ms-dop-hint`), once it answered. */
+  get recommendedParallelism(): number | undefined {
+    return this.connection.request.recommendedParallelism;
+  }
+
   /** The same client whose calls carry a correlation id and/or a SharedVariables tag. */
   scoped(scope: DataverseCallScope): DataverseClient {
     return new DataverseClient(this.config, { ...this.callScope, ...scope }, this.connection);

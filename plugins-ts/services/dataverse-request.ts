@@ -6,6 +6,7 @@
  *   callback made while a synchronous step runs joins that step's transaction, and the `tag`
  *   query parameter Dataverse copies into the plug-in context's SharedVariables (Learn: "Add a
  *   shared variable to the plugin execution context");
+ * - a 429 (service protection limits) is sent again after its `Retry-After` (a few times);
  * - a non-2xx reply becomes a `DataverseRequestError` with its status (dataverse-ify throws the
  *   bare `error` object and the status is lost);
  * - the body is sent once encoded: dataverse-ify 2.0.7's `sendWebApiRequest` passes an already
@@ -14,6 +15,7 @@
  *   a table's first CRUD call, is answered from core's table definitions (our metadata cache).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { NodeWebApiRequest } from "dataverse-ify/lib/webapi/node/NodeWebApiRequest";
 import type { WebApiResponse } from "dataverse-ify/lib/webapi/WebApiRequest";
 import { tableByLogicalName } from "../../core/dataverse/tables";
@@ -45,6 +47,8 @@ export class DataverseRequestError extends Error {
     /** Dataverse's error code (`0x80040217`), or `UNREACHABLE`. */
     readonly code: string,
     message: string,
+    /** A 429's `Retry-After` (Learn, "Service protection API limits"): when to send again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -60,6 +64,11 @@ const ENTITY_SET_QUERY = /\/EntityDefinitions\(LogicalName=(?:'|%27)([a-z0-9_]+)
 
 export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
   readonly scope = new AsyncLocalStorage<DataverseCallScope>();
+  /**
+   * The last `x-ms-dop-hint` Dataverse sent: the degree of parallelism it recommends for this
+   * environment (Learn, "Send parallel requests", Optimum degree of parallelism).
+   */
+  recommendedParallelism: number | undefined;
 
   constructor(
     server: string,
@@ -104,24 +113,44 @@ export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
       call.tag === undefined || method === "GET"
         ? uri
         : `${uri}${uri.includes("?") ? "&" : "?"}tag=${encodeURIComponent(call.tag)}`;
-    this.setAccessToken(await this.tokenProvider());
-    let response: WebApiResponse;
-    try {
-      response = await super.send(
-        method,
-        scopedUri,
-        scopedHeaders,
-        payload,
-        skipStringify ?? typeof payload === "string",
-      );
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new DataverseRequestError(0, "UNREACHABLE", `Dataverse could not be reached (${method} ${uri}): ${reason}`);
+    for (let attempt = 1; ; attempt += 1) {
+      this.setAccessToken(await this.tokenProvider());
+      let response: WebApiResponse;
+      try {
+        response = await super.send(
+          method,
+          scopedUri,
+          scopedHeaders,
+          payload,
+          skipStringify ?? typeof payload === "string",
+        );
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new DataverseRequestError(
+          0,
+          "UNREACHABLE",
+          `Dataverse could not be reached (${method} ${uri}): ${reason}`,
+        );
+      }
+      const hint = Number(response.headers["x-ms-dop-hint"]);
+      if (Number.isInteger(hint) && hint > 0) this.recommendedParallelism = hint;
+      if (response.ok) return response;
+      const error = errorOf(method, uri, response);
+      // Service protection (Learn, "Service protection API limits"): send again after Retry-After.
+      const wait = error.status === 429 ? (error.retryAfterSeconds ?? 1) : undefined;
+      if (wait === undefined || wait > MAX_THROTTLE_WAIT_SECONDS || attempt >= MAX_THROTTLED_SENDS) throw error;
+      await sleep(wait * 1000);
     }
-    if (!response.ok) throw errorOf(method, uri, response);
-    return response;
   }
 }
+
+/**
+ * A request Dataverse throttles (429) is sent again after its `Retry-After`, at most this many
+ * times in all, and only when the wait is short: a longer one is the caller's to schedule (a
+ * batch run stops and the next run goes on from its checkpoint).
+ */
+const MAX_THROTTLED_SENDS = 5;
+const MAX_THROTTLE_WAIT_SECONDS = 30;
 
 function errorOf(method: Method, uri: string, response: WebApiResponse): DataverseRequestError {
   let code = `HTTP_${response.status}`;
@@ -134,9 +163,11 @@ function errorOf(method: Method, uri: string, response: WebApiResponse): Dataver
     // Not a Dataverse error body (a proxy's HTML page); the status line says enough.
   }
   const path = uri.replace(/^https?:\/\/[^/]+/, "");
+  const retryAfter = Number(response.headers["retry-after"]);
   return new DataverseRequestError(
     response.status,
     code,
     `Dataverse answered ${response.status} to ${method} ${path}: ${message}`,
+    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
   );
 }

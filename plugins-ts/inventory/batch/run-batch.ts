@@ -21,6 +21,7 @@ import type { DocumentOutcome } from "../flows/documents";
 import { type FlowRuntime, type RowOutcome, isRowFailure } from "../flows/runtime";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import type { RowError, RunRecord } from "../state/inventory-store";
+import { pool, workersFor } from "./parallel";
 
 /** An SCM → FS flow as a run drives it (on-hand, projects). */
 export interface ScmToDataverseFlow {
@@ -66,7 +67,10 @@ export interface RunBatchOptions {
   readonly full?: boolean;
   /** Rows per read; default 1000. */
   readonly pageSize?: number;
-  /** Rows (one by one) or chunks (`applyMany`) applied at once (SCM → FS maps); default 4. */
+  /**
+   * Rows (one by one) or chunks (`applyMany`) applied at once (SCM → FS maps); default: the
+   * degree of parallelism Dataverse recommends (`x-ms-dop-hint`), else 4 (`parallel.ts`).
+   */
   readonly concurrency?: number;
   /** Rows per chunk of a flow that applies many at once; default 200. */
   readonly batchSize?: number;
@@ -108,18 +112,6 @@ class RunTally {
       ...(this.total === undefined ? {} : { total: this.total }),
     });
   }
-}
-
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-      for (let index = next++; index < items.length; index = next++) {
-        const item = items[index];
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
 }
 
 async function finish(
@@ -191,10 +183,11 @@ export async function runScmToDataverse(
       tally.fail(rowKey, error.message);
     }
   };
+  const workers = (): number => workersFor(options.concurrency, runtime.dataverse.client.recommendedParallelism);
   const applyPage = async (page: readonly ScmRow[]): Promise<void> => {
     const applyMany = flow.applyMany?.bind(flow);
     if (applyMany === undefined) {
-      await pool(page, options.concurrency ?? 4, async (row) => {
+      await pool(page, workers(), async (row) => {
         await carry(flow.rowKey(row), flow.keyOf(row), () => flow.apply(row));
         tally.report("changes");
       });
@@ -204,7 +197,7 @@ export async function runScmToDataverse(
     const chunks = Array.from({ length: Math.ceil(page.length / size) }, (_, index) =>
       page.slice(index * size, (index + 1) * size),
     );
-    await pool(chunks, options.concurrency ?? 4, async (chunk) => {
+    await pool(chunks, workers(), async (chunk) => {
       const results = await applyMany(chunk);
       const kept = (await store.pendingCount(map)) > 0;
       for (const [index, row] of chunk.entries()) {

@@ -1,7 +1,9 @@
 /**
  * Many on-hand rows at once (a batch run's page), as the platform intends bulk work to be done
  * (Learn, "Use bulk operation messages"; "Optimize performance for bulk operations"):
- * - Field Service's rows for all of them are read with a few keyed queries, not one per row;
+ * - Field Service's rows for all of them are read with a few queries, not one per row
+ *   (`on-hand-current.ts`: whole warehouses when the chunk holds many of their products, else
+ *   key pairs);
  * - new rows, journals and stamps are written with CreateMultiple / UpdateMultiple — one request
  *   and one transaction per group; Field Service applies each journal to its product inventory in
  *   that transaction;
@@ -13,7 +15,6 @@
  * the run (the checkpoint stays; the next run reads the page again).
  */
 import type { DataverseRecord } from "../../../core/dataverse/record";
-import { isEntityReference } from "../../../core/dataverse/record";
 import { inventoryJournal, productInventory } from "../../../core/dataverse/tables";
 import type { ScmRow } from "../../../core/scm/schema";
 import type { OnHandFlow } from "./on-hand";
@@ -153,21 +154,10 @@ class BatchWrites {
 }
 
 /** Field Service's product inventory rows of the batch, by `<warehouse>|<product>`. */
-async function currentRows(flow: OnHandFlow, rows: readonly PreparedOnHand[]): Promise<Map<string, CurrentInventory>> {
-  const found = new Map<string, CurrentInventory>();
-  if (rows.length === 0) return found;
-  const pairs = rows.map((row) => [row.warehouse.reference.id, row.product.reference.id] as const);
-  for (const row of await flow.runtime.dataverse.findByLookupPairs(
-    productInventory,
-    ["msdyn_warehouse", "msdyn_product"],
-    pairs,
-    flow.currentColumns(),
-  )) {
-    const { msdyn_warehouse: warehouse, msdyn_product: product } = row.record;
-    if (isEntityReference(warehouse) && isEntityReference(product))
-      found.set(inventoryKey(warehouse.id, product.id), row);
-  }
-  return found;
+function currentRows(flow: OnHandFlow, rows: readonly PreparedOnHand[]): Promise<Map<string, CurrentInventory>> {
+  return rows.length === 0
+    ? Promise.resolve(new Map<string, CurrentInventory>())
+    : flow.currentInventory.read(rows, flow.currentColumns());
 }
 
 /**

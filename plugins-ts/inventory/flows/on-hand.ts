@@ -21,6 +21,7 @@ import type { ScmKey, ScmRow } from "../../../core/scm/schema";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissing } from "./describe";
 import { applyOnHandBatch, type BatchRowResult } from "./on-hand-batch";
+import { CurrentInventoryReader } from "./on-hand-current";
 import type { CurrentInventory, OnHandPlan, PreparedOnHand } from "./on-hand-rows";
 import { type FlowRuntime, RowFailure, type RowOutcome } from "./runtime";
 
@@ -33,6 +34,8 @@ const quantityOf = (value: unknown): number => (typeof value === "number" ? valu
 
 export class OnHandFlow {
   readonly entity = inventoryOnHand;
+  /** Field Service's rows for a batch's chunk, read in few queries. */
+  readonly currentInventory: CurrentInventoryReader;
   private readonly contract: ToDataverseFlowContract;
 
   constructor(
@@ -41,6 +44,7 @@ export class OnHandFlow {
   ) {
     if (flow.contract.direction !== "toDataverse") throw new Error("the on-hand flow runs SCM → Field Service");
     this.contract = flow.contract;
+    this.currentInventory = new CurrentInventoryReader(runtime.dataverse);
   }
 
   rowKey(row: Readonly<ScmRow>): string {

@@ -48,13 +48,15 @@ export class RowFailure extends Error {
 
 /**
  * A failure that concerns the row (keep it for the next run): the row's own problem, or a refusal
- * by SCM or Dataverse. Anything else — a system out of reach — stops the run.
+ * by SCM or Dataverse. Anything else stops the run: a system out of reach, or Dataverse's service
+ * protection limits (429), which say nothing about the row — the request is sent again after
+ * `Retry-After` (`batch/parallel.ts`).
  */
 export function isRowFailure(error: unknown): error is Error {
   return (
     error instanceof RowFailure ||
     error instanceof ScmRejectedError ||
-    (error instanceof DataverseRequestError && !error.unreachable)
+    (error instanceof DataverseRequestError && !error.unreachable && error.status !== 429)
   );
 }
 
