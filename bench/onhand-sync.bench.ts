@@ -39,6 +39,11 @@ export interface OnHandSyncThroughputRow {
   /** Inventory journals the run wrote. */
   readonly journals: number;
   readonly seconds: number;
+  /**
+   * CPU seconds the bench's process spent in the run (emulators, engine and HTTP on both sides):
+   * on a shared machine a steadier figure than the wall clock.
+   */
+  readonly cpuSeconds: number;
   readonly rowsPerSecond: number;
   readonly baseline: string;
   /** rows/s over the baseline's rows/s. */
@@ -107,6 +112,7 @@ export async function onHandSyncThroughput(
       options: { full?: boolean },
     ): Promise<Omit<OnHandSyncThroughputRow, "baseline" | "ratioToBaseline">> => {
       const before = journals();
+      const cpu = process.cpuUsage();
       const start = performance.now();
       let reported = 0;
       const record = await engine.runBatch("on-hand", {
@@ -120,6 +126,7 @@ export async function onHandSyncThroughput(
         },
       });
       const seconds = (performance.now() - start) / 1000;
+      const used = process.cpuUsage(cpu);
       if (record.status !== "succeeded")
         throw new Error(
           `${run}: the run ${record.status}: ${record.error ?? JSON.stringify(record.errors.slice(0, 3))}`,
@@ -131,6 +138,7 @@ export async function onHandSyncThroughput(
         rowsRead: record.read,
         journals: journals() - before,
         seconds: Number(seconds.toFixed(2)),
+        cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)),
         rowsPerSecond: Math.round(record.read / seconds),
       };
     };
@@ -284,6 +292,7 @@ if (require.main === module) {
           "rows read": row.rowsRead,
           journals: row.journals,
           seconds: row.seconds,
+          "CPU s": row.cpuSeconds,
           "rows/s": row.rowsPerSecond,
           "× re-read": row.ratioToBaseline,
         })),
