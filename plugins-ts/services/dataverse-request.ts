@@ -146,11 +146,12 @@ export class ScopedNodeWebApiRequest extends NodeWebApiRequest {
 
 /**
  * A request Dataverse throttles (429) is sent again after its `Retry-After`, at most this many
- * times in all, and only when the wait is short: a longer one is the caller's to schedule (a
- * batch run stops and the next run goes on from its checkpoint).
+ * times in all, and only when the wait is short: at most 30 s of waiting in all keeps a webhook
+ * handler's callback inside the webhook's 60 s; a longer wait is the caller's to schedule (a batch
+ * run stops and the next run goes on from its checkpoint).
  */
-const MAX_THROTTLED_SENDS = 5;
-const MAX_THROTTLE_WAIT_SECONDS = 30;
+const MAX_THROTTLED_SENDS = 4;
+const MAX_THROTTLE_WAIT_SECONDS = 10;
 
 function errorOf(method: Method, uri: string, response: WebApiResponse): DataverseRequestError {
   let code = `HTTP_${response.status}`;

@@ -214,9 +214,9 @@ describe("on-hand batch runs under Dataverse's service protection limits", () =>
 
   beforeAll(async () => {
     env = await startInventoryEnvironment({ settings: { maps: { "on-hand": { mode: "batch" } } } });
-    // The emulator's own service protection, four requests a second, for the engine's user only
+    // The emulator's own service protection, eight requests a second, for the engine's user only
     // (the set-up above, as another user, is not held up): its parallel chunks get 429 + Retry-After.
-    const limits = new ServiceProtection({ maxRequests: 4, windowSeconds: 1 });
+    const limits = new ServiceProtection({ maxRequests: 8, windowSeconds: 1 });
     const emulator = env.dataverse.emulator;
     const handle = emulator.handle.bind(emulator);
     emulator.handle = async (request: ApiRequest) => {
