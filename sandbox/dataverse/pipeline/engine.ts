@@ -388,7 +388,8 @@ export class PipelineEngine {
     if (plan.message === "Create") {
       const row: Row = { ...plan.changes, [table.primaryIdAttribute]: id };
       for (const key of alternateKeyLocks(table, row)) await this.gate.lock(transaction, key);
-      if (transaction.getRow(table, id) !== undefined) throw duplicateId();
+      // An id the client chose may be taken; one drawn here (a random v4 GUID) is not.
+      if (plan.idSupplied && transaction.getRow(table, id) !== undefined) throw duplicateId();
       Object.assign(row, platformColumnsOnCreate(table, plan.now, this.store.nextVersion(), plan.changes));
       insertRow(transaction, table, id, row);
       return row;
