@@ -81,7 +81,9 @@ function alternateKeyValues(
  */
 export function alternateKeyLocks(table: TableDefinition, row: Row): string[] {
   if (table.alternateKeys.length === 0) return [];
-  return alternateKeyValues(table, sqlFromRow(table, row)).map((key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`);
+  return alternateKeyValues(table, sqlFromRow(table, row)).map(
+    (key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`,
+  );
 }
 
 /** Refuses a row whose alternate key values another row already has, as the transaction sees the table. */
