@@ -25,7 +25,7 @@ import {
 } from "./testing/warehouseRows";
 import { buildSync } from "esbuild";
 import type { WebApiEntity } from "./shared/services/webApi";
-import type { ScenarioSpec, PropertySpec } from "./testing/pcfHost";
+import type { ScenarioSpec, PropertySpec } from "./testing/pcf/screenshotPage";
 
 const repoRoot = path.resolve(__dirname, "..");
 const outDir = path.join(repoRoot, "test-results", "screenshots");
@@ -242,7 +242,7 @@ function scenarios(validationApi: FakeValidationApi): Scenario[] {
 /** The page-side host, as one script (esbuild: no helpers a serialized function would lose). */
 function hostScript(): string {
   const result = buildSync({
-    entryPoints: [path.join(__dirname, "testing", "pcfHost.ts")],
+    entryPoints: [path.join(__dirname, "testing", "pcf", "screenshotPage.ts")],
     bundle: true,
     format: "iife",
     write: false,
