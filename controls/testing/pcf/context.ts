@@ -58,7 +58,7 @@ export interface PcfPlatform<TInputs> {
 /** What the host loop owns and passes with every context (`host.ts`). */
 export interface HostMode {
   readonly updatedProperties: string[];
-  /** The container's size once the control tracks resizes (`mode.trackContainerResize(true)`), else -1. */
+  /** The container's width once the control tracks resizes (`mode.trackContainerResize(true)`), else -1. */
   readonly allocatedWidth: number;
   readonly allocatedHeight: number;
   trackContainerResize(track: boolean): void;

@@ -6,9 +6,10 @@
  * changed properties and `layout` for a new allocated size (PA
  * `component-framework/reference/control/{init,updateview,getoutputs,destroy}.md`,
  * `.../reference/updatedproperties.md`); after `notifyOutputChanged`, `getOutputs()` once per batch
- * and its values handed to the page to write to the bound columns; `mode.allocatedWidth` and
- * `allocatedHeight` are -1 until the control calls `trackContainerResize(true)`
- * (`.../reference/mode.md`); `destroy()` once, after which nothing reaches the control.
+ * and its values handed to the page to write to the bound columns; `mode.allocatedWidth` is -1 in
+ * `init` and until the control calls `trackContainerResize(true)`, then the container's width, and
+ * `allocatedHeight` is always -1, as in model-driven apps (`.../reference/mode/trackcontainerresize.md`);
+ * `destroy()` once, after which nothing reaches the control.
  *
  * Browser code: no Node API here.
  */
@@ -31,8 +32,8 @@ export interface PcfControl {
 export interface PcfPage<TInputs> {
   /** What the control sees now. */
   platform(): PcfPlatform<TInputs>;
-  /** The container's size, read when the control tracks resizes. */
-  measure(): { readonly width: number; readonly height: number };
+  /** The container's width in pixels, read when the control tracks resizes. */
+  measure(): { readonly width: number };
   /** Calls `onResize` when the container's size may have changed; returns how to stop. */
   observeResize?(onResize: () => void): () => void;
   /** After each updateView: shows what a virtual control returned (a standard control returns undefined). */
@@ -94,7 +95,7 @@ function modeFingerprint(platform: PcfPlatform<unknown>): string {
 export class PcfHost<TInputs> {
   readonly calls: HostCalls = { updateView: [], outputs: [], trackContainerResize: [], requestRender: [] };
   private tracking = false;
-  private size = { width: -1, height: -1 };
+  private width = -1;
   private parameters = new Map<string, string>();
   private mode = "";
   private outputsScheduled = false;
@@ -127,14 +128,13 @@ export class PcfHost<TInputs> {
   refresh(): void {
     if (this.destroyed) return;
     const platform = this.page.platform();
-    const before = { parameters: this.parameters, mode: this.mode, size: this.size };
-    if (this.tracking) this.size = this.measured();
+    const before = { parameters: this.parameters, mode: this.mode, width: this.width };
+    if (this.tracking) this.width = this.measured();
     this.remember(platform);
     const changed = [...this.parameters]
       .filter(([name, print]) => before.parameters.get(name) !== print)
       .map(([name]) => name);
-    const layout = before.size.width !== this.size.width || before.size.height !== this.size.height;
-    if (layout) changed.push("layout");
+    if (before.width !== this.width) changed.push("layout");
     if (changed.length === 0 && before.mode === this.mode) return;
     this.updateView(platform, changed.length === 0 ? [...unnamedChange] : changed);
   }
@@ -155,16 +155,16 @@ export class PcfHost<TInputs> {
     this.mode = modeFingerprint(platform as PcfPlatform<unknown>);
   }
 
-  private measured(): { width: number; height: number } {
-    const { width, height } = this.page.measure();
-    return { width: Math.round(width), height: Math.round(height) };
+  private measured(): number {
+    return Math.round(this.page.measure().width);
   }
 
   private context(platform: PcfPlatform<TInputs>, updatedProperties: string[]): ComponentFramework.Context<never> {
     const context = createContext(platform, {
       updatedProperties,
-      allocatedWidth: this.tracking ? this.size.width : -1,
-      allocatedHeight: this.tracking ? this.size.height : -1,
+      allocatedWidth: this.tracking ? this.width : -1,
+      // Model-driven apps never give a height, tracked or not.
+      allocatedHeight: -1,
       trackContainerResize: (track) => {
         this.track(track);
       },
@@ -189,12 +189,12 @@ export class PcfHost<TInputs> {
     this.stopObserving?.();
     this.stopObserving = undefined;
     if (track) {
-      this.size = this.measured();
+      this.width = this.measured();
       this.stopObserving = this.page.observeResize?.(() => {
         this.refresh();
       });
     } else {
-      this.size = { width: -1, height: -1 };
+      this.width = -1;
     }
   }
 

@@ -159,7 +159,7 @@ function mount(spec: ScenarioSpec): void {
         },
       }),
       // The cell's width as the spec gives it (the page lays the cell out at that width).
-      measure: () => ({ width: spec.width, height: -1 }),
+      measure: () => ({ width: spec.width }),
       render: (element) => {
         host.ReactDOM.render(element, container);
       },

@@ -131,7 +131,7 @@ export function openTestPage<TInputs>(control: PcfControl, initial: TestPageOpti
     control,
     {
       platform,
-      measure: () => ({ width: options.allocatedWidth ?? -1, height: -1 }),
+      measure: () => ({ width: options.allocatedWidth ?? -1 }),
       render: (element) => {
         if (element === undefined) return;
         if (view === undefined) view = render(element as React.ReactElement);
