@@ -128,6 +128,7 @@ function scenarios(validationApi: FakeValidationApi): Scenario[] {
     product: { kind: "lookup", value: { id: product, name: "Pump seal kit", entityType: "product" } },
     radiusKm: { kind: "number", value: null },
     maxResults: { kind: "number", value: 50 },
+    warehouseTypes: { kind: "text", value: "Default" },
   };
   return [
     {
