@@ -22,7 +22,7 @@ class Probe implements PcfControl {
     context.mode.trackContainerResize(true);
   }
 
-  updateView(context: ComponentFramework.Context<never>): string {
+  updateView(context: ComponentFramework.Context<never>): unknown {
     this.record("updateView", context);
     return "element";
   }
