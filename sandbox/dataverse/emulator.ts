@@ -9,7 +9,6 @@ import {
   solution,
   systemUser,
   tables as allTables,
-  tableByEntitySetName,
   type TableDefinition,
 } from "../../core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
@@ -92,6 +91,13 @@ export const DEFAULT_USER: EmulatorUser = {
 /** The header that runs a request as the mobile app's offline store would. */
 export const CLIENT_STATE_HEADER = "x-fsi-client-state";
 
+/** The host of an absolute URL (`http://host:port/api/...` → `host:port`), as `new URL(url).host` gives it. */
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  return url.slice(start, end === -1 ? undefined : end).toLowerCase();
+}
+
 export class DataverseEmulator {
   readonly store: DataverseStore;
   readonly organizationId: string;
@@ -99,6 +105,7 @@ export class DataverseEmulator {
   readonly businessUnitId: string;
   readonly defaultUserId: string;
   private readonly tables: readonly TableDefinition[];
+  private readonly tablesBySetName: ReadonlyMap<string, TableDefinition>;
   private readonly gate: TransactionGate;
   private readonly jobs: AsyncJobRunner;
   private readonly engine: PipelineEngine;
@@ -109,6 +116,7 @@ export class DataverseEmulator {
 
   constructor(private readonly options: DataverseEmulatorOptions = {}) {
     this.tables = options.tables ?? Object.values(allTables);
+    this.tablesBySetName = new Map(this.tables.map((table) => [table.entitySetName, table]));
     this.clock = options.clock ?? (() => new Date());
     this.store = new DataverseStore(options.databasePath ?? ":memory:", this.tables);
     this.organizationName = options.organizationName ?? "fsisandbox";
@@ -209,7 +217,7 @@ export class DataverseEmulator {
     transaction: Transaction | undefined,
   ): Caller {
     const correlation = request.headers["x-ms-correlation-request-id"];
-    const organizationDomain = new URL(request.baseUrl).host;
+    const organizationDomain = hostOf(request.baseUrl);
     // Each request (each $batch part too) carries its own tag; an empty one is no tag.
     const tag = request.query.get("tag") ?? undefined;
     return {
@@ -224,12 +232,12 @@ export class DataverseEmulator {
     };
   }
 
-  private readContext(request: ApiRequest): ReadContext {
+  private readContext(request: ApiRequest, preferences = parsePreferences(request.headers.prefer)): ReadContext {
     return {
       store: this.store,
       db: this.store.reader,
       baseUrl: request.baseUrl,
-      annotations: parsePreferences(request.headers.prefer).includeAnnotations,
+      annotations: preferences.includeAnnotations,
       offline: request.headers[CLIENT_STATE_HEADER]?.toLowerCase() === "offline",
     };
   }
@@ -294,8 +302,8 @@ export class DataverseEmulator {
       if (method !== "GET") throw noHttpResource(`${request.baseUrl}${request.path}`);
       return jsonResponse(200, entityDefinitions(this.tables, segments, request.query, request.baseUrl));
     }
-    const table = tableByEntitySetName(name);
-    if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
+    const table = this.tablesBySetName.get(name);
+    if (table === undefined) throw segmentNotFound(name);
     if (table === systemUser && rest.length === 1 && isRetrieveUserPrivileges(rest[0])) {
       return jsonResponse(
         200,
@@ -319,7 +327,7 @@ export class DataverseEmulator {
         preferences,
         store: this.store,
         engine: this.engine,
-        read: this.readContext(request),
+        read: this.readContext(request, preferences),
         tables: this.tables,
         authorize: authorizer(this.privileges, caller.userId),
       },
