@@ -52,6 +52,12 @@ export default tseslint.config(
               message: "The product never imports the emulators (sandbox/), tests (test/) or benchmarks (bench/).",
             },
             {
+              target: "./controls",
+              from: "./controls/testing",
+              message:
+                "The controls' test stand-ins (controls/testing) serve tests, the screenshots and the sandbox, never a bundle.",
+            },
+            {
               target: "./core",
               from: ["./controls", "./plugins-ts", "./solution", "./forms"],
               message: "core imports nothing of ours outside core: every other part depends on it, not the reverse.",
