@@ -17,7 +17,8 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { customerAsset, customerAssetCategory } from "../core/dataverse/tables";
@@ -237,7 +238,9 @@ async function runCli(
   env: Readonly<Record<string, string>>,
   cwd: string,
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(__dirname, "..", "bin", "fsi.js"), ...args], {
+  const profileDir = process.env[PROFILE_DIR_VARIABLE];
+  const nodeFlags = profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+  const child = spawn(process.execPath, [...nodeFlags, join(__dirname, "..", "bin", "fsi.js"), ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -250,7 +253,34 @@ async function runCli(
   return { code, out, err };
 }
 
-async function initialSync(rows: number, direction: "fs-to-scm" | "scm-to-fs", live: boolean): Promise<SyncBenchRow> {
+/**
+ * With `FSI_BENCH_PROFILE_DIR` set, each initial sync is profiled where it runs: this process (the
+ * emulators and the plug-in host) by the inspector around the CLI run only, the CLI by `--cpu-prof`.
+ */
+const PROFILE_DIR_VARIABLE = "FSI_BENCH_PROFILE_DIR";
+
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env[PROFILE_DIR_VARIABLE];
+  if (dir === undefined) return work();
+  mkdirSync(dir, { recursive: true });
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(dir, `${name}.emulators.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+export async function initialSync(
+  rows: number,
+  direction: "fs-to-scm" | "scm-to-fs",
+  live: boolean,
+): Promise<SyncBenchRow> {
   return withEnvironment(async (env, dir) => {
     if (!live) await detachLivePlugins(env);
     if (direction === "fs-to-scm") seedDataverse(env, rows);
@@ -262,10 +292,8 @@ async function initialSync(rows: number, direction: "fs-to-scm" | "scm-to-fs", l
       FSI_INTEGRATION_USER_ID: INTEGRATION.id,
       FSI_STATE_PATH: join(dir, "plugins.sqlite"),
     };
-    const run = await runCli(
-      ["sync", "initial", "--map", "customer-assets", "--direction", direction, "--json"],
-      variables,
-      dir,
+    const run = await profiled(`${direction}-${rows}-${live ? "live" : "detached"}`, () =>
+      runCli(["sync", "initial", "--map", "customer-assets", "--direction", direction, "--json"], variables, dir),
     );
     if (run.code !== 0)
       throw new Error(

@@ -154,7 +154,7 @@ export async function runInitialSync(
     for (const entry of plan)
       await syncMap(
         entry,
-        { runId, direction: request.direction, master, batchSize: request.batchSize ?? 100, index },
+        { runId, direction: request.direction, master, batchSize: request.batchSize ?? 1000, index },
         tracked,
       );
   } catch (error) {
