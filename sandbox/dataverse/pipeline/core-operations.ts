@@ -84,10 +84,20 @@ export function alternateKeyLocks(table: TableDefinition, row: Row): string[] {
   return alternateKeyValues(table, row).map((key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`);
 }
 
-/** Refuses a row whose alternate key values another row already has, as the transaction sees the table. */
-export function checkAlternateKeys(transaction: Transaction, table: TableDefinition, row: Row, id: string): void {
+/**
+ * Refuses a row whose alternate key values another row already has, as the transaction sees the
+ * table. An update checks only the keys it changes a column of: the others were unique already.
+ */
+export function checkAlternateKeys(
+  transaction: Transaction,
+  table: TableDefinition,
+  row: Row,
+  id: string,
+  changes?: Row,
+): void {
   const sql = sqlFromRow(table, row);
   for (const key of alternateKeyValues(table, row)) {
+    if (changes !== undefined && !key.columns.some((column) => column in changes)) continue;
     const values = Object.fromEntries(Object.keys(key.values).map((physical) => [physical, sql[physical] ?? null]));
     if (transaction.findId(table, values, id) !== undefined) {
       throw duplicateKey(
@@ -112,7 +122,7 @@ export function updateRow(
   after: Row,
   changes: Row,
 ): void {
-  checkAlternateKeys(transaction, table, after, id);
+  checkAlternateKeys(transaction, table, after, id, changes);
   transaction.record(table, id, after, (store) => {
     store.updateRow(table, id, changes);
   });
