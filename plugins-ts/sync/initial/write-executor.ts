@@ -17,7 +17,7 @@
  * fail the same way) — stops the run: the checkpoint lets the next run carry on.
  */
 import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../../core/scm/schema";
-import { type ScmClient, ScmRejectedError, type ScmWrite } from "../../services/scm-client";
+import { type ChangesetOutcome, type ScmClient, ScmRejectedError, type ScmWrite } from "../../services/scm-client";
 import type { TableDefinition } from "../../../core/dataverse/schema";
 import { type DataverseBulkClient, DataverseBulkError, type DataverseWrite } from "./dataverse-bulk";
 
@@ -39,11 +39,6 @@ export interface PlannedWrite {
 }
 
 const ONE_BY_ONE_AFTER_FAILURES = 5;
-
-/** What a changeset answered: all applied, or the failed write (`index` -1: none named). */
-type ChunkOutcome =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly index: number; readonly status: number; readonly message: string };
 
 export async function executeWrites(
   writes: readonly PlannedWrite[],
@@ -120,7 +115,7 @@ export async function applyDataverseWrites(
 }
 
 /** Sends Dataverse writes as change sets, dropping (and settling) each failed write and resending the rest. */
-export async function applyChangeSets(writes: readonly PlannedWrite[], dataverse: DataverseBulkClient): Promise<void> {
+async function applyChangeSets(writes: readonly PlannedWrite[], dataverse: DataverseBulkClient): Promise<void> {
   await settleInChunks(writes, async (chunk) => {
     const outcome = await dataverse.changeSet(chunk.map(fsWrite));
     if (!outcome.ok) stopOnSystemFailure(outcome.status, outcome.message, "a change set");
@@ -139,7 +134,7 @@ function stopOnSystemFailure(status: number, message: string, what: string): voi
  */
 async function settleInChunks(
   writes: readonly PlannedWrite[],
-  send: (chunk: readonly PlannedWrite[]) => Promise<ChunkOutcome>,
+  send: (chunk: readonly PlannedWrite[]) => Promise<ChangesetOutcome>,
 ): Promise<void> {
   let pending = [...writes];
   let failures = 0;
