@@ -9,7 +9,6 @@ import {
   solution,
   systemUser,
   tables as allTables,
-  tableByEntitySetName,
   type TableDefinition,
 } from "../../core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
@@ -95,6 +94,13 @@ export const DEFAULT_USER: EmulatorUser = {
 /** The header that runs a request as the mobile app's offline store would. */
 export const CLIENT_STATE_HEADER = "x-fsi-client-state";
 
+/** The host of an absolute URL (`http://host:port/api/...` → `host:port`), as `new URL(url).host` gives it. */
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  return url.slice(start, end === -1 ? undefined : end).toLowerCase();
+}
+
 export class DataverseEmulator {
   readonly store: DataverseStore;
   readonly organizationId: string;
@@ -102,6 +108,7 @@ export class DataverseEmulator {
   readonly businessUnitId: string;
   readonly defaultUserId: string;
   private readonly tables: readonly TableDefinition[];
+  private readonly tablesBySetName: ReadonlyMap<string, TableDefinition>;
   private readonly gate: TransactionGate;
   private readonly jobs: AsyncJobRunner;
   private readonly engine: PipelineEngine;
@@ -112,6 +119,7 @@ export class DataverseEmulator {
 
   constructor(private readonly options: DataverseEmulatorOptions = {}) {
     this.tables = options.tables ?? Object.values(allTables);
+    this.tablesBySetName = new Map(this.tables.map((table) => [table.entitySetName, table]));
     this.clock = options.clock ?? (() => new Date());
     this.store = new DataverseStore(options.databasePath ?? ":memory:", this.tables);
     this.organizationName = options.organizationName ?? "fsisandbox";
@@ -220,7 +228,7 @@ export class DataverseEmulator {
     transaction: Transaction | undefined,
   ): Caller {
     const correlation = request.headers["x-ms-correlation-request-id"];
-    const organizationDomain = new URL(request.baseUrl).host;
+    const organizationDomain = hostOf(request.baseUrl);
     // Each request (each $batch part too) carries its own tag; an empty one is no tag.
     const tag = request.query.get("tag") ?? undefined;
     return {
@@ -236,12 +244,12 @@ export class DataverseEmulator {
     };
   }
 
-  private readContext(request: ApiRequest): ReadContext {
+  private readContext(request: ApiRequest, preferences = parsePreferences(request.headers.prefer)): ReadContext {
     return {
       store: this.store,
       db: this.store.reader,
       baseUrl: request.baseUrl,
-      annotations: parsePreferences(request.headers.prefer).includeAnnotations,
+      annotations: preferences.includeAnnotations,
       offline: request.headers[CLIENT_STATE_HEADER]?.toLowerCase() === "offline",
     };
   }
@@ -306,8 +314,8 @@ export class DataverseEmulator {
       if (method !== "GET") throw noHttpResource(`${request.baseUrl}${request.path}`);
       return jsonResponse(200, entityDefinitions(this.tables, segments, request.query, request.baseUrl));
     }
-    const table = tableByEntitySetName(name);
-    if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
+    const table = this.tablesBySetName.get(name);
+    if (table === undefined) throw segmentNotFound(name);
     if (table === systemUser && rest.length === 1 && isRetrieveUserPrivileges(rest[0])) {
       return jsonResponse(
         200,
@@ -331,7 +339,7 @@ export class DataverseEmulator {
         preferences,
         store: this.store,
         engine: this.engine,
-        read: this.readContext(request),
+        read: this.readContext(request, preferences),
         tables: this.tables,
         authorize: authorizer(this.privileges, caller.userId),
       },

@@ -57,9 +57,8 @@ function secretFlags(table: TableDefinition, supplied: Row, creating: boolean): 
 /** The complete alternate key values of `row`, physical column → value (keys with a null part are not enforced). */
 function alternateKeyValues(
   table: TableDefinition,
-  row: Row,
+  sql: Readonly<Record<string, SqlValue>>,
 ): { name: string; columns: readonly string[]; values: Record<string, SqlValue> }[] {
-  const sql = sqlFromRow(table, row);
   const keys = [];
   for (const key of table.alternateKeys) {
     const values: Record<string, SqlValue> = {};
@@ -81,7 +80,10 @@ function alternateKeyValues(
  * key wait on each other and the second then finds the first's row.
  */
 export function alternateKeyLocks(table: TableDefinition, row: Row): string[] {
-  return alternateKeyValues(table, row).map((key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`);
+  if (table.alternateKeys.length === 0) return [];
+  return alternateKeyValues(table, sqlFromRow(table, row)).map(
+    (key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`,
+  );
 }
 
 /**
@@ -95,8 +97,9 @@ export function checkAlternateKeys(
   id: string,
   changes?: Row,
 ): void {
+  if (table.alternateKeys.length === 0) return;
   const sql = sqlFromRow(table, row);
-  for (const key of alternateKeyValues(table, row)) {
+  for (const key of alternateKeyValues(table, sql)) {
     if (changes !== undefined && !key.columns.some((column) => column in changes)) continue;
     const values = Object.fromEntries(Object.keys(key.values).map((physical) => [physical, sql[physical] ?? null]));
     if (transaction.findId(table, values, id) !== undefined) {
