@@ -69,6 +69,21 @@ export class ScmUnavailableError extends Error {
   }
 }
 
+/** A write of a changeset: a create, or an update by key. */
+export type ScmWrite =
+  | { readonly kind: "create"; readonly entity: ScmEntityDefinition; readonly row: Readonly<ScmRow> }
+  | {
+      readonly kind: "update";
+      readonly entity: ScmEntityDefinition;
+      readonly key: ScmKey;
+      readonly changes: Readonly<ScmRow>;
+    };
+
+/** `index`: the write that failed (the changeset rolled back), or -1 when no part names it. */
+export type ChangesetOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly index: number; readonly status: number; readonly message: string };
+
 export class ScmRejectedError extends Error {
   override readonly name = "ScmRejectedError";
   readonly code = "SCM_REJECTED";
@@ -270,6 +285,56 @@ export class ScmClient {
         failed.status,
       );
     return { kind: "errors", errors: fieldErrors(body) };
+  }
+
+  /**
+   * Writes rows in one changeset of a `$batch`: SCM commits all of them or none (UO
+   * `data-entities/odata.md`, "Run multiple requests in a single transaction"). A refusal names the
+   * failing request (its index in `writes`, or -1 when no part says which); SCM not answering, or
+   * failing (5xx, 429), throws ScmUnavailableError as a single write would.
+   */
+  async changeset(writes: readonly ScmWrite[]): Promise<ChangesetOutcome> {
+    if (writes.length === 0) return { ok: true };
+    const requests = writes.map(
+      (write, index): BatchRequest =>
+        write.kind === "create"
+          ? {
+              method: "POST",
+              url: write.entity.collection,
+              body: JSON.stringify(write.row),
+              contentId: String(index + 1),
+            }
+          : {
+              method: "PATCH",
+              url: `${write.entity.collection}(${keySegment(write.entity, write.key)})?cross-company=true`,
+              body: JSON.stringify(write.changes),
+              contentId: String(index + 1),
+            },
+    );
+    const batch = formatBatchRequest([{ kind: "changeset", requests }]);
+    const reply = await this.send("POST", `${this.base}/data/$batch`, batch.body, true, {
+      "content-type": batch.contentType,
+      accept: "multipart/mixed",
+    });
+    this.expectSuccess(reply, `write ${writes.length} rows in a changeset`);
+    const failed = this.failedPart(reply);
+    if (failed === undefined) return { ok: true };
+    const body = parseBody(failed.body);
+    const message = errorMessage(body) ?? `HTTP ${failed.status}`;
+    if (failed.status >= 500 || failed.status === 429)
+      throw new ScmUnavailableError(`SCM could not write a changeset: ${message}`, failed.status);
+    const named = failed.contentId === undefined ? -1 : Number(failed.contentId) - 1;
+    const index = Number.isInteger(named) && named >= 0 && named < writes.length ? named : -1;
+    const write = writes[index];
+    return {
+      ok: false,
+      index,
+      status: failed.status,
+      message:
+        write === undefined
+          ? `SCM refused a changeset of ${writes.length} rows: ${message}`
+          : `SCM refused to ${write.kind} ${write.entity.collection}: ${message}`,
+    };
   }
 
   /** The failing response of the batch's one changeset; undefined when every part succeeded. */

@@ -25,7 +25,7 @@ import { DataverseError, noHttpResource, segmentNotFound } from "./errors";
 import { retrieveEnvironmentVariableValue, whoAmI } from "./functions";
 import { authenticate, type EmulatorUser } from "./identity";
 import { splitSegment } from "./keys";
-import { ServiceProtection, type ServiceProtectionLimits } from "./limits";
+import { DEFAULT_DOP_HINT, DOP_HINT_HEADER, ServiceProtection, type ServiceProtectionLimits } from "./limits";
 import { entityDefinitions } from "./metadata";
 import { AsyncJobRunner } from "./pipeline/async-jobs";
 import { PipelineEngine, type Caller } from "./pipeline/engine";
@@ -34,6 +34,7 @@ import type { PlatformPlugin } from "./pipeline/platform-plugins";
 import { TransactionGate, type Transaction } from "./pipeline/transactions";
 import { WEBHOOK_PAYLOAD_LIMIT_BYTES } from "./pipeline/webhook-payload";
 import { parsePreferences } from "./prefer";
+import { bypassOf } from "./bypass";
 import { authorizer } from "./privileges";
 import { isRetrieveUserPrivileges, retrieveUserPrivileges } from "./user-privileges";
 import type { ReadContext } from "./query";
@@ -67,6 +68,8 @@ export interface DataverseEmulatorOptions {
   readonly maxDepth?: number;
   /** Service protection limits (requests, execution time, concurrency per user); none by default. */
   readonly requestLimit?: ServiceProtectionLimits;
+  /** The `x-ms-dop-hint` every response carries (limits.ts). */
+  readonly dopHint?: number;
   /** Solutions the environment has installed, as `solution` rows (Field Service, dual-write's, ...). */
   readonly installedSolutions?: readonly InstalledSolution[];
   /** Plug-ins of installed first-party solutions, run inside the platform (the sandbox's Field Service emulation). */
@@ -179,6 +182,14 @@ export class DataverseEmulator {
   }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
+    const response = await this.answer(request);
+    return {
+      ...response,
+      headers: { ...response.headers, [DOP_HINT_HEADER]: String(this.options.dopHint ?? DEFAULT_DOP_HINT) },
+    };
+  }
+
+  private async answer(request: ApiRequest): Promise<ApiResponse> {
     try {
       const identity = authenticate(request.headers, this.authSettings(), this.store);
       const done = this.limiter?.admit(identity.userId);
@@ -229,6 +240,7 @@ export class DataverseEmulator {
       parentContext: null,
       organizationDomain,
       tag: tag === "" ? undefined : tag,
+      bypass: bypassOf(request.headers, this.privileges, userId),
     };
   }
 

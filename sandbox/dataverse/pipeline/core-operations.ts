@@ -86,11 +86,21 @@ export function alternateKeyLocks(table: TableDefinition, row: Row): string[] {
   );
 }
 
-/** Refuses a row whose alternate key values another row already has, as the transaction sees the table. */
-export function checkAlternateKeys(transaction: Transaction, table: TableDefinition, row: Row, id: string): void {
+/**
+ * Refuses a row whose alternate key values another row already has, as the transaction sees the
+ * table. An update checks only the keys it changes a column of: the others were unique already.
+ */
+export function checkAlternateKeys(
+  transaction: Transaction,
+  table: TableDefinition,
+  row: Row,
+  id: string,
+  changes?: Row,
+): void {
   if (table.alternateKeys.length === 0) return;
   const sql = sqlFromRow(table, row);
   for (const key of alternateKeyValues(table, sql)) {
+    if (changes !== undefined && !key.columns.some((column) => column in changes)) continue;
     const values = Object.fromEntries(Object.keys(key.values).map((physical) => [physical, sql[physical] ?? null]));
     if (transaction.findId(table, values, id) !== undefined) {
       throw duplicateKey(
@@ -115,7 +125,7 @@ export function updateRow(
   after: Row,
   changes: Row,
 ): void {
-  checkAlternateKeys(transaction, table, after, id);
+  checkAlternateKeys(transaction, table, after, id, changes);
   transaction.record(table, id, after, (store) => {
     store.updateRow(table, id, changes);
   });

@@ -63,6 +63,7 @@ import {
   type RegisteredImage,
   type RegisteredStep,
 } from "./registrations";
+import { type Bypass, NO_BYPASS } from "../bypass";
 import type { PlatformPlugin, PlatformService } from "./platform-plugins";
 import type { Transaction, TransactionGate } from "./transactions";
 import { postToWebhook } from "./webhook-client";
@@ -92,6 +93,8 @@ export interface Caller {
    * every plug-in the operation runs (Learn, "Add a shared variable to the plugin execution context").
    */
   readonly tag: string | undefined;
+  /** The custom steps the request bypasses (`bypass.ts`); never those of platform plug-ins. */
+  readonly bypass: Bypass;
 }
 
 export type WriteRequest =
@@ -436,6 +439,7 @@ export class PipelineEngine {
     transaction: Transaction | undefined,
   ): Promise<void> {
     if (transaction !== undefined) await this.runPlatformPlugins(plans, afters, stage, caller, transaction);
+    if (caller.bypass.sync) return;
     for (const step of steps) {
       if (step.stage !== stage || step.mode !== StepMode.Synchronous) continue;
       for (const context of this.contextsFor(plans, afters, step, caller, transaction !== undefined)) {
@@ -491,6 +495,8 @@ export class PipelineEngine {
           transaction,
           parentContext: parent,
           tag: undefined,
+          // What a Microsoft plug-in does to other rows runs their logic (bypass-custom-business-logic.md, FAQ).
+          bypass: NO_BYPASS,
         };
         try {
           await plugin.execute({
@@ -549,6 +555,7 @@ export class PipelineEngine {
     caller: Caller,
     transaction: Transaction,
   ): void {
+    if (caller.bypass.async) return;
     for (const step of steps) {
       if (step.stage !== StepStage.PostOperation || step.mode !== StepMode.Asynchronous) continue;
       for (const context of this.contextsFor(plans, afters, step, caller, false)) {

@@ -17,7 +17,7 @@
 import type { TableDefinition } from "../../../core";
 import { deadlockVictim, duplicateKey } from "../errors";
 import type { DataverseStore } from "../storage/store";
-import { sqlFromRow, type Row, type SqlValue } from "../storage/values";
+import { sqlFromRow, type Row, type SqlRow, type SqlValue } from "../storage/values";
 
 /** A physical write, run against SQLite when the transaction commits. */
 type PendingWrite = (store: DataverseStore) => void;
@@ -25,6 +25,8 @@ type PendingWrite = (store: DataverseStore) => void;
 export class Transaction {
   /** Rows this transaction wrote: table → id → row (null once deleted). */
   private readonly overlay = new Map<string, Map<string, Row | null>>();
+  /** The same rows in their SQL form (what `findId` compares). */
+  private readonly overlaySql = new Map<string, Map<string, SqlRow | null>>();
   readonly writes: PendingWrite[] = [];
   /** Work to start once the transaction has committed (asynchronous steps); dropped on rollback. */
   readonly afterCommit: (() => void)[] = [];
@@ -51,10 +53,10 @@ export class Transaction {
   /** The id of a row whose physical columns equal `values`, as this transaction sees the table. */
   findId(table: TableDefinition, values: Readonly<Record<string, SqlValue>>, exceptId?: string): string | undefined {
     const own = this.overlay.get(table.logicalName);
-    for (const [id, row] of own ?? []) {
-      if (row === null || id === exceptId) continue;
-      const sql = sqlFromRow(table, row);
-      if (Object.entries(values).every(([name, value]) => sameSql(sql[name] ?? null, value))) return id;
+    const wanted = Object.entries(values);
+    for (const [id, sql] of this.overlaySql.get(table.logicalName) ?? []) {
+      if (sql === null || id === exceptId) continue;
+      if (wanted.every(([name, value]) => sameSql(sql[name] ?? null, value))) return id;
     }
     for (const id of this.store.findIds(this.store.writer, table, values, exceptId)) {
       if (own?.has(id) !== true) return id;
@@ -70,6 +72,13 @@ export class Transaction {
       this.overlay.set(table.logicalName, rows);
     }
     rows.set(id, row);
+    // Kept in SQL form too: a bulk write looks up its own earlier rows once per row (alternate keys).
+    let sqlRows = this.overlaySql.get(table.logicalName);
+    if (sqlRows === undefined) {
+      sqlRows = new Map();
+      this.overlaySql.set(table.logicalName, sqlRows);
+    }
+    sqlRows.set(id, row === null ? null : sqlFromRow(table, row));
     this.writes.push(write);
   }
 }
