@@ -6,6 +6,18 @@ import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+// Our workspaces (@fsi/core, ...) resolve through node_modules symlinks to the parts' folders; named
+// "internal" so import-x/no-cycle follows them like relative imports instead of skipping them as
+// external packages.
+const importSettings = {
+  "import-x/extensions": [".ts", ".tsx", ".js"],
+  "import-x/internal-regex": "^@fsi/",
+  "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js", ".json"] })],
+};
+
+/** Tests and the helpers only tests use: they may import a part's devDependencies and the emulators. */
+const testFiles = ["**/__tests__/**", "**/*.test.{ts,tsx}", "controls/testing/**", "controls/screenshots.ts"];
+
 const powerAppsRules = Object.fromEntries(
   Object.keys(powerApps.rules).map((rule) => [`@microsoft/power-apps/${rule}`, "error"]),
 );
@@ -29,18 +41,30 @@ export default tseslint.config(
     // `import type` is erased at compile time and does not count.
     files: ["**/*.{ts,tsx}"],
     plugins: { "import-x": importX },
-    settings: {
-      "import-x/extensions": [".ts", ".tsx", ".js"],
-      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".tsx", ".js", ".json"] })],
-    },
+    settings: importSettings,
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
+  },
+  {
+    // Each part (an npm workspace, README "Architecture") declares what it imports in its own
+    // package.json: its code only its `dependencies`, its tests and test helpers also its
+    // `devDependencies`. Our own packages count too, so no product package depends on
+    // @fsi/sandbox, @fsi/test or @fsi/bench except for its tests.
+    files: ["**/*.{ts,tsx,js,mjs,cjs}"],
+    plugins: { "import-x": importX },
+    settings: importSettings,
+    rules: {
+      "import-x/no-extraneous-dependencies": [
+        "error",
+        { devDependencies: [...testFiles, "*.config.{js,mjs,ts}"], includeInternal: true, includeTypes: false },
+      ],
+    },
   },
   {
     // Imports flow one way: `core` ← everything. The product (what gets deployed) never reaches into
     // the emulators, the cross-part tests or the benchmarks; `core` imports nothing of ours outside
     // itself. Tests and test support inside a part may use the emulators.
     files: ["core/**/*.ts", "controls/**/*.{ts,tsx}", "plugins-ts/**/*.ts", "solution/**/*.ts", "forms/**/*.ts"],
-    ignores: ["**/__tests__/**", "**/*.test.{ts,tsx}", "controls/testing/**", "controls/screenshots.ts"],
+    ignores: testFiles,
     rules: {
       "import-x/no-restricted-paths": [
         "error",
