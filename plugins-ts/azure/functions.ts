@@ -9,7 +9,7 @@
  */
 import type { HttpFunctionOptions, HttpMethod, TimerFunctionOptions } from "@azure/functions";
 import { hostConfigFromEnv } from "../host/config-from-env";
-import type { HostHandler } from "../host/http/exchange";
+import type { HostHandler } from "../http-kit/exchange";
 import { type InventoryService, inventoryServiceFromEnv } from "../host/inventory-service";
 import { type PluginHost, type PluginHostConfig, createPluginHost, openHostStateStore } from "../host/plugin-host";
 import type { HostStateStore } from "../sync/state-store";

@@ -8,7 +8,7 @@
  */
 import { type RequestListener, createServer } from "node:http";
 import { hostConfigFromEnv } from "./config-from-env";
-import { closeServer, listen } from "./http/lifecycle";
+import { closeServer, listen } from "../http-kit/lifecycle";
 import { type InventoryService, inventoryServiceFromEnv, isInventoryPath } from "./inventory-service";
 import { type PluginHost, createPluginHost, openHostStateStore } from "./plugin-host";
 

@@ -35,17 +35,24 @@ import { openSqliteStateStore } from "../sync/sync-state";
 import { createAzureStateStore } from "../sync/azure/azure-state-store";
 import type { AzureStoreSettings } from "../sync/azure/storage-access";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
-import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "./auth/bearer-token";
-import { type WebhookAuth, requireWebhookKey } from "./auth/webhook-key";
+import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "../http-kit/auth/bearer-token";
+import { type WebhookAuth, requireWebhookKey } from "../http-kit/auth/webhook-key";
 import { BackgroundWork } from "./background-work";
-import type { CorsPolicy } from "./cors";
-import { integrationHttpError } from "./error-replies";
-import { parseJsonBody } from "./http/body";
-import { requireJsonContentType } from "./http/content-type";
-import { HttpError } from "./http/errors";
-import { type HostHandler, type HostRequest, type HostResponse, answer, errorReply, jsonReply } from "./http/exchange";
-import { toRequestListener } from "./http/node-adapter";
-import { CallerRateLimiter, type RateLimit, clientAddressOf } from "./http/rate-limit";
+import type { CorsPolicy } from "../http-kit/cors";
+import { integrationHttpError } from "../integration/error-replies";
+import { parseJsonBody } from "../http-kit/body";
+import { requireJsonContentType } from "../http-kit/content-type";
+import { HttpError } from "../http-kit/errors";
+import {
+  type HostHandler,
+  type HostRequest,
+  type HostResponse,
+  answer,
+  errorReply,
+  jsonReply,
+} from "../http-kit/exchange";
+import { toRequestListener } from "../http-kit/node-adapter";
+import { CallerRateLimiter, type RateLimit, clientAddressOf } from "../http-kit/rate-limit";
 
 export interface PluginHostConfig {
   readonly dataverse: DataverseClientConfig;

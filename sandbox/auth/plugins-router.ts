@@ -4,8 +4,8 @@
  * inventory host's paths never reach the plug-in host. Tokens come from the sandbox's Entra ID
  * stand-in (`sandbox/auth/entra`), on its own https origin.
  */
-import { fromNodeRequest, writeReply } from "../../plugins-ts/host/http";
-import type { HostHandler } from "../../plugins-ts/host/http";
+import { fromNodeRequest, writeReply } from "../../plugins-ts/http-kit";
+import type { HostHandler } from "../../plugins-ts/http-kit";
 import { Router } from "../http";
 
 export interface PluginsRouterOptions {

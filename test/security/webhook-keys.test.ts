@@ -10,8 +10,8 @@
  */
 import crypto from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { type WebhookAuth, sameSecret } from "../../plugins-ts/host/auth/webhook-key";
-import { closeServer, listen } from "../../plugins-ts/host/http";
+import { type WebhookAuth, sameSecret } from "../../plugins-ts/http-kit/auth/webhook-key";
+import { closeServer, listen } from "../../plugins-ts/http-kit";
 import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
 import { createInventoryHost } from "../../plugins-ts/inventory/host/inventory-host";
 import { ScmToDataverseSync } from "../../plugins-ts/plugins/scm-to-dataverse";

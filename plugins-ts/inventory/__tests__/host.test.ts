@@ -6,7 +6,7 @@
 import { warehouses } from "../../../core/scm/entities";
 import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { createServer, type Server } from "node:http";
-import { closeServer, listen } from "../../host/http";
+import { closeServer, listen } from "../../http-kit";
 import { createLogger, memorySink } from "../../services/logger";
 import { type InventoryEngine, createInventoryEngine } from "../engine";
 import { createInventoryHost } from "../host/inventory-host";

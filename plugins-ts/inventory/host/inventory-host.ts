@@ -11,11 +11,11 @@
 import type { RequestListener } from "node:http";
 import { parseScmDataEvent } from "../../integration/scm-data-event";
 import { statusOf } from "../../plugins/plugin";
-import { type WebhookAuth, requireWebhookKey } from "../../host/auth/webhook-key";
-import { integrationHttpError } from "../../host/error-replies";
-import { parseJsonBody } from "../../host/http/body";
-import { requireJsonContentType } from "../../host/http/content-type";
-import { HttpError } from "../../host/http/errors";
+import { type WebhookAuth, requireWebhookKey } from "../../http-kit/auth/webhook-key";
+import { integrationHttpError } from "../../integration/error-replies";
+import { parseJsonBody } from "../../http-kit/body";
+import { requireJsonContentType } from "../../http-kit/content-type";
+import { HttpError } from "../../http-kit/errors";
 import {
   type HostHandler,
   type HostRequest,
@@ -23,8 +23,8 @@ import {
   answer,
   errorReply,
   jsonReply,
-} from "../../host/http/exchange";
-import { toRequestListener } from "../../host/http/node-adapter";
+} from "../../http-kit/exchange";
+import { toRequestListener } from "../../http-kit/node-adapter";
 import { createLogger, type Logger } from "../../services/logger";
 import type { InventoryEngine } from "../engine";
 import { SIZE_EXCEEDED_HEADER, parseExecutionContext } from "../../context/execution-context";
