@@ -129,8 +129,8 @@ const servers: BodyServer[] = [
       ),
       {
         method: "POST",
-        path: "/plugins/inventory/scm-events",
-        url: () => `${inventory.hostUrl}/plugins/inventory/scm-events?code=${INVENTORY_EVENTS_KEY}`,
+        path: "/plugins/scm-events",
+        url: () => `${inventory.hostUrl}/plugins/scm-events?code=${INVENTORY_EVENTS_KEY}`,
         headers: () => json,
         authenticated: true,
       },
