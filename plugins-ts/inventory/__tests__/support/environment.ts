@@ -64,7 +64,7 @@ export interface InventoryEnvironment {
   readonly scmUrl: string;
   readonly dataverse: DataverseServer;
   readonly engine: InventoryEngine;
-  /** The origin of the inventory host (`/plugins/inventory/...`). */
+  /** The origin of the plug-in host serving the engine (`/plugins/inventory/...`, `/plugins/scm-events`). */
   readonly hostUrl: string;
   readonly logs: LogEntry[];
   readonly ids: FieldServiceIds;
