@@ -17,18 +17,21 @@ import {
 import type { TableDefinition } from "../../core/dataverse/schema";
 import { type DataverseCallScope, DataverseRequestError, ScopedNodeWebApiRequest } from "./dataverse-request";
 import {
+  type FoundRow,
   type QueryOptions,
   type QueryTarget,
   createMultiple,
   findByLookupPairs,
+  foundRow,
   odataString,
   pagesFrom,
   queryUrl,
   updateMultiple,
   webApiProperty,
+  withIsoDates,
 } from "./dataverse-queries";
 
-export type { QueriedRow, QueryOptions } from "./dataverse-queries";
+export type { FoundRow, QueryOptions } from "./dataverse-queries";
 export { odataString, webApiProperty } from "./dataverse-queries";
 
 export interface DataverseClientConfig {
@@ -37,14 +40,6 @@ export interface DataverseClientConfig {
   /** A bearer token for the integration's application user; called before every request. */
   readonly accessToken: () => Promise<string>;
   readonly apiVersion?: string;
-}
-
-/** A row found by a query: its id and the requested columns. */
-export interface FoundRow {
-  readonly id: string;
-  readonly record: DataverseRecord;
-  /** The version read (`@odata.etag`), for a write that must not overwrite a newer one. */
-  readonly etag?: string;
 }
 
 /** Column values that identify a row: scalars, or a lookup given as a reference (compared by id). */
@@ -68,25 +63,6 @@ function filterOf(table: TableDefinition, key: KeyValues): string {
   return keyParts(table, key)
     .map((part) => part.replace("=", " eq "))
     .join(" and ");
-}
-
-function foundRow(table: TableDefinition, row: Readonly<Record<string, unknown>>): FoundRow {
-  const id = row[table.primaryIdAttribute];
-  if (typeof id !== "string")
-    throw new DataverseRequestError(
-      200,
-      "MISSING_ID",
-      `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`,
-    );
-  const etag = row["@odata.etag"];
-  return { id, record: fromWebApiRow(table, withIsoDates(row)), ...(typeof etag === "string" ? { etag } : {}) };
-}
-
-/** Restores ISO strings where dataverse-ify's reviver made `Date`s (core's records keep ISO text). */
-function withIsoDates(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
-  );
 }
 
 function selectOf(table: TableDefinition, columns: readonly string[]): string {

@@ -17,10 +17,32 @@ export interface QueryTarget {
   readonly apiRoot: string;
 }
 
-/** A row of a query: its id and the requested columns. */
-export interface QueriedRow {
+/** A row found by a query: its id and the requested columns. */
+export interface FoundRow {
   readonly id: string;
   readonly record: DataverseRecord;
+  /** The version read (`@odata.etag`), for a write that must not overwrite a newer one. */
+  readonly etag?: string;
+}
+
+/** A Web API row as a `FoundRow` (a row without its id is Dataverse's fault, and an error). */
+export function foundRow(table: TableDefinition, row: Readonly<Record<string, unknown>>): FoundRow {
+  const id = row[table.primaryIdAttribute];
+  if (typeof id !== "string")
+    throw new DataverseRequestError(
+      200,
+      "MISSING_ID",
+      `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`,
+    );
+  const etag = row["@odata.etag"];
+  return { id, record: fromWebApiRow(table, withIsoDates(row)), ...(typeof etag === "string" ? { etag } : {}) };
+}
+
+/** Restores ISO strings where dataverse-ify's reviver made `Date`s (core's records keep ISO text). */
+export function withIsoDates(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
+  );
 }
 
 export interface QueryOptions {
@@ -50,17 +72,8 @@ function preferPage(pageSize: number | undefined): string {
   return `odata.maxpagesize=${pageSize ?? 5000},odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"`;
 }
 
-function rowsOf(table: TableDefinition, body: ODataPage): QueriedRow[] {
-  return (body.value ?? []).map((row) => {
-    const id = row[table.primaryIdAttribute];
-    if (typeof id !== "string")
-      throw new DataverseRequestError(
-        200,
-        "MISSING_ID",
-        `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`,
-      );
-    return { id, record: fromWebApiRow(table, row) };
-  });
+function rowsOf(table: TableDefinition, body: ODataPage): FoundRow[] {
+  return (body.value ?? []).map((row) => foundRow(table, row));
 }
 
 /** The parts of a multipart `$batch` answer, in order: status and body (change sets' parts included). */
@@ -118,7 +131,7 @@ export async function* pagesFrom(
   table: TableDefinition,
   first: string,
   pageSize?: number,
-): AsyncGenerator<QueriedRow[]> {
+): AsyncGenerator<FoundRow[]> {
   let next: string | undefined = first;
   const headers = { accept: "application/json", "odata-version": "4.0", prefer: preferPage(pageSize) };
   while (next !== undefined) {
@@ -133,7 +146,7 @@ export async function* pagesFrom(
  * GET requests in one `$batch`: each answer's rows, in order. A part Dataverse refused fails the
  * whole read with its error; a part with more rows than one page is read on with its next link.
  */
-async function batchGet(target: QueryTarget, table: TableDefinition, urls: readonly string[]): Promise<QueriedRow[][]> {
+async function batchGet(target: QueryTarget, table: TableDefinition, urls: readonly string[]): Promise<FoundRow[][]> {
   const boundary = `batch_${randomUUID()}`;
   const lines: string[] = [];
   for (const url of urls) {
@@ -164,7 +177,7 @@ async function batchGet(target: QueryTarget, table: TableDefinition, urls: reado
       "BATCH_RESPONSE",
       `Dataverse answered ${parts.length} of the ${urls.length} reads of a $batch.`,
     );
-  const pages: QueriedRow[][] = [];
+  const pages: FoundRow[][] = [];
   for (const part of parts) {
     if (part.status !== 200) {
       const error = (JSON.parse(part.body || "{}") as { error?: { code?: string; message?: string } }).error;
@@ -199,7 +212,7 @@ export async function findByLookupPairs(
   lookups: readonly [string, string],
   pairs: readonly (readonly [string, string])[],
   columns: readonly string[],
-): Promise<QueriedRow[]> {
+): Promise<FoundRow[]> {
   const [first, second] = [webApiProperty(table, lookups[0]), webApiProperty(table, lookups[1])];
   const byFirst = new Map<string, Set<string>>();
   for (const [a, b] of pairs) {
@@ -219,7 +232,7 @@ export async function findByLookupPairs(
       );
     }
   }
-  const rows: QueriedRow[] = [];
+  const rows: FoundRow[] = [];
   for (let start = 0; start < filters.length; start += QUERIES_PER_BATCH) {
     const urls = filters
       .slice(start, start + QUERIES_PER_BATCH)
