@@ -19,12 +19,9 @@
 import type { RequestListener } from "node:http";
 import { SIZE_EXCEEDED_HEADER, parseExecutionContext } from "../context/execution-context";
 import { CompanyDirectory } from "../integration/company-directory";
-import { IntegrationError } from "../integration/errors";
 import type { IntegrationSettings } from "../integration/settings";
-import type { ScmDataChange } from "../../core/scm/data-events";
 import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
-import { type Plugin, type PluginResult, type PluginServices, statusOf } from "../plugins/plugin";
-import { parseScmDataEventWithIds } from "../integration/scm-data-event";
+import { type Plugin, type PluginServices, statusOf } from "../plugins/plugin";
 import { type CatchUpSummary, catchUpFromScm } from "../plugins/scm-catch-up";
 import { ScmToDataverseSync } from "../plugins/scm-to-dataverse";
 import { SyncStatusPlugin } from "../plugins/sync-status-plugin";
@@ -40,6 +37,7 @@ import { openSqliteStateStore } from "../sync/sync-state";
 import type { AzureStoreSettings } from "../sync/azure/storage-access";
 import type { InventoryEngine } from "../inventory/engine";
 import { type RouteName, matchRoute } from "./routes";
+import { scmEventsHandler } from "./scm-events-entrance";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
 import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "../http-kit/auth/bearer-token";
 import { type WebhookAuth, requireWebhookKey } from "../http-kit/auth/webhook-key";
@@ -224,66 +222,19 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     }
   };
 
-  const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
-    requireWebhookKey(request, config.scmEventsAuth);
-    requireJsonContentType(request);
-    const change = await parseScmDataEventWithIds(
-      parseJsonBody(await request.readBody(limit), "SCM data event"),
-      store.rowIds,
-    );
-    const services = servicesFor(change.eventId, request);
-    const collection = change.entity.collection;
-    if (inventory?.takesScmEventsOf(collection) === true) return inventoryEvent(inventory, change, services);
-    if (maps.forScmCollection(collection) === undefined) {
-      const read = [...maps.maps.map((map) => map.scmCollection), ...(inventory?.scmEventCollections() ?? [])];
-      throw new IntegrationError(
-        "UNMAPPED_TABLE",
-        `No map reads SCM entity ${collection}; activate data events only for ${read.join(", ")}.`,
-      );
-    }
-    try {
-      const result = await inbound.receive(change, services);
-      services.log.info(`scm-events: ${result.outcome}`, {
-        detail: result.message,
-        entity: change.entity.collection,
-        operation: change.operation,
-        key: change.key,
-      });
-      if (result.arrived.length > 0 && (await queue.depth({ direction: "scm-to-fs" })) > 0) {
-        // After the reply: the changes waiting for this row are ours to retry.
-        background.run(() => replay(false));
-      }
-      const { arrived: _arrived, ...reply } = result;
-      return jsonReply(statusOf(result), reply);
-    } catch (error) {
-      const httpError = integrationHttpError(error);
-      services.log.warn(`scm-events: refused with ${httpError.status}`, {
-        code: httpError.code,
-        reason: httpError.message,
-      });
-      return errorReply(httpError);
-    }
-  };
-
-  const inventoryEvent = async (
-    engine: InventoryEngine,
-    change: ScmDataChange,
-    services: PluginServices,
-  ): Promise<HostResponse> => {
-    let result: PluginResult;
-    try {
-      result = await engine.receiveScmEvent(change);
-    } catch (error) {
-      const httpError = integrationHttpError(error);
-      services.log.warn(`scm-events (inventory): refused with ${httpError.status}`, {
-        code: httpError.code,
-        reason: httpError.message,
-        entity: change.entity.collection,
-      });
-      return errorReply(httpError);
-    }
-    return jsonReply(statusOf(result), result);
-  };
+  const scmEvent = scmEventsHandler({
+    auth: config.scmEventsAuth,
+    bodyLimitBytes: limit,
+    rowIds: store.rowIds,
+    maps,
+    inbound,
+    inventory,
+    servicesFor,
+    async rowsArrived() {
+      // After the reply: the changes waiting for this row are ours to retry.
+      if ((await queue.depth({ direction: "scm-to-fs" })) > 0) background.run(() => replay(false));
+    },
+  });
 
   const catchUp = async (mapNames?: readonly string[]): Promise<CatchUpSummary[]> => {
     const selected =
