@@ -281,7 +281,7 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     throw new HttpError(404, "NOT_FOUND", "This host serves no inventory engine.");
   };
 
-  // One handler per row of the route table; the table's methods are checked before any of them.
+  // One handler per row of the route table; the table's methods are checked before the handler runs.
   const handlers: Record<
     RouteName,
     (request: HostRequest, params: Readonly<Record<string, string>>) => Promise<HostResponse>
@@ -309,7 +309,8 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
   const route: HostHandler = async (request) => {
     const matched = matchRoute(request.url.pathname, prefix);
     if (matched === undefined) throw new HttpError(404, "NOT_FOUND", `No resource at '${request.url.pathname}'.`);
-    requireMethod(request, matched.route.methods);
+    // The validation API answers a wrong method itself, with CORS headers a browser page can read.
+    if (matched.route.name !== "validate") requireMethod(request, matched.route.methods);
     return handlers[matched.route.name](request, matched.params);
   };
 
