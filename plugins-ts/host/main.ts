@@ -9,7 +9,7 @@
 import { createServer } from "node:http";
 import { closeServer, listen } from "../http-kit/lifecycle";
 import { hostFromEnv } from "./host-from-env";
-import { HOST_PREFIX } from "./routes";
+import { HOST_PREFIX, routeUrl } from "./routes";
 
 export interface RunningHost {
   readonly url: string;
@@ -42,7 +42,9 @@ export async function startPluginHostServer(
 if (require.main === module) {
   startPluginHostServer(process.env).then(
     (running) => {
-      console.log(`Plug-in host ready at ${running.url}${HOST_PREFIX}`);
+      console.log(
+        `Plug-in host ready at ${running.url}${HOST_PREFIX} (SCM's data events for every map: ${routeUrl(running.url, "scm-events")})`,
+      );
       const stop = () => {
         void running.close().then(() => process.exit(0));
       };
