@@ -247,7 +247,10 @@ describe("on-hand SCM → Field Service, live", () => {
 
     const applied = await post("/plugins/scm-events");
     expect(applied.status).toBe(200);
-    expect(await applied.json()).toMatchObject({ outcome: "applied", message: expect.stringContaining("on-hand") as unknown });
+    expect(await applied.json()).toMatchObject({
+      outcome: "applied",
+      message: expect.stringContaining("on-hand") as unknown,
+    });
     expect((await inventory(products.A0001 ?? "", warehouses["1001"] ?? ""))?.msdyn_qtyonhand).toBe(77);
     expect((await journals(products.A0001 ?? "", warehouses["1001"] ?? "")).at(-1)).toMatchObject({
       msdyn_quantity: 77 - Number(onHandBefore),
