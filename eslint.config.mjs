@@ -22,6 +22,40 @@ const powerAppsRules = Object.fromEntries(
   Object.keys(powerApps.rules).map((rule) => [`@microsoft/power-apps/${rule}`, "error"]),
 );
 
+const productZones = [
+  {
+    target: ["./core", "./controls", "./plugins-ts", "./solution", "./forms"],
+    from: ["./sandbox", "./test", "./bench"],
+    message: "The product never imports the emulators (sandbox/), tests (test/) or benchmarks (bench/).",
+  },
+  {
+    target: "./controls",
+    from: "./controls/testing",
+    message:
+      "The controls' test stand-ins (controls/testing) serve tests, the screenshots and the sandbox, never a bundle.",
+  },
+  {
+    target: "./core",
+    from: ["./controls", "./plugins-ts", "./solution", "./forms"],
+    message: "core imports nothing of ours outside core: every other part depends on it, not the reverse.",
+  },
+];
+// plugins-ts/http-kit: transport-neutral request/reply, body limits, keys, tokens, CORS. Everything
+// server-side may import it; it imports nothing of plugins-ts but itself.
+const groundFloor = {
+  target: "./plugins-ts/http-kit",
+  from: "./plugins-ts",
+  except: ["./http-kit"],
+  message: "plugins-ts/http-kit is the ground floor: it never imports the plug-ins, the host, sync or inventory.",
+};
+// The composition roots build the host from the settings and start it; only their tests import them.
+const compositionRoots = {
+  target: ".",
+  from: ["./plugins-ts/azure", "./plugins-ts/host/main.ts"],
+  message:
+    "The composition roots (plugins-ts/host/main.ts, plugins-ts/azure/) sit on top: nothing imports them but their tests.",
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "out/", ".sandbox/", "coverage/", "test-results/", "**/generated/"] },
   js.configs.recommended,
@@ -62,34 +96,23 @@ export default tseslint.config(
   {
     // Imports flow one way: `core` ← everything. The product (what gets deployed) never reaches into
     // the emulators, the cross-part tests or the benchmarks; `core` imports nothing of ours outside
-    // itself. Tests and test support inside a part may use the emulators.
+    // itself. Tests and test support inside a part may use the emulators. In plugins-ts, the HTTP
+    // and auth kit is the ground floor and the composition roots sit on top.
     files: ["core/**/*.ts", "controls/**/*.{ts,tsx}", "plugins-ts/**/*.ts", "solution/**/*.ts", "forms/**/*.ts"],
     ignores: testFiles,
-    rules: {
-      "import-x/no-restricted-paths": [
-        "error",
-        {
-          zones: [
-            {
-              target: ["./core", "./controls", "./plugins-ts", "./solution", "./forms"],
-              from: ["./sandbox", "./test", "./bench"],
-              message: "The product never imports the emulators (sandbox/), tests (test/) or benchmarks (bench/).",
-            },
-            {
-              target: "./controls",
-              from: "./controls/testing",
-              message:
-                "The controls' test stand-ins (controls/testing) serve tests, the screenshots and the sandbox, never a bundle.",
-            },
-            {
-              target: "./core",
-              from: ["./controls", "./plugins-ts", "./solution", "./forms"],
-              message: "core imports nothing of ours outside core: every other part depends on it, not the reverse.",
-            },
-          ],
-        },
-      ],
-    },
+    rules: { "import-x/no-restricted-paths": ["error", { zones: [...productZones, groundFloor, compositionRoots] }] },
+  },
+  {
+    // The Azure Functions entry is a composition root itself: its files import one another.
+    files: ["plugins-ts/azure/**/*.ts"],
+    ignores: ["**/__tests__/**", "**/*.test.ts"],
+    rules: { "import-x/no-restricted-paths": ["error", { zones: productZones }] },
+  },
+  {
+    // The sandbox and the benchmarks host the plug-in host as any entry would, never through an entry.
+    files: ["sandbox/**/*.ts", "bench/**/*.ts"],
+    ignores: ["**/__tests__/**", "**/*.test.ts"],
+    rules: { "import-x/no-restricted-paths": ["error", { zones: [compositionRoots] }] },
   },
   {
     files: ["**/*.js", "**/*.mjs", "**/*.cjs"],

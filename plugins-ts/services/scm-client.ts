@@ -1,7 +1,9 @@
 /**
  * A typed client for SCM (finance and operations): OData data entities under `/data/<Collection>`
  * addressed by their composite key (`Warehouses(dataAreaId='usmf',WarehouseId='11')`), `$batch`
- * changesets, and the optional validation custom service. Every call:
+ * changesets, paged collection reads across companies, the inventory document services
+ * (`core/scm/inventory-services.ts`: post an inventory journal, create a sales order) and the
+ * optional validation custom service. Every call:
  * - carries a bearer token from the one token provider of the SCM resource (`accessToken`: cached
  *   and refreshed by its owner; called per request, so a refreshed token is picked up);
  * - has a timeout (a synchronous Dataverse step waits at most 60 s for the whole plug-in);
@@ -26,6 +28,18 @@ import {
   scmValidationResponseSchema,
 } from "../../core/scm/validation-service";
 import type { ScmFieldError } from "../../core/maps/scm-errors";
+import {
+  SCM_CREATE_SALES_ORDER_PATH,
+  SCM_POST_INVENTORY_JOURNAL_PATH,
+  type CreateSalesOrderRequest,
+  type CreateSalesOrderResponse,
+  type PostInventoryJournalRequest,
+  type PostInventoryJournalResponse,
+  createSalesOrderResponseSchema,
+  postInventoryJournalResponseSchema,
+  scmDocumentFaultSchema,
+} from "../../core/scm/inventory-services";
+import type { z } from "zod";
 
 export interface ScmClientConfig {
   /** The environment URL: `https://contoso.operations.dynamics.com`, or the sandbox's `<origin>/scm`. */
@@ -43,6 +57,23 @@ export interface ScmClientConfig {
   readonly retryDelayMs?: number;
   /** Longest `Retry-After` of a 429 worth waiting for before the single retry; default 5 s. */
   readonly maxRetryAfterMs?: number;
+}
+
+/** A read of a collection across companies (`pages`, `page`). */
+export interface ScmQuery {
+  readonly filter?: string;
+  readonly orderBy?: string;
+  readonly select?: readonly string[];
+  /** At most this many rows (one page). */
+  readonly top?: number;
+  /** Ask for `@odata.count` on the first page. */
+  readonly count?: boolean;
+}
+
+export interface ScmPage {
+  readonly rows: ScmRow[];
+  /** The total, when asked for. */
+  readonly count?: number;
 }
 
 /** What a changeset validation found: SCM's own errors for the write, none when SCM would accept it. */
@@ -199,6 +230,86 @@ export class ScmClient {
       for (const row of rows) yield row;
       next = typeof page?.["@odata.nextLink"] === "string" ? page["@odata.nextLink"] : undefined;
     }
+  }
+
+  /** The first page of a query across companies (with `top`, exactly the rows asked for). */
+  async page(entity: ScmEntityDefinition, query: ScmQuery = {}): Promise<ScmPage> {
+    for await (const page of this.pages(entity, query)) return page;
+    return { rows: [] };
+  }
+
+  /** Every page of a query across companies, `@odata.nextLink` followed. */
+  async *pages(entity: ScmEntityDefinition, query: ScmQuery = {}): AsyncGenerator<ScmPage> {
+    const params = new URLSearchParams({ "cross-company": "true" });
+    if (query.filter !== undefined) params.set("$filter", query.filter);
+    if (query.orderBy !== undefined) params.set("$orderby", query.orderBy);
+    if (query.select !== undefined) params.set("$select", query.select.join(","));
+    if (query.top !== undefined) params.set("$top", String(query.top));
+    if (query.count === true) params.set("$count", "true");
+    let next: string | undefined = `${this.base}/data/${entity.collection}?${params.toString().replaceAll("+", "%20")}`;
+    while (next !== undefined) {
+      const reply = await this.send("GET", next);
+      this.expectSuccess(reply, `read ${entity.collection}`);
+      const page = asRecord(reply.body);
+      const count = page?.["@odata.count"];
+      yield {
+        rows: Array.isArray(page?.value) ? (page.value as ScmRow[]) : [],
+        ...(typeof count === "number" ? { count } : {}),
+      };
+      next = typeof page?.["@odata.nextLink"] === "string" ? page["@odata.nextLink"] : undefined;
+    }
+  }
+
+  /** Posts an inventory journal (movement or transfer); idempotent on `externalReference`. */
+  postInventoryJournal(request: PostInventoryJournalRequest): Promise<PostInventoryJournalResponse> {
+    return this.callDocumentService(
+      SCM_POST_INVENTORY_JOURNAL_PATH,
+      request,
+      postInventoryJournalResponseSchema,
+      "post the inventory journal",
+    );
+  }
+
+  /** Creates a sales order; idempotent on `externalReference`. */
+  createSalesOrder(request: CreateSalesOrderRequest): Promise<CreateSalesOrderResponse> {
+    return this.callDocumentService(
+      SCM_CREATE_SALES_ORDER_PATH,
+      request,
+      createSalesOrderResponseSchema,
+      "create the sales order",
+    );
+  }
+
+  /**
+   * A document service call. A refusal comes as the service's fault (`Message`, and per line
+   * `Info.errors` whose `field` is a path into the request, `lines[1].Quantity`); anything else is
+   * read as an OData error.
+   */
+  private async callDocumentService<T>(path: string, request: unknown, schema: z.ZodType<T>, what: string): Promise<T> {
+    const reply = await this.send("POST", `${this.base}${path}`, { _request: request }, true);
+    const fault = scmDocumentFaultSchema.safeParse(reply.body);
+    if (fault.success && (reply.status < 200 || reply.status >= 300)) {
+      if (reply.status >= 500 || reply.status === 429)
+        throw new ScmUnavailableError(
+          `SCM could not ${what}: ${fault.data.Message}`,
+          reply.status,
+          false,
+          reply.retryAfterMs,
+        );
+      throw new ScmRejectedError(
+        `SCM refused to ${what}: ${fault.data.Message}`,
+        reply.status,
+        fault.data.Info?.errors ?? [],
+      );
+    }
+    this.expectSuccess(reply, what);
+    const parsed = schema.safeParse(reply.body);
+    if (!parsed.success)
+      throw new ScmUnavailableError(
+        `SCM answered ${what} with a body that is not the service's reply: ${parsed.error.message}`,
+        reply.status,
+      );
+    return parsed.data;
   }
 
   /**

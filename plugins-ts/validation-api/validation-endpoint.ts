@@ -12,13 +12,13 @@ import {
   type ValidationResponse,
 } from "../../core/validation/contract";
 import { formatZodError } from "../../core/validation/format-zod-error";
-import type { BearerVerifier } from "../host/auth/bearer-token";
-import { type CorsPolicy, corsHeadersFor, preflightReply } from "../host/cors";
-import { parseJsonBody } from "../host/http/body";
-import { requireJsonContentType } from "../host/http/content-type";
-import { HttpError } from "../host/http/errors";
-import { integrationHttpError } from "../host/error-replies";
-import { type HostRequest, type HostResponse, errorReply, jsonReply } from "../host/http/exchange";
+import type { BearerVerifier } from "../http-kit/auth/bearer-token";
+import { type CorsPolicy, corsHeadersFor, preflightReply } from "../http-kit/cors";
+import { parseJsonBody } from "../http-kit/body";
+import { requireJsonContentType } from "../http-kit/content-type";
+import { HttpError } from "../http-kit/errors";
+import { integrationHttpError } from "../integration/error-replies";
+import { type HostRequest, type HostResponse, errorReply, jsonReply } from "../http-kit/exchange";
 import type { Logger } from "../services/logger";
 import { ScmUnavailableError } from "../services/scm-client";
 import { LookupKeyCache } from "./lookup-key-cache";
