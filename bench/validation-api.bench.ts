@@ -15,9 +15,9 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { warehouses } from "../core/scm/entities";
-import { parseJsonBody } from "../plugins-ts/host/http/body";
+import { parseJsonBody } from "../plugins-ts/http-kit/body";
 import { ScmClient } from "../plugins-ts/services/scm-client";
-import { fromNodeRequest, writeReply } from "../plugins-ts/host/http/node-adapter";
+import { fromNodeRequest, writeReply } from "../plugins-ts/http-kit/node-adapter";
 import {
   ADMIN,
   dataverseRequest,

@@ -25,7 +25,7 @@ import {
 } from "./testing/warehouseRows";
 import { buildSync } from "esbuild";
 import type { WebApiEntity } from "./shared/services/webApi";
-import type { ScenarioSpec, PropertySpec } from "./testing/pcfHost";
+import type { ScenarioSpec, PropertySpec } from "./testing/pcf/screenshotPage";
 
 const repoRoot = path.resolve(__dirname, "..");
 const outDir = path.join(repoRoot, "test-results", "screenshots");
@@ -128,6 +128,7 @@ function scenarios(validationApi: FakeValidationApi): Scenario[] {
     product: { kind: "lookup", value: { id: product, name: "Pump seal kit", entityType: "product" } },
     radiusKm: { kind: "number", value: null },
     maxResults: { kind: "number", value: 50 },
+    warehouseTypes: { kind: "text", value: "Default" },
   };
   return [
     {
@@ -242,7 +243,7 @@ function scenarios(validationApi: FakeValidationApi): Scenario[] {
 /** The page-side host, as one script (esbuild: no helpers a serialized function would lose). */
 function hostScript(): string {
   const result = buildSync({
-    entryPoints: [path.join(__dirname, "testing", "pcfHost.ts")],
+    entryPoints: [path.join(__dirname, "testing", "pcf", "screenshotPage.ts")],
     bundle: true,
     format: "iife",
     write: false,

@@ -1,16 +1,24 @@
 /**
- * A stand-in for `context.webAPI` over rows held in memory, for the controls' tests and the
- * benchmark. It answers the way Dataverse does where the controls can tell: `$select` projection
+ * The one in-memory Dataverse for unit tests: `context.webAPI` in the controls' tests, the
+ * screenshot page and the benchmark, and `Xrm.WebApi` in the form scripts' tests
+ * (forms/__tests__/xrm-web-api.ts). It answers the way Dataverse does where the callers can tell: `$select` projection
  * (plus the primary id and the selected columns' annotations), `$filter` with the offline-safe
  * operators only (anything else throws, see offlineFilter.ts), `$orderby`, `$top`, pages of at most
- * 5000 rows with a `nextLink`, and a 404-like error for a missing row. Every request is recorded
+ * 5000 rows with a `nextLink`, a 404-like error for a missing row, creates, updates and deletes, and
+the `RetrieveEnvironmentVariableValue` function. Every request is recorded
  * with the size of the JSON the server would have sent.
  */
 import type { RetrieveMultipleResult, WebApiEntity, WebApiReader } from "../shared/services/webApi";
 import { compileOfflineFilter } from "./offlineFilter";
 
 export interface RecordedRequest {
-  readonly operation: "retrieveMultipleRecords" | "retrieveRecord";
+  readonly operation:
+    | "retrieveMultipleRecords"
+    | "retrieveRecord"
+    | "createRecord"
+    | "updateRecord"
+    | "deleteRecord"
+    | "RetrieveEnvironmentVariableValue";
   readonly table: string;
   readonly options: string;
   readonly rows: number;
@@ -84,6 +92,7 @@ export class InMemoryWebApi implements WebApiReader {
   private readonly tables = new Map<string, WebApiEntity[]>();
   private readonly columns = new Map<string, Set<string>>();
   private readonly failing = new Map<string, Error>();
+  private created = 0;
 
   constructor(tables: Readonly<Record<string, readonly WebApiEntity[]>> = {}) {
     for (const [table, rows] of Object.entries(tables)) {
@@ -163,12 +172,7 @@ export class InMemoryWebApi implements WebApiReader {
       this.throwIfFailing(table);
       const parsed = parseOptions(options);
       this.checkSelect(table, parsed.select);
-      const key = `${table}id`;
-      const wanted = id.replace(/[{}]/g, "").toLowerCase();
-      const row = (this.tables.get(table) ?? []).find((candidate) => String(candidate[key]).toLowerCase() === wanted);
-      if (!row) {
-        throw new WebApiError(`${table} With Id = ${id} Does Not Exist`, 404);
-      }
+      const row = this.existing(table, id);
       const projected = this.projection(table, parsed.select)(row);
       this.requests.push({
         operation: "retrieveRecord",
@@ -179,6 +183,108 @@ export class InMemoryWebApi implements WebApiReader {
       });
       return projected;
     });
+  }
+
+  /**
+   * The `RetrieveEnvironmentVariableValue` function (PA `data-platform/webapi/reference/retrieveenvironmentvariablevalue.md`):
+   * the variable's current value row, else its definition's default; an unknown schema name is an
+   * error. Form scripts call it through `Xrm.WebApi.online.execute`; `context.webAPI` cannot.
+   */
+  retrieveEnvironmentVariableValue(schemaName: string): Promise<string> {
+    return Promise.resolve().then(() => {
+      this.throwIfFailing("environmentvariabledefinition");
+      const definition = (this.tables.get("environmentvariabledefinition") ?? []).find(
+        (row) => row.schemaname === schemaName,
+      );
+      if (definition === undefined) {
+        throw new WebApiError(`Environment variable definition ${schemaName} not found.`, 404);
+      }
+      const id = String(definition.environmentvariabledefinitionid).toLowerCase();
+      const current = (this.tables.get("environmentvariablevalue") ?? []).find(
+        (row) => String(row._environmentvariabledefinitionid_value).toLowerCase() === id,
+      );
+      const value = current === undefined ? definition.defaultvalue : current.value;
+      const text = typeof value === "string" ? value : "";
+      this.record("RetrieveEnvironmentVariableValue", "environmentvariabledefinition", schemaName, 1, text.length);
+      return text;
+    });
+  }
+
+  /** Creates a row; its id is the one given in `${table}id`, else a new one. */
+  createRecord(table: string, data: Readonly<Record<string, unknown>>): Promise<ComponentFramework.LookupValue> {
+    return Promise.resolve().then(() => {
+      this.throwIfFailing(table);
+      const key = `${table}id`;
+      const given = data[key];
+      const id = typeof given === "string" ? given : this.newId();
+      if (this.find(table, id) !== undefined) {
+        throw new WebApiError(`A record with matching key values already exists.`, 412);
+      }
+      this.setRows(table, [...(this.tables.get(table) ?? []), { ...data, [key]: id }]);
+      this.record("createRecord", table, id, 1, JSON.stringify(data).length);
+      return { entityType: table, id };
+    });
+  }
+
+  updateRecord(
+    table: string,
+    id: string,
+    data: Readonly<Record<string, unknown>>,
+  ): Promise<ComponentFramework.LookupValue> {
+    return Promise.resolve().then(() => {
+      this.throwIfFailing(table);
+      const row = this.existing(table, id);
+      const rows = (this.tables.get(table) ?? []).map((candidate) =>
+        candidate === row ? { ...row, ...data } : candidate,
+      );
+      this.setRows(table, rows);
+      this.record("updateRecord", table, id, 1, JSON.stringify(data).length);
+      return { entityType: table, id: String(row[`${table}id`]) };
+    });
+  }
+
+  deleteRecord(table: string, id: string): Promise<ComponentFramework.LookupValue> {
+    return Promise.resolve().then(() => {
+      this.throwIfFailing(table);
+      const row = this.existing(table, id);
+      this.setRows(
+        table,
+        (this.tables.get(table) ?? []).filter((candidate) => candidate !== row),
+      );
+      this.record("deleteRecord", table, id, 1, 0);
+      return { entityType: table, id: String(row[`${table}id`]) };
+    });
+  }
+
+  /** Ids of created rows: deterministic, so tests can name them. */
+  private newId(): string {
+    this.created += 1;
+    return `00000000-0000-4000-8000-${this.created.toString(16).padStart(12, "0")}`;
+  }
+
+  private find(table: string, id: string): WebApiEntity | undefined {
+    const key = `${table}id`;
+    const wanted = id.replace(/[{}]/g, "").toLowerCase();
+    return (this.tables.get(table) ?? []).find((candidate) => String(candidate[key]).toLowerCase() === wanted);
+  }
+
+  /** The row, or the error Dataverse answers for a missing one (404). */
+  private existing(table: string, id: string): WebApiEntity {
+    const row = this.find(table, id);
+    if (!row) {
+      throw new WebApiError(`${table} With Id = ${id} Does Not Exist`, 404);
+    }
+    return row;
+  }
+
+  private record(
+    operation: RecordedRequest["operation"],
+    table: string,
+    options: string,
+    rows: number,
+    bytes: number,
+  ): void {
+    this.requests.push({ operation, table, options, rows, bytes });
   }
 
   private throwIfFailing(table: string): void {

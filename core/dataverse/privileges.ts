@@ -41,3 +41,15 @@ export function privilegeName(table: TableDefinition | string, action: Privilege
   const logicalName = typeof table === "string" ? table : table.logicalName;
   return `prv${action}${privilegeEntityNames[logicalName] ?? logicalName}`;
 }
+
+/**
+ * Privileges that belong to no table (PA `developer/data-platform/bypass-custom-business-logic.md`,
+ * "Adding the required privileges to another role"): the names and ids are the same in every
+ * environment, and only the System Administrator role holds them until a role is given them.
+ * `prvBypassCustomBusinessLogic` lets a request send `MSCRM.BypassBusinessLogicExecution`;
+ * `prvBypassCustomPlugins` the older `MSCRM.BypassCustomPluginExecution`.
+ */
+export const globalPrivileges = {
+  bypassCustomBusinessLogic: { name: "prvBypassCustomBusinessLogic", id: "0ea552b0-a491-4470-9a1b-82068deccf66" },
+  bypassCustomPlugins: { name: "prvBypassCustomPlugins", id: "148a9eaf-d0c4-4196-9852-c3a38e35f6a1" },
+} as const;

@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import vm from "node:vm";
 import { buildForms, formsBundlePath } from "../build";
-import { FakeDataverse, standardFixture } from "./fake-dataverse";
+import { FormsDataverse, standardFixture } from "./dataverse";
 import { FakeSignIn } from "./fake-sign-in";
 import { FakeValidationApi } from "./fake-validation-api";
 import type { FormScripts } from "./form-harness";
@@ -72,7 +72,7 @@ describe("the built fsi_/scripts/forms.js", () => {
     const form = new FormHarness(
       warehouseForm,
       { table: "msdyn_warehouse", existing: existingWarehouse() },
-      new FakeDataverse(standardFixture()),
+      new FormsDataverse(standardFixture()),
     );
     await form.load();
 

@@ -7,7 +7,7 @@
 import { tableByLogicalName } from "../../core/dataverse/tables";
 import type { ValidationIssue, ValidationRequest } from "../../core/validation/contract";
 import { validationRequestSchema } from "../../core/validation/contract";
-import { validationApiUrl } from "./fake-dataverse";
+import { validationApiUrl } from "./dataverse";
 
 export interface CompanyRules {
   /** Columns SCM requires, per table. */

@@ -16,7 +16,7 @@ import { SaveEventContextMock, XrmMockGenerator } from "xrm-mock";
 import { PostSaveEventArgumentsMock } from "xrm-mock/dist/xrm-mock/events/postsaveeventarguments.mock";
 import { PostSaveEventContextMock } from "xrm-mock/dist/xrm-mock/events/postsaveeventcontext.mock";
 import { SaveEventContextAsyncMock } from "xrm-mock/dist/xrm-mock/events/saveeventcontextasync.mock";
-import type { FakeDataverse } from "./fake-dataverse";
+import type { FormsDataverse } from "./dataverse";
 
 export interface FormScripts {
   onLoad(executionContext: Xrm.Events.EventContext): unknown;
@@ -139,7 +139,7 @@ export class FormHarness {
   constructor(
     private readonly scripts: FormScripts,
     options: FormOptions,
-    dataverse: FakeDataverse,
+    dataverse: FormsDataverse,
   ) {
     const xrm = XrmMockGenerator.initialise({
       entity: { entityName: options.table, id: options.existing?.id ?? "", primaryValue: "" },

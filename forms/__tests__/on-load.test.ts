@@ -1,4 +1,4 @@
-import { companies, signedInUserId, standardFixture } from "./fake-dataverse";
+import { companies, signedInUserId, standardFixture } from "./dataverse";
 import type { FormHarness } from "./form-harness";
 import { settle } from "./form-harness";
 import { companyLookup, existingWarehouse, lookup, newPage } from "./test-page";

@@ -1,4 +1,4 @@
-import { entraAuthority, signedInUserName, signInClientId, standardFixture, validationScope } from "./fake-dataverse";
+import { entraAuthority, signedInUserName, signInClientId, standardFixture, validationScope } from "./dataverse";
 import { settle } from "./form-harness";
 import type { TestPage } from "./test-page";
 import { existingWarehouse, existingWarehouseId, newPage } from "./test-page";

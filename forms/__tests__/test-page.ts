@@ -3,8 +3,8 @@
  * Dataverse behind `Xrm.WebApi`, and the validation API behind `fetch`.
  */
 import type { IntegrationTableName } from "../../core/dataverse/tables";
-import type { DataverseFixture } from "./fake-dataverse";
-import { companies, FakeDataverse, standardFixture } from "./fake-dataverse";
+import type { DataverseFixture } from "./dataverse";
+import { companies, FormsDataverse, standardFixture } from "./dataverse";
 import type { CompanyRules } from "./fake-validation-api";
 import { FakeValidationApi } from "./fake-validation-api";
 import { FakeSignIn } from "./fake-sign-in";
@@ -60,7 +60,7 @@ export interface FormsLibrary {
 }
 
 export interface TestPage {
-  readonly dataverse: FakeDataverse;
+  readonly dataverse: FormsDataverse;
   readonly api: FakeValidationApi;
   readonly signIn: FakeSignIn;
   readonly library: FormsLibrary;
@@ -78,7 +78,7 @@ function loadLibrary(): FormsLibrary {
 }
 
 export function newPage(options: { fixture?: DataverseFixture; rules?: Record<string, CompanyRules> } = {}): TestPage {
-  const dataverse = new FakeDataverse(options.fixture ?? standardFixture());
+  const dataverse = new FormsDataverse(options.fixture ?? standardFixture());
   const api = new FakeValidationApi(options.rules ?? scmRules);
   jest.spyOn(globalThis, "fetch").mockImplementation(api.fetch);
   const signIn = new FakeSignIn();

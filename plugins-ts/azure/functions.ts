@@ -1,32 +1,32 @@
 /**
- * The integration's routes as Azure Functions triggers: the plug-in host's HTTP routes (the SCM
- * catch-up pass included), the
- * inventory host's (`plugins/inventory/...`) and the inventory schedule's timer.
- * `integrationFunctions(environment)` builds them over hosts configured from the Function App's
+ * The integration's routes as Azure Functions triggers: one HTTP function per row of the host's
+ * route table (`host/routes.ts`), and the inventory schedule's timer. A composition root: nothing
+ * imports it but `index.ts` and its tests.
+ * `integrationFunctions(environment)` builds them over the host configured from the Function App's
  * settings (created on first use, so a cold start that only answers a preflight stays cheap);
  * `index.ts` registers them on `@azure/functions`' `app`. Routes match the local server's
  * (`host.json` sets `routePrefix` to ""), so a Dataverse service endpoint URL only changes its origin.
  */
 import type { HttpFunctionOptions, HttpMethod, TimerFunctionOptions } from "@azure/functions";
-import { hostConfigFromEnv } from "../host/config-from-env";
-import type { HostHandler } from "../host/http/exchange";
-import { type InventoryService, inventoryServiceFromEnv } from "../host/inventory-service";
-import { type PluginHost, type PluginHostConfig, createPluginHost, openHostStateStore } from "../host/plugin-host";
-import type { HostStateStore } from "../sync/state-store";
+import { type ConfiguredHost, hostFromEnv } from "../host/host-from-env";
+import { HOST_PREFIX, HOST_ROUTES, type RouteName } from "../host/routes";
+import type { HostHandler } from "../http-kit/exchange";
 import { type CallerWait, DATAVERSE_CALLER } from "./caller-wait";
 import { type AzureHttpHandler, azureHandler } from "./http-adapter";
 import { type InventoryScheduleFunction, inventoryScheduleFunction } from "./inventory-schedule";
 
 export interface PluginFunction {
-  readonly name: string;
+  readonly name: RouteName;
   readonly route: string;
   readonly methods: readonly HttpMethod[];
   readonly handler: AzureHttpHandler;
 }
 
 /**
- * The plug-in host's functions, each routing into the host. Webhooks and SCM's events come through
- * Dataverse, whose wait (`dataverseCaller`, default 60 s) tells when a caller has given up.
+ * One HTTP function per row of the host's route table, each routing into the host (which matches
+ * the same table again). Routes Dataverse calls (webhooks, SCM's events, which come through
+ * Dataverse) know its wait (`dataverseCaller`, default 60 s), which tells when a caller has given up;
+ * an administrator's or a browser's call has none.
  */
 export function pluginFunctions(
   host: () => { readonly handle: HostHandler },
@@ -34,26 +34,12 @@ export function pluginFunctions(
 ): PluginFunction[] {
   const handler = azureHandler(() => host().handle);
   const dataverseHandler = azureHandler(() => host().handle, dataverseCaller);
-  return [
-    { name: "webhooks", route: "plugins/webhooks/{handler}", methods: ["POST"], handler: dataverseHandler },
-    { name: "scm-events", route: "plugins/scm-events", methods: ["POST"], handler: dataverseHandler },
-    { name: "validate", route: "plugins/validate", methods: ["POST", "OPTIONS"], handler },
-    // An administrator's (or a schedule's) call, not Dataverse's: no caller wait applies.
-    { name: "scm-catch-up", route: "plugins/scm-catch-up", methods: ["POST"], handler },
-    { name: "health", route: "plugins/health", methods: ["GET"], handler },
-    // `fsi doctor`'s keyed probe: does the host accept the key the endpoints send?
-    { name: "probe", route: "plugins/probe/{target}", methods: ["GET"], handler },
-  ];
-}
-
-/** The inventory host's functions (`plugins-ts/inventory/host`), each routing into it. */
-export function inventoryFunctions(host: () => { readonly handle: HostHandler }): PluginFunction[] {
-  const handler = azureHandler(() => host().handle);
-  return [
-    { name: "inventory-webhooks", route: "plugins/inventory/webhooks/{handler}", methods: ["POST"], handler },
-    { name: "inventory-scm-events", route: "plugins/inventory/scm-events", methods: ["POST"], handler },
-    { name: "inventory-status", route: "plugins/inventory/status", methods: ["GET"], handler },
-  ];
+  return HOST_ROUTES.map((route) => ({
+    name: route.name,
+    route: `${HOST_PREFIX.replace(/^\/+/, "")}/${route.path}`,
+    methods: route.methods,
+    handler: route.caller === "dataverse" ? dataverseHandler : handler,
+  }));
 }
 
 export interface IntegrationFunctions {
@@ -64,7 +50,7 @@ export interface IntegrationFunctions {
 }
 
 /**
- * Every function over one plug-in host and one inventory engine, both configured from `environment`
+ * Every function over one host (one state store, one inventory engine), configured from `environment`
  * (the app settings) when first needed; a bad setting fails that invocation with every problem named.
  * `clock`: what the schedule takes as now (default the system clock).
  */
@@ -72,37 +58,15 @@ export function integrationFunctions(
   environment: Readonly<Record<string, string | undefined>>,
   options: { readonly clock?: () => Date } = {},
 ): IntegrationFunctions {
-  let config: PluginHostConfig | undefined;
-  let host: PluginHost | undefined;
-  let inventory: InventoryService | undefined;
-  let store: HostStateStore | undefined;
-  let storeOpened = false;
-  const sharedConfig = (): PluginHostConfig => (config ??= hostConfigFromEnv(environment));
-  // One state store for both hosts of the instance (Azure Storage: shared by every instance).
-  const sharedStore = (): HostStateStore | undefined => {
-    if (!storeOpened) {
-      store = openHostStateStore(sharedConfig());
-      storeOpened = true;
-    }
-    return store;
-  };
-  const sharedHost = (): PluginHost => {
-    if (host !== undefined) return host;
-    const shared = sharedStore();
-    host = createPluginHost(shared === undefined ? sharedConfig() : { ...sharedConfig(), store: shared });
-    return host;
-  };
+  let integration: ConfiguredHost | undefined;
   // The engine's own `startSchedule()` is not called here: its timers live in the process, which a
   // consumption plan stops when idle; the timer trigger below drives the schedule instead.
-  const sharedInventory = (): InventoryService =>
-    (inventory ??= inventoryServiceFromEnv(environment, sharedConfig(), sharedStore()?.inventory));
+  const shared = (): ConfiguredHost => (integration ??= hostFromEnv(environment));
   return {
-    http: [...pluginFunctions(sharedHost), ...inventoryFunctions(() => sharedInventory().host)],
-    timers: [inventoryScheduleFunction(() => sharedInventory().engine, options.clock)],
+    http: pluginFunctions(() => shared().host),
+    timers: [inventoryScheduleFunction(() => shared().engine, options.clock)],
     async close() {
-      await host?.close();
-      await inventory?.close();
-      await store?.close();
+      await integration?.close();
     },
   };
 }

@@ -3,9 +3,9 @@
  * handlers run unchanged under `func start` / an Azure Function App and under `node:http`.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { checkDeclaredLength, payloadTooLarge } from "../host/http/body";
-import type { HostHandler, HostRequest } from "../host/http/exchange";
-import { replyText } from "../host/http/exchange";
+import { checkDeclaredLength, payloadTooLarge } from "../http-kit/body";
+import type { HostHandler, HostRequest } from "../http-kit/exchange";
+import { replyText } from "../http-kit/exchange";
 import { type CallerWait, callerGoneAfter } from "./caller-wait";
 
 /** `callerWait`: how long the route's caller waits (conflict detection needs to know when it gave up). */

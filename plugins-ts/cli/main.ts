@@ -26,8 +26,9 @@ export const USAGE = `Usage: fsi sync <command> [options]
 
 Commands:
   initial --map <name> --direction fs-to-scm|scm-to-fs [--master fs|scm]
-          [--only] [--batch-size <n>] [--restart] [--json]
-                       copy existing rows in bulk (resumes an unfinished run)
+          [--only] [--batch-size <n>] [--restart] [--no-bypass] [--json]
+                       copy existing rows in bulk (resumes an unfinished run); its
+                       Dataverse writes skip custom plug-in steps unless --no-bypass
   pause <map>...       queue the map's changes in the running host instead of applying them
   resume <map>...      let the map run again and replay its queued changes in order
   retry <map>...       replay the map's catch-up list (changes refused on replay)
@@ -79,6 +80,7 @@ const initialOptions = {
   only: { type: "boolean", default: false },
   "batch-size": { type: "string" },
   restart: { type: "boolean", default: false },
+  "no-bypass": { type: "boolean", default: false },
 } as const;
 
 const catchUpOptions = { ...connectionOptions, map: { type: "string", multiple: true } } as const;
@@ -198,6 +200,7 @@ export async function runFsi(argv: readonly string[], io: CliIo): Promise<number
             direction,
             withDependencies: values.only !== true,
             restart: values.restart === true,
+            bypassCustomLogic: values["no-bypass"] !== true,
             json,
             ...(master === undefined ? {} : { master }),
             ...(batchSize === undefined ? {} : { batchSize }),

@@ -43,9 +43,9 @@ import {
   type HostCredentialConfig,
   hostCredential,
   hostTokenProvider,
-} from "./auth/host-credentials";
-import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "./auth/webhook-key";
-import { secretSetting } from "./key-vault-reference";
+} from "../http-kit/auth/host-credentials";
+import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "../http-kit/auth/webhook-key";
+import { secretSetting } from "../http-kit/key-vault-reference";
 import type { PluginHostConfig } from "./plugin-host";
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });

@@ -1,17 +1,20 @@
 /**
- * The plug-in host: parses, authenticates and routes; plug-ins do the work. Routes (under
- * `/plugins`):
- * - `POST webhooks/<handler>`: Dataverse webhook steps (`validate`, `sync-to-scm`, `sync-status`),
- *   the service endpoint's key checked in constant time;
+ * The plug-in host: parses, authenticates and routes; plug-ins and the inventory engine do the
+ * work. Its routes are the one route table (`routes.ts`), under `/plugins`:
+ * - `POST webhooks/<handler>`, `POST inventory/webhooks/<handler>`: Dataverse webhook steps of the
+ *   two-way maps and of the inventory maps, one plug-in interface for both, the service endpoint's
+ *   key checked in constant time;
  * - `POST scm-events`: SCM data events, as SCM's HTTPS endpoint (a Dataverse webhook) posts them
- *   (its own key);
+ *   (its own key) — the one entrance for every map: an event of an entity the inventory engine
+ *   reads (on-hand, projects) goes to it, any other to the two-way maps;
  * - `POST scm-catch-up`: the catch-up pass from SCM (`?map=<name>`, else every map; same key);
  * - `POST|OPTIONS validate`: the validation API for form scripts (bearer JWT, CORS);
- * - `GET health`: liveness and queue depth;
+ * - `GET health`: liveness and queue depth; `GET inventory/status`: the inventory maps' state;
  * - `GET probe/webhooks`, `GET probe/scm-events`: 200 only with the key the service endpoints or SCM's
  *   data event endpoint must send (checked exactly as on the real routes), so `fsi doctor` can tell
  *   the host accepts the key it set; without the key, the same 401 as the real routes.
- * The same `handle` serves plain `node:http` (`listener`) and Azure Functions (`plugins-ts/azure`).
+ * The same `handle` serves plain `node:http` (`listener`), Azure Functions (`plugins-ts/azure`) and
+ * the sandbox's `/plugins` mount.
  */
 import type { RequestListener } from "node:http";
 import { SIZE_EXCEEDED_HEADER, parseExecutionContext } from "../context/execution-context";
@@ -19,7 +22,6 @@ import { CompanyDirectory } from "../integration/company-directory";
 import type { IntegrationSettings } from "../integration/settings";
 import { ChangeReplayer, type ReplaySummary } from "../plugins/change-replayer";
 import { type Plugin, type PluginServices, statusOf } from "../plugins/plugin";
-import { parseScmDataEventWithIds } from "../integration/scm-data-event";
 import { type CatchUpSummary, catchUpFromScm } from "../plugins/scm-catch-up";
 import { ScmToDataverseSync } from "../plugins/scm-to-dataverse";
 import { SyncStatusPlugin } from "../plugins/sync-status-plugin";
@@ -32,20 +34,29 @@ import { ScmClient, type ScmClientConfig } from "../services/scm-client";
 import type { RetryBackoff } from "../sync/change-queue";
 import type { ChangeQueueStore, HostStateStore, MapStateStore, SyncLedgerStore } from "../sync/state-store";
 import { openSqliteStateStore } from "../sync/sync-state";
-import { createAzureStateStore } from "../sync/azure/azure-state-store";
 import type { AzureStoreSettings } from "../sync/azure/storage-access";
+import type { InventoryEngine } from "../inventory/engine";
+import { type RouteName, matchRoute } from "./routes";
+import { scmEventsHandler } from "./scm-events-entrance";
 import { validationEndpoint } from "../validation-api/validation-endpoint";
-import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "./auth/bearer-token";
-import { type WebhookAuth, requireWebhookKey } from "./auth/webhook-key";
+import { type BearerAuthConfig, type BearerVerifier, createBearerVerifier } from "../http-kit/auth/bearer-token";
+import { type WebhookAuth, requireWebhookKey } from "../http-kit/auth/webhook-key";
 import { BackgroundWork } from "./background-work";
-import type { CorsPolicy } from "./cors";
-import { integrationHttpError } from "./error-replies";
-import { parseJsonBody } from "./http/body";
-import { requireJsonContentType } from "./http/content-type";
-import { HttpError } from "./http/errors";
-import { type HostHandler, type HostRequest, type HostResponse, answer, errorReply, jsonReply } from "./http/exchange";
-import { toRequestListener } from "./http/node-adapter";
-import { CallerRateLimiter, type RateLimit, clientAddressOf } from "./http/rate-limit";
+import type { CorsPolicy } from "../http-kit/cors";
+import { integrationHttpError } from "../integration/error-replies";
+import { parseJsonBody } from "../http-kit/body";
+import { requireJsonContentType } from "../http-kit/content-type";
+import { HttpError } from "../http-kit/errors";
+import {
+  type HostHandler,
+  type HostRequest,
+  type HostResponse,
+  answer,
+  errorReply,
+  jsonReply,
+} from "../http-kit/exchange";
+import { toRequestListener } from "../http-kit/node-adapter";
+import { CallerRateLimiter, type RateLimit, clientAddressOf } from "../http-kit/rate-limit";
 
 export interface PluginHostConfig {
   readonly dataverse: DataverseClientConfig;
@@ -71,6 +82,11 @@ export interface PluginHostConfig {
   };
   /** Largest request body; default 1 MiB (a RemoteExecutionContext with two full images fits easily). */
   readonly bodyLimitBytes?: number;
+  /**
+   * The inventory engine whose plug-ins, SCM events and status this host serves (its state is
+   * `store.inventory`); without one, those routes answer 404 and inventory events 400.
+   */
+  readonly inventory?: InventoryEngine;
   /** A JSON file of map overrides, read once at start; a bad file stops the host. */
   readonly mapOverridePath?: string;
   /**
@@ -80,7 +96,7 @@ export interface PluginHostConfig {
   readonly store?: HostStateStore;
   /** The SQLite file of the change queue and ledger when no `store` is given; default `:memory:`. */
   readonly statePath?: string;
-  /** `FSI_STATE_STORE=azure`: the entries open this shared store (`openHostStateStore`) and pass it as `store`. */
+  /** `FSI_STATE_STORE=azure`: the entries open this shared store (`host-from-env.ts`) and pass it as `store`. */
   readonly azureStore?: AzureStoreSettings;
   /** How often due queued changes are retried; default 30 s, 0 turns the timer off. */
   readonly retryIntervalMs?: number;
@@ -111,18 +127,6 @@ export interface PluginHost {
   close(): Promise<void>;
 }
 
-/**
- * The shared store the configuration names, opened once for the plug-in host and the inventory
- * engine of one process (undefined for SQLite: each keeps its own file, as configured).
- */
-export function openHostStateStore(config: PluginHostConfig): HostStateStore | undefined {
-  if (config.azureStore === undefined) return undefined;
-  return createAzureStateStore(
-    config.azureStore,
-    config.retryBackoff === undefined ? {} : { retryBackoff: config.retryBackoff },
-  );
-}
-
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export const DEFAULT_VALIDATION_RATE_LIMIT: RateLimit = { requests: 120, perSeconds: 60 };
 const DEFAULT_RETRY_INTERVAL_MS = 30_000;
@@ -147,9 +151,14 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     timeoutMs: config.validationApi.scmTimeoutMs ?? 4_000,
   });
   const companies = new CompanyDirectory();
-  const plugins = new Map<string, Plugin>(
-    [new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]),
-  );
+  const inventory = config.inventory;
+  // Each webhook route's plug-ins, by handler name (core's `webhookPath` puts each handler under one).
+  const pluginsByRoute: Readonly<Record<"webhooks" | "inventory-webhooks", ReadonlyMap<string, Plugin>>> = {
+    webhooks: new Map<string, Plugin>(
+      [new ValidatePlugin(), new SyncToScmPlugin(), new SyncStatusPlugin()].map((plugin) => [plugin.name, plugin]),
+    ),
+    "inventory-webhooks": new Map<string, Plugin>(inventory?.plugins ?? []),
+  };
   const inbound = new ScmToDataverseSync();
   // The lease keeps this host and a `fsi sync resume` in a shell from replaying the same change.
   const replayer = new ChangeReplayer(inbound, store.lease(), config.dependencyAttempts);
@@ -175,7 +184,11 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
 
   const replay = (dueOnly: boolean) => replayer.replay(servicesFor(undefined), { dueOnly });
 
-  const webhook = async (request: HostRequest, handlerName: string): Promise<HostResponse> => {
+  const webhook = async (
+    request: HostRequest,
+    plugins: ReadonlyMap<string, Plugin>,
+    handlerName: string,
+  ): Promise<HostResponse> => {
     // The key first: a caller without it learns nothing, not even which handlers exist.
     requireWebhookKey(request, config.webhookAuth);
     const plugin = plugins.get(handlerName);
@@ -209,37 +222,19 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     }
   };
 
-  const scmEvent = async (request: HostRequest): Promise<HostResponse> => {
-    requireWebhookKey(request, config.scmEventsAuth);
-    requireJsonContentType(request);
-    const change = await parseScmDataEventWithIds(
-      parseJsonBody(await request.readBody(limit), "SCM data event"),
-      store.rowIds,
-    );
-    const services = servicesFor(change.eventId, request);
-    try {
-      const result = await inbound.receive(change, services);
-      services.log.info(`scm-events: ${result.outcome}`, {
-        detail: result.message,
-        entity: change.entity.collection,
-        operation: change.operation,
-        key: change.key,
-      });
-      if (result.arrived.length > 0 && (await queue.depth({ direction: "scm-to-fs" })) > 0) {
-        // After the reply: the changes waiting for this row are ours to retry.
-        background.run(() => replay(false));
-      }
-      const { arrived: _arrived, ...reply } = result;
-      return jsonReply(statusOf(result), reply);
-    } catch (error) {
-      const httpError = integrationHttpError(error);
-      services.log.warn(`scm-events: refused with ${httpError.status}`, {
-        code: httpError.code,
-        reason: httpError.message,
-      });
-      return errorReply(httpError);
-    }
-  };
+  const scmEvent = scmEventsHandler({
+    auth: config.scmEventsAuth,
+    bodyLimitBytes: limit,
+    rowIds: store.rowIds,
+    maps,
+    inbound,
+    inventory,
+    servicesFor,
+    async rowsArrived() {
+      // After the reply: the changes waiting for this row are ours to retry.
+      if ((await queue.depth({ direction: "scm-to-fs" })) > 0) background.run(() => replay(false));
+    },
+  });
 
   const catchUp = async (mapNames?: readonly string[]): Promise<CatchUpSummary[]> => {
     const selected =
@@ -282,33 +277,41 @@ export function createPluginHost(config: PluginHostConfig): PluginHost {
     log,
   });
 
+  const noInventory = (): never => {
+    throw new HttpError(404, "NOT_FOUND", "This host serves no inventory engine.");
+  };
+
+  // One handler per row of the route table; the table's methods are checked before the handler runs.
+  const handlers: Record<
+    RouteName,
+    (request: HostRequest, params: Readonly<Record<string, string>>) => Promise<HostResponse>
+  > = {
+    webhooks: (request, params) => webhook(request, pluginsByRoute.webhooks, params.handler ?? ""),
+    "inventory-webhooks": (request, params) =>
+      webhook(request, pluginsByRoute["inventory-webhooks"], params.handler ?? ""),
+    "scm-events": scmEvent,
+    "scm-catch-up": scmCatchUp,
+    validate,
+    health: async () => jsonReply(200, { status: "ok", queueDepth: await queue.depth() }),
+    probe: (request, params) => {
+      const target = params.target;
+      if (target !== "webhooks" && target !== "scm-events")
+        throw new HttpError(404, "NOT_FOUND", `No resource at '${request.url.pathname}'.`);
+      requireWebhookKey(request, target === "webhooks" ? config.webhookAuth : config.scmEventsAuth);
+      return Promise.resolve(jsonReply(200, { status: "ok", key: "accepted" }));
+    },
+    "inventory-status": async (request) => {
+      requireWebhookKey(request, config.webhookAuth);
+      return jsonReply(200, { maps: await (inventory ?? noInventory()).batchStatus() });
+    },
+  };
+
   const route: HostHandler = async (request) => {
-    const path = request.url.pathname;
-    if (path === `${prefix}/validate`) return validate(request);
-    const segments = path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1).split("/") : [];
-    const [first, second, ...rest] = segments;
-    if (first === "webhooks" && second !== undefined && second !== "" && rest.length === 0) {
-      requireMethod(request, "POST");
-      return webhook(request, decodeSegment(second));
-    }
-    if (first === "scm-events" && second === undefined) {
-      requireMethod(request, "POST");
-      return scmEvent(request);
-    }
-    if (first === "scm-catch-up" && second === undefined) {
-      requireMethod(request, "POST");
-      return scmCatchUp(request);
-    }
-    if (first === "probe" && (second === "webhooks" || second === "scm-events") && rest.length === 0) {
-      requireMethod(request, "GET");
-      requireWebhookKey(request, second === "webhooks" ? config.webhookAuth : config.scmEventsAuth);
-      return jsonReply(200, { status: "ok", key: "accepted" });
-    }
-    if (first === "health" && second === undefined) {
-      requireMethod(request, "GET");
-      return jsonReply(200, { status: "ok", queueDepth: await queue.depth() });
-    }
-    throw new HttpError(404, "NOT_FOUND", `No resource at '${path}'.`);
+    const matched = matchRoute(request.url.pathname, prefix);
+    if (matched === undefined) throw new HttpError(404, "NOT_FOUND", `No resource at '${request.url.pathname}'.`);
+    // The validation API answers a wrong method itself, with CORS headers a browser page can read.
+    if (matched.route.name !== "validate") requireMethod(request, matched.route.methods);
+    return handlers[matched.route.name](request, matched.params);
   };
 
   const handle: HostHandler = (request) =>
@@ -374,22 +377,15 @@ function rateLimited(verify: BearerVerifier, limiter: CallerRateLimiter): Bearer
   };
 }
 
-function requireMethod(request: HostRequest, method: string): void {
-  if (request.method !== method) {
+function requireMethod(request: HostRequest, methods: readonly string[]): void {
+  if (!methods.includes(request.method)) {
+    const allowed = methods.join(", ");
     throw new HttpError(
       405,
       "METHOD_NOT_ALLOWED",
-      `Method ${request.method} is not allowed here; use ${method}.`,
+      `Method ${request.method} is not allowed here; use ${allowed}.`,
       undefined,
-      { allow: method },
+      { allow: allowed },
     );
-  }
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, "INVALID_PATH", `The path segment '${segment}' is not valid percent-encoding.`);
   }
 }

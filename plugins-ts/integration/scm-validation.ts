@@ -8,7 +8,7 @@
  */
 import type { DataverseRecord } from "../../core/dataverse/record";
 import type { EntityMap } from "../../core/maps/template-schema";
-import { scmLookups } from "../../core/maps/lookups";
+import { scmLookups, type ScmLookupQuery } from "../../core/maps/lookups";
 import { toScmRow } from "../../core/maps/to-scm";
 import { scmEntityByCollection } from "../../core/scm/entities";
 import type { ScmFieldError } from "../../core/maps/scm-errors";
@@ -18,7 +18,7 @@ import type { ValidationIssue } from "../../core/validation/contract";
 import type { DataverseClient } from "../services/dataverse-client";
 import { type ScmClient, ScmUnavailableError, keyOf } from "../services/scm-client";
 import type { IntegrationSettings } from "./settings";
-import { resolveScmLookups } from "./lookup-resolver";
+import { resolveScmLookups, type ScmLookupResolution } from "./lookup-resolver";
 
 export interface RecordToValidate {
   readonly map: EntityMap;
@@ -34,6 +34,11 @@ export interface ScmValidationDependencies {
   readonly scm: ScmClient;
   /** Which path asks SCM; default `changeset`. */
   readonly scmValidation?: IntegrationSettings["scmValidation"];
+  /** How lookups find the referenced rows' natural keys; default one Dataverse read each. */
+  readonly resolveLookups?: (
+    dataverse: DataverseClient,
+    queries: readonly ScmLookupQuery[],
+  ) => Promise<ScmLookupResolution>;
 }
 
 /**
@@ -45,7 +50,7 @@ export async function validateWithScm(
   deps: ScmValidationDependencies,
 ): Promise<ValidationIssue[]> {
   const { map, record } = input;
-  const lookups = await resolveScmLookups(deps.dataverse, scmLookups(map, record));
+  const lookups = await (deps.resolveLookups ?? resolveScmLookups)(deps.dataverse, scmLookups(map, record));
   const mapped = toScmRow(record, map, input.company, lookups.answers);
   const issues: ValidationIssue[] = [
     ...lookups.missing.map(

@@ -5,13 +5,12 @@
  * reference cache, the per-row locks and the state (checkpoints, run history).
  */
 import type { ScmDataChange } from "../../core/scm/data-events";
-import type { PluginResult } from "../plugins/plugin";
-import type { DataverseClientConfig } from "../services/dataverse-client";
+import type { InventoryHandlerName } from "../../core/registration";
+import type { Plugin, PluginResult } from "../plugins/plugin";
+import { DataverseClient, type DataverseClientConfig } from "../services/dataverse-client";
 import { type Logger, createLogger } from "../services/logger";
-import type { ScmClientConfig } from "../services/scm-client";
+import { ScmClient, type ScmClientConfig } from "../services/scm-client";
 import { type BatchProgress, type RunBatchOptions, runDataverseToScm, runScmToDataverse } from "./batch/run-batch";
-import { DataverseGateway } from "./clients/dataverse-gateway";
-import { ScmGateway } from "./clients/scm-gateway";
 import { InventoryEventReceiver } from "./events/scm-events";
 import { InventoryPostingFlow } from "./flows/inventory-posting";
 import { KeyedMutex } from "./flows/keyed-mutex";
@@ -20,7 +19,6 @@ import { ProjectsFlow } from "./flows/projects";
 import { References } from "./flows/references";
 import type { FlowRuntime, InventoryIntegrationSettings } from "./flows/runtime";
 import { WorkOrderOrdersFlow } from "./flows/work-order-orders";
-import type { InventoryHandlerName, InventoryPlugin } from "./plugins/inventory-plugin";
 import { PostToScmPlugin } from "./plugins/post-to-scm";
 import { PostingLockPlugin } from "./plugins/posting-lock";
 import { WorkOrderProjectPlugin } from "./plugins/work-order-project";
@@ -51,6 +49,9 @@ export interface InventoryEngineConfig {
   readonly clock?: () => Date;
 }
 
+/** The engine's webhook plug-ins, by the handler names core registers them under. */
+export type InventoryPlugin = Plugin<InventoryHandlerName>;
+
 export interface InventoryEngine {
   readonly catalog: FlowCatalog;
   readonly plugins: ReadonlyMap<InventoryHandlerName, InventoryPlugin>;
@@ -58,6 +59,10 @@ export interface InventoryEngine {
   runBatch(map: string, options?: RunBatchOptions): Promise<RunRecord>;
   /** Where every map stands. */
   batchStatus(): Promise<MapStatus[]>;
+  /** The SCM collections whose data events are the engine's (on-hand, projects), in either mode. */
+  scmEventCollections(): string[];
+  /** Whether SCM's data events of this collection are the engine's. */
+  takesScmEventsOf(collection: string): boolean;
   /** Live SCM → FS: one data event. */
   receiveScmEvent(change: ScmDataChange): Promise<PluginResult>;
   /** Tries the rows kept for a retry of the live SCM → FS maps again. */
@@ -80,10 +85,10 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
   const log = config.log ?? createLogger();
   const clock = config.clock ?? (() => new Date());
   const store = config.store ?? new InventoryStore(config.statePath ?? ":memory:", clock);
-  const dataverse = DataverseGateway.create(config.dataverse, { tag: config.integration.echoTag });
+  const dataverse = new DataverseClient(config.dataverse, { tag: config.integration.echoTag });
   const runtime: FlowRuntime = {
     dataverse,
-    scm: new ScmGateway({ ...config.scm, integrationUser: config.integration.scmIntegrationUser }),
+    scm: new ScmClient({ ...config.scm, integrationUser: config.integration.scmIntegrationUser }),
     references: new References(dataverse),
     store,
     log,
@@ -138,6 +143,8 @@ export function createInventoryEngine(config: InventoryEngineConfig): InventoryE
     plugins,
     runBatch,
     batchStatus: () => mapStatuses(catalog, store, nextRuns),
+    scmEventCollections: () => receiver.collections(),
+    takesScmEventsOf: (collection) => receiver.collections().includes(collection),
     receiveScmEvent: (change) => receiver.receive(change),
     async retryPending() {
       for (const flow of [onHand, projects]) {

@@ -21,21 +21,21 @@ import { loadFlowCatalog } from "./templates/flow-catalog";
 import type { Logger } from "../services/logger";
 
 export { createInventoryEngine } from "./engine";
-export type { BatchProgress, InventoryEngine, InventoryEngineConfig, MapStatus, RunBatchOptions } from "./engine";
-export { createInventoryHost } from "./host/inventory-host";
-export type { InventoryHost, InventoryHostConfig } from "./host/inventory-host";
+export type {
+  BatchProgress,
+  InventoryEngine,
+  InventoryEngineConfig,
+  InventoryPlugin,
+  MapStatus,
+  RunBatchOptions,
+} from "./engine";
 export {
   inventoryConfigFromEnv,
   inventoryStateFromEnv,
   InventoryConfigurationError,
   DEFAULT_INVENTORY_STATE_PATH,
 } from "./config";
-export {
-  inventoryStepsFor,
-  inventoryWebhookUrl,
-  inventoryEventsUrl,
-  DEFAULT_INVENTORY_PREFIX,
-} from "./registration/steps";
+export { inventoryStepsFor, inventoryWebhookUrl, DEFAULT_INVENTORY_PREFIX } from "./registration/steps";
 export type { InventoryStepDefinition } from "./registration/steps";
 export {
   loadFlowCatalog,

@@ -43,9 +43,13 @@ export interface PluginResult {
   readonly warnings?: readonly ValidationIssue[];
 }
 
-export interface Plugin {
-  /** The webhook handler name: the last segment of `/plugins/webhooks/<name>`. */
-  readonly name: string;
+/**
+ * Every plug-in the host serves, the two-way maps' and the inventory maps' alike (those take their
+ * flows at construction and may leave `services` unread).
+ */
+export interface Plugin<Name extends string = string> {
+  /** The webhook handler name: the last segment of its route (`webhooks/<name>`, `inventory/webhooks/<name>`). */
+  readonly name: Name;
   execute(context: PluginExecutionContext, services: PluginServices): Promise<PluginResult>;
 }
 

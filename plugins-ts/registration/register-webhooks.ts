@@ -21,7 +21,7 @@ import {
   serviceEndpoint,
 } from "../../core/dataverse/tables";
 import type { DataverseRecord } from "../../core/dataverse/record";
-import type { WebhookAuth } from "../host/auth/webhook-key";
+import type { WebhookAuth } from "../http-kit/auth/webhook-key";
 import type { DataverseClient } from "../services/dataverse-client";
 import {
   type WebhookHandlerName,

@@ -3,7 +3,8 @@
  * twin of `Xrm.WebApi`) with our request implementation (`dataverse-request.ts`), speaking in
  * core's Dataverse-shape records. Rows are addressed by id or by alternate key; an upsert is a
  * PATCH on the alternate key, which Dataverse creates when no row has that key (Learn: "Use Upsert
- * to Create or Update a record").
+ * to Create or Update a record"). Paged queries, reads by many keys and the bulk messages are in
+ * `dataverse-queries.ts`, over the same request implementation.
  */
 import { WebApiBase } from "dataverse-ify/lib/webapi/WebApiBase";
 import {
@@ -15,6 +16,23 @@ import {
 } from "../../core/dataverse/record";
 import type { TableDefinition } from "../../core/dataverse/schema";
 import { type DataverseCallScope, DataverseRequestError, ScopedNodeWebApiRequest } from "./dataverse-request";
+import {
+  type FoundRow,
+  type QueryOptions,
+  type QueryTarget,
+  createMultiple,
+  findByLookupPairs,
+  foundRow,
+  odataString,
+  pagesFrom,
+  queryUrl,
+  updateMultiple,
+  webApiProperty,
+  withIsoDates,
+} from "./dataverse-queries";
+
+export type { FoundRow, QueryOptions } from "./dataverse-queries";
+export { odataString, webApiProperty } from "./dataverse-queries";
 
 export interface DataverseClientConfig {
   /** The organization URL (`https://contoso.crm.dynamics.com`, or the sandbox origin). */
@@ -24,14 +42,6 @@ export interface DataverseClientConfig {
   readonly apiVersion?: string;
 }
 
-/** A row found by a query: its id and the requested columns. */
-export interface FoundRow {
-  readonly id: string;
-  readonly record: DataverseRecord;
-  /** The version read (`@odata.etag`), for a write that must not overwrite a newer one. */
-  readonly etag?: string;
-}
-
 /** Column values that identify a row: scalars, or a lookup given as a reference (compared by id). */
 export type KeyValues = Readonly<
   Record<string, string | number | boolean | { readonly id: string; readonly logicalName: string }>
@@ -39,18 +49,13 @@ export type KeyValues = Readonly<
 
 /** OData literal of a key or filter value (strings quoted, quotes doubled). */
 function literal(value: string | number | boolean): string {
-  return typeof value === "string" ? `'${value.replaceAll("'", "''")}'` : String(value);
-}
-
-/** `msdyn_siteid` → `msdyn_siteid`; a lookup `msdyn_company` → `_msdyn_company_value`, as the Web API names it. */
-function propertyName(table: TableDefinition, column: string): string {
-  return table.columns[column]?.type === "lookup" ? `_${column}_value` : column;
+  return typeof value === "string" ? odataString(value) : String(value);
 }
 
 /** `name=value` pairs; a lookup's id is a GUID literal, which OData writes unquoted. */
 function keyParts(table: TableDefinition, key: KeyValues): string[] {
   return Object.entries(key).map(
-    ([column, value]) => `${propertyName(table, column)}=${typeof value === "object" ? value.id : literal(value)}`,
+    ([column, value]) => `${webApiProperty(table, column)}=${typeof value === "object" ? value.id : literal(value)}`,
   );
 }
 
@@ -60,28 +65,9 @@ function filterOf(table: TableDefinition, key: KeyValues): string {
     .join(" and ");
 }
 
-function foundRow(table: TableDefinition, row: Readonly<Record<string, unknown>>): FoundRow {
-  const id = row[table.primaryIdAttribute];
-  if (typeof id !== "string")
-    throw new DataverseRequestError(
-      200,
-      "MISSING_ID",
-      `Dataverse returned a ${table.logicalName} row without ${table.primaryIdAttribute}.`,
-    );
-  const etag = row["@odata.etag"];
-  return { id, record: fromWebApiRow(table, withIsoDates(row)), ...(typeof etag === "string" ? { etag } : {}) };
-}
-
-/** Restores ISO strings where dataverse-ify's reviver made `Date`s (core's records keep ISO text). */
-function withIsoDates(row: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(row).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
-  );
-}
-
 function selectOf(table: TableDefinition, columns: readonly string[]): string {
   const names = [table.primaryIdAttribute, ...columns.filter((column) => column !== table.primaryIdAttribute)];
-  return names.map((column) => propertyName(table, column)).join(",");
+  return names.map((column) => webApiProperty(table, column)).join(",");
 }
 
 /** The shared part of every scoped view: one request implementation and one dataverse-ify client. */
@@ -122,6 +108,47 @@ export class DataverseClient {
 
   private call<T>(work: () => Promise<T>): Promise<T> {
     return this.connection.request.scope.run(this.callScope, work);
+  }
+
+  private get queryTarget(): QueryTarget {
+    const apiRoot = `${this.config.url.replace(/\/+$/, "")}/api/data/v${this.config.apiVersion ?? "9.2"}/`;
+    return { request: this.connection.request, scope: this.callScope, apiRoot };
+  }
+
+  /** Every page of a query, one page at a time (`@odata.nextLink` followed). */
+  pages(table: TableDefinition, columns: readonly string[], options: QueryOptions = {}): AsyncGenerator<FoundRow[]> {
+    const target = this.queryTarget;
+    return pagesFrom(target, table, queryUrl(target, table, columns, options), options.pageSize);
+  }
+
+  /** Every row of a query (use `pages` for large tables). */
+  async all(table: TableDefinition, columns: readonly string[], options: QueryOptions = {}): Promise<FoundRow[]> {
+    const rows: FoundRow[] = [];
+    for await (const page of this.pages(table, columns, options)) rows.push(...page);
+    return rows;
+  }
+
+  /** The rows whose two lookups are one of `pairs`, read in `$batch` requests (`dataverse-queries.ts`). */
+  findByLookupPairs(
+    table: TableDefinition,
+    lookups: readonly [string, string],
+    pairs: readonly (readonly [string, string])[],
+    columns: readonly string[],
+  ): Promise<FoundRow[]> {
+    return findByLookupPairs(this.queryTarget, table, lookups, pairs, columns);
+  }
+
+  /** CreateMultiple: the rows in one request and one transaction; the new ids in order. */
+  createMultiple(table: TableDefinition, records: readonly Readonly<DataverseRecord>[]): Promise<string[]> {
+    return createMultiple(this.queryTarget, table, records);
+  }
+
+  /** UpdateMultiple: each row by its id, in one request and one transaction. */
+  updateMultiple(
+    table: TableDefinition,
+    rows: readonly { readonly id: string; readonly record: Readonly<DataverseRecord> }[],
+  ): Promise<void> {
+    return updateMultiple(this.queryTarget, table, rows);
   }
 
   async retrieve(table: TableDefinition, id: string, columns: readonly string[]): Promise<DataverseRecord | undefined> {

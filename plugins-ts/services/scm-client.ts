@@ -1,7 +1,9 @@
 /**
  * A typed client for SCM (finance and operations): OData data entities under `/data/<Collection>`
  * addressed by their composite key (`Warehouses(dataAreaId='usmf',WarehouseId='11')`), `$batch`
- * changesets, and the optional validation custom service. Every call:
+ * changesets, paged collection reads across companies, the inventory document services
+ * (`core/scm/inventory-services.ts`: post an inventory journal, create a sales order) and the
+ * optional validation custom service. Every call:
  * - carries a bearer token from the one token provider of the SCM resource (`accessToken`: cached
  *   and refreshed by its owner; called per request, so a refreshed token is picked up);
  * - has a timeout (a synchronous Dataverse step waits at most 60 s for the whole plug-in);
@@ -26,6 +28,18 @@ import {
   scmValidationResponseSchema,
 } from "../../core/scm/validation-service";
 import type { ScmFieldError } from "../../core/maps/scm-errors";
+import {
+  SCM_CREATE_SALES_ORDER_PATH,
+  SCM_POST_INVENTORY_JOURNAL_PATH,
+  type CreateSalesOrderRequest,
+  type CreateSalesOrderResponse,
+  type PostInventoryJournalRequest,
+  type PostInventoryJournalResponse,
+  createSalesOrderResponseSchema,
+  postInventoryJournalResponseSchema,
+  scmDocumentFaultSchema,
+} from "../../core/scm/inventory-services";
+import type { z } from "zod";
 
 export interface ScmClientConfig {
   /** The environment URL: `https://contoso.operations.dynamics.com`, or the sandbox's `<origin>/scm`. */
@@ -43,6 +57,23 @@ export interface ScmClientConfig {
   readonly retryDelayMs?: number;
   /** Longest `Retry-After` of a 429 worth waiting for before the single retry; default 5 s. */
   readonly maxRetryAfterMs?: number;
+}
+
+/** A read of a collection across companies (`pages`, `page`). */
+export interface ScmQuery {
+  readonly filter?: string;
+  readonly orderBy?: string;
+  readonly select?: readonly string[];
+  /** At most this many rows (one page). */
+  readonly top?: number;
+  /** Ask for `@odata.count` on the first page. */
+  readonly count?: boolean;
+}
+
+export interface ScmPage {
+  readonly rows: ScmRow[];
+  /** The total, when asked for. */
+  readonly count?: number;
 }
 
 /** What a changeset validation found: SCM's own errors for the write, none when SCM would accept it. */
@@ -68,6 +99,21 @@ export class ScmUnavailableError extends Error {
     super(message);
   }
 }
+
+/** A write of a changeset: a create, or an update by key. */
+export type ScmWrite =
+  | { readonly kind: "create"; readonly entity: ScmEntityDefinition; readonly row: Readonly<ScmRow> }
+  | {
+      readonly kind: "update";
+      readonly entity: ScmEntityDefinition;
+      readonly key: ScmKey;
+      readonly changes: Readonly<ScmRow>;
+    };
+
+/** `index`: the write that failed (the changeset rolled back), or -1 when no part names it. */
+export type ChangesetOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly index: number; readonly status: number; readonly message: string };
 
 export class ScmRejectedError extends Error {
   override readonly name = "ScmRejectedError";
@@ -186,6 +232,86 @@ export class ScmClient {
     }
   }
 
+  /** The first page of a query across companies (with `top`, exactly the rows asked for). */
+  async page(entity: ScmEntityDefinition, query: ScmQuery = {}): Promise<ScmPage> {
+    for await (const page of this.pages(entity, query)) return page;
+    return { rows: [] };
+  }
+
+  /** Every page of a query across companies, `@odata.nextLink` followed. */
+  async *pages(entity: ScmEntityDefinition, query: ScmQuery = {}): AsyncGenerator<ScmPage> {
+    const params = new URLSearchParams({ "cross-company": "true" });
+    if (query.filter !== undefined) params.set("$filter", query.filter);
+    if (query.orderBy !== undefined) params.set("$orderby", query.orderBy);
+    if (query.select !== undefined) params.set("$select", query.select.join(","));
+    if (query.top !== undefined) params.set("$top", String(query.top));
+    if (query.count === true) params.set("$count", "true");
+    let next: string | undefined = `${this.base}/data/${entity.collection}?${params.toString().replaceAll("+", "%20")}`;
+    while (next !== undefined) {
+      const reply = await this.send("GET", next);
+      this.expectSuccess(reply, `read ${entity.collection}`);
+      const page = asRecord(reply.body);
+      const count = page?.["@odata.count"];
+      yield {
+        rows: Array.isArray(page?.value) ? (page.value as ScmRow[]) : [],
+        ...(typeof count === "number" ? { count } : {}),
+      };
+      next = typeof page?.["@odata.nextLink"] === "string" ? page["@odata.nextLink"] : undefined;
+    }
+  }
+
+  /** Posts an inventory journal (movement or transfer); idempotent on `externalReference`. */
+  postInventoryJournal(request: PostInventoryJournalRequest): Promise<PostInventoryJournalResponse> {
+    return this.callDocumentService(
+      SCM_POST_INVENTORY_JOURNAL_PATH,
+      request,
+      postInventoryJournalResponseSchema,
+      "post the inventory journal",
+    );
+  }
+
+  /** Creates a sales order; idempotent on `externalReference`. */
+  createSalesOrder(request: CreateSalesOrderRequest): Promise<CreateSalesOrderResponse> {
+    return this.callDocumentService(
+      SCM_CREATE_SALES_ORDER_PATH,
+      request,
+      createSalesOrderResponseSchema,
+      "create the sales order",
+    );
+  }
+
+  /**
+   * A document service call. A refusal comes as the service's fault (`Message`, and per line
+   * `Info.errors` whose `field` is a path into the request, `lines[1].Quantity`); anything else is
+   * read as an OData error.
+   */
+  private async callDocumentService<T>(path: string, request: unknown, schema: z.ZodType<T>, what: string): Promise<T> {
+    const reply = await this.send("POST", `${this.base}${path}`, { _request: request }, true);
+    const fault = scmDocumentFaultSchema.safeParse(reply.body);
+    if (fault.success && (reply.status < 200 || reply.status >= 300)) {
+      if (reply.status >= 500 || reply.status === 429)
+        throw new ScmUnavailableError(
+          `SCM could not ${what}: ${fault.data.Message}`,
+          reply.status,
+          false,
+          reply.retryAfterMs,
+        );
+      throw new ScmRejectedError(
+        `SCM refused to ${what}: ${fault.data.Message}`,
+        reply.status,
+        fault.data.Info?.errors ?? [],
+      );
+    }
+    this.expectSuccess(reply, what);
+    const parsed = schema.safeParse(reply.body);
+    if (!parsed.success)
+      throw new ScmUnavailableError(
+        `SCM answered ${what} with a body that is not the service's reply: ${parsed.error.message}`,
+        reply.status,
+      );
+    return parsed.data;
+  }
+
   /**
    * SCM's own validation of a write, through standard OData only: a `$batch` changeset holding the
    * write (POST for a create, PATCH by key for an update) and then a request certain to fail, so
@@ -270,6 +396,56 @@ export class ScmClient {
         failed.status,
       );
     return { kind: "errors", errors: fieldErrors(body) };
+  }
+
+  /**
+   * Writes rows in one changeset of a `$batch`: SCM commits all of them or none (UO
+   * `data-entities/odata.md`, "Run multiple requests in a single transaction"). A refusal names the
+   * failing request (its index in `writes`, or -1 when no part says which); SCM not answering, or
+   * failing (5xx, 429), throws ScmUnavailableError as a single write would.
+   */
+  async changeset(writes: readonly ScmWrite[]): Promise<ChangesetOutcome> {
+    if (writes.length === 0) return { ok: true };
+    const requests = writes.map(
+      (write, index): BatchRequest =>
+        write.kind === "create"
+          ? {
+              method: "POST",
+              url: write.entity.collection,
+              body: JSON.stringify(write.row),
+              contentId: String(index + 1),
+            }
+          : {
+              method: "PATCH",
+              url: `${write.entity.collection}(${keySegment(write.entity, write.key)})?cross-company=true`,
+              body: JSON.stringify(write.changes),
+              contentId: String(index + 1),
+            },
+    );
+    const batch = formatBatchRequest([{ kind: "changeset", requests }]);
+    const reply = await this.send("POST", `${this.base}/data/$batch`, batch.body, true, {
+      "content-type": batch.contentType,
+      accept: "multipart/mixed",
+    });
+    this.expectSuccess(reply, `write ${writes.length} rows in a changeset`);
+    const failed = this.failedPart(reply);
+    if (failed === undefined) return { ok: true };
+    const body = parseBody(failed.body);
+    const message = errorMessage(body) ?? `HTTP ${failed.status}`;
+    if (failed.status >= 500 || failed.status === 429)
+      throw new ScmUnavailableError(`SCM could not write a changeset: ${message}`, failed.status);
+    const named = failed.contentId === undefined ? -1 : Number(failed.contentId) - 1;
+    const index = Number.isInteger(named) && named >= 0 && named < writes.length ? named : -1;
+    const write = writes[index];
+    return {
+      ok: false,
+      index,
+      status: failed.status,
+      message:
+        write === undefined
+          ? `SCM refused a changeset of ${writes.length} rows: ${message}`
+          : `SCM refused to ${write.kind} ${write.entity.collection}: ${message}`,
+    };
   }
 
   /** The failing response of the batch's one changeset; undefined when every part succeeded. */

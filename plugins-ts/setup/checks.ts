@@ -14,10 +14,12 @@ import {
   environmentVariableValue,
   ServiceEndpointAuthType,
 } from "../../core/dataverse/tables";
+import { globalPrivileges } from "../../core/dataverse/privileges";
 import { toWebApiBody } from "../../core/dataverse/record";
 import type { EntityMap } from "../../core/maps/template-schema";
 import type { SecurityRoleDefinition } from "../../solution/components/security-roles";
 import {
+  type RolePrivilege,
   privilegesOf,
   requiredColumns,
   requiredEndpoints,
@@ -440,7 +442,7 @@ async function checkPrivileges(settings: SetupSettings, api: SetupWebApi, found:
           "privileges",
           who,
           `${who} lacks ${needed.privilege} (granted by ${needed.role}: ${needed.why})`,
-          `Assign the ${needed.role} security role to ${who}, or give ${needed.privilege} back to the role if it was removed (the solution ships it).`,
+          fixForMissing(needed, who),
         );
       } else if (depth !== "Global") {
         found(
@@ -452,4 +454,16 @@ async function checkPrivileges(settings: SetupSettings, api: SetupWebApi, found:
       }
     }
   }
+}
+
+/**
+ * A table privilege comes back with the role. The bypass privilege is not in the role designer
+ * (PA `developer/data-platform/bypass-custom-business-logic.md`, "Adding the required privileges
+ * to another role"): it is given to a role through the AddPrivilegesRole action.
+ */
+function fixForMissing(needed: RolePrivilege, who: string): string {
+  const global = Object.values(globalPrivileges).find((privilege) => privilege.name === needed.privilege);
+  if (global === undefined)
+    return `Assign the ${needed.role} security role to ${who}, or give ${needed.privilege} back to the role if it was removed (the solution ships it).`;
+  return `Assign the ${needed.role} security role to ${who}; if the role lacks ${needed.privilege} (the role designer does not list it), add it with POST roles(<role id>)/Microsoft.Dynamics.CRM.AddPrivilegesRole {"Privileges":[{"PrivilegeId":"${global.id}","Depth":"3"}]}. Without it \`fsi sync initial\` stops with PrivilegeDenied; \`--no-bypass\` runs it through every custom step instead (far slower).`;
 }

@@ -2,7 +2,7 @@
  * The host's app settings `fsi setup` prints for the Function App (or any host), with its
  * identity on the managed-identity route by default — no stored secret: Dataverse and finance and
  * operations both accept an application user for the Function App's managed identity (Learn:
- * "Authenticate to Azure services with the Azure Identity library"; `host/auth/host-credentials.ts`).
+ * "Authenticate to Azure services with the Azure Identity library"; `http-kit/auth/host-credentials.ts`).
  * A client secret or certificate is printed only when asked for (`--host-credential`). Secrets are
  * never printed as values: they are Key Vault references (`@Microsoft.KeyVault(VaultName=…;SecretName=…)`,
  * App Service's documented syntax), and the keys `fsi setup` generated are printed once, as the

@@ -104,6 +104,9 @@ export function privilegesOf(role: SecurityRoleDefinition): RolePrivilege[] {
       if (!seen.has(privilege)) seen.set(privilege, { role: role.name, privilege, why: grant.why });
     }
   }
+  for (const grant of role.globalGrants ?? [])
+    if (!seen.has(grant.privilege))
+      seen.set(grant.privilege, { role: role.name, privilege: grant.privilege, why: grant.why });
   return [...seen.values()];
 }
 

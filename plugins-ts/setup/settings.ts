@@ -10,7 +10,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "../host/auth/webhook-key";
+import { DEFAULT_WEBHOOK_KEY_HEADER, type WebhookAuth } from "../http-kit/auth/webhook-key";
 import { type Environment, environmentWithConfigFile } from "../cli/config-file";
 import { DEFAULT_SANDBOX_DIR, SandboxConnectionError, readSandboxConnection } from "../cli/sandbox-connection";
 

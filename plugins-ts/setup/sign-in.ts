@@ -5,7 +5,7 @@
  * interactive browser sign-in, the Azure CLI's signed-in account, or an admin app registration's
  * secret or certificate (an application user in Dataverse with System Customizer or FSI
  * Administrator). The sandbox's own fixed token needs none of it. Tokens are asked for
- * `<org URL>/.default`, as for the host (`host/auth/host-credentials.ts`).
+ * `<org URL>/.default`, as for the host (`http-kit/auth/host-credentials.ts`).
  */
 import {
   AzureCliCredential,
@@ -15,7 +15,11 @@ import {
   InteractiveBrowserCredential,
   type TokenCredential,
 } from "@azure/identity";
-import { type AccessTokenProvider, type CredentialOptions, resourceTokenProvider } from "../host/auth/host-credentials";
+import {
+  type AccessTokenProvider,
+  type CredentialOptions,
+  resourceTokenProvider,
+} from "../http-kit/auth/host-credentials";
 import type { SignIn } from "./settings";
 
 /** The credential `signIn` names; `prompt` shows the device code message. */

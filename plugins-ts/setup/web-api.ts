@@ -2,7 +2,7 @@
  * The few Dataverse Web API calls `fsi setup` and `fsi doctor` make, as documented: JSON in and
  * out, `{error:{code,message}}` on failure (Learn, "Compose HTTP requests and handle errors").
  */
-import type { AccessTokenProvider } from "../host/auth/host-credentials";
+import type { AccessTokenProvider } from "../http-kit/auth/host-credentials";
 
 export class WebApiError extends Error {
   override readonly name = "WebApiError";

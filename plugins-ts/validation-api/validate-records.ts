@@ -10,6 +10,7 @@ import { mapColumns } from "../plugins/execution-row";
 import type { DataverseClient } from "../services/dataverse-client";
 import type { MapCatalog } from "../services/map-catalog";
 import type { ScmClient } from "../services/scm-client";
+import type { LookupKeyCache } from "./lookup-key-cache";
 
 export interface ValidationApiDependencies {
   readonly dataverse: DataverseClient;
@@ -17,6 +18,8 @@ export interface ValidationApiDependencies {
   readonly maps: MapCatalog;
   /** Which path asks SCM (`IntegrationSettings.scmValidation`); default `changeset`. */
   readonly scmValidation?: "changeset" | "custom-service";
+  /** Natural keys of lookups' rows read recently (`lookup-key-cache.ts`); without it, each is read. */
+  readonly lookupKeys?: LookupKeyCache;
 }
 
 /** Throws `ScmUnavailableError` when SCM cannot answer (the endpoint answers 503). */
@@ -48,6 +51,7 @@ export async function validateRequest(
     request.operation === "update" && request.id !== undefined
       ? await deps.dataverse.retrieve(table, request.id, mapColumns(map))
       : undefined;
+  const { lookupKeys } = deps;
   const scmIssues = await validateWithScm(
     {
       map,
@@ -55,7 +59,9 @@ export async function validateRequest(
       company: request.company.toLowerCase(),
       record: { ...stored, ...request.attributes },
     },
-    deps,
+    lookupKeys === undefined
+      ? deps
+      : { ...deps, resolveLookups: (dataverse, queries) => lookupKeys.resolve(dataverse, queries) },
   );
   // One message per column: Dataverse's own check (type, length) speaks first.
   const errors = [

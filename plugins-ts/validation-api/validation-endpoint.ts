@@ -12,15 +12,16 @@ import {
   type ValidationResponse,
 } from "../../core/validation/contract";
 import { formatZodError } from "../../core/validation/format-zod-error";
-import type { BearerVerifier } from "../host/auth/bearer-token";
-import { type CorsPolicy, corsHeadersFor, preflightReply } from "../host/cors";
-import { parseJsonBody } from "../host/http/body";
-import { requireJsonContentType } from "../host/http/content-type";
-import { HttpError } from "../host/http/errors";
-import { integrationHttpError } from "../host/error-replies";
-import { type HostRequest, type HostResponse, errorReply, jsonReply } from "../host/http/exchange";
+import type { BearerVerifier } from "../http-kit/auth/bearer-token";
+import { type CorsPolicy, corsHeadersFor, preflightReply } from "../http-kit/cors";
+import { parseJsonBody } from "../http-kit/body";
+import { requireJsonContentType } from "../http-kit/content-type";
+import { HttpError } from "../http-kit/errors";
+import { integrationHttpError } from "../integration/error-replies";
+import { type HostRequest, type HostResponse, errorReply, jsonReply } from "../http-kit/exchange";
 import type { Logger } from "../services/logger";
 import { ScmUnavailableError } from "../services/scm-client";
+import { LookupKeyCache } from "./lookup-key-cache";
 import { type ValidationApiDependencies, validateRequest } from "./validate-records";
 
 export interface ValidationEndpointOptions {
@@ -29,11 +30,14 @@ export interface ValidationEndpointOptions {
   readonly bodyLimitBytes: number;
   readonly dependencies: () => ValidationApiDependencies;
   readonly log: Logger;
+  /** Lookup keys kept between requests (default: kept for `LOOKUP_KEY_TTL_MS`). */
+  readonly lookupKeys?: LookupKeyCache;
 }
 
 export function validationEndpoint(
   options: ValidationEndpointOptions,
 ): (request: HostRequest) => Promise<HostResponse> {
+  const lookupKeys = options.lookupKeys ?? new LookupKeyCache();
   return async (request) => {
     if (request.method === "OPTIONS") return preflightReply(request, options.cors);
     const cors = corsHeadersFor(request, options.cors);
@@ -50,7 +54,7 @@ export function validationEndpoint(
       const caller = await options.verifyBearer(request);
       requireJsonContentType(request);
       const body = parseJsonBody(await request.readBody(options.bodyLimitBytes), "validation request");
-      const deps = options.dependencies();
+      const deps = { ...options.dependencies(), lookupKeys };
       const log = options.log.child({ caller: caller.subject });
       if (isBatchRequestBody(body)) {
         const parsed = validationBatchRequestSchema.safeParse(body);

@@ -1,17 +1,17 @@
 /**
- * The `/plugins` mount of the sandbox: the plug-in host (webhooks, SCM events, validation API) and the
- * inventory engine's host (`/plugins/inventory`: on-hand, adjustments, transfers, projects), on the
- * sandbox's one origin, with the sandbox's Microsoft Entra ID stand-in beside it on an https port of
+ * The `/plugins` mount of the sandbox: the plug-in host — every route of its route table
+ * (`plugins-ts/host/routes.ts`: webhooks, SCM events, validation API, the inventory engine's
+ * plug-ins and status) over one state store and one inventory engine — on the sandbox's one origin, with the sandbox's Microsoft Entra ID stand-in beside it on an https port of
  * its own (`sandbox/auth/entra`; MSAL accepts only https authorities). Once the server listens
  * (`onListening`), it wires the integration the way an administrator would in a real environment:
  * - starts the tenant, with the form scripts' SPA registration redirecting to this origin's
  *   `/WebResources/fsi_/auth/redirect.html`, and points the validation API at it;
  * - registers the webhook steps in the Dataverse emulator through the Web API (core's list: the
  *   five-table steps and the inventory steps, each handler at its own endpoint);
- * - registers the plug-in host as SCM's data event endpoint for the mapped entities, and the
- *   inventory host for the live inventory maps (on-hand, projects), replacing the data event
- *   endpoints of an earlier run (the URL and key change with the port and the run). SCM sends
- *   them after commit, asynchronously (core/scm/data-events.ts).
+ * - registers the host's one SCM events entrance as SCM's data event endpoint for the mapped
+ *   entities and the live inventory maps' (on-hand, projects), replacing the data event endpoints
+ *   of an earlier run (the URL and key change with the port and the run). SCM sends them after
+ *   commit, asynchronously (core/scm/data-events.ts).
  *
  * The host calls Dataverse with `SANDBOX_INTEGRATION_TOKEN`; for echo suppression the Dataverse
  * emulator must map it to `SANDBOX_INTEGRATION_USER` (options `users`/`tokens`) or copy the Web API
@@ -23,18 +23,16 @@ import { Agent } from "node:https";
 import { join } from "node:path";
 import type { EmulatorUser } from "../dataverse";
 import { DEFAULT_USER } from "../dataverse";
-import { writeReply } from "../../plugins-ts/host/http";
-import { DEFAULT_WEBHOOK_KEY_HEADER } from "../../plugins-ts/host/auth/webhook-key";
+import { writeReply } from "../../plugins-ts/http-kit";
+import { DEFAULT_WEBHOOK_KEY_HEADER } from "../../plugins-ts/http-kit/auth/webhook-key";
 import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
 import { registerWebhookSteps } from "../../plugins-ts/registration/register-webhooks";
 import { type WebhookHandlerName, type WebhookStepDefinition, integrationWebhookSteps } from "../../core/registration";
 import type { EntityMap } from "../../core/maps/template-schema";
-import {
-  type InventoryEngine,
-  createInventoryEngine,
-  createInventoryHost,
-  inventoryEventsUrl,
-} from "../../plugins-ts/inventory";
+import { type InventoryEngine, createInventoryEngine } from "../../plugins-ts/inventory";
+import { HOST_PREFIX, routeUrl } from "../../plugins-ts/host/routes";
+import { openSqliteStateStore } from "../../plugins-ts/sync/sync-state";
+import type { HostStateStore } from "../../plugins-ts/sync/state-store";
 import { DataverseClient } from "../../plugins-ts/services/dataverse-client";
 import { createLogger } from "../../plugins-ts/services/logger";
 import type { Mount, MountFactory, SandboxContext } from "../server";
@@ -146,11 +144,12 @@ export function createPluginsMount(
     let entra: EntraEmulator | undefined;
     let host: PluginHost | undefined;
     let inventory: InventoryEngine | undefined;
+    let store: HostStateStore | undefined;
     let router: ReturnType<typeof pluginsRouter> | undefined;
     let keys: SandboxHostKeys | undefined;
     const endpointKeys = options.endpointKeys ?? "set";
     return Promise.resolve({
-      prefix: "/plugins",
+      prefix: HOST_PREFIX,
       keys: () => keys,
       host: () => host,
       inventory: () => inventory,
@@ -162,9 +161,10 @@ export function createPluginsMount(
       close: async () => {
         await host?.close();
         await inventory?.close();
+        await store?.close();
         await entra?.close();
       },
-      tryPaths: ["/plugins/health"],
+      tryPaths: [routeUrl("", "health")],
       onListening: async (url) => {
         entra = await startEntraEmulator({
           directory: sandboxDirectory({ organizationUrl: url, users: [user] }),
@@ -185,6 +185,22 @@ export function createPluginsMount(
         const log = createLogger((entry) => {
           context.log(`plugins: ${JSON.stringify(entry)}`);
         }, "warn");
+        // One state store for the host and its inventory engine (SQLite: the sync's file and the engine's).
+        store = openSqliteStateStore({
+          path: context.stateDir === null ? ":memory:" : join(context.stateDir, "plugins.sqlite"),
+          inventoryPath: context.stateDir === null ? ":memory:" : join(context.stateDir, "inventory.sqlite"),
+        });
+        inventory = createInventoryEngine({
+          dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
+          scm: { url: `${url}/scm` },
+          integration: {
+            integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id,
+            scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER,
+            echoTag: "fsi-integration",
+          },
+          store: store.inventory,
+          log,
+        });
         host = createPluginHost({
           dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
           scm: { url: `${url}/scm`, integrationUser: SANDBOX_SCM_INTEGRATION_USER },
@@ -207,23 +223,12 @@ export function createPluginsMount(
             },
             cors: { allowedOrigins: [url] },
           },
-          statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "plugins.sqlite"),
-          log,
-        });
-        inventory = createInventoryEngine({
-          dataverse: { url, accessToken: () => Promise.resolve(dataverseToken) },
-          scm: { url: `${url}/scm` },
-          integration: {
-            integrationUserId: options.integrationUserId ?? SANDBOX_INTEGRATION_USER.id,
-            scmIntegrationUser: SANDBOX_SCM_INTEGRATION_USER,
-            echoTag: "fsi-integration",
-          },
-          statePath: context.stateDir === null ? ":memory:" : join(context.stateDir, "inventory.sqlite"),
+          store,
+          inventory,
           log,
         });
         inventory.startSchedule();
-        const inventoryHost = createInventoryHost(inventory, { webhookAuth, scmEventsAuth, log });
-        router = pluginsRouter({ host, inventory: inventoryHost });
+        router = pluginsRouter({ host });
         const customiser = new DataverseClient({
           url,
           accessToken: () => Promise.resolve(options.registrationToken ?? "sandbox-customiser"),
@@ -235,13 +240,10 @@ export function createPluginsMount(
           ...(options.endpointName === undefined ? {} : { endpointName: options.endpointName }),
           steps: steps(host.maps.maps, inventory),
         });
-        await replaceScmEventEndpoints(`${url}/scm`, [
-          {
-            url: `${url}/plugins/scm-events?code=${scmEventsKey}`,
-            entities: host.maps.maps.map((map) => map.scmCollection),
-          },
-          { url: `${inventoryEventsUrl(url)}?code=${scmEventsKey}`, entities: inventory.scmSubscriptionCollections() },
-        ]);
+        await replaceScmEventEndpoint(`${url}/scm`, {
+          url: `${routeUrl(url, "scm-events")}?code=${scmEventsKey}`,
+          entities: [...host.maps.maps.map((map) => map.scmCollection), ...inventory.scmSubscriptionCollections()],
+        });
       },
     });
   };
@@ -256,28 +258,27 @@ interface ScmEventEndpoint {
 }
 
 /**
- * Replaces SCM's data event endpoints that point at this origin's receivers with `endpoints`, each
- * activated for its collections only: the plug-in host hears of the mapped entities, the inventory
- * host of inventory and projects. Events go out after SCM commits; neither can refuse a change.
+ * Replaces SCM's data event endpoints that point into the host (an earlier run's, whose URL and
+ * key differ, or an older layout's path) with `endpoint`, activated for its collections only: the
+ * two-way maps' entities and the live inventory maps'. Events go out after SCM commits; the host
+ * cannot refuse a change.
  */
-async function replaceScmEventEndpoints(scmUrl: string, endpoints: readonly ScmEventEndpoint[]): Promise<void> {
+async function replaceScmEventEndpoint(scmUrl: string, endpoint: ScmEventEndpoint): Promise<void> {
   const listed = await fetch(`${scmUrl}/admin/event-endpoints`);
   const { value } = (await listed.json()) as { value: { id: string; url: string }[] };
-  const paths = new Set(endpoints.map((endpoint) => new URL(endpoint.url).pathname));
-  for (const existing of value.filter((candidate) => paths.has(new URL(candidate.url).pathname))) {
+  const path = new URL(endpoint.url).pathname;
+  const intoHost = (url: string): boolean => new URL(url).pathname.startsWith(`${HOST_PREFIX}/`);
+  for (const existing of value.filter((candidate) => intoHost(candidate.url))) {
     await fetch(`${scmUrl}/admin/event-endpoints/${encodeURIComponent(existing.id)}`, { method: "DELETE" });
   }
-  for (const endpoint of endpoints.filter((candidate) => candidate.entities.length > 0)) {
-    const created = await fetch(`${scmUrl}/admin/event-endpoints`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(endpoint),
-    });
-    if (created.status !== 201)
-      throw new Error(
-        `Registering ${new URL(endpoint.url).pathname} for SCM's data events failed: ${created.status} ${await created.text()}`,
-      );
-  }
+  if (endpoint.entities.length === 0) return;
+  const created = await fetch(`${scmUrl}/admin/event-endpoints`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(endpoint),
+  });
+  if (created.status !== 201)
+    throw new Error(`Registering ${path} for SCM's data events failed: ${created.status} ${await created.text()}`);
 }
 
 /** `FSI_SCM_VALIDATION=custom-service` switches the sandbox to the optional custom service (SCM then serves it too). */

@@ -1,32 +1,24 @@
 /**
- * Everything the sandbox serves under `/plugins`: the plug-in host (webhooks, SCM events, the
- * validation API) and the inventory host (`/plugins/inventory/...`). Longest prefix wins, so the
- * inventory host's paths never reach the plug-in host. Tokens come from the sandbox's Entra ID
- * stand-in (`sandbox/auth/entra`), on its own https origin.
+ * Everything the sandbox serves under `/plugins`: the plug-in host, which routes by its one route
+ * table (`plugins-ts/host/routes.ts`: webhooks, SCM events, the validation API, the inventory
+ * engine's plug-ins and status). Tokens come from the sandbox's Entra ID stand-in
+ * (`sandbox/auth/entra`), on its own https origin.
  */
-import { fromNodeRequest, writeReply } from "../../plugins-ts/host/http";
-import type { HostHandler } from "../../plugins-ts/host/http";
+import { fromNodeRequest, writeReply } from "../../plugins-ts/http-kit";
+import type { HostHandler } from "../../plugins-ts/http-kit";
+import { HOST_PREFIX } from "../../plugins-ts/host/routes";
 import { Router } from "../http";
 
 export interface PluginsRouterOptions {
   readonly host: { readonly handle: HostHandler };
-  /** The inventory engine's host, under `<prefix>/inventory`. */
-  readonly inventory?: { readonly handle: HostHandler };
   /** Default `/plugins`. */
   readonly prefix?: string;
 }
 
 export function pluginsRouter(options: PluginsRouterOptions): Router {
-  const prefix = options.prefix ?? "/plugins";
   const router = new Router();
-  router.on("*", prefix, async ({ req, res }) => {
+  router.on("*", options.prefix ?? HOST_PREFIX, async ({ req, res }) => {
     writeReply(res, await options.host.handle(fromNodeRequest(req)));
   });
-  const inventory = options.inventory;
-  if (inventory !== undefined) {
-    router.on("*", `${prefix}/inventory`, async ({ req, res }) => {
-      writeReply(res, await inventory.handle(fromNodeRequest(req)));
-    });
-  }
   return router;
 }

@@ -9,7 +9,6 @@ import {
   solution,
   systemUser,
   tables as allTables,
-  tableByEntitySetName,
   type TableDefinition,
 } from "../../core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
@@ -26,7 +25,7 @@ import { DataverseError, noHttpResource, segmentNotFound } from "./errors";
 import { retrieveEnvironmentVariableValue, whoAmI } from "./functions";
 import { authenticate, type EmulatorUser } from "./identity";
 import { splitSegment } from "./keys";
-import { ServiceProtection, type ServiceProtectionLimits } from "./limits";
+import { DEFAULT_DOP_HINT, DOP_HINT_HEADER, ServiceProtection, type ServiceProtectionLimits } from "./limits";
 import { entityDefinitions } from "./metadata";
 import { AsyncJobRunner } from "./pipeline/async-jobs";
 import { PipelineEngine, type Caller } from "./pipeline/engine";
@@ -35,6 +34,7 @@ import type { PlatformPlugin } from "./pipeline/platform-plugins";
 import { TransactionGate, type Transaction } from "./pipeline/transactions";
 import { WEBHOOK_PAYLOAD_LIMIT_BYTES } from "./pipeline/webhook-payload";
 import { parsePreferences } from "./prefer";
+import { bypassOf } from "./bypass";
 import { authorizer } from "./privileges";
 import { isRetrieveUserPrivileges, retrieveUserPrivileges } from "./user-privileges";
 import type { ReadContext } from "./query";
@@ -68,6 +68,8 @@ export interface DataverseEmulatorOptions {
   readonly maxDepth?: number;
   /** Service protection limits (requests, execution time, concurrency per user); none by default. */
   readonly requestLimit?: ServiceProtectionLimits;
+  /** The `x-ms-dop-hint` every response carries (limits.ts). */
+  readonly dopHint?: number;
   /** Solutions the environment has installed, as `solution` rows (Field Service, dual-write's, ...). */
   readonly installedSolutions?: readonly InstalledSolution[];
   /** Plug-ins of installed first-party solutions, run inside the platform (the sandbox's Field Service emulation). */
@@ -92,6 +94,13 @@ export const DEFAULT_USER: EmulatorUser = {
 /** The header that runs a request as the mobile app's offline store would. */
 export const CLIENT_STATE_HEADER = "x-fsi-client-state";
 
+/** The host of an absolute URL (`http://host:port/api/...` → `host:port`), as `new URL(url).host` gives it. */
+function hostOf(url: string): string {
+  const start = url.indexOf("//") + 2;
+  const end = url.indexOf("/", start);
+  return url.slice(start, end === -1 ? undefined : end).toLowerCase();
+}
+
 export class DataverseEmulator {
   readonly store: DataverseStore;
   readonly organizationId: string;
@@ -99,6 +108,7 @@ export class DataverseEmulator {
   readonly businessUnitId: string;
   readonly defaultUserId: string;
   private readonly tables: readonly TableDefinition[];
+  private readonly tablesBySetName: ReadonlyMap<string, TableDefinition>;
   private readonly gate: TransactionGate;
   private readonly jobs: AsyncJobRunner;
   private readonly engine: PipelineEngine;
@@ -109,6 +119,7 @@ export class DataverseEmulator {
 
   constructor(private readonly options: DataverseEmulatorOptions = {}) {
     this.tables = options.tables ?? Object.values(allTables);
+    this.tablesBySetName = new Map(this.tables.map((table) => [table.entitySetName, table]));
     this.clock = options.clock ?? (() => new Date());
     this.store = new DataverseStore(options.databasePath ?? ":memory:", this.tables);
     this.organizationName = options.organizationName ?? "fsisandbox";
@@ -171,6 +182,14 @@ export class DataverseEmulator {
   }
 
   async handle(request: ApiRequest): Promise<ApiResponse> {
+    const response = await this.answer(request);
+    return {
+      ...response,
+      headers: { ...response.headers, [DOP_HINT_HEADER]: String(this.options.dopHint ?? DEFAULT_DOP_HINT) },
+    };
+  }
+
+  private async answer(request: ApiRequest): Promise<ApiResponse> {
     try {
       const identity = authenticate(request.headers, this.authSettings(), this.store);
       const done = this.limiter?.admit(identity.userId);
@@ -209,7 +228,7 @@ export class DataverseEmulator {
     transaction: Transaction | undefined,
   ): Caller {
     const correlation = request.headers["x-ms-correlation-request-id"];
-    const organizationDomain = new URL(request.baseUrl).host;
+    const organizationDomain = hostOf(request.baseUrl);
     // Each request (each $batch part too) carries its own tag; an empty one is no tag.
     const tag = request.query.get("tag") ?? undefined;
     return {
@@ -221,15 +240,16 @@ export class DataverseEmulator {
       parentContext: null,
       organizationDomain,
       tag: tag === "" ? undefined : tag,
+      bypass: bypassOf(request.headers, this.privileges, userId),
     };
   }
 
-  private readContext(request: ApiRequest): ReadContext {
+  private readContext(request: ApiRequest, preferences = parsePreferences(request.headers.prefer)): ReadContext {
     return {
       store: this.store,
       db: this.store.reader,
       baseUrl: request.baseUrl,
-      annotations: parsePreferences(request.headers.prefer).includeAnnotations,
+      annotations: preferences.includeAnnotations,
       offline: request.headers[CLIENT_STATE_HEADER]?.toLowerCase() === "offline",
     };
   }
@@ -294,8 +314,8 @@ export class DataverseEmulator {
       if (method !== "GET") throw noHttpResource(`${request.baseUrl}${request.path}`);
       return jsonResponse(200, entityDefinitions(this.tables, segments, request.query, request.baseUrl));
     }
-    const table = tableByEntitySetName(name);
-    if (table === undefined || !this.tables.includes(table)) throw segmentNotFound(name);
+    const table = this.tablesBySetName.get(name);
+    if (table === undefined) throw segmentNotFound(name);
     if (table === systemUser && rest.length === 1 && isRetrieveUserPrivileges(rest[0])) {
       return jsonResponse(
         200,
@@ -319,7 +339,7 @@ export class DataverseEmulator {
         preferences,
         store: this.store,
         engine: this.engine,
-        read: this.readContext(request),
+        read: this.readContext(request, preferences),
         tables: this.tables,
         authorize: authorizer(this.privileges, caller.userId),
       },

@@ -8,6 +8,15 @@
  */
 import { concurrencyLimitExceeded, executionTimeExceeded, requestLimitExceeded } from "./errors";
 
+/**
+ * `x-ms-dop-hint`, the recommended degree of parallelism Dataverse sends with every response (PA
+ * `developer/data-platform/send-parallel-requests.md`, "Optimum degree of parallelism"). The value
+ * depends on the resources Dataverse gives the environment; no page gives a typical number.
+ * **Unconfirmed**: the emulator answers 4 unless configured (`DataverseEmulatorOptions.dopHint`).
+ */
+export const DOP_HINT_HEADER = "x-ms-dop-hint";
+export const DEFAULT_DOP_HINT = 4;
+
 export interface ServiceProtectionLimits {
   /** Requests a user may make within the window (Dataverse: 6000 per 300 s). */
   readonly maxRequests?: number;

@@ -9,7 +9,7 @@
  * the privilege table of the message is only in the Dynamics CRM 4.0 SDK ("RetrieveUserPrivileges
  * Privileges": role, prvReadRole); kept here only (`RETRIEVE_USER_PRIVILEGES_NEEDS`).
  */
-import { privilegeActions, privilegeName, systemUser, type TableDefinition } from "../../core";
+import { globalPrivileges, privilegeActions, privilegeName, systemUser, type TableDefinition } from "../../core";
 import { entityNotFound, noHttpResource } from "./errors";
 import { isGuid, normalizeGuid } from "./keys";
 import { stableId } from "./pipeline/registrations";
@@ -48,7 +48,10 @@ export function retrieveUserPrivileges(request: UserPrivilegesRequest): Record<s
   // A user with no role list is a System Administrator: every privilege on every table.
   const names =
     request.grants.get(userId) ??
-    new Set(request.tables.flatMap((table) => privilegeActions.map((action) => privilegeName(table, action))));
+    new Set([
+      ...request.tables.flatMap((table) => privilegeActions.map((action) => privilegeName(table, action))),
+      ...Object.values(globalPrivileges).map((privilege) => privilege.name),
+    ]);
   return {
     "@odata.context": `${request.baseUrl}$metadata#Microsoft.Dynamics.CRM.RetrieveUserPrivilegesResponse`,
     RolePrivileges: [...names].sort().map((name) => ({

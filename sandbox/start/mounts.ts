@@ -5,8 +5,8 @@
  *   its security roles (`identities.ts`): the administrator who seeds it, the technician in the
  *   browser, the integration administrator who registers the steps and the integration's
  *   application user (so the plug-in host's own writes are echoes);
- * - `/plugins` — the plug-in host and the inventory host, with the sandbox's Entra ID on an https port of
- *   its own; once listening it registers the
+ * - `/plugins` — the plug-in host (its route table serves the inventory maps too), with the sandbox's
+ *   Entra ID on an https port of its own; once listening it registers the
  *   solution's webhook steps (`solution/steps.ts`) against itself and subscribes to SCM's events;
  * - `/` — the form host, running the built solution zip.
  * Once all listen, the first run fills Dataverse to match SCM (`seed.ts`), and every run points

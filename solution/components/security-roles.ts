@@ -11,7 +11,7 @@
  * A role grants table privileges, not column privileges: "write the sync status columns" is
  * Write on the table (column-level security is a separate feature, field security profiles).
  */
-import { privilegeName, type PrivilegeAction } from "../../core/dataverse/privileges";
+import { globalPrivileges, privilegeName, type PrivilegeAction } from "../../core/dataverse/privileges";
 import { stableId } from "../ids";
 
 export interface TableGrant {
@@ -21,11 +21,18 @@ export interface TableGrant {
   readonly why: string;
 }
 
+/** A privilege of no table (core `globalPrivileges`), with why the role needs it. */
+export interface GlobalGrant {
+  readonly privilege: string;
+  readonly why: string;
+}
+
 export interface SecurityRoleDefinition {
   readonly name: string;
   readonly id: string;
   readonly description: string;
   readonly grants: readonly TableGrant[];
+  readonly globalGrants?: readonly GlobalGrant[];
 }
 
 /** The tables the built-in maps keep equal in both systems. */
@@ -125,6 +132,12 @@ export const fsiIntegrationRole: SecurityRoleDefinition = {
       table: "solution",
       actions: ["Read"],
       why: "`fsi` commands check which dual-write solutions are installed before syncing a table both could write (cli/commands/shared-tables.ts).",
+    },
+  ],
+  globalGrants: [
+    {
+      privilege: globalPrivileges.bypassCustomBusinessLogic.name,
+      why: "The initial sync (sync/initial) writes with MSCRM.BypassBusinessLogicExecution: CustomSync,CustomAsync, so its bulk writes do not run the solution's own webhook steps (which would drop each one as an echo) nor any other custom step.",
     },
   ],
 };
@@ -256,5 +269,8 @@ export const securityRoles: readonly SecurityRoleDefinition[] = [
 
 /** The privilege names a role grants. */
 export function rolePrivileges(role: SecurityRoleDefinition): string[] {
-  return role.grants.flatMap((grant) => grant.actions.map((action) => privilegeName(grant.table, action)));
+  return [
+    ...role.grants.flatMap((grant) => grant.actions.map((action) => privilegeName(grant.table, action))),
+    ...(role.globalGrants ?? []).map((grant) => grant.privilege),
+  ];
 }

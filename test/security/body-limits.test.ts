@@ -1,6 +1,6 @@
 /**
  * Request size limits at every endpoint that takes a body — the plug-in host,
- * the inventory host and the sandbox's Dataverse and SCM emulators — each at its default limit:
+ * a host serving the inventory engine and the sandbox's Dataverse and SCM emulators — each at its default limit:
  * a declared Content-Length over the limit is refused with 413 before the body is read, a chunked
  * body that grows past the limit is refused with 413 once it does, a body of exactly the limit is
  * read (and judged on what it says), a body streaming without end is cut off, and the server
@@ -129,8 +129,8 @@ const servers: BodyServer[] = [
       ),
       {
         method: "POST",
-        path: "/plugins/inventory/scm-events",
-        url: () => `${inventory.hostUrl}/plugins/inventory/scm-events?code=${INVENTORY_EVENTS_KEY}`,
+        path: "/plugins/scm-events",
+        url: () => `${inventory.hostUrl}/plugins/scm-events?code=${INVENTORY_EVENTS_KEY}`,
         headers: () => json,
         authenticated: true,
       },

@@ -175,7 +175,7 @@ describe("endpoints that are not for browsers grant no origin, not even the conf
       "{}",
       { "x-fsi-webhook-key": INVENTORY_WEBHOOK_KEY },
     ],
-    ["POST", `${inventory.hostUrl}/plugins/inventory/scm-events`, "{}", {}],
+    ["POST", `${inventory.hostUrl}/plugins/scm-events`, "{}", {}],
     ["GET", `${inventory.hostUrl}/plugins/inventory/status`, "", { "x-fsi-webhook-key": INVENTORY_WEBHOOK_KEY }],
   ];
 

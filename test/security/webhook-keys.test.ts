@@ -1,6 +1,6 @@
 /**
- * Webhook keys: every keyed endpoint of the plug-in host and of the inventory
- * host refuses a missing or wrong key with 401, in each of the three places Dataverse can put it
+ * Webhook keys: every keyed endpoint of the plug-in host — the two-way maps' and the inventory
+ * engine's — refuses a missing or wrong key with 401, in each of the three places Dataverse can put it
  * (HttpHeader, WebhookKey `?code=`, HttpQueryString), compares the key in constant time (SHA-256 of
  * both sides, then `crypto.timingSafeEqual` on the equal-length digests), echoes no key, and runs
  * nothing — so writes nothing — before the key is right.
@@ -10,10 +10,10 @@
  */
 import crypto from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { type WebhookAuth, sameSecret } from "../../plugins-ts/host/auth/webhook-key";
-import { closeServer, listen } from "../../plugins-ts/host/http";
+import { type WebhookAuth, sameSecret } from "../../plugins-ts/http-kit/auth/webhook-key";
+import { closeServer, listen } from "../../plugins-ts/http-kit";
 import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
-import { createInventoryHost } from "../../plugins-ts/inventory/host/inventory-host";
+import type { InventoryEngine } from "../../plugins-ts/inventory";
 import { ScmToDataverseSync } from "../../plugins-ts/plugins/scm-to-dataverse";
 import { SyncStatusPlugin } from "../../plugins-ts/plugins/sync-status-plugin";
 import { SyncToScmPlugin } from "../../plugins-ts/plugins/sync-to-scm-plugin";
@@ -94,12 +94,8 @@ const inventoryEndpoints: KeyedEndpoint[] = [
     guard: "webhooks",
     withRightKey: [404, "UNKNOWN_HANDLER"],
   },
-  {
-    path: "/plugins/inventory/scm-events",
-    method: "POST",
-    guard: "events",
-    withRightKey: [400, "INVALID_DATA_EVENT"],
-  },
+  // The one SCM events entrance, on a host serving the inventory engine.
+  { path: "/plugins/scm-events", method: "POST", guard: "events", withRightKey: [400, "INVALID_DATA_EVENT"] },
   { path: "/plugins/inventory/status", method: "GET", guard: "webhooks", withRightKey: [200, undefined] },
 ];
 
@@ -126,7 +122,10 @@ async function serve(label: string, listener: Parameters<typeof createServer>[1]
   urls.set(label, await listen(server, 0));
 }
 
-function extraPluginHost(auth: Pick<KeyedHost, "webhookAuth" | "scmEventsAuth">): PluginHost {
+function extraPluginHost(
+  auth: Pick<KeyedHost, "webhookAuth" | "scmEventsAuth">,
+  inventoryEngine?: InventoryEngine,
+): PluginHost {
   const host = createPluginHost({
     dataverse: { url: env.dataverse.url, accessToken: () => Promise.resolve(INTEGRATION_TOKEN) },
     scm: { url: env.scmUrl, integrationUser: "FSI-Integration", timeoutMs: 5_000, retryDelayMs: 10 },
@@ -142,6 +141,7 @@ function extraPluginHost(auth: Pick<KeyedHost, "webhookAuth" | "scmEventsAuth">)
       cors: { allowedOrigins: [] },
     },
     retryIntervalMs: 0,
+    ...(inventoryEngine === undefined ? {} : { inventory: inventoryEngine }),
     log: createLogger(memorySink()),
   });
   extraHosts.push(host);
@@ -152,9 +152,8 @@ beforeAll(async () => {
   [env, inventory] = await Promise.all([startEnvironment(), startInventoryEnvironment()]);
   await serve("plug-in host, variant A", extraPluginHost(variantA).listener);
   await serve("plug-in host, variant B", extraPluginHost(variantB).listener);
-  const log = createLogger(memorySink());
-  await serve("inventory host, variant A", createInventoryHost(inventory.engine, { ...variantA, log }).listener);
-  await serve("inventory host, variant B", createInventoryHost(inventory.engine, { ...variantB, log }).listener);
+  await serve("inventory host, variant A", extraPluginHost(variantA, inventory.engine).listener);
+  await serve("inventory host, variant B", extraPluginHost(variantB, inventory.engine).listener);
 });
 
 afterAll(async () => {

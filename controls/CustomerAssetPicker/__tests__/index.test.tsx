@@ -1,8 +1,9 @@
 /** @jest-environment jsdom */
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
+import { configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { assetEstate, assetIds } from "../../testing/assetRows";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
-import { lookupProperty, mockContext, wholeNumberProperty, type MockContextOptions } from "../../testing/mockContext";
+import { lookupProperty, wholeNumberProperty } from "../../testing/pcf/properties";
+import { openTestPage, settled, type TestPageOptions } from "../../testing/pcf/testPage";
 import { controlStrings } from "../../testing/resx";
 import { guidFor } from "../../testing/warehouseRows";
 import type { IInputs } from "../generated/ManifestTypes";
@@ -24,59 +25,58 @@ function parameters(overrides: Partial<IInputs> = {}): IInputs {
   };
 }
 
-function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
-  const mock = mockContext<IInputs>({
+function setup(options: Partial<TestPageOptions<IInputs>> = {}) {
+  const control = new CustomerAssetPicker();
+  const page = openTestPage<IInputs>(control, {
     parameters: parameters(),
     webApi: new InMemoryWebApi({ msdyn_customerasset: assetEstate() }),
     strings: controlStrings("CustomerAssetPicker", 1033),
     allocatedWidth: 900,
     ...options,
   });
-  const control = new CustomerAssetPicker();
-  const notify = jest.fn();
-  control.init(mock.context, notify);
-  const view = render(control.updateView(mock.context));
-  const rerender = () => {
-    view.rerender(control.updateView(mock.context));
-  };
-  return { control, mock, notify, rerender, view };
+  return { control, page };
 }
 
 describe("CustomerAssetPicker lifecycle", () => {
   it("sets the asset lookup when an asset is chosen, and shows it at once", async () => {
-    const { control, mock, notify, rerender } = setup();
-    expect(mock.calls.trackContainerResize).toEqual([true]);
+    const { control, page } = setup();
+    expect(page.calls.trackContainerResize).toEqual([true]);
     fireEvent.click(await screen.findByRole("button", { name: "Boiler A" }));
-    expect(notify).toHaveBeenCalledTimes(1);
-    expect(mock.calls.requestRender).toHaveLength(1);
+    // Shown at once: the control asks for a render before the platform has read its outputs.
+    expect(page.calls.requestRender).toHaveLength(1);
     expect(control.getOutputs()).toEqual({ boundAsset: [boiler] });
-    rerender();
+    await waitFor(() => {
+      expect(page.calls.outputs).toEqual([{ boundAsset: [boiler] }]);
+    });
     expect(screen.getByRole("button", { name: "Boiler A" }).getAttribute("aria-current")).toBe("true");
-    // The platform writes the value back; the bound value is the truth from then on.
-    mock.update({ parameters: parameters({ boundAsset: lookupProperty(boiler, "msdyn_customerasset") }) });
-    rerender();
+    // The host wrote the value back; the bound value is the truth from then on.
+    expect(page.parameters.boundAsset.raw).toEqual([boiler]);
     expect(control.getOutputs()).toEqual({});
     expect(screen.getByRole("button", { name: "Clear the selected asset" })).toBeTruthy();
   });
 
   it("clears the lookup", async () => {
-    const { control, notify } = setup({
+    const { control, page } = setup({
       parameters: parameters({ boundAsset: lookupProperty(boiler, "msdyn_customerasset") }),
     });
     await screen.findByRole("list", { name: "Customer assets" });
     fireEvent.click(screen.getByRole("button", { name: "Clear the selected asset" }));
-    expect(notify).toHaveBeenCalledTimes(1);
     expect(control.getOutputs()).toEqual({ boundAsset: [] });
+    await waitFor(() => {
+      expect(page.calls.outputs).toEqual([{ boundAsset: [] }]);
+    });
+    expect(page.parameters.boundAsset.raw).toEqual([]);
   });
 
-  it("leaves the lookup alone when the form is read-only", () => {
-    const { control, notify } = setup({
+  it("leaves the lookup alone when the form is read-only", async () => {
+    const { control, page } = setup({
       disabled: true,
       parameters: parameters({ boundAsset: lookupProperty(boiler, "msdyn_customerasset") }),
     });
     expect(screen.getByText("This field is read-only.")).toBeTruthy();
     expect(screen.queryByRole("searchbox")).toBeNull();
-    expect(notify).not.toHaveBeenCalled();
+    await settled();
+    expect(page.calls.outputs).toEqual([]);
     expect(control.getOutputs()).toEqual({});
   });
 
@@ -92,11 +92,12 @@ describe("CustomerAssetPicker lifecycle", () => {
   });
 
   it("reports nothing once destroyed", async () => {
-    const { control, notify } = setup();
+    const { control, page } = setup();
     const row = await screen.findByRole("button", { name: "Boiler A" });
     control.destroy();
     fireEvent.click(row);
-    expect(notify).not.toHaveBeenCalled();
+    await settled();
+    expect(page.calls.outputs).toEqual([]);
     expect(control.getOutputs()).toEqual({});
   });
 });

@@ -1,14 +1,8 @@
 /** @jest-environment jsdom */
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
+import { configure, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
-import {
-  lookupProperty,
-  mockContext,
-  numberProperty,
-  stringProperty,
-  wholeNumberProperty,
-  type MockContextOptions,
-} from "../../testing/mockContext";
+import { lookupProperty, numberProperty, stringProperty, wholeNumberProperty } from "../../testing/pcf/properties";
+import { openTestPage, settled, type TestPageOptions } from "../../testing/pcf/testPage";
 import { controlStrings } from "../../testing/resx";
 import { guidFor, warehouseRow } from "../../testing/warehouseRows";
 import { WarehouseType } from "../../../core/dataverse/tables/warehouse-type";
@@ -67,9 +61,10 @@ function parameters(overrides: Partial<IInputs> = {}): IInputs {
   };
 }
 
-function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
+function setup(options: Partial<TestPageOptions<IInputs>> = {}) {
   const webApi = new InMemoryWebApi({ msdyn_warehouse: [loop, union, quarantine, transit] });
-  const mock = mockContext<IInputs>({
+  const control = new NearbyWarehouses();
+  const page = openTestPage<IInputs>(control, {
     parameters: parameters(),
     webApi,
     strings: controlStrings("NearbyWarehouses", 1033),
@@ -77,68 +72,55 @@ function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
     allocatedWidth: 1024,
     ...options,
   });
-  const control = new NearbyWarehouses();
-  const notify = jest.fn();
-  control.init(mock.context, notify);
-  const view = render(control.updateView(mock.context));
-  const rerender = () => {
-    view.rerender(control.updateView(mock.context));
-  };
-  return { control, mock, notify, view, rerender, webApi };
+  return { control, page, view: page.view, webApi };
 }
 
 describe("NearbyWarehouses lifecycle", () => {
   it("asks the host for its width, then renders the nearest warehouses", async () => {
-    const { mock } = setup();
-    expect(mock.calls.trackContainerResize).toEqual([true]);
+    const { page } = setup();
+    expect(page.calls.trackContainerResize).toEqual([true]);
     expect(await screen.findByRole("button", { name: "Union Station Store, < 0.1 mi" })).toBeTruthy();
-    expect(mock.calls.getCurrentPosition).toHaveLength(1);
+    expect(page.calls.getCurrentPosition).toHaveLength(1);
   });
 
   it("lists only the warehouse types the form names: Default unless configured, All for every type", async () => {
-    const { mock, rerender } = setup();
+    const { page } = setup();
     expect(await screen.findByRole("button", { name: "Union Station Store, < 0.1 mi" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: /Loop Quarantine/ })).toBeNull();
     expect(screen.queryByRole("button", { name: /Loop Transit/ })).toBeNull();
-    mock.update({ parameters: parameters({ warehouseTypes: stringProperty("Default, transit") }) });
-    rerender();
+    page.update({ parameters: parameters({ warehouseTypes: stringProperty("Default, transit") }) });
+    expect(page.calls.updateView.at(-1)).toEqual(["warehouseTypes"]);
     expect(await screen.findByRole("button", { name: /Loop Transit/ })).toBeTruthy();
     expect(screen.queryByRole("button", { name: /Loop Quarantine/ })).toBeNull();
-    mock.update({ parameters: parameters({ warehouseTypes: stringProperty("All") }) });
-    rerender();
+    page.update({ parameters: parameters({ warehouseTypes: stringProperty("All") }) });
     expect(await screen.findByRole("button", { name: /Loop Quarantine/ })).toBeTruthy();
   });
 
   it("sets the warehouse lookup when a row is chosen in select mode", async () => {
-    const { control, notify, mock, rerender } = setup();
+    const { control, page } = setup();
     fireEvent.click(await screen.findByRole("button", { name: "Loop Depot, 0.4 mi" }));
-    expect(notify).toHaveBeenCalledTimes(1);
-    expect(control.getOutputs()).toEqual({
-      boundField: [{ id: guidFor(0x3a, 1), name: "Loop Depot", entityType: "msdyn_warehouse" }],
+    const loopDepot = [{ id: guidFor(0x3a, 1), name: "Loop Depot", entityType: "msdyn_warehouse" }];
+    await waitFor(() => {
+      expect(page.calls.outputs).toEqual([{ boundField: loopDepot }]);
     });
-    // The platform writes the output back into the bound parameter and calls updateView.
-    mock.update({
-      parameters: parameters({
-        boundField: lookupProperty(
-          { id: guidFor(0x3a, 1), name: "Loop Depot", entityType: "msdyn_warehouse" },
-          "msdyn_warehouse",
-        ),
-      }),
-    });
-    rerender();
+    // The host wrote the output back into the bound parameter and called updateView with its name.
+    expect(page.parameters.boundField.raw).toEqual(loopDepot);
+    expect(page.calls.updateView.at(-1)).toEqual(["boundField"]);
+    expect(control.getOutputs()).toEqual({});
     expect(screen.getByRole("button", { name: "Loop Depot, 0.4 mi" }).getAttribute("aria-current")).toBe("true");
-    expect(mock.calls.openForm).toEqual([]);
+    expect(page.calls.openForm).toEqual([]);
   });
 
   it("opens the warehouse in browse mode, measuring from the record's coordinates on the web", async () => {
-    const { control, notify, mock } = setup({
+    const { control, page } = setup({
       parameters: parameters({ boundField: numberProperty(41.8843), longitude: numberProperty(-87.6324) }),
       devicePosition: undefined,
     });
     fireEvent.click(await screen.findByRole("button", { name: "Loop Depot, < 0.1 mi" }));
     expect(screen.getByRole("status").textContent).toContain("Distances from this record's location");
-    expect(mock.calls.openForm).toEqual([{ entityName: "msdyn_warehouse", entityId: guidFor(0x3a, 1) }]);
-    expect(notify).not.toHaveBeenCalled();
+    expect(page.calls.openForm).toEqual([{ entityName: "msdyn_warehouse", entityId: guidFor(0x3a, 1) }]);
+    await settled();
+    expect(page.calls.outputs).toEqual([]);
     expect(control.getOutputs()).toEqual({});
   });
 
@@ -154,11 +136,11 @@ describe("NearbyWarehouses lifecycle", () => {
   });
 
   it("follows the host when the width changes", async () => {
-    const { mock, rerender } = setup({ allocatedWidth: 1024 });
+    const { page } = setup({ allocatedWidth: 1024 });
     const list = await screen.findByRole("list", { name: "Nearby warehouses" });
     expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("60px");
-    mock.update({ allocatedWidth: 360 });
-    rerender();
+    page.update({ allocatedWidth: 360 });
+    expect(page.calls.updateView.at(-1)).toEqual(["layout"]);
     expect(within(list).getAllByRole("listitem")[0]?.style.height).toBe("124px");
   });
 
@@ -169,9 +151,10 @@ describe("NearbyWarehouses lifecycle", () => {
   });
 
   it("does not change the lookup when the form is read-only", async () => {
-    const { notify } = setup({ disabled: true });
+    const { page } = setup({ disabled: true });
     fireEvent.click(await screen.findByRole("button", { name: "Loop Depot, 0.4 mi" }));
-    expect(notify).not.toHaveBeenCalled();
+    await settled();
+    expect(page.calls.outputs).toEqual([]);
   });
 
   it("shows the offline state the client reports", async () => {
@@ -180,11 +163,13 @@ describe("NearbyWarehouses lifecycle", () => {
   });
 
   it("stops reporting choices once destroyed", async () => {
-    const { control, notify } = setup();
+    const { control, page } = setup();
     const row = await screen.findByRole("button", { name: "Loop Depot, 0.4 mi" });
+    // The control's own destroy, its element still shown: a late click reports nothing.
     control.destroy();
     fireEvent.click(row);
-    expect(notify).not.toHaveBeenCalled();
+    await settled();
+    expect(page.calls.outputs).toEqual([]);
     expect(control.getOutputs()).toEqual({});
   });
 

@@ -1,15 +1,9 @@
 /** @jest-environment jsdom */
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
+import { configure, fireEvent, screen, within } from "@testing-library/react";
 import type { ValidationRequest } from "../../../core/validation/contract";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
-import {
-  dateTimeProperty,
-  lookupProperty,
-  mockContext,
-  optionSetProperty,
-  stringProperty,
-  type MockContextOptions,
-} from "../../testing/mockContext";
+import { dateTimeProperty, lookupProperty, optionSetProperty, stringProperty } from "../../testing/pcf/properties";
+import { openTestPage, type TestPageOptions } from "../../testing/pcf/testPage";
 import { panelIds, panelTables } from "../../testing/panelRows";
 import { controlStrings } from "../../testing/resx";
 import type { IInputs } from "../generated/ManifestTypes";
@@ -86,9 +80,10 @@ function stubNetwork(): FakeCall[] {
   return calls;
 }
 
-function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
+function setup(options: Partial<TestPageOptions<IInputs>> = {}) {
   const calls = stubNetwork();
-  const mock = mockContext<IInputs>({
+  const control = new ScmIntegrationPanel();
+  const page = openTestPage<IInputs>(control, {
     parameters: parameters(),
     webApi: new InMemoryWebApi(panelTables(apiUrl)),
     strings: controlStrings("ScmIntegrationPanel", 1033),
@@ -97,10 +92,7 @@ function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
     allocatedWidth: 800,
     ...options,
   });
-  const control = new ScmIntegrationPanel();
-  control.init(mock.context);
-  const view = render(control.updateView(mock.context));
-  return { calls, control, mock, view };
+  return { calls, control, page, view: page.view };
 }
 
 function valueOf(term: string): string {
@@ -109,8 +101,8 @@ function valueOf(term: string): string {
 
 describe("ScmIntegrationPanel lifecycle", () => {
   it("shows the bound integration columns", () => {
-    const { mock } = setup();
-    expect(mock.calls.trackContainerResize).toEqual([true]);
+    const { page } = setup();
+    expect(page.calls.trackContainerResize).toEqual([true]);
     expect(valueOf("Company")).toBe("Contoso USA");
     expect(valueOf("SCM identifier")).toBe("CHI-01");
     expect(valueOf("Site")).toBe("Site 1");
@@ -153,16 +145,10 @@ describe("ScmIntegrationPanel lifecycle", () => {
       lastSyncedOn: dateTimeProperty(null, "", "fsi_scmlastsyncedon"),
       lastError: stringProperty("", "fsi_scmlasterror", "Multiple"),
     });
-    const { control, view } = setup({ parameters: noStatus, record: undefined });
+    const { page, view } = setup({ parameters: noStatus, record: undefined });
     expect(valueOf("Sync status")).toBe("Unknown");
-    const saved = mockContext<IInputs>({
-      parameters: noStatus,
-      webApi: new InMemoryWebApi(panelTables(apiUrl)),
-      strings: controlStrings("ScmIntegrationPanel", 1033),
-      record: { entityTypeName: "msdyn_warehouse", entityId: panelIds.warehouse },
-      allocatedWidth: 800,
-    });
-    view.rerender(control.updateView(saved.context));
+    // The form saves the new row: the record gets its id, the status column is still empty.
+    page.update({ record: { entityTypeName: "msdyn_warehouse", entityId: panelIds.warehouse } });
     expect(valueOf("Sync status")).toBe("Pending");
     expect(valueOf("Last synced")).toBe("Waiting for SCM…");
     view.unmount();

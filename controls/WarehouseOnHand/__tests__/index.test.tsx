@@ -1,7 +1,8 @@
 /** @jest-environment jsdom */
-import { configure, render, screen, waitFor, within } from "@testing-library/react";
+import { configure, screen, waitFor, within } from "@testing-library/react";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
-import { mockContext, stringProperty, wholeNumberProperty, type MockContextOptions } from "../../testing/mockContext";
+import { stringProperty, wholeNumberProperty } from "../../testing/pcf/properties";
+import { openTestPage, type TestPageOptions } from "../../testing/pcf/testPage";
 import { onHandEstate, onHandIds } from "../../testing/onHandRows";
 import { controlStrings } from "../../testing/resx";
 import type { IInputs } from "../generated/ManifestTypes";
@@ -18,9 +19,10 @@ function parameters(overrides: Partial<IInputs> = {}): IInputs {
   };
 }
 
-function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
+function setup(options: Partial<TestPageOptions<IInputs>> = {}) {
   const webApi = new InMemoryWebApi({ msdyn_productinventory: onHandEstate() });
-  const mock = mockContext<IInputs>({
+  const control = new WarehouseOnHand();
+  const page = openTestPage<IInputs>(control, {
     parameters: parameters(),
     webApi,
     strings: controlStrings("WarehouseOnHand", 1033),
@@ -28,13 +30,7 @@ function setup(options: Partial<MockContextOptions<IInputs>> = {}) {
     allocatedWidth: 800,
     ...options,
   });
-  const control = new WarehouseOnHand();
-  control.init(mock.context);
-  const view = render(control.updateView(mock.context));
-  const rerender = () => {
-    view.rerender(control.updateView(mock.context));
-  };
-  return { control, mock, rerender, view, webApi };
+  return { control, page, view: page.view, webApi };
 }
 
 /** The `$top` of the top-items request (the one that is not for the last sync). */
@@ -45,10 +41,10 @@ function requestedTop(webApi: InMemoryWebApi): string | undefined {
 
 describe("WarehouseOnHand lifecycle", () => {
   it("shows the form's warehouse's top ten items by default, with the last sync", async () => {
-    const { mock, webApi } = setup({
+    const { page, webApi } = setup({
       record: { entityTypeName: "msdyn_warehouse", entityId: `{${onHandIds.warehouse.toUpperCase()}}` },
     });
-    expect(mock.calls.trackContainerResize).toEqual([true]);
+    expect(page.calls.trackContainerResize).toEqual([true]);
     const table = await screen.findByRole("table", { name: "Items on hand at CHI-01" });
     expect(within(table).getAllByRole("row")).toHaveLength(11);
     expect(requestedTop(webApi)).toBe("11");
@@ -81,11 +77,10 @@ describe("WarehouseOnHand lifecycle", () => {
   });
 
   it("asks nothing on a new warehouse, then loads once the form has saved it", async () => {
-    const { mock, rerender, webApi } = setup({ record: { entityTypeName: "msdyn_warehouse", entityId: "" } });
+    const { page, webApi } = setup({ record: { entityTypeName: "msdyn_warehouse", entityId: "" } });
     expect(screen.getByText("Save the warehouse first")).toBeTruthy();
     expect(webApi.requests).toEqual([]);
-    mock.update({ record: { entityTypeName: "msdyn_warehouse", entityId: onHandIds.warehouse } });
-    rerender();
+    page.update({ record: { entityTypeName: "msdyn_warehouse", entityId: onHandIds.warehouse } });
     expect(await screen.findByRole("table")).toBeTruthy();
   });
 
@@ -98,13 +93,12 @@ describe("WarehouseOnHand lifecycle", () => {
   });
 
   it("says where it belongs on another table's form, or where the host gives no record", () => {
-    const { rerender, mock, webApi } = setup({
+    const { page, webApi } = setup({
       record: { entityTypeName: "msdyn_workorder", entityId: onHandIds.warehouse },
     });
     const message = "This panel shows a warehouse's stock: place it on the warehouse form.";
     expect(screen.getByText(message)).toBeTruthy();
-    mock.update({ record: undefined });
-    rerender();
+    page.update({ record: undefined });
     expect(screen.getByText(message)).toBeTruthy();
     expect(webApi.requests).toEqual([]);
   });

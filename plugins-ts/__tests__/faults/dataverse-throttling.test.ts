@@ -1,9 +1,9 @@
 /**
  * Dataverse pushes back during an initial sync (SCM → Field Service), through a fault proxy in
- * front of the Web API: 429 with `Retry-After` as an HTTP date on a read and on a `$batch`, a 503
- * on a `$batch`, and a `$batch` whose reply is lost after Dataverse committed it. The run waits as
- * told and completes; the lost reply stops it (outcome unknown) and the next run resumes without a
- * duplicate or a false row error. (`cli/__tests__/initial-throttling.test.ts` covers the emulator's
+ * front of the Web API: 429 with `Retry-After` as an HTTP date on a read and on a write (a
+ * CreateMultiple), a 503 on a write, and a write whose reply is lost after Dataverse committed it.
+ * The run waits as told and completes; the lost reply stops it (outcome unknown) and the next run
+ * resumes without a duplicate or a false row error. (`cli/__tests__/initial-throttling.test.ts` covers the emulator's
  * own 429 with `Retry-After` in seconds.)
  */
 import { createServer, type Server } from "node:http";
@@ -91,7 +91,9 @@ async function shipViasInDataverse(systems: Systems): Promise<string[]> {
 
 const everyMode = Array.from({ length: MODES }, (_, n) => `M-${n}=Mode ${n}`).sort();
 
-const isBatch = (request: ProxiedRequest) => request.method === "POST" && request.url.endsWith("$batch");
+/** A write of rows: a CreateMultiple (how the run creates), or a `$batch` of change sets (its fall-back). */
+const isWrite = (request: ProxiedRequest) =>
+  request.method === "POST" && (request.url.endsWith("$batch") || request.url.includes("Microsoft.Dynamics.CRM."));
 const isShipViaRead = (request: ProxiedRequest) => request.method === "GET" && request.url.includes("/msdyn_shipvias");
 
 /** An HTTP date one second ahead (the format has whole seconds, so the wait is up to a second). */
@@ -108,12 +110,12 @@ describe("Dataverse throttles and stumbles during an initial sync", () => {
     await systems.close();
   });
 
-  it("waits out 429s whose Retry-After is an HTTP date (a read and a $batch), retries a 503, and copies every row once", async () => {
+  it("waits out 429s whose Retry-After is an HTTP date (a read and a write), retries a 503, and copies every row once", async () => {
     let reads = 0;
     let batches = 0;
     systems.proxy.faultEach((request): FaultMode | undefined => {
       if (isShipViaRead(request) && ++reads === 1) return { kind: "status", status: 429, retryAfter: aMinuteAgo() };
-      if (!isBatch(request)) return undefined;
+      if (!isWrite(request)) return undefined;
       batches += 1;
       if (batches === 1) return { kind: "status", status: 429, retryAfter: inOneSecond() };
       if (batches === 2) return { kind: "status", status: 503 };
@@ -131,7 +133,7 @@ describe("Dataverse throttles and stumbles during an initial sync", () => {
   });
 });
 
-describe("Dataverse commits a $batch but the reply is lost", () => {
+describe("Dataverse commits a write but the reply is lost", () => {
   let systems: Systems;
   beforeAll(async () => {
     systems = await startSystems();
@@ -141,15 +143,16 @@ describe("Dataverse commits a $batch but the reply is lost", () => {
   });
 
   it("stops the run rather than sending the batch again, and the resumed run finds its rows written", async () => {
-    systems.proxy.fault({ kind: "drop-after-forward" }, { match: isBatch, times: 1 });
+    systems.proxy.fault({ kind: "drop-after-forward" }, { match: isWrite, times: 1 });
 
     const stopped = await initialShipVias(systems);
     expect(stopped.code).toBe(3);
     expect(stopped.err).toContain("the connection dropped after the request was sent");
     expect(stopped.err).toContain("run the same command again to resume");
-    expect(systems.proxy.requests.filter(isBatch)).toHaveLength(1);
-    // The batch did land: ten rows, each once.
-    expect(await shipViasInDataverse(systems)).toHaveLength(10);
+    // The three batches went out side by side (x-ms-dop-hint), each once; none was sent again.
+    expect(systems.proxy.requests.filter(isWrite)).toHaveLength(3);
+    // Every batch landed, the one whose reply was lost too: each row once.
+    expect(await shipViasInDataverse(systems)).toEqual(everyMode);
 
     const resumed = await initialShipVias(systems, "--json");
     expect(resumed.code).toBe(0);

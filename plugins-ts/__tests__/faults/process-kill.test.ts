@@ -5,14 +5,16 @@
  * - mid-replay: `fsi sync resume` replaying the durable queue that fail-open filled while SCM was
  *   down; the next replay (once the dead process's lease has run out) carries on in order and the
  *   change in flight is found applied, not applied twice;
- * - mid-initial-sync, SCM → Field Service: a `$batch` committed by Dataverse whose reply never
- *   came; the next run resumes from the checkpoint and finds that batch written.
+ * - mid-initial-sync, SCM → Field Service: a write (CreateMultiple) committed by Dataverse whose
+ *   reply never came, while the batches beside it finished; the next run resumes from the
+ *   checkpoint and finds that batch written.
  * (`cli/__tests__/initial-resume.test.ts` kills a Field Service → SCM run while a write hangs.)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ScmSyncStatus } from "../../../core/dataverse/tables";
 import { type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "../../cli/__tests__/support";
+import { InitialSyncStore } from "../../sync/initial-sync-store";
 import { DEFAULT_LEASE_MS, ReplayLease } from "../../sync/replay-lease";
 import { openSyncDatabase } from "../../sync/sync-database";
 import { dataverseRequest, dataverseRowByKey } from "../support/environment";
@@ -172,7 +174,8 @@ describe("killed mid-initial-sync, SCM → Field Service", () => {
   });
 
   it("resumes from the checkpoint: the batch committed at the kill is found written, nothing twice", async () => {
-    stallNth(gate, (request) => request.method === "POST" && request.url.endsWith("$batch"), 2);
+    // The three batches go out side by side (x-ms-dop-hint); the second write committed, never answered.
+    stallNth(gate, (request) => request.method === "POST" && request.url.includes("Microsoft.Dynamics.CRM."), 2);
     const { child, exited } = runChild(variables, dir.path, [
       "sync",
       "initial",
@@ -184,10 +187,15 @@ describe("killed mid-initial-sync, SCM → Field Service", () => {
       "10",
     ]);
     await gate.whenFaulted();
+    // The other two batches are answered and checkpointed; the stalled one never will be.
+    const db = openSyncDatabase(join(dir.path, "plugins.sqlite"));
+    const store = new InitialSyncStore(db);
+    while ((await store.finishedCount(1)) < 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    db.close();
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
     const written = await dataverseRequest(setup.env.dataverse.url, "GET", "msdyn_shipvias?$select=msdyn_name");
-    expect((written.json as { value: unknown[] }).value).toHaveLength(20);
+    expect((written.json as { value: unknown[] }).value).toHaveLength(MODES);
 
     const resumed = await fsi(
       { ...variables, FSI_DATAVERSE_URL: setup.env.dataverse.url },
@@ -208,8 +216,8 @@ describe("killed mid-initial-sync, SCM → Field Service", () => {
       alreadyFinished: number;
       maps: { map: string; counts: Record<string, number> }[];
     };
-    expect(report).toMatchObject({ resumed: true, alreadyFinished: 10 });
-    // The run's counts: 10 created before the kill, 10 now; the 10 of the batch in flight found equal.
+    expect(report).toMatchObject({ resumed: true, alreadyFinished: 20 });
+    // The run's counts: 20 created before the kill; the 10 of the batch in flight found equal.
     expect(report.maps.find((map) => map.map === "ship-vias")?.counts).toEqual({
       created: 20,
       updated: 0,

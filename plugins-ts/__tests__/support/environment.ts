@@ -24,7 +24,7 @@ import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { HostStateStore } from "../../sync/state-store";
 import type { IntegrationSettings } from "../../integration/settings";
 import type { RetryBackoff } from "../../sync/change-queue";
-import type { RateLimit } from "../../host/http/rate-limit";
+import type { RateLimit } from "../../http-kit/rate-limit";
 import { type LogEntry, createLogger, memorySink } from "../../services/logger";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
 import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";

@@ -1,8 +1,8 @@
 /**
  * The Azure Functions entry, invoked in-process with `@azure/functions`' own HttpRequest,
  * InvocationContext and Timer: the same handlers as the local host, against the real emulators —
- * the plug-in host's routes, and the inventory host's routes and schedule timer as `index.ts`
- * builds them from app settings.
+ * one function per row of the host's route table (the inventory maps' routes among them), and the
+ * inventory schedule's timer, as `index.ts` builds them from app settings.
  */
 import { inventoryOnHand } from "../../../core/scm/inventory-entities";
 import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
@@ -72,41 +72,40 @@ const context = () =>
   new InvocationContext({ functionName: "test", logHandler: (_level, ...args) => logged.push(args) });
 const origin = "https://fsi-plugins.azurewebsites.net";
 
+/** The host's route table as Functions: one entrance for SCM's events, none under `inventory/`. */
+const EVERY_ROUTE = [
+  ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
+  ["inventory-webhooks", "plugins/inventory/webhooks/{handler}", ["POST"], "anonymous"],
+  ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
+  ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
+  ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
+  ["health", "plugins/health", ["GET"], "anonymous"],
+  ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
+  ["inventory-status", "plugins/inventory/status", ["GET"], "anonymous"],
+];
+
 describe("Azure Functions entry", () => {
-  it("registers one anonymous HTTP function per route, at the local host's paths", () => {
+  it("registers one anonymous HTTP function per row of the host's route table, at the local host's paths", () => {
     const registered: [string, HttpFunctionOptions][] = [];
     registerPluginFunctions(
       { http: (name, options) => registered.push([name, options]) },
       pluginFunctions(() => env.host),
     );
-    expect(registered.map(([name, options]) => [name, options.route, options.methods, options.authLevel])).toEqual([
-      ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
-      ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
-      ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
-      ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
-      ["health", "plugins/health", ["GET"], "anonymous"],
-      ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
-    ]);
+    expect(registered.map(([name, options]) => [name, options.route, options.methods, options.authLevel])).toEqual(
+      EVERY_ROUTE,
+    );
   });
 
-  it("registers the inventory routes beside the plug-in host's, and the inventory schedule as a timer, without creating either host", () => {
+  it("registers the same routes from app settings, and the inventory schedule as a timer, without creating the host", () => {
     // Settings that could not configure a host: registering must not touch them.
     const functions = integrationFunctions({});
     const registered: [string, HttpFunctionOptions][] = [];
     const timers: [string, TimerFunctionOptions][] = [];
     registerPluginFunctions({ http: (name, options) => registered.push([name, options]) }, functions.http);
     registerTimerFunctions({ timer: (name, options) => timers.push([name, options]) }, functions.timers);
-    expect(registered.map(([name, options]) => [name, options.route, options.methods, options.authLevel])).toEqual([
-      ["webhooks", "plugins/webhooks/{handler}", ["POST"], "anonymous"],
-      ["scm-events", "plugins/scm-events", ["POST"], "anonymous"],
-      ["validate", "plugins/validate", ["POST", "OPTIONS"], "anonymous"],
-      ["scm-catch-up", "plugins/scm-catch-up", ["POST"], "anonymous"],
-      ["health", "plugins/health", ["GET"], "anonymous"],
-      ["probe", "plugins/probe/{target}", ["GET"], "anonymous"],
-      ["inventory-webhooks", "plugins/inventory/webhooks/{handler}", ["POST"], "anonymous"],
-      ["inventory-scm-events", "plugins/inventory/scm-events", ["POST"], "anonymous"],
-      ["inventory-status", "plugins/inventory/status", ["GET"], "anonymous"],
-    ]);
+    expect(registered.map(([name, options]) => [name, options.route, options.methods, options.authLevel])).toEqual(
+      EVERY_ROUTE,
+    );
     expect(timers.map(([name, options]) => [name, options.schedule])).toEqual([["inventory-schedule", "0 * * * * *"]]);
   });
 
@@ -245,7 +244,7 @@ describe("Azure Functions entry", () => {
   });
 });
 
-describe("the inventory host on Azure Functions, configured from app settings", () => {
+describe("the inventory maps on Azure Functions, configured from app settings", () => {
   let inventory: inventorySupport.InventoryEnvironment;
   let folder: string;
   let functions: IntegrationFunctions;
@@ -396,12 +395,13 @@ describe("the inventory host on Azure Functions, configured from app settings", 
     const eventRequest = (query: string) =>
       new HttpRequest({
         method: "POST",
-        url: `${origin}/plugins/inventory/scm-events${query}`,
+        url: `${origin}/plugins/scm-events${query}`,
         headers: { "content-type": "application/json" },
         body: { string: JSON.stringify(event) },
       });
-    expect((await inventoryFunction("inventory-scm-events").handler(eventRequest(""), context())).status).toBe(401);
-    const kept = await inventoryFunction("inventory-scm-events").handler(
+    // The host's one SCM events entrance, which hands an on-hand event to the inventory engine.
+    expect((await inventoryFunction("scm-events").handler(eventRequest(""), context())).status).toBe(401);
+    const kept = await inventoryFunction("scm-events").handler(
       eventRequest(`?code=${inventorySupport.SCM_EVENTS_KEY}`),
       context(),
     );

@@ -1,8 +1,10 @@
 /**
  * The initial sync killed half-way: `bin/fsi.js` runs as a child process (as `npx fsi` would),
- * SCM is reached through a gate that stops answering after a number of writes, and the child is
- * killed with SIGKILL while a write hangs — no cleanup, mid-batch. The next invocation resumes
- * from the checkpoint in the state file and ends with both sides equal and no row written twice.
+ * SCM is reached through a gate that stops answering after a number of writes (SCM changesets of
+ * a batch each, several batches in flight), and the child is killed with SIGKILL while writes
+ * hang — no cleanup, mid-batch, one changeset committed in SCM but never answered. The next
+ * invocation resumes from the checkpoint in the state file and ends with both sides equal and no
+ * row written twice.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:http";
@@ -16,8 +18,12 @@ import { openSyncDatabase } from "../../sync/sync-database";
 import { TRANSIT, type TempDir, cliEnvironment, createFs, fsRows, fsi, scmRows, tempDir } from "./support";
 
 const WAREHOUSES = 60;
-/** The gate lets this many SCM writes through, then holds the next one. */
-const WRITES_BEFORE_HOLD = 24;
+const BATCH = 10;
+/**
+ * The gate answers this many SCM writes (the site's changeset, then two warehouse batches); it
+ * passes the next one on to SCM but never answers it, and holds every later one.
+ */
+const ANSWERED_WRITES = 3;
 
 interface WriteGate {
   readonly url: string;
@@ -26,7 +32,7 @@ interface WriteGate {
   close(): Promise<void>;
 }
 
-/** A proxy in front of SCM that forwards reads, and writes until `limit`; later writes get no answer. */
+/** A proxy in front of SCM that forwards reads, and writes until `limit`; the next write reaches SCM unanswered, later ones not at all. */
 async function startWriteGate(target: string, limit: number): Promise<WriteGate> {
   let writes = 0;
   let signalHolding: () => void = () => undefined;
@@ -37,12 +43,11 @@ async function startWriteGate(target: string, limit: number): Promise<WriteGate>
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
+      let answer = true;
       if (req.method !== "GET") {
         writes += 1;
-        if (writes > limit) {
-          signalHolding();
-          return;
-        }
+        if (writes > limit + 1) return;
+        answer = writes <= limit;
       }
       const headers = Object.fromEntries(
         Object.entries(req.headers).flatMap(([name, value]) =>
@@ -54,9 +59,13 @@ async function startWriteGate(target: string, limit: number): Promise<WriteGate>
         headers,
         body: chunks.length === 0 ? undefined : Buffer.concat(chunks),
       }).then(async (reply) => {
-        res
-          .writeHead(reply.status, { "content-type": reply.headers.get("content-type") ?? "application/json" })
-          .end(Buffer.from(await reply.arrayBuffer()));
+        const body = Buffer.from(await reply.arrayBuffer());
+        // SCM has committed the write; its caller never hears so.
+        if (!answer) signalHolding();
+        else
+          res
+            .writeHead(reply.status, { "content-type": reply.headers.get("content-type") ?? "application/json" })
+            .end(body);
       });
     });
   });
@@ -99,7 +108,7 @@ beforeAll(async () => {
     });
   }
   const origin = new URL(env.scmUrl).origin;
-  gate = await startWriteGate(origin, WRITES_BEFORE_HOLD);
+  gate = await startWriteGate(origin, ANSWERED_WRITES);
   events = await recordScmEvents(env.scmUrl);
 });
 
@@ -130,7 +139,7 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
       "--direction",
       "fs-to-scm",
       "--batch-size",
-      "10",
+      String(BATCH),
     ]);
     let childOutput = "";
     child.stdout?.on("data", (chunk: Buffer) => (childOutput += chunk.toString()));
@@ -143,13 +152,15 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
 
     await gate.holding;
     expect(childOutput).toContain("Initial sync run 1, fs-to-scm, master fs: operational-sites → warehouses");
-    // The site and two batches of ten are checkpointed; the third batch is half written.
+    // The site and the two answered batches get checkpointed; a third batch is in SCM, unanswered.
     const db = openSyncDatabase(statePath);
-    expect(await new InitialSyncStore(db).finishedCount(1)).toBe(21);
+    const store = new InitialSyncStore(db);
+    while ((await store.finishedCount(1)) < 1 + 2 * BATCH) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await store.finishedCount(1)).toBe(1 + 2 * BATCH);
     db.close();
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
-    expect((await scmRows(env, "Warehouses")).length).toBe(WRITES_BEFORE_HOLD - 1);
+    expect((await scmRows(env, "Warehouses")).length).toBe(3 * BATCH);
 
     await events.drained();
 
@@ -164,7 +175,7 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
       "--direction",
       "fs-to-scm",
       "--batch-size",
-      "10",
+      String(BATCH),
       "--json",
     );
     expect(resumed.code).toBe(0);
@@ -174,19 +185,19 @@ describe("an initial sync killed half-way (SIGKILL)", () => {
       alreadyFinished: number;
       maps: { map: string; counts: Record<string, number> }[];
     };
-    expect(report).toMatchObject({ runId: 1, resumed: true, alreadyFinished: 21 });
-    // 20 created before the kill, 37 now; the 3 written just before the kill are found equal.
+    expect(report).toMatchObject({ runId: 1, resumed: true, alreadyFinished: 1 + 2 * BATCH });
+    // 20 created before the kill, 30 now; the batch SCM committed unanswered is found equal.
     expect(report.maps.find((map) => map.map === "warehouses")?.counts).toEqual({
-      created: 57,
+      created: WAREHOUSES - BATCH,
       updated: 0,
       "written-back": 0,
-      unchanged: 3,
+      unchanged: BATCH,
       failed: 0,
     });
 
     await events.drained();
     const creates = events.events.slice(before).filter((event) => event.operation === "Create");
-    expect(creates).toHaveLength(WAREHOUSES - (WRITES_BEFORE_HOLD - 1));
+    expect(creates).toHaveLength(WAREHOUSES - 3 * BATCH);
     const scm = await scmRows(env, "Warehouses");
     const ids = scm.map((row) => String(row.WarehouseId));
     expect(new Set(ids).size).toBe(ids.length);

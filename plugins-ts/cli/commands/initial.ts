@@ -19,6 +19,8 @@ export interface InitialOptions {
   readonly withDependencies: boolean;
   readonly batchSize?: number;
   readonly restart: boolean;
+  /** Dataverse writes with MSCRM.BypassBusinessLogicExecution (needs prvBypassCustomBusinessLogic). */
+  readonly bypassCustomLogic: boolean;
   readonly json: boolean;
 }
 
@@ -43,6 +45,7 @@ export async function initialCommand(context: CommandContext, options: InitialOp
           url: connection.dataverse.url,
           accessToken: connection.dataverse.accessToken,
           tag: connection.integration.echoTag,
+          bypassCustomLogic: options.bypassCustomLogic,
         }),
         scmReader: new ScmBulkReader({ ...connection.scm, integrationUser: connection.integration.scmIntegrationUser }),
         scm: new ScmClient({ ...connection.scm, integrationUser: connection.integration.scmIntegrationUser }),

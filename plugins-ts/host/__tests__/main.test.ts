@@ -1,6 +1,6 @@
 /**
  * The standalone server (`main.ts`) over HTTP, configured from the environment only: the plug-in
- * host's routes and the inventory host's on one port, both behind the same service endpoint key,
+ * host's routes, the inventory maps' among them, on one port behind the same service endpoint key,
  * and the inventory engine's schedule running.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -93,7 +93,7 @@ describe("the standalone host", () => {
       expect(unauthenticated.status).toBe(401);
       expect(await unauthenticated.json()).toMatchObject({ error: { code: "MISSING_WEBHOOK_KEY" } });
       expect((await fetch(url, guardRequest({ "x-fsi-webhook-key": "not-the-key-at-all" }))).status).toBe(401);
-      // The five-table host does not know the inventory handlers, so the answers above came from the inventory host.
+      // Each webhook route knows its own handlers (core's `webhookPath`): the inventory ones only under inventory/.
       expect(
         (
           await fetch(

@@ -1,19 +1,21 @@
 /**
- * The inventory host over HTTP answers bad requests with a 4xx that says what is wrong, and keeps
- * running: wrong key, unknown handler, wrong method, malformed JSON, a body that is not a
- * RemoteExecutionContext or a business event, an event of an entity no inventory map reads.
+ * The host's inventory routes over HTTP answer bad requests with a 4xx that says what is wrong, and
+ * the host keeps running: wrong key, unknown handler, wrong method, malformed JSON, a body that is
+ * not a RemoteExecutionContext or a data event, an event of an entity no map reads.
  */
-import { warehouses } from "../../../core/scm/entities";
+import { releasedProducts } from "../../../core/scm/inventory-entities";
 import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
 import { createServer, type Server } from "node:http";
-import { closeServer, listen } from "../../host/http";
+import { closeServer, listen } from "../../http-kit";
 import { createLogger, memorySink } from "../../services/logger";
 import { type InventoryEngine, createInventoryEngine } from "../engine";
-import { createInventoryHost } from "../host/inventory-host";
+import type { PluginHost } from "../../host/plugin-host";
+import { hostServing } from "./support/host";
 
 const KEY = "host-test-webhook-key-0123456789";
 const EVENTS_KEY = "host-test-events-key-0123456789";
 let engine: InventoryEngine;
+let host: PluginHost;
 let server: Server;
 let url: string;
 
@@ -29,7 +31,12 @@ beforeAll(async () => {
     },
     log,
   });
-  const host = createInventoryHost(engine, {
+  host = hostServing(engine, {
+    dataverseUrl: "http://127.0.0.1:9",
+    dataverseToken: "unused",
+    scmUrl: "http://127.0.0.1:9/scm",
+    integrationUserId: "a0000000-0000-4000-8000-0000000000f5",
+    scmIntegrationUser: "FSI-Integration",
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: KEY },
     scmEventsAuth: { kind: "WebhookKey", key: EVENTS_KEY },
     log,
@@ -40,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeServer(server);
+  await host.close();
   await engine.close();
 });
 
@@ -52,7 +60,7 @@ async function post(
   return { status: response.status, json: (await response.json()) as { error?: { code: string; message: string } } };
 }
 
-describe("the inventory host refuses what it cannot use", () => {
+describe("the host's inventory routes refuse what they cannot use", () => {
   it("a missing or wrong webhook key (401)", async () => {
     expect(
       (await post("/plugins/inventory/webhooks/inventory-posting-lock", "{}", { "content-type": "application/json" }))
@@ -91,22 +99,25 @@ describe("the inventory host refuses what it cannot use", () => {
     expect(wrong.json.error?.message).toContain("PrimaryEntityName");
   });
 
-  it("a body that is not a data event, and an event no inventory map reads (400)", async () => {
-    const path = `/plugins/inventory/scm-events?code=${EVENTS_KEY}`;
+  it("a body that is not a data event, and an event no map reads (400)", async () => {
+    const path = `/plugins/scm-events?code=${EVENTS_KEY}`;
     const notEvent = await post(path, JSON.stringify({ hello: "world" }), { "content-type": "application/json" });
     expect(notEvent.status).toBe(400);
     expect(notEvent.json.error).toMatchObject({ code: "INVALID_DATA_EVENT" });
-    const warehouse = buildDataEvent({
-      entity: warehouses,
+    const product = buildDataEvent({
+      entity: releasedProducts,
       operation: "Update",
-      key: { dataAreaId: "usmf", WarehouseId: "1001" },
-      row: { dataAreaId: "usmf", WarehouseId: "1001" },
+      key: { dataAreaId: "usmf", ItemNumber: "A0001" },
+      row: { dataAreaId: "usmf", ItemNumber: "A0001" },
       changedFields: [],
       raisedOn: new Date(),
     });
-    const unmapped = await post(path, JSON.stringify(warehouse), { "content-type": "application/json" });
+    const unmapped = await post(path, JSON.stringify(product), { "content-type": "application/json" });
     expect(unmapped.status).toBe(400);
-    expect(unmapped.json.error?.message).toContain("activate data events only for InventoryOnHand, Projects");
+    expect(unmapped.json.error).toMatchObject({ code: "UNMAPPED_TABLE" });
+    expect(unmapped.json.error?.message).toContain("No map reads SCM entity ReleasedProducts");
+    expect(unmapped.json.error?.message).toContain("Warehouses");
+    expect(unmapped.json.error?.message).toContain("InventoryOnHand, Projects");
   });
 
   it("a text body (415), an unknown path (404), and still answers afterwards", async () => {

@@ -154,7 +154,7 @@ describe("on-hand SCM → Field Service, live", () => {
       changedFields: ["PhysicalInventory"],
       raisedOn: new Date(),
     });
-    const answer = await fetch(`${env.hostUrl}/plugins/inventory/scm-events?code=${SCM_EVENTS_KEY}`, {
+    const answer = await fetch(`${env.hostUrl}/plugins/scm-events?code=${SCM_EVENTS_KEY}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(redelivered),
@@ -203,5 +203,58 @@ describe("on-hand SCM → Field Service, live", () => {
       msdyn_qtyavailable: 0,
     });
     expect((await journals(products.A0002 ?? "", warehouses["1002"] ?? "")).at(-1)?.msdyn_quantity).toBe(-8);
+  });
+
+  it("applies an on-hand event posted to the host's one SCM events entrance; the old inventory entrance is gone", async () => {
+    const { products, warehouses } = env.ids;
+    // SCM's subscription off, so the change below reaches the host only through the event posted here.
+    const endpoints = (await (await fetch(`${env.scmUrl}/admin/event-endpoints`)).json()) as {
+      value: { id: string; url: string }[];
+    };
+    expect(endpoints.value.map((endpoint) => new URL(endpoint.url).pathname)).toEqual(["/plugins/scm-events"]);
+    for (const endpoint of endpoints.value)
+      await fetch(`${env.scmUrl}/admin/event-endpoints/${endpoint.id}`, { method: "DELETE" });
+    const key = { dataAreaId: "usmf", ItemNumber: "A0001", WarehouseId: "1001" };
+    const path = "InventoryOnHand(dataAreaId='usmf',ItemNumber='A0001',WarehouseId='1001')";
+    const onHandBefore = (await inventory(products.A0001 ?? "", warehouses["1001"] ?? ""))?.msdyn_qtyonhand;
+    expect((await scmRequest(env, "PATCH", path, { PhysicalInventory: 77 })).status).toBe(204);
+    await env.settle();
+    expect((await inventory(products.A0001 ?? "", warehouses["1001"] ?? ""))?.msdyn_qtyonhand).toBe(onHandBefore);
+    const row = (await scmRequest(env, "GET", path)).json as Record<string, string | number>;
+    const event = JSON.stringify(
+      buildDataEvent({
+        entity: inventoryOnHand,
+        operation: "Update",
+        key,
+        row,
+        changedFields: ["PhysicalInventory"],
+        raisedOn: new Date(),
+      }),
+    );
+    const post = (route: string) =>
+      fetch(`${env.hostUrl}${route}?code=${SCM_EVENTS_KEY}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: event,
+      });
+
+    const retired = await post("/plugins/inventory/scm-events");
+    expect([retired.status, ((await retired.json()) as { error: { code: string } }).error.code]).toEqual([
+      404,
+      "NOT_FOUND",
+    ]);
+    expect((await inventory(products.A0001 ?? "", warehouses["1001"] ?? ""))?.msdyn_qtyonhand).toBe(onHandBefore);
+
+    const applied = await post("/plugins/scm-events");
+    expect(applied.status).toBe(200);
+    expect(await applied.json()).toMatchObject({
+      outcome: "applied",
+      message: expect.stringContaining("on-hand") as unknown,
+    });
+    expect((await inventory(products.A0001 ?? "", warehouses["1001"] ?? ""))?.msdyn_qtyonhand).toBe(77);
+    expect((await journals(products.A0001 ?? "", warehouses["1001"] ?? "")).at(-1)).toMatchObject({
+      msdyn_quantity: 77 - Number(onHandBefore),
+      msdyn_transactiontype: InventoryTransactionType.Manual,
+    });
   });
 });

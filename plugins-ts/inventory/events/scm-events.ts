@@ -26,6 +26,11 @@ export class InventoryEventReceiver {
     private readonly runtime: FlowRuntime,
   ) {}
 
+  /** The SCM collections whose events these flows take (in either mode). */
+  collections(): string[] {
+    return [this.onHand, this.projects].map((flow) => flow.entity.collection);
+  }
+
   /** The SCM collections the live subscription should be limited to. */
   liveCollections(): string[] {
     return [this.onHand, this.projects]

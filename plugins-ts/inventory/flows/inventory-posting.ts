@@ -98,7 +98,7 @@ export class InventoryPostingFlow {
 
   private async postNow(id: string): Promise<DocumentOutcome> {
     const { dataverse } = this.runtime;
-    const header = await dataverse.client.retrieve(this.kind.header, id, this.headerColumns());
+    const header = await dataverse.retrieve(this.kind.header, id, this.headerColumns());
     if (header === undefined)
       return { outcome: "skipped", message: `${this.kind.header.displayName} ${id} no longer exists.` };
     if (header.fsi_postingstatus !== InventoryPostingStatus.PostRequested) {
@@ -129,7 +129,7 @@ export class InventoryPostingFlow {
         return this.markFailed(id, `Not posted: ${error.message}. Ask to post again when SCM is back.`);
       throw error;
     }
-    await dataverse.client.update(this.kind.header, id, {
+    await dataverse.update(this.kind.header, id, {
       fsi_postingstatus: InventoryPostingStatus.Posted,
       fsi_postedon: this.runtime.clock().toISOString(),
       fsi_scmjournalnumber: result.journalNumber,
@@ -269,7 +269,7 @@ export class InventoryPostingFlow {
 
   private async markFailed(id: string, message: string): Promise<DocumentOutcome> {
     this.runtime.log.warn(`${this.flow.name}: ${id} not posted`, { reason: message });
-    await this.runtime.dataverse.client.update(this.kind.header, id, {
+    await this.runtime.dataverse.update(this.kind.header, id, {
       fsi_postingstatus: InventoryPostingStatus.Failed,
       fsi_scmpostingerror: message.slice(0, 4000),
     });

@@ -191,7 +191,7 @@ function journalChunks(planned: readonly Planned[]): Planned[][] {
 async function writeCreates(flow: OnHandFlow, records: readonly DataverseRecord[]): Promise<void> {
   const { dataverse } = flow.runtime;
   const [only] = records;
-  if (records.length === 1 && only !== undefined) await dataverse.client.create(productInventory, only);
+  if (records.length === 1 && only !== undefined) await dataverse.create(productInventory, only);
   else await dataverse.createMultiple(productInventory, records);
 }
 
@@ -201,14 +201,14 @@ async function writeUpdates(
 ): Promise<void> {
   const { dataverse } = flow.runtime;
   const [only] = updates;
-  if (updates.length === 1 && only !== undefined) await dataverse.client.update(productInventory, only.id, only.record);
+  if (updates.length === 1 && only !== undefined) await dataverse.update(productInventory, only.id, only.record);
   else await dataverse.updateMultiple(productInventory, updates);
 }
 
 async function writeJournals(flow: OnHandFlow, journals: readonly DataverseRecord[]): Promise<void> {
   const { dataverse } = flow.runtime;
   const [only] = journals;
-  if (journals.length === 1 && only !== undefined) await dataverse.client.create(inventoryJournal, only);
+  if (journals.length === 1 && only !== undefined) await dataverse.create(inventoryJournal, only);
   else await dataverse.createMultiple(inventoryJournal, journals);
 }
 

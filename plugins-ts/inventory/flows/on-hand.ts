@@ -107,14 +107,14 @@ export class OnHandFlow {
     if (prepared === "filtered") return "filtered";
     const { dataverse } = this.runtime;
     const key = { msdyn_warehouse: prepared.warehouse.reference, msdyn_product: prepared.product.reference };
-    const current = await dataverse.client.findByKey(productInventory, key, this.currentColumns());
+    const current = await dataverse.findByKey(productInventory, key, this.currentColumns());
     const plan = this.plan(prepared, current, await this.rowUnitsPerScmUnit(prepared, current));
-    if (plan.create !== undefined) await dataverse.client.create(productInventory, plan.create);
-    for (const journal of plan.journals) await dataverse.client.create(inventoryJournal, journal);
-    if (plan.update !== undefined) await dataverse.client.update(productInventory, plan.update.id, plan.update.record);
+    if (plan.create !== undefined) await dataverse.create(productInventory, plan.create);
+    for (const journal of plan.journals) await dataverse.create(inventoryJournal, journal);
+    if (plan.update !== undefined) await dataverse.update(productInventory, plan.update.id, plan.update.record);
     if (plan.afterJournals !== undefined) {
-      const created = await dataverse.client.findByKey(productInventory, key, []);
-      if (created !== undefined) await dataverse.client.update(productInventory, created.id, plan.afterJournals);
+      const created = await dataverse.findByKey(productInventory, key, []);
+      if (created !== undefined) await dataverse.update(productInventory, created.id, plan.afterJournals);
     }
     return plan.outcome;
   }

@@ -46,13 +46,13 @@ export class ProjectsFlow {
   async deactivate(key: ScmKey): Promise<RowOutcome> {
     const companyId = await this.runtime.references.companyId(key.dataAreaId ?? "");
     if (companyId === undefined) return "unchanged";
-    const found = await this.runtime.dataverse.client.findByKey(
+    const found = await this.runtime.dataverse.findByKey(
       project,
       { fsi_projectnumber: key.ProjectId ?? "", fsi_company: { id: companyId, logicalName: "cdm_company" } },
       ["statecode"],
     );
     if (found === undefined || found.record.statecode === 1) return "unchanged";
-    await this.runtime.dataverse.client.update(project, found.id, { statecode: 1, statuscode: 2 });
+    await this.runtime.dataverse.update(project, found.id, { statecode: 1, statuscode: 2 });
     return "changed";
   }
 
@@ -72,7 +72,7 @@ export class ProjectsFlow {
     if (this.flow.filter !== undefined && !this.flow.filter.matches(record)) return "filtered";
 
     const columns = Object.keys(mapped.record);
-    const existing = await dataverse.client.findByKey(
+    const existing = await dataverse.findByKey(
       project,
       { fsi_projectnumber: projectId, fsi_company: companyReference },
       [...columns, "statecode"],
@@ -86,8 +86,8 @@ export class ProjectsFlow {
     if (existing !== undefined && Object.keys(changed).length === 0 && Object.keys(reactivate).length === 0)
       return "unchanged";
     const now = clock().toISOString();
-    if (existing === undefined) await dataverse.client.create(project, { ...record, fsi_scmlastsyncedon: now });
-    else await dataverse.client.update(project, existing.id, { ...changed, ...reactivate, fsi_scmlastsyncedon: now });
+    if (existing === undefined) await dataverse.create(project, { ...record, fsi_scmlastsyncedon: now });
+    else await dataverse.update(project, existing.id, { ...changed, ...reactivate, fsi_scmlastsyncedon: now });
     return "changed";
   }
 }

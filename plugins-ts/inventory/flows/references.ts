@@ -15,7 +15,7 @@ import type {
 } from "../../../core/maps/lookups";
 import { CompanyDirectory } from "../../integration/company-directory";
 import { resolveDataverseLookups, resolveScmLookups } from "../../integration/lookup-resolver";
-import { type DataverseGateway, odataString } from "../clients/dataverse-gateway";
+import { type DataverseClient, odataString } from "../../services/dataverse-client";
 
 export interface UnitInfo {
   readonly id: string;
@@ -49,14 +49,14 @@ export class References {
   private readonly unitsByName = new Map<string, UnitInfo>();
   private readonly unitsById = new Map<string, UnitInfo>();
 
-  constructor(private readonly dataverse: DataverseGateway) {}
+  constructor(private readonly dataverse: DataverseClient) {}
 
   async companyCode(companyId: string): Promise<string | undefined> {
-    return this.companies.codeOf(this.dataverse.client, companyId);
+    return this.companies.codeOf(this.dataverse, companyId);
   }
 
   async companyId(code: string): Promise<string | undefined> {
-    return this.companies.idOf(this.dataverse.client, code);
+    return this.companies.idOf(this.dataverse, code);
   }
 
   async warehouseByKey(companyCode: string, identifier: string): Promise<WarehouseInfo | undefined> {
@@ -75,7 +75,7 @@ export class References {
   async warehouseById(id: string): Promise<WarehouseInfo | undefined> {
     const cached = this.warehousesById.get(lower(id));
     if (cached !== undefined) return cached;
-    const record = await this.dataverse.client.retrieve(warehouse, id, [
+    const record = await this.dataverse.retrieve(warehouse, id, [
       "msdyn_warehouseidentifier",
       "msdyn_company",
       "msdyn_name",
@@ -86,7 +86,7 @@ export class References {
   async productByNumber(number: string): Promise<ProductInfo | undefined> {
     const cached = this.productsByNumber.get(lower(number));
     if (cached !== undefined) return cached;
-    const found = await this.dataverse.client.findByKey(product, { productnumber: number }, [
+    const found = await this.dataverse.findByKey(product, { productnumber: number }, [
       "productnumber",
       "name",
       "defaultuomid",
@@ -97,21 +97,21 @@ export class References {
   async productById(id: string): Promise<ProductInfo | undefined> {
     const cached = this.productsById.get(lower(id));
     if (cached !== undefined) return cached;
-    const record = await this.dataverse.client.retrieve(product, id, ["productnumber", "name", "defaultuomid"]);
+    const record = await this.dataverse.retrieve(product, id, ["productnumber", "name", "defaultuomid"]);
     return record === undefined ? undefined : this.rememberProduct(id, record);
   }
 
   async unitByName(name: string): Promise<UnitInfo | undefined> {
     const cached = this.unitsByName.get(lower(name));
     if (cached !== undefined) return cached;
-    const found = await this.dataverse.client.findByKey(unitOfMeasure, { name }, ["name", "quantity", "baseuom"]);
+    const found = await this.dataverse.findByKey(unitOfMeasure, { name }, ["name", "quantity", "baseuom"]);
     return found === undefined ? undefined : this.rememberUnit(found.id, found.record);
   }
 
   async unitById(id: string): Promise<UnitInfo | undefined> {
     const cached = this.unitsById.get(lower(id));
     if (cached !== undefined) return cached;
-    const record = await this.dataverse.client.retrieve(unitOfMeasure, id, ["name", "quantity", "baseuom"]);
+    const record = await this.dataverse.retrieve(unitOfMeasure, id, ["name", "quantity", "baseuom"]);
     return record === undefined ? undefined : this.rememberUnit(id, record);
   }
 
@@ -119,7 +119,7 @@ export class References {
   async preload(): Promise<void> {
     for (const row of await this.dataverse.all(cdmCompany, ["cdm_companycode"])) {
       const code = row.record.cdm_companycode;
-      if (typeof code === "string") await this.companies.idOf(this.dataverse.client, code);
+      if (typeof code === "string") await this.companies.idOf(this.dataverse, code);
     }
     for await (const page of this.dataverse.pages(warehouse, [
       "msdyn_warehouseidentifier",
@@ -160,7 +160,7 @@ export class References {
       if (found !== undefined) answers[query.column] = found;
       else rest.push(query);
     }
-    const resolved = await resolveDataverseLookups(this.dataverse.client, this.companies, rest);
+    const resolved = await resolveDataverseLookups(this.dataverse, this.companies, rest);
     return { answers: { ...answers, ...resolved.answers }, missing: [...resolved.missing] };
   }
 
@@ -180,7 +180,7 @@ export class References {
       }
       rest.push(query);
     }
-    const resolved = await resolveScmLookups(this.dataverse.client, rest);
+    const resolved = await resolveScmLookups(this.dataverse, rest);
     return { answers: { ...answers, ...resolved.answers }, missing: [...resolved.missing] };
   }
 

@@ -6,8 +6,8 @@ import type { PluginExecutionContext } from "../../context/execution-context";
 import { DataverseRequestError } from "../../services/dataverse-request";
 import type { Logger } from "../../services/logger";
 import { ScmRejectedError } from "../../services/scm-client";
-import type { DataverseGateway } from "../clients/dataverse-gateway";
-import type { ScmGateway } from "../clients/scm-gateway";
+import type { DataverseClient } from "../../services/dataverse-client";
+import type { ScmClient } from "../../services/scm-client";
 import type { InventoryStateStore } from "../state/inventory-state";
 import type { KeyedMutex } from "./keyed-mutex";
 import type { References } from "./references";
@@ -24,8 +24,8 @@ export interface InventoryIntegrationSettings {
 
 export interface FlowRuntime {
   /** Dataverse as the integration user, every write tagged with the echo tag. */
-  readonly dataverse: DataverseGateway;
-  readonly scm: ScmGateway;
+  readonly dataverse: DataverseClient;
+  readonly scm: ScmClient;
   readonly references: References;
   readonly store: InventoryStateStore;
   readonly log: Logger;

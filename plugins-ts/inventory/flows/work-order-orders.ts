@@ -67,7 +67,7 @@ export class WorkOrderOrdersFlow {
 
   private async sendNow(id: string): Promise<DocumentOutcome> {
     const columns = [...new Set([...HEADER_COLUMNS, ...this.flow.map.columns.map((pair) => pair.dataverse)])];
-    const order = await this.runtime.dataverse.client.retrieve(workOrder, id, columns);
+    const order = await this.runtime.dataverse.retrieve(workOrder, id, columns);
     if (order === undefined) return { outcome: "skipped", message: `Work order ${id} no longer exists.` };
     if (order.msdyn_systemstatus !== WorkOrderSystemStatus.Completed)
       return { outcome: "skipped", message: `Work order ${id} is not completed.` };
@@ -93,7 +93,7 @@ export class WorkOrderOrdersFlow {
     }
     try {
       const result = await this.runtime.scm.createSalesOrder(draft.body);
-      await this.runtime.dataverse.client.update(workOrder, id, {
+      await this.runtime.dataverse.update(workOrder, id, {
         fsi_scmorderstatus: WorkOrderScmOrderStatus.Sent,
         fsi_scmsalesordernumber: result.salesOrderNumber,
         fsi_scmorderedon: this.runtime.clock().toISOString(),
@@ -113,10 +113,7 @@ export class WorkOrderOrdersFlow {
     const { dataverse, references } = this.runtime;
     const projectReference = order.fsi_project;
     if (!isEntityReference(projectReference)) throw new DocumentFailure("Not sent: the work order has no project.");
-    const projectRow = await dataverse.client.retrieve(project, projectReference.id, [
-      "fsi_projectnumber",
-      "fsi_company",
-    ]);
+    const projectRow = await dataverse.retrieve(project, projectReference.id, ["fsi_projectnumber", "fsi_company"]);
     const projectNumber = projectRow?.fsi_projectnumber;
     if (typeof projectNumber !== "string")
       throw new DocumentFailure("Not sent: the work order's project no longer exists.");
@@ -125,7 +122,7 @@ export class WorkOrderOrdersFlow {
     if (company === undefined)
       throw new DocumentFailure("Not sent: neither the work order nor its project names a company.");
     const customer = isEntityReference(order.msdyn_serviceaccount)
-      ? await dataverse.client.retrieve(account, order.msdyn_serviceaccount.id, ["accountnumber"])
+      ? await dataverse.retrieve(account, order.msdyn_serviceaccount.id, ["accountnumber"])
       : undefined;
     const customerAccount = customer?.accountnumber;
     if (typeof customerAccount !== "string" || customerAccount === "")
@@ -246,7 +243,7 @@ export class WorkOrderOrdersFlow {
 
   private async markFailed(id: string, message: string): Promise<DocumentOutcome> {
     this.runtime.log.warn(`${this.flow.name}: work order ${id} not sent`, { reason: message });
-    await this.runtime.dataverse.client.update(workOrder, id, {
+    await this.runtime.dataverse.update(workOrder, id, {
       fsi_scmorderstatus: WorkOrderScmOrderStatus.Failed,
       fsi_scmordererror: message.slice(0, 4000),
     });

@@ -11,16 +11,16 @@ import { entityToRecord } from "../../context/entity-record";
 import { postImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
 import { IntegrationError } from "../../integration/errors";
-import type { PluginResult } from "../../plugins/plugin";
+import type { Plugin, PluginResult } from "../../plugins/plugin";
+import type { PluginExecutionContext } from "../../context/execution-context";
 import type { InventoryPostingFlow } from "../flows/inventory-posting";
-import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plugin";
 
-export class PostToScmPlugin implements InventoryPlugin {
+export class PostToScmPlugin implements Plugin<"inventory-post"> {
   readonly name = "inventory-post";
 
   constructor(private readonly flows: readonly InventoryPostingFlow[]) {}
 
-  async execute(context: InventoryExecutionContext): Promise<PluginResult> {
+  async execute(context: PluginExecutionContext): Promise<PluginResult> {
     const flow = this.flows.find((candidate) => candidate.table.logicalName === context.primaryEntityName);
     if (flow === undefined || (context.messageName !== "Update" && context.messageName !== "Create")) {
       throw new IntegrationError(
@@ -32,7 +32,7 @@ export class PostToScmPlugin implements InventoryPlugin {
       return { outcome: "skipped", message: `Map ${flow.flow.name} runs in batch mode; the next run posts it.` };
     const status = context.sizeExceeded
       ? // Trimmed for size (no Target, no images): an asynchronous step runs after the commit, so the row is read.
-        (await flow.runtime.dataverse.client.retrieve(flow.table, context.primaryEntityId, [POSTING_STATUS_COLUMN]))
+        (await flow.runtime.dataverse.retrieve(flow.table, context.primaryEntityId, [POSTING_STATUS_COLUMN]))
           ?.fsi_postingstatus
       : statusFromContext(context, flow);
     if (status !== InventoryPostingStatus.PostRequested)
@@ -42,7 +42,7 @@ export class PostToScmPlugin implements InventoryPlugin {
   }
 }
 
-function statusFromContext(context: InventoryExecutionContext, flow: InventoryPostingFlow): unknown {
+function statusFromContext(context: PluginExecutionContext, flow: InventoryPostingFlow): unknown {
   const target = targetOf(context);
   const postImage = postImageOf(context);
   return (

@@ -24,9 +24,9 @@ import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
 import { IntegrationError } from "../../integration/errors";
-import type { PluginResult } from "../../plugins/plugin";
+import type { Plugin, PluginResult } from "../../plugins/plugin";
+import type { PluginExecutionContext } from "../../context/execution-context";
 import { type FlowRuntime, isIntegrationWrite } from "../flows/runtime";
-import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plugin";
 
 const headers: readonly TableDefinition[] = [inventoryAdjustment, inventoryTransfer];
 const INTEGRATION_COLUMNS = ["fsi_postedon", "fsi_scmjournalnumber", "fsi_scmpostingerror"] as const;
@@ -37,12 +37,12 @@ function refuse(message: string, attribute?: string): never {
   ]);
 }
 
-export class PostingLockPlugin implements InventoryPlugin {
+export class PostingLockPlugin implements Plugin<"inventory-posting-lock"> {
   readonly name = "inventory-posting-lock";
 
   constructor(private readonly runtime: FlowRuntime) {}
 
-  async execute(context: InventoryExecutionContext): Promise<PluginResult> {
+  async execute(context: PluginExecutionContext): Promise<PluginResult> {
     const header = headers.find((table) => table.logicalName === context.primaryEntityName);
     if (header !== undefined) return await this.checkHeader(context, header);
     if (context.primaryEntityName === inventoryAdjustmentProduct.logicalName) return this.checkLine(context);
@@ -58,15 +58,15 @@ export class PostingLockPlugin implements InventoryPlugin {
    * so only the rules that hold whatever the change is are applied.
    */
   private async committedRow(
-    context: InventoryExecutionContext,
+    context: PluginExecutionContext,
     table: TableDefinition,
     columns: readonly string[],
   ): Promise<DataverseRecord> {
     if (!context.sizeExceeded || context.messageName === "Create") return {};
-    return (await this.runtime.dataverse.client.retrieve(table, context.primaryEntityId, [...columns])) ?? {};
+    return (await this.runtime.dataverse.retrieve(table, context.primaryEntityId, [...columns])) ?? {};
   }
 
-  private async checkHeader(context: InventoryExecutionContext, table: TableDefinition): Promise<PluginResult> {
+  private async checkHeader(context: PluginExecutionContext, table: TableDefinition): Promise<PluginResult> {
     const target = targetOf(context);
     const changes = isSdkEntity(target) ? entityToRecord(target, table) : {};
     const preImage = preImageOf(context);
@@ -109,7 +109,7 @@ export class PostingLockPlugin implements InventoryPlugin {
     return { outcome: "valid", message: "Not posted." };
   }
 
-  private async checkLine(context: InventoryExecutionContext): Promise<PluginResult> {
+  private async checkLine(context: PluginExecutionContext): Promise<PluginResult> {
     const target = targetOf(context);
     const changes = isSdkEntity(target) ? entityToRecord(target, inventoryAdjustmentProduct) : {};
     const preImage = preImageOf(context);
@@ -125,9 +125,7 @@ export class PostingLockPlugin implements InventoryPlugin {
     ];
     for (const parent of parents) {
       if (!isEntityReference(parent.reference)) continue;
-      const row = await this.runtime.dataverse.client.retrieve(parent.table, parent.reference.id, [
-        ...HEADER_LOCK_COLUMNS,
-      ]);
+      const row = await this.runtime.dataverse.retrieve(parent.table, parent.reference.id, [...HEADER_LOCK_COLUMNS]);
       const status = row === undefined ? InventoryPostingStatus.Draft : statusOf(row);
       const what = parent.table.displayName.toLowerCase();
       if (status === InventoryPostingStatus.Posted)

@@ -11,9 +11,9 @@ import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
 import { IntegrationError } from "../../integration/errors";
-import type { PluginResult } from "../../plugins/plugin";
+import type { Plugin, PluginResult } from "../../plugins/plugin";
+import type { PluginExecutionContext } from "../../context/execution-context";
 import type { FlowRuntime } from "../flows/runtime";
-import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plugin";
 
 /** The columns the step reads from the work order's pre-image. */
 
@@ -29,12 +29,12 @@ function refuse(message: string): never {
   ]);
 }
 
-export class WorkOrderProjectPlugin implements InventoryPlugin {
+export class WorkOrderProjectPlugin implements Plugin<"work-order-project"> {
   readonly name = "work-order-project";
 
   constructor(private readonly runtime: FlowRuntime) {}
 
-  async execute(context: InventoryExecutionContext): Promise<PluginResult> {
+  async execute(context: PluginExecutionContext): Promise<PluginResult> {
     if (
       context.primaryEntityName !== workOrder.logicalName ||
       (context.messageName !== "Create" && context.messageName !== "Update")
@@ -65,7 +65,7 @@ export class WorkOrderProjectPlugin implements InventoryPlugin {
       refuse("The project of a work order past In Progress is locked: its hours and items are invoiced through it.");
     }
     if (!isEntityReference(next)) return { outcome: "valid", message: "No project." };
-    const chosen = await this.runtime.dataverse.client.retrieve(project, next.id, [
+    const chosen = await this.runtime.dataverse.retrieve(project, next.id, [
       "fsi_name",
       "fsi_projectnumber",
       "fsi_projecttype",

@@ -10,16 +10,16 @@ import { entityToRecord } from "../../context/entity-record";
 import { postImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";
 import { IntegrationError } from "../../integration/errors";
-import type { PluginResult } from "../../plugins/plugin";
+import type { Plugin, PluginResult } from "../../plugins/plugin";
+import type { PluginExecutionContext } from "../../context/execution-context";
 import type { WorkOrderOrdersFlow } from "../flows/work-order-orders";
-import type { InventoryExecutionContext, InventoryPlugin } from "./inventory-plugin";
 
-export class WorkOrderToScmPlugin implements InventoryPlugin {
+export class WorkOrderToScmPlugin implements Plugin<"work-order-sales-order"> {
   readonly name = "work-order-sales-order";
 
   constructor(private readonly flow: WorkOrderOrdersFlow) {}
 
-  async execute(context: InventoryExecutionContext): Promise<PluginResult> {
+  async execute(context: PluginExecutionContext): Promise<PluginResult> {
     if (context.primaryEntityName !== workOrder.logicalName || context.messageName !== "Update") {
       throw new IntegrationError(
         "UNSUPPORTED_MESSAGE",
@@ -32,9 +32,8 @@ export class WorkOrderToScmPlugin implements InventoryPlugin {
     const postImage = postImageOf(context);
     const record = context.sizeExceeded
       ? // Trimmed for size (no Target, no images): an asynchronous step runs after the commit, so the row is read.
-        ((await this.flow.runtime.dataverse.client.retrieve(workOrder, context.primaryEntityId, [
-          WORK_ORDER_STATUS_COLUMN,
-        ])) ?? {})
+        ((await this.flow.runtime.dataverse.retrieve(workOrder, context.primaryEntityId, [WORK_ORDER_STATUS_COLUMN])) ??
+        {})
       : postImage === undefined
         ? isSdkEntity(target)
           ? entityToRecord(target, workOrder)

@@ -1,7 +1,8 @@
 /**
  * The inventory webhook steps (the list is core's, `core/registration/webhook-steps.ts`, shared
- * with the solution and the sandbox) for the modes this engine's maps run in, and where the
- * inventory host serves them.
+ * with the solution and the sandbox) for the modes this engine's maps run in, and where the host
+ * serves them. SCM's data events of the inventory maps come to the host's one entrance,
+ * `/plugins/scm-events` (`host/routes.ts`), with every other map's.
  */
 import {
   type InventoryHandlerName,
@@ -22,11 +23,6 @@ export function inventoryWebhookUrl(
   pathPrefix = DEFAULT_INVENTORY_PREFIX,
 ): string {
   return `${hostUrl.replace(/\/+$/, "")}${pathPrefix}/webhooks/${handler}`;
-}
-
-/** `<hostUrl>/plugins/inventory/scm-events`: where SCM's live subscription points. */
-export function inventoryEventsUrl(hostUrl: string, pathPrefix = DEFAULT_INVENTORY_PREFIX): string {
-  return `${hostUrl.replace(/\/+$/, "")}${pathPrefix}/scm-events`;
 }
 
 /** The steps for the catalog's modes: the live-only ones only for the maps running live. */

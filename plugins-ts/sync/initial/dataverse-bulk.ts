@@ -1,9 +1,21 @@
 /**
  * Dataverse in bulk, for the initial sync: every row of a table read a page at a time
- * (`Prefer: odata.maxpagesize`, following `@odata.nextLink` — Learn, "Page results"), and writes
- * sent as `$batch` change sets, each committed or rolled back as a whole (Learn, "Execute batch
- * operations using the Web API"). Every write URL carries the echo `tag`, which Dataverse copies
- * into the plug-in context's SharedVariables, so the live sync step leaves these writes alone.
+ * (`Prefer: odata.maxpagesize`, following `@odata.nextLink` — Learn, "Page results"); writes sent
+ * as the bulk messages CreateMultiple / UpdateMultiple (PA `developer/data-platform/bulk-operations.md`:
+ * one request and one transaction for many rows of a table, all rolled back on any error), or as
+ * `$batch` change sets, each committed or rolled back as a whole and naming the request that failed
+ * (Learn, "Execute batch operations using the Web API").
+ *
+ * Our own steps: every write carries `MSCRM.BypassBusinessLogicExecution: CustomSync,CustomAsync`
+ * when `bypassCustomLogic` is set (PA `developer/data-platform/bypass-custom-business-logic.md`;
+ * the caller needs `prvBypassCustomBusinessLogic`), so no custom step runs for it — ours would only
+ * drop each write as an echo. Every write URL also carries the echo `tag`, which Dataverse copies
+ * into the plug-in context's SharedVariables: without the bypass, the live sync step recognises
+ * these writes by it and leaves them alone.
+ *
+ * Parallel requests: Dataverse recommends a degree of parallelism in the `x-ms-dop-hint` header of
+ * its responses (PA `developer/data-platform/send-parallel-requests.md`); `parallelism` is the last
+ * one seen, capped by `maxParallelism`.
  *
  * Plain `fetch` rather than dataverse-ify (which the plug-ins use for single rows): a bulk run
  * needs what dataverse-ify hides — the `Retry-After` of a 429, and which request of a failed change
@@ -25,7 +37,19 @@ export interface DataverseBulkConfig {
   /** Rows per page read; default 5,000 (Dataverse's largest page). */
   readonly pageSize?: number;
   readonly retry?: Partial<RetryPolicy>;
+  /** Send writes with `MSCRM.BypassBusinessLogicExecution: CustomSync,CustomAsync` (see the header). */
+  readonly bypassCustomLogic?: boolean;
+  /** At most this many requests at once, whatever `x-ms-dop-hint` says; default 8. */
+  readonly maxParallelism?: number;
 }
+
+/** The optional parameter that bypasses custom synchronous and asynchronous logic, as a Web API header. */
+export const BYPASS_HEADER = { name: "MSCRM.BypassBusinessLogicExecution", value: "CustomSync,CustomAsync" } as const;
+
+/** A bulk message's outcome: on a standard table every row is written, or none (no row is named). */
+export type BulkOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly status: number; readonly message: string };
 
 export type DataverseWrite =
   | { readonly kind: "create"; readonly table: TableDefinition; readonly record: Readonly<DataverseRecord> }
@@ -62,6 +86,7 @@ export class DataverseBulkClient {
   readonly throttling: ThrottleStats = { throttled: 0, waitedMs: 0 };
   private readonly apiRoot: string;
   private readonly retry: RetryPolicy;
+  private dopHint = 1;
 
   constructor(private readonly config: DataverseBulkConfig) {
     this.apiRoot = `${config.url.replace(/\/+$/, "")}/api/data/v${config.apiVersion ?? "9.2"}/`;
@@ -108,6 +133,55 @@ export class DataverseBulkClient {
     return rows;
   }
 
+  /** How many requests to keep in flight: Dataverse's last `x-ms-dop-hint`, capped. */
+  get parallelism(): number {
+    return Math.max(1, Math.min(this.dopHint, this.config.maxParallelism ?? 8));
+  }
+
+  /** CreateMultiple: the rows (each may carry its id) in one request and one transaction. */
+  async createMultiple(table: TableDefinition, records: readonly Readonly<DataverseRecord>[]): Promise<BulkOutcome> {
+    return this.bulk(
+      table,
+      "CreateMultiple",
+      records.map((record) => toWebApiBody(table, record, "create")),
+    );
+  }
+
+  /** UpdateMultiple: each row named by its id; every row must exist (no upsert). */
+  async updateMultiple(
+    table: TableDefinition,
+    rows: readonly { readonly id: string; readonly record: Readonly<DataverseRecord> }[],
+  ): Promise<BulkOutcome> {
+    return this.bulk(
+      table,
+      "UpdateMultiple",
+      rows.map((row) => ({ ...toWebApiBody(table, row.record, "update"), [table.primaryIdAttribute]: row.id })),
+    );
+  }
+
+  private async bulk(
+    table: TableDefinition,
+    message: "CreateMultiple" | "UpdateMultiple",
+    bodies: readonly Record<string, unknown>[],
+  ): Promise<BulkOutcome> {
+    if (bodies.length === 0) return { ok: true };
+    // Learn: "You must set the @odata.type property for each item in the Targets parameter."
+    const targets = bodies.map((body) => ({ "@odata.type": `Microsoft.Dynamics.CRM.${table.logicalName}`, ...body }));
+    const response = await this.send(
+      "POST",
+      `${this.apiRoot}${table.entitySetName}/Microsoft.Dynamics.CRM.${message}?tag=${encodeURIComponent(this.config.tag)}`,
+      { accept: "application/json", "content-type": "application/json; charset=utf-8", ...this.bypassHeaders() },
+      JSON.stringify({ Targets: targets }),
+    );
+    const text = await response.text();
+    if (response.status >= 200 && response.status < 300) return { ok: true };
+    return { ok: false, status: response.status, message: errorMessage(text) ?? `HTTP ${response.status}` };
+  }
+
+  private bypassHeaders(): Record<string, string> {
+    return this.config.bypassCustomLogic === true ? { [BYPASS_HEADER.name]: BYPASS_HEADER.value } : {};
+  }
+
   /** Sends the writes as one change set: all are committed, or none and the failed one is named. */
   async changeSet(writes: readonly DataverseWrite[]): Promise<ChangeSetOutcome> {
     if (writes.length === 0) return { ok: true };
@@ -125,6 +199,8 @@ export class DataverseBulkClient {
         "",
         `${write.kind === "create" ? "POST" : "PATCH"} ${this.apiRoot}${path}?tag=${encodeURIComponent(this.config.tag)} HTTP/1.1`,
         "Content-Type: application/json; type=entry",
+        // Each part carries the bypass: a part is a request of its own.
+        ...Object.entries(this.bypassHeaders()).map(([name, value]) => `${name}: ${value}`),
         // An update must not create a row that was deleted meanwhile (PATCH alone would upsert).
         ...(write.kind === "update" ? [`If-Match: ${write.ifMatch ?? "*"}`] : []),
         "",
@@ -135,7 +211,7 @@ export class DataverseBulkClient {
     const response = await this.send(
       "POST",
       `${this.apiRoot}$batch`,
-      { accept: "application/json", "content-type": `multipart/mixed; boundary=${batch}` },
+      { accept: "application/json", "content-type": `multipart/mixed; boundary=${batch}`, ...this.bypassHeaders() },
       lines.join("\r\n"),
     );
     const text = await response.text();
@@ -162,7 +238,7 @@ export class DataverseBulkClient {
   }
 
   private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Response> {
-    return sendWithRetry(
+    const response = await sendWithRetry(
       async () =>
         fetch(url, {
           method,
@@ -180,6 +256,9 @@ export class DataverseBulkClient {
       // Reads are safe to repeat; a `$batch` of writes is not (see http-retry.ts).
       { idempotent: method === "GET" },
     );
+    const hint = Number(response.headers.get("x-ms-dop-hint"));
+    if (Number.isInteger(hint) && hint > 0) this.dopHint = hint;
+    return response;
   }
 }
 

@@ -35,7 +35,7 @@ export interface InitialSyncRequest {
   readonly master?: SyncMaster;
   /** Also sync the maps the named ones depend on (default true). */
   readonly withDependencies?: boolean;
-  /** Rows per batch (one change set, one checkpoint); default 100. */
+  /** Rows per batch (one bulk message or SCM changeset, one checkpoint); default 1,000 (Learn: a reasonable start for bulk messages). */
   readonly batchSize?: number;
   /** Abandon an unfinished run of the same maps instead of resuming it. */
   readonly restart?: boolean;
@@ -154,7 +154,7 @@ export async function runInitialSync(
     for (const entry of plan)
       await syncMap(
         entry,
-        { runId, direction: request.direction, master, batchSize: request.batchSize ?? 100, index },
+        { runId, direction: request.direction, master, batchSize: request.batchSize ?? 1000, index },
         tracked,
       );
   } catch (error) {

@@ -23,7 +23,7 @@ import type { InitialSyncStateStore, SyncLedgerStore } from "../state-store";
 import type { LedgerUpdate } from "../sync-ledger";
 import type { DataverseBulkClient } from "./dataverse-bulk";
 import type { Mapped } from "./row-sides";
-import { type PlannedWrite, type WriteOp, applyChangeSets, executeWrites } from "./write-executor";
+import { type PlannedWrite, type WriteOp, applyDataverseWrites, executeWrites } from "./write-executor";
 
 export interface InitialSyncProgress {
   readonly map: string;
@@ -121,8 +121,13 @@ export async function syncRows<S extends Keyed, T extends Keyed, V extends Shape
     return omit;
   };
 
-  for (let start = 0; start < todo.length; start += context.batchSize) {
-    const batch = todo.slice(start, start + context.batchSize);
+  const batches: S[][] = [];
+  for (let start = 0; start < todo.length; start += context.batchSize)
+    batches.push(todo.slice(start, start + context.batchSize));
+  // Batches run side by side, as many as Dataverse recommends (x-ms-dop-hint). Each is checkpointed
+  // when it is done; a row planned while an earlier batch is still in flight defers a self-lookup to
+  // that batch's row to pass 2, as a row of the same batch does.
+  await inParallel(batches, context.dataverse.parallelism, async (batch) => {
     const finished: FinishedSource<S>[] = [];
     const writes: PlannedWrite[] = [];
     for (const source of batch) {
@@ -200,7 +205,7 @@ export async function syncRows<S extends Keyed, T extends Keyed, V extends Shape
     finished1 += finished.length;
     failed1 += finished.filter((row) => row.outcome === "failed").length;
     context.progress({ map: context.map, pass: 1, phase: "writing", done: finished1, total: total1, failed: failed1 });
-  }
+  });
 
   if (adapter.selfColumns.size > 0) await selfLookupPass(adapter, context, ordered, state, writtenBack);
   context.progress({
@@ -299,7 +304,29 @@ async function selfLookupPass<S extends Keyed, T extends Keyed, V extends Shape>
 
 async function applyStatusWrites(writes: readonly PlannedWrite[], context: MapRunContext): Promise<void> {
   if (writes.length === 0) return;
-  await applyChangeSets(writes, context.dataverse);
+  await applyDataverseWrites(writes, context.dataverse);
+}
+
+/**
+ * Runs `work` over the items, `width` at a time. After a failure no new item starts; the ones
+ * running finish (their writes are checkpointed) before the first failure is thrown.
+ */
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, items.length)) }, worker));
+  if (failure !== undefined) throw failure.error;
 }
 
 /**

@@ -1,16 +1,24 @@
 /**
- * Carries out a batch's writes: SCM rows one at a time in the planned order (a warehouse after the
- * warehouse it names), Dataverse rows as change sets. When a change set fails, Dataverse rolls it
- * back and names the failed request; that row is reported and the others are sent again. After a
- * few failures in one batch the rest go one per change set, so a batch full of bad rows costs one
+ * Carries out a batch's writes, in bulk:
+ * - SCM rows as one `$batch` changeset (UO `data-entities/odata.md`: all committed or none, the
+ *   failing request named by its Content-ID);
+ * - Dataverse creates as CreateMultiple, updates that need no version check as UpdateMultiple (PA
+ *   `developer/data-platform/bulk-operations.md`), and the rest — updates under `If-Match`, and
+ *   the rows of a bulk message Dataverse refused — as `$batch` change sets. On a standard table a
+ *   refused bulk message rolls every row back and names none, so its rows go again as change sets,
+ *   which name the failed request (Learn recommends exactly this fall-back: "use ... Web API
+ *   `$batch` to allow the set of operations to fall back if the bulk operation fails").
+ * When a changeset fails, its failed row is reported and the others are sent again. After a few
+ * failures in one batch the rest go one per changeset, so a batch full of bad rows costs one
  * request per row rather than one per row per failure.
  *
- * A refused row is the row's error. Anything else — SCM or Dataverse not answering, a 5xx — stops
- * the run: retrying row by row would only turn an outage into thousands of row errors, and the
- * checkpoint lets the next run carry on.
+ * A refused row is the row's error. Anything else — SCM or Dataverse not answering, a 5xx, or a
+ * missing privilege (403: the caller's roles, not the row, are at fault, and every later row would
+ * fail the same way) — stops the run: the checkpoint lets the next run carry on.
  */
 import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../../core/scm/schema";
-import { type ScmClient, ScmRejectedError } from "../../services/scm-client";
+import { type ChangesetOutcome, type ScmClient, ScmRejectedError, type ScmWrite } from "../../services/scm-client";
+import type { TableDefinition } from "../../../core/dataverse/schema";
 import { type DataverseBulkClient, DataverseBulkError, type DataverseWrite } from "./dataverse-bulk";
 
 export type WriteOp =
@@ -36,33 +44,103 @@ export async function executeWrites(
   writes: readonly PlannedWrite[],
   clients: { readonly scm: ScmClient; readonly dataverse: DataverseBulkClient },
 ): Promise<void> {
-  for (const write of writes) {
-    const op = write.op;
-    if (op.system !== "scm") continue;
+  const scm = writes.filter((write) => write.op.system === "scm");
+  await settleInChunks(scm, async (chunk) => {
     try {
-      if (op.kind === "create") await clients.scm.createRow(op.entity, op.row);
-      else await clients.scm.updateRow(op.entity, op.key, op.changes);
-      write.settle(undefined);
+      return await clients.scm.changeset(chunk.map((write) => scmWriteOf(write.op)));
     } catch (error) {
-      if (!(error instanceof ScmRejectedError)) throw error;
-      write.settle(error.message);
+      // A changeset of one row refused as a whole request (not as a part) is still that row's error.
+      if (error instanceof ScmRejectedError && chunk.length === 1 && error.status !== 403)
+        return { ok: false, index: 0, status: error.status, message: error.message };
+      throw error;
     }
-  }
-  await applyChangeSets(
+  });
+  await applyDataverseWrites(
     writes.filter((write) => write.op.system === "fs"),
     clients.dataverse,
   );
 }
 
+function scmWriteOf(op: WriteOp): ScmWrite {
+  if (op.system !== "scm") throw new Error("not an SCM write");
+  return op.kind === "create"
+    ? { kind: "create", entity: op.entity, row: op.row }
+    : { kind: "update", entity: op.entity, key: op.key, changes: op.changes };
+}
+
+const fsWrite = (write: PlannedWrite): DataverseWrite => (write.op as Extract<WriteOp, { system: "fs" }>).write;
+
+/** Dataverse writes: bulk messages per table where they fit, change sets for the rest (see the header). */
+export async function applyDataverseWrites(
+  writes: readonly PlannedWrite[],
+  dataverse: DataverseBulkClient,
+): Promise<void> {
+  const rest: PlannedWrite[] = [];
+  const groups = new Map<string, { table: TableDefinition; kind: "create" | "update"; writes: PlannedWrite[] }>();
+  for (const write of writes) {
+    const op = fsWrite(write);
+    if (op.kind === "update" && op.ifMatch !== undefined) {
+      rest.push(write);
+      continue;
+    }
+    const key = `${op.kind}|${op.table.logicalName}`;
+    const group = groups.get(key) ?? { table: op.table, kind: op.kind, writes: [] };
+    group.writes.push(write);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    const outcome =
+      group.kind === "create"
+        ? await dataverse.createMultiple(
+            group.table,
+            group.writes.map((write) => fsWrite(write).record),
+          )
+        : await dataverse.updateMultiple(
+            group.table,
+            group.writes.map((write) => {
+              const op = fsWrite(write);
+              return { id: op.kind === "update" ? op.id : "", record: op.record };
+            }),
+          );
+    if (outcome.ok) {
+      group.writes.forEach((write) => {
+        write.settle(undefined);
+      });
+      continue;
+    }
+    stopOnSystemFailure(outcome.status, outcome.message, `${group.kind === "create" ? "Create" : "Update"}Multiple`);
+    rest.push(...group.writes);
+  }
+  await applyChangeSets(rest, dataverse);
+}
+
 /** Sends Dataverse writes as change sets, dropping (and settling) each failed write and resending the rest. */
-export async function applyChangeSets(writes: readonly PlannedWrite[], dataverse: DataverseBulkClient): Promise<void> {
+async function applyChangeSets(writes: readonly PlannedWrite[], dataverse: DataverseBulkClient): Promise<void> {
+  await settleInChunks(writes, async (chunk) => {
+    const outcome = await dataverse.changeSet(chunk.map(fsWrite));
+    if (!outcome.ok) stopOnSystemFailure(outcome.status, outcome.message, "a change set");
+    return outcome;
+  });
+}
+
+function stopOnSystemFailure(status: number, message: string, what: string): void {
+  if (status >= 500 || status === 403)
+    throw new DataverseBulkError(status, `Dataverse failed ${what} with ${status}: ${message}`);
+}
+
+/**
+ * Sends the writes in all-or-nothing chunks: a chunk that fails settles its named write as failed
+ * and the rest go again; a chunk refused without naming a write is split to one write per chunk.
+ */
+async function settleInChunks(
+  writes: readonly PlannedWrite[],
+  send: (chunk: readonly PlannedWrite[]) => Promise<ChangesetOutcome>,
+): Promise<void> {
   let pending = [...writes];
   let failures = 0;
   while (pending.length > 0) {
     const chunk = failures >= ONE_BY_ONE_AFTER_FAILURES ? pending.slice(0, 1) : pending;
-    const outcome = await dataverse.changeSet(
-      chunk.map((write) => (write.op as Extract<WriteOp, { system: "fs" }>).write),
-    );
+    const outcome = await send(chunk);
     if (outcome.ok) {
       chunk.forEach((write) => {
         write.settle(undefined);
@@ -70,11 +148,6 @@ export async function applyChangeSets(writes: readonly PlannedWrite[], dataverse
       pending = pending.slice(chunk.length);
       continue;
     }
-    if (outcome.status >= 500)
-      throw new DataverseBulkError(
-        outcome.status,
-        `Dataverse failed a change set with ${outcome.status}: ${outcome.message}`,
-      );
     failures += 1;
     const failed =
       outcome.index >= 0 && outcome.index < chunk.length
@@ -87,7 +160,9 @@ export async function applyChangeSets(writes: readonly PlannedWrite[], dataverse
       failures = ONE_BY_ONE_AFTER_FAILURES;
       continue;
     }
-    failed.settle(`Dataverse refused the row (${outcome.status}): ${outcome.message}`);
+    failed.settle(
+      failed.op.system === "fs" ? `Dataverse refused the row (${outcome.status}): ${outcome.message}` : outcome.message,
+    );
     pending = pending.filter((write) => write !== failed);
   }
 }

@@ -87,13 +87,17 @@ describe("the sandbox's /plugins mount", () => {
     expect([reply.status, await reply.json()]).toEqual([200, { valid: true, errors: [], warnings: [] }]);
   });
 
-  it("registers itself as SCM's data event endpoint for the collections its maps cover and no others", async () => {
+  it("registers its one SCM events entrance for the collections its maps cover (the live inventory maps' too) and no others", async () => {
     const { value } = (await (await fetch(`${sandbox.url}/scm/admin/event-endpoints`)).json()) as {
       value: { url: string; entities?: string[] | null }[];
     };
-    const host = value.filter((endpoint) => new URL(endpoint.url).pathname === "/plugins/scm-events");
-    expect(host).toHaveLength(1);
-    expect([...(host[0]!.entities ?? [])].sort()).toEqual(builtInMaps.map((map) => map.scmCollection).sort());
+    expect(value.map((endpoint) => new URL(endpoint.url).pathname)).toEqual(["/plugins/scm-events"]);
+    const mount = sandbox.mounts.find((candidate) => candidate.prefix === "/plugins") as PluginsMount | undefined;
+    const inventory = mount?.inventory()?.scmSubscriptionCollections() ?? [];
+    expect(inventory).toEqual(["InventoryOnHand", "Projects"]);
+    expect([...(value[0]!.entities ?? [])].sort()).toEqual(
+      [...builtInMaps.map((map) => map.scmCollection), ...inventory].sort(),
+    );
   });
 
   it("syncs both ways once it has registered itself", async () => {

@@ -57,9 +57,8 @@ function secretFlags(table: TableDefinition, supplied: Row, creating: boolean): 
 /** The complete alternate key values of `row`, physical column → value (keys with a null part are not enforced). */
 function alternateKeyValues(
   table: TableDefinition,
-  row: Row,
+  sql: Readonly<Record<string, SqlValue>>,
 ): { name: string; columns: readonly string[]; values: Record<string, SqlValue> }[] {
-  const sql = sqlFromRow(table, row);
   const keys = [];
   for (const key of table.alternateKeys) {
     const values: Record<string, SqlValue> = {};
@@ -81,13 +80,27 @@ function alternateKeyValues(
  * key wait on each other and the second then finds the first's row.
  */
 export function alternateKeyLocks(table: TableDefinition, row: Row): string[] {
-  return alternateKeyValues(table, row).map((key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`);
+  if (table.alternateKeys.length === 0) return [];
+  return alternateKeyValues(table, sqlFromRow(table, row)).map(
+    (key) => `${table.logicalName}|${key.name}|${JSON.stringify(key.values)}`,
+  );
 }
 
-/** Refuses a row whose alternate key values another row already has, as the transaction sees the table. */
-export function checkAlternateKeys(transaction: Transaction, table: TableDefinition, row: Row, id: string): void {
+/**
+ * Refuses a row whose alternate key values another row already has, as the transaction sees the
+ * table. An update checks only the keys it changes a column of: the others were unique already.
+ */
+export function checkAlternateKeys(
+  transaction: Transaction,
+  table: TableDefinition,
+  row: Row,
+  id: string,
+  changes?: Row,
+): void {
+  if (table.alternateKeys.length === 0) return;
   const sql = sqlFromRow(table, row);
-  for (const key of alternateKeyValues(table, row)) {
+  for (const key of alternateKeyValues(table, sql)) {
+    if (changes !== undefined && !key.columns.some((column) => column in changes)) continue;
     const values = Object.fromEntries(Object.keys(key.values).map((physical) => [physical, sql[physical] ?? null]));
     if (transaction.findId(table, values, id) !== undefined) {
       throw duplicateKey(
@@ -112,7 +125,7 @@ export function updateRow(
   after: Row,
   changes: Row,
 ): void {
-  checkAlternateKeys(transaction, table, after, id);
+  checkAlternateKeys(transaction, table, after, id, changes);
   transaction.record(table, id, after, (store) => {
     store.updateRow(table, id, changes);
   });

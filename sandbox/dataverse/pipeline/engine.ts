@@ -63,6 +63,7 @@ import {
   type RegisteredImage,
   type RegisteredStep,
 } from "./registrations";
+import { type Bypass, NO_BYPASS } from "../bypass";
 import type { PlatformPlugin, PlatformService } from "./platform-plugins";
 import type { Transaction, TransactionGate } from "./transactions";
 import { postToWebhook } from "./webhook-client";
@@ -92,6 +93,8 @@ export interface Caller {
    * every plug-in the operation runs (Learn, "Add a shared variable to the plugin execution context").
    */
   readonly tag: string | undefined;
+  /** The custom steps the request bypasses (`bypass.ts`); never those of platform plug-ins. */
+  readonly bypass: Bypass;
 }
 
 export type WriteRequest =
@@ -270,7 +273,9 @@ export class PipelineEngine {
 
   private plan(request: WriteRequest, view: RowView): Plan {
     const { table } = request;
-    const base = { table, operationId: randomUUID(), now: this.settings.clock() };
+    // Named one by one, not spread: a spread builds each plan (one per row written) slowly.
+    const operationId = randomUUID();
+    const now = this.settings.clock();
     if (request.kind === "create") {
       const supplied = request.changes[table.primaryIdAttribute];
       const id = typeof supplied === "string" ? supplied : randomUUID();
@@ -278,7 +283,9 @@ export class PipelineEngine {
       validateChanges(table, request.changes, "create");
       this.checkRegistration(table, request.changes);
       return {
-        ...base,
+        table,
+        operationId,
+        now,
         message: "Create",
         id,
         idSupplied: typeof supplied === "string",
@@ -297,7 +304,9 @@ export class PipelineEngine {
         throw address.kind === "id" ? entityNotFound(table.logicalName, address.id) : keyNotFound(table.logicalName);
       checkIfMatch(request.ifMatch, current);
       return {
-        ...base,
+        table,
+        operationId,
+        now,
         message: "Delete",
         id,
         idSupplied: true,
@@ -319,7 +328,9 @@ export class PipelineEngine {
       validateChanges(table, changes, "update", current);
       this.checkRegistration(table, { ...current, ...changes });
       return {
-        ...base,
+        table,
+        operationId,
+        now,
         message: "Update",
         id,
         idSupplied: true,
@@ -342,7 +353,9 @@ export class PipelineEngine {
     validateChanges(table, created, "create");
     this.checkRegistration(table, created);
     return {
-      ...base,
+      table,
+      operationId,
+      now,
       message: "Create",
       id: newId,
       idSupplied: true,
@@ -388,7 +401,8 @@ export class PipelineEngine {
     if (plan.message === "Create") {
       const row: Row = { ...plan.changes, [table.primaryIdAttribute]: id };
       for (const key of alternateKeyLocks(table, row)) await this.gate.lock(transaction, key);
-      if (transaction.getRow(table, id) !== undefined) throw duplicateId();
+      // An id the client chose may be taken; one drawn here (a random v4 GUID) is not.
+      if (plan.idSupplied && transaction.getRow(table, id) !== undefined) throw duplicateId();
       Object.assign(row, platformColumnsOnCreate(table, plan.now, this.store.nextVersion(), plan.changes));
       insertRow(transaction, table, id, row);
       return row;
@@ -425,6 +439,7 @@ export class PipelineEngine {
     transaction: Transaction | undefined,
   ): Promise<void> {
     if (transaction !== undefined) await this.runPlatformPlugins(plans, afters, stage, caller, transaction);
+    if (caller.bypass.sync) return;
     for (const step of steps) {
       if (step.stage !== stage || step.mode !== StepMode.Synchronous) continue;
       for (const context of this.contextsFor(plans, afters, step, caller, transaction !== undefined)) {
@@ -480,6 +495,8 @@ export class PipelineEngine {
           transaction,
           parentContext: parent,
           tag: undefined,
+          // What a Microsoft plug-in does to other rows runs their logic (bypass-custom-business-logic.md, FAQ).
+          bypass: NO_BYPASS,
         };
         try {
           await plugin.execute({
@@ -538,6 +555,7 @@ export class PipelineEngine {
     caller: Caller,
     transaction: Transaction,
   ): void {
+    if (caller.bypass.async) return;
     for (const step of steps) {
       if (step.stage !== StepStage.PostOperation || step.mode !== StepMode.Asynchronous) continue;
       for (const context of this.contextsFor(plans, afters, step, caller, false)) {

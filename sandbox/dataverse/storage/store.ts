@@ -28,6 +28,8 @@ export class DataverseStore {
   readonly writer: Connection;
   readonly reader: Connection;
   private readonly statements = new WeakMap<Connection, Map<string, Database.Statement>>();
+  /** SQL text built once per table and shape (the statement cache is keyed by the text). */
+  private readonly sqlTexts = new Map<string, string>();
   private version: number;
   /** Per table, a count that moves on every write and again when its transaction ends. */
   private readonly generations = new Map<string, number>();
@@ -142,15 +144,33 @@ export class DataverseStore {
     return this.statement(db, sql).get(...params) as SqlRow | undefined;
   }
 
+  /** `build()`'s SQL text, built the first time `name` is asked for. */
+  private sqlText(name: string, build: () => string): string {
+    let text = this.sqlTexts.get(name);
+    if (text === undefined) {
+      text = build();
+      this.sqlTexts.set(name, text);
+    }
+    return text;
+  }
+
   getRow(db: Connection, table: TableDefinition, id: string): Row | undefined {
-    const sql = `SELECT * FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
+    const sql = this.sqlText(
+      `getRow|${table.logicalName}`,
+      () =>
+        `SELECT * FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`,
+    );
     const found = this.first(db, sql, [id]);
     return found === undefined ? undefined : rowFromSql(table, found);
   }
 
   /** Whether a row with this id exists (without reading its columns). */
   exists(db: Connection, table: TableDefinition, id: string): boolean {
-    const sql = `SELECT 1 AS found FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`;
+    const sql = this.sqlText(
+      `exists|${table.logicalName}`,
+      () =>
+        `SELECT 1 AS found FROM ${quoteIdentifier(table.logicalName)} WHERE ${quoteIdentifier(table.primaryIdAttribute)} = ?`,
+    );
     return this.first(db, sql, [id]) !== undefined;
   }
 
@@ -173,20 +193,28 @@ export class DataverseStore {
     limit = 50,
   ): string[] {
     const names = Object.keys(values);
-    const where = names.map((name) => `${quoteIdentifier(name)} = ?`);
     const params: SqlValue[] = names.map((name) => values[name] ?? null);
-    if (exceptId !== undefined) {
-      where.push(`${quoteIdentifier(table.primaryIdAttribute)} <> ?`);
-      params.push(exceptId);
-    }
-    const sql = `SELECT ${quoteIdentifier(table.primaryIdAttribute)} AS id FROM ${quoteIdentifier(table.logicalName)} WHERE ${where.join(" AND ")} LIMIT ${Math.max(1, Math.floor(limit))}`;
+    if (exceptId !== undefined) params.push(exceptId);
+    const rows = Math.max(1, Math.floor(limit));
+    const sql = this.sqlText(
+      `findIds|${table.logicalName}|${names.join(",")}|${exceptId !== undefined}|${rows}`,
+      () => {
+        const where = names.map((name) => `${quoteIdentifier(name)} = ?`);
+        if (exceptId !== undefined) where.push(`${quoteIdentifier(table.primaryIdAttribute)} <> ?`);
+        return `SELECT ${quoteIdentifier(table.primaryIdAttribute)} AS id FROM ${quoteIdentifier(table.logicalName)} WHERE ${where.join(" AND ")} LIMIT ${rows}`;
+      },
+    );
     return this.all(db, sql, params).flatMap((found) => (typeof found.id === "string" ? [found.id] : []));
   }
 
   insertRow(table: TableDefinition, row: Row): void {
     const values = sqlFromRow(table, row);
     const names = Object.keys(values);
-    const sql = `INSERT INTO ${quoteIdentifier(table.logicalName)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`;
+    const sql = this.sqlText(
+      `insert|${table.logicalName}|${names.join(",")}`,
+      () =>
+        `INSERT INTO ${quoteIdentifier(table.logicalName)} (${names.map(quoteIdentifier).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`,
+    );
     this.statement(this.writer, sql).run(...names.map((name) => values[name] ?? null));
     this.noteWrite(table.logicalName);
   }

@@ -49,13 +49,8 @@ export function onSessionChange(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** BCP 47 tag of an LCID the sandbox offers. */
-export function localeOf(languageId: number): string {
-  return (
-    ({ 1033: "en-US", 1036: "fr-FR", 1031: "de-DE", 2057: "en-GB" } as Readonly<Record<number, string>>)[languageId] ??
-    "en-US"
-  );
-}
+/** The user's locale by LCID: the PCF context's mapping, so forms and controls format alike. */
+export { localeOf } from "../../../controls/testing/pcf/context";
 
 /**
  * The form factor the viewport suggests (PCF `getFormFactor`: 1 desktop, 2 tablet, 3 phone), which

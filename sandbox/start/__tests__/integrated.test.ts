@@ -83,17 +83,16 @@ describe("the integrated sandbox", () => {
     );
   });
 
-  it("registers the plug-in host and the inventory host as SCM's data event endpoints, each for its own entities", async () => {
+  it("registers the host's one SCM events entrance for every map's entities, the inventory maps' included", async () => {
     const endpoints = (await json("/scm/admin/event-endpoints")).value as { url: string; entities: string[] }[];
     expect(endpoints).toEqual([
       expect.objectContaining({
         url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/scm-events\\?code=`)) as unknown,
-      }),
-      expect.objectContaining({
-        url: expect.stringMatching(new RegExp(`^${sandbox.url}/plugins/inventory/scm-events\\?code=`)) as unknown,
-        entities: ["InventoryOnHand", "Projects"],
+        entities: expect.arrayContaining(["Warehouses", "InventoryOnHand", "Projects"]) as unknown,
       }),
     ]);
+    const retired = await fetch(`${sandbox.url}/plugins/inventory/scm-events`, { method: "POST", body: "{}" });
+    expect(retired.status).toBe(404);
   });
 
   it("creates the solution's environment variables and points them at this origin", async () => {

@@ -1,5 +1,5 @@
 /**
- * Hostile RemoteExecutionContext bodies for the webhook routes of both hosts: a context Dataverse
+ * Hostile RemoteExecutionContext bodies for the host's webhook routes (two-way and inventory maps): a context Dataverse
  * would send with hostile column values in its Target (and images) — strings, odd numbers, SDK
  * tagged values with wrong contents, unknown types, nested entities and collections — so the
  * plug-in code behind the schema meets them.

@@ -1,8 +1,9 @@
 /**
  * The real parts on port 0 for the inventory integration tests: the SCM emulator (its own master
  * data: a site, warehouses, items, projects, on-hand), the Dataverse emulator with the sandbox's
- * Field Service emulation and the inventory webhook steps registered as rows, the inventory engine behind its HTTP host, and — for live
- * maps — SCM's asynchronous subscription to the host. Field Service holds the company, units,
+ * Field Service emulation and the inventory webhook steps registered as rows, the inventory engine
+ * behind the plug-in host (one route table), and — for live maps — SCM's asynchronous subscription
+ * to the host's one SCM events entrance. Field Service holds the company, units,
  * products, warehouses and accounts the flows resolve. (Test code may start the sandbox's
  * emulators; product code never imports the sandbox.)
  */
@@ -16,8 +17,9 @@ import { closeServer, listen } from "../../../../sandbox/http";
 import { createScmEmulator, type ScmEmulator } from "../../../../sandbox/scm";
 import { type LogEntry, createLogger, memorySink } from "../../../services/logger";
 import { type InventoryEngine, createInventoryEngine } from "../../engine";
-import { createInventoryHost } from "../../host/inventory-host";
-import { type InventoryStepDefinition, inventoryEventsUrl, inventoryWebhookUrl } from "../../registration/steps";
+import { routeUrl } from "../../../host/routes";
+import { type InventoryStepDefinition, inventoryWebhookUrl } from "../../registration/steps";
+import { hostServing } from "./host";
 import type { InventorySettings } from "../../templates/flow-catalog";
 
 export const ADMIN = {
@@ -62,7 +64,7 @@ export interface InventoryEnvironment {
   readonly scmUrl: string;
   readonly dataverse: DataverseServer;
   readonly engine: InventoryEngine;
-  /** The origin of the inventory host (`/plugins/inventory/...`). */
+  /** The origin of the plug-in host serving the engine (`/plugins/inventory/...`, `/plugins/scm-events`). */
   readonly hostUrl: string;
   readonly logs: LogEntry[];
   readonly ids: FieldServiceIds;
@@ -394,7 +396,12 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
     retryIntervalMs: 0,
     log,
   });
-  const host = createInventoryHost(engine, {
+  const host = hostServing(engine, {
+    dataverseUrl: dataverse.url,
+    dataverseToken: INTEGRATION_TOKEN,
+    scmUrl: engineScmUrl,
+    integrationUserId: INTEGRATION.id,
+    scmIntegrationUser: SCM_USER,
     webhookAuth: { kind: "HttpHeader", headerName: "x-fsi-webhook-key", key: WEBHOOK_KEY },
     scmEventsAuth: { kind: "WebhookKey", key: SCM_EVENTS_KEY },
     log,
@@ -422,7 +429,7 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
     const subscribed = await fetch(`${scmUrl}/admin/event-endpoints`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ url: `${inventoryEventsUrl(hostUrl)}?code=${SCM_EVENTS_KEY}`, entities: collections }),
+      body: JSON.stringify({ url: `${routeUrl(hostUrl, "scm-events")}?code=${SCM_EVENTS_KEY}`, entities: collections }),
     });
     if (subscribed.status !== 201)
       throw new Error(`SCM data event endpoint failed: ${subscribed.status} ${await subscribed.text()}`);
@@ -452,8 +459,9 @@ export async function startInventoryEnvironment(options: EnvironmentOptions = {}
       }
     },
     async close() {
-      await engine.close();
       await closeServer(hostServer.server);
+      await host.close();
+      await engine.close();
       if (proxy !== undefined) await closeServer(proxy);
       await dataverse.close();
       await closeServer(scmServer.server);

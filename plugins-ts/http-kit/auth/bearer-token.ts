@@ -11,8 +11,8 @@
  */
 import { type JSONWebKeySet, type JWTPayload, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from "jose";
 import type { Agent as HttpsAgent } from "node:https";
-import { HttpError } from "../http/errors";
-import type { HostRequest } from "../http/exchange";
+import { HttpError } from "../errors";
+import type { HostRequest } from "../exchange";
 
 export interface BearerAuthConfig {
   readonly issuer: string;

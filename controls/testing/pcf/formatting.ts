@@ -1,7 +1,8 @@
 /// <reference types="powerapps-component-framework" />
 /**
- * `context.formatting` and `userSettings.*FormattingInfo` for the user's locale, from the
- * browser's `Intl` — the same numbers and dates a model-driven app formats for that language.
+ * `context.formatting` and `userSettings.*FormattingInfo` for the user's locale and time zone, from
+ * `Intl` — the same numbers and dates a model-driven app formats for that language (PA
+ * `component-framework/reference/formatting.md`, `.../userSettings.md`).
  */
 
 function names(locale: string, style: "long" | "short" | "narrow", kind: "month" | "weekday"): string[] {
@@ -120,9 +121,43 @@ export function weekOfYear(value: Date): number {
   return Math.ceil(((date.getTime() - yearStart) / 86_400_000 + 1) / 7);
 }
 
-export function formattingFor(locale: string, languageName: (lcid: number) => string): ComponentFramework.Formatting {
+/**
+ * Minutes the time zone is ahead of UTC at `date` (`userSettings.getTimeZoneOffsetMinutes`); the
+ * browser's own zone when `timeZone` is undefined.
+ */
+export function timeZoneOffsetMinutes(date: Date, timeZone: string | undefined): number {
+  if (timeZone === undefined) return -date.getTimezoneOffset();
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(date);
+  const field = (type: string) => Number(parts.find((candidate) => candidate.type === type)?.value ?? 0);
+  const wall = Date.UTC(
+    field("year"),
+    field("month") - 1,
+    field("day"),
+    field("hour"),
+    field("minute"),
+    field("second"),
+  );
+  return Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** `context.formatting` in `locale`, dates in `timeZone` (the browser's own when undefined). */
+export function formattingFor(
+  locale: string,
+  languageName: (lcid: number) => string,
+  timeZone?: string,
+): ComponentFramework.Formatting {
   const number = (options: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options);
-  const date = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, options);
+  const date = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat(locale, timeZone === undefined ? options : { timeZone, ...options });
   return {
     formatCurrency: (value, precision = 2, symbol) =>
       symbol === undefined
@@ -144,9 +179,13 @@ export function formattingFor(locale: string, languageName: (lcid: number) => st
     formatDateYearMonth: (value) => date({ year: "numeric", month: "long" }).format(value),
     formatInteger: (value) => number({ maximumFractionDigits: 0 }).format(value),
     formatLanguage: (value) => languageName(value),
-    // Behavior 1 (user local) shows local time; 3 (time-zone independent) and 2 (date only) the stored time.
+    // Behavior 1 (user local) shows the user's local time; 3 (time-zone independent) and 2 (date
+    // only) the stored time.
     formatTime: (value, behavior) =>
-      date(behavior === 1 ? { timeStyle: "short" } : { timeStyle: "short", timeZone: "UTC" }).format(value),
+      (behavior === 1
+        ? date({ timeStyle: "short" })
+        : new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: "UTC" })
+      ).format(value),
     getWeekOfYear: weekOfYear,
   };
 }

@@ -1,11 +1,11 @@
 /** Every typed failure of the integration as the HTTP error a webhook, event or API call answers. */
 import { InvalidExecutionContextError } from "../context/execution-context";
 import { UnsupportedValueError } from "../context/entity-record";
-import { IntegrationError } from "../integration/errors";
-import { InvalidDataEventError } from "../integration/scm-data-event";
+import { IntegrationError } from "./errors";
+import { InvalidDataEventError } from "./scm-data-event";
 import { DataverseRequestError } from "../services/dataverse-request";
 import { ScmRejectedError, ScmUnavailableError } from "../services/scm-client";
-import { HttpError, toHttpError } from "./http/errors";
+import { HttpError, toHttpError } from "../http-kit/errors";
 
 /** Dataverse statuses that refuse the data, not the caller (400 bad value, 404 no such row, 409/412 conflicts). */
 const DATA_REFUSALS: ReadonlySet<number> = new Set([400, 404, 409, 412]);

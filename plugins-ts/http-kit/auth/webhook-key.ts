@@ -5,8 +5,8 @@
  * pairs sent as query parameters).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpError } from "../http/errors";
-import type { HostRequest } from "../http/exchange";
+import { HttpError } from "../errors";
+import type { HostRequest } from "../exchange";
 
 export type WebhookAuth =
   | { readonly kind: "HttpHeader"; readonly headerName: string; readonly key: string }

@@ -4,8 +4,8 @@
  * not restricted here; the bearer token still is. Allowing `*` is not offered: the API takes an
  * Authorization header, and a wildcard would let any page try stolen tokens.
  */
-import { HttpError } from "./http/errors";
-import type { HostRequest, HostResponse } from "./http/exchange";
+import { HttpError } from "./errors";
+import type { HostRequest, HostResponse } from "./exchange";
 
 export interface CorsPolicy {
   /** Origins (`https://contoso.crm.dynamics.com`) allowed to call from a browser. */

@@ -1,5 +1,5 @@
-import type { HostRequest } from "../http/exchange";
-import { HttpError } from "../http/errors";
+import type { HostRequest } from "../exchange";
+import { HttpError } from "../errors";
 import { type WebhookAuth, requireWebhookKey, sameSecret } from "../auth/webhook-key";
 
 function request(url: string, headers: Record<string, string> = {}): HostRequest {

@@ -1,6 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import { createBearerVerifier, verifiedTokenTrustMs } from "../auth/bearer-token";
-import type { HostRequest } from "../http/exchange";
+import type { HostRequest } from "../exchange";
 
 const issuer = "https://login.example/tenant/v2.0";
 const audience = "api://fsi-validation";

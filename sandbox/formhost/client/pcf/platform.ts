@@ -1,29 +1,27 @@
 /// <reference types="powerapps-component-framework" />
 /**
- * `ComponentFramework.Context` for one control on the form, as a model-driven app builds it:
- * parameters from the form's columns, `webAPI` over the Dataverse emulator (sending
- * `x-fsi-client-state: offline` while the offline switch is on), `device.getCurrentPosition` over
- * the browser's geolocation, `client.getFormFactor` from the viewport, `mode.allocatedWidth` from
- * the control's container once it asked to track resizes, and the user's language and formats.
- * Device features the web client lacks (camera, microphone, barcode scanner) reject, as on the web.
+ * What a form cell offers a code component in the sandbox, as a model-driven app does: parameters
+ * from the form's columns, `webAPI` over the Dataverse emulator (sending
+ * `x-fsi-client-state: offline` while the offline switch is on), the device's position over the
+ * browser's geolocation, the form factor from the viewport, the user's language, dialogs,
+ * navigation, lookups and table metadata from core's table definitions. The context itself and the
+ * host loop are the controls' one stand-in (controls/testing/pcf/context.ts and host.ts).
  */
 import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import type { PcfPlatform } from "../../../../controls/testing/pcf/context";
 import type { ControlDescription } from "../../shared/contract";
 import { alertDialog, confirmDialog, lookupDialog } from "../dialogs";
-import { listUrl, navigate } from "../navigation";
-import { localeOf, type SessionSettings, viewportFormFactor } from "../session";
+import { type SessionSettings, viewportFormFactor } from "../session";
 import { searchRows } from "../lookup-search";
 import type { SandboxWebApi } from "../web-api";
 import { currentPosition, openForm } from "../xrm/global";
-import { dateFormattingInfo, formattingFor, numberFormattingInfo } from "./formatting";
 import { platformGlobal } from "./loader";
 
-type Context = ComponentFramework.Context<Record<string, ComponentFramework.PropertyTypes.Property>>;
+type Parameters = Record<string, ComponentFramework.PropertyTypes.Property>;
 
-export interface ContextInputs {
+export interface CellInputs {
   readonly control: ControlDescription;
-  readonly parameters: Record<string, ComponentFramework.PropertyTypes.Property>;
-  readonly updatedProperties: string[];
+  readonly parameters: Parameters;
   readonly session: SessionSettings;
   readonly webApi: SandboxWebApi;
   readonly user: { readonly id: string; readonly fullname: string };
@@ -31,11 +29,6 @@ export interface ContextInputs {
   readonly disabled: boolean;
   readonly visible: boolean;
   readonly label: string;
-  /** The container's width, or -1 until the control asks to track resizes. */
-  readonly allocatedWidth: number;
-  readonly allocatedHeight: number;
-  readonly trackContainerResize: (track: boolean) => void;
-  readonly requestRender: () => void;
   /** The control's popup service (one per control, created on first use). */
   readonly popupService: () => ComponentFramework.FactoryApi.Popup.PopupService;
 }
@@ -80,15 +73,6 @@ function fluentDesignLanguage(control: ControlDescription): ComponentFramework.F
   return looksLikeTheme(theme) ? { tokenTheme: theme, brand: brandWeb, isDarkTheme: false } : undefined;
 }
 
-function languageName(locale: string): (lcid: number) => string {
-  const display = new Intl.DisplayNames([locale], { type: "language" });
-  return (lcid) => display.of(localeOf(lcid)) ?? String(lcid);
-}
-
-function notOnTheWeb(feature: string): Promise<never> {
-  return Promise.reject(new Error(`${feature} is available in the mobile app only, not in a web browser.`));
-}
-
 function pickFile(options?: ComponentFramework.DeviceApi.PickFileOptions): Promise<ComponentFramework.FileObject[]> {
   return new Promise((resolve) => {
     const input = document.createElement("input");
@@ -115,65 +99,49 @@ function pickFile(options?: ComponentFramework.DeviceApi.PickFileOptions): Promi
   });
 }
 
-export function createContext(inputs: ContextInputs): Context {
-  const locale = localeOf(inputs.session.languageId);
+export function cellPlatform(inputs: CellInputs): PcfPlatform<Parameters> {
   const strings = inputs.control.strings[String(inputs.session.languageId)] ?? inputs.control.strings["1033"] ?? {};
   const webApi = inputs.webApi;
-  const formFactor = viewportFormFactor();
   const design = fluentDesignLanguage(inputs.control);
   return {
     parameters: inputs.parameters,
-    updatedProperties: inputs.updatedProperties,
-    events: {},
-    client: {
-      disableScroll: false,
-      getFormFactor: () => formFactor,
-      getClient: () => (formFactor === 3 ? "Mobile" : "Web"),
-      isOffline: () => inputs.session.offline,
-      isNetworkAvailable: () => !inputs.session.offline,
-    },
-    device: {
-      captureAudio: () => notOnTheWeb("Capturing audio"),
-      captureImage: () => notOnTheWeb("Capturing an image"),
-      captureVideo: () => notOnTheWeb("Capturing video"),
-      getBarcodeValue: () => notOnTheWeb("Scanning a barcode"),
-      getCurrentPosition: async () => {
-        const position = await currentPosition();
-        const { coords } = position;
-        return {
-          coords: {
-            latitude: coords.latitude,
-            longitude: coords.longitude,
-            accuracy: coords.accuracy,
-            altitude: coords.altitude ?? 0,
-            heading: coords.heading ?? 0,
-            speed: coords.speed ?? 0,
-            altitudeAccuracy: coords.altitudeAccuracy ?? 0,
-          },
-          timestamp: new Date(position.timestamp),
-        };
+    strings,
+    languageId: inputs.session.languageId,
+    user: { id: `{${inputs.user.id.toUpperCase()}}`, name: inputs.user.fullname },
+    formFactor: viewportFormFactor(),
+    offline: inputs.session.offline,
+    record: inputs.record,
+    disabled: inputs.disabled,
+    visible: inputs.visible,
+    label: inputs.label,
+    webAPI: {
+      createRecord: async (entityType, data) => ({ ...(await webApi.createRecord(entityType, data)) }),
+      updateRecord: async (entityType, id, data) => ({ ...(await webApi.updateRecord(entityType, id, data)) }),
+      deleteRecord: async (entityType, id) => ({ ...(await webApi.deleteRecord(entityType, id)) }),
+      retrieveRecord: (entityType, id, options) => webApi.retrieveRecord(entityType, id, options),
+      retrieveMultipleRecords: async (entityType, options, maxPageSize) => {
+        const result = await webApi.retrieveMultipleRecords(entityType, options, maxPageSize);
+        return { entities: result.entities, nextLink: result.nextLink ?? "" };
       },
-      pickFile,
     },
-    factory: {
-      getPopupService: inputs.popupService,
-      requestRender: inputs.requestRender,
+    getCurrentPosition: async () => {
+      const position = await currentPosition();
+      const { coords } = position;
+      return {
+        coords: {
+          latitude: coords.latitude,
+          longitude: coords.longitude,
+          accuracy: coords.accuracy,
+          altitude: coords.altitude ?? 0,
+          heading: coords.heading ?? 0,
+          speed: coords.speed ?? 0,
+          altitudeAccuracy: coords.altitudeAccuracy ?? 0,
+        },
+        timestamp: new Date(position.timestamp),
+      };
     },
-    formatting: formattingFor(locale, languageName(locale)),
-    mode: Object.assign(
-      {
-        allocatedHeight: inputs.allocatedHeight,
-        allocatedWidth: inputs.allocatedWidth,
-        isControlDisabled: inputs.disabled,
-        isVisible: inputs.visible,
-        label: inputs.label,
-        setControlState: () => true,
-        setFullScreen: () => undefined,
-        trackContainerResize: inputs.trackContainerResize,
-      },
-      // Not in the published typings, but what model-driven apps pass to field controls.
-      { contextInfo: inputs.record },
-    ),
+    pickFile,
+    popupService: inputs.popupService,
     navigation: {
       openAlertDialog: async (alertStrings) => {
         await alertDialog("", alertStrings.text, alertStrings.confirmButtonLabel);
@@ -212,31 +180,18 @@ export function createContext(inputs: ContextInputs): Context {
         window.open(`/WebResources/${name}`, "_blank", "noopener");
       },
     },
-    resources: {
-      getString: (id) => strings[id] ?? id,
-      getResource: (id, success, failure) => {
-        void fetch(new URL(id, new URL(inputs.control.bundleUrl, window.location.href)))
-          .then(async (response) => {
-            if (!response.ok) throw new Error(String(response.status));
-            const bytes = new Uint8Array(await response.arrayBuffer());
-            let binary = "";
-            for (const byte of bytes) binary += String.fromCharCode(byte);
-            success(btoa(binary));
-          })
-          .catch(() => {
-            failure();
-          });
-      },
-    },
-    userSettings: {
-      dateFormattingInfo: dateFormattingInfo(locale),
-      numberFormattingInfo: numberFormattingInfo(locale),
-      isRTL: false,
-      languageId: inputs.session.languageId,
-      securityRoles: [],
-      userId: `{${inputs.user.id.toUpperCase()}}`,
-      userName: inputs.user.fullname,
-      getTimeZoneOffsetMinutes: (date) => -(date ?? new Date()).getTimezoneOffset(),
+    getResource: (id, success, failure) => {
+      void fetch(new URL(id, new URL(inputs.control.bundleUrl, window.location.href)))
+        .then(async (response) => {
+          if (!response.ok) throw new Error(String(response.status));
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          let binary = "";
+          for (const byte of bytes) binary += String.fromCharCode(byte);
+          success(btoa(binary));
+        })
+        .catch(() => {
+          failure();
+        });
     },
     utils: {
       getEntityMetadata: (entityName, attributes) => {
@@ -268,25 +223,6 @@ export function createContext(inputs: ContextInputs): Context {
         return row === undefined ? [] : [{ id: row.id, name: row.name, entityType: table.logicalName }];
       },
     },
-    webAPI: {
-      createRecord: async (entityType, data) => ({ ...(await webApi.createRecord(entityType, data)) }),
-      updateRecord: async (entityType, id, data) => ({ ...(await webApi.updateRecord(entityType, id, data)) }),
-      deleteRecord: async (entityType, id) => ({ ...(await webApi.deleteRecord(entityType, id)) }),
-      retrieveRecord: (entityType, id, options) => webApi.retrieveRecord(entityType, id, options),
-      retrieveMultipleRecords: async (entityType, options, maxPageSize) => {
-        const result = await webApi.retrieveMultipleRecords(entityType, options, maxPageSize);
-        return { entities: result.entities, nextLink: result.nextLink ?? "" };
-      },
-    },
     ...(design === undefined ? {} : { fluentDesignLanguage: design }),
-    copilot: {
-      executeEvent: () => Promise.reject(new Error("Copilot is not available in the sandbox.")),
-      executePrompt: () => Promise.reject(new Error("Copilot is not available in the sandbox.")),
-    },
   };
-}
-
-/** Where a list of the table lives (for controls that open one). */
-export function openList(table: string): void {
-  navigate(listUrl(table));
 }
