@@ -7,6 +7,7 @@
 import { product } from "../../../core/dataverse/tables";
 import { type ApiRequest, errorResponse } from "../../../sandbox/dataverse/api";
 import { requestLimitExceeded } from "../../../sandbox/dataverse/errors";
+import { DEFAULT_DOP_HINT } from "../../../sandbox/dataverse/limits";
 import { DataverseClient } from "../../services/dataverse-client";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, workersFor } from "../batch/parallel";
 import { INTEGRATION_TOKEN, type InventoryEnvironment, startInventoryEnvironment } from "./support/environment";
@@ -41,7 +42,8 @@ describe("batch parallelism", () => {
     const read = () => client.findByKey(product, { productnumber: "A0001" }, ["name"]);
     hint = undefined;
     expect(await read()).toBeDefined();
-    expect(client.recommendedParallelism).toBeUndefined();
+    // The emulator's own hint when nothing else is sent.
+    expect(client.recommendedParallelism).toBe(DEFAULT_DOP_HINT);
     hint = "7";
     expect(await read()).toBeDefined();
     expect(client.recommendedParallelism).toBe(7);

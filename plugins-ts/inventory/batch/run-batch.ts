@@ -183,7 +183,7 @@ export async function runScmToDataverse(
       tally.fail(rowKey, error.message);
     }
   };
-  const workers = (): number => workersFor(options.concurrency, runtime.dataverse.client.recommendedParallelism);
+  const workers = (): number => workersFor(options.concurrency, runtime.dataverse.recommendedParallelism);
   const applyPage = async (page: readonly ScmRow[]): Promise<void> => {
     const applyMany = flow.applyMany?.bind(flow);
     if (applyMany === undefined) {

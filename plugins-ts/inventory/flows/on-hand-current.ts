@@ -8,11 +8,11 @@
  *   nothing for yet (a first load) costs one empty answer;
  * - a warehouse that holds more than that (the answer is cut at `$top`) is remembered as large
  *   and read by key pairs from then on, as are warehouses with few products in the chunk
- *   (`DataverseGateway.findByLookupPairs`: `$batch`ed queries of up to 20 keys).
+ *   (`DataverseClient.findByLookupPairs`: `$batch`ed queries of up to 20 keys).
  */
 import { isEntityReference } from "../../../core/dataverse/record";
 import { productInventory } from "../../../core/dataverse/tables";
-import type { DataverseGateway } from "../clients/dataverse-gateway";
+import type { DataverseClient } from "../../services/dataverse-client";
 import { type CurrentInventory, type PreparedOnHand, inventoryKey } from "./on-hand-rows";
 
 /** Products of one warehouse in a chunk from which the whole warehouse is read instead of keys. */
@@ -26,7 +26,7 @@ export class CurrentInventoryReader {
   /** Warehouses found to hold more rows than a whole read takes (kept for the engine's life: a hint only). */
   private readonly large = new Set<string>();
 
-  constructor(private readonly dataverse: DataverseGateway) {}
+  constructor(private readonly dataverse: DataverseClient) {}
 
   /** The product inventory rows of `rows` that Field Service has, by `<warehouse>|<product>`. */
   async read(rows: readonly PreparedOnHand[], columns: readonly string[]): Promise<Map<string, CurrentInventory>> {
