@@ -18,11 +18,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { cdmCompany, warehouse } from "../core";
+import { cdmCompany, warehouse } from "@fsi/core";
 import { createServer } from "node:http";
 import { Worker } from "node:worker_threads";
-import { startDataverseServer, type DataverseServer } from "../sandbox/dataverse";
-import { closeServer, listen } from "../sandbox/http";
+import { startDataverseServer, type DataverseServer } from "@fsi/sandbox/dataverse";
+import { closeServer, listen } from "@fsi/sandbox/http";
 
 export interface EmulatorThroughputRow {
   readonly operation: string;

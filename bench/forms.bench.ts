@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { existsSync } from "node:fs";
-import { buildForms, buildSignIn, webResourceBuildOptions } from "../forms/build";
+import { buildForms, buildSignIn, webResourceBuildOptions } from "@fsi/forms/build";
 
 export interface BundleSizeRow {
   readonly bundle: string;

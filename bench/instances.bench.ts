@@ -12,10 +12,10 @@
  *
  * Run alone: `npx tsx bench/instances.bench.ts [events]`.
  */
-import { SCM_EVENTS_KEY, scmRequest } from "../plugins-ts/__tests__/support/environment";
-import { recordScmEvents } from "../plugins-ts/__tests__/support/event-recorder";
-import { type StateStoreKind, startHostInstances } from "../plugins-ts/__tests__/support/host-instances";
-import { warehouseRecordsOnBothSides } from "../plugins-ts/__tests__/support/reconcile";
+import { SCM_EVENTS_KEY, scmRequest } from "@fsi/plugins/__tests__/support/environment";
+import { recordScmEvents } from "@fsi/plugins/__tests__/support/event-recorder";
+import { type StateStoreKind, startHostInstances } from "@fsi/plugins/__tests__/support/host-instances";
+import { warehouseRecordsOnBothSides } from "@fsi/plugins/__tests__/support/reconcile";
 
 const CLIENTS = 8;
 const INSTANCES = [1, 3] as const;

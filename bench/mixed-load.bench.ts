@@ -9,15 +9,15 @@
  *
  * Run alone: `npx tsx bench/mixed-load.bench.ts`.
  */
-import { type Environment, settle, startEnvironment } from "../plugins-ts/__tests__/support/environment";
+import { type Environment, settle, startEnvironment } from "@fsi/plugins/__tests__/support/environment";
 import {
   type LoadCompany,
   type SaveResult,
   prepareCompanies,
   runClient,
   runConcurrentClients,
-} from "../plugins-ts/__tests__/support/mixed-load";
-import { warehouseRecordsOnBothSides } from "../plugins-ts/__tests__/support/reconcile";
+} from "@fsi/plugins/__tests__/support/mixed-load";
+import { warehouseRecordsOnBothSides } from "@fsi/plugins/__tests__/support/reconcile";
 
 const CLIENTS = 4;
 /** Rounds per measure: each round is every client's saves (56), with its own warehouses. */

@@ -22,13 +22,13 @@ import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { InventoryJournalType, cdmCompany, product, unitOfMeasure, warehouse } from "../core";
-import { createInventoryEngine } from "../plugins-ts/inventory";
-import { createLogger, memorySink } from "../plugins-ts/services/logger";
-import { startDataverseServer } from "../sandbox/dataverse";
-import { fieldServicePlugins } from "../sandbox/fieldservice";
-import { closeServer, listen } from "../sandbox/http";
-import { createScmEmulator } from "../sandbox/scm";
+import { InventoryJournalType, cdmCompany, product, unitOfMeasure, warehouse } from "@fsi/core";
+import { createInventoryEngine } from "@fsi/plugins/inventory";
+import { createLogger, memorySink } from "@fsi/plugins/services/logger";
+import { startDataverseServer } from "@fsi/sandbox/dataverse";
+import { fieldServicePlugins } from "@fsi/sandbox/fieldservice";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import { createScmEmulator } from "@fsi/sandbox/scm";
 
 export interface OnHandSyncThroughputRow {
   readonly run: string;

@@ -8,10 +8,10 @@
  * Run alone: `npx tsx bench/scm-validation.bench.ts`.
  */
 import { createServer } from "node:http";
-import { warehouses } from "../core/scm/entities";
-import { ScmClient } from "../plugins-ts/services/scm-client";
-import { closeServer, listen } from "../sandbox/http";
-import { createScmEmulator } from "../sandbox/scm";
+import { warehouses } from "@fsi/core/scm/entities";
+import { ScmClient } from "@fsi/plugins/services/scm-client";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import { createScmEmulator } from "@fsi/sandbox/scm";
 
 export interface ScmValidationBenchRow {
   readonly operation: string;

@@ -22,13 +22,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { customerAsset, customerAssetCategory } from "../core/dataverse/tables";
-import { maintenanceAssets, maintenanceAssetTypes } from "../core/scm/entities";
-import type { ScmEntityDefinition } from "../core/scm/schema";
-import { platformColumnsOnCreate } from "../sandbox/dataverse/pipeline/core-operations";
-import type { Row } from "../sandbox/dataverse/storage/values";
-import { EntityTable } from "../sandbox/scm/store/entity-table";
-import { type StoredRow, emptyValue } from "../sandbox/scm/store/fields";
+import { customerAsset, customerAssetCategory } from "@fsi/core/dataverse/tables";
+import { maintenanceAssets, maintenanceAssetTypes } from "@fsi/core/scm/entities";
+import type { ScmEntityDefinition } from "@fsi/core/scm/schema";
+import { platformColumnsOnCreate } from "@fsi/sandbox/dataverse/pipeline/core-operations";
+import type { Row } from "@fsi/sandbox/dataverse/storage/values";
+import { EntityTable } from "@fsi/sandbox/scm/store/entity-table";
+import { type StoredRow, emptyValue } from "@fsi/sandbox/scm/store/fields";
 import {
   INTEGRATION,
   INTEGRATION_TOKEN,
@@ -37,7 +37,7 @@ import {
   dataverseRowByKey,
   scmRequest,
   startEnvironment,
-} from "../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 
 export interface SyncBenchRow {
   readonly measure: string;

@@ -14,10 +14,10 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { warehouses } from "../core/scm/entities";
-import { parseJsonBody } from "../plugins-ts/http-kit/body";
-import { ScmClient } from "../plugins-ts/services/scm-client";
-import { fromNodeRequest, writeReply } from "../plugins-ts/http-kit/node-adapter";
+import { warehouses } from "@fsi/core/scm/entities";
+import { parseJsonBody } from "@fsi/plugins/http-kit/body";
+import { ScmClient } from "@fsi/plugins/services/scm-client";
+import { fromNodeRequest, writeReply } from "@fsi/plugins/http-kit/node-adapter";
 import {
   ADMIN,
   dataverseRequest,
@@ -25,7 +25,7 @@ import {
   scmRequest,
   startEnvironment,
   settle,
-} from "../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 
 const run = promisify(execFile);
 

@@ -8,7 +8,7 @@
 const { register } = require("tsx/cjs/api");
 
 register();
-const { main } = require("../plugins-ts/cli/main.ts");
+const { main } = require("@fsi/plugins/cli/main");
 
 main(process.argv.slice(2)).then(
   (code) => {

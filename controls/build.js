@@ -66,7 +66,7 @@ function writeScmMaps() {
   const { register } = require("tsx/cjs/api");
   const unregister = register();
   try {
-    const { mapSummaries } = require("../core/maps/summary.ts");
+    const { mapSummaries } = require("@fsi/core/maps/summary");
     const file = path.join(__dirname, "ScmIntegrationPanel", "generated", "scmMaps.json");
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(mapSummaries(), null, 2)}\n`);

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { writeSandboxConnection } from "../plugins-ts/cli/sandbox-connection";
+import { writeSandboxConnection } from "@fsi/plugins/cli/sandbox-connection";
 import { startSandbox } from "./server";
 import { buildIfStale, solutionZipPath } from "./start/build";
 import { sandboxConnectionOf } from "./start/connection";

@@ -29,7 +29,7 @@ import {
   type WebhookMessage,
   type WebhookStepDefinition,
   webhookUrl,
-} from "../core";
+} from "@fsi/core";
 import { defaultWebhookHostUrl } from "./identity";
 import { stableId } from "./ids";
 

@@ -1,5 +1,5 @@
 import * as React from "react";
-import type { AttributeValue } from "../../core/validation/contract";
+import type { AttributeValue } from "@fsi/core/validation/contract";
 import { ControlRoot } from "../shared/components/ControlRoot";
 import { layoutFor } from "../shared/layout";
 import { firstLookup, recordFromContext, stringsFromContext, themeFromContext } from "../shared/pcf";
@@ -9,9 +9,9 @@ import { columnLabelsFrom } from "./services/columnLabels";
 import { createScmCheckService, type CheckOutcome, type ScmCheckService } from "./services/scmCheck";
 import { isIntegrationTable } from "./services/scmMaps";
 import { createValidationClient } from "./services/validationClient";
-import { msalSignIn } from "../../forms/sign-in/msal-sign-in";
-import { redirectPageName } from "../../forms/lib/sign-in-contract";
-import { SYNC_WATCH_DELAYS_MS } from "../../forms/lib/sync-watch";
+import { msalSignIn } from "@fsi/forms/sign-in/msal-sign-in";
+import { redirectPageName } from "@fsi/forms/lib/sign-in-contract";
+import { SYNC_WATCH_DELAYS_MS } from "@fsi/forms/lib/sync-watch";
 import type { IInputs, IOutputs } from "./generated/ManifestTypes";
 
 /** How long the form keeps re-reading a saved row for SCM's side (the form scripts' watch). */

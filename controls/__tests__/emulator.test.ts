@@ -4,8 +4,8 @@
  * `contains()` and FetchXML). The unit tests use an in-memory stand-in; this checks the real
  * emulator accepts and answers the same requests.
  */
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import { CLIENT_STATE_HEADER, startDataverseServer, type DataverseServer } from "../../sandbox/dataverse";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { CLIENT_STATE_HEADER, startDataverseServer, type DataverseServer } from "@fsi/sandbox/dataverse";
 import { searchAssets } from "../CustomerAssetPicker/services/customerAssets";
 import { createNearbyWarehousesService } from "../NearbyWarehouses/services/nearbyWarehouses";
 import { readOnHand } from "../WarehouseOnHand/services/warehouseOnHand";

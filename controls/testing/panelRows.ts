@@ -11,7 +11,7 @@ import {
   validationRequestSchema,
   type ValidationRequest,
   type ValidationResponse,
-} from "../../core/validation/contract";
+} from "@fsi/core/validation/contract";
 import type { WebApiEntity } from "../shared/services/webApi";
 import { environmentVariableRows, guidFor } from "./warehouseRows";
 

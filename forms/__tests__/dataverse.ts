@@ -6,8 +6,8 @@
  * `online.execute` of the `RetrieveEnvironmentVariableValue` function. A wrong `$select`, a filter
  * the offline store could not run, or another function fails the test instead of passing silently.
  */
-import { InMemoryWebApi } from "../../controls/testing/inMemoryWebApi";
-import type { WebApiEntity } from "../../controls/shared/services/webApi";
+import { InMemoryWebApi } from "@fsi/controls/testing/inMemoryWebApi";
+import type { WebApiEntity } from "@fsi/controls/shared/services/webApi";
 
 export interface FakeCompany {
   readonly id: string;

@@ -4,9 +4,9 @@
  * recorded in `malformed`; SCM's rules are a small per-company table so tests can give companies
  * different rules, as SCM does.
  */
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import type { ValidationIssue, ValidationRequest } from "../../core/validation/contract";
-import { validationRequestSchema } from "../../core/validation/contract";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import type { ValidationIssue, ValidationRequest } from "@fsi/core/validation/contract";
+import { validationRequestSchema } from "@fsi/core/validation/contract";
 import { validationApiUrl } from "./dataverse";
 
 export interface CompanyRules {

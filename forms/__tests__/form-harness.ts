@@ -7,10 +7,10 @@
  * action buttons; the web client or the mobile app (`getClient()`). Only the platform is simulated;
  * the form scripts run unchanged.
  */
-import type { ColumnDefinition } from "../../core/dataverse/schema";
-import type { IntegrationTableName } from "../../core/dataverse/tables";
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import { SYNC_STATUS_COLUMNS } from "../../core/registration/step-columns";
+import type { ColumnDefinition } from "@fsi/core/dataverse/schema";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration/step-columns";
 import type { AttributeMock, EntityMock, SaveEventArgumentsMock } from "xrm-mock";
 import { SaveEventContextMock, XrmMockGenerator } from "xrm-mock";
 import { PostSaveEventArgumentsMock } from "xrm-mock/dist/xrm-mock/events/postsaveeventarguments.mock";

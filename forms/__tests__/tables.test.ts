@@ -1,7 +1,7 @@
-import type { IntegrationTableName } from "../../core/dataverse/tables";
-import { integrationTableNames } from "../../core/dataverse/tables";
-import { mapForTable } from "../../core/maps/built-in";
-import { changedMappedColumns, filteringAttributes } from "../../core/maps/change-detection";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
+import { integrationTableNames } from "@fsi/core/dataverse/tables";
+import { mapForTable } from "@fsi/core/maps/built-in";
+import { changedMappedColumns, filteringAttributes } from "@fsi/core/maps/change-detection";
 import { formMaps } from "../lib/form-maps";
 import { recordToValidate, submittedRecord } from "../lib/form-record";
 import { scmForm } from "../lib/scm-form";

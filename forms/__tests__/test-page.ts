@@ -2,7 +2,7 @@
  * A fresh page for each test: the form script library loaded anew (its per-page caches empty), a
  * Dataverse behind `Xrm.WebApi`, and the validation API behind `fetch`.
  */
-import type { IntegrationTableName } from "../../core/dataverse/tables";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
 import type { DataverseFixture } from "./dataverse";
 import { companies, FormsDataverse, standardFixture } from "./dataverse";
 import type { CompanyRules } from "./fake-validation-api";

@@ -5,10 +5,10 @@
  * saved row never moves to another company).
  */
 import type { IEntity } from "dataverse-ify";
-import { systemUser } from "../../core/dataverse/tables/field-service-tables";
-import { cdmCompany } from "../../core/dataverse/tables/integration-tables";
+import { systemUser } from "@fsi/core/dataverse/tables/field-service-tables";
+import { cdmCompany } from "@fsi/core/dataverse/tables/integration-tables";
 import { dataverseClient } from "./dataverse";
-import type { MapSummary } from "../../core/maps/summary";
+import type { MapSummary } from "@fsi/core/maps/summary";
 import { bareGuid } from "./guid";
 
 /** The company column the user's default company is in, on `systemuser` (dual-write's). */

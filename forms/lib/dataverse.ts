@@ -9,9 +9,9 @@
  */
 import { OperationType, StructuralProperty, XrmContextDataverseClient, setMetadataCache } from "dataverse-ify";
 import type { DataverseClient, MetadataCache } from "dataverse-ify";
-import type { ColumnDefinition, TableDefinition } from "../../core/dataverse/schema";
-import { systemUser } from "../../core/dataverse/tables/field-service-tables";
-import { cdmCompany } from "../../core/dataverse/tables/integration-tables";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core/dataverse/schema";
+import { systemUser } from "@fsi/core/dataverse/tables/field-service-tables";
+import { cdmCompany } from "@fsi/core/dataverse/tables/integration-tables";
 
 type EntityMetadata = NonNullable<MetadataCache["entities"]>[string];
 type FunctionMetadata = NonNullable<MetadataCache["actions"]>[string];

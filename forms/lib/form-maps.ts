@@ -3,6 +3,6 @@
  * Node and inlines its value into forms.js, so the browser gets data, not the maps and zod (the
  * reason is in core/maps/summary.ts). Tests run this module as it is.
  */
-import { mapSummaries } from "../../core/maps/summary";
+import { mapSummaries } from "@fsi/core/maps/summary";
 
 export const formMaps = mapSummaries();

@@ -5,9 +5,9 @@
  * attributes (see form-maps.ts); "changed" is core's `changedMappedColumns` without a pre-image —
  * every mapped column the save submits — which the tests hold this code to.
  */
-import type { DataverseRecord, DataverseValue } from "../../core/dataverse/record";
-import type { TableDefinition } from "../../core/dataverse/schema";
-import type { MapSummary } from "../../core/maps/summary";
+import type { DataverseRecord, DataverseValue } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import type { MapSummary } from "@fsi/core/maps/summary";
 import { bareGuid } from "./guid";
 
 /** `XrmEnum.FormType.Create`: a const enum, so the value is written out (isolated modules cannot read it). */

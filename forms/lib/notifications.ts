@@ -5,7 +5,7 @@
  * there in full). Every notification has a fixed id so a new check replaces the old one and none is
  * left behind (docs/design.md §4: `control.setNotification` blocks saving until cleared).
  */
-import type { ValidationIssue } from "../../core/validation/contract";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 import { userMessages } from "./messages";
 import { localeOf, readableScmMessage } from "./readable-message";
 

@@ -4,7 +4,7 @@
  * time), so they are learned, never hard-coded: an empty create is posted to the validation API and
  * every `required` error names a column to mark required. Asked once per table and company per page.
  */
-import type { IntegrationTableName } from "../../core/dataverse/tables";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
 import { userMessages } from "./messages";
 import type { ValidationEndpoint } from "./validation-client";
 import { validateRecord } from "./validation-client";

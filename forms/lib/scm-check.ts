@@ -3,8 +3,8 @@
  * One OnSave check: read the settings and the company, post the changed mapped columns to the
  * validation API within the deadline, and turn the outcome into notifications and a verdict.
  */
-import type { DataverseRecord } from "../../core/dataverse/record";
-import type { ValidationRequest } from "../../core/validation/contract";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import type { ValidationRequest } from "@fsi/core/validation/contract";
 import { companyReference, formCompanyCode } from "./company";
 import type { Deadline } from "./deadline";
 import { startDeadline } from "./deadline";

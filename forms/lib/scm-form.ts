@@ -4,16 +4,16 @@
  * and OnSave handlers the solution registers (`FSI.Forms.<Table>.onLoad` / `.onSave`, "pass
  * execution context as first parameter").
  */
-import type { TableDefinition } from "../../core/dataverse/schema";
-import type { IntegrationTableName } from "../../core/dataverse/tables";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
 import {
   customerAsset,
   customerAssetCategory,
   paymentTerm,
   shipVia,
   warehouse,
-} from "../../core/dataverse/tables/integration-tables";
-import type { MapSummary } from "../../core/maps/summary";
+} from "@fsi/core/dataverse/tables/integration-tables";
+import type { MapSummary } from "@fsi/core/maps/summary";
 import { formMaps } from "./form-maps";
 import { handleLoad } from "./on-load";
 import { handleSave } from "./on-save";

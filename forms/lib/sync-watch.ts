@@ -11,7 +11,7 @@
  * of the form without reloading the page" (PA `powerapps-docs/developer/model-driven-apps/clientapi/reference/formContext-data/refresh.md`); the data OnLoad event
  * follows, and code components get `updateView` with the new values.
  */
-import { SYNC_STATUS_COLUMNS } from "../../core/registration/step-columns";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration/step-columns";
 import type { ScmForm } from "./scm-form";
 import { bareGuid } from "./guid";
 

@@ -7,8 +7,8 @@
  * library: the SPA registration is a public client, and MSAL caches tokens per browser session.
  */
 import type { IEntity } from "dataverse-ify";
-import { TokenUnavailable, within } from "../../core/validation/client";
-import { systemUser } from "../../core/dataverse/tables/field-service-tables";
+import { TokenUnavailable, within } from "@fsi/core/validation/client";
+import { systemUser } from "@fsi/core/dataverse/tables/field-service-tables";
 import { dataverseClient } from "./dataverse";
 import { bareGuid } from "./guid";
 import type { SignInConfiguration } from "./sign-in-contract";

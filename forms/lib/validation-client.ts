@@ -3,8 +3,8 @@
  * from the environment variables, the token from the sign-in library, and the outcomes the save
  * handler acts on.
  */
-import { callValidationApi, type CallFailure } from "../../core/validation/client";
-import type { ValidationRequest, ValidationResponse } from "../../core/validation/contract";
+import { callValidationApi, type CallFailure } from "@fsi/core/validation/client";
+import type { ValidationRequest, ValidationResponse } from "@fsi/core/validation/contract";
 import type { SignInConfiguration } from "./sign-in-contract";
 import { silentToken } from "./token";
 

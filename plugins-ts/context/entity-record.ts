@@ -3,8 +3,8 @@
  * columns the table definition knows are kept: the platform adds owner and system columns to a
  * Target that no map reads.
  */
-import type { DataverseRecord, DataverseValue } from "../../core/dataverse/record";
-import type { TableDefinition } from "../../core/dataverse/schema";
+import type { DataverseRecord, DataverseValue } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import { type SdkEntity, type SdkValue, isSdkEntityReference } from "./sdk-values";
 
 /** A value the record shape cannot carry (an entity collection in a column, an opaque type). */

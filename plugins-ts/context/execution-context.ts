@@ -2,7 +2,7 @@
  * The typed view of a RemoteExecutionContext a plug-in receives: what ran (message, table, stage,
  * mode), who (user, initiating user), the Target, the images and the shared variables.
  */
-import { formatZodError } from "../../core/validation";
+import { formatZodError } from "@fsi/core/validation";
 import { remoteExecutionContextSchema } from "./remote-execution-context-schema";
 import {
   type SdkEntity,

@@ -33,9 +33,9 @@
  * | `FSI_INVENTORY_STATE_PATH`, `FSI_INVENTORY_SETTINGS` | the inventory engine both entries run beside the host (`inventory/config.ts`) |
  */
 import { z } from "zod";
-import { formatZodError } from "../../core/validation/format-zod-error";
-import { builtInMaps } from "../../core/maps/built-in";
-import { type MapModes, parseMapModes } from "../../core/maps/map-modes";
+import { formatZodError } from "@fsi/core/validation/format-zod-error";
+import { builtInMaps } from "@fsi/core/maps/built-in";
+import { type MapModes, parseMapModes } from "@fsi/core/maps/map-modes";
 import { DEFAULT_ECHO_TAG, DEFAULT_SCM_INTEGRATION_USER } from "../integration/settings";
 import { STORAGE_PREFIX_PATTERN, type AzureStoreSettings } from "../sync/azure/storage-access";
 import {

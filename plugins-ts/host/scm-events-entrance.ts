@@ -5,7 +5,7 @@
  * engine reads (on-hand, projects) goes to it, an entity of a two-way map to the SCM → Dataverse
  * handler, any other is refused (400 `UNMAPPED_TABLE`, naming what to activate). One key for all.
  */
-import type { ScmDataChange } from "../../core/scm/data-events";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
 import { type WebhookAuth, requireWebhookKey } from "../http-kit/auth/webhook-key";
 import { parseJsonBody } from "../http-kit/body";
 import { requireJsonContentType } from "../http-kit/content-type";

@@ -3,7 +3,7 @@
  * never changes once saved and a company's code is create-only, so answers are cached for the
  * host's lifetime; misses are not cached (the company may be created in a moment).
  */
-import { cdmCompany } from "../../core/dataverse/tables";
+import { cdmCompany } from "@fsi/core/dataverse/tables";
 import type { DataverseClient } from "../services/dataverse-client";
 
 export class CompanyDirectory {

@@ -3,7 +3,7 @@
  * Dataverse reads only the status of a webhook reply: 2xx lets the operation go on, anything else
  * cancels it (sync steps) or fails the system job (async steps); 502/503/504 are retried once.
  */
-import type { ValidationIssue } from "../../core/validation/contract";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 
 export type IntegrationErrorCode =
   | "UNMAPPED_TABLE"

@@ -2,14 +2,14 @@
  * Answers core's lookup queries with Dataverse reads. Core maps lookups by natural key and does no
  * I/O (core/maps/lookups.ts); this is the I/O half.
  */
-import type { EntityReference } from "../../core/dataverse/schema";
-import { tableByLogicalName } from "../../core/dataverse/tables";
+import type { EntityReference } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type {
   DataverseLookupAnswers,
   DataverseLookupQuery,
   ScmLookupAnswers,
   ScmLookupQuery,
-} from "../../core/maps/lookups";
+} from "@fsi/core/maps/lookups";
 import type { DataverseClient, KeyValues } from "../services/dataverse-client";
 import type { CompanyDirectory } from "./company-directory";
 

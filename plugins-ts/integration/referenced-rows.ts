@@ -5,9 +5,9 @@
  * Field Service) or undone (from SCM, which tells us only after it committed), so the referencing
  * rows keep a reference both systems can resolve, and stay saveable in both.
  */
-import type { TableDefinition } from "../../core/dataverse/schema";
-import type { ColumnPair, EntityMap } from "../../core/maps/template-schema";
-import type { ScmEntityDefinition, ScmKey } from "../../core/scm/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import type { ColumnPair, EntityMap } from "@fsi/core/maps/template-schema";
+import type { ScmEntityDefinition, ScmKey } from "@fsi/core/scm/schema";
 import type { DataverseClient } from "../services/dataverse-client";
 import type { ScmClient } from "../services/scm-client";
 

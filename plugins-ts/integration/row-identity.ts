@@ -2,8 +2,8 @@
  * Names for rows that both systems understand: `usmf/11` (company and natural key), used as the
  * ledger and queue key, and `msdyn_operationalsite usmf/S9`, a dependency a queued change waits for.
  */
-import type { EntityMap } from "../../core/maps/template-schema";
-import type { NaturalKeyReference } from "../../core/maps/lookups";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import type { NaturalKeyReference } from "@fsi/core/maps/lookups";
 
 /** Any company: for lookups to tables that are not company-scoped. */
 const ANY_COMPANY = "*";

@@ -13,9 +13,9 @@ import {
   scmEntityForVirtualTable,
   scmFieldOfVirtualColumn,
   SCM_DATA_EVENT_MESSAGES,
-} from "../../core/scm/data-events";
-import type { ScmEntityDefinition } from "../../core/scm/schema";
-import { formatZodError } from "../../core/validation/format-zod-error";
+} from "@fsi/core/scm/data-events";
+import type { ScmEntityDefinition } from "@fsi/core/scm/schema";
+import { formatZodError } from "@fsi/core/validation/format-zod-error";
 import { remoteExecutionContextSchema } from "../context/remote-execution-context-schema";
 import { type SdkEntity, type SdkValue, parseWcfDate } from "../context/sdk-values";
 

@@ -6,15 +6,15 @@
  * the Validate plug-in (server-side enforcement) and the validation API (the form's pre-save
  * check), so both refuse exactly the same records.
  */
-import type { DataverseRecord } from "../../core/dataverse/record";
-import type { EntityMap } from "../../core/maps/template-schema";
-import { scmLookups, type ScmLookupQuery } from "../../core/maps/lookups";
-import { toScmRow } from "../../core/maps/to-scm";
-import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmFieldError } from "../../core/maps/scm-errors";
-import type { ScmRow } from "../../core/scm/schema";
-import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
-import type { ValidationIssue } from "../../core/validation/contract";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import { scmLookups, type ScmLookupQuery } from "@fsi/core/maps/lookups";
+import { toScmRow } from "@fsi/core/maps/to-scm";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import type { ScmFieldError } from "@fsi/core/maps/scm-errors";
+import type { ScmRow } from "@fsi/core/scm/schema";
+import { scmErrorsToDataverse } from "@fsi/core/maps/scm-errors";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 import type { DataverseClient } from "../services/dataverse-client";
 import { type ScmClient, ScmUnavailableError, keyOf } from "../services/scm-client";
 import type { IntegrationSettings } from "./settings";

@@ -3,7 +3,7 @@
  * PATCH only the fields whose value differs — so a redelivered change writes nothing (and raises
  * no business event) the second time.
  */
-import type { ScmEntityDefinition, ScmFieldDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
+import type { ScmEntityDefinition, ScmFieldDefinition, ScmKey, ScmRow } from "@fsi/core/scm/schema";
 import { type ScmClient, ScmRejectedError } from "../services/scm-client";
 
 export type ScmWriteOutcome = "created" | "updated" | "unchanged" | "deleted" | "absent";

@@ -1,4 +1,4 @@
-import type { MapModes } from "../../core/maps/map-modes";
+import type { MapModes } from "@fsi/core/maps/map-modes";
 
 /** How the integration identifies itself and what it does when SCM does not answer. */
 export interface IntegrationSettings {

@@ -12,7 +12,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
-import { formatZodError } from "../../core/validation/format-zod-error";
+import { formatZodError } from "@fsi/core/validation/format-zod-error";
 import {
   connectionFields,
   dataverseCredentialsError,

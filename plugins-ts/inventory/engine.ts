@@ -4,8 +4,8 @@
  * serves the webhook plug-ins, the SCM event receiver and the batch runs, so they share the
  * reference cache, the per-row locks and the state (checkpoints, run history).
  */
-import type { ScmDataChange } from "../../core/scm/data-events";
-import type { InventoryHandlerName } from "../../core/registration";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
+import type { InventoryHandlerName } from "@fsi/core/registration";
 import type { Plugin, PluginResult } from "../plugins/plugin";
 import { DataverseClient, type DataverseClientConfig } from "../services/dataverse-client";
 import { type Logger, createLogger } from "../services/logger";

@@ -10,8 +10,8 @@
  * With a lease (the host and the sync CLI share the state file), a pass runs only while this
  * replayer holds it, so two processes never apply the same change.
  */
-import type { DataverseRecord } from "../../core/dataverse/record";
-import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { ScmSyncStatus, tableByLogicalName } from "@fsi/core/dataverse/tables";
 import { IntegrationError, type IntegrationErrorCode } from "../integration/errors";
 import { ScmRejectedError } from "../services/scm-client";
 import type { QueuedChange } from "../sync/change-queue";
@@ -22,7 +22,7 @@ import { syncCommittedRow } from "./trimmed-context";
 import { type QueuedScmWrite, applyScmWrite } from "./sync-to-scm-plugin";
 import { InvalidDataEventError } from "../integration/scm-data-event";
 import { DependencyMissingError, type ScmToDataverseSync } from "./scm-to-dataverse";
-import { SYNC_STATUS_COLUMNS } from "../../core/registration";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration";
 
 export interface ReplaySummary {
   readonly applied: number;

@@ -4,14 +4,14 @@
  * carry (an Update step registered without a pre image) are read from Dataverse, inside the
  * step's transaction.
  */
-import type { DataverseRecord } from "../../core/dataverse/record";
-import { isEntityReference } from "../../core/dataverse/record";
-import type { TableDefinition } from "../../core/dataverse/schema";
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import type { EntityMap } from "../../core/maps/template-schema";
-import { goesToScm } from "../../core/maps/template-schema";
-import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmEntityDefinition } from "../../core/scm/schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { isEntityReference } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import { goesToScm } from "@fsi/core/maps/template-schema";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import type { ScmEntityDefinition } from "@fsi/core/scm/schema";
 import { type PluginExecutionContext, postImageOf, preImageOf, targetOf } from "../context/execution-context";
 import { entityToRecord } from "../context/entity-record";
 import { isSdkEntity } from "../context/sdk-values";

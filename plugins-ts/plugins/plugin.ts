@@ -4,7 +4,7 @@
  * the plug-in does the work and either returns a result (2xx) or throws an `IntegrationError`
  * (its status tells Dataverse to cancel the operation or fail the system job).
  */
-import type { ValidationIssue } from "../../core/validation/contract";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 import type { PluginExecutionContext } from "../context/execution-context";
 import type { CompanyDirectory } from "../integration/company-directory";
 import type { IntegrationSettings } from "../integration/settings";

@@ -7,12 +7,12 @@
  * their status says so). Refusals go to the catch-up list like an event's. Safe to run at any
  * time and as often as wanted; `fsi sync catch-up` and the host's `POST /plugins/scm-catch-up` run it.
  */
-import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
-import { mapModeOf } from "../../core/maps/map-modes";
-import type { EntityMap } from "../../core/maps/template-schema";
-import { SYNC_STATUS_COLUMNS } from "../../core/registration";
-import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmRow } from "../../core/scm/schema";
+import { ScmSyncStatus, tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { mapModeOf } from "@fsi/core/maps/map-modes";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import type { ScmRow } from "@fsi/core/scm/schema";
 import { IntegrationError } from "../integration/errors";
 import type { PluginServices } from "./plugin";
 import type { ScmToDataverseSync } from "./scm-to-dataverse";

@@ -5,10 +5,10 @@
  * may apply it after Dataverse rolled back — or Dataverse stopped waiting for the step whose write
  * SCM applied. Either way Dataverse's committed row is the truth for the row, and this restores it.
  */
-import { scmLookups } from "../../core/maps/lookups";
-import { toScmRow } from "../../core/maps/to-scm";
-import type { EntityMap } from "../../core/maps/template-schema";
-import { tableByLogicalName } from "../../core/dataverse/tables";
+import { scmLookups } from "@fsi/core/maps/lookups";
+import { toScmRow } from "@fsi/core/maps/to-scm";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import { IntegrationError } from "../integration/errors";
 import { resolveScmLookups } from "../integration/lookup-resolver";
 import { changedFields, deleteScmRow, upsertScmRow, type ScmWriteOutcome } from "../integration/scm-writer";

@@ -16,17 +16,17 @@
  * and replayed when that row arrives (or on the retry timer). Events lost for good are made up for
  * by the catch-up pass (scm-catch-up.ts).
  */
-import { mapModeOf } from "../../core/maps/map-modes";
-import { lookupsToResolve } from "../../core/maps/lookups";
-import { toDataverseRecord } from "../../core/maps/to-dataverse";
-import type { EntityMap } from "../../core/maps/template-schema";
-import { ScmSyncStatus, tableByLogicalName } from "../../core/dataverse/tables";
-import { type DataverseRecord, sameValue } from "../../core/dataverse/record";
-import type { TableDefinition } from "../../core/dataverse/schema";
-import type { ScmDataChange } from "../../core/scm/data-events";
-import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
-import type { ValidationIssue } from "../../core/validation/contract";
+import { mapModeOf } from "@fsi/core/maps/map-modes";
+import { lookupsToResolve } from "@fsi/core/maps/lookups";
+import { toDataverseRecord } from "@fsi/core/maps/to-dataverse";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import { ScmSyncStatus, tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { type DataverseRecord, sameValue } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "@fsi/core/scm/schema";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { resolveDataverseLookups } from "../integration/lookup-resolver";
 import { type Reference, dataverseReferencesTo, describeReferences } from "../integration/referenced-rows";
@@ -34,7 +34,7 @@ import { arrivedRowNames, dependencyName, rowKey } from "../integration/row-iden
 import type { KeyValues } from "../services/dataverse-client";
 import { DataverseRequestError } from "../services/dataverse-request";
 import type { QueuedChange } from "../sync/change-queue";
-import { SYNC_STATUS_COLUMNS } from "../../core/registration";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration";
 import type { PluginResult, PluginServices } from "./plugin";
 import type { QueuedScmWrite } from "./sync-to-scm-plugin";
 

@@ -4,14 +4,14 @@
  * ledger the Sync to SCM step filled in. The write does not trigger another sync: those columns
  * are in no step's filtering attributes, and the write carries the integration's echo tag.
  */
-import { ScmSyncStatus } from "../../core/dataverse/tables";
-import { SYNC_STATUS_COLUMNS } from "../../core/registration";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration";
 import type { PluginExecutionContext } from "../context/execution-context";
 import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError } from "../integration/errors";
 import type { LedgerEntry } from "../sync/sync-ledger";
 import { DataverseRequestError } from "../services/dataverse-request";
-import { mapModeOf } from "../../core/maps/map-modes";
+import { mapModeOf } from "@fsi/core/maps/map-modes";
 import { mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 

@@ -11,15 +11,15 @@
  * fails, or Dataverse stopped waiting for a step whose write SCM applied — Dataverse rolls back
  * while SCM may keep the change; a resync of the row is queued to set SCM back to Dataverse's row.
  */
-import type { DataverseRecord } from "../../core/dataverse/record";
-import { isEntityReference } from "../../core/dataverse/record";
-import { scmLookups } from "../../core/maps/lookups";
-import { toScmRow } from "../../core/maps/to-scm";
-import { scmErrorsToDataverse } from "../../core/maps/scm-errors";
-import { type EntityMap, goesToScm } from "../../core/maps/template-schema";
-import { scmEntityByCollection } from "../../core/scm/entities";
-import type { ScmKey, ScmRow } from "../../core/scm/schema";
-import type { ValidationIssue } from "../../core/validation/contract";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { isEntityReference } from "@fsi/core/dataverse/record";
+import { scmLookups } from "@fsi/core/maps/lookups";
+import { toScmRow } from "@fsi/core/maps/to-scm";
+import { scmErrorsToDataverse } from "@fsi/core/maps/scm-errors";
+import { type EntityMap, goesToScm } from "@fsi/core/maps/template-schema";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import type { ScmKey, ScmRow } from "@fsi/core/scm/schema";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 import { type PluginExecutionContext, preImageOf } from "../context/execution-context";
 import { entityToRecord } from "../context/entity-record";
 import { isDataverseEcho } from "../integration/echo";
@@ -29,7 +29,7 @@ import { describeReferences, scmReferencesTo } from "../integration/referenced-r
 import { mapRowKey } from "../integration/row-identity";
 import { ScmCreateConflictError, deleteScmRow, upsertScmRow } from "../integration/scm-writer";
 import { ScmRejectedError, ScmUnavailableError, keyOf } from "../services/scm-client";
-import { mapModeOf } from "../../core/maps/map-modes";
+import { mapModeOf } from "@fsi/core/maps/map-modes";
 import { executionRow, mappedTable, scmEntityOf } from "./execution-row";
 import { type AfterCommit, committedRow, queueSyncAfterCommit } from "./trimmed-context";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";

@@ -13,12 +13,12 @@
  * (an SCM refusal puts it on the catch-up list). A trimmed Delete reads the row it deletes, still
  * committed, and is synced as usual.
  */
-import type { DataverseRecord } from "../../core/dataverse/record";
-import { isEntityReference } from "../../core/dataverse/record";
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import { scmLookups } from "../../core/maps/lookups";
-import { toScmRow } from "../../core/maps/to-scm";
-import type { EntityMap } from "../../core/maps/template-schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { isEntityReference } from "@fsi/core/dataverse/record";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { scmLookups } from "@fsi/core/maps/lookups";
+import { toScmRow } from "@fsi/core/maps/to-scm";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
 import type { PluginExecutionContext } from "../context/execution-context";
 import { IntegrationError } from "../integration/errors";
 import { resolveScmLookups } from "../integration/lookup-resolver";

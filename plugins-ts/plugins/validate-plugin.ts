@@ -4,14 +4,14 @@
  * problem → 422 (Dataverse cancels the save; the log lists the field errors, since Dataverse shows
  * only a generic message). SCM unreachable → 503 (fail closed) or a pass with a warning (fail open).
  */
-import { changedMappedColumns } from "../../core/maps/change-detection";
-import type { ValidationIssue } from "../../core/validation/contract";
+import { changedMappedColumns } from "@fsi/core/maps/change-detection";
+import type { ValidationIssue } from "@fsi/core/validation/contract";
 import type { PluginExecutionContext } from "../context/execution-context";
 import { isDataverseEcho } from "../integration/echo";
 import { IntegrationError, describeIssues } from "../integration/errors";
 import { validateWithScm } from "../integration/scm-validation";
 import { ScmUnavailableError } from "../services/scm-client";
-import { mapModeOf } from "../../core/maps/map-modes";
+import { mapModeOf } from "@fsi/core/maps/map-modes";
 import { executionRow, mappedTable } from "./execution-row";
 import type { Plugin, PluginResult, PluginServices } from "./plugin";
 

@@ -19,8 +19,8 @@ import {
   sdkMessageProcessingStep,
   sdkMessageProcessingStepImage,
   serviceEndpoint,
-} from "../../core/dataverse/tables";
-import type { DataverseRecord } from "../../core/dataverse/record";
+} from "@fsi/core/dataverse/tables";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
 import type { WebhookAuth } from "../http-kit/auth/webhook-key";
 import type { DataverseClient } from "../services/dataverse-client";
 import {
@@ -28,7 +28,7 @@ import {
   type WebhookStepDefinition,
   imageMessageProperty,
   webhookUrl,
-} from "../../core/registration";
+} from "@fsi/core/registration";
 
 export interface WebhookRegistration {
   /** Where Dataverse reaches the host (`https://fsi-plugins.azurewebsites.net`). */

@@ -13,8 +13,8 @@ import {
   fromWebApiRow,
   isEntityReference,
   toWebApiBody,
-} from "../../core/dataverse/record";
-import type { TableDefinition } from "../../core/dataverse/schema";
+} from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import { type DataverseCallScope, DataverseRequestError, ScopedNodeWebApiRequest } from "./dataverse-request";
 import {
   type FoundRow,

@@ -5,8 +5,8 @@
  * (joining a synchronous step's transaction) and the echo `tag` work as for every other call.
  */
 import { randomUUID } from "node:crypto";
-import { type DataverseRecord, fromWebApiRow, toWebApiBody } from "../../core/dataverse/record";
-import type { TableDefinition } from "../../core/dataverse/schema";
+import { type DataverseRecord, fromWebApiRow, toWebApiBody } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import { type DataverseCallScope, DataverseRequestError, type ScopedNodeWebApiRequest } from "./dataverse-request";
 
 /** Where a query goes: the client's request implementation, its call scope and the Web API root. */

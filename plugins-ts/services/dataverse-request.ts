@@ -18,7 +18,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { NodeWebApiRequest } from "dataverse-ify/lib/webapi/node/NodeWebApiRequest";
 import type { WebApiResponse } from "dataverse-ify/lib/webapi/WebApiRequest";
-import { tableByLogicalName } from "../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 
 export interface DataverseCallScope {
   readonly correlationId?: string;

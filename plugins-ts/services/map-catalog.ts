@@ -4,10 +4,10 @@
  * syncing with a map nobody meant.
  */
 import { readFileSync } from "node:fs";
-import { builtInMaps } from "../../core/maps/built-in";
-import { MapTemplateError } from "../../core/maps/parse-template";
-import { applyMapOverride } from "../../core/maps/override";
-import type { EntityMap } from "../../core/maps/template-schema";
+import { builtInMaps } from "@fsi/core/maps/built-in";
+import { MapTemplateError } from "@fsi/core/maps/parse-template";
+import { applyMapOverride } from "@fsi/core/maps/override";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
 
 export interface MapCatalog {
   readonly maps: readonly EntityMap[];

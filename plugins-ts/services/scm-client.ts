@@ -18,16 +18,16 @@ import {
   type BatchResponse,
   formatBatchRequest,
   parseBatchResponse,
-} from "../../core/scm/odata-batch";
-import { parseScmErrorBody } from "../../core/scm/odata-errors";
-import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../core/scm/schema";
+} from "@fsi/core/scm/odata-batch";
+import { parseScmErrorBody } from "@fsi/core/scm/odata-errors";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "@fsi/core/scm/schema";
 import {
   SCM_VALIDATION_SERVICE_PATH,
   type ScmValidationRequest,
   type ScmValidationResponse,
   scmValidationResponseSchema,
-} from "../../core/scm/validation-service";
-import type { ScmFieldError } from "../../core/maps/scm-errors";
+} from "@fsi/core/scm/validation-service";
+import type { ScmFieldError } from "@fsi/core/maps/scm-errors";
 import {
   SCM_CREATE_SALES_ORDER_PATH,
   SCM_POST_INVENTORY_JOURNAL_PATH,
@@ -38,7 +38,7 @@ import {
   createSalesOrderResponseSchema,
   postInventoryJournalResponseSchema,
   scmDocumentFaultSchema,
-} from "../../core/scm/inventory-services";
+} from "@fsi/core/scm/inventory-services";
 import type { z } from "zod";
 
 export interface ScmClientConfig {

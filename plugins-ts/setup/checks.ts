@@ -13,11 +13,11 @@ import {
   environmentVariableDefinition,
   environmentVariableValue,
   ServiceEndpointAuthType,
-} from "../../core/dataverse/tables";
-import { globalPrivileges } from "../../core/dataverse/privileges";
-import { toWebApiBody } from "../../core/dataverse/record";
-import type { EntityMap } from "../../core/maps/template-schema";
-import type { SecurityRoleDefinition } from "../../solution/components/security-roles";
+} from "@fsi/core/dataverse/tables";
+import { globalPrivileges } from "@fsi/core/dataverse/privileges";
+import { toWebApiBody } from "@fsi/core/dataverse/record";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import type { SecurityRoleDefinition } from "@fsi/solution/components/security-roles";
 import {
   type RolePrivilege,
   privilegesOf,

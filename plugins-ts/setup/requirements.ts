@@ -4,20 +4,20 @@
  * read and write, the environment variables that need a value in every environment, the service
  * endpoints, and the security roles with the privileges each grants.
  */
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import type { EntityMap } from "../../core/maps/template-schema";
-import { FIELD_SERVICE_SOLUTION, solutionOfColumn, solutionOfTable } from "../../solution/components/dependencies";
-import { environmentVariables } from "../../solution/components/environment-variables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import { FIELD_SERVICE_SOLUTION, solutionOfColumn, solutionOfTable } from "@fsi/solution/components/dependencies";
+import { environmentVariables } from "@fsi/solution/components/environment-variables";
 import {
   type SecurityRoleDefinition,
   fsiAdministratorRole,
   fsiIntegrationRole,
   fsiTechnicianRole,
-} from "../../solution/components/security-roles";
-import { solutionUniqueName, publisher } from "../../solution/identity";
-import { solutionEndpointName, webhookHandlers } from "../../solution/steps";
-import { privilegeName } from "../../core/dataverse/privileges";
-import { type WebhookHandlerName, webhookUrl } from "../../core/registration";
+} from "@fsi/solution/components/security-roles";
+import { solutionUniqueName, publisher } from "@fsi/solution/identity";
+import { solutionEndpointName, webhookHandlers } from "@fsi/solution/steps";
+import { privilegeName } from "@fsi/core/dataverse/privileges";
+import { type WebhookHandlerName, webhookUrl } from "@fsi/core/registration";
 
 /** A solution the org must have, and why. */
 export interface RequiredSolution {

@@ -13,7 +13,7 @@
  * on a stale key. A row that was not found is never kept: a site created a moment ago is found at
  * once.
  */
-import type { ScmLookupQuery } from "../../core/maps/lookups";
+import type { ScmLookupQuery } from "@fsi/core/maps/lookups";
 import { resolveScmLookups, type ScmLookupResolution } from "../integration/lookup-resolver";
 import type { DataverseClient } from "../services/dataverse-client";
 

@@ -2,9 +2,9 @@
  * The validation API's work for one request (docs/design.md §5): Dataverse's own column checks, then
  * SCM's rules through `validateWithScm`, every problem named by its Dataverse column.
  */
-import { validateRecord } from "../../core/dataverse/record-validation";
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import type { ValidationIssue, ValidationRequest, ValidationResponse } from "../../core/validation/contract";
+import { validateRecord } from "@fsi/core/dataverse/record-validation";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import type { ValidationIssue, ValidationRequest, ValidationResponse } from "@fsi/core/validation/contract";
 import { validateWithScm } from "../integration/scm-validation";
 import { mapColumns } from "../plugins/execution-row";
 import type { DataverseClient } from "../services/dataverse-client";

@@ -10,8 +10,8 @@ import {
   validationBatchRequestSchema,
   validationRequestSchema,
   type ValidationResponse,
-} from "../../core/validation/contract";
-import { formatZodError } from "../../core/validation/format-zod-error";
+} from "@fsi/core/validation/contract";
+import { formatZodError } from "@fsi/core/validation/format-zod-error";
 import type { BearerVerifier } from "../http-kit/auth/bearer-token";
 import { type CorsPolicy, corsHeadersFor, preflightReply } from "../http-kit/cors";
 import { parseJsonBody } from "../http-kit/body";

@@ -4,9 +4,9 @@
  * engine's plug-ins and status). Tokens come from the sandbox's Entra ID stand-in
  * (`sandbox/auth/entra`), on its own https origin.
  */
-import { fromNodeRequest, writeReply } from "../../plugins-ts/http-kit";
-import type { HostHandler } from "../../plugins-ts/http-kit";
-import { HOST_PREFIX } from "../../plugins-ts/host/routes";
+import { fromNodeRequest, writeReply } from "@fsi/plugins/http-kit";
+import type { HostHandler } from "@fsi/plugins/http-kit";
+import { HOST_PREFIX } from "@fsi/plugins/host/routes";
 import { Router } from "../http";
 
 export interface PluginsRouterOptions {

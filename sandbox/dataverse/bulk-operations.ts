@@ -7,7 +7,7 @@
  * Every row must set `@odata.type` (Learn: "You must set the @odata.type property for each item
  * in the Targets parameter"). One transaction: on a standard table any failure rolls back every row.
  */
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import { emptyResponse, jsonResponse, type ApiResponse } from "./api";
 import { invalidPayload, noHttpResource } from "./errors";
 import { parseObjectBody, readRowPayload, type ReferenceResolver } from "./payload";

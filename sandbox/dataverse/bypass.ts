@@ -16,7 +16,7 @@
  * PrivilegeDenied (0x80040220, `PRIVILEGE_DENIED_STATUS`) naming the missing privilege, and an
  * unknown header value as 400 InvalidArgument. Both are kept in this file only.
  */
-import { globalPrivileges } from "../../core";
+import { globalPrivileges } from "@fsi/core";
 import { DataverseError, ErrorCode, invalidArgument } from "./errors";
 import { PRIVILEGE_DENIED_STATUS, type PrivilegeGrants } from "./privileges";
 

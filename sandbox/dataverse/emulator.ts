@@ -10,7 +10,7 @@ import {
   systemUser,
   tables as allTables,
   type TableDefinition,
-} from "../../core";
+} from "@fsi/core";
 import { errorResponse, jsonResponse, type ApiRequest, type ApiResponse } from "./api";
 import {
   parseBatch,

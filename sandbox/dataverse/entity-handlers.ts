@@ -3,7 +3,7 @@
  * a row addressed by id or alternate key; the bulk actions CreateMultiple and UpdateMultiple
  * (`bulk-operations.ts`).
  */
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import { bulkActionOf, runBulkAction } from "./bulk-operations";
 import { emptyResponse, jsonResponse, type ApiResponse } from "./api";
 import { entityNotFound, keyNotFound, noHttpResource, segmentNotFound } from "./errors";

@@ -2,8 +2,8 @@
  * `$expand` on single-valued navigation properties (a lookup's related row), with an optional
  * nested `$select`: `$expand=msdyn_company($select=cdm_name,cdm_companycode)`.
  */
-import type { TableDefinition } from "../../core";
-import { tableByLogicalName } from "../../core";
+import type { TableDefinition } from "@fsi/core";
+import { tableByLogicalName } from "@fsi/core";
 import { badQuery, unknownProperty } from "./errors";
 
 export interface ExpandItem {

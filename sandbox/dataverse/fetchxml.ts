@@ -13,7 +13,7 @@
  * invalid FetchXML query (`FETCHXML_ERROR_CODE`, kept here only).
  */
 import { XMLParser } from "fast-xml-parser";
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import { DataverseError } from "./errors";
 
 export const FETCHXML_ERROR_CODE = "0x80041103";

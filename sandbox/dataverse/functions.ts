@@ -3,7 +3,7 @@
  * which returns the current value of an environment variable, or its default value when no value
  * row exists (Learn, "Environment variables overview": clients read them this way).
  */
-import { environmentVariableDefinition, environmentVariableValue } from "../../core";
+import { environmentVariableDefinition, environmentVariableValue } from "@fsi/core";
 import { badQuery, DataverseError, ErrorCode } from "./errors";
 import { parseKeySegment } from "./keys";
 import type { Connection, DataverseStore } from "./storage/store";

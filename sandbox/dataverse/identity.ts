@@ -6,7 +6,7 @@
  * user, as in Dataverse: the operation runs as that user (UserId) on behalf of the caller
  * (InitiatingUserId).
  */
-import { systemUser } from "../../core";
+import { systemUser } from "@fsi/core";
 import { authenticationRequired, invalidArgument } from "./errors";
 import { isGuid, normalizeGuid } from "./keys";
 import type { DataverseStore } from "./storage/store";

@@ -4,7 +4,7 @@
  * the lookup property: `msdyn_warehouses(msdyn_warehouseidentifier='11',_msdyn_company_value=<guid>)`
  * (Learn, "Use an alternate key to reference a record").
  */
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import { badQuery, invalidKey } from "./errors";
 import { lookupIdColumn, type SqlValue } from "./storage/values";
 

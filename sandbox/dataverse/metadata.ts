@@ -4,7 +4,7 @@
  * cache, `Xrm.Utility.getEntityMetadata`). Shapes follow EntityMetadata / AttributeMetadata of the
  * Web API; only the properties below are served.
  */
-import type { ColumnDefinition, TableDefinition } from "../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 import { badQuery, segmentNotFound, unknownProperty } from "./errors";
 import { parseKeySegment, splitSegment } from "./keys";
 import { stableId } from "./pipeline/registrations";

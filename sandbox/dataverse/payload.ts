@@ -3,7 +3,7 @@
  * `<navigation property>@odata.bind`, instance annotations ignored (clients send back what they
  * read), `@odata.type` checked.
  */
-import { type ColumnDefinition, type TableDefinition, tableColumn } from "../../core";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "@fsi/core";
 import { HttpError, parseJson } from "../http";
 import { DataverseError, ErrorCode, invalidPayload } from "./errors";
 import { isGuid, normalizeGuid } from "./keys";

@@ -11,7 +11,7 @@
  * privilege. Platform plug-ins (Field Service's own logic) run inside the pipeline as the system
  * and are not checked, as Field Service's plug-ins are not limited by the caller's role.
  */
-import { privilegeName, type PrivilegeAction, type TableDefinition } from "../../core";
+import { privilegeName, type PrivilegeAction, type TableDefinition } from "@fsi/core";
 import { DataverseError, ErrorCode } from "./errors";
 import { isLookupValue, type Row } from "./storage/values";
 

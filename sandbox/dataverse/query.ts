@@ -4,7 +4,7 @@
  * token), and single rows. `$filter`/`$orderby`/`$select` are compiled to parameterised SQL by
  * `sandbox/odata` (which parses them with `@odata/parser`).
  */
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import {
   compileQuery,
   isODataQueryError,

@@ -10,7 +10,7 @@ import {
   StepImageType,
   StepMode,
   type TableDefinition,
-} from "../../core";
+} from "@fsi/core";
 import type { ApiResponse } from "./api";
 import type { DataverseEmulator } from "./emulator";
 import { stableId, type StepMessageName } from "./pipeline/registrations";

@@ -3,7 +3,7 @@
  * references: shared by the single-row handlers (`entity-handlers.ts`) and the bulk operation
  * messages (`bulk-operations.ts`).
  */
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import { relativeApiPath, type ApiRequest } from "./api";
 import { DataverseError, ErrorCode, entityNotFound, invalidPayload, keyNotFound } from "./errors";
 import { parseKeySegment, resolveKey, splitSegment } from "./keys";

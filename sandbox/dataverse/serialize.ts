@@ -3,7 +3,7 @@
  * and, when `Prefer: odata.include-annotations` asks, the FormattedValue, lookuplogicalname and
  * associatednavigationproperty annotations placed before their property as Dataverse places them.
  */
-import type { ColumnDefinition, TableDefinition } from "../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 import { wantsAnnotation } from "./prefer";
 import { isLookupValue, lookupIdColumn, type AttributeValue, type LookupValue, type Row } from "./storage/values";
 

@@ -9,7 +9,7 @@
  * the privilege table of the message is only in the Dynamics CRM 4.0 SDK ("RetrieveUserPrivileges
  * Privileges": role, prvReadRole); kept here only (`RETRIEVE_USER_PRIVILEGES_NEEDS`).
  */
-import { globalPrivileges, privilegeActions, privilegeName, systemUser, type TableDefinition } from "../../core";
+import { globalPrivileges, privilegeActions, privilegeName, systemUser, type TableDefinition } from "@fsi/core";
 import { entityNotFound, noHttpResource } from "./errors";
 import { isGuid, normalizeGuid } from "./keys";
 import { stableId } from "./pipeline/registrations";

@@ -3,7 +3,7 @@
  * lengths, numeric ranges, choice values, platform-set (read-only) columns and create-only columns
  * (a row's company cannot change once saved).
  */
-import type { ColumnDefinition, TableDefinition } from "../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 import { invalidArgument, stringTooLong, valueOutOfRange } from "./errors";
 import { isLookupValue, type AttributeValue, type Row } from "./storage/values";
 

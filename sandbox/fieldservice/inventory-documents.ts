@@ -15,7 +15,7 @@ import {
   inventoryJournal,
   inventoryTransfer,
   productInventory,
-} from "../../core/dataverse/tables";
+} from "@fsi/core/dataverse/tables";
 import type { PlatformPlugin } from "../dataverse";
 import { isLookupValue, type LookupValue, type Row } from "../dataverse/storage/values";
 import { productInventoryId } from "./inventory-journals";

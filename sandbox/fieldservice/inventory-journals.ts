@@ -10,7 +10,7 @@
  * row's quantities are rounded to the columns' precision (2, the table reference's); a journal in
  * another unit of the same unit group is converted to the row's unit (`units.ts`, unconfirmed).
  */
-import { InventoryJournalType, inventoryJournal, productInventory } from "../../core/dataverse/tables";
+import { InventoryJournalType, inventoryJournal, productInventory } from "@fsi/core/dataverse/tables";
 import type { PlatformPlugin, PlatformService } from "../dataverse";
 import { isLookupValue, lookupIdColumn, type LookupValue, type Row } from "../dataverse/storage/values";
 import { convert } from "./units";

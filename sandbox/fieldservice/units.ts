@@ -5,7 +5,7 @@
  * not how its journal processing applies that. The emulation converts a journal's quantity into
  * the row's unit within the unit group; a new row takes the journal's unit.
  */
-import { unitOfMeasure } from "../../core/dataverse/tables";
+import { unitOfMeasure } from "@fsi/core/dataverse/tables";
 import type { PlatformService } from "../dataverse";
 import { isLookupValue, type LookupValue } from "../dataverse/storage/values";
 

@@ -4,7 +4,7 @@
  * platform libraries each control needs (in load order), the signed-in user, and the SCM entities
  * for the admin page.
  */
-import { mapForScmCollection, scmEntities } from "../../core";
+import { mapForScmCollection, scmEntities } from "@fsi/core";
 import type { SolutionPackage } from "./package/solution-package";
 import type { PlatformLibraries, PlatformLibrary } from "./platform-libraries";
 import type {

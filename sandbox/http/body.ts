@@ -2,9 +2,9 @@
  * Request bodies with a byte limit, and JSON parsing that says where the JSON is wrong.
  */
 import type { IncomingMessage } from "node:http";
-import { checkDeclaredLength, payloadTooLarge, readNodeBody } from "../../plugins-ts/http-kit/body";
-import { HttpError } from "../../plugins-ts/http-kit/errors";
-import { MAX_JSON_DEPTH, jsonNestingBeyond, lineAndColumn, locateJsonError } from "../../plugins-ts/http-kit/json-text";
+import { checkDeclaredLength, payloadTooLarge, readNodeBody } from "@fsi/plugins/http-kit/body";
+import { HttpError } from "@fsi/plugins/http-kit/errors";
+import { MAX_JSON_DEPTH, jsonNestingBeyond, lineAndColumn, locateJsonError } from "@fsi/plugins/http-kit/json-text";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -3,11 +3,11 @@
  * The parts every HTTP server needs — the error type, bodies and JSON, starting and stopping — are
  * the product host's kit (plugins-ts/http-kit), used here as they are.
  */
-export { HttpError, isHttpError, toHttpError } from "../../plugins-ts/http-kit/errors";
+export { HttpError, isHttpError, toHttpError } from "@fsi/plugins/http-kit/errors";
 export { AsyncMutex } from "./mutex";
 export { DEFAULT_BODY_LIMIT_BYTES, parseJson, readBody, readJson } from "./body";
 export type { BodyOptions, JsonPosition } from "./body";
-export { locateJsonError, lineAndColumn } from "../../plugins-ts/http-kit/json-text";
+export { locateJsonError, lineAndColumn } from "@fsi/plugins/http-kit/json-text";
 export { sendEmpty, sendJson, sendText } from "./respond";
 export { Router, pathSegments, renderJsonError } from "./router";
 export type {
@@ -19,6 +19,6 @@ export type {
   RouteOptions,
   RouterOptions,
 } from "./router";
-export { closeServer, listen } from "../../plugins-ts/http-kit/lifecycle";
+export { closeServer, listen } from "@fsi/plugins/http-kit/lifecycle";
 export { ownOrigin, requireOwnOrigin } from "./own-origin";
 export type { OwnOrigin } from "./own-origin";

@@ -11,7 +11,7 @@
  *   One naming neither is not from a browser page (the CLI, the seeding, curl) and is let through.
  */
 import type { IncomingMessage } from "node:http";
-import { HttpError } from "../../plugins-ts/http-kit/errors";
+import { HttpError } from "@fsi/plugins/http-kit/errors";
 
 export interface OwnOrigin {
   /** `host:port` values the sandbox answers (lower case). */

@@ -5,7 +5,7 @@
  * failure through the renderer it was given, so one emulator answers in one error shape.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { HttpError, toHttpError } from "../../plugins-ts/http-kit/errors";
+import { HttpError, toHttpError } from "@fsi/plugins/http-kit/errors";
 import { sendJson } from "./respond";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";

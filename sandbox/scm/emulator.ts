@@ -5,7 +5,7 @@
  * `prefix` (default `/scm`); mount it on any `node:http` server.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { scmEntities } from "../../core";
+import { scmEntities } from "@fsi/core";
 import { AsyncMutex, Router } from "../http";
 import { renderODataError, renderServiceError } from "./errors";
 import { EventEndpointStore } from "./events/endpoints";

@@ -11,7 +11,7 @@
  * `{"Message": ..., "ExceptionType": ..., "ActivityId": ...}`.
  */
 import { randomUUID } from "node:crypto";
-import { type ScmEntityDefinition, type ScmKey, type ScmValidationFieldError, scmWriteErrorBody } from "../../core";
+import { type ScmEntityDefinition, type ScmKey, type ScmValidationFieldError, scmWriteErrorBody } from "@fsi/core";
 import { type ErrorRenderer, HttpError, sendJson } from "../http";
 import type { ODataQueryError } from "../odata";
 

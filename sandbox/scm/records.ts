@@ -10,7 +10,7 @@ import {
   type ScmKey,
   type ScmValidationFieldError,
   scmField,
-} from "../../core";
+} from "@fsi/core";
 import { deriveFields } from "./inventory/system-fields";
 import { type RuleLookups, evaluateRules } from "./rules/evaluate";
 import { type ScmRulesFile, rulesFor } from "./rules/schema";

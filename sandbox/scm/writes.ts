@@ -11,7 +11,7 @@ import {
   type ScmEntityDefinition,
   type ScmKey,
   type ScmValidationFieldError,
-} from "../../core";
+} from "@fsi/core";
 import { type AsyncMutex, HttpError } from "../http";
 import { ExceptionTypes, formatKeyPredicate, notFound, scmError, validationFailed } from "./errors";
 import { buildDataEvent } from "./events/data-event";

@@ -4,7 +4,7 @@
  * Key Vault secrets) and the token `fsi setup` signs in with: the integration administrator's, who
  * holds FSI Administrator only — least privilege, as the person who finishes a real org's setup.
  */
-import type { SandboxConnection } from "../../plugins-ts/cli/sandbox-connection";
+import type { SandboxConnection } from "@fsi/plugins/cli/sandbox-connection";
 import { type PluginsMount, SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "../auth/plugins-mount";
 import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../auth/entra";
 import type { Mount, SandboxServer } from "../server";

@@ -11,7 +11,7 @@
  *   start: FSI Administrator only.
  * - The integration's application user holds FSI Integration only.
  */
-import { privilegeName, type PrivilegeAction } from "../../core";
+import { privilegeName, type PrivilegeAction } from "@fsi/core";
 import { SANDBOX_INTEGRATION_USER } from "../auth/plugins-mount";
 import type { EmulatorUser } from "../dataverse/identity";
 import { stableId } from "../dataverse/pipeline/registrations";
@@ -20,7 +20,7 @@ import {
   fsiIntegrationRole,
   fsiTechnicianRole,
   rolePrivileges,
-} from "../../solution/components/security-roles";
+} from "@fsi/solution/components/security-roles";
 
 /** The bearer token the browser (the form host's pages) sends to the Web API: the technician's. */
 export const BROWSER_TOKEN = "sandbox-browser";

@@ -4,10 +4,10 @@
  * says which), and the toolkit's own solution, which the form host runs. Microsoft's dual-write
  * *map* solutions are not installed: the sandbox's toolkit syncs every table itself.
  */
-import { tableByLogicalName } from "../../core";
-import { builtInMaps } from "../../core/maps/built-in";
-import { FIELD_SERVICE_SOLUTION, solutionOfColumn, solutionOfTable } from "../../solution/components/dependencies";
-import { solutionDisplayName, solutionUniqueName } from "../../solution/identity";
+import { tableByLogicalName } from "@fsi/core";
+import { builtInMaps } from "@fsi/core/maps/built-in";
+import { FIELD_SERVICE_SOLUTION, solutionOfColumn, solutionOfTable } from "@fsi/solution/components/dependencies";
+import { solutionDisplayName, solutionUniqueName } from "@fsi/solution/identity";
 import type { InstalledSolution } from "../dataverse";
 
 export function sandboxInstalledSolutions(): InstalledSolution[] {

@@ -35,7 +35,7 @@ import {
 } from "./identities";
 import { seedReferenceData, seedSandbox, setEnvironmentVariables } from "./seed";
 import { sandboxInstalledSolutions } from "./installed-solutions";
-import { solutionEndpointName, webhookStepDefinitions } from "../../solution/steps";
+import { solutionEndpointName, webhookStepDefinitions } from "@fsi/solution/steps";
 
 export interface IntegratedSandboxOptions {
   readonly solutionZip: string;

@@ -32,7 +32,7 @@ import {
   product,
   unitOfMeasure,
   workOrder,
-} from "../../core";
+} from "@fsi/core";
 import type { PluginsMount } from "../auth/plugins-mount";
 import { type DataverseEmulator, WEB_API_PATH } from "../dataverse";
 import type { PackagedEnvironmentVariable } from "../formhost";

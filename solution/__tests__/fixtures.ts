@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { integrationTableNames, tables } from "../../core";
+import { integrationTableNames, tables } from "@fsi/core";
 import { controlNames, type ControlName } from "../components/controls";
 import { controlBindings } from "../components/forms";
 import { controlNamespace } from "../identity";

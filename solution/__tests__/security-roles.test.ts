@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { builtInMaps, lookupPairs } from "../../core/maps";
-import { globalPrivileges, privilegeName } from "../../core/dataverse/privileges";
+import { builtInMaps, lookupPairs } from "@fsi/core/maps";
+import { globalPrivileges, privilegeName } from "@fsi/core/dataverse/privileges";
 import {
   rolePrivileges,
   securityRoles,

@@ -1,4 +1,4 @@
-import { integrationTableNames, tableByLogicalName } from "../../core";
+import { integrationTableNames, tableByLogicalName } from "@fsi/core";
 import { mainForms, formScriptNamespaces } from "../components/forms";
 import { byPath, compareTrees, readTree } from "../file-tree";
 import { attributeXml } from "../generate/attributes";

@@ -8,7 +8,7 @@ import {
   StepMode,
   StepStage,
   SYNC_STATUS_COLUMNS,
-} from "../../core";
+} from "@fsi/core";
 import {
   solutionServiceEndpoints,
   solutionWebhookSteps,

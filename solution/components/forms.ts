@@ -5,7 +5,7 @@
  * and work order products carrying the Nearby Warehouses and Customer Asset Picker controls. Fields come from core's table definitions, so a
  * column added there shows up here on the next `generate`.
  */
-import { integrationTableNames, type IntegrationTableName, type TableDefinition } from "../../core";
+import { integrationTableNames, type IntegrationTableName, type TableDefinition } from "@fsi/core";
 import { stableId } from "../ids";
 import type { ControlName } from "./controls";
 import { platformColumns, solutionTable } from "./tables";

@@ -3,7 +3,7 @@
  * things: the attribute (`Type` lookup) on the referencing table and the relationship that says
  * which table it points to (`EntityRelationships`, unpacked to `Other/Relationships/<referenced>.xml`).
  */
-import type { ColumnDefinition, TableDefinition } from "../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 import { publisher } from "../identity";
 import { ourColumns, solutionTable, solutionTableNames } from "./tables";
 

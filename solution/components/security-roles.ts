@@ -11,7 +11,7 @@
  * A role grants table privileges, not column privileges: "write the sync status columns" is
  * Write on the table (column-level security is a separate feature, field security profiles).
  */
-import { globalPrivileges, privilegeName, type PrivilegeAction } from "../../core/dataverse/privileges";
+import { globalPrivileges, privilegeName, type PrivilegeAction } from "@fsi/core/dataverse/privileges";
 import { stableId } from "../ids";
 
 export interface TableGrant {

@@ -4,7 +4,7 @@
  * tables themselves as dependencies the target environment must already have. Our own tables
  * (`fsi_project`) are shipped whole.
  */
-import { integrationTableNames, tableByLogicalName, type ColumnDefinition, type TableDefinition } from "../../core";
+import { integrationTableNames, tableByLogicalName, type ColumnDefinition, type TableDefinition } from "@fsi/core";
 import { publisher } from "../identity";
 
 /** Tables the solution creates: shipped with all their columns, never listed as missing. */

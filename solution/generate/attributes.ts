@@ -4,7 +4,7 @@
  * CustomizationsSolution.xsd knows are written; the newer optional ones (IsSearchable, ...) are
  * left out, which the platform accepts (solution/schemas/dataverse/README.md).
  */
-import type { ColumnDefinition } from "../../core";
+import type { ColumnDefinition } from "@fsi/core";
 import { introducedVersion } from "../identity";
 import { el, textEl, type XmlElement } from "../xml";
 import { localizedLabels } from "./labels";

@@ -3,7 +3,7 @@
  * marked `unmodified` (their own metadata is not ours to ship) and list only the columns we add;
  * our own tables carry their metadata, every column but the platform's, and their alternate keys.
  */
-import type { TableDefinition } from "../../core";
+import type { TableDefinition } from "@fsi/core";
 import { isOwnTable, ourColumns } from "../components/tables";
 import { introducedVersion } from "../identity";
 import { el, textEl, xsiNamespace, type XmlElement } from "../xml";

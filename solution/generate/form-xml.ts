@@ -4,7 +4,7 @@
  * `controlDescription` naming the component for the web (formFactor 0), tablet (1) and phone (2)
  * clients, with the platform control as the fallback.
  */
-import type { ColumnDefinition, TableDefinition } from "../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 import { controlSolutionName } from "../components/controls";
 import type { ControlPlacement, FormCell, MainFormDefinition } from "../components/forms";
 import { solutionTable } from "../components/tables";

@@ -4,7 +4,7 @@
  * bind controls to properties the controls declare, steps point at endpoints and columns that
  * exist. Problems name the file at fault.
  */
-import { tableByLogicalName, type ColumnDefinition } from "../../core";
+import { tableByLogicalName, type ColumnDefinition } from "@fsi/core";
 import { ProblemList } from "../errors";
 import { unbraced } from "../ids";
 import { attribute, childElement, childElements, childText, descendants, type XmlElement } from "../xml";

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { hostConfigFromEnv } from "../../plugins-ts/host/config-from-env";
+import { hostConfigFromEnv } from "@fsi/plugins/host/config-from-env";
 import {
   type BicepValue,
   type Declaration,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Page, Request } from "playwright-core";
 import { type Browser, describeWithChromium, launchBrowser, screenshotFolder } from "../support/browser";
 import { type E2eSandbox, startE2eSandbox } from "../support/e2e-sandbox";
-import { BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER } from "../../sandbox/start/identities";
+import { BROWSER_TOKEN, SANDBOX_TECHNICIAN_USER } from "@fsi/sandbox/start/identities";
 import {
   chooseLookup,
   signInThroughForm,

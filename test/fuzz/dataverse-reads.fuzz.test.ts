@@ -7,7 +7,7 @@
  * not implement); a read never writes, a refused write writes nothing.
  */
 import fc from "fast-check";
-import type { TableDefinition } from "../../core/dataverse/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import {
   type DataverseFixture,
   expectRowValid,

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import fc from "fast-check";
-import type { ColumnDefinition } from "../../core/dataverse/schema";
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import { parseScmDataEventWithIds } from "../../plugins-ts/integration/scm-data-event";
-import { scmEntities } from "../../core/scm/entities";
-import { remoteExecutionContextSchema } from "../../plugins-ts/context/remote-execution-context-schema";
+import type { ColumnDefinition } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { parseScmDataEventWithIds } from "@fsi/plugins/integration/scm-data-event";
+import { scmEntities } from "@fsi/core/scm/entities";
+import { remoteExecutionContextSchema } from "@fsi/plugins/context/remote-execution-context-schema";
 import {
   ADMIN,
   INTEGRATION,
@@ -22,9 +22,9 @@ import {
   SCM_EVENTS_KEY,
   WEBHOOK_KEY,
   startInventoryEnvironment,
-} from "../../plugins-ts/inventory/__tests__/support/environment";
-import type { InventoryStepDefinition } from "../../plugins-ts/inventory/registration/steps";
-import { buildRemoteExecutionContext } from "../../sandbox/dataverse";
+} from "@fsi/plugins/inventory/__tests__/support/environment";
+import type { InventoryStepDefinition } from "@fsi/plugins/inventory/registration/steps";
+import { buildRemoteExecutionContext } from "@fsi/sandbox/dataverse";
 import { dataEvent, dataverseValue, writableColumns } from "./support/documents";
 import { contextWithHostileTarget } from "./support/execution-context";
 import {

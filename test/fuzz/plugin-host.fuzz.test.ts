@@ -11,19 +11,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import fc from "fast-check";
-import { tableColumn } from "../../core/dataverse/schema";
-import { tableByLogicalName, warehouse } from "../../core/dataverse/tables";
-import { parseScmDataEvent } from "../../plugins-ts/integration/scm-data-event";
-import { scmEntities } from "../../core/scm/entities";
+import { tableColumn } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName, warehouse } from "@fsi/core/dataverse/tables";
+import { parseScmDataEvent } from "@fsi/plugins/integration/scm-data-event";
+import { scmEntities } from "@fsi/core/scm/entities";
 import {
   isBatchRequestBody,
   validationBatchRequestSchema,
   validationBatchResponseSchema,
   validationRequestSchema,
   validationResponseSchema,
-} from "../../core/validation/contract";
-import { remoteExecutionContextSchema } from "../../plugins-ts/context/remote-execution-context-schema";
-import { warehouseCreateContext } from "../../plugins-ts/__tests__/support/contexts";
+} from "@fsi/core/validation/contract";
+import { remoteExecutionContextSchema } from "@fsi/plugins/context/remote-execution-context-schema";
+import { warehouseCreateContext } from "@fsi/plugins/__tests__/support/contexts";
 import {
   ADMIN,
   ALLOWED_ORIGIN,
@@ -34,7 +34,7 @@ import {
   scmRequest,
   startEnvironment,
   settle,
-} from "../../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 import { dataEvent, identifier, validationRequest } from "./support/documents";
 import { contextWithHostileTarget } from "./support/execution-context";
 import {

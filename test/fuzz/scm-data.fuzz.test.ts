@@ -6,7 +6,7 @@
  * (except the documented 501 for `$metadata`); reads and refused writes change no row.
  */
 import fc from "fast-check";
-import type { ScmEntityDefinition } from "../../core/scm/schema";
+import type { ScmEntityDefinition } from "@fsi/core/scm/schema";
 import { scmRow } from "./support/documents";
 import {
   contentType,

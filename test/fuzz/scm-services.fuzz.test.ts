@@ -6,17 +6,17 @@
  * request writes nothing.
  */
 import fc from "fast-check";
-import { scmEventEndpointRequestSchema } from "../../core/scm/event-endpoints";
-import { scmEntities } from "../../core/scm/entities";
+import { scmEventEndpointRequestSchema } from "@fsi/core/scm/event-endpoints";
+import { scmEntities } from "@fsi/core/scm/entities";
 import {
   SCM_CREATE_SALES_ORDER_PATH,
   SCM_POST_INVENTORY_JOURNAL_PATH,
   createSalesOrderResponseSchema,
   postInventoryJournalResponseSchema,
-} from "../../core/scm/inventory-services";
-import { scmField } from "../../core/scm/schema";
-import { SCM_VALIDATION_SERVICE_PATH, scmValidationResponseSchema } from "../../core/scm/validation-service";
-import { rulesFileSchema } from "../../sandbox/scm/rules/schema";
+} from "@fsi/core/scm/inventory-services";
+import { scmField } from "@fsi/core/scm/schema";
+import { SCM_VALIDATION_SERVICE_PATH, scmValidationResponseSchema } from "@fsi/core/scm/validation-service";
+import { rulesFileSchema } from "@fsi/sandbox/scm/rules/schema";
 import { scmRow } from "./support/documents";
 import {
   contentType,

@@ -10,22 +10,22 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { builtInMaps } from "../../core/maps/built-in";
-import { builtInFlowMaps, parseFlowTemplate } from "../../core/maps/flow-templates";
-import { flowNames } from "../../core/maps/flow-template-schema";
-import { applyMapOverride } from "../../core/maps/override";
-import { MapTemplateError, parseMapTemplate } from "../../core/maps/parse-template";
-import { type EntityMap, mapTemplateSchema } from "../../core/maps/template-schema";
-import { tableColumn } from "../../core/dataverse/schema";
-import { tableByLogicalName } from "../../core/dataverse/tables";
-import { scmEntityByCollection } from "../../core/scm/entities";
-import { scmField } from "../../core/scm/schema";
+import { builtInMaps } from "@fsi/core/maps/built-in";
+import { builtInFlowMaps, parseFlowTemplate } from "@fsi/core/maps/flow-templates";
+import { flowNames } from "@fsi/core/maps/flow-template-schema";
+import { applyMapOverride } from "@fsi/core/maps/override";
+import { MapTemplateError, parseMapTemplate } from "@fsi/core/maps/parse-template";
+import { type EntityMap, mapTemplateSchema } from "@fsi/core/maps/template-schema";
+import { tableColumn } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import { scmField } from "@fsi/core/scm/schema";
 import {
   type InventorySettings,
   InventorySettingsError,
   loadFlowCatalog,
-} from "../../plugins-ts/inventory/templates/flow-catalog";
-import { MapOverrideFileError, loadMapCatalog } from "../../plugins-ts/services/map-catalog";
+} from "@fsi/plugins/inventory/templates/flow-catalog";
+import { MapOverrideFileError, loadMapCatalog } from "@fsi/plugins/services/map-catalog";
 import {
   PROTOTYPE_KEYS,
   hostileJson,

@@ -16,7 +16,7 @@ import {
   type Reply,
   httpRequest,
   startEnvironment,
-} from "../../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 import { errorOf } from "./support/requests";
 
 let env: Environment;

@@ -10,7 +10,7 @@
  * validation API declared): every endpoint, a declared length with no body behind it, the
  * emulators, the default limits, and refusal before authentication.
  */
-import { DEFAULT_BODY_LIMIT_BYTES } from "../../plugins-ts/host/plugin-host";
+import { DEFAULT_BODY_LIMIT_BYTES } from "@fsi/plugins/host/plugin-host";
 import {
   ADMIN,
   ADMIN_TOKEN,
@@ -19,15 +19,15 @@ import {
   WEBHOOK_KEY,
   httpRequest,
   startEnvironment,
-} from "../../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 import {
   type InventoryEnvironment,
   SCM_EVENTS_KEY as INVENTORY_EVENTS_KEY,
   WEBHOOK_KEY as INVENTORY_WEBHOOK_KEY,
   startInventoryEnvironment,
-} from "../../plugins-ts/inventory/__tests__/support/environment";
-import { DEFAULT_MAX_REQUEST_BYTES } from "../../sandbox/dataverse/http-adapter";
-import { SCM_CREATE_SALES_ORDER_PATH, SCM_POST_INVENTORY_JOURNAL_PATH, SCM_VALIDATION_SERVICE_PATH } from "../../core";
+} from "@fsi/plugins/inventory/__tests__/support/environment";
+import { DEFAULT_MAX_REQUEST_BYTES } from "@fsi/sandbox/dataverse/http-adapter";
+import { SCM_CREATE_SALES_ORDER_PATH, SCM_POST_INVENTORY_JOURNAL_PATH, SCM_VALIDATION_SERVICE_PATH } from "@fsi/core";
 import { postDeclaringLength, postStreamed } from "./support/requests";
 
 jest.setTimeout(60_000);

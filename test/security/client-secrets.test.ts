@@ -15,8 +15,8 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import JSZip from "jszip";
-import { buildIfStale, repositoryRoot, solutionZipPath } from "../../sandbox/start/build";
-import { environmentVariables } from "../../solution/components/environment-variables";
+import { buildIfStale, repositoryRoot, solutionZipPath } from "@fsi/sandbox/start/build";
+import { environmentVariables } from "@fsi/solution/components/environment-variables";
 
 /** What the scan reads: a name (path, or zip and entry) and its text. */
 interface ClientFile {

@@ -20,12 +20,12 @@ import {
   WEBHOOK_KEY,
   httpRequest,
   startEnvironment,
-} from "../../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 import {
   type InventoryEnvironment,
   WEBHOOK_KEY as INVENTORY_WEBHOOK_KEY,
   startInventoryEnvironment,
-} from "../../plugins-ts/inventory/__tests__/support/environment";
+} from "@fsi/plugins/inventory/__tests__/support/environment";
 import { errorOf } from "./support/requests";
 
 let env: Environment;

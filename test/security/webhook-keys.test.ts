@@ -10,16 +10,16 @@
  */
 import crypto from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { type WebhookAuth, sameSecret } from "../../plugins-ts/http-kit/auth/webhook-key";
-import { closeServer, listen } from "../../plugins-ts/http-kit";
-import { type PluginHost, createPluginHost } from "../../plugins-ts/host/plugin-host";
-import type { InventoryEngine } from "../../plugins-ts/inventory";
-import { ScmToDataverseSync } from "../../plugins-ts/plugins/scm-to-dataverse";
-import { SyncStatusPlugin } from "../../plugins-ts/plugins/sync-status-plugin";
-import { SyncToScmPlugin } from "../../plugins-ts/plugins/sync-to-scm-plugin";
-import { ValidatePlugin } from "../../plugins-ts/plugins/validate-plugin";
-import { createLogger, memorySink } from "../../plugins-ts/services/logger";
-import { warehouseCreateContext } from "../../plugins-ts/__tests__/support/contexts";
+import { type WebhookAuth, sameSecret } from "@fsi/plugins/http-kit/auth/webhook-key";
+import { closeServer, listen } from "@fsi/plugins/http-kit";
+import { type PluginHost, createPluginHost } from "@fsi/plugins/host/plugin-host";
+import type { InventoryEngine } from "@fsi/plugins/inventory";
+import { ScmToDataverseSync } from "@fsi/plugins/plugins/scm-to-dataverse";
+import { SyncStatusPlugin } from "@fsi/plugins/plugins/sync-status-plugin";
+import { SyncToScmPlugin } from "@fsi/plugins/plugins/sync-to-scm-plugin";
+import { ValidatePlugin } from "@fsi/plugins/plugins/validate-plugin";
+import { createLogger, memorySink } from "@fsi/plugins/services/logger";
+import { warehouseCreateContext } from "@fsi/plugins/__tests__/support/contexts";
 import {
   type Environment,
   INTEGRATION,
@@ -32,13 +32,13 @@ import {
   scmRequest,
   startEnvironment,
   settle,
-} from "../../plugins-ts/__tests__/support/environment";
+} from "@fsi/plugins/__tests__/support/environment";
 import {
   type InventoryEnvironment,
   SCM_EVENTS_KEY as INVENTORY_EVENTS_KEY,
   WEBHOOK_KEY as INVENTORY_WEBHOOK_KEY,
   startInventoryEnvironment,
-} from "../../plugins-ts/inventory/__tests__/support/environment";
+} from "@fsi/plugins/inventory/__tests__/support/environment";
 import { errorOf } from "./support/requests";
 
 jest.setTimeout(60_000);

@@ -4,7 +4,7 @@
  * test` runs it beside ESLint, so the suites that need the build find it done instead of one Jest
  * worker building while the other waits.
  */
-import { buildIfStale } from "../../sandbox/start/build";
+import { buildIfStale } from "@fsi/sandbox/start/build";
 
 buildIfStale((line) => {
   console.log(line);

@@ -3,11 +3,11 @@
  * a free port with its state in memory, seeded like a first `npm start`.
  * `FSI_E2E_SOLUTION_ZIP=<path>` runs it on a zip built elsewhere instead of building.
  */
-import type { EntraEmulator } from "../../sandbox/auth/entra";
-import type { PluginsMount } from "../../sandbox/auth/plugins-mount";
-import { startSandbox, type SandboxServer } from "../../sandbox/server";
-import { buildIfStale, solutionZipPath } from "../../sandbox/start/build";
-import { integratedMounts } from "../../sandbox/start/mounts";
+import type { EntraEmulator } from "@fsi/sandbox/auth/entra";
+import type { PluginsMount } from "@fsi/sandbox/auth/plugins-mount";
+import { startSandbox, type SandboxServer } from "@fsi/sandbox/server";
+import { buildIfStale, solutionZipPath } from "@fsi/sandbox/start/build";
+import { integratedMounts } from "@fsi/sandbox/start/mounts";
 
 export interface E2eSandbox {
   readonly url: string;

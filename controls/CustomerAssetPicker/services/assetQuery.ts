@@ -5,8 +5,8 @@
  * by default. The range is a superset (the upper bound stops at the last letter or digit typed);
  * `matchesTerm` keeps only true matches.
  */
-import type { RowOf } from "../../../core/dataverse/schema";
-import type { customerAsset } from "../../../core/dataverse/tables";
+import type { RowOf } from "@fsi/core/dataverse/schema";
+import type { customerAsset } from "@fsi/core/dataverse/tables";
 import {
   allOf,
   anyOf,

@@ -2,7 +2,7 @@
  * What the CustomerAssetPicker asks of the outside world: the work order's service account, and the
  * customer assets matching a search — from Field Service or synced from SCM alike.
  */
-import type { AssetOrigin as AssetOriginValues } from "../../../core/dataverse/tables/integration-tables";
+import type { AssetOrigin as AssetOriginValues } from "@fsi/core/dataverse/tables/integration-tables";
 import { queryString } from "../../shared/services/odata";
 import {
   formattedValue,

@@ -5,7 +5,7 @@ import { lookupProperty, numberProperty, stringProperty, wholeNumberProperty } f
 import { openTestPage, settled, type TestPageOptions } from "../../testing/pcf/testPage";
 import { controlStrings } from "../../testing/resx";
 import { guidFor, warehouseRow } from "../../testing/warehouseRows";
-import { WarehouseType } from "../../../core/dataverse/tables/warehouse-type";
+import { WarehouseType } from "@fsi/core/dataverse/tables/warehouse-type";
 import type { IInputs } from "../generated/ManifestTypes";
 import { NearbyWarehouses } from "../index";
 

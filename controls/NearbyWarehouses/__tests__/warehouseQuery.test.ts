@@ -1,4 +1,4 @@
-import { distanceKm, nearest } from "../../../core/geo";
+import { distanceKm, nearest } from "@fsi/core/geo";
 import { filterNodeTypes, offlineSafeNodeTypes } from "../../testing/offlineFilter";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
 import { guidFor, inventoryRow, syntheticWarehouses, warehouseRow } from "../../testing/warehouseRows";

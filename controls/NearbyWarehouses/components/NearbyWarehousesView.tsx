@@ -5,7 +5,7 @@
  */
 import * as React from "react";
 import { Caption1, Spinner, Switch, makeStyles, tokens } from "@fluentui/react-components";
-import type { GeoPoint } from "../../../core/geo";
+import type { GeoPoint } from "@fsi/core/geo";
 import { Notice, type NoticeProps } from "../../shared/components/Notice";
 import { VirtualList } from "../../shared/components/VirtualList";
 import type { Layout } from "../../shared/layout";

@@ -1,4 +1,4 @@
-import type { GeoPoint } from "../../../core/geo";
+import type { GeoPoint } from "@fsi/core/geo";
 
 /**
  * A route from the position used to the warehouse, as a Google Maps URL ("Maps URLs", documented to

@@ -4,7 +4,7 @@
  * given). At most two requests for the warehouses (`rings.ts`), at most one for stock, never one
  * per row.
  */
-import { nearest, type GeoPoint } from "../../../core/geo";
+import { nearest, type GeoPoint } from "@fsi/core/geo";
 import { readEnvironmentVariable } from "../../shared/services/environmentVariables";
 import { sameId } from "../../shared/services/ids";
 import {

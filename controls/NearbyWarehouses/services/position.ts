@@ -3,9 +3,9 @@
  * only: `context.device.getCurrentPosition`, declared optional in the manifest), the record's own
  * coordinates, the work order's, then its service account's address. The source used is shown.
  */
-import { isValidPoint, type GeoPoint } from "../../../core/geo";
-import type { RowOf } from "../../../core/dataverse/schema";
-import type { account, workOrder } from "../../../core/dataverse/tables";
+import { isValidPoint, type GeoPoint } from "@fsi/core/geo";
+import type { RowOf } from "@fsi/core/dataverse/schema";
+import type { account, workOrder } from "@fsi/core/dataverse/tables";
 import { queryString } from "../../shared/services/odata";
 import {
   lookupValueColumn,

@@ -4,10 +4,10 @@
  * active rows, only the columns a row shows, and at most `top` rows (`rings.ts` chooses the box and
  * `top`). Distances are measured exactly afterwards.
  */
-import { boundingBox, boundingBoxFilter, type GeoPoint } from "../../../core/geo";
-import type { RowOf } from "../../../core/dataverse/schema";
-import type { productInventory, warehouse } from "../../../core/dataverse/tables";
-import { WarehouseType } from "../../../core/dataverse/tables/warehouse-type";
+import { boundingBox, boundingBoxFilter, type GeoPoint } from "@fsi/core/geo";
+import type { RowOf } from "@fsi/core/dataverse/schema";
+import type { productInventory, warehouse } from "@fsi/core/dataverse/tables";
+import { WarehouseType } from "@fsi/core/dataverse/tables/warehouse-type";
 import { allOf, anyOf, compare, guidLiteral, queryString } from "../../shared/services/odata";
 import { lookupValueColumn } from "../../shared/services/webApi";
 

@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { validationIssueCodes } from "../../../core/validation/codes";
-import { validationResponseSchema } from "../../../core/validation/contract";
-import { mapSummaries } from "../../../core/maps/summary";
+import { validationIssueCodes } from "@fsi/core/validation/codes";
+import { validationResponseSchema } from "@fsi/core/validation/contract";
+import { mapSummaries } from "@fsi/core/maps/summary";
 import { scmMaps } from "../services/scmMaps";
-import { isValidationResponse } from "../../../core/validation/client";
+import { isValidationResponse } from "@fsi/core/validation/client";
 
 const issue = fc.record(
   {

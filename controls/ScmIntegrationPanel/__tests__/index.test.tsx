@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { configure, fireEvent, screen, within } from "@testing-library/react";
-import type { ValidationRequest } from "../../../core/validation/contract";
+import type { ValidationRequest } from "@fsi/core/validation/contract";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
 import { dateTimeProperty, lookupProperty, optionSetProperty, stringProperty } from "../../testing/pcf/properties";
 import { openTestPage, type TestPageOptions } from "../../testing/pcf/testPage";
@@ -15,9 +15,9 @@ configure({ asyncUtilTimeout: 5000 });
 const apiUrl = "https://fsi-validation.example.net/plugins/validate";
 
 // MSAL.js itself is exercised end to end (test/e2e/sign-in.e2e.test.ts); here the sign-in library is a fake.
-jest.mock("../../../forms/sign-in/msal-sign-in", () => {
-  const { FakeSignIn } = jest.requireActual<typeof import("../../../forms/__tests__/fake-sign-in")>(
-    "../../../forms/__tests__/fake-sign-in",
+jest.mock("@fsi/forms/sign-in/msal-sign-in", () => {
+  const { FakeSignIn } = jest.requireActual<typeof import("@fsi/forms/__tests__/fake-sign-in")>(
+    "@fsi/forms/__tests__/fake-sign-in",
   );
   return { msalSignIn: new FakeSignIn() };
 });

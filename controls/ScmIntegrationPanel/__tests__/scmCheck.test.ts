@@ -1,6 +1,6 @@
-import type { ValidationRequest } from "../../../core/validation/contract";
+import type { ValidationRequest } from "@fsi/core/validation/contract";
 import { InMemoryWebApi } from "../../testing/inMemoryWebApi";
-import { FakeSignIn } from "../../../forms/__tests__/fake-sign-in";
+import { FakeSignIn } from "@fsi/forms/__tests__/fake-sign-in";
 import {
   panelIds,
   panelSignIn,

@@ -15,7 +15,7 @@ import {
   type BadgeProps,
 } from "@fluentui/react-components";
 import { Notice } from "../../shared/components/Notice";
-import type { ScmSyncStatus } from "../../../core/dataverse/tables/integration-tables";
+import type { ScmSyncStatus } from "@fsi/core/dataverse/tables/integration-tables";
 import type { Layout } from "../../shared/layout";
 import { format } from "../../shared/strings";
 import type { CheckOutcome, LabelledIssue } from "../services/scmCheck";

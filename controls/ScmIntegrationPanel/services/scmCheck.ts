@@ -3,8 +3,8 @@
  * panel's own fields, and asks the validation API what SCM would say. Behind one small interface so
  * the component never sees `context.webAPI` or `fetch`.
  */
-import type { IntegrationTableName } from "../../../core/dataverse/tables";
-import type { AttributeValue, ValidationIssue, ValidationRequest } from "../../../core/validation/contract";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
+import type { AttributeValue, ValidationIssue, ValidationRequest } from "@fsi/core/validation/contract";
 import { readEnvironmentVariables } from "../../shared/services/environmentVariables";
 import { normalizeId } from "../../shared/services/ids";
 import { queryString } from "../../shared/services/odata";
@@ -15,7 +15,7 @@ import {
   type WebApiEntity,
   type WebApiReader,
 } from "../../shared/services/webApi";
-import type { MapSummary } from "../../../core/maps/summary";
+import type { MapSummary } from "@fsi/core/maps/summary";
 import { scmMaps } from "./scmMaps";
 import type { UncheckedReason, ValidationClient, ValidationEndpoint } from "./validationClient";
 

@@ -3,8 +3,8 @@
  * generated/scmMaps.json before the build (the panel's bundle gets data; the reason is in
  * core/maps/summary.ts); a test keeps the file equal to core.
  */
-import type { IntegrationTableName } from "../../../core/dataverse/tables";
-import type { MapSummaries } from "../../../core/maps/summary";
+import type { IntegrationTableName } from "@fsi/core/dataverse/tables";
+import type { MapSummaries } from "@fsi/core/maps/summary";
 import generated from "../generated/scmMaps.json";
 
 export const scmMaps: MapSummaries = generated;

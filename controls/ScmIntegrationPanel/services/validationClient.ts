@@ -3,17 +3,12 @@
  * scripts): a bearer token from Microsoft Entra ID through the sign-in library the form scripts use
  * too (MSAL.js, `forms/sign-in`; one cache for both on the org's origin), and a deadline per check.
  */
-import {
-  callValidationApi,
-  TokenUnavailable,
-  type CallFailure,
-  type FetchFunction,
-} from "../../../core/validation/client";
-import type { ValidationRequest, ValidationResponse } from "../../../core/validation/contract";
-import type { FsiSignIn, SignInConfiguration } from "../../../forms/lib/sign-in-contract";
-import { isSignInError } from "../../../forms/lib/sign-in-contract";
+import { callValidationApi, TokenUnavailable, type CallFailure, type FetchFunction } from "@fsi/core/validation/client";
+import type { ValidationRequest, ValidationResponse } from "@fsi/core/validation/contract";
+import type { FsiSignIn, SignInConfiguration } from "@fsi/forms/lib/sign-in-contract";
+import { isSignInError } from "@fsi/forms/lib/sign-in-contract";
 
-export type { FetchFunction } from "../../../core/validation/client";
+export type { FetchFunction } from "@fsi/core/validation/client";
 
 /** Why a record could not be checked; each has its own message in the panel. */
 export type UncheckedReason = CallFailure | "notSaved" | "signInUnavailable" | "noCompany" | "cannotRead";

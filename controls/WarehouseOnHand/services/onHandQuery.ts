@@ -9,8 +9,8 @@
  * - the newest `fsi_scmlastsyncedon` of the warehouse's rows: the top items by quantity need not
  *   be the ones SCM's on-hand sync touched last.
  */
-import type { RowOf } from "../../../core/dataverse/schema";
-import type { productInventory } from "../../../core/dataverse/tables";
+import type { RowOf } from "@fsi/core/dataverse/schema";
+import type { productInventory } from "@fsi/core/dataverse/tables";
 import { allOf, compare, guidLiteral, numberLiteral, queryString } from "../../shared/services/odata";
 import { lookupValueColumn } from "../../shared/services/webApi";
 

@@ -1,5 +1,5 @@
 import { DataverseRecordError, fromWebApiRow, operationalSite, toWebApiBody, warehouse, workOrderProduct } from "../..";
-import { thrown } from "../../../test/support/thrown";
+import { thrown } from "@fsi/test/support/thrown";
 
 const siteId = "5b1b6e2c-0a4f-4d2e-9a53-1b2c3d4e5f60";
 const companyId = "0f8fad5b-d9cb-469f-a165-70867728950e";

@@ -9,7 +9,7 @@ import {
   type GeoPoint,
 } from "..";
 import { compileOfflineFilter } from "./odata-filter-evaluator";
-import { thrown } from "../../../test/support/thrown";
+import { thrown } from "@fsi/test/support/thrown";
 
 const toRadians = (d: number) => (d * Math.PI) / 180;
 const toDegrees = (r: number) => (r * 180) / Math.PI;

@@ -1,5 +1,5 @@
 import { EARTH_MEAN_RADIUS_KM, GeoError, distanceKm, type GeoPoint } from "..";
-import { thrown } from "../../../test/support/thrown";
+import { thrown } from "@fsi/test/support/thrown";
 
 const paris: GeoPoint = { latitude: 48.8566, longitude: 2.3522 };
 const london: GeoPoint = { latitude: 51.5074, longitude: -0.1278 };

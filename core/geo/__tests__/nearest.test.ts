@@ -1,5 +1,5 @@
 import { GeoError, distanceKm, nearest, type GeoPoint } from "..";
-import { thrown } from "../../../test/support/thrown";
+import { thrown } from "@fsi/test/support/thrown";
 
 interface Warehouse {
   readonly id: string;

@@ -7,9 +7,9 @@
  * own 429 with `Retry-After` in seconds.)
  */
 import { createServer, type Server } from "node:http";
-import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
-import { closeServer, listen } from "../../../sandbox/http";
-import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
+import { type DataverseServer, startDataverseServer } from "@fsi/sandbox/dataverse";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import { type ScmEmulator, createScmEmulator } from "@fsi/sandbox/scm";
 import { type TempDir, cliEnvironment, fsi, seedModesOnlyInScm, tempDir } from "../../cli/__tests__/support";
 import { ADMIN, ADMIN_TOKEN, INTEGRATION, INTEGRATION_TOKEN, dataverseRequest } from "../support/environment";
 import { type FaultMode, type FaultProxy, type ProxiedRequest, startFaultProxy } from "../support/fault-proxy";

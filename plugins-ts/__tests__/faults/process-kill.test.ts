@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import { type TempDir, cliEnvironment, fsi, scmWithoutEvent, tempDir } from "../../cli/__tests__/support";
 import { InitialSyncStore } from "../../sync/initial-sync-store";
 import { DEFAULT_LEASE_MS, ReplayLease } from "../../sync/replay-lease";

@@ -9,10 +9,10 @@
  * reason on the row, until it is fixed. At the end Dataverse holds exactly SCM's rows.
  */
 import { createServer } from "node:http";
-import { ScmSyncStatus, warehouse as warehouseTable } from "../../../core/dataverse/tables";
-import { registerWebhook } from "../../../sandbox/dataverse/registration";
-import { closeServer, listen } from "../../../sandbox/http";
-import type { OutboxEntry } from "../../../sandbox/scm/events/outbox";
+import { ScmSyncStatus, warehouse as warehouseTable } from "@fsi/core/dataverse/tables";
+import { registerWebhook } from "@fsi/sandbox/dataverse/registration";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import type { OutboxEntry } from "@fsi/sandbox/scm/events/outbox";
 import {
   type Environment,
   SCM_EVENTS_KEY,

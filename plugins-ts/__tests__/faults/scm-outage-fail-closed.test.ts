@@ -5,7 +5,7 @@
  * sync step ends with its change in both systems or in neither — a write SCM applied although the
  * step failed (late, or with its reply lost) is undone by the resync the host queues for the row.
  */
-import type { ScmDataEventOperation } from "../../../core/scm/data-events";
+import type { ScmDataEventOperation } from "@fsi/core/scm/data-events";
 import { dataverseRequest } from "../support/environment";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";
 import {

@@ -4,7 +4,7 @@
  * timer retries them with backoff while SCM stays out, and once SCM is back every change lands
  * exactly once, in order. The validation API still answers 503: the form applies its own policy.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import type { FaultMode } from "../support/fault-proxy";
 import { dataverseRequest, dataverseRowByKey } from "../support/environment";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";

@@ -10,7 +10,7 @@
  *   time: after it, every instance queues the map's changes instead of applying them; `fsi sync
  *   resume` replays them.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import { fsi } from "../../cli/__tests__/support";
 import { INTEGRATION, dataverseRequest, scmRequest } from "../support/environment";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";

@@ -3,8 +3,8 @@
  * 4xx and a message that says what is wrong.
  */
 import { type JWTPayload, SignJWT, generateKeyPair } from "jose";
-import { inventoryOnHand } from "../../../core/scm/inventory-entities";
-import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
+import { inventoryOnHand } from "@fsi/core/scm/inventory-entities";
+import { buildDataEvent } from "@fsi/sandbox/scm/events/data-event";
 import { warehouseCreateContext } from "../support/contexts";
 import {
   ADMIN,

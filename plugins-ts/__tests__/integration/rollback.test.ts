@@ -4,9 +4,9 @@
  * change Field Service refuses stays in SCM and waits on the catch-up list.
  */
 import { createServer } from "node:http";
-import { warehouse } from "../../../core/dataverse/tables";
-import { registerWebhook } from "../../../sandbox/dataverse/registration";
-import { closeServer, listen } from "../../../sandbox/http";
+import { warehouse } from "@fsi/core/dataverse/tables";
+import { registerWebhook } from "@fsi/sandbox/dataverse/registration";
+import { closeServer, listen } from "@fsi/sandbox/http";
 import {
   type Environment,
   dataverseRequest,

@@ -2,7 +2,7 @@
  * SCM does not answer. Fail closed (the default): saves are refused and the validation API answers
  * 503. Fail open: saves go through, the sync change is queued durably and replayed when SCM is back.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import {
   ADMIN,
   type Environment,

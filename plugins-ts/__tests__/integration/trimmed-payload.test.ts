@@ -3,9 +3,9 @@
  * InputParameters, no images, no ParentContext), end to end over HTTP. The emulator's limit is
  * lowered so an ordinary warehouse with a long formatted address crosses it, as a 256 KB row would.
  */
-import { ScmSyncStatus, warehouse } from "../../../core/dataverse/tables";
-import { startReceiver } from "../../../sandbox/dataverse/__tests__/helpers";
-import { registerWebhook } from "../../../sandbox/dataverse/registration";
+import { ScmSyncStatus, warehouse } from "@fsi/core/dataverse/tables";
+import { startReceiver } from "@fsi/sandbox/dataverse/__tests__/helpers";
+import { registerWebhook } from "@fsi/sandbox/dataverse/registration";
 import {
   type Environment,
   dataverseRequest,

@@ -2,7 +2,7 @@
  * The integration end to end over HTTP: the Dataverse emulator calls the host's webhooks, the host
  * calls the SCM emulator, and SCM's data events come back to the host after SCM committed.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import { type EventRecorder, recordScmEvents } from "../support/event-recorder";
 import {
   type Environment,

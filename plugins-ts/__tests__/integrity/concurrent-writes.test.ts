@@ -8,7 +8,7 @@
  * companies, complete; then it is released and both sides are reconciled field by field.
  */
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
-import { closeServer, listen } from "../../../sandbox/http";
+import { closeServer, listen } from "@fsi/sandbox/http";
 import {
   type Environment,
   dataverseRequest,

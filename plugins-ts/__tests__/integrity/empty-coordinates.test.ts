@@ -5,7 +5,7 @@
  * instead of landing at 0,0 — and the nearby list, which asks for a box around the technician,
  * leaves such rows out (a null never falls in a box, even one around 0,0).
  */
-import { warehouseQuery } from "../../../controls/NearbyWarehouses/services/warehouseQuery";
+import { warehouseQuery } from "@fsi/controls/NearbyWarehouses/services/warehouseQuery";
 import { dataverseRequest, dataverseRowByKey, scmRequest, settle } from "../support/environment";
 import { type OutageSetup, createWarehouse, startOutageEnvironment } from "../support/outage";
 import { warehouseRecordsOnBothSides } from "../support/reconcile";

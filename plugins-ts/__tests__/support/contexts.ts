@@ -3,8 +3,8 @@
  * post a webhook themselves: the body Dataverse would send for a Create of a warehouse.
  */
 import { randomUUID } from "node:crypto";
-import { warehouse } from "../../../core/dataverse/tables";
-import { buildRemoteExecutionContext } from "../../../sandbox/dataverse";
+import { warehouse } from "@fsi/core/dataverse/tables";
+import { buildRemoteExecutionContext } from "@fsi/sandbox/dataverse";
 import { ADMIN } from "./environment";
 
 export interface WarehouseCreate {

@@ -7,19 +7,19 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Agent } from "node:https";
-import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
-import { pluginsRouter } from "../../../sandbox/auth";
+import { fsiIntegrationRole, rolePrivileges } from "@fsi/solution/components/security-roles";
+import { pluginsRouter } from "@fsi/sandbox/auth";
 import {
   type EntraEmulator,
   type TokenForge,
   sandboxDirectory,
   startEntraEmulator,
   tokenForge,
-} from "../../../sandbox/auth/entra";
-import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
-import { type Router, closeServer, listen } from "../../../sandbox/http";
-import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "../../../sandbox/scm";
-import type { MapModes } from "../../../core/maps/map-modes";
+} from "@fsi/sandbox/auth/entra";
+import { type DataverseServer, startDataverseServer } from "@fsi/sandbox/dataverse";
+import { type Router, closeServer, listen } from "@fsi/sandbox/http";
+import { createScmEmulator, type ScmEmulator, type ScmEmulatorOptions } from "@fsi/sandbox/scm";
+import type { MapModes } from "@fsi/core/maps/map-modes";
 import { type PluginHost, createPluginHost } from "../../host/plugin-host";
 import type { HostStateStore } from "../../sync/state-store";
 import type { IntegrationSettings } from "../../integration/settings";
@@ -27,7 +27,7 @@ import type { RetryBackoff } from "../../sync/change-queue";
 import type { RateLimit } from "../../http-kit/rate-limit";
 import { type LogEntry, createLogger, memorySink } from "../../services/logger";
 import { registerWebhookSteps } from "../../registration/register-webhooks";
-import { type WebhookHandlerName, integrationWebhookSteps } from "../../../core/registration";
+import { type WebhookHandlerName, integrationWebhookSteps } from "@fsi/core/registration";
 import { DataverseClient } from "../../services/dataverse-client";
 
 export const ADMIN = {

@@ -3,8 +3,8 @@
  * what SCM raised, after commit.
  */
 import { createServer } from "node:http";
-import type { ScmDataChange } from "../../../core/scm/data-events";
-import { closeServer, listen } from "../../../sandbox/http";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
+import { closeServer, listen } from "@fsi/sandbox/http";
 import { parseScmDataEvent } from "../../integration/scm-data-event";
 
 export interface EventRecorder {

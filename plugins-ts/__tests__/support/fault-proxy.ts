@@ -16,7 +16,7 @@
  * that many of them. Every request is counted, with what happened to it.
  */
 import { type IncomingMessage, type ServerResponse, createServer, request as httpRequest } from "node:http";
-import { closeServer, listen } from "../../../sandbox/http";
+import { closeServer, listen } from "@fsi/sandbox/http";
 
 export type FaultMode =
   | { readonly kind: "down" }

@@ -14,7 +14,7 @@ import {
   createServer,
   request as httpRequest,
 } from "node:http";
-import { closeServer, listen } from "../../../sandbox/http";
+import { closeServer, listen } from "@fsi/sandbox/http";
 
 export interface FrontDoorEntry {
   /** Index of the instance in `instances` (in the order they were added). */

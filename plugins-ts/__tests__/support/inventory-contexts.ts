@@ -5,8 +5,8 @@
  * integration sets Posted).
  */
 import { randomUUID } from "node:crypto";
-import { InventoryPostingStatus, inventoryAdjustment } from "../../../core/dataverse/tables";
-import { buildRemoteExecutionContext } from "../../../sandbox/dataverse";
+import { InventoryPostingStatus, inventoryAdjustment } from "@fsi/core/dataverse/tables";
+import { buildRemoteExecutionContext } from "@fsi/sandbox/dataverse";
 
 export const POSTED_BY_USER_REFUSAL = "Posted and Failed are set by the integration";
 

@@ -4,8 +4,8 @@
  * one function per row of the host's route table (the inventory maps' routes among them), and the
  * inventory schedule's timer, as `index.ts` builds them from app settings.
  */
-import { inventoryOnHand } from "../../../core/scm/inventory-entities";
-import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
+import { inventoryOnHand } from "@fsi/core/scm/inventory-entities";
+import { buildDataEvent } from "@fsi/sandbox/scm/events/data-event";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -8,7 +8,7 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import { HttpRequest, InvocationContext } from "@azure/functions";
-import { closeServer, listen } from "../../../sandbox/http";
+import { closeServer, listen } from "@fsi/sandbox/http";
 import { dataverseRequest, settle } from "../../__tests__/support/environment";
 import {
   type OutageSetup,

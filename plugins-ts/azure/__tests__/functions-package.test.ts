@@ -22,9 +22,9 @@ import {
   buildFunctionsPackage,
 } from "../package/build-package";
 import { SQLITE_NOT_IN_PACKAGE } from "../package/sqlite-refusal";
-import { type AzuriteServer, startAzurite } from "../../../test/support/azurite";
+import { type AzuriteServer, startAzurite } from "@fsi/test/support/azurite";
 import { openStateStore } from "../../sync/open-state-store";
-import { closeServer, listen } from "../../../sandbox/http";
+import { closeServer, listen } from "@fsi/sandbox/http";
 import {
   INTEGRATION,
   INTEGRATION_TOKEN,

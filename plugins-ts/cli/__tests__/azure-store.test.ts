@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AzuriteServer, startAzurite } from "../../../test/support/azurite";
+import { type AzuriteServer, startAzurite } from "@fsi/test/support/azurite";
 import {
   type Environment,
   dataverseRequest,

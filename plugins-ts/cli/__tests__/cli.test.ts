@@ -5,7 +5,7 @@
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "../../../sandbox/auth/plugins-mount";
+import { SANDBOX_INTEGRATION_TOKEN, SANDBOX_INTEGRATION_USER } from "@fsi/sandbox/auth/plugins-mount";
 import {
   INTEGRATION,
   INTEGRATION_TOKEN,

@@ -5,7 +5,7 @@
  * grows while status shows 0 errors. Once the company is added, `fsi sync retry` carries the rows
  * over and both systems end equal.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import {
   type Environment,
   dataverseRequest,

@@ -4,8 +4,8 @@
  * master decides conflicts. SCM's business events (a recording subscriber) show the order of
  * writes.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import type { ScmDataChange } from "../../../core/scm/data-events";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
 import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
 import { type Environment, dataverseRowByKey, scmRequest, startEnvironment } from "../../__tests__/support/environment";
 import {

@@ -9,8 +9,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { join } from "node:path";
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import { closeServer, listen } from "../../../sandbox/http";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
+import { closeServer, listen } from "@fsi/sandbox/http";
 import { type Environment, dataverseRowByKey, startEnvironment } from "../../__tests__/support/environment";
 import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
 import { InitialSyncStore } from "../../sync/initial-sync-store";

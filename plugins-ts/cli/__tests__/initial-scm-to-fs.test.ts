@@ -4,7 +4,7 @@
  * dependency order, lookups bound by natural key; the writes bypass the live plug-ins registered on
  * the emulator, so nothing goes back; rows Dataverse cannot take are all listed.
  */
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
 import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
 import { type Environment, dataverseRowByKey, startEnvironment } from "../../__tests__/support/environment";
 import { type TempDir, cliEnvironment, fsRows, fsi, scmWithoutEvent, scmRows, tempDir } from "./support";

@@ -3,9 +3,9 @@
  * second and answers the rest 429 with `Retry-After`; the initial sync waits as told and finishes.
  */
 import { createServer, type Server } from "node:http";
-import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
-import { closeServer, listen } from "../../../sandbox/http";
-import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
+import { type DataverseServer, startDataverseServer } from "@fsi/sandbox/dataverse";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import { type ScmEmulator, createScmEmulator } from "@fsi/sandbox/scm";
 import {
   ADMIN,
   ADMIN_TOKEN,

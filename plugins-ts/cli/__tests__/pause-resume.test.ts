@@ -4,7 +4,7 @@
  * replays them in order; changes the other system refuses on replay wait on the catch-up list
  * (with the row's later changes behind them) until `retry`.
  */
-import type { ScmDataChange } from "../../../core/scm/data-events";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
 import { type EventRecorder, recordScmEvents } from "../../__tests__/support/event-recorder";
 import {
   type Environment,

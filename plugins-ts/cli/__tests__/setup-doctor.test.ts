@@ -5,14 +5,14 @@
  * change flows both ways through the endpoints setup keyed. Removing one privilege from the
  * integration's role makes doctor report it, with the role that grants it.
  */
-import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "../../../sandbox/auth/entra";
-import { type PluginsMount, SANDBOX_INTEGRATION_USER } from "../../../sandbox/auth/plugins-mount";
-import { fixtureZip, type FixtureZip } from "../../../sandbox/formhost/__tests__/fixture-zip";
-import { startSandbox, type Mount, type SandboxServer } from "../../../sandbox/server";
-import { sandboxConnectionOf } from "../../../sandbox/start/connection";
-import { SANDBOX_INTEGRATION_ADMIN_USER, SANDBOX_TECHNICIAN_USER } from "../../../sandbox/start/identities";
-import { type DataverseMount, integratedMounts, isDataverseMount } from "../../../sandbox/start/mounts";
-import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
+import { SANDBOX_SPA_CLIENT_ID, SANDBOX_VALIDATION_SCOPE } from "@fsi/sandbox/auth/entra";
+import { type PluginsMount, SANDBOX_INTEGRATION_USER } from "@fsi/sandbox/auth/plugins-mount";
+import { fixtureZip, type FixtureZip } from "@fsi/sandbox/formhost/__tests__/fixture-zip";
+import { startSandbox, type Mount, type SandboxServer } from "@fsi/sandbox/server";
+import { sandboxConnectionOf } from "@fsi/sandbox/start/connection";
+import { SANDBOX_INTEGRATION_ADMIN_USER, SANDBOX_TECHNICIAN_USER } from "@fsi/sandbox/start/identities";
+import { type DataverseMount, integratedMounts, isDataverseMount } from "@fsi/sandbox/start/mounts";
+import { fsiIntegrationRole, rolePrivileges } from "@fsi/solution/components/security-roles";
 import { writeSandboxConnection } from "../sandbox-connection";
 import { runFsi } from "../main";
 import { type TempDir, tempDir } from "./support";

@@ -5,9 +5,9 @@
  * `msdyn_name`, ours the name); where a map is set to `dual-write` but Microsoft's maps are not
  * installed, no one syncs it.
  */
-import { solution } from "../../../core/dataverse/tables";
-import { type MapMode, dualWriteMapSolutions, mapModeOf } from "../../../core/maps/map-modes";
-import type { EntityMap } from "../../../core/maps/template-schema";
+import { solution } from "@fsi/core/dataverse/tables";
+import { type MapMode, dualWriteMapSolutions, mapModeOf } from "@fsi/core/maps/map-modes";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
 import type { IntegrationConnection } from "../../host/config-from-env";
 import { DataverseClient } from "../../services/dataverse-client";
 

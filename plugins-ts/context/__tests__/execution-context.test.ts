@@ -1,4 +1,4 @@
-import { warehouse } from "../../../core/dataverse/tables";
+import { warehouse } from "@fsi/core/dataverse/tables";
 import { mergedRecord } from "../entity-record";
 import {
   InvalidExecutionContextError,

@@ -14,7 +14,7 @@ import {
   createSelfSignedCertificate,
   sandboxDirectory,
   startEntraEmulator,
-} from "../../../sandbox/auth/entra";
+} from "@fsi/sandbox/auth/entra";
 import { type HostCredentialConfig, TokenRequestError, hostTokenProvider } from "../auth/host-credentials";
 
 const DATAVERSE = "https://contoso.crm.dynamics.com";

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { InventoryPostingStatus, WorkOrderScmOrderStatus, WorkOrderSystemStatus } from "../../../core/dataverse/tables";
+import { InventoryPostingStatus, WorkOrderScmOrderStatus, WorkOrderSystemStatus } from "@fsi/core/dataverse/tables";
 import { createLogger, memorySink } from "../../services/logger";
 import { type BatchProgress, batchStatus, createInventoryEngine, runBatch } from "..";
 import {

@@ -3,8 +3,8 @@
  * the host keeps running: wrong key, unknown handler, wrong method, malformed JSON, a body that is
  * not a RemoteExecutionContext or a data event, an event of an entity no map reads.
  */
-import { releasedProducts } from "../../../core/scm/inventory-entities";
-import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
+import { releasedProducts } from "@fsi/core/scm/inventory-entities";
+import { buildDataEvent } from "@fsi/sandbox/scm/events/data-event";
 import { createServer, type Server } from "node:http";
 import { closeServer, listen } from "../../http-kit";
 import { createLogger, memorySink } from "../../services/logger";

@@ -4,10 +4,10 @@
  * lose or double a delta — a refused bulk write is applied again row by row against what Field
  * Service holds then, the bad row alone is kept, and it lands once on a later run.
  */
-import { InventoryJournalType, inventoryJournal } from "../../../core/dataverse/tables";
-import { startReceiver } from "../../../sandbox/dataverse/__tests__/helpers";
-import type { ApiRequest } from "../../../sandbox/dataverse/api";
-import { registerWebhook } from "../../../sandbox/dataverse/registration";
+import { InventoryJournalType, inventoryJournal } from "@fsi/core/dataverse/tables";
+import { startReceiver } from "@fsi/sandbox/dataverse/__tests__/helpers";
+import type { ApiRequest } from "@fsi/sandbox/dataverse/api";
+import { registerWebhook } from "@fsi/sandbox/dataverse/registration";
 import {
   type InventoryEnvironment,
   createRow,

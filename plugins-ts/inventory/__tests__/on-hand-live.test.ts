@@ -3,9 +3,9 @@
  * inventory journals carrying the difference, and Field Service keeps its own rule that quantities
  * change only through journals.
  */
-import { inventoryOnHand } from "../../../core/scm/inventory-entities";
-import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
-import { InventoryJournalType, InventoryTransactionType } from "../../../core/dataverse/tables";
+import { inventoryOnHand } from "@fsi/core/scm/inventory-entities";
+import { buildDataEvent } from "@fsi/sandbox/scm/events/data-event";
+import { InventoryJournalType, InventoryTransactionType } from "@fsi/core/dataverse/tables";
 import {
   type InventoryEnvironment,
   SCM_EVENTS_KEY,

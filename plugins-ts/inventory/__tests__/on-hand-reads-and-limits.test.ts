@@ -6,9 +6,9 @@
  * - requests refused with 429 are sent again after Retry-After: the run succeeds, every row is
  *   carried once, no row is kept as failed.
  */
-import { InventoryJournalType } from "../../../core/dataverse/tables";
-import { type ApiRequest, errorResponse } from "../../../sandbox/dataverse/api";
-import { ServiceProtection } from "../../../sandbox/dataverse/limits";
+import { InventoryJournalType } from "@fsi/core/dataverse/tables";
+import { type ApiRequest, errorResponse } from "@fsi/sandbox/dataverse/api";
+import { ServiceProtection } from "@fsi/sandbox/dataverse/limits";
 import { WHOLE_WAREHOUSE_FROM } from "../flows/on-hand-current";
 import {
   INTEGRATION,

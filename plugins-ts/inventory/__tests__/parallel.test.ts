@@ -4,10 +4,10 @@
  * read from Dataverse's answers, within bounds; and a throttle (429) Dataverse asks to wait out
  * for longer than the request layer waits stops the run without failing any row.
  */
-import { product } from "../../../core/dataverse/tables";
-import { type ApiRequest, errorResponse } from "../../../sandbox/dataverse/api";
-import { requestLimitExceeded } from "../../../sandbox/dataverse/errors";
-import { DEFAULT_DOP_HINT } from "../../../sandbox/dataverse/limits";
+import { product } from "@fsi/core/dataverse/tables";
+import { type ApiRequest, errorResponse } from "@fsi/sandbox/dataverse/api";
+import { requestLimitExceeded } from "@fsi/sandbox/dataverse/errors";
+import { DEFAULT_DOP_HINT } from "@fsi/sandbox/dataverse/limits";
 import { DataverseClient } from "../../services/dataverse-client";
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY, workersFor } from "../batch/parallel";
 import { INTEGRATION_TOKEN, type InventoryEnvironment, startInventoryEnvironment } from "./support/environment";

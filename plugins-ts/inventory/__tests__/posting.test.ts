@@ -4,9 +4,9 @@
  * and locks it; SCM's on-hand change comes back into Field Service as journals. A lost reply or a
  * redelivered webhook never posts twice; a refusal leaves the record unposted with SCM's error.
  */
-import { InventoryPostingStatus, InventoryTransactionType, inventoryAdjustment } from "../../../core/dataverse/tables";
-import { buildRemoteExecutionContext } from "../../../sandbox/dataverse";
-import { SCM_POST_INVENTORY_JOURNAL_PATH } from "../../../core/scm/inventory-services";
+import { InventoryPostingStatus, InventoryTransactionType, inventoryAdjustment } from "@fsi/core/dataverse/tables";
+import { buildRemoteExecutionContext } from "@fsi/sandbox/dataverse";
+import { SCM_POST_INVENTORY_JOURNAL_PATH } from "@fsi/core/scm/inventory-services";
 import {
   type InventoryEnvironment,
   WEBHOOK_KEY,

@@ -3,12 +3,7 @@
  * Service, a work order accepts only such a project in process and keeps it once past In
  * Progress, and a completed work order goes to SCM as a sales order carrying the project id.
  */
-import {
-  ProjectStage,
-  ProjectType,
-  WorkOrderScmOrderStatus,
-  WorkOrderSystemStatus,
-} from "../../../core/dataverse/tables";
+import { ProjectStage, ProjectType, WorkOrderScmOrderStatus, WorkOrderSystemStatus } from "@fsi/core/dataverse/tables";
 import {
   type InventoryEnvironment,
   createRow,

@@ -1,5 +1,5 @@
 /** The Field Service-side filter of a template: parsed and checked against the table, evaluated on records. */
-import { productInventory, project } from "../../../core/dataverse/tables";
+import { productInventory, project } from "@fsi/core/dataverse/tables";
 import { RecordFilterError, compileRecordFilter } from "../templates/record-filter";
 
 describe("a template's Field Service filter", () => {

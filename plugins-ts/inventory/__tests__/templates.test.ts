@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { MapTemplateError } from "../../../core/maps/parse-template";
-import { builtInFlowMap } from "../../../core/maps/flow-templates";
+import { MapTemplateError } from "@fsi/core/maps/parse-template";
+import { builtInFlowMap } from "@fsi/core/maps/flow-templates";
 import { createInventoryEngine } from "../engine";
 import { type InventorySettings, InventorySettingsError, readInventorySettingsFile } from "../templates/flow-catalog";
 import { type InventoryEnvironment, dataverseRows, startInventoryEnvironment } from "./support/environment";

@@ -13,9 +13,9 @@
  * gets each page in chunks of `batchSize` rows, several chunks at a time (`concurrency`): a page's
  * rows are distinct SCM rows, so the chunks touch different Field Service rows.
  */
-import type { TableDefinition } from "../../../core/dataverse/schema";
-import { SCM_ROW_VERSION_FIELD } from "../../../core/scm/inventory-entities";
-import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../../core/scm/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { SCM_ROW_VERSION_FIELD } from "@fsi/core/scm/inventory-entities";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "@fsi/core/scm/schema";
 import { ScmUnavailableError } from "../../services/scm-client";
 import type { DocumentOutcome } from "../flows/documents";
 import { type FlowRuntime, type RowOutcome, isRowFailure } from "../flows/runtime";

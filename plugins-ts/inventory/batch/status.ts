@@ -1,5 +1,5 @@
 /** Where each map stands: mode, template, checkpoint, rows kept for a retry, last run, live counts. */
-import type { FlowName } from "../../../core/maps/flow-template-schema";
+import type { FlowName } from "@fsi/core/maps/flow-template-schema";
 import type { InventoryStateStore, LiveStats, RunRecord } from "../state/inventory-state";
 import type { FlowCatalog } from "../templates/flow-catalog";
 

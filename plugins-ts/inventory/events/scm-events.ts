@@ -10,8 +10,8 @@
  *   202, and tried again (`retryPending`);
  * - Dataverse or SCM out of reach answers 503, so the event is delivered again later.
  */
-import type { ScmDataChange } from "../../../core/scm/data-events";
-import type { ScmRow } from "../../../core/scm/schema";
+import type { ScmDataChange } from "@fsi/core/scm/data-events";
+import type { ScmRow } from "@fsi/core/scm/schema";
 import { IntegrationError } from "../../integration/errors";
 import type { PluginResult } from "../../plugins/plugin";
 import { DataverseRequestError } from "../../services/dataverse-request";

@@ -1,5 +1,5 @@
 /** Words for people: what a row waits for, what a map could not carry. */
-import type { DataverseLookupQuery, MappingIssue, ScmLookupQuery } from "../../../core/maps/lookups";
+import type { DataverseLookupQuery, MappingIssue, ScmLookupQuery } from "@fsi/core/maps/lookups";
 
 /** `uom with name 'box'`, `account with accountnumber 'US-001' (company usmf)`. */
 export function describeMissing(queries: readonly DataverseLookupQuery[]): string {

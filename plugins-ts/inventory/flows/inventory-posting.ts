@@ -10,21 +10,21 @@
  *   then on, `plugins/posting-lock.ts`), or Failed with SCM's error — still unposted, correctable.
  * SCM's posting moves SCM's on-hand, which the on-hand flow brings back into Field Service.
  */
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import { isEntityReference } from "../../../core/dataverse/record";
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { isEntityReference } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import {
   InventoryPostingStatus,
   inventoryAdjustment,
   inventoryAdjustmentProduct,
   inventoryTransfer,
-} from "../../../core/dataverse/tables";
-import { flowRecordToScm, flowScmLookups } from "../../../core/maps/flow-mapping";
-import type { ToScmFlowContract } from "../../../core/maps/flows";
-import { scmEntityByCollection } from "../../../core/scm/entities";
-import { releasedProducts } from "../../../core/scm/inventory-entities";
-import type { InventoryJournalLine, PostInventoryJournalRequest } from "../../../core/scm/inventory-services";
-import type { ScmEntityDefinition } from "../../../core/scm/schema";
+} from "@fsi/core/dataverse/tables";
+import { flowRecordToScm, flowScmLookups } from "@fsi/core/maps/flow-mapping";
+import type { ToScmFlowContract } from "@fsi/core/maps/flows";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import { releasedProducts } from "@fsi/core/scm/inventory-entities";
+import type { InventoryJournalLine, PostInventoryJournalRequest } from "@fsi/core/scm/inventory-services";
+import type { ScmEntityDefinition } from "@fsi/core/scm/schema";
 import { ScmRejectedError, ScmUnavailableError } from "../../services/scm-client";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissingKeys } from "./describe";

@@ -14,9 +14,9 @@
  * bad row fails alone and is kept for the next run, the others land. Dataverse out of reach stops
  * the run (the checkpoint stays; the next run reads the page again).
  */
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import { inventoryJournal, productInventory } from "../../../core/dataverse/tables";
-import type { ScmRow } from "../../../core/scm/schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { inventoryJournal, productInventory } from "@fsi/core/dataverse/tables";
+import type { ScmRow } from "@fsi/core/scm/schema";
 import type { OnHandFlow } from "./on-hand";
 import { type CurrentInventory, type OnHandPlan, type PreparedOnHand, inventoryKey } from "./on-hand-rows";
 import { isRowFailure, type RowOutcome } from "./runtime";

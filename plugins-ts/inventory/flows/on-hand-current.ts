@@ -10,8 +10,8 @@
  *   and read by key pairs from then on, as are warehouses with few products in the chunk
  *   (`DataverseClient.findByLookupPairs`: `$batch`ed queries of up to 20 keys).
  */
-import { isEntityReference } from "../../../core/dataverse/record";
-import { productInventory } from "../../../core/dataverse/tables";
+import { isEntityReference } from "@fsi/core/dataverse/record";
+import { productInventory } from "@fsi/core/dataverse/tables";
 import type { DataverseClient } from "../../services/dataverse-client";
 import { type CurrentInventory, type PreparedOnHand, inventoryKey } from "./on-hand-rows";
 

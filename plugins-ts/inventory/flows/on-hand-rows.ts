@@ -2,8 +2,8 @@
  * The on-hand flow's row shapes and key, shared by the one-row path (`on-hand.ts`) and the batch
  * path (`on-hand-batch.ts`) so that neither imports the other at run time.
  */
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import type { ScmRow } from "../../../core/scm/schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import type { ScmRow } from "@fsi/core/scm/schema";
 import type { ProductInfo, WarehouseInfo } from "./references";
 
 /** A Field Service product inventory row as the flow compares it. */

@@ -12,12 +12,12 @@
  * A live event applies one row (`apply`); a batch run applies many at once (`applyMany`,
  * `on-hand-batch.ts`): the same plan per row, the reads and writes grouped into a few requests.
  */
-import { type DataverseRecord, isEntityReference, sameValue } from "../../../core/dataverse/record";
-import { InventoryTransactionType, inventoryJournal, productInventory } from "../../../core/dataverse/tables";
-import { flowDataverseLookups, flowRowToDataverse } from "../../../core/maps/flow-mapping";
-import type { ToDataverseFlowContract } from "../../../core/maps/flows";
-import { inventoryOnHand } from "../../../core/scm/inventory-entities";
-import type { ScmKey, ScmRow } from "../../../core/scm/schema";
+import { type DataverseRecord, isEntityReference, sameValue } from "@fsi/core/dataverse/record";
+import { InventoryTransactionType, inventoryJournal, productInventory } from "@fsi/core/dataverse/tables";
+import { flowDataverseLookups, flowRowToDataverse } from "@fsi/core/maps/flow-mapping";
+import type { ToDataverseFlowContract } from "@fsi/core/maps/flows";
+import { inventoryOnHand } from "@fsi/core/scm/inventory-entities";
+import type { ScmKey, ScmRow } from "@fsi/core/scm/schema";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissing } from "./describe";
 import { applyOnHandBatch, type BatchRowResult } from "./on-hand-batch";

@@ -4,11 +4,11 @@
  * decides which projects Field Service gets (by default time and material ones). A project SCM
  * deletes is deactivated in Field Service, not deleted: work orders may still point to it.
  */
-import { type DataverseRecord, sameValue } from "../../../core/dataverse/record";
-import { project } from "../../../core/dataverse/tables";
-import { flowDataverseLookups, flowRowToDataverse } from "../../../core/maps/flow-mapping";
-import { projects } from "../../../core/scm/inventory-entities";
-import type { ScmKey, ScmRow } from "../../../core/scm/schema";
+import { type DataverseRecord, sameValue } from "@fsi/core/dataverse/record";
+import { project } from "@fsi/core/dataverse/tables";
+import { flowDataverseLookups, flowRowToDataverse } from "@fsi/core/maps/flow-mapping";
+import { projects } from "@fsi/core/scm/inventory-entities";
+import type { ScmKey, ScmRow } from "@fsi/core/scm/schema";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissing } from "./describe";
 import { type FlowRuntime, RowFailure, type RowOutcome } from "./runtime";

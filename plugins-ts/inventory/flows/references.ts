@@ -5,14 +5,14 @@
  * is cached for the engine's lifetime; a miss is not cached (the row may arrive in a moment).
  * A batch run preloads whole tables with a few paged queries instead of one read per row.
  */
-import type { EntityReference } from "../../../core/dataverse/schema";
-import { cdmCompany, product, unitOfMeasure, warehouse } from "../../../core/dataverse/tables";
+import type { EntityReference } from "@fsi/core/dataverse/schema";
+import { cdmCompany, product, unitOfMeasure, warehouse } from "@fsi/core/dataverse/tables";
 import type {
   DataverseLookupAnswers,
   DataverseLookupQuery,
   ScmLookupAnswers,
   ScmLookupQuery,
-} from "../../../core/maps/lookups";
+} from "@fsi/core/maps/lookups";
 import { CompanyDirectory } from "../../integration/company-directory";
 import { resolveDataverseLookups, resolveScmLookups } from "../../integration/lookup-resolver";
 import { type DataverseClient, odataString } from "../../services/dataverse-client";

@@ -6,8 +6,8 @@
  * it exactly once. The work order then records the sales order number (Sent), or the error
  * (Failed; completing it again after a correction sends it again).
  */
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import { isEntityReference } from "../../../core/dataverse/record";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { isEntityReference } from "@fsi/core/dataverse/record";
 import {
   WorkOrderScmOrderStatus,
   WorkOrderSystemStatus,
@@ -16,12 +16,12 @@ import {
   workOrder,
   workOrderProduct,
   workOrderService,
-} from "../../../core/dataverse/tables";
-import { flowRecordToScm, flowScmLookups } from "../../../core/maps/flow-mapping";
-import type { ColumnPair } from "../../../core/maps/template-schema";
-import { releasedProducts, salesOrderHeaders, salesOrderLines } from "../../../core/scm/inventory-entities";
-import type { CreateSalesOrderRequest, SalesOrderLine } from "../../../core/scm/inventory-services";
-import type { ScmRow } from "../../../core/scm/schema";
+} from "@fsi/core/dataverse/tables";
+import { flowRecordToScm, flowScmLookups } from "@fsi/core/maps/flow-mapping";
+import type { ColumnPair } from "@fsi/core/maps/template-schema";
+import { releasedProducts, salesOrderHeaders, salesOrderLines } from "@fsi/core/scm/inventory-entities";
+import type { CreateSalesOrderRequest, SalesOrderLine } from "@fsi/core/scm/inventory-services";
+import type { ScmRow } from "@fsi/core/scm/schema";
 import { ScmRejectedError, ScmUnavailableError } from "../../services/scm-client";
 import type { ResolvedFlow } from "../templates/flow-catalog";
 import { describeIssues, describeMissingKeys } from "./describe";

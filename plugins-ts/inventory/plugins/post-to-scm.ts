@@ -5,8 +5,8 @@
  * picks up the records waiting to be posted. A redelivered step posts nothing twice: SCM answers
  * the journal the first delivery posted.
  */
-import { InventoryPostingStatus, inventoryAdjustment, inventoryTransfer } from "../../../core/dataverse/tables";
-import { POSTING_STATUS_COLUMN } from "../../../core/registration";
+import { InventoryPostingStatus, inventoryAdjustment, inventoryTransfer } from "@fsi/core/dataverse/tables";
+import { POSTING_STATUS_COLUMN } from "@fsi/core/registration";
 import { entityToRecord } from "../../context/entity-record";
 import { postImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";

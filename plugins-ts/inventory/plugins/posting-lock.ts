@@ -10,16 +10,16 @@
  * - a new record already asking to be posted (it has no products yet).
  * The integration's own writes are known by the echo markers (`integration/echo.ts`).
  */
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import { isEntityReference } from "../../../core/dataverse/record";
-import type { TableDefinition } from "../../../core/dataverse/schema";
-import { HEADER_LOCK_COLUMNS, LINE_LOCK_COLUMNS } from "../../../core/registration";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import { isEntityReference } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { HEADER_LOCK_COLUMNS, LINE_LOCK_COLUMNS } from "@fsi/core/registration";
 import {
   InventoryPostingStatus,
   inventoryAdjustment,
   inventoryAdjustmentProduct,
   inventoryTransfer,
-} from "../../../core/dataverse/tables";
+} from "@fsi/core/dataverse/tables";
 import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";

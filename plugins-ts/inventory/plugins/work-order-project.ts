@@ -5,8 +5,8 @@
  * work order is past In Progress (completed, posted or canceled) — its hours and items are being
  * invoiced through that project.
  */
-import { isEntityReference, sameValue } from "../../../core/dataverse/record";
-import { ProjectStage, ProjectType, WorkOrderSystemStatus, project, workOrder } from "../../../core/dataverse/tables";
+import { isEntityReference, sameValue } from "@fsi/core/dataverse/record";
+import { ProjectStage, ProjectType, WorkOrderSystemStatus, project, workOrder } from "@fsi/core/dataverse/tables";
 import { entityToRecord } from "../../context/entity-record";
 import { preImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";

@@ -4,8 +4,8 @@
  * project, to SCM as a sales order (`flows/work-order-orders.ts`). Registered only while the map
  * runs live.
  */
-import { WorkOrderSystemStatus, workOrder } from "../../../core/dataverse/tables";
-import { WORK_ORDER_STATUS_COLUMN } from "../../../core/registration";
+import { WorkOrderSystemStatus, workOrder } from "@fsi/core/dataverse/tables";
+import { WORK_ORDER_STATUS_COLUMN } from "@fsi/core/registration";
 import { entityToRecord } from "../../context/entity-record";
 import { postImageOf, targetOf } from "../../context/execution-context";
 import { isSdkEntity } from "../../context/sdk-values";

@@ -9,7 +9,7 @@ import {
   type WebhookStepDefinition,
   inventoryModesOf,
   inventoryWebhookSteps,
-} from "../../../core/registration";
+} from "@fsi/core/registration";
 import type { FlowCatalog } from "../templates/flow-catalog";
 
 export type InventoryStepDefinition = WebhookStepDefinition<InventoryHandlerName>;

@@ -7,18 +7,18 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { tableByLogicalName } from "../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import {
   type FlowMap,
   type FlowMode,
   type FlowName,
   flowModeSchema,
   flowNames,
-} from "../../../core/maps/flow-template-schema";
-import { builtInFlowMap, parseFlowTemplate } from "../../../core/maps/flow-templates";
-import { type FlowContract, flowContract } from "../../../core/maps/flows";
-import { MapTemplateError } from "../../../core/maps/parse-template";
-import { formatZodError } from "../../../core/validation/format-zod-error";
+} from "@fsi/core/maps/flow-template-schema";
+import { builtInFlowMap, parseFlowTemplate } from "@fsi/core/maps/flow-templates";
+import { type FlowContract, flowContract } from "@fsi/core/maps/flows";
+import { MapTemplateError } from "@fsi/core/maps/parse-template";
+import { formatZodError } from "@fsi/core/validation/format-zod-error";
 import { type RecordFilter, RecordFilterError, compileRecordFilter } from "./record-filter";
 
 /** Per map: a template of the user's (a file path, or the parsed JSON) and the mode to run in. */

@@ -9,8 +9,8 @@
  * comparison other than `eq`/`ne` with an empty value is false, as in SQL.
  */
 import { defaultParser } from "@odata/parser";
-import type { DataverseRecord, DataverseValue } from "../../../core/dataverse/record";
-import { type ColumnDefinition, type TableDefinition, tableColumn } from "../../../core/dataverse/schema";
+import type { DataverseRecord, DataverseValue } from "@fsi/core/dataverse/record";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "@fsi/core/dataverse/schema";
 
 export class RecordFilterError extends Error {
   override readonly name = "RecordFilterError";

@@ -7,7 +7,7 @@ import {
 } from "../../__tests__/support/environment";
 import { DataverseClient } from "../../services/dataverse-client";
 import { registerWebhookSteps } from "../register-webhooks";
-import { integrationWebhookSteps } from "../../../core/registration";
+import { integrationWebhookSteps } from "@fsi/core/registration";
 
 let env: Environment;
 

@@ -12,7 +12,7 @@ import {
   SANDBOX_HOST_CLIENT_ID,
   sandboxDirectory,
   startEntraEmulator,
-} from "../../../sandbox/auth/entra";
+} from "@fsi/sandbox/auth/entra";
 import { SetupConfigurationError, setupSettings } from "../settings";
 import { signInTokenProvider } from "../sign-in";
 

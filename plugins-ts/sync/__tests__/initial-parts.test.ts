@@ -2,8 +2,8 @@
  * The initial sync's parts that need no server: the map plan, the order of rows that name each
  * other, the `$batch` response reader, `Retry-After`, value comparison and the key index.
  */
-import { warehouse } from "../../../core/dataverse/tables";
-import { builtInMaps } from "../../../core/maps/built-in";
+import { warehouse } from "@fsi/core/dataverse/tables";
+import { builtInMaps } from "@fsi/core/maps/built-in";
 import { mapCatalog } from "../../services/map-catalog";
 import { parseBatchResponse } from "../initial/dataverse-bulk";
 import { type RetryPolicy, UnreachableError, retryAfterMs, sendWithRetry } from "../initial/http-retry";

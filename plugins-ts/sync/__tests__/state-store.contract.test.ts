@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AzuriteServer, startAzurite } from "../../../test/support/azurite";
+import { type AzuriteServer, startAzurite } from "@fsi/test/support/azurite";
 import type { NewChange } from "../change-queue";
 import { openAzureStateStore } from "../azure/azure-state-store";
 import type { HostStateStore } from "../state-store";

@@ -22,8 +22,8 @@
  * set failed (its `Content-ID`), so that row alone is reported and the rest are sent again.
  */
 import { randomUUID } from "node:crypto";
-import { type DataverseRecord, fromWebApiRow, toWebApiBody } from "../../../core/dataverse/record";
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import { type DataverseRecord, fromWebApiRow, toWebApiBody } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import type { FoundRow } from "../../services/dataverse-client";
 import { type RetryPolicy, type ThrottleStats, defaultRetryPolicy, sendWithRetry } from "./http-retry";
 

@@ -4,11 +4,11 @@
  * sync status columns then say Synced or Failed with SCM's reason, written with the echo tag.
  * With SCM as master, a conflicting FS row is rewritten from SCM instead.
  */
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import type { TableDefinition } from "../../../core/dataverse/schema";
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import type { EntityMap } from "../../../core/maps/template-schema";
-import type { ScmEntityDefinition, ScmRow } from "../../../core/scm/schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import type { ScmEntityDefinition, ScmRow } from "@fsi/core/scm/schema";
 import { keyOf } from "../../services/scm-client";
 import type { SyncLedgerStore } from "../state-store";
 import type { DataverseKeyIndex } from "./key-index";

@@ -7,13 +7,13 @@
  * direction (with the same master); `restart` abandons it and starts over (rows equal on both
  * sides are still not rewritten: every row is compared before it is written).
  */
-import { tableByLogicalName } from "../../../core/dataverse/tables";
-import { scmEntityByCollection } from "../../../core/scm/entities";
-import type { EntityMap } from "../../../core/maps/template-schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { scmEntityByCollection } from "@fsi/core/scm/entities";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
 import type { Logger } from "../../services/logger";
 import type { MapCatalog } from "../../services/map-catalog";
 import type { ScmClient } from "../../services/scm-client";
-import { SYNC_STATUS_COLUMNS } from "../../../core/registration";
+import { SYNC_STATUS_COLUMNS } from "@fsi/core/registration";
 import type { SyncDirection } from "../change-queue";
 import type { FinishedRow, InitialRun, RowError, RowOutcome, SyncMaster } from "../initial-sync-store";
 import type { InitialSyncStateStore, SyncLedgerStore } from "../state-store";

@@ -5,7 +5,7 @@
  * cannot be ordered that way in general — two warehouses may name each other — so they are
  * written in a second pass over the map (see initial-sync.ts).
  */
-import type { ColumnPair, EntityMap } from "../../../core/maps/template-schema";
+import type { ColumnPair, EntityMap } from "@fsi/core/maps/template-schema";
 import type { MapCatalog } from "../../services/map-catalog";
 
 export interface MapPlan {

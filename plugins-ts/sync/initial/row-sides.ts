@@ -4,13 +4,13 @@
  * and matched case-insensitively. Mapping goes through core's maps with lookups answered from the
  * key index; comparison is field by field, as each system stores values.
  */
-import { type DataverseRecord, type DataverseValue, isEntityReference } from "../../../core/dataverse/record";
-import type { ColumnDefinition, EntityReference, TableDefinition } from "../../../core/dataverse/schema";
-import { dataverseLookups, scmLookups } from "../../../core/maps/lookups";
-import type { ColumnPair, EntityMap } from "../../../core/maps/template-schema";
-import { toDataverseRecord } from "../../../core/maps/to-dataverse";
-import { toScmRow } from "../../../core/maps/to-scm";
-import type { ScmEntityDefinition, ScmRow } from "../../../core/scm/schema";
+import { type DataverseRecord, type DataverseValue, isEntityReference } from "@fsi/core/dataverse/record";
+import type { ColumnDefinition, EntityReference, TableDefinition } from "@fsi/core/dataverse/schema";
+import { dataverseLookups, scmLookups } from "@fsi/core/maps/lookups";
+import type { ColumnPair, EntityMap } from "@fsi/core/maps/template-schema";
+import { toDataverseRecord } from "@fsi/core/maps/to-dataverse";
+import { toScmRow } from "@fsi/core/maps/to-scm";
+import type { ScmEntityDefinition, ScmRow } from "@fsi/core/scm/schema";
 import { mapRowKey, rowKey } from "../../integration/row-identity";
 import { changedFields } from "../../integration/scm-writer";
 import type { FoundRow } from "../../services/dataverse-client";

@@ -4,8 +4,8 @@
  * Writes go through the plug-ins' `ScmClient` one row at a time (F&O OData has no change sets the
  * integration relies on), as the integration user, so SCM's business events for them are echoes.
  */
-import type { ScmEntityDefinition, ScmRow } from "../../../core/scm/schema";
-import { SCM_INITIATING_USER_HEADER } from "../../../core/scm/integration-user";
+import type { ScmEntityDefinition, ScmRow } from "@fsi/core/scm/schema";
+import { SCM_INITIATING_USER_HEADER } from "@fsi/core/scm/integration-user";
 import type { ScmClientConfig } from "../../services/scm-client";
 import { type RetryPolicy, type ThrottleStats, defaultRetryPolicy, sendWithRetry } from "./http-retry";
 

@@ -6,11 +6,11 @@
  * from FS instead, as the integration user.
  */
 import { randomUUID } from "node:crypto";
-import type { DataverseRecord } from "../../../core/dataverse/record";
-import type { TableDefinition } from "../../../core/dataverse/schema";
-import { ScmSyncStatus } from "../../../core/dataverse/tables";
-import type { EntityMap } from "../../../core/maps/template-schema";
-import type { ScmEntityDefinition } from "../../../core/scm/schema";
+import type { DataverseRecord } from "@fsi/core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { ScmSyncStatus } from "@fsi/core/dataverse/tables";
+import type { EntityMap } from "@fsi/core/maps/template-schema";
+import type { ScmEntityDefinition } from "@fsi/core/scm/schema";
 import { keyOf } from "../../services/scm-client";
 import type { DataverseKeyIndex } from "./key-index";
 import type { DirectionAdapter } from "./map-sync";

@@ -16,9 +16,9 @@
  * missing privilege (403: the caller's roles, not the row, are at fault, and every later row would
  * fail the same way) — stops the run: the checkpoint lets the next run carry on.
  */
-import type { ScmEntityDefinition, ScmKey, ScmRow } from "../../../core/scm/schema";
+import type { ScmEntityDefinition, ScmKey, ScmRow } from "@fsi/core/scm/schema";
 import { type ChangesetOutcome, type ScmClient, ScmRejectedError, type ScmWrite } from "../../services/scm-client";
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import { type DataverseBulkClient, DataverseBulkError, type DataverseWrite } from "./dataverse-bulk";
 
 export type WriteOp =

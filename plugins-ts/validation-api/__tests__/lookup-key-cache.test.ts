@@ -1,7 +1,7 @@
 /** Lookup keys the validation API keeps between requests, against the Dataverse emulator over HTTP. */
-import { operationalSite } from "../../../core";
-import type { ScmLookupQuery } from "../../../core/maps/lookups";
-import { startDataverseServer, type DataverseServer } from "../../../sandbox/dataverse";
+import { operationalSite } from "@fsi/core";
+import type { ScmLookupQuery } from "@fsi/core/maps/lookups";
+import { startDataverseServer, type DataverseServer } from "@fsi/sandbox/dataverse";
 import { DataverseClient } from "../../services/dataverse-client";
 import { LOOKUP_KEY_TTL_MS, LookupKeyCache } from "../lookup-key-cache";
 

@@ -4,7 +4,7 @@
  * both ways. The Dataverse mount here maps the integration's token to its user, as the sandbox's
  * must for echo suppression.
  */
-import { builtInMaps } from "../../../core";
+import { builtInMaps } from "@fsi/core";
 import { DEFAULT_USER, DataverseEmulator, WEB_API_PATH, dataverseRoute } from "../../dataverse";
 import { type MountFactory, type SandboxServer, scmMount, startSandbox } from "../../server";
 import {

@@ -19,7 +19,7 @@ import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { decodeProtectedHeader, importX509, jwtVerify } from "jose";
-import { CallerRateLimiter, type RateLimit } from "../../../plugins-ts/http-kit";
+import { CallerRateLimiter, type RateLimit } from "@fsi/plugins/http-kit";
 import { Router, readBody, sendJson } from "../../http";
 import { type SelfSignedCertificate, createSelfSignedCertificate, describeCertificate } from "./certificate";
 import {

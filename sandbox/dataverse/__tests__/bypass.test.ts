@@ -1,5 +1,5 @@
-import { globalPrivileges, warehouse } from "../../../core";
-import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
+import { globalPrivileges, warehouse } from "@fsi/core";
+import { fsiIntegrationRole, rolePrivileges } from "@fsi/solution/components/security-roles";
 import { stableId } from "../pipeline/registrations";
 import { registerWebhook } from "../registration";
 import { createCompany, startApi, startReceiver, TOKEN, type Receiver, type TestApi } from "./helpers";

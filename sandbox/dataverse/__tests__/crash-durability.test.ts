@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { cdmCompany, warehouse } from "../../../core";
+import { cdmCompany, warehouse } from "@fsi/core";
 import { DataverseStore } from "../storage/store";
 
 const SERVER = `

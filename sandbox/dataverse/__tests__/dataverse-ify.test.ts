@@ -6,7 +6,7 @@ import { EntityReference, setMetadataCache, XrmContextDataverseClient, type IEnt
 import type { EntityWebApiMetadata } from "dataverse-ify/lib/metadata/EntityWebApiMetadata";
 import { NodeWebApi } from "dataverse-ify/lib/webapi/node/NodeWebApi";
 import type { NodeWebApiRequest } from "dataverse-ify/lib/webapi/node/NodeWebApiRequest";
-import { warehouse } from "../../../core";
+import { warehouse } from "@fsi/core";
 import { registerWebhook } from "../registration";
 import { startApi, startReceiver, TOKEN, type Receiver, type TestApi } from "./helpers";
 

@@ -1,4 +1,4 @@
-import { serviceEndpoint, warehouse } from "../../../core";
+import { serviceEndpoint, warehouse } from "@fsi/core";
 import { buildRemoteExecutionContext, type ExecutionContextInput } from "../pipeline/execution-context";
 import { parseRemoteExecutionContext } from "./remote-execution-context.schema";
 import { valueOf } from "./helpers";

@@ -1,4 +1,4 @@
-import { warehouse } from "../../../core";
+import { warehouse } from "@fsi/core";
 import { registerWebhook } from "../registration";
 import { createCompany, createWarehouse, entityIdOf, startApi, startReceiver, TOKEN, type TestApi } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { warehouse } from "../../../core";
+import { warehouse } from "@fsi/core";
 import { registerWebhook } from "../registration";
 import {
   createCompany,

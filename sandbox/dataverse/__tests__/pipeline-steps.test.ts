@@ -1,4 +1,4 @@
-import { customerAsset, warehouse } from "../../../core";
+import { customerAsset, warehouse } from "@fsi/core";
 import { registerWebhook } from "../registration";
 import {
   createCompany,

@@ -1,4 +1,4 @@
-import { shipVia, warehouse } from "../../../core";
+import { shipVia, warehouse } from "@fsi/core";
 import type { PlatformPlugin } from "..";
 import { registerWebhook } from "../registration";
 import { createCompany, createWarehouse, startApi, startReceiver, type Receiver, type TestApi } from "./helpers";

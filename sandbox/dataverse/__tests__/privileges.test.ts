@@ -1,5 +1,5 @@
-import { privilegeName } from "../../../core";
-import { rolePrivileges, fsiTechnicianRole } from "../../../solution/components/security-roles";
+import { privilegeName } from "@fsi/core";
+import { rolePrivileges, fsiTechnicianRole } from "@fsi/solution/components/security-roles";
 import { stableId } from "../pipeline/registrations";
 import { createCompany, createWarehouse, entityIdOf, startApi, TOKEN, type TestApi } from "./helpers";
 

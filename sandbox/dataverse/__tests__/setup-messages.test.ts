@@ -3,8 +3,8 @@
  * (RetrieveUserPrivileges), the installed solutions, and whether a service endpoint's unreadable
  * key is set (isauthvalueset).
  */
-import { ServiceEndpointAuthType, ServiceEndpointContract } from "../../../core";
-import { fsiIntegrationRole, rolePrivileges } from "../../../solution/components/security-roles";
+import { ServiceEndpointAuthType, ServiceEndpointContract } from "@fsi/core";
+import { fsiIntegrationRole, rolePrivileges } from "@fsi/solution/components/security-roles";
 import { stableId } from "../pipeline/registrations";
 import { entityIdOf, startApi, TOKEN, type TestApi } from "./helpers";
 

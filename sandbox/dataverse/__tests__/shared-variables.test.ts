@@ -3,7 +3,7 @@
  * the request's operation runs (Learn, "Add a shared variable to the plugin execution context").
  * The plug-in host marks its own writes this way, so its webhook steps recognise the echo.
  */
-import { warehouse } from "../../../core";
+import { warehouse } from "@fsi/core";
 import { registerWebhook } from "../registration";
 import {
   createCompany,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { warehouse } from "../../../core";
+import { warehouse } from "@fsi/core";
 import { registerWebhook } from "../registration";
 import { createCompany, createWarehouse, startApi, startReceiver, type Receiver, type TestApi } from "./helpers";
 

@@ -7,7 +7,7 @@
  * registered with `asyncautodelete` are deleted.
  */
 import { randomUUID } from "node:crypto";
-import { asyncOperation, AsyncOperationState, AsyncOperationStatus } from "../../../core";
+import { asyncOperation, AsyncOperationState, AsyncOperationStatus } from "@fsi/core";
 import { webhookFailed } from "../errors";
 import type { DataverseStore } from "../storage/store";
 import { normalizeDateTime } from "../storage/values";

@@ -4,7 +4,7 @@
  * Deleting a row clears the lookups that point at it (Dataverse's default "remove link"
  * behaviour for custom relationships).
  */
-import type { TableDefinition } from "../../../core";
+import type { TableDefinition } from "@fsi/core";
 import { duplicateKey } from "../errors";
 import type { DataverseStore } from "../storage/store";
 import type { Transaction } from "./transactions";

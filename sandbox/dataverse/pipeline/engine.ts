@@ -16,7 +16,7 @@
  * operation takes the row's write lock, held until the transaction ends.
  */
 import { randomUUID } from "node:crypto";
-import { StepMode, StepStage, type TableDefinition } from "../../../core";
+import { StepMode, StepStage, type TableDefinition } from "@fsi/core";
 import {
   concurrencyMismatch,
   DataverseError,

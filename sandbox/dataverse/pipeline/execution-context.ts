@@ -4,7 +4,7 @@
  * events", sample body): properties in alphabetical order, collections as `{"key","value"}` arrays,
  * typed values tagged with `__type`, dates as `/Date(ms)/`.
  */
-import type { ColumnDefinition, TableDefinition } from "../../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 import { isLookupValue, type AttributeValue, type Row } from "../storage/values";
 import type { StepMessageName } from "./registrations";
 

@@ -10,7 +10,7 @@
  * The emulator ships none; the sandbox's Field Service emulation (`sandbox/fieldservice`) registers
  * its own, and a test may register others.
  */
-import type { TableDefinition } from "../../../core";
+import type { TableDefinition } from "@fsi/core";
 import type { Row, SqlValue } from "../storage/values";
 import type { MessageName } from "./registrations";
 

@@ -13,7 +13,7 @@ import {
   StepMode,
   StepStage,
   type TableDefinition,
-} from "../../../core";
+} from "@fsi/core";
 import { invalidArgument } from "../errors";
 import type { Connection, DataverseStore } from "../storage/store";
 import type { Row } from "../storage/values";

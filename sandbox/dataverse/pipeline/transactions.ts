@@ -14,7 +14,7 @@
  * timeout) in a real org blocks here too. A wait cycle between transactions of the emulator is a
  * deadlock, refused as SQL Server refuses its victim.
  */
-import type { TableDefinition } from "../../../core";
+import type { TableDefinition } from "@fsi/core";
 import { deadlockVictim, duplicateKey } from "../errors";
 import type { DataverseStore } from "../storage/store";
 import { sqlFromRow, type Row, type SqlRow, type SqlValue } from "../storage/values";

@@ -6,7 +6,7 @@
  * 502, 503 and 504 are retried once; no reply within the timeout (60 s in Dataverse) is a failure.
  */
 import { XMLParser } from "fast-xml-parser";
-import { ServiceEndpointAuthType } from "../../../core";
+import { ServiceEndpointAuthType } from "@fsi/core";
 
 export interface WebhookEndpoint {
   readonly url: string;

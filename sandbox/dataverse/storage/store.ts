@@ -10,7 +10,7 @@
  * open sees that transaction's rows.
  */
 import Database from "better-sqlite3";
-import type { TableDefinition } from "../../../core";
+import type { TableDefinition } from "@fsi/core";
 import {
   lookupIdColumn,
   physicalColumns,

@@ -4,7 +4,7 @@
  * named as the Web API names the lookup property, so `$filter` names map straight to SQL) and
  * `_<col>_logicalname` (the target table).
  */
-import type { ColumnDefinition, TableDefinition } from "../../../core";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core";
 
 export interface LookupValue {
   readonly id: string;

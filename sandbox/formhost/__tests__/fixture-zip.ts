@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildSolutionPackages } from "../../../solution/pack/build";
-import { fixtureBuild } from "../../../solution/__tests__/fixtures";
+import { buildSolutionPackages } from "@fsi/solution/pack/build";
+import { fixtureBuild } from "@fsi/solution/__tests__/fixtures";
 
 export interface FixtureZip {
   readonly path: string;

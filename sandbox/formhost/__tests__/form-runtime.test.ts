@@ -4,7 +4,7 @@
  * required column is empty or a control shows an error, OnSave in both "Async save handler"
  * modes, the Web API write, data OnLoad and OnPostSave, and what the save modes do afterwards.
  */
-import { tableByLogicalName } from "../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import { startDataverseServer, type DataverseServer } from "../../dataverse";
 import { FormRuntime, SaveNotCompleted, SaveMode } from "../client/form/runtime";
 import { SandboxWebApi } from "../client/web-api";

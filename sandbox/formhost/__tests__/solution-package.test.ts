@@ -1,5 +1,5 @@
 import JSZip from "jszip";
-import { formScriptNamespaces } from "../../../solution/components/forms";
+import { formScriptNamespaces } from "@fsi/solution/components/forms";
 import { readSolutionPackage, type SolutionPackage } from "../package/solution-package";
 import { SolutionPackageError } from "../package/errors";
 import { fixtureZip, type FixtureZip } from "./fixture-zip";

@@ -3,11 +3,11 @@
  * through dataverse-ify's `XrmContextDataverseClient`, exactly as the form scripts use it.
  */
 import { EntityReference, XrmContextDataverseClient, setMetadataCache, type IEntity } from "dataverse-ify";
-import { cdmCompany, environmentVariableDefinition, shipVia } from "../../../core";
-import { entityMetadataFor, retrieveEnvironmentVariableValue } from "../../../forms/lib/dataverse";
+import { cdmCompany, environmentVariableDefinition, shipVia } from "@fsi/core";
+import { entityMetadataFor, retrieveEnvironmentVariableValue } from "@fsi/forms/lib/dataverse";
 import { startDataverseServer, type DataverseServer } from "../../dataverse";
 import { CLIENT_STATE_HEADER, SandboxWebApi, WebApiError, parseBatchResponses } from "../client/web-api";
-import { tableByLogicalName } from "../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 
 /** The browser's localStorage: where changes made offline wait. */
 class MemoryStorage {

@@ -3,7 +3,7 @@
  * row's company (company-striped tables hold same-named rows per company, and a lookup to the wrong
  * company's row is exactly what SCM refuses).
  */
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import type { LookupRow } from "./dialogs";
 import type { SandboxWebApi } from "./web-api";
 

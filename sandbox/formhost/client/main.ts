@@ -5,7 +5,7 @@
  * `ComponentFramework.registerControl`), and renders the page the address names.
  */
 import { useChoiceLabels } from "./platform-strings";
-import { tableByLogicalName } from "../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { AppDescription } from "../shared/contract";
 import { h } from "./dom";
 import { homeUrl, listUrl, routeOf, scmAdminUrl } from "./navigation";

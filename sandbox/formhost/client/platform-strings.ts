@@ -3,8 +3,8 @@
  * app (commands, site map, page chrome) and Field Service's French table names. The solution's labels
  * (forms, columns) come from its `LocalizedLabel`s instead (`localized`).
  */
-import type { ColumnDefinition } from "../../../core/dataverse/schema";
-import { tableByLogicalName } from "../../../core/dataverse/tables";
+import type { ColumnDefinition } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { ChoiceLabels, LocalizedText } from "../shared/contract";
 import { sessionSettings } from "./session";
 

@@ -50,7 +50,7 @@ export function onSessionChange(listener: Listener): () => void {
 }
 
 /** The user's locale by LCID: the PCF context's mapping, so forms and controls format alike. */
-export { localeOf } from "../../../controls/testing/pcf/context";
+export { localeOf } from "@fsi/controls/testing/pcf/context";
 
 /**
  * The form factor the viewport suggests (PCF `getFormFactor`: 1 desktop, 2 tablet, 3 phone), which

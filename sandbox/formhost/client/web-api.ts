@@ -9,7 +9,7 @@
  * creates, updates and deletes are kept on the device and uploaded once back online
  * (`offline-uploads.ts`), as the mobile app does.
  */
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import { OfflineUploads, type DeviceStorage, type QueuedUpload, type UploadOperation } from "./offline-uploads";
 
 export const CLIENT_STATE_HEADER = "x-fsi-client-state";

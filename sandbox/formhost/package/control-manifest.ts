@@ -4,9 +4,9 @@
  * the device features. The manifest is read by the solution packer's parser
  * (solution/pack/control-manifest.ts); this module only narrows it to what the host runs.
  */
-import { parseControlManifest as parseManifest } from "../../../solution/pack/control-manifest";
-import { SolutionBuildError } from "../../../solution/errors";
-import { attribute, childElement, childElements, parseXml } from "../../../solution/xml";
+import { parseControlManifest as parseManifest } from "@fsi/solution/pack/control-manifest";
+import { SolutionBuildError } from "@fsi/solution/errors";
+import { attribute, childElement, childElements, parseXml } from "@fsi/solution/xml";
 import type { ControlPropertyDescription } from "../shared/contract";
 import { SolutionPackageError } from "./errors";
 

@@ -6,7 +6,7 @@
  * `form/events/event/Handlers/Handler`, `form/formLibraries/Library`,
  * `form/controlDescriptions/controlDescription/customControl`).
  */
-import { attribute, childElement, childElements, childText, type XmlElement } from "../../../solution/xml";
+import { attribute, childElement, childElements, childText, type XmlElement } from "@fsi/solution/xml";
 import type {
   CellDescription,
   ControlParameterDescription,

@@ -6,7 +6,7 @@
  * what a customer imports.
  */
 import JSZip from "jszip";
-import { attribute, childElement, childElements, childText, parseXml, type XmlElement } from "../../../solution/xml";
+import { attribute, childElement, childElements, childText, parseXml, type XmlElement } from "@fsi/solution/xml";
 import type { ChoiceLabels, FormDescription } from "../shared/contract";
 import { type ParsedManifest, languageOfResx, parseControlManifest, parseResx } from "./control-manifest";
 import { SolutionPackageError } from "./errors";

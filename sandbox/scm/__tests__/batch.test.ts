@@ -1,4 +1,4 @@
-import { type BatchResponseItem, formatBatchRequest, parseBatchResponse } from "../../../core";
+import { type BatchResponseItem, formatBatchRequest, parseBatchResponse } from "@fsi/core";
 import {
   type Collection,
   type ODataError,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ScmEventEndpoint } from "../../../core";
+import type { ScmEventEndpoint } from "@fsi/core";
 import { closeServer, listen } from "../../http";
 import {
   type ODataError,

@@ -6,8 +6,8 @@ import { type IncomingHttpHeaders, type IncomingMessage, type Server, createServ
 import {
   type ParsedRemoteExecutionContext,
   remoteExecutionContextSchema,
-} from "../../../plugins-ts/context/remote-execution-context-schema";
-import { parseScmErrorBody } from "../../../core";
+} from "@fsi/plugins/context/remote-execution-context-schema";
+import { parseScmErrorBody } from "@fsi/core";
 import { closeServer, listen, readJson, sendJson } from "../../http";
 import { type ScmEmulator, type ScmEmulatorOptions, createScmEmulator } from "..";
 

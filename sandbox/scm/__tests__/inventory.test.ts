@@ -3,7 +3,7 @@
  * computed available quantity, and the two document services (journal posting, sales orders) —
  * one commit per document, idempotent on the external reference, refused whole with every reason.
  */
-import { SCM_CREATE_SALES_ORDER_PATH, SCM_POST_INVENTORY_JOURNAL_PATH } from "../../../core";
+import { SCM_CREATE_SALES_ORDER_PATH, SCM_POST_INVENTORY_JOURNAL_PATH } from "@fsi/core";
 import {
   type Collection,
   type RunningScm,

@@ -1,4 +1,4 @@
-import { distanceKm } from "../../../core";
+import { distanceKm } from "@fsi/core";
 import { type ScmRulesFile, SEED_RULES_PATH, createScmEmulator, generateSeedData, loadRulesFile } from "..";
 import { seedCompanies } from "../seed/places";
 

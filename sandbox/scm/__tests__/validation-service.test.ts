@@ -1,4 +1,4 @@
-import { SCM_VALIDATION_SERVICE_PATH, type ScmValidationResponse, scmValidationResponseSchema } from "../../../core";
+import { SCM_VALIDATION_SERVICE_PATH, type ScmValidationResponse, scmValidationResponseSchema } from "@fsi/core";
 import { type Collection, type RunningScm, call, startScm } from "./harness";
 
 interface ServiceFault {

@@ -17,7 +17,7 @@ import {
   virtualColumnName,
   virtualPrimaryKeyName,
   virtualTableName,
-} from "../../../core";
+} from "@fsi/core";
 import { EMPTY_DATE, type StoredRow } from "../store/fields";
 
 const CONTRACTS = "http://schemas.microsoft.com/xrm/2011/Contracts";

@@ -5,7 +5,7 @@
  * events after the change committed, and nothing an endpoint answers can undo it.
  */
 import { randomUUID } from "node:crypto";
-import type { ScmEventEndpoint, ScmEventEndpointRequest } from "../../../core";
+import type { ScmEventEndpoint, ScmEventEndpointRequest } from "@fsi/core";
 import type { ScmDatabase } from "../store/database";
 
 interface EndpointRow {

@@ -12,7 +12,7 @@
  * duplicates and any order. The test switches (`ScmEventDeliveryFaults`) make that happen on
  * purpose: duplicates, newest-first rounds, a delay, lost events.
  */
-import { type ScmEventDeliveryFaults, scmEventDeliveryFaultsSchema } from "../../../core";
+import { type ScmEventDeliveryFaults, scmEventDeliveryFaultsSchema } from "@fsi/core";
 import type { ScmDatabase } from "../store/database";
 import type { DataEventBody } from "./data-event";
 import { deliverDataEvent } from "./deliver";

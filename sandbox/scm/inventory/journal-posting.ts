@@ -18,7 +18,7 @@ import {
   inventoryTransferJournalLines,
   releasedProducts,
   warehouses,
-} from "../../../core";
+} from "@fsi/core";
 import { type ScmDatabase, nextSequenceValue } from "../store/database";
 import type { EntityTable } from "../store/entity-table";
 import { type StoredRow, formatScmDate } from "../store/fields";

@@ -13,7 +13,7 @@ import {
   salesOrderHeaders,
   salesOrderLines,
   warehouses,
-} from "../../../core";
+} from "@fsi/core";
 import { nextSequenceValue } from "../store/database";
 import { type DocumentPlan, type DocumentWrite, documentRefused } from "../writes";
 import { type InventoryServiceDependencies, tableOf } from "./journal-posting";

@@ -8,7 +8,7 @@
  *   `SysRowVersion gt <last>` and gets exactly the rows changed since.
  * A value a client sends for either is replaced.
  */
-import { type ScmEntityDefinition, SCM_ROW_VERSION_FIELD, inventoryOnHand } from "../../../core";
+import { type ScmEntityDefinition, SCM_ROW_VERSION_FIELD, inventoryOnHand } from "@fsi/core";
 import { type ScmDatabase, nextSequenceValue } from "../store/database";
 import type { StoredRow } from "../store/fields";
 import { deriveFormattedAddress } from "../address-format";

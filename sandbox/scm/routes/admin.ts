@@ -8,7 +8,7 @@ import {
   scmEventDeliveryFaultsSchema,
   scmEventEndpointRequestSchema,
   zodErrorProblems,
-} from "../../../core";
+} from "@fsi/core";
 import { type AsyncMutex, type Router, pathSegments, readJson, sendEmpty, sendJson } from "../../http";
 import { notFound, scmError } from "../errors";
 import type { EventEndpointStore } from "../events/endpoints";

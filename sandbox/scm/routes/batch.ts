@@ -15,7 +15,7 @@ import {
   formatBatchResponse,
   parseBatchRequest,
   scmEntityByCollection,
-} from "../../../core";
+} from "@fsi/core";
 import { HttpError, type Router, readBody } from "../../http";
 import { isODataQueryError, parseEntitySegment } from "../../odata";
 import { formatKeyPredicate, notFound, odataErrorReply, queryError, scmError } from "../errors";

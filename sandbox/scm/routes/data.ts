@@ -3,7 +3,7 @@
  * options, single rows by composite key, create, update and delete.
  */
 import type { IncomingMessage } from "node:http";
-import { type ScmEntityDefinition, scmEntities, scmEntityByCollection } from "../../../core";
+import { type ScmEntityDefinition, scmEntities, scmEntityByCollection } from "@fsi/core";
 import { type RouteContext, type Router, pathSegments, readJson, sendEmpty, sendJson, sendText } from "../../http";
 import { compileQuery, isODataQueryError, parseEntitySegment } from "../../odata";
 import { formatKeyPredicate, notFound, queryError, scmError } from "../errors";

@@ -9,7 +9,7 @@ import {
   createSalesOrderRequestSchema,
   formatZodError,
   postInventoryJournalRequestSchema,
-} from "../../../core";
+} from "@fsi/core";
 import { type Router, readJson, sendJson } from "../../http";
 import { scmError } from "../errors";
 import { type InventoryServiceDependencies, planJournalPosting } from "../inventory/journal-posting";

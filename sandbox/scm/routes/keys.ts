@@ -1,5 +1,5 @@
 /** Key predicates of OData URLs, checked against the entity's composite key. */
-import type { ScmEntityDefinition, ScmKey } from "../../../core";
+import type { ScmEntityDefinition, ScmKey } from "@fsi/core";
 import type { KeyPredicate } from "../../odata";
 import { scmError } from "../errors";
 

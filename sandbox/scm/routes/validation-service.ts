@@ -9,7 +9,7 @@ import {
   scmEntities,
   scmEntityByCollection,
   scmValidationRequestSchema,
-} from "../../../core";
+} from "@fsi/core";
 import { type Router, readJson, sendJson } from "../../http";
 import { scmError } from "../errors";
 import type { RecordChecker } from "../records";

@@ -9,7 +9,7 @@ import type {
   ScmKey,
   ScmRuleViolationCode,
   ScmValidationFieldError,
-} from "../../../core";
+} from "@fsi/core";
 import { type StoredRow, type StoredValue, isEmptyValue } from "../store/fields";
 import type { RuleCondition, ScmRule } from "./schema";
 

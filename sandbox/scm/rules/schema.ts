@@ -14,7 +14,7 @@
  * refused. A company's rules are `allCompanies` plus its own.
  */
 import { z } from "zod";
-import { type ScmEntityDefinition, scmEntities, scmEntityByCollection, scmField } from "../../../core";
+import { type ScmEntityDefinition, scmEntities, scmEntityByCollection, scmField } from "@fsi/core";
 
 const scalar = z.union([z.string(), z.number()]);
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatZodError, scmEntityByCollection } from "../../../core";
+import { formatZodError, scmEntityByCollection } from "@fsi/core";
 import { lineAndColumn, locateJsonError } from "../../http";
 import { stampRowVersion } from "../inventory/system-fields";
 import type { RecordChecker } from "../records";

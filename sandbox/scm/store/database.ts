@@ -3,7 +3,7 @@
  * the emulator's own tables (settings, sequences, data event endpoints, the event outbox).
  */
 import Database from "better-sqlite3";
-import { SCM_ROW_VERSION_FIELD, type ScmEntityDefinition, type ScmFieldDefinition, scmEntities } from "../../../core";
+import { SCM_ROW_VERSION_FIELD, type ScmEntityDefinition, type ScmFieldDefinition, scmEntities } from "@fsi/core";
 import { quoteIdentifier } from "../../odata";
 import { emptyValue } from "./fields";
 

@@ -2,7 +2,7 @@
  * Reads and writes of one data entity's table. Every statement is parameterised; identifiers come
  * from the entity definitions and are quoted.
  */
-import { type ScmEntityDefinition, type ScmKey, scmField } from "../../../core";
+import { type ScmEntityDefinition, type ScmKey, scmField } from "@fsi/core";
 import {
   type ColumnResolver,
   type CompiledQuery,

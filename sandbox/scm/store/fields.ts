@@ -3,7 +3,7 @@
  * unset string is `""`, a number `0`, a date `1900-01-01T00:00:00Z`, an enum its first value. The
  * emulator stores and returns the same, and treats those values as "empty" in its rules.
  */
-import type { ScmEntityDefinition, ScmFieldDefinition } from "../../../core";
+import type { ScmEntityDefinition, ScmFieldDefinition } from "@fsi/core";
 import type { ColumnKind } from "../../odata";
 
 export type StoredValue = string | number;

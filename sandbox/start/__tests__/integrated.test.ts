@@ -3,16 +3,16 @@
  * against the plug-in host, SCM's business events subscribed, the environment variables pointing
  * at this origin, and Dataverse seeded to match SCM — then a change flowing both ways.
  */
-import { environmentVariableDefinition, mapForScmCollection, scmEntities } from "../../../core";
-import { solutionServiceEndpoints, solutionWebhookSteps } from "../../../solution/steps";
+import { environmentVariableDefinition, mapForScmCollection, scmEntities } from "@fsi/core";
+import { solutionServiceEndpoints, solutionWebhookSteps } from "@fsi/solution/steps";
 import { fixtureZip, type FixtureZip } from "../../formhost/__tests__/fixture-zip";
 import { startSandbox, type SandboxServer } from "../../server";
 import { integratedMounts } from "../mounts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runFsi } from "../../../plugins-ts/cli/main";
-import { writeSandboxConnection } from "../../../plugins-ts/cli/sandbox-connection";
+import { runFsi } from "@fsi/plugins/cli/main";
+import { writeSandboxConnection } from "@fsi/plugins/cli/sandbox-connection";
 import { sandboxConnectionOf } from "../connection";
 
 jest.setTimeout(300_000);

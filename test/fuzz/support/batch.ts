@@ -4,7 +4,7 @@
  * no closing delimiter, cut short, garbage, a missing or wrong content type, LF or CRLF lines.
  */
 import fc from "fast-check";
-import type { TableDefinition } from "../../../core/dataverse/schema";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
 import { queryString } from "./odata";
 
 export interface BatchRequest {

@@ -5,7 +5,7 @@
  * generators shared by the suites.
  */
 import fc from "fast-check";
-import { type ColumnDefinition, type TableDefinition, tableColumn } from "../../../core/dataverse/schema";
+import { type ColumnDefinition, type TableDefinition, tableColumn } from "@fsi/core/dataverse/schema";
 import {
   account,
   cdmCompany,
@@ -14,8 +14,8 @@ import {
   paymentTerm,
   productInventory,
   warehouse,
-} from "../../../core/dataverse/tables";
-import { type DataverseServer, startDataverseServer } from "../../../sandbox/dataverse";
+} from "@fsi/core/dataverse/tables";
+import { type DataverseServer, startDataverseServer } from "@fsi/sandbox/dataverse";
 import { hostileString } from "./hostile";
 import { type RawReply, send } from "./http";
 import { describeValue } from "./runs";

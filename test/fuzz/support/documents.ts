@@ -4,10 +4,10 @@
  * sent whole so every property meets its 2xx branch too.
  */
 import fc from "fast-check";
-import type { ColumnDefinition, TableDefinition } from "../../../core/dataverse/schema";
-import { integrationTableNames, tableByLogicalName } from "../../../core/dataverse/tables";
-import { buildDataEvent } from "../../../sandbox/scm/events/data-event";
-import type { ScmEntityDefinition, ScmFieldDefinition } from "../../../core/scm/schema";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core/dataverse/schema";
+import { integrationTableNames, tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { buildDataEvent } from "@fsi/sandbox/scm/events/data-event";
+import type { ScmEntityDefinition, ScmFieldDefinition } from "@fsi/core/scm/schema";
 
 /** Short key-like text (`WH-01`), as ids are in both systems. */
 export const identifier = fc.stringMatching(/^[A-Z0-9][A-Z0-9-]{0,8}$/);

@@ -6,10 +6,10 @@
  */
 import { createServer, type Server } from "node:http";
 import fc from "fast-check";
-import { scmEntities } from "../../../core/scm/entities";
-import { type ScmEntityDefinition, type ScmFieldDefinition, scmField } from "../../../core/scm/schema";
-import { closeServer, listen } from "../../../sandbox/http";
-import { type ScmEmulator, createScmEmulator } from "../../../sandbox/scm";
+import { scmEntities } from "@fsi/core/scm/entities";
+import { type ScmEntityDefinition, type ScmFieldDefinition, scmField } from "@fsi/core/scm/schema";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import { type ScmEmulator, createScmEmulator } from "@fsi/sandbox/scm";
 import type { KnownValues } from "./documents";
 import { type RawReply, send } from "./http";
 import { describeValue } from "./runs";

@@ -8,13 +8,13 @@
  * emulators; product code never imports the sandbox.)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { fsiIntegrationRole, rolePrivileges } from "../../../../solution/components/security-roles";
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
-import { type DataverseServer, startDataverseServer } from "../../../../sandbox/dataverse";
-import { registerWebhook, type WebhookStepSpec } from "../../../../sandbox/dataverse/registration";
-import { fieldServicePlugins } from "../../../../sandbox/fieldservice";
-import { closeServer, listen } from "../../../../sandbox/http";
-import { createScmEmulator, type ScmEmulator } from "../../../../sandbox/scm";
+import { fsiIntegrationRole, rolePrivileges } from "@fsi/solution/components/security-roles";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { type DataverseServer, startDataverseServer } from "@fsi/sandbox/dataverse";
+import { registerWebhook, type WebhookStepSpec } from "@fsi/sandbox/dataverse/registration";
+import { fieldServicePlugins } from "@fsi/sandbox/fieldservice";
+import { closeServer, listen } from "@fsi/sandbox/http";
+import { createScmEmulator, type ScmEmulator } from "@fsi/sandbox/scm";
 import { type LogEntry, createLogger, memorySink } from "../../../services/logger";
 import { type InventoryEngine, createInventoryEngine } from "../../engine";
 import { routeUrl } from "../../../host/routes";

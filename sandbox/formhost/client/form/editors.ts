@@ -5,8 +5,8 @@
  * change (the field loses focus or a choice is picked), sets it and runs OnChange — which is when
  * the platform fires OnChange.
  */
-import type { TableDefinition } from "../../../../core/dataverse/schema";
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import { h } from "../dom";
 import { firstRows } from "../lookup-search";
 import type { SandboxWebApi } from "../web-api";

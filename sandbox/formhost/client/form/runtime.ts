@@ -17,8 +17,8 @@
  * The save mode only labels the save; Save and Close and Save and New close or open a form after
  * a successful save from the command bar, never from `data.save` (learn.microsoft.com).
  */
-import type { TableDefinition } from "../../../../core/dataverse/schema";
-import { toWebApiBody, type DataverseRecord } from "../../../../core/dataverse/record";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { toWebApiBody, type DataverseRecord } from "@fsi/core/dataverse/record";
 import type { AppDescription, CellDescription, FormDescription, HandlerDescription } from "../../shared/contract";
 import { HostAttribute, type AttributeHost } from "../xrm/attribute";
 import { HostSection, HostStandardControl, HostTab, type ControlHost } from "../xrm/controls";

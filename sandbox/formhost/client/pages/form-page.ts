@@ -3,7 +3,7 @@
  * load the form libraries (web resources from the zip), start the code components, then run
  * OnLoad — the order a model-driven app follows.
  */
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { AppDescription, FormDescription } from "../../shared/contract";
 import { h } from "../dom";
 import { FormRuntime } from "../form/runtime";

@@ -2,8 +2,8 @@
  * A table's records, like a model-driven view: the name and the first columns of the main form,
  * a search by name, and New. Rows open the main form.
  */
-import type { TableDefinition } from "../../../../core/dataverse/schema";
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import type { TableDefinition } from "@fsi/core/dataverse/schema";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { AppDescription } from "../../shared/contract";
 import { h, replaceChildren } from "../dom";
 import { navigate, recordUrl } from "../navigation";

@@ -4,7 +4,7 @@
  * reach Field Service: after a save the page looks for the row in Dataverse and says how long the
  * change took to arrive.
  */
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { AppDescription, ScmCollectionDescription, ScmFieldDefinitionDescription } from "../../shared/contract";
 import { h, replaceChildren, uniqueId } from "../dom";
 import { recordUrl } from "../navigation";

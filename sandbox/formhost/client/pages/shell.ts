@@ -3,7 +3,7 @@
  * app setting "Async save handler", offline mode, language), the site map of the tables the
  * solution has forms for, and the SCM side's admin page.
  */
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { AppDescription } from "../../shared/contract";
 import { h } from "../dom";
 import { homeUrl, listUrl, scmAdminUrl } from "../navigation";

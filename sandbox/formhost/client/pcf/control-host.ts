@@ -8,8 +8,8 @@
  * bound columns, whose OnChange then runs, and the control's output-change handlers), and how a
  * virtual control's element is shown (the platform's ReactDOM).
  */
-import { PcfHost } from "../../../../controls/testing/pcf/host";
-import { createPopupService } from "../../../../controls/testing/pcf/popups";
+import { PcfHost } from "@fsi/controls/testing/pcf/host";
+import { createPopupService } from "@fsi/controls/testing/pcf/popups";
 import type { AppDescription, ControlDescription, CustomControlDescription } from "../../shared/contract";
 import type { FormRuntime } from "../form/runtime";
 import { onSessionChange, sessionSettings } from "../session";

@@ -6,7 +6,7 @@
  * default. And the way back: `getOutputs()` values written to the bound columns.
  */
 import { choiceLabel } from "../platform-strings";
-import type { ColumnDefinition } from "../../../../core/dataverse/schema";
+import type { ColumnDefinition } from "@fsi/core/dataverse/schema";
 import type { ControlDescription, ControlPropertyDescription, CustomControlDescription } from "../../shared/contract";
 import type { HostAttribute } from "../xrm/attribute";
 import { bareGuid, bracedId, formattedValue, type AttributeValue } from "../xrm/values";

@@ -7,8 +7,8 @@
  * navigation, lookups and table metadata from core's table definitions. The context itself and the
  * host loop are the controls' one stand-in (controls/testing/pcf/context.ts and host.ts).
  */
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
-import type { PcfPlatform } from "../../../../controls/testing/pcf/context";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import type { PcfPlatform } from "@fsi/controls/testing/pcf/context";
 import type { ControlDescription } from "../../shared/contract";
 import { alertDialog, confirmDialog, lookupDialog } from "../dialogs";
 import { type SessionSettings, viewportFormFactor } from "../session";

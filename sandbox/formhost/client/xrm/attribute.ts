@@ -6,7 +6,7 @@
  * `fireOnChange()` (learn.microsoft.com, "setValue (Client API reference)").
  */
 import { choiceLabel } from "../platform-strings";
-import type { ColumnDefinition } from "../../../../core/dataverse/schema";
+import type { ColumnDefinition } from "@fsi/core/dataverse/schema";
 import { HostItemCollection } from "./collection";
 import type { HostStandardControl } from "./controls";
 import type { ContextHandler } from "./events";

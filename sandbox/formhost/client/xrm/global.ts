@@ -6,7 +6,7 @@
  * Dataverse emulator), `Device.getCurrentPosition` (the browser's geolocation) and the progress
  * indicator.
  */
-import { tableByLogicalName } from "../../../../core/dataverse/tables";
+import { tableByLogicalName } from "@fsi/core/dataverse/tables";
 import type { AppDescription } from "../../shared/contract";
 import { alertDialog, confirmDialog, lookupDialog } from "../dialogs";
 import { h } from "../dom";

@@ -11,8 +11,8 @@ import {
   isEntityReference,
   type DataverseRecord,
   type DataverseValue,
-} from "../../../../core/dataverse/record";
-import type { ColumnDefinition, TableDefinition } from "../../../../core/dataverse/schema";
+} from "@fsi/core/dataverse/record";
+import type { ColumnDefinition, TableDefinition } from "@fsi/core/dataverse/schema";
 
 export type AttributeValue = string | number | boolean | Date | Xrm.LookupValue[];
 
