@@ -15,8 +15,9 @@ const controls = [
 ] as const;
 
 const root = path.join(__dirname, "..", "..");
-const packageJson = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as {
-  devDependencies: Record<string, string>;
+// The controls' own package declares the React and Fluent they are built against.
+const packageJson = JSON.parse(readFileSync(path.join(__dirname, "..", "package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
 };
 
 type Attributes = Record<string, string>;
@@ -56,8 +57,8 @@ describe.each(controls)("$name", ({ name, keys }) => {
       (control.resources["platform-library"] ?? []).map((lib) => [lib["@_name"] ?? "", lib["@_version"]] as const),
     );
     expect(libraries).toEqual({
-      React: packageJson.devDependencies.react,
-      Fluent: packageJson.devDependencies["@fluentui/react-components"],
+      React: packageJson.dependencies.react,
+      Fluent: packageJson.dependencies["@fluentui/react-components"],
     });
     expect(libraries.React).toBe("16.14.0");
     const [major, minor] = (libraries.Fluent ?? "").split(".").map(Number);
