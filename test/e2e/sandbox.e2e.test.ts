@@ -414,6 +414,31 @@ describeWithChromium("the sandbox in Chromium", () => {
       await page.close();
     });
   });
+
+  it("8. the start page says how to trust the sign-in certificate while the browser cannot reach sign-in, and nothing once it can", async () => {
+    const metadata = (page: Page) =>
+      page.waitForEvent("requestfinished", { predicate: (request) => request.url().endsWith("/openid-configuration") });
+    const notice = (page: Page) => page.getByRole("status").filter({ hasText: "self-signed certificate" });
+
+    // This suite's browser trusts the stand-in's certificate, as a user's does after accepting it once.
+    const trusted = await browser.newPage();
+    const checked = metadata(trusted);
+    await trusted.goto(`${sandbox.url}/`);
+    await checked;
+    await expect(notice(trusted).isVisible()).resolves.toBe(false);
+
+    // A new browser does not: the notice names where to accept the certificate.
+    const newcomer = await launchBrowser();
+    try {
+      const page = await newcomer.newPage();
+      await page.goto(`${sandbox.url}/`);
+      await notice(page).waitFor({ state: "visible" });
+      const origin = `${new URL(sandbox.entra.authority).origin}/`;
+      await expect(notice(page).getByRole("link").getAttribute("href")).resolves.toBe(origin);
+    } finally {
+      await newcomer.close();
+    }
+  });
 });
 
 async function expectFieldValue(page: Page, label: string, text: string): Promise<void> {

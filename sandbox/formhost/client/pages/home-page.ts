@@ -6,6 +6,7 @@ import type { AppDescription } from "../../shared/contract";
 import { h } from "../dom";
 import { listUrl, phonePreviewUrl, recordUrl, scmAdminUrl } from "../navigation";
 import type { SandboxWebApi } from "../web-api";
+import { signInCertificateNotice } from "./sign-in-notice";
 import { siteMapTables } from "./shell";
 
 export function homePage(app: AppDescription, webApi: SandboxWebApi): HTMLElement {
@@ -35,6 +36,7 @@ export function homePage(app: AppDescription, webApi: SandboxWebApi): HTMLElemen
       className: "lead",
       text: `The ${app.solution.uniqueName} solution (${app.solution.version}) runs here as it would in Dataverse: its forms, form scripts and code components come from ${app.solution.zip}.`,
     }),
+    signInCertificateNotice(webApi),
     h("div", { className: "cards" }, [
       card("Check SCM's rules before a save", [
         "Create a ",
