@@ -19,6 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { NodeWebApiRequest } from "dataverse-ify/lib/webapi/node/NodeWebApiRequest";
 import type { WebApiResponse } from "dataverse-ify/lib/webapi/WebApiRequest";
 import { tableByLogicalName } from "@fsi/core/dataverse/tables";
+import { retryAfterMs } from "../http-kit/retry-after";
 
 export interface DataverseCallScope {
   readonly correlationId?: string;
@@ -164,11 +165,11 @@ function errorOf(method: Method, uri: string, response: WebApiResponse): Dataver
     // Not a Dataverse error body (a proxy's HTML page); the status line says enough.
   }
   const path = uri.replace(/^https?:\/\/[^/]+/, "");
-  const retryAfter = Number(response.headers["retry-after"]);
+  const retryAfter = retryAfterMs(response.headers["retry-after"]);
   return new DataverseRequestError(
     response.status,
     code,
     `Dataverse answered ${response.status} to ${method} ${path}: ${message}`,
-    Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+    retryAfter === undefined ? undefined : retryAfter / 1000,
   );
 }

@@ -40,6 +40,7 @@ import {
   scmDocumentFaultSchema,
 } from "@fsi/core/scm/inventory-services";
 import type { z } from "zod";
+import { retryAfterMs } from "../http-kit/retry-after";
 
 export interface ScmClientConfig {
   /** The environment URL: `https://contoso.operations.dynamics.com`, or the sandbox's `<origin>/scm`. */
@@ -611,14 +612,6 @@ function fieldErrors(body: unknown): ScmFieldError[] {
         ? { code: "invalidValue", message: entry.message }
         : { field: entry.field, code: "invalidValue", message: entry.message },
     );
-}
-
-/** `Retry-After` in seconds or as an HTTP date, in milliseconds from now. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** A PATCH body carries no key fields: the key is in the URL. */

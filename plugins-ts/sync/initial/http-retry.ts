@@ -1,3 +1,5 @@
+import { retryAfterMs as parseRetryAfterMs } from "../../http-kit/retry-after";
+
 /**
  * Retries for bulk traffic. Dataverse's service protection limits answer 429 with `Retry-After`
  * (seconds) and expect the client to wait that long before the next request (Learn, "Service
@@ -33,11 +35,7 @@ export interface ThrottleStats {
 
 /** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); 1 s when absent or unreadable. */
 export function retryAfterMs(header: string | null, now: number = Date.now()): number {
-  if (header === null || header.trim() === "") return 1_000;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? 1_000 : Math.max(0, date - now);
+  return parseRetryAfterMs(header, now) ?? 1_000;
 }
 
 const TRANSIENT = new Set([502, 503, 504]);
