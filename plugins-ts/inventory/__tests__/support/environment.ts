@@ -22,18 +22,9 @@ import { type InventoryStepDefinition, inventoryWebhookUrl } from "../../registr
 import { hostServing } from "./host";
 import type { InventorySettings } from "../../templates/flow-catalog";
 
-export const ADMIN = {
-  id: "a0000000-0000-4000-8000-000000000001",
-  fullname: "Dana Admin",
-  domainname: "dana@contoso.test",
-};
-export const INTEGRATION = {
-  id: "a0000000-0000-4000-8000-0000000000f5",
-  fullname: "FSI Integration",
-  domainname: "fsi@contoso.test",
-};
-export const ADMIN_TOKEN = "admin-token";
-export const INTEGRATION_TOKEN = "integration-token";
+// The same people and tokens as the two-way maps' test environment.
+import { ADMIN, ADMIN_TOKEN, INTEGRATION, INTEGRATION_TOKEN } from "../../../__tests__/support/environment";
+export { ADMIN, ADMIN_TOKEN, INTEGRATION, INTEGRATION_TOKEN };
 export const WEBHOOK_KEY = "inventory-webhook-key-0123456789";
 export const SCM_EVENTS_KEY = "inventory-events-key-0123456789";
 export const SCM_USER = "FSI-Integration";
